@@ -1,0 +1,173 @@
+// Package aggregate keeps the awareness counters that reports read in constant time:
+// per (quiz, village, month), fed by submitted attempts. It imports no AWS package.
+package aggregate
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+// Key names one counter: a quiz, a village and a month (YYYY-MM in Vietnam time).
+type Key struct {
+	QuizID string
+	UnitID string
+	Month  string
+}
+
+// Counter sums the first attempts of participants (later attempts are practice and
+// only count as submissions). Scores are kept in milli-percent integers so sums are
+// exact whatever the order they are added in.
+type Counter struct {
+	Key
+	Submissions  int64
+	Participants int64
+	Scored       int64 // participants whose attempt had a maximum score above 0
+	ScoreSum     int64 // sum of score percentages × 1000
+	ScoreSqSum   int64 // sum of squares of score percentages × 1000
+	Passes       int64
+	Topics       map[string]quiz.TopicTally
+}
+
+// Event is what the aggregator needs from one submitted attempt.
+type Event struct {
+	AttemptID   string
+	Identity    string
+	SubmittedAt time.Time
+	Key         Key
+	Scored      bool
+	ScoreMilli  int64
+	Passed      bool
+	Topics      map[string]quiz.TopicTally
+}
+
+// MonthOf returns the counter month of t.
+func MonthOf(t time.Time) string { return t.In(quiz.VietnamTime).Format("2006-01") }
+
+// EventOf extracts the aggregation event of a submitted attempt.
+func EventOf(a quiz.Attempt) Event {
+	return Event{
+		AttemptID:   a.ID,
+		Identity:    a.IdentityKey(),
+		SubmittedAt: a.SubmittedAt,
+		Key:         Key{QuizID: a.QuizID, UnitID: a.Participant.UnitID, Month: MonthOf(a.SubmittedAt)},
+		Scored:      a.MaxScore > 0,
+		ScoreMilli:  int64(math.Round(a.ScorePercent() * 1000)),
+		Passed:      a.Passed(),
+		Topics:      a.Topics,
+	}
+}
+
+// Delta is what one event adds to its counter.
+func Delta(e Event, first bool) Counter {
+	c := Counter{Key: e.Key, Submissions: 1}
+	if !first {
+		return c
+	}
+	c.Participants = 1
+	if e.Scored {
+		c.Scored = 1
+		c.ScoreSum = e.ScoreMilli
+		c.ScoreSqSum = e.ScoreMilli * e.ScoreMilli
+		if e.Passed {
+			c.Passes = 1
+		}
+		c.Topics = make(map[string]quiz.TopicTally, len(e.Topics))
+		for t, v := range e.Topics {
+			c.Topics[t] = v
+		}
+	}
+	return c
+}
+
+// Add adds d to c.
+func (c *Counter) Add(d Counter) {
+	c.Submissions += d.Submissions
+	c.Participants += d.Participants
+	c.Scored += d.Scored
+	c.ScoreSum += d.ScoreSum
+	c.ScoreSqSum += d.ScoreSqSum
+	c.Passes += d.Passes
+	for t, v := range d.Topics {
+		if c.Topics == nil {
+			c.Topics = map[string]quiz.TopicTally{}
+		}
+		x := c.Topics[t]
+		x.Answered += v.Answered
+		x.Correct += v.Correct
+		c.Topics[t] = x
+	}
+}
+
+// Rebuild computes every counter from submitted attempts: a participant's first attempt
+// on a quiz (earliest submission, then lowest id) counts; the rest are submissions only.
+func Rebuild(attempts []quiz.Attempt) []Counter {
+	first := map[string]bool{}
+	for _, a := range Firsts(attempts) {
+		first[a.ID] = true
+	}
+	byKey := map[Key]*Counter{}
+	for _, a := range attempts {
+		if a.Status != quiz.Submitted {
+			continue
+		}
+		e := EventOf(a)
+		c, ok := byKey[e.Key]
+		if !ok {
+			c = &Counter{Key: e.Key}
+			byKey[e.Key] = c
+		}
+		c.Add(Delta(e, first[a.ID]))
+	}
+	out := make([]Counter, 0, len(byKey))
+	for _, c := range byKey {
+		out = append(out, *c)
+	}
+	SortCounters(out)
+	return out
+}
+
+// SortCounters orders counters by quiz, unit and month, for stable comparison and output.
+func SortCounters(cs []Counter) {
+	slices.SortFunc(cs, func(a, b Counter) int {
+		return strings.Compare(a.QuizID+"\x00"+a.UnitID+"\x00"+a.Month, b.QuizID+"\x00"+b.UnitID+"\x00"+b.Month)
+	})
+}
+
+// Store is what the aggregator needs from storage.
+type Store interface {
+	// Apply adds e to its counter exactly once, however often it is delivered, and
+	// counts it as the participant's first attempt if no other attempt claimed that.
+	Apply(ctx context.Context, e Event) error
+	// Counters returns every month's counter of a quiz for the given units.
+	Counters(ctx context.Context, quizID string, unitIDs []string) ([]Counter, error)
+	// SubmittedAttempts returns every submitted attempt (for a rebuild).
+	SubmittedAttempts(ctx context.Context) ([]quiz.Attempt, error)
+	// ReplaceCounters makes the stored counters and first-attempt claims equal to a rebuild.
+	ReplaceCounters(ctx context.Context, counters []Counter, firsts []quiz.Attempt) error
+}
+
+// Firsts returns the attempts Rebuild counts as first attempts.
+func Firsts(attempts []quiz.Attempt) []quiz.Attempt {
+	subs := slices.Clone(attempts)
+	slices.SortFunc(subs, func(a, b quiz.Attempt) int {
+		if c := a.SubmittedAt.Compare(b.SubmittedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	seen := map[[2]string]bool{}
+	var out []quiz.Attempt
+	for _, a := range subs {
+		id := [2]string{a.QuizID, a.IdentityKey()}
+		if a.Status == quiz.Submitted && !seen[id] {
+			seen[id] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -1,0 +1,280 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+// Counter items hold flat numeric attributes so one UpdateItem can ADD to all of them;
+// topic tallies are "tA_<topic>" (answered) and "tC_<topic>" (correct).
+const (
+	topicAnsweredPrefix = "tA_"
+	topicCorrectPrefix  = "tC_"
+)
+
+type counterItem struct {
+	PK           string `dynamodbav:"pk"`
+	SK           string `dynamodbav:"sk"`
+	Entity       string `dynamodbav:"e"`
+	QuizID       string `dynamodbav:"quizId"`
+	UnitID       string `dynamodbav:"unitId"`
+	Month        string `dynamodbav:"month"`
+	Submissions  int64  `dynamodbav:"submissions"`
+	Participants int64  `dynamodbav:"participants"`
+	Scored       int64  `dynamodbav:"scored"`
+	ScoreSum     int64  `dynamodbav:"scoreSum"`
+	ScoreSqSum   int64  `dynamodbav:"scoreSqSum"`
+	Passes       int64  `dynamodbav:"passes"`
+}
+
+func counterUpdate(d aggregate.Counter) expression.UpdateBuilder {
+	u := expression.Set(expression.Name(attrEntity), expression.Value(entityCounter)).
+		Set(expression.Name("quizId"), expression.Value(d.QuizID)).
+		Set(expression.Name("unitId"), expression.Value(d.UnitID)).
+		Set(expression.Name("month"), expression.Value(d.Month))
+	add := func(name string, v int64) {
+		if v != 0 {
+			u = u.Add(expression.Name(name), expression.Value(v))
+		}
+	}
+	add("submissions", d.Submissions)
+	add("participants", d.Participants)
+	add("scored", d.Scored)
+	add("scoreSum", d.ScoreSum)
+	add("scoreSqSum", d.ScoreSqSum)
+	add("passes", d.Passes)
+	for t, v := range d.Topics {
+		add(topicAnsweredPrefix+t, int64(v.Answered))
+		add(topicCorrectPrefix+t, int64(v.Correct))
+	}
+	return u
+}
+
+func (s *Store) counterUpdateItem(d aggregate.Counter) (*types.Update, error) {
+	expr, err := expression.NewBuilder().WithUpdate(counterUpdate(d)).Build()
+	if err != nil {
+		return nil, fmt.Errorf("build counter update: %w", err)
+	}
+	pk, sk := counterKey(d.QuizID, d.UnitID, d.Month)
+	return &types.Update{TableName: &s.table, Key: key(pk, sk), UpdateExpression: expr.Update(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}, nil
+}
+
+func (s *Store) appliedPut(e aggregate.Event, now time.Time) *types.Put {
+	pk, sk := appliedKey(e.AttemptID)
+	item := key(pk, sk)
+	item[attrEntity] = &types.AttributeValueMemberS{Value: entityApplied}
+	item[attrTTL] = &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Add(appliedMarkerTTL).Unix(), 10)}
+	return &types.Put{TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}
+}
+
+func (s *Store) firstPut(quizID, identity, attemptID string, submittedAt time.Time) *types.Put {
+	pk, sk := firstKey(quizID, identity)
+	item := key(pk, sk)
+	item[attrEntity] = &types.AttributeValueMemberS{Value: entityFirst}
+	item["attemptId"] = &types.AttributeValueMemberS{Value: attemptID}
+	item["submittedAt"] = &types.AttributeValueMemberS{Value: submittedAt.UTC().Format(timeLayout)}
+	return &types.Put{TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}
+}
+
+// Apply adds one submitted attempt to its counter in a transaction with a marker that
+// makes a redelivery a no-op; a second marker claims the participant's first attempt.
+func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
+	now := time.Now()
+	for _, first := range []bool{true, false} {
+		upd, err := s.counterUpdateItem(aggregate.Delta(e, first))
+		if err != nil {
+			return err
+		}
+		items := []types.TransactWriteItem{{Put: s.appliedPut(e, now)}, {Update: upd}}
+		if first {
+			items = append(items, types.TransactWriteItem{Put: s.firstPut(e.Key.QuizID, e.Identity, e.AttemptID, e.SubmittedAt)})
+		}
+		out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items,
+			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+		if err == nil {
+			s.meter(out.ConsumedCapacity...)
+			return nil
+		}
+		var tce *types.TransactionCanceledException
+		if !errors.As(err, &tce) {
+			return fmt.Errorf("apply attempt: %w", err)
+		}
+		reasons := tce.CancellationReasons
+		if failedCondition(reasons, 0) {
+			return nil // applied before: a redelivery
+		}
+		if first && failedCondition(reasons, 2) {
+			continue // another attempt of this participant came first: count a submission only
+		}
+		return fmt.Errorf("apply attempt: %w", err)
+	}
+	return fmt.Errorf("apply attempt: first-attempt claim failed twice")
+}
+
+func failedCondition(reasons []types.CancellationReason, i int) bool {
+	return i < len(reasons) && aws.ToString(reasons[i].Code) == "ConditionalCheckFailed"
+}
+
+// Counters returns every month's counter of a quiz for the given units.
+func (s *Store) Counters(ctx context.Context, quizID string, unitIDs []string) ([]aggregate.Counter, error) {
+	var out []aggregate.Counter
+	for _, unitID := range unitIDs {
+		var raw []map[string]types.AttributeValue
+		p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+			TableName:                 &s.table,
+			KeyConditionExpression:    aws.String("pk = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: counterPK(quizID, unitID)}},
+		})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("query counters: %w", err)
+			}
+			raw = append(raw, page.Items...)
+		}
+		for _, item := range raw {
+			c, err := counterFromItem(item)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+	}
+	aggregate.SortCounters(out)
+	return out, nil
+}
+
+func counterFromItem(item map[string]types.AttributeValue) (aggregate.Counter, error) {
+	var it counterItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return aggregate.Counter{}, fmt.Errorf("decode counter: %w", err)
+	}
+	c := aggregate.Counter{
+		Key:         aggregate.Key{QuizID: it.QuizID, UnitID: it.UnitID, Month: it.Month},
+		Submissions: it.Submissions, Participants: it.Participants, Scored: it.Scored,
+		ScoreSum: it.ScoreSum, ScoreSqSum: it.ScoreSqSum, Passes: it.Passes,
+	}
+	for name, av := range item {
+		prefix := ""
+		switch {
+		case strings.HasPrefix(name, topicAnsweredPrefix):
+			prefix = topicAnsweredPrefix
+		case strings.HasPrefix(name, topicCorrectPrefix):
+			prefix = topicCorrectPrefix
+		default:
+			continue
+		}
+		var n int
+		if err := attributevalue.Unmarshal(av, &n); err != nil {
+			return c, fmt.Errorf("decode counter %s: %w", name, err)
+		}
+		if c.Topics == nil {
+			c.Topics = map[string]quiz.TopicTally{}
+		}
+		t := name[len(prefix):]
+		x := c.Topics[t]
+		if prefix == topicAnsweredPrefix {
+			x.Answered = n
+		} else {
+			x.Correct = n
+		}
+		c.Topics[t] = x
+	}
+	return c, nil
+}
+
+// scanEntities reads every item of the given entities (rebuild and maintenance only).
+func (s *Store) scanEntities(ctx context.Context, entities ...string) ([]map[string]types.AttributeValue, error) {
+	var cond expression.ConditionBuilder
+	for i, e := range entities {
+		c := expression.Name(attrEntity).Equal(expression.Value(e))
+		if i == 0 {
+			cond = c
+		} else {
+			cond = cond.Or(c)
+		}
+	}
+	expr, err := expression.NewBuilder().WithFilter(cond).Build()
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]types.AttributeValue
+	p := dynamodb.NewScanPaginator(s.db, &dynamodb.ScanInput{TableName: &s.table, FilterExpression: expr.Filter(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(), ConsistentRead: aws.Bool(true)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		out = append(out, page.Items...)
+	}
+	return out, nil
+}
+
+// SubmittedAttempts returns every submitted attempt.
+func (s *Store) SubmittedAttempts(ctx context.Context) ([]quiz.Attempt, error) {
+	items, err := s.scanEntities(ctx, entityAttempt)
+	if err != nil {
+		return nil, err
+	}
+	var out []quiz.Attempt
+	for _, item := range items {
+		a, _, err := AttemptFromItem(item)
+		if err != nil {
+			return nil, err
+		}
+		if a.Status == quiz.Submitted {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// ReplaceCounters deletes every counter and first-attempt claim and writes the given ones.
+// Run it while the aggregator is paused: it is a repair tool, not a live operation.
+func (s *Store) ReplaceCounters(ctx context.Context, counters []aggregate.Counter, firsts []quiz.Attempt) error {
+	old, err := s.scanEntities(ctx, entityCounter, entityFirst)
+	if err != nil {
+		return err
+	}
+	var dels []types.WriteRequest
+	for _, item := range old {
+		dels = append(dels, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: map[string]types.AttributeValue{attrPK: item[attrPK], attrSK: item[attrSK]}}})
+	}
+	if err := s.batchWrite(ctx, dels); err != nil {
+		return err
+	}
+	var puts []types.WriteRequest
+	for _, c := range counters {
+		pk, sk := counterKey(c.QuizID, c.UnitID, c.Month)
+		item, err := attributevalue.MarshalMap(counterItem{PK: pk, SK: sk, Entity: entityCounter, QuizID: c.QuizID,
+			UnitID: c.UnitID, Month: c.Month, Submissions: c.Submissions, Participants: c.Participants, Scored: c.Scored,
+			ScoreSum: c.ScoreSum, ScoreSqSum: c.ScoreSqSum, Passes: c.Passes})
+		if err != nil {
+			return fmt.Errorf("marshal counter: %w", err)
+		}
+		for t, v := range c.Topics {
+			item[topicAnsweredPrefix+t] = &types.AttributeValueMemberN{Value: strconv.Itoa(v.Answered)}
+			item[topicCorrectPrefix+t] = &types.AttributeValueMemberN{Value: strconv.Itoa(v.Correct)}
+		}
+		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+	}
+	for _, a := range firsts {
+		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: s.firstPut(a.QuizID, a.IdentityKey(), a.ID, a.SubmittedAt).Item}})
+	}
+	return s.batchWrite(ctx, puts)
+}

@@ -1,0 +1,451 @@
+// Package dynamo stores the domain in the single DynamoDB table. Item structs are private
+// and mapped to domain types here; keys are built in keys.go.
+package dynamo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+var (
+	_ quiz.Store      = (*Store)(nil)
+	_ aggregate.Store = (*Store)(nil)
+)
+
+// Unsubmitted attempts and apply markers expire; the stream keeps records 24 hours, so a
+// marker older than that can no longer meet a redelivery.
+const (
+	abandonedAttemptTTL = 7 * 24 * time.Hour
+	appliedMarkerTTL    = 72 * time.Hour
+)
+
+// Store is the DynamoDB adapter for the quiz and aggregate domains.
+type Store struct {
+	db    *dynamodb.Client
+	table string
+	// milliWriteUnits sums the write capacity the store's own requests consumed.
+	milliWriteUnits atomic.Int64
+}
+
+// New returns a store on the given table.
+func New(db *dynamodb.Client, table string) *Store { return &Store{db: db, table: table} }
+
+// WriteUnits returns the write capacity units consumed so far by this store's requests.
+func (s *Store) WriteUnits() float64 { return float64(s.milliWriteUnits.Load()) / 1000 }
+
+func (s *Store) meter(cc ...types.ConsumedCapacity) {
+	for _, c := range cc {
+		if c.WriteCapacityUnits != nil {
+			s.milliWriteUnits.Add(int64(math.Round(*c.WriteCapacityUnits * 1000)))
+		} else if c.CapacityUnits != nil && c.ReadCapacityUnits == nil {
+			s.milliWriteUnits.Add(int64(math.Round(*c.CapacityUnits * 1000)))
+		}
+	}
+}
+
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		attrPK: &types.AttributeValueMemberS{Value: pk},
+		attrSK: &types.AttributeValueMemberS{Value: sk},
+	}
+}
+
+// ---- units
+
+type unitItem struct {
+	PK         string `dynamodbav:"pk"`
+	SK         string `dynamodbav:"sk"`
+	Entity     string `dynamodbav:"e"`
+	ID         string `dynamodbav:"id"`
+	ParentID   string `dynamodbav:"parentId,omitempty"`
+	Name       string `dynamodbav:"name"`
+	Kind       string `dynamodbav:"kind"`
+	Population int    `dynamodbav:"population"`
+	Households int    `dynamodbav:"households"`
+}
+
+// PutUnits writes units (used by the demo loader and imports).
+func (s *Store) PutUnits(ctx context.Context, units []quiz.Unit) error {
+	var reqs []types.WriteRequest
+	for _, u := range units {
+		pk, sk := unitKey(u.ID)
+		item, err := attributevalue.MarshalMap(unitItem{PK: pk, SK: sk, Entity: entityUnit, ID: u.ID, ParentID: u.ParentID,
+			Name: u.Name, Kind: u.Kind, Population: u.Population, Households: u.Households})
+		if err != nil {
+			return fmt.Errorf("marshal unit %s: %w", u.ID, err)
+		}
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+	}
+	return s.batchWrite(ctx, reqs)
+}
+
+func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error {
+	for len(reqs) > 0 {
+		n := min(25, len(reqs))
+		pending := map[string][]types.WriteRequest{s.table: reqs[:n]}
+		reqs = reqs[n:]
+		for attempt := 0; len(pending[s.table]) > 0; attempt++ {
+			if attempt > 8 {
+				return fmt.Errorf("batch write: items left unprocessed after retries")
+			}
+			if attempt > 0 {
+				time.Sleep(time.Duration(1<<attempt) * 10 * time.Millisecond)
+			}
+			out, err := s.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending,
+				ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+			if err != nil {
+				return fmt.Errorf("batch write: %w", err)
+			}
+			s.meter(out.ConsumedCapacity...)
+			pending = out.UnprocessedItems
+		}
+	}
+	return nil
+}
+
+// ListUnits returns every unit.
+func (s *Store) ListUnits(ctx context.Context) ([]quiz.Unit, error) {
+	var items []unitItem
+	if err := s.queryAll(ctx, unitsPK, &items); err != nil {
+		return nil, fmt.Errorf("list units: %w", err)
+	}
+	units := make([]quiz.Unit, len(items))
+	for i, it := range items {
+		units[i] = quiz.Unit{ID: it.ID, ParentID: it.ParentID, Name: it.Name, Kind: it.Kind,
+			Population: it.Population, Households: it.Households}
+	}
+	return units, nil
+}
+
+// queryAll reads a whole partition into out (a pointer to a slice of item structs).
+func (s *Store) queryAll(ctx context.Context, pk string, out any) error {
+	var all []map[string]types.AttributeValue
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName:                 &s.table,
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		all = append(all, page.Items...)
+	}
+	return attributevalue.UnmarshalListOfMaps(all, out)
+}
+
+// ---- quizzes
+
+type quizItem struct {
+	PK     string `dynamodbav:"pk"`
+	SK     string `dynamodbav:"sk"`
+	Entity string `dynamodbav:"e"`
+	ID     string `dynamodbav:"id"`
+	Status string `dynamodbav:"status"`
+	// The quiz body is one JSON document: it is always read and written whole.
+	Body string `dynamodbav:"body"`
+}
+
+// PutQuiz stores a validated quiz.
+func (s *Store) PutQuiz(ctx context.Context, q quiz.Quiz) error {
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	body, err := json.Marshal(q)
+	if err != nil {
+		return fmt.Errorf("marshal quiz %s: %w", q.ID, err)
+	}
+	pk, sk := quizKey(q.ID)
+	item, err := attributevalue.MarshalMap(quizItem{PK: pk, SK: sk, Entity: entityQuiz, ID: q.ID, Status: string(q.Status), Body: string(body)})
+	if err != nil {
+		return fmt.Errorf("marshal quiz %s: %w", q.ID, err)
+	}
+	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item,
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		return fmt.Errorf("put quiz %s: %w", q.ID, err)
+	}
+	s.meter(deref(out.ConsumedCapacity)...)
+	return nil
+}
+
+func deref(c *types.ConsumedCapacity) []types.ConsumedCapacity {
+	if c == nil {
+		return nil
+	}
+	return []types.ConsumedCapacity{*c}
+}
+
+func (it quizItem) toDomain() (quiz.Quiz, error) {
+	var q quiz.Quiz
+	if err := json.Unmarshal([]byte(it.Body), &q); err != nil {
+		return q, fmt.Errorf("decode quiz %s: %w", it.ID, err)
+	}
+	return q, nil
+}
+
+// ListQuizzes returns every quiz, whatever its status.
+func (s *Store) ListQuizzes(ctx context.Context) ([]quiz.Quiz, error) {
+	var items []quizItem
+	if err := s.queryAll(ctx, quizzesPK, &items); err != nil {
+		return nil, fmt.Errorf("list quizzes: %w", err)
+	}
+	out := make([]quiz.Quiz, 0, len(items))
+	for _, it := range items {
+		q, err := it.toDomain()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// GetQuiz returns one quiz.
+func (s *Store) GetQuiz(ctx context.Context, id string) (quiz.Quiz, error) {
+	pk, sk := quizKey(id)
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk)})
+	if err != nil {
+		return quiz.Quiz{}, fmt.Errorf("get quiz %s: %w", id, err)
+	}
+	if out.Item == nil {
+		return quiz.Quiz{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy bài thi")
+	}
+	var it quizItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return quiz.Quiz{}, fmt.Errorf("decode quiz %s: %w", id, err)
+	}
+	return it.toDomain()
+}
+
+// ---- attempts
+
+// attemptItem keeps attribute names short: every byte of an attempt is paid for in
+// write units at start and at submit.
+type attemptItem struct {
+	PK          string `dynamodbav:"pk"`
+	SK          string `dynamodbav:"sk"`
+	Entity      string `dynamodbav:"e"`
+	ID          string `dynamodbav:"id"`
+	QuizID      string `dynamodbav:"quizId"`
+	QuizKind    string `dynamodbav:"kind"`
+	UnitID      string `dynamodbav:"unitId"`
+	Name        string `dynamodbav:"name,omitempty"`
+	Phone       string `dynamodbav:"phone,omitempty"`
+	BirthYear   int    `dynamodbav:"birthYear,omitempty"`
+	Gender      string `dynamodbav:"gender,omitempty"`
+	Org         string `dynamodbav:"org,omitempty"`
+	Consent     bool   `dynamodbav:"consent,omitempty"`
+	ClientID    string `dynamodbav:"clientId,omitempty"`
+	TokenHash   string `dynamodbav:"tok"`
+	Seed        string `dynamodbav:"seed"` // uint64 as decimal text: exact in any client
+	QuestionIDs string `dynamodbav:"qids"` // comma-joined
+	StartedAt   string `dynamodbav:"startedAt"`
+	ExpiresAt   string `dynamodbav:"expiresAt"`
+	Status      string `dynamodbav:"status"`
+	TTL         int64  `dynamodbav:"ttl,omitempty"`
+
+	Answers      string         `dynamodbav:"answers,omitempty"` // canonical JSON
+	AnswersHash  string         `dynamodbav:"ah,omitempty"`
+	SubmittedAt  string         `dynamodbav:"submittedAt,omitempty"`
+	DurationMs   int64          `dynamodbav:"durationMs,omitempty"`
+	Score        int            `dynamodbav:"score"`
+	MaxScore     int            `dynamodbav:"maxScore"`
+	CorrectCount int            `dynamodbav:"correct"`
+	PassPercent  int            `dynamodbav:"pass,omitempty"`
+	Topics       map[string]int `dynamodbav:"topics,omitempty"` // "<topic>a" answered, "<topic>c" correct
+}
+
+const timeLayout = time.RFC3339Nano
+
+func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
+	pk, sk := attemptKey(a.ID)
+	it := attemptItem{
+		PK: pk, SK: sk, Entity: entityAttempt, ID: a.ID, QuizID: a.QuizID, QuizKind: string(a.QuizKind),
+		UnitID: a.Participant.UnitID, BirthYear: a.Participant.BirthYear, Gender: a.Participant.Gender,
+		Org: a.Participant.Organization, Consent: a.Consent, ClientID: a.ClientID, TokenHash: a.TokenHash,
+		Seed: strconv.FormatUint(a.Seed, 10), QuestionIDs: strings.Join(a.QuestionIDs, ","),
+		StartedAt: a.StartedAt.UTC().Format(timeLayout), ExpiresAt: a.ExpiresAt.UTC().Format(timeLayout),
+		Status: string(a.Status), AnswersHash: a.AnswersHash, DurationMs: a.DurationMs,
+		Score: a.Score, MaxScore: a.MaxScore, CorrectCount: a.CorrectCount, PassPercent: a.PassPercent,
+	}
+	if a.Consent { // personal data only with consent
+		it.Name, it.Phone = a.Participant.Name, a.Participant.Phone
+	}
+	if a.Status == quiz.Submitted {
+		b, err := json.Marshal(a.Answers)
+		if err != nil {
+			return it, err
+		}
+		it.Answers = string(b)
+		it.SubmittedAt = a.SubmittedAt.UTC().Format(timeLayout)
+		it.Topics = map[string]int{}
+		for t, v := range a.Topics {
+			it.Topics[t+"a"], it.Topics[t+"c"] = v.Answered, v.Correct
+		}
+	} else {
+		it.TTL = a.ExpiresAt.Add(abandonedAttemptTTL).Unix()
+	}
+	return it, nil
+}
+
+func (it attemptItem) toDomain() (quiz.Attempt, error) {
+	a := quiz.Attempt{
+		ID: it.ID, QuizID: it.QuizID, QuizKind: quiz.Kind(it.QuizKind),
+		Participant: quiz.Participant{Name: it.Name, Phone: it.Phone, UnitID: it.UnitID, BirthYear: it.BirthYear,
+			Gender: it.Gender, Organization: it.Org},
+		Consent: it.Consent, ClientID: it.ClientID, TokenHash: it.TokenHash, Status: quiz.AttemptStatus(it.Status),
+		AnswersHash: it.AnswersHash, DurationMs: it.DurationMs, Score: it.Score, MaxScore: it.MaxScore,
+		CorrectCount: it.CorrectCount, PassPercent: it.PassPercent,
+	}
+	var err error
+	if a.Seed, err = strconv.ParseUint(it.Seed, 10, 64); err != nil {
+		return a, fmt.Errorf("attempt %s: seed: %w", it.ID, err)
+	}
+	if it.QuestionIDs != "" {
+		a.QuestionIDs = strings.Split(it.QuestionIDs, ",")
+	}
+	if a.StartedAt, err = time.Parse(timeLayout, it.StartedAt); err != nil {
+		return a, fmt.Errorf("attempt %s: startedAt: %w", it.ID, err)
+	}
+	if a.ExpiresAt, err = time.Parse(timeLayout, it.ExpiresAt); err != nil {
+		return a, fmt.Errorf("attempt %s: expiresAt: %w", it.ID, err)
+	}
+	if a.Status == quiz.Submitted {
+		if a.SubmittedAt, err = time.Parse(timeLayout, it.SubmittedAt); err != nil {
+			return a, fmt.Errorf("attempt %s: submittedAt: %w", it.ID, err)
+		}
+		if err := json.Unmarshal([]byte(it.Answers), &a.Answers); err != nil {
+			return a, fmt.Errorf("attempt %s: answers: %w", it.ID, err)
+		}
+		a.Topics = map[string]quiz.TopicTally{}
+		for k, v := range it.Topics {
+			t, kind := k[:len(k)-1], k[len(k)-1]
+			x := a.Topics[t]
+			if kind == 'a' {
+				x.Answered = v
+			} else {
+				x.Correct = v
+			}
+			a.Topics[t] = x
+		}
+	}
+	return a, nil
+}
+
+// AttemptFromItem decodes a stored attempt (e.g. a stream record's new image); ok is
+// false when the item is not an attempt.
+func AttemptFromItem(item map[string]types.AttributeValue) (a quiz.Attempt, ok bool, err error) {
+	if e, isS := item[attrEntity].(*types.AttributeValueMemberS); !isS || e.Value != entityAttempt {
+		return quiz.Attempt{}, false, nil
+	}
+	var it attemptItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return quiz.Attempt{}, true, fmt.Errorf("decode attempt: %w", err)
+	}
+	a, err = it.toDomain()
+	return a, true, err
+}
+
+// CreateAttempt stores a new attempt; the id is fresh, so the condition only guards
+// against a (practically impossible) collision.
+func (s *Store) CreateAttempt(ctx context.Context, a quiz.Attempt) error {
+	it, err := toAttemptItem(a)
+	if err != nil {
+		return fmt.Errorf("encode attempt: %w", err)
+	}
+	item, err := attributevalue.MarshalMap(it)
+	if err != nil {
+		return fmt.Errorf("marshal attempt: %w", err)
+	}
+	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &s.table, Item: item,
+		ConditionExpression:    aws.String("attribute_not_exists(pk)"),
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return conflictOr(err, "create attempt")
+	}
+	s.meter(deref(out.ConsumedCapacity)...)
+	return nil
+}
+
+// GetAttempt reads an attempt with a strongly consistent read.
+func (s *Store) GetAttempt(ctx context.Context, id string) (quiz.Attempt, error) {
+	pk, sk := attemptKey(id)
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return quiz.Attempt{}, fmt.Errorf("get attempt: %w", err)
+	}
+	if out.Item == nil {
+		return quiz.Attempt{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy bài làm")
+	}
+	var it attemptItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return quiz.Attempt{}, fmt.Errorf("decode attempt: %w", err)
+	}
+	return it.toDomain()
+}
+
+// SubmitAttempt writes the graded answers if the attempt is still unsubmitted.
+func (s *Store) SubmitAttempt(ctx context.Context, a quiz.Attempt) error {
+	it, err := toAttemptItem(a)
+	if err != nil {
+		return fmt.Errorf("encode attempt: %w", err)
+	}
+	upd := expression.Set(expression.Name("status"), expression.Value(it.Status)).
+		Set(expression.Name("answers"), expression.Value(it.Answers)).
+		Set(expression.Name("ah"), expression.Value(it.AnswersHash)).
+		Set(expression.Name("submittedAt"), expression.Value(it.SubmittedAt)).
+		Set(expression.Name("durationMs"), expression.Value(it.DurationMs)).
+		Set(expression.Name("score"), expression.Value(it.Score)).
+		Set(expression.Name("maxScore"), expression.Value(it.MaxScore)).
+		Set(expression.Name("correct"), expression.Value(it.CorrectCount)).
+		Set(expression.Name("pass"), expression.Value(it.PassPercent)).
+		Set(expression.Name("topics"), expression.Value(it.Topics)).
+		Remove(expression.Name(attrTTL)) // a submitted attempt is kept
+	cond := expression.Name("status").Equal(expression.Value(string(quiz.Started)))
+	expr, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+	if err != nil {
+		return fmt.Errorf("build submit expression: %w", err)
+	}
+	pk, sk := attemptKey(a.ID)
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(pk, sk),
+		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return conflictOr(err, "submit attempt")
+	}
+	s.meter(deref(out.ConsumedCapacity)...)
+	return nil
+}
+
+// conflictOr turns a failed condition into a domain conflict and wraps anything else.
+func conflictOr(err error, what string) error {
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return apperr.Errorf(apperr.Conflict, "%s: changed concurrently", what)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

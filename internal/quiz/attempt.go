@@ -1,0 +1,298 @@
+package quiz
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/nq58/tracker/internal/apperr"
+)
+
+// AttemptStatus is an attempt's state.
+type AttemptStatus string
+
+const (
+	Started   AttemptStatus = "started"
+	Submitted AttemptStatus = "submitted"
+)
+
+// Participant is who takes an attempt. Name and phone are personal data: stored only
+// with consent, never logged.
+type Participant struct {
+	Name         string `json:"name,omitempty"`
+	Phone        string `json:"phone,omitempty"` // normalised +84xxxxxxxxx
+	UnitID       string `json:"unitId"`
+	BirthYear    int    `json:"birthYear,omitempty"`
+	Gender       string `json:"gender,omitempty"`
+	Organization string `json:"organization,omitempty"`
+}
+
+// Answer is a resident's answer to one question: option ids, a likert value or a text.
+type Answer struct {
+	QuestionID string   `json:"questionId"`
+	OptionIDs  []string `json:"optionIds,omitempty"`
+	Value      int      `json:"value,omitempty"`
+	Text       string   `json:"text,omitempty"`
+}
+
+// TopicTally counts a topic's scored questions in one attempt.
+type TopicTally struct {
+	Answered int `json:"answered"`
+	Correct  int `json:"correct"`
+}
+
+// Attempt is one sitting of a quiz by one participant.
+type Attempt struct {
+	ID          string
+	QuizID      string
+	QuizKind    Kind
+	Participant Participant
+	Consent     bool
+	ClientID    string
+	TokenHash   string // hex SHA-256 of the attempt token; the token itself is never stored
+	Seed        uint64 // drives the draw and the shuffles; never leaves the server
+	QuestionIDs []string
+	StartedAt   time.Time
+	ExpiresAt   time.Time
+	Status      AttemptStatus
+
+	// Set on submit.
+	Answers      []Answer
+	AnswersHash  string
+	SubmittedAt  time.Time
+	DurationMs   int64
+	Score        int
+	MaxScore     int
+	CorrectCount int
+	PassPercent  int
+	Topics       map[string]TopicTally
+}
+
+// IdentityKey identifies the participant across attempts: the normalised phone when
+// given, else the client id. It is hashed so counters never hold a phone number.
+func (a Attempt) IdentityKey() string {
+	src := "client:" + a.ClientID
+	if a.Participant.Phone != "" {
+		src = "phone:" + a.Participant.Phone
+	}
+	sum := sha256.Sum256([]byte(src))
+	return hex.EncodeToString(sum[:16])
+}
+
+// ScorePercent is the score as a percentage of the maximum, 0 when unscored.
+func (a Attempt) ScorePercent() float64 {
+	if a.MaxScore == 0 {
+		return 0
+	}
+	return 100 * float64(a.Score) / float64(a.MaxScore)
+}
+
+// Passed reports whether the score reaches the pass mark.
+func (a Attempt) Passed() bool {
+	return a.MaxScore > 0 && a.ScorePercent() >= float64(a.PassPercent)
+}
+
+// NormalizePhone turns 0xxxxxxxxx, 84xxxxxxxxx and +84xxxxxxxxx (spaces, dots and dashes
+// allowed) into +84xxxxxxxxx. Vietnamese mobile numbers have 9 digits after the prefix.
+func NormalizePhone(s string) (string, error) {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r == '+':
+			b.WriteRune(r)
+		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')':
+		default:
+			return "", apperr.Errorf(apperr.Validation, "Số điện thoại không hợp lệ")
+		}
+	}
+	d := b.String()
+	switch {
+	case strings.HasPrefix(d, "+84"):
+		d = d[3:]
+	case strings.HasPrefix(d, "84") && len(d) == 11:
+		d = d[2:]
+	case strings.HasPrefix(d, "0"):
+		d = d[1:]
+	default:
+		return "", apperr.Errorf(apperr.Validation, "Số điện thoại không hợp lệ: dùng dạng 0xxxxxxxxx hoặc +84xxxxxxxxx")
+	}
+	if len(d) != 9 || strings.ContainsRune(d, '+') || d[0] == '0' {
+		return "", apperr.Errorf(apperr.Validation, "Số điện thoại không hợp lệ: dùng dạng 0xxxxxxxxx hoặc +84xxxxxxxxx")
+	}
+	return "+84" + d, nil
+}
+
+// Draw picks the attempt's questions from the bank and orders them and their options,
+// deterministically from seed, so the server can rebuild what the resident saw.
+func Draw(q Quiz, seed uint64) []Question {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	idx := make([]int, len(q.Questions))
+	for i := range idx {
+		idx[i] = i
+	}
+	if n := q.QuestionCount(); n < len(idx) {
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		idx = idx[:n]
+		if !q.Shuffle {
+			slices.Sort(idx) // a drawn subset keeps the bank's order unless shuffling
+		}
+	} else if q.Shuffle {
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+	}
+	out := make([]Question, len(idx))
+	for k, i := range idx {
+		qu := q.Questions[i]
+		qu.Options = slices.Clone(qu.Options)
+		// True/false and likert scales keep their natural order.
+		if q.Shuffle && (qu.Kind == Single || qu.Kind == Multiple) {
+			rng.Shuffle(len(qu.Options), func(i, j int) { qu.Options[i], qu.Options[j] = qu.Options[j], qu.Options[i] })
+		}
+		out[k] = qu
+	}
+	return out
+}
+
+// AttemptQuestions returns the attempt's questions in the order the resident saw them.
+func AttemptQuestions(q Quiz, a Attempt) []Question {
+	drawn := Draw(q, a.Seed)
+	byID := make(map[string]Question, len(drawn))
+	for _, qu := range drawn {
+		byID[qu.ID] = qu
+	}
+	out := make([]Question, 0, len(a.QuestionIDs))
+	for _, id := range a.QuestionIDs {
+		if qu, ok := byID[id]; ok {
+			out = append(out, qu)
+		} else if qu, ok := q.Question(id); ok { // bank changed since: keep what was asked
+			out = append(out, qu)
+		}
+	}
+	return out
+}
+
+// CheckAnswers validates answers against the attempt's questions and returns them in a
+// canonical form (sorted option ids, questions in attempt order, blanks dropped).
+func CheckAnswers(questions []Question, answers []Answer) ([]Answer, error) {
+	byID := make(map[string]Question, len(questions))
+	for _, qu := range questions {
+		byID[qu.ID] = qu
+	}
+	given := make(map[string]Answer, len(answers))
+	for _, ans := range answers {
+		qu, ok := byID[ans.QuestionID]
+		if !ok {
+			return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q không thuộc bài làm này", ans.QuestionID)
+		}
+		if _, dup := given[ans.QuestionID]; dup {
+			return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q được trả lời hai lần", ans.QuestionID)
+		}
+		clean := Answer{QuestionID: ans.QuestionID}
+		switch qu.Kind {
+		case Single, TrueFalse, Multiple:
+			if ans.Value != 0 || ans.Text != "" {
+				return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q cần chọn phương án (optionIds)", ans.QuestionID)
+			}
+			ids := slices.Clone(ans.OptionIDs)
+			slices.Sort(ids)
+			ids = slices.Compact(ids)
+			for _, id := range ids {
+				if !qu.hasOption(id) {
+					return nil, apperr.Errorf(apperr.Validation, "Phương án %q không thuộc câu hỏi %q", id, ans.QuestionID)
+				}
+			}
+			if qu.Kind != Multiple && len(ids) > 1 {
+				return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q chỉ được chọn một phương án", ans.QuestionID)
+			}
+			clean.OptionIDs = ids
+		case Likert:
+			if len(ans.OptionIDs) > 0 || ans.Text != "" || ans.Value < likertMin || ans.Value > likertMax {
+				return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q cần một giá trị (value) từ 1 đến 5", ans.QuestionID)
+			}
+			clean.Value = ans.Value
+		case Text:
+			if len(ans.OptionIDs) > 0 || ans.Value != 0 {
+				return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q cần câu trả lời dạng chữ (text)", ans.QuestionID)
+			}
+			if !utf8.ValidString(ans.Text) || utf8.RuneCountInString(ans.Text) > MaxTextAnswer {
+				return nil, apperr.Errorf(apperr.Validation, "Câu trả lời cho câu hỏi %q dài quá %d ký tự", ans.QuestionID, MaxTextAnswer)
+			}
+			clean.Text = strings.TrimSpace(ans.Text)
+		}
+		given[ans.QuestionID] = clean
+	}
+	out := make([]Answer, 0, len(given))
+	for _, qu := range questions {
+		if a, ok := given[qu.ID]; ok && (len(a.OptionIDs) > 0 || a.Value != 0 || a.Text != "") {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// HashAnswers returns a digest of canonical answers, so a resent submission can be
+// recognised as the same one.
+func HashAnswers(answers []Answer) string {
+	h := sha256.New()
+	for _, a := range answers {
+		h.Write([]byte(a.QuestionID))
+		h.Write([]byte{0})
+		for _, id := range a.OptionIDs {
+			h.Write([]byte(id))
+			h.Write([]byte{1})
+		}
+		h.Write([]byte{byte(a.Value), 0})
+		h.Write([]byte(a.Text))
+		h.Write([]byte{2})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// QuestionResult is the grading of one question.
+type QuestionResult struct {
+	QuestionID       string
+	Scored           bool
+	Correct          bool
+	CorrectOptionIDs []string
+}
+
+// Grading is the outcome of grading an attempt.
+type Grading struct {
+	Score, MaxScore, CorrectCount int
+	Topics                        map[string]TopicTally
+	Questions                     []QuestionResult
+}
+
+// Grade scores canonical answers: a choice question is correct when exactly its correct
+// options are chosen (no partial credit); likert and text are not scored. Every scored
+// question asked counts as answered for its topic, so a skipped question counts as wrong.
+func Grade(questions []Question, answers []Answer) Grading {
+	given := make(map[string]Answer, len(answers))
+	for _, a := range answers {
+		given[a.QuestionID] = a
+	}
+	g := Grading{Topics: map[string]TopicTally{}}
+	for _, qu := range questions {
+		r := QuestionResult{QuestionID: qu.ID, Scored: qu.Scored() && len(qu.CorrectOptionIDs) > 0}
+		if r.Scored {
+			want := slices.Clone(qu.CorrectOptionIDs)
+			slices.Sort(want)
+			r.CorrectOptionIDs = want
+			r.Correct = slices.Equal(given[qu.ID].OptionIDs, want)
+			g.MaxScore += qu.Points
+			t := g.Topics[qu.Topic]
+			t.Answered++
+			if r.Correct {
+				g.Score += qu.Points
+				g.CorrectCount++
+				t.Correct++
+			}
+			g.Topics[qu.Topic] = t
+		}
+		g.Questions = append(g.Questions, r)
+	}
+	return g
+}

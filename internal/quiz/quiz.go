@@ -1,0 +1,248 @@
+// Package quiz holds the resident-facing domain: units, quizzes, attempts, grading and
+// the service that ties them to a Store. It imports neither the AWS SDK nor Lambda events.
+package quiz
+
+import (
+	"context"
+	"time"
+
+	"github.com/nq58/tracker/internal/apperr"
+)
+
+// Vietnam has no daylight saving time, so a fixed zone avoids shipping tzdata to Lambda.
+var VietnamTime = time.FixedZone("ICT", 7*60*60)
+
+// Kind says how a quiz is used.
+type Kind string
+
+const (
+	KindQuiz    Kind = "quiz"    // practice, scored, review at once
+	KindSurvey  Kind = "survey"  // unscored
+	KindContest Kind = "contest" // rounds and prizes (contest issue)
+)
+
+// QuestionKind says how a question is answered and graded.
+type QuestionKind string
+
+const (
+	Single    QuestionKind = "single"
+	Multiple  QuestionKind = "multiple"
+	TrueFalse QuestionKind = "truefalse"
+	Likert    QuestionKind = "likert" // 1–5, unscored
+	Text      QuestionKind = "text"   // free text, unscored
+)
+
+// Status is a quiz's life-cycle state.
+type Status string
+
+const (
+	Draft     Status = "draft"
+	Published Status = "published"
+	Closed    Status = "closed"
+)
+
+const (
+	MaxTextAnswer  = 500 // characters
+	maxQuestions   = 500
+	maxOptions     = 12
+	defaultPass    = 50
+	likertMin      = 1
+	likertMax      = 5
+	maxTitleLength = 300
+)
+
+// Topics are the plan's content sections (II.1 a–h; the plan has no f).
+var Topics = []string{"a", "b", "c", "d", "e", "g", "h"}
+
+// Option is one answer choice.
+type Option struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// Question is one item of a quiz's bank.
+type Question struct {
+	ID               string       `json:"id"`
+	Kind             QuestionKind `json:"kind"`
+	Text             string       `json:"text"`
+	Topic            string       `json:"topic"`
+	Points           int          `json:"points"`
+	Options          []Option     `json:"options"`
+	CorrectOptionIDs []string     `json:"correctOptionIds,omitempty"`
+}
+
+// Scored reports whether the question counts towards the score.
+func (q Question) Scored() bool {
+	return q.Kind == Single || q.Kind == Multiple || q.Kind == TrueFalse
+}
+
+func (q Question) hasOption(id string) bool {
+	for _, o := range q.Options {
+		if o.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Quiz is a quiz, survey or contest with its question bank.
+type Quiz struct {
+	ID           string     `json:"id"`
+	Kind         Kind       `json:"kind"`
+	Title        string     `json:"title"`
+	Description  string     `json:"description"`
+	OpensAt      time.Time  `json:"opensAt"`
+	ClosesAt     time.Time  `json:"closesAt"`
+	TimeLimitSec int        `json:"timeLimitSec"`
+	DrawCount    int        `json:"drawCount"` // 0: every question
+	Shuffle      bool       `json:"shuffle"`
+	PassPercent  int        `json:"passPercent"`
+	Status       Status     `json:"status"`
+	ScopeUnitID  string     `json:"scopeUnitId,omitempty"`
+	Questions    []Question `json:"questions"`
+}
+
+// QuestionCount is how many questions one attempt gets.
+func (q Quiz) QuestionCount() int {
+	if q.DrawCount > 0 && q.DrawCount < len(q.Questions) {
+		return q.DrawCount
+	}
+	return len(q.Questions)
+}
+
+// IsOpen reports whether residents may start an attempt at t.
+func (q Quiz) IsOpen(t time.Time) bool {
+	if q.Status != Published {
+		return false
+	}
+	if !q.OpensAt.IsZero() && t.Before(q.OpensAt) {
+		return false
+	}
+	if !q.ClosesAt.IsZero() && !t.Before(q.ClosesAt) {
+		return false
+	}
+	return true
+}
+
+// Question returns the bank question with the given id.
+func (q Quiz) Question(id string) (Question, bool) {
+	for _, qu := range q.Questions {
+		if qu.ID == id {
+			return qu, true
+		}
+	}
+	return Question{}, false
+}
+
+// Pass returns the pass mark in percent, defaulting to 50.
+func (q Quiz) Pass() int {
+	if q.PassPercent <= 0 {
+		return defaultPass
+	}
+	return q.PassPercent
+}
+
+// Validate checks a quiz is complete and consistent before it is stored.
+func (q Quiz) Validate() error {
+	switch {
+	case q.ID == "":
+		return apperr.Errorf(apperr.Validation, "quiz id is required")
+	case q.Kind != KindQuiz && q.Kind != KindSurvey && q.Kind != KindContest:
+		return apperr.Errorf(apperr.Validation, "quiz %s: kind must be quiz, survey or contest", q.ID)
+	case q.Title == "" || len([]rune(q.Title)) > maxTitleLength:
+		return apperr.Errorf(apperr.Validation, "quiz %s: title is required (at most %d characters)", q.ID, maxTitleLength)
+	case len(q.Questions) == 0 || len(q.Questions) > maxQuestions:
+		return apperr.Errorf(apperr.Validation, "quiz %s: needs 1 to %d questions", q.ID, maxQuestions)
+	case q.DrawCount < 0 || q.DrawCount > len(q.Questions):
+		return apperr.Errorf(apperr.Validation, "quiz %s: drawCount must be between 0 and the number of questions", q.ID)
+	case q.TimeLimitSec < 0:
+		return apperr.Errorf(apperr.Validation, "quiz %s: timeLimitSec must not be negative", q.ID)
+	case q.PassPercent < 0 || q.PassPercent > 100:
+		return apperr.Errorf(apperr.Validation, "quiz %s: passPercent must be between 0 and 100", q.ID)
+	case !q.OpensAt.IsZero() && !q.ClosesAt.IsZero() && !q.ClosesAt.After(q.OpensAt):
+		return apperr.Errorf(apperr.Validation, "quiz %s: closesAt must be after opensAt", q.ID)
+	}
+	seen := map[string]bool{}
+	for i, qu := range q.Questions {
+		if qu.ID == "" || seen[qu.ID] {
+			return apperr.Errorf(apperr.Validation, "quiz %s: question %d needs a unique id", q.ID, i+1)
+		}
+		seen[qu.ID] = true
+		if err := qu.validate(q.Kind); err != nil {
+			return apperr.Errorf(apperr.Validation, "quiz %s, question %s: %s", q.ID, qu.ID, apperr.MessageOf(err))
+		}
+	}
+	return nil
+}
+
+func (qu Question) validate(kind Kind) error {
+	if qu.Text == "" {
+		return apperr.Errorf(apperr.Validation, "text is required")
+	}
+	if kind == KindSurvey && qu.Scored() && len(qu.CorrectOptionIDs) > 0 {
+		return apperr.Errorf(apperr.Validation, "survey questions have no correct answers")
+	}
+	optionIDs := map[string]bool{}
+	for _, o := range qu.Options {
+		if o.ID == "" || o.Text == "" || optionIDs[o.ID] {
+			return apperr.Errorf(apperr.Validation, "every option needs a unique id and a text")
+		}
+		optionIDs[o.ID] = true
+	}
+	switch qu.Kind {
+	case Single, Multiple, TrueFalse:
+		if len(qu.Options) < 2 || len(qu.Options) > maxOptions {
+			return apperr.Errorf(apperr.Validation, "needs 2 to %d options", maxOptions)
+		}
+		if kind == KindSurvey {
+			return nil
+		}
+		if qu.Points <= 0 {
+			return apperr.Errorf(apperr.Validation, "a scored question needs points")
+		}
+		if !validTopic(qu.Topic) {
+			return apperr.Errorf(apperr.Validation, "topic must be one of a, b, c, d, e, g, h")
+		}
+		for _, id := range qu.CorrectOptionIDs {
+			if !optionIDs[id] {
+				return apperr.Errorf(apperr.Validation, "correct option %q is not an option", id)
+			}
+		}
+		if n := len(qu.CorrectOptionIDs); n == 0 || (qu.Kind != Multiple && n != 1) {
+			return apperr.Errorf(apperr.Validation, "single and true/false questions need exactly one correct option, multiple at least one")
+		}
+	case Likert:
+		if len(qu.Options) != likertMax {
+			return apperr.Errorf(apperr.Validation, "a likert question has exactly 5 options")
+		}
+	case Text:
+		if len(qu.Options) != 0 {
+			return apperr.Errorf(apperr.Validation, "a text question has no options")
+		}
+	default:
+		return apperr.Errorf(apperr.Validation, "kind must be single, multiple, truefalse, likert or text")
+	}
+	return nil
+}
+
+func validTopic(t string) bool {
+	for _, x := range Topics {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Store is what the quiz service needs from storage.
+type Store interface {
+	ListUnits(ctx context.Context) ([]Unit, error)
+	ListQuizzes(ctx context.Context) ([]Quiz, error)
+	GetQuiz(ctx context.Context, id string) (Quiz, error)
+	CreateAttempt(ctx context.Context, a Attempt) error
+	// GetAttempt returns the attempt as last written (strongly consistent).
+	GetAttempt(ctx context.Context, id string) (Attempt, error)
+	// SubmitAttempt stores the submitted attempt if it is still unsubmitted, and
+	// returns an apperr.Conflict error otherwise.
+	SubmitAttempt(ctx context.Context, a Attempt) error
+}

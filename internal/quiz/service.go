@@ -1,0 +1,435 @@
+package quiz
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/nq58/tracker/internal/apperr"
+)
+
+const (
+	// SubmitGrace absorbs a slow network between the resident's last tap and the server.
+	SubmitGrace = 30 * time.Second
+	// UntimedAttemptLife is how long an attempt without a time limit stays open.
+	UntimedAttemptLife = 24 * time.Hour
+	// catalogTTL bounds how stale a warm Lambda's copy of units and quizzes may be.
+	catalogTTL     = time.Minute
+	maxNameLength  = 100
+	maxFieldLength = 100
+	maxClientID    = 100
+)
+
+// Service runs the resident journey.
+type Service struct {
+	store Store
+	now   func() time.Time
+
+	mu        sync.Mutex
+	units     []Unit
+	tree      *Tree
+	unitsAt   time.Time
+	quizzes   map[string]Quiz
+	quizzesAt time.Time
+}
+
+// NewService wires a service to its store; now is the clock (time.Now in production).
+func NewService(store Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: store, now: now}
+}
+
+// UnitsResponse is GET /v1/units.
+type UnitsResponse struct {
+	Units []Unit `json:"units"`
+}
+
+// QuizSummary is one quiz of GET /v1/quizzes.
+type QuizSummary struct {
+	ID            string    `json:"id"`
+	Kind          Kind      `json:"kind"`
+	Title         string    `json:"title"`
+	Description   string    `json:"description"`
+	OpensAt       time.Time `json:"opensAt"`
+	ClosesAt      time.Time `json:"closesAt"`
+	QuestionCount int       `json:"questionCount"`
+	TimeLimitSec  int       `json:"timeLimitSec"`
+	Status        Status    `json:"status"`
+}
+
+// QuizzesResponse is GET /v1/quizzes.
+type QuizzesResponse struct {
+	Quizzes []QuizSummary `json:"quizzes"`
+}
+
+// StartRequest is the body of POST /v1/quizzes/{quizId}/attempts.
+type StartRequest struct {
+	Participant struct {
+		Name         string `json:"name"`
+		Phone        string `json:"phone"`
+		UnitID       string `json:"unitId"`
+		BirthYear    int    `json:"birthYear"`
+		Gender       string `json:"gender"`
+		Organization string `json:"organization"`
+	} `json:"participant"`
+	Consent  bool   `json:"consent"`
+	ClientID string `json:"clientId"`
+}
+
+// PublicOption and PublicQuestion are what a resident sees: no key, no points.
+type PublicOption struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+type PublicQuestion struct {
+	ID      string         `json:"id"`
+	Kind    QuestionKind   `json:"kind"`
+	Text    string         `json:"text"`
+	Topic   string         `json:"topic"`
+	Options []PublicOption `json:"options"`
+}
+
+// StartResponse answers a started attempt.
+type StartResponse struct {
+	AttemptID    string           `json:"attemptId"`
+	AttemptToken string           `json:"attemptToken"`
+	StartedAt    time.Time        `json:"startedAt"`
+	ExpiresAt    time.Time        `json:"expiresAt"`
+	Questions    []PublicQuestion `json:"questions"`
+}
+
+// SubmitRequest is the body of POST /v1/attempts/{attemptId}/submit.
+type SubmitRequest struct {
+	AttemptToken string   `json:"attemptToken"`
+	Answers      []Answer `json:"answers"`
+}
+
+// ReviewItem tells the resident whether a question was right and what was right.
+type ReviewItem struct {
+	QuestionID       string   `json:"questionId"`
+	Correct          bool     `json:"correct"`
+	CorrectOptionIDs []string `json:"correctOptionIds"`
+}
+
+// Result is a submitted attempt's outcome.
+type Result struct {
+	AttemptID     string       `json:"attemptId"`
+	Score         int          `json:"score"`
+	MaxScore      int          `json:"maxScore"`
+	CorrectCount  int          `json:"correctCount"`
+	QuestionCount int          `json:"questionCount"`
+	DurationMs    int64        `json:"durationMs"`
+	SubmittedAt   time.Time    `json:"submittedAt"`
+	Review        []ReviewItem `json:"review"`
+}
+
+func (s *Service) catalogUnits(ctx context.Context) ([]Unit, *Tree, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tree != nil && s.now().Sub(s.unitsAt) < catalogTTL {
+		return s.units, s.tree, nil
+	}
+	units, err := s.store.ListUnits(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	tree, err := NewTree(units)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.units, s.tree, s.unitsAt = units, tree, s.now()
+	return units, tree, nil
+}
+
+func (s *Service) catalogQuizzes(ctx context.Context) (map[string]Quiz, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.quizzes != nil && s.now().Sub(s.quizzesAt) < catalogTTL {
+		return s.quizzes, nil
+	}
+	list, err := s.store.ListQuizzes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]Quiz, len(list))
+	for _, q := range list {
+		m[q.ID] = q
+	}
+	s.quizzes, s.quizzesAt = m, s.now()
+	return m, nil
+}
+
+func (s *Service) quiz(ctx context.Context, id string) (Quiz, error) {
+	all, err := s.catalogQuizzes(ctx)
+	if err != nil {
+		return Quiz{}, err
+	}
+	if q, ok := all[id]; ok {
+		return q, nil
+	}
+	// Not in the cached catalogue (new, or not published): ask the store.
+	return s.store.GetQuiz(ctx, id)
+}
+
+// ListUnits returns the whole unit tree.
+func (s *Service) ListUnits(ctx context.Context) (UnitsResponse, error) {
+	units, _, err := s.catalogUnits(ctx)
+	if err != nil {
+		return UnitsResponse{}, err
+	}
+	return UnitsResponse{Units: units}, nil
+}
+
+// ListQuizzes returns the published quizzes, soonest closing first.
+func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
+	all, err := s.catalogQuizzes(ctx)
+	if err != nil {
+		return QuizzesResponse{}, err
+	}
+	out := QuizzesResponse{Quizzes: []QuizSummary{}}
+	for _, q := range all {
+		if q.Status != Published {
+			continue
+		}
+		out.Quizzes = append(out.Quizzes, QuizSummary{
+			ID: q.ID, Kind: q.Kind, Title: q.Title, Description: q.Description,
+			OpensAt: q.OpensAt, ClosesAt: q.ClosesAt, QuestionCount: q.QuestionCount(),
+			TimeLimitSec: q.TimeLimitSec, Status: q.Status,
+		})
+	}
+	slices.SortFunc(out.Quizzes, func(a, b QuizSummary) int {
+		if c := a.ClosesAt.Compare(b.ClosesAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// StartAttempt validates the participant, draws the questions and stores a new attempt.
+func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequest) (StartResponse, error) {
+	q, err := s.quiz(ctx, quizID)
+	if err != nil {
+		return StartResponse{}, err
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	if q.Status != Published {
+		return StartResponse{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy bài thi")
+	}
+	if !q.IsOpen(now) {
+		return StartResponse{}, apperr.Errorf(apperr.NotOpen, "Bài này hiện không mở (mở từ %s đến %s)",
+			q.OpensAt.In(VietnamTime).Format("02/01/2006 15:04"), q.ClosesAt.In(VietnamTime).Format("02/01/2006 15:04"))
+	}
+	p, err := s.checkParticipant(ctx, req, now)
+	if err != nil {
+		return StartResponse{}, err
+	}
+	token, tokenHash := newToken()
+	a := Attempt{
+		ID: uuid.NewString(), QuizID: q.ID, QuizKind: q.Kind, Participant: p,
+		Consent: req.Consent, ClientID: strings.TrimSpace(req.ClientID), TokenHash: tokenHash,
+		Seed: randomSeed(), StartedAt: now, Status: Started,
+	}
+	if q.TimeLimitSec > 0 {
+		a.ExpiresAt = now.Add(time.Duration(q.TimeLimitSec) * time.Second)
+	} else {
+		a.ExpiresAt = now.Add(UntimedAttemptLife)
+	}
+	questions := Draw(q, a.Seed)
+	for _, qu := range questions {
+		a.QuestionIDs = append(a.QuestionIDs, qu.ID)
+	}
+	if err := s.store.CreateAttempt(ctx, a); err != nil {
+		return StartResponse{}, err
+	}
+	resp := StartResponse{AttemptID: a.ID, AttemptToken: token, StartedAt: a.StartedAt, ExpiresAt: a.ExpiresAt,
+		Questions: make([]PublicQuestion, len(questions))}
+	for i, qu := range questions {
+		pq := PublicQuestion{ID: qu.ID, Kind: qu.Kind, Text: qu.Text, Topic: qu.Topic, Options: make([]PublicOption, len(qu.Options))}
+		for j, o := range qu.Options {
+			pq.Options[j] = PublicOption{ID: o.ID, Text: o.Text}
+		}
+		resp.Questions[i] = pq
+	}
+	return resp, nil
+}
+
+func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now time.Time) (Participant, error) {
+	in := req.Participant
+	p := Participant{
+		Name: strings.Join(strings.Fields(in.Name), " "), UnitID: strings.TrimSpace(in.UnitID),
+		BirthYear: in.BirthYear, Gender: in.Gender, Organization: strings.TrimSpace(in.Organization),
+	}
+	if p.UnitID == "" {
+		return p, apperr.Errorf(apperr.Validation, "Hãy chọn thôn (bản, tổ dân phố) nơi bạn sinh sống")
+	}
+	_, tree, err := s.catalogUnits(ctx)
+	if err != nil {
+		return p, err
+	}
+	if _, ok := tree.Get(p.UnitID); !ok {
+		return p, apperr.Errorf(apperr.Validation, "Không có đơn vị %q", p.UnitID)
+	}
+	if !tree.IsLeaf(p.UnitID) {
+		return p, apperr.Errorf(apperr.Validation, "Hãy chọn một thôn (bản, tổ dân phố), không phải xã hay tỉnh")
+	}
+	if in.Phone != "" {
+		phone, err := NormalizePhone(in.Phone)
+		if err != nil {
+			return p, err
+		}
+		p.Phone = phone
+	}
+	if (p.Phone != "" || p.Name != "") && !req.Consent {
+		return p, apperr.Errorf(apperr.Validation, "Cần đồng ý cho phép sử dụng họ tên và số điện thoại trước khi gửi")
+	}
+	if p.Phone == "" && strings.TrimSpace(req.ClientID) == "" {
+		return p, apperr.Errorf(apperr.Validation, "Thiếu mã thiết bị (clientId)")
+	}
+	switch {
+	case len([]rune(p.Name)) > maxNameLength:
+		return p, apperr.Errorf(apperr.Validation, "Họ tên dài quá %d ký tự", maxNameLength)
+	case len([]rune(p.Organization)) > maxFieldLength:
+		return p, apperr.Errorf(apperr.Validation, "Tên tổ chức dài quá %d ký tự", maxFieldLength)
+	case len(req.ClientID) > maxClientID:
+		return p, apperr.Errorf(apperr.Validation, "Mã thiết bị dài quá %d ký tự", maxClientID)
+	case p.BirthYear != 0 && (p.BirthYear < 1900 || p.BirthYear > now.Year()):
+		return p, apperr.Errorf(apperr.Validation, "Năm sinh không hợp lệ")
+	case p.Gender != "" && p.Gender != "male" && p.Gender != "female" && p.Gender != "other":
+		return p, apperr.Errorf(apperr.Validation, "Giới tính phải là male, female hoặc other")
+	}
+	return p, nil
+}
+
+// Submit grades and stores an attempt's answers. Resending the same answers returns the
+// first result; different answers after a submit are a conflict.
+func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitRequest) (Result, error) {
+	a, err := s.authorizedAttempt(ctx, attemptID, req.AttemptToken)
+	if err != nil {
+		return Result{}, err
+	}
+	q, err := s.quiz(ctx, a.QuizID)
+	if err != nil {
+		return Result{}, err
+	}
+	questions := AttemptQuestions(q, a)
+	answers, err := CheckAnswers(questions, req.Answers)
+	if err != nil {
+		return Result{}, err
+	}
+	hash := HashAnswers(answers)
+	if a.Status == Submitted {
+		return s.resubmitted(q, a, hash)
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	if now.After(a.ExpiresAt.Add(SubmitGrace)) {
+		return Result{}, apperr.Errorf(apperr.Expired, "Đã hết giờ làm bài")
+	}
+	g := Grade(questions, answers)
+	a.Status, a.Answers, a.AnswersHash = Submitted, answers, hash
+	a.SubmittedAt, a.DurationMs = now, now.Sub(a.StartedAt).Milliseconds()
+	a.Score, a.MaxScore, a.CorrectCount, a.Topics = g.Score, g.MaxScore, g.CorrectCount, g.Topics
+	a.PassPercent = q.Pass()
+	if err := s.store.SubmitAttempt(ctx, a); err != nil {
+		if apperr.CodeOf(err) != apperr.Conflict {
+			return Result{}, err
+		}
+		// Another request submitted first: same answers get its result, others a conflict.
+		stored, gerr := s.store.GetAttempt(ctx, attemptID)
+		if gerr != nil {
+			return Result{}, gerr
+		}
+		return s.resubmitted(q, stored, hash)
+	}
+	return ResultOf(q, a), nil
+}
+
+func (s *Service) resubmitted(q Quiz, stored Attempt, hash string) (Result, error) {
+	if stored.Status != Submitted || stored.AnswersHash != hash {
+		return Result{}, apperr.Errorf(apperr.AlreadySubmitted, "Bài này đã được nộp với câu trả lời khác")
+	}
+	return ResultOf(q, stored), nil
+}
+
+// GetResult returns a submitted attempt's result again.
+func (s *Service) GetResult(ctx context.Context, attemptID, token string) (Result, error) {
+	a, err := s.authorizedAttempt(ctx, attemptID, token)
+	if err != nil {
+		return Result{}, err
+	}
+	if a.Status != Submitted {
+		return Result{}, apperr.Errorf(apperr.NotFound, "Bài làm chưa được nộp")
+	}
+	q, err := s.quiz(ctx, a.QuizID)
+	if err != nil {
+		return Result{}, err
+	}
+	return ResultOf(q, a), nil
+}
+
+func (s *Service) authorizedAttempt(ctx context.Context, attemptID, token string) (Attempt, error) {
+	if token == "" {
+		return Attempt{}, apperr.Errorf(apperr.Unauthorized, "Thiếu mã bài làm (attemptToken)")
+	}
+	if _, err := uuid.Parse(attemptID); err != nil {
+		return Attempt{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy bài làm")
+	}
+	a, err := s.store.GetAttempt(ctx, attemptID)
+	if err != nil {
+		return Attempt{}, err
+	}
+	if subtle.ConstantTimeCompare([]byte(hashToken(token)), []byte(a.TokenHash)) != 1 {
+		return Attempt{}, apperr.Errorf(apperr.Forbidden, "Mã bài làm không đúng")
+	}
+	return a, nil
+}
+
+// ResultOf builds the result of a submitted attempt from what was stored, so every
+// response about one attempt is the same.
+func ResultOf(q Quiz, a Attempt) Result {
+	r := Result{
+		AttemptID: a.ID, Score: a.Score, MaxScore: a.MaxScore, CorrectCount: a.CorrectCount,
+		QuestionCount: len(a.QuestionIDs), DurationMs: a.DurationMs, SubmittedAt: a.SubmittedAt,
+		Review: []ReviewItem{},
+	}
+	if q.Kind != KindQuiz {
+		return r // surveys have nothing to review; contests keep the key until the round closes
+	}
+	g := Grade(AttemptQuestions(q, a), a.Answers)
+	for _, qr := range g.Questions {
+		if qr.Scored {
+			r.Review = append(r.Review, ReviewItem{QuestionID: qr.QuestionID, Correct: qr.Correct, CorrectOptionIDs: qr.CorrectOptionIDs})
+		}
+	}
+	return r
+}
+
+func newToken() (token, hash string) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func randomSeed() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:])
+}

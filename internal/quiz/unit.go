@@ -1,0 +1,82 @@
+package quiz
+
+import "github.com/nq58/tracker/internal/apperr"
+
+// Unit is a node of the administrative tree (province → commune → village; depth not fixed).
+// Participants live in leaves.
+type Unit struct {
+	ID         string `json:"id"`
+	ParentID   string `json:"parentId"`
+	Name       string `json:"name"`
+	Kind       string `json:"kind"`
+	Population int    `json:"population"` // residents aged 15+, for leaves
+	Households int    `json:"households"`
+}
+
+// Validate checks one unit's own fields.
+func (u Unit) Validate() error {
+	switch {
+	case u.ID == "":
+		return apperr.Errorf(apperr.Validation, "unit id is required")
+	case u.Name == "":
+		return apperr.Errorf(apperr.Validation, "unit %s: name is required", u.ID)
+	case u.Kind == "":
+		return apperr.Errorf(apperr.Validation, "unit %s: kind is required", u.ID)
+	case u.Population < 0 || u.Households < 0:
+		return apperr.Errorf(apperr.Validation, "unit %s: population and households must not be negative", u.ID)
+	case u.ParentID == u.ID:
+		return apperr.Errorf(apperr.Validation, "unit %s: a unit cannot be its own parent", u.ID)
+	}
+	return nil
+}
+
+// Tree indexes units by id and knows which are leaves.
+type Tree struct {
+	byID     map[string]Unit
+	children map[string]int
+}
+
+// NewTree builds a tree and checks that ids are unique, parents exist and there are no cycles.
+func NewTree(units []Unit) (*Tree, error) {
+	t := &Tree{byID: make(map[string]Unit, len(units)), children: map[string]int{}}
+	for _, u := range units {
+		if err := u.Validate(); err != nil {
+			return nil, err
+		}
+		if _, dup := t.byID[u.ID]; dup {
+			return nil, apperr.Errorf(apperr.Validation, "unit %s appears twice", u.ID)
+		}
+		t.byID[u.ID] = u
+	}
+	for _, u := range units {
+		if u.ParentID == "" {
+			continue
+		}
+		if _, ok := t.byID[u.ParentID]; !ok {
+			return nil, apperr.Errorf(apperr.Validation, "unit %s: parent %s does not exist", u.ID, u.ParentID)
+		}
+		t.children[u.ParentID]++
+	}
+	for _, u := range units {
+		seen := map[string]bool{}
+		for id := u.ID; id != ""; id = t.byID[id].ParentID {
+			if seen[id] {
+				return nil, apperr.Errorf(apperr.Validation, "unit %s: the tree has a cycle", u.ID)
+			}
+			seen[id] = true
+		}
+	}
+	return t, nil
+}
+
+// Get returns the unit with the given id.
+func (t *Tree) Get(id string) (Unit, bool) {
+	u, ok := t.byID[id]
+	return u, ok
+}
+
+// IsLeaf reports whether id names a unit with no children (a village, where people live).
+func (t *Tree) IsLeaf(id string) bool {
+	_, ok := t.byID[id]
+	return ok && t.children[id] == 0
+}
