@@ -171,3 +171,14 @@ func Firsts(attempts []quiz.Attempt) []quiz.Attempt {
 	}
 	return out
 }
+
+// RebuildStored replaces the stored counters and first-attempt claims with those
+// computed from the stored attempts, and returns how many counters it wrote.
+func RebuildStored(ctx context.Context, store Store) (int, error) {
+	attempts, err := store.SubmittedAttempts(ctx)
+	if err != nil {
+		return 0, err
+	}
+	counters := Rebuild(attempts)
+	return len(counters), store.ReplaceCounters(ctx, counters, Firsts(attempts))
+}

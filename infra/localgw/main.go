@@ -1,0 +1,81 @@
+// Command localgw runs the product locally: DynamoDB Local (unless DYNAMODB_ENDPOINT
+// points at one), the table from template.yaml, the demo data (once), the HttpApi
+// routes, the pages and the stream-to-aggregator feed. Ctrl-C stops everything.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/localgw"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if err := run(log); err != nil {
+		log.Error("localgw stopped", "error", err.Error())
+		os.Exit(1)
+	}
+}
+
+func run(log *slog.Logger) error {
+	addr := flag.String("addr", "127.0.0.1:8080", "address to serve on (loopback only)")
+	dataDir := flag.String("data", ".data/dynamodb", "DynamoDB Local data folder")
+	table := flag.String("table", "tracker", "table name")
+	loadDemo := flag.Bool("demo", true, "load the demo data when the table is empty")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	endpoint := os.Getenv(ddblocal.EndpointEnv)
+	if endpoint == "" {
+		srv, err := ddblocal.Start(ctx, ddblocal.Options{DBPath: *dataDir, Log: *dataDir + ".log"})
+		if err != nil {
+			return err
+		}
+		defer srv.Stop()
+		endpoint = srv.Endpoint
+		log.Info("DynamoDB Local started", "endpoint", endpoint, "data", *dataDir)
+	}
+	stack, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: *table, Log: log})
+	if err != nil {
+		return err
+	}
+	if *loadDemo {
+		loaded, err := demo.Load(ctx, stack.Store)
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		log.Info("demo data", "loaded", loaded)
+	}
+	stack.RunPollers(ctx)
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	server := &http.Server{Handler: stack.Gateway, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = server.Shutdown(shutdown)
+	}()
+	fmt.Printf("\n  Trang trắc nghiệm (quiz page): http://%s/\n  API: http://%s/v1/quizzes\n  Ctrl-C to stop.\n\n", ln.Addr(), ln.Addr())
+	if err := server.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
