@@ -25,6 +25,10 @@ type Stack struct {
 	Store   *dynamo.Store
 	DB      *dynamodb.Client
 	Table   string
+	// StreamARN, Sources and StreamFunctions let tests build pollers of their own.
+	StreamARN       string
+	Sources         []samtemplate.StreamSource
+	StreamFunctions map[string]StreamHandler
 }
 
 // StackOptions configure a stack.
@@ -76,11 +80,11 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{Gateway: gw, Store: store, DB: db, Table: o.Table}
 	sources, err := tpl.StreamSources()
 	if err != nil {
 		return nil, err
 	}
+	s := &Stack{Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources, StreamFunctions: streamFunctions}
 	streams := ddblocal.StreamsClient(o.Endpoint)
 	for _, src := range sources {
 		h, ok := streamFunctions[src.Function]

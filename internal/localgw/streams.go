@@ -40,6 +40,9 @@ type shard struct {
 
 // NewPoller returns a poller for the stream with the given ARN.
 func NewPoller(streams *dynamodbstreams.Client, arn string, src samtemplate.StreamSource, h StreamHandler, log *slog.Logger) *Poller {
+	if log == nil {
+		log = slog.Default()
+	}
 	if src.BatchSize <= 0 {
 		src.BatchSize = 100
 	}

@@ -1,0 +1,163 @@
+package localgw_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/localgw"
+	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/testenv"
+)
+
+const (
+	demoQuiz   = "demo-nq58-quiz"
+	demoSurvey = "demo-nq58-survey"
+	village    = "xa-a-t01"
+	village2   = "xa-b-t02"
+)
+
+// env is the product served over HTTP by the local gateway on a fresh table.
+type env struct {
+	t     *testing.T
+	stack *localgw.Stack
+	clock *testenv.Clock
+	url   string
+	bank  map[string]quiz.Quiz // demo quizzes with their keys, to answer correctly
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	clock := testenv.NewClock(time.Date(2026, 11, 20, 9, 0, 0, 0, quiz.VietnamTime))
+	stack := testenv.Stack(t, clock.Now)
+	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
+		t.Fatalf("load demo: %v", err)
+	}
+	srv := httptest.NewServer(stack.Gateway)
+	t.Cleanup(srv.Close)
+	qs, err := demo.Quizzes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bank := map[string]quiz.Quiz{}
+	for _, q := range qs {
+		bank[q.ID] = q
+	}
+	return &env{t: t, stack: stack, clock: clock, url: srv.URL, bank: bank}
+}
+
+// call sends a request with a JSON (or raw []byte / string) body and returns status and body.
+func (e *env) call(method, path string, body any) (int, []byte) {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	case string:
+		rd = bytes.NewReader([]byte(b))
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, e.url+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp.StatusCode, out
+}
+
+func decodeJSON[T any](t *testing.T, raw []byte) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+	return v
+}
+
+type startBody struct {
+	Participant map[string]any `json:"participant"`
+	Consent     bool           `json:"consent"`
+	ClientID    string         `json:"clientId"`
+}
+
+// start begins an attempt and fails the test unless it is created.
+func (e *env) start(quizID string, body startBody) quiz.StartResponse {
+	e.t.Helper()
+	status, raw := e.call("POST", "/v1/quizzes/"+quizID+"/attempts", body)
+	if status != http.StatusCreated {
+		e.t.Fatalf("start attempt: status %d, body %s", status, raw)
+	}
+	return decodeJSON[quiz.StartResponse](e.t, raw)
+}
+
+func resident(unitID, phone, clientID string) startBody {
+	p := map[string]any{"unitId": unitID}
+	if phone != "" {
+		p["name"], p["phone"] = "Nguyễn Thị Hoa", phone
+	}
+	return startBody{Participant: p, Consent: phone != "", ClientID: clientID}
+}
+
+// answers answers every question: correctly when right is true, else with a wrong option.
+func (e *env) answers(quizID string, qs []quiz.PublicQuestion, right bool) []map[string]any {
+	e.t.Helper()
+	var out []map[string]any
+	for _, pq := range qs {
+		q, ok := e.bank[quizID].Question(pq.ID)
+		if !ok {
+			e.t.Fatalf("question %s not in the bank", pq.ID)
+		}
+		switch q.Kind {
+		case quiz.Likert:
+			out = append(out, map[string]any{"questionId": q.ID, "value": 4})
+		case quiz.Text:
+			out = append(out, map[string]any{"questionId": q.ID, "text": "Tăng thời lượng phát thanh ở thôn"})
+		default:
+			ids := q.CorrectOptionIDs
+			if !right || len(ids) == 0 {
+				ids = []string{wrongOption(q)}
+			}
+			out = append(out, map[string]any{"questionId": q.ID, "optionIds": ids})
+		}
+	}
+	return out
+}
+
+func wrongOption(q quiz.Question) string {
+	for _, o := range q.Options {
+		isKey := false
+		for _, c := range q.CorrectOptionIDs {
+			isKey = isKey || c == o.ID
+		}
+		if !isKey {
+			return o.ID
+		}
+	}
+	return q.Options[0].ID
+}
+
+func (e *env) submit(attemptID, token string, answers []map[string]any) (int, []byte) {
+	e.t.Helper()
+	return e.call("POST", "/v1/attempts/"+attemptID+"/submit", map[string]any{"attemptToken": token, "answers": answers})
+}

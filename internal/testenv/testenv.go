@@ -1,0 +1,85 @@
+// Package testenv gives tests a fresh table in the DynamoDB Local that `make test`
+// starts. Without it tests fail, never skip: storage code is only tested for real.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"os"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/localgw"
+)
+
+// Endpoint returns the DynamoDB Local endpoint or fails the test.
+func Endpoint(t testing.TB) string {
+	t.Helper()
+	e := os.Getenv(ddblocal.EndpointEnv)
+	if e == "" {
+		t.Fatalf("%s is not set: run the tests with `make test`, which starts DynamoDB Local", ddblocal.EndpointEnv)
+	}
+	return e
+}
+
+var unsafe = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)
+
+// TableName returns a name unique to this test run.
+func TableName(t testing.TB) string {
+	t.Helper()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	name := unsafe.ReplaceAllString(t.Name(), "-")
+	if len(name) > 60 {
+		name = name[:60]
+	}
+	return name + "-" + hex.EncodeToString(b)
+}
+
+// Stack returns the whole product wired to a new table, removed when the test ends.
+func Stack(t testing.TB, now func() time.Time) *localgw.Stack {
+	t.Helper()
+	endpoint := Endpoint(t)
+	table := TableName(t)
+	ctx := context.Background()
+	s, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: table, Now: now,
+		Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+	if err != nil {
+		t.Fatalf("new stack: %v", err)
+	}
+	t.Cleanup(func() { dropTable(t, s.DB, table) })
+	return s
+}
+
+func dropTable(t testing.TB, db *dynamodb.Client, table string) {
+	t.Helper()
+	if err := dynamo.DeleteTable(context.Background(), db, table); err != nil {
+		t.Errorf("delete table %s: %v", table, err)
+	}
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(p))
+	return len(p), nil
+}
+
+// Clock is a settable clock for tests.
+type Clock struct{ now atomicTime }
+
+// NewClock starts a clock at t.
+func NewClock(t time.Time) *Clock { c := &Clock{}; c.now.Store(t); return c }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { return c.now.Load() }
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) { c.now.Store(c.now.Load().Add(d)) }
