@@ -1,0 +1,179 @@
+package webtest
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/testenv"
+)
+
+// browser starts headless Chromium at a cheap phone's screen size.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := "/usr/bin/chromium"
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("Debian's chromium is needed at %s (make test installs it): %v", path, err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(360, 740),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute) // a hung browser must not hang CI
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+func TestResidentTakesTheQuizOnAPhone(t *testing.T) {
+	stack := testenv.Stack(t, nil)
+	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(stack.Gateway)
+	t.Cleanup(srv.Close)
+	qs, err := demo.Quizzes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byText := map[string]quiz.Question{}
+	for _, q := range qs[0].Questions {
+		byText[q.Text] = q
+	}
+	ctx := browser(t)
+
+	// A village's QR code link preselects the village.
+	run(t, ctx, "open the page from a village link",
+		chromedp.EmulateViewport(360, 740),
+		chromedp.Navigate(srv.URL+"/?unit=xa-a-t01"),
+		chromedp.WaitVisible(`button.quiz-item[data-quiz-id="demo-nq58-quiz"]`),
+		chromedp.Click(`button.quiz-item[data-quiz-id="demo-nq58-quiz"]`),
+		chromedp.WaitVisible(`#start`),
+	)
+	preset := value(t, ctx, chromedp.Evaluate[string](`(function(){var s=document.querySelectorAll('select.unit-select');return s[s.length-1].value})()`))
+	if preset != "xa-a-t01" {
+		t.Fatalf("village preselected from the link = %q, want xa-a-t01", preset)
+	}
+	run(t, ctx, "fill in the form",
+		chromedp.SendKeys(`#name`, "Lê Thị Mai"),
+		chromedp.SendKeys(`#phone`, "0912 000 111"),
+		chromedp.Click(`#consent`),
+		chromedp.Click(`#start`),
+		chromedp.WaitVisible(`#question-text`),
+	)
+	scrollWidth := value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if scrollWidth > 360 {
+		t.Errorf("page is %d px wide on a 360 px screen, want no horizontal scroll", scrollWidth)
+	}
+
+	for i := 1; i <= 10; i++ {
+		run(t, ctx, fmt.Sprintf("show question %d", i), chromedp.WaitVisible(`#question-text`))
+		text := value(t, ctx, chromedp.Text(`#question-text`))
+		progress := value(t, ctx, chromedp.Text(`#progress`))
+		if !strings.Contains(progress, fmt.Sprintf("%d/10", i)) {
+			t.Errorf("progress = %q, want it to show %d/10", progress, i)
+		}
+		q, ok := byText[strings.TrimSpace(text)]
+		if !ok {
+			t.Fatalf("question %q is not in the demo bank", text)
+		}
+		var actions []chromedp.Action[chromedp.Void]
+		for _, id := range q.CorrectOptionIDs {
+			actions = append(actions, chromedp.Click(fmt.Sprintf(`input[name="opt"][value="%s"]`, id)))
+		}
+		if i < 10 {
+			actions = append(actions, chromedp.Click(`#next`))
+		}
+		run(t, ctx, fmt.Sprintf("answer question %d", i), actions...)
+	}
+
+	// The network drops as the resident submits: the answers stay and are resent.
+	setOffline(t, ctx, true)
+	run(t, ctx, "submit while offline", chromedp.Click(`#submit`), chromedp.WaitVisible(`#retry-notice`))
+	attempts, err := stack.Store.SubmittedAttempts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(attempts) != 0 {
+		t.Fatalf("an attempt was submitted while offline")
+	}
+	setOffline(t, ctx, false)
+	run(t, ctx, "come back online and see the result", chromedp.Click(`#retry`), chromedp.WaitVisible(`#result`))
+	score := value(t, ctx, chromedp.Text(`#score`))
+	correct := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#review li.correct').length`))
+	if got, max, _ := strings.Cut(score, "/"); got != max || got == "" {
+		t.Errorf("score = %q, want full marks", score)
+	}
+	if correct != 10 {
+		t.Errorf("review shows %d correct questions, want 10", correct)
+	}
+	shot(t, ctx)
+
+	attempts, err = stack.Store.SubmittedAttempts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(attempts) != 1 || attempts[0].Participant.UnitID != "xa-a-t01" || attempts[0].Participant.Phone != "+84912000111" {
+		t.Fatalf("stored attempts = %+v, want one from xa-a-t01 with the normalised phone", attempts)
+	}
+	if attempts[0].Score != attempts[0].MaxScore {
+		t.Errorf("stored score %d/%d, want full marks", attempts[0].Score, attempts[0].MaxScore)
+	}
+}
+
+func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		shot(t, ctx)
+		t.Fatalf("%s: %v", step, err)
+	}
+}
+
+func value[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		shot(t, ctx)
+		t.Fatalf("read from the page: %v", err)
+	}
+	return v
+}
+
+// setOffline cuts or restores the page's network, as a phone losing signal.
+func setOffline(t *testing.T, ctx context.Context, offline bool) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatalf("enable network domain: %v", err)
+	}
+	_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		MatchedNetworkConditions: []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
+	})
+	if err != nil {
+		t.Fatalf("emulate offline=%v: %v", offline, err)
+	}
+}
+
+// shot saves a screenshot for a person to look at (WEBTEST_SHOTS=dir), never asserted.
+func shot(t *testing.T, ctx context.Context) {
+	t.Helper()
+	dir := os.Getenv("WEBTEST_SHOTS")
+	if dir == "" {
+		return
+	}
+	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, t.Name()+".png"), png, 0o644)
+	}
+}
