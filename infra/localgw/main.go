@@ -16,13 +16,19 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
 	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/localgw"
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	// The same logger as in Lambda: JSON, with the request id of each invocation.
+	if os.Getenv("AWS_LAMBDA_LOG_FORMAT") == "" {
+		os.Setenv("AWS_LAMBDA_LOG_FORMAT", "JSON")
+	}
+	log := lambdacontext.NewLogger()
 	if err := run(log); err != nil {
 		log.Error("localgw stopped", "error", err.Error())
 		os.Exit(1)

@@ -28,7 +28,7 @@ type Counter struct {
 	Participants int64
 	Scored       int64 // participants whose attempt had a maximum score above 0
 	ScoreSum     int64 // sum of score percentages × 1000
-	ScoreSqSum   int64 // sum of squares of score percentages × 1000
+	ScoreSqSum   int64 // sum of squares of those milli-percentages
 	Passes       int64
 	Topics       map[string]quiz.TopicTally
 }
@@ -82,6 +82,37 @@ func Delta(e Event, first bool) Counter {
 		}
 	}
 	return c
+}
+
+// FirstOnly is what counting e as a first attempt adds beyond counting it as a
+// submission: moved from one attempt to another when an earlier attempt of the same
+// participant is delivered late.
+func FirstOnly(e Event) Counter {
+	c := Delta(e, true)
+	c.Submissions = 0
+	return c
+}
+
+// Negate returns c with every number negated.
+func (c Counter) Negate() Counter {
+	n := Counter{Key: c.Key, Submissions: -c.Submissions, Participants: -c.Participants, Scored: -c.Scored,
+		ScoreSum: -c.ScoreSum, ScoreSqSum: -c.ScoreSqSum, Passes: -c.Passes}
+	for t, v := range c.Topics {
+		if n.Topics == nil {
+			n.Topics = map[string]quiz.TopicTally{}
+		}
+		n.Topics[t] = quiz.TopicTally{Answered: -v.Answered, Correct: -v.Correct}
+	}
+	return n
+}
+
+// Before reports whether e counts as earlier than o: by submission time, then by id,
+// the order Rebuild uses.
+func (e Event) Before(o Event) bool {
+	if c := e.SubmittedAt.Compare(o.SubmittedAt); c != 0 {
+		return c < 0
+	}
+	return e.AttemptID < o.AttemptID
 }
 
 // Add adds d to c.
@@ -141,7 +172,8 @@ func SortCounters(cs []Counter) {
 // Store is what the aggregator needs from storage.
 type Store interface {
 	// Apply adds e to its counter exactly once, however often it is delivered, and
-	// counts it as the participant's first attempt if no other attempt claimed that.
+	// counts it as the participant's first attempt if it is the earliest delivered so
+	// far (moving that count from a later attempt delivered before it).
 	Apply(ctx context.Context, e Event) error
 	// Counters returns every month's counter of a quiz for the given units.
 	Counters(ctx context.Context, quizID string, unitIDs []string) ([]Counter, error)

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -81,27 +82,88 @@ func (s *Store) appliedPut(e aggregate.Event, now time.Time) *types.Put {
 	return &types.Put{TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}
 }
 
-func (s *Store) firstPut(quizID, identity, attemptID string, submittedAt time.Time) *types.Put {
-	pk, sk := firstKey(quizID, identity)
+// firstPut claims (or re-claims) a participant's first attempt; the claim keeps the
+// attempt's event so that a later swap can take its first-attempt counts back.
+func (s *Store) firstPut(e aggregate.Event) (*types.Put, error) {
+	body, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("encode first-attempt claim: %w", err)
+	}
+	pk, sk := firstKey(e.Key.QuizID, e.Identity)
 	item := key(pk, sk)
 	item[attrEntity] = &types.AttributeValueMemberS{Value: entityFirst}
-	item["attemptId"] = &types.AttributeValueMemberS{Value: attemptID}
-	item["submittedAt"] = &types.AttributeValueMemberS{Value: submittedAt.UTC().Format(timeLayout)}
-	return &types.Put{TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}
+	item["attemptId"] = &types.AttributeValueMemberS{Value: e.AttemptID}
+	item["event"] = &types.AttributeValueMemberS{Value: string(body)}
+	return &types.Put{TableName: &s.table, Item: item}, nil
 }
 
+// claim reads the current first-attempt claim of a participant.
+func (s *Store) claim(ctx context.Context, quizID, identity string) (aggregate.Event, bool, error) {
+	pk, sk := firstKey(quizID, identity)
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return aggregate.Event{}, false, fmt.Errorf("read first-attempt claim: %w", err)
+	}
+	if out.Item == nil {
+		return aggregate.Event{}, false, nil
+	}
+	var it struct {
+		Event string `dynamodbav:"event"`
+	}
+	var e aggregate.Event
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return e, false, fmt.Errorf("decode first-attempt claim: %w", err)
+	}
+	if err := json.Unmarshal([]byte(it.Event), &e); err != nil {
+		return e, false, fmt.Errorf("decode first-attempt claim: %w", err)
+	}
+	return e, true, nil
+}
+
+// maxApplyTries bounds the retries when claims change under concurrent deliveries.
+const maxApplyTries = 5
+
 // Apply adds one submitted attempt to its counter in a transaction with a marker that
-// makes a redelivery a no-op; a second marker claims the participant's first attempt.
+// makes a redelivery a no-op. The participant's first attempt (earliest submission,
+// then lowest id, as Rebuild decides) is claimed in the same transaction; when an
+// earlier attempt is delivered after a later one, the claim and its counts move to it,
+// so the counters never depend on the order in which the stream delivers.
 func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
 	now := time.Now()
-	for _, first := range []bool{true, false} {
-		upd, err := s.counterUpdateItem(aggregate.Delta(e, first))
+	for try := 0; try < maxApplyTries; try++ {
+		current, claimed, err := s.claim(ctx, e.Key.QuizID, e.Identity)
 		if err != nil {
 			return err
 		}
-		items := []types.TransactWriteItem{{Put: s.appliedPut(e, now)}, {Update: upd}}
-		if first {
-			items = append(items, types.TransactWriteItem{Put: s.firstPut(e.Key.QuizID, e.Identity, e.AttemptID, e.SubmittedAt)})
+		claim, err := s.firstPut(e)
+		if err != nil {
+			return err
+		}
+		var deltas []aggregate.Counter
+		switch {
+		case !claimed:
+			claim.ConditionExpression = aws.String("attribute_not_exists(pk)")
+			deltas = []aggregate.Counter{aggregate.Delta(e, true)}
+		case current.AttemptID == e.AttemptID:
+			return nil // claimed by this very attempt: applied before
+		case e.Before(current):
+			claim.ConditionExpression = aws.String("attemptId = :current")
+			claim.ExpressionAttributeValues = map[string]types.AttributeValue{":current": &types.AttributeValueMemberS{Value: current.AttemptID}}
+			deltas = mergeByKey(aggregate.Delta(e, true), aggregate.FirstOnly(current).Negate())
+		default:
+			claim = nil // a later attempt: practice, counted as a submission only
+			deltas = []aggregate.Counter{aggregate.Delta(e, false)}
+		}
+		items := []types.TransactWriteItem{{Put: s.appliedPut(e, now)}}
+		for _, d := range deltas {
+			upd, err := s.counterUpdateItem(d)
+			if err != nil {
+				return err
+			}
+			items = append(items, types.TransactWriteItem{Update: upd})
+		}
+		if claim != nil {
+			items = append(items, types.TransactWriteItem{Put: claim})
 		}
 		out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items,
 			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
@@ -113,16 +175,34 @@ func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
 		if !errors.As(err, &tce) {
 			return fmt.Errorf("apply attempt: %w", err)
 		}
-		reasons := tce.CancellationReasons
-		if failedCondition(reasons, 0) {
+		if failedCondition(tce.CancellationReasons, 0) {
 			return nil // applied before: a redelivery
 		}
-		if first && failedCondition(reasons, 2) {
-			continue // another attempt of this participant came first: count a submission only
+		if claim != nil && failedCondition(tce.CancellationReasons, len(items)-1) {
+			continue // the claim changed since it was read: decide again
 		}
 		return fmt.Errorf("apply attempt: %w", err)
 	}
-	return fmt.Errorf("apply attempt: first-attempt claim failed twice")
+	return fmt.Errorf("apply attempt: first-attempt claim kept changing")
+}
+
+// mergeByKey adds counters that update the same item, since a transaction may touch an
+// item only once.
+func mergeByKey(cs ...aggregate.Counter) []aggregate.Counter {
+	var out []aggregate.Counter
+	for _, c := range cs {
+		merged := false
+		for i := range out {
+			if out[i].Key == c.Key {
+				out[i].Add(c)
+				merged = true
+			}
+		}
+		if !merged {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func failedCondition(reasons []types.CancellationReason, i int) bool {
@@ -193,6 +273,15 @@ func counterFromItem(item map[string]types.AttributeValue) (aggregate.Counter, e
 			x.Correct = n
 		}
 		c.Topics[t] = x
+	}
+	// A first-attempt count moved to an earlier attempt leaves zero tallies behind.
+	for t, x := range c.Topics {
+		if x == (quiz.TopicTally{}) {
+			delete(c.Topics, t)
+		}
+	}
+	if len(c.Topics) == 0 {
+		c.Topics = nil
 	}
 	return c, nil
 }
@@ -274,7 +363,11 @@ func (s *Store) ReplaceCounters(ctx context.Context, counters []aggregate.Counte
 		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
 	for _, a := range firsts {
-		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: s.firstPut(a.QuizID, a.IdentityKey(), a.ID, a.SubmittedAt).Item}})
+		claim, err := s.firstPut(aggregate.EventOf(a))
+		if err != nil {
+			return err
+		}
+		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: claim.Item}})
 	}
 	return s.batchWrite(ctx, puts)
 }

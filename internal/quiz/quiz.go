@@ -203,10 +203,15 @@ func (qu Question) validate(kind Kind) error {
 		if !validTopic(qu.Topic) {
 			return apperr.Errorf(apperr.Validation, "topic must be one of a, b, c, d, e, g, h")
 		}
+		correct := map[string]bool{}
 		for _, id := range qu.CorrectOptionIDs {
 			if !optionIDs[id] {
 				return apperr.Errorf(apperr.Validation, "correct option %q is not an option", id)
 			}
+			if correct[id] {
+				return apperr.Errorf(apperr.Validation, "correct option %q is listed twice", id)
+			}
+			correct[id] = true
 		}
 		if n := len(qu.CorrectOptionIDs); n == 0 || (qu.Kind != Multiple && n != 1) {
 			return apperr.Errorf(apperr.Validation, "single and true/false questions need exactly one correct option, multiple at least one")

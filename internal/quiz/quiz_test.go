@@ -591,6 +591,7 @@ func TestHashAnswers(t *testing.T) {
 	}{
 		{"a different option changes the hash", func(a []Answer) []Answer { a[0].OptionIDs = []string{"c"}; return a }},
 		{"an extra option changes the hash", func(a []Answer) []Answer { a[1].OptionIDs = []string{"a", "b", "c"}; return a }},
+		{"option ids joined differently change the hash", func(a []Answer) []Answer { a[1].OptionIDs = []string{"ac"}; return a }},
 		{"a missing option changes the hash", func(a []Answer) []Answer { a[1].OptionIDs = []string{"a"}; return a }},
 		{"options moved between questions change the hash", func(a []Answer) []Answer {
 			a[0].OptionIDs = []string{"b", "a"}

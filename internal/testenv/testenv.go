@@ -14,9 +14,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	tracker "github.com/nq58/tracker"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localgw"
+	"github.com/nq58/tracker/internal/samtemplate"
 )
 
 // Endpoint returns the DynamoDB Local endpoint or fails the test.
@@ -83,3 +85,24 @@ func (c *Clock) Now() time.Time { return c.now.Load() }
 
 // Advance moves the clock forward.
 func (c *Clock) Advance(d time.Duration) { c.now.Store(c.now.Load().Add(d)) }
+
+// Table creates a table from template.yaml, removed when the test ends, and returns
+// the endpoint and its name.
+func Table(t testing.TB) (endpoint, table string) {
+	t.Helper()
+	endpoint, table = Endpoint(t), TableName(t)
+	tpl, err := samtemplate.Parse(tracker.TemplateYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := tpl.Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := ddblocal.Client(endpoint)
+	if _, err := dynamo.EnsureTable(context.Background(), db, table, spec); err != nil {
+		t.Fatalf("create table: %v", err)
+	}
+	t.Cleanup(func() { dropTable(t, db, table) })
+	return endpoint, table
+}

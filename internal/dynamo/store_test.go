@@ -1,0 +1,241 @@
+package dynamo_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/testenv"
+)
+
+func newStore(t *testing.T) *dynamo.Store {
+	t.Helper()
+	endpoint, table := testenv.Table(t)
+	return dynamo.New(ddblocal.Client(endpoint), table)
+}
+
+func sampleAttempt(id string) quiz.Attempt {
+	start := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	return quiz.Attempt{
+		ID: id, QuizID: "q1", QuizKind: quiz.KindQuiz,
+		Participant: quiz.Participant{Name: "Trần Văn Bình", Phone: "+84912345678", UnitID: "v1", BirthYear: 1980, Gender: "male", Organization: "Hội Nông dân"},
+		Consent:     true, ClientID: "device", TokenHash: "abc", Seed: 18446744073709551615,
+		QuestionIDs: []string{"q01", "q02"}, StartedAt: start, ExpiresAt: start.Add(15 * time.Minute), Status: quiz.Started,
+	}
+}
+
+func submitted(a quiz.Attempt, score int) quiz.Attempt {
+	a.Status = quiz.Submitted
+	a.Answers = []quiz.Answer{{QuestionID: "q01", OptionIDs: []string{"a", "b"}}, {QuestionID: "q02", Text: "ý kiến"}}
+	a.AnswersHash = "h"
+	a.SubmittedAt = a.StartedAt.Add(90 * time.Second)
+	a.DurationMs = 90000
+	a.Score, a.MaxScore, a.CorrectCount, a.PassPercent = score, 2, score, 50
+	a.Topics = map[string]quiz.TopicTally{"a": {Answered: 2, Correct: score}}
+	return a
+}
+
+func TestAttemptsAreStoredAndReadBackWhole(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	a := sampleAttempt("11111111-1111-4111-8111-111111111111")
+	if err := s.CreateAttempt(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetAttempt(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Seed != a.Seed || got.Participant != a.Participant || !got.StartedAt.Equal(a.StartedAt) || len(got.QuestionIDs) != 2 || got.Status != quiz.Started {
+		t.Errorf("read back %+v, want %+v", got, a)
+	}
+
+	t.Run("a second create with the same id is a conflict", func(t *testing.T) {
+		if err := s.CreateAttempt(ctx, a); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("create twice: %v, want a conflict", err)
+		}
+	})
+
+	t.Run("a submit lands once and a second one is a conflict", func(t *testing.T) {
+		sub := submitted(a, 1)
+		if err := s.SubmitAttempt(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SubmitAttempt(ctx, submitted(a, 2)); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("second submit: %v, want a conflict", err)
+		}
+		got, err := s.GetAttempt(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != quiz.Submitted || got.Score != 1 || len(got.Answers) != 2 || got.Answers[1].Text != "ý kiến" || got.Topics["a"] != (quiz.TopicTally{Answered: 2, Correct: 1}) {
+			t.Errorf("submitted attempt read back as %+v", got)
+		}
+	})
+
+	t.Run("without consent no name or phone is stored", func(t *testing.T) {
+		b := sampleAttempt("22222222-2222-4222-8222-222222222222")
+		b.Consent = false
+		if err := s.CreateAttempt(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.GetAttempt(ctx, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Participant.Name != "" || got.Participant.Phone != "" {
+			t.Errorf("stored name %q and phone %q without consent", got.Participant.Name, got.Participant.Phone)
+		}
+	})
+
+	t.Run("an unknown attempt is not found", func(t *testing.T) {
+		if _, err := s.GetAttempt(ctx, "33333333-3333-4333-8333-333333333333"); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("get unknown: %v, want not found", err)
+		}
+	})
+}
+
+func TestApplyCountsEachAttemptOnceAndEachParticipantOnce(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	first := submitted(sampleAttempt("44444444-4444-4444-8444-444444444444"), 2)
+	practice := submitted(sampleAttempt("55555555-5555-4555-8555-555555555555"), 1)
+	practice.SubmittedAt = practice.SubmittedAt.Add(time.Hour)
+	for range 3 { // redelivered
+		for _, a := range []quiz.Attempt{first, practice} {
+			if err := s.Apply(ctx, aggregate.EventOf(a)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got, err := s.Counters(ctx, "q1", []string{"v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := aggregate.Rebuild([]quiz.Attempt{first, practice})
+	if len(got) != 1 || len(want) != 1 {
+		t.Fatalf("counters %+v, want one like %+v", got, want)
+	}
+	if got[0].Submissions != 2 || got[0].Participants != 1 || got[0].ScoreSum != 100000 || got[0].Passes != 1 || got[0].Topics["a"] != (quiz.TopicTally{Answered: 2, Correct: 2}) {
+		t.Errorf("counter = %+v, want 2 submissions, 1 participant at 100%%", got[0])
+	}
+	if got[0].Submissions != want[0].Submissions || got[0].ScoreSqSum != want[0].ScoreSqSum {
+		t.Errorf("counter = %+v, rebuild = %+v", got[0], want[0])
+	}
+}
+
+// failingClient injects DynamoDB errors that DynamoDB Local never produces itself.
+func failingClient(endpoint string, op string, failures *atomic.Int32, err func() error) *dynamodb.Client {
+	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+		o.BaseEndpoint = aws.String(endpoint)
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("inject-failure",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					if awsmiddleware.GetOperationName(ctx) == op && failures.Add(-1) >= 0 {
+						return middleware.InitializeOutput{}, middleware.Metadata{}, err()
+					}
+					return next.HandleInitialize(ctx, in)
+				}), middleware.Before)
+		})
+	})
+}
+
+func TestApplyAfterATransactionConflictCountsOnce(t *testing.T) {
+	ctx := context.Background()
+	endpoint, table := testenv.Table(t)
+	var failures atomic.Int32
+	failures.Store(1)
+	conflict := func() error {
+		return &types.TransactionCanceledException{Message: aws.String("Transaction cancelled"),
+			CancellationReasons: []types.CancellationReason{{Code: aws.String("None")}, {Code: aws.String("TransactionConflict")}, {Code: aws.String("None")}}}
+	}
+	s := dynamo.New(failingClient(endpoint, "TransactWriteItems", &failures, conflict), table)
+	e := aggregate.EventOf(submitted(sampleAttempt("66666666-6666-4666-8666-666666666666"), 2))
+
+	err := s.Apply(ctx, e)
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		t.Fatalf("apply during a conflict = %v, want the conflict reported so the record is retried", err)
+	}
+	for range 2 { // the retry, and a redelivery after it
+		if err := s.Apply(ctx, e); err != nil {
+			t.Fatalf("retry: %v", err)
+		}
+	}
+	got, err := s.Counters(ctx, "q1", []string{"v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Submissions != 1 || got[0].Participants != 1 {
+		t.Errorf("counters = %+v, want exactly one submission and participant", got)
+	}
+}
+
+func TestWriteUnitsAreMeasured(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	a := sampleAttempt("77777777-7777-4777-8777-777777777777")
+	if err := s.CreateAttempt(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	afterCreate := s.WriteUnits()
+	if err := s.SubmitAttempt(ctx, submitted(a, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if afterCreate < 1 || s.WriteUnits() <= afterCreate {
+		t.Errorf("write units after create %v and after submit %v, want at least 1 and growing", afterCreate, s.WriteUnits())
+	}
+	if s.WriteUnits() > 4 {
+		t.Errorf("an attempt cost %v write units, want at most 4", s.WriteUnits())
+	}
+}
+
+func TestApplyMovesTheFirstAttemptToAnEarlierOneDeliveredLate(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		laterUnit string
+	}{
+		{"both attempts in one village", "v1"},
+		{"the later attempt in another village", "v2"},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			earlier := submitted(sampleAttempt(fmt.Sprintf("8888888%d-8888-4888-8888-888888888888", i)), 1)
+			later := submitted(sampleAttempt(fmt.Sprintf("9999999%d-9999-4999-8999-999999999999", i)), 2)
+			later.Participant.UnitID = tc.laterUnit
+			later.SubmittedAt = earlier.SubmittedAt.Add(time.Minute)
+			for _, a := range []quiz.Attempt{later, earlier, later, earlier} { // late, then redelivered
+				if err := s.Apply(ctx, aggregate.EventOf(a)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := s.Counters(ctx, "q1", []string{"v1", "v2"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := aggregate.Rebuild([]quiz.Attempt{later, earlier})
+			a, _ := json.Marshal(got)
+			b, _ := json.Marshal(want)
+			if string(a) != string(b) {
+				t.Errorf("counters\n got %s\nwant %s", a, b)
+			}
+		})
+	}
+}

@@ -1,0 +1,315 @@
+package samtemplate
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/nq58/tracker"
+)
+
+// parse parses src and fails the test on error.
+func parse(t *testing.T, src string) *Template {
+	t.Helper()
+	tpl, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatalf("Parse error = %v", err)
+	}
+	return tpl
+}
+
+func productTemplate(t *testing.T) *Template {
+	t.Helper()
+	tpl, err := Parse(tracker.TemplateYAML)
+	if err != nil {
+		t.Fatalf("Parse(tracker.TemplateYAML) error = %v", err)
+	}
+	return tpl
+}
+
+func TestTemplateRoutes(t *testing.T) {
+	routes, err := productTemplate(t).Routes()
+	if err != nil {
+		t.Fatalf("Routes() error = %v", err)
+	}
+	const fn = "PublicApiFunction"
+	want := []Route{
+		{Function: fn, Event: "GetAttempt", Method: "GET", Path: "/v1/attempts/{attemptId}"},
+		{Function: fn, Event: "SubmitAttempt", Method: "POST", Path: "/v1/attempts/{attemptId}/submit"},
+		{Function: fn, Event: "ListQuizzes", Method: "GET", Path: "/v1/quizzes"},
+		{Function: fn, Event: "StartAttempt", Method: "POST", Path: "/v1/quizzes/{quizId}/attempts"},
+		{Function: fn, Event: "ListUnits", Method: "GET", Path: "/v1/units"},
+	}
+	if !reflect.DeepEqual(routes, want) {
+		t.Errorf("Routes() =\n%+v\nwant\n%+v", routes, want)
+	}
+	var keys []string
+	for _, r := range routes {
+		keys = append(keys, r.RouteKey())
+	}
+	wantKeys := []string{
+		"GET /v1/attempts/{attemptId}",
+		"POST /v1/attempts/{attemptId}/submit",
+		"GET /v1/quizzes",
+		"POST /v1/quizzes/{quizId}/attempts",
+		"GET /v1/units",
+	}
+	if !reflect.DeepEqual(keys, wantKeys) {
+		t.Errorf("route keys = %v, want %v", keys, wantKeys)
+	}
+}
+
+func TestTemplateTable(t *testing.T) {
+	tb, err := productTemplate(t).Table()
+	if err != nil {
+		t.Fatalf("Table() error = %v", err)
+	}
+	if got, want := tb.LogicalID, "Table"; got != want {
+		t.Errorf("Table().LogicalID = %q, want %q", got, want)
+	}
+	if got, want := tb.BillingMode, "PAY_PER_REQUEST"; got != want {
+		t.Errorf("Table().BillingMode = %q, want %q", got, want)
+	}
+	wantKeys := []KeyElement{{AttributeName: "pk", KeyType: "HASH"}, {AttributeName: "sk", KeyType: "RANGE"}}
+	if !reflect.DeepEqual(tb.KeySchema, wantKeys) {
+		t.Errorf("Table().KeySchema = %+v, want %+v", tb.KeySchema, wantKeys)
+	}
+	wantAttrs := []AttributeDefinition{{AttributeName: "pk", AttributeType: "S"}, {AttributeName: "sk", AttributeType: "S"}}
+	if !reflect.DeepEqual(tb.AttributeDefinitions, wantAttrs) {
+		t.Errorf("Table().AttributeDefinitions = %+v, want %+v", tb.AttributeDefinitions, wantAttrs)
+	}
+	if got, want := tb.StreamSpecification.StreamViewType, "NEW_IMAGE"; got != want {
+		t.Errorf("Table().StreamSpecification.StreamViewType = %q, want %q", got, want)
+	}
+	if got, want := tb.TimeToLiveSpecification.AttributeName, "ttl"; got != want {
+		t.Errorf("Table().TimeToLiveSpecification.AttributeName = %q, want %q", got, want)
+	}
+	if !tb.TimeToLiveSpecification.Enabled {
+		t.Errorf("Table().TimeToLiveSpecification.Enabled = false, want true")
+	}
+	if len(tb.GlobalSecondaryIndexes) != 0 {
+		t.Errorf("Table().GlobalSecondaryIndexes = %+v, want none", tb.GlobalSecondaryIndexes)
+	}
+}
+
+func TestTemplateStreamSources(t *testing.T) {
+	got, err := productTemplate(t).StreamSources()
+	if err != nil {
+		t.Fatalf("StreamSources() error = %v", err)
+	}
+	want := []StreamSource{{
+		Function: "AggregatorFunction", Table: "Table", StartingPosition: "TRIM_HORIZON", BatchSize: 100,
+		MaximumRetryAttempts: 10, BisectBatchOnError: true, ReportBatchItemFailures: true,
+	}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("StreamSources() =\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+func TestInlineTemplates(t *testing.T) {
+	t.Run("routes are sorted by path then method, methods upper-cased and other events ignored", func(t *testing.T) {
+		tpl := parse(t, `
+Resources:
+  B:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Post:
+          Type: HttpApi
+          Properties: {Method: post, Path: /v1/a}
+        Timer:
+          Type: Schedule
+          Properties: {Schedule: rate(1 hour)}
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Get:
+          Type: HttpApi
+          Properties: {Method: GET, Path: /v1/a}
+        Other:
+          Type: HttpApi
+          Properties: {Method: GET, Path: /v1/0}
+  Bucket:
+    Type: AWS::S3::Bucket
+`)
+		got, err := tpl.Routes()
+		if err != nil {
+			t.Fatalf("Routes() error = %v", err)
+		}
+		want := []Route{
+			{Function: "A", Event: "Other", Method: "GET", Path: "/v1/0"},
+			{Function: "A", Event: "Get", Method: "GET", Path: "/v1/a"},
+			{Function: "B", Event: "Post", Method: "POST", Path: "/v1/a"},
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Routes() =\n%+v\nwant\n%+v", got, want)
+		}
+		if sources, err := tpl.StreamSources(); err != nil || len(sources) != 0 {
+			t.Errorf("StreamSources() = %+v, %v, want none, nil", sources, err)
+		}
+	})
+	t.Run("a stream source names the table its !GetAtt refers to", func(t *testing.T) {
+		tpl := parse(t, `
+Resources:
+  Events:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        S:
+          Type: DynamoDB
+          Properties:
+            Stream: !GetAtt Events.StreamArn
+            StartingPosition: LATEST
+            BatchSize: 7
+`)
+		got, err := tpl.StreamSources()
+		if err != nil {
+			t.Fatalf("StreamSources() error = %v", err)
+		}
+		want := []StreamSource{{Function: "Fn", Table: "Events", StartingPosition: "LATEST", BatchSize: 7}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("StreamSources() = %+v, want %+v", got, want)
+		}
+	})
+}
+
+func TestTemplateErrors(t *testing.T) {
+	const table = `
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      KeySchema: [{AttributeName: pk, KeyType: HASH}]
+`
+	streamFn := func(stream string) string {
+		return table + `
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        S:
+          Type: DynamoDB
+          Properties:
+            Stream: ` + stream + "\n"
+	}
+	tests := []struct {
+		name     string
+		src      string
+		call     func(*Template) error
+		contains []string
+	}{
+		{"a template without Resources is rejected", "AWSTemplateFormatVersion: \"2010-09-09\"\n", nil, []string{"no Resources"}},
+		{"a template with empty Resources is rejected", "Resources: {}\n", nil, []string{"no Resources"}},
+		{"a template that is not YAML is rejected", "Resources: [\n", nil, []string{"parse template"}},
+		{"a route declared twice by two functions is rejected", `
+Resources:
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        One: {Type: HttpApi, Properties: {Method: GET, Path: /v1/x}}
+  B:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Two: {Type: HttpApi, Properties: {Method: get, Path: /v1/x}}
+`, routes, []string{"GET /v1/x", "declared twice", "A.One", "B.Two"}},
+		{"a route declared twice by one function is rejected", `
+Resources:
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        One: {Type: HttpApi, Properties: {Method: POST, Path: /v1/x}}
+        Two: {Type: HttpApi, Properties: {Method: POST, Path: /v1/x}}
+`, routes, []string{"POST /v1/x", "declared twice"}},
+		{"an HttpApi event without Path is rejected", `
+Resources:
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        NoPath: {Type: HttpApi, Properties: {Method: GET}}
+`, routes, []string{"A", "NoPath", "Method and Path"}},
+		{"an HttpApi event without Method is rejected", `
+Resources:
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        NoMethod: {Type: HttpApi, Properties: {Path: /v1/x}}
+`, routes, []string{"NoMethod", "Method and Path"}},
+		{"an HttpApi path without a leading slash is rejected", `
+Resources:
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Rel: {Type: HttpApi, Properties: {Method: GET, Path: v1/x}}
+`, routes, []string{"Rel", "Method and Path"}},
+		{"a stream given as !Ref is rejected", "Resources:" + streamFn("!Ref Table"), streams, []string{"Fn", "!GetAtt <Table>.StreamArn"}},
+		{"a stream given as a table's Arn is rejected", "Resources:" + streamFn("!GetAtt Table.Arn"), streams, []string{"!GetAtt <Table>.StreamArn"}},
+		{"a stream of a resource that is not a table is rejected", "Resources:" + streamFn("!GetAtt Fn.StreamArn"), streams, []string{"!GetAtt <Table>.StreamArn"}},
+		{"a stream of a resource that does not exist is rejected", "Resources:" + streamFn("!GetAtt Nope.StreamArn"), streams, []string{"!GetAtt <Table>.StreamArn"}},
+		{"two tables are rejected", "Resources:" + table + `
+  Other:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      KeySchema: [{AttributeName: pk, KeyType: HASH}]
+`, tableOf, []string{"exactly one", "found 2"}},
+		{"no table is rejected", `
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+`, tableOf, []string{"exactly one", "found 0"}},
+		{"a table without KeySchema is rejected", `
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+`, tableOf, []string{"Table", "no KeySchema"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tpl, err := Parse([]byte(tt.src))
+			if tt.call == nil {
+				if tpl != nil {
+					t.Errorf("Parse returned a template, want nil")
+				}
+			} else {
+				if err != nil {
+					t.Fatalf("Parse error = %v, want the error from a later call", err)
+				}
+				err = tt.call(tpl)
+			}
+			if err == nil {
+				t.Fatalf("got no error, want one containing %q", tt.contains)
+			}
+			for _, s := range tt.contains {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q does not contain %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+func routes(t *Template) error {
+	_, err := t.Routes()
+	return err
+}
+
+func streams(t *Template) error {
+	_, err := t.StreamSources()
+	return err
+}
+
+func tableOf(t *Template) error {
+	_, err := t.Table()
+	return err
+}
