@@ -12,7 +12,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 .PHONY: run test bench deps java chromium ddb-local modules build clean build-PublicApiFunction build-AggregatorFunction
 
 run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages
-	$(GO) run ./infra/localgw -addr $${ADDR:-127.0.0.1:8080}
+	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/localgw -addr $${ADDR:-127.0.0.1:8080}
 
 test: deps chromium ## run every test against a fresh in-memory DynamoDB Local
 	$(GO) vet ./...

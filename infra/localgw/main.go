@@ -24,10 +24,8 @@ import (
 )
 
 func main() {
-	// The same logger as in Lambda: JSON, with the request id of each invocation.
-	if os.Getenv("AWS_LAMBDA_LOG_FORMAT") == "" {
-		os.Setenv("AWS_LAMBDA_LOG_FORMAT", "JSON")
-	}
+	// The same logger as in Lambda, with the request id of each invocation; JSON when
+	// AWS_LAMBDA_LOG_FORMAT=JSON (as `make run` and the template's LoggingConfig set).
 	log := lambdacontext.NewLogger()
 	if err := run(log); err != nil {
 		log.Error("localgw stopped", "error", err.Error())
