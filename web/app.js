@@ -4,6 +4,16 @@
 
   var KEY_CLIENT = 'nq58.clientId';
   var KEY_ATTEMPT = 'nq58.attempt';
+  // The plan's content sections (II.1 a–h), the topics of scored questions.
+  var TOPICS = {
+    a: 'Nội dung cốt lõi của Nghị quyết 58',
+    b: 'Chủ trương, đường lối của Đảng, Chính phủ',
+    c: 'Ý nghĩa Chương trình hành động của Chính phủ',
+    d: 'Mục tiêu, nhiệm vụ, giải pháp',
+    e: 'Xây dựng Đảng và hệ thống chính trị',
+    g: 'Truyền thống, tiềm năng, tứ giác phát triển',
+    h: 'Kết quả thực hiện'
+  };
   var TIMEOUT_MS = 15000;
   var KIND_LABEL = { quiz: 'Trắc nghiệm', survey: 'Khảo sát', contest: 'Cuộc thi' };
   var STATUS_LABEL = { open: 'Đang mở', upcoming: 'Sắp mở', scheduled: 'Sắp mở', closed: 'Đã đóng', draft: 'Chưa mở' };
@@ -401,7 +411,7 @@
     var locked = att.pending || att.timeUp;
     $('progress').textContent = 'Câu ' + (i + 1) + '/' + n;
     $('bar-fill').style.width = Math.round((i + 1) * 100 / n) + '%';
-    $('question-topic').textContent = q.topic || '';
+    $('question-topic').textContent = q.topic ? 'Chủ đề: ' + (TOPICS[q.topic] || q.topic) : '';
     $('question-text').textContent = q.text;
     var box = $('answer');
     box.innerHTML = '';

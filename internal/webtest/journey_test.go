@@ -71,6 +71,9 @@ func TestResidentTakesTheQuizOnAPhone(t *testing.T) {
 		chromedp.SendKeys(`#name`, "Lê Thị Mai"),
 		chromedp.SendKeys(`#phone`, "0912 000 111"),
 		chromedp.Click(`#consent`),
+	)
+	shot(t, ctx, "form")
+	run(t, ctx, "start",
 		chromedp.Click(`#start`),
 		chromedp.WaitVisible(`#question-text`),
 	)
@@ -85,6 +88,9 @@ func TestResidentTakesTheQuizOnAPhone(t *testing.T) {
 		progress := value(t, ctx, chromedp.Text(`#progress`))
 		if !strings.Contains(progress, fmt.Sprintf("%d/10", i)) {
 			t.Errorf("progress = %q, want it to show %d/10", progress, i)
+		}
+		if i == 1 {
+			shot(t, ctx, "question")
 		}
 		q, ok := byText[strings.TrimSpace(text)]
 		if !ok {
@@ -167,13 +173,13 @@ func setOffline(t *testing.T, ctx context.Context, offline bool) {
 }
 
 // shot saves a screenshot for a person to look at (WEBTEST_SHOTS=dir), never asserted.
-func shot(t *testing.T, ctx context.Context) {
+func shot(t *testing.T, ctx context.Context, name ...string) {
 	t.Helper()
 	dir := os.Getenv("WEBTEST_SHOTS")
 	if dir == "" {
 		return
 	}
 	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
-		_ = os.WriteFile(filepath.Join(dir, t.Name()+".png"), png, 0o644)
+		_ = os.WriteFile(filepath.Join(dir, strings.Join(append([]string{t.Name()}, name...), "-")+".png"), png, 0o644)
 	}
 }
