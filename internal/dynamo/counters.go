@@ -213,18 +213,9 @@ func failedCondition(reasons []types.CancellationReason, i int) bool {
 func (s *Store) Counters(ctx context.Context, quizID string, unitIDs []string) ([]aggregate.Counter, error) {
 	var out []aggregate.Counter
 	for _, unitID := range unitIDs {
-		var raw []map[string]types.AttributeValue
-		p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
-			TableName:                 &s.table,
-			KeyConditionExpression:    aws.String("pk = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: counterPK(quizID, unitID)}},
-		})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("query counters: %w", err)
-			}
-			raw = append(raw, page.Items...)
+		raw, err := s.partition(ctx, counterPK(quizID, unitID))
+		if err != nil {
+			return nil, fmt.Errorf("query counters: %w", err)
 		}
 		for _, item := range raw {
 			c, err := counterFromItem(item)

@@ -136,6 +136,15 @@ func (s *Store) ListUnits(ctx context.Context) ([]quiz.Unit, error) {
 
 // queryAll reads a whole partition into out (a pointer to a slice of item structs).
 func (s *Store) queryAll(ctx context.Context, pk string, out any) error {
+	items, err := s.partition(ctx, pk)
+	if err != nil {
+		return err
+	}
+	return attributevalue.UnmarshalListOfMaps(items, out)
+}
+
+// partition returns every item of a partition.
+func (s *Store) partition(ctx context.Context, pk string) ([]map[string]types.AttributeValue, error) {
 	var all []map[string]types.AttributeValue
 	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
 		TableName:                 &s.table,
@@ -145,11 +154,11 @@ func (s *Store) queryAll(ctx context.Context, pk string, out any) error {
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		all = append(all, page.Items...)
 	}
-	return attributevalue.UnmarshalListOfMaps(all, out)
+	return all, nil
 }
 
 // ---- quizzes
