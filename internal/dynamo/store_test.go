@@ -65,12 +65,6 @@ func TestAttemptsAreStoredAndReadBackWhole(t *testing.T) {
 		t.Errorf("read back %+v, want %+v", got, a)
 	}
 
-	t.Run("a second create with the same id is a conflict", func(t *testing.T) {
-		if err := s.CreateAttempt(ctx, a); apperr.CodeOf(err) != apperr.Conflict {
-			t.Errorf("create twice: %v, want a conflict", err)
-		}
-	})
-
 	t.Run("a submit lands once and a second one is a conflict", func(t *testing.T) {
 		sub := submitted(a, 1)
 		if err := s.SubmitAttempt(ctx, sub); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/nq58/tracker/internal/localgw"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -350,6 +351,7 @@ func TestErrorsAreClearJSONAndLoseNothing(t *testing.T) {
 		{"a malformed phone is invalid", "POST", "/v1/quizzes/" + demoQuiz + "/attempts", startBody{Participant: map[string]any{"unitId": village, "phone": "12345"}, Consent: true, ClientID: "d"}, 422, "validation"},
 		{"a question not in the attempt is invalid", "POST", path, map[string]any{"attemptToken": s.AttemptToken, "answers": []any{map[string]any{"questionId": "q99", "optionIds": []string{"a"}}}}, 422, "validation"},
 		{"an option not in the question is invalid", "POST", path, map[string]any{"attemptToken": s.AttemptToken, "answers": []any{map[string]any{"questionId": q0.ID, "optionIds": []string{"zz"}}}}, 422, "validation"},
+		{"a token altered to claim a later start is forbidden", "POST", path, map[string]any{"attemptToken": alterStart(s.AttemptToken), "answers": e.answers(demoQuiz, s.Questions, true)}, 403, "forbidden"},
 		{"a route that does not exist is not found", "GET", "/v1/nothing", nil, 404, ""},
 	}
 	for _, tc := range tests {
@@ -397,4 +399,13 @@ func TestErrorsAreClearJSONAndLoseNothing(t *testing.T) {
 			t.Errorf("late submit = %d %s, want 410 expired", status, raw)
 		}
 	})
+}
+
+// alterStart moves the start time a token carries ten minutes later, as a cheat who wants
+// a shorter duration would.
+func alterStart(token string) string {
+	parts := strings.Split(token, ".")
+	ms, _ := strconv.ParseInt(parts[1], 10, 64)
+	parts[1] = strconv.FormatInt(ms+10*60*1000, 10)
+	return strings.Join(parts, ".")
 }

@@ -145,8 +145,8 @@ func (q Quiz) Pass() int {
 // Validate checks a quiz is complete and consistent before it is stored.
 func (q Quiz) Validate() error {
 	switch {
-	case q.ID == "":
-		return apperr.Errorf(apperr.Validation, "quiz id is required")
+	case !validID(q.ID):
+		return apperr.Errorf(apperr.Validation, "quiz id %q: use 1 to 64 letters, digits, - or _", q.ID)
 	case q.Kind != KindQuiz && q.Kind != KindSurvey && q.Kind != KindContest:
 		return apperr.Errorf(apperr.Validation, "quiz %s: kind must be quiz, survey or contest", q.ID)
 	case q.Title == "" || len([]rune(q.Title)) > maxTitleLength:
@@ -230,6 +230,18 @@ func (qu Question) validate(kind Kind) error {
 	return nil
 }
 
+func validID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 func validTopic(t string) bool {
 	for _, x := range Topics {
 		if x == t {
@@ -247,7 +259,7 @@ type Store interface {
 	CreateAttempt(ctx context.Context, a Attempt) error
 	// GetAttempt returns the attempt as last written (strongly consistent).
 	GetAttempt(ctx context.Context, id string) (Attempt, error)
-	// SubmitAttempt stores the submitted attempt if it is still unsubmitted, and
-	// returns an apperr.Conflict error otherwise.
+	// SubmitAttempt stores the submitted attempt if it is still unsubmitted and has the
+	// same token hash, and returns an apperr.Conflict error otherwise.
 	SubmitAttempt(ctx context.Context, a Attempt) error
 }

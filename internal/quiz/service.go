@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -236,16 +237,11 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 	if err != nil {
 		return StartResponse{}, err
 	}
-	token, tokenHash := newToken()
+	token, tokenHash := newToken(q.ID, now)
 	a := Attempt{
 		ID: uuid.NewString(), QuizID: q.ID, QuizKind: q.Kind, Participant: p,
 		Consent: req.Consent, ClientID: strings.TrimSpace(req.ClientID), TokenHash: tokenHash,
-		Seed: randomSeed(), StartedAt: now, Status: Started,
-	}
-	if q.TimeLimitSec > 0 {
-		a.ExpiresAt = now.Add(time.Duration(q.TimeLimitSec) * time.Second)
-	} else {
-		a.ExpiresAt = now.Add(UntimedAttemptLife)
+		Seed: seedOf(token), StartedAt: now, ExpiresAt: expiry(q, now), Status: Started,
 	}
 	questions := Draw(q, a.Seed)
 	for _, qu := range questions {
@@ -316,6 +312,50 @@ func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now ti
 // Submit grades and stores an attempt's answers. Resending the same answers returns the
 // first result; different answers after a submit are a conflict.
 func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitRequest) (Result, error) {
+	if r, done, err := s.submitWithoutRead(ctx, attemptID, req); done {
+		return r, err
+	}
+	return s.submitAfterRead(ctx, attemptID, req)
+}
+
+// submitWithoutRead is the common case: a first submit, in time, with valid answers. The
+// token carries the quiz and start time, the seed derives from it, and the write is
+// conditional on the stored token hash, so no read is needed. Anything unusual (a resend,
+// a bad token, invalid answers, lateness) returns done=false for the path that reads.
+func (s *Service) submitWithoutRead(ctx context.Context, attemptID string, req SubmitRequest) (Result, bool, error) {
+	claims, ok := parseToken(req.AttemptToken)
+	if !ok {
+		return Result{}, false, nil
+	}
+	if _, err := uuid.Parse(attemptID); err != nil {
+		return Result{}, false, nil
+	}
+	q, err := s.quiz(ctx, claims.quizID)
+	if err != nil {
+		return Result{}, false, nil
+	}
+	a := Attempt{ID: attemptID, QuizID: q.ID, QuizKind: q.Kind, TokenHash: hashToken(req.AttemptToken),
+		Seed: seedOf(req.AttemptToken), StartedAt: claims.startedAt, ExpiresAt: expiry(q, claims.startedAt), Status: Started}
+	questions := Draw(q, a.Seed)
+	for _, qu := range questions {
+		a.QuestionIDs = append(a.QuestionIDs, qu.ID)
+	}
+	answers, err := CheckAnswers(questions, req.Answers)
+	now := s.now().UTC().Truncate(time.Millisecond)
+	if err != nil || now.After(a.ExpiresAt.Add(SubmitGrace)) {
+		return Result{}, false, nil
+	}
+	complete(&a, q, questions, answers, now)
+	if err := s.store.SubmitAttempt(ctx, a); err != nil {
+		if apperr.CodeOf(err) == apperr.Conflict {
+			return Result{}, false, nil
+		}
+		return Result{}, true, err
+	}
+	return ResultOf(q, a), true, nil
+}
+
+func (s *Service) submitAfterRead(ctx context.Context, attemptID string, req SubmitRequest) (Result, error) {
 	a, err := s.authorizedAttempt(ctx, attemptID, req.AttemptToken)
 	if err != nil {
 		return Result{}, err
@@ -329,19 +369,14 @@ func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitReques
 	if err != nil {
 		return Result{}, err
 	}
-	hash := HashAnswers(answers)
 	if a.Status == Submitted {
-		return s.resubmitted(q, a, hash)
+		return s.resubmitted(q, a, HashAnswers(answers))
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
 	if now.After(a.ExpiresAt.Add(SubmitGrace)) {
 		return Result{}, apperr.Errorf(apperr.Expired, "Đã hết giờ làm bài")
 	}
-	g := Grade(questions, answers)
-	a.Status, a.Answers, a.AnswersHash = Submitted, answers, hash
-	a.SubmittedAt, a.DurationMs = now, now.Sub(a.StartedAt).Milliseconds()
-	a.Score, a.MaxScore, a.CorrectCount, a.Topics = g.Score, g.MaxScore, g.CorrectCount, g.Topics
-	a.PassPercent = q.Pass()
+	complete(&a, q, questions, answers, now)
 	if err := s.store.SubmitAttempt(ctx, a); err != nil {
 		if apperr.CodeOf(err) != apperr.Conflict {
 			return Result{}, err
@@ -351,9 +386,26 @@ func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitReques
 		if gerr != nil {
 			return Result{}, gerr
 		}
-		return s.resubmitted(q, stored, hash)
+		return s.resubmitted(q, stored, a.AnswersHash)
 	}
 	return ResultOf(q, a), nil
+}
+
+// complete grades canonical answers into a.
+func complete(a *Attempt, q Quiz, questions []Question, answers []Answer, now time.Time) {
+	g := Grade(questions, answers)
+	a.Status, a.Answers, a.AnswersHash = Submitted, answers, HashAnswers(answers)
+	a.SubmittedAt, a.DurationMs = now, now.Sub(a.StartedAt).Milliseconds()
+	a.Score, a.MaxScore, a.CorrectCount, a.Topics = g.Score, g.MaxScore, g.CorrectCount, g.Topics
+	a.PassPercent = q.Pass()
+}
+
+// expiry is when an attempt started at t must be submitted (before the grace).
+func expiry(q Quiz, t time.Time) time.Time {
+	if q.TimeLimitSec > 0 {
+		return t.Add(time.Duration(q.TimeLimitSec) * time.Second)
+	}
+	return t.Add(UntimedAttemptLife)
 }
 
 func (s *Service) resubmitted(q Quiz, stored Attempt, hash string) (Result, error) {
@@ -416,20 +468,42 @@ func ResultOf(q Quiz, a Attempt) Result {
 	return r
 }
 
-func newToken() (token, hash string) {
+// An attempt token is "<quizId>.<start, unix ms>.<32 random bytes, base64url>". Only its
+// SHA-256 is stored, and a write succeeds only when it matches, so the quiz and start
+// time it carries can be trusted once the write lands.
+func newToken(quizID string, startedAt time.Time) (token, hash string) {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	token = base64.RawURLEncoding.EncodeToString(b)
+	token = quizID + "." + strconv.FormatInt(startedAt.UnixMilli(), 10) + "." + base64.RawURLEncoding.EncodeToString(b)
 	return token, hashToken(token)
+}
+
+type tokenClaims struct {
+	quizID    string
+	startedAt time.Time
+}
+
+func parseToken(token string) (tokenClaims, bool) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 || parts[0] == "" || len(parts[2]) != 43 {
+		return tokenClaims{}, false
+	}
+	ms, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return tokenClaims{}, false
+	}
+	return tokenClaims{quizID: parts[0], startedAt: time.UnixMilli(ms).UTC()}, true
+}
+
+// seedOf derives the attempt's draw-and-shuffle seed from the token's server-made
+// random bytes: reproducible by the server at submit without a read, and of no use to
+// anyone who does not already hold the questions.
+func seedOf(token string) uint64 {
+	sum := sha256.Sum256([]byte("seed\x00" + token))
+	return binary.LittleEndian.Uint64(sum[:8])
 }
 
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
-}
-
-func randomSeed() uint64 {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return binary.LittleEndian.Uint64(b[:])
 }

@@ -1,0 +1,163 @@
+// Command bench measures, in one run and at the same concurrency, (a) raw PutItem of
+// 1 KB items straight to DynamoDB Local, the store's limit on this machine, and (b) the
+// whole resident path (start + submit an attempt) over HTTP through the local gateway,
+// with the write units each attempt costs; it also builds every Lambda bootstrap and
+// reports its size. Run it with `make bench` (BENCH_ARGS="-c 4 -d 5s" to change it): the
+// Makefile starts an in-memory DynamoDB Local and sets DYNAMODB_ENDPOINT.
+//
+// It is a measurement, not a test: a missed target is printed as MISS and the exit
+// status stays 0; it exits non-zero only when the run itself broke.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"syscall"
+	"time"
+
+	"github.com/nq58/tracker/internal/ddblocal"
+)
+
+// maxErrorShare is the share of failed operations beyond which the figures mean nothing.
+const maxErrorShare = 0.01
+
+type config struct {
+	endpoint   string
+	workers    int
+	duration   time.Duration
+	warmup     time.Duration
+	jsonPath   string
+	cpuProfile string
+}
+
+func main() {
+	var cfg config
+	flag.IntVar(&cfg.workers, "c", 16, "concurrent workers in each phase")
+	flag.DurationVar(&cfg.duration, "d", 20*time.Second, "measured duration of each phase")
+	flag.DurationVar(&cfg.warmup, "warmup", 5*time.Second, "unmeasured warm-up of each workload before measuring")
+	flag.StringVar(&cfg.jsonPath, "json", "", "also write the figures as JSON to this file")
+	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.Parse()
+	if err := run(cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(cfg config) error {
+	if cfg.workers < 1 || cfg.duration <= 0 || cfg.warmup < 0 {
+		return errors.New("need -c ≥ 1, -d > 0 and -warmup ≥ 0")
+	}
+	cfg.endpoint = os.Getenv(ddblocal.EndpointEnv)
+	if cfg.endpoint == "" {
+		return fmt.Errorf("%s is not set: run `make bench` (it starts DynamoDB Local and sets it)", ddblocal.EndpointEnv)
+	}
+	if err := checkLoopback(cfg.endpoint); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+
+	// Builds first, so the compiler does not compete with the load for the CPU.
+	progress("building the Lambda bootstraps (linux/arm64)")
+	boots, err := buildBootstraps(ctx)
+	if err != nil {
+		return err
+	}
+
+	// One fresh table (random name: nothing already in DynamoDB Local is touched) serves
+	// both phases. Separate tables would skew the comparison: DynamoDB Local makes writes
+	// to a table with a stream far slower (here 2 s instead of 20 ms per attempt) once
+	// another table's stream holds tens of thousands of records, which phase (a) leaves
+	// behind; the table's own records do not slow it down.
+	stack, err := newStack(ctx, cfg, fmt.Sprintf("bench-%08x", rand.Uint32()))
+	if err != nil {
+		return err
+	}
+	defer stack.drop(ctx)
+
+	raw := newRawLoad(cfg, stack.Table)
+	res, stopServer, err := startResident(cfg, stack)
+	if err != nil {
+		return err
+	}
+	defer stopServer()
+
+	// Warm both workloads before measuring either: DynamoDB Local's JIT needs over ten
+	// seconds of load to reach its pace, and the service fills its caches. Raw puts warm
+	// last, right before they are measured.
+	if cfg.warmup > 0 {
+		progress("warm-up: %s of each workload, not counted", cfg.warmup)
+		drive(ctx, cfg.workers, cfg.warmup, res.attempt)
+		drive(ctx, cfg.workers, cfg.warmup, raw.put)
+	}
+	progress("(a) raw PutItem: %d workers, %s", cfg.workers, cfg.duration)
+	a := raw.measure(ctx, cfg)
+	progress("(b) resident path over HTTP: %d workers, %s", cfg.workers, cfg.duration)
+	b := res.measure(ctx, cfg)
+	if ctx.Err() != nil {
+		return errors.New("interrupted: no figures")
+	}
+
+	rep := newReport(cfg, a, b, boots)
+	rep.print(os.Stdout)
+	if cfg.jsonPath != "" {
+		if err := rep.writeJSON(cfg.jsonPath); err != nil {
+			return err
+		}
+	}
+	return broken(a.phase, b.phase)
+}
+
+// broken says whether a phase failed too often (or never succeeded) for its figures to
+// mean anything; missed targets are not breakage.
+func broken(a, b phase) error {
+	check := func(name string, p phase) error {
+		switch {
+		case p.Completed == 0:
+			return fmt.Errorf("%s: nothing completed", name)
+		case p.ErrorShare() > maxErrorShare:
+			return fmt.Errorf("%s: %.1f%% of operations failed (limit %.0f%%)", name, 100*p.ErrorShare(), 100*maxErrorShare)
+		}
+		return nil
+	}
+	return errors.Join(check("(a) raw PutItem", a), check("(b) resident path", b))
+}
+
+// checkLoopback refuses any DynamoDB endpoint off this machine: the benchmark floods
+// its target and is meant only for DynamoDB Local.
+func checkLoopback(endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return fmt.Errorf("%s=%q: %w", ddblocal.EndpointEnv, endpoint, err)
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("%s=%q is not a loopback address: the benchmark only runs against DynamoDB Local on this machine", ddblocal.EndpointEnv, endpoint)
+	}
+	return nil
+}
+
+// progress tells the waiting user what is running; the figures go to stdout.
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/localgw"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+const demoQuiz = "demo-nq58-quiz"
+
+// residentResult is phase (b) with the write units the product's store consumed.
+type residentResult struct {
+	phase
+	WriteUnits float64 // stack.Store.WriteUnits() over the measured run
+}
+
+// UnitsPerAttempt is the write units per completed attempt. Writes of failed attempts
+// count too: they are paid for all the same.
+func (r residentResult) UnitsPerAttempt() float64 {
+	if r.Completed == 0 {
+		return 0
+	}
+	return r.WriteUnits / float64(r.Completed)
+}
+
+// resident plays residents against the gateway over real HTTP.
+type resident struct {
+	base     string // http://127.0.0.1:<port>
+	client   *http.Client
+	store    *dynamo.Store // meters the write units
+	quiz     quiz.Quiz     // the demo quiz with its answer key
+	villages []string
+	next     atomic.Uint64 // rotates over the villages
+}
+
+// benchStack is the product as localgw.NewStack wires it, on the benchmark's table with
+// the demo data loaded.
+type benchStack struct {
+	*localgw.Stack
+	quiz     quiz.Quiz // the demo quiz with its answer key
+	villages []string
+}
+
+// newStack creates the table from the template and loads the demo data. The stream
+// pollers are never started: the aggregator's writes stay out of the figures.
+func newStack(ctx context.Context, cfg config, table string) (*benchStack, error) {
+	q, villages, err := demoData()
+	if err != nil {
+		return nil, err
+	}
+	stack, err := localgw.NewStack(ctx, localgw.StackOptions{
+		Endpoint: cfg.endpoint, Table: table, Now: serviceClock(q), Log: cappedLog(10),
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &benchStack{Stack: stack, quiz: q, villages: villages}
+	if _, err := demo.Load(ctx, stack.Store); err != nil {
+		s.drop(ctx)
+		return nil, fmt.Errorf("load demo data: %w", err)
+	}
+	return s, nil
+}
+
+// drop deletes the table, even after Ctrl-C.
+func (s *benchStack) drop(ctx context.Context) {
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	_ = dynamo.DeleteTable(dctx, s.DB, s.Table)
+}
+
+// startResident serves the stack's gateway with net/http on a free loopback port and
+// returns residents that play against it over real HTTP; stop closes the server.
+func startResident(cfg config, stack *benchStack) (r *resident, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // loopback only
+	if err != nil {
+		return nil, nil, err
+	}
+	srv := &http.Server{Handler: stack.Gateway, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil // straight to loopback, whatever HTTP_PROXY says
+	// One kept-alive connection per worker: with the default of 2 idle connections per
+	// host most requests would open a new TCP connection.
+	tr.MaxIdleConns = max(100, 2*cfg.workers)
+	tr.MaxIdleConnsPerHost = max(64, cfg.workers)
+	r = &resident{
+		base:     "http://" + ln.Addr().String(),
+		client:   &http.Client{Transport: tr, Timeout: 30 * time.Second},
+		store:    stack.Store,
+		quiz:     stack.quiz,
+		villages: stack.villages,
+	}
+	stop = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		tr.CloseIdleConnections()
+	}
+	return r, stop, nil
+}
+
+// measure runs phase (b) for cfg.duration.
+func (r *resident) measure(ctx context.Context, cfg config) residentResult {
+	before := r.store.WriteUnits()
+	p := drive(ctx, cfg.workers, cfg.duration, r.attempt)
+	return residentResult{phase: p, WriteUnits: r.store.WriteUnits() - before}
+}
+
+// demoData returns the demo quiz with its key and the ids of the demo villages.
+func demoData() (quiz.Quiz, []string, error) {
+	qs, err := demo.Quizzes()
+	if err != nil {
+		return quiz.Quiz{}, nil, err
+	}
+	var q quiz.Quiz
+	for _, x := range qs {
+		if x.ID == demoQuiz {
+			q = x
+		}
+	}
+	if q.ID == "" {
+		return q, nil, fmt.Errorf("demo quiz %s not found", demoQuiz)
+	}
+	units, err := demo.Units()
+	if err != nil {
+		return q, nil, err
+	}
+	var villages []string
+	for _, u := range units {
+		if u.Kind == "village" {
+			villages = append(villages, u.ID)
+		}
+	}
+	if len(villages) == 0 {
+		return q, nil, errors.New("the demo has no villages")
+	}
+	return q, villages, nil
+}
+
+// serviceClock is the wall clock, shifted into the quiz's window when the quiz is not
+// open today, so the benchmark keeps working after the demo quiz closes.
+func serviceClock(q quiz.Quiz) func() time.Time {
+	if q.IsOpen(time.Now()) {
+		return time.Now
+	}
+	shift := time.Until(q.OpensAt.Add(time.Hour))
+	return func() time.Time { return time.Now().Add(shift) }
+}
+
+// attempt is one resident: start an attempt as an anonymous resident of a demo village
+// (random clientId, no phone), then submit an answer to every question drawn, about two
+// in three correct. It fails unless both requests answer 2xx.
+func (r *resident) attempt(ctx context.Context, _, iter int) error {
+	var start quiz.StartRequest
+	start.Participant.UnitID = r.villages[r.next.Add(1)%uint64(len(r.villages))]
+	start.ClientID = fmt.Sprintf("bench-%016x", rand.Uint64())
+	var started quiz.StartResponse
+	if err := r.post(ctx, "start", "/v1/quizzes/"+demoQuiz+"/attempts", start, &started); err != nil {
+		return err
+	}
+	if started.AttemptID == "" || len(started.Questions) == 0 {
+		return errors.New("start: no attempt id or no questions in the answer")
+	}
+
+	sub := quiz.SubmitRequest{AttemptToken: started.AttemptToken}
+	for i, pq := range started.Questions {
+		q, ok := r.quiz.Question(pq.ID)
+		if !ok {
+			return fmt.Errorf("start: question %s is not in the demo quiz", pq.ID)
+		}
+		sub.Answers = append(sub.Answers, answer(q, (iter+i)%3 != 0))
+	}
+	var res quiz.Result
+	if err := r.post(ctx, "submit", "/v1/attempts/"+started.AttemptID+"/submit", sub, &res); err != nil {
+		return err
+	}
+	if res.AttemptID != started.AttemptID || res.QuestionCount != len(started.Questions) {
+		return fmt.Errorf("submit: result for %s with %d questions, want %s with %d",
+			res.AttemptID, res.QuestionCount, started.AttemptID, len(started.Questions))
+	}
+	return nil
+}
+
+// answer answers q correctly when right is true, else with an option outside the key.
+func answer(q quiz.Question, right bool) quiz.Answer {
+	a := quiz.Answer{QuestionID: q.ID}
+	switch q.Kind {
+	case quiz.Likert:
+		a.Value = 4
+	case quiz.Text:
+		a.Text = "Tăng thời lượng phát thanh ở thôn"
+	default:
+		if right && len(q.CorrectOptionIDs) > 0 {
+			a.OptionIDs = q.CorrectOptionIDs
+			break
+		}
+		a.OptionIDs = []string{q.Options[0].ID}
+		for _, o := range q.Options {
+			if !slices.Contains(q.CorrectOptionIDs, o.ID) {
+				a.OptionIDs = []string{o.ID}
+				break
+			}
+		}
+	}
+	return a
+}
+
+// post sends body as JSON and decodes a 2xx answer into out. Errors name the step, not
+// the path, so that the same failure on many attempts reads as one sample.
+func (r *resident) post(ctx context.Context, step, path string, body, out any) error {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.base+path, bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s: %w", step, err)
+	}
+	defer resp.Body.Close()
+	// Read to the end so the connection goes back to the pool.
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("%s: read answer: %w", step, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("%s: status %d: %.200s", step, resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("%s: decode answer: %w", step, err)
+	}
+	return nil
+}
+
+// cappedLog is the product's logger for the run: it prints the first n records (a
+// handler failing under load says why) and drops the rest, which the error count and
+// samples already cover.
+func cappedLog(n int64) *slog.Logger {
+	h := &cappedHandler{Handler: slog.NewTextHandler(os.Stderr, nil), left: new(atomic.Int64)}
+	h.left.Store(n)
+	return slog.New(h)
+}
+
+type cappedHandler struct {
+	slog.Handler
+	left *atomic.Int64
+}
+
+func (h *cappedHandler) Handle(ctx context.Context, rec slog.Record) error {
+	if h.left.Add(-1) < 0 {
+		return nil
+	}
+	return h.Handler.Handle(ctx, rec)
+}
+
+func (h *cappedHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return &cappedHandler{Handler: h.Handler.WithAttrs(attrs), left: h.left}
+}
+
+func (h *cappedHandler) WithGroup(name string) slog.Handler {
+	return &cappedHandler{Handler: h.Handler.WithGroup(name), left: h.left}
+}
