@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -60,4 +61,16 @@ func Load(ctx context.Context, store *dynamo.Store) (bool, error) {
 	}
 	// Units last: their presence marks the demo as loaded.
 	return true, store.PutUnits(ctx, units)
+}
+
+//go:embed users.json
+var usersJSON []byte
+
+// Users returns the development staff accounts (password demo1234; local only).
+func Users() ([]localauth.User, error) {
+	var users []localauth.User
+	if err := json.Unmarshal(usersJSON, &users); err != nil {
+		return nil, fmt.Errorf("demo users: %w", err)
+	}
+	return users, nil
 }

@@ -31,6 +31,32 @@ type Counter struct {
 	ScoreSqSum   int64 // sum of squares of those milli-percentages
 	Passes       int64
 	Topics       map[string]quiz.TopicTally
+	// Groups count participants by organisation, age band and gender ("org:hpn", ...).
+	Groups map[string]GroupTally
+	// Questions hold what question analysis needs, per scored question.
+	Questions map[string]QuestionTally
+	// Options count chosen options (and likert values), "<question>:<option>".
+	Options map[string]int64
+}
+
+// GroupTally sums first attempts of one group.
+type GroupTally struct {
+	Participants int64 `json:"participants"`
+	Scored       int64 `json:"scored"`
+	ScoreSum     int64 `json:"scoreSum"`
+	ScoreSqSum   int64 `json:"scoreSqSum"`
+	Passes       int64 `json:"passes"`
+}
+
+// QuestionTally sums, over first attempts that were asked the question, how many
+// answered it correctly and their total scores (milli-percent): enough for facility and
+// the point-biserial discrimination without reading attempts.
+type QuestionTally struct {
+	N               int64 `json:"n"`
+	Correct         int64 `json:"correct"`
+	ScoreSum        int64 `json:"scoreSum"`
+	ScoreSqSum      int64 `json:"scoreSqSum"`
+	CorrectScoreSum int64 `json:"correctScoreSum"`
 }
 
 // Event is what the aggregator needs from one submitted attempt.
@@ -43,6 +69,9 @@ type Event struct {
 	ScoreMilli  int64
 	Passed      bool
 	Topics      map[string]quiz.TopicTally
+	Groups      []string        // report groups: organisation, age band, gender
+	Correct     map[string]bool // scored question → answered correctly
+	Options     []string        // chosen options, "<question>:<option>"
 }
 
 // MonthOf returns the counter month of t.
@@ -59,6 +88,9 @@ func EventOf(a quiz.Attempt) Event {
 		ScoreMilli:  int64(math.Round(a.ScorePercent() * 1000)),
 		Passed:      a.Passed(),
 		Topics:      a.Topics,
+		Groups:      quiz.GroupKeys(a.Participant, a.SubmittedAt.In(quiz.VietnamTime).Year()),
+		Correct:     a.Correct,
+		Options:     quiz.OptionKeys(a.Answers),
 	}
 }
 
@@ -69,6 +101,33 @@ func Delta(e Event, first bool) Counter {
 		return c
 	}
 	c.Participants = 1
+	g := GroupTally{Participants: 1}
+	if e.Scored {
+		g = GroupTally{Participants: 1, Scored: 1, ScoreSum: e.ScoreMilli, ScoreSqSum: e.ScoreMilli * e.ScoreMilli}
+		if e.Passed {
+			g.Passes = 1
+		}
+	}
+	c.Groups = make(map[string]GroupTally, len(e.Groups))
+	for _, k := range e.Groups {
+		c.Groups[k] = g
+	}
+	if len(e.Options) > 0 {
+		c.Options = make(map[string]int64, len(e.Options))
+		for _, k := range e.Options {
+			c.Options[k]++
+		}
+	}
+	if e.Scored && len(e.Correct) > 0 {
+		c.Questions = make(map[string]QuestionTally, len(e.Correct))
+		for q, ok := range e.Correct {
+			t := QuestionTally{N: 1, ScoreSum: e.ScoreMilli, ScoreSqSum: e.ScoreMilli * e.ScoreMilli}
+			if ok {
+				t.Correct, t.CorrectScoreSum = 1, e.ScoreMilli
+			}
+			c.Questions[q] = t
+		}
+	}
 	if e.Scored {
 		c.Scored = 1
 		c.ScoreSum = e.ScoreMilli
@@ -103,6 +162,24 @@ func (c Counter) Negate() Counter {
 		}
 		n.Topics[t] = quiz.TopicTally{Answered: -v.Answered, Correct: -v.Correct}
 	}
+	for k, v := range c.Groups {
+		if n.Groups == nil {
+			n.Groups = map[string]GroupTally{}
+		}
+		n.Groups[k] = GroupTally{Participants: -v.Participants, Scored: -v.Scored, ScoreSum: -v.ScoreSum, ScoreSqSum: -v.ScoreSqSum, Passes: -v.Passes}
+	}
+	for k, v := range c.Questions {
+		if n.Questions == nil {
+			n.Questions = map[string]QuestionTally{}
+		}
+		n.Questions[k] = QuestionTally{N: -v.N, Correct: -v.Correct, ScoreSum: -v.ScoreSum, ScoreSqSum: -v.ScoreSqSum, CorrectScoreSum: -v.CorrectScoreSum}
+	}
+	for k, v := range c.Options {
+		if n.Options == nil {
+			n.Options = map[string]int64{}
+		}
+		n.Options[k] = -v
+	}
 	return n
 }
 
@@ -131,6 +208,36 @@ func (c *Counter) Add(d Counter) {
 		x.Answered += v.Answered
 		x.Correct += v.Correct
 		c.Topics[t] = x
+	}
+	for k, v := range d.Groups {
+		if c.Groups == nil {
+			c.Groups = map[string]GroupTally{}
+		}
+		x := c.Groups[k]
+		x.Participants += v.Participants
+		x.Scored += v.Scored
+		x.ScoreSum += v.ScoreSum
+		x.ScoreSqSum += v.ScoreSqSum
+		x.Passes += v.Passes
+		c.Groups[k] = x
+	}
+	for k, v := range d.Questions {
+		if c.Questions == nil {
+			c.Questions = map[string]QuestionTally{}
+		}
+		x := c.Questions[k]
+		x.N += v.N
+		x.Correct += v.Correct
+		x.ScoreSum += v.ScoreSum
+		x.ScoreSqSum += v.ScoreSqSum
+		x.CorrectScoreSum += v.CorrectScoreSum
+		c.Questions[k] = x
+	}
+	for k, v := range d.Options {
+		if c.Options == nil {
+			c.Options = map[string]int64{}
+		}
+		c.Options[k] += v
 	}
 }
 

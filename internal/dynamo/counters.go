@@ -19,26 +19,43 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 )
 
-// Counter items hold flat numeric attributes so one UpdateItem can ADD to all of them;
-// topic tallies are "tA_<topic>" (answered) and "tC_<topic>" (correct).
+// Counter items hold flat numeric attributes so one UpdateItem can ADD to all of them:
+//
+//	submissions, participants, scored, scoreSum, scoreSqSum, passes
+//	tA_<topic>, tC_<topic>                       topic answered, correct
+//	g_<group>_{n,sc,s,ss,p}                       per report group ("org:hpn", "age:25-34")
+//	q_<question>_{n,c,s,ss,cs}                    question analysis
+//	o_<question>:<option>                        answer distribution
 const (
 	topicAnsweredPrefix = "tA_"
 	topicCorrectPrefix  = "tC_"
+	groupPrefix         = "g_"
+	questionPrefix      = "q_"
+	optionPrefix        = "o_"
 )
 
-type counterItem struct {
-	PK           string `dynamodbav:"pk"`
-	SK           string `dynamodbav:"sk"`
-	Entity       string `dynamodbav:"e"`
-	QuizID       string `dynamodbav:"quizId"`
-	UnitID       string `dynamodbav:"unitId"`
-	Month        string `dynamodbav:"month"`
-	Submissions  int64  `dynamodbav:"submissions"`
-	Participants int64  `dynamodbav:"participants"`
-	Scored       int64  `dynamodbav:"scored"`
-	ScoreSum     int64  `dynamodbav:"scoreSum"`
-	ScoreSqSum   int64  `dynamodbav:"scoreSqSum"`
-	Passes       int64  `dynamodbav:"passes"`
+// counterAttributes flattens a counter into the numeric attributes of its item.
+func counterAttributes(c aggregate.Counter) map[string]int64 {
+	m := map[string]int64{
+		"submissions": c.Submissions, "participants": c.Participants, "scored": c.Scored,
+		"scoreSum": c.ScoreSum, "scoreSqSum": c.ScoreSqSum, "passes": c.Passes,
+	}
+	for t, v := range c.Topics {
+		m[topicAnsweredPrefix+t] = int64(v.Answered)
+		m[topicCorrectPrefix+t] = int64(v.Correct)
+	}
+	for g, v := range c.Groups {
+		p := groupPrefix + g + "_"
+		m[p+"n"], m[p+"sc"], m[p+"s"], m[p+"ss"], m[p+"p"] = v.Participants, v.Scored, v.ScoreSum, v.ScoreSqSum, v.Passes
+	}
+	for q, v := range c.Questions {
+		p := questionPrefix + q + "_"
+		m[p+"n"], m[p+"c"], m[p+"s"], m[p+"ss"], m[p+"cs"] = v.N, v.Correct, v.ScoreSum, v.ScoreSqSum, v.CorrectScoreSum
+	}
+	for o, v := range c.Options {
+		m[optionPrefix+o] = v
+	}
+	return m
 }
 
 func counterUpdate(d aggregate.Counter) expression.UpdateBuilder {
@@ -46,20 +63,10 @@ func counterUpdate(d aggregate.Counter) expression.UpdateBuilder {
 		Set(expression.Name("quizId"), expression.Value(d.QuizID)).
 		Set(expression.Name("unitId"), expression.Value(d.UnitID)).
 		Set(expression.Name("month"), expression.Value(d.Month))
-	add := func(name string, v int64) {
+	for name, v := range counterAttributes(d) {
 		if v != 0 {
 			u = u.Add(expression.Name(name), expression.Value(v))
 		}
-	}
-	add("submissions", d.Submissions)
-	add("participants", d.Participants)
-	add("scored", d.Scored)
-	add("scoreSum", d.ScoreSum)
-	add("scoreSqSum", d.ScoreSqSum)
-	add("passes", d.Passes)
-	for t, v := range d.Topics {
-		add(topicAnsweredPrefix+t, int64(v.Answered))
-		add(topicCorrectPrefix+t, int64(v.Correct))
 	}
 	return u
 }
@@ -230,51 +237,150 @@ func (s *Store) Counters(ctx context.Context, quizID string, unitIDs []string) (
 }
 
 func counterFromItem(item map[string]types.AttributeValue) (aggregate.Counter, error) {
-	var it counterItem
-	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-		return aggregate.Counter{}, fmt.Errorf("decode counter: %w", err)
+	str := func(name string) string {
+		if v, ok := item[name].(*types.AttributeValueMemberS); ok {
+			return v.Value
+		}
+		return ""
 	}
-	c := aggregate.Counter{
-		Key:         aggregate.Key{QuizID: it.QuizID, UnitID: it.UnitID, Month: it.Month},
-		Submissions: it.Submissions, Participants: it.Participants, Scored: it.Scored,
-		ScoreSum: it.ScoreSum, ScoreSqSum: it.ScoreSqSum, Passes: it.Passes,
-	}
+	c := aggregate.Counter{Key: aggregate.Key{QuizID: str("quizId"), UnitID: str("unitId"), Month: str("month")}}
 	for name, av := range item {
-		prefix := ""
-		switch {
-		case strings.HasPrefix(name, topicAnsweredPrefix):
-			prefix = topicAnsweredPrefix
-		case strings.HasPrefix(name, topicCorrectPrefix):
-			prefix = topicCorrectPrefix
-		default:
+		nv, ok := av.(*types.AttributeValueMemberN)
+		if !ok {
 			continue
 		}
-		var n int
-		if err := attributevalue.Unmarshal(av, &n); err != nil {
+		n, err := strconv.ParseInt(nv.Value, 10, 64)
+		if err != nil {
 			return c, fmt.Errorf("decode counter %s: %w", name, err)
 		}
-		if c.Topics == nil {
-			c.Topics = map[string]quiz.TopicTally{}
+		if err := setCounterField(&c, name, n); err != nil {
+			return c, err
 		}
-		t := name[len(prefix):]
-		x := c.Topics[t]
-		if prefix == topicAnsweredPrefix {
-			x.Answered = n
-		} else {
-			x.Correct = n
-		}
-		c.Topics[t] = x
 	}
-	// A first-attempt count moved to an earlier attempt leaves zero tallies behind.
+	dropZeros(&c)
+	return c, nil
+}
+
+func setCounterField(c *aggregate.Counter, name string, n int64) error {
+	switch name {
+	case "submissions":
+		c.Submissions = n
+	case "participants":
+		c.Participants = n
+	case "scored":
+		c.Scored = n
+	case "scoreSum":
+		c.ScoreSum = n
+	case "scoreSqSum":
+		c.ScoreSqSum = n
+	case "passes":
+		c.Passes = n
+	case attrTTL:
+	default:
+		switch {
+		case strings.HasPrefix(name, topicAnsweredPrefix), strings.HasPrefix(name, topicCorrectPrefix):
+			if c.Topics == nil {
+				c.Topics = map[string]quiz.TopicTally{}
+			}
+			t := name[len(topicAnsweredPrefix):]
+			x := c.Topics[t]
+			if strings.HasPrefix(name, topicAnsweredPrefix) {
+				x.Answered = int(n)
+			} else {
+				x.Correct = int(n)
+			}
+			c.Topics[t] = x
+		case strings.HasPrefix(name, groupPrefix):
+			g, field := splitLast(name[len(groupPrefix):])
+			if c.Groups == nil {
+				c.Groups = map[string]aggregate.GroupTally{}
+			}
+			x := c.Groups[g]
+			switch field {
+			case "n":
+				x.Participants = n
+			case "sc":
+				x.Scored = n
+			case "s":
+				x.ScoreSum = n
+			case "ss":
+				x.ScoreSqSum = n
+			case "p":
+				x.Passes = n
+			}
+			c.Groups[g] = x
+		case strings.HasPrefix(name, questionPrefix):
+			q, field := splitLast(name[len(questionPrefix):])
+			if c.Questions == nil {
+				c.Questions = map[string]aggregate.QuestionTally{}
+			}
+			x := c.Questions[q]
+			switch field {
+			case "n":
+				x.N = n
+			case "c":
+				x.Correct = n
+			case "s":
+				x.ScoreSum = n
+			case "ss":
+				x.ScoreSqSum = n
+			case "cs":
+				x.CorrectScoreSum = n
+			}
+			c.Questions[q] = x
+		case strings.HasPrefix(name, optionPrefix):
+			if c.Options == nil {
+				c.Options = map[string]int64{}
+			}
+			c.Options[name[len(optionPrefix):]] = n
+		}
+	}
+	return nil
+}
+
+func splitLast(s string) (head, field string) {
+	i := strings.LastIndexByte(s, '_')
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i+1:]
+}
+
+// dropZeros removes tallies that are all zero: a first-attempt count moved to an
+// earlier attempt leaves them behind, and a rebuild never writes them.
+func dropZeros(c *aggregate.Counter) {
 	for t, x := range c.Topics {
 		if x == (quiz.TopicTally{}) {
 			delete(c.Topics, t)
 		}
 	}
+	for g, x := range c.Groups {
+		if x == (aggregate.GroupTally{}) {
+			delete(c.Groups, g)
+		}
+	}
+	for q, x := range c.Questions {
+		if x == (aggregate.QuestionTally{}) {
+			delete(c.Questions, q)
+		}
+	}
+	for o, x := range c.Options {
+		if x == 0 {
+			delete(c.Options, o)
+		}
+	}
 	if len(c.Topics) == 0 {
 		c.Topics = nil
 	}
-	return c, nil
+	if len(c.Groups) == 0 {
+		c.Groups = nil
+	}
+	if len(c.Questions) == 0 {
+		c.Questions = nil
+	}
+	if len(c.Options) == 0 {
+		c.Options = nil
+	}
 }
 
 // scanEntities reads every item of the given entities (rebuild and maintenance only).
@@ -341,15 +447,13 @@ func (s *Store) ReplaceCounters(ctx context.Context, counters []aggregate.Counte
 	var puts []types.WriteRequest
 	for _, c := range counters {
 		pk, sk := counterKey(c.QuizID, c.UnitID, c.Month)
-		item, err := attributevalue.MarshalMap(counterItem{PK: pk, SK: sk, Entity: entityCounter, QuizID: c.QuizID,
-			UnitID: c.UnitID, Month: c.Month, Submissions: c.Submissions, Participants: c.Participants, Scored: c.Scored,
-			ScoreSum: c.ScoreSum, ScoreSqSum: c.ScoreSqSum, Passes: c.Passes})
-		if err != nil {
-			return fmt.Errorf("marshal counter: %w", err)
-		}
-		for t, v := range c.Topics {
-			item[topicAnsweredPrefix+t] = &types.AttributeValueMemberN{Value: strconv.Itoa(v.Answered)}
-			item[topicCorrectPrefix+t] = &types.AttributeValueMemberN{Value: strconv.Itoa(v.Correct)}
+		item := key(pk, sk)
+		item[attrEntity] = &types.AttributeValueMemberS{Value: entityCounter}
+		item["quizId"] = &types.AttributeValueMemberS{Value: c.QuizID}
+		item["unitId"] = &types.AttributeValueMemberS{Value: c.UnitID}
+		item["month"] = &types.AttributeValueMemberS{Value: c.Month}
+		for name, v := range counterAttributes(c) {
+			item[name] = &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
 		}
 		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}

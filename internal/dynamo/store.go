@@ -289,6 +289,7 @@ type resultDoc struct {
 	CorrectCount int               `json:"c"`
 	PassPercent  int               `json:"p"`
 	Topics       map[string][2]int `json:"t,omitempty"` // topic → [answered, correct]
+	Correct      map[string]int    `json:"k,omitempty"` // scored question → 1 correct, 0 not
 }
 
 type answerDoc struct {
@@ -304,6 +305,15 @@ func toResultDoc(a quiz.Attempt) resultDoc {
 	for i, x := range a.Answers {
 		r.Answers[i] = answerDoc{QuestionID: x.QuestionID, OptionIDs: x.OptionIDs, Value: x.Value, Text: x.Text}
 	}
+	if len(a.Correct) > 0 {
+		r.Correct = make(map[string]int, len(a.Correct))
+		for q, ok := range a.Correct {
+			r.Correct[q] = 0
+			if ok {
+				r.Correct[q] = 1
+			}
+		}
+	}
 	if len(a.Topics) > 0 {
 		r.Topics = make(map[string][2]int, len(a.Topics))
 		for t, v := range a.Topics {
@@ -318,6 +328,10 @@ func (r resultDoc) into(a *quiz.Attempt) {
 	a.Answers = make([]quiz.Answer, len(r.Answers))
 	for i, x := range r.Answers {
 		a.Answers[i] = quiz.Answer{QuestionID: x.QuestionID, OptionIDs: x.OptionIDs, Value: x.Value, Text: x.Text}
+	}
+	a.Correct = make(map[string]bool, len(r.Correct))
+	for q, v := range r.Correct {
+		a.Correct[q] = v == 1
 	}
 	a.Topics = make(map[string]quiz.TopicTally, len(r.Topics))
 	for t, v := range r.Topics {

@@ -70,6 +70,8 @@ type Attempt struct {
 	CorrectCount int
 	PassPercent  int
 	Topics       map[string]TopicTally
+	// Correct holds, for each scored question asked, whether it was answered correctly.
+	Correct map[string]bool
 }
 
 // IdentityKey identifies the participant across attempts: the normalised phone when

@@ -98,8 +98,10 @@ type Quiz struct {
 	Shuffle      bool       `json:"shuffle"`
 	PassPercent  int        `json:"passPercent"`
 	Status       Status     `json:"status"`
-	ScopeUnitID  string     `json:"scopeUnitId,omitempty"`
+	ScopeUnitID  string     `json:"scopeUnitId,omitempty"` // only residents under this unit may take it
 	Questions    []Question `json:"questions"`
+	CreatedBy    string     `json:"createdBy,omitempty"`
+	UpdatedAt    time.Time  `json:"updatedAt,omitempty"`
 }
 
 // QuestionCount is how many questions one attempt gets.

@@ -67,6 +67,7 @@ type QuizSummary struct {
 	QuestionCount int       `json:"questionCount"`
 	TimeLimitSec  int       `json:"timeLimitSec"`
 	Status        Status    `json:"status"`
+	ScopeUnitID   string    `json:"scopeUnitId,omitempty"`
 }
 
 // QuizzesResponse is GET /v1/quizzes.
@@ -207,7 +208,7 @@ func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
 		out.Quizzes = append(out.Quizzes, QuizSummary{
 			ID: q.ID, Kind: q.Kind, Title: q.Title, Description: q.Description,
 			OpensAt: q.OpensAt, ClosesAt: q.ClosesAt, QuestionCount: q.QuestionCount(),
-			TimeLimitSec: q.TimeLimitSec, Status: q.Status,
+			TimeLimitSec: q.TimeLimitSec, Status: q.Status, ScopeUnitID: q.ScopeUnitID,
 		})
 	}
 	slices.SortFunc(out.Quizzes, func(a, b QuizSummary) int {
@@ -236,6 +237,13 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 	p, err := s.checkParticipant(ctx, req, now)
 	if err != nil {
 		return StartResponse{}, err
+	}
+	if q.ScopeUnitID != "" {
+		if _, tree, err := s.catalogUnits(ctx); err != nil {
+			return StartResponse{}, err
+		} else if !tree.Within(p.UnitID, q.ScopeUnitID) {
+			return StartResponse{}, apperr.Errorf(apperr.Validation, "Bài này không dành cho thôn đã chọn")
+		}
 	}
 	token, tokenHash := newToken(q.ID, now)
 	a := Attempt{
@@ -398,6 +406,12 @@ func complete(a *Attempt, q Quiz, questions []Question, answers []Answer, now ti
 	a.SubmittedAt, a.DurationMs = now, now.Sub(a.StartedAt).Milliseconds()
 	a.Score, a.MaxScore, a.CorrectCount, a.Topics = g.Score, g.MaxScore, g.CorrectCount, g.Topics
 	a.PassPercent = q.Pass()
+	a.Correct = map[string]bool{}
+	for _, r := range g.Questions {
+		if r.Scored {
+			a.Correct[r.QuestionID] = r.Correct
+		}
+	}
 }
 
 // expiry is when an attempt started at t must be submitted (before the grace).

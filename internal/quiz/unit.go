@@ -34,11 +34,12 @@ func (u Unit) Validate() error {
 type Tree struct {
 	byID     map[string]Unit
 	children map[string]int
+	order    []Unit
 }
 
 // NewTree builds a tree and checks that ids are unique, parents exist and there are no cycles.
 func NewTree(units []Unit) (*Tree, error) {
-	t := &Tree{byID: make(map[string]Unit, len(units)), children: map[string]int{}}
+	t := &Tree{byID: make(map[string]Unit, len(units)), children: map[string]int{}, order: units}
 	for _, u := range units {
 		if err := u.Validate(); err != nil {
 			return nil, err
@@ -79,4 +80,55 @@ func (t *Tree) Get(id string) (Unit, bool) {
 func (t *Tree) IsLeaf(id string) bool {
 	_, ok := t.byID[id]
 	return ok && t.children[id] == 0
+}
+
+// Within reports whether unit id is ancestor itself or lies under it.
+func (t *Tree) Within(id, ancestor string) bool {
+	if _, ok := t.byID[id]; !ok {
+		return false
+	}
+	for cur := id; cur != ""; cur = t.byID[cur].ParentID {
+		if cur == ancestor {
+			return true
+		}
+	}
+	return false
+}
+
+// Leaves returns the ids of the leaves (villages) at or under id, in tree order.
+func (t *Tree) Leaves(id string) []string {
+	var out []string
+	for _, u := range t.Subtree(id) {
+		if t.IsLeaf(u.ID) {
+			out = append(out, u.ID)
+		}
+	}
+	return out
+}
+
+// Subtree returns id's unit and every unit under it, parents before children, siblings
+// in the order they were given.
+func (t *Tree) Subtree(id string) []Unit {
+	root, ok := t.byID[id]
+	if !ok {
+		return nil
+	}
+	kids := map[string][]Unit{}
+	for _, u := range t.order {
+		kids[u.ParentID] = append(kids[u.ParentID], u)
+	}
+	out := []Unit{root}
+	for i := 0; i < len(out); i++ {
+		out = append(out, kids[out[i].ID]...)
+	}
+	return out
+}
+
+// Ancestors returns the chain from id's parent up to the root.
+func (t *Tree) Ancestors(id string) []Unit {
+	var out []Unit
+	for cur := t.byID[id].ParentID; cur != ""; cur = t.byID[cur].ParentID {
+		out = append(out, t.byID[cur])
+	}
+	return out
 }

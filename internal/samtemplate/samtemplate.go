@@ -31,6 +31,8 @@ type Route struct {
 	Event    string // logical id of the event within the function
 	Method   string
 	Path     string // with {param} segments, as API Gateway writes it
+	// Authorizer names the HttpApi authorizer that guards the route; empty: public.
+	Authorizer string
 }
 
 // RouteKey is what API Gateway puts in the event's routeKey, e.g. "GET /v1/units".
@@ -95,6 +97,9 @@ type functionProps struct {
 type httpAPIEvent struct {
 	Method string `yaml:"Method"`
 	Path   string `yaml:"Path"`
+	Auth   struct {
+		Authorizer string `yaml:"Authorizer"`
+	} `yaml:"Auth"`
 }
 
 type dynamoDBEvent struct {
@@ -155,7 +160,10 @@ func (t *Template) Routes() ([]Route, error) {
 			if err := ev.Properties.Decode(&h); err != nil {
 				return nil, fmt.Errorf("function %s event %s: %w", fn, name, err)
 			}
-			r := Route{Function: fn, Event: name, Method: strings.ToUpper(h.Method), Path: h.Path}
+			r := Route{Function: fn, Event: name, Method: strings.ToUpper(h.Method), Path: h.Path, Authorizer: h.Auth.Authorizer}
+			if r.Authorizer == "NONE" {
+				r.Authorizer = ""
+			}
 			if r.Method == "" || !strings.HasPrefix(r.Path, "/") {
 				return nil, fmt.Errorf("function %s event %s: HttpApi events need Method and Path", fn, name)
 			}

@@ -1,0 +1,95 @@
+package quiz
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Organisations are the mass organisations of the plan (section IV.2), by code.
+var Organisations = []struct{ Code, Label string }{
+	{"mttq", "Mặt trận Tổ quốc"},
+	{"hpn", "Hội Liên hiệp Phụ nữ"},
+	{"dtn", "Đoàn Thanh niên"},
+	{"hnd", "Hội Nông dân"},
+	{"hccb", "Hội Cựu chiến binh"},
+	{"other", "Tổ chức khác"},
+	{"none", "Không tham gia / không khai"},
+}
+
+// OrganisationCode maps what a resident wrote to one of Organisations' codes.
+func OrganisationCode(name string) string {
+	n := strings.ToLower(strings.Join(strings.Fields(name), " "))
+	switch {
+	case n == "":
+		return "none"
+	case strings.Contains(n, "mặt trận"):
+		return "mttq"
+	case strings.Contains(n, "phụ nữ"):
+		return "hpn"
+	case strings.Contains(n, "thanh niên"):
+		return "dtn"
+	case strings.Contains(n, "nông dân"):
+		return "hnd"
+	case strings.Contains(n, "cựu chiến binh"):
+		return "hccb"
+	case strings.Contains(n, "không"):
+		return "none"
+	}
+	return "other"
+}
+
+// AgeBands are the age groups of the reports (participants are 15 or older).
+var AgeBands = []string{"15-24", "25-34", "35-44", "45-59", "60+", "unknown"}
+
+// AgeBand returns the band of someone born in birthYear, in year.
+func AgeBand(birthYear, year int) string {
+	if birthYear == 0 {
+		return "unknown"
+	}
+	switch age := year - birthYear; {
+	case age < 15:
+		return "unknown"
+	case age < 25:
+		return "15-24"
+	case age < 35:
+		return "25-34"
+	case age < 45:
+		return "35-44"
+	case age < 60:
+		return "45-59"
+	default:
+		return "60+"
+	}
+}
+
+// Genders are the gender groups of the reports.
+var Genders = []string{"male", "female", "other", "unknown"}
+
+// GenderGroup returns the report group of a gender answer.
+func GenderGroup(g string) string {
+	switch g {
+	case "male", "female", "other":
+		return g
+	}
+	return "unknown"
+}
+
+// GroupKeys are the report groups an attempt counts in: organisation, age band, gender.
+func GroupKeys(p Participant, year int) []string {
+	return []string{"org:" + OrganisationCode(p.Organization), "age:" + AgeBand(p.BirthYear, year), "gender:" + GenderGroup(p.Gender)}
+}
+
+// OptionKeys are the answer-distribution keys of an attempt's answers: "<question>:<option>"
+// for choices, "<question>:<1..5>" for likert; free text is not counted.
+func OptionKeys(answers []Answer) []string {
+	var out []string
+	for _, a := range answers {
+		for _, o := range a.OptionIDs {
+			out = append(out, a.QuestionID+":"+o)
+		}
+		if a.Value != 0 {
+			out = append(out, a.QuestionID+":"+strconv.Itoa(a.Value))
+		}
+	}
+	return out
+}
