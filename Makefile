@@ -9,7 +9,7 @@ GO ?= go
 LAMBDA_FLAGS := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 FUNCTIONS := $(notdir $(wildcard functions/*))
 
-.PHONY: run test bench deps java chromium ddb-local modules build clean build-PublicApiFunction build-AggregatorFunction
+.PHONY: run test bench deps java chromium ddb-local modules web-vendor build clean build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction
 
 run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages
 	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/localgw -addr $${ADDR:-127.0.0.1:8080}
@@ -22,7 +22,7 @@ test: deps chromium ## run every test against a fresh in-memory DynamoDB Local
 bench: deps ## measure raw DynamoDB Local writes against the resident path through the gateway
 	$(GO) run ./infra/ddblocal -- $(GO) run ./infra/bench $(BENCH_ARGS)
 
-deps: modules java ddb-local
+deps: modules java ddb-local web-vendor
 
 modules:
 	$(GO) mod download
@@ -32,6 +32,14 @@ java:
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The staff pages' chart library, from the npm registry at the version package-lock.json
+# pins, copied beside the pages (nothing is loaded from the internet at run time).
+CHART_JS := web/staff/vendor/chart.umd.min.js
+web-vendor: $(CHART_JS)
+$(CHART_JS): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	@mkdir -p $(dir $@) && cp node_modules/chart.js/dist/chart.umd.min.js $@
 
 # DynamoDB Local ships inside the npm package amplify-dynamodb-simulator; only its
 # emulator/ folder is unpacked.
@@ -52,6 +60,8 @@ build-PublicApiFunction:
 	$(LAMBDA_FLAGS) $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/public
 build-AggregatorFunction:
 	$(LAMBDA_FLAGS) $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/aggregator
+build-StaffApiFunction:
+	$(LAMBDA_FLAGS) $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/staff
 
 clean:
 	rm -rf build .data

@@ -53,7 +53,11 @@ func run(log *slog.Logger) error {
 		endpoint = srv.Endpoint
 		log.Info("DynamoDB Local started", "endpoint", endpoint, "data", *dataDir)
 	}
-	stack, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: *table, Log: log})
+	users, err := demo.Users()
+	if err != nil {
+		return err
+	}
+	stack, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: *table, Log: log, Users: users})
 	if err != nil {
 		return err
 	}
@@ -62,7 +66,13 @@ func run(log *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
-		log.Info("demo data", "loaded", loaded)
+		if loaded {
+			n, err := demo.LoadResidents(ctx, stack.Store, time.Now())
+			if err != nil {
+				return fmt.Errorf("load demo residents: %w", err)
+			}
+			log.Info("demo data loaded", "attempts", n)
+		}
 	}
 	stack.RunPollers(ctx)
 
@@ -70,14 +80,14 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	server := &http.Server{Handler: stack.Gateway, ReadHeaderTimeout: 10 * time.Second}
+	server := &http.Server{Handler: stack.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = server.Shutdown(shutdown)
 	}()
-	fmt.Printf("\n  Trang trắc nghiệm (quiz page): http://%s/\n  API: http://%s/v1/quizzes\n  Ctrl-C to stop.\n\n", ln.Addr(), ln.Addr())
+	fmt.Printf("\n  Trang trắc nghiệm (quiz page): http://%s/\n  Trang cán bộ (staff dashboard): http://%s/staff/  (demo users in README, password demo1234)\n  API: http://%s/v1/quizzes\n  Ctrl-C to stop.\n\n", ln.Addr(), ln.Addr(), ln.Addr())
 	if err := server.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -25,6 +25,12 @@ func submitted(id, phone, client, unit string, at time.Time, score int, topics m
 	}
 }
 
+// unknownGroups is what a participant who gave no organisation, birth year or gender
+// adds to the report groups.
+func unknownGroups(g GroupTally) map[string]GroupTally {
+	return map[string]GroupTally{"org:none": g, "age:unknown": g, "gender:unknown": g}
+}
+
 func ids(as []quiz.Attempt) []string {
 	out := make([]string, len(as))
 	for i, a := range as {
@@ -86,6 +92,7 @@ func TestEventOf(t *testing.T) {
 				ScoreMilli:  tt.milli,
 				Passed:      tt.passed,
 				Topics:      topics,
+				Groups:      []string{"org:none", "age:unknown", "gender:unknown"},
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("EventOf(%d/%d, pass %d) =\n%+v\nwant\n%+v", tt.score, tt.max, tt.pass, got, want)
@@ -107,17 +114,21 @@ func TestDelta(t *testing.T) {
 		{"a first attempt of 7 of 10 adds a participant, a score and a pass", 7, 10, true, Counter{
 			Key: key, Submissions: 1, Participants: 1, Scored: 1,
 			ScoreSum: 70000, ScoreSqSum: 4900000000, Passes: 1, Topics: topics,
+			Groups: unknownGroups(GroupTally{Participants: 1, Scored: 1, ScoreSum: 70000, ScoreSqSum: 4900000000, Passes: 1}),
 		}},
 		{"a first attempt of 4 of 10 adds a participant and a score but no pass", 4, 10, true, Counter{
 			Key: key, Submissions: 1, Participants: 1, Scored: 1,
 			ScoreSum: 40000, ScoreSqSum: 1600000000, Passes: 0, Topics: topics,
+			Groups: unknownGroups(GroupTally{Participants: 1, Scored: 1, ScoreSum: 40000, ScoreSqSum: 1600000000}),
 		}},
 		{"a first attempt of 10 of 10 adds the full score and its square", 10, 10, true, Counter{
 			Key: key, Submissions: 1, Participants: 1, Scored: 1,
 			ScoreSum: 100000, ScoreSqSum: 10000000000, Passes: 1, Topics: topics,
+			Groups: unknownGroups(GroupTally{Participants: 1, Scored: 1, ScoreSum: 100000, ScoreSqSum: 10000000000, Passes: 1}),
 		}},
 		{"a later attempt only adds a submission", 9, 10, false, Counter{Key: key, Submissions: 1}},
-		{"a first survey attempt adds a participant but no score", 0, 0, true, Counter{Key: key, Submissions: 1, Participants: 1}},
+		{"a first survey attempt adds a participant but no score", 0, 0, true, Counter{Key: key, Submissions: 1, Participants: 1,
+			Groups: unknownGroups(GroupTally{Participants: 1})}},
 		{"a later survey attempt only adds a submission", 0, 0, false, Counter{Key: key, Submissions: 1}},
 	}
 	for _, tt := range tests {
@@ -186,15 +197,18 @@ func TestRebuild(t *testing.T) {
 	want := []Counter{
 		{Key: Key{QuizID: "qz", UnitID: "v1", Month: "2026-01"}, // att-9, first of participant 1
 			Submissions: 1, Participants: 1, Scored: 1, ScoreSum: 60000, ScoreSqSum: 3600000000, Passes: 1,
-			Topics: map[string]quiz.TopicTally{"a": {Answered: 3, Correct: 2}, "b": {Answered: 2, Correct: 1}}},
+			Topics: map[string]quiz.TopicTally{"a": {Answered: 3, Correct: 2}, "b": {Answered: 2, Correct: 1}},
+			Groups: unknownGroups(GroupTally{Participants: 1, Scored: 1, ScoreSum: 60000, ScoreSqSum: 3600000000, Passes: 1})},
 		{Key: Key{QuizID: "qz", UnitID: "v1", Month: "2026-02"}, // att-1 (later, submission only) and att-7 (first)
 			Submissions: 2, Participants: 1, Scored: 1, ScoreSum: 100000, ScoreSqSum: 10000000000, Passes: 1,
-			Topics: map[string]quiz.TopicTally{"b": {Answered: 2, Correct: 2}}},
+			Topics: map[string]quiz.TopicTally{"b": {Answered: 2, Correct: 2}},
+			Groups: unknownGroups(GroupTally{Participants: 1, Scored: 1, ScoreSum: 100000, ScoreSqSum: 10000000000, Passes: 1})},
 		{Key: Key{QuizID: "qz", UnitID: "v2", Month: "2026-01"}, // att-5, first of participant 2, failed
 			Submissions: 1, Participants: 1, Scored: 1, ScoreSum: 40000, ScoreSqSum: 1600000000, Passes: 0,
-			Topics: map[string]quiz.TopicTally{"a": {Answered: 3, Correct: 1}}},
+			Topics: map[string]quiz.TopicTally{"a": {Answered: 3, Correct: 1}},
+			Groups: unknownGroups(GroupTally{Participants: 1, Scored: 1, ScoreSum: 40000, ScoreSqSum: 1600000000})},
 		{Key: Key{QuizID: "sv", UnitID: "v1", Month: "2026-02"}, // att-sv, a survey
-			Submissions: 1, Participants: 1},
+			Submissions: 1, Participants: 1, Groups: unknownGroups(GroupTally{Participants: 1})},
 	}
 	t.Run("the counters are those worked out by hand", func(t *testing.T) {
 		got := Rebuild(rebuildFixture())
@@ -296,4 +310,43 @@ func TestSortCounters(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("SortCounters order = %v, want %v", got, want)
 	}
+}
+
+func TestDeltaCountsGroupsQuestionsAndOptions(t *testing.T) {
+	a := submitted("att-1", "", "client-1", "v1", vn(2026, 3, 10, 9), 6, nil)
+	a.Participant.BirthYear, a.Participant.Gender, a.Participant.Organization = 1990, "female", "Hội Phụ nữ xã"
+	a.Correct = map[string]bool{"q01": true, "q02": false}
+	a.Answers = []quiz.Answer{{QuestionID: "q01", OptionIDs: []string{"b"}}, {QuestionID: "q02", OptionIDs: []string{"a", "c"}}, {QuestionID: "q03", Value: 4}}
+	got := Delta(EventOf(a), true)
+
+	t.Run("the participant counts in their organisation, age band and gender", func(t *testing.T) {
+		g := GroupTally{Participants: 1, Scored: 1, ScoreSum: 60000, ScoreSqSum: 3600000000, Passes: 1}
+		want := map[string]GroupTally{"org:hpn": g, "age:35-44": g, "gender:female": g}
+		if !reflect.DeepEqual(got.Groups, want) {
+			t.Errorf("groups = %+v, want %+v", got.Groups, want)
+		}
+	})
+	t.Run("each scored question gets the attempt's score, split by correctness", func(t *testing.T) {
+		want := map[string]QuestionTally{
+			"q01": {N: 1, Correct: 1, ScoreSum: 60000, ScoreSqSum: 3600000000, CorrectScoreSum: 60000},
+			"q02": {N: 1, ScoreSum: 60000, ScoreSqSum: 3600000000},
+		}
+		if !reflect.DeepEqual(got.Questions, want) {
+			t.Errorf("questions = %+v, want %+v", got.Questions, want)
+		}
+	})
+	t.Run("every chosen option and likert value is counted", func(t *testing.T) {
+		want := map[string]int64{"q01:b": 1, "q02:a": 1, "q02:c": 1, "q03:4": 1}
+		if !reflect.DeepEqual(got.Options, want) {
+			t.Errorf("options = %+v, want %+v", got.Options, want)
+		}
+	})
+	t.Run("moving the first-attempt count away cancels everything but the submission", func(t *testing.T) {
+		sum := Delta(EventOf(a), true)
+		sum.Add(FirstOnly(EventOf(a)).Negate())
+		if sum.Submissions != 1 || sum.Participants != 0 || sum.Groups["org:hpn"] != (GroupTally{}) ||
+			sum.Questions["q01"] != (QuestionTally{}) || sum.Options["q03:4"] != 0 {
+			t.Errorf("delta minus its first-only part = %+v, want only one submission left", sum)
+		}
+	})
 }

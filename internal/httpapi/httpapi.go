@@ -88,6 +88,19 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	return respond(status, body), nil
 }
 
+// failure answers an error: the one mapping from error to status and body.
+func failure(ctx context.Context, log *slog.Logger, req events.APIGatewayV2HTTPRequest, err error) events.APIGatewayV2HTTPResponse {
+	status := StatusOf(err)
+	if status >= 500 {
+		// Internal details go to the log, never to the client; the route key carries no personal data.
+		log.ErrorContext(ctx, "request failed", "route", req.RouteKey, "error", err.Error())
+	}
+	var b errorBody
+	b.Error.Code = apperr.CodeOf(err)
+	b.Error.Message = apperr.MessageOf(err)
+	return respond(status, b)
+}
+
 type errorBody struct {
 	Error struct {
 		Code    apperr.Code `json:"code"`
@@ -96,15 +109,7 @@ type errorBody struct {
 }
 
 func (h *Handler) fail(ctx context.Context, req events.APIGatewayV2HTTPRequest, err error) events.APIGatewayV2HTTPResponse {
-	status := StatusOf(err)
-	if status >= 500 {
-		// Internal details go to the log, never to the client; the route key carries no personal data.
-		h.log.ErrorContext(ctx, "request failed", "route", req.RouteKey, "error", err.Error())
-	}
-	var b errorBody
-	b.Error.Code = apperr.CodeOf(err)
-	b.Error.Message = apperr.MessageOf(err)
-	return respond(status, b)
+	return failure(ctx, h.log, req, err)
 }
 
 func respond(status int, body any) events.APIGatewayV2HTTPResponse {

@@ -26,6 +26,12 @@ import (
 // HTTPHandler is an HttpApi Lambda handler.
 type HTTPHandler func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
 
+// Authorizer verifies an Authorization header as an HttpApi JWT authorizer does and
+// returns the token's claims as API Gateway hands them to the function.
+type Authorizer interface {
+	Verify(header string) (map[string]string, error)
+}
+
 // maxRequestBody mirrors API Gateway's 10 MB payload limit.
 const maxRequestBody = 10 << 20
 
@@ -37,16 +43,17 @@ type route struct {
 
 // Gateway is an http.Handler for the template's routes and the pages.
 type Gateway struct {
-	routes []route
-	web    http.Handler
-	log    *slog.Logger
+	routes      []route
+	web         http.Handler
+	log         *slog.Logger
+	authorizers map[string]Authorizer
 }
 
 // New builds a gateway from the template's routes; functions maps each function's
 // logical id to its handler. A route whose function has no handler is an error, so the
-// template and the code cannot drift apart.
-func New(routes []samtemplate.Route, functions map[string]HTTPHandler, web fs.FS, log *slog.Logger) (*Gateway, error) {
-	g := &Gateway{log: log}
+// template and the code cannot drift apart; so is a route whose authorizer is unknown.
+func New(routes []samtemplate.Route, functions map[string]HTTPHandler, authorizers map[string]Authorizer, web fs.FS, log *slog.Logger) (*Gateway, error) {
+	g := &Gateway{log: log, authorizers: authorizers}
 	if web != nil {
 		g.web = http.FileServerFS(web)
 	}
@@ -54,6 +61,9 @@ func New(routes []samtemplate.Route, functions map[string]HTTPHandler, web fs.FS
 		h, ok := functions[r.Function]
 		if !ok {
 			return nil, fmt.Errorf("route %s: no handler for function %s", r.RouteKey(), r.Function)
+		}
+		if _, ok := authorizers[r.Authorizer]; r.Authorizer != "" && !ok {
+			return nil, fmt.Errorf("route %s: no authorizer %s", r.RouteKey(), r.Authorizer)
 		}
 		g.routes = append(g.routes, route{Route: r, segments: splitPath(r.Path), handler: h})
 	}
@@ -127,6 +137,19 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"message":"Not Found"}`)
 		return
 	}
+	var claims map[string]string
+	if rt.Authorizer != "" {
+		c, err := g.authorizers[rt.Authorizer].Verify(r.Header.Get("Authorization"))
+		if err != nil {
+			// API Gateway's own answer; the function is not invoked.
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, `{"message":"Unauthorized"}`)
+			return
+		}
+		claims = c
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	if err != nil {
 		w.Header().Set("Content-Type", "application/json")
@@ -135,6 +158,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev := toEvent(r, rt, params, body)
+	if claims != nil {
+		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims}}
+	}
 	ctx := lambdacontext.NewContext(r.Context(), &lambdacontext.LambdaContext{AwsRequestID: ev.RequestContext.RequestID})
 	resp, err := rt.handler(ctx, ev)
 	if err != nil {

@@ -2,19 +2,25 @@ package localgw
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	tracker "github.com/nq58/tracker"
 	"github.com/nq58/tracker/internal/aggregator"
+	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/httpapi"
+	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/samtemplate"
 )
 
@@ -25,6 +31,8 @@ type Stack struct {
 	Store   *dynamo.Store
 	DB      *dynamodb.Client
 	Table   string
+	// Issuer signs development tokens (tests sign tokens for any user with it).
+	Issuer *localauth.Issuer
 	// StreamARN, Sources and StreamFunctions let tests build pollers of their own.
 	StreamARN       string
 	Sources         []samtemplate.StreamSource
@@ -37,8 +45,16 @@ type StackOptions struct {
 	Table    string           // created from template.yaml when missing
 	Now      func() time.Time // the service clock; nil: time.Now
 	Log      *slog.Logger
-	Web      fs.FS // the pages; nil: tracker.Web()
+	Web      fs.FS            // the pages; nil: tracker.Web()
+	Users    []localauth.User // development staff accounts for /local/signin
 }
+
+// Local development tokens: the issuer and audience the local authorizer accepts in
+// place of the template's Cognito user pool and client.
+const (
+	LocalIssuer   = "https://localgw.invalid/local"
+	LocalAudience = "local-staff-client"
+)
 
 // NewStack creates the table from the template if needed and wires every function of
 // the template to its handler, exactly as functions/*/main.go do in Lambda.
@@ -67,7 +83,18 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	// The functions of template.yaml, by logical id.
 	httpFunctions := map[string]HTTPHandler{
 		"PublicApiFunction": httpapi.New(quiz.NewService(store, o.Now), o.Log).Handle,
+		"StaffApiFunction":  httpapi.NewStaff(report.NewService(store, o.Now), authoring.NewService(store, o.Now), o.Log).Handle,
 	}
+	issuer, err := localauth.NewIssuer(o.Users, LocalIssuer, LocalAudience, o.Now)
+	if err != nil {
+		return nil, err
+	}
+	verifier, err := localauth.NewVerifier(issuer.JWKS(), LocalIssuer, LocalAudience, o.Now)
+	if err != nil {
+		return nil, err
+	}
+	// The template's authorizers, by name.
+	authorizers := map[string]Authorizer{"StaffJwt": verifier}
 	streamFunctions := map[string]StreamHandler{
 		"AggregatorFunction": aggregator.New(store, o.Log).Handle,
 	}
@@ -76,7 +103,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	gw, err := New(routes, httpFunctions, o.Web, o.Log)
+	gw, err := New(routes, httpFunctions, authorizers, o.Web, o.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +111,8 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources, StreamFunctions: streamFunctions}
+	s := &Stack{Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources,
+		StreamFunctions: streamFunctions, Issuer: issuer}
 	streams := ddblocal.StreamsClient(o.Endpoint)
 	for _, src := range sources {
 		h, ok := streamFunctions[src.Function]
@@ -118,4 +146,38 @@ func (s *Stack) DrainStreams(ctx context.Context) error {
 
 func samtemplateParse() (*samtemplate.Template, error) {
 	return samtemplate.Parse(tracker.TemplateYAML)
+}
+
+// Handler serves the gateway plus the local-only development sign-in:
+// POST /local/signin {"username","password"} → {"token","expiresAt"}, and the JWKS.
+func (s *Stack) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /local/signin", s.signIn)
+	mux.HandleFunc("GET /local/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(s.Issuer.JWKS())
+	})
+	mux.Handle("/", s.Gateway)
+	return mux
+}
+
+func (s *Stack) signIn(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"error":{"code":"invalid","message":"JSON không hợp lệ"}}`)
+		return
+	}
+	token, exp, err := s.Issuer.SignIn(in.Username, in.Password)
+	if err != nil {
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"error":{"code":"unauthorized","message":"Sai tên đăng nhập hoặc mật khẩu"}}`)
+		return
+	}
+	_ = json.NewEncoder(w).Encode(map[string]any{"token": token, "expiresAt": exp.UTC().Format(time.RFC3339)})
 }

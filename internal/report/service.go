@@ -12,6 +12,7 @@ import (
 type Store interface {
 	ListUnits(ctx context.Context) ([]quiz.Unit, error)
 	GetQuiz(ctx context.Context, id string) (quiz.Quiz, error)
+	ListQuizzes(ctx context.Context) ([]quiz.Quiz, error)
 	// Counters returns every month's counter of a quiz for the given units.
 	Counters(ctx context.Context, quizID string, unitIDs []string) ([]aggregate.Counter, error)
 	PutActivity(ctx context.Context, a Activity) error

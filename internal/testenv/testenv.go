@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	tracker "github.com/nq58/tracker"
+	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localgw"
@@ -51,7 +52,11 @@ func Stack(t testing.TB, now func() time.Time) *localgw.Stack {
 	endpoint := Endpoint(t)
 	table := TableName(t)
 	ctx := context.Background()
-	s, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: table, Now: now,
+	users, err := demo.Users()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: table, Now: now, Users: users,
 		Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
 	if err != nil {
 		t.Fatalf("new stack: %v", err)

@@ -1,0 +1,43 @@
+// Command staff is the staff API Lambda: reports, activity log, authoring and imports.
+// API Gateway's JWT authorizer (Cognito) guards every route.
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/httpapi"
+	"github.com/nq58/tracker/internal/report"
+)
+
+func main() {
+	log := lambdacontext.NewLogger()
+	if err := run(log); err != nil {
+		log.Error("cold start failed", "error", err.Error())
+		os.Exit(1)
+	}
+}
+
+func run(log *slog.Logger) error {
+	table := os.Getenv("TABLE_NAME")
+	if table == "" {
+		return errors.New("TABLE_NAME is not set")
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		return err
+	}
+	store := dynamo.New(dynamodb.NewFromConfig(cfg), table)
+	handler := httpapi.NewStaff(report.NewService(store, nil), authoring.NewService(store, nil), log)
+	lambda.Start(handler.Handle)
+	return nil
+}

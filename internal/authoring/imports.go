@@ -1,0 +1,668 @@
+package authoring
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+// Import limits.
+const (
+	MaxImportBytes    = 5 << 20 // bytes of an uploaded file
+	MaxQuestionRows   = 500     // data rows of a question file
+	MaxUnitRows       = 5000    // data rows of a unit file (a province has a few thousand villages)
+	maxOptionColumns  = 8       // option1…option8
+	xlsxUnzipLimit    = 128 << 20
+	xlsxUnzipXMLLimit = 16 << 20
+)
+
+// Content types of an upload.
+const (
+	ContentTypeCSV  = "text/csv"
+	ContentTypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+// ImportQuestions appends the questions of a CSV or XLSX file to a draft in the staff
+// user's subtree. Every row is checked; if any has an error, nothing is changed and
+// the result lists every error.
+func (s *Service) ImportQuestions(ctx context.Context, staff auth.Staff, quizID string, contentType string, body []byte) (ImportResult, error) {
+	if err := staff.Require(auth.Admin, auth.Officer, auth.Organizer); err != nil {
+		return ImportResult{}, err
+	}
+	q, _, err := s.editable(ctx, staff, quizID)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if q.Status != quiz.Draft {
+		return ImportResult{}, apperr.Errorf(apperr.Conflict, "Bài đã công bố: chỉ sửa qua đính chính")
+	}
+	rows, err := readTable(contentType, body, MaxQuestionRows)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	inputs, rowErrs := parseQuestionRows(q.Kind, rows)
+	if len(rowErrs) > 0 {
+		return ImportResult{Errors: rowErrs}, rowsFailed(rowErrs)
+	}
+	if len(q.Questions)+len(inputs) > MaxQuestionRows {
+		return ImportResult{}, apperr.Errorf(apperr.Validation,
+			"Bài đã có %d câu; thêm %d câu sẽ vượt quá %d câu", len(q.Questions), len(inputs), MaxQuestionRows)
+	}
+	taken := make([]string, len(q.Questions))
+	for i, qu := range q.Questions {
+		taken[i] = qu.ID
+	}
+	added, err := buildQuestions(inputs, false, taken)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	q.Questions = append(q.Questions, added...)
+	q.UpdatedAt = s.now().UTC()
+	if err := s.put(ctx, q); err != nil {
+		return ImportResult{}, err
+	}
+	return ImportResult{Imported: len(added)}, nil
+}
+
+// rowsFailed summarises row errors as one validation error.
+func rowsFailed(errs []RowError) error {
+	rows := map[int]bool{}
+	for _, e := range errs {
+		rows[e.Row] = true
+	}
+	return apperr.Errorf(apperr.Validation, "%d dòng có lỗi", len(rows))
+}
+
+var questionColumns = []string{"kind", "text", "topic", "points", "correct"}
+
+func optionColumn(n int) string { return "option" + strconv.Itoa(n) }
+
+var optionHeader = regexp.MustCompile(`^option(\d+)$`)
+
+// parseQuestionRows checks the rows of a question file (the first is the header) for
+// a quiz of the given kind and returns them as input, or every row error.
+func parseQuestionRows(kind quiz.Kind, rows [][]string) ([]QuestionInput, []RowError) {
+	known := slices.Clone(questionColumns)
+	for n := 1; n <= maxOptionColumns; n++ {
+		known = append(known, optionColumn(n))
+	}
+	t, errs := newTable(rows, known, []string{"kind", "text"})
+	for name := range t.col {
+		if m := optionHeader.FindStringSubmatch(name); m != nil && !slices.Contains(known, name) {
+			errs = append(errs, RowError{Row: 1, Column: name, Message: fmt.Sprintf("Tối đa %d lựa chọn (option1 … option%d)", maxOptionColumns, maxOptionColumns)})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	var out []QuestionInput
+	for _, r := range t.data() {
+		in, rowErrs := parseQuestionRow(kind, r)
+		errs = append(errs, rowErrs...)
+		out = append(out, in)
+	}
+	return out, errs
+}
+
+// numberedOption is an option cell: its column number and text.
+type numberedOption struct {
+	n    int
+	text string
+}
+
+func parseQuestionRow(kind quiz.Kind, r row) (QuestionInput, []RowError) {
+	var errs []RowError
+	fail := func(col, format string, args ...any) {
+		errs = append(errs, RowError{Row: r.n, Column: col, Message: fmt.Sprintf(format, args...)})
+	}
+	in := QuestionInput{Kind: strings.ToLower(r.get("kind")), Text: r.get("text"), Topic: strings.ToLower(r.get("topic"))}
+	qk := quiz.QuestionKind(in.Kind)
+	scored := qk == quiz.Single || qk == quiz.Multiple || qk == quiz.TrueFalse
+	graded := scored && kind != quiz.KindSurvey
+
+	switch qk {
+	case quiz.Single, quiz.Multiple, quiz.TrueFalse, quiz.Likert, quiz.Text:
+	case "":
+		fail("kind", "Thiếu loại câu hỏi (single, multiple, truefalse, likert hoặc text)")
+	default:
+		fail("kind", "Loại câu hỏi %q không hợp lệ: dùng single, multiple, truefalse, likert hoặc text", in.Kind)
+	}
+	if in.Text == "" {
+		fail("text", "Thiếu nội dung câu hỏi")
+	}
+	switch {
+	case in.Topic == "" && graded:
+		fail("topic", "Câu tính điểm cần chủ đề: một trong %s", strings.Join(quiz.Topics, ", "))
+	case in.Topic != "" && !slices.Contains(quiz.Topics, in.Topic):
+		fail("topic", "Chủ đề %q không hợp lệ: dùng một trong %s", in.Topic, strings.Join(quiz.Topics, ", "))
+	}
+	switch p := r.get("points"); {
+	case p == "" && graded:
+		in.Points = 1
+	case p == "":
+	default:
+		// Points of a question that is not scored are ignored.
+		n, err := strconv.Atoi(p)
+		switch {
+		case err != nil || n < 0:
+			fail("points", "Điểm %q không hợp lệ: ghi một số nguyên dương", p)
+		case n == 0 && graded:
+			fail("points", "Câu tính điểm cần điểm lớn hơn 0")
+		case graded:
+			in.Points = n
+		}
+	}
+
+	var opts []numberedOption
+	for n := 1; n <= maxOptionColumns; n++ {
+		if text := r.get(optionColumn(n)); text != "" {
+			opts = append(opts, numberedOption{n, text})
+			in.Options = append(in.Options, OptionInput{Text: text})
+		}
+	}
+	firstOption := optionColumn(1)
+	if len(opts) > 0 {
+		firstOption = optionColumn(opts[0].n)
+	}
+	switch qk {
+	case quiz.Single, quiz.Multiple:
+		if len(opts) < 2 {
+			fail(firstOption, "Câu trắc nghiệm cần ít nhất 2 lựa chọn")
+		}
+	case quiz.TrueFalse:
+		if len(opts) != 0 && len(opts) != 2 {
+			fail(firstOption, "Câu đúng/sai cần đúng 2 lựa chọn, hoặc để trống để dùng Đúng/Sai")
+		}
+	case quiz.Likert:
+		if len(opts) != 0 && len(opts) != 5 {
+			fail(firstOption, "Câu thang đo cần đúng 5 mức, hoặc để trống để dùng thang mặc định")
+		}
+	case quiz.Text:
+		if len(opts) != 0 {
+			fail(firstOption, "Câu tự luận không có lựa chọn")
+		}
+	}
+
+	correct := r.get("correct")
+	switch {
+	case correct == "" && graded:
+		fail("correct", "Thiếu đáp án đúng")
+	case correct == "":
+	case kind == quiz.KindSurvey:
+		fail("correct", "Phiếu khảo sát không có đáp án đúng: để trống cột này")
+	case !scored:
+		fail("correct", "Câu thang đo hoặc tự luận không có đáp án đúng: để trống cột này")
+	case qk == quiz.TrueFalse:
+		i, ok := trueFalseIndex(correct)
+		if !ok {
+			fail("correct", "Đáp án %q không hợp lệ: ghi Đúng hoặc Sai", correct)
+		}
+		in.CorrectOptionIndexes = []int{i}
+	default:
+		idx, msg := correctIndexes(correct, opts)
+		if msg != "" {
+			fail("correct", "%s", msg)
+		} else if qk == quiz.Single && len(idx) != 1 {
+			fail("correct", "Câu một đáp án (single) chỉ có đúng 1 đáp án đúng")
+		}
+		in.CorrectOptionIndexes = idx
+	}
+	if len(errs) == 0 {
+		// Anything the checks above missed is still caught, against the row.
+		if err := validateAlone(kind, in); err != nil {
+			fail("", "%s", apperr.MessageOf(err))
+		}
+	}
+	return in, errs
+}
+
+// validateAlone validates the question as the only one of a quiz of the given kind.
+func validateAlone(kind quiz.Kind, in QuestionInput) error {
+	qu, err := buildQuestion(in, "q01", 1)
+	if err != nil {
+		return err
+	}
+	return quiz.Quiz{ID: "import", Kind: kind, Title: "import", Questions: []quiz.Question{qu}}.Validate()
+}
+
+func trueFalseIndex(s string) (int, bool) {
+	switch strings.ToLower(s) {
+	case "đúng", "đ", "true", "1":
+		return 0, true
+	case "sai", "s", "false", "2":
+		return 1, true
+	}
+	return 0, false
+}
+
+// correctIndexes maps "2" or "1,3" (option column numbers) to 0-based indexes of the
+// non-empty options, or returns a message.
+func correctIndexes(s string, opts []numberedOption) ([]int, string) {
+	var idx []int
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, fmt.Sprintf("Đáp án %q không hợp lệ: ghi số thứ tự lựa chọn, ví dụ 2 hoặc 1,3", s)
+		}
+		i := slices.IndexFunc(opts, func(o numberedOption) bool { return o.n == n })
+		if i < 0 {
+			return nil, fmt.Sprintf("Đáp án %d không có: lựa chọn %d để trống", n, n)
+		}
+		if slices.Contains(idx, i) {
+			return nil, fmt.Sprintf("Đáp án %d ghi hai lần", n)
+		}
+		idx = append(idx, i)
+	}
+	if len(idx) == 0 {
+		return nil, fmt.Sprintf("Đáp án %q không hợp lệ: ghi số thứ tự lựa chọn, ví dụ 2 hoặc 1,3", s)
+	}
+	return idx, ""
+}
+
+var unitColumns = []string{"id", "parentid", "name", "kind", "population", "households"}
+
+// unitColumnNames are the column names as written in the file's documentation.
+var unitColumnNames = map[string]string{"parentid": "parentId"}
+
+func unitColumnName(c string) string {
+	if n, ok := unitColumnNames[c]; ok {
+		return n
+	}
+	return c
+}
+
+var unitIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// ImportUnits adds or updates units from a CSV or XLSX file. Every unit must end up in
+// the staff user's subtree, and the staff user's own unit keeps its parent. If any row
+// has an error, nothing is changed and the result lists every error.
+func (s *Service) ImportUnits(ctx context.Context, staff auth.Staff, contentType string, body []byte) (ImportResult, error) {
+	if err := staff.Require(auth.Admin, auth.Officer); err != nil {
+		return ImportResult{}, err
+	}
+	existing, err := s.store.ListUnits(ctx)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	rows, err := readTable(contentType, body, MaxUnitRows)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	units, errs := parseUnitRows(rows)
+	if len(errs) == 0 {
+		errs = checkUnitScope(existing, units, staff.ScopeUnitID)
+	}
+	if len(errs) > 0 {
+		return ImportResult{Errors: errs}, rowsFailed(errs)
+	}
+	merged := slices.Clone(existing)
+	at := make(map[string]int, len(merged))
+	for i, u := range merged {
+		at[u.ID] = i
+	}
+	for _, u := range units {
+		if i, ok := at[u.unit.ID]; ok {
+			merged[i] = u.unit
+		} else {
+			merged = append(merged, u.unit)
+		}
+	}
+	if _, err := quiz.NewTree(merged); err != nil {
+		return ImportResult{}, err
+	}
+	put := make([]quiz.Unit, len(units))
+	for i, u := range units {
+		put[i] = u.unit
+	}
+	if err := s.store.PutUnits(ctx, put); err != nil {
+		return ImportResult{}, err
+	}
+	return ImportResult{Imported: len(put)}, nil
+}
+
+// unitRow is a unit read from a file with its row number.
+type unitRow struct {
+	row  int
+	unit quiz.Unit
+}
+
+func parseUnitRows(rows [][]string) ([]unitRow, []RowError) {
+	t, errs := newTable(rows, unitColumns, unitColumns)
+	for i := range errs {
+		errs[i].Column = unitColumnName(errs[i].Column)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	var out []unitRow
+	seen := map[string]int{}
+	for _, r := range t.data() {
+		fail := func(col, format string, args ...any) {
+			errs = append(errs, RowError{Row: r.n, Column: unitColumnName(col), Message: fmt.Sprintf(format, args...)})
+		}
+		num := func(col string) int {
+			v := r.get(col)
+			if v == "" {
+				return 0
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				fail(col, "%q không phải là số nguyên không âm", v)
+				return 0
+			}
+			return n
+		}
+		u := quiz.Unit{ID: r.get("id"), ParentID: r.get("parentid"), Name: r.get("name"), Kind: r.get("kind"),
+			Population: num("population"), Households: num("households")}
+		before := len(errs)
+		switch {
+		case u.ID == "":
+			fail("id", "Thiếu mã đơn vị")
+		case !unitIDPattern.MatchString(u.ID):
+			fail("id", "Mã đơn vị %q không hợp lệ: dùng 1 đến 64 chữ cái không dấu, chữ số, - hoặc _", u.ID)
+		case seen[u.ID] > 0:
+			fail("id", "Mã đơn vị %q trùng với dòng %d", u.ID, seen[u.ID])
+		default:
+			seen[u.ID] = r.n
+		}
+		if u.ParentID != "" && u.ParentID == u.ID {
+			fail("parentid", "Đơn vị không thể là đơn vị cha của chính nó")
+		}
+		if u.Name == "" {
+			fail("name", "Thiếu tên đơn vị")
+		}
+		if u.Kind == "" {
+			fail("kind", "Thiếu cấp đơn vị (ví dụ: commune, village)")
+		}
+		if len(errs) == before {
+			if err := u.Validate(); err != nil {
+				fail("", "%s", apperr.MessageOf(err))
+			}
+		}
+		out = append(out, unitRow{row: r.n, unit: u})
+	}
+	return out, errs
+}
+
+// checkUnitScope checks that every imported unit ends up under the staff user's unit
+// (through existing units or rows of the same file), that no existing unit outside it
+// is moved in, and that the staff user's unit keeps its parent.
+func checkUnitScope(existing []quiz.Unit, rows []unitRow, scopeID string) []RowError {
+	old := make(map[string]quiz.Unit, len(existing))
+	for _, u := range existing {
+		old[u.ID] = u
+	}
+	parent := make(map[string]string, len(existing)+len(rows))
+	for _, u := range existing {
+		parent[u.ID] = u.ParentID
+	}
+	for _, r := range rows {
+		parent[r.unit.ID] = r.unit.ParentID
+	}
+	// reach follows parents in m from id: whether it meets scopeID, and whether it
+	// went round a cycle instead.
+	reach := func(m map[string]string, id string) (within, cycle bool) {
+		seen := map[string]bool{}
+		for cur := id; cur != ""; cur = m[cur] {
+			switch {
+			case cur == scopeID:
+				return true, false
+			case seen[cur]:
+				return false, true
+			}
+			seen[cur] = true
+			if _, ok := m[cur]; !ok {
+				return false, false
+			}
+		}
+		return false, false
+	}
+	within := func(m map[string]string, id string) bool {
+		ok, _ := reach(m, id)
+		return ok
+	}
+	oldParent := make(map[string]string, len(existing))
+	for _, u := range existing {
+		oldParent[u.ID] = u.ParentID
+	}
+	var errs []RowError
+	for _, r := range rows {
+		u := r.unit
+		fail := func(col, format string, args ...any) {
+			errs = append(errs, RowError{Row: r.row, Column: col, Message: fmt.Sprintf(format, args...)})
+		}
+		if u.ID == scopeID {
+			if want := old[scopeID].ParentID; u.ParentID != want {
+				fail("parentId", "Không được đổi đơn vị cha của đơn vị mình phụ trách (%s)", scopeID)
+			}
+			continue
+		}
+		if _, ok := old[u.ID]; ok && !within(oldParent, u.ID) {
+			fail("id", "Đơn vị %q nằm ngoài phạm vi bạn phụ trách", u.ID)
+			continue
+		}
+		if _, ok := parent[u.ParentID]; u.ParentID != "" && !ok {
+			fail("parentId", "Không có đơn vị cha %q (trong dữ liệu hoặc trong tệp)", u.ParentID)
+			continue
+		}
+		if ok, cycle := reach(parent, u.ID); !ok {
+			switch {
+			case cycle:
+				fail("parentId", "Đơn vị cha %q tạo thành vòng lặp (đơn vị nằm dưới chính nó)", u.ParentID)
+			case u.ParentID == "":
+				fail("parentId", "Thiếu đơn vị cha: đơn vị phải thuộc %s", scopeID)
+			default:
+				fail("parentId", "Đơn vị cha %q nằm ngoài phạm vi bạn phụ trách (%s)", u.ParentID, scopeID)
+			}
+		}
+	}
+	return errs
+}
+
+// ---- reading files
+
+// row is one data row of a file, by its 1-based row number.
+type row struct {
+	n     int
+	cells []string
+	col   map[string]int
+}
+
+func (r row) get(col string) string {
+	if i, ok := r.col[col]; ok && i < len(r.cells) {
+		return r.cells[i]
+	}
+	return ""
+}
+
+// table is a file's rows with its header read.
+type table struct {
+	rows [][]string
+	col  map[string]int
+}
+
+// newTable reads the header (names compared without case, spaces or underscores) and
+// reports missing required columns and repeated known ones. Unknown columns are ignored.
+func newTable(rows [][]string, known, required []string) (table, []RowError) {
+	if len(rows) == 0 {
+		return table{}, []RowError{{Row: 1, Message: "Tệp không có dòng tiêu đề"}}
+	}
+	t := table{rows: rows, col: map[string]int{}}
+	var errs []RowError
+	for i, h := range rows[0] {
+		name := headerName(h)
+		if name == "" {
+			continue
+		}
+		if _, dup := t.col[name]; dup && slices.Contains(known, name) {
+			errs = append(errs, RowError{Row: 1, Column: name, Message: fmt.Sprintf("Cột %q xuất hiện hai lần", name)})
+			continue
+		}
+		t.col[name] = i
+	}
+	for _, c := range required {
+		if _, ok := t.col[c]; !ok {
+			errs = append(errs, RowError{Row: 1, Column: c, Message: fmt.Sprintf("Thiếu cột %q", c)})
+		}
+	}
+	return t, errs
+}
+
+// data returns the rows after the header, skipping blank ones.
+func (t table) data() []row {
+	var out []row
+	for i := 1; i < len(t.rows); i++ {
+		if !blank(t.rows[i]) {
+			out = append(out, row{n: i + 1, cells: t.rows[i], col: t.col})
+		}
+	}
+	return out
+}
+
+func headerName(h string) string {
+	h = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(h), "\ufeff"))
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '_' || r == '\u00a0' {
+			return -1
+		}
+		return r
+	}, h)
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if c != "" {
+			return false
+		}
+	}
+	return true
+}
+
+var zipMagic = []byte("PK\x03\x04")
+
+// readTable reads the rows of a CSV or XLSX upload, each cell trimmed and in Unicode
+// NFC (files saved on some systems spell Vietnamese with combining marks).
+func readTable(contentType string, body []byte, maxRows int) ([][]string, error) {
+	if len(body) == 0 {
+		return nil, apperr.Errorf(apperr.Validation, "Tệp trống")
+	}
+	if len(body) > MaxImportBytes {
+		return nil, apperr.Errorf(apperr.Validation, "Tệp quá lớn (tối đa %d MB)", MaxImportBytes>>20)
+	}
+	var rows [][]string
+	var err error
+	switch fileKind(contentType, body) {
+	case ContentTypeCSV:
+		rows, err = readCSV(body)
+	case ContentTypeXLSX:
+		rows, err = readXLSX(body)
+	default:
+		return nil, apperr.Errorf(apperr.Validation, "Chỉ nhận tệp CSV (UTF-8) hoặc Excel .xlsx")
+	}
+	if err != nil {
+		return nil, err
+	}
+	count := 0
+	for i, r := range rows {
+		for j, c := range r {
+			rows[i][j] = norm.NFC.String(strings.TrimSpace(c))
+		}
+		if i > 0 && !blank(rows[i]) {
+			count++
+		}
+	}
+	if count > maxRows {
+		return nil, apperr.Errorf(apperr.Validation, "Tệp có %d dòng dữ liệu, tối đa %d dòng", count, maxRows)
+	}
+	return rows, nil
+}
+
+// fileKind tells CSV from XLSX by content type; for the types browsers send for either
+// (Windows labels .csv files as Excel), by content.
+func fileKind(contentType string, body []byte) string {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(contentType))
+	}
+	switch mt {
+	case ContentTypeCSV, "application/csv", "text/plain":
+		return ContentTypeCSV
+	case ContentTypeXLSX:
+		return ContentTypeXLSX
+	case "application/vnd.ms-excel", "application/octet-stream", "":
+		if bytes.HasPrefix(body, zipMagic) {
+			return ContentTypeXLSX
+		}
+		return ContentTypeCSV
+	}
+	return ""
+}
+
+func readCSV(body []byte) ([][]string, error) {
+	body = bytes.TrimPrefix(body, []byte("\ufeff"))
+	if !utf8.Valid(body) {
+		return nil, apperr.Errorf(apperr.Validation, "Tệp CSV không phải mã UTF-8: trong Excel hãy lưu bằng “CSV UTF-8”")
+	}
+	cr := csv.NewReader(bytes.NewReader(body))
+	cr.FieldsPerRecord = -1
+	cr.Comma = sniffComma(body)
+	var rows [][]string
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, apperr.Errorf(apperr.Validation, "Không đọc được tệp CSV ở dòng %d: kiểm tra dấu ngoặc kép", pe.StartLine)
+			}
+			return nil, apperr.Errorf(apperr.Validation, "Không đọc được tệp CSV")
+		}
+		rows = append(rows, rec)
+	}
+}
+
+// sniffComma picks ";" when the header uses it (Excel does under locales, such as
+// Vietnamese, whose decimal separator is a comma), "," otherwise.
+func sniffComma(body []byte) rune {
+	header, _, _ := bytes.Cut(body, []byte("\n"))
+	if bytes.Count(header, []byte(";")) > bytes.Count(header, []byte(",")) {
+		return ';'
+	}
+	return ','
+}
+
+func readXLSX(body []byte) ([][]string, error) {
+	opts := excelize.Options{RawCellValue: true, UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: xlsxUnzipXMLLimit}
+	f, err := excelize.OpenReader(bytes.NewReader(body), opts)
+	if err != nil {
+		return nil, apperr.Errorf(apperr.Validation, "Không đọc được tệp Excel .xlsx")
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, apperr.Errorf(apperr.Validation, "Tệp Excel không có trang tính nào")
+	}
+	rows, err := f.GetRows(sheets[0], opts)
+	if err != nil {
+		return nil, apperr.Errorf(apperr.Validation, "Không đọc được trang tính %q", sheets[0])
+	}
+	return rows, nil
+}

@@ -1,0 +1,418 @@
+package authoring
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+// Service authors quizzes, surveys and contest drafts and imports question banks and units.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// NewService returns a service on store; now defaults to time.Now.
+func NewService(store Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: store, now: now}
+}
+
+// Default options for questions written without any.
+var (
+	trueFalseTexts = []string{"Đúng", "Sai"}
+	trueFalseIDs   = []string{"t", "f"}
+	likertTexts    = []string{"Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"}
+)
+
+var questionIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,20}$`)
+
+const quizIDAttempts = 5
+
+// Create stores a new draft written by staff, in their scope unless it names a unit under it.
+func (s *Service) Create(ctx context.Context, staff auth.Staff, in QuizInput) (quiz.Quiz, error) {
+	if err := requireAuthor(staff, quiz.Kind(in.Kind)); err != nil {
+		return quiz.Quiz{}, err
+	}
+	sc, err := s.scopeOf(ctx, staff)
+	if err != nil {
+		return quiz.Quiz{}, err
+	}
+	unit := in.ScopeUnitID
+	if unit == "" {
+		unit = staff.ScopeUnitID
+	}
+	if !sc.canEdit(unit) {
+		return quiz.Quiz{}, auth.OutOfScope()
+	}
+	questions, err := buildQuestions(in.Questions, false, nil)
+	if err != nil {
+		return quiz.Quiz{}, err
+	}
+	id, err := s.newQuizID(ctx)
+	if err != nil {
+		return quiz.Quiz{}, err
+	}
+	q := fromInput(in)
+	q.ID, q.ScopeUnitID, q.Questions = id, unit, questions
+	q.Status, q.CreatedBy, q.UpdatedAt = quiz.Draft, staff.Username, s.now().UTC()
+	return q, s.put(ctx, q)
+}
+
+// Get returns a quiz the staff user may see: one in their subtree, or one scoped to an
+// ancestor of their unit (read-only for them), or a province-wide one.
+func (s *Service) Get(ctx context.Context, staff auth.Staff, id string) (quiz.Quiz, error) {
+	if err := staff.Require(auth.Admin, auth.Officer, auth.Organizer); err != nil {
+		return quiz.Quiz{}, err
+	}
+	sc, err := s.scopeOf(ctx, staff)
+	if err != nil {
+		return quiz.Quiz{}, err
+	}
+	q, err := s.load(ctx, id)
+	if err != nil {
+		return quiz.Quiz{}, err
+	}
+	if !sc.canSee(q) {
+		return quiz.Quiz{}, auth.OutOfScope()
+	}
+	return q, nil
+}
+
+// List returns every quiz the staff user may see, most recently changed first.
+func (s *Service) List(ctx context.Context, staff auth.Staff) ([]quiz.Quiz, error) {
+	if err := staff.Require(auth.Admin, auth.Officer, auth.Organizer); err != nil {
+		return nil, err
+	}
+	sc, err := s.scopeOf(ctx, staff)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.store.ListQuizzes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]quiz.Quiz, 0, len(all))
+	for _, q := range all {
+		if sc.canSee(q) {
+			out = append(out, q)
+		}
+	}
+	slices.SortFunc(out, func(a, b quiz.Quiz) int {
+		if c := b.UpdatedAt.Compare(a.UpdatedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// Update replaces the content of a draft in the staff user's subtree. Questions keep
+// the ids they were read back with; new ones get the next free ids.
+func (s *Service) Update(ctx context.Context, staff auth.Staff, id string, in QuizInput) (quiz.Quiz, error) {
+	if err := requireAuthor(staff, quiz.Kind(in.Kind)); err != nil {
+		return quiz.Quiz{}, err
+	}
+	q, sc, err := s.editable(ctx, staff, id)
+	if err != nil {
+		return quiz.Quiz{}, err
+	}
+	if q.Status != quiz.Draft {
+		return quiz.Quiz{}, apperr.Errorf(apperr.Conflict, "Bài đã công bố: chỉ sửa qua đính chính")
+	}
+	unit := q.ScopeUnitID
+	if in.ScopeUnitID != "" && in.ScopeUnitID != q.ScopeUnitID {
+		if !sc.canEdit(in.ScopeUnitID) {
+			return quiz.Quiz{}, auth.OutOfScope()
+		}
+		unit = in.ScopeUnitID
+	}
+	questions, err := buildQuestions(in.Questions, true, nil)
+	if err != nil {
+		return quiz.Quiz{}, err
+	}
+	next := fromInput(in)
+	next.ID, next.ScopeUnitID, next.Questions = q.ID, unit, questions
+	next.Status, next.CreatedBy, next.UpdatedAt = quiz.Draft, q.CreatedBy, s.now().UTC()
+	return next, s.put(ctx, next)
+}
+
+// Publish opens a complete draft to residents (from its opensAt).
+func (s *Service) Publish(ctx context.Context, staff auth.Staff, id string) (quiz.Quiz, error) {
+	return s.transition(ctx, staff, id, quiz.Draft, quiz.Published,
+		"Chỉ công bố được bài đang soạn thảo (bài này đang ở trạng thái %s)")
+}
+
+// Close ends a published quiz: residents can no longer start it.
+func (s *Service) Close(ctx context.Context, staff auth.Staff, id string) (quiz.Quiz, error) {
+	return s.transition(ctx, staff, id, quiz.Published, quiz.Closed,
+		"Chỉ đóng được bài đã công bố (bài này đang ở trạng thái %s)")
+}
+
+func (s *Service) transition(ctx context.Context, staff auth.Staff, id string, from, to quiz.Status, conflict string) (quiz.Quiz, error) {
+	if err := staff.Require(auth.Admin, auth.Officer, auth.Organizer); err != nil {
+		return quiz.Quiz{}, err
+	}
+	q, _, err := s.editable(ctx, staff, id)
+	if err != nil {
+		return quiz.Quiz{}, err
+	}
+	if q.Status != from {
+		return quiz.Quiz{}, apperr.Errorf(apperr.Conflict, conflict, statusName(q.Status))
+	}
+	q.Status, q.UpdatedAt = to, s.now().UTC()
+	return q, s.put(ctx, q)
+}
+
+// editable loads a quiz the staff user may change: in their subtree and of a kind their
+// role authors. A quiz they may only read is out of scope.
+func (s *Service) editable(ctx context.Context, staff auth.Staff, id string) (quiz.Quiz, scope, error) {
+	sc, err := s.scopeOf(ctx, staff)
+	if err != nil {
+		return quiz.Quiz{}, scope{}, err
+	}
+	q, err := s.load(ctx, id)
+	if err != nil {
+		return quiz.Quiz{}, scope{}, err
+	}
+	if !sc.canEdit(q.ScopeUnitID) {
+		return quiz.Quiz{}, scope{}, auth.OutOfScope()
+	}
+	if err := requireAuthor(staff, q.Kind); err != nil {
+		return quiz.Quiz{}, scope{}, err
+	}
+	return q, sc, nil
+}
+
+// load reads a quiz; a missing one is reported exactly like one out of scope.
+func (s *Service) load(ctx context.Context, id string) (quiz.Quiz, error) {
+	q, err := s.store.GetQuiz(ctx, id)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return quiz.Quiz{}, auth.OutOfScope()
+	}
+	return q, err
+}
+
+func (s *Service) put(ctx context.Context, q quiz.Quiz) error {
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	return s.store.PutQuiz(ctx, q)
+}
+
+// newQuizID returns a short, URL-safe id not used yet.
+func (s *Service) newQuizID(ctx context.Context) (string, error) {
+	for range quizIDAttempts {
+		id := "q-" + strings.ReplaceAll(uuid.NewString(), "-", "")[:10]
+		_, err := s.store.GetQuiz(ctx, id)
+		switch {
+		case apperr.CodeOf(err) == apperr.NotFound:
+			return id, nil
+		case err != nil:
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("no free quiz id after %d attempts", quizIDAttempts)
+}
+
+// requireAuthor checks the role that writes quizzes of a kind: contests belong to
+// organizers, quizzes and surveys to officers; admins write all.
+func requireAuthor(staff auth.Staff, kind quiz.Kind) error {
+	if kind == quiz.KindContest {
+		return staff.Require(auth.Admin, auth.Organizer)
+	}
+	return staff.Require(auth.Admin, auth.Officer)
+}
+
+func statusName(st quiz.Status) string {
+	switch st {
+	case quiz.Draft:
+		return "đang soạn thảo"
+	case quiz.Published:
+		return "đã công bố"
+	case quiz.Closed:
+		return "đã đóng"
+	}
+	return string(st)
+}
+
+// scope is the staff user's place in the unit tree.
+type scope struct {
+	tree *quiz.Tree
+	unit string
+}
+
+func (s *Service) scopeOf(ctx context.Context, staff auth.Staff) (scope, error) {
+	units, err := s.store.ListUnits(ctx)
+	if err != nil {
+		return scope{}, err
+	}
+	tree, err := quiz.NewTree(units)
+	if err != nil {
+		return scope{}, fmt.Errorf("stored unit tree: %w", err)
+	}
+	return scope{tree: tree, unit: staff.ScopeUnitID}, nil
+}
+
+// canSee reports whether a quiz is visible: province-wide, in the subtree, or scoped
+// to an ancestor of the staff user's unit.
+func (sc scope) canSee(q quiz.Quiz) bool {
+	if q.ScopeUnitID == "" || sc.canEdit(q.ScopeUnitID) {
+		return true
+	}
+	return sc.tree.Within(sc.unit, q.ScopeUnitID)
+}
+
+// canEdit reports whether a unit lies in the staff user's subtree. An empty unit is
+// the whole province: only staff scoped to a root unit hold it.
+func (sc scope) canEdit(unit string) bool {
+	if unit == "" {
+		u, ok := sc.tree.Get(sc.unit)
+		return ok && u.ParentID == ""
+	}
+	return sc.unit != "" && sc.tree.Within(unit, sc.unit)
+}
+
+func fromInput(in QuizInput) quiz.Quiz {
+	return quiz.Quiz{
+		Kind:         quiz.Kind(in.Kind),
+		Title:        strings.TrimSpace(in.Title),
+		Description:  strings.TrimSpace(in.Description),
+		OpensAt:      in.OpensAt,
+		ClosesAt:     in.ClosesAt,
+		TimeLimitSec: in.TimeLimitSec,
+		DrawCount:    in.DrawCount,
+		Shuffle:      in.Shuffle,
+		PassPercent:  in.PassPercent,
+	}
+}
+
+// idAllocator hands out "q01", "q02"… skipping ids already taken.
+type idAllocator struct {
+	used map[string]bool
+	next int
+}
+
+func newIDAllocator(taken []string) *idAllocator {
+	a := &idAllocator{used: map[string]bool{}, next: 1}
+	for _, id := range taken {
+		a.used[id] = true
+	}
+	return a
+}
+
+func (a *idAllocator) take() string {
+	for {
+		id := fmt.Sprintf("q%02d", a.next)
+		a.next++
+		if !a.used[id] {
+			a.used[id] = true
+			return id
+		}
+	}
+}
+
+// buildQuestions turns input into questions with server-assigned ids. With keepIDs
+// (editing), a question keeps a well-formed id it was read back with; taken holds ids
+// that new questions must not reuse (those already in the bank when appending).
+func buildQuestions(in []QuestionInput, keepIDs bool, taken []string) ([]quiz.Question, error) {
+	ids := make([]string, len(in))
+	kept := slices.Clone(taken)
+	if keepIDs {
+		seen := map[string]bool{}
+		for _, id := range taken {
+			seen[id] = true
+		}
+		for i, qi := range in {
+			if questionIDPattern.MatchString(qi.ID) && !seen[qi.ID] {
+				seen[qi.ID] = true
+				ids[i] = qi.ID
+				kept = append(kept, qi.ID)
+			}
+		}
+	}
+	alloc := newIDAllocator(kept)
+	out := make([]quiz.Question, len(in))
+	for i, qi := range in {
+		if ids[i] == "" {
+			ids[i] = alloc.take()
+		}
+		q, err := buildQuestion(qi, ids[i], i+1)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = q
+	}
+	return out, nil
+}
+
+// buildQuestion assigns option ids ("a", "b"…; "t"/"f" for true/false; "1"…"5" for
+// likert, defaulting the options of those two when none are given) and maps the
+// correct options to them. n is the question's 1-based position, for messages.
+func buildQuestion(in QuestionInput, id string, n int) (quiz.Question, error) {
+	kind := quiz.QuestionKind(in.Kind)
+	q := quiz.Question{ID: id, Kind: kind, Text: strings.TrimSpace(in.Text), Topic: strings.TrimSpace(in.Topic), Points: in.Points}
+	texts := make([]string, len(in.Options))
+	for i, o := range in.Options {
+		texts[i] = strings.TrimSpace(o.Text)
+	}
+	switch {
+	case len(texts) == 0 && kind == quiz.TrueFalse:
+		texts = trueFalseTexts
+	case len(texts) == 0 && kind == quiz.Likert:
+		texts = likertTexts
+	}
+	q.Options = make([]quiz.Option, len(texts))
+	for i, t := range texts {
+		q.Options[i] = quiz.Option{ID: optionID(kind, i, len(texts)), Text: t}
+	}
+	if len(in.CorrectOptionIndexes) == 0 && len(in.CorrectOptionIDs) == 0 {
+		return q, nil
+	}
+	if !q.Scored() {
+		return q, apperr.Errorf(apperr.Validation, "Câu %d: câu thang đo hoặc tự luận không có đáp án đúng", n)
+	}
+	add := func(optID string) {
+		if !slices.Contains(q.CorrectOptionIDs, optID) {
+			q.CorrectOptionIDs = append(q.CorrectOptionIDs, optID)
+		}
+	}
+	for _, x := range in.CorrectOptionIndexes {
+		if x < 0 || x >= len(q.Options) {
+			return q, apperr.Errorf(apperr.Validation, "Câu %d: đáp án đúng số %d không có trong các lựa chọn", n, x+1)
+		}
+		add(q.Options[x].ID)
+	}
+	for _, optID := range in.CorrectOptionIDs {
+		if !slices.ContainsFunc(q.Options, func(o quiz.Option) bool { return o.ID == optID }) {
+			return q, apperr.Errorf(apperr.Validation, "Câu %d: đáp án đúng %q không phải là một lựa chọn của câu", n, optID)
+		}
+		add(optID)
+	}
+	return q, nil
+}
+
+func optionID(kind quiz.QuestionKind, i, count int) string {
+	switch {
+	case kind == quiz.Likert:
+		return strconv.Itoa(i + 1)
+	case kind == quiz.TrueFalse && count == len(trueFalseIDs):
+		return trueFalseIDs[i]
+	case i < 26:
+		return string(rune('a' + i))
+	}
+	return "o" + strconv.Itoa(i+1)
+}

@@ -1,0 +1,343 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/report"
+)
+
+// MaxImportBody is the largest import file accepted (API Gateway allows 10 MB).
+const MaxImportBody = 5 << 20
+
+type staffRoute func(context.Context, auth.Staff, events.APIGatewayV2HTTPRequest) (int, any, error)
+
+// StaffHandler serves the staff routes. API Gateway's JWT authorizer has verified the
+// token; the handler reads only the claims it was given.
+type StaffHandler struct {
+	reports   *report.Service
+	authoring *authoring.Service
+	log       *slog.Logger
+	routes    map[string]staffRoute
+}
+
+// NewStaff returns the staff API handler.
+func NewStaff(reports *report.Service, authoringSvc *authoring.Service, log *slog.Logger) *StaffHandler {
+	h := &StaffHandler{reports: reports, authoring: authoringSvc, log: log}
+	h.routes = map[string]staffRoute{
+		"GET /v1/admin/me":                        h.me,
+		"GET /v1/reports/awareness":               h.awareness,
+		"GET /v1/reports/topics":                  h.topics,
+		"GET /v1/reports/questions":               h.questions,
+		"GET /v1/reports/survey":                  h.survey,
+		"GET /v1/reports/trend":                   h.trend,
+		"GET /v1/reports/annual":                  h.annual,
+		"POST /v1/activities":                     h.createActivity,
+		"GET /v1/activities":                      h.listActivities,
+		"GET /v1/admin/quizzes":                   h.listQuizzes,
+		"POST /v1/admin/quizzes":                  h.createQuiz,
+		"GET /v1/admin/quizzes/{quizId}":          h.getQuiz,
+		"PUT /v1/admin/quizzes/{quizId}":          h.updateQuiz,
+		"POST /v1/admin/quizzes/{quizId}/publish": h.publishQuiz,
+		"POST /v1/admin/quizzes/{quizId}/close":   h.closeQuiz,
+		"POST /v1/admin/imports/questions":        h.importQuestions,
+		"POST /v1/admin/imports/units":            h.importUnits,
+	}
+	return h
+}
+
+// RouteKeys lists the route keys this handler serves (checked against template.yaml).
+func (h *StaffHandler) RouteKeys() []string {
+	keys := make([]string, 0, len(h.routes))
+	for k := range h.routes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Handle is the Lambda entry point.
+func (h *StaffHandler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	route, ok := h.routes[req.RouteKey]
+	if !ok {
+		return failure(ctx, h.log, req, apperr.Errorf(apperr.NotFound, "No route %s", req.RouteKey)), nil
+	}
+	var claims map[string]string
+	if a := req.RequestContext.Authorizer; a != nil && a.JWT != nil {
+		claims = a.JWT.Claims
+	}
+	staff, err := auth.FromClaims(claims)
+	if err != nil {
+		return failure(ctx, h.log, req, err), nil
+	}
+	status, body, err := route(ctx, staff, req)
+	if err != nil {
+		return failure(ctx, h.log, req, err), nil
+	}
+	if f, ok := body.(file); ok {
+		return f.response(), nil
+	}
+	return respond(status, body), nil
+}
+
+// file is a download: CSV, XLSX or a printable HTML page.
+type file struct {
+	name        string
+	contentType string
+	body        []byte
+}
+
+func (f file) response() events.APIGatewayV2HTTPResponse {
+	return events.APIGatewayV2HTTPResponse{
+		StatusCode: http.StatusOK,
+		Headers: map[string]string{
+			"Content-Type":           f.contentType,
+			"Content-Disposition":    `attachment; filename="` + asciiName(f.name) + `"; filename*=UTF-8''` + url.PathEscape(f.name),
+			"Cache-Control":          "no-store",
+			"X-Content-Type-Options": "nosniff",
+		},
+		Body:            base64.StdEncoding.EncodeToString(f.body),
+		IsBase64Encoded: true,
+	}
+}
+
+func asciiName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 128 && r != '"' && r != '\\' {
+			return r
+		}
+		return '_'
+	}, name)
+}
+
+const (
+	contentCSV  = "text/csv; charset=utf-8"
+	contentXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	contentHTML = "text/html; charset=utf-8"
+)
+
+// tables answers a report as JSON, or as CSV (the first table) or XLSX (every table).
+func tables(req events.APIGatewayV2HTTPRequest, name string, body any, ts func() []report.Table) (int, any, error) {
+	switch format := req.QueryStringParameters["format"]; format {
+	case "", "json":
+		return http.StatusOK, body, nil
+	case "csv":
+		var b bytes.Buffer
+		all := ts()
+		if len(all) == 0 {
+			return 0, nil, apperr.Errorf(apperr.NotFound, "Báo cáo không có bảng nào")
+		}
+		if err := export.CSV(&b, all[0]); err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, file{name: name + ".csv", contentType: contentCSV, body: b.Bytes()}, nil
+	case "xlsx":
+		var b bytes.Buffer
+		if err := export.XLSX(&b, ts()...); err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, file{name: name + ".xlsx", contentType: contentXLSX, body: b.Bytes()}, nil
+	default:
+		return 0, nil, apperr.Errorf(apperr.Validation, "format phải là json, csv hoặc xlsx")
+	}
+}
+
+func query(req events.APIGatewayV2HTTPRequest) report.Query {
+	p := req.QueryStringParameters
+	q := report.Query{QuizID: p["quizId"], UnitID: p["unitId"], From: p["from"], To: p["to"]}
+	q.MinGroup, _ = strconv.Atoi(p["minGroup"])
+	return q
+}
+
+func (h *StaffHandler) me(_ context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
+	return http.StatusOK, s, nil
+}
+
+func (h *StaffHandler) awareness(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	r, err := h.reports.Awareness(ctx, s, report.AwarenessQuery{Query: query(req), GroupBy: req.QueryStringParameters["groupBy"]})
+	if err != nil {
+		return 0, nil, err
+	}
+	return tables(req, "nhan-thuc-"+r.UnitID, r, r.Tables)
+}
+
+func (h *StaffHandler) topics(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	r, err := h.reports.Topics(ctx, s, query(req))
+	if err != nil {
+		return 0, nil, err
+	}
+	return tables(req, "chu-de-"+r.UnitID, r, r.Tables)
+}
+
+func (h *StaffHandler) questions(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	q := query(req)
+	r, err := h.reports.Questions(ctx, s, q.QuizID, q.MinGroup)
+	if err != nil {
+		return 0, nil, err
+	}
+	return tables(req, "cau-hoi-"+r.QuizID, r, r.Tables)
+}
+
+func (h *StaffHandler) survey(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	r, err := h.reports.Survey(ctx, s, query(req))
+	if err != nil {
+		return 0, nil, err
+	}
+	return tables(req, "khao-sat-"+r.UnitID, r, r.Tables)
+}
+
+func (h *StaffHandler) trend(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	r, err := h.reports.Trend(ctx, s, query(req), req.QueryStringParameters["period"])
+	if err != nil {
+		return 0, nil, err
+	}
+	return tables(req, "xu-huong-"+r.UnitID, r, r.Tables)
+}
+
+func (h *StaffHandler) annual(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	p := req.QueryStringParameters
+	year, err := strconv.Atoi(p["year"])
+	if err != nil {
+		return 0, nil, apperr.Errorf(apperr.Validation, "Cần năm đánh giá (year), ví dụ 2026")
+	}
+	r, err := h.reports.Annual(ctx, s, p["unitId"], year)
+	if err != nil {
+		return 0, nil, err
+	}
+	name := "danh-gia-" + r.UnitID + "-" + strconv.Itoa(year)
+	switch p["format"] {
+	case "html":
+		var b bytes.Buffer
+		if err := r.HTML(&b); err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, file{name: name + ".html", contentType: contentHTML, body: b.Bytes()}, nil
+	case "", "xlsx":
+		var b bytes.Buffer
+		if err := export.XLSX(&b, r.Tables()...); err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, file{name: name + ".xlsx", contentType: contentXLSX, body: b.Bytes()}, nil
+	default:
+		return 0, nil, apperr.Errorf(apperr.Validation, "format phải là xlsx hoặc html")
+	}
+}
+
+func (h *StaffHandler) createActivity(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var in report.Activity
+	if err := decode(req, &in); err != nil {
+		return 0, nil, err
+	}
+	a, err := h.reports.CreateActivity(ctx, s, in)
+	return http.StatusCreated, a, err
+}
+
+func (h *StaffHandler) listActivities(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	p := req.QueryStringParameters
+	list, err := h.reports.ListActivities(ctx, s, p["unitId"], p["from"], p["to"])
+	if err != nil {
+		return 0, nil, err
+	}
+	if list == nil {
+		list = []report.Activity{}
+	}
+	body := map[string]any{"activities": list}
+	return tables(req, "hoat-dong", body, func() []report.Table { return []report.Table{report.ActivitiesTable(list)} })
+}
+
+func (h *StaffHandler) listQuizzes(ctx context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
+	list, err := h.authoring.List(ctx, s)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]any{"quizzes": list}, nil
+}
+
+func (h *StaffHandler) createQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var in authoring.QuizInput
+	if err := decode(req, &in); err != nil {
+		return 0, nil, err
+	}
+	q, err := h.authoring.Create(ctx, s, in)
+	return http.StatusCreated, map[string]any{"id": q.ID, "status": q.Status}, err
+}
+
+func (h *StaffHandler) getQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	q, err := h.authoring.Get(ctx, s, req.PathParameters["quizId"])
+	return http.StatusOK, q, err
+}
+
+func (h *StaffHandler) updateQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var in authoring.QuizInput
+	if err := decode(req, &in); err != nil {
+		return 0, nil, err
+	}
+	q, err := h.authoring.Update(ctx, s, req.PathParameters["quizId"], in)
+	return http.StatusOK, q, err
+}
+
+func (h *StaffHandler) publishQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	q, err := h.authoring.Publish(ctx, s, req.PathParameters["quizId"])
+	return http.StatusOK, map[string]any{"id": q.ID, "status": q.Status}, err
+}
+
+func (h *StaffHandler) closeQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	q, err := h.authoring.Close(ctx, s, req.PathParameters["quizId"])
+	return http.StatusOK, map[string]any{"id": q.ID, "status": q.Status}, err
+}
+
+// rawBody returns an upload's bytes (API Gateway base64-encodes binary bodies).
+func rawBody(req events.APIGatewayV2HTTPRequest) ([]byte, error) {
+	b := []byte(req.Body)
+	if req.IsBase64Encoded {
+		d, err := base64.StdEncoding.DecodeString(req.Body)
+		if err != nil {
+			return nil, apperr.Errorf(apperr.Invalid, "Tệp tải lên không đọc được")
+		}
+		b = d
+	}
+	if len(b) > MaxImportBody {
+		return nil, apperr.Errorf(apperr.TooLarge, "Tệp quá lớn (tối đa %d MB)", MaxImportBody>>20)
+	}
+	return b, nil
+}
+
+func (h *StaffHandler) importQuestions(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	b, err := rawBody(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	r, err := h.authoring.ImportQuestions(ctx, s, req.QueryStringParameters["quizId"], req.Headers["content-type"], b)
+	return importResult(r, err)
+}
+
+func (h *StaffHandler) importUnits(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	b, err := rawBody(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	r, err := h.authoring.ImportUnits(ctx, s, req.Headers["content-type"], b)
+	return importResult(r, err)
+}
+
+// importResult answers an import with its row errors when it was refused.
+func importResult(r authoring.ImportResult, err error) (int, any, error) {
+	if err != nil && len(r.Errors) > 0 {
+		body := map[string]any{"error": map[string]any{"code": apperr.CodeOf(err), "message": apperr.MessageOf(err)}, "rows": r.Errors}
+		return http.StatusUnprocessableEntity, body, nil
+	}
+	return http.StatusOK, r, err
+}

@@ -1,0 +1,222 @@
+package localgw_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	tracker "github.com/nq58/tracker"
+	"github.com/nq58/tracker/internal/localauth"
+	"github.com/nq58/tracker/internal/localgw"
+	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/samtemplate"
+)
+
+// A caller of the matrix: a token (or none) and what it stands for.
+type persona struct {
+	name  string
+	token string
+}
+
+// call is one request of the matrix.
+type call struct {
+	method, path, contentType string
+	body                      []byte
+}
+
+// expect is the status each persona must get; out-of-scope callers must also not see
+// the other commune's data.
+type expect struct {
+	build                                 func(t *testing.T, e *authzEnv) call
+	inScope, outOfScope, organizer, admin int
+	outOfScopeAlso                        int // a second acceptable status (imports answer row errors)
+}
+
+type authzEnv struct {
+	*env
+	scopedDraft func() string // a fresh draft quiz scoped to commune xa-a
+	scopedPub   func() string // a fresh published quiz scoped to xa-a
+}
+
+func (e *authzEnv) draft(t *testing.T, status quiz.Status) string {
+	t.Helper()
+	q := e.bank[demoQuiz]
+	q.ID = "scoped-" + strings.ReplaceAll(time.Now().Format("150405.000000000"), ".", "")
+	q.ScopeUnitID, q.Status, q.Title = "xa-a", status, "Bài riêng của xã A"
+	if err := e.stack.Store.PutQuiz(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+	return q.ID
+}
+
+func jsonCall(method, path string, v any) call {
+	b, _ := json.Marshal(v)
+	return call{method: method, path: path, contentType: "application/json", body: b}
+}
+
+func get(path string) func(*testing.T, *authzEnv) call {
+	return func(*testing.T, *authzEnv) call { return call{method: "GET", path: path} }
+}
+
+// staffRoutes has a row for every staff route; a route in template.yaml without a row
+// fails the test.
+var staffRoutes = map[string]expect{
+	"GET /v1/admin/me":          {build: get("/v1/admin/me"), inScope: 200, outOfScope: 200, organizer: 200, admin: 200},
+	"GET /v1/reports/awareness": {build: get("/v1/reports/awareness?quizId=" + demoQuiz + "&unitId=xa-a"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/reports/topics":    {build: get("/v1/reports/topics?quizId=" + demoQuiz + "&unitId=xa-a"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/reports/questions": {build: func(t *testing.T, e *authzEnv) call {
+		return call{method: "GET", path: "/v1/reports/questions?quizId=" + e.scopedPub()}
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/reports/survey": {build: get("/v1/reports/survey?quizId=" + demoSurvey + "&unitId=xa-a"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/reports/trend":  {build: get("/v1/reports/trend?quizId=" + demoQuiz + "&unitId=xa-a&period=month"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/reports/annual": {build: get("/v1/reports/annual?unitId=xa-a&year=2026&format=xlsx"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"POST /v1/activities": {build: func(*testing.T, *authzEnv) call {
+		return jsonCall("POST", "/v1/activities", map[string]any{"unitId": village, "type": "loudspeaker", "date": "2026-11-02", "topics": []string{"a"}, "audience": 120, "note": "Phát thanh 3 buổi"})
+	}, inScope: 201, outOfScope: 404, organizer: 403, admin: 201},
+	"GET /v1/activities":    {build: get("/v1/activities?unitId=xa-a"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/admin/quizzes": {build: get("/v1/admin/quizzes"), inScope: 200, outOfScope: 200, organizer: 200, admin: 200},
+	"POST /v1/admin/quizzes": {build: func(*testing.T, *authzEnv) call {
+		return jsonCall("POST", "/v1/admin/quizzes", newQuizBody("xa-a"))
+	}, inScope: 201, outOfScope: 404, organizer: 403, admin: 201},
+	"GET /v1/admin/quizzes/{quizId}": {build: func(t *testing.T, e *authzEnv) call {
+		return call{method: "GET", path: "/v1/admin/quizzes/" + e.scopedDraft()}
+	}, inScope: 200, outOfScope: 404, organizer: 200, admin: 200},
+	"PUT /v1/admin/quizzes/{quizId}": {build: func(t *testing.T, e *authzEnv) call {
+		return jsonCall("PUT", "/v1/admin/quizzes/"+e.scopedDraft(), newQuizBody("xa-a"))
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"POST /v1/admin/quizzes/{quizId}/publish": {build: func(t *testing.T, e *authzEnv) call {
+		return call{method: "POST", path: "/v1/admin/quizzes/" + e.scopedDraft() + "/publish"}
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"POST /v1/admin/quizzes/{quizId}/close": {build: func(t *testing.T, e *authzEnv) call {
+		return call{method: "POST", path: "/v1/admin/quizzes/" + e.scopedPub() + "/close"}
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"POST /v1/admin/imports/questions": {build: func(t *testing.T, e *authzEnv) call {
+		csv := "kind,text,topic,points,option1,option2,correct\nsingle,Nghị quyết 58 do cơ quan nào ban hành?,a,1,Bộ Chính trị,Quốc hội,1\n"
+		return call{method: "POST", path: "/v1/admin/imports/questions?quizId=" + e.scopedDraft(), contentType: "text/csv", body: []byte(csv)}
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"POST /v1/admin/imports/units": {build: func(*testing.T, *authzEnv) call {
+		csv := "id,parentId,name,kind,population,households\nxa-a-t99,xa-a,Thôn Mới,village,300,80\n"
+		return call{method: "POST", path: "/v1/admin/imports/units", contentType: "text/csv", body: []byte(csv)}
+	}, inScope: 200, outOfScope: 404, outOfScopeAlso: 422, organizer: 403, admin: 200},
+}
+
+func newQuizBody(scope string) map[string]any {
+	return map[string]any{"kind": "quiz", "title": "Tìm hiểu Nghị quyết 58 (xã A)", "scopeUnitId": scope, "timeLimitSec": 600,
+		"questions": []any{map[string]any{"kind": "single", "text": "Nghị quyết 58-NQ/TW ban hành năm nào?", "topic": "a", "points": 1,
+			"options": []any{map[string]any{"text": "2020"}, map[string]any{"text": "2021"}}, "correctOptionIndexes": []int{0}}}}
+}
+
+func TestEveryRouteAnswersEachKindOfCaller(t *testing.T) {
+	e := &authzEnv{env: newEnv(t)}
+	e.scopedDraft = func() string { return e.draft(t, quiz.Draft) }
+	e.scopedPub = func() string { return e.draft(t, quiz.Published) }
+	srv := httptest.NewServer(e.stack.Handler())
+	t.Cleanup(srv.Close)
+
+	tok := func(user string, groups []string, scope string, exp time.Time) string {
+		s, err := e.stack.Issuer.Token(user, groups, scope, exp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// Tokens live on the gateway's clock (the test clock).
+	later := e.clock.Now().Add(time.Hour)
+	other, err := localauth.NewIssuer(nil, localgw.LocalIssuer, localgw.LocalAudience, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, err := other.Token("canbo", []string{"officer"}, "xa-a", later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inScope := persona{"officer in scope", tok("canbo", []string{"officer"}, "xa-a", later)}
+	outOfScope := persona{"officer out of scope", tok("canbo2", []string{"officer"}, "xa-b", later)}
+	organizer := persona{"organizer", tok("btc", []string{"organizer"}, "xa-a", later)}
+	admin := persona{"admin", tok("admin", []string{"admin"}, "th", later)}
+	unauthenticated := []persona{
+		{"anonymous", ""},
+		{"expired token", tok("canbo", []string{"officer"}, "xa-a", e.clock.Now().Add(-time.Minute))},
+		{"token signed by another key", forged},
+	}
+
+	tpl, err := samtemplate.Parse(tracker.TemplateYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes, err := tpl.Routes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range routes {
+		if r.Authorizer == "" {
+			continue // resident routes: covered by the journey tests
+		}
+		row, ok := staffRoutes[r.RouteKey()]
+		if !ok {
+			t.Errorf("route %s has no row in the authorization matrix", r.RouteKey())
+			continue
+		}
+		t.Run(r.RouteKey(), func(t *testing.T) {
+			for _, p := range unauthenticated {
+				if status, _ := send(t, srv.URL, row.build(t, e), p.token); status != http.StatusUnauthorized {
+					t.Errorf("%s: status %d, want 401", p.name, status)
+				}
+			}
+			for _, c := range []struct {
+				p    persona
+				want []int
+			}{
+				{inScope, []int{row.inScope}}, {outOfScope, []int{row.outOfScope, row.outOfScopeAlso}},
+				{organizer, []int{row.organizer}}, {admin, []int{row.admin}},
+			} {
+				status, body := send(t, srv.URL, row.build(t, e), c.p.token)
+				if !containsStatus(c.want, status) {
+					t.Errorf("%s: status %d (%.300s), want %v", c.p.name, status, body, c.want)
+				}
+				// Commune A's units, its quizzes and a village name (the caller's own upload
+				// may be echoed back in a row error, which reveals nothing).
+				if c.p == outOfScope && (strings.Contains(body, `"xa-a"`) || strings.Contains(body, `"xa-a-t0`) ||
+					strings.Contains(body, "scoped-") || strings.Contains(body, "Thôn Phong Ý")) {
+					t.Errorf("%s sees commune A's data: %.300s", c.p.name, body)
+				}
+			}
+		})
+	}
+}
+
+func containsStatus(want []int, got int) bool {
+	for _, w := range want {
+		if w != 0 && w == got {
+			return true
+		}
+	}
+	return false
+}
+
+func send(t *testing.T, base string, c call, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(c.method, base+c.path, bytes.NewReader(c.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.contentType != "" {
+		req.Header.Set("Content-Type", c.contentType)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}

@@ -1,0 +1,141 @@
+package report
+
+import "strings"
+
+// Tables turn reports into the tables of the CSV and XLSX exports, with Vietnamese
+// headers. A missing value (suppressed, not applicable) is an empty cell.
+
+func num(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func ci(c []float64, i int) any {
+	if len(c) != 2 {
+		return nil
+	}
+	return c[i]
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "Có"
+	}
+	return ""
+}
+
+// TopicLabels names the plan's content sections (II.1 a–h).
+var TopicLabels = map[string]string{
+	"a": "Nội dung cốt lõi của Nghị quyết 58",
+	"b": "Chủ trương, đường lối của Đảng, Chính phủ",
+	"c": "Ý nghĩa Chương trình hành động của Chính phủ",
+	"d": "Mục tiêu, nhiệm vụ, giải pháp",
+	"e": "Xây dựng Đảng và hệ thống chính trị",
+	"g": "Truyền thống, tiềm năng, tứ giác phát triển",
+	"h": "Kết quả thực hiện",
+}
+
+// FlagLabels explains question flags to officers.
+var FlagLabels = map[string]string{
+	FlagTooEasy:  "Quá dễ",
+	FlagTooHard:  "Quá khó",
+	FlagNegative: "Phân biệt ngược: kiểm tra đáp án",
+	FlagWeak:     "Phân biệt yếu",
+	FlagTooFew:   "Quá ít lượt trả lời",
+}
+
+func awarenessRow(r Row) []any {
+	return []any{r.Key, r.Label, r.Participants, r.Population, num(r.ParticipationRate), num(r.MeanScore),
+		ci(r.CI95, 0), ci(r.CI95, 1), num(r.PassRate), yesNo(r.Suppressed)}
+}
+
+// Tables of the awareness report.
+func (a Awareness) Tables() []Table {
+	t := Table{Name: "Nhận thức", Header: []string{"Mã", "Đơn vị / nhóm", "Người tham gia", "Dân số 15+",
+		"Tỷ lệ tham gia (%)", "Điểm trung bình (%)", "KTC 95% thấp", "KTC 95% cao", "Tỷ lệ đạt (%)", "Quá ít để đánh giá"}}
+	for _, r := range a.Rows {
+		t.Rows = append(t.Rows, awarenessRow(r))
+	}
+	total := a.Total
+	if total.Label == "" {
+		total.Label = "Tổng"
+	}
+	t.Rows = append(t.Rows, awarenessRow(total))
+	return []Table{t}
+}
+
+// Tables of the topic-gap report: villages down, topics across (correct rate, %).
+func (t Topics) Tables() []Table {
+	tab := Table{Name: "Chủ đề", Header: []string{"Mã", "Thôn", "Người tham gia"}}
+	for _, tp := range t.Topics {
+		tab.Header = append(tab.Header, tp.Topic+". "+tp.Label+" (%)")
+	}
+	for _, r := range append(append([]TopicRow{}, t.Rows...), t.Total) {
+		row := []any{r.UnitID, r.Label, r.Participants}
+		for _, c := range r.Cells {
+			row = append(row, num(c.CorrectRate))
+		}
+		tab.Rows = append(tab.Rows, row)
+	}
+	return []Table{tab}
+}
+
+// Tables of the question analysis.
+func (q Questions) Tables() []Table {
+	t := Table{Name: "Câu hỏi", Header: []string{"Mã câu", "Nội dung", "Chủ đề", "Số lượt", "Tỷ lệ đúng (0–1)", "Độ phân biệt", "Cảnh báo"}}
+	for _, s := range q.Questions {
+		t.Rows = append(t.Rows, []any{s.QuestionID, s.Text, s.Topic, s.N, num(s.Facility), num(s.Discrimination), FlagLabels[s.Flag]})
+	}
+	return []Table{t}
+}
+
+// Tables of the survey results: every option overall, then by village.
+func (s Survey) Tables() []Table {
+	t := Table{Name: "Khảo sát", Header: []string{"Mã câu", "Câu hỏi", "Đơn vị", "Phương án", "Số lượt", "Tỷ lệ (%)"}}
+	for _, q := range s.Questions {
+		for _, o := range q.Options {
+			t.Rows = append(t.Rows, []any{q.QuestionID, q.Text, "Tất cả", o.Text, o.Count, num(o.Percent)})
+		}
+		for _, u := range q.ByUnit {
+			for _, o := range u.Options {
+				t.Rows = append(t.Rows, []any{q.QuestionID, q.Text, u.Label, o.Text, o.Count, num(o.Percent)})
+			}
+		}
+	}
+	return []Table{t}
+}
+
+func trendRow(p TrendPoint) []any {
+	return []any{p.Period, p.Participants, num(p.MeanScore), ci(p.CI95, 0), ci(p.CI95, 1), num(p.PassRate), yesNo(p.Suppressed)}
+}
+
+// Tables of the trend, with this year against last year.
+func (t Trend) Tables() []Table {
+	tab := Table{Name: "Xu hướng", Header: []string{"Kỳ", "Người tham gia", "Điểm trung bình (%)", "KTC 95% thấp", "KTC 95% cao", "Tỷ lệ đạt (%)", "Quá ít để đánh giá"}}
+	for _, p := range t.Points {
+		tab.Rows = append(tab.Rows, trendRow(p))
+	}
+	tab.Rows = append(tab.Rows, trendRow(t.LastYear), trendRow(t.ThisYear))
+	return []Table{tab}
+}
+
+// ActivityLabel names an activity type.
+func ActivityLabel(code string) string {
+	for _, t := range ActivityTypes {
+		if t.Code == code {
+			return t.Label
+		}
+	}
+	return code
+}
+
+// ActivitiesTable is the activity log as a table.
+func ActivitiesTable(list []Activity) Table {
+	t := Table{Name: "Hoạt động", Header: []string{"Ngày", "Đơn vị", "Hình thức", "Chủ đề", "Số người dự", "Ghi chú", "Người ghi"}}
+	for _, a := range list {
+		t.Rows = append(t.Rows, []any{a.Date, a.UnitID, ActivityLabel(a.Type), strings.Join(a.Topics, ", "), int64(a.Audience), a.Note, a.CreatedBy})
+	}
+	return t
+}
