@@ -74,7 +74,7 @@ func (s *Service) ImportQuestions(ctx context.Context, staff auth.Staff, quizID 
 	}
 	q.Questions = append(q.Questions, added...)
 	q.UpdatedAt = s.now().UTC()
-	if err := s.put(ctx, q); err != nil {
+	if _, err := s.put(ctx, q); err != nil {
 		return ImportResult{}, err
 	}
 	return ImportResult{Imported: len(added)}, nil
@@ -103,9 +103,12 @@ func parseQuestionRows(kind quiz.Kind, rows [][]string) ([]QuestionInput, []RowE
 		known = append(known, optionColumn(n))
 	}
 	t, errs := newTable(rows, known, []string{"kind", "text"})
-	for name := range t.col {
-		if m := optionHeader.FindStringSubmatch(name); m != nil && !slices.Contains(known, name) {
-			errs = append(errs, RowError{Row: 1, Column: name, Message: fmt.Sprintf("Tối đa %d lựa chọn (option1 … option%d)", maxOptionColumns, maxOptionColumns)})
+	if len(rows) > 0 {
+		for _, h := range rows[0] {
+			if name := headerName(h); optionHeader.MatchString(name) && !slices.Contains(known, name) {
+				errs = append(errs, RowError{Row: 1, Column: name,
+					Message: fmt.Sprintf("Tối đa %d lựa chọn (option1 … option%d)", maxOptionColumns, maxOptionColumns)})
+			}
 		}
 	}
 	if len(errs) > 0 {
@@ -136,11 +139,14 @@ func parseQuestionRow(kind quiz.Kind, r row) (QuestionInput, []RowError) {
 	scored := qk == quiz.Single || qk == quiz.Multiple || qk == quiz.TrueFalse
 	graded := scored && kind != quiz.KindSurvey
 
+	known := true
 	switch qk {
 	case quiz.Single, quiz.Multiple, quiz.TrueFalse, quiz.Likert, quiz.Text:
 	case "":
+		known = false
 		fail("kind", "Thiếu loại câu hỏi (single, multiple, truefalse, likert hoặc text)")
 	default:
+		known = false
 		fail("kind", "Loại câu hỏi %q không hợp lệ: dùng single, multiple, truefalse, likert hoặc text", in.Kind)
 	}
 	if in.Text == "" {
@@ -203,7 +209,7 @@ func parseQuestionRow(kind quiz.Kind, r row) (QuestionInput, []RowError) {
 	switch {
 	case correct == "" && graded:
 		fail("correct", "Thiếu đáp án đúng")
-	case correct == "":
+	case correct == "" || !known:
 	case kind == quiz.KindSurvey:
 		fail("correct", "Phiếu khảo sát không có đáp án đúng: để trống cột này")
 	case !scored:
@@ -305,8 +311,9 @@ func (s *Service) ImportUnits(ctx context.Context, staff auth.Staff, contentType
 		return ImportResult{}, err
 	}
 	units, errs := parseUnitRows(rows)
-	if len(errs) == 0 {
-		errs = checkUnitScope(existing, units, staff.ScopeUnitID)
+	if units != nil {
+		errs = append(errs, checkUnitScope(existing, units, staff.ScopeUnitID)...)
+		slices.SortStableFunc(errs, func(a, b RowError) int { return a.Row - b.Row })
 	}
 	if len(errs) > 0 {
 		return ImportResult{Errors: errs}, rowsFailed(errs)
@@ -336,10 +343,12 @@ func (s *Service) ImportUnits(ctx context.Context, staff auth.Staff, contentType
 	return ImportResult{Imported: len(put)}, nil
 }
 
-// unitRow is a unit read from a file with its row number.
+// unitRow is a unit read from a file with its row number; bad when the row has errors
+// of its own.
 type unitRow struct {
 	row  int
 	unit quiz.Unit
+	bad  bool
 }
 
 func parseUnitRows(rows [][]string) ([]unitRow, []RowError) {
@@ -368,9 +377,8 @@ func parseUnitRows(rows [][]string) ([]unitRow, []RowError) {
 			}
 			return n
 		}
-		u := quiz.Unit{ID: r.get("id"), ParentID: r.get("parentid"), Name: r.get("name"), Kind: r.get("kind"),
-			Population: num("population"), Households: num("households")}
 		before := len(errs)
+		u := quiz.Unit{ID: r.get("id"), ParentID: r.get("parentid"), Name: r.get("name"), Kind: r.get("kind")}
 		switch {
 		case u.ID == "":
 			fail("id", "Thiếu mã đơn vị")
@@ -390,12 +398,13 @@ func parseUnitRows(rows [][]string) ([]unitRow, []RowError) {
 		if u.Kind == "" {
 			fail("kind", "Thiếu cấp đơn vị (ví dụ: commune, village)")
 		}
+		u.Population, u.Households = num("population"), num("households")
 		if len(errs) == before {
 			if err := u.Validate(); err != nil {
 				fail("", "%s", apperr.MessageOf(err))
 			}
 		}
-		out = append(out, unitRow{row: r.n, unit: u})
+		out = append(out, unitRow{row: r.n, unit: u, bad: len(errs) > before})
 	}
 	return out, errs
 }
@@ -405,15 +414,17 @@ func parseUnitRows(rows [][]string) ([]unitRow, []RowError) {
 // is moved in, and that the staff user's unit keeps its parent.
 func checkUnitScope(existing []quiz.Unit, rows []unitRow, scopeID string) []RowError {
 	old := make(map[string]quiz.Unit, len(existing))
-	for _, u := range existing {
-		old[u.ID] = u
-	}
+	oldParent := make(map[string]string, len(existing))
 	parent := make(map[string]string, len(existing)+len(rows))
 	for _, u := range existing {
-		parent[u.ID] = u.ParentID
+		old[u.ID], oldParent[u.ID], parent[u.ID] = u, u.ParentID, u.ParentID
 	}
+	inFile := map[string]bool{}
 	for _, r := range rows {
-		parent[r.unit.ID] = r.unit.ParentID
+		if id := r.unit.ID; id != "" && !inFile[id] { // a repeated id is an error of its own
+			inFile[id] = true
+			parent[id] = r.unit.ParentID
+		}
 	}
 	// reach follows parents in m from id: whether it meets scopeID, and whether it
 	// went round a cycle instead.
@@ -437,12 +448,11 @@ func checkUnitScope(existing []quiz.Unit, rows []unitRow, scopeID string) []RowE
 		ok, _ := reach(m, id)
 		return ok
 	}
-	oldParent := make(map[string]string, len(existing))
-	for _, u := range existing {
-		oldParent[u.ID] = u.ParentID
-	}
 	var errs []RowError
 	for _, r := range rows {
+		if r.bad {
+			continue
+		}
 		u := r.unit
 		fail := func(col, format string, args ...any) {
 			errs = append(errs, RowError{Row: r.row, Column: col, Message: fmt.Sprintf(format, args...)})
@@ -586,6 +596,9 @@ func readTable(contentType string, body []byte, maxRows int) ([][]string, error)
 		if i > 0 && !blank(rows[i]) {
 			count++
 		}
+	}
+	if count == 0 {
+		return nil, apperr.Errorf(apperr.Validation, "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề")
 	}
 	if count > maxRows {
 		return nil, apperr.Errorf(apperr.Validation, "Tệp có %d dòng dữ liệu, tối đa %d dòng", count, maxRows)

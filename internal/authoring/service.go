@@ -69,7 +69,7 @@ func (s *Service) Create(ctx context.Context, staff auth.Staff, in QuizInput) (q
 	q := fromInput(in)
 	q.ID, q.ScopeUnitID, q.Questions = id, unit, questions
 	q.Status, q.CreatedBy, q.UpdatedAt = quiz.Draft, staff.Username, s.now().UTC()
-	return q, s.put(ctx, q)
+	return s.put(ctx, q)
 }
 
 // Get returns a quiz the staff user may see: one in their subtree, or one scoped to an
@@ -146,8 +146,8 @@ func (s *Service) Update(ctx context.Context, staff auth.Staff, id string, in Qu
 	}
 	next := fromInput(in)
 	next.ID, next.ScopeUnitID, next.Questions = q.ID, unit, questions
-	next.Status, next.CreatedBy, next.UpdatedAt = quiz.Draft, q.CreatedBy, s.now().UTC()
-	return next, s.put(ctx, next)
+	next.Status, next.CreatedBy, next.UpdatedAt, next.Version = quiz.Draft, q.CreatedBy, s.now().UTC(), q.Version
+	return s.put(ctx, next)
 }
 
 // Publish opens a complete draft to residents (from its opensAt).
@@ -174,7 +174,7 @@ func (s *Service) transition(ctx context.Context, staff auth.Staff, id string, f
 		return quiz.Quiz{}, apperr.Errorf(apperr.Conflict, conflict, statusName(q.Status))
 	}
 	q.Status, q.UpdatedAt = to, s.now().UTC()
-	return q, s.put(ctx, q)
+	return s.put(ctx, q)
 }
 
 // editable loads a quiz the staff user may change: in their subtree and of a kind their
@@ -206,11 +206,16 @@ func (s *Service) load(ctx context.Context, id string) (quiz.Quiz, error) {
 	return q, err
 }
 
-func (s *Service) put(ctx context.Context, q quiz.Quiz) error {
+// put stores q (conditional on the version it was read at) and returns it as stored.
+func (s *Service) put(ctx context.Context, q quiz.Quiz) (quiz.Quiz, error) {
 	if err := q.Validate(); err != nil {
-		return err
+		return quiz.Quiz{}, err
 	}
-	return s.store.PutQuiz(ctx, q)
+	if err := s.store.PutQuiz(ctx, q); err != nil {
+		return quiz.Quiz{}, err
+	}
+	q.Version++
+	return q, nil
 }
 
 // newQuizID returns a short, URL-safe id not used yet.

@@ -164,32 +164,47 @@ func (s *Store) partition(ctx context.Context, pk string) ([]map[string]types.At
 // ---- quizzes
 
 type quizItem struct {
-	PK     string `dynamodbav:"pk"`
-	SK     string `dynamodbav:"sk"`
-	Entity string `dynamodbav:"e"`
-	ID     string `dynamodbav:"id"`
-	Status string `dynamodbav:"status"`
+	PK      string `dynamodbav:"pk"`
+	SK      string `dynamodbav:"sk"`
+	Entity  string `dynamodbav:"e"`
+	ID      string `dynamodbav:"id"`
+	Status  string `dynamodbav:"status"`
+	Version int    `dynamodbav:"version"`
 	// The quiz body is one JSON document: it is always read and written whole.
 	Body string `dynamodbav:"body"`
 }
 
-// PutQuiz stores a validated quiz.
+// PutQuiz stores a validated quiz. q.Version is the version it was read at (0 for a new
+// quiz): if the stored quiz has changed since, nothing is written and the result is a
+// conflict, so an edit cannot silently undo a concurrent publish.
 func (s *Store) PutQuiz(ctx context.Context, q quiz.Quiz) error {
 	if err := q.Validate(); err != nil {
 		return err
 	}
+	read := q.Version
+	q.Version++
 	body, err := json.Marshal(q)
 	if err != nil {
 		return fmt.Errorf("marshal quiz %s: %w", q.ID, err)
 	}
 	pk, sk := quizKey(q.ID)
-	item, err := attributevalue.MarshalMap(quizItem{PK: pk, SK: sk, Entity: entityQuiz, ID: q.ID, Status: string(q.Status), Body: string(body)})
+	item, err := attributevalue.MarshalMap(quizItem{PK: pk, SK: sk, Entity: entityQuiz, ID: q.ID, Status: string(q.Status),
+		Version: q.Version, Body: string(body)})
 	if err != nil {
 		return fmt.Errorf("marshal quiz %s: %w", q.ID, err)
 	}
-	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item,
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	in := &dynamodb.PutItemInput{TableName: &s.table, Item: item, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+		ConditionExpression: aws.String("attribute_not_exists(pk)")}
+	if read > 0 {
+		in.ConditionExpression = aws.String("version = :read")
+		in.ExpressionAttributeValues = map[string]types.AttributeValue{":read": &types.AttributeValueMemberN{Value: strconv.Itoa(read)}}
+	}
+	out, err := s.db.PutItem(ctx, in)
 	if err != nil {
+		var ccf *types.ConditionalCheckFailedException
+		if errors.As(err, &ccf) {
+			return apperr.Errorf(apperr.Conflict, "Bài %s vừa được người khác thay đổi; hãy tải lại rồi sửa tiếp", q.ID)
+		}
 		return fmt.Errorf("put quiz %s: %w", q.ID, err)
 	}
 	s.meter(deref(out.ConsumedCapacity)...)

@@ -233,3 +233,37 @@ func TestApplyMovesTheFirstAttemptToAnEarlierOneDeliveredLate(t *testing.T) {
 		})
 	}
 }
+
+func TestAQuizWrittenFromAStaleReadIsAConflict(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	q := quiz.Quiz{ID: "q-stale", Kind: quiz.KindSurvey, Title: "Khảo sát", Status: quiz.Draft,
+		Questions: []quiz.Question{{ID: "q01", Kind: quiz.Text, Text: "Ý kiến của bạn?"}}}
+	if err := s.PutQuiz(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	read, err := s.GetQuiz(ctx, q.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := read
+	published.Status = quiz.Published
+	if err := s.PutQuiz(ctx, published); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	edited := read // read before the publish
+	edited.Title = "Khảo sát (sửa)"
+	if err := s.PutQuiz(ctx, edited); apperr.CodeOf(err) != apperr.Conflict {
+		t.Fatalf("an edit based on the read before the publish = %v, want a conflict", err)
+	}
+	if err := s.PutQuiz(ctx, q); apperr.CodeOf(err) != apperr.Conflict {
+		t.Errorf("creating a quiz whose id exists = %v, want a conflict", err)
+	}
+	got, err := s.GetQuiz(ctx, q.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != quiz.Published || got.Title != "Khảo sát" || got.Version != 2 {
+		t.Errorf("stored quiz = %s %q version %d, want the publish kept at version 2", got.Status, got.Title, got.Version)
+	}
+}

@@ -102,6 +102,8 @@ type Quiz struct {
 	Questions    []Question `json:"questions"`
 	CreatedBy    string     `json:"createdBy,omitempty"`
 	UpdatedAt    time.Time  `json:"updatedAt,omitempty"`
+	// Version counts stored writes; a write based on an older version is a conflict.
+	Version int `json:"version"`
 }
 
 // QuestionCount is how many questions one attempt gets.

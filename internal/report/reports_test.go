@@ -1,0 +1,697 @@
+package report_test
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/testenv"
+)
+
+// The reports are computed by the pure Build functions from counters built here by
+// hand; one test at the end runs the Service against DynamoDB Local. Every expected
+// number is worked by hand in the comments (scores are percentages; counters keep them
+// in milli-percent).
+
+const quizID = "nq58-2026"
+
+// Topic labels, written out so that the tests pin the Vietnamese text.
+const (
+	labelA = "Nội dung cốt lõi của Nghị quyết 58"
+	labelD = "Mục tiêu, nhiệm vụ, giải pháp"
+)
+
+// A province with two communes: Cẩm Thủy has three villages (Thôn Tây's population is
+// unknown), Cẩm Khê one.
+var testUnits = []quiz.Unit{
+	{ID: "th", Name: "Tỉnh Thanh Hóa", Kind: "province"},
+	{ID: "ct", ParentID: "th", Name: "Xã Cẩm Thủy", Kind: "commune"},
+	{ID: "v1", ParentID: "ct", Name: "Thôn Đông", Kind: "village", Population: 200},
+	{ID: "v2", ParentID: "ct", Name: "Thôn Tây", Kind: "village"},
+	{ID: "v3", ParentID: "ct", Name: "Thôn Nam", Kind: "village", Population: 100},
+	{ID: "ck", ParentID: "th", Name: "Xã Cẩm Khê", Kind: "commune"},
+	{ID: "k1", ParentID: "ck", Name: "Thôn Bắc", Kind: "village", Population: 50},
+}
+
+func testTree(t *testing.T) *quiz.Tree {
+	t.Helper()
+	tree, err := quiz.NewTree(testUnits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
+
+// testQuiz has scored questions on topics a and d, a likert and a free-text question.
+func testQuiz() quiz.Quiz {
+	ab := []quiz.Option{{ID: "A", Text: "Đúng"}, {ID: "B", Text: "Sai"}}
+	likert := []quiz.Option{{ID: "1", Text: "Rất không đồng ý"}, {ID: "2", Text: "Không đồng ý"}, {ID: "3", Text: "Phân vân"},
+		{ID: "4", Text: "Đồng ý"}, {ID: "5", Text: "Rất đồng ý"}}
+	return quiz.Quiz{ID: quizID, Kind: quiz.KindQuiz, Title: "Tìm hiểu Nghị quyết 58-NQ/TW", Status: quiz.Published, PassPercent: 50,
+		Questions: []quiz.Question{
+			{ID: "q1", Kind: quiz.Single, Text: "Nghị quyết 58 ban hành năm 2020?", Topic: "a", Points: 1, Options: ab, CorrectOptionIDs: []string{"A"}},
+			{ID: "q2", Kind: quiz.TrueFalse, Text: "Quy hoạch tỉnh thời kỳ 2021–2030 là một nhiệm vụ?", Topic: "d", Points: 1, Options: ab, CorrectOptionIDs: []string{"A"}},
+			{ID: "s1", Kind: quiz.Likert, Text: "Thông tin về Nghị quyết dễ hiểu", Options: likert},
+			{ID: "q3", Kind: quiz.Single, Text: "Nghị quyết 58 là về tỉnh Nghệ An?", Topic: "a", Points: 1, Options: ab, CorrectOptionIDs: []string{"B"}},
+			{ID: "s2", Kind: quiz.Text, Text: "Góp ý của bạn"},
+		}}
+}
+
+// scoresCounter is the counter of first attempts with the given percent scores in a
+// village and month (pass mark 50).
+func scoresCounter(unit, month string, scores ...int64) aggregate.Counter {
+	c := aggregate.Counter{Key: aggregate.Key{QuizID: quizID, UnitID: unit, Month: month}}
+	for _, s := range scores {
+		m := s * 1000
+		c.Submissions++
+		c.Participants++
+		c.Scored++
+		c.ScoreSum += m
+		c.ScoreSqSum += m * m
+		if s >= 50 {
+			c.Passes++
+		}
+	}
+	return c
+}
+
+func tallyOf(c aggregate.Counter) aggregate.GroupTally {
+	return aggregate.GroupTally{Participants: c.Participants, Scored: c.Scored, ScoreSum: c.ScoreSum, ScoreSqSum: c.ScoreSqSum, Passes: c.Passes}
+}
+
+// marchV1: five women of the women's union, aged 25–34, in Thôn Đông scored 40 60 80
+// 100 100 in March 2026. q1 was right only for the 40 and the 60 (a wrong key), q2 for
+// the 80 and both 100s, q3 for everybody.
+func marchV1() aggregate.Counter {
+	c := scoresCounter("v1", "2026-03", 40, 60, 80, 100, 100)
+	c.Topics = map[string]quiz.TopicTally{"a": {Answered: 10, Correct: 7}, "d": {Answered: 5, Correct: 2}}
+	g := tallyOf(c)
+	c.Groups = map[string]aggregate.GroupTally{"org:hpn": g, "age:25-34": g, "gender:female": g}
+	c.Questions = map[string]aggregate.QuestionTally{
+		"q1": {N: 5, Correct: 2, ScoreSum: 380_000, ScoreSqSum: 31_600_000_000, CorrectScoreSum: 100_000},
+		"q2": {N: 5, Correct: 3, ScoreSum: 380_000, ScoreSqSum: 31_600_000_000, CorrectScoreSum: 280_000},
+		"q3": {N: 5, Correct: 5, ScoreSum: 380_000, ScoreSqSum: 31_600_000_000, CorrectScoreSum: 380_000},
+	}
+	c.Options = map[string]int64{"q1:A": 2, "q1:B": 3, "q2:A": 3, "q2:B": 2, "q3:B": 5, "s1:4": 3, "s1:5": 2}
+	return c
+}
+
+// aprilV2: four men over 60 in Thôn Tây scored 50 70 90 90 in April 2026; the first
+// three are in the farmers' union, the last in none.
+func aprilV2() aggregate.Counter {
+	c := scoresCounter("v2", "2026-04", 50, 70, 90, 90)
+	c.Topics = map[string]quiz.TopicTally{"a": {Answered: 8, Correct: 6}, "d": {Answered: 4, Correct: 1}}
+	c.Groups = map[string]aggregate.GroupTally{
+		"org:hnd":     tallyOf(scoresCounter("v2", "2026-04", 50, 70, 90)),
+		"org:none":    tallyOf(scoresCounter("v2", "2026-04", 90)),
+		"age:60+":     tallyOf(c),
+		"gender:male": tallyOf(c),
+	}
+	c.Options = map[string]int64{"q1:A": 4, "s1:3": 4}
+	return c
+}
+
+// novemberV1: one participant in Thôn Đông scored 20 in November 2025.
+func novemberV1() aggregate.Counter { return scoresCounter("v1", "2025-11", 20) }
+
+// marchK1: Thôn Bắc is in the other commune; a report on Cẩm Thủy never counts it.
+func marchK1() aggregate.Counter { return scoresCounter("k1", "2026-03", 100, 100, 100, 100, 100) }
+
+// thisYear are the 2026 counters (and one from another commune).
+func thisYear() []aggregate.Counter { return []aggregate.Counter{marchV1(), aprilV2(), marchK1()} }
+
+func ptr(x float64) *float64 { return &x }
+
+// asJSON shows a report readably in failure messages.
+func asJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func check(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\ngot  %s\nwant %s", what, asJSON(t, got), asJSON(t, want))
+	}
+}
+
+func TestNewReportScopeReadsTheVillagesUnderBothTheUnitAndTheQuizScope(t *testing.T) {
+	tree := testTree(t)
+	tests := []struct {
+		name, unit, quizScope string
+		want                  []string
+	}{
+		{"a quiz for everyone covers every village of the commune", "ct", "", []string{"v1", "v2", "v3"}},
+		{"a quiz for everyone covers every village of the province", "th", "", []string{"v1", "v2", "v3", "k1"}},
+		{"a quiz for one village covers only it", "ct", "v1", []string{"v1"}},
+		{"a village of a commune-wide quiz covers the village", "v2", "ct", []string{"v2"}},
+		{"a commune outside the quiz's scope covers nothing", "ck", "ct", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			qz := testQuiz()
+			qz.ScopeUnitID = tt.quizScope
+			sc := report.NewReportScope(tree, qz, tt.unit, "", "", 0)
+			check(t, "villages", sc.Villages, tt.want)
+			if sc.MinGroup != report.DefaultMinGroup {
+				t.Errorf("MinGroup = %d, want the default %d", sc.MinGroup, report.DefaultMinGroup)
+			}
+		})
+	}
+}
+
+func TestAwarenessByVillageShowsEachVillageAndTheTotal(t *testing.T) {
+	// Thôn Đông (5 participants, 200 residents): participation 5/200 = 2.5 %, mean
+	// 380/5 = 76, interval [43.6, 108.4] clamped to [43.6, 100] (see stats_test.go),
+	// pass rate 4/5 = 80 % (40 fails), topic a 7/10 = 70 %, d 2/5 = 40 %.
+	v1 := report.Row{Key: "v1", Label: "Thôn Đông", Participants: 5, Population: 200, ParticipationRate: ptr(2.5),
+		MeanScore: ptr(76), CI95: []float64{43.6, 100}, PassRate: ptr(80),
+		Topics: []report.TopicRate{{Topic: "a", Label: labelA, Answered: 10, CorrectRate: ptr(70)}, {Topic: "d", Label: labelD, Answered: 5, CorrectRate: ptr(40)}}}
+	// Thôn Tây: 4 participants < 5, so counts only; its population is unknown (0), so
+	// there is no participation rate.
+	v2 := report.Row{Key: "v2", Label: "Thôn Tây", Participants: 4, Suppressed: true,
+		Topics: []report.TopicRate{{Topic: "a", Label: labelA, Answered: 8}, {Topic: "d", Label: labelD, Answered: 4}}}
+	// Thôn Nam: nobody took part: 0/100 = 0 %.
+	v3 := report.Row{Key: "v3", Label: "Thôn Nam", Population: 100, ParticipationRate: ptr(0), Suppressed: true,
+		Topics: []report.TopicRate{{Topic: "a", Label: labelA}, {Topic: "d", Label: labelD}}}
+	// Total: 9 participants of 200 + 0 + 100 = 300 residents → 3 %. Scores 40 60 80 100
+	// 100 50 70 90 90: Σx = 680, Σx² = 31600 + 23600 = 55200, mean 680/9 = 75.56 → 75.6;
+	// s² = (55200 − 680²/9)/8 = (55200 − 51377.78)/8 = 477.78, s = 21.858, s/3 = 7.286,
+	// t(0.975, 8) = 2.306, half width 16.80 → [58.75, 92.36] → [58.8, 92.4];
+	// passes 4 + 4 = 8 of 9 = 88.9 %; topic a (7+6)/(10+8) = 13/18 = 72.2 %,
+	// d (2+1)/(5+4) = 3/9 = 33.3 %. Thôn Bắc's counter is not counted.
+	total := report.Row{Key: "ct", Label: "Xã Cẩm Thủy", Participants: 9, Population: 300, ParticipationRate: ptr(3),
+		MeanScore: ptr(75.6), CI95: []float64{58.8, 92.4}, PassRate: ptr(88.9),
+		Topics: []report.TopicRate{{Topic: "a", Label: labelA, Answered: 18, CorrectRate: ptr(72.2)}, {Topic: "d", Label: labelD, Answered: 9, CorrectRate: ptr(33.3)}}}
+
+	// With a minimum group of 4, Thôn Tây is shown: scores 50 70 90 90, mean 300/4 = 75,
+	// s² = (23600 − 300²/4)/3 = 1100/3 = 366.67, s = 19.149, s/2 = 9.574,
+	// t(0.975, 3) = 3.182, half width 30.47 → [44.53, 105.47] → [44.5, 100];
+	// all four pass (100 %); topic a 6/8 = 75 %, d 1/4 = 25 %.
+	v2Shown := v2
+	v2Shown.Suppressed, v2Shown.MeanScore, v2Shown.CI95, v2Shown.PassRate = false, ptr(75), []float64{44.5, 100}, ptr(100)
+	v2Shown.Topics = []report.TopicRate{{Topic: "a", Label: labelA, Answered: 8, CorrectRate: ptr(75)}, {Topic: "d", Label: labelD, Answered: 4, CorrectRate: ptr(25)}}
+
+	// From April only Thôn Tây's counter is left: 4 of 300 = 1.33 → 1.3 %, too few.
+	fromApril := report.Row{Key: "ct", Label: "Xã Cẩm Thủy", Participants: 4, Population: 300, ParticipationRate: ptr(1.3), Suppressed: true,
+		Topics: []report.TopicRate{{Topic: "a", Label: labelA, Answered: 8}, {Topic: "d", Label: labelD, Answered: 4}}}
+	v1NoneInApril := report.Row{Key: "v1", Label: "Thôn Đông", Population: 200, ParticipationRate: ptr(0), Suppressed: true,
+		Topics: []report.TopicRate{{Topic: "a", Label: labelA}, {Topic: "d", Label: labelD}}}
+	// Up to March only Thôn Đông's: 5 of 300 = 1.67 → 1.7 %, its scores as above.
+	toMarch := v1
+	toMarch.Key, toMarch.Label, toMarch.Population, toMarch.ParticipationRate = "ct", "Xã Cẩm Thủy", 300, ptr(1.7)
+	v2NoneInMarch := report.Row{Key: "v2", Label: "Thôn Tây", Suppressed: true,
+		Topics: []report.TopicRate{{Topic: "a", Label: labelA}, {Topic: "d", Label: labelD}}}
+
+	tests := []struct {
+		name      string
+		from, to  string
+		minGroup  int
+		counters  []aggregate.Counter
+		wantRows  []report.Row
+		wantTotal report.Row
+	}{
+		{"five participants are shown and four are too few", "", "", 0, thisYear(), []report.Row{v1, v2, v3}, total},
+		{"a minimum group of four shows the village of four", "", "", 4, thisYear(), []report.Row{v1, v2Shown, v3}, total},
+		{"a range from April leaves only April's counters", "2026-04", "", 0, thisYear(), []report.Row{v1NoneInApril, v2, v3}, fromApril},
+		{"a range up to March leaves only March's counters", "", "2026-03", 0, thisYear(), []report.Row{v1, v2NoneInMarch, v3}, toMarch},
+		{"months are summed: March and a later month of the same village add up", "", "", 0,
+			[]aggregate.Counter{marchK1(), withUnitMonth(aprilV2(), "v1", "2026-05"), marchV1()},
+			[]report.Row{sumV1(), v2NoneInMarch, v3}, sumTotal()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := report.NewReportScope(testTree(t), testQuiz(), "ct", tt.from, tt.to, tt.minGroup)
+			got, err := report.BuildAwareness(sc, tt.counters, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.QuizID != quizID || got.UnitID != "ct" || got.GroupBy != report.GroupByVillage || got.From != tt.from || got.To != tt.to {
+				t.Errorf("header = %s/%s/%s/%s..%s, want %s/ct/village/%s..%s", got.QuizID, got.UnitID, got.GroupBy, got.From, got.To, quizID, tt.from, tt.to)
+			}
+			check(t, "rows", got.Rows, tt.wantRows)
+			check(t, "total", got.Total, tt.wantTotal)
+		})
+	}
+}
+
+func withUnitMonth(c aggregate.Counter, unit, month string) aggregate.Counter {
+	c.UnitID, c.Month = unit, month
+	return c
+}
+
+// sumV1 is Thôn Đông with March's five and May's four (aprilV2's counter moved there):
+// the nine scores of the commune total, 9 of 200 residents = 4.5 %.
+func sumV1() report.Row {
+	return report.Row{Key: "v1", Label: "Thôn Đông", Participants: 9, Population: 200, ParticipationRate: ptr(4.5),
+		MeanScore: ptr(75.6), CI95: []float64{58.8, 92.4}, PassRate: ptr(88.9),
+		Topics: []report.TopicRate{{Topic: "a", Label: labelA, Answered: 18, CorrectRate: ptr(72.2)}, {Topic: "d", Label: labelD, Answered: 9, CorrectRate: ptr(33.3)}}}
+}
+
+func sumTotal() report.Row {
+	r := sumV1()
+	r.Key, r.Label, r.Population, r.ParticipationRate = "ct", "Xã Cẩm Thủy", 300, ptr(3)
+	return r
+}
+
+func TestAwarenessByGroupListsEveryGroupInOrderWithVietnameseLabels(t *testing.T) {
+	// By organisation: the five women's-union members of Thôn Đông have the scores of
+	// Thôn Đông (mean 76, [43.6, 100], 80 % pass); the three farmers and the one
+	// unaffiliated of Thôn Tây are too few. Groups show no population or topics.
+	hpn := report.Row{Key: "hpn", Label: "Hội Liên hiệp Phụ nữ", Participants: 5, MeanScore: ptr(76), CI95: []float64{43.6, 100}, PassRate: ptr(80), Topics: []report.TopicRate{}}
+	empty := func(key, label string, n int64) report.Row {
+		return report.Row{Key: key, Label: label, Participants: n, Suppressed: true, Topics: []report.TopicRate{}}
+	}
+	shown := func(key, label string) report.Row {
+		r := hpn
+		r.Key, r.Label = key, label
+		return r
+	}
+	tests := []struct {
+		groupBy string
+		want    []report.Row
+	}{
+		{report.GroupByOrganization, []report.Row{
+			empty("mttq", "Mặt trận Tổ quốc", 0), hpn, empty("dtn", "Đoàn Thanh niên", 0), empty("hnd", "Hội Nông dân", 3),
+			empty("hccb", "Hội Cựu chiến binh", 0), empty("other", "Tổ chức khác", 0), empty("none", "Không tham gia / không khai", 1)}},
+		{report.GroupByAgeBand, []report.Row{
+			empty("15-24", "15–24 tuổi", 0), shown("25-34", "25–34 tuổi"), empty("35-44", "35–44 tuổi", 0),
+			empty("45-59", "45–59 tuổi", 0), empty("60+", "60 tuổi trở lên", 4), empty("unknown", "Không rõ", 0)}},
+		{report.GroupByGender, []report.Row{
+			empty("male", "Nam", 4), shown("female", "Nữ"), empty("other", "Khác", 0), empty("unknown", "Không rõ", 0)}},
+	}
+	for _, tt := range tests {
+		t.Run("grouped by "+tt.groupBy, func(t *testing.T) {
+			sc := report.NewReportScope(testTree(t), testQuiz(), "ct", "", "", 0)
+			got, err := report.BuildAwareness(sc, thisYear(), tt.groupBy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.GroupBy != tt.groupBy {
+				t.Errorf("groupBy = %q, want %q", got.GroupBy, tt.groupBy)
+			}
+			check(t, "rows", got.Rows, tt.want)
+			if got.Total.Participants != 9 || got.Total.Population != 300 {
+				t.Errorf("total = %d participants of %d, want the commune's 9 of 300", got.Total.Participants, got.Total.Population)
+			}
+		})
+	}
+	t.Run("an unknown grouping is a validation error", func(t *testing.T) {
+		sc := report.NewReportScope(testTree(t), testQuiz(), "ct", "", "", 0)
+		_, err := report.BuildAwareness(sc, thisYear(), "district")
+		if apperr.CodeOf(err) != apperr.Validation {
+			t.Errorf("error = %v, want a validation error", err)
+		}
+	})
+}
+
+func TestTopicsShowEachVillagesCorrectRatePerTopic(t *testing.T) {
+	headings := []struct {
+		Topic string `json:"topic"`
+		Label string `json:"label"`
+	}{{"a", labelA}, {"d", labelD}}
+	cells := func(a, d int64, ra, rd *float64) []report.TopicCell {
+		return []report.TopicCell{{Topic: "a", Answered: a, CorrectRate: ra}, {Topic: "d", Answered: d, CorrectRate: rd}}
+	}
+	tests := []struct {
+		name      string
+		minGroup  int
+		wantRows  []report.TopicRow
+		wantTotal report.TopicRow
+	}{
+		// Thôn Đông a 7/10 = 70 %, d 2/5 = 40 %; Thôn Tây (4) too few; total a 13/18 =
+		// 72.2 %, d 3/9 = 33.3 %.
+		{"villages under five show counts only", 0, []report.TopicRow{
+			{UnitID: "v1", Label: "Thôn Đông", Participants: 5, Cells: cells(10, 5, ptr(70), ptr(40))},
+			{UnitID: "v2", Label: "Thôn Tây", Participants: 4, Suppressed: true, Cells: cells(8, 4, nil, nil)},
+			{UnitID: "v3", Label: "Thôn Nam", Suppressed: true, Cells: cells(0, 0, nil, nil)},
+		}, report.TopicRow{UnitID: "ct", Label: "Xã Cẩm Thủy", Participants: 9, Cells: cells(18, 9, ptr(72.2), ptr(33.3))}},
+		// Thôn Tây a 6/8 = 75 %, d 1/4 = 25 %.
+		{"a minimum group of four shows the village of four", 4, []report.TopicRow{
+			{UnitID: "v1", Label: "Thôn Đông", Participants: 5, Cells: cells(10, 5, ptr(70), ptr(40))},
+			{UnitID: "v2", Label: "Thôn Tây", Participants: 4, Cells: cells(8, 4, ptr(75), ptr(25))},
+			{UnitID: "v3", Label: "Thôn Nam", Suppressed: true, Cells: cells(0, 0, nil, nil)},
+		}, report.TopicRow{UnitID: "ct", Label: "Xã Cẩm Thủy", Participants: 9, Cells: cells(18, 9, ptr(72.2), ptr(33.3))}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := report.NewReportScope(testTree(t), testQuiz(), "ct", "", "", tt.minGroup)
+			got := report.BuildTopics(sc, thisYear())
+			if got.QuizID != quizID || got.UnitID != "ct" {
+				t.Errorf("header = %s/%s, want %s/ct", got.QuizID, got.UnitID, quizID)
+			}
+			check(t, "topics (those of the scored questions, in plan order)", got.Topics, headings)
+			check(t, "rows", got.Rows, tt.wantRows)
+			check(t, "total", got.Total, tt.wantTotal)
+		})
+	}
+}
+
+func TestQuestionStatsFlagQuestionsByFacilityAndDiscrimination(t *testing.T) {
+	// Five participants scored 40 60 80 100 100 (Σx = 380, Σx² = 31600, σ = 23.3238);
+	// "twice" is ten participants, each score twice (Σx = 760, Σx² = 63200, same σ).
+	five := aggregate.QuestionTally{N: 5, ScoreSum: 380_000, ScoreSqSum: 31_600_000_000}
+	twice := aggregate.QuestionTally{N: 10, ScoreSum: 760_000, ScoreSqSum: 63_200_000_000}
+	with := func(t aggregate.QuestionTally, correct, correctSum int64) aggregate.QuestionTally {
+		t.Correct, t.CorrectScoreSum = correct, correctSum*1000
+		return t
+	}
+	tests := []struct {
+		name           string
+		tally          aggregate.QuestionTally
+		minGroup       int
+		facility, disc *float64
+		flag           string
+	}{
+		// Right: 40 and 60. p = 0.4, M₁ = 50, M₀ = 280/3 = 93.33,
+		// r = −43.33/23.3238 × √0.24 = −0.910: likely a wrong key.
+		{"a question only the weakest got right is negative", with(five, 2, 100), 0, ptr(0.4), ptr(-0.91), report.FlagNegative},
+		// Right: 80 100 100. p = 0.6, r = +0.910.
+		{"a question the strongest got right has no problem", with(five, 3, 280), 0, ptr(0.6), ptr(0.91), report.FlagNoProblem},
+		// Right: 60 and a 100. p = 0.4, M₁ = 80, M₀ = 220/3 = 73.33,
+		// r = 6.667/23.3238 × 0.4899 = 0.140 < 0.2.
+		{"a question that barely separates is weak", with(five, 2, 160), 0, ptr(0.4), ptr(0.14), report.FlagWeak},
+		// Everybody right: p = 1, r undefined.
+		{"a question everybody got right is too easy", with(five, 5, 380), 0, ptr(1), nil, report.FlagTooEasy},
+		// Right: one 100 of ten. p = 0.1, M₁ = 100, M₀ = 660/9 = 73.33,
+		// r = 26.67/23.3238 × √0.09 = 0.343.
+		{"a question one in ten got right is too hard", with(twice, 1, 100), 0, ptr(0.1), ptr(0.343), report.FlagTooHard},
+		// Right: one 40 of ten. p = 0.1, M₁ = 40, M₀ = 720/9 = 80,
+		// r = −40/23.3238 × 0.3 = −0.514: negative comes before too hard.
+		{"a hard question the weak got right is negative first", with(twice, 1, 40), 0, ptr(0.1), ptr(-0.514), report.FlagNegative},
+		// Four asked (40 60 80 100; Σx = 280, Σx² = 21600), 40 and 60 right.
+		{"a question asked of four is too few to judge", aggregate.QuestionTally{N: 4, Correct: 2, ScoreSum: 280_000, ScoreSqSum: 21_600_000_000, CorrectScoreSum: 100_000},
+			0, nil, nil, report.FlagTooFew},
+		// The same with a minimum of 4: p = 0.5, M₁ = 50, M₀ = 90,
+		// σ = √(21600/4 − 70²) = √500 = 22.3607, r = −40/22.3607 × 0.5 = −0.894.
+		{"a minimum group of four judges the question asked of four", aggregate.QuestionTally{N: 4, Correct: 2, ScoreSum: 280_000, ScoreSqSum: 21_600_000_000, CorrectScoreSum: 100_000},
+			4, ptr(0.5), ptr(-0.894), report.FlagNegative},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			qz := testQuiz()
+			c := aggregate.Counter{Key: aggregate.Key{QuizID: quizID, UnitID: "v1", Month: "2026-03"}, Questions: map[string]aggregate.QuestionTally{"q1": tt.tally}}
+			got := report.BuildQuestions(report.NewReportScope(testTree(t), qz, "ct", "", "", tt.minGroup), []aggregate.Counter{c})
+			want := report.QuestionStat{QuestionID: "q1", Text: qz.Questions[0].Text, Topic: "a", N: tt.tally.N, Facility: tt.facility, Discrimination: tt.disc, Flag: tt.flag}
+			if len(got.Questions) == 0 {
+				t.Fatalf("no questions")
+			}
+			check(t, "q1", got.Questions[0], want)
+		})
+	}
+}
+
+func TestQuestionsListEveryScoredQuestionInBankOrderOverAllVillages(t *testing.T) {
+	// q1: Thôn Đông's five (2 right) and Thôn Bắc, which is outside the commune, ignored.
+	// q3 has no answers at all: too few. Likert and text questions are not listed.
+	qz := testQuiz()
+	k1 := marchK1()
+	k1.Questions = map[string]aggregate.QuestionTally{"q1": {N: 5, Correct: 5, ScoreSum: 500_000, ScoreSqSum: 50_000_000_000, CorrectScoreSum: 500_000}}
+	v1 := marchV1()
+	delete(v1.Questions, "q3")
+	got := report.BuildQuestions(report.NewReportScope(testTree(t), qz, "ct", "", "", 0), []aggregate.Counter{v1, aprilV2(), k1})
+	want := report.Questions{QuizID: quizID, Questions: []report.QuestionStat{
+		{QuestionID: "q1", Text: qz.Questions[0].Text, Topic: "a", N: 5, Facility: ptr(0.4), Discrimination: ptr(-0.91), Flag: report.FlagNegative},
+		{QuestionID: "q2", Text: qz.Questions[1].Text, Topic: "d", N: 5, Facility: ptr(0.6), Discrimination: ptr(0.91), Flag: report.FlagNoProblem},
+		{QuestionID: "q3", Text: qz.Questions[3].Text, Topic: "a", Flag: report.FlagTooFew},
+	}}
+	check(t, "questions", got, want)
+}
+
+func TestSurveyCountsEachOptionAsAShareOfParticipants(t *testing.T) {
+	qz := testQuiz()
+	opt := func(id, text string, n int64, pct *float64) report.OptionCount {
+		return report.OptionCount{OptionID: id, Text: text, Count: n, Percent: pct}
+	}
+	type byUnit = struct {
+		UnitID  string               `json:"unitId"`
+		Label   string               `json:"label"`
+		Options []report.OptionCount `json:"options"`
+	}
+	// q1: A chosen 2 (Thôn Đông) + 4 (Thôn Tây) = 6 of 9 = 66.7 %, B 3 of 9 = 33.3 %.
+	// In Thôn Đông A 2/5 = 40 %, B 3/5 = 60 %; Thôn Tây (4) and Thôn Nam (0) are too few.
+	q1 := report.SurveyQuestion{QuestionID: "q1", Text: qz.Questions[0].Text, Kind: "single",
+		Options: []report.OptionCount{opt("A", "Đúng", 6, ptr(66.7)), opt("B", "Sai", 3, ptr(33.3))},
+		ByUnit: []byUnit{
+			{"v1", "Thôn Đông", []report.OptionCount{opt("A", "Đúng", 2, ptr(40)), opt("B", "Sai", 3, ptr(60))}},
+			{"v2", "Thôn Tây", []report.OptionCount{opt("A", "Đúng", 4, nil), opt("B", "Sai", 0, nil)}},
+			{"v3", "Thôn Nam", []report.OptionCount{opt("A", "Đúng", 0, nil), opt("B", "Sai", 0, nil)}},
+		}}
+	// s1 (likert "1".."5"): 3 → 4 of 9 = 44.4 %, 4 → 3 of 9 = 33.3 %, 5 → 2 of 9 = 22.2 %;
+	// in Thôn Đông 4 → 3/5 = 60 %, 5 → 2/5 = 40 %.
+	likert := func(counts [5]int64, pcts [5]*float64) []report.OptionCount {
+		out := make([]report.OptionCount, 5)
+		for i, o := range qz.Questions[2].Options {
+			out[i] = opt(o.ID, o.Text, counts[i], pcts[i])
+		}
+		return out
+	}
+	s1 := report.SurveyQuestion{QuestionID: "s1", Text: qz.Questions[2].Text, Kind: "likert",
+		Options: likert([5]int64{0, 0, 4, 3, 2}, [5]*float64{ptr(0), ptr(0), ptr(44.4), ptr(33.3), ptr(22.2)}),
+		ByUnit: []byUnit{
+			{"v1", "Thôn Đông", likert([5]int64{0, 0, 0, 3, 2}, [5]*float64{ptr(0), ptr(0), ptr(0), ptr(60), ptr(40)})},
+			{"v2", "Thôn Tây", likert([5]int64{0, 0, 4, 0, 0}, [5]*float64{})},
+			{"v3", "Thôn Nam", likert([5]int64{}, [5]*float64{})},
+		}}
+	// The free-text question is listed without options.
+	s2 := report.SurveyQuestion{QuestionID: "s2", Text: qz.Questions[4].Text, Kind: "text", Options: []report.OptionCount{}, ByUnit: []byUnit{}}
+
+	got := report.BuildSurvey(report.NewReportScope(testTree(t), qz, "ct", "", "", 0), thisYear())
+	if got.QuizID != quizID || got.UnitID != "ct" || got.Participants != 9 {
+		t.Errorf("header = %s/%s with %d participants, want %s/ct with 9", got.QuizID, got.UnitID, got.Participants, quizID)
+	}
+	if len(got.Questions) != 5 {
+		t.Fatalf("got %d questions, want all 5 of the quiz", len(got.Questions))
+	}
+	tests := []struct {
+		name string
+		got  report.SurveyQuestion
+		want report.SurveyQuestion
+	}{
+		{"a single-choice question counts each option", got.Questions[0], q1},
+		{"a likert question counts each value 1 to 5", got.Questions[2], s1},
+		{"a free-text question has no options", got.Questions[4], s2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { check(t, tt.want.QuestionID, tt.got, tt.want) })
+	}
+}
+
+func TestTrendGroupsMonthsIntoPeriodsAndComparesThisYearWithTheLast(t *testing.T) {
+	// November 2025: one participant scored 20 (too few). March 2026: Thôn Đông's five
+	// (mean 76, [43.6, 100], 80 %). April 2026: Thôn Tây's four (too few).
+	// 2026 together: the nine of the commune (75.6, [58.8, 92.4], 88.9 %).
+	nov := report.TrendPoint{Period: "2025-11", Participants: 1, Suppressed: true}
+	mar := report.TrendPoint{Period: "2026-03", Participants: 5, MeanScore: ptr(76), CI95: []float64{43.6, 100}, PassRate: ptr(80)}
+	apr := report.TrendPoint{Period: "2026-04", Participants: 4, Suppressed: true}
+	year2026 := report.TrendPoint{Period: "2026", Participants: 9, MeanScore: ptr(75.6), CI95: []float64{58.8, 92.4}, PassRate: ptr(88.9)}
+	year2025 := report.TrendPoint{Period: "2025", Participants: 1, Suppressed: true}
+	year2024 := report.TrendPoint{Period: "2024", Suppressed: true}
+	as := func(p report.TrendPoint, period string) report.TrendPoint { p.Period = period; return p }
+	june2026 := time.Date(2026, 6, 15, 9, 0, 0, 0, quiz.VietnamTime)
+
+	tests := []struct {
+		name, period, from, to string
+		now                    time.Time
+		want                   []report.TrendPoint
+		wantThis, wantLast     report.TrendPoint
+	}{
+		{"months are points in time order", "month", "", "", june2026, []report.TrendPoint{nov, mar, apr}, year2026, year2025},
+		{"no period means months", "", "", "", june2026, []report.TrendPoint{nov, mar, apr}, year2026, year2025},
+		{"quarters gather their months", "quarter", "", "", june2026,
+			[]report.TrendPoint{as(nov, "2025-Q4"), as(mar, "2026-Q1"), as(apr, "2026-Q2")}, year2026, year2025},
+		{"years gather their months", "year", "", "", june2026, []report.TrendPoint{year2025, year2026}, year2026, year2025},
+		{"a range keeps only its months but not the year comparison", "month", "2026-01", "2026-03", june2026,
+			[]report.TrendPoint{mar}, year2026, year2025},
+		// 18:00 UTC on 31 December 2025 is already 1 January 2026 in Vietnam.
+		{"this year is the year in Vietnam", "year", "", "", time.Date(2025, 12, 31, 18, 0, 0, 0, time.UTC),
+			[]report.TrendPoint{year2025, year2026}, year2026, year2025},
+		{"a year without data is an empty point", "year", "", "", time.Date(2025, 3, 1, 0, 0, 0, 0, quiz.VietnamTime),
+			[]report.TrendPoint{year2025, year2026}, year2025, year2024},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := report.NewReportScope(testTree(t), testQuiz(), "ct", tt.from, tt.to, 0)
+			got, err := report.BuildTrend(sc, append(thisYear(), novemberV1()), tt.period, tt.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.QuizID != quizID || got.UnitID != "ct" {
+				t.Errorf("header = %s/%s, want %s/ct", got.QuizID, got.UnitID, quizID)
+			}
+			check(t, "points", got.Points, tt.want)
+			check(t, "this year", got.ThisYear, tt.wantThis)
+			check(t, "last year", got.LastYear, tt.wantLast)
+		})
+	}
+	t.Run("an unknown period is a validation error", func(t *testing.T) {
+		sc := report.NewReportScope(testTree(t), testQuiz(), "ct", "", "", 0)
+		_, err := report.BuildTrend(sc, thisYear(), "week", june2026)
+		if apperr.CodeOf(err) != apperr.Validation {
+			t.Errorf("error = %v, want a validation error", err)
+		}
+	})
+}
+
+func TestPeriodOfNamesTheMonthQuarterOrYear(t *testing.T) {
+	tests := []struct {
+		month, period, want string
+		ok                  bool
+	}{
+		{"2026-01", "quarter", "2026-Q1", true},
+		{"2026-03", "quarter", "2026-Q1", true},
+		{"2026-04", "quarter", "2026-Q2", true},
+		{"2026-12", "quarter", "2026-Q4", true},
+		{"2026-12", "year", "2026", true},
+		{"2026-12", "month", "2026-12", true},
+		{"2026-13", "month", "", false},
+		{"2026-12", "week", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.month+" by "+tt.period, func(t *testing.T) {
+			got, ok := report.PeriodOf(tt.month, tt.period)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("PeriodOf(%q, %q) = %q, %v; want %q, %v", tt.month, tt.period, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+// The one test that runs the Service against the real store: DynamoDB Local, with the
+// units, quizzes and counters written the way production writes them.
+func TestServiceReadsReportsFromDynamoDBLocalWithinTheStaffsScope(t *testing.T) {
+	ctx := context.Background()
+	endpoint, table := testenv.Table(t)
+	store := dynamo.New(ddblocal.Client(endpoint), table)
+	if err := store.PutUnits(ctx, testUnits); err != nil {
+		t.Fatal(err)
+	}
+	// Besides the commune-wide quiz: one for Thôn Đông only, and one for the other commune.
+	forDong := testQuiz()
+	forDong.ID, forDong.ScopeUnitID = "nq58-dong", "v1"
+	forKhe := testQuiz()
+	forKhe.ID, forKhe.ScopeUnitID = "nq58-khe", "ck"
+	for _, q := range []quiz.Quiz{testQuiz(), forDong, forKhe} {
+		if err := store.PutQuiz(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dong := marchV1()
+	dong.QuizID = forDong.ID
+	if err := store.ReplaceCounters(ctx, append(thisYear(), novemberV1(), dong), nil); err != nil {
+		t.Fatal(err)
+	}
+	svc := report.NewService(store, func() time.Time { return time.Date(2026, 6, 15, 9, 0, 0, 0, quiz.VietnamTime) })
+	officer := auth.Staff{Username: "canbo", Roles: []auth.Role{auth.Officer}, ScopeUnitID: "ct"}
+	provinceAdmin := auth.Staff{Username: "tinh", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
+	khe := auth.Staff{Username: "khe", Roles: []auth.Role{auth.Officer}, ScopeUnitID: "ck"}
+	organizer := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "ct"}
+	commune := report.Query{QuizID: quizID, From: "2026-01"}
+
+	t.Run("the awareness report of the officer's commune", func(t *testing.T) {
+		got, err := svc.Awareness(ctx, officer, report.AwarenessQuery{Query: commune})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var participants []int64
+		for _, r := range got.Rows {
+			participants = append(participants, r.Participants)
+		}
+		check(t, "participants per village", participants, []int64{5, 4, 0})
+		// As in TestAwarenessByVillageShowsEachVillageAndTheTotal.
+		check(t, "Thôn Đông's mean, interval and pass rate", []any{got.Rows[0].MeanScore, got.Rows[0].CI95, got.Rows[0].PassRate}, []any{ptr(76), []float64{43.6, 100}, ptr(80)})
+		check(t, "total's mean, interval and pass rate", []any{got.Total.MeanScore, got.Total.CI95, got.Total.PassRate}, []any{ptr(75.6), []float64{58.8, 92.4}, ptr(88.9)})
+	})
+	t.Run("a province admin reads the commune grouped by organisation", func(t *testing.T) {
+		got, err := svc.Awareness(ctx, provinceAdmin, report.AwarenessQuery{Query: report.Query{QuizID: quizID, UnitID: "ct", From: "2026-01"}, GroupBy: report.GroupByOrganization})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Rows) != 7 || got.Rows[1].Key != "hpn" || got.Rows[1].Participants != 5 || got.Rows[3].Participants != 3 {
+			t.Errorf("rows = %s, want hpn 5 and hnd 3 among the 7 organisations", asJSON(t, got.Rows))
+		}
+	})
+	t.Run("a quiz for one village reports only that village", func(t *testing.T) {
+		got, err := svc.Awareness(ctx, officer, report.AwarenessQuery{Query: report.Query{QuizID: forDong.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Rows) != 1 || got.Rows[0].Key != "v1" || got.Total.Participants != 5 || got.Total.Population != 200 {
+			t.Errorf("report = %s, want Thôn Đông alone with 5 of 200", asJSON(t, got))
+		}
+	})
+	t.Run("topics, questions, survey and trend read the same counters", func(t *testing.T) {
+		topics, err := svc.Topics(ctx, officer, commune)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, "topic rates of the commune", []*float64{topics.Total.Cells[0].CorrectRate, topics.Total.Cells[1].CorrectRate}, []*float64{ptr(72.2), ptr(33.3)})
+		questions, err := svc.Questions(ctx, officer, quizID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, "question flags", []string{questions.Questions[0].Flag, questions.Questions[1].Flag, questions.Questions[2].Flag},
+			[]string{report.FlagNegative, report.FlagNoProblem, report.FlagTooEasy})
+		survey, err := svc.Survey(ctx, officer, commune)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if survey.Participants != 9 || survey.Questions[0].Options[0].Count != 6 {
+			t.Errorf("survey = %d participants, q1:A %d; want 9 and 6", survey.Participants, survey.Questions[0].Options[0].Count)
+		}
+		trend, err := svc.Trend(ctx, officer, report.Query{QuizID: quizID}, "year")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(trend.Points) != 2 || trend.ThisYear.Participants != 9 || trend.LastYear.Participants != 1 {
+			t.Errorf("trend = %s, want 2025 and 2026 with 1 and 9 participants", asJSON(t, trend))
+		}
+	})
+
+	awareness := func(staff auth.Staff, q report.Query, groupBy string) func() error {
+		return func() error {
+			_, err := svc.Awareness(ctx, staff, report.AwarenessQuery{Query: q, GroupBy: groupBy})
+			return err
+		}
+	}
+	errTests := []struct {
+		name string
+		call func() error
+		want apperr.Code
+	}{
+		{"an organizer may not read reports", awareness(organizer, commune, ""), apperr.Forbidden},
+		{"an organizer may not read question analysis", func() error { _, err := svc.Questions(ctx, organizer, quizID, 0); return err }, apperr.Forbidden},
+		{"a unit outside the officer's commune is not found", awareness(officer, report.Query{QuizID: quizID, UnitID: "k1"}, ""), apperr.NotFound},
+		{"the province above the officer's commune is not found", awareness(officer, report.Query{QuizID: quizID, UnitID: "th"}, ""), apperr.NotFound},
+		{"a unit that does not exist is not found", awareness(officer, report.Query{QuizID: quizID, UnitID: "nowhere"}, ""), apperr.NotFound},
+		{"a quiz that does not exist is not found", awareness(officer, report.Query{QuizID: "no-such-quiz"}, ""), apperr.NotFound},
+		{"a quiz for another commune is not found", awareness(officer, report.Query{QuizID: forKhe.ID}, ""), apperr.NotFound},
+		{"another commune's officer cannot see a quiz for one village of Cẩm Thủy", awareness(khe, report.Query{QuizID: forDong.ID}, ""), apperr.NotFound},
+		{"a month without two digits is invalid", awareness(officer, report.Query{QuizID: quizID, From: "2026-3"}, ""), apperr.Validation},
+		{"month 13 is invalid", awareness(officer, report.Query{QuizID: quizID, To: "2026-13"}, ""), apperr.Validation},
+		{"a range that ends before it starts is invalid", awareness(officer, report.Query{QuizID: quizID, From: "2026-05", To: "2026-04"}, ""), apperr.Validation},
+		{"an unknown grouping is invalid", awareness(officer, commune, "district"), apperr.Validation},
+		{"a missing quiz id is invalid", awareness(officer, report.Query{}, ""), apperr.Validation},
+		{"an unknown period is invalid", func() error { _, err := svc.Trend(ctx, officer, commune, "week"); return err }, apperr.Validation},
+	}
+	for _, tt := range errTests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.call(); apperr.CodeOf(err) != tt.want {
+				t.Errorf("error = %v, want code %s", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,429 @@
+package webtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/testenv"
+)
+
+const dashQuiz = "demo-nq58-quiz"
+
+// dashRow is an awareness row as the API answers it.
+type dashRow struct {
+	Key               string    `json:"key"`
+	Label             string    `json:"label"`
+	Participants      int64     `json:"participants"`
+	Population        int64     `json:"population"`
+	ParticipationRate *float64  `json:"participationRate"`
+	MeanScore         *float64  `json:"meanScore"`
+	CI95              []float64 `json:"ci95"`
+	PassRate          *float64  `json:"passRate"`
+	Suppressed        bool      `json:"suppressed"`
+}
+
+// pageRow is an awareness row as the page shows it.
+type pageRow struct {
+	Key           string `json:"key"`
+	Participants  string `json:"participants"`
+	Population    string `json:"population"`
+	Participation string `json:"participation"`
+	Mean          string `json:"mean"`
+	CI            string `json:"ci"`
+	Pass          string `json:"pass"`
+}
+
+// TestDashboardShowsTheReportNumbers seeds attempts in three villages of xa-a (one too
+// small to judge) and one of xa-b, signs in as the xa-a officer through the page and
+// checks that the awareness table shows exactly what the API reports, then records an
+// activity through the form.
+func TestDashboardShowsTheReportNumbers(t *testing.T) {
+	bg := context.Background()
+	stack := testenv.Stack(t, nil)
+	if _, err := demo.Load(bg, stack.Store); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(stack.Handler())
+	t.Cleanup(srv.Close)
+	qs, err := demo.Quizzes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bank quiz.Quiz
+	for _, q := range qs {
+		if q.ID == dashQuiz {
+			bank = q
+		}
+	}
+	if bank.ID == "" {
+		t.Fatalf("demo quiz %s missing", dashQuiz)
+	}
+
+	// Correct answers per attempt, by village: the scores differ; xa-a-t03 has too few
+	// participants to judge; xa-b-t02 is outside the officer's commune.
+	seed := []struct {
+		unit    string
+		correct []int
+	}{
+		{"xa-a-t01", []int{10, 9, 8, 8, 7, 5}},
+		{"xa-a-t02", []int{6, 4, 5, 3, 2}},
+		{"xa-a-t03", []int{9, 1}},
+		{"xa-b-t02", []int{10}},
+	}
+	n := 0
+	for _, s := range seed {
+		for _, k := range s.correct {
+			n++
+			dashAttempt(t, srv.URL, bank, s.unit, fmt.Sprintf("dash-client-%02d", n), k)
+		}
+	}
+	if err := stack.DrainStreams(bg); err != nil {
+		t.Fatalf("drain streams: %v", err)
+	}
+
+	// What the API reports for the filters the page uses.
+	token := dashSignIn(t, srv.URL, "canbo", "demo1234")
+	year := strconv.Itoa(time.Now().In(quiz.VietnamTime).Year())
+	from, to := year+"-01", year+"-12"
+	var report struct {
+		Rows  []dashRow `json:"rows"`
+		Total dashRow   `json:"total"`
+	}
+	status, raw := dashCall(t, srv.URL, "GET", "/v1/reports/awareness?"+url.Values{
+		"quizId": {dashQuiz}, "unitId": {"xa-a"}, "from": {from}, "to": {to}, "groupBy": {"village"}}.Encode(), token, nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET awareness: %d %s", status, raw)
+	}
+	dashDecode(t, raw, &report)
+	byKey := map[string]dashRow{}
+	for _, r := range report.Rows {
+		byKey[r.Key] = r
+	}
+	// The seed must give the page something to show: two judged villages, one suppressed.
+	if r := byKey["xa-a-t01"]; r.Participants != 6 || r.Suppressed || r.MeanScore == nil || len(r.CI95) != 2 {
+		t.Fatalf("API row xa-a-t01 = %+v, want 6 participants with a mean and an interval", r)
+	}
+	if r := byKey["xa-a-t02"]; r.Participants != 5 || r.Suppressed {
+		t.Fatalf("API row xa-a-t02 = %+v, want 5 participants, not suppressed", r)
+	}
+	if r := byKey["xa-a-t03"]; r.Participants != 2 || !r.Suppressed {
+		t.Fatalf("API row xa-a-t03 = %+v, want 2 participants, suppressed", r)
+	}
+
+	// The officer signs in through the page.
+	ctx := browser(t)
+	run(t, ctx, "open the dashboard",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(srv.URL+"/staff/"),
+		chromedp.WaitVisible(`#username`),
+	)
+	run(t, ctx, "sign in with a wrong password",
+		chromedp.SendKeys(`#username`, "canbo"),
+		chromedp.SendKeys(`#password`, "sai-mat-khau"),
+		chromedp.Click(`#signin-button`),
+		chromedp.WaitVisible(`#signin-error`),
+	)
+	if msg := value(t, ctx, chromedp.Text(`#signin-error`)); !strings.Contains(msg, "Sai tên đăng nhập hoặc mật khẩu") {
+		t.Errorf("sign-in error = %q, want the wrong-password message", msg)
+	}
+	run(t, ctx, "sign in",
+		chromedp.SetValue(`#password`, ""),
+		chromedp.SendKeys(`#password`, "demo1234"),
+		chromedp.Click(`#signin-button`),
+		chromedp.WaitVisible(`#dashboard`),
+		chromedp.WaitVisible(`#quiz option[value="`+dashQuiz+`"]`, chromedp.ByQuery),
+	)
+	if who := value(t, ctx, chromedp.Text(`#who`)); !strings.Contains(who, "canbo") || !strings.Contains(who, "Cán bộ văn hóa – xã hội") {
+		t.Errorf("header = %q, want the user and the role", who)
+	}
+	units := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#unit option')).map(o => o.value)`))
+	if !slices.Contains(units, "xa-a") || !slices.Contains(units, "xa-a-t07") || slices.ContainsFunc(units, func(u string) bool { return u == "th" || strings.HasPrefix(u, "xa-b") }) {
+		t.Errorf("unit picker = %v, want xa-a and its villages only", units)
+	}
+
+	// Pick the quiz and the period.
+	js := fmt.Sprintf(`(function(){
+		function set(id, v){ var e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change', {bubbles: true})); }
+		set('unit', 'xa-a'); set('quiz', %q); set('from', %q); set('to', %q); set('group-by', 'village');
+		return true })()`, dashQuiz, from, to)
+	value(t, ctx, chromedp.Evaluate[bool](js))
+	query := "groupBy=village&quizId=" + dashQuiz + "&unitId=xa-a&from=" + from + "&to=" + to
+	run(t, ctx, "show the awareness table",
+		chromedp.WaitVisible(`#awareness-table[data-query="`+query+`"] tbody tr[data-key="xa-a-t01"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#topics-table tbody tr[data-key="xa-a-t01"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#questions-table tbody tr[data-question]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#trend-table tbody tr`, chromedp.ByQuery),
+	)
+
+	shown := value(t, ctx, chromedp.Evaluate[[]pageRow](`Array.from(document.querySelectorAll('#awareness-table tbody tr[data-key], #awareness-table tr.total')).map(function (tr) {
+		function c(cls) { var e = tr.querySelector('.' + cls); return e ? e.textContent.trim() : '<missing>'; }
+		return {key: tr.classList.contains('total') ? '<total>' : tr.dataset.key, participants: c('participants'), population: c('population'),
+			participation: c('participation'), mean: c('mean'), ci: c('ci'), pass: c('pass')};
+	})`))
+	var keys []string
+	for _, r := range shown {
+		keys = append(keys, r.Key)
+		if strings.HasPrefix(r.Key, "xa-b") {
+			t.Errorf("village %s of another commune is on the officer's dashboard", r.Key)
+		}
+	}
+	var want []pageRow
+	for _, r := range report.Rows {
+		want = append(want, expectRow(r.Key, r))
+	}
+	want = append(want, expectRow("<total>", report.Total))
+	if len(shown) != len(want) {
+		t.Fatalf("page shows rows %v, API reports %d rows and a total", keys, len(report.Rows))
+	}
+	got := map[string]pageRow{}
+	for _, r := range shown {
+		got[r.Key] = r
+	}
+	for _, w := range want {
+		if g, ok := got[w.Key]; !ok {
+			t.Errorf("row %s missing on the page", w.Key)
+		} else if g != w {
+			t.Errorf("row %s:\n page %+v\n  API %+v", w.Key, g, w)
+		}
+	}
+	if got["xa-a-t03"].Mean != "Quá ít để đánh giá" {
+		t.Errorf("suppressed village shows %q, want “Quá ít để đánh giá”", got["xa-a-t03"].Mean)
+	}
+
+	// The chart has a bar per village and says its numbers to screen readers.
+	bars := value(t, ctx, chromedp.Evaluate[int](`(function(){ var c = Chart.getChart(document.getElementById('mean-chart')); return c ? c.data.datasets[0].data.length : -1 })()`))
+	if bars != len(report.Rows) {
+		t.Errorf("mean chart has %d bars, want %d", bars, len(report.Rows))
+	}
+	label := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('mean-chart').getAttribute('aria-label')`))
+	if m := byKey["xa-a-t01"].MeanScore; !strings.Contains(label, viDecimal(*m)) {
+		t.Errorf("chart label %q lacks the mean of xa-a-t01 (%s)", label, viDecimal(*m))
+	}
+
+	// Sorting by mean with the keyboard puts the best village first.
+	run(t, ctx, "sort by mean with the keyboard",
+		chromedp.Focus(`#awareness-table th[data-sort="mean"] button`, chromedp.ByQuery),
+		chromedp.KeyEvent(kb.Enter),
+	)
+	best, bestMean := "", -1.0
+	for _, r := range report.Rows {
+		if r.MeanScore != nil && *r.MeanScore > bestMean {
+			best, bestMean = r.Key, *r.MeanScore
+		}
+	}
+	first := value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#awareness-table tbody tr').dataset.key`))
+	sorted := value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#awareness-table th[data-sort="mean"]').getAttribute('aria-sort') || ''`))
+	if first != best || sorted != "descending" {
+		t.Errorf("after sorting by mean: first row %s, aria-sort %q; want %s, descending", first, sorted, best)
+	}
+
+	// No section reports an error.
+	errs := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-status-for].error')).map(e => e.dataset.statusFor + ': ' + e.textContent)`))
+	if len(errs) > 0 {
+		t.Errorf("sections show errors: %v", errs)
+	}
+	shot(t, ctx, "dashboard")
+
+	// Record an activity through the form.
+	note := "Phát thanh tin về Nghị quyết 58 trên loa thôn Đồng Lão"
+	run(t, ctx, "record an activity",
+		chromedp.SetValue(`#activity-unit`, "xa-a-t02", chromedp.ByQuery),
+		chromedp.SetValue(`#activity-type`, "loudspeaker", chromedp.ByQuery),
+		chromedp.Click(`input[name="activity-topic"][value="a"]`, chromedp.ByQuery),
+		chromedp.Click(`input[name="activity-topic"][value="d"]`, chromedp.ByQuery),
+		chromedp.SendKeys(`#activity-audience`, "120"),
+		chromedp.SendKeys(`#activity-note`, note),
+		chromedp.Click(`#activity-save`),
+		chromedp.WaitVisible(`#activity-done`),
+		chromedp.WaitVisible(`#activities-table tbody tr[data-id]`, chromedp.ByQuery),
+	)
+	date := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('activity-date').value`))
+	status, raw = dashCall(t, srv.URL, "GET", "/v1/activities?"+url.Values{"unitId": {"xa-a"}, "from": {from + "-01"}, "to": {to + "-31"}}.Encode(), token, nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET activities: %d %s", status, raw)
+	}
+	var list struct {
+		Activities []struct {
+			ID, UnitID, Type, Date, Note, CreatedBy string
+			Topics                                  []string
+			Audience                                int
+		} `json:"activities"`
+	}
+	dashDecode(t, raw, &list)
+	if len(list.Activities) != 1 {
+		t.Fatalf("API lists %d activities, want the one recorded: %s", len(list.Activities), raw)
+	}
+	a := list.Activities[0]
+	if a.UnitID != "xa-a-t02" || a.Type != "loudspeaker" || a.Date != date || a.Note != note || a.Audience != 120 ||
+		!slices.Equal(a.Topics, []string{"a", "d"}) || a.CreatedBy != "canbo" {
+		t.Errorf("stored activity = %+v", a)
+	}
+	row := value(t, ctx, chromedp.Evaluate[map[string]string](`(function(){ var tr = document.querySelector('#activities-table tbody tr[data-id]');
+		function c(cls) { return tr.querySelector('.' + cls).textContent.trim(); }
+		return {id: tr.dataset.id, date: c('date'), unit: c('unit'), type: c('type'), audience: c('audience'), note: c('note')} })()`))
+	wantRow := map[string]string{"id": a.ID, "date": date[8:10] + "/" + date[5:7] + "/" + date[:4], "unit": "Thôn Đồng Lão",
+		"type": "Phát thanh trên loa xã, thôn", "audience": "120", "note": note}
+	for k, v := range wantRow {
+		if row[k] != v {
+			t.Errorf("activity row %s = %q, want %q", k, row[k], v)
+		}
+	}
+	shot(t, ctx, "activity")
+
+	// Signing out returns to the form and forgets the token.
+	run(t, ctx, "sign out", chromedp.Click(`#signout`), chromedp.WaitVisible(`#signin`))
+	if left := value(t, ctx, chromedp.Evaluate[string](`sessionStorage.getItem('nq58.staff.token') || ''`)); left != "" {
+		t.Errorf("token left in sessionStorage after sign-out")
+	}
+}
+
+// expectRow is how the page must show an API row.
+func expectRow(key string, r dashRow) pageRow {
+	p := pageRow{Key: key, Participants: viInt(r.Participants), Population: "—", Participation: viPtr(r.ParticipationRate)}
+	if r.Population > 0 {
+		p.Population = viInt(r.Population)
+	}
+	if r.Suppressed {
+		p.Mean, p.CI, p.Pass = "Quá ít để đánh giá", "—", "—"
+		if r.Participants == 0 {
+			p.Mean = "Chưa có người tham gia"
+		}
+		return p
+	}
+	p.Mean, p.Pass, p.CI = viPtr(r.MeanScore), viPtr(r.PassRate), "—"
+	if len(r.CI95) == 2 {
+		p.CI = viDecimal(r.CI95[0]) + "–" + viDecimal(r.CI95[1])
+	}
+	return p
+}
+
+// viDecimal formats as vi-VN with one decimal: 76.04 → "76,0", 1234.5 → "1.234,5".
+func viDecimal(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	n, _ := strconv.ParseInt(whole, 10, 64)
+	sign := ""
+	if strings.HasPrefix(whole, "-") {
+		sign, n = "-", -n
+	}
+	return sign + viInt(n) + "," + frac
+}
+
+func viPtr(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return viDecimal(*p)
+}
+
+// viInt groups thousands with dots: 1038 → "1.038".
+func viInt(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "." + s[i:]
+	}
+	return s
+}
+
+// dashAttempt starts and submits an attempt in unit, answering the first correct
+// questions drawn correctly and the rest wrongly.
+func dashAttempt(t *testing.T, base string, bank quiz.Quiz, unit, clientID string, correct int) {
+	t.Helper()
+	status, raw := dashCall(t, base, "POST", "/v1/quizzes/"+bank.ID+"/attempts", "", map[string]any{
+		"participant": map[string]any{"unitId": unit}, "consent": false, "clientId": clientID})
+	if status != http.StatusCreated {
+		t.Fatalf("start attempt in %s: %d %s", unit, status, raw)
+	}
+	var started quiz.StartResponse
+	dashDecode(t, raw, &started)
+	var answers []map[string]any
+	for i, pq := range started.Questions {
+		q, ok := bank.Question(pq.ID)
+		if !ok {
+			t.Fatalf("question %s not in the bank", pq.ID)
+		}
+		ids := q.CorrectOptionIDs
+		if i >= correct {
+			ids = nil
+			for _, o := range q.Options {
+				if !slices.Contains(q.CorrectOptionIDs, o.ID) {
+					ids = []string{o.ID}
+					break
+				}
+			}
+		}
+		answers = append(answers, map[string]any{"questionId": q.ID, "optionIds": ids})
+	}
+	status, raw = dashCall(t, base, "POST", "/v1/attempts/"+started.AttemptID+"/submit", "",
+		map[string]any{"attemptToken": started.AttemptToken, "answers": answers})
+	if status != http.StatusOK {
+		t.Fatalf("submit attempt in %s: %d %s", unit, status, raw)
+	}
+}
+
+// dashSignIn signs in through the local gateway's development sign-in.
+func dashSignIn(t *testing.T, base, user, password string) string {
+	t.Helper()
+	status, raw := dashCall(t, base, "POST", "/local/signin", "", map[string]string{"username": user, "password": password})
+	if status != http.StatusOK {
+		t.Fatalf("sign in as %s: %d %s", user, status, raw)
+	}
+	var out struct {
+		Token string `json:"token"`
+	}
+	dashDecode(t, raw, &out)
+	return out.Token
+}
+
+func dashCall(t *testing.T, base, method, path, token string, body any) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, base+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, out
+}
+
+func dashDecode(t *testing.T, raw []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+}
