@@ -143,11 +143,11 @@ func TestDashboardShowsTheReportNumbers(t *testing.T) {
 		t.Errorf("sign-in error = %q, want the wrong-password message", msg)
 	}
 	run(t, ctx, "sign in",
-		chromedp.SetValue(`#password`, ""),
+		chromedp.SetValue(chromedp.CSS(`#password`), ""),
 		chromedp.SendKeys(`#password`, "demo1234"),
 		chromedp.Click(`#signin-button`),
 		chromedp.WaitVisible(`#dashboard`),
-		chromedp.WaitVisible(`#quiz option[value="`+dashQuiz+`"]`, chromedp.ByQuery),
+		chromedp.WaitReady(chromedp.CSS(`#quiz option[value="`+dashQuiz+`"]`)),
 	)
 	if who := value(t, ctx, chromedp.Text(`#who`)); !strings.Contains(who, "canbo") || !strings.Contains(who, "Cán bộ văn hóa – xã hội") {
 		t.Errorf("header = %q, want the user and the role", who)
@@ -165,10 +165,10 @@ func TestDashboardShowsTheReportNumbers(t *testing.T) {
 	value(t, ctx, chromedp.Evaluate[bool](js))
 	query := "groupBy=village&quizId=" + dashQuiz + "&unitId=xa-a&from=" + from + "&to=" + to
 	run(t, ctx, "show the awareness table",
-		chromedp.WaitVisible(`#awareness-table[data-query="`+query+`"] tbody tr[data-key="xa-a-t01"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#topics-table tbody tr[data-key="xa-a-t01"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#questions-table tbody tr[data-question]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#trend-table tbody tr`, chromedp.ByQuery),
+		chromedp.WaitVisible(chromedp.CSS(`#awareness-table[data-query="`+query+`"] tbody tr[data-key="xa-a-t01"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#topics-table tbody tr[data-key="xa-a-t01"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#questions-table tbody tr[data-question]`)),
+		chromedp.WaitReady(chromedp.CSS(`#trend-table tbody tr`)),
 	)
 
 	shown := value(t, ctx, chromedp.Evaluate[[]pageRow](`Array.from(document.querySelectorAll('#awareness-table tbody tr[data-key], #awareness-table tr.total')).map(function (tr) {
@@ -218,7 +218,7 @@ func TestDashboardShowsTheReportNumbers(t *testing.T) {
 
 	// Sorting by mean with the keyboard puts the best village first.
 	run(t, ctx, "sort by mean with the keyboard",
-		chromedp.Focus(`#awareness-table th[data-sort="mean"] button`, chromedp.ByQuery),
+		chromedp.Focus(chromedp.CSS(`#awareness-table th[data-sort="mean"] button`)),
 		chromedp.KeyEvent(kb.Enter),
 	)
 	best, bestMean := "", -1.0
@@ -243,15 +243,15 @@ func TestDashboardShowsTheReportNumbers(t *testing.T) {
 	// Record an activity through the form.
 	note := "Phát thanh tin về Nghị quyết 58 trên loa thôn Đồng Lão"
 	run(t, ctx, "record an activity",
-		chromedp.SetValue(`#activity-unit`, "xa-a-t02", chromedp.ByQuery),
-		chromedp.SetValue(`#activity-type`, "loudspeaker", chromedp.ByQuery),
-		chromedp.Click(`input[name="activity-topic"][value="a"]`, chromedp.ByQuery),
-		chromedp.Click(`input[name="activity-topic"][value="d"]`, chromedp.ByQuery),
+		chromedp.SetValue(chromedp.CSS(`#activity-unit`), "xa-a-t02"),
+		chromedp.SetValue(chromedp.CSS(`#activity-type`), "loudspeaker"),
+		chromedp.Click(chromedp.CSS(`input[name="activity-topic"][value="a"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="activity-topic"][value="d"]`)),
 		chromedp.SendKeys(`#activity-audience`, "120"),
 		chromedp.SendKeys(`#activity-note`, note),
 		chromedp.Click(`#activity-save`),
 		chromedp.WaitVisible(`#activity-done`),
-		chromedp.WaitVisible(`#activities-table tbody tr[data-id]`, chromedp.ByQuery),
+		chromedp.WaitVisible(chromedp.CSS(`#activities-table tbody tr[data-id]`)),
 	)
 	date := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('activity-date').value`))
 	status, raw = dashCall(t, srv.URL, "GET", "/v1/activities?"+url.Values{"unitId": {"xa-a"}, "from": {from + "-01"}, "to": {to + "-31"}}.Encode(), token, nil)

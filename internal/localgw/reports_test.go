@@ -1,0 +1,150 @@
+package localgw_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/report"
+)
+
+// signIn uses the development sign-in as the staff page does.
+func signIn(t *testing.T, base, user string) string {
+	t.Helper()
+	resp, err := http.Post(base+"/local/signin", "application/json", strings.NewReader(`{"username":"`+user+`","password":"demo1234"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Token string }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 || out.Token == "" {
+		t.Fatalf("sign in as %s: status %d, %v", user, resp.StatusCode, err)
+	}
+	return out.Token
+}
+
+func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(e.stack.Handler())
+	t.Cleanup(srv.Close)
+	// Six residents of one village (full marks, then none), one of another.
+	for i, right := range []bool{true, true, true, false, false, true} {
+		s := e.start(demoQuiz, resident(village, "", "dev-"+string(rune('a'+i))))
+		if status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, right)); status != 200 {
+			t.Fatalf("submit: %d %s", status, raw)
+		}
+	}
+	s := e.start(demoQuiz, resident("xa-a-t02", "", "dev-z"))
+	if status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, true)); status != 200 {
+		t.Fatalf("submit: %d %s", status, raw)
+	}
+	if err := e.stack.DrainStreams(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	token := signIn(t, srv.URL, "canbo")
+	get := func(path string) (int, []byte, http.Header) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.Bytes(), resp.Header
+	}
+	base := "/v1/reports/awareness?quizId=" + demoQuiz + "&unitId=xa-a&from=2026-01&to=2026-12"
+
+	status, raw, _ := get(base)
+	var aw report.Awareness
+	if status != 200 || json.Unmarshal(raw, &aw) != nil {
+		t.Fatalf("awareness = %d %s", status, raw)
+	}
+	rows := map[string]report.Row{}
+	for _, r := range aw.Rows {
+		rows[r.Key] = r
+	}
+	t.Run("a village with six participants is judged: 4 of 6 at 100 and 2 at 0", func(t *testing.T) {
+		r := rows[village]
+		if r.Participants != 6 || r.Suppressed || r.MeanScore == nil || *r.MeanScore != 66.7 || r.PassRate == nil || *r.PassRate != 66.7 {
+			t.Errorf("row = %+v, want 6 participants, mean 66.7, pass rate 66.7", r)
+		}
+		// sd = √(6·66.67·33.33/5) = 51.64; t(5) = 2.571; half-width 2.571·51.64/√6 = 54.2
+		if len(r.CI95) != 2 || r.CI95[0] != 12.5 || r.CI95[1] != 100 {
+			t.Errorf("ci95 = %v, want [12.5 100] (66.7 ± 54.2, clamped)", r.CI95)
+		}
+	})
+	t.Run("a village with one participant shows counts only", func(t *testing.T) {
+		r := rows["xa-a-t02"]
+		if r.Participants != 1 || !r.Suppressed || r.MeanScore != nil || r.CI95 != nil {
+			t.Errorf("row = %+v, want one suppressed participant", r)
+		}
+	})
+
+	t.Run("the CSV file has a BOM and the same rows", func(t *testing.T) {
+		status, raw, h := get(base + "&format=csv")
+		if status != 200 || !bytes.HasPrefix(raw, []byte("\xef\xbb\xbf")) || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") {
+			t.Fatalf("csv = %d %q…, want 200 text/csv starting with a BOM", status, raw[:min(20, len(raw))])
+		}
+		records, err := csv.NewReader(bytes.NewReader(raw[3:])).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(records), 1+len(aw.Rows)+1; got != want {
+			t.Errorf("csv has %d records, want header + %d rows + total", got, len(aw.Rows))
+		}
+		for _, rec := range records {
+			if rec[0] == village && (rec[2] != "6" || rec[5] != "66.7") {
+				t.Errorf("csv row of %s = %v, want 6 participants and mean 66.7", village, rec)
+			}
+		}
+	})
+	t.Run("the XLSX file reads back with the same numbers", func(t *testing.T) {
+		status, raw, _ := get(base + "&format=xlsx")
+		if status != 200 {
+			t.Fatalf("xlsx = %d", status)
+		}
+		sheets, err := export.ReadXLSX(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, row := range sheets["Nhận thức"] {
+			if len(row) > 5 && row[0] == village {
+				found = row[2] == "6" && row[5] == "66.7"
+			}
+		}
+		if !found {
+			t.Errorf("sheet Nhận thức = %v, want the village with 6 participants and 66.7", sheets["Nhận thức"])
+		}
+	})
+	t.Run("the annual workbook has a sheet for each part and the page prints", func(t *testing.T) {
+		year := e.clock.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006")
+		status, raw, _ := get("/v1/reports/annual?unitId=xa-a&year=" + year + "&format=xlsx")
+		if status != 200 {
+			t.Fatalf("annual xlsx = %d %s", status, raw)
+		}
+		sheets, err := export.ReadXLSX(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"Thôn", "Chủ đề", "Câu hỏi", "Khảo sát", "Hoạt động", "Xu hướng"} {
+			if _, ok := sheets[name]; !ok {
+				t.Errorf("annual workbook lacks sheet %q (has %d sheets)", name, len(sheets))
+			}
+		}
+		status, raw, h := get("/v1/reports/annual?unitId=xa-a&year=" + year + "&format=html")
+		if status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/html") || !bytes.Contains(raw, []byte("Đánh giá kết quả")) {
+			t.Errorf("annual html = %d %s", status, h.Get("Content-Type"))
+		}
+	})
+}
