@@ -142,8 +142,8 @@ func TestDashboardShowsTheReportNumbers(t *testing.T) {
 	if msg := value(t, ctx, chromedp.Text(`#signin-error`)); !strings.Contains(msg, "Sai tên đăng nhập hoặc mật khẩu") {
 		t.Errorf("sign-in error = %q, want the wrong-password message", msg)
 	}
+	value(t, ctx, chromedp.Evaluate[bool](`(document.getElementById('password').value = '') === ''`))
 	run(t, ctx, "sign in",
-		chromedp.SetValue(chromedp.CSS(`#password`), ""),
 		chromedp.SendKeys(`#password`, "demo1234"),
 		chromedp.Click(`#signin-button`),
 		chromedp.WaitVisible(`#dashboard`),
