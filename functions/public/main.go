@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/httpapi"
 	"github.com/nq58/tracker/internal/quiz"
@@ -35,7 +36,7 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	store := dynamo.New(dynamodb.NewFromConfig(cfg), table)
-	handler := httpapi.New(quiz.NewService(store, nil), log)
+	handler := httpapi.New(quiz.NewService(store, nil), contests.NewService(store, nil), log)
 	lambda.Start(handler.Handle)
 	return nil
 }

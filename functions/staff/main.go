@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/httpapi"
 	"github.com/nq58/tracker/internal/report"
@@ -37,7 +38,7 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	store := dynamo.New(dynamodb.NewFromConfig(cfg), table)
-	handler := httpapi.NewStaff(report.NewService(store, nil), authoring.NewService(store, nil), log)
+	handler := httpapi.NewStaff(report.NewService(store, nil), authoring.NewService(store, nil), contests.NewService(store, nil), log)
 	lambda.Start(handler.Handle)
 	return nil
 }

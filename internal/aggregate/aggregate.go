@@ -72,6 +72,8 @@ type Event struct {
 	Groups      []string        // report groups: organisation, age band, gender
 	Correct     map[string]bool // scored question → answered correctly
 	Options     []string        // chosen options, "<question>:<option>"
+	RoundID     string          // contests: the round of the entry
+	Perfect     bool            // every scored answer correct
 }
 
 // MonthOf returns the counter month of t.
@@ -91,6 +93,8 @@ func EventOf(a quiz.Attempt) Event {
 		Groups:      quiz.GroupKeys(a.Participant, a.SubmittedAt.In(quiz.VietnamTime).Year()),
 		Correct:     a.Correct,
 		Options:     quiz.OptionKeys(a.Answers),
+		RoundID:     a.RoundID,
+		Perfect:     a.MaxScore > 0 && a.Score == a.MaxScore,
 	}
 }
 
@@ -282,6 +286,9 @@ type Store interface {
 	// counts it as the participant's first attempt if it is the earliest delivered so
 	// far (moving that count from a later attempt delivered before it).
 	Apply(ctx context.Context, e Event) error
+	// ApplyRound adds a contest entry to its round's statistics (entries, perfect
+	// entries, distinct persons, persons per unit) exactly once.
+	ApplyRound(ctx context.Context, e Event) error
 	// Counters returns every month's counter of a quiz for the given units.
 	Counters(ctx context.Context, quizID string, unitIDs []string) ([]Counter, error)
 	// SubmittedAttempts returns every submitted attempt (for a rebuild).

@@ -52,7 +52,14 @@ func (h *Handler) record(ctx context.Context, rec events.DynamoDBEventRecord) er
 	if err != nil || !isAttempt || a.Status != quiz.Submitted {
 		return err
 	}
-	return h.store.Apply(ctx, aggregate.EventOf(a))
+	e := aggregate.EventOf(a)
+	if err := h.store.Apply(ctx, e); err != nil {
+		return err
+	}
+	if e.RoundID != "" {
+		return h.store.ApplyRound(ctx, e)
+	}
+	return nil
 }
 
 // FromStreamImage converts a stream image (Lambda event types) into SDK attribute values.

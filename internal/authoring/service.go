@@ -302,6 +302,7 @@ func fromInput(in QuizInput) quiz.Quiz {
 		DrawCount:    in.DrawCount,
 		Shuffle:      in.Shuffle,
 		PassPercent:  in.PassPercent,
+		Contest:      in.Contest,
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/quiz"
@@ -188,7 +189,8 @@ func TestCreateChecksRoleScopeAndContent(t *testing.T) {
 		want  apperr.Code // "" for success
 	}{
 		{"an organizer cannot create a quiz", organizer, sampleInput(), apperr.Forbidden},
-		{"an organizer may draft a contest", organizer, with(func(in *authoring.QuizInput) { in.Kind = "contest" }), ""},
+		{"an organizer may draft a contest", organizer, with(func(in *authoring.QuizInput) { in.Kind, in.Contest = "contest", sampleContest() }), ""},
+		{"a contest without its contest block is refused", organizer, with(func(in *authoring.QuizInput) { in.Kind = "contest" }), apperr.Validation},
 		{"an officer cannot create a contest", officerA, with(func(in *authoring.QuizInput) { in.Kind = "contest" }), apperr.Forbidden},
 		{"an officer may scope a quiz to a village of their commune", officerA, with(func(in *authoring.QuizInput) { in.ScopeUnitID = "xa-a-t03" }), ""},
 		{"an officer cannot scope a quiz to another commune", officerB, with(func(in *authoring.QuizInput) { in.ScopeUnitID = "xa-a" }), apperr.NotFound},
@@ -398,4 +400,12 @@ func publish(e env) func(auth.Staff, string) error {
 		_, err := e.svc.Publish(context.Background(), s, id)
 		return err
 	}
+}
+
+// sampleContest is a one-round contest block.
+func sampleContest() *contest.Config {
+	c := &contest.Config{Rounds: []contest.Round{{ID: "r1", OpensAt: start, ClosesAt: start.Add(7 * 24 * time.Hour)}},
+		Prizes: []contest.Prize{{Tier: "Nhất", Count: 1, Amount: 1000000}}}
+	c.Prediction.Text = "Có bao nhiêu lượt dự thi trong tuần này?"
+	return c
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -49,6 +50,8 @@ type QuizInput struct {
 	PassPercent  int             `json:"passPercent"`
 	ScopeUnitID  string          `json:"scopeUnitId"`
 	Questions    []QuestionInput `json:"questions"`
+	// Contest is the contest block of a quiz of kind contest.
+	Contest *contest.Config `json:"contest,omitempty"`
 }
 
 // RowError is one problem of an import, by row (1 = the header) and column.

@@ -1,5 +1,10 @@
 package dynamo
 
+import (
+	"fmt"
+	"strconv"
+)
+
 // Access patterns and the keys that serve them (one table, pk + sk):
 //
 //	list the unit tree                      Query   pk=UNITS
@@ -9,6 +14,11 @@ package dynamo
 //	claim a participant's first attempt     Put (condition)       pk=FIRST#<quizId>#<identity> sk=F
 //	read/update a village's counters        Query / Update        pk=CTR#<quizId>#<unitId> sk=M#<YYYY-MM>
 //	log / list a unit's activities by date  Put / Query BETWEEN   pk=ACT#<unitId> sk=<YYYY-MM-DD>#<activityId>
+//	take one of a person's round entries    Update (condition)    pk=ENTRY#<quizId>#<roundId>#<person> sk=E
+//	tie a citizen id to one person          Put (condition)       pk=CCCD#<quizId>#<cccdKey> sk=C
+//	is this phone a staff account's         GetItem               pk=STAFF#<person> sk=S
+//	a round's entries, best score first     Query index ByRound   rk=ROUND#<quizId>#<roundId>#<shard 0..15>
+//	                                                              rs=<0 ranked|1 not>#<999999−score‰>#<attemptId>
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one
 // partition per quiz, so a province-wide contest spreads over thousands of partitions.
@@ -32,6 +42,45 @@ const (
 	quizzesPK = "QUIZZES"
 	singleSK  = "A"
 )
+
+// RoundShards spreads a round's entries over this many index partitions; readers merge
+// them. 16 partitions take ~16,000 writes/s, far above a province's peak.
+const RoundShards = 16
+
+// IndexByRound is the name of the contest entries index in template.yaml.
+const IndexByRound = "ByRound"
+
+func entryKey(quizID, roundID, person string) (pk, sk string) {
+	return "ENTRY#" + quizID + "#" + roundID + "#" + person, "E"
+}
+func cccdKey(quizID, key string) (pk, sk string) { return "CCCD#" + quizID + "#" + key, "C" }
+func staffKey(person string) (pk, sk string)     { return "STAFF#" + person, "S" }
+
+// roundShard picks the index partition of an attempt from its random id.
+func roundShard(attemptID string) int {
+	h := 0
+	for i := 0; i < len(attemptID); i++ {
+		h = h*31 + int(attemptID[i])
+	}
+	if h < 0 {
+		h = -h
+	}
+	return h % RoundShards
+}
+
+func roundPK(quizID, roundID string, shard int) string {
+	return "ROUND#" + quizID + "#" + roundID + "#" + strconv.Itoa(shard)
+}
+
+// roundSK orders a round's entries: ranked first, then by score (per mille of the
+// maximum, high first), then by id.
+func roundSK(ranked bool, scorePermille int, attemptID string) string {
+	prefix := "1#"
+	if ranked {
+		prefix = "0#"
+	}
+	return fmt.Sprintf("%s%06d#%s", prefix, 999999-scorePermille, attemptID)
+}
 
 func unitKey(id string) (pk, sk string)    { return unitsPK, "UNIT#" + id }
 func quizKey(id string) (pk, sk string)    { return quizzesPK, "QUIZ#" + id }

@@ -286,6 +286,8 @@ type attemptItem struct {
 	ExpiresAt   string `dynamodbav:"expiresAt"`
 	Status      string `dynamodbav:"status"`
 	TTL         int64  `dynamodbav:"ttl,omitempty"`
+	CCCD        string `dynamodbav:"cccd,omitempty"`
+	RoundID     string `dynamodbav:"roundId,omitempty"`
 
 	SubmittedAt string `dynamodbav:"submittedAt,omitempty"`
 	DurationMs  int64  `dynamodbav:"durationMs,omitempty"`
@@ -293,6 +295,11 @@ type attemptItem struct {
 	// Result holds the rest of a submission as one JSON document: a submit then sets
 	// five attributes instead of ten, which the write path feels at peak.
 	Result string `dynamodbav:"res,omitempty"`
+	// Contest entries: the prediction, whether ranked, and the ByRound index keys.
+	Prediction *int64 `dynamodbav:"pred,omitempty"`
+	Ranked     bool   `dynamodbav:"ranked,omitempty"`
+	RoundKey   string `dynamodbav:"rk,omitempty"`
+	RoundSort  string `dynamodbav:"rs,omitempty"`
 }
 
 // resultDoc is the JSON in attemptItem.Result, with short names: an attempt item that
@@ -367,7 +374,12 @@ func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 		Status: string(a.Status), DurationMs: a.DurationMs, Score: a.Score,
 	}
 	if a.Consent { // personal data only with consent
-		it.Name, it.Phone = a.Participant.Name, a.Participant.Phone
+		it.Name, it.Phone, it.CCCD = a.Participant.Name, a.Participant.Phone, a.Participant.CCCD
+	}
+	it.RoundID, it.Prediction, it.Ranked = a.RoundID, a.Prediction, a.Ranked
+	if a.RoundID != "" && a.Status == quiz.Submitted {
+		it.RoundKey = roundPK(a.QuizID, a.RoundID, roundShard(a.ID))
+		it.RoundSort = roundSK(a.Ranked, int(math.Round(a.ScorePercent()*1000)), a.ID)
 	}
 	if a.Status == quiz.Submitted {
 		b, err := json.Marshal(toResultDoc(a))
@@ -386,7 +398,8 @@ func (it attemptItem) toDomain() (quiz.Attempt, error) {
 	a := quiz.Attempt{
 		ID: it.ID, QuizID: it.QuizID, QuizKind: quiz.Kind(it.QuizKind),
 		Participant: quiz.Participant{Name: it.Name, Phone: it.Phone, UnitID: it.UnitID, BirthYear: it.BirthYear,
-			Gender: it.Gender, Organization: it.Org},
+			Gender: it.Gender, Organization: it.Org, CCCD: it.CCCD},
+		RoundID: it.RoundID, Prediction: it.Prediction, Ranked: it.Ranked,
 		Consent: it.Consent, ClientID: it.ClientID, TokenHash: it.TokenHash, Status: quiz.AttemptStatus(it.Status),
 		DurationMs: it.DurationMs, Score: it.Score,
 	}
@@ -481,6 +494,12 @@ func (s *Store) SubmitAttempt(ctx context.Context, a quiz.Attempt) error {
 		Set(expression.Name("score"), expression.Value(it.Score)).
 		Set(expression.Name("res"), expression.Value(it.Result)).
 		Remove(expression.Name(attrTTL)) // a submitted attempt is kept
+	if it.RoundKey != "" { // a contest entry joins its round's index
+		upd = upd.Set(expression.Name("rk"), expression.Value(it.RoundKey)).
+			Set(expression.Name("rs"), expression.Value(it.RoundSort)).
+			Set(expression.Name("ranked"), expression.Value(it.Ranked)).
+			Set(expression.Name("pred"), expression.Value(it.Prediction))
+	}
 	// The token hash in the condition lets a submit that did not read the attempt first
 	// trust what the token says.
 	cond := expression.Name("status").Equal(expression.Value(string(quiz.Started))).

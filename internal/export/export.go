@@ -24,9 +24,15 @@ const BOM = "\ufeff"
 
 // CSV writes one table: a BOM, the header row, then the rows, with CRLF line endings as
 // RFC 4180 and Excel expect.
-func CSV(w io.Writer, t report.Table) error {
-	if _, err := io.WriteString(w, BOM); err != nil {
-		return fmt.Errorf("export csv: %w", err)
+func CSV(w io.Writer, t report.Table) error { return CSVRows(w, t, true) }
+
+// CSVRows writes a table's header (when it has one) and rows, with the BOM only when
+// asked: a file assembled from pages has its BOM and header on the first page only.
+func CSVRows(w io.Writer, t report.Table, bom bool) error {
+	if bom {
+		if _, err := io.WriteString(w, BOM); err != nil {
+			return fmt.Errorf("export csv: %w", err)
+		}
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true

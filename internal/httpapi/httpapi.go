@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -47,20 +48,22 @@ func StatusOf(err error) int {
 
 // Handler serves the public routes.
 type Handler struct {
-	svc    *quiz.Service
-	log    *slog.Logger
-	routes map[string]func(context.Context, events.APIGatewayV2HTTPRequest) (int, any, error)
+	svc      *quiz.Service
+	contests *contests.Service
+	log      *slog.Logger
+	routes   map[string]func(context.Context, events.APIGatewayV2HTTPRequest) (int, any, error)
 }
 
 // New returns the public API handler.
-func New(svc *quiz.Service, log *slog.Logger) *Handler {
-	h := &Handler{svc: svc, log: log}
+func New(svc *quiz.Service, contestSvc *contests.Service, log *slog.Logger) *Handler {
+	h := &Handler{svc: svc, contests: contestSvc, log: log}
 	h.routes = map[string]func(context.Context, events.APIGatewayV2HTTPRequest) (int, any, error){
-		"GET /v1/units":                        h.listUnits,
-		"GET /v1/quizzes":                      h.listQuizzes,
-		"POST /v1/quizzes/{quizId}/attempts":   h.startAttempt,
-		"POST /v1/attempts/{attemptId}/submit": h.submitAttempt,
-		"GET /v1/attempts/{attemptId}":         h.getAttempt,
+		"GET /v1/units":                                      h.listUnits,
+		"GET /v1/quizzes":                                    h.listQuizzes,
+		"POST /v1/quizzes/{quizId}/attempts":                 h.startAttempt,
+		"POST /v1/attempts/{attemptId}/submit":               h.submitAttempt,
+		"GET /v1/attempts/{attemptId}":                       h.getAttempt,
+		"GET /v1/contests/{quizId}/rounds/{roundId}/results": h.contestResults,
 	}
 	return h
 }
@@ -193,5 +196,10 @@ func (h *Handler) submitAttempt(ctx context.Context, req events.APIGatewayV2HTTP
 
 func (h *Handler) getAttempt(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.svc.GetResult(ctx, req.PathParameters["attemptId"], req.QueryStringParameters["token"])
+	return http.StatusOK, r, err
+}
+
+func (h *Handler) contestResults(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	r, err := h.contests.Public(ctx, req.PathParameters["quizId"], req.PathParameters["roundId"])
 	return http.StatusOK, r, err
 }

@@ -63,7 +63,7 @@ func TestAStorageFailureIsAnInternalErrorThatLeaksNothing(t *testing.T) {
 	}
 	var puts atomic.Int32
 	var logs bytes.Buffer
-	h := httpapi.New(quiz.NewService(dynamo.New(throttledClient(endpoint, &puts), table), nil),
+	h := httpapi.New(quiz.NewService(dynamo.New(throttledClient(endpoint, &puts), table), nil), nil,
 		slog.New(slog.NewJSONHandler(&logs, nil)))
 
 	resp, err := h.Handle(ctx, startEvent(startBody, false))
@@ -100,7 +100,7 @@ func TestABase64BodyIsReadAsAPIGatewaySendsIt(t *testing.T) {
 	if _, err := demo.Load(ctx, store); err != nil {
 		t.Fatal(err)
 	}
-	h := httpapi.New(quiz.NewService(store, nil), slog.Default())
+	h := httpapi.New(quiz.NewService(store, nil), nil, slog.Default())
 	resp, err := h.Handle(ctx, startEvent(startBody, true))
 	if err != nil {
 		t.Fatal(err)

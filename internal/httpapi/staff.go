@@ -16,6 +16,7 @@ import (
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/report"
 )
@@ -30,31 +31,38 @@ type staffRoute func(context.Context, auth.Staff, events.APIGatewayV2HTTPRequest
 type StaffHandler struct {
 	reports   *report.Service
 	authoring *authoring.Service
+	contests  *contests.Service
 	log       *slog.Logger
 	routes    map[string]staffRoute
 }
 
 // NewStaff returns the staff API handler.
-func NewStaff(reports *report.Service, authoringSvc *authoring.Service, log *slog.Logger) *StaffHandler {
-	h := &StaffHandler{reports: reports, authoring: authoringSvc, log: log}
+func NewStaff(reports *report.Service, authoringSvc *authoring.Service, contestSvc *contests.Service, log *slog.Logger) *StaffHandler {
+	h := &StaffHandler{reports: reports, authoring: authoringSvc, contests: contestSvc, log: log}
 	h.routes = map[string]staffRoute{
-		"GET /v1/admin/me":                        h.me,
-		"GET /v1/reports/awareness":               h.awareness,
-		"GET /v1/reports/topics":                  h.topics,
-		"GET /v1/reports/questions":               h.questions,
-		"GET /v1/reports/survey":                  h.survey,
-		"GET /v1/reports/trend":                   h.trend,
-		"GET /v1/reports/annual":                  h.annual,
-		"POST /v1/activities":                     h.createActivity,
-		"GET /v1/activities":                      h.listActivities,
-		"GET /v1/admin/quizzes":                   h.listQuizzes,
-		"POST /v1/admin/quizzes":                  h.createQuiz,
-		"GET /v1/admin/quizzes/{quizId}":          h.getQuiz,
-		"PUT /v1/admin/quizzes/{quizId}":          h.updateQuiz,
-		"POST /v1/admin/quizzes/{quizId}/publish": h.publishQuiz,
-		"POST /v1/admin/quizzes/{quizId}/close":   h.closeQuiz,
-		"POST /v1/admin/imports/questions":        h.importQuestions,
-		"POST /v1/admin/imports/units":            h.importUnits,
+		"GET /v1/admin/me":                                              h.me,
+		"GET /v1/reports/awareness":                                     h.awareness,
+		"GET /v1/reports/topics":                                        h.topics,
+		"GET /v1/reports/questions":                                     h.questions,
+		"GET /v1/reports/survey":                                        h.survey,
+		"GET /v1/reports/trend":                                         h.trend,
+		"GET /v1/reports/annual":                                        h.annual,
+		"POST /v1/activities":                                           h.createActivity,
+		"GET /v1/activities":                                            h.listActivities,
+		"GET /v1/admin/quizzes":                                         h.listQuizzes,
+		"POST /v1/admin/quizzes":                                        h.createQuiz,
+		"GET /v1/admin/quizzes/{quizId}":                                h.getQuiz,
+		"PUT /v1/admin/quizzes/{quizId}":                                h.updateQuiz,
+		"POST /v1/admin/quizzes/{quizId}/publish":                       h.publishQuiz,
+		"POST /v1/admin/quizzes/{quizId}/close":                         h.closeQuiz,
+		"POST /v1/admin/imports/questions":                              h.importQuestions,
+		"POST /v1/admin/imports/units":                                  h.importUnits,
+		"POST /v1/admin/contests/{quizId}/rounds/{roundId}/close":       h.closeRound,
+		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking":      h.roundRanking,
+		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners":      h.roundWinners,
+		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries":      h.roundEntries,
+		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags":        h.roundFlags,
+		"POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify": h.disqualify,
 	}
 	return h
 }
@@ -90,8 +98,14 @@ func (h *StaffHandler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRe
 	if f, ok := body.(file); ok {
 		return f.response(), nil
 	}
+	if r, ok := body.(rawResponse); ok {
+		return events.APIGatewayV2HTTPResponse(r), nil
+	}
 	return respond(status, body), nil
 }
+
+// rawResponse is a response a route built itself (a file with extra headers).
+type rawResponse events.APIGatewayV2HTTPResponse
 
 // file is a download: CSV, XLSX or a printable HTML page.
 type file struct {
@@ -340,4 +354,63 @@ func importResult(r authoring.ImportResult, err error) (int, any, error) {
 		return http.StatusUnprocessableEntity, body, nil
 	}
 	return http.StatusOK, r, err
+}
+
+func (h *StaffHandler) closeRound(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	r, err := h.contests.CloseRound(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
+	return http.StatusOK, r, err
+}
+
+func (h *StaffHandler) roundRanking(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	p := req.QueryStringParameters
+	limit, _ := strconv.Atoi(p["limit"])
+	r, err := h.contests.Ranking(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"], limit, p["cursor"])
+	return http.StatusOK, r, err
+}
+
+func (h *StaffHandler) roundWinners(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	r, err := h.contests.Winners(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
+	if err != nil {
+		return 0, nil, err
+	}
+	return tables(req, "giai-thuong-"+r.QuizID+"-"+r.RoundID, r, r.Tables)
+}
+
+func (h *StaffHandler) roundEntries(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	p := req.QueryStringParameters
+	page, err := h.contests.Entries(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"], p["cursor"])
+	if err != nil {
+		return 0, nil, err
+	}
+	if p["format"] != "csv" {
+		return http.StatusOK, map[string]any{"entries": contests.EntryRows(page.Entries), "nextCursor": page.NextCursor}, nil
+	}
+	var b bytes.Buffer
+	t := contests.EntriesTable(page.Entries)
+	if p["cursor"] != "" { // later pages append to the file the page assembles: no header, no BOM
+		t.Header = nil
+	}
+	if err := export.CSVRows(&b, t, p["cursor"] == ""); err != nil {
+		return 0, nil, err
+	}
+	f := file{name: "bai-du-thi-" + req.PathParameters["roundId"] + ".csv", contentType: contentCSV, body: b.Bytes()}
+	resp := f.response()
+	resp.Headers["X-Next-Cursor"] = page.NextCursor
+	return http.StatusOK, rawResponse(resp), nil
+}
+
+func (h *StaffHandler) roundFlags(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	flags, err := h.contests.Flags(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
+	return http.StatusOK, map[string]any{"flags": flags}, err
+}
+
+func (h *StaffHandler) disqualify(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(req, &in); err != nil {
+		return 0, nil, err
+	}
+	d, err := h.contests.Disqualify(ctx, s, req.PathParameters["quizId"], req.PathParameters["entryId"], in.Reason)
+	return http.StatusOK, d, err
 }

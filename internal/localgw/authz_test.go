@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	tracker "github.com/nq58/tracker"
+	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
@@ -42,6 +45,31 @@ type authzEnv struct {
 	*env
 	scopedDraft func() string // a fresh draft quiz scoped to commune xa-a
 	scopedPub   func() string // a fresh published quiz scoped to xa-a
+	n           int
+}
+
+// openContest is a fresh contest of commune xa-a whose round is open now.
+func (e *authzEnv) openContest(t *testing.T) string {
+	t.Helper()
+	e.n++
+	now := e.clock.Now()
+	return e.newContest(t, fmt.Sprintf("ct-open-%d", e.n), "xa-a", now.Add(-time.Hour), now.Add(time.Hour)).ID
+}
+
+// endedContest is a fresh contest of commune xa-a whose only round has ended; closed
+// also closes it.
+func (e *authzEnv) endedContest(t *testing.T, closed bool) string {
+	t.Helper()
+	e.n++
+	now := e.clock.Now()
+	id := e.newContest(t, fmt.Sprintf("ct-ended-%d", e.n), "xa-a", now.Add(-48*time.Hour), now.Add(-24*time.Hour)).ID
+	if closed {
+		admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
+		if _, err := contests.NewService(e.stack.Store, e.clock.Now).CloseRound(context.Background(), admin, id, "r1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return id
 }
 
 func (e *authzEnv) draft(t *testing.T, status quiz.Status) string {
@@ -100,6 +128,36 @@ var staffRoutes = map[string]expect{
 		csv := "kind,text,topic,points,option1,option2,correct\nsingle,Nghị quyết 58 do cơ quan nào ban hành?,a,1,Bộ Chính trị,Quốc hội,1\n"
 		return call{method: "POST", path: "/v1/admin/imports/questions?quizId=" + e.scopedDraft(), contentType: "text/csv", body: []byte(csv)}
 	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"POST /v1/admin/contests/{quizId}/rounds/{roundId}/close": {build: func(t *testing.T, e *authzEnv) call {
+		return call{method: "POST", path: "/v1/admin/contests/" + e.endedContest(t, false) + "/rounds/r1/close"}
+	}, inScope: 403, outOfScope: 403, organizer: 200, admin: 200},
+	"GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking": {build: func(t *testing.T, e *authzEnv) call {
+		return call{method: "GET", path: "/v1/admin/contests/" + e.openContest(t) + "/rounds/r1/ranking"}
+	}, inScope: 200, outOfScope: 404, organizer: 200, admin: 200},
+	"GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners": {build: func(t *testing.T, e *authzEnv) call {
+		return call{method: "GET", path: "/v1/admin/contests/" + e.endedContest(t, true) + "/rounds/r1/winners"}
+	}, inScope: 200, outOfScope: 404, organizer: 200, admin: 200},
+	"GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries": {build: func(t *testing.T, e *authzEnv) call {
+		return call{method: "GET", path: "/v1/admin/contests/" + e.openContest(t) + "/rounds/r1/entries?format=csv"}
+	}, inScope: 403, outOfScope: 403, organizer: 200, admin: 200},
+	"GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags": {build: func(t *testing.T, e *authzEnv) call {
+		return call{method: "GET", path: "/v1/admin/contests/" + e.openContest(t) + "/rounds/r1/flags"}
+	}, inScope: 403, outOfScope: 403, organizer: 200, admin: 200},
+	"POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify": {build: func(t *testing.T, e *authzEnv) call {
+		id := e.openContest(t)
+		e.enter(t, id, entrant(fmt.Sprintf("09330000%02d", e.n), "Ngô Văn Phú", village, ""), 3, 5, time.Minute)
+		attempts, err := e.stack.Store.SubmittedAttempts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		entry := ""
+		for _, a := range attempts {
+			if a.QuizID == id {
+				entry = a.ID
+			}
+		}
+		return jsonCall("POST", "/v1/admin/contests/"+id+"/entries/"+entry+"/disqualify", map[string]any{"reason": "Trùng người dự thi"})
+	}, inScope: 403, outOfScope: 403, organizer: 200, admin: 200},
 	"POST /v1/admin/imports/units": {build: func(*testing.T, *authzEnv) call {
 		csv := "id,parentId,name,kind,population,households\nxa-a-t99,xa-a,Thôn Mới,village,300,80\n"
 		return call{method: "POST", path: "/v1/admin/imports/units", contentType: "text/csv", body: []byte(csv)}

@@ -228,8 +228,8 @@ func TestEveryTemplateRouteIsServedByItsHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	served := map[string][]string{
-		"PublicApiFunction": httpapi.New(nil, nil).RouteKeys(),
-		"StaffApiFunction":  httpapi.NewStaff(nil, nil, nil).RouteKeys(),
+		"PublicApiFunction": httpapi.New(nil, nil, nil).RouteKeys(),
+		"StaffApiFunction":  httpapi.NewStaff(nil, nil, nil, nil).RouteKeys(),
 	}
 	fromTemplate := map[string][]string{}
 	for _, r := range routes {

@@ -15,6 +15,7 @@ import (
 	tracker "github.com/nq58/tracker"
 	"github.com/nq58/tracker/internal/aggregator"
 	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/httpapi"
@@ -82,8 +83,9 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 
 	// The functions of template.yaml, by logical id.
 	httpFunctions := map[string]HTTPHandler{
-		"PublicApiFunction": httpapi.New(quiz.NewService(store, o.Now), o.Log).Handle,
-		"StaffApiFunction":  httpapi.NewStaff(report.NewService(store, o.Now), authoring.NewService(store, o.Now), o.Log).Handle,
+		"PublicApiFunction": httpapi.New(quiz.NewService(store, o.Now), contests.NewService(store, o.Now), o.Log).Handle,
+		"StaffApiFunction": httpapi.NewStaff(report.NewService(store, o.Now), authoring.NewService(store, o.Now),
+			contests.NewService(store, o.Now), o.Log).Handle,
 	}
 	issuer, err := localauth.NewIssuer(o.Users, LocalIssuer, LocalAudience, o.Now)
 	if err != nil {

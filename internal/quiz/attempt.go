@@ -29,6 +29,7 @@ type Participant struct {
 	BirthYear    int    `json:"birthYear,omitempty"`
 	Gender       string `json:"gender,omitempty"`
 	Organization string `json:"organization,omitempty"`
+	CCCD         string `json:"cccd,omitempty"` // citizen id, contests only, with consent
 }
 
 // Answer is a resident's answer to one question: option ids, a likert value or a text.
@@ -72,6 +73,11 @@ type Attempt struct {
 	Topics       map[string]TopicTally
 	// Correct holds, for each scored question asked, whether it was answered correctly.
 	Correct map[string]bool
+
+	// Contests.
+	RoundID    string
+	Prediction *int64
+	Ranked     bool // in time for the round and the time limit, and not disqualified
 }
 
 // IdentityKey identifies the participant across attempts: the normalised phone when

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/contest"
 )
 
 // Vietnam has no daylight saving time, so a fixed zone avoids shipping tzdata to Lambda.
@@ -104,6 +105,8 @@ type Quiz struct {
 	UpdatedAt    time.Time  `json:"updatedAt,omitempty"`
 	// Version counts stored writes; a write based on an older version is a conflict.
 	Version int `json:"version"`
+	// Contest holds rounds, ranking and prizes when Kind is contest.
+	Contest *contest.Config `json:"contest,omitempty"`
 }
 
 // QuestionCount is how many questions one attempt gets.
@@ -165,6 +168,16 @@ func (q Quiz) Validate() error {
 		return apperr.Errorf(apperr.Validation, "quiz %s: passPercent must be between 0 and 100", q.ID)
 	case !q.OpensAt.IsZero() && !q.ClosesAt.IsZero() && !q.ClosesAt.After(q.OpensAt):
 		return apperr.Errorf(apperr.Validation, "quiz %s: closesAt must be after opensAt", q.ID)
+	}
+	if q.Kind == KindContest {
+		if q.Contest == nil {
+			return apperr.Errorf(apperr.Validation, "quiz %s: a contest needs its contest block (rounds, ranking, prizes)", q.ID)
+		}
+		if err := q.Contest.Validate(time.Now()); err != nil {
+			return err
+		}
+	} else if q.Contest != nil {
+		return apperr.Errorf(apperr.Validation, "quiz %s: only a contest has a contest block", q.ID)
 	}
 	seen := map[string]bool{}
 	for i, qu := range q.Questions {
@@ -266,4 +279,12 @@ type Store interface {
 	// SubmitAttempt stores the submitted attempt if it is still unsubmitted and has the
 	// same token hash, and returns an apperr.Conflict error otherwise.
 	SubmitAttempt(ctx context.Context, a Attempt) error
+	// ClaimEntry takes one of a person's `limit` entries in a contest round, atomically;
+	// an apperr.Conflict error when none is left.
+	ClaimEntry(ctx context.Context, quizID, roundID, person string, limit int) error
+	// ClaimCCCD ties a citizen id to one person in a contest; an apperr.Conflict error
+	// when another person holds it.
+	ClaimCCCD(ctx context.Context, quizID, cccdKey, person string) error
+	// IsStaffPhone reports whether a person key (hashed phone) belongs to a staff account.
+	IsStaffPhone(ctx context.Context, person string) (bool, error)
 }

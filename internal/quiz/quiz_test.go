@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/contest"
 )
 
 // wantCode fails the test unless err is an application error with the given code.
@@ -144,7 +145,12 @@ func TestQuizValidateAcceptsValidQuizzes(t *testing.T) {
 		modify func(q *Quiz)
 	}{
 		{"a quiz with one question of every kind passes", func(q *Quiz) {}},
-		{"a contest passes", func(q *Quiz) { q.Kind = KindContest }},
+		{"a contest passes", func(q *Quiz) {
+			q.Kind = KindContest
+			q.Contest = &contest.Config{Rounds: []contest.Round{{ID: "r1", OpensAt: time.Now(), ClosesAt: time.Now().Add(time.Hour)}},
+				Prizes: []contest.Prize{{Tier: "Nhất", Count: 1}}}
+			q.Contest.Prediction.Text = "Bao nhiêu lượt dự thi?"
+		}},
 		{"a quiz with no dates passes", func(q *Quiz) { q.OpensAt, q.ClosesAt = time.Time{}, time.Time{} }},
 		{"a quiz with only a closing date passes", func(q *Quiz) { q.OpensAt = time.Time{} }},
 		{"a quiz drawing every question of its bank passes", func(q *Quiz) { q.DrawCount = len(q.Questions) }},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/contest"
 )
 
 const (
@@ -84,6 +85,7 @@ type StartRequest struct {
 		BirthYear    int    `json:"birthYear"`
 		Gender       string `json:"gender"`
 		Organization string `json:"organization"`
+		CCCD         string `json:"cccd"`
 	} `json:"participant"`
 	Consent  bool   `json:"consent"`
 	ClientID string `json:"clientId"`
@@ -116,6 +118,8 @@ type StartResponse struct {
 type SubmitRequest struct {
 	AttemptToken string   `json:"attemptToken"`
 	Answers      []Answer `json:"answers"`
+	// Prediction answers a contest's tie-break question (required in contests).
+	Prediction *int64 `json:"prediction,omitempty"`
 }
 
 // ReviewItem tells the resident whether a question was right and what was right.
@@ -135,6 +139,11 @@ type Result struct {
 	DurationMs    int64        `json:"durationMs"`
 	SubmittedAt   time.Time    `json:"submittedAt"`
 	Review        []ReviewItem `json:"review"`
+	// Contests: the round, the prediction and whether the entry is ranked (a late
+	// entry is kept but not ranked).
+	RoundID    string `json:"roundId,omitempty"`
+	Prediction *int64 `json:"prediction,omitempty"`
+	Ranked     *bool  `json:"ranked,omitempty"`
 }
 
 func (s *Service) catalogUnits(ctx context.Context) ([]Unit, *Tree, error) {
@@ -245,11 +254,17 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 			return StartResponse{}, apperr.Errorf(apperr.Validation, "Bài này không dành cho thôn đã chọn")
 		}
 	}
+	var roundID string
+	if q.Kind == KindContest {
+		if roundID, err = s.enterContest(ctx, q, &p, req.Participant.CCCD, now); err != nil {
+			return StartResponse{}, err
+		}
+	}
 	token, tokenHash := newToken(q.ID, now)
 	a := Attempt{
 		ID: uuid.NewString(), QuizID: q.ID, QuizKind: q.Kind, Participant: p,
 		Consent: req.Consent, ClientID: strings.TrimSpace(req.ClientID), TokenHash: tokenHash,
-		Seed: seedOf(token), StartedAt: now, ExpiresAt: expiry(q, now), Status: Started,
+		Seed: seedOf(token), StartedAt: now, ExpiresAt: expiry(q, now), Status: Started, RoundID: roundID,
 	}
 	questions := Draw(q, a.Seed)
 	for _, qu := range questions {
@@ -344,16 +359,23 @@ func (s *Service) submitWithoutRead(ctx context.Context, attemptID string, req S
 	}
 	a := Attempt{ID: attemptID, QuizID: q.ID, QuizKind: q.Kind, TokenHash: hashToken(req.AttemptToken),
 		Seed: seedOf(req.AttemptToken), StartedAt: claims.startedAt, ExpiresAt: expiry(q, claims.startedAt), Status: Started}
+	if q.Kind == KindContest {
+		round, ok := q.Contest.RoundAt(claims.startedAt)
+		if !ok || req.Prediction == nil {
+			return Result{}, false, nil
+		}
+		a.RoundID = round.ID
+	}
 	questions := Draw(q, a.Seed)
 	for _, qu := range questions {
 		a.QuestionIDs = append(a.QuestionIDs, qu.ID)
 	}
 	answers, err := CheckAnswers(questions, req.Answers)
 	now := s.now().UTC().Truncate(time.Millisecond)
-	if err != nil || now.After(a.ExpiresAt.Add(SubmitGrace)) {
+	if err != nil || !inTime(q, a, now) {
 		return Result{}, false, nil
 	}
-	complete(&a, q, questions, answers, now)
+	complete(&a, q, questions, answers, now, req.Prediction)
 	if err := s.store.SubmitAttempt(ctx, a); err != nil {
 		if apperr.CodeOf(err) == apperr.Conflict {
 			return Result{}, false, nil
@@ -377,14 +399,18 @@ func (s *Service) submitAfterRead(ctx context.Context, attemptID string, req Sub
 	if err != nil {
 		return Result{}, err
 	}
+	if q.Kind == KindContest && req.Prediction == nil {
+		return Result{}, apperr.Errorf(apperr.Validation, "Cần trả lời câu hỏi dự đoán (prediction, một số nguyên)")
+	}
 	if a.Status == Submitted {
 		return s.resubmitted(q, a, HashAnswers(answers))
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	if now.After(a.ExpiresAt.Add(SubmitGrace)) {
+	// A late contest entry is kept but not ranked; a late quiz or survey is refused.
+	if !inTime(q, a, now) && q.Kind != KindContest {
 		return Result{}, apperr.Errorf(apperr.Expired, "Đã hết giờ làm bài")
 	}
-	complete(&a, q, questions, answers, now)
+	complete(&a, q, questions, answers, now, req.Prediction)
 	if err := s.store.SubmitAttempt(ctx, a); err != nil {
 		if apperr.CodeOf(err) != apperr.Conflict {
 			return Result{}, err
@@ -399,8 +425,24 @@ func (s *Service) submitAfterRead(ctx context.Context, attemptID string, req Sub
 	return ResultOf(q, a), nil
 }
 
+// inTime reports whether a submit at now is within the time limit (plus grace) and, in
+// a contest, within the attempt's round.
+func inTime(q Quiz, a Attempt, now time.Time) bool {
+	if now.After(a.ExpiresAt.Add(SubmitGrace)) {
+		return false
+	}
+	if q.Kind == KindContest {
+		round, ok := q.Contest.Round(a.RoundID)
+		return ok && !now.After(round.ClosesAt.Add(SubmitGrace))
+	}
+	return true
+}
+
 // complete grades canonical answers into a.
-func complete(a *Attempt, q Quiz, questions []Question, answers []Answer, now time.Time) {
+func complete(a *Attempt, q Quiz, questions []Question, answers []Answer, now time.Time, prediction *int64) {
+	if q.Kind == KindContest {
+		a.Prediction, a.Ranked = prediction, inTime(q, *a, now)
+	}
 	g := Grade(questions, answers)
 	a.Status, a.Answers, a.AnswersHash = Submitted, answers, HashAnswers(answers)
 	a.SubmittedAt, a.DurationMs = now, now.Sub(a.StartedAt).Milliseconds()
@@ -470,6 +512,10 @@ func ResultOf(q Quiz, a Attempt) Result {
 		QuestionCount: len(a.QuestionIDs), DurationMs: a.DurationMs, SubmittedAt: a.SubmittedAt,
 		Review: []ReviewItem{},
 	}
+	if q.Kind == KindContest {
+		ranked := a.Ranked
+		r.RoundID, r.Prediction, r.Ranked = a.RoundID, a.Prediction, &ranked
+	}
 	if q.Kind != KindQuiz {
 		return r // surveys have nothing to review; contests keep the key until the round closes
 	}
@@ -520,4 +566,49 @@ func seedOf(token string) uint64 {
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// enterContest applies a contest's entry rules: full name and phone, an open round, no
+// staff accounts, one person per citizen id, and the attempts allowed per round. The
+// entry is taken last, so a refused start does not use one up.
+func (s *Service) enterContest(ctx context.Context, q Quiz, p *Participant, cccd string, now time.Time) (string, error) {
+	if q.Contest == nil {
+		return "", apperr.Errorf(apperr.NotOpen, "Cuộc thi chưa được cấu hình")
+	}
+	cfg := q.Contest.Normalized()
+	if p.Name == "" || p.Phone == "" {
+		return "", apperr.Errorf(apperr.Validation, "Cuộc thi cần họ tên và số điện thoại của người dự thi")
+	}
+	round, ok := cfg.RoundAt(now)
+	if !ok {
+		return "", apperr.Errorf(apperr.NotOpen, "Hiện không có vòng thi nào đang mở")
+	}
+	person := contest.PersonKey(p.Phone)
+	staff, err := s.store.IsStaffPhone(ctx, person)
+	if err != nil {
+		return "", err
+	}
+	if staff {
+		return "", apperr.Errorf(apperr.Forbidden, "Tài khoản cán bộ, ban tổ chức không được dự thi")
+	}
+	if strings.TrimSpace(cccd) != "" {
+		id, err := contest.ValidateCCCD(cccd)
+		if err != nil {
+			return "", err
+		}
+		if err := s.store.ClaimCCCD(ctx, q.ID, contest.CCCDKey(id), person); err != nil {
+			if apperr.CodeOf(err) == apperr.Conflict {
+				return "", apperr.Errorf(apperr.Conflict, "Số CCCD này đã đăng ký dự thi với số điện thoại khác")
+			}
+			return "", err
+		}
+		p.CCCD = id
+	}
+	if err := s.store.ClaimEntry(ctx, q.ID, round.ID, person, cfg.AttemptsPerRound); err != nil {
+		if apperr.CodeOf(err) == apperr.Conflict {
+			return "", apperr.Errorf(apperr.Conflict, "Bạn đã dùng hết %d lượt thi của vòng này", cfg.AttemptsPerRound)
+		}
+		return "", err
+	}
+	return round.ID, nil
 }

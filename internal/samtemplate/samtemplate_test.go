@@ -36,6 +36,7 @@ func TestTemplateRoutes(t *testing.T) {
 	wantPublic := []Route{
 		{Function: fn, Event: "GetAttempt", Method: "GET", Path: "/v1/attempts/{attemptId}"},
 		{Function: fn, Event: "SubmitAttempt", Method: "POST", Path: "/v1/attempts/{attemptId}/submit"},
+		{Function: fn, Event: "ContestResults", Method: "GET", Path: "/v1/contests/{quizId}/rounds/{roundId}/results"},
 		{Function: fn, Event: "ListQuizzes", Method: "GET", Path: "/v1/quizzes"},
 		{Function: fn, Event: "StartAttempt", Method: "POST", Path: "/v1/quizzes/{quizId}/attempts"},
 		{Function: fn, Event: "ListUnits", Method: "GET", Path: "/v1/units"},
@@ -51,7 +52,7 @@ func TestTemplateRoutes(t *testing.T) {
 			t.Errorf("staff route %s is served by %s, want StaffApiFunction", r.RouteKey(), r.Function)
 		}
 	}
-	t.Run("the resident routes are exactly the five public ones", func(t *testing.T) {
+	t.Run("the resident routes are exactly the public ones", func(t *testing.T) {
 		if !reflect.DeepEqual(public, wantPublic) {
 			t.Errorf("public routes =\n%+v\nwant\n%+v", public, wantPublic)
 		}
@@ -89,7 +90,8 @@ func TestTemplateTable(t *testing.T) {
 	if !reflect.DeepEqual(tb.KeySchema, wantKeys) {
 		t.Errorf("Table().KeySchema = %+v, want %+v", tb.KeySchema, wantKeys)
 	}
-	wantAttrs := []AttributeDefinition{{AttributeName: "pk", AttributeType: "S"}, {AttributeName: "sk", AttributeType: "S"}}
+	wantAttrs := []AttributeDefinition{{AttributeName: "pk", AttributeType: "S"}, {AttributeName: "sk", AttributeType: "S"},
+		{AttributeName: "rk", AttributeType: "S"}, {AttributeName: "rs", AttributeType: "S"}}
 	if !reflect.DeepEqual(tb.AttributeDefinitions, wantAttrs) {
 		t.Errorf("Table().AttributeDefinitions = %+v, want %+v", tb.AttributeDefinitions, wantAttrs)
 	}
@@ -102,8 +104,9 @@ func TestTemplateTable(t *testing.T) {
 	if !tb.TimeToLiveSpecification.Enabled {
 		t.Errorf("Table().TimeToLiveSpecification.Enabled = false, want true")
 	}
-	if len(tb.GlobalSecondaryIndexes) != 0 {
-		t.Errorf("Table().GlobalSecondaryIndexes = %+v, want none", tb.GlobalSecondaryIndexes)
+	if g := tb.GlobalSecondaryIndexes; len(g) != 1 || g[0].IndexName != "ByRound" || g[0].Projection.ProjectionType != "ALL" ||
+		!reflect.DeepEqual(g[0].KeySchema, []KeyElement{{AttributeName: "rk", KeyType: "HASH"}, {AttributeName: "rs", KeyType: "RANGE"}}) {
+		t.Errorf("Table().GlobalSecondaryIndexes = %+v, want ByRound on rk/rs projecting everything", g)
 	}
 }
 

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -240,6 +242,56 @@ func TestDashboardShowsTheReportNumbers(t *testing.T) {
 	}
 	shot(t, ctx, "dashboard")
 
+	// On a tablet the page does not scroll sideways; wide tables scroll inside their box.
+	run(t, ctx, "tablet size", chromedp.EmulateViewport(820, 1180))
+	wide := value(t, ctx, chromedp.Evaluate[[]string](`new Promise(function (resolve) { var n = 0; (function poll() {
+		// Charts follow the new size a frame or two later.
+		if (document.documentElement.scrollWidth <= 820 || ++n > 40) {
+			resolve(Array.from(document.querySelectorAll('body *')).filter(function (e) {
+				var r = e.getBoundingClientRect(); return r.right > 821 && !e.closest('.table-wrap');
+			}).slice(0, 5).map(function (e) { return e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right); }));
+			return;
+		}
+		setTimeout(poll, 50); })(); })`, chromedp.EvalAwaitPromise))
+	if w := value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 820 {
+		t.Errorf("page is %d px wide on an 820 px tablet, want no horizontal scroll; too wide: %v", w, wide)
+	}
+	shot(t, ctx, "tablet")
+	run(t, ctx, "laptop size", chromedp.EmulateViewport(1280, 900))
+
+	// Downloads go through fetch with the token and a Blob: the table as CSV, the annual
+	// evaluation as XLSX and as a printable page.
+	value(t, ctx, chromedp.Evaluate[bool](`(function(){ window.__saved = []; var orig = URL.createObjectURL;
+		URL.createObjectURL = function (b) { window.__saved.push(b); return orig.call(URL, b); }; return true })()`))
+	saved := func(step string, i int) string {
+		t.Helper()
+		js := fmt.Sprintf(`new Promise(function (resolve, reject) { var n = 0; (function poll() {
+			var b = window.__saved[%d]; if (b) { b.text().then(function (x) { resolve(b.type + '\n' + x); }); return; }
+			if (++n > 200) { reject(new Error('no file: ' + Array.from(document.querySelectorAll('[data-status-for]')).map(e => e.textContent).join(' | '))); return; }
+			setTimeout(poll, 50); })(); })`, i)
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		return v
+	}
+	run(t, ctx, "download the table as CSV", chromedp.Click(chromedp.CSS(`button[data-download="awareness"][data-format="csv"]`)))
+	if csv := saved("CSV", 0); !strings.HasPrefix(csv, "text/csv") || !strings.Contains(csv, "Thôn Phong Ý") || strings.Contains(csv, "xa-b") {
+		t.Errorf("CSV download = %.300q, want the commune's villages", csv)
+	}
+	run(t, ctx, "download the annual evaluation", chromedp.Click(chromedp.CSS(`#annual-xlsx`)))
+	if xlsx := saved("annual XLSX", 1); !strings.HasPrefix(xlsx, "application/vnd.openxmlformats") || !strings.Contains(xlsx, "PK") {
+		t.Errorf("annual XLSX download = %.100q, want a spreadsheet", xlsx)
+	}
+	run(t, ctx, "open the printable annual evaluation", chromedp.Click(chromedp.CSS(`#annual-html`)))
+	if html := saved("annual HTML", 2); !strings.HasPrefix(html, "text/html") || !strings.Contains(html, "Thôn Phong Ý") {
+		t.Errorf("annual HTML = %.300q, want the printable evaluation", html)
+	}
+	// The printable page opened in a new tab; a background tab draws no frames.
+	if _, err := chromedp.Call(ctx, page.BringToFront, cdp.Empty{}); err != nil {
+		t.Fatalf("bring the dashboard to the front: %v", err)
+	}
+
 	// Record an activity through the form.
 	note := "Phát thanh tin về Nghị quyết 58 trên loa thôn Đồng Lão"
 	run(t, ctx, "record an activity",
@@ -286,10 +338,38 @@ func TestDashboardShowsTheReportNumbers(t *testing.T) {
 	}
 	shot(t, ctx, "activity")
 
+	// Grouping by mass organisation regroups the same participants.
+	value(t, ctx, chromedp.Evaluate[bool](`(function(){ var e = document.getElementById('group-by'); e.value = 'organization';
+		e.dispatchEvent(new Event('change', {bubbles: true})); return true })()`))
+	orgQuery := strings.Replace(query, "groupBy=village", "groupBy=organization", 1)
+	run(t, ctx, "group by organisation", chromedp.WaitVisible(chromedp.CSS(`#awareness-table[data-query="`+orgQuery+`"] tbody tr[data-key]`)))
+	if h := value(t, ctx, chromedp.Text(`#awareness-group-heading`)); h != "Đoàn thể" {
+		t.Errorf("first column heading = %q, want Đoàn thể", h)
+	}
+	if total := value(t, ctx, chromedp.Text(`#awareness-table tr.total .participants`)); total != viInt(report.Total.Participants) {
+		t.Errorf("total by organisation = %q, want %d", total, report.Total.Participants)
+	}
+
+	// A survey shows its results instead of the awareness sections.
+	value(t, ctx, chromedp.Evaluate[bool](`(function(){ var e = document.getElementById('quiz'); e.value = 'demo-nq58-survey';
+		e.dispatchEvent(new Event('change', {bubbles: true})); return true })()`))
+	run(t, ctx, "show the survey", chromedp.WaitVisible(chromedp.CSS(`#survey .survey-q`)), chromedp.WaitNotVisible(chromedp.CSS(`#awareness`)))
+	if errs := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-status-for].error')).map(e => e.dataset.statusFor + ': ' + e.textContent)`)); len(errs) > 0 {
+		t.Errorf("sections show errors with the survey: %v", errs)
+	}
+	shot(t, ctx, "survey")
+
 	// Signing out returns to the form and forgets the token.
 	run(t, ctx, "sign out", chromedp.Click(`#signout`), chromedp.WaitVisible(`#signin`))
 	if left := value(t, ctx, chromedp.Evaluate[string](`sessionStorage.getItem('nq58.staff.token') || ''`)); left != "" {
 		t.Errorf("token left in sessionStorage after sign-out")
+	}
+
+	// A token the gateway refuses (401) brings the sign-in form back with a message.
+	value(t, ctx, chromedp.Evaluate[bool](`(sessionStorage.setItem('nq58.staff.token', JSON.stringify({token: 'not-a-token'})), true)`))
+	run(t, ctx, "reload with a refused token", chromedp.Reload(), chromedp.WaitVisible(`#signin-error`))
+	if msg := value(t, ctx, chromedp.Text(`#signin-error`)); !strings.Contains(msg, "đăng nhập lại") {
+		t.Errorf("after a 401 the sign-in form says %q, want it to ask to sign in again", msg)
 	}
 }
 

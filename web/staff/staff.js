@@ -313,8 +313,11 @@
       });
     }).catch(function (err) {
       if (err && err.silent) return;
-      $('dashboard').hidden = false;
-      showError(err && err.message ? err.message : 'Không tải được trang.');
+      if (state.me && $('who').hidden === false) { // the quizzes failed: the rest of the page works
+        showError(err.message || 'Không tải được danh sách bài.');
+        return;
+      }
+      signOut(err && err.message ? err.message : 'Không tải được trang.');
     });
   }
 
@@ -804,7 +807,7 @@
       cell(tr, 'td', 'num n', int(q.n));
       cell(tr, 'td', 'num facility', q.facility == null ? '—' : n1(q.facility * 100));
       cell(tr, 'td', 'num discrimination', q.discrimination == null ? '—' : fmt2.format(q.discrimination));
-      var f = cell(tr, 'td', 'flag' + (q.flag ? ' warn' : ' ok'), FLAG_LABEL[q.flag] != null ? FLAG_LABEL[q.flag] : q.flag);
+      var f = cell(tr, 'td', 'flag ' + (!q.flag ? 'flag-fine' : q.flag === 'too_few' ? 'flag-few' : 'flag-warn'), FLAG_LABEL[q.flag] != null ? FLAG_LABEL[q.flag] : q.flag);
       f.setAttribute('data-flag', q.flag || '');
       setSortValues(tr, { text: q.text, topic: q.topic || null, n: q.n, facility: q.facility, discrimination: q.discrimination, flag: FLAG_LABEL[q.flag] || q.flag || null });
       tbody.appendChild(tr);
@@ -907,7 +910,7 @@
         responsive: true,
         maintainAspectRatio: false,
         scales: { y: { min: 0, max: 100, title: { display: true, text: 'Điểm trung bình (%)' } } },
-        plugins: { legend: { position: 'bottom' } }
+        plugins: { legend: { position: 'bottom', labels: { usePointStyle: true } } }
       }
     });
   }

@@ -1,0 +1,562 @@
+// Package contests runs a contest's rounds for organisers: closing a round into a frozen,
+// digested results snapshot, the public masked results, winners and entries exports,
+// integrity flags and disqualifications. The rules themselves live in package contest.
+package contests
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+// Store is what contests need from storage.
+type Store interface {
+	ListUnits(ctx context.Context) ([]quiz.Unit, error)
+	GetQuiz(ctx context.Context, id string) (quiz.Quiz, error)
+	GetAttempt(ctx context.Context, id string) (quiz.Attempt, error)
+	// TopEntries reads a round's ranked entries best score first until it has `persons`
+	// distinct persons and then to the end of that score group (persons ≤ 0: all).
+	TopEntries(ctx context.Context, quizID, roundID string, persons int) ([]quiz.Attempt, error)
+	// RoundPage returns a page of every entry of a round and the next cursor ("" at the end).
+	RoundPage(ctx context.Context, quizID, roundID, cursor string, limit int) ([]quiz.Attempt, string, error)
+	RoundStats(ctx context.Context, quizID, roundID string) (contest.RoundStats, error)
+	// PutResults stores a round's results once; a second close is a conflict.
+	PutResults(ctx context.Context, r Results) error
+	// GetResults returns a round's results, or a NotFound error before it closes.
+	GetResults(ctx context.Context, quizID, roundID string) (Results, error)
+	// Disqualify takes an entry out of the ranking and records the decision.
+	Disqualify(ctx context.Context, a quiz.Attempt, d Decision) error
+	ListDecisions(ctx context.Context, quizID string) ([]Decision, error)
+}
+
+// Line is one ranked entry of a frozen round, with the details the exports need.
+type Line struct {
+	contest.Ranked
+	Name         string `json:"name"`
+	Phone        string `json:"phone"`
+	CCCD         string `json:"cccd,omitempty"`
+	Organization string `json:"organization,omitempty"`
+}
+
+// UnitCount is how many persons of a unit entered the round.
+type UnitCount struct {
+	UnitID   string `json:"unitId"`
+	Label    string `json:"label"`
+	Entrants int64  `json:"entrants"`
+}
+
+// Results is a closed round, frozen: its digest covers everything but the digest itself.
+type Results struct {
+	QuizID         string               `json:"quizId"`
+	RoundID        string               `json:"roundId"`
+	ClosedAt       time.Time            `json:"closedAt"`
+	ClosedBy       string               `json:"closedBy"`
+	Truth          int64                `json:"truth"`
+	Entries        int64                `json:"entries"`
+	Participants   int64                `json:"participants"`
+	PerfectEntries int64                `json:"perfectEntries"`
+	Lines          []Line               `json:"lines"` // the top of the ranking and every winner
+	Collective     []contest.UnitResult `json:"collective"`
+	ByUnit         []UnitCount          `json:"byUnit"`
+	Digest         string               `json:"digest"`
+}
+
+// Decision records a disqualification: who, when and why.
+type Decision struct {
+	QuizID    string    `json:"quizId"`
+	AttemptID string    `json:"attemptId"`
+	RoundID   string    `json:"roundId"`
+	Reason    string    `json:"reason"`
+	By        string    `json:"by"`
+	At        time.Time `json:"at"`
+}
+
+// Service runs contests.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// NewService returns the contests service; now is the clock (time.Now in production).
+func NewService(store Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: store, now: now}
+}
+
+// contestInScope loads a contest the staff user may manage (organiser or admin in scope)
+// or read (officer in scope, masked).
+func (s *Service) contestInScope(ctx context.Context, staff auth.Staff, quizID string, roles ...auth.Role) (quiz.Quiz, *quiz.Tree, error) {
+	if err := staff.Require(roles...); err != nil {
+		return quiz.Quiz{}, nil, err
+	}
+	q, err := s.store.GetQuiz(ctx, quizID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return quiz.Quiz{}, nil, auth.OutOfScope()
+	}
+	if err != nil {
+		return quiz.Quiz{}, nil, err
+	}
+	units, err := s.store.ListUnits(ctx)
+	if err != nil {
+		return quiz.Quiz{}, nil, err
+	}
+	tree, err := quiz.NewTree(units)
+	if err != nil {
+		return quiz.Quiz{}, nil, err
+	}
+	scope := q.ScopeUnitID
+	if scope == "" {
+		scope = rootOf(tree, staff.ScopeUnitID)
+	}
+	if q.Kind != quiz.KindContest || q.Contest == nil || !tree.Within(scope, staff.ScopeUnitID) {
+		return quiz.Quiz{}, nil, auth.OutOfScope()
+	}
+	return q, tree, nil
+}
+
+func rootOf(tree *quiz.Tree, id string) string {
+	anc := tree.Ancestors(id)
+	if len(anc) == 0 {
+		return id
+	}
+	return anc[len(anc)-1].ID
+}
+
+// CloseResult answers a close.
+type CloseResult struct {
+	Digest  string `json:"digest"`
+	Entries int64  `json:"entries"`
+	Truth   int64  `json:"truth"`
+}
+
+// CloseRound freezes a round after its closing time: the prediction's true value, the
+// ranking read from the top of the index only as far as the prizes need, the prizes
+// (with the cap and one prize per person across rounds), the collective prizes, and a
+// SHA-256 digest of all of it.
+func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roundID string) (CloseResult, error) {
+	q, tree, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin)
+	if err != nil {
+		return CloseResult{}, err
+	}
+	cfg := q.Contest.Normalized()
+	round, ok := cfg.Round(roundID)
+	if !ok {
+		return CloseResult{}, auth.OutOfScope()
+	}
+	now := s.now().UTC()
+	if now.Before(round.ClosesAt.Add(quiz.SubmitGrace)) {
+		return CloseResult{}, apperr.Errorf(apperr.Conflict, "Vòng thi chưa kết thúc (đóng lúc %s)", round.ClosesAt.In(quiz.VietnamTime).Format("15:04 02/01/2006"))
+	}
+	if _, err := s.store.GetResults(ctx, quizID, roundID); err == nil {
+		return CloseResult{}, apperr.Errorf(apperr.Conflict, "Vòng thi đã được đóng và công bố")
+	} else if apperr.CodeOf(err) != apperr.NotFound {
+		return CloseResult{}, err
+	}
+	stats, err := s.store.RoundStats(ctx, quizID, roundID)
+	if err != nil {
+		return CloseResult{}, err
+	}
+	truth := contest.Truth(cfg.Prediction.Truth, stats.Entries, stats.Persons, stats.Perfect)
+
+	won := map[string]bool{}
+	if cfg.OnePrize() {
+		for _, other := range cfg.Rounds {
+			if other.ID == roundID {
+				continue
+			}
+			prev, err := s.store.GetResults(ctx, quizID, other.ID)
+			if apperr.CodeOf(err) == apperr.NotFound {
+				continue
+			}
+			if err != nil {
+				return CloseResult{}, err
+			}
+			for _, l := range prev.Lines {
+				if l.Tier != "" {
+					won[l.Person] = true
+				}
+			}
+		}
+	}
+	places := cfg.TopN
+	for _, p := range cfg.Prizes {
+		places += p.Count
+	}
+	need := places + len(won)
+	if len(cfg.Ranking) == 0 || cfg.Ranking[0] != contest.ByScore {
+		need = 0 // score does not lead: every entry may reach a prize
+	}
+	attempts, err := s.store.TopEntries(ctx, quizID, roundID, need)
+	if err != nil {
+		return CloseResult{}, err
+	}
+	byID := make(map[string]quiz.Attempt, len(attempts))
+	entries := make([]contest.Entry, 0, len(attempts))
+	for _, a := range attempts {
+		byID[a.ID] = a
+		e := contest.Entry{AttemptID: a.ID, Person: a.IdentityKey(), UnitID: a.Participant.UnitID, Score: a.Score,
+			MaxScore: a.MaxScore, DurationMs: a.DurationMs, SubmittedAt: a.SubmittedAt}
+		if a.Prediction != nil {
+			e.Prediction = *a.Prediction
+		}
+		entries = append(entries, e)
+	}
+	ranked := contest.Rank(entries, truth, cfg.Ranking)
+	var alreadyWon map[string]bool
+	if cfg.OnePrize() {
+		alreadyWon = won
+	}
+	ranked = contest.AwardPrizes(ranked, cfg.Prizes, cfg.PrizeCapPercent, int(stats.Persons), alreadyWon)
+	r := Results{QuizID: quizID, RoundID: roundID, ClosedAt: now, ClosedBy: staff.Username, Truth: truth,
+		Entries: stats.Entries, Participants: stats.Persons, PerfectEntries: stats.Perfect}
+	for i, rk := range ranked {
+		if i >= cfg.TopN && rk.Tier == "" {
+			continue
+		}
+		a := byID[rk.AttemptID]
+		r.Lines = append(r.Lines, Line{Ranked: rk, Name: a.Participant.Name, Phone: a.Participant.Phone,
+			CCCD: a.Participant.CCCD, Organization: a.Participant.Organization})
+	}
+	scope := q.ScopeUnitID
+	if scope == "" {
+		scope = rootOf(tree, staff.ScopeUnitID)
+	}
+	population := map[string]int64{}
+	for _, id := range tree.Leaves(scope) {
+		u, _ := tree.Get(id)
+		population[id] = int64(u.Population)
+	}
+	r.Collective = contest.RankUnits(stats.PersonsByUnit, population, cfg.Collective)
+	for id, n := range stats.PersonsByUnit {
+		u, _ := tree.Get(id)
+		r.ByUnit = append(r.ByUnit, UnitCount{UnitID: id, Label: u.Name, Entrants: n})
+	}
+	slices.SortFunc(r.ByUnit, func(a, b UnitCount) int {
+		if a.Entrants != b.Entrants {
+			return int(b.Entrants - a.Entrants)
+		}
+		return strings.Compare(a.UnitID, b.UnitID)
+	})
+	if r.Digest, err = contest.Digest(r); err != nil {
+		return CloseResult{}, err
+	}
+	if err := s.store.PutResults(ctx, r); err != nil {
+		return CloseResult{}, err
+	}
+	return CloseResult{Digest: r.Digest, Entries: r.Entries, Truth: truth}, nil
+}
+
+// VerifyDigest recomputes a stored result's digest: a changed snapshot no longer matches.
+func VerifyDigest(r Results) (bool, error) {
+	want := r.Digest
+	r.Digest = ""
+	got, err := contest.Digest(r)
+	return got == want, err
+}
+
+// PublicLine is an entry on the public results page: masked details only.
+type PublicLine struct {
+	Rank       int    `json:"rank"`
+	Tier       string `json:"tier,omitempty"`
+	Name       string `json:"name"`
+	Unit       string `json:"unit"`
+	Phone      string `json:"phone"`
+	Score      int    `json:"score"`
+	MaxScore   int    `json:"maxScore"`
+	Prediction int64  `json:"prediction"`
+	DurationMs int64  `json:"durationMs"`
+}
+
+// PublicResults is GET /v1/contests/{quizId}/rounds/{roundId}/results.
+type PublicResults struct {
+	QuizID     string               `json:"quizId"`
+	RoundID    string               `json:"roundId"`
+	Digest     string               `json:"digest"`
+	Truth      int64                `json:"truth"`
+	Entries    int64                `json:"entries"`
+	Top        []PublicLine         `json:"top"`
+	ByUnit     []UnitCount          `json:"byUnit"`
+	Collective []contest.UnitResult `json:"collective"`
+}
+
+// Public returns a closed round's results for everyone, masked.
+func (s *Service) Public(ctx context.Context, quizID, roundID string) (PublicResults, error) {
+	r, err := s.store.GetResults(ctx, quizID, roundID)
+	if err != nil {
+		return PublicResults{}, err
+	}
+	units, err := s.store.ListUnits(ctx)
+	if err != nil {
+		return PublicResults{}, err
+	}
+	tree, err := quiz.NewTree(units)
+	if err != nil {
+		return PublicResults{}, err
+	}
+	out := PublicResults{QuizID: quizID, RoundID: roundID, Digest: r.Digest, Truth: r.Truth, Entries: r.Entries,
+		ByUnit: r.ByUnit, Collective: r.Collective, Top: []PublicLine{}}
+	for _, l := range r.Lines {
+		out.Top = append(out.Top, masked(l, tree))
+	}
+	return out, nil
+}
+
+func masked(l Line, tree *quiz.Tree) PublicLine {
+	u, _ := tree.Get(l.UnitID)
+	return PublicLine{Rank: l.Rank, Tier: l.Tier, Name: contest.MaskName(l.Name), Unit: u.Name, Phone: contest.MaskPhone(l.Phone),
+		Score: l.Score, MaxScore: l.MaxScore, Prediction: l.Prediction, DurationMs: l.DurationMs}
+}
+
+// Winner is a line of the winners export.
+type Winner struct {
+	Rank         int       `json:"rank"`
+	Tier         string    `json:"tier"`
+	Amount       int64     `json:"amount"`
+	Name         string    `json:"name"`
+	Phone        string    `json:"phone"`
+	CCCD         string    `json:"cccd"`
+	UnitID       string    `json:"unitId"`
+	Unit         string    `json:"unit"`
+	Organization string    `json:"organization"`
+	Score        int       `json:"score"`
+	Prediction   int64     `json:"prediction"`
+	DurationMs   int64     `json:"durationMs"`
+	SubmittedAt  time.Time `json:"submittedAt"`
+}
+
+// WinnersReport is the winners export.
+type WinnersReport struct {
+	QuizID     string               `json:"quizId"`
+	RoundID    string               `json:"roundId"`
+	Digest     string               `json:"digest"`
+	Truth      int64                `json:"truth"`
+	Masked     bool                 `json:"masked"`
+	Winners    []Winner             `json:"winners"`
+	Collective []contest.UnitResult `json:"collective"`
+}
+
+// Winners returns a closed round's winners: full details for organisers and admins in
+// scope, masked for officers.
+func (s *Service) Winners(ctx context.Context, staff auth.Staff, quizID, roundID string) (WinnersReport, error) {
+	_, tree, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin, auth.Officer)
+	if err != nil {
+		return WinnersReport{}, err
+	}
+	r, err := s.store.GetResults(ctx, quizID, roundID)
+	if err != nil {
+		return WinnersReport{}, err
+	}
+	full := staff.Has(auth.Organizer, auth.Admin)
+	out := WinnersReport{QuizID: quizID, RoundID: roundID, Digest: r.Digest, Truth: r.Truth, Masked: !full,
+		Winners: []Winner{}, Collective: r.Collective}
+	for _, l := range r.Lines {
+		if l.Tier == "" {
+			continue
+		}
+		u, _ := tree.Get(l.UnitID)
+		w := Winner{Rank: l.Rank, Tier: l.Tier, Amount: l.Amount, Name: l.Name, Phone: l.Phone, CCCD: l.CCCD, UnitID: l.UnitID,
+			Unit: u.Name, Organization: l.Organization, Score: l.Score, Prediction: l.Prediction, DurationMs: l.DurationMs, SubmittedAt: l.SubmittedAt}
+		if !full {
+			w.Name, w.Phone, w.CCCD = contest.MaskName(w.Name), contest.MaskPhone(w.Phone), contest.MaskCCCD(w.CCCD)
+		}
+		out.Winners = append(out.Winners, w)
+	}
+	return out, nil
+}
+
+// RankingPage is a page of a round's ranking.
+type RankingPage struct {
+	Final      bool         `json:"final"` // from the frozen results, else provisional
+	Lines      []PublicLine `json:"lines"`
+	NextCursor string       `json:"nextCursor,omitempty"`
+}
+
+// Ranking returns the ranking of a round: the frozen one after close, else a provisional
+// one (score, then the other criteria with the prediction truth so far).
+func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID string, limit int, cursor string) (RankingPage, error) {
+	q, tree, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin, auth.Officer)
+	if err != nil {
+		return RankingPage{}, err
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	offset := 0
+	if cursor != "" {
+		if _, err := fmt.Sscanf(cursor, "%d", &offset); err != nil || offset < 0 {
+			return RankingPage{}, apperr.Errorf(apperr.Validation, "Con trỏ trang (cursor) không hợp lệ")
+		}
+	}
+	var lines []Line
+	final := false
+	if r, err := s.store.GetResults(ctx, quizID, roundID); err == nil {
+		lines, final = r.Lines, true
+	} else if apperr.CodeOf(err) != apperr.NotFound {
+		return RankingPage{}, err
+	} else {
+		cfg := q.Contest.Normalized()
+		stats, err := s.store.RoundStats(ctx, quizID, roundID)
+		if err != nil {
+			return RankingPage{}, err
+		}
+		attempts, err := s.store.TopEntries(ctx, quizID, roundID, offset+limit)
+		if err != nil {
+			return RankingPage{}, err
+		}
+		byID := map[string]quiz.Attempt{}
+		var entries []contest.Entry
+		for _, a := range attempts {
+			byID[a.ID] = a
+			e := contest.Entry{AttemptID: a.ID, Person: a.IdentityKey(), UnitID: a.Participant.UnitID, Score: a.Score,
+				MaxScore: a.MaxScore, DurationMs: a.DurationMs, SubmittedAt: a.SubmittedAt}
+			if a.Prediction != nil {
+				e.Prediction = *a.Prediction
+			}
+			entries = append(entries, e)
+		}
+		for _, rk := range contest.Rank(entries, contest.Truth(cfg.Prediction.Truth, stats.Entries, stats.Persons, stats.Perfect), cfg.Ranking) {
+			a := byID[rk.AttemptID]
+			lines = append(lines, Line{Ranked: rk, Name: a.Participant.Name, Phone: a.Participant.Phone})
+		}
+	}
+	page := RankingPage{Final: final, Lines: []PublicLine{}}
+	for i := offset; i < len(lines) && i < offset+limit; i++ {
+		page.Lines = append(page.Lines, masked(lines[i], tree))
+	}
+	if offset+limit < len(lines) {
+		page.NextCursor = fmt.Sprint(offset + limit)
+	}
+	return page, nil
+}
+
+// EntriesPage is a page of the audit export of every entry of a round.
+type EntriesPage struct {
+	Entries    []quiz.Attempt
+	NextCursor string
+}
+
+// EntriesPageSize keeps a CSV page near 1 MB, well under Lambda's 6 MB response limit.
+const EntriesPageSize = 5000
+
+// Entries returns a page of every entry of a round, for organisers and admins.
+func (s *Service) Entries(ctx context.Context, staff auth.Staff, quizID, roundID, cursor string) (EntriesPage, error) {
+	q, _, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin)
+	if err != nil {
+		return EntriesPage{}, err
+	}
+	if _, ok := q.Contest.Round(roundID); !ok {
+		return EntriesPage{}, auth.OutOfScope()
+	}
+	list, next, err := s.store.RoundPage(ctx, quizID, roundID, cursor, EntriesPageSize)
+	return EntriesPage{Entries: list, NextCursor: next}, err
+}
+
+// Flag is an entry an organiser should look at before publishing.
+type Flag struct {
+	AttemptID string `json:"attemptId"`
+	Kind      string `json:"kind"` // fast, identicalBurst, sharedDevice, manyAttempts
+	Detail    string `json:"detail"`
+	Name      string `json:"name"` // masked
+	Score     int    `json:"score"`
+	Rank      int    `json:"rank"`
+}
+
+// Flags reviews the entries that can reach a prize (the top of the ranking, with a
+// margin): implausibly fast attempts, identical answer sequences submitted within ten
+// minutes of each other, several persons on one device, and persons with many attempts.
+func (s *Service) Flags(ctx context.Context, staff auth.Staff, quizID, roundID string) ([]Flag, error) {
+	q, _, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin)
+	if err != nil {
+		return nil, err
+	}
+	cfg := q.Contest.Normalized()
+	places := cfg.TopN + 50
+	for _, p := range cfg.Prizes {
+		places += 2 * p.Count
+	}
+	attempts, err := s.store.TopEntries(ctx, quizID, roundID, places)
+	if err != nil {
+		return nil, err
+	}
+	flags := []Flag{}
+	add := func(a quiz.Attempt, kind, detail string) {
+		flags = append(flags, Flag{AttemptID: a.ID, Kind: kind, Detail: detail, Name: contest.MaskName(a.Participant.Name), Score: a.Score})
+	}
+	byHash := map[string][]quiz.Attempt{}
+	devicePersons := map[string]map[string]bool{}
+	personAttempts := map[string]int{}
+	for _, a := range attempts {
+		if limit := int64(cfg.FastSecondsPerQuestion) * 1000 * int64(len(a.QuestionIDs)); a.DurationMs < limit {
+			add(a, "fast", fmt.Sprintf("%d giây cho %d câu", a.DurationMs/1000, len(a.QuestionIDs)))
+		}
+		byHash[a.AnswersHash] = append(byHash[a.AnswersHash], a)
+		if a.ClientID != "" {
+			if devicePersons[a.ClientID] == nil {
+				devicePersons[a.ClientID] = map[string]bool{}
+			}
+			devicePersons[a.ClientID][a.IdentityKey()] = true
+		}
+		personAttempts[a.IdentityKey()]++
+	}
+	for _, group := range byHash {
+		slices.SortFunc(group, func(a, b quiz.Attempt) int { return a.SubmittedAt.Compare(b.SubmittedAt) })
+		for i, a := range group {
+			near := 0
+			for _, b := range group {
+				if d := a.SubmittedAt.Sub(b.SubmittedAt); d < 10*time.Minute && d > -10*time.Minute {
+					near++
+				}
+			}
+			if near >= 3 {
+				add(group[i], "identicalBurst", fmt.Sprintf("%d bài giống hệt nhau trong 10 phút", near))
+			}
+		}
+	}
+	for _, a := range attempts {
+		if n := len(devicePersons[a.ClientID]); n >= 3 {
+			add(a, "sharedDevice", fmt.Sprintf("%d người dự thi từ một thiết bị", n))
+		}
+		if n := personAttempts[a.IdentityKey()]; n >= 3 {
+			add(a, "manyAttempts", fmt.Sprintf("%d lượt của cùng một người", n))
+		}
+	}
+	return flags, nil
+}
+
+// Disqualify takes an entry out of its round's ranking, before the round is closed,
+// and records who decided, when and why.
+func (s *Service) Disqualify(ctx context.Context, staff auth.Staff, quizID, attemptID, reason string) (Decision, error) {
+	if _, _, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin); err != nil {
+		return Decision{}, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len([]rune(reason)) > 500 {
+		return Decision{}, apperr.Errorf(apperr.Validation, "Cần ghi lý do loại bài (tối đa 500 ký tự)")
+	}
+	a, err := s.store.GetAttempt(ctx, attemptID)
+	if apperr.CodeOf(err) == apperr.NotFound || (err == nil && a.QuizID != quizID) {
+		return Decision{}, auth.OutOfScope()
+	}
+	if err != nil {
+		return Decision{}, err
+	}
+	if a.Status != quiz.Submitted || a.RoundID == "" {
+		return Decision{}, apperr.Errorf(apperr.Conflict, "Bài dự thi chưa được nộp")
+	}
+	if _, err := s.store.GetResults(ctx, quizID, a.RoundID); err == nil {
+		return Decision{}, apperr.Errorf(apperr.Conflict, "Vòng thi đã đóng: kết quả đã công bố không thể thay đổi")
+	} else if apperr.CodeOf(err) != apperr.NotFound {
+		return Decision{}, err
+	}
+	d := Decision{QuizID: quizID, AttemptID: attemptID, RoundID: a.RoundID, Reason: reason, By: staff.Username, At: s.now().UTC()}
+	return d, s.store.Disqualify(ctx, a, d)
+}

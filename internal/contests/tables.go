@@ -1,0 +1,83 @@
+package contests
+
+import (
+	"time"
+
+	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/report"
+)
+
+func when(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(quiz.VietnamTime).Format("2006-01-02 15:04:05")
+}
+
+// Tables of the winners export: the winners, then the collective prizes.
+func (w WinnersReport) Tables() []report.Table {
+	t := report.Table{Name: "Giải cá nhân", Header: []string{"Hạng", "Giải", "Tiền thưởng (đồng)", "Họ và tên", "Số điện thoại", "CCCD",
+		"Mã thôn", "Thôn", "Đoàn thể", "Điểm", "Dự đoán", "Thời gian làm bài (giây)", "Thời điểm nộp"}}
+	for _, x := range w.Winners {
+		t.Rows = append(t.Rows, []any{int64(x.Rank), x.Tier, x.Amount, x.Name, x.Phone, x.CCCD, x.UnitID, x.Unit, x.Organization,
+			int64(x.Score), x.Prediction, float64(x.DurationMs) / 1000, when(x.SubmittedAt)})
+	}
+	c := report.Table{Name: "Giải tập thể", Header: []string{"Hạng", "Mã đơn vị", "Người dự thi", "Dân số 15+", "Tỷ lệ tham gia (%)",
+		"Tỷ lệ trong tổng số (%)", "Điểm", "Đạt giải"}}
+	for _, u := range w.Collective {
+		prize := ""
+		if u.Prize {
+			prize = "Có"
+		}
+		c.Rows = append(c.Rows, []any{int64(u.Rank), u.UnitID, u.Entrants, u.Population, u.ParticipationRate, u.EntrantsShare, u.Points, prize})
+	}
+	return []report.Table{t, c}
+}
+
+// EntryRow is one entry of the audit export.
+type EntryRow struct {
+	AttemptID    string    `json:"attemptId"`
+	RoundID      string    `json:"roundId"`
+	Name         string    `json:"name"`
+	Phone        string    `json:"phone"`
+	CCCD         string    `json:"cccd,omitempty"`
+	UnitID       string    `json:"unitId"`
+	Organization string    `json:"organization,omitempty"`
+	Score        int       `json:"score"`
+	MaxScore     int       `json:"maxScore"`
+	Prediction   *int64    `json:"prediction"`
+	DurationMs   int64     `json:"durationMs"`
+	SubmittedAt  time.Time `json:"submittedAt"`
+	Ranked       bool      `json:"ranked"`
+	ClientID     string    `json:"clientId,omitempty"`
+}
+
+// EntryRows turns attempts into export rows.
+func EntryRows(list []quiz.Attempt) []EntryRow {
+	out := make([]EntryRow, len(list))
+	for i, a := range list {
+		out[i] = EntryRow{AttemptID: a.ID, RoundID: a.RoundID, Name: a.Participant.Name, Phone: a.Participant.Phone, CCCD: a.Participant.CCCD,
+			UnitID: a.Participant.UnitID, Organization: a.Participant.Organization, Score: a.Score, MaxScore: a.MaxScore,
+			Prediction: a.Prediction, DurationMs: a.DurationMs, SubmittedAt: a.SubmittedAt, Ranked: a.Ranked, ClientID: a.ClientID}
+	}
+	return out
+}
+
+// EntriesTable is a page of the audit export as a table.
+func EntriesTable(list []quiz.Attempt) report.Table {
+	t := report.Table{Name: "Bài dự thi", Header: []string{"Mã bài", "Vòng", "Họ và tên", "Số điện thoại", "CCCD", "Mã thôn", "Đoàn thể",
+		"Điểm", "Điểm tối đa", "Dự đoán", "Thời gian làm bài (giây)", "Thời điểm nộp", "Được xếp hạng", "Thiết bị"}}
+	for _, r := range EntryRows(list) {
+		var pred any
+		if r.Prediction != nil {
+			pred = *r.Prediction
+		}
+		ranked := "Không"
+		if r.Ranked {
+			ranked = "Có"
+		}
+		t.Rows = append(t.Rows, []any{r.AttemptID, r.RoundID, r.Name, r.Phone, r.CCCD, r.UnitID, r.Organization, int64(r.Score), int64(r.MaxScore),
+			pred, float64(r.DurationMs) / 1000, when(r.SubmittedAt), ranked, r.ClientID})
+	}
+	return t
+}

@@ -1,0 +1,176 @@
+package dynamo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/contests"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+// ClaimEntry takes one of a person's entries in a round with a conditional counter, so
+// concurrent starts by one person get exactly `limit` entries between them.
+func (s *Store) ClaimEntry(ctx context.Context, quizID, roundID, person string, limit int) error {
+	pk, sk := entryKey(quizID, roundID, person)
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(pk, sk),
+		UpdateExpression:    aws.String("SET e = :e ADD n :one"),
+		ConditionExpression: aws.String("attribute_not_exists(n) OR n < :limit"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":e": &types.AttributeValueMemberS{Value: "entry"}, ":one": &types.AttributeValueMemberN{Value: "1"},
+			":limit": &types.AttributeValueMemberN{Value: strconv.Itoa(limit)},
+		},
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return conflictOr(err, "claim entry")
+	}
+	s.meter(deref(out.ConsumedCapacity)...)
+	return nil
+}
+
+// ClaimCCCD ties a citizen id to the first person who enters with it.
+func (s *Store) ClaimCCCD(ctx context.Context, quizID, cccdKeyValue, person string) error {
+	pk, sk := cccdKey(quizID, cccdKeyValue)
+	item := key(pk, sk)
+	item[attrEntity] = &types.AttributeValueMemberS{Value: "cccd"}
+	item["person"] = &types.AttributeValueMemberS{Value: person}
+	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &s.table, Item: item,
+		ConditionExpression:       aws.String("attribute_not_exists(pk) OR person = :p"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: person}},
+		ReturnConsumedCapacity:    types.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return conflictOr(err, "claim citizen id")
+	}
+	s.meter(deref(out.ConsumedCapacity)...)
+	return nil
+}
+
+// IsStaffPhone reports whether a person key belongs to a staff account.
+func (s *Store) IsStaffPhone(ctx context.Context, person string) (bool, error) {
+	pk, sk := staffKey(person)
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk)})
+	if err != nil {
+		return false, fmt.Errorf("read staff phone: %w", err)
+	}
+	return out.Item != nil, nil
+}
+
+// PutStaffPhones records the (hashed) phones of staff accounts, who may not enter contests.
+func (s *Store) PutStaffPhones(ctx context.Context, persons []string) error {
+	var reqs []types.WriteRequest
+	for _, p := range persons {
+		pk, sk := staffKey(p)
+		item := key(pk, sk)
+		item[attrEntity] = &types.AttributeValueMemberS{Value: "staff"}
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+	}
+	return s.batchWrite(ctx, reqs)
+}
+
+var errBadCursor = apperr.Errorf(apperr.Validation, "Con trỏ trang (cursor) không hợp lệ")
+
+// Frozen round results and disqualification decisions:
+//
+//	pk=RESULT#<quizId>#<roundId> sk=R          the results snapshot (written once)
+//	pk=DECISION#<quizId> sk=<time>#<attemptId>  a disqualification, with who and why
+func resultKey(quizID, roundID string) (pk, sk string) {
+	return "RESULT#" + quizID + "#" + roundID, "R"
+}
+
+// PutResults stores a round's results once; a second write is a conflict.
+func (s *Store) PutResults(ctx context.Context, r contests.Results) error {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode results: %w", err)
+	}
+	pk, sk := resultKey(r.QuizID, r.RoundID)
+	item := key(pk, sk)
+	item[attrEntity] = &types.AttributeValueMemberS{Value: "results"}
+	item["body"] = &types.AttributeValueMemberS{Value: string(body)}
+	item["digest"] = &types.AttributeValueMemberS{Value: r.Digest}
+	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(pk)"), ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		return conflictOr(err, "store round results")
+	}
+	s.meter(deref(out.ConsumedCapacity)...)
+	return nil
+}
+
+// GetResults reads a round's results.
+func (s *Store) GetResults(ctx context.Context, quizID, roundID string) (contests.Results, error) {
+	pk, sk := resultKey(quizID, roundID)
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return contests.Results{}, fmt.Errorf("read results: %w", err)
+	}
+	if out.Item == nil {
+		return contests.Results{}, apperr.Errorf(apperr.NotFound, "Vòng thi chưa có kết quả")
+	}
+	var r contests.Results
+	body, _ := out.Item["body"].(*types.AttributeValueMemberS)
+	if body == nil || json.Unmarshal([]byte(body.Value), &r) != nil {
+		return contests.Results{}, fmt.Errorf("decode results %s/%s", quizID, roundID)
+	}
+	return r, nil
+}
+
+// Disqualify takes an entry out of its round's ranking (it stays in the index, unranked,
+// for the audit export) and records the decision, in one transaction.
+func (s *Store) Disqualify(ctx context.Context, a quiz.Attempt, d contests.Decision) error {
+	pk, sk := attemptKey(a.ID)
+	body, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	dpk := "DECISION#" + d.QuizID
+	decision := key(dpk, d.At.UTC().Format(timeLayout)+"#"+a.ID)
+	decision[attrEntity] = &types.AttributeValueMemberS{Value: "decision"}
+	decision["body"] = &types.AttributeValueMemberS{Value: string(body)}
+	items := []types.TransactWriteItem{
+		{Update: &types.Update{TableName: &s.table, Key: key(pk, sk),
+			UpdateExpression:    aws.String("SET ranked = :f, rs = :rs, dq = :dq"),
+			ConditionExpression: aws.String("attribute_exists(pk)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":f": &types.AttributeValueMemberBOOL{Value: false}, ":dq": &types.AttributeValueMemberS{Value: d.Reason},
+				":rs": &types.AttributeValueMemberS{Value: roundSK(false, int(math.Round(a.ScorePercent()*1000)), a.ID)}}}},
+		{Put: &types.Put{TableName: &s.table, Item: decision}},
+	}
+	out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		return fmt.Errorf("disqualify: %w", err)
+	}
+	s.meter(out.ConsumedCapacity...)
+	return nil
+}
+
+// ListDecisions returns a contest's disqualifications, oldest first.
+func (s *Store) ListDecisions(ctx context.Context, quizID string) ([]contests.Decision, error) {
+	items, err := s.partition(ctx, "DECISION#"+quizID)
+	if err != nil {
+		return nil, fmt.Errorf("list decisions: %w", err)
+	}
+	out := make([]contests.Decision, 0, len(items))
+	for _, item := range items {
+		var d contests.Decision
+		body, _ := item["body"].(*types.AttributeValueMemberS)
+		if body == nil || json.Unmarshal([]byte(body.Value), &d) != nil {
+			return nil, fmt.Errorf("decode decision")
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+var _ contests.Store = (*Store)(nil)

@@ -1,0 +1,164 @@
+package dynamo
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+const roundPageSize = 200
+
+// shardReader pages through one shard of a round's index, best entries first.
+type shardReader struct {
+	s       *Store
+	pk      string
+	prefix  string
+	items   []map[string]types.AttributeValue
+	last    map[string]types.AttributeValue
+	started bool
+}
+
+func (r *shardReader) peek(ctx context.Context) (map[string]types.AttributeValue, error) {
+	for len(r.items) == 0 {
+		if r.started && r.last == nil {
+			return nil, nil
+		}
+		r.started = true
+		out, err := r.s.db.Query(ctx, &dynamodb.QueryInput{
+			TableName: &r.s.table, IndexName: aws.String(IndexByRound),
+			KeyConditionExpression: aws.String("rk = :rk AND begins_with(rs, :p)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":rk": &types.AttributeValueMemberS{Value: r.pk}, ":p": &types.AttributeValueMemberS{Value: r.prefix}},
+			ExclusiveStartKey: r.last, Limit: aws.Int32(roundPageSize),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read round index: %w", err)
+		}
+		r.items, r.last = out.Items, out.LastEvaluatedKey
+	}
+	return r.items[0], nil
+}
+
+func sortKeyOf(item map[string]types.AttributeValue) string {
+	if v, ok := item["rs"].(*types.AttributeValueMemberS); ok {
+		return v.Value
+	}
+	return ""
+}
+
+// scoreGroup is the score part of a sort key: entries with equal scores share it.
+func scoreGroup(rs string) string {
+	if len(rs) < 8 {
+		return rs
+	}
+	return rs[:8]
+}
+
+// TopEntries reads a round's ranked entries best score first, merging the shards, until
+// it has `persons` distinct persons and then to the end of that score group (a later
+// tie-break such as prediction distance may reorder the whole group). persons ≤ 0
+// reads every ranked entry.
+func (s *Store) TopEntries(ctx context.Context, quizID, roundID string, persons int) ([]quiz.Attempt, error) {
+	readers := make([]*shardReader, RoundShards)
+	for i := range readers {
+		readers[i] = &shardReader{s: s, pk: roundPK(quizID, roundID, i), prefix: "0#"}
+	}
+	seen := map[string]bool{}
+	var out []quiz.Attempt
+	boundary := ""
+	for {
+		best := -1
+		var bestItem map[string]types.AttributeValue
+		for i, r := range readers {
+			item, err := r.peek(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if item != nil && (bestItem == nil || sortKeyOf(item) < sortKeyOf(bestItem)) {
+				best, bestItem = i, item
+			}
+		}
+		if bestItem == nil {
+			return out, nil
+		}
+		if boundary != "" && scoreGroup(sortKeyOf(bestItem)) != boundary {
+			return out, nil
+		}
+		readers[best].items = readers[best].items[1:]
+		a, _, err := AttemptFromItem(bestItem)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+		seen[a.IdentityKey()] = true
+		if persons > 0 && boundary == "" && len(seen) >= persons {
+			boundary = scoreGroup(sortKeyOf(bestItem))
+		}
+	}
+}
+
+type roundCursor struct {
+	Shard int               `json:"s"`
+	Last  map[string]string `json:"l,omitempty"`
+}
+
+// RoundPage returns up to limit entries of a round (ranked or not) for the audit export,
+// shard after shard, and the cursor of the next page ("" after the last). Memory stays
+// bounded by the page, whatever the size of the round.
+func (s *Store) RoundPage(ctx context.Context, quizID, roundID, cursor string, limit int) ([]quiz.Attempt, string, error) {
+	var c roundCursor
+	if cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(cursor)
+		if err != nil || json.Unmarshal(raw, &c) != nil || c.Shard < 0 || c.Shard >= RoundShards {
+			return nil, "", errBadCursor
+		}
+	}
+	var out []quiz.Attempt
+	for c.Shard < RoundShards && len(out) < limit {
+		var start map[string]types.AttributeValue
+		if len(c.Last) > 0 {
+			start = map[string]types.AttributeValue{}
+			for k, v := range c.Last {
+				start[k] = &types.AttributeValueMemberS{Value: v}
+			}
+		}
+		res, err := s.db.Query(ctx, &dynamodb.QueryInput{
+			TableName: &s.table, IndexName: aws.String(IndexByRound),
+			KeyConditionExpression:    aws.String("rk = :rk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":rk": &types.AttributeValueMemberS{Value: roundPK(quizID, roundID, c.Shard)}},
+			ExclusiveStartKey:         start, Limit: aws.Int32(int32(limit - len(out))),
+		})
+		if err != nil {
+			return nil, "", fmt.Errorf("read round page: %w", err)
+		}
+		for _, item := range res.Items {
+			a, _, err := AttemptFromItem(item)
+			if err != nil {
+				return nil, "", err
+			}
+			out = append(out, a)
+		}
+		if res.LastEvaluatedKey == nil {
+			c = roundCursor{Shard: c.Shard + 1}
+			continue
+		}
+		c.Last = map[string]string{}
+		for k, v := range res.LastEvaluatedKey {
+			if sv, ok := v.(*types.AttributeValueMemberS); ok {
+				c.Last[k] = sv.Value
+			}
+		}
+	}
+	if c.Shard >= RoundShards {
+		return out, "", nil
+	}
+	raw, _ := json.Marshal(c)
+	return out, base64.RawURLEncoding.EncodeToString(raw), nil
+}

@@ -1,0 +1,342 @@
+package localgw_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/contests"
+	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+// newContest stores a published contest of five single-choice questions from the demo
+// bank, scoped to a commune, with one round, two attempts per round and four tiers.
+func (e *env) newContest(t *testing.T, id, scope string, opens, closes time.Time) quiz.Quiz {
+	t.Helper()
+	var qs []quiz.Question
+	for _, q := range e.bank[demoQuiz].Questions {
+		if q.Kind == quiz.Single && len(qs) < 5 {
+			qs = append(qs, q)
+		}
+	}
+	c := &contest.Config{Rounds: []contest.Round{{ID: "r1", OpensAt: opens, ClosesAt: closes}}, AttemptsPerRound: 2,
+		Prizes: []contest.Prize{{Tier: "Nhất", Count: 1, Amount: 2000000}, {Tier: "Nhì", Count: 1, Amount: 1000000},
+			{Tier: "Ba", Count: 1, Amount: 500000}, {Tier: "Khuyến khích", Count: 2, Amount: 200000}},
+		Collective: contest.Collective{Count: 2}}
+	c.Prediction.Text, c.Prediction.Truth = "Có bao nhiêu bài dự thi trong vòng này?", contest.TruthEntries
+	q := quiz.Quiz{ID: id, Kind: quiz.KindContest, Title: "Hội thi tìm hiểu Nghị quyết 58", Status: quiz.Published,
+		ScopeUnitID: scope, TimeLimitSec: 600, Shuffle: true, Questions: qs, Contest: c}
+	if err := e.stack.Store.PutQuiz(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+	e.bank[id] = q
+	return q
+}
+
+func entrant(phone, name, unit, cccd string) startBody {
+	p := map[string]any{"unitId": unit, "phone": phone, "name": name}
+	if cccd != "" {
+		p["cccd"] = cccd
+	}
+	return startBody{Participant: p, Consent: true, ClientID: "device-" + phone}
+}
+
+// enter starts and submits an entry: `right` of the five answers correct.
+func (e *env) enter(t *testing.T, quizID string, who startBody, right int, prediction int64, took time.Duration) quiz.Result {
+	t.Helper()
+	s := e.start(quizID, who)
+	answers := e.answers(quizID, s.Questions, true)
+	for i := right; i < len(answers); i++ {
+		q, _ := e.bank[quizID].Question(s.Questions[i].ID)
+		answers[i]["optionIds"] = []string{wrongOption(q)}
+	}
+	e.clock.Advance(took)
+	status, raw := e.call("POST", "/v1/attempts/"+s.AttemptID+"/submit", map[string]any{"attemptToken": s.AttemptToken, "answers": answers, "prediction": prediction})
+	if status != http.StatusOK {
+		t.Fatalf("contest submit = %d %s", status, raw)
+	}
+	return decodeJSON[quiz.Result](t, raw)
+}
+
+func TestAContestRoundFromEntriesToWinners(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	srv := httptest.NewServer(e.stack.Handler())
+	t.Cleanup(srv.Close)
+	now := e.clock.Now()
+	ct := e.newContest(t, "hoi-thi-58", "xa-a", now.Add(-time.Hour), now.Add(2*time.Hour))
+
+	t.Run("fifty concurrent starts by one person get exactly the two allowed entries", func(t *testing.T) {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		statuses := map[int]int{}
+		for range 50 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				status, _ := e.call("POST", "/v1/quizzes/"+ct.ID+"/attempts", entrant("0977000001", "Trần Văn Dũng", village, ""))
+				mu.Lock()
+				statuses[status]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if statuses[201] != 2 || statuses[409] != 48 {
+			t.Errorf("statuses = %v, want 2 × 201 and 48 × 409", statuses)
+		}
+	})
+	t.Run("entry rules are enforced", func(t *testing.T) {
+		if err := e.stack.Store.PutStaffPhones(ctx, []string{contest.PersonKey("+84900000001")}); err != nil {
+			t.Fatal(err)
+		}
+		cases := []struct {
+			name   string
+			body   startBody
+			status int
+		}{
+			{"a staff account's phone may not enter", entrant("0900000001", "Cán Bộ", village, ""), 403},
+			{"a phone is required", startBody{Participant: map[string]any{"unitId": village, "name": "Không Có Số"}, Consent: true, ClientID: "x"}, 422},
+			{"a malformed CCCD is refused", entrant("0977000009", "Lê Thị Hằng", village, "12345"), 422},
+			{"a village of another commune is refused", entrant("0977000010", "Hà Văn Nam", village2, ""), 422},
+			{"a first use of a CCCD is taken", entrant("0977000002", "Phạm Thị Lan", village, "038190001234"), 201},
+			{"the same CCCD with another phone conflicts", entrant("0977000003", "Phạm Văn Lâm", village, "038190001234"), 409},
+		}
+		for _, c := range cases {
+			if status, raw := e.call("POST", "/v1/quizzes/"+ct.ID+"/attempts", c.body); status != c.status {
+				t.Errorf("%s: status %d (%s), want %d", c.name, status, raw, c.status)
+			}
+		}
+	})
+
+	// The field: scores 5, 5 (prediction decides), 4, 4 (duration decides), 3, 2, 1 and
+	// one late entry; the truth (entries: submitted attempts) will be 8.
+	people := []struct {
+		phone, name, unit string
+		right             int
+		prediction        int64
+		took              time.Duration
+	}{
+		{"0911000001", "Nguyễn Văn An", village, 5, 9, 3 * time.Minute},
+		{"0911000002", "Lê Thị Bình", village, 5, 12, 2 * time.Minute},
+		{"0911000003", "Hoàng Văn Cường", "xa-a-t02", 4, 9, 4 * time.Minute},
+		{"0911000004", "Đỗ Thị Dung", "xa-a-t02", 4, 9, 1 * time.Minute},
+		{"0911000005", "Vũ Văn Em", "xa-a-t03", 3, 9, 2 * time.Minute},
+		{"0911000006", "Bùi Thị Giang", "xa-a-t03", 2, 9, 2 * time.Minute},
+		{"0911000007", "Phan Văn Hùng", village, 1, 9, 2 * time.Minute},
+	}
+	results := map[string]quiz.Result{}
+	for _, p := range people {
+		r := e.enter(t, ct.ID, entrant(p.phone, p.name, p.unit, ""), p.right, p.prediction, p.took)
+		results[p.phone] = r
+	}
+	t.Run("a contest result has no review and says the entry is ranked", func(t *testing.T) {
+		r := results["0911000001"]
+		if len(r.Review) != 0 || r.Ranked == nil || !*r.Ranked || r.RoundID != "r1" || r.Prediction == nil || *r.Prediction != 9 {
+			t.Errorf("result = %+v, want no review, ranked, round r1, prediction 9", r)
+		}
+	})
+	t.Run("a submit without the prediction is refused", func(t *testing.T) {
+		s := e.start(ct.ID, entrant("0911000008", "Mai Văn Khoa", village, ""))
+		status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(ct.ID, s.Questions, true))
+		if status != 422 {
+			t.Errorf("submit without prediction = %d %s, want 422", status, raw)
+		}
+		// Too late now: the entry is kept but not ranked.
+		e.clock.Advance(11 * time.Minute)
+		status, raw = e.call("POST", "/v1/attempts/"+s.AttemptID+"/submit", map[string]any{"attemptToken": s.AttemptToken, "answers": e.answers(ct.ID, s.Questions, true), "prediction": 9})
+		late := decodeJSON[quiz.Result](t, raw)
+		if status != 200 || late.Ranked == nil || *late.Ranked {
+			t.Errorf("late submit = %d %s, want 200 and not ranked", status, raw)
+		}
+	})
+
+	organizer, officer := signIn(t, srv.URL, "btc"), signIn(t, srv.URL, "canbo")
+	staffCall := func(token, method, path string, body any) (int, []byte, http.Header) {
+		t.Helper()
+		var rd io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			rd = bytes.NewReader(b)
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, rd)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, raw, resp.Header
+	}
+	round := "/v1/admin/contests/" + ct.ID + "/rounds/r1"
+
+	// Disqualify the fastest perfect entry (Lê Thị Bình would otherwise win).
+	attempts, err := e.stack.Store.SubmittedAttempts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var binh string
+	for _, a := range attempts {
+		if a.Participant.Phone == "+84911000002" {
+			binh = a.ID
+		}
+	}
+	t.Run("an organiser disqualifies an entry before the close, with a recorded reason", func(t *testing.T) {
+		status, raw, _ := staffCall(organizer, "POST", "/v1/admin/contests/"+ct.ID+"/entries/"+binh+"/disqualify", map[string]any{"reason": "Khai sai thông tin"})
+		if status != 200 {
+			t.Fatalf("disqualify = %d %s", status, raw)
+		}
+		ds, err := e.stack.Store.ListDecisions(ctx, ct.ID)
+		if err != nil || len(ds) != 1 || ds[0].By != "btc" || ds[0].Reason != "Khai sai thông tin" || ds[0].AttemptID != binh {
+			t.Errorf("decisions = %+v (%v), want one by btc with the reason", ds, err)
+		}
+		if status, _, _ := staffCall(officer, "POST", "/v1/admin/contests/"+ct.ID+"/entries/"+binh+"/disqualify", map[string]any{"reason": "x"}); status != 403 {
+			t.Errorf("an officer disqualifying = %d, want 403", status)
+		}
+	})
+	t.Run("a round cannot close before its end", func(t *testing.T) {
+		if status, raw, _ := staffCall(organizer, "POST", round+"/close", nil); status != 409 {
+			t.Errorf("early close = %d %s, want 409", status, raw)
+		}
+	})
+
+	e.clock.Advance(3 * time.Hour)
+	if err := e.stack.DrainStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	status, raw, _ := staffCall(organizer, "POST", round+"/close", nil)
+	closed := decodeJSON[contests.CloseResult](t, raw)
+	if status != 200 || closed.Digest == "" || closed.Entries != 8 || closed.Truth != 8 {
+		t.Fatalf("close = %d %s, want the digest, 8 entries and truth 8 (entries)", status, raw)
+	}
+	t.Run("a second close is refused and the results stay as frozen", func(t *testing.T) {
+		if status, _, _ := staffCall(organizer, "POST", round+"/close", nil); status != 409 {
+			t.Errorf("second close = %d, want 409", status)
+		}
+		r, err := e.stack.Store.GetResults(ctx, ct.ID, "r1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := contests.VerifyDigest(r); !ok || err != nil || r.Digest != closed.Digest {
+			t.Errorf("stored results do not match their digest")
+		}
+		r.Lines[0].Score++
+		if ok, _ := contests.VerifyDigest(r); ok {
+			t.Errorf("a changed snapshot still matches its digest")
+		}
+	})
+
+	status, raw, _ = staffCall(organizer, "GET", round+"/winners", nil)
+	var winners contests.WinnersReport
+	if status != 200 || json.Unmarshal(raw, &winners) != nil {
+		t.Fatalf("winners = %d %s", status, raw)
+	}
+	t.Run("the winners follow the ranking: score, then prediction, then duration", func(t *testing.T) {
+		var got []string
+		for _, w := range winners.Winners {
+			got = append(got, w.Tier+":"+w.Name)
+		}
+		want := []string{"Nhất:Nguyễn Văn An", "Nhì:Đỗ Thị Dung", "Ba:Hoàng Văn Cường", "Khuyến khích:Vũ Văn Em", "Khuyến khích:Bùi Thị Giang"}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("winners = %v, want %v", got, want)
+		}
+		if winners.Masked || winners.Winners[0].Phone != "+84911000001" {
+			t.Errorf("the organiser sees masked details: %+v", winners.Winners[0])
+		}
+	})
+	t.Run("an officer sees the winners masked", func(t *testing.T) {
+		status, raw, _ := staffCall(officer, "GET", round+"/winners", nil)
+		if status != 200 || strings.Contains(string(raw), "+84911000001") || strings.Contains(string(raw), "Nguyễn Văn An") || !strings.Contains(string(raw), "Nguyễn V. A.") {
+			t.Errorf("officer winners = %d %.400s, want masked names and phones", status, raw)
+		}
+	})
+	t.Run("the winners workbook reads back", func(t *testing.T) {
+		status, raw, _ := staffCall(organizer, "GET", round+"/winners?format=xlsx", nil)
+		sheets, err := export.ReadXLSX(bytes.NewReader(raw))
+		if status != 200 || err != nil {
+			t.Fatalf("xlsx = %d, %v", status, err)
+		}
+		if rows := sheets["Giải cá nhân"]; len(rows) != 6 || rows[1][3] != "Nguyễn Văn An" || rows[1][4] != "+84911000001" {
+			t.Errorf("sheet Giải cá nhân = %v", rows)
+		}
+		if _, ok := sheets["Giải tập thể"]; !ok {
+			t.Errorf("no sheet of collective prizes")
+		}
+	})
+	t.Run("the public results are masked and carry the digest", func(t *testing.T) {
+		status, raw := e.call("GET", "/v1/contests/"+ct.ID+"/rounds/r1/results", nil)
+		var pub contests.PublicResults
+		if status != 200 || json.Unmarshal(raw, &pub) != nil {
+			t.Fatalf("public results = %d %s", status, raw)
+		}
+		if pub.Digest != closed.Digest || pub.Truth != 8 || len(pub.Top) == 0 || pub.Top[0].Name != "Nguyễn V. A." || pub.Top[0].Phone != "09x xxx x001" {
+			t.Errorf("public results = %+v", pub)
+		}
+		for _, personal := range []string{"+8491100", "Nguyễn Văn An", "Lê Thị Bình"} {
+			if strings.Contains(string(raw), personal) {
+				t.Errorf("public results reveal %q", personal)
+			}
+		}
+	})
+	t.Run("the entries export pages through every entry, ranked or not", func(t *testing.T) {
+		seen, pages, cursor := 0, 0, ""
+		for {
+			list, next, err := e.stack.Store.RoundPage(ctx, ct.ID, "r1", cursor, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) > 3 {
+				t.Fatalf("a page of %d entries, want at most 3", len(list))
+			}
+			seen += len(list)
+			pages++
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if seen != 8 {
+			t.Errorf("pages held %d entries, want 8 (6 ranked, 1 disqualified, 1 late)", seen)
+		}
+		status, raw, h := staffCall(organizer, "GET", round+"/entries?format=csv", nil)
+		records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")))).ReadAll()
+		if status != 200 || err != nil || len(records) != 9 || h.Get("X-Next-Cursor") != "" {
+			t.Errorf("entries csv = %d, %d records (%v), next %q; want header + 8", status, len(records), err, h.Get("X-Next-Cursor"))
+		}
+		if status, _, _ := staffCall(officer, "GET", round+"/entries?format=csv", nil); status != 403 {
+			t.Errorf("an officer exporting entries = %d, want 403", status)
+		}
+	})
+	t.Run("fast entries are flagged", func(t *testing.T) {
+		ct2 := e.newContest(t, "hoi-thi-nhanh", "xa-a", e.clock.Now().Add(-time.Minute), e.clock.Now().Add(time.Hour))
+		e.enter(t, ct2.ID, entrant("0922000001", "Đinh Văn Tốc", village, ""), 5, 1, 2*time.Second)
+		e.enter(t, ct2.ID, entrant("0922000002", "Đinh Thị Chậm", village, ""), 5, 1, 5*time.Minute)
+		status, raw, _ := staffCall(organizer, "GET", "/v1/admin/contests/"+ct2.ID+"/rounds/r1/flags", nil)
+		var out struct{ Flags []contests.Flag }
+		if status != 200 || json.Unmarshal(raw, &out) != nil {
+			t.Fatalf("flags = %d %s", status, raw)
+		}
+		fast := 0
+		for _, f := range out.Flags {
+			if f.Kind == "fast" {
+				fast++
+				if f.Name != "Đinh V. T." {
+					t.Errorf("fast flag on %q, want Đinh V. T.", f.Name)
+				}
+			}
+		}
+		if fast != 1 {
+			t.Errorf("flags = %+v, want one fast entry", out.Flags)
+		}
+	})
+}
