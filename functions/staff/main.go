@@ -38,7 +38,7 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	store := dynamo.New(dynamodb.NewFromConfig(cfg), table)
-	handler := httpapi.NewStaff(report.NewService(store, nil), authoring.NewService(store, nil), contests.NewService(store, nil), log)
+	handler := httpapi.NewStaff(report.NewService(store, nil), authoring.NewService(store, nil), contests.NewService(store, nil), store, log)
 	lambda.Start(handler.Handle)
 	return nil
 }

@@ -61,19 +61,20 @@ type QuestionTally struct {
 
 // Event is what the aggregator needs from one submitted attempt.
 type Event struct {
-	AttemptID   string
-	Identity    string
-	SubmittedAt time.Time
-	Key         Key
-	Scored      bool
-	ScoreMilli  int64
-	Passed      bool
-	Topics      map[string]quiz.TopicTally
-	Groups      []string        // report groups: organisation, age band, gender
-	Correct     map[string]bool // scored question → answered correctly
-	Options     []string        // chosen options, "<question>:<option>"
-	RoundID     string          // contests: the round of the entry
-	Perfect     bool            // every scored answer correct
+	AttemptID    string
+	Identity     string
+	SubmittedAt  time.Time
+	Key          Key
+	Scored       bool
+	ScoreMilli   int64
+	Passed       bool
+	Topics       map[string]quiz.TopicTally
+	Groups       []string        // report groups: organisation, age band, gender
+	Correct      map[string]bool // scored question → answered correctly
+	Options      []string        // chosen options, "<question>:<option>"
+	GradeVersion int             // a regraded attempt arrives again with a higher version
+	RoundID      string          // contests: the round of the entry
+	Perfect      bool            // every scored answer correct
 }
 
 // MonthOf returns the counter month of t.
@@ -82,19 +83,20 @@ func MonthOf(t time.Time) string { return t.In(quiz.VietnamTime).Format("2006-01
 // EventOf extracts the aggregation event of a submitted attempt.
 func EventOf(a quiz.Attempt) Event {
 	return Event{
-		AttemptID:   a.ID,
-		Identity:    a.IdentityKey(),
-		SubmittedAt: a.SubmittedAt,
-		Key:         Key{QuizID: a.QuizID, UnitID: a.Participant.UnitID, Month: MonthOf(a.SubmittedAt)},
-		Scored:      a.MaxScore > 0,
-		ScoreMilli:  int64(math.Round(a.ScorePercent() * 1000)),
-		Passed:      a.Passed(),
-		Topics:      a.Topics,
-		Groups:      quiz.GroupKeys(a.Participant, a.SubmittedAt.In(quiz.VietnamTime).Year()),
-		Correct:     a.Correct,
-		Options:     quiz.OptionKeys(a.Answers),
-		RoundID:     a.RoundID,
-		Perfect:     a.MaxScore > 0 && a.Score == a.MaxScore,
+		AttemptID:    a.ID,
+		Identity:     a.IdentityKey(),
+		SubmittedAt:  a.SubmittedAt,
+		Key:          Key{QuizID: a.QuizID, UnitID: a.Participant.UnitID, Month: MonthOf(a.SubmittedAt)},
+		Scored:       a.MaxScore > 0,
+		ScoreMilli:   int64(math.Round(a.ScorePercent() * 1000)),
+		Passed:       a.Passed(),
+		Topics:       a.Topics,
+		Groups:       quiz.GroupKeys(a.Participant, a.SubmittedAt.In(quiz.VietnamTime).Year()),
+		Correct:      a.Correct,
+		Options:      quiz.OptionKeys(a.Answers),
+		RoundID:      a.RoundID,
+		GradeVersion: a.GradeVersion,
+		Perfect:      a.MaxScore > 0 && a.Score == a.MaxScore,
 	}
 }
 

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -173,4 +174,86 @@ func (s *Store) ListDecisions(ctx context.Context, quizID string) ([]contests.De
 	return out, nil
 }
 
-var _ contests.Store = (*Store)(nil)
+var (
+	_ contests.Store    = (*Store)(nil)
+	_ contests.Regrader = (*Store)(nil)
+)
+
+// EachAttempt calls fn for every submitted attempt of a quiz: through the round index
+// for a contest, else by scanning attempts (a rare staff operation).
+func (s *Store) EachAttempt(ctx context.Context, q quiz.Quiz, fn func(quiz.Attempt) error) error {
+	if q.Contest != nil {
+		for _, r := range q.Contest.Rounds {
+			cursor := ""
+			for {
+				list, next, err := s.RoundPage(ctx, q.ID, r.ID, cursor, 500)
+				if err != nil {
+					return err
+				}
+				for _, a := range list {
+					if err := fn(a); err != nil {
+						return err
+					}
+				}
+				if next == "" {
+					break
+				}
+				cursor = next
+			}
+		}
+		return nil
+	}
+	items, err := s.scanEntities(ctx, entityAttempt)
+	if err != nil {
+		return err
+	}
+	for _, item := range items {
+		a, _, err := AttemptFromItem(item)
+		if err != nil {
+			return err
+		}
+		if a.QuizID == q.ID && a.Status == quiz.Submitted {
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// RegradeAttempt stores an attempt's new grade (score, result, index position), unless
+// the stored grade is as new or newer.
+func (s *Store) RegradeAttempt(ctx context.Context, a quiz.Attempt) error {
+	it, err := toAttemptItem(a)
+	if err != nil {
+		return err
+	}
+	upd := "SET #score = :score, #res = :res, #gv = :gv"
+	names := map[string]string{"#st": "status", "#score": "score", "#res": "res", "#gv": "gv"}
+	vals := map[string]types.AttributeValue{
+		":score": &types.AttributeValueMemberN{Value: strconv.Itoa(it.Score)},
+		":res":   &types.AttributeValueMemberS{Value: it.Result},
+		":gv":    &types.AttributeValueMemberN{Value: strconv.Itoa(it.GradeVer)},
+		":sub":   &types.AttributeValueMemberS{Value: string(quiz.Submitted)},
+	}
+	if it.RoundKey != "" {
+		upd += ", #rs = :rs"
+		names["#rs"] = "rs"
+		vals[":rs"] = &types.AttributeValueMemberS{Value: it.RoundSort}
+	}
+	pk, sk := attemptKey(a.ID)
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: key(pk, sk),
+		UpdateExpression: aws.String(upd), ExpressionAttributeValues: vals,
+		ExpressionAttributeNames: names,
+		ConditionExpression:      aws.String("#st = :sub AND (attribute_not_exists(#gv) OR #gv < :gv)"),
+		ReturnConsumedCapacity:   types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		var ccf *types.ConditionalCheckFailedException
+		if errors.As(err, &ccf) {
+			return nil // graded at this version or later already
+		}
+		return fmt.Errorf("regrade attempt: %w", err)
+	}
+	s.meter(deref(out.ConsumedCapacity)...)
+	return nil
+}

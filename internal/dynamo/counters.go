@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -16,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -81,12 +81,37 @@ func (s *Store) counterUpdateItem(d aggregate.Counter) (*types.Update, error) {
 		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}, nil
 }
 
-func (s *Store) appliedPut(e aggregate.Event, now time.Time) *types.Put {
+// appliedPut records that e was applied, with the event itself so that a regrade can
+// take its counts back. It is kept (no TTL): a correction may regrade it any time.
+func (s *Store) appliedPut(e aggregate.Event) (*types.Put, error) {
+	body, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("encode applied event: %w", err)
+	}
 	pk, sk := appliedKey(e.AttemptID)
 	item := key(pk, sk)
 	item[attrEntity] = &types.AttributeValueMemberS{Value: entityApplied}
-	item[attrTTL] = &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Add(appliedMarkerTTL).Unix(), 10)}
-	return &types.Put{TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}
+	item["gv"] = &types.AttributeValueMemberN{Value: strconv.Itoa(e.GradeVersion)}
+	item["event"] = &types.AttributeValueMemberS{Value: string(body)}
+	return &types.Put{TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}, nil
+}
+
+// applied reads what was applied for an attempt, if anything.
+func (s *Store) applied(ctx context.Context, attemptID string) (aggregate.Event, bool, error) {
+	pk, sk := appliedKey(attemptID)
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return aggregate.Event{}, false, fmt.Errorf("read applied marker: %w", err)
+	}
+	if out.Item == nil {
+		return aggregate.Event{}, false, nil
+	}
+	var e aggregate.Event
+	body, _ := out.Item["event"].(*types.AttributeValueMemberS)
+	if body == nil || json.Unmarshal([]byte(body.Value), &e) != nil {
+		return aggregate.Event{}, true, fmt.Errorf("decode applied marker of %s", attemptID)
+	}
+	return e, true, nil
 }
 
 // firstPut claims (or re-claims) a participant's first attempt; the claim keeps the
@@ -136,8 +161,21 @@ const maxApplyTries = 5
 // earlier attempt is delivered after a later one, the claim and its counts move to it,
 // so the counters never depend on the order in which the stream delivers.
 func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
-	now := time.Now()
 	for try := 0; try < maxApplyTries; try++ {
+		prev, done, err := s.applied(ctx, e.AttemptID)
+		if err != nil {
+			return err
+		}
+		if done {
+			if prev.GradeVersion >= e.GradeVersion {
+				return nil // applied before: a redelivery
+			}
+			err := s.regrade(ctx, prev, e)
+			if apperr.CodeOf(err) == apperr.Conflict {
+				continue // a concurrent delivery moved on: decide again
+			}
+			return err
+		}
 		current, claimed, err := s.claim(ctx, e.Key.QuizID, e.Identity)
 		if err != nil {
 			return err
@@ -161,7 +199,11 @@ func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
 			claim = nil // a later attempt: practice, counted as a submission only
 			deltas = []aggregate.Counter{aggregate.Delta(e, false)}
 		}
-		items := []types.TransactWriteItem{{Put: s.appliedPut(e, now)}}
+		marker, err := s.appliedPut(e)
+		if err != nil {
+			return err
+		}
+		items := []types.TransactWriteItem{{Put: marker}}
 		for _, d := range deltas {
 			upd, err := s.counterUpdateItem(d)
 			if err != nil {
@@ -191,6 +233,51 @@ func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
 		return fmt.Errorf("apply attempt: %w", err)
 	}
 	return fmt.Errorf("apply attempt: first-attempt claim kept changing")
+}
+
+// regrade replaces what an attempt added to the counters (prev) with what it adds now
+// (next), after a key correction changed its score; if the attempt holds its
+// participant's first-attempt claim, the claim follows too.
+func (s *Store) regrade(ctx context.Context, prev, next aggregate.Event) error {
+	current, claimed, err := s.claim(ctx, next.Key.QuizID, next.Identity)
+	if err != nil {
+		return err
+	}
+	first := claimed && current.AttemptID == next.AttemptID
+	deltas := mergeByKey(aggregate.Delta(next, first), aggregate.Delta(prev, first).Negate())
+	marker, err := s.appliedPut(next)
+	if err != nil {
+		return err
+	}
+	marker.ConditionExpression = aws.String("gv = :prev")
+	marker.ExpressionAttributeValues = map[string]types.AttributeValue{":prev": &types.AttributeValueMemberN{Value: strconv.Itoa(prev.GradeVersion)}}
+	items := []types.TransactWriteItem{{Put: marker}}
+	for _, d := range deltas {
+		upd, err := s.counterUpdateItem(d)
+		if err != nil {
+			return err
+		}
+		items = append(items, types.TransactWriteItem{Update: upd})
+	}
+	if first {
+		claim, err := s.firstPut(next)
+		if err != nil {
+			return err
+		}
+		claim.ConditionExpression = aws.String("attemptId = :me")
+		claim.ExpressionAttributeValues = map[string]types.AttributeValue{":me": &types.AttributeValueMemberS{Value: next.AttemptID}}
+		items = append(items, types.TransactWriteItem{Put: claim})
+	}
+	out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		var tce *types.TransactionCanceledException
+		if errors.As(err, &tce) {
+			return apperr.Errorf(apperr.Conflict, "regrade raced another delivery")
+		}
+		return fmt.Errorf("regrade counters: %w", err)
+	}
+	s.meter(out.ConsumedCapacity...)
+	return nil
 }
 
 // mergeByKey adds counters that update the same item, since a transaction may touch an

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -28,7 +27,14 @@ func roundStatKey(quizID, roundID string, shard int) (pk, sk string) {
 
 // ApplyRound counts a contest entry in its round once.
 func (s *Store) ApplyRound(ctx context.Context, e aggregate.Event) error {
-	now := time.Now()
+	apk := "RAPPLIED#" + e.AttemptID
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(apk, singleSK), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return fmt.Errorf("read round marker: %w", err)
+	}
+	if out.Item != nil {
+		return s.regradeRound(ctx, e, out.Item)
+	}
 	for _, person := range []bool{true, false} {
 		pk, sk := roundStatKey(e.Key.QuizID, e.RoundID, roundShard(e.AttemptID))
 		expr := "SET e = :e ADD entries :one"
@@ -45,10 +51,10 @@ func (s *Store) ApplyRound(ctx context.Context, e aggregate.Event) error {
 		if len(names) > 0 {
 			upd.ExpressionAttributeNames = names
 		}
-		apk := "RAPPLIED#" + e.AttemptID
 		applied := key(apk, singleSK)
 		applied[attrEntity] = &types.AttributeValueMemberS{Value: entityApplied}
-		applied[attrTTL] = &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Add(appliedMarkerTTL).Unix(), 10)}
+		applied["gv"] = &types.AttributeValueMemberN{Value: strconv.Itoa(e.GradeVersion)}
+		applied["perfect"] = &types.AttributeValueMemberBOOL{Value: e.Perfect}
 		items := []types.TransactWriteItem{
 			{Put: &types.Put{TableName: &s.table, Item: applied, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
 			{Update: upd},
@@ -76,6 +82,51 @@ func (s *Store) ApplyRound(ctx context.Context, e aggregate.Event) error {
 		return fmt.Errorf("apply round entry: %w", err)
 	}
 	return fmt.Errorf("apply round entry: person claim failed twice")
+}
+
+// regradeRound moves the perfect-entry count when a correction changed whether an
+// entry has every answer right; entries and persons do not change.
+func (s *Store) regradeRound(ctx context.Context, e aggregate.Event, marker map[string]types.AttributeValue) error {
+	gv, _ := marker["gv"].(*types.AttributeValueMemberN)
+	wasPerfect, _ := marker["perfect"].(*types.AttributeValueMemberBOOL)
+	prevGV, _ := strconv.Atoi(gvValue(gv))
+	if prevGV >= e.GradeVersion {
+		return nil // a redelivery
+	}
+	delta := 0
+	if wasPerfect != nil && wasPerfect.Value != e.Perfect {
+		delta = -1
+		if e.Perfect {
+			delta = 1
+		}
+	}
+	apk := "RAPPLIED#" + e.AttemptID
+	items := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.table, Key: key(apk, singleSK),
+		UpdateExpression:    aws.String("SET gv = :gv, perfect = :p"),
+		ConditionExpression: aws.String("gv = :prev"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":gv": &types.AttributeValueMemberN{Value: strconv.Itoa(e.GradeVersion)},
+			":p": &types.AttributeValueMemberBOOL{Value: e.Perfect}, ":prev": &types.AttributeValueMemberN{Value: strconv.Itoa(prevGV)}}}}}
+	if delta != 0 {
+		pk, sk := roundStatKey(e.Key.QuizID, e.RoundID, roundShard(e.AttemptID))
+		items = append(items, types.TransactWriteItem{Update: &types.Update{TableName: &s.table, Key: key(pk, sk),
+			UpdateExpression:          aws.String("ADD perfect :d"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: strconv.Itoa(delta)}}}})
+	}
+	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+		var tce *types.TransactionCanceledException
+		if errors.As(err, &tce) && failedCondition(tce.CancellationReasons, 0) {
+			return nil // another delivery of this or a newer grade got there first
+		}
+		return fmt.Errorf("regrade round entry: %w", err)
+	}
+	return nil
+}
+
+func gvValue(n *types.AttributeValueMemberN) string {
+	if n == nil {
+		return "0"
+	}
+	return n.Value
 }
 
 // RoundStats sums a round's statistics over its shards.

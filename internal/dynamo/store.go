@@ -29,12 +29,9 @@ var (
 	_ aggregate.Store = (*Store)(nil)
 )
 
-// Unsubmitted attempts and apply markers expire; the stream keeps records 24 hours, so a
-// marker older than that can no longer meet a redelivery.
-const (
-	abandonedAttemptTTL = 7 * 24 * time.Hour
-	appliedMarkerTTL    = 72 * time.Hour
-)
+// Unsubmitted attempts expire. (Apply markers are kept: a key correction may regrade an
+// attempt any time, and its marker holds what to take back.)
+const abandonedAttemptTTL = 7 * 24 * time.Hour
 
 // Store is the DynamoDB adapter for the quiz and aggregate domains.
 type Store struct {
@@ -288,6 +285,7 @@ type attemptItem struct {
 	TTL         int64  `dynamodbav:"ttl,omitempty"`
 	CCCD        string `dynamodbav:"cccd,omitempty"`
 	RoundID     string `dynamodbav:"roundId,omitempty"`
+	GradeVer    int    `dynamodbav:"gv,omitempty"`
 
 	SubmittedAt string `dynamodbav:"submittedAt,omitempty"`
 	DurationMs  int64  `dynamodbav:"durationMs,omitempty"`
@@ -376,7 +374,7 @@ func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 	if a.Consent { // personal data only with consent
 		it.Name, it.Phone, it.CCCD = a.Participant.Name, a.Participant.Phone, a.Participant.CCCD
 	}
-	it.RoundID, it.Prediction, it.Ranked = a.RoundID, a.Prediction, a.Ranked
+	it.RoundID, it.Prediction, it.Ranked, it.GradeVer = a.RoundID, a.Prediction, a.Ranked, a.GradeVersion
 	if a.RoundID != "" && a.Status == quiz.Submitted {
 		it.RoundKey = roundPK(a.QuizID, a.RoundID, roundShard(a.ID))
 		it.RoundSort = roundSK(a.Ranked, int(math.Round(a.ScorePercent()*1000)), a.ID)
@@ -399,7 +397,7 @@ func (it attemptItem) toDomain() (quiz.Attempt, error) {
 		ID: it.ID, QuizID: it.QuizID, QuizKind: quiz.Kind(it.QuizKind),
 		Participant: quiz.Participant{Name: it.Name, Phone: it.Phone, UnitID: it.UnitID, BirthYear: it.BirthYear,
 			Gender: it.Gender, Organization: it.Org, CCCD: it.CCCD},
-		RoundID: it.RoundID, Prediction: it.Prediction, Ranked: it.Ranked,
+		RoundID: it.RoundID, Prediction: it.Prediction, Ranked: it.Ranked, GradeVersion: it.GradeVer,
 		Consent: it.Consent, ClientID: it.ClientID, TokenHash: it.TokenHash, Status: quiz.AttemptStatus(it.Status),
 		DurationMs: it.DurationMs, Score: it.Score,
 	}
@@ -493,6 +491,7 @@ func (s *Store) SubmitAttempt(ctx context.Context, a quiz.Attempt) error {
 		Set(expression.Name("durationMs"), expression.Value(it.DurationMs)).
 		Set(expression.Name("score"), expression.Value(it.Score)).
 		Set(expression.Name("res"), expression.Value(it.Result)).
+		Set(expression.Name("gv"), expression.Value(it.GradeVer)).
 		Remove(expression.Name(attrTTL)) // a submitted attempt is kept
 	if it.RoundKey != "" { // a contest entry joins its round's index
 		upd = upd.Set(expression.Name("rk"), expression.Value(it.RoundKey)).

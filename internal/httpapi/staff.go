@@ -32,37 +32,39 @@ type StaffHandler struct {
 	reports   *report.Service
 	authoring *authoring.Service
 	contests  *contests.Service
+	regrader  contests.Regrader
 	log       *slog.Logger
 	routes    map[string]staffRoute
 }
 
 // NewStaff returns the staff API handler.
-func NewStaff(reports *report.Service, authoringSvc *authoring.Service, contestSvc *contests.Service, log *slog.Logger) *StaffHandler {
-	h := &StaffHandler{reports: reports, authoring: authoringSvc, contests: contestSvc, log: log}
+func NewStaff(reports *report.Service, authoringSvc *authoring.Service, contestSvc *contests.Service, regrader contests.Regrader, log *slog.Logger) *StaffHandler {
+	h := &StaffHandler{reports: reports, authoring: authoringSvc, contests: contestSvc, regrader: regrader, log: log}
 	h.routes = map[string]staffRoute{
-		"GET /v1/admin/me":                                              h.me,
-		"GET /v1/reports/awareness":                                     h.awareness,
-		"GET /v1/reports/topics":                                        h.topics,
-		"GET /v1/reports/questions":                                     h.questions,
-		"GET /v1/reports/survey":                                        h.survey,
-		"GET /v1/reports/trend":                                         h.trend,
-		"GET /v1/reports/annual":                                        h.annual,
-		"POST /v1/activities":                                           h.createActivity,
-		"GET /v1/activities":                                            h.listActivities,
-		"GET /v1/admin/quizzes":                                         h.listQuizzes,
-		"POST /v1/admin/quizzes":                                        h.createQuiz,
-		"GET /v1/admin/quizzes/{quizId}":                                h.getQuiz,
-		"PUT /v1/admin/quizzes/{quizId}":                                h.updateQuiz,
-		"POST /v1/admin/quizzes/{quizId}/publish":                       h.publishQuiz,
-		"POST /v1/admin/quizzes/{quizId}/close":                         h.closeQuiz,
-		"POST /v1/admin/imports/questions":                              h.importQuestions,
-		"POST /v1/admin/imports/units":                                  h.importUnits,
-		"POST /v1/admin/contests/{quizId}/rounds/{roundId}/close":       h.closeRound,
-		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking":      h.roundRanking,
-		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners":      h.roundWinners,
-		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries":      h.roundEntries,
-		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags":        h.roundFlags,
-		"POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify": h.disqualify,
+		"GET /v1/admin/me":                                                  h.me,
+		"GET /v1/reports/awareness":                                         h.awareness,
+		"GET /v1/reports/topics":                                            h.topics,
+		"GET /v1/reports/questions":                                         h.questions,
+		"GET /v1/reports/survey":                                            h.survey,
+		"GET /v1/reports/trend":                                             h.trend,
+		"GET /v1/reports/annual":                                            h.annual,
+		"POST /v1/activities":                                               h.createActivity,
+		"GET /v1/activities":                                                h.listActivities,
+		"GET /v1/admin/quizzes":                                             h.listQuizzes,
+		"POST /v1/admin/quizzes":                                            h.createQuiz,
+		"GET /v1/admin/quizzes/{quizId}":                                    h.getQuiz,
+		"PUT /v1/admin/quizzes/{quizId}":                                    h.updateQuiz,
+		"POST /v1/admin/quizzes/{quizId}/publish":                           h.publishQuiz,
+		"POST /v1/admin/quizzes/{quizId}/close":                             h.closeQuiz,
+		"POST /v1/admin/imports/questions":                                  h.importQuestions,
+		"POST /v1/admin/imports/units":                                      h.importUnits,
+		"POST /v1/admin/contests/{quizId}/rounds/{roundId}/close":           h.closeRound,
+		"POST /v1/admin/quizzes/{quizId}/questions/{questionId}/correction": h.correctQuestion,
+		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking":          h.roundRanking,
+		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners":          h.roundWinners,
+		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries":          h.roundEntries,
+		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags":            h.roundFlags,
+		"POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify":     h.disqualify,
 	}
 	return h
 }
@@ -413,4 +415,13 @@ func (h *StaffHandler) disqualify(ctx context.Context, s auth.Staff, req events.
 	}
 	d, err := h.contests.Disqualify(ctx, s, req.PathParameters["quizId"], req.PathParameters["entryId"], in.Reason)
 	return http.StatusOK, d, err
+}
+
+func (h *StaffHandler) correctQuestion(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var in contests.CorrectionInput
+	if err := decode(req, &in); err != nil {
+		return 0, nil, err
+	}
+	r, err := h.contests.Correct(ctx, s, h.regrader, req.PathParameters["quizId"], req.PathParameters["questionId"], in)
+	return http.StatusOK, r, err
 }

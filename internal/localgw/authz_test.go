@@ -158,6 +158,10 @@ var staffRoutes = map[string]expect{
 		}
 		return jsonCall("POST", "/v1/admin/contests/"+id+"/entries/"+entry+"/disqualify", map[string]any{"reason": "Trùng người dự thi"})
 	}, inScope: 403, outOfScope: 403, organizer: 200, admin: 200},
+	"POST /v1/admin/quizzes/{quizId}/questions/{questionId}/correction": {build: func(t *testing.T, e *authzEnv) call {
+		id := e.scopedPub()
+		return jsonCall("POST", "/v1/admin/quizzes/"+id+"/questions/"+e.bank[demoQuiz].Questions[0].ID+"/correction", map[string]any{"void": true})
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
 	"POST /v1/admin/imports/units": {build: func(*testing.T, *authzEnv) call {
 		csv := "id,parentId,name,kind,population,households\nxa-a-t99,xa-a,Thôn Mới,village,300,80\n"
 		return call{method: "POST", path: "/v1/admin/imports/units", contentType: "text/csv", body: []byte(csv)}

@@ -161,3 +161,8 @@ func (e *env) submit(attemptID, token string, answers []map[string]any) (int, []
 	e.t.Helper()
 	return e.call("POST", "/v1/attempts/"+attemptID+"/submit", map[string]any{"attemptToken": token, "answers": answers})
 }
+
+func jsonBody(v any) io.Reader {
+	b, _ := json.Marshal(v)
+	return bytes.NewReader(b)
+}

@@ -229,7 +229,7 @@ func TestEveryTemplateRouteIsServedByItsHandler(t *testing.T) {
 	}
 	served := map[string][]string{
 		"PublicApiFunction": httpapi.New(nil, nil, nil).RouteKeys(),
-		"StaffApiFunction":  httpapi.NewStaff(nil, nil, nil, nil).RouteKeys(),
+		"StaffApiFunction":  httpapi.NewStaff(nil, nil, nil, nil, nil).RouteKeys(),
 	}
 	fromTemplate := map[string][]string{}
 	for _, r := range routes {

@@ -85,7 +85,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	httpFunctions := map[string]HTTPHandler{
 		"PublicApiFunction": httpapi.New(quiz.NewService(store, o.Now), contests.NewService(store, o.Now), o.Log).Handle,
 		"StaffApiFunction": httpapi.NewStaff(report.NewService(store, o.Now), authoring.NewService(store, o.Now),
-			contests.NewService(store, o.Now), o.Log).Handle,
+			contests.NewService(store, o.Now), store, o.Log).Handle,
 	}
 	issuer, err := localauth.NewIssuer(o.Users, LocalIssuer, LocalAudience, o.Now)
 	if err != nil {

@@ -74,6 +74,9 @@ type Attempt struct {
 	// Correct holds, for each scored question asked, whether it was answered correctly.
 	Correct map[string]bool
 
+	// GradeVersion is the quiz's grade version the score was computed at.
+	GradeVersion int
+
 	// Contests.
 	RoundID    string
 	Prediction *int64
@@ -289,7 +292,7 @@ func Grade(questions []Question, answers []Answer) Grading {
 			want := slices.Clone(qu.CorrectOptionIDs)
 			slices.Sort(want)
 			r.CorrectOptionIDs = want
-			r.Correct = slices.Equal(given[qu.ID].OptionIDs, want)
+			r.Correct = qu.Void || slices.Equal(given[qu.ID].OptionIDs, want)
 			g.MaxScore += qu.Points
 			t := g.Topics[qu.Topic]
 			t.Answered++

@@ -70,6 +70,8 @@ type Question struct {
 	Points           int          `json:"points"`
 	Options          []Option     `json:"options"`
 	CorrectOptionIDs []string     `json:"correctOptionIds,omitempty"`
+	// Void questions were withdrawn by a correction: everyone gets their points.
+	Void bool `json:"void,omitempty"`
 }
 
 // Scored reports whether the question counts towards the score.
@@ -107,7 +109,24 @@ type Quiz struct {
 	Version int `json:"version"`
 	// Contest holds rounds, ranking and prizes when Kind is contest.
 	Contest *contest.Config `json:"contest,omitempty"`
+	// Corrections record every change of a published quiz's answer key.
+	Corrections []Correction `json:"corrections,omitempty"`
 }
+
+// Correction is a recorded change of a question's answer key after publication.
+type Correction struct {
+	QuestionID string    `json:"questionId"`
+	Before     []string  `json:"before"`
+	After      []string  `json:"after,omitempty"`
+	Void       bool      `json:"void,omitempty"`
+	By         string    `json:"by"`
+	At         time.Time `json:"at"`
+	Regraded   int       `json:"regraded"` // attempts regraded
+}
+
+// GradeVersion is the number of corrections applied: an attempt graded at an older
+// version must be regraded.
+func (q Quiz) GradeVersion() int { return len(q.Corrections) }
 
 // QuestionCount is how many questions one attempt gets.
 func (q Quiz) QuestionCount() int {

@@ -448,6 +448,7 @@ func complete(a *Attempt, q Quiz, questions []Question, answers []Answer, now ti
 	a.SubmittedAt, a.DurationMs = now, now.Sub(a.StartedAt).Milliseconds()
 	a.Score, a.MaxScore, a.CorrectCount, a.Topics = g.Score, g.MaxScore, g.CorrectCount, g.Topics
 	a.PassPercent = q.Pass()
+	a.GradeVersion = q.GradeVersion()
 	a.Correct = map[string]bool{}
 	for _, r := range g.Questions {
 		if r.Scored {
