@@ -19,6 +19,9 @@
   var STATUS_LABEL = { open: 'Đang mở', upcoming: 'Sắp mở', scheduled: 'Sắp mở', closed: 'Đã đóng', draft: 'Chưa mở' };
   var UNIT_LABEL = { province: 'Tỉnh', district: 'Huyện', commune: 'Xã', ward: 'Phường', town: 'Thị trấn', village: 'Thôn', hamlet: 'Bản', quarter: 'Khu phố' };
   var LIKERT = ['Hoàn toàn không đồng ý', 'Không đồng ý', 'Phân vân', 'Đồng ý', 'Hoàn toàn đồng ý'];
+  // The prediction question of contests (its text is not in the public quiz list).
+  var PREDICTION_TEXT = 'Dự đoán số bài dự thi của vòng này';
+  var MAX_PREDICTION = 100000000;
 
   var $ = function (id) { return document.getElementById(id); };
   function el(tag, cls, text) {
@@ -89,7 +92,7 @@
     e.hidden = !msg;
   }
   function show(screenId) {
-    ['start-screen', 'question', 'result'].forEach(function (id) { $(id).hidden = id !== screenId; });
+    ['start-screen', 'question', 'result', 'results-screen'].forEach(function (id) { $(id).hidden = id !== screenId; });
     window.scrollTo(0, 0);
   }
   function mmss(ms) {
@@ -100,7 +103,7 @@
   }
   function fmtDate(iso) {
     var d = new Date(iso);
-    if (isNaN(d.getTime())) return '';
+    if (isNaN(d.getTime()) || d.getFullYear() < 2000) return ''; // zero time: no date set
     var p = function (n) { return (n < 10 ? '0' : '') + n; };
     return p(d.getHours()) + ':' + p(d.getMinutes()) + ' ' + p(d.getDate()) + '/' + p(d.getMonth() + 1) + '/' + d.getFullYear();
   }
@@ -154,6 +157,7 @@
       items[i].setAttribute('aria-pressed', items[i].getAttribute('data-quiz-id') === String(q.id) ? 'true' : 'false');
     }
     $('chosen-quiz').textContent = 'Bài đã chọn: ' + q.title;
+    applyKind(q);
     showError('');
     if (scroll) {
       var f = $('form-title');
@@ -299,6 +303,30 @@
     $('org-other-field').hidden = this.value !== 'Khác';
   });
 
+  function isContest(q) { return !!q && q.kind === 'contest'; }
+
+  // applyKind shows the contest rules and fields (name and phone required, CCCD) when a
+  // contest is chosen, and the plain form otherwise.
+  function applyKind(q) {
+    var contest = isContest(q);
+    $('contest-rules').hidden = !contest;
+    $('contest-description').textContent = contest && q.description ? q.description : '';
+    $('contest-description').hidden = !(contest && q.description);
+    $('cccd-field').hidden = !contest;
+    $('consent-cccd').hidden = !contest;
+    ['name', 'phone'].forEach(function (id) {
+      var inp = $(id);
+      inp.required = contest;
+      if (contest) inp.setAttribute('aria-required', 'true'); else inp.removeAttribute('aria-required');
+      $(id + '-opt').textContent = contest ? '(bắt buộc)' : '(không bắt buộc)';
+      $(id + '-opt').className = contest ? 'opt req' : 'opt';
+    });
+    $('consent-help').textContent = contest
+      ? 'Bắt buộc đánh dấu để dự thi.'
+      : 'Bắt buộc đánh dấu nếu bạn nhập họ tên hoặc số điện thoại.';
+    $('start').textContent = contest ? 'Bắt đầu dự thi' : 'Bắt đầu';
+  }
+
   function readParticipant() {
     var p = {};
     var name = $('name').value.trim();
@@ -318,6 +346,15 @@
     }
     if (g) p.gender = g;
     if (org) p.organization = org;
+    if (isContest(selectedQuiz)) {
+      if (!name) return { error: 'Cuộc thi cần họ và tên của người dự thi.', field: 'name' };
+      if (!phone) return { error: 'Cuộc thi cần số điện thoại của người dự thi.', field: 'phone' };
+      var cccd = $('cccd').value.replace(/[\s.-]/g, '');
+      if (cccd) {
+        if (!/^\d{12}$/.test(cccd)) return { error: 'Số CCCD phải gồm đúng 12 chữ số.', field: 'cccd' };
+        p.cccd = cccd;
+      }
+    }
     return { participant: p };
   }
 
@@ -340,6 +377,11 @@
     var r = readParticipant();
     if (r.error) { showError(r.error); $(r.field).focus(); return; }
     var consent = $('consent').checked;
+    if (isContest(selectedQuiz) && !consent) {
+      showError('Vui lòng đánh dấu ô đồng ý cung cấp thông tin để dự thi.');
+      $('consent').focus();
+      return;
+    }
     if ((r.participant.name || r.participant.phone) && !consent) {
       showError('Vui lòng đánh dấu ô đồng ý nếu bạn nhập họ tên hoặc số điện thoại.');
       $('consent').focus();
@@ -350,7 +392,8 @@
     starting = true;
     btn.disabled = true;
     btn.textContent = 'Đang bắt đầu…';
-    var done = function () { starting = false; btn.disabled = false; btn.textContent = 'Bắt đầu'; };
+    var label = btn.textContent;
+    var done = function () { starting = false; btn.disabled = false; btn.textContent = label; };
     api('POST', '/v1/quizzes/' + encodeURIComponent(quiz.id) + '/attempts', {
       participant: r.participant, consent: consent, clientId: clientId()
     }).then(function (res) {
@@ -369,6 +412,7 @@
         quizId: quiz.id, quizKind: quiz.kind, quizTitle: quiz.title,
         deadline: deadline, questions: d.questions || [], answers: {}, index: 0, pending: false
       };
+      if (isContest(quiz)) att.prediction = '';
       saveAtt();
       resetForm();
       openQuestions();
@@ -376,7 +420,7 @@
   }
 
   function resetForm() {
-    ['name', 'phone', 'birth-year', 'organization-other'].forEach(function (id) { $(id).value = ''; });
+    ['name', 'phone', 'cccd', 'birth-year', 'organization-other'].forEach(function (id) { $(id).value = ''; });
     $('gender').value = '';
     $('organization').value = '';
     $('org-other-field').hidden = true;
@@ -402,11 +446,64 @@
     return !!a && ((a.optionIds && a.optionIds.length) || a.value || (a.text && a.text.trim()));
   }
 
+  // A contest has one more step after its questions: the prediction question.
+  function attContest() { return !!att && att.quizKind === 'contest'; }
+  function stepCount() { return att.questions.length + (attContest() ? 1 : 0); }
+
+  function setNav(i, total) {
+    var last = i === total - 1;
+    $('prev').disabled = i === 0;
+    $('next').hidden = last;
+    $('submit').hidden = !last;
+    setSubmitBusy(!!att.pending);
+    if (att.timeUp && !att.pending) $('submit').disabled = false;
+    updateUnanswered();
+  }
+
+  function renderPrediction() {
+    var n = att.questions.length;
+    $('progress').textContent = 'Câu hỏi dự đoán';
+    $('bar-fill').style.width = '100%';
+    $('question-topic').textContent = 'Đã hết ' + n + ' câu hỏi trắc nghiệm';
+    $('question-text').textContent = 'Câu hỏi dự đoán';
+    var box = $('answer');
+    box.innerHTML = '';
+    box.removeAttribute('role');
+    box.removeAttribute('aria-labelledby');
+    box.hidden = true;
+    $('prediction-text').textContent = PREDICTION_TEXT;
+    var inp = $('prediction');
+    inp.value = att.prediction != null ? att.prediction : '';
+    inp.disabled = !!att.pending;
+    $('prediction-box').hidden = false;
+    setNav(n, n + 1);
+    $('question-text').focus();
+  }
+
+  $('prediction').addEventListener('input', function () {
+    if (!att) return;
+    att.prediction = this.value;
+    saveAtt();
+    updateUnanswered();
+  });
+
+  // readPrediction returns the prediction as an integer, or null when it is not one.
+  function readPrediction() {
+    var v = String(att.prediction == null ? '' : att.prediction).trim();
+    if (!/^\d{1,9}$/.test(v)) return null;
+    var x = parseInt(v, 10);
+    return x <= MAX_PREDICTION ? x : null;
+  }
+
   function renderQuestion() {
     var qs = att.questions, n = qs.length;
     if (!n) { showError('Bài này chưa có câu hỏi.'); return; }
-    var i = Math.max(0, Math.min(att.index || 0, n - 1));
+    var total = stepCount();
+    var i = Math.max(0, Math.min(att.index || 0, total - 1));
     att.index = i;
+    if (i === n) { renderPrediction(); return; }
+    $('prediction-box').hidden = true;
+    $('answer').hidden = false;
     var q = qs[i];
     var locked = att.pending || att.timeUp;
     $('progress').textContent = 'Câu ' + (i + 1) + '/' + n;
@@ -466,13 +563,7 @@
         box.appendChild(lab);
       });
     }
-    var last = i === n - 1;
-    $('prev').disabled = i === 0;
-    $('next').hidden = last;
-    $('submit').hidden = !last;
-    setSubmitBusy(!!att.pending);
-    if (att.timeUp && !att.pending) $('submit').disabled = false;
-    updateUnanswered();
+    setNav(i, total);
     $('question-text').focus();
   }
 
@@ -492,9 +583,11 @@
 
   function updateUnanswered() {
     var p = $('unanswered');
-    if (att.index !== att.questions.length - 1) { p.textContent = ''; return; }
+    if (att.index !== stepCount() - 1) { p.textContent = ''; return; }
     var left = att.questions.filter(function (q) { return !hasAnswer(att.answers[q.id]); }).length;
-    p.textContent = left ? 'Bạn còn ' + left + ' câu chưa trả lời.' : '';
+    var msg = left ? 'Bạn còn ' + left + ' câu chưa trả lời.' : '';
+    if (attContest() && readPrediction() == null) msg += (msg ? ' ' : '') + 'Hãy nhập số dự đoán trước khi nộp bài.';
+    p.textContent = msg;
   }
 
   function go(delta) {
@@ -503,7 +596,7 @@
     renderQuestion();
   }
   $('prev').addEventListener('click', function () { if (att && att.index > 0) go(-1); });
-  $('next').addEventListener('click', function () { if (att && att.index < att.questions.length - 1) go(1); });
+  $('next').addEventListener('click', function () { if (att && att.index < stepCount() - 1) go(1); });
   $('submit').addEventListener('click', function () { submitAttempt(); });
 
   function startTimer() {
@@ -555,10 +648,25 @@
   function submitAttempt() {
     if (!att) return;
     if (!att.pending) {
+      var prediction = null;
+      if (attContest()) {
+        prediction = readPrediction();
+        if (prediction == null) {
+          // The prediction is required: go to it and ask.
+          att.index = att.questions.length;
+          saveAtt();
+          renderQuestion();
+          showError('Vui lòng trả lời câu hỏi dự đoán bằng một số nguyên (ví dụ: 1500).');
+          $('prediction').focus();
+          return;
+        }
+      }
+      showError('');
       // Freeze answers: retries resend exactly this payload.
       att.pending = true;
       $('abandon').hidden = true;
       att.payload = { attemptToken: att.attemptToken, answers: buildAnswers() };
+      if (prediction != null) att.payload.prediction = prediction;
       saveAtt();
       if (!$('question').hidden) renderQuestion();
     }
@@ -654,6 +762,19 @@
     $('score-box').hidden = survey;
     $('thanks').hidden = !survey;
     $('duration').textContent = r.durationMs != null ? 'Thời gian làm bài: ' + mmss(r.durationMs) : '';
+    var contest = a.quizKind === 'contest';
+    $('contest-result').hidden = !contest;
+    if (contest) {
+      // No review in a contest: the key stays secret until the round closes.
+      review = [];
+      var pred = r.prediction != null ? r.prediction : (a.payload && a.payload.prediction);
+      $('prediction-result').textContent = pred != null ? 'Số dự đoán của bạn: ' + pred : '';
+      $('late-note').hidden = r.ranked !== false;
+      var link = $('results-link');
+      link.hidden = !r.roundId;
+      link.parentNode.hidden = !r.roundId;
+      if (r.roundId) link.href = '?results=' + encodeURIComponent(a.quizId) + '&round=' + encodeURIComponent(r.roundId);
+    }
     var list = $('review');
     list.innerHTML = '';
     var byId = {};
@@ -688,6 +809,7 @@
     show('start-screen');
     selectedQuiz = null;
     $('chosen-quiz').textContent = '';
+    applyKind(null);
     if (startLoaded) renderQuizzes();
     else { startLoaded = true; loadStart(); }
     if (focus) $('start-title').focus();
@@ -711,10 +833,87 @@
   $('again').addEventListener('click', function () { showError(''); backToStart(true); });
 
   // =====================================================================
+  // Public results of a closed contest round: ?results=<quizId>&round=<roundId>
+  // =====================================================================
+  var numFmt = typeof Intl === 'object' ? new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }) : null;
+  function num(x) { return x == null ? '—' : numFmt ? numFmt.format(x) : String(x); }
+  function tierLabel(t) { return !t ? '' : /^giải/i.test(t) ? t : 'Giải ' + t; }
+
+  function showPublicResults(quizId, roundId) {
+    show('results-screen');
+    $('results-body').hidden = true;
+    $('results-quiz').textContent = 'Vòng thi: ' + roundId;
+    var status = $('results-status');
+    status.textContent = 'Đang tải…';
+    api('GET', '/v1/quizzes').then(function (res) {
+      var list = (res.status === 200 && res.data && res.data.quizzes) || [];
+      var q = list.filter(function (x) { return String(x.id) === quizId; })[0];
+      if (q) $('results-quiz').textContent = q.title + ' — vòng thi: ' + roundId;
+    }, function () { /* the title is optional */ });
+    api('GET', '/v1/contests/' + encodeURIComponent(quizId) + '/rounds/' + encodeURIComponent(roundId) + '/results').then(function (res) {
+      if (res.status === 404) {
+        status.textContent = 'Kết quả vòng thi này chưa được công bố. Kết quả xếp hạng được công bố sau khi vòng thi kết thúc.';
+        return;
+      }
+      if (res.status !== 200) { status.textContent = ''; showError(errMsg(res)); return; }
+      status.textContent = '';
+      renderPublicResults(res.data || {});
+    }, function () { status.textContent = ''; showError(NET_MSG); });
+    $('results-title').focus();
+  }
+
+  function renderPublicResults(d) {
+    $('results-truth').textContent = num(d.truth);
+    $('results-entries').textContent = num(d.entries);
+    $('results-digest').textContent = d.digest || '';
+    var top = $('results-top');
+    top.innerHTML = '';
+    (d.top || []).forEach(function (l) {
+      var li = el('li', l.tier ? 'won' : null);
+      li.setAttribute('data-rank', l.rank);
+      var head = el('p', 'who');
+      head.appendChild(el('span', 'rank', 'Hạng ' + l.rank));
+      if (l.tier) head.appendChild(el('span', 'tier', tierLabel(l.tier)));
+      li.appendChild(head);
+      li.appendChild(el('p', 'name', l.name + (l.unit ? ' — ' + l.unit : '')));
+      li.appendChild(el('p', 'small', 'SĐT: ' + (l.phone || '—') + ' · Điểm: ' + l.score + '/' + l.maxScore +
+        ' · Dự đoán: ' + l.prediction + ' · Thời gian: ' + mmss(l.durationMs || 0)));
+      top.appendChild(li);
+    });
+    if (!top.children.length) top.appendChild(el('li', 'muted', 'Chưa có bài dự thi được xếp hạng.'));
+    var labels = {};
+    var tbody = $('results-units').querySelector('tbody');
+    tbody.innerHTML = '';
+    (d.byUnit || []).forEach(function (u) {
+      labels[u.unitId] = u.label || u.unitId;
+      var tr = el('tr');
+      tr.setAttribute('data-unit', u.unitId);
+      tr.appendChild(el('th', null, u.label || u.unitId));
+      tr.lastChild.scope = 'row';
+      tr.appendChild(el('td', 'num', num(u.entrants)));
+      tbody.appendChild(tr);
+    });
+    var coll = $('results-collective');
+    coll.innerHTML = '';
+    (d.collective || []).filter(function (c) { return c.prize; }).forEach(function (c) {
+      var li = el('li', null, (labels[c.unitId] || c.unitId) + ': ' + num(c.entrants) + ' người dự thi, tỷ lệ tham gia ' +
+        num(c.participationRate) + ' %');
+      li.setAttribute('data-unit', c.unitId);
+      coll.appendChild(li);
+    });
+    $('results-collective-box').hidden = !coll.children.length;
+    $('results-body').hidden = false;
+  }
+
+  // =====================================================================
   // Boot: resume a stored attempt (and resend a pending submission)
   // =====================================================================
   att = load(KEY_ATTEMPT);
-  if (att && att.attemptId && att.questions && att.questions.length) {
+  if (params.get('results') && params.get('round')) {
+    // A results link: the attempt in progress (if any) waits in storage.
+    att = null;
+    showPublicResults(params.get('results'), params.get('round'));
+  } else if (att && att.attemptId && att.questions && att.questions.length) {
     att.answers = att.answers || {};
     openQuestions();
     if (att.pending) sendNow();

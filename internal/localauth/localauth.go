@@ -38,6 +38,7 @@ type User struct {
 	PasswordHash string `json:"passwordHash"` // pbkdf2-sha256$<iterations>$<salt>$<hash>, base64url
 	Role         string `json:"role"`
 	Scope        string `json:"scope"`
+	Phone        string `json:"phone,omitempty"`
 }
 
 // LoadUsers reads a users file.

@@ -119,7 +119,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 	})
 
 	// The field: scores 5, 5 (prediction decides), 4, 4 (duration decides), 3, 2, 1 and
-	// one late entry; the truth (entries: submitted attempts) will be 8.
+	// one late entry and one all-wrong entry; the truth (entries: submitted attempts) will be 9.
 	people := []struct {
 		phone, name, unit string
 		right             int
@@ -138,6 +138,16 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 	for _, p := range people {
 		r := e.enter(t, ct.ID, entrant(p.phone, p.name, p.unit, ""), p.right, p.prediction, p.took)
 		results[p.phone] = r
+	}
+	// One more entry whose token the test keeps, to read its result later.
+	kept := e.start(ct.ID, entrant("0911000009", "Tạ Thị Kim", "xa-a-t03", ""))
+	if status, raw := e.call("POST", "/v1/attempts/"+kept.AttemptID+"/submit", map[string]any{"attemptToken": kept.AttemptToken,
+		"answers": e.answers(ct.ID, kept.Questions, false), "prediction": 1}); status != 200 {
+		t.Fatalf("submit: %d %s", status, raw)
+	}
+	if status, raw := e.call("GET", "/v1/attempts/"+kept.AttemptID+"?token="+kept.AttemptToken, nil); status != 200 ||
+		len(decodeJSON[quiz.Result](t, raw).Review) != 0 {
+		t.Errorf("result during the round = %d %s, want no review", status, raw)
 	}
 	t.Run("a contest result has no review and says the entry is ranked", func(t *testing.T) {
 		r := results["0911000001"]
@@ -211,13 +221,19 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 	})
 
 	e.clock.Advance(3 * time.Hour)
+	t.Run("the review appears only once the round is over", func(t *testing.T) {
+		if status, raw := e.call("GET", "/v1/attempts/"+kept.AttemptID+"?token="+kept.AttemptToken, nil); status != 200 ||
+			len(decodeJSON[quiz.Result](t, raw).Review) != 5 {
+			t.Errorf("result after the round = %d %s, want the review of 5 questions", status, raw)
+		}
+	})
 	if err := e.stack.DrainStreams(ctx); err != nil {
 		t.Fatal(err)
 	}
 	status, raw, _ := staffCall(organizer, "POST", round+"/close", nil)
 	closed := decodeJSON[contests.CloseResult](t, raw)
-	if status != 200 || closed.Digest == "" || closed.Entries != 8 || closed.Truth != 8 {
-		t.Fatalf("close = %d %s, want the digest, 8 entries and truth 8 (entries)", status, raw)
+	if status != 200 || closed.Digest == "" || closed.Entries != 9 || closed.Truth != 9 {
+		t.Fatalf("close = %d %s, want the digest, 9 entries and truth 9 (entries)", status, raw)
 	}
 	t.Run("a second close is refused and the results stay as frozen", func(t *testing.T) {
 		if status, _, _ := staffCall(organizer, "POST", round+"/close", nil); status != 409 {
@@ -279,7 +295,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		if status != 200 || json.Unmarshal(raw, &pub) != nil {
 			t.Fatalf("public results = %d %s", status, raw)
 		}
-		if pub.Digest != closed.Digest || pub.Truth != 8 || len(pub.Top) == 0 || pub.Top[0].Name != "Nguyễn V. A." || pub.Top[0].Phone != "09x xxx x001" {
+		if pub.Digest != closed.Digest || pub.Truth != 9 || len(pub.Top) == 0 || pub.Top[0].Name != "Nguyễn V. A." || pub.Top[0].Phone != "09x xxx x001" {
 			t.Errorf("public results = %+v", pub)
 		}
 		for _, personal := range []string{"+8491100", "Nguyễn Văn An", "Lê Thị Bình"} {
@@ -305,13 +321,13 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 			}
 			cursor = next
 		}
-		if seen != 8 {
-			t.Errorf("pages held %d entries, want 8 (6 ranked, 1 disqualified, 1 late)", seen)
+		if seen != 9 {
+			t.Errorf("pages held %d entries, want 9 (7 ranked, 1 disqualified, 1 late)", seen)
 		}
 		status, raw, h := staffCall(organizer, "GET", round+"/entries?format=csv", nil)
 		records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")))).ReadAll()
-		if status != 200 || err != nil || len(records) != 9 || h.Get("X-Next-Cursor") != "" {
-			t.Errorf("entries csv = %d, %d records (%v), next %q; want header + 8", status, len(records), err, h.Get("X-Next-Cursor"))
+		if status != 200 || err != nil || len(records) != 10 || h.Get("X-Next-Cursor") != "" {
+			t.Errorf("entries csv = %d, %d records (%v), next %q; want header + 9", status, len(records), err, h.Get("X-Next-Cursor"))
 		}
 		if status, _, _ := staffCall(officer, "GET", round+"/entries?format=csv", nil); status != 403 {
 			t.Errorf("an officer exporting entries = %d, want 403", status)

@@ -485,7 +485,14 @@ func (s *Service) GetResult(ctx context.Context, attemptID, token string) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	return ResultOf(q, a), nil
+	r := ResultOf(q, a)
+	// A contest's key stays on the server until the entry's round is over.
+	if q.Kind == KindContest && q.Contest != nil {
+		if round, ok := q.Contest.Round(a.RoundID); ok && s.now().After(round.ClosesAt.Add(SubmitGrace)) {
+			r = withReview(r, q, a)
+		}
+	}
+	return r, nil
 }
 
 func (s *Service) authorizedAttempt(ctx context.Context, attemptID, token string) (Attempt, error) {
@@ -520,6 +527,11 @@ func ResultOf(q Quiz, a Attempt) Result {
 	if q.Kind != KindQuiz {
 		return r // surveys have nothing to review; contests keep the key until the round closes
 	}
+	return withReview(r, q, a)
+}
+
+// withReview adds each scored question's correctness and key to a result.
+func withReview(r Result, q Quiz, a Attempt) Result {
 	g := Grade(AttemptQuestions(q, a), a.Answers)
 	for _, qr := range g.Questions {
 		if qr.Scored {
