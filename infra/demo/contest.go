@@ -1,0 +1,249 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/contests"
+	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+// ContestID is the demo contest.
+const ContestID = "demo-hoi-thi-58"
+
+// demoContestUnit is the commune the demo contest is for: the demo organiser (btc) and
+// officer (canbo) work there.
+const demoContestUnit = "xa-a"
+
+// LoadContest stores the demo contest, a weekly "Hội thi" of the commune xa-a: round r1
+// ended a week ago and r2 is open now for six more days. It records the demo staff's
+// phones (staff may not enter), plays about 25 entrants through the real quiz service
+// in r1, lets the aggregator count them (drain delivers the table's stream; pass the
+// local stack's DrainStreams, before its pollers run), closes r1 as the demo admin, so
+// it has its ranking, winners and digest, and plays a few entries in r2. It does nothing
+// when the contest already exists.
+func LoadContest(ctx context.Context, store *dynamo.Store, contestSvc *contests.Service, now time.Time, drain func(context.Context) error) error {
+	if _, err := store.GetQuiz(ctx, ContestID); err == nil {
+		return nil
+	} else if apperr.CodeOf(err) != apperr.NotFound {
+		return err
+	}
+	if err := putStaffPhones(ctx, store); err != nil {
+		return err
+	}
+	c, err := demoContest(now)
+	if err != nil {
+		return err
+	}
+	if err := store.PutQuiz(ctx, c); err != nil {
+		return fmt.Errorf("demo contest: %w", err)
+	}
+	units, err := Units()
+	if err != nil {
+		return err
+	}
+	tree, err := quiz.NewTree(units)
+	if err != nil {
+		return err
+	}
+	villages := tree.Leaves(demoContestUnit)
+	r1, _ := c.Contest.Round("r1")
+	r2, _ := c.Contest.Round("r2")
+
+	var clock time.Time
+	svc := quiz.NewService(store, func() time.Time { return clock })
+	rng := rand.New(rand.NewPCG(58, 2026)) // the same demo every time
+	p := player{svc: svc, quiz: c, clock: &clock, rng: rng}
+
+	// Round 1: 25 entrants over the week, a few of them twice; 28 entries in all, so
+	// predictions are spread around 28.
+	people := demoPeople(25, villages, rng)
+	window := r1.ClosesAt.Sub(r1.OpensAt) - time.Hour
+	for i, who := range people {
+		at := r1.OpensAt.Add(time.Duration(rng.Int64N(int64(window))))
+		if err := p.play(ctx, who, at, 28); err != nil {
+			return err
+		}
+		if i%8 == 3 { // a second try, later in the week
+			if err := p.play(ctx, who, at.Add(time.Duration(1+rng.IntN(48))*time.Hour), 28); err != nil {
+				return err
+			}
+		}
+	}
+	if err := drain(ctx); err != nil {
+		return fmt.Errorf("demo contest: count the entries: %w", err)
+	}
+	admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
+	if _, err := contestSvc.CloseRound(ctx, admin, ContestID, "r1"); err != nil {
+		return fmt.Errorf("demo contest: close r1: %w", err)
+	}
+
+	// Round 2, open now: a few entries so far, two by round 1 entrants.
+	second := append(demoPeople(4, villages, rand.New(rand.NewPCG(58, 2027))), people[0], people[5])
+	for i, who := range second {
+		at := r2.OpensAt.Add(time.Duration(i+1) * time.Duration(now.Sub(r2.OpensAt)) / time.Duration(len(second)+1))
+		if err := p.play(ctx, who, at, 10); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putStaffPhones records the demo staff's phones, so staff cannot enter contests.
+func putStaffPhones(ctx context.Context, store *dynamo.Store) error {
+	users, err := Users()
+	if err != nil {
+		return err
+	}
+	var persons []string
+	for _, u := range users {
+		if u.Phone == "" {
+			continue
+		}
+		phone, err := quiz.NormalizePhone(u.Phone)
+		if err != nil {
+			return fmt.Errorf("demo user %s: %w", u.Username, err)
+		}
+		persons = append(persons, contest.PersonKey(phone))
+	}
+	if len(persons) == 0 {
+		return nil
+	}
+	return store.PutStaffPhones(ctx, persons)
+}
+
+// demoContest builds the contest: 10 single-choice questions of the demo quiz, two
+// weekly rounds, prizes in VND and three collective prizes.
+func demoContest(now time.Time) (quiz.Quiz, error) {
+	qs, err := Quizzes()
+	if err != nil {
+		return quiz.Quiz{}, err
+	}
+	var questions []quiz.Question
+	for _, q := range qs {
+		if q.Kind != quiz.KindQuiz {
+			continue
+		}
+		for _, qu := range q.Questions {
+			if qu.Kind == quiz.Single && len(questions) < 10 {
+				questions = append(questions, qu)
+			}
+		}
+	}
+	hour := now.Truncate(time.Hour)
+	week := 7 * 24 * time.Hour
+	r1Closes := hour.Add(-week)
+	r2Opens := hour.Add(-24 * time.Hour)
+	c := &contest.Config{
+		Rounds: []contest.Round{
+			{ID: "r1", OpensAt: r1Closes.Add(-week), ClosesAt: r1Closes},
+			{ID: "r2", OpensAt: r2Opens, ClosesAt: r2Opens.Add(week)},
+		},
+		AttemptsPerRound: 2,
+		Prizes: []contest.Prize{
+			{Tier: "Nhất", Count: 1, Amount: 3_000_000},
+			{Tier: "Nhì", Count: 2, Amount: 2_000_000},
+			{Tier: "Ba", Count: 3, Amount: 1_000_000},
+			{Tier: "Khuyến khích", Count: 5, Amount: 500_000},
+		},
+		Collective: contest.Collective{Count: 3},
+	}
+	c.Prediction.Text = "Có bao nhiêu bài dự thi trong tuần này?"
+	c.Prediction.Truth = contest.TruthEntries
+	return quiz.Quiz{
+		ID: ContestID, Kind: quiz.KindContest, Title: "Hội thi trực tuyến tìm hiểu Nghị quyết 58 (demo)",
+		Description: "Nội dung minh họa (demo). Hội thi hằng tuần tìm hiểu Nghị quyết số 58-NQ/TW của Bộ Chính trị " +
+			"về xây dựng và phát triển tỉnh Thanh Hóa đến năm 2030, tầm nhìn đến năm 2045: 10 câu hỏi, làm trong 15 phút, " +
+			"và một câu hỏi dự đoán số bài dự thi trong tuần.",
+		Status: quiz.Published, ScopeUnitID: demoContestUnit, TimeLimitSec: 900, Shuffle: true,
+		Questions: questions, Contest: c,
+	}, nil
+}
+
+// demoPerson is an invented entrant.
+type demoPerson struct {
+	name, phone, unit, organization, cccd string
+	birthYear                            int
+	gender                               string
+	level                                float64 // chance of a right answer
+}
+
+var (
+	familyNames  = []string{"Nguyễn", "Lê", "Trần", "Phạm", "Hoàng", "Đỗ", "Vũ", "Bùi", "Mai", "Hà", "Lò", "Cầm", "Trịnh", "Lường"}
+	maleMiddle   = []string{"Văn", "Đình", "Xuân", "Minh", "Ngọc"}
+	femaleMiddle = []string{"Thị", "Thu", "Ngọc", "Thanh", "Hồng"}
+	maleNames    = []string{"An", "Bình", "Cường", "Dũng", "Hùng", "Khoa", "Long", "Nam", "Phúc", "Sơn", "Tùng", "Vinh"}
+	femaleNames  = []string{"Anh", "Dung", "Giang", "Hằng", "Hoa", "Lan", "Mai", "Nga", "Oanh", "Quế", "Tâm", "Vân"}
+	demoOrgs     = []string{"Hội Liên hiệp Phụ nữ", "Đoàn Thanh niên", "Hội Nông dân", "Hội Cựu chiến binh", "", ""}
+)
+
+// demoPeople invents n entrants in the villages; their phones (0915 58x xxx) are not the
+// staff's (0900 000 00x).
+func demoPeople(n int, villages []string, rng *rand.Rand) []demoPerson {
+	out := make([]demoPerson, n)
+	for i := range out {
+		female := rng.IntN(2) == 0
+		var name string
+		if female {
+			name = familyNames[rng.IntN(len(familyNames))] + " " + femaleMiddle[rng.IntN(len(femaleMiddle))] + " " + femaleNames[rng.IntN(len(femaleNames))]
+		} else {
+			name = familyNames[rng.IntN(len(familyNames))] + " " + maleMiddle[rng.IntN(len(maleMiddle))] + " " + maleNames[rng.IntN(len(maleNames))]
+		}
+		p := demoPerson{name: name, phone: fmt.Sprintf("09155%05d", rng.IntN(100000)), unit: villages[rng.IntN(len(villages))],
+			organization: demoOrgs[rng.IntN(len(demoOrgs))], birthYear: 1955 + rng.IntN(50), gender: "male",
+			level: 0.45 + 0.5*rng.Float64()}
+		if female {
+			p.gender = "female"
+		}
+		if rng.IntN(3) == 0 { // some give their citizen ID: Thanh Hóa's code is 038
+			p.cccd = fmt.Sprintf("038%d%08d", rng.IntN(4), rng.IntN(100000000))
+		}
+		out[i] = p
+	}
+	return out
+}
+
+// player starts and submits entries through the quiz service at chosen times.
+type player struct {
+	svc   *quiz.Service
+	quiz  quiz.Quiz
+	clock *time.Time
+	rng   *rand.Rand
+}
+
+// play enters `who` at `at`: answers right with their level of knowledge, a prediction
+// near `expected` and 2 to 12 minutes of work.
+func (p player) play(ctx context.Context, who demoPerson, at time.Time, expected int) error {
+	var req quiz.StartRequest
+	req.Participant.Name, req.Participant.Phone, req.Participant.UnitID = who.name, who.phone, who.unit
+	req.Participant.BirthYear, req.Participant.Gender, req.Participant.Organization = who.birthYear, who.gender, who.organization
+	req.Participant.CCCD = who.cccd
+	req.Consent, req.ClientID = true, "demo-device-"+who.phone
+	*p.clock = at
+	started, err := p.svc.StartAttempt(ctx, p.quiz.ID, req)
+	if err != nil {
+		return fmt.Errorf("demo contest entry of %s: %w", who.name, err)
+	}
+	var answers []quiz.Answer
+	for _, pq := range started.Questions {
+		bank, _ := p.quiz.Question(pq.ID)
+		ids := bank.CorrectOptionIDs
+		if p.rng.Float64() > who.level {
+			ids = []string{pq.Options[p.rng.IntN(len(pq.Options))].ID}
+		}
+		answers = append(answers, quiz.Answer{QuestionID: pq.ID, OptionIDs: ids})
+	}
+	prediction := int64(expected - 8 + p.rng.IntN(17))
+	*p.clock = at.Add(2*time.Minute + time.Duration(p.rng.IntN(600))*time.Second)
+	if _, err := p.svc.Submit(ctx, started.AttemptID, quiz.SubmitRequest{AttemptToken: started.AttemptToken,
+		Answers: answers, Prediction: &prediction}); err != nil {
+		return fmt.Errorf("demo contest submit of %s: %w", who.name, err)
+	}
+	return nil
+}
