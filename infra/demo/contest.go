@@ -63,15 +63,19 @@ func LoadContest(ctx context.Context, store *dynamo.Store, contestSvc *contests.
 
 	// Round 1: 25 entrants over the week, a few of them twice; 28 entries in all, so
 	// predictions are spread around 28.
-	people := demoPeople(25, villages, rng)
-	window := r1.ClosesAt.Sub(r1.OpensAt) - time.Hour
+	people := demoPeople(0, 25, villages, rng)
+	last := r1.ClosesAt.Add(-time.Hour) // the last start, so every entry is in time
 	for i, who := range people {
-		at := r1.OpensAt.Add(time.Duration(rng.Int64N(int64(window))))
+		at := r1.OpensAt.Add(time.Duration(rng.Int64N(int64(last.Sub(r1.OpensAt)))))
 		if err := p.play(ctx, who, at, 28); err != nil {
 			return err
 		}
 		if i%8 == 3 { // a second try, later in the week
-			if err := p.play(ctx, who, at.Add(time.Duration(1+rng.IntN(48))*time.Hour), 28); err != nil {
+			later := at.Add(time.Hour)
+			if later.Before(last) {
+				later = later.Add(time.Duration(rng.Int64N(int64(last.Sub(later)))))
+			}
+			if err := p.play(ctx, who, later, 28); err != nil {
 				return err
 			}
 		}
@@ -85,7 +89,7 @@ func LoadContest(ctx context.Context, store *dynamo.Store, contestSvc *contests.
 	}
 
 	// Round 2, open now: a few entries so far, two by round 1 entrants.
-	second := append(demoPeople(4, villages, rand.New(rand.NewPCG(58, 2027))), people[0], people[5])
+	second := append(demoPeople(len(people), 4, villages, rng), people[0], people[5])
 	for i, who := range second {
 		at := r2.OpensAt.Add(time.Duration(i+1) * time.Duration(now.Sub(r2.OpensAt)) / time.Duration(len(second)+1))
 		if err := p.play(ctx, who, at, 10); err != nil {
@@ -169,9 +173,9 @@ func demoContest(now time.Time) (quiz.Quiz, error) {
 // demoPerson is an invented entrant.
 type demoPerson struct {
 	name, phone, unit, organization, cccd string
-	birthYear                            int
-	gender                               string
-	level                                float64 // chance of a right answer
+	birthYear                             int
+	gender                                string
+	level                                 float64 // chance of a right answer
 }
 
 var (
@@ -183,11 +187,13 @@ var (
 	demoOrgs     = []string{"Hội Liên hiệp Phụ nữ", "Đoàn Thanh niên", "Hội Nông dân", "Hội Cựu chiến binh", "", ""}
 )
 
-// demoPeople invents n entrants in the villages; their phones (0915 58x xxx) are not the
-// staff's (0900 000 00x).
-func demoPeople(n int, villages []string, rng *rand.Rand) []demoPerson {
+// demoPeople invents n entrants in the villages, numbered from first: their phones
+// (0915 58x xxx) and citizen IDs are unique by number, and not the staff's phones
+// (0900 000 00x).
+func demoPeople(first, n int, villages []string, rng *rand.Rand) []demoPerson {
 	out := make([]demoPerson, n)
 	for i := range out {
+		number := first + i
 		female := rng.IntN(2) == 0
 		var name string
 		if female {
@@ -195,14 +201,23 @@ func demoPeople(n int, villages []string, rng *rand.Rand) []demoPerson {
 		} else {
 			name = familyNames[rng.IntN(len(familyNames))] + " " + maleMiddle[rng.IntN(len(maleMiddle))] + " " + maleNames[rng.IntN(len(maleNames))]
 		}
-		p := demoPerson{name: name, phone: fmt.Sprintf("09155%05d", rng.IntN(100000)), unit: villages[rng.IntN(len(villages))],
+		p := demoPerson{name: name, phone: fmt.Sprintf("091558%04d", 100+number*37), unit: villages[rng.IntN(len(villages))],
 			organization: demoOrgs[rng.IntN(len(demoOrgs))], birthYear: 1955 + rng.IntN(50), gender: "male",
 			level: 0.45 + 0.5*rng.Float64()}
 		if female {
 			p.gender = "female"
 		}
-		if rng.IntN(3) == 0 { // some give their citizen ID: Thanh Hóa's code is 038
-			p.cccd = fmt.Sprintf("038%d%08d", rng.IntN(4), rng.IntN(100000000))
+		if rng.IntN(3) == 0 {
+			// Some give their citizen ID: Thanh Hóa's code 038, the century and gender
+			// digit, the year of birth, then a serial.
+			century := 0
+			if p.birthYear >= 2000 {
+				century = 2
+			}
+			if female {
+				century++
+			}
+			p.cccd = fmt.Sprintf("038%d%02d%06d", century, p.birthYear%100, 1000+number*7919%1000000)
 		}
 		out[i] = p
 	}

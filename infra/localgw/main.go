@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/localgw"
 )
@@ -72,6 +73,11 @@ func run(log *slog.Logger) error {
 				return fmt.Errorf("load demo residents: %w", err)
 			}
 			log.Info("demo data loaded", "attempts", n)
+			// The pollers are not running yet, so draining the stream here is safe.
+			if err := demo.LoadContest(ctx, stack.Store, contests.NewService(stack.Store, time.Now), time.Now(), stack.DrainStreams); err != nil {
+				return fmt.Errorf("load demo contest: %w", err)
+			}
+			log.Info("demo contest loaded", "contest", demo.ContestID)
 		}
 	}
 	stack.RunPollers(ctx)

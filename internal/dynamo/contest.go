@@ -81,14 +81,6 @@ func (s *Store) PutStaffPhones(ctx context.Context, persons []string) error {
 
 var errBadCursor = apperr.Errorf(apperr.Validation, "Con trỏ trang (cursor) không hợp lệ")
 
-// Frozen round results and disqualification decisions:
-//
-//	pk=RESULT#<quizId>#<roundId> sk=R          the results snapshot (written once)
-//	pk=DECISION#<quizId> sk=<time>#<attemptId>  a disqualification, with who and why
-func resultKey(quizID, roundID string) (pk, sk string) {
-	return "RESULT#" + quizID + "#" + roundID, "R"
-}
-
 // PutResults stores a round's results once; a second write is a conflict.
 func (s *Store) PutResults(ctx context.Context, r contests.Results) error {
 	body, err := json.Marshal(r)
@@ -135,8 +127,7 @@ func (s *Store) Disqualify(ctx context.Context, a quiz.Attempt, d contests.Decis
 	if err != nil {
 		return err
 	}
-	dpk := "DECISION#" + d.QuizID
-	decision := key(dpk, d.At.UTC().Format(timeLayout)+"#"+a.ID)
+	decision := key(decisionKey(d.QuizID, d.At.UTC().Format(timeLayout), a.ID))
 	decision[attrEntity] = &types.AttributeValueMemberS{Value: "decision"}
 	decision["body"] = &types.AttributeValueMemberS{Value: string(body)}
 	items := []types.TransactWriteItem{
@@ -158,7 +149,7 @@ func (s *Store) Disqualify(ctx context.Context, a quiz.Attempt, d contests.Decis
 
 // ListDecisions returns a contest's disqualifications, oldest first.
 func (s *Store) ListDecisions(ctx context.Context, quizID string) ([]contests.Decision, error) {
-	items, err := s.partition(ctx, "DECISION#"+quizID)
+	items, err := s.partition(ctx, decisionPK(quizID))
 	if err != nil {
 		return nil, fmt.Errorf("list decisions: %w", err)
 	}

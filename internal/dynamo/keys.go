@@ -19,6 +19,11 @@ import (
 //	is this phone a staff account's         GetItem               pk=STAFF#<person> sk=S
 //	a round's entries, best score first     Query index ByRound   rk=ROUND#<quizId>#<roundId>#<shard 0..15>
 //	                                                              rs=<0 ranked|1 not>#<999999−score‰>#<attemptId>
+//	a round's statistics (summed on read)   BatchGet / Update     pk=RSTAT#<quizId>#<roundId>#<shard> sk=S
+//	count an entry in its round once        Put (condition)       pk=RAPPLIED#<attemptId> sk=A
+//	count a person in a round once          Put (condition)       pk=RFIRST#<quizId>#<roundId>#<person> sk=F
+//	a round's frozen results                Put (condition) / Get pk=RESULT#<quizId>#<roundId> sk=R
+//	a contest's disqualifications           Put / Query           pk=DECISION#<quizId> sk=<time>#<attemptId>
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one
 // partition per quiz, so a province-wide contest spreads over thousands of partitions.
@@ -80,6 +85,21 @@ func roundSK(ranked bool, scorePermille int, attemptID string) string {
 		prefix = "0#"
 	}
 	return fmt.Sprintf("%s%06d#%s", prefix, 999999-scorePermille, attemptID)
+}
+
+func roundStatKey(quizID, roundID string, shard int) (pk, sk string) {
+	return "RSTAT#" + quizID + "#" + roundID + "#" + strconv.Itoa(shard), "S"
+}
+func roundAppliedKey(attemptID string) (pk, sk string) { return "RAPPLIED#" + attemptID, singleSK }
+func roundFirstKey(quizID, roundID, person string) (pk, sk string) {
+	return "RFIRST#" + quizID + "#" + roundID + "#" + person, "F"
+}
+func resultKey(quizID, roundID string) (pk, sk string) {
+	return "RESULT#" + quizID + "#" + roundID, "R"
+}
+func decisionPK(quizID string) string { return "DECISION#" + quizID }
+func decisionKey(quizID, at, attemptID string) (pk, sk string) {
+	return decisionPK(quizID), at + "#" + attemptID
 }
 
 func unitKey(id string) (pk, sk string)    { return unitsPK, "UNIT#" + id }

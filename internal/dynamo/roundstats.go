@@ -15,20 +15,12 @@ import (
 	"github.com/nq58/tracker/internal/contest"
 )
 
-// Round statistics live in RoundShards items per round, written by the aggregator and
-// summed on read, so a province-wide round has no hot counter:
-//
-//	pk=RSTAT#<quizId>#<roundId>#<shard> sk=S   entries, perfect, persons, u_<unitId> (persons per unit)
-//	pk=RAPPLIED#<attemptId> sk=A               the entry was counted (redeliveries are no-ops)
-//	pk=RFIRST#<quizId>#<roundId>#<person> sk=F the person was counted in the round
-func roundStatKey(quizID, roundID string, shard int) (pk, sk string) {
-	return "RSTAT#" + quizID + "#" + roundID + "#" + strconv.Itoa(shard), "S"
-}
+// Round statistics live in RoundShards items per round (keys.go), written by the
+// aggregator and summed on read, so a province-wide round has no hot counter.
 
 // ApplyRound counts a contest entry in its round once.
 func (s *Store) ApplyRound(ctx context.Context, e aggregate.Event) error {
-	apk := "RAPPLIED#" + e.AttemptID
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(apk, singleSK), ConsistentRead: aws.Bool(true)})
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(roundAppliedKey(e.AttemptID)), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return fmt.Errorf("read round marker: %w", err)
 	}
@@ -51,7 +43,7 @@ func (s *Store) ApplyRound(ctx context.Context, e aggregate.Event) error {
 		if len(names) > 0 {
 			upd.ExpressionAttributeNames = names
 		}
-		applied := key(apk, singleSK)
+		applied := key(roundAppliedKey(e.AttemptID))
 		applied[attrEntity] = &types.AttributeValueMemberS{Value: entityApplied}
 		applied["gv"] = &types.AttributeValueMemberN{Value: strconv.Itoa(e.GradeVersion)}
 		applied["perfect"] = &types.AttributeValueMemberBOOL{Value: e.Perfect}
@@ -60,7 +52,7 @@ func (s *Store) ApplyRound(ctx context.Context, e aggregate.Event) error {
 			{Update: upd},
 		}
 		if person {
-			claim := key("RFIRST#"+e.Key.QuizID+"#"+e.RoundID+"#"+e.Identity, "F")
+			claim := key(roundFirstKey(e.Key.QuizID, e.RoundID, e.Identity))
 			claim[attrEntity] = &types.AttributeValueMemberS{Value: "roundfirst"}
 			items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: claim, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
 		}
@@ -100,8 +92,7 @@ func (s *Store) regradeRound(ctx context.Context, e aggregate.Event, marker map[
 			delta = 1
 		}
 	}
-	apk := "RAPPLIED#" + e.AttemptID
-	items := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.table, Key: key(apk, singleSK),
+	items := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.table, Key: key(roundAppliedKey(e.AttemptID)),
 		UpdateExpression:    aws.String("SET gv = :gv, perfect = :p"),
 		ConditionExpression: aws.String("gv = :prev"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":gv": &types.AttributeValueMemberN{Value: strconv.Itoa(e.GradeVersion)},
