@@ -2,18 +2,17 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/nq58/tracker/internal/aggregator"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/lambdaenv"
 )
 
 func main() {
@@ -29,7 +28,7 @@ func run(log *slog.Logger) error {
 	if table == "" {
 		return errors.New("TABLE_NAME is not set")
 	}
-	cfg, err := config.LoadDefaultConfig(context.Background())
+	cfg, err := lambdaenv.Config()
 	if err != nil {
 		return err
 	}

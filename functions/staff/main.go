@@ -3,21 +3,20 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/dynamo"
-	"github.com/nq58/tracker/internal/httpapi"
+	"github.com/nq58/tracker/internal/lambdaenv"
 	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/staffapi"
 )
 
 func main() {
@@ -33,12 +32,12 @@ func run(log *slog.Logger) error {
 	if table == "" {
 		return errors.New("TABLE_NAME is not set")
 	}
-	cfg, err := config.LoadDefaultConfig(context.Background())
+	cfg, err := lambdaenv.Config()
 	if err != nil {
 		return err
 	}
 	store := dynamo.New(dynamodb.NewFromConfig(cfg), table)
-	handler := httpapi.NewStaff(report.NewService(store, nil), authoring.NewService(store, nil), contests.NewService(store, nil), store, log)
+	handler := staffapi.New(report.NewService(store, nil), authoring.NewService(store, nil), contests.NewService(store, nil), store, log)
 	lambda.Start(handler.Handle)
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/tables"
 )
 
 const demoQuiz = "demo-nq58-quiz"
@@ -82,7 +83,7 @@ func newStack(ctx context.Context, cfg config, table string) (*benchStack, error
 func (s *benchStack) drop(ctx context.Context) {
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	_ = dynamo.DeleteTable(dctx, s.DB, s.Table)
+	_ = tables.DeleteTable(dctx, s.DB, s.Table)
 }
 
 // startResident serves the stack's gateway with net/http on a free loopback port and

@@ -88,11 +88,11 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if err != nil {
 		return h.fail(ctx, req, err), nil
 	}
-	return respond(status, body), nil
+	return Respond(status, body), nil
 }
 
-// failure answers an error: the one mapping from error to status and body.
-func failure(ctx context.Context, log *slog.Logger, req events.APIGatewayV2HTTPRequest, err error) events.APIGatewayV2HTTPResponse {
+// Failure answers an error: the one mapping from error to status and body.
+func Failure(ctx context.Context, log *slog.Logger, req events.APIGatewayV2HTTPRequest, err error) events.APIGatewayV2HTTPResponse {
 	status := StatusOf(err)
 	if status >= 500 {
 		// Internal details go to the log, never to the client; the route key carries no personal data.
@@ -101,7 +101,7 @@ func failure(ctx context.Context, log *slog.Logger, req events.APIGatewayV2HTTPR
 	var b errorBody
 	b.Error.Code = apperr.CodeOf(err)
 	b.Error.Message = apperr.MessageOf(err)
-	return respond(status, b)
+	return Respond(status, b)
 }
 
 type errorBody struct {
@@ -112,10 +112,11 @@ type errorBody struct {
 }
 
 func (h *Handler) fail(ctx context.Context, req events.APIGatewayV2HTTPRequest, err error) events.APIGatewayV2HTTPResponse {
-	return failure(ctx, h.log, req, err)
+	return Failure(ctx, h.log, req, err)
 }
 
-func respond(status int, body any) events.APIGatewayV2HTTPResponse {
+// Respond answers a status and a JSON body.
+func Respond(status int, body any) events.APIGatewayV2HTTPResponse {
 	b, err := json.Marshal(body)
 	if err != nil {
 		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"internal error"}}`)
@@ -131,8 +132,8 @@ func respond(status int, body any) events.APIGatewayV2HTTPResponse {
 	}
 }
 
-// decode reads a JSON body strictly: size limit, no unknown fields, nothing after it.
-func decode(req events.APIGatewayV2HTTPRequest, v any) error {
+// Decode reads a JSON body strictly: size limit, no unknown fields, nothing after it.
+func Decode(req events.APIGatewayV2HTTPRequest, v any) error {
 	raw := []byte(req.Body)
 	if req.IsBase64Encoded {
 		d, err := base64.StdEncoding.DecodeString(req.Body)
@@ -178,7 +179,7 @@ func (h *Handler) listQuizzes(ctx context.Context, _ events.APIGatewayV2HTTPRequ
 
 func (h *Handler) startAttempt(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	var body quiz.StartRequest
-	if err := decode(req, &body); err != nil {
+	if err := Decode(req, &body); err != nil {
 		return 0, nil, err
 	}
 	r, err := h.svc.StartAttempt(ctx, req.PathParameters["quizId"], body)
@@ -187,7 +188,7 @@ func (h *Handler) startAttempt(ctx context.Context, req events.APIGatewayV2HTTPR
 
 func (h *Handler) submitAttempt(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	var body quiz.SubmitRequest
-	if err := decode(req, &body); err != nil {
+	if err := Decode(req, &body); err != nil {
 		return 0, nil, err
 	}
 	r, err := h.svc.Submit(ctx, req.PathParameters["attemptId"], body)

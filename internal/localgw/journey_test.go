@@ -18,6 +18,7 @@ import (
 	"github.com/nq58/tracker/internal/httpapi"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/samtemplate"
+	"github.com/nq58/tracker/internal/staffapi"
 
 	tracker "github.com/nq58/tracker"
 )
@@ -229,7 +230,7 @@ func TestEveryTemplateRouteIsServedByItsHandler(t *testing.T) {
 	}
 	served := map[string][]string{
 		"PublicApiFunction": httpapi.New(nil, nil, nil).RouteKeys(),
-		"StaffApiFunction":  httpapi.NewStaff(nil, nil, nil, nil, nil).RouteKeys(),
+		"StaffApiFunction":  staffapi.New(nil, nil, nil, nil, nil).RouteKeys(),
 	}
 	fromTemplate := map[string][]string{}
 	for _, r := range routes {

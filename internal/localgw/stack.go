@@ -23,6 +23,8 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/samtemplate"
+	"github.com/nq58/tracker/internal/staffapi"
+	"github.com/nq58/tracker/internal/tables"
 )
 
 // Stack is the whole product wired as in AWS, against a DynamoDB Local endpoint.
@@ -69,7 +71,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		return nil, err
 	}
 	db := ddblocal.Client(o.Endpoint)
-	arn, err := dynamo.EnsureTable(ctx, db, o.Table, spec)
+	arn, err := tables.EnsureTable(ctx, db, o.Table, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +86,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	// The functions of template.yaml, by logical id.
 	httpFunctions := map[string]HTTPHandler{
 		"PublicApiFunction": httpapi.New(quiz.NewService(store, o.Now), contests.NewService(store, o.Now), o.Log).Handle,
-		"StaffApiFunction": httpapi.NewStaff(report.NewService(store, o.Now), authoring.NewService(store, o.Now),
+		"StaffApiFunction": staffapi.New(report.NewService(store, o.Now), authoring.NewService(store, o.Now),
 			contests.NewService(store, o.Now), store, o.Log).Handle,
 	}
 	issuer, err := localauth.NewIssuer(o.Users, LocalIssuer, LocalAudience, o.Now)

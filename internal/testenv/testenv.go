@@ -17,9 +17,9 @@ import (
 	tracker "github.com/nq58/tracker"
 	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/ddblocal"
-	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/samtemplate"
+	"github.com/nq58/tracker/internal/tables"
 )
 
 // Endpoint returns the DynamoDB Local endpoint or fails the test.
@@ -67,7 +67,7 @@ func Stack(t testing.TB, now func() time.Time) *localgw.Stack {
 
 func dropTable(t testing.TB, db *dynamodb.Client, table string) {
 	t.Helper()
-	if err := dynamo.DeleteTable(context.Background(), db, table); err != nil {
+	if err := tables.DeleteTable(context.Background(), db, table); err != nil {
 		t.Errorf("delete table %s: %v", table, err)
 	}
 }
@@ -105,7 +105,7 @@ func Table(t testing.TB) (endpoint, table string) {
 		t.Fatal(err)
 	}
 	db := ddblocal.Client(endpoint)
-	if _, err := dynamo.EnsureTable(context.Background(), db, table, spec); err != nil {
+	if _, err := tables.EnsureTable(context.Background(), db, table, spec); err != nil {
 		t.Fatalf("create table: %v", err)
 	}
 	t.Cleanup(func() { dropTable(t, db, table) })

@@ -1,4 +1,7 @@
-package httpapi
+// Package staffapi adapts the staff routes (reports, activity log, authoring, imports,
+// contest rounds) to API Gateway HTTP API events. API Gateway's JWT authorizer has
+// verified the token; handlers read only the claims.
+package staffapi
 
 import (
 	"bytes"
@@ -18,6 +21,7 @@ import (
 	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/httpapi"
 	"github.com/nq58/tracker/internal/report"
 )
 
@@ -26,9 +30,8 @@ const MaxImportBody = 5 << 20
 
 type staffRoute func(context.Context, auth.Staff, events.APIGatewayV2HTTPRequest) (int, any, error)
 
-// StaffHandler serves the staff routes. API Gateway's JWT authorizer has verified the
-// token; the handler reads only the claims it was given.
-type StaffHandler struct {
+// Handler serves the staff routes.
+type Handler struct {
 	reports   *report.Service
 	authoring *authoring.Service
 	contests  *contests.Service
@@ -37,9 +40,9 @@ type StaffHandler struct {
 	routes    map[string]staffRoute
 }
 
-// NewStaff returns the staff API handler.
-func NewStaff(reports *report.Service, authoringSvc *authoring.Service, contestSvc *contests.Service, regrader contests.Regrader, log *slog.Logger) *StaffHandler {
-	h := &StaffHandler{reports: reports, authoring: authoringSvc, contests: contestSvc, regrader: regrader, log: log}
+// New returns the staff API handler.
+func New(reports *report.Service, authoringSvc *authoring.Service, contestSvc *contests.Service, regrader contests.Regrader, log *slog.Logger) *Handler {
+	h := &Handler{reports: reports, authoring: authoringSvc, contests: contestSvc, regrader: regrader, log: log}
 	h.routes = map[string]staffRoute{
 		"GET /v1/admin/me":                                                  h.me,
 		"GET /v1/reports/awareness":                                         h.awareness,
@@ -70,7 +73,7 @@ func NewStaff(reports *report.Service, authoringSvc *authoring.Service, contestS
 }
 
 // RouteKeys lists the route keys this handler serves (checked against template.yaml).
-func (h *StaffHandler) RouteKeys() []string {
+func (h *Handler) RouteKeys() []string {
 	keys := make([]string, 0, len(h.routes))
 	for k := range h.routes {
 		keys = append(keys, k)
@@ -80,10 +83,10 @@ func (h *StaffHandler) RouteKeys() []string {
 }
 
 // Handle is the Lambda entry point.
-func (h *StaffHandler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	route, ok := h.routes[req.RouteKey]
 	if !ok {
-		return failure(ctx, h.log, req, apperr.Errorf(apperr.NotFound, "No route %s", req.RouteKey)), nil
+		return httpapi.Failure(ctx, h.log, req, apperr.Errorf(apperr.NotFound, "No route %s", req.RouteKey)), nil
 	}
 	var claims map[string]string
 	if a := req.RequestContext.Authorizer; a != nil && a.JWT != nil {
@@ -91,11 +94,11 @@ func (h *StaffHandler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRe
 	}
 	staff, err := auth.FromClaims(claims)
 	if err != nil {
-		return failure(ctx, h.log, req, err), nil
+		return httpapi.Failure(ctx, h.log, req, err), nil
 	}
 	status, body, err := route(ctx, staff, req)
 	if err != nil {
-		return failure(ctx, h.log, req, err), nil
+		return httpapi.Failure(ctx, h.log, req, err), nil
 	}
 	if f, ok := body.(file); ok {
 		return f.response(), nil
@@ -103,7 +106,7 @@ func (h *StaffHandler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRe
 	if r, ok := body.(rawResponse); ok {
 		return events.APIGatewayV2HTTPResponse(r), nil
 	}
-	return respond(status, body), nil
+	return httpapi.Respond(status, body), nil
 }
 
 // rawResponse is a response a route built itself (a file with extra headers).
@@ -178,11 +181,11 @@ func query(req events.APIGatewayV2HTTPRequest) report.Query {
 	return q
 }
 
-func (h *StaffHandler) me(_ context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) me(_ context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
 	return http.StatusOK, s, nil
 }
 
-func (h *StaffHandler) awareness(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) awareness(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.reports.Awareness(ctx, s, report.AwarenessQuery{Query: query(req), GroupBy: req.QueryStringParameters["groupBy"]})
 	if err != nil {
 		return 0, nil, err
@@ -190,7 +193,7 @@ func (h *StaffHandler) awareness(ctx context.Context, s auth.Staff, req events.A
 	return tables(req, "nhan-thuc-"+r.UnitID, r, r.Tables)
 }
 
-func (h *StaffHandler) topics(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) topics(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.reports.Topics(ctx, s, query(req))
 	if err != nil {
 		return 0, nil, err
@@ -198,7 +201,7 @@ func (h *StaffHandler) topics(ctx context.Context, s auth.Staff, req events.APIG
 	return tables(req, "chu-de-"+r.UnitID, r, r.Tables)
 }
 
-func (h *StaffHandler) questions(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) questions(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	q := query(req)
 	r, err := h.reports.Questions(ctx, s, q.QuizID, q.MinGroup)
 	if err != nil {
@@ -207,7 +210,7 @@ func (h *StaffHandler) questions(ctx context.Context, s auth.Staff, req events.A
 	return tables(req, "cau-hoi-"+r.QuizID, r, r.Tables)
 }
 
-func (h *StaffHandler) survey(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) survey(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.reports.Survey(ctx, s, query(req))
 	if err != nil {
 		return 0, nil, err
@@ -215,7 +218,7 @@ func (h *StaffHandler) survey(ctx context.Context, s auth.Staff, req events.APIG
 	return tables(req, "khao-sat-"+r.UnitID, r, r.Tables)
 }
 
-func (h *StaffHandler) trend(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) trend(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.reports.Trend(ctx, s, query(req), req.QueryStringParameters["period"])
 	if err != nil {
 		return 0, nil, err
@@ -223,7 +226,7 @@ func (h *StaffHandler) trend(ctx context.Context, s auth.Staff, req events.APIGa
 	return tables(req, "xu-huong-"+r.UnitID, r, r.Tables)
 }
 
-func (h *StaffHandler) annual(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) annual(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
 	year, err := strconv.Atoi(p["year"])
 	if err != nil {
@@ -252,16 +255,16 @@ func (h *StaffHandler) annual(ctx context.Context, s auth.Staff, req events.APIG
 	}
 }
 
-func (h *StaffHandler) createActivity(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) createActivity(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	var in report.Activity
-	if err := decode(req, &in); err != nil {
+	if err := httpapi.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
 	a, err := h.reports.CreateActivity(ctx, s, in)
 	return http.StatusCreated, a, err
 }
 
-func (h *StaffHandler) listActivities(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) listActivities(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
 	list, err := h.reports.ListActivities(ctx, s, p["unitId"], p["from"], p["to"])
 	if err != nil {
@@ -274,7 +277,7 @@ func (h *StaffHandler) listActivities(ctx context.Context, s auth.Staff, req eve
 	return tables(req, "hoat-dong", body, func() []report.Table { return []report.Table{report.ActivitiesTable(list)} })
 }
 
-func (h *StaffHandler) listQuizzes(ctx context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) listQuizzes(ctx context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
 	list, err := h.authoring.List(ctx, s)
 	if err != nil {
 		return 0, nil, err
@@ -282,35 +285,35 @@ func (h *StaffHandler) listQuizzes(ctx context.Context, s auth.Staff, _ events.A
 	return http.StatusOK, map[string]any{"quizzes": list}, nil
 }
 
-func (h *StaffHandler) createQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) createQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	var in authoring.QuizInput
-	if err := decode(req, &in); err != nil {
+	if err := httpapi.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
 	q, err := h.authoring.Create(ctx, s, in)
 	return http.StatusCreated, map[string]any{"id": q.ID, "status": q.Status}, err
 }
 
-func (h *StaffHandler) getQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) getQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	q, err := h.authoring.Get(ctx, s, req.PathParameters["quizId"])
 	return http.StatusOK, q, err
 }
 
-func (h *StaffHandler) updateQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) updateQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	var in authoring.QuizInput
-	if err := decode(req, &in); err != nil {
+	if err := httpapi.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
 	q, err := h.authoring.Update(ctx, s, req.PathParameters["quizId"], in)
 	return http.StatusOK, q, err
 }
 
-func (h *StaffHandler) publishQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) publishQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	q, err := h.authoring.Publish(ctx, s, req.PathParameters["quizId"])
 	return http.StatusOK, map[string]any{"id": q.ID, "status": q.Status}, err
 }
 
-func (h *StaffHandler) closeQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) closeQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	q, err := h.authoring.Close(ctx, s, req.PathParameters["quizId"])
 	return http.StatusOK, map[string]any{"id": q.ID, "status": q.Status}, err
 }
@@ -331,7 +334,7 @@ func rawBody(req events.APIGatewayV2HTTPRequest) ([]byte, error) {
 	return b, nil
 }
 
-func (h *StaffHandler) importQuestions(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) importQuestions(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	b, err := rawBody(req)
 	if err != nil {
 		return 0, nil, err
@@ -340,7 +343,7 @@ func (h *StaffHandler) importQuestions(ctx context.Context, s auth.Staff, req ev
 	return importResult(r, err)
 }
 
-func (h *StaffHandler) importUnits(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) importUnits(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	b, err := rawBody(req)
 	if err != nil {
 		return 0, nil, err
@@ -358,19 +361,19 @@ func importResult(r authoring.ImportResult, err error) (int, any, error) {
 	return http.StatusOK, r, err
 }
 
-func (h *StaffHandler) closeRound(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) closeRound(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.contests.CloseRound(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
 	return http.StatusOK, r, err
 }
 
-func (h *StaffHandler) roundRanking(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) roundRanking(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
 	limit, _ := strconv.Atoi(p["limit"])
 	r, err := h.contests.Ranking(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"], limit, p["cursor"])
 	return http.StatusOK, r, err
 }
 
-func (h *StaffHandler) roundWinners(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) roundWinners(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.contests.Winners(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
 	if err != nil {
 		return 0, nil, err
@@ -378,7 +381,7 @@ func (h *StaffHandler) roundWinners(ctx context.Context, s auth.Staff, req event
 	return tables(req, "giai-thuong-"+r.QuizID+"-"+r.RoundID, r, r.Tables)
 }
 
-func (h *StaffHandler) roundEntries(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
 	page, err := h.contests.Entries(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"], p["cursor"])
 	if err != nil {
@@ -401,25 +404,25 @@ func (h *StaffHandler) roundEntries(ctx context.Context, s auth.Staff, req event
 	return http.StatusOK, rawResponse(resp), nil
 }
 
-func (h *StaffHandler) roundFlags(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) roundFlags(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	flags, err := h.contests.Flags(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
 	return http.StatusOK, map[string]any{"flags": flags}, err
 }
 
-func (h *StaffHandler) disqualify(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) disqualify(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	var in struct {
 		Reason string `json:"reason"`
 	}
-	if err := decode(req, &in); err != nil {
+	if err := httpapi.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
 	d, err := h.contests.Disqualify(ctx, s, req.PathParameters["quizId"], req.PathParameters["entryId"], in.Reason)
 	return http.StatusOK, d, err
 }
 
-func (h *StaffHandler) correctQuestion(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) correctQuestion(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	var in contests.CorrectionInput
-	if err := decode(req, &in); err != nil {
+	if err := httpapi.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
 	r, err := h.contests.Correct(ctx, s, h.regrader, req.PathParameters["quizId"], req.PathParameters["questionId"], in)

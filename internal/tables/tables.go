@@ -1,4 +1,6 @@
-package dynamo
+// Package tables creates the table described by template.yaml (locally and in tests);
+// kept apart from package dynamo so that Lambda binaries do not carry a YAML parser.
+package tables
 
 import (
 	"context"
