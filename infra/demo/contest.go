@@ -203,7 +203,7 @@ func demoPeople(first, n int, villages []string, rng *rand.Rand) []demoPerson {
 		}
 		p := demoPerson{name: name, phone: fmt.Sprintf("091558%04d", 100+number*37), unit: villages[rng.IntN(len(villages))],
 			organization: demoOrgs[rng.IntN(len(demoOrgs))], birthYear: 1955 + rng.IntN(50), gender: "male",
-			level: 0.45 + 0.5*rng.Float64()}
+			level: 0.3 + 0.6*rng.Float64()}
 		if female {
 			p.gender = "female"
 		}

@@ -408,7 +408,11 @@ func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID
 		if err != nil {
 			return RankingPage{}, err
 		}
-		attempts, err := s.store.TopEntries(ctx, quizID, roundID, offset+limit)
+		need := offset + limit
+		if len(cfg.Ranking) == 0 || cfg.Ranking[0] != contest.ByScore {
+			need = 0 // score does not lead: any entry may rank high
+		}
+		attempts, err := s.store.TopEntries(ctx, quizID, roundID, need)
 		if err != nil {
 			return RankingPage{}, err
 		}
