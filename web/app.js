@@ -464,8 +464,8 @@
     var n = att.questions.length;
     $('progress').textContent = 'Câu hỏi dự đoán';
     $('bar-fill').style.width = '100%';
-    $('question-topic').textContent = 'Đã hết ' + n + ' câu hỏi trắc nghiệm';
-    $('question-text').textContent = 'Câu hỏi dự đoán';
+    $('question-topic').textContent = 'Bạn đã trả lời xong ' + n + ' câu hỏi trắc nghiệm';
+    $('question-text').textContent = 'Một câu nữa trước khi nộp bài';
     var box = $('answer');
     box.innerHTML = '';
     box.removeAttribute('role');

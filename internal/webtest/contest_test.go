@@ -450,3 +450,101 @@ func waitJS(t *testing.T, ctx context.Context, step, cond string) {
 		t.Fatalf("%s: %v", step, err)
 	}
 }
+
+// TestAnOrganiserCreatesAContestInThePage fills in the create form: one round, the
+// ranking order changed with the buttons, the default prize tiers, questions copied from
+// the demo quiz; saves the draft and publishes it.
+func TestAnOrganiserCreatesAContestInThePage(t *testing.T) {
+	bg := context.Background()
+	stack := testenv.Stack(t, nil)
+	if _, err := demo.Load(bg, stack.Store); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(stack.Handler())
+	t.Cleanup(srv.Close)
+	btc := dashSignIn(t, srv.URL, "btc", "demo1234")
+	qs, err := demo.Quizzes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyable := 0
+	for _, q := range qs {
+		if q.ID == dashQuiz {
+			for _, x := range q.Questions {
+				if (x.Kind == quiz.Single || x.Kind == quiz.Multiple || x.Kind == quiz.TrueFalse) && len(x.CorrectOptionIDs) > 0 {
+					copyable++
+				}
+			}
+		}
+	}
+
+	ctx := browser(t)
+	title := "Hội thi trực tuyến tìm hiểu Nghị quyết 58 — đợt 2"
+	run(t, ctx, "sign in and open the form",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(srv.URL+"/staff/contest.html"),
+		chromedp.WaitVisible(`#username`),
+		chromedp.SendKeys(`#username`, "btc"),
+		chromedp.SendKeys(`#password`, "demo1234"),
+		chromedp.Click(`#signin-button`),
+		chromedp.WaitVisible(`#new-contest`),
+		chromedp.Click(`#new-contest`),
+		chromedp.WaitVisible(`#create-form`),
+		chromedp.WaitReady(chromedp.CSS(`#c-source option[value="`+dashQuiz+`"]`)),
+		chromedp.SendKeys(`#c-title`, title),
+		chromedp.SendKeys(`#c-description`, "Mỗi người dự thi tối đa 2 lượt mỗi vòng."),
+		chromedp.SetValue(`#c-attempts`, "2"),
+		chromedp.SetValue(`#c-source`, dashQuiz),
+		chromedp.Click(`#c-import`),
+		chromedp.WaitVisible(`#c-questions`),
+		// Prediction distance first, then score.
+		chromedp.Click(chromedp.CSS(`#c-ranking li[data-key="score"] button:nth-of-type(2)`)),
+	)
+	if n := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#c-questions input.c-q:checked').length`)); n != copyable {
+		t.Errorf("%d questions copied, want %d", n, copyable)
+	}
+	shot(t, ctx, "create-form")
+	run(t, ctx, "save the draft", chromedp.Click(`#c-save`), chromedp.WaitVisible(`#c-done`), chromedp.WaitVisible(`#publish`))
+	status, raw := dashCall(t, srv.URL, "GET", "/v1/admin/quizzes", btc, nil)
+	if status != http.StatusOK {
+		t.Fatalf("list quizzes: %d %s", status, raw)
+	}
+	var list struct{ Quizzes []quiz.Quiz }
+	dashDecode(t, raw, &list)
+	var made quiz.Quiz
+	for _, q := range list.Quizzes {
+		if q.Title == title {
+			made = q
+		}
+	}
+	if made.ID == "" || made.Kind != quiz.KindContest || made.Status != quiz.Draft || made.Contest == nil {
+		t.Fatalf("stored contest = %+v", made)
+	}
+	c := made.Contest
+	var tiers []string
+	for _, p := range c.Prizes {
+		tiers = append(tiers, p.Tier)
+	}
+	if len(c.Rounds) != 1 || c.Rounds[0].ID != "r1" || !c.Rounds[0].ClosesAt.After(c.Rounds[0].OpensAt) || c.AttemptsPerRound != 2 ||
+		!slices.Equal(c.Ranking, []string{"predictionDistance", "score", "durationMs", "submittedAt"}) ||
+		!slices.Equal(tiers, []string{"Nhất", "Nhì", "Ba", "Khuyến khích"}) || c.Prediction.Truth != "entries" ||
+		c.Prediction.Text != "Dự đoán số bài dự thi của vòng này" || made.ScopeUnitID != "xa-a" || len(made.Questions) != copyable {
+		t.Errorf("stored contest block = %+v, scope %s, %d questions", c, made.ScopeUnitID, len(made.Questions))
+	}
+	for _, q := range made.Questions {
+		if len(q.CorrectOptionIDs) == 0 {
+			t.Errorf("question %s lost its key", q.ID)
+		}
+	}
+	if got := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('contest-select').value`)); got != made.ID {
+		t.Errorf("the picker shows %q after saving, want the new draft %s", got, made.ID)
+	}
+	run(t, ctx, "publish", chromedp.Click(`#publish`), chromedp.WaitNotVisible(`#publish`))
+	status, raw = dashCall(t, srv.URL, "GET", "/v1/admin/quizzes/"+made.ID, btc, nil)
+	var after quiz.Quiz
+	dashDecode(t, raw, &after)
+	if status != http.StatusOK || after.Status != quiz.Published {
+		t.Errorf("after publishing: %d, status %s", status, after.Status)
+	}
+	shot(t, ctx, "published")
+}
