@@ -491,8 +491,10 @@ func (s *Store) SubmitAttempt(ctx context.Context, a quiz.Attempt) error {
 		Set(expression.Name("durationMs"), expression.Value(it.DurationMs)).
 		Set(expression.Name("score"), expression.Value(it.Score)).
 		Set(expression.Name("res"), expression.Value(it.Result)).
-		Set(expression.Name("gv"), expression.Value(it.GradeVer)).
 		Remove(expression.Name(attrTTL)) // a submitted attempt is kept
+	if it.GradeVer > 0 { // graded after a correction
+		upd = upd.Set(expression.Name("gv"), expression.Value(it.GradeVer))
+	}
 	if it.RoundKey != "" { // a contest entry joins its round's index
 		upd = upd.Set(expression.Name("rk"), expression.Value(it.RoundKey)).
 			Set(expression.Name("rs"), expression.Value(it.RoundSort)).
