@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/quiz"
 )
@@ -112,4 +114,49 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 	if len(stored.Corrections) != 2 || stored.Corrections[0].By != "admin" || stored.Corrections[0].Regraded != asked || !stored.Corrections[1].Void {
 		t.Errorf("recorded corrections = %+v, want two by admin, the second a void", stored.Corrections)
 	}
+}
+
+func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := e.clock.Now()
+	ct := e.newContest(t, "hoi-thi-dinh-chinh", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
+	// Two entrants: Hạnh answers all five right; Khoa gets the first question of his
+	// draw wrong but would be right under the corrected key.
+	hanh := e.enter(t, ct.ID, entrant("0944000001", "Lý Thị Hạnh", village, ""), 5, 1, 3*time.Minute)
+	khoa := e.start(ct.ID, entrant("0944000002", "Tô Văn Khoa", village, ""))
+	answers := e.answers(ct.ID, khoa.Questions, true)
+	target := khoa.Questions[0].ID
+	bankQ, _ := e.bank[ct.ID].Question(target)
+	wrong := wrongOption(bankQ)
+	answers[0]["optionIds"] = []string{wrong}
+	e.clock.Advance(2 * time.Minute)
+	if status, raw := e.call("POST", "/v1/attempts/"+khoa.AttemptID+"/submit", map[string]any{"attemptToken": khoa.AttemptToken, "answers": answers, "prediction": 1}); status != 200 {
+		t.Fatalf("submit: %d %s", status, raw)
+	}
+	organizer := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
+	svc := contests.NewService(e.stack.Store, e.clock.Now)
+	res, err := svc.Correct(ctx, organizer, e.stack.Store, ct.ID, target, contests.CorrectionInput{CorrectOptionIDs: []string{wrong}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Regraded != 2 {
+		t.Errorf("regraded %d entries, want both", res.Regraded)
+	}
+	top, err := e.stack.Store.TopEntries(ctx, ct.ID, "r1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(top) != 2 || top[0].ID != khoa.AttemptID || top[0].Score != 5 || top[1].Score != 4 {
+		t.Errorf("round index after the correction = %v, want Khoa (5) before Hạnh (4)", []any{top[0].Participant.Name, top[0].Score, top[1].Participant.Name, top[1].Score})
+	}
+	if hanh.Score != 5 {
+		t.Errorf("Hạnh's first result said %d, want 5 (before the correction)", hanh.Score)
+	}
+	t.Run("an officer may not correct a contest", func(t *testing.T) {
+		officer := auth.Staff{Username: "canbo", Roles: []auth.Role{auth.Officer}, ScopeUnitID: "xa-a"}
+		if _, err := svc.Correct(ctx, officer, e.stack.Store, ct.ID, target, contests.CorrectionInput{Void: true}); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Errorf("officer correction = %v, want forbidden", err)
+		}
+	})
 }
