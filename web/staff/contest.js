@@ -4,14 +4,13 @@
 (function () {
   'use strict';
 
-  var KEY_TOKEN = 'nq58.staff.token';
-  var TIMEOUT_MS = 30000;
+  var C = window.StaffCommon; // session.js
+
   var REFRESH_MS = 15000;
   var RANKING_PAGE = 50;
   var MAX_EXPORT_PAGES = 10000;
 
-  var ROLE_LABEL = { admin: 'Quản trị viên', officer: 'Cán bộ văn hóa – xã hội', organizer: 'Ban tổ chức' };
-  var STATUS_LABEL = { published: 'đã công bố', closed: 'đã đóng', draft: 'bản nháp' };
+  var STATUS_LABEL = C.STATUS_LABEL;
   var RANKING_LABEL = {
     score: 'Điểm cao hơn',
     predictionDistance: 'Dự đoán gần đáp án hơn',
@@ -28,19 +27,11 @@
   };
   var COPYABLE = { single: true, multiple: true, truefalse: true };
 
-  var fmtInt = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
   var fmt1 = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
 
-  var $ = function (id) { return document.getElementById(id); };
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
+  var $ = C.$, el = C.el, int = C.int, pad = C.pad, showMsg = C.showMsg, showError = C.showError;
+  var api = C.api, request = C.request, download = C.download, saveBlob = C.saveBlob, ApiError = C.ApiError;
   function td(cls, text) { return el('td', cls, text); }
-  function int(x) { return x == null ? '—' : fmtInt.format(x); }
-  function pad(n) { return (n < 10 ? '0' : '') + n; }
   function when(iso) {
     var d = new Date(iso);
     if (!iso || isNaN(d.getTime()) || d.getFullYear() < 2000) return '—';
@@ -51,125 +42,21 @@
     return Math.floor(s / 60) + ':' + pad(s % 60);
   }
   function tierLabel(t) { return !t ? '' : /^giải/i.test(t) ? t : 'Giải ' + t; }
-  function showMsg(node, msg, isError) {
-    node.textContent = msg || '';
-    node.hidden = !msg;
-    if (node.classList.contains('status')) node.classList.toggle('error', !!isError && !!msg);
-  }
-  function showError(msg) { showMsg($('error'), msg); }
   function enc(s) { return encodeURIComponent(s); }
 
   // =====================================================================
-  // Session and API (as on the dashboard)
+  // Session and API: session.js
   // =====================================================================
-  var session = null; // {token, expiresAt}
-
-  function loadSession() {
-    try {
-      var s = JSON.parse(sessionStorage.getItem(KEY_TOKEN) || 'null');
-      if (s && s.token && (!s.expiresAt || Date.parse(s.expiresAt) > Date.now())) return s;
-    } catch (e) { /* ignore */ }
-    return null;
-  }
-  function saveSession(s) {
-    try { sessionStorage.setItem(KEY_TOKEN, JSON.stringify(s)); } catch (e) { /* private mode */ }
-  }
-  function dropSession() {
-    try { sessionStorage.removeItem(KEY_TOKEN); } catch (e) { /* ignore */ }
-  }
-
-  function ApiError(status, message, silent) {
-    this.status = status;
-    this.message = message;
-    this.silent = !!silent;
-  }
-  function errorOf(status, data) {
-    if (data && data.error && data.error.message) return new ApiError(status, data.error.message);
-    if (status === 403) return new ApiError(status, 'Tài khoản không có quyền thực hiện việc này.');
-    if (status === 404) return new ApiError(status, 'Không tìm thấy dữ liệu.');
-    if (status >= 500) return new ApiError(status, 'Máy chủ đang bận, vui lòng thử lại sau.');
-    return new ApiError(status, 'Có lỗi xảy ra (mã ' + status + ').');
-  }
-
-  // request fetches path with the token; resolves the Response when ok, else rejects with
-  // an ApiError. A 401 signs the user out.
-  function request(method, path, body, accept) {
-    var ctrl = typeof AbortController === 'function' ? new AbortController() : null;
-    var timer = setTimeout(function () { if (ctrl) ctrl.abort(); }, TIMEOUT_MS);
-    var opts = { method: method, headers: { Accept: accept || 'application/json' }, credentials: 'same-origin', cache: 'no-store' };
-    if (session) opts.headers.Authorization = 'Bearer ' + session.token;
-    if (ctrl) opts.signal = ctrl.signal;
-    if (body !== undefined) {
-      opts.headers['Content-Type'] = 'application/json';
-      opts.body = JSON.stringify(body);
-    }
-    return fetch(path, opts).then(function (res) {
-      clearTimeout(timer);
-      if (res.status === 401) {
-        signOut('Phiên đăng nhập đã hết hạn hoặc không hợp lệ. Vui lòng đăng nhập lại.');
-        throw new ApiError(401, '', true);
-      }
-      if (res.ok) return res;
-      return res.text().then(function (txt) {
-        var data = null;
-        try { data = txt ? JSON.parse(txt) : null; } catch (e) { data = null; }
-        throw errorOf(res.status, data);
-      });
-    }, function () {
-      clearTimeout(timer);
-      throw new ApiError(0, 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.');
-    });
-  }
-  function api(method, path, body) {
-    return request(method, path, body).then(function (res) {
-      return res.status === 204 ? null : res.json();
-    });
-  }
-
-  // saveBlob offers a Blob as a download through a temporary Blob URL.
-  function saveBlob(blob, name) {
-    var url = URL.createObjectURL(blob);
-    var a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.rel = 'noopener';
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
-  }
-  // download fetches a file with the token and saves it.
-  function download(path, fallbackName) {
-    return request('GET', path, undefined, '*/*').then(function (res) {
-      var name = fileName(res.headers.get('Content-Disposition')) || fallbackName;
-      return res.blob().then(function (blob) { saveBlob(blob, name); });
-    });
-  }
-  function fileName(disposition) {
-    if (!disposition) return '';
-    var m = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
-    if (m) {
-      try { return decodeURIComponent(m[1]); } catch (e) { /* fall through */ }
-    }
-    m = /filename\s*=\s*"([^"]*)"/i.exec(disposition) || /filename\s*=\s*([^;]+)/i.exec(disposition);
-    return m ? m[1].trim() : '';
-  }
+  C.forbiddenMessage('Tài khoản không có quyền thực hiện việc này.');
+  C.onUnauthorized(signOut);
 
   // =====================================================================
   // Sign-in and sign-out
   // =====================================================================
-  function showSignin(msg) {
-    $('app').hidden = true;
-    $('who').hidden = true;
-    $('signin-screen').hidden = false;
-    showMsg($('signin-error'), msg);
-    $('signin-button').disabled = false;
-    $('username').focus();
-  }
+  function showSignin(msg) { C.showSignin('app', msg); }
 
   function signOut(msg) {
-    session = null;
-    dropSession();
+    C.dropSession();
     stopRefresh();
     state.me = null;
     state.seq++;
@@ -177,40 +64,7 @@
     showSignin(msg);
   }
 
-  $('signin').addEventListener('submit', function (ev) {
-    ev.preventDefault();
-    var username = $('username').value.trim();
-    var password = $('password').value;
-    if (!username || !password) {
-      showMsg($('signin-error'), 'Vui lòng nhập tên đăng nhập và mật khẩu.');
-      return;
-    }
-    showMsg($('signin-error'), '');
-    $('signin-button').disabled = true;
-    fetch('/local/signin', {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ username: username, password: password }), cache: 'no-store'
-    }).then(function (res) {
-      return res.text().then(function (txt) {
-        var data = null;
-        try { data = txt ? JSON.parse(txt) : null; } catch (e) { data = null; }
-        if (res.status === 401) throw new ApiError(401, 'Sai tên đăng nhập hoặc mật khẩu.');
-        if (!res.ok || !data || !data.token) throw errorOf(res.status, data);
-        return data;
-      });
-    }, function () {
-      throw new ApiError(0, 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.');
-    }).then(function (data) {
-      session = { token: data.token, expiresAt: data.expiresAt || '' };
-      saveSession(session);
-      $('password').value = '';
-      start();
-    }).catch(function (err) {
-      $('signin-button').disabled = false;
-      showMsg($('signin-error'), err.message);
-      $('password').focus();
-    });
-  });
+  C.bindSignin(start);
 
   $('signout').addEventListener('click', function () { signOut(''); });
 
@@ -258,38 +112,17 @@
     });
   }
 
-  function renderWho() {
-    var me = state.me;
-    var unit = state.units[me.scopeUnitId];
-    $('user-name').textContent = me.username;
-    $('user-role').textContent = (me.roles || []).map(function (r) { return ROLE_LABEL[r] || r; }).join(', ') +
-      (unit ? ' — ' + unit.name : '');
-    $('who').hidden = false;
-  }
+  function renderWho() { C.renderWho(state.me, state.units); }
 
   function buildUnits(units) {
-    var children = {};
-    state.units = {};
-    units.forEach(function (u) {
-      state.units[u.id] = u;
-      (children[u.parentId || ''] = children[u.parentId || ''] || []).push(u);
-    });
-    var out = [];
-    (function walk(id, depth) {
-      var u = state.units[id];
-      if (!u) return;
-      out.push({ unit: u, depth: depth });
-      (children[id] || []).forEach(function (c) { walk(c.id, depth + 1); });
-    })(state.me.scopeUnitId, 0);
-    state.scopeUnits = out;
+    var b = C.buildUnits(units, state.me.scopeUnitId);
+    state.units = b.units;
+    state.scopeUnits = b.scopeUnits;
   }
   function unitName(id) { return state.units[id] ? state.units[id].name : (id || ''); }
 
   function contests() { return state.quizzes.filter(function (q) { return q.kind === 'contest' && q.contest; }); }
-  function quizById(id) {
-    for (var i = 0; i < state.quizzes.length; i++) if (state.quizzes[i].id === id) return state.quizzes[i];
-    return null;
-  }
+  function quizById(id) { return C.byId(state.quizzes, id); }
 
   // =====================================================================
   // Contest and round pickers
@@ -898,13 +731,7 @@
   function fillScopePicker() {
     var sel = $('c-scope');
     sel.textContent = '';
-    state.scopeUnits.forEach(function (e) {
-      var indent = '';
-      for (var i = 0; i < e.depth; i++) indent += '\u00a0\u00a0\u00a0\u00a0';
-      var o = el('option', null, indent + e.unit.name);
-      o.value = e.unit.id;
-      sel.appendChild(o);
-    });
+    state.scopeUnits.forEach(function (e) { sel.appendChild(C.unitOption(e)); });
     sel.value = state.me.scopeUnitId;
   }
 
@@ -1091,7 +918,6 @@
   // =====================================================================
   // Start
   // =====================================================================
-  session = loadSession();
-  if (session) start();
+  if (C.loadSession()) start();
   else showSignin('');
 })();

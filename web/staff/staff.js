@@ -4,9 +4,9 @@
 (function () {
   'use strict';
 
-  var KEY_TOKEN = 'nq58.staff.token';
+  var C = window.StaffCommon; // session.js
+
   var KEY_FILTERS = 'nq58.staff.filters';
-  var TIMEOUT_MS = 30000;
   var MIN_GROUP = 5;
 
   // The plan's content sections (II.1 a–h; Vietnamese lists skip "f").
@@ -34,9 +34,9 @@
   var ACTIVITY_LABEL = {};
   ACTIVITY_TYPES.forEach(function (t) { ACTIVITY_LABEL[t[0]] = t[1]; });
 
-  var ROLE_LABEL = { admin: 'Quản trị viên', officer: 'Cán bộ văn hóa – xã hội', organizer: 'Ban tổ chức' };
+  var ROLE_LABEL = C.ROLE_LABEL;
   var KIND_LABEL = { quiz: 'Trắc nghiệm', contest: 'Cuộc thi', survey: 'Khảo sát' };
-  var STATUS_LABEL = { published: 'đã công bố', closed: 'đã đóng', draft: 'bản nháp' };
+  var STATUS_LABEL = C.STATUS_LABEL;
   var GROUP_HEADING = { village: 'Thôn, bản', organization: 'Đoàn thể', ageBand: 'Nhóm tuổi', gender: 'Giới tính' };
   var GROUP_TITLE = {
     village: 'Mức độ hiểu biết theo thôn', organization: 'Mức độ hiểu biết theo đoàn thể',
@@ -56,19 +56,11 @@
 
   var fmt1 = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   var fmt2 = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  var fmtInt = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
 
-  var $ = function (id) { return document.getElementById(id); };
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
+  var $ = C.$, el = C.el, int = C.int, pad = C.pad, showMsg = C.showMsg, showError = C.showError;
+  var api = C.api, download = C.download;
   function n1(x) { return x == null ? '—' : fmt1.format(x); }
-  function int(x) { return x == null ? '—' : fmtInt.format(x); }
   function ciText(ci) { return ci && ci.length === 2 ? fmt1.format(ci[0]) + '–' + fmt1.format(ci[1]) : '—'; }
-  function pad(n) { return (n < 10 ? '0' : '') + n; }
   function dmy(iso) { // YYYY-MM-DD → DD/MM/YYYY
     var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
     return m ? m[3] + '/' + m[2] + '/' + m[1] : (iso || '');
@@ -92,134 +84,24 @@
     });
     return parts.join('&');
   }
-  function showMsg(node, msg) {
-    node.textContent = msg || '';
-    node.hidden = !msg;
-  }
   function heatClass(rate) {
     if (rate == null) return 'na';
     return rate < 50 ? 'low' : rate < 75 ? 'mid' : 'high';
   }
 
   // =====================================================================
-  // Session and API
+  // Session and API: session.js
   // =====================================================================
-  var session = null; // {token, expiresAt}
-
-  function loadSession() {
-    try {
-      var s = JSON.parse(sessionStorage.getItem(KEY_TOKEN) || 'null');
-      if (s && s.token && (!s.expiresAt || Date.parse(s.expiresAt) > Date.now())) return s;
-    } catch (e) { /* ignore */ }
-    return null;
-  }
-  function saveSession(s) {
-    try { sessionStorage.setItem(KEY_TOKEN, JSON.stringify(s)); } catch (e) { /* private mode */ }
-  }
-  function dropSession() {
-    try { sessionStorage.removeItem(KEY_TOKEN); } catch (e) { /* ignore */ }
-  }
-
-  // ApiError carries the status and the API's Vietnamese message.
-  function ApiError(status, message, silent) {
-    this.status = status;
-    this.message = message;
-    this.silent = !!silent;
-  }
-
-  function errorOf(status, data) {
-    if (data && data.error && data.error.message) return new ApiError(status, data.error.message);
-    if (status === 403) return new ApiError(status, 'Tài khoản không có quyền xem mục này.');
-    if (status === 404) return new ApiError(status, 'Không tìm thấy dữ liệu.');
-    if (status >= 500) return new ApiError(status, 'Máy chủ đang bận, vui lòng thử lại sau.');
-    return new ApiError(status, 'Có lỗi xảy ra (mã ' + status + ').');
-  }
-
-  // request fetches path with the token; resolves the Response when ok, else rejects with
-  // an ApiError. A 401 signs the user out.
-  function request(method, path, body, accept) {
-    var ctrl = typeof AbortController === 'function' ? new AbortController() : null;
-    var timer = setTimeout(function () { if (ctrl) ctrl.abort(); }, TIMEOUT_MS);
-    var opts = { method: method, headers: { Accept: accept || 'application/json' }, credentials: 'same-origin', cache: 'no-store' };
-    if (session) opts.headers.Authorization = 'Bearer ' + session.token;
-    if (ctrl) opts.signal = ctrl.signal;
-    if (body !== undefined) {
-      opts.headers['Content-Type'] = 'application/json';
-      opts.body = JSON.stringify(body);
-    }
-    return fetch(path, opts).then(function (res) {
-      clearTimeout(timer);
-      if (res.status === 401) {
-        signOut('Phiên đăng nhập đã hết hạn hoặc không hợp lệ. Vui lòng đăng nhập lại.');
-        throw new ApiError(401, '', true);
-      }
-      if (res.ok) return res;
-      return res.text().then(function (txt) {
-        var data = null;
-        try { data = txt ? JSON.parse(txt) : null; } catch (e) { data = null; }
-        throw errorOf(res.status, data);
-      });
-    }, function () {
-      clearTimeout(timer);
-      throw new ApiError(0, 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.');
-    });
-  }
-  function api(method, path, body) {
-    return request(method, path, body).then(function (res) {
-      return res.status === 204 ? null : res.json();
-    });
-  }
-
-  // download fetches a file with the token and saves it (or opens it in win, a tab
-  // opened on the click so that pop-up blockers allow it).
-  function download(path, fallbackName, win) {
-    return request('GET', path, undefined, '*/*').then(function (res) {
-      var name = fileName(res.headers.get('Content-Disposition')) || fallbackName;
-      return res.blob().then(function (blob) {
-        var url = URL.createObjectURL(blob);
-        if (win) {
-          win.location.href = url;
-        } else {
-          var a = document.createElement('a');
-          a.href = url;
-          a.download = name;
-          a.rel = 'noopener';
-          document.body.appendChild(a);
-          a.click();
-          a.remove();
-        }
-        setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
-      });
-    }).catch(function (err) {
-      if (win) win.close();
-      throw err;
-    });
-  }
-  function fileName(disposition) {
-    if (!disposition) return '';
-    var m = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
-    if (m) {
-      try { return decodeURIComponent(m[1]); } catch (e) { /* fall through */ }
-    }
-    m = /filename\s*=\s*"([^"]*)"/i.exec(disposition) || /filename\s*=\s*([^;]+)/i.exec(disposition);
-    return m ? m[1].trim() : '';
-  }
+  C.forbiddenMessage('Tài khoản không có quyền xem mục này.');
+  C.onUnauthorized(signOut);
 
   // =====================================================================
   // Sign-in and sign-out
   // =====================================================================
-  function showSignin(msg) {
-    $('dashboard').hidden = true;
-    $('who').hidden = true;
-    $('signin-screen').hidden = false;
-    showMsg($('signin-error'), msg);
-    $('signin-button').disabled = false;
-    $('username').focus();
-  }
+  function showSignin(msg) { C.showSignin('dashboard', msg); }
 
   function signOut(msg) {
-    session = null;
-    dropSession();
+    C.dropSession();
     state.me = null;
     Object.keys(seq).forEach(function (k) { seq[k]++; }); // drop answers still on their way
     destroyCharts();
@@ -227,44 +109,9 @@
     showSignin(msg);
   }
 
-  $('signin').addEventListener('submit', function (ev) {
-    ev.preventDefault();
-    var username = $('username').value.trim();
-    var password = $('password').value;
-    if (!username || !password) {
-      showMsg($('signin-error'), 'Vui lòng nhập tên đăng nhập và mật khẩu.');
-      return;
-    }
-    showMsg($('signin-error'), '');
-    $('signin-button').disabled = true;
-    fetch('/local/signin', {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ username: username, password: password }), cache: 'no-store'
-    }).then(function (res) {
-      return res.text().then(function (txt) {
-        var data = null;
-        try { data = txt ? JSON.parse(txt) : null; } catch (e) { data = null; }
-        if (res.status === 401) throw new ApiError(401, 'Sai tên đăng nhập hoặc mật khẩu.');
-        if (!res.ok || !data || !data.token) throw errorOf(res.status, data);
-        return data;
-      });
-    }, function () {
-      throw new ApiError(0, 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.');
-    }).then(function (data) {
-      session = { token: data.token, expiresAt: data.expiresAt || '' };
-      saveSession(session);
-      $('password').value = '';
-      start();
-    }).catch(function (err) {
-      $('signin-button').disabled = false;
-      showMsg($('signin-error'), err.message);
-      $('password').focus();
-    });
-  });
+  C.bindSignin(start);
 
   $('signout').addEventListener('click', function () { signOut(''); });
-
-  function showError(msg) { showMsg($('error'), msg); }
 
   // =====================================================================
   // State: the user, the unit tree, quizzes and filters
@@ -321,46 +168,20 @@
     });
   }
 
-  function renderWho() {
-    var me = state.me;
-    var unit = state.units[me.scopeUnitId];
-    $('user-name').textContent = me.username;
-    $('user-role').textContent = (me.roles || []).map(function (r) { return ROLE_LABEL[r] || r; }).join(', ') +
-      (unit ? ' — ' + unit.name : '');
-    $('who').hidden = false;
-  }
+  function renderWho() { C.renderWho(state.me, state.units); }
 
   // buildUnits keeps the staff's scope unit and its subtree, in tree order.
   function buildUnits(units) {
-    var children = {};
-    state.units = {};
-    units.forEach(function (u) {
-      state.units[u.id] = u;
-      (children[u.parentId || ''] = children[u.parentId || ''] || []).push(u);
-    });
-    var out = [];
-    (function walk(id, depth) {
-      var u = state.units[id];
-      if (!u) return;
-      out.push({ unit: u, depth: depth });
-      (children[id] || []).forEach(function (c) { walk(c.id, depth + 1); });
-    })(state.me.scopeUnitId, 0);
-    state.scopeUnits = out;
-  }
-
-  function unitOption(entry) {
-    var indent = '';
-    for (var i = 0; i < entry.depth; i++) indent += '\u00a0\u00a0\u00a0\u00a0';
-    var o = el('option', null, indent + entry.unit.name);
-    o.value = entry.unit.id;
-    return o;
+    var b = C.buildUnits(units, state.me.scopeUnitId);
+    state.units = b.units;
+    state.scopeUnits = b.scopeUnits;
   }
 
   function fillUnitPickers() {
     ['unit', 'activity-unit'].forEach(function (id) {
       var sel = $(id);
       sel.textContent = '';
-      state.scopeUnits.forEach(function (e) { sel.appendChild(unitOption(e)); });
+      state.scopeUnits.forEach(function (e) { sel.appendChild(C.unitOption(e)); });
     });
     if (!state.scopeUnits.length) showError('Không tìm thấy đơn vị phụ trách của tài khoản (' + state.me.scopeUnitId + ').');
   }
@@ -399,10 +220,7 @@
     }
   }
 
-  function quizById(id) {
-    for (var i = 0; i < state.quizzes.length; i++) if (state.quizzes[i].id === id) return state.quizzes[i];
-    return null;
-  }
+  function quizById(id) { return C.byId(state.quizzes, id); }
 
   function savedFilters() {
     try { return JSON.parse(sessionStorage.getItem(KEY_FILTERS) || '{}') || {}; } catch (e) { return {}; }
@@ -1167,7 +985,6 @@
   // =====================================================================
   // Start
   // =====================================================================
-  session = loadSession();
-  if (session) start();
+  if (C.loadSession()) start();
   else showSignin('');
 })();
