@@ -31,6 +31,9 @@ type Store interface {
 	PutResults(ctx context.Context, r Results) error
 	// GetResults returns a round's results, or a NotFound error before it closes.
 	GetResults(ctx context.Context, quizID, roundID string) (Results, error)
+	// PurgeResults removes personal details from a round's frozen results (the digest
+	// does not cover them).
+	PurgeResults(ctx context.Context, r Results) error
 	// Disqualify takes an entry out of the ranking and records the decision.
 	Disqualify(ctx context.Context, a quiz.Attempt, d Decision) error
 	ListDecisions(ctx context.Context, quizID string) ([]Decision, error)
@@ -246,7 +249,7 @@ func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roun
 		}
 		return strings.Compare(a.UnitID, b.UnitID)
 	})
-	if r.Digest, err = contest.Digest(r); err != nil {
+	if r.Digest, err = digestOf(r); err != nil {
 		return CloseResult{}, err
 	}
 	if err := s.store.PutResults(ctx, r); err != nil {
@@ -255,12 +258,23 @@ func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roun
 	return CloseResult{Digest: r.Digest, Entries: r.Entries, Truth: truth}, nil
 }
 
+// digestOf is the SHA-256 of a round's results without the digest itself and without
+// personal details (names, phones, CCCD, organisations), which are purged after the
+// contest: the digest must outlive them.
+func digestOf(r Results) (string, error) {
+	r.Digest = ""
+	lines := make([]Line, len(r.Lines))
+	for i, l := range r.Lines {
+		lines[i] = Line{Ranked: l.Ranked}
+	}
+	r.Lines = lines
+	return contest.Digest(r)
+}
+
 // VerifyDigest recomputes a stored result's digest: a changed snapshot no longer matches.
 func VerifyDigest(r Results) (bool, error) {
-	want := r.Digest
-	r.Digest = ""
-	got, err := contest.Digest(r)
-	return got == want, err
+	got, err := digestOf(r)
+	return got == r.Digest, err
 }
 
 // PublicLine is an entry on the public results page: masked details only.

@@ -19,6 +19,91 @@ type Regrader interface {
 	RegradeAttempt(ctx context.Context, a quiz.Attempt) error
 }
 
+// PurgeResult answers a purge of personal data.
+type PurgeResult struct {
+	Attempts int `json:"attempts"` // attempts whose personal data was removed
+	Rounds   int `json:"rounds"`   // frozen results cleaned
+}
+
+// PurgePersonalData removes names, phones, CCCD numbers and organisations from every
+// attempt of a quiz and from its frozen contest results, once the quiz is over (a
+// contest: every round closed; a quiz or survey: closed). Identity keys, scores and
+// counters stay, so reports and digests are unchanged.
+func (s *Service) PurgePersonalData(ctx context.Context, staff auth.Staff, rg Purger, quizID string) (PurgeResult, error) {
+	q, err := s.store.GetQuiz(ctx, quizID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return PurgeResult{}, auth.OutOfScope()
+	}
+	if err != nil {
+		return PurgeResult{}, err
+	}
+	roles := []auth.Role{auth.Officer, auth.Admin}
+	if q.Kind == quiz.KindContest {
+		roles = []auth.Role{auth.Organizer, auth.Admin}
+	}
+	if err := staff.Require(roles...); err != nil {
+		return PurgeResult{}, err
+	}
+	units, err := s.store.ListUnits(ctx)
+	if err != nil {
+		return PurgeResult{}, err
+	}
+	tree, err := quiz.NewTree(units)
+	if err != nil {
+		return PurgeResult{}, err
+	}
+	scope := q.ScopeUnitID
+	if scope == "" {
+		scope = rootOf(tree, staff.ScopeUnitID)
+	}
+	if !tree.Within(scope, staff.ScopeUnitID) {
+		return PurgeResult{}, auth.OutOfScope()
+	}
+	var frozen []Results
+	if q.Contest != nil {
+		for _, r := range q.Contest.Rounds {
+			res, err := s.store.GetResults(ctx, quizID, r.ID)
+			if apperr.CodeOf(err) == apperr.NotFound {
+				return PurgeResult{}, apperr.Errorf(apperr.Conflict, "Vòng %s chưa đóng: chỉ xóa dữ liệu cá nhân khi cuộc thi đã kết thúc", r.ID)
+			}
+			if err != nil {
+				return PurgeResult{}, err
+			}
+			frozen = append(frozen, res)
+		}
+	} else if q.Status != quiz.Closed {
+		return PurgeResult{}, apperr.Errorf(apperr.Conflict, "Chỉ xóa dữ liệu cá nhân khi bài đã đóng")
+	}
+	out := PurgeResult{}
+	err = rg.EachAttempt(ctx, q, func(a quiz.Attempt) error {
+		if a.Participant.Name == "" && a.Participant.Phone == "" && a.Participant.CCCD == "" && a.Participant.Organization == "" {
+			return nil
+		}
+		out.Attempts++
+		return rg.PurgeAttempt(ctx, a.ID)
+	})
+	if err != nil {
+		return out, err
+	}
+	for _, r := range frozen {
+		for i := range r.Lines {
+			r.Lines[i].Name, r.Lines[i].Phone, r.Lines[i].CCCD, r.Lines[i].Organization = "", "", "", ""
+		}
+		if err := s.store.PurgeResults(ctx, r); err != nil {
+			return out, err
+		}
+		out.Rounds++
+	}
+	return out, nil
+}
+
+// Purger is what a purge of personal data needs.
+type Purger interface {
+	EachAttempt(ctx context.Context, q quiz.Quiz, fn func(quiz.Attempt) error) error
+	// PurgeAttempt removes an attempt's personal details.
+	PurgeAttempt(ctx context.Context, attemptID string) error
+}
+
 // CorrectionInput is the body of a correction: new correct options, or void.
 type CorrectionInput struct {
 	CorrectOptionIDs []string `json:"correctOptionIds"`

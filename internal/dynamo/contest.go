@@ -168,6 +168,7 @@ func (s *Store) ListDecisions(ctx context.Context, quizID string) ([]contests.De
 var (
 	_ contests.Store    = (*Store)(nil)
 	_ contests.Regrader = (*Store)(nil)
+	_ contests.Purger   = (*Store)(nil)
 )
 
 // EachAttempt calls fn for every submitted attempt of a quiz: through the round index
@@ -246,5 +247,41 @@ func (s *Store) RegradeAttempt(ctx context.Context, a quiz.Attempt) error {
 		return fmt.Errorf("regrade attempt: %w", err)
 	}
 	s.meter(deref(out.ConsumedCapacity)...)
+	return nil
+}
+
+// PurgeAttempt removes an attempt's personal details; its identity key stays.
+func (s *Store) PurgeAttempt(ctx context.Context, attemptID string) error {
+	pk, sk := attemptKey(attemptID)
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: key(pk, sk),
+		UpdateExpression:          aws.String("REMOVE #n, phone, cccd, org SET purged = :t"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames:  map[string]string{"#n": "name"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}},
+		ReturnConsumedCapacity:    types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		return fmt.Errorf("purge attempt: %w", err)
+	}
+	s.meter(deref(out.ConsumedCapacity)...)
+	return nil
+}
+
+// PurgeResults rewrites a round's frozen results without personal details; the digest
+// does not cover them, so it still verifies.
+func (s *Store) PurgeResults(ctx context.Context, r contests.Results) error {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode results: %w", err)
+	}
+	pk, sk := resultKey(r.QuizID, r.RoundID)
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: key(pk, sk),
+		UpdateExpression:         aws.String("SET #b = :b"),
+		ConditionExpression:      aws.String("#d = :d"),
+		ExpressionAttributeNames: map[string]string{"#b": "body", "#d": "digest"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":b": &types.AttributeValueMemberS{Value: string(body)}, ":d": &types.AttributeValueMemberS{Value: r.Digest}}})
+	if err != nil {
+		return conflictOr(err, "purge results")
+	}
 	return nil
 }

@@ -162,6 +162,9 @@ var staffRoutes = map[string]expect{
 		id := e.scopedPub()
 		return jsonCall("POST", "/v1/admin/quizzes/"+id+"/questions/"+e.bank[demoQuiz].Questions[0].ID+"/correction", map[string]any{"void": true})
 	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"POST /v1/admin/quizzes/{quizId}/purge-personal-data": {build: func(t *testing.T, e *authzEnv) call {
+		return call{method: "POST", path: "/v1/admin/quizzes/" + e.draft(t, quiz.Closed) + "/purge-personal-data"}
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
 	"POST /v1/admin/imports/units": {build: func(*testing.T, *authzEnv) call {
 		csv := "id,parentId,name,kind,population,households\nxa-a-t99,xa-a,Thôn Mới,village,300,80\n"
 		return call{method: "POST", path: "/v1/admin/imports/units", contentType: "text/csv", body: []byte(csv)}

@@ -160,3 +160,65 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 		}
 	})
 }
+
+func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := e.clock.Now()
+	ct := e.newContest(t, "hoi-thi-xoa", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
+	e.enter(t, ct.ID, entrant("0955000001", "Kiều Thị Loan", village, "038190005678"), 5, 2, 2*time.Minute)
+	e.enter(t, ct.ID, entrant("0955000002", "Lương Văn Minh", village, ""), 3, 2, 2*time.Minute)
+	organizer := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
+	svc := contests.NewService(e.stack.Store, e.clock.Now)
+
+	if _, err := svc.PurgePersonalData(ctx, organizer, e.stack.Store, ct.ID); apperr.CodeOf(err) != apperr.Conflict {
+		t.Fatalf("purge before the close = %v, want a conflict", err)
+	}
+	e.clock.Advance(2 * time.Hour)
+	if err := e.stack.DrainStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	closed, err := svc.CloseRound(ctx, organizer, ct.ID, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	countersBefore, err := e.stack.Store.Counters(ctx, ct.ID, []string{village})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc.PurgePersonalData(ctx, organizer, e.stack.Store, ct.ID)
+	if err != nil || res.Attempts != 2 || res.Rounds != 1 {
+		t.Fatalf("purge = %+v, %v; want 2 attempts and 1 round cleaned", res, err)
+	}
+	attempts, err := e.stack.Store.SubmittedAttempts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range attempts {
+		if a.QuizID == ct.ID && (a.Participant.Name != "" || a.Participant.Phone != "" || a.Participant.CCCD != "") {
+			t.Errorf("attempt %s still holds personal data: %+v", a.ID, a.Participant)
+		}
+	}
+	stored, err := e.stack.Store.GetResults(ctx, ct.ID, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := contests.VerifyDigest(stored); !ok || err != nil || stored.Digest != closed.Digest {
+		t.Errorf("the results no longer match their published digest after the purge")
+	}
+	for _, l := range stored.Lines {
+		if l.Name != "" || l.Phone != "" || l.CCCD != "" {
+			t.Errorf("frozen results still name %q %q", l.Name, l.Phone)
+		}
+	}
+	t.Run("the counters equal a rebuild from the purged attempts", func(t *testing.T) {
+		again := aggregate.Rebuild(attempts)
+		var mine []aggregate.Counter
+		for _, c := range again {
+			if c.QuizID == ct.ID {
+				mine = append(mine, c)
+			}
+		}
+		assertCounters(t, countersBefore, mine)
+	})
+}

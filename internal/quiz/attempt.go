@@ -74,6 +74,10 @@ type Attempt struct {
 	// Correct holds, for each scored question asked, whether it was answered correctly.
 	Correct map[string]bool
 
+	// Identity is the identity key stored at the start, so that it survives a purge of
+	// the personal data it was computed from.
+	Identity string
+
 	// GradeVersion is the quiz's grade version the score was computed at.
 	GradeVersion int
 
@@ -86,6 +90,9 @@ type Attempt struct {
 // IdentityKey identifies the participant across attempts: the normalised phone when
 // given, else the client id. It is hashed so counters never hold a phone number.
 func (a Attempt) IdentityKey() string {
+	if a.Identity != "" {
+		return a.Identity // as computed at the start, before any purge of personal data
+	}
 	src := "client:" + a.ClientID
 	if a.Participant.Phone != "" {
 		src = "phone:" + a.Participant.Phone

@@ -32,17 +32,23 @@ type staffRoute func(context.Context, auth.Staff, events.APIGatewayV2HTTPRequest
 
 // Handler serves the staff routes.
 type Handler struct {
-	reports   *report.Service
-	authoring *authoring.Service
-	contests  *contests.Service
-	regrader  contests.Regrader
-	log       *slog.Logger
-	routes    map[string]staffRoute
+	reports    *report.Service
+	authoring  *authoring.Service
+	contests   *contests.Service
+	maintainer Maintainer
+	log        *slog.Logger
+	routes     map[string]staffRoute
+}
+
+// Maintainer regrades attempts after a correction and purges personal data.
+type Maintainer interface {
+	contests.Regrader
+	contests.Purger
 }
 
 // New returns the staff API handler.
-func New(reports *report.Service, authoringSvc *authoring.Service, contestSvc *contests.Service, regrader contests.Regrader, log *slog.Logger) *Handler {
-	h := &Handler{reports: reports, authoring: authoringSvc, contests: contestSvc, regrader: regrader, log: log}
+func New(reports *report.Service, authoringSvc *authoring.Service, contestSvc *contests.Service, maintainer Maintainer, log *slog.Logger) *Handler {
+	h := &Handler{reports: reports, authoring: authoringSvc, contests: contestSvc, maintainer: maintainer, log: log}
 	h.routes = map[string]staffRoute{
 		"GET /v1/admin/me":                                                  h.me,
 		"GET /v1/reports/awareness":                                         h.awareness,
@@ -63,6 +69,7 @@ func New(reports *report.Service, authoringSvc *authoring.Service, contestSvc *c
 		"POST /v1/admin/imports/units":                                      h.importUnits,
 		"POST /v1/admin/contests/{quizId}/rounds/{roundId}/close":           h.closeRound,
 		"POST /v1/admin/quizzes/{quizId}/questions/{questionId}/correction": h.correctQuestion,
+		"POST /v1/admin/quizzes/{quizId}/purge-personal-data":               h.purgePersonalData,
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking":          h.roundRanking,
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners":          h.roundWinners,
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries":          h.roundEntries,
@@ -425,6 +432,11 @@ func (h *Handler) correctQuestion(ctx context.Context, s auth.Staff, req events.
 	if err := httpapi.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
-	r, err := h.contests.Correct(ctx, s, h.regrader, req.PathParameters["quizId"], req.PathParameters["questionId"], in)
+	r, err := h.contests.Correct(ctx, s, h.maintainer, req.PathParameters["quizId"], req.PathParameters["questionId"], in)
+	return http.StatusOK, r, err
+}
+
+func (h *Handler) purgePersonalData(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	r, err := h.contests.PurgePersonalData(ctx, s, h.maintainer, req.PathParameters["quizId"])
 	return http.StatusOK, r, err
 }
