@@ -9,7 +9,7 @@ GO ?= go
 LAMBDA_FLAGS := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 FUNCTIONS := $(notdir $(wildcard functions/*))
 
-.PHONY: run test bench deps java chromium ddb-local modules web-vendor build clean build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction
+.PHONY: run test bench deps java chromium ddb-local modules web-vendor build clean build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-MaintenanceFunction
 
 run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages
 	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/localgw -addr $${ADDR:-127.0.0.1:8080}
@@ -60,6 +60,8 @@ build-PublicApiFunction:
 	$(LAMBDA_FLAGS) $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/public
 build-AggregatorFunction:
 	$(LAMBDA_FLAGS) $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/aggregator
+build-MaintenanceFunction:
+	$(LAMBDA_FLAGS) $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/maintenance
 build-StaffApiFunction:
 	$(LAMBDA_FLAGS) $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/staff
 

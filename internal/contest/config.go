@@ -24,6 +24,8 @@ const (
 	DefaultAttemptsPerRound       = 1
 	DefaultFastSecondsPerQuestion = 3
 	DefaultTopN                   = 10
+	DefaultKeepPersonalDataDays   = 90
+	MaxKeepPersonalDataDays       = 730
 	DefaultParticipationWeight    = 0.7
 	DefaultEntrantsWeight         = 0.3
 )
@@ -60,6 +62,9 @@ func (c Config) Normalized() Config {
 	}
 	if n.FastSecondsPerQuestion == 0 {
 		n.FastSecondsPerQuestion = DefaultFastSecondsPerQuestion
+	}
+	if n.KeepPersonalDataDays == 0 {
+		n.KeepPersonalDataDays = DefaultKeepPersonalDataDays
 	}
 	if n.TopN == 0 {
 		n.TopN = DefaultTopN
@@ -123,6 +128,9 @@ func (c Config) Validate(now time.Time) error {
 	}
 	if n.FastSecondsPerQuestion < 1 || n.FastSecondsPerQuestion > MaxFastSeconds {
 		return invalid("Ngưỡng làm bài quá nhanh (fastSecondsPerQuestion) phải từ 1 đến %d giây", MaxFastSeconds)
+	}
+	if n.KeepPersonalDataDays < 1 || n.KeepPersonalDataDays > MaxKeepPersonalDataDays {
+		return invalid("Thời gian giữ dữ liệu cá nhân (keepPersonalDataDays) phải từ 1 đến %d ngày", MaxKeepPersonalDataDays)
 	}
 	if n.TopN < 1 || n.TopN > MaxTopN {
 		return invalid("Số người hiển thị trên bảng kết quả (topN) phải từ 1 đến %d", MaxTopN)

@@ -65,6 +65,9 @@ type Config struct {
 	FastSecondsPerQuestion int `json:"fastSecondsPerQuestion"`
 	// TopN is how many entries the public results page shows (default 10).
 	TopN int `json:"topN"`
+	// KeepPersonalDataDays is how long after the last round closes the entrants'
+	// names, phones and CCCD numbers are kept (default 90); then they are purged.
+	KeepPersonalDataDays int `json:"keepPersonalDataDays"`
 }
 
 // Entry is one ranked attempt of a round, with what ranking and prizes need.

@@ -3,6 +3,7 @@ package contests
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
@@ -59,6 +60,12 @@ func (s *Service) PurgePersonalData(ctx context.Context, staff auth.Staff, rg Pu
 	if !tree.Within(scope, staff.ScopeUnitID) {
 		return PurgeResult{}, auth.OutOfScope()
 	}
+	return s.purge(ctx, rg, q)
+}
+
+// purge removes the personal data of a finished quiz and records when.
+func (s *Service) purge(ctx context.Context, rg Purger, q quiz.Quiz) (PurgeResult, error) {
+	quizID := q.ID
 	var frozen []Results
 	if q.Contest != nil {
 		for _, r := range q.Contest.Rounds {
@@ -75,7 +82,7 @@ func (s *Service) PurgePersonalData(ctx context.Context, staff auth.Staff, rg Pu
 		return PurgeResult{}, apperr.Errorf(apperr.Conflict, "Chỉ xóa dữ liệu cá nhân khi bài đã đóng")
 	}
 	out := PurgeResult{}
-	err = rg.EachAttempt(ctx, q, func(a quiz.Attempt) error {
+	err := rg.EachAttempt(ctx, q, func(a quiz.Attempt) error {
 		if a.Participant.Name == "" && a.Participant.Phone == "" && a.Participant.CCCD == "" && a.Participant.Organization == "" {
 			return nil
 		}
@@ -94,11 +101,65 @@ func (s *Service) PurgePersonalData(ctx context.Context, staff auth.Staff, rg Pu
 		}
 		out.Rounds++
 	}
+	q.PersonalDataPurgedAt = s.now().UTC()
+	if err := rg.PutQuiz(ctx, q); err != nil {
+		return out, err
+	}
 	return out, nil
+}
+
+// PersonalDataDays is how long a closed quiz or survey keeps names and phones.
+const PersonalDataDays = 90
+
+// PurgeExpired purges the personal data of every contest whose rounds are all closed
+// and whose last round ended more than its KeepPersonalDataDays ago, and of every quiz
+// or survey closed more than PersonalDataDays ago. The maintenance Lambda runs it daily.
+func (s *Service) PurgeExpired(ctx context.Context, rg Purger, quizzes []quiz.Quiz) ([]string, error) {
+	now := s.now()
+	var purged []string
+	for _, q := range quizzes {
+		if !q.PersonalDataPurgedAt.IsZero() || q.Status == quiz.Draft {
+			continue
+		}
+		var end time.Time
+		days := PersonalDataDays
+		if q.Contest != nil {
+			cfg := q.Contest.Normalized()
+			days = cfg.KeepPersonalDataDays
+			for _, r := range cfg.Rounds {
+				if r.ClosesAt.After(end) {
+					end = r.ClosesAt
+				}
+			}
+		} else {
+			if q.Status != quiz.Closed && (q.ClosesAt.IsZero() || now.Before(q.ClosesAt)) {
+				continue
+			}
+			end = q.ClosesAt
+			if q.Status == quiz.Closed && (end.IsZero() || q.UpdatedAt.Before(end)) {
+				end = q.UpdatedAt
+			}
+			if q.Status != quiz.Closed {
+				q.Status = quiz.Closed // past its closing date: over for residents
+			}
+		}
+		if end.IsZero() || now.Before(end.Add(time.Duration(days)*24*time.Hour)) {
+			continue
+		}
+		if _, err := s.purge(ctx, rg, q); err != nil {
+			if apperr.CodeOf(err) == apperr.Conflict {
+				continue // a round not closed yet: the organiser must close it first
+			}
+			return purged, err
+		}
+		purged = append(purged, q.ID)
+	}
+	return purged, nil
 }
 
 // Purger is what a purge of personal data needs.
 type Purger interface {
+	PutQuiz(ctx context.Context, q quiz.Quiz) error
 	EachAttempt(ctx context.Context, q quiz.Quiz, fn func(quiz.Attempt) error) error
 	// PurgeAttempt removes an attempt's personal details.
 	PurgeAttempt(ctx context.Context, attemptID string) error

@@ -222,3 +222,50 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 		assertCounters(t, countersBefore, mine)
 	})
 }
+
+func TestTheDailyPurgeWaitsForTheKeepingPeriod(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := e.clock.Now()
+	ct := e.newContest(t, "hoi-thi-het-han", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
+	e.enter(t, ct.ID, entrant("0966000001", "Mạc Thị Nga", village, ""), 4, 2, 2*time.Minute)
+	svc := contests.NewService(e.stack.Store, e.clock.Now)
+	purge := func() []string {
+		t.Helper()
+		quizzes, err := e.stack.Store.ListQuizzes(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, err := svc.PurgeExpired(ctx, e.stack.Store, quizzes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	e.clock.Advance(2 * time.Hour)
+	if err := e.stack.DrainStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CloseRound(ctx, auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}, ct.ID, "r1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := purge(); slices.Contains(got, ct.ID) {
+		t.Fatalf("purged %v right after the close, want the contest kept for 90 days", got)
+	}
+	e.clock.Advance(91 * 24 * time.Hour)
+	if got := purge(); !slices.Contains(got, ct.ID) {
+		t.Fatalf("purged %v after 91 days, want the contest", got)
+	}
+	if got := purge(); slices.Contains(got, ct.ID) {
+		t.Errorf("purged the contest twice")
+	}
+	attempts, err := e.stack.Store.SubmittedAttempts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range attempts {
+		if a.QuizID == ct.ID && a.Participant.Phone != "" {
+			t.Errorf("attempt keeps its phone after the purge")
+		}
+	}
+}

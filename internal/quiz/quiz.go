@@ -109,6 +109,8 @@ type Quiz struct {
 	Version int `json:"version"`
 	// Contest holds rounds, ranking and prizes when Kind is contest.
 	Contest *contest.Config `json:"contest,omitempty"`
+	// PersonalDataPurgedAt is when the attempts' names, phones and CCCD were removed.
+	PersonalDataPurgedAt time.Time `json:"personalDataPurgedAt,omitempty"`
 	// Corrections record every change of a published quiz's answer key.
 	Corrections []Correction `json:"corrections,omitempty"`
 }
