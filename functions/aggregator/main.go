@@ -2,16 +2,13 @@
 package main
 
 import (
-	"errors"
 	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/nq58/tracker/internal/aggregator"
-	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/lambdaenv"
 )
 
@@ -24,15 +21,10 @@ func main() {
 }
 
 func run(log *slog.Logger) error {
-	table := os.Getenv("TABLE_NAME")
-	if table == "" {
-		return errors.New("TABLE_NAME is not set")
-	}
-	cfg, err := lambdaenv.Config()
+	store, err := lambdaenv.Store()
 	if err != nil {
 		return err
 	}
-	store := dynamo.New(dynamodb.NewFromConfig(cfg), table)
 	lambda.Start(aggregator.New(store, log).Handle)
 	return nil
 }

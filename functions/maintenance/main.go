@@ -4,16 +4,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/nq58/tracker/internal/contests"
-	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/lambdaenv"
 )
 
@@ -26,15 +23,10 @@ func main() {
 }
 
 func run(log *slog.Logger) error {
-	table := os.Getenv("TABLE_NAME")
-	if table == "" {
-		return errors.New("TABLE_NAME is not set")
-	}
-	cfg, err := lambdaenv.Config()
+	store, err := lambdaenv.Store()
 	if err != nil {
 		return err
 	}
-	store := dynamo.New(dynamodb.NewFromConfig(cfg), table)
 	svc := contests.NewService(store, nil)
 	lambda.Start(func(ctx context.Context) error {
 		quizzes, err := store.ListQuizzes(ctx)

@@ -3,17 +3,14 @@
 package main
 
 import (
-	"errors"
 	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/contests"
-	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/lambdaenv"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/staffapi"
@@ -28,15 +25,10 @@ func main() {
 }
 
 func run(log *slog.Logger) error {
-	table := os.Getenv("TABLE_NAME")
-	if table == "" {
-		return errors.New("TABLE_NAME is not set")
-	}
-	cfg, err := lambdaenv.Config()
+	store, err := lambdaenv.Store()
 	if err != nil {
 		return err
 	}
-	store := dynamo.New(dynamodb.NewFromConfig(cfg), table)
 	handler := staffapi.New(report.NewService(store, nil), authoring.NewService(store, nil), contests.NewService(store, nil), store, log)
 	lambda.Start(handler.Handle)
 	return nil

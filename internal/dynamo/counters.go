@@ -34,6 +34,30 @@ const (
 	optionPrefix        = "o_"
 )
 
+// groupFields and questionFields name the attributes of a group's and a question's
+// tallies: the one list both writing and reading use.
+var groupFields = []struct {
+	name  string
+	field func(*aggregate.GroupTally) *int64
+}{
+	{"n", func(t *aggregate.GroupTally) *int64 { return &t.Participants }},
+	{"sc", func(t *aggregate.GroupTally) *int64 { return &t.Scored }},
+	{"s", func(t *aggregate.GroupTally) *int64 { return &t.ScoreSum }},
+	{"ss", func(t *aggregate.GroupTally) *int64 { return &t.ScoreSqSum }},
+	{"p", func(t *aggregate.GroupTally) *int64 { return &t.Passes }},
+}
+
+var questionFields = []struct {
+	name  string
+	field func(*aggregate.QuestionTally) *int64
+}{
+	{"n", func(t *aggregate.QuestionTally) *int64 { return &t.N }},
+	{"c", func(t *aggregate.QuestionTally) *int64 { return &t.Correct }},
+	{"s", func(t *aggregate.QuestionTally) *int64 { return &t.ScoreSum }},
+	{"ss", func(t *aggregate.QuestionTally) *int64 { return &t.ScoreSqSum }},
+	{"cs", func(t *aggregate.QuestionTally) *int64 { return &t.CorrectScoreSum }},
+}
+
 // counterAttributes flattens a counter into the numeric attributes of its item.
 func counterAttributes(c aggregate.Counter) map[string]int64 {
 	m := map[string]int64{
@@ -45,12 +69,14 @@ func counterAttributes(c aggregate.Counter) map[string]int64 {
 		m[topicCorrectPrefix+t] = int64(v.Correct)
 	}
 	for g, v := range c.Groups {
-		p := groupPrefix + g + "_"
-		m[p+"n"], m[p+"sc"], m[p+"s"], m[p+"ss"], m[p+"p"] = v.Participants, v.Scored, v.ScoreSum, v.ScoreSqSum, v.Passes
+		for _, f := range groupFields {
+			m[groupPrefix+g+"_"+f.name] = *f.field(&v)
+		}
 	}
 	for q, v := range c.Questions {
-		p := questionPrefix + q + "_"
-		m[p+"n"], m[p+"c"], m[p+"s"], m[p+"ss"], m[p+"cs"] = v.N, v.Correct, v.ScoreSum, v.ScoreSqSum, v.CorrectScoreSum
+		for _, f := range questionFields {
+			m[questionPrefix+q+"_"+f.name] = *f.field(&v)
+		}
 	}
 	for o, v := range c.Options {
 		m[optionPrefix+o] = v
@@ -383,17 +409,10 @@ func setCounterField(c *aggregate.Counter, name string, n int64) error {
 				c.Groups = map[string]aggregate.GroupTally{}
 			}
 			x := c.Groups[g]
-			switch field {
-			case "n":
-				x.Participants = n
-			case "sc":
-				x.Scored = n
-			case "s":
-				x.ScoreSum = n
-			case "ss":
-				x.ScoreSqSum = n
-			case "p":
-				x.Passes = n
+			for _, f := range groupFields {
+				if f.name == field {
+					*f.field(&x) = n
+				}
 			}
 			c.Groups[g] = x
 		case strings.HasPrefix(name, questionPrefix):
@@ -402,17 +421,10 @@ func setCounterField(c *aggregate.Counter, name string, n int64) error {
 				c.Questions = map[string]aggregate.QuestionTally{}
 			}
 			x := c.Questions[q]
-			switch field {
-			case "n":
-				x.N = n
-			case "c":
-				x.Correct = n
-			case "s":
-				x.ScoreSum = n
-			case "ss":
-				x.ScoreSqSum = n
-			case "cs":
-				x.CorrectScoreSum = n
+			for _, f := range questionFields {
+				if f.name == field {
+					*f.field(&x) = n
+				}
 			}
 			c.Questions[q] = x
 		case strings.HasPrefix(name, optionPrefix):

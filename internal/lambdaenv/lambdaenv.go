@@ -10,7 +10,24 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/nq58/tracker/internal/dynamo"
 )
+
+// Store returns the store on the function's table (TABLE_NAME), with a client built
+// once per cold start.
+func Store() (*dynamo.Store, error) {
+	table := os.Getenv("TABLE_NAME")
+	if table == "" {
+		return nil, errors.New("TABLE_NAME is not set")
+	}
+	cfg, err := Config()
+	if err != nil {
+		return nil, err
+	}
+	return dynamo.New(dynamodb.NewFromConfig(cfg), table), nil
+}
 
 // Config returns the AWS configuration of the running function.
 func Config() (aws.Config, error) {
