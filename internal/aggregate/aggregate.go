@@ -162,31 +162,21 @@ func FirstOnly(e Event) Counter {
 func (c Counter) Negate() Counter {
 	n := Counter{Key: c.Key, Submissions: -c.Submissions, Participants: -c.Participants, Scored: -c.Scored,
 		ScoreSum: -c.ScoreSum, ScoreSqSum: -c.ScoreSqSum, Passes: -c.Passes}
-	for t, v := range c.Topics {
-		if n.Topics == nil {
-			n.Topics = map[string]quiz.TopicTally{}
-		}
-		n.Topics[t] = quiz.TopicTally{Answered: -v.Answered, Correct: -v.Correct}
-	}
-	for k, v := range c.Groups {
-		if n.Groups == nil {
-			n.Groups = map[string]GroupTally{}
-		}
-		n.Groups[k] = GroupTally{Participants: -v.Participants, Scored: -v.Scored, ScoreSum: -v.ScoreSum, ScoreSqSum: -v.ScoreSqSum, Passes: -v.Passes}
-	}
-	for k, v := range c.Questions {
-		if n.Questions == nil {
-			n.Questions = map[string]QuestionTally{}
-		}
-		n.Questions[k] = QuestionTally{N: -v.N, Correct: -v.Correct, ScoreSum: -v.ScoreSum, ScoreSqSum: -v.ScoreSqSum, CorrectScoreSum: -v.CorrectScoreSum}
-	}
-	for k, v := range c.Options {
-		if n.Options == nil {
-			n.Options = map[string]int64{}
-		}
-		n.Options[k] = -v
-	}
+	merge(&n.Topics, c.Topics, func(_, b quiz.TopicTally) quiz.TopicTally {
+		return quiz.TopicTally{Answered: -b.Answered, Correct: -b.Correct}
+	})
+	merge(&n.Groups, c.Groups, func(_, b GroupTally) GroupTally { return GroupTally{}.minus(b) })
+	merge(&n.Questions, c.Questions, func(_, b QuestionTally) QuestionTally { return QuestionTally{}.minus(b) })
+	merge(&n.Options, c.Options, func(_, b int64) int64 { return -b })
 	return n
+}
+
+func (g GroupTally) minus(o GroupTally) GroupTally {
+	return g.plus(GroupTally{Participants: -o.Participants, Scored: -o.Scored, ScoreSum: -o.ScoreSum, ScoreSqSum: -o.ScoreSqSum, Passes: -o.Passes})
+}
+
+func (q QuestionTally) minus(o QuestionTally) QuestionTally {
+	return q.plus(QuestionTally{N: -o.N, Correct: -o.Correct, ScoreSum: -o.ScoreSum, ScoreSqSum: -o.ScoreSqSum, CorrectScoreSum: -o.CorrectScoreSum})
 }
 
 // Before reports whether e counts as earlier than o: by submission time, then by id,
@@ -206,45 +196,32 @@ func (c *Counter) Add(d Counter) {
 	c.ScoreSum += d.ScoreSum
 	c.ScoreSqSum += d.ScoreSqSum
 	c.Passes += d.Passes
-	for t, v := range d.Topics {
-		if c.Topics == nil {
-			c.Topics = map[string]quiz.TopicTally{}
+	merge(&c.Topics, d.Topics, func(a, b quiz.TopicTally) quiz.TopicTally {
+		return quiz.TopicTally{Answered: a.Answered + b.Answered, Correct: a.Correct + b.Correct}
+	})
+	merge(&c.Groups, d.Groups, GroupTally.plus)
+	merge(&c.Questions, d.Questions, QuestionTally.plus)
+	merge(&c.Options, d.Options, func(a, b int64) int64 { return a + b })
+}
+
+// merge adds src into *dst key by key, creating *dst when needed.
+func merge[V any](dst *map[string]V, src map[string]V, plus func(a, b V) V) {
+	for k, v := range src {
+		if *dst == nil {
+			*dst = make(map[string]V, len(src))
 		}
-		x := c.Topics[t]
-		x.Answered += v.Answered
-		x.Correct += v.Correct
-		c.Topics[t] = x
+		(*dst)[k] = plus((*dst)[k], v)
 	}
-	for k, v := range d.Groups {
-		if c.Groups == nil {
-			c.Groups = map[string]GroupTally{}
-		}
-		x := c.Groups[k]
-		x.Participants += v.Participants
-		x.Scored += v.Scored
-		x.ScoreSum += v.ScoreSum
-		x.ScoreSqSum += v.ScoreSqSum
-		x.Passes += v.Passes
-		c.Groups[k] = x
-	}
-	for k, v := range d.Questions {
-		if c.Questions == nil {
-			c.Questions = map[string]QuestionTally{}
-		}
-		x := c.Questions[k]
-		x.N += v.N
-		x.Correct += v.Correct
-		x.ScoreSum += v.ScoreSum
-		x.ScoreSqSum += v.ScoreSqSum
-		x.CorrectScoreSum += v.CorrectScoreSum
-		c.Questions[k] = x
-	}
-	for k, v := range d.Options {
-		if c.Options == nil {
-			c.Options = map[string]int64{}
-		}
-		c.Options[k] += v
-	}
+}
+
+func (g GroupTally) plus(o GroupTally) GroupTally {
+	return GroupTally{Participants: g.Participants + o.Participants, Scored: g.Scored + o.Scored,
+		ScoreSum: g.ScoreSum + o.ScoreSum, ScoreSqSum: g.ScoreSqSum + o.ScoreSqSum, Passes: g.Passes + o.Passes}
+}
+
+func (q QuestionTally) plus(o QuestionTally) QuestionTally {
+	return QuestionTally{N: q.N + o.N, Correct: q.Correct + o.Correct, ScoreSum: q.ScoreSum + o.ScoreSum,
+		ScoreSqSum: q.ScoreSqSum + o.ScoreSqSum, CorrectScoreSum: q.CorrectScoreSum + o.CorrectScoreSum}
 }
 
 // Rebuild computes every counter from submitted attempts: a participant's first attempt

@@ -36,10 +36,12 @@ const (
 
 // groupFields and questionFields name the attributes of a group's and a question's
 // tallies: the one list both writing and reading use.
-var groupFields = []struct {
+type tallyField[T any] struct {
 	name  string
-	field func(*aggregate.GroupTally) *int64
-}{
+	field func(*T) *int64
+}
+
+var groupFields = []tallyField[aggregate.GroupTally]{
 	{"n", func(t *aggregate.GroupTally) *int64 { return &t.Participants }},
 	{"sc", func(t *aggregate.GroupTally) *int64 { return &t.Scored }},
 	{"s", func(t *aggregate.GroupTally) *int64 { return &t.ScoreSum }},
@@ -47,10 +49,7 @@ var groupFields = []struct {
 	{"p", func(t *aggregate.GroupTally) *int64 { return &t.Passes }},
 }
 
-var questionFields = []struct {
-	name  string
-	field func(*aggregate.QuestionTally) *int64
-}{
+var questionFields = []tallyField[aggregate.QuestionTally]{
 	{"n", func(t *aggregate.QuestionTally) *int64 { return &t.N }},
 	{"c", func(t *aggregate.QuestionTally) *int64 { return &t.Correct }},
 	{"s", func(t *aggregate.QuestionTally) *int64 { return &t.ScoreSum }},
@@ -404,29 +403,9 @@ func setCounterField(c *aggregate.Counter, name string, n int64) error {
 			}
 			c.Topics[t] = x
 		case strings.HasPrefix(name, groupPrefix):
-			g, field := splitLast(name[len(groupPrefix):])
-			if c.Groups == nil {
-				c.Groups = map[string]aggregate.GroupTally{}
-			}
-			x := c.Groups[g]
-			for _, f := range groupFields {
-				if f.name == field {
-					*f.field(&x) = n
-				}
-			}
-			c.Groups[g] = x
+			setTally(&c.Groups, name[len(groupPrefix):], groupFields, n)
 		case strings.HasPrefix(name, questionPrefix):
-			q, field := splitLast(name[len(questionPrefix):])
-			if c.Questions == nil {
-				c.Questions = map[string]aggregate.QuestionTally{}
-			}
-			x := c.Questions[q]
-			for _, f := range questionFields {
-				if f.name == field {
-					*f.field(&x) = n
-				}
-			}
-			c.Questions[q] = x
+			setTally(&c.Questions, name[len(questionPrefix):], questionFields, n)
 		case strings.HasPrefix(name, optionPrefix):
 			if c.Options == nil {
 				c.Options = map[string]int64{}
@@ -435,6 +414,21 @@ func setCounterField(c *aggregate.Counter, name string, n int64) error {
 		}
 	}
 	return nil
+}
+
+// setTally sets one field of a tally from its attribute name "<key>_<field>".
+func setTally[T any](m *map[string]T, name string, fields []tallyField[T], n int64) {
+	key, field := splitLast(name)
+	if *m == nil {
+		*m = map[string]T{}
+	}
+	x := (*m)[key]
+	for _, f := range fields {
+		if f.name == field {
+			*f.field(&x) = n
+		}
+	}
+	(*m)[key] = x
 }
 
 func splitLast(s string) (head, field string) {
@@ -448,37 +442,22 @@ func splitLast(s string) (head, field string) {
 // dropZeros removes tallies that are all zero: a first-attempt count moved to an
 // earlier attempt leaves them behind, and a rebuild never writes them.
 func dropZeros(c *aggregate.Counter) {
-	for t, x := range c.Topics {
-		if x == (quiz.TopicTally{}) {
-			delete(c.Topics, t)
+	dropZero(&c.Topics)
+	dropZero(&c.Groups)
+	dropZero(&c.Questions)
+	dropZero(&c.Options)
+}
+
+// dropZero deletes zero values, and the map itself when nothing is left.
+func dropZero[V comparable](m *map[string]V) {
+	var zero V
+	for k, v := range *m {
+		if v == zero {
+			delete(*m, k)
 		}
 	}
-	for g, x := range c.Groups {
-		if x == (aggregate.GroupTally{}) {
-			delete(c.Groups, g)
-		}
-	}
-	for q, x := range c.Questions {
-		if x == (aggregate.QuestionTally{}) {
-			delete(c.Questions, q)
-		}
-	}
-	for o, x := range c.Options {
-		if x == 0 {
-			delete(c.Options, o)
-		}
-	}
-	if len(c.Topics) == 0 {
-		c.Topics = nil
-	}
-	if len(c.Groups) == 0 {
-		c.Groups = nil
-	}
-	if len(c.Questions) == 0 {
-		c.Questions = nil
-	}
-	if len(c.Options) == 0 {
-		c.Options = nil
+	if len(*m) == 0 {
+		*m = nil
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -70,12 +71,7 @@ func New(svc *quiz.Service, contestSvc *contests.Service, log *slog.Logger) *Han
 
 // RouteKeys lists the route keys this handler serves (checked against template.yaml).
 func (h *Handler) RouteKeys() []string {
-	keys := make([]string, 0, len(h.routes))
-	for k := range h.routes {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return slices.Sorted(maps.Keys(h.routes))
 }
 
 // Handle is the Lambda entry point.

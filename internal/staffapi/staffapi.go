@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/base64"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -81,12 +82,7 @@ func New(reports *report.Service, authoringSvc *authoring.Service, contestSvc *c
 
 // RouteKeys lists the route keys this handler serves (checked against template.yaml).
 func (h *Handler) RouteKeys() []string {
-	keys := make([]string, 0, len(h.routes))
-	for k := range h.routes {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return slices.Sorted(maps.Keys(h.routes))
 }
 
 // Handle is the Lambda entry point.
