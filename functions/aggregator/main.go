@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/nq58/tracker/internal/aggregator"
+	"github.com/nq58/tracker/internal/streamapi"
 	"github.com/nq58/tracker/internal/lambdaenv"
 )
 
@@ -25,6 +25,6 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	lambda.Start(aggregator.New(store, log).Handle)
+	lambda.Start(streamapi.New(store, log).Handle)
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/nq58/tracker/internal/contests"
+	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/lambdaenv"
 )
 
@@ -27,7 +27,7 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	svc := contests.NewService(store, nil)
+	svc := rounds.NewService(store, nil)
 	lambda.Start(func(ctx context.Context) error {
 		quizzes, err := store.ListQuizzes(ctx)
 		if err != nil {

@@ -8,8 +8,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/nq58/tracker/internal/contests"
-	"github.com/nq58/tracker/internal/httpapi"
+	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/lambdaenv"
 	"github.com/nq58/tracker/internal/quiz"
 )
@@ -27,7 +27,7 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	handler := httpapi.New(quiz.NewService(store, nil), contests.NewService(store, nil), log)
+	handler := publicapi.New(quiz.NewService(store, nil), rounds.NewService(store, nil), log)
 	lambda.Start(handler.Handle)
 	return nil
 }

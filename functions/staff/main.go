@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/nq58/tracker/internal/authoring"
-	"github.com/nq58/tracker/internal/contests"
+	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/lambdaenv"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/staffapi"
@@ -29,7 +29,7 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	handler := staffapi.New(report.NewService(store, nil), authoring.NewService(store, nil), contests.NewService(store, nil), store, log)
+	handler := staffapi.New(report.NewService(store, nil), authoring.NewService(store, nil), rounds.NewService(store, nil), store, log)
 	lambda.Start(handler.Handle)
 	return nil
 }

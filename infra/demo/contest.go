@@ -9,9 +9,9 @@ import (
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
-	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/rounds"
 )
 
 // ContestID is the demo contest.
@@ -28,7 +28,7 @@ const demoContestUnit = "xa-a"
 // local stack's DrainStreams, before its pollers run), closes r1 as the demo admin, so
 // it has its ranking, winners and digest, and plays a few entries in r2. It does nothing
 // when the contest already exists.
-func LoadContest(ctx context.Context, store *dynamo.Store, contestSvc *contests.Service, now time.Time, drain func(context.Context) error) error {
+func LoadContest(ctx context.Context, store *dynamo.Store, contestSvc *rounds.Service, now time.Time, drain func(context.Context) error) error {
 	if _, err := store.GetQuiz(ctx, ContestID); err == nil {
 		return nil
 	} else if apperr.CodeOf(err) != apperr.NotFound {
@@ -99,7 +99,7 @@ func LoadContest(ctx context.Context, store *dynamo.Store, contestSvc *contests.
 	return nil
 }
 
-// putStaffPhones records the demo staff's phones, so staff cannot enter contests.
+// putStaffPhones records the demo staff's phones, so staff cannot enter rounds.
 func putStaffPhones(ctx context.Context, store *dynamo.Store) error {
 	users, err := Users()
 	if err != nil {

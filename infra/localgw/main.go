@@ -19,9 +19,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/nq58/tracker/infra/demo"
-	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/localgw"
+	"github.com/nq58/tracker/internal/rounds"
 )
 
 func main() {
@@ -74,7 +74,7 @@ func run(log *slog.Logger) error {
 			}
 			log.Info("demo data loaded", "attempts", n)
 			// The pollers are not running yet, so draining the stream here is safe.
-			if err := demo.LoadContest(ctx, stack.Store, contests.NewService(stack.Store, time.Now), time.Now(), stack.DrainStreams); err != nil {
+			if err := demo.LoadContest(ctx, stack.Store, rounds.NewService(stack.Store, time.Now), time.Now(), stack.DrainStreams); err != nil {
 				return fmt.Errorf("load demo contest: %w", err)
 			}
 			log.Info("demo contest loaded", "contest", demo.ContestID)

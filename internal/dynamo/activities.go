@@ -12,10 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/activity"
 )
-
-var _ report.Store = (*Store)(nil)
 
 // activityItem is an informing activity. It lives in its unit's partition, sorted by
 // date, so the log of a commune is one short Query per village and no partition takes
@@ -35,15 +33,15 @@ type activityItem struct {
 	CreatedAt string   `dynamodbav:"createdAt"`
 }
 
-func toActivityItem(a report.Activity) activityItem {
+func toActivityItem(a activity.Activity) activityItem {
 	pk, sk := activityKey(a.UnitID, a.Date, a.ID)
 	return activityItem{PK: pk, SK: sk, Entity: entityActivity, ID: a.ID, UnitID: a.UnitID, Type: a.Type,
 		Date: a.Date, Topics: a.Topics, Audience: a.Audience, Note: a.Note, CreatedBy: a.CreatedBy,
 		CreatedAt: a.CreatedAt.UTC().Format(timeLayout)}
 }
 
-func (it activityItem) toDomain() (report.Activity, error) {
-	a := report.Activity{ID: it.ID, UnitID: it.UnitID, Type: it.Type, Date: it.Date, Topics: it.Topics,
+func (it activityItem) toDomain() (activity.Activity, error) {
+	a := activity.Activity{ID: it.ID, UnitID: it.UnitID, Type: it.Type, Date: it.Date, Topics: it.Topics,
 		Audience: it.Audience, Note: it.Note, CreatedBy: it.CreatedBy}
 	if a.Topics == nil {
 		a.Topics = []string{} // [] rather than null in JSON
@@ -59,7 +57,7 @@ func (it activityItem) toDomain() (report.Activity, error) {
 }
 
 // PutActivity stores an activity the report service validated.
-func (s *Store) PutActivity(ctx context.Context, a report.Activity) error {
+func (s *Store) PutActivity(ctx context.Context, a activity.Activity) error {
 	item, err := attributevalue.MarshalMap(toActivityItem(a))
 	if err != nil {
 		return fmt.Errorf("marshal activity %s: %w", a.ID, err)
@@ -75,7 +73,7 @@ func (s *Store) PutActivity(ctx context.Context, a report.Activity) error {
 
 // ListActivities returns the activities of the given units dated from..to (YYYY-MM-DD,
 // inclusive; empty is unbounded), by date, then unit, then id.
-func (s *Store) ListActivities(ctx context.Context, unitIDs []string, from, to string) ([]report.Activity, error) {
+func (s *Store) ListActivities(ctx context.Context, unitIDs []string, from, to string) ([]activity.Activity, error) {
 	lo, hi := activityRange(from, to)
 	if lo > hi { // DynamoDB rejects a reversed BETWEEN; the range is simply empty
 		return nil, nil
@@ -84,7 +82,7 @@ func (s *Store) ListActivities(ctx context.Context, unitIDs []string, from, to s
 	if lo != "" {
 		cond = "pk = :pk AND sk BETWEEN :lo AND :hi"
 	}
-	var out []report.Activity
+	var out []activity.Activity
 	for _, unitID := range unitIDs {
 		values := map[string]types.AttributeValue{
 			":pk": &types.AttributeValueMemberS{Value: activityPK(unitID)},
@@ -113,7 +111,7 @@ func (s *Store) ListActivities(ctx context.Context, unitIDs []string, from, to s
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b report.Activity) int {
+	slices.SortFunc(out, func(a, b activity.Activity) int {
 		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.UnitID, b.UnitID), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil

@@ -6,14 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/activity"
 )
 
 func TestActivitiesAreListedByUnitAndInclusiveDateRange(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
 	created := time.Date(2026, 11, 20, 2, 30, 0, 0, time.UTC)
-	acts := []report.Activity{
+	acts := []activity.Activity{
 		{ID: "a1", UnitID: "v1", Type: "loudspeaker", Date: "2026-10-01", Topics: []string{"a", "d"}, Audience: 0,
 			Note: "Phát thanh buổi sáng", CreatedBy: "canbo", CreatedAt: created},
 		{ID: "a2", UnitID: "v1", Type: "conference", Date: "2026-10-15", Topics: []string{"b"}, Audience: 120,

@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/nq58/tracker/internal/apperr"
-	"github.com/nq58/tracker/internal/contests"
+	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -67,7 +67,7 @@ func (s *Store) IsStaffPhone(ctx context.Context, person string) (bool, error) {
 	return out.Item != nil, nil
 }
 
-// PutStaffPhones records the (hashed) phones of staff accounts, who may not enter contests.
+// PutStaffPhones records the (hashed) phones of staff accounts, who may not enter rounds.
 func (s *Store) PutStaffPhones(ctx context.Context, persons []string) error {
 	var reqs []types.WriteRequest
 	for _, p := range persons {
@@ -82,7 +82,7 @@ func (s *Store) PutStaffPhones(ctx context.Context, persons []string) error {
 var errBadCursor = apperr.Errorf(apperr.Validation, "Con trỏ trang (cursor) không hợp lệ")
 
 // PutResults stores a round's results once; a second write is a conflict.
-func (s *Store) PutResults(ctx context.Context, r contests.Results) error {
+func (s *Store) PutResults(ctx context.Context, r contest.Results) error {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encode results: %w", err)
@@ -102,26 +102,26 @@ func (s *Store) PutResults(ctx context.Context, r contests.Results) error {
 }
 
 // GetResults reads a round's results.
-func (s *Store) GetResults(ctx context.Context, quizID, roundID string) (contests.Results, error) {
+func (s *Store) GetResults(ctx context.Context, quizID, roundID string) (contest.Results, error) {
 	pk, sk := resultKey(quizID, roundID)
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return contests.Results{}, fmt.Errorf("read results: %w", err)
+		return contest.Results{}, fmt.Errorf("read results: %w", err)
 	}
 	if out.Item == nil {
-		return contests.Results{}, apperr.Errorf(apperr.NotFound, "Vòng thi chưa có kết quả")
+		return contest.Results{}, apperr.Errorf(apperr.NotFound, "Vòng thi chưa có kết quả")
 	}
-	var r contests.Results
+	var r contest.Results
 	body, _ := out.Item["body"].(*types.AttributeValueMemberS)
 	if body == nil || json.Unmarshal([]byte(body.Value), &r) != nil {
-		return contests.Results{}, fmt.Errorf("decode results %s/%s", quizID, roundID)
+		return contest.Results{}, fmt.Errorf("decode results %s/%s", quizID, roundID)
 	}
 	return r, nil
 }
 
 // Disqualify takes an entry out of its round's ranking (it stays in the index, unranked,
 // for the audit export) and records the decision, in one transaction.
-func (s *Store) Disqualify(ctx context.Context, a quiz.Attempt, d contests.Decision) error {
+func (s *Store) Disqualify(ctx context.Context, a quiz.Attempt, d contest.Decision) error {
 	pk, sk := attemptKey(a.ID)
 	body, err := json.Marshal(d)
 	if err != nil {
@@ -148,14 +148,14 @@ func (s *Store) Disqualify(ctx context.Context, a quiz.Attempt, d contests.Decis
 }
 
 // ListDecisions returns a contest's disqualifications, oldest first.
-func (s *Store) ListDecisions(ctx context.Context, quizID string) ([]contests.Decision, error) {
+func (s *Store) ListDecisions(ctx context.Context, quizID string) ([]contest.Decision, error) {
 	items, err := s.partition(ctx, decisionPK(quizID))
 	if err != nil {
 		return nil, fmt.Errorf("list decisions: %w", err)
 	}
-	out := make([]contests.Decision, 0, len(items))
+	out := make([]contest.Decision, 0, len(items))
 	for _, item := range items {
-		var d contests.Decision
+		var d contest.Decision
 		body, _ := item["body"].(*types.AttributeValueMemberS)
 		if body == nil || json.Unmarshal([]byte(body.Value), &d) != nil {
 			return nil, fmt.Errorf("decode decision")
@@ -165,11 +165,7 @@ func (s *Store) ListDecisions(ctx context.Context, quizID string) ([]contests.De
 	return out, nil
 }
 
-var (
-	_ contests.Store    = (*Store)(nil)
-	_ contests.Regrader = (*Store)(nil)
-	_ contests.Purger   = (*Store)(nil)
-)
+var ()
 
 // EachAttempt calls fn for every submitted attempt of a quiz: through the round index
 // for a contest, else by scanning attempts (a rare staff operation).
@@ -268,7 +264,7 @@ func (s *Store) PurgeAttempt(ctx context.Context, attemptID string) error {
 
 // PurgeResults rewrites a round's frozen results without personal details; the digest
 // does not cover them, so it still verifies.
-func (s *Store) PurgeResults(ctx context.Context, r contests.Results) error {
+func (s *Store) PurgeResults(ctx context.Context, r contest.Results) error {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encode results: %w", err)

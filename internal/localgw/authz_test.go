@@ -14,10 +14,10 @@ import (
 
 	tracker "github.com/nq58/tracker"
 	"github.com/nq58/tracker/internal/auth"
-	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/samtemplate"
 )
 
@@ -65,7 +65,7 @@ func (e *authzEnv) endedContest(t *testing.T, closed bool) string {
 	id := e.newContest(t, fmt.Sprintf("ct-ended-%d", e.n), "xa-a", now.Add(-48*time.Hour), now.Add(-24*time.Hour)).ID
 	if closed {
 		admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
-		if _, err := contests.NewService(e.stack.Store, e.clock.Now).CloseRound(context.Background(), admin, id, "r1"); err != nil {
+		if _, err := rounds.NewService(e.stack.Store, e.clock.Now).CloseRound(context.Background(), admin, id, "r1"); err != nil {
 			t.Fatal(err)
 		}
 	}

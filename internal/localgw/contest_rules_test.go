@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/contest"
-	"github.com/nq58/tracker/internal/contests"
+	"github.com/nq58/tracker/internal/rounds"
 )
 
 // The rules of a contest round, end to end through the local gateway: the ranking and
@@ -85,7 +85,7 @@ func (c staffClient) do(method, path string) (int, []byte) {
 }
 
 // closeRound lets the aggregator count every entry, then closes the round.
-func (e *env) closeRound(t *testing.T, by staffClient, quizID, roundID string) contests.CloseResult {
+func (e *env) closeRound(t *testing.T, by staffClient, quizID, roundID string) rounds.CloseResult {
 	t.Helper()
 	if err := e.stack.DrainStreams(context.Background()); err != nil {
 		t.Fatal(err)
@@ -94,29 +94,29 @@ func (e *env) closeRound(t *testing.T, by staffClient, quizID, roundID string) c
 	if status != http.StatusOK {
 		t.Fatalf("close %s/%s = %d %s", quizID, roundID, status, raw)
 	}
-	return decodeJSON[contests.CloseResult](t, raw)
+	return decodeJSON[rounds.CloseResult](t, raw)
 }
 
-func (c staffClient) winners(quizID, roundID string) (contests.WinnersReport, []byte) {
+func (c staffClient) winners(quizID, roundID string) (rounds.WinnersReport, []byte) {
 	c.t.Helper()
 	status, raw := c.do("GET", "/v1/admin/contests/"+quizID+"/rounds/"+roundID+"/winners")
 	if status != http.StatusOK {
 		c.t.Fatalf("winners of %s/%s = %d %s", quizID, roundID, status, raw)
 	}
-	return decodeJSON[contests.WinnersReport](c.t, raw), raw
+	return decodeJSON[rounds.WinnersReport](c.t, raw), raw
 }
 
-func (c staffClient) ranking(quizID, roundID string) (contests.RankingPage, []byte) {
+func (c staffClient) ranking(quizID, roundID string) (rounds.RankingPage, []byte) {
 	c.t.Helper()
 	status, raw := c.do("GET", "/v1/admin/contests/"+quizID+"/rounds/"+roundID+"/ranking?limit=50")
 	if status != http.StatusOK {
 		c.t.Fatalf("ranking of %s/%s = %d %s", quizID, roundID, status, raw)
 	}
-	return decodeJSON[contests.RankingPage](c.t, raw), raw
+	return decodeJSON[rounds.RankingPage](c.t, raw), raw
 }
 
 // tiersAndNames lists winners as "tier:name", in ranked order.
-func tiersAndNames(ws []contests.Winner) []string {
+func tiersAndNames(ws []rounds.Winner) []string {
 	out := []string{}
 	for _, w := range ws {
 		out = append(out, w.Tier+":"+w.Name)
@@ -125,7 +125,7 @@ func tiersAndNames(ws []contests.Winner) []string {
 }
 
 // ranksAndNames lists ranking lines as "rank:name[:tier]".
-func ranksAndNames(lines []contests.PublicLine) []string {
+func ranksAndNames(lines []rounds.PublicLine) []string {
 	out := []string{}
 	for _, l := range lines {
 		s := fmt.Sprintf("%d:%s", l.Rank, l.Name)
@@ -288,7 +288,7 @@ func TestAPersonWinsOnePrizePerContestUnlessTheContestAllowsMore(t *testing.T) {
 	quizIDs := []string{onePrize.ID, manyPrizes.ID}
 	organizer := staffAs(t, srv, "btc")
 
-	// Round 1: Phúc wins the first prize in both contests.
+	// Round 1: Phúc wins the first prize in both rounds.
 	for _, id := range quizIDs {
 		e.enterAll(t, id, []contender{
 			{"0955000001", "Nguyễn Văn Phúc", village, 5, 2, 3 * time.Minute},

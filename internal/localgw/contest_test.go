@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/contest"
-	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/rounds"
 )
 
 // newContest stores a published contest of five single-choice questions from the demo
@@ -231,7 +231,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		t.Fatal(err)
 	}
 	status, raw, _ := staffCall(organizer, "POST", round+"/close", nil)
-	closed := decodeJSON[contests.CloseResult](t, raw)
+	closed := decodeJSON[rounds.CloseResult](t, raw)
 	if status != 200 || closed.Digest == "" || closed.Entries != 9 || closed.Truth != 9 {
 		t.Fatalf("close = %d %s, want the digest, 9 entries and truth 9 (entries)", status, raw)
 	}
@@ -243,17 +243,17 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok, err := contests.VerifyDigest(r); !ok || err != nil || r.Digest != closed.Digest {
+		if ok, err := rounds.VerifyDigest(r); !ok || err != nil || r.Digest != closed.Digest {
 			t.Errorf("stored results do not match their digest")
 		}
 		r.Lines[0].Score++
-		if ok, _ := contests.VerifyDigest(r); ok {
+		if ok, _ := rounds.VerifyDigest(r); ok {
 			t.Errorf("a changed snapshot still matches its digest")
 		}
 	})
 
 	status, raw, _ = staffCall(organizer, "GET", round+"/winners", nil)
-	var winners contests.WinnersReport
+	var winners rounds.WinnersReport
 	if status != 200 || json.Unmarshal(raw, &winners) != nil {
 		t.Fatalf("winners = %d %s", status, raw)
 	}
@@ -291,7 +291,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 	})
 	t.Run("the public results are masked and carry the digest", func(t *testing.T) {
 		status, raw := e.call("GET", "/v1/contests/"+ct.ID+"/rounds/r1/results", nil)
-		var pub contests.PublicResults
+		var pub rounds.PublicResults
 		if status != 200 || json.Unmarshal(raw, &pub) != nil {
 			t.Fatalf("public results = %d %s", status, raw)
 		}
@@ -338,7 +338,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		e.enter(t, ct2.ID, entrant("0922000001", "Đinh Văn Tốc", village, ""), 5, 1, 2*time.Second)
 		e.enter(t, ct2.ID, entrant("0922000002", "Đinh Thị Chậm", village, ""), 5, 1, 5*time.Minute)
 		status, raw, _ := staffCall(organizer, "GET", "/v1/admin/contests/"+ct2.ID+"/rounds/r1/flags", nil)
-		var out struct{ Flags []contests.Flag }
+		var out struct{ Flags []rounds.Flag }
 		if status != 200 || json.Unmarshal(raw, &out) != nil {
 			t.Fatalf("flags = %d %s", status, raw)
 		}

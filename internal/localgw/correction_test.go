@@ -12,8 +12,8 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
-	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/rounds"
 )
 
 func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
@@ -43,7 +43,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 	}
 
 	admin := signIn(t, srv.URL, "admin")
-	correct := func(body any) contests.CorrectionResult {
+	correct := func(body any) rounds.CorrectionResult {
 		t.Helper()
 		req, _ := http.NewRequest("POST", srv.URL+"/v1/admin/quizzes/"+demoQuiz+"/questions/"+target+"/correction", jsonBody(body))
 		req.Header.Set("Authorization", "Bearer "+admin)
@@ -52,7 +52,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var out contests.CorrectionResult
+		var out rounds.CorrectionResult
 		if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&out) != nil {
 			t.Fatalf("correction = %d", resp.StatusCode)
 		}
@@ -135,8 +135,8 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 		t.Fatalf("submit: %d %s", status, raw)
 	}
 	organizer := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
-	svc := contests.NewService(e.stack.Store, e.clock.Now)
-	res, err := svc.Correct(ctx, organizer, e.stack.Store, ct.ID, target, contests.CorrectionInput{CorrectOptionIDs: []string{wrong}})
+	svc := rounds.NewService(e.stack.Store, e.clock.Now)
+	res, err := svc.Correct(ctx, organizer, e.stack.Store, ct.ID, target, rounds.CorrectionInput{CorrectOptionIDs: []string{wrong}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 	}
 	t.Run("an officer may not correct a contest", func(t *testing.T) {
 		officer := auth.Staff{Username: "canbo", Roles: []auth.Role{auth.Officer}, ScopeUnitID: "xa-a"}
-		if _, err := svc.Correct(ctx, officer, e.stack.Store, ct.ID, target, contests.CorrectionInput{Void: true}); apperr.CodeOf(err) != apperr.Forbidden {
+		if _, err := svc.Correct(ctx, officer, e.stack.Store, ct.ID, target, rounds.CorrectionInput{Void: true}); apperr.CodeOf(err) != apperr.Forbidden {
 			t.Errorf("officer correction = %v, want forbidden", err)
 		}
 	})
@@ -169,7 +169,7 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 	e.enter(t, ct.ID, entrant("0955000001", "Kiều Thị Loan", village, "038190005678"), 5, 2, 2*time.Minute)
 	e.enter(t, ct.ID, entrant("0955000002", "Lương Văn Minh", village, ""), 3, 2, 2*time.Minute)
 	organizer := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
-	svc := contests.NewService(e.stack.Store, e.clock.Now)
+	svc := rounds.NewService(e.stack.Store, e.clock.Now)
 
 	if _, err := svc.PurgePersonalData(ctx, organizer, e.stack.Store, ct.ID); apperr.CodeOf(err) != apperr.Conflict {
 		t.Fatalf("purge before the close = %v, want a conflict", err)
@@ -203,7 +203,7 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := contests.VerifyDigest(stored); !ok || err != nil || stored.Digest != closed.Digest {
+	if ok, err := rounds.VerifyDigest(stored); !ok || err != nil || stored.Digest != closed.Digest {
 		t.Errorf("the results no longer match their published digest after the purge")
 	}
 	for _, l := range stored.Lines {
@@ -229,7 +229,7 @@ func TestTheDailyPurgeWaitsForTheKeepingPeriod(t *testing.T) {
 	now := e.clock.Now()
 	ct := e.newContest(t, "hoi-thi-het-han", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
 	e.enter(t, ct.ID, entrant("0966000001", "Mạc Thị Nga", village, ""), 4, 2, 2*time.Minute)
-	svc := contests.NewService(e.stack.Store, e.clock.Now)
+	svc := rounds.NewService(e.stack.Store, e.clock.Now)
 	purge := func() []string {
 		t.Helper()
 		quizzes, err := e.stack.Store.ListQuizzes(ctx)

@@ -4,8 +4,6 @@ import (
 	"context"
 
 	"encoding/json"
-	"github.com/aws/aws-lambda-go/events"
-	"github.com/nq58/tracker/internal/localgw"
 	"net/http"
 	"slices"
 	"strconv"
@@ -14,8 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/nq58/tracker/internal/localgw"
+
 	"github.com/nq58/tracker/internal/aggregate"
-	"github.com/nq58/tracker/internal/httpapi"
+	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/samtemplate"
 	"github.com/nq58/tracker/internal/staffapi"
@@ -229,7 +231,7 @@ func TestEveryTemplateRouteIsServedByItsHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	served := map[string][]string{
-		"PublicApiFunction": httpapi.New(nil, nil, nil).RouteKeys(),
+		"PublicApiFunction": publicapi.New(nil, nil, nil).RouteKeys(),
 		"StaffApiFunction":  staffapi.New(nil, nil, nil, nil, nil).RouteKeys(),
 	}
 	fromTemplate := map[string][]string{}

@@ -13,17 +13,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	tracker "github.com/nq58/tracker"
-	"github.com/nq58/tracker/internal/aggregator"
 	"github.com/nq58/tracker/internal/authoring"
-	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
-	"github.com/nq58/tracker/internal/httpapi"
 	"github.com/nq58/tracker/internal/localauth"
+	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/samtemplate"
 	"github.com/nq58/tracker/internal/staffapi"
+	"github.com/nq58/tracker/internal/streamapi"
 	"github.com/nq58/tracker/internal/tables"
 )
 
@@ -85,9 +85,9 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 
 	// The functions of template.yaml, by logical id.
 	httpFunctions := map[string]HTTPHandler{
-		"PublicApiFunction": httpapi.New(quiz.NewService(store, o.Now), contests.NewService(store, o.Now), o.Log).Handle,
+		"PublicApiFunction": publicapi.New(quiz.NewService(store, o.Now), rounds.NewService(store, o.Now), o.Log).Handle,
 		"StaffApiFunction": staffapi.New(report.NewService(store, o.Now), authoring.NewService(store, o.Now),
-			contests.NewService(store, o.Now), store, o.Log).Handle,
+			rounds.NewService(store, o.Now), store, o.Log).Handle,
 	}
 	issuer, err := localauth.NewIssuer(o.Users, LocalIssuer, LocalAudience, o.Now)
 	if err != nil {
@@ -100,7 +100,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	// The template's authorizers, by name.
 	authorizers := map[string]Authorizer{"StaffJwt": verifier}
 	streamFunctions := map[string]StreamHandler{
-		"AggregatorFunction": aggregator.New(store, o.Log).Handle,
+		"AggregatorFunction": streamapi.New(store, o.Log).Handle,
 	}
 
 	routes, err := tpl.Routes()

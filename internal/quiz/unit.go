@@ -1,6 +1,11 @@
 package quiz
 
-import "github.com/nq58/tracker/internal/apperr"
+import (
+	"context"
+	"fmt"
+
+	"github.com/nq58/tracker/internal/apperr"
+)
 
 // Unit is a node of the administrative tree (province → commune → village; depth not fixed).
 // Participants live in leaves.
@@ -131,4 +136,22 @@ func (t *Tree) Ancestors(id string) []Unit {
 		out = append(out, t.byID[cur])
 	}
 	return out
+}
+
+// UnitLister lists the stored units (storage).
+type UnitLister interface {
+	ListUnits(ctx context.Context) ([]Unit, error)
+}
+
+// LoadTree reads every unit and builds the tree: the one way services get it.
+func LoadTree(ctx context.Context, store UnitLister) (*Tree, error) {
+	units, err := store.ListUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := NewTree(units)
+	if err != nil {
+		return nil, fmt.Errorf("stored unit tree: %w", err)
+	}
+	return tree, nil
 }

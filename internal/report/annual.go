@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/nq58/tracker/internal/activity"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/quiz"
@@ -32,14 +33,14 @@ type AnnualSurvey struct {
 // AnnualReport is the yearly evaluation the plan asks of the culture–society officer
 // (section IV.1): awareness by village, topics, questions, surveys, activities, trend.
 type AnnualReport struct {
-	UnitID      string         `json:"unitId"`
-	UnitName    string         `json:"unitName"`
-	Year        int            `json:"year"`
-	Quizzes     []AnnualQuiz   `json:"quizzes"`
-	Surveys     []AnnualSurvey `json:"surveys"`
-	Activities  []Activity     `json:"activities"`
-	GeneratedBy string         `json:"generatedBy"`
-	GeneratedAt time.Time      `json:"generatedAt"`
+	UnitID      string              `json:"unitId"`
+	UnitName    string              `json:"unitName"`
+	Year        int                 `json:"year"`
+	Quizzes     []AnnualQuiz        `json:"quizzes"`
+	Surveys     []AnnualSurvey      `json:"surveys"`
+	Activities  []activity.Activity `json:"activities"`
+	GeneratedBy string              `json:"generatedBy"`
+	GeneratedAt time.Time           `json:"generatedAt"`
 }
 
 // Annual builds the evaluation of a unit for a year from every quiz and survey that

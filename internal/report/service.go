@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/nq58/tracker/internal/activity"
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/quiz"
 )
@@ -15,9 +16,9 @@ type Store interface {
 	ListQuizzes(ctx context.Context) ([]quiz.Quiz, error)
 	// Counters returns every month's counter of a quiz for the given units.
 	Counters(ctx context.Context, quizID string, unitIDs []string) ([]aggregate.Counter, error)
-	PutActivity(ctx context.Context, a Activity) error
+	PutActivity(ctx context.Context, a activity.Activity) error
 	// ListActivities returns the activities of the given units dated from..to (YYYY-MM-DD, inclusive).
-	ListActivities(ctx context.Context, unitIDs []string, from, to string) ([]Activity, error)
+	ListActivities(ctx context.Context, unitIDs []string, from, to string) ([]activity.Activity, error)
 }
 
 // Service builds reports for staff users, within their scope.

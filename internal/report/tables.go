@@ -1,6 +1,10 @@
 package report
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/nq58/tracker/internal/activity"
+)
 
 // Tables turn reports into the tables of the CSV and XLSX exports, with Vietnamese
 // headers. A missing value (suppressed, not applicable) is an empty cell.
@@ -121,21 +125,11 @@ func (t Trend) Tables() []Table {
 	return []Table{tab}
 }
 
-// ActivityLabel names an activity type.
-func ActivityLabel(code string) string {
-	for _, t := range ActivityTypes {
-		if t.Code == code {
-			return t.Label
-		}
-	}
-	return code
-}
-
 // ActivitiesTable is the activity log as a table.
-func ActivitiesTable(list []Activity) Table {
+func ActivitiesTable(list []activity.Activity) Table {
 	t := Table{Name: "Hoạt động", Header: []string{"Ngày", "Đơn vị", "Hình thức", "Chủ đề", "Số người dự", "Ghi chú", "Người ghi"}}
 	for _, a := range list {
-		t.Rows = append(t.Rows, []any{a.Date, a.UnitID, ActivityLabel(a.Type), strings.Join(a.Topics, ", "), int64(a.Audience), a.Note, a.CreatedBy})
+		t.Rows = append(t.Rows, []any{a.Date, a.UnitID, activity.Label(a.Type), strings.Join(a.Topics, ", "), int64(a.Audience), a.Note, a.CreatedBy})
 	}
 	return t
 }

@@ -4,10 +4,6 @@
 // number of reads per village), never attempts.
 package report
 
-import (
-	"time"
-)
-
 // DefaultMinGroup is the smallest group whose mean and rates are shown; smaller groups
 // show counts only ("too few to judge").
 const DefaultMinGroup = 5
@@ -164,31 +160,6 @@ type Trend struct {
 	Points   []TrendPoint `json:"points"`
 	ThisYear TrendPoint   `json:"thisYear"`
 	LastYear TrendPoint   `json:"lastYear"`
-}
-
-// Activity types: the plan's forms of informing (section II.2).
-var ActivityTypes = []struct{ Code, Label string }{
-	{"portal", "Bài trên trang thông tin điện tử"},
-	{"loudspeaker", "Phát thanh trên loa xã, thôn"},
-	{"visual", "Tuyên truyền trực quan (pano, áp phích)"},
-	{"conference", "Hội nghị, sinh hoạt cộng đồng"},
-	{"cultural", "Hoạt động văn hóa, văn nghệ"},
-	{"contest", "Hội thi"},
-	{"mobile", "Thông tin lưu động"},
-	{"other", "Khác"},
-}
-
-// Activity is an informing activity a staff member recorded.
-type Activity struct {
-	ID        string    `json:"id"`
-	UnitID    string    `json:"unitId"`
-	Type      string    `json:"type"`
-	Date      string    `json:"date"` // YYYY-MM-DD
-	Topics    []string  `json:"topics"`
-	Audience  int       `json:"audience"`
-	Note      string    `json:"note"`
-	CreatedBy string    `json:"createdBy"`
-	CreatedAt time.Time `json:"createdAt"`
 }
 
 // Table is a report table for CSV and XLSX export.

@@ -17,13 +17,14 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/nq58/tracker/internal/activity"
+	"github.com/nq58/tracker/internal/apigw"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
-	"github.com/nq58/tracker/internal/contests"
 	"github.com/nq58/tracker/internal/export"
-	"github.com/nq58/tracker/internal/httpapi"
 	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/rounds"
 )
 
 // MaxImportBody is the largest import file accepted (API Gateway allows 10 MB).
@@ -35,7 +36,7 @@ type staffRoute func(context.Context, auth.Staff, events.APIGatewayV2HTTPRequest
 type Handler struct {
 	reports    *report.Service
 	authoring  *authoring.Service
-	contests   *contests.Service
+	rounds     *rounds.Service
 	maintainer Maintainer
 	log        *slog.Logger
 	routes     map[string]staffRoute
@@ -43,13 +44,13 @@ type Handler struct {
 
 // Maintainer regrades attempts after a correction and purges personal data.
 type Maintainer interface {
-	contests.Regrader
-	contests.Purger
+	rounds.Regrader
+	rounds.Purger
 }
 
 // New returns the staff API handler.
-func New(reports *report.Service, authoringSvc *authoring.Service, contestSvc *contests.Service, maintainer Maintainer, log *slog.Logger) *Handler {
-	h := &Handler{reports: reports, authoring: authoringSvc, contests: contestSvc, maintainer: maintainer, log: log}
+func New(reports *report.Service, authoringSvc *authoring.Service, contestSvc *rounds.Service, maintainer Maintainer, log *slog.Logger) *Handler {
+	h := &Handler{reports: reports, authoring: authoringSvc, rounds: contestSvc, maintainer: maintainer, log: log}
 	h.routes = map[string]staffRoute{
 		"GET /v1/admin/me":                                                  h.me,
 		"GET /v1/reports/awareness":                                         h.awareness,
@@ -89,7 +90,7 @@ func (h *Handler) RouteKeys() []string {
 func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	route, ok := h.routes[req.RouteKey]
 	if !ok {
-		return httpapi.Failure(ctx, h.log, req, apperr.Errorf(apperr.NotFound, "No route %s", req.RouteKey)), nil
+		return apigw.Failure(ctx, h.log, req, apperr.Errorf(apperr.NotFound, "No route %s", req.RouteKey)), nil
 	}
 	var claims map[string]string
 	if a := req.RequestContext.Authorizer; a != nil && a.JWT != nil {
@@ -97,11 +98,11 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	}
 	staff, err := auth.FromClaims(claims)
 	if err != nil {
-		return httpapi.Failure(ctx, h.log, req, err), nil
+		return apigw.Failure(ctx, h.log, req, err), nil
 	}
 	status, body, err := route(ctx, staff, req)
 	if err != nil {
-		return httpapi.Failure(ctx, h.log, req, err), nil
+		return apigw.Failure(ctx, h.log, req, err), nil
 	}
 	if f, ok := body.(file); ok {
 		return f.response(), nil
@@ -109,7 +110,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if r, ok := body.(rawResponse); ok {
 		return events.APIGatewayV2HTTPResponse(r), nil
 	}
-	return httpapi.Respond(status, body), nil
+	return apigw.Respond(status, body), nil
 }
 
 // rawResponse is a response a route built itself (a file with extra headers).
@@ -259,8 +260,8 @@ func (h *Handler) annual(ctx context.Context, s auth.Staff, req events.APIGatewa
 }
 
 func (h *Handler) createActivity(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	var in report.Activity
-	if err := httpapi.Decode(req, &in); err != nil {
+	var in activity.Activity
+	if err := apigw.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
 	a, err := h.reports.CreateActivity(ctx, s, in)
@@ -274,7 +275,7 @@ func (h *Handler) listActivities(ctx context.Context, s auth.Staff, req events.A
 		return 0, nil, err
 	}
 	if list == nil {
-		list = []report.Activity{}
+		list = []activity.Activity{}
 	}
 	body := map[string]any{"activities": list}
 	return tables(req, "hoat-dong", body, func() []report.Table { return []report.Table{report.ActivitiesTable(list)} })
@@ -290,7 +291,7 @@ func (h *Handler) listQuizzes(ctx context.Context, s auth.Staff, _ events.APIGat
 
 func (h *Handler) createQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	var in authoring.QuizInput
-	if err := httpapi.Decode(req, &in); err != nil {
+	if err := apigw.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
 	q, err := h.authoring.Create(ctx, s, in)
@@ -304,7 +305,7 @@ func (h *Handler) getQuiz(ctx context.Context, s auth.Staff, req events.APIGatew
 
 func (h *Handler) updateQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	var in authoring.QuizInput
-	if err := httpapi.Decode(req, &in); err != nil {
+	if err := apigw.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
 	q, err := h.authoring.Update(ctx, s, req.PathParameters["quizId"], in)
@@ -365,19 +366,19 @@ func importResult(r authoring.ImportResult, err error) (int, any, error) {
 }
 
 func (h *Handler) closeRound(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.contests.CloseRound(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
+	r, err := h.rounds.CloseRound(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
 	return http.StatusOK, r, err
 }
 
 func (h *Handler) roundRanking(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
 	limit, _ := strconv.Atoi(p["limit"])
-	r, err := h.contests.Ranking(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"], limit, p["cursor"])
+	r, err := h.rounds.Ranking(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"], limit, p["cursor"])
 	return http.StatusOK, r, err
 }
 
 func (h *Handler) roundWinners(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.contests.Winners(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
+	r, err := h.rounds.Winners(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
 	if err != nil {
 		return 0, nil, err
 	}
@@ -386,15 +387,15 @@ func (h *Handler) roundWinners(ctx context.Context, s auth.Staff, req events.API
 
 func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
-	page, err := h.contests.Entries(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"], p["cursor"])
+	page, err := h.rounds.Entries(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"], p["cursor"])
 	if err != nil {
 		return 0, nil, err
 	}
 	if p["format"] != "csv" {
-		return http.StatusOK, map[string]any{"entries": contests.EntryRows(page.Entries), "nextCursor": page.NextCursor}, nil
+		return http.StatusOK, map[string]any{"entries": rounds.EntryRows(page.Entries), "nextCursor": page.NextCursor}, nil
 	}
 	var b bytes.Buffer
-	t := contests.EntriesTable(page.Entries)
+	t := rounds.EntriesTable(page.Entries)
 	if p["cursor"] != "" { // later pages append to the file the page assembles: no header, no BOM
 		t.Header = nil
 	}
@@ -408,7 +409,7 @@ func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.API
 }
 
 func (h *Handler) roundFlags(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	flags, err := h.contests.Flags(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
+	flags, err := h.rounds.Flags(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
 	return http.StatusOK, map[string]any{"flags": flags}, err
 }
 
@@ -416,23 +417,23 @@ func (h *Handler) disqualify(ctx context.Context, s auth.Staff, req events.APIGa
 	var in struct {
 		Reason string `json:"reason"`
 	}
-	if err := httpapi.Decode(req, &in); err != nil {
+	if err := apigw.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
-	d, err := h.contests.Disqualify(ctx, s, req.PathParameters["quizId"], req.PathParameters["entryId"], in.Reason)
+	d, err := h.rounds.Disqualify(ctx, s, req.PathParameters["quizId"], req.PathParameters["entryId"], in.Reason)
 	return http.StatusOK, d, err
 }
 
 func (h *Handler) correctQuestion(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	var in contests.CorrectionInput
-	if err := httpapi.Decode(req, &in); err != nil {
+	var in rounds.CorrectionInput
+	if err := apigw.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
-	r, err := h.contests.Correct(ctx, s, h.maintainer, req.PathParameters["quizId"], req.PathParameters["questionId"], in)
+	r, err := h.rounds.Correct(ctx, s, h.maintainer, req.PathParameters["quizId"], req.PathParameters["questionId"], in)
 	return http.StatusOK, r, err
 }
 
 func (h *Handler) purgePersonalData(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.contests.PurgePersonalData(ctx, s, h.maintainer, req.PathParameters["quizId"])
+	r, err := h.rounds.PurgePersonalData(ctx, s, h.maintainer, req.PathParameters["quizId"])
 	return http.StatusOK, r, err
 }

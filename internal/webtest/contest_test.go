@@ -16,7 +16,7 @@ import (
 
 	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/contest"
-	"github.com/nq58/tracker/internal/contests"
+	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
 )
@@ -293,7 +293,7 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("GET winners: %d %s", status, raw)
 	}
-	var winners contests.WinnersReport
+	var winners rounds.WinnersReport
 	dashDecode(t, raw, &winners)
 	if d := value(t, ctx, chromedp.Text(`#digest`)); d != winners.Digest || len(d) != 64 {
 		t.Errorf("page digest %q, API digest %q", d, winners.Digest)
@@ -369,7 +369,7 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("public results: %d %s", status, raw)
 	}
-	var pub contests.PublicResults
+	var pub rounds.PublicResults
 	dashDecode(t, raw, &pub)
 	run(t, ctx, "open the public results",
 		chromedp.EmulateViewport(360, 740),

@@ -1,6 +1,6 @@
 // Package aggregator is the Lambda side of the table's stream: it turns batches of
 // stream records into counter updates and reports the records that failed.
-package aggregator
+package streamapi
 
 import (
 	"context"

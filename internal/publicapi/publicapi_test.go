@@ -1,4 +1,4 @@
-package httpapi_test
+package publicapi_test
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ import (
 	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
-	"github.com/nq58/tracker/internal/httpapi"
+	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
 )
@@ -63,7 +63,7 @@ func TestAStorageFailureIsAnInternalErrorThatLeaksNothing(t *testing.T) {
 	}
 	var puts atomic.Int32
 	var logs bytes.Buffer
-	h := httpapi.New(quiz.NewService(dynamo.New(throttledClient(endpoint, &puts), table), nil), nil,
+	h := publicapi.New(quiz.NewService(dynamo.New(throttledClient(endpoint, &puts), table), nil), nil,
 		slog.New(slog.NewJSONHandler(&logs, nil)))
 
 	resp, err := h.Handle(ctx, startEvent(startBody, false))
@@ -100,7 +100,7 @@ func TestABase64BodyIsReadAsAPIGatewaySendsIt(t *testing.T) {
 	if _, err := demo.Load(ctx, store); err != nil {
 		t.Fatal(err)
 	}
-	h := httpapi.New(quiz.NewService(store, nil), nil, slog.Default())
+	h := publicapi.New(quiz.NewService(store, nil), nil, slog.Default())
 	resp, err := h.Handle(ctx, startEvent(startBody, true))
 	if err != nil {
 		t.Fatal(err)

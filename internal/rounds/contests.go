@@ -1,7 +1,7 @@
 // Package contests runs a contest's rounds for organisers: closing a round into a frozen,
 // digested results snapshot, the public masked results, winners and entries exports,
 // integrity flags and disqualifications. The rules themselves live in package contest.
-package contests
+package rounds
 
 import (
 	"context"
@@ -28,60 +28,18 @@ type Store interface {
 	RoundPage(ctx context.Context, quizID, roundID, cursor string, limit int) ([]quiz.Attempt, string, error)
 	RoundStats(ctx context.Context, quizID, roundID string) (contest.RoundStats, error)
 	// PutResults stores a round's results once; a second close is a conflict.
-	PutResults(ctx context.Context, r Results) error
+	PutResults(ctx context.Context, r contest.Results) error
 	// GetResults returns a round's results, or a NotFound error before it closes.
-	GetResults(ctx context.Context, quizID, roundID string) (Results, error)
+	GetResults(ctx context.Context, quizID, roundID string) (contest.Results, error)
 	// PurgeResults removes personal details from a round's frozen results (the digest
 	// does not cover them).
-	PurgeResults(ctx context.Context, r Results) error
+	PurgeResults(ctx context.Context, r contest.Results) error
 	// Disqualify takes an entry out of the ranking and records the decision.
-	Disqualify(ctx context.Context, a quiz.Attempt, d Decision) error
-	ListDecisions(ctx context.Context, quizID string) ([]Decision, error)
+	Disqualify(ctx context.Context, a quiz.Attempt, d contest.Decision) error
+	ListDecisions(ctx context.Context, quizID string) ([]contest.Decision, error)
 }
 
-// Line is one ranked entry of a frozen round, with the details the exports need.
-type Line struct {
-	contest.Ranked
-	Name         string `json:"name"`
-	Phone        string `json:"phone"`
-	CCCD         string `json:"cccd,omitempty"`
-	Organization string `json:"organization,omitempty"`
-}
-
-// UnitCount is how many persons of a unit entered the round.
-type UnitCount struct {
-	UnitID   string `json:"unitId"`
-	Label    string `json:"label"`
-	Entrants int64  `json:"entrants"`
-}
-
-// Results is a closed round, frozen: its digest covers everything but the digest itself.
-type Results struct {
-	QuizID         string               `json:"quizId"`
-	RoundID        string               `json:"roundId"`
-	ClosedAt       time.Time            `json:"closedAt"`
-	ClosedBy       string               `json:"closedBy"`
-	Truth          int64                `json:"truth"`
-	Entries        int64                `json:"entries"`
-	Participants   int64                `json:"participants"`
-	PerfectEntries int64                `json:"perfectEntries"`
-	Lines          []Line               `json:"lines"` // the top of the ranking and every winner
-	Collective     []contest.UnitResult `json:"collective"`
-	ByUnit         []UnitCount          `json:"byUnit"`
-	Digest         string               `json:"digest"`
-}
-
-// Decision records a disqualification: who, when and why.
-type Decision struct {
-	QuizID    string    `json:"quizId"`
-	AttemptID string    `json:"attemptId"`
-	RoundID   string    `json:"roundId"`
-	Reason    string    `json:"reason"`
-	By        string    `json:"by"`
-	At        time.Time `json:"at"`
-}
-
-// Service runs contests.
+// Service runs rounds.
 type Service struct {
 	store Store
 	now   func() time.Time
@@ -219,14 +177,14 @@ func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roun
 		alreadyWon = won
 	}
 	ranked = contest.AwardPrizes(ranked, cfg.Prizes, cfg.PrizeCapPercent, int(stats.Persons), alreadyWon)
-	r := Results{QuizID: quizID, RoundID: roundID, ClosedAt: now, ClosedBy: staff.Username, Truth: truth,
+	r := contest.Results{QuizID: quizID, RoundID: roundID, ClosedAt: now, ClosedBy: staff.Username, Truth: truth,
 		Entries: stats.Entries, Participants: stats.Persons, PerfectEntries: stats.Perfect}
 	for i, rk := range ranked {
 		if i >= cfg.TopN && rk.Tier == "" {
 			continue
 		}
 		a := byID[rk.AttemptID]
-		r.Lines = append(r.Lines, Line{Ranked: rk, Name: a.Participant.Name, Phone: a.Participant.Phone,
+		r.Lines = append(r.Lines, contest.Line{Ranked: rk, Name: a.Participant.Name, Phone: a.Participant.Phone,
 			CCCD: a.Participant.CCCD, Organization: a.Participant.Organization})
 	}
 	scope := q.ScopeUnitID
@@ -241,9 +199,9 @@ func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roun
 	r.Collective = contest.RankUnits(stats.PersonsByUnit, population, cfg.Collective)
 	for id, n := range stats.PersonsByUnit {
 		u, _ := tree.Get(id)
-		r.ByUnit = append(r.ByUnit, UnitCount{UnitID: id, Label: u.Name, Entrants: n})
+		r.ByUnit = append(r.ByUnit, contest.UnitCount{UnitID: id, Label: u.Name, Entrants: n})
 	}
-	slices.SortFunc(r.ByUnit, func(a, b UnitCount) int {
+	slices.SortFunc(r.ByUnit, func(a, b contest.UnitCount) int {
 		if a.Entrants != b.Entrants {
 			return int(b.Entrants - a.Entrants)
 		}
@@ -261,18 +219,18 @@ func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roun
 // digestOf is the SHA-256 of a round's results without the digest itself and without
 // personal details (names, phones, CCCD, organisations), which are purged after the
 // contest: the digest must outlive them.
-func digestOf(r Results) (string, error) {
+func digestOf(r contest.Results) (string, error) {
 	r.Digest = ""
-	lines := make([]Line, len(r.Lines))
+	lines := make([]contest.Line, len(r.Lines))
 	for i, l := range r.Lines {
-		lines[i] = Line{Ranked: l.Ranked}
+		lines[i] = contest.Line{Ranked: l.Ranked}
 	}
 	r.Lines = lines
 	return contest.Digest(r)
 }
 
 // VerifyDigest recomputes a stored result's digest: a changed snapshot no longer matches.
-func VerifyDigest(r Results) (bool, error) {
+func VerifyDigest(r contest.Results) (bool, error) {
 	got, err := digestOf(r)
 	return got == r.Digest, err
 }
@@ -298,7 +256,7 @@ type PublicResults struct {
 	Truth      int64                `json:"truth"`
 	Entries    int64                `json:"entries"`
 	Top        []PublicLine         `json:"top"`
-	ByUnit     []UnitCount          `json:"byUnit"`
+	ByUnit     []contest.UnitCount  `json:"byUnit"`
 	Collective []contest.UnitResult `json:"collective"`
 }
 
@@ -324,7 +282,7 @@ func (s *Service) Public(ctx context.Context, quizID, roundID string) (PublicRes
 	return out, nil
 }
 
-func masked(l Line, tree *quiz.Tree) PublicLine {
+func masked(l contest.Line, tree *quiz.Tree) PublicLine {
 	u, _ := tree.Get(l.UnitID)
 	return PublicLine{Rank: l.Rank, Tier: l.Tier, Name: contest.MaskName(l.Name), Unit: u.Name, Phone: contest.MaskPhone(l.Phone),
 		Score: l.Score, MaxScore: l.MaxScore, Prediction: l.Prediction, DurationMs: l.DurationMs}
@@ -410,7 +368,7 @@ func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID
 			return RankingPage{}, apperr.Errorf(apperr.Validation, "Con trỏ trang (cursor) không hợp lệ")
 		}
 	}
-	var lines []Line
+	var lines []contest.Line
 	final := false
 	if r, err := s.store.GetResults(ctx, quizID, roundID); err == nil {
 		lines, final = r.Lines, true
@@ -443,7 +401,7 @@ func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID
 		}
 		for _, rk := range contest.Rank(entries, contest.Truth(cfg.Prediction.Truth, stats.Entries, stats.Persons, stats.Perfect), cfg.Ranking) {
 			a := byID[rk.AttemptID]
-			lines = append(lines, Line{Ranked: rk, Name: a.Participant.Name, Phone: a.Participant.Phone})
+			lines = append(lines, contest.Line{Ranked: rk, Name: a.Participant.Name, Phone: a.Participant.Phone})
 		}
 	}
 	page := RankingPage{Final: final, Lines: []PublicLine{}}
@@ -552,29 +510,29 @@ func (s *Service) Flags(ctx context.Context, staff auth.Staff, quizID, roundID s
 
 // Disqualify takes an entry out of its round's ranking, before the round is closed,
 // and records who decided, when and why.
-func (s *Service) Disqualify(ctx context.Context, staff auth.Staff, quizID, attemptID, reason string) (Decision, error) {
+func (s *Service) Disqualify(ctx context.Context, staff auth.Staff, quizID, attemptID, reason string) (contest.Decision, error) {
 	if _, _, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin); err != nil {
-		return Decision{}, err
+		return contest.Decision{}, err
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > 500 {
-		return Decision{}, apperr.Errorf(apperr.Validation, "Cần ghi lý do loại bài (tối đa 500 ký tự)")
+		return contest.Decision{}, apperr.Errorf(apperr.Validation, "Cần ghi lý do loại bài (tối đa 500 ký tự)")
 	}
 	a, err := s.store.GetAttempt(ctx, attemptID)
 	if apperr.CodeOf(err) == apperr.NotFound || (err == nil && a.QuizID != quizID) {
-		return Decision{}, auth.OutOfScope()
+		return contest.Decision{}, auth.OutOfScope()
 	}
 	if err != nil {
-		return Decision{}, err
+		return contest.Decision{}, err
 	}
 	if a.Status != quiz.Submitted || a.RoundID == "" {
-		return Decision{}, apperr.Errorf(apperr.Conflict, "Bài dự thi chưa được nộp")
+		return contest.Decision{}, apperr.Errorf(apperr.Conflict, "Bài dự thi chưa được nộp")
 	}
 	if _, err := s.store.GetResults(ctx, quizID, a.RoundID); err == nil {
-		return Decision{}, apperr.Errorf(apperr.Conflict, "Vòng thi đã đóng: kết quả đã công bố không thể thay đổi")
+		return contest.Decision{}, apperr.Errorf(apperr.Conflict, "Vòng thi đã đóng: kết quả đã công bố không thể thay đổi")
 	} else if apperr.CodeOf(err) != apperr.NotFound {
-		return Decision{}, err
+		return contest.Decision{}, err
 	}
-	d := Decision{QuizID: quizID, AttemptID: attemptID, RoundID: a.RoundID, Reason: reason, By: staff.Username, At: s.now().UTC()}
+	d := contest.Decision{QuizID: quizID, AttemptID: attemptID, RoundID: a.RoundID, Reason: reason, By: staff.Username, At: s.now().UTC()}
 	return d, s.store.Disqualify(ctx, a, d)
 }

@@ -1,5 +1,7 @@
-// Package httpapi adapts the resident API to API Gateway HTTP API (payload 2.0) events.
-package httpapi
+// Package apigw is the API Gateway HTTP API (payload 2.0) plumbing the resident and
+// staff adapters share: the one table from application error codes to HTTP statuses,
+// JSON answers and strict JSON request bodies.
+package apigw
 
 import (
 	"bytes"
@@ -9,16 +11,12 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/nq58/tracker/internal/apperr"
-	"github.com/nq58/tracker/internal/contests"
-	"github.com/nq58/tracker/internal/quiz"
 )
 
 // MaxBody is the largest request body accepted.
@@ -47,46 +45,6 @@ func StatusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
-// Handler serves the public routes.
-type Handler struct {
-	svc      *quiz.Service
-	contests *contests.Service
-	log      *slog.Logger
-	routes   map[string]func(context.Context, events.APIGatewayV2HTTPRequest) (int, any, error)
-}
-
-// New returns the public API handler.
-func New(svc *quiz.Service, contestSvc *contests.Service, log *slog.Logger) *Handler {
-	h := &Handler{svc: svc, contests: contestSvc, log: log}
-	h.routes = map[string]func(context.Context, events.APIGatewayV2HTTPRequest) (int, any, error){
-		"GET /v1/units":                                      h.listUnits,
-		"GET /v1/quizzes":                                    h.listQuizzes,
-		"POST /v1/quizzes/{quizId}/attempts":                 h.startAttempt,
-		"POST /v1/attempts/{attemptId}/submit":               h.submitAttempt,
-		"GET /v1/attempts/{attemptId}":                       h.getAttempt,
-		"GET /v1/contests/{quizId}/rounds/{roundId}/results": h.contestResults,
-	}
-	return h
-}
-
-// RouteKeys lists the route keys this handler serves (checked against template.yaml).
-func (h *Handler) RouteKeys() []string {
-	return slices.Sorted(maps.Keys(h.routes))
-}
-
-// Handle is the Lambda entry point.
-func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	route, ok := h.routes[req.RouteKey]
-	if !ok {
-		return h.fail(ctx, req, apperr.Errorf(apperr.NotFound, "No route %s", req.RouteKey)), nil
-	}
-	status, body, err := route(ctx, req)
-	if err != nil {
-		return h.fail(ctx, req, err), nil
-	}
-	return Respond(status, body), nil
-}
-
 // Failure answers an error: the one mapping from error to status and body.
 func Failure(ctx context.Context, log *slog.Logger, req events.APIGatewayV2HTTPRequest, err error) events.APIGatewayV2HTTPResponse {
 	status := StatusOf(err)
@@ -105,10 +63,6 @@ type errorBody struct {
 		Code    apperr.Code `json:"code"`
 		Message string      `json:"message"`
 	} `json:"error"`
-}
-
-func (h *Handler) fail(ctx context.Context, req events.APIGatewayV2HTTPRequest, err error) events.APIGatewayV2HTTPResponse {
-	return Failure(ctx, h.log, req, err)
 }
 
 // Respond answers a status and a JSON body.
@@ -161,42 +115,4 @@ func Decode(req events.APIGatewayV2HTTPRequest, v any) error {
 		return apperr.Errorf(apperr.Invalid, "JSON không hợp lệ: có dữ liệu thừa sau đối tượng")
 	}
 	return nil
-}
-
-func (h *Handler) listUnits(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.svc.ListUnits(ctx)
-	return http.StatusOK, r, err
-}
-
-func (h *Handler) listQuizzes(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.svc.ListQuizzes(ctx)
-	return http.StatusOK, r, err
-}
-
-func (h *Handler) startAttempt(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	var body quiz.StartRequest
-	if err := Decode(req, &body); err != nil {
-		return 0, nil, err
-	}
-	r, err := h.svc.StartAttempt(ctx, req.PathParameters["quizId"], body)
-	return http.StatusCreated, r, err
-}
-
-func (h *Handler) submitAttempt(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	var body quiz.SubmitRequest
-	if err := Decode(req, &body); err != nil {
-		return 0, nil, err
-	}
-	r, err := h.svc.Submit(ctx, req.PathParameters["attemptId"], body)
-	return http.StatusOK, r, err
-}
-
-func (h *Handler) getAttempt(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.svc.GetResult(ctx, req.PathParameters["attemptId"], req.QueryStringParameters["token"])
-	return http.StatusOK, r, err
-}
-
-func (h *Handler) contestResults(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.contests.Public(ctx, req.PathParameters["quizId"], req.PathParameters["roundId"])
-	return http.StatusOK, r, err
 }

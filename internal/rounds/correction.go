@@ -1,4 +1,4 @@
-package contests
+package rounds
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -66,7 +67,7 @@ func (s *Service) PurgePersonalData(ctx context.Context, staff auth.Staff, rg Pu
 // purge removes the personal data of a finished quiz and records when.
 func (s *Service) purge(ctx context.Context, rg Purger, q quiz.Quiz) (PurgeResult, error) {
 	quizID := q.ID
-	var frozen []Results
+	var frozen []contest.Results
 	if q.Contest != nil {
 		for _, r := range q.Contest.Rounds {
 			res, err := s.store.GetResults(ctx, quizID, r.ID)

@@ -1,0 +1,150 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+// Action is something a staff member asks to do.
+type Action string
+
+// The actions of the staff API. Who may do each is decided only by Authorize.
+const (
+	ReadReports  Action = "read-reports"   // awareness, topics, questions, survey, trend, annual, activity list
+	LogActivity  Action = "log-activity"   // record an informing activity
+	ImportUnits  Action = "import-units"   // replace or extend the unit tree
+	ViewQuiz     Action = "view-quiz"      // read a quiz as authored, list quizzes
+	Author       Action = "author"         // create, edit, publish, close, import questions, correct a key, purge
+	ViewContest  Action = "view-contest"   // a round's ranking and winners (officers see them masked)
+	RunContest   Action = "run-contest"    // close a round, entries, flags, disqualify
+	SeeContestPD Action = "see-contest-pd" // a contest's winners with full personal details
+)
+
+// Target is what an action is on: a quiz (its kind and scope unit, "" for the whole
+// province) or a unit of the tree.
+type Target struct {
+	Quiz bool
+	Kind quiz.Kind
+	Unit string
+}
+
+// QuizTarget is a quiz as the target of an action.
+func QuizTarget(q quiz.Quiz) Target { return Target{Quiz: true, Kind: q.Kind, Unit: q.ScopeUnitID} }
+
+// KindTarget is a quiz not yet stored: its kind and the unit it will be scoped to.
+func KindTarget(kind quiz.Kind, unit string) Target {
+	return Target{Quiz: true, Kind: kind, Unit: unit}
+}
+
+// UnitTarget is a unit of the tree as the target of an action.
+func UnitTarget(id string) Target { return Target{Unit: id} }
+
+// reach says how far from the staff member's scope an action reaches.
+type reach int
+
+const (
+	// manage: the target lies in the staff member's subtree; a province-wide quiz only
+	// for staff scoped to a root unit.
+	manage reach = iota
+	// see: as manage, or a quiz scoped to an ancestor of the staff member's unit
+	// (a province-wide quiz is seen by everyone).
+	see
+)
+
+type rule struct {
+	roles func(quiz.Kind) []Role
+	reach reach
+}
+
+func roles(rs ...Role) func(quiz.Kind) []Role { return func(quiz.Kind) []Role { return rs } }
+
+// authors: contests belong to organisers, quizzes and surveys to officers.
+func authors(k quiz.Kind) []Role {
+	if k == quiz.KindContest {
+		return []Role{Admin, Organizer}
+	}
+	return []Role{Admin, Officer}
+}
+
+// policy is the one table of who may do what.
+var policy = map[Action]rule{
+	ReadReports:  {roles(Admin, Officer), see},
+	LogActivity:  {roles(Admin, Officer), manage},
+	ImportUnits:  {roles(Admin, Officer), manage},
+	ViewQuiz:     {roles(Admin, Officer, Organizer), see},
+	Author:       {authors, manage},
+	ViewContest:  {roles(Admin, Organizer, Officer), manage},
+	RunContest:   {roles(Admin, Organizer), manage},
+	SeeContestPD: {roles(Admin, Organizer), manage},
+}
+
+// Authorize decides whether staff may do act on t. It answers nil; a Forbidden error
+// when no role of theirs allows the action (on that kind of quiz); or a NotFound error
+// when the target lies outside their scope, so that its existence is not revealed.
+func Authorize(s Staff, act Action, t Target, tree *quiz.Tree) error {
+	r, ok := policy[act]
+	if !ok {
+		return fmt.Errorf("authorize: unknown action %q", act)
+	}
+	if err := s.Require(r.roles(t.Kind)...); err != nil {
+		return err
+	}
+	if !inReach(s, r.reach, t, tree) {
+		return OutOfScope()
+	}
+	return nil
+}
+
+// May reports whether Authorize allows the action.
+func May(s Staff, act Action, t Target, tree *quiz.Tree) bool {
+	return Authorize(s, act, t, tree) == nil
+}
+
+func inReach(s Staff, r reach, t Target, tree *quiz.Tree) bool {
+	if s.ScopeUnitID == "" {
+		return false
+	}
+	if !t.Quiz {
+		return tree.Within(t.Unit, s.ScopeUnitID)
+	}
+	if t.Unit == "" { // province-wide
+		if r == see {
+			return true
+		}
+		u, ok := tree.Get(s.ScopeUnitID)
+		return ok && u.ParentID == ""
+	}
+	if tree.Within(t.Unit, s.ScopeUnitID) {
+		return true
+	}
+	return r == see && tree.Within(s.ScopeUnitID, t.Unit)
+}
+
+// Quizzes reads quizzes and the unit tree (storage).
+type Quizzes interface {
+	quiz.UnitLister
+	GetQuiz(ctx context.Context, id string) (quiz.Quiz, error)
+}
+
+// LoadQuiz reads a quiz and the unit tree and authorizes act on the quiz; an unknown
+// quiz answers as one out of scope does.
+func LoadQuiz(ctx context.Context, store Quizzes, s Staff, act Action, quizID string) (quiz.Quiz, *quiz.Tree, error) {
+	q, err := store.GetQuiz(ctx, quizID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return quiz.Quiz{}, nil, OutOfScope()
+	}
+	if err != nil {
+		return quiz.Quiz{}, nil, err
+	}
+	tree, err := quiz.LoadTree(ctx, store)
+	if err != nil {
+		return quiz.Quiz{}, nil, err
+	}
+	if err := Authorize(s, act, QuizTarget(q), tree); err != nil {
+		return quiz.Quiz{}, nil, err
+	}
+	return q, tree, nil
+}

@@ -1,0 +1,45 @@
+package contest
+
+import "time"
+
+// Line is one ranked entry of a frozen round, with the details the exports need.
+type Line struct {
+	Ranked
+	Name         string `json:"name"`
+	Phone        string `json:"phone"`
+	CCCD         string `json:"cccd,omitempty"`
+	Organization string `json:"organization,omitempty"`
+}
+
+// UnitCount is how many persons of a unit entered the round.
+type UnitCount struct {
+	UnitID   string `json:"unitId"`
+	Label    string `json:"label"`
+	Entrants int64  `json:"entrants"`
+}
+
+// Results is a closed round, frozen: its digest covers everything but the digest itself.
+type Results struct {
+	QuizID         string       `json:"quizId"`
+	RoundID        string       `json:"roundId"`
+	ClosedAt       time.Time    `json:"closedAt"`
+	ClosedBy       string       `json:"closedBy"`
+	Truth          int64        `json:"truth"`
+	Entries        int64        `json:"entries"`
+	Participants   int64        `json:"participants"`
+	PerfectEntries int64        `json:"perfectEntries"`
+	Lines          []Line       `json:"lines"` // the top of the ranking and every winner
+	Collective     []UnitResult `json:"collective"`
+	ByUnit         []UnitCount  `json:"byUnit"`
+	Digest         string       `json:"digest"`
+}
+
+// Decision records a disqualification: who, when and why.
+type Decision struct {
+	QuizID    string    `json:"quizId"`
+	AttemptID string    `json:"attemptId"`
+	RoundID   string    `json:"roundId"`
+	Reason    string    `json:"reason"`
+	By        string    `json:"by"`
+	At        time.Time `json:"at"`
+}
