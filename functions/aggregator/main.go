@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/nq58/tracker/internal/streamapi"
+	"github.com/nq58/tracker/internal/app/stream"
 	"github.com/nq58/tracker/internal/lambdaenv"
 )
 
@@ -20,11 +20,12 @@ func main() {
 	}
 }
 
+// run builds the client once per cold start and hands the wired handler to Lambda.
 func run(log *slog.Logger) error {
 	store, err := lambdaenv.Store()
 	if err != nil {
 		return err
 	}
-	lambda.Start(streamapi.New(store, log).Handle)
+	lambda.Start(stream.New(store, log).Handle)
 	return nil
 }

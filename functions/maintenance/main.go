@@ -1,16 +1,14 @@
-// Command maintenance is the daily Lambda that purges the personal data of finished
-// contests and quizzes once their keeping period is over.
+// Command maintenance is the daily Lambda that purges the personal data of finished contests and quizzes once their keeping period is over.
 package main
 
 import (
-	"context"
 	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/app/maintenance"
 	"github.com/nq58/tracker/internal/lambdaenv"
 )
 
@@ -22,20 +20,12 @@ func main() {
 	}
 }
 
+// run builds the client once per cold start and hands the wired handler to Lambda.
 func run(log *slog.Logger) error {
 	store, err := lambdaenv.Store()
 	if err != nil {
 		return err
 	}
-	svc := rounds.NewService(store, nil)
-	lambda.Start(func(ctx context.Context) error {
-		quizzes, err := store.ListQuizzes(ctx)
-		if err != nil {
-			return err
-		}
-		purged, err := svc.PurgeExpired(ctx, store, quizzes)
-		log.InfoContext(ctx, "personal data purged", "quizzes", purged)
-		return err
-	})
+	lambda.Start(maintenance.New(store, nil, log))
 	return nil
 }

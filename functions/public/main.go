@@ -1,4 +1,4 @@
-// Command public is the resident API Lambda: units, quizzes and attempts.
+// Command public is the resident API Lambda: units, quizzes, attempts and public contest results.
 package main
 
 import (
@@ -8,10 +8,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/nq58/tracker/internal/rounds"
-	"github.com/nq58/tracker/internal/publicapi"
+	"github.com/nq58/tracker/internal/app/public"
 	"github.com/nq58/tracker/internal/lambdaenv"
-	"github.com/nq58/tracker/internal/quiz"
 )
 
 func main() {
@@ -22,12 +20,12 @@ func main() {
 	}
 }
 
+// run builds the client once per cold start and hands the wired handler to Lambda.
 func run(log *slog.Logger) error {
 	store, err := lambdaenv.Store()
 	if err != nil {
 		return err
 	}
-	handler := publicapi.New(quiz.NewService(store, nil), rounds.NewService(store, nil), log)
-	lambda.Start(handler.Handle)
+	lambda.Start(public.New(store, nil, log).Handle)
 	return nil
 }

@@ -1,5 +1,4 @@
-// Command staff is the staff API Lambda: reports, activity log, authoring and imports.
-// API Gateway's JWT authorizer (Cognito) guards every route.
+// Command staff is the staff API Lambda: reports, activity log, authoring, imports, contest rounds and personal-data purges. API Gateway's JWT authorizer (Cognito) guards every route.
 package main
 
 import (
@@ -9,11 +8,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/nq58/tracker/internal/authoring"
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/app/staff"
 	"github.com/nq58/tracker/internal/lambdaenv"
-	"github.com/nq58/tracker/internal/report"
-	"github.com/nq58/tracker/internal/staffapi"
 )
 
 func main() {
@@ -24,12 +20,12 @@ func main() {
 	}
 }
 
+// run builds the client once per cold start and hands the wired handler to Lambda.
 func run(log *slog.Logger) error {
 	store, err := lambdaenv.Store()
 	if err != nil {
 		return err
 	}
-	handler := staffapi.New(report.NewService(store, nil), authoring.NewService(store, nil), rounds.NewService(store, nil), store, log)
-	lambda.Start(handler.Handle)
+	lambda.Start(staff.New(store, nil, log).Handle)
 	return nil
 }

@@ -81,6 +81,7 @@ func run(log *slog.Logger) error {
 		}
 	}
 	stack.RunPollers(ctx)
+	stack.RunSchedules(ctx) // the daily purge, as EventBridge runs it in AWS
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -17,6 +17,7 @@ type Store interface {
 	ListQuizzes(ctx context.Context) ([]quiz.Quiz, error)
 	GetQuiz(ctx context.Context, id string) (quiz.Quiz, error)
 	PutQuiz(ctx context.Context, q quiz.Quiz) error
+	Regrader
 }
 
 // OptionInput is an option as staff write it; the server assigns its id.

@@ -12,7 +12,9 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/retention"
 	"github.com/nq58/tracker/internal/rounds"
 )
 
@@ -43,7 +45,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 	}
 
 	admin := signIn(t, srv.URL, "admin")
-	correct := func(body any) rounds.CorrectionResult {
+	correct := func(body any) authoring.CorrectionResult {
 		t.Helper()
 		req, _ := http.NewRequest("POST", srv.URL+"/v1/admin/quizzes/"+demoQuiz+"/questions/"+target+"/correction", jsonBody(body))
 		req.Header.Set("Authorization", "Bearer "+admin)
@@ -52,7 +54,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var out rounds.CorrectionResult
+		var out authoring.CorrectionResult
 		if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&out) != nil {
 			t.Fatalf("correction = %d", resp.StatusCode)
 		}
@@ -135,8 +137,8 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 		t.Fatalf("submit: %d %s", status, raw)
 	}
 	organizer := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
-	svc := rounds.NewService(e.stack.Store, e.clock.Now)
-	res, err := svc.Correct(ctx, organizer, e.stack.Store, ct.ID, target, rounds.CorrectionInput{CorrectOptionIDs: []string{wrong}})
+	svc := authoring.NewService(e.stack.Store, e.clock.Now)
+	res, err := svc.Correct(ctx, organizer, ct.ID, target, authoring.CorrectionInput{CorrectOptionIDs: []string{wrong}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +157,7 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 	}
 	t.Run("an officer may not correct a contest", func(t *testing.T) {
 		officer := auth.Staff{Username: "canbo", Roles: []auth.Role{auth.Officer}, ScopeUnitID: "xa-a"}
-		if _, err := svc.Correct(ctx, officer, e.stack.Store, ct.ID, target, rounds.CorrectionInput{Void: true}); apperr.CodeOf(err) != apperr.Forbidden {
+		if _, err := svc.Correct(ctx, officer, ct.ID, target, authoring.CorrectionInput{Void: true}); apperr.CodeOf(err) != apperr.Forbidden {
 			t.Errorf("officer correction = %v, want forbidden", err)
 		}
 	})
@@ -171,7 +173,7 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 	organizer := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
 	svc := rounds.NewService(e.stack.Store, e.clock.Now)
 
-	if _, err := svc.PurgePersonalData(ctx, organizer, e.stack.Store, ct.ID); apperr.CodeOf(err) != apperr.Conflict {
+	if _, err := retention.NewService(e.stack.Store, e.clock.Now).PurgePersonalData(ctx, organizer, ct.ID); apperr.CodeOf(err) != apperr.Conflict {
 		t.Fatalf("purge before the close = %v, want a conflict", err)
 	}
 	e.clock.Advance(2 * time.Hour)
@@ -186,7 +188,7 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := svc.PurgePersonalData(ctx, organizer, e.stack.Store, ct.ID)
+	res, err := retention.NewService(e.stack.Store, e.clock.Now).PurgePersonalData(ctx, organizer, ct.ID)
 	if err != nil || res.Attempts != 2 || res.Rounds != 1 {
 		t.Fatalf("purge = %+v, %v; want 2 attempts and 1 round cleaned", res, err)
 	}
@@ -232,11 +234,7 @@ func TestTheDailyPurgeWaitsForTheKeepingPeriod(t *testing.T) {
 	svc := rounds.NewService(e.stack.Store, e.clock.Now)
 	purge := func() []string {
 		t.Helper()
-		quizzes, err := e.stack.Store.ListQuizzes(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids, err := svc.PurgeExpired(ctx, e.stack.Store, quizzes)
+		ids, err := retention.NewService(e.stack.Store, e.clock.Now).PurgeExpired(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -267,5 +265,34 @@ func TestTheDailyPurgeWaitsForTheKeepingPeriod(t *testing.T) {
 		if a.QuizID == ct.ID && a.Participant.Phone != "" {
 			t.Errorf("attempt keeps its phone after the purge")
 		}
+	}
+}
+
+func TestTheGatewayRunsTheTemplatesDailyPurge(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := e.clock.Now()
+	ct := e.newContest(t, "hoi-thi-lich", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
+	e.enter(t, ct.ID, entrant("0966000002", "Lã Văn Tùng", village, ""), 4, 2, 2*time.Minute)
+	e.clock.Advance(2 * time.Hour)
+	if err := e.stack.DrainStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rounds.NewService(e.stack.Store, e.clock.Now).CloseRound(ctx, auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}, ct.ID, "r1"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(91 * 24 * time.Hour)
+	if err := e.stack.InvokeSchedule(ctx, "MaintenanceFunction"); err != nil {
+		t.Fatalf("InvokeSchedule(MaintenanceFunction) error = %v", err)
+	}
+	q, err := e.stack.Store.GetQuiz(ctx, ct.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.PersonalDataPurgedAt.IsZero() {
+		t.Errorf("the contest was not purged by the template's daily schedule")
+	}
+	if err := e.stack.InvokeSchedule(ctx, "PublicApiFunction"); err == nil {
+		t.Errorf("InvokeSchedule(PublicApiFunction) = nil, want an error: it has no schedule")
 	}
 }

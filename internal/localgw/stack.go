@@ -13,17 +13,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	tracker "github.com/nq58/tracker"
-	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/app/maintenance"
+	"github.com/nq58/tracker/internal/app/public"
+	"github.com/nq58/tracker/internal/app/staff"
+	"github.com/nq58/tracker/internal/app/stream"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localauth"
-	"github.com/nq58/tracker/internal/publicapi"
-	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/report"
-	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/samtemplate"
-	"github.com/nq58/tracker/internal/staffapi"
-	"github.com/nq58/tracker/internal/streamapi"
 	"github.com/nq58/tracker/internal/tables"
 )
 
@@ -31,9 +28,11 @@ import (
 type Stack struct {
 	Gateway *Gateway
 	Pollers []*Poller
-	Store   *dynamo.Store
-	DB      *dynamodb.Client
-	Table   string
+	// Schedules are the template's Schedule events, run at their rate by RunSchedules.
+	Schedules []*Scheduled
+	Store     *dynamo.Store
+	DB        *dynamodb.Client
+	Table     string
 	// Issuer signs development tokens (tests sign tokens for any user with it).
 	Issuer *localauth.Issuer
 	// StreamARN, Sources and StreamFunctions let tests build pollers of their own.
@@ -83,11 +82,13 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	}
 	store := dynamo.New(db, o.Table)
 
-	// The functions of template.yaml, by logical id.
+	// The functions of template.yaml, by logical id, wired as functions/*/main.go wire them.
 	httpFunctions := map[string]HTTPHandler{
-		"PublicApiFunction": publicapi.New(quiz.NewService(store, o.Now), rounds.NewService(store, o.Now), o.Log).Handle,
-		"StaffApiFunction": staffapi.New(report.NewService(store, o.Now), authoring.NewService(store, o.Now),
-			rounds.NewService(store, o.Now), store, o.Log).Handle,
+		"PublicApiFunction": public.New(store, o.Now, o.Log).Handle,
+		"StaffApiFunction":  staff.New(store, o.Now, o.Log).Handle,
+	}
+	scheduledFunctions := map[string]ScheduledHandler{
+		"MaintenanceFunction": ScheduledHandler(maintenance.New(store, o.Now, o.Log)),
 	}
 	issuer, err := localauth.NewIssuer(o.Users, LocalIssuer, LocalAudience, o.Now)
 	if err != nil {
@@ -100,7 +101,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	// The template's authorizers, by name.
 	authorizers := map[string]Authorizer{"StaffJwt": verifier}
 	streamFunctions := map[string]StreamHandler{
-		"AggregatorFunction": streamapi.New(store, o.Log).Handle,
+		"AggregatorFunction": stream.New(store, o.Log).Handle,
 	}
 
 	routes, err := tpl.Routes()
@@ -115,8 +116,19 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	schedules, err := tpl.Schedules()
+	if err != nil {
+		return nil, err
+	}
 	s := &Stack{Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources,
 		StreamFunctions: streamFunctions, Issuer: issuer}
+	for _, sc := range schedules {
+		h, ok := scheduledFunctions[sc.Function]
+		if !ok {
+			return nil, fmt.Errorf("schedule %s of %s: no handler", sc.Event, sc.Function)
+		}
+		s.Schedules = append(s.Schedules, &Scheduled{Schedule: sc, handler: h, log: o.Log})
+	}
 	streams := ddblocal.StreamsClient(o.Endpoint)
 	for _, src := range sources {
 		h, ok := streamFunctions[src.Function]

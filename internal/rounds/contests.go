@@ -53,32 +53,13 @@ func NewService(store Store, now func() time.Time) *Service {
 	return &Service{store: store, now: now}
 }
 
-// contestInScope loads a contest the staff user may manage (organiser or admin in scope)
-// or read (officer in scope, masked).
-func (s *Service) contestInScope(ctx context.Context, staff auth.Staff, quizID string, roles ...auth.Role) (quiz.Quiz, *quiz.Tree, error) {
-	if err := staff.Require(roles...); err != nil {
-		return quiz.Quiz{}, nil, err
-	}
-	q, err := s.store.GetQuiz(ctx, quizID)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return quiz.Quiz{}, nil, auth.OutOfScope()
-	}
+// contestInScope loads a contest on which the access policy allows act.
+func (s *Service) contestInScope(ctx context.Context, staff auth.Staff, quizID string, act auth.Action) (quiz.Quiz, *quiz.Tree, error) {
+	q, tree, err := auth.LoadQuiz(ctx, s.store, staff, act, quizID)
 	if err != nil {
 		return quiz.Quiz{}, nil, err
 	}
-	units, err := s.store.ListUnits(ctx)
-	if err != nil {
-		return quiz.Quiz{}, nil, err
-	}
-	tree, err := quiz.NewTree(units)
-	if err != nil {
-		return quiz.Quiz{}, nil, err
-	}
-	scope := q.ScopeUnitID
-	if scope == "" {
-		scope = rootOf(tree, staff.ScopeUnitID)
-	}
-	if q.Kind != quiz.KindContest || q.Contest == nil || !tree.Within(scope, staff.ScopeUnitID) {
+	if q.Kind != quiz.KindContest || q.Contest == nil {
 		return quiz.Quiz{}, nil, auth.OutOfScope()
 	}
 	return q, tree, nil
@@ -104,7 +85,7 @@ type CloseResult struct {
 // (with the cap and one prize per person across rounds), the collective prizes, and a
 // SHA-256 digest of all of it.
 func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roundID string) (CloseResult, error) {
-	q, tree, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin)
+	q, tree, err := s.contestInScope(ctx, staff, quizID, auth.RunContest)
 	if err != nil {
 		return CloseResult{}, err
 	}
@@ -319,7 +300,7 @@ type WinnersReport struct {
 // Winners returns a closed round's winners: full details for organisers and admins in
 // scope, masked for officers.
 func (s *Service) Winners(ctx context.Context, staff auth.Staff, quizID, roundID string) (WinnersReport, error) {
-	_, tree, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin, auth.Officer)
+	q, tree, err := s.contestInScope(ctx, staff, quizID, auth.ViewContest)
 	if err != nil {
 		return WinnersReport{}, err
 	}
@@ -327,7 +308,7 @@ func (s *Service) Winners(ctx context.Context, staff auth.Staff, quizID, roundID
 	if err != nil {
 		return WinnersReport{}, err
 	}
-	full := staff.Has(auth.Organizer, auth.Admin)
+	full := auth.May(staff, auth.SeeContestPD, auth.QuizTarget(q), tree)
 	out := WinnersReport{QuizID: quizID, RoundID: roundID, Digest: r.Digest, Truth: r.Truth, Masked: !full,
 		Winners: []Winner{}, Collective: r.Collective}
 	for _, l := range r.Lines {
@@ -355,7 +336,7 @@ type RankingPage struct {
 // Ranking returns the ranking of a round: the frozen one after close, else a provisional
 // one (score, then the other criteria with the prediction truth so far).
 func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID string, limit int, cursor string) (RankingPage, error) {
-	q, tree, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin, auth.Officer)
+	q, tree, err := s.contestInScope(ctx, staff, quizID, auth.ViewContest)
 	if err != nil {
 		return RankingPage{}, err
 	}
@@ -425,7 +406,7 @@ const EntriesPageSize = 5000
 
 // Entries returns a page of every entry of a round, for organisers and admins.
 func (s *Service) Entries(ctx context.Context, staff auth.Staff, quizID, roundID, cursor string) (EntriesPage, error) {
-	q, _, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin)
+	q, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest)
 	if err != nil {
 		return EntriesPage{}, err
 	}
@@ -450,7 +431,7 @@ type Flag struct {
 // margin): implausibly fast attempts, identical answer sequences submitted within ten
 // minutes of each other, several persons on one device, and persons with many attempts.
 func (s *Service) Flags(ctx context.Context, staff auth.Staff, quizID, roundID string) ([]Flag, error) {
-	q, _, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin)
+	q, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest)
 	if err != nil {
 		return nil, err
 	}
@@ -511,7 +492,7 @@ func (s *Service) Flags(ctx context.Context, staff auth.Staff, quizID, roundID s
 // Disqualify takes an entry out of its round's ranking, before the round is closed,
 // and records who decided, when and why.
 func (s *Service) Disqualify(ctx context.Context, staff auth.Staff, quizID, attemptID, reason string) (contest.Decision, error) {
-	if _, _, err := s.contestInScope(ctx, staff, quizID, auth.Organizer, auth.Admin); err != nil {
+	if _, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest); err != nil {
 		return contest.Decision{}, err
 	}
 	reason = strings.TrimSpace(reason)

@@ -8,8 +8,11 @@ package samtemplate
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -229,4 +232,61 @@ func (t *Template) Table() (Table, error) {
 		return Table{}, fmt.Errorf("table %s: no KeySchema", ids[0])
 	}
 	return tb, nil
+}
+
+// Schedule is a Schedule event of a function: EventBridge invokes it at a fixed rate.
+type Schedule struct {
+	Function string
+	Event    string
+	Every    time.Duration
+}
+
+// Schedules returns every Schedule event. Only rate(N unit) expressions are read; a cron
+// expression is an error, since the local gateway could not run it.
+func (t *Template) Schedules() ([]Schedule, error) {
+	var out []Schedule
+	for _, fn := range t.sortedIDs("AWS::Serverless::Function") {
+		p, err := t.functionEvents(fn)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range slices.Sorted(maps.Keys(p.Events)) {
+			ev := p.Events[name]
+			if ev.Type != "Schedule" {
+				continue
+			}
+			var s struct {
+				Schedule string `yaml:"Schedule"`
+			}
+			if err := ev.Properties.Decode(&s); err != nil {
+				return nil, fmt.Errorf("function %s event %s: %w", fn, name, err)
+			}
+			every, err := parseRate(s.Schedule)
+			if err != nil {
+				return nil, fmt.Errorf("function %s event %s: %w", fn, name, err)
+			}
+			out = append(out, Schedule{Function: fn, Event: name, Every: every})
+		}
+	}
+	return out, nil
+}
+
+// parseRate reads EventBridge's rate(value unit), e.g. rate(1 day), rate(5 minutes).
+func parseRate(expr string) (time.Duration, error) {
+	inner, ok := strings.CutPrefix(strings.TrimSpace(expr), "rate(")
+	inner, ok2 := strings.CutSuffix(inner, ")")
+	fields := strings.Fields(inner)
+	if !ok || !ok2 || len(fields) != 2 {
+		return 0, fmt.Errorf("schedule %q: only rate(N unit) is supported", expr)
+	}
+	n, err := strconv.Atoi(fields[0])
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("schedule %q: the rate must be a positive whole number", expr)
+	}
+	units := map[string]time.Duration{"minute": time.Minute, "hour": time.Hour, "day": 24 * time.Hour}
+	unit, ok := units[strings.TrimSuffix(fields[1], "s")]
+	if !ok {
+		return 0, fmt.Errorf("schedule %q: unit must be minutes, hours or days", expr)
+	}
+	return time.Duration(n) * unit, nil
 }

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nq58/tracker"
 )
@@ -330,4 +331,39 @@ func streams(t *Template) error {
 func tableOf(t *Template) error {
 	_, err := t.Table()
 	return err
+}
+
+func TestTemplateSchedules(t *testing.T) {
+	got, err := productTemplate(t).Schedules()
+	if err != nil {
+		t.Fatalf("Schedules() error = %v", err)
+	}
+	want := []Schedule{{Function: "MaintenanceFunction", Event: "Daily", Every: 24 * time.Hour}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Schedules() = %+v, want %+v", got, want)
+	}
+}
+
+func TestScheduleRates(t *testing.T) {
+	tests := []struct {
+		expr    string
+		want    time.Duration
+		wantErr bool
+	}{
+		{"rate(1 day)", 24 * time.Hour, false},
+		{"rate(5 minutes)", 5 * time.Minute, false},
+		{"rate(2 hours)", 2 * time.Hour, false},
+		{"cron(0 3 * * ? *)", 0, true},
+		{"rate(0 days)", 0, true},
+		{"rate(1 week)", 0, true},
+		{"rate(day)", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr+" is read as the template means it", func(t *testing.T) {
+			got, err := parseRate(tt.expr)
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("parseRate(%q) = %v, %v; want %v, error %v", tt.expr, got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
 }

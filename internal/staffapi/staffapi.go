@@ -24,6 +24,7 @@ import (
 	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/retention"
 	"github.com/nq58/tracker/internal/rounds"
 )
 
@@ -34,23 +35,17 @@ type staffRoute func(context.Context, auth.Staff, events.APIGatewayV2HTTPRequest
 
 // Handler serves the staff routes.
 type Handler struct {
-	reports    *report.Service
-	authoring  *authoring.Service
-	rounds     *rounds.Service
-	maintainer Maintainer
-	log        *slog.Logger
-	routes     map[string]staffRoute
-}
-
-// Maintainer regrades attempts after a correction and purges personal data.
-type Maintainer interface {
-	rounds.Regrader
-	rounds.Purger
+	reports   *report.Service
+	authoring *authoring.Service
+	rounds    *rounds.Service
+	retention *retention.Service
+	log       *slog.Logger
+	routes    map[string]staffRoute
 }
 
 // New returns the staff API handler.
-func New(reports *report.Service, authoringSvc *authoring.Service, contestSvc *rounds.Service, maintainer Maintainer, log *slog.Logger) *Handler {
-	h := &Handler{reports: reports, authoring: authoringSvc, rounds: contestSvc, maintainer: maintainer, log: log}
+func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *rounds.Service, retentionSvc *retention.Service, log *slog.Logger) *Handler {
+	h := &Handler{reports: reports, authoring: authoringSvc, rounds: roundsSvc, retention: retentionSvc, log: log}
 	h.routes = map[string]staffRoute{
 		"GET /v1/admin/me":                                                  h.me,
 		"GET /v1/reports/awareness":                                         h.awareness,
@@ -425,15 +420,15 @@ func (h *Handler) disqualify(ctx context.Context, s auth.Staff, req events.APIGa
 }
 
 func (h *Handler) correctQuestion(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	var in rounds.CorrectionInput
+	var in authoring.CorrectionInput
 	if err := apigw.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
-	r, err := h.rounds.Correct(ctx, s, h.maintainer, req.PathParameters["quizId"], req.PathParameters["questionId"], in)
+	r, err := h.authoring.Correct(ctx, s, req.PathParameters["quizId"], req.PathParameters["questionId"], in)
 	return http.StatusOK, r, err
 }
 
 func (h *Handler) purgePersonalData(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.rounds.PurgePersonalData(ctx, s, h.maintainer, req.PathParameters["quizId"])
+	r, err := h.retention.PurgePersonalData(ctx, s, req.PathParameters["quizId"])
 	return http.StatusOK, r, err
 }

@@ -1,0 +1,17 @@
+// Package stream wires the table's stream function (AggregatorFunction).
+package stream
+
+import (
+	"log/slog"
+
+	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/streamapi"
+)
+
+var _ aggregate.Store = (*dynamo.Store)(nil)
+
+// New wires store → handler.
+func New(store *dynamo.Store, log *slog.Logger) *streamapi.Handler {
+	return streamapi.New(store, log)
+}
