@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/quiz"
@@ -147,4 +149,9 @@ func LoadQuiz(ctx context.Context, store Quizzes, s Staff, act Action, quizID st
 		return quiz.Quiz{}, nil, err
 	}
 	return q, tree, nil
+}
+
+// Actions lists every action the policy knows, in a stable order.
+func Actions() []Action {
+	return slices.Sorted(maps.Keys(policy))
 }

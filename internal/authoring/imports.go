@@ -42,9 +42,6 @@ const (
 // user's subtree. Every row is checked; if any has an error, nothing is changed and
 // the result lists every error.
 func (s *Service) ImportQuestions(ctx context.Context, staff auth.Staff, quizID string, contentType string, body []byte) (ImportResult, error) {
-	if err := staff.Require(auth.Admin, auth.Officer, auth.Organizer); err != nil {
-		return ImportResult{}, err
-	}
 	q, _, err := s.editable(ctx, staff, quizID)
 	if err != nil {
 		return ImportResult{}, err
@@ -299,11 +296,13 @@ var unitIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // the staff user's subtree, and the staff user's own unit keeps its parent. If any row
 // has an error, nothing is changed and the result lists every error.
 func (s *Service) ImportUnits(ctx context.Context, staff auth.Staff, contentType string, body []byte) (ImportResult, error) {
-	if err := staff.Require(auth.Admin, auth.Officer); err != nil {
+	tree, err := quiz.LoadTree(ctx, s.store)
+	if err != nil {
 		return ImportResult{}, err
 	}
-	existing, err := s.store.ListUnits(ctx)
-	if err != nil {
+	existing := tree.Units()
+	// Each row's unit is checked against the staff member's subtree below (as row errors).
+	if err := auth.Authorize(staff, auth.ImportUnits, auth.UnitTarget(staff.ScopeUnitID), tree); err != nil {
 		return ImportResult{}, err
 	}
 	rows, err := readTable(contentType, body, MaxUnitRows)

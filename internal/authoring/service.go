@@ -44,10 +44,7 @@ const quizIDAttempts = 5
 
 // Create stores a new draft written by staff, in their scope unless it names a unit under it.
 func (s *Service) Create(ctx context.Context, staff auth.Staff, in QuizInput) (quiz.Quiz, error) {
-	if err := requireAuthor(staff, quiz.Kind(in.Kind)); err != nil {
-		return quiz.Quiz{}, err
-	}
-	sc, err := s.scopeOf(ctx, staff)
+	tree, err := quiz.LoadTree(ctx, s.store)
 	if err != nil {
 		return quiz.Quiz{}, err
 	}
@@ -55,8 +52,8 @@ func (s *Service) Create(ctx context.Context, staff auth.Staff, in QuizInput) (q
 	if unit == "" {
 		unit = staff.ScopeUnitID
 	}
-	if !sc.canEdit(unit) {
-		return quiz.Quiz{}, auth.OutOfScope()
+	if err := auth.Authorize(staff, auth.Author, auth.KindTarget(quiz.Kind(in.Kind), unit), tree); err != nil {
+		return quiz.Quiz{}, err
 	}
 	questions, err := buildQuestions(in.Questions, false, nil)
 	if err != nil {
@@ -75,30 +72,17 @@ func (s *Service) Create(ctx context.Context, staff auth.Staff, in QuizInput) (q
 // Get returns a quiz the staff user may see: one in their subtree, or one scoped to an
 // ancestor of their unit (read-only for them), or a province-wide one.
 func (s *Service) Get(ctx context.Context, staff auth.Staff, id string) (quiz.Quiz, error) {
-	if err := staff.Require(auth.Admin, auth.Officer, auth.Organizer); err != nil {
-		return quiz.Quiz{}, err
-	}
-	sc, err := s.scopeOf(ctx, staff)
-	if err != nil {
-		return quiz.Quiz{}, err
-	}
-	q, err := s.load(ctx, id)
-	if err != nil {
-		return quiz.Quiz{}, err
-	}
-	if !sc.canSee(q) {
-		return quiz.Quiz{}, auth.OutOfScope()
-	}
-	return q, nil
+	q, _, err := auth.LoadQuiz(ctx, s.store, staff, auth.ViewQuiz, id)
+	return q, err
 }
 
 // List returns every quiz the staff user may see, most recently changed first.
 func (s *Service) List(ctx context.Context, staff auth.Staff) ([]quiz.Quiz, error) {
-	if err := staff.Require(auth.Admin, auth.Officer, auth.Organizer); err != nil {
+	tree, err := quiz.LoadTree(ctx, s.store)
+	if err != nil {
 		return nil, err
 	}
-	sc, err := s.scopeOf(ctx, staff)
-	if err != nil {
+	if err := auth.Authorize(staff, auth.ViewQuiz, auth.UnitTarget(staff.ScopeUnitID), tree); err != nil {
 		return nil, err
 	}
 	all, err := s.store.ListQuizzes(ctx)
@@ -107,7 +91,7 @@ func (s *Service) List(ctx context.Context, staff auth.Staff) ([]quiz.Quiz, erro
 	}
 	out := make([]quiz.Quiz, 0, len(all))
 	for _, q := range all {
-		if sc.canSee(q) {
+		if auth.May(staff, auth.ViewQuiz, auth.QuizTarget(q), tree) {
 			out = append(out, q)
 		}
 	}
@@ -123,22 +107,20 @@ func (s *Service) List(ctx context.Context, staff auth.Staff) ([]quiz.Quiz, erro
 // Update replaces the content of a draft in the staff user's subtree. Questions keep
 // the ids they were read back with; new ones get the next free ids.
 func (s *Service) Update(ctx context.Context, staff auth.Staff, id string, in QuizInput) (quiz.Quiz, error) {
-	if err := requireAuthor(staff, quiz.Kind(in.Kind)); err != nil {
+	q, tree, err := s.editable(ctx, staff, id)
+	if err != nil {
 		return quiz.Quiz{}, err
 	}
-	q, sc, err := s.editable(ctx, staff, id)
-	if err != nil {
+	unit := q.ScopeUnitID
+	if in.ScopeUnitID != "" {
+		unit = in.ScopeUnitID
+	}
+	// The quiz as it will be (its kind and unit) must be the staff member's to write too.
+	if err := auth.Authorize(staff, auth.Author, auth.KindTarget(quiz.Kind(in.Kind), unit), tree); err != nil {
 		return quiz.Quiz{}, err
 	}
 	if q.Status != quiz.Draft {
 		return quiz.Quiz{}, apperr.Errorf(apperr.Conflict, "Bài đã công bố: chỉ sửa qua đính chính")
-	}
-	unit := q.ScopeUnitID
-	if in.ScopeUnitID != "" && in.ScopeUnitID != q.ScopeUnitID {
-		if !sc.canEdit(in.ScopeUnitID) {
-			return quiz.Quiz{}, auth.OutOfScope()
-		}
-		unit = in.ScopeUnitID
 	}
 	questions, err := buildQuestions(in.Questions, true, nil)
 	if err != nil {
@@ -163,9 +145,6 @@ func (s *Service) Close(ctx context.Context, staff auth.Staff, id string) (quiz.
 }
 
 func (s *Service) transition(ctx context.Context, staff auth.Staff, id string, from, to quiz.Status, conflict string) (quiz.Quiz, error) {
-	if err := staff.Require(auth.Admin, auth.Officer, auth.Organizer); err != nil {
-		return quiz.Quiz{}, err
-	}
 	q, _, err := s.editable(ctx, staff, id)
 	if err != nil {
 		return quiz.Quiz{}, err
@@ -178,32 +157,9 @@ func (s *Service) transition(ctx context.Context, staff auth.Staff, id string, f
 }
 
 // editable loads a quiz the staff user may change: in their subtree and of a kind their
-// role authors. A quiz they may only read is out of scope.
-func (s *Service) editable(ctx context.Context, staff auth.Staff, id string) (quiz.Quiz, scope, error) {
-	sc, err := s.scopeOf(ctx, staff)
-	if err != nil {
-		return quiz.Quiz{}, scope{}, err
-	}
-	q, err := s.load(ctx, id)
-	if err != nil {
-		return quiz.Quiz{}, scope{}, err
-	}
-	if !sc.canEdit(q.ScopeUnitID) {
-		return quiz.Quiz{}, scope{}, auth.OutOfScope()
-	}
-	if err := requireAuthor(staff, q.Kind); err != nil {
-		return quiz.Quiz{}, scope{}, err
-	}
-	return q, sc, nil
-}
-
-// load reads a quiz; a missing one is reported exactly like one out of scope.
-func (s *Service) load(ctx context.Context, id string) (quiz.Quiz, error) {
-	q, err := s.store.GetQuiz(ctx, id)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return quiz.Quiz{}, auth.OutOfScope()
-	}
-	return q, err
+// role authors.
+func (s *Service) editable(ctx context.Context, staff auth.Staff, id string) (quiz.Quiz, *quiz.Tree, error) {
+	return auth.LoadQuiz(ctx, s.store, staff, auth.Author, id)
 }
 
 // put stores q (conditional on the version it was read at) and returns it as stored.
@@ -233,15 +189,6 @@ func (s *Service) newQuizID(ctx context.Context) (string, error) {
 	return "", fmt.Errorf("no free quiz id after %d attempts", quizIDAttempts)
 }
 
-// requireAuthor checks the role that writes quizzes of a kind: contests belong to
-// organizers, quizzes and surveys to officers; admins write all.
-func requireAuthor(staff auth.Staff, kind quiz.Kind) error {
-	if kind == quiz.KindContest {
-		return staff.Require(auth.Admin, auth.Organizer)
-	}
-	return staff.Require(auth.Admin, auth.Officer)
-}
-
 func statusName(st quiz.Status) string {
 	switch st {
 	case quiz.Draft:
@@ -252,43 +199,6 @@ func statusName(st quiz.Status) string {
 		return "đã đóng"
 	}
 	return string(st)
-}
-
-// scope is the staff user's place in the unit tree.
-type scope struct {
-	tree *quiz.Tree
-	unit string
-}
-
-func (s *Service) scopeOf(ctx context.Context, staff auth.Staff) (scope, error) {
-	units, err := s.store.ListUnits(ctx)
-	if err != nil {
-		return scope{}, err
-	}
-	tree, err := quiz.NewTree(units)
-	if err != nil {
-		return scope{}, fmt.Errorf("stored unit tree: %w", err)
-	}
-	return scope{tree: tree, unit: staff.ScopeUnitID}, nil
-}
-
-// canSee reports whether a quiz is visible: province-wide, in the subtree, or scoped
-// to an ancestor of the staff user's unit.
-func (sc scope) canSee(q quiz.Quiz) bool {
-	if q.ScopeUnitID == "" || sc.canEdit(q.ScopeUnitID) {
-		return true
-	}
-	return sc.tree.Within(sc.unit, q.ScopeUnitID)
-}
-
-// canEdit reports whether a unit lies in the staff user's subtree. An empty unit is
-// the whole province: only staff scoped to a root unit hold it.
-func (sc scope) canEdit(unit string) bool {
-	if unit == "" {
-		u, ok := sc.tree.Get(sc.unit)
-		return ok && u.ParentID == ""
-	}
-	return sc.unit != "" && sc.tree.Within(unit, sc.unit)
 }
 
 func fromInput(in QuizInput) quiz.Quiz {

@@ -152,16 +152,12 @@ func (s *Service) catalogUnits(ctx context.Context) ([]Unit, *Tree, error) {
 	if s.tree != nil && s.now().Sub(s.unitsAt) < catalogTTL {
 		return s.units, s.tree, nil
 	}
-	units, err := s.store.ListUnits(ctx)
+	tree, err := LoadTree(ctx, s.store)
 	if err != nil {
 		return nil, nil, err
 	}
-	tree, err := NewTree(units)
-	if err != nil {
-		return nil, nil, err
-	}
-	s.units, s.tree, s.unitsAt = units, tree, s.now()
-	return units, tree, nil
+	s.units, s.tree, s.unitsAt = tree.Units(), tree, s.now()
+	return s.units, tree, nil
 }
 
 func (s *Service) catalogQuizzes(ctx context.Context) (map[string]Quiz, error) {

@@ -3,6 +3,7 @@ package quiz
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/nq58/tracker/internal/apperr"
 )
@@ -74,6 +75,9 @@ func NewTree(units []Unit) (*Tree, error) {
 	}
 	return t, nil
 }
+
+// Units returns every unit in the order they were given.
+func (t *Tree) Units() []Unit { return slices.Clone(t.order) }
 
 // Get returns the unit with the given id.
 func (t *Tree) Get(id string) (Unit, bool) {

@@ -46,27 +46,20 @@ type AnnualReport struct {
 // Annual builds the evaluation of a unit for a year from every quiz and survey that
 // had participants there that year.
 func (s *Service) Annual(ctx context.Context, staff auth.Staff, unitID string, year int) (AnnualReport, error) {
-	if err := staff.Require(auth.Admin, auth.Officer); err != nil {
+	if unitID == "" {
+		unitID = staff.ScopeUnitID
+	}
+	tree, err := quiz.LoadTree(ctx, s.store)
+	if err != nil {
+		return AnnualReport{}, err
+	}
+	if err := auth.Authorize(staff, auth.ReadReports, auth.UnitTarget(unitID), tree); err != nil {
 		return AnnualReport{}, err
 	}
 	if year < 2020 || year > s.now().In(quiz.VietnamTime).Year() {
 		return AnnualReport{}, apperr.Errorf(apperr.Validation, "Năm đánh giá phải từ 2020 đến năm nay")
 	}
-	if unitID == "" {
-		unitID = staff.ScopeUnitID
-	}
-	units, err := s.store.ListUnits(ctx)
-	if err != nil {
-		return AnnualReport{}, err
-	}
-	tree, err := quiz.NewTree(units)
-	if err != nil {
-		return AnnualReport{}, err
-	}
-	unit, ok := tree.Get(unitID)
-	if !ok || !tree.Within(unitID, staff.ScopeUnitID) {
-		return AnnualReport{}, auth.OutOfScope()
-	}
+	unit, _ := tree.Get(unitID)
 	from, to := fmt.Sprintf("%d-01", year), fmt.Sprintf("%d-12", year)
 	out := AnnualReport{UnitID: unitID, UnitName: unit.Name, Year: year, GeneratedBy: staff.Username, GeneratedAt: s.now().UTC()}
 	quizzes, err := s.store.ListQuizzes(ctx)

@@ -118,23 +118,11 @@ func normalizePeriod(p string) (string, error) {
 	return "", apperr.Errorf(apperr.Validation, "period %q không hợp lệ: dùng month, quarter hoặc year", p)
 }
 
-// loadReport checks that staff may read reports on q, then reads the tree, the quiz and
-// the counters of every village the report covers, in one Counters call.
-func (s *Service) loadReport(ctx context.Context, staff auth.Staff, q Query) (ReportScope, []aggregate.Counter, error) {
-	if err := staff.Require(auth.Admin, auth.Officer); err != nil {
-		return ReportScope{}, nil, err
-	}
-	if q.QuizID == "" {
-		return ReportScope{}, nil, apperr.Errorf(apperr.Validation, "Cần chọn bài thi hoặc khảo sát (quizId)")
-	}
-	if err := validateReportMonths(q.From, q.To); err != nil {
-		return ReportScope{}, nil, err
-	}
-	units, err := s.store.ListUnits(ctx)
-	if err != nil {
-		return ReportScope{}, nil, err
-	}
-	tree, err := quiz.NewTree(units)
+// loadReport checks that staff may read reports on the unit and the quiz, runs check (the
+// caller's own validation), then reads the tree, the quiz and the counters of every
+// village the report covers, in one Counters call.
+func (s *Service) loadReport(ctx context.Context, staff auth.Staff, q Query, check func() error) (ReportScope, []aggregate.Counter, error) {
+	tree, err := quiz.LoadTree(ctx, s.store)
 	if err != nil {
 		return ReportScope{}, nil, err
 	}
@@ -142,15 +130,26 @@ func (s *Service) loadReport(ctx context.Context, staff auth.Staff, q Query) (Re
 	if unitID == "" {
 		unitID = staff.ScopeUnitID
 	}
-	if !tree.Within(unitID, staff.ScopeUnitID) {
-		return ReportScope{}, nil, auth.OutOfScope()
+	if err := auth.Authorize(staff, auth.ReadReports, auth.UnitTarget(unitID), tree); err != nil {
+		return ReportScope{}, nil, err
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return ReportScope{}, nil, err
+		}
+	}
+	if q.QuizID == "" {
+		return ReportScope{}, nil, apperr.Errorf(apperr.Validation, "Cần chọn bài thi hoặc khảo sát (quizId)")
+	}
+	if err := validateReportMonths(q.From, q.To); err != nil {
+		return ReportScope{}, nil, err
 	}
 	qz, err := s.store.GetQuiz(ctx, q.QuizID)
 	if err != nil {
 		return ReportScope{}, nil, err
 	}
-	if qz.ScopeUnitID != "" && !tree.Within(qz.ScopeUnitID, staff.ScopeUnitID) && !tree.Within(staff.ScopeUnitID, qz.ScopeUnitID) {
-		return ReportScope{}, nil, auth.OutOfScope()
+	if err := auth.Authorize(staff, auth.ReadReports, auth.QuizTarget(qz), tree); err != nil {
+		return ReportScope{}, nil, err
 	}
 	sc := NewReportScope(tree, qz, unitID, q.From, q.To, q.MinGroup)
 	if len(sc.Villages) == 0 {
@@ -165,13 +164,10 @@ func (s *Service) loadReport(ctx context.Context, staff auth.Staff, q Query) (Re
 
 // Awareness reports participation and scores of a unit by village or by group.
 func (s *Service) Awareness(ctx context.Context, staff auth.Staff, q AwarenessQuery) (Awareness, error) {
-	if err := staff.Require(auth.Admin, auth.Officer); err != nil {
-		return Awareness{}, err
-	}
-	if _, err := normalizeGroupBy(q.GroupBy); err != nil {
-		return Awareness{}, err
-	}
-	sc, counters, err := s.loadReport(ctx, staff, q.Query)
+	sc, counters, err := s.loadReport(ctx, staff, q.Query, func() error {
+		_, err := normalizeGroupBy(q.GroupBy)
+		return err
+	})
 	if err != nil {
 		return Awareness{}, err
 	}
@@ -180,7 +176,7 @@ func (s *Service) Awareness(ctx context.Context, staff auth.Staff, q AwarenessQu
 
 // Topics reports each village's correct rate per topic of the plan.
 func (s *Service) Topics(ctx context.Context, staff auth.Staff, q Query) (Topics, error) {
-	sc, counters, err := s.loadReport(ctx, staff, q)
+	sc, counters, err := s.loadReport(ctx, staff, q, nil)
 	if err != nil {
 		return Topics{}, err
 	}
@@ -190,7 +186,7 @@ func (s *Service) Topics(ctx context.Context, staff auth.Staff, q Query) (Topics
 // Questions analyses each scored question of a quiz over every village of the staff's
 // scope (and the quiz's) and every month.
 func (s *Service) Questions(ctx context.Context, staff auth.Staff, quizID string, minGroup int) (Questions, error) {
-	sc, counters, err := s.loadReport(ctx, staff, Query{QuizID: quizID, MinGroup: minGroup})
+	sc, counters, err := s.loadReport(ctx, staff, Query{QuizID: quizID, MinGroup: minGroup}, nil)
 	if err != nil {
 		return Questions{}, err
 	}
@@ -199,7 +195,7 @@ func (s *Service) Questions(ctx context.Context, staff auth.Staff, quizID string
 
 // Survey reports how often each option was chosen, in the unit and per village.
 func (s *Service) Survey(ctx context.Context, staff auth.Staff, q Query) (Survey, error) {
-	sc, counters, err := s.loadReport(ctx, staff, q)
+	sc, counters, err := s.loadReport(ctx, staff, q, nil)
 	if err != nil {
 		return Survey{}, err
 	}
@@ -209,13 +205,10 @@ func (s *Service) Survey(ctx context.Context, staff auth.Staff, q Query) (Survey
 // Trend reports participation and scores per month, quarter or year, and this year
 // (in Vietnam) against the last.
 func (s *Service) Trend(ctx context.Context, staff auth.Staff, q Query, period string) (Trend, error) {
-	if err := staff.Require(auth.Admin, auth.Officer); err != nil {
-		return Trend{}, err
-	}
-	if _, err := normalizePeriod(period); err != nil {
-		return Trend{}, err
-	}
-	sc, counters, err := s.loadReport(ctx, staff, q)
+	sc, counters, err := s.loadReport(ctx, staff, q, func() error {
+		_, err := normalizePeriod(period)
+		return err
+	})
 	if err != nil {
 		return Trend{}, err
 	}

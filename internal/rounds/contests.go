@@ -247,11 +247,7 @@ func (s *Service) Public(ctx context.Context, quizID, roundID string) (PublicRes
 	if err != nil {
 		return PublicResults{}, err
 	}
-	units, err := s.store.ListUnits(ctx)
-	if err != nil {
-		return PublicResults{}, err
-	}
-	tree, err := quiz.NewTree(units)
+	tree, err := quiz.LoadTree(ctx, s.store)
 	if err != nil {
 		return PublicResults{}, err
 	}

@@ -1,0 +1,148 @@
+package auth_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+// tree: province th → communes xa-a, xa-b → villages.
+func policyTree(t *testing.T) *quiz.Tree {
+	t.Helper()
+	tree, err := quiz.NewTree([]quiz.Unit{
+		{ID: "th", Name: "Tỉnh Thanh Hóa", Kind: "province"},
+		{ID: "xa-a", ParentID: "th", Name: "Xã A", Kind: "commune"},
+		{ID: "xa-a-t01", ParentID: "xa-a", Name: "Thôn 1", Kind: "village"},
+		{ID: "xa-b", ParentID: "th", Name: "Xã B", Kind: "commune"},
+		{ID: "xa-b-t01", ParentID: "xa-b", Name: "Thôn 1", Kind: "village"},
+	})
+	if err != nil {
+		t.Fatalf("NewTree error = %v", err)
+	}
+	return tree
+}
+
+// outcome of Authorize: allowed, forbidden (403) or hidden (404).
+type outcome string
+
+const (
+	allowed   outcome = "allowed"
+	forbidden outcome = "forbidden"
+	hidden    outcome = "hidden"
+)
+
+func outcomeOf(err error) outcome {
+	if err == nil {
+		return allowed
+	}
+	switch apperr.CodeOf(err) {
+	case apperr.Forbidden:
+		return forbidden
+	case apperr.NotFound:
+		return hidden
+	}
+	return outcome("unexpected: " + fmt.Sprint(err))
+}
+
+func TestTheAccessPolicy(t *testing.T) {
+	tree := policyTree(t)
+	officerA := auth.Staff{Username: "canbo", Roles: []auth.Role{auth.Officer}, ScopeUnitID: "xa-a"}
+	organizerA := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
+	adminTh := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
+	adminA := auth.Staff{Username: "admin-a", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "xa-a"}
+	noRole := auth.Staff{Username: "khach", ScopeUnitID: "xa-a"}
+
+	quizA := auth.KindTarget(quiz.KindQuiz, "xa-a")
+	quizB := auth.KindTarget(quiz.KindQuiz, "xa-b")
+	surveyA := auth.KindTarget(quiz.KindSurvey, "xa-a-t01")
+	contestA := auth.KindTarget(quiz.KindContest, "xa-a")
+	contestB := auth.KindTarget(quiz.KindContest, "xa-b")
+	provinceQuiz := auth.KindTarget(quiz.KindQuiz, "")
+	provinceContest := auth.KindTarget(quiz.KindContest, "")
+
+	tests := []struct {
+		name   string
+		staff  auth.Staff
+		action auth.Action
+		target auth.Target
+		want   outcome
+	}{
+		// Reports and the activity log: officers and admins, in their subtree.
+		{"an officer reads the reports of a village in their commune", officerA, auth.ReadReports, auth.UnitTarget("xa-a-t01"), allowed},
+		{"an officer cannot tell that another commune exists", officerA, auth.ReadReports, auth.UnitTarget("xa-b"), hidden},
+		{"an officer cannot read the province above them", officerA, auth.ReadReports, auth.UnitTarget("th"), hidden},
+		{"an officer reads reports of a province-wide quiz", officerA, auth.ReadReports, provinceQuiz, allowed},
+		{"an officer reads reports of their commune's quiz", officerA, auth.ReadReports, quizA, allowed},
+		{"an officer does not see another commune's quiz", officerA, auth.ReadReports, quizB, hidden},
+		{"an organiser may not read awareness reports", organizerA, auth.ReadReports, auth.UnitTarget("xa-a"), forbidden},
+		{"a user with no role may do nothing", noRole, auth.ReadReports, auth.UnitTarget("xa-a"), forbidden},
+		{"a provincial admin reads any commune", adminTh, auth.ReadReports, auth.UnitTarget("xa-b-t01"), allowed},
+		{"an officer logs an activity in a village of theirs", officerA, auth.LogActivity, auth.UnitTarget("xa-a-t01"), allowed},
+		{"an officer cannot log an activity elsewhere", officerA, auth.LogActivity, auth.UnitTarget("xa-b-t01"), hidden},
+		{"an organiser may not log activities", organizerA, auth.LogActivity, auth.UnitTarget("xa-a"), forbidden},
+		{"an officer imports units under their commune", officerA, auth.ImportUnits, auth.UnitTarget("xa-a"), allowed},
+		{"an organiser may not import units", organizerA, auth.ImportUnits, auth.UnitTarget("xa-a"), forbidden},
+
+		// Reading quizzes: every staff role, in the subtree or above it.
+		{"an organiser reads a quiz of their commune", organizerA, auth.ViewQuiz, quizA, allowed},
+		{"an officer reads a quiz of a village of theirs", officerA, auth.ViewQuiz, surveyA, allowed},
+		{"an officer reads a province-wide quiz", officerA, auth.ViewQuiz, provinceQuiz, allowed},
+		{"an officer does not see another commune's quiz at all", officerA, auth.ViewQuiz, quizB, hidden},
+		{"a commune admin reads a quiz of the province", adminA, auth.ViewQuiz, auth.KindTarget(quiz.KindQuiz, "th"), allowed},
+
+		// Authoring: the role follows the kind, the reach is the subtree.
+		{"an officer authors a quiz of their commune", officerA, auth.Author, quizA, allowed},
+		{"an officer authors a survey of a village of theirs", officerA, auth.Author, surveyA, allowed},
+		{"an officer may not author a contest", officerA, auth.Author, contestA, forbidden},
+		{"an organiser authors a contest of their commune", organizerA, auth.Author, contestA, allowed},
+		{"an organiser may not author a quiz", organizerA, auth.Author, quizA, forbidden},
+		{"an organiser cannot reach another commune's contest", organizerA, auth.Author, contestB, hidden},
+		{"an officer cannot reach another commune's quiz", officerA, auth.Author, quizB, hidden},
+		{"a commune officer may not change a province-wide quiz", officerA, auth.Author, provinceQuiz, hidden},
+		{"a commune admin may not change a province-wide contest", adminA, auth.Author, provinceContest, hidden},
+		{"a provincial admin changes a province-wide contest", adminTh, auth.Author, provinceContest, allowed},
+		{"a commune admin may not change a quiz scoped to the province unit", adminA, auth.Author, auth.KindTarget(quiz.KindQuiz, "th"), hidden},
+
+		// Contests: organisers run them, officers only look.
+		{"an officer views a contest of their commune", officerA, auth.ViewContest, contestA, allowed},
+		{"an officer does not see another commune's contest", officerA, auth.ViewContest, contestB, hidden},
+		{"an officer may not run a contest", officerA, auth.RunContest, contestA, forbidden},
+		{"an officer out of scope is refused before the contest is looked at", officerA, auth.RunContest, contestB, forbidden},
+		{"an organiser runs a contest of their commune", organizerA, auth.RunContest, contestA, allowed},
+		{"an organiser cannot reach another commune's contest round", organizerA, auth.RunContest, contestB, hidden},
+		{"an organiser sees the winners' personal details", organizerA, auth.SeeContestPD, contestA, allowed},
+		{"an officer does not see the winners' personal details", officerA, auth.SeeContestPD, contestA, forbidden},
+		{"a provincial admin sees any commune's winners", adminTh, auth.SeeContestPD, contestB, allowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := outcomeOf(auth.Authorize(tt.staff, tt.action, tt.target, tree))
+			if got != tt.want {
+				t.Errorf("Authorize(%s, %s, %+v) = %s, want %s", tt.staff.Username, tt.action, tt.target, got, tt.want)
+			}
+			if may := auth.May(tt.staff, tt.action, tt.target, tree); may != (tt.want == allowed) {
+				t.Errorf("May = %v, want %v", may, tt.want == allowed)
+			}
+		})
+	}
+}
+
+func TestEveryActionHasARule(t *testing.T) {
+	tree := policyTree(t)
+	admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
+	for _, act := range auth.Actions() {
+		t.Run(string(act)+" is allowed to a provincial admin", func(t *testing.T) {
+			if err := auth.Authorize(admin, act, auth.KindTarget(quiz.KindQuiz, "xa-a"), tree); err != nil {
+				t.Errorf("Authorize(admin, %s) = %v, want nil", act, err)
+			}
+		})
+	}
+	t.Run("an unknown action is an error, not a permission", func(t *testing.T) {
+		if err := auth.Authorize(admin, auth.Action("launch-rockets"), auth.UnitTarget("th"), tree); err == nil {
+			t.Error("Authorize(unknown action) = nil, want an error")
+		}
+	})
+}
