@@ -11,7 +11,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -115,4 +117,45 @@ func Decode(req events.APIGatewayV2HTTPRequest, v any) error {
 		return apperr.Errorf(apperr.Invalid, "JSON không hợp lệ: có dữ liệu thừa sau đối tượng")
 	}
 	return nil
+}
+
+// Route answers one route: a status and a body (JSON, or a Responder), or an error.
+type Route func(context.Context, events.APIGatewayV2HTTPRequest) (int, any, error)
+
+// Responder is a body that builds its own response (a file download, say).
+type Responder interface {
+	Response() events.APIGatewayV2HTTPResponse
+}
+
+// Router dispatches HttpApi events to routes by route key and turns their results and
+// errors into responses.
+type Router struct {
+	routes map[string]Route
+	log    *slog.Logger
+}
+
+// NewRouter returns a router over routes, keyed as API Gateway's routeKey ("GET /v1/units").
+func NewRouter(log *slog.Logger, routes map[string]Route) *Router {
+	return &Router{routes: routes, log: log}
+}
+
+// RouteKeys lists the route keys served (checked against template.yaml).
+func (r *Router) RouteKeys() []string {
+	return slices.Sorted(maps.Keys(r.routes))
+}
+
+// Handle is the Lambda entry point.
+func (r *Router) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	route, ok := r.routes[req.RouteKey]
+	if !ok {
+		return Failure(ctx, r.log, req, apperr.Errorf(apperr.NotFound, "No route %s", req.RouteKey)), nil
+	}
+	status, body, err := route(ctx, req)
+	if err != nil {
+		return Failure(ctx, r.log, req, err), nil
+	}
+	if b, ok := body.(Responder); ok {
+		return b.Response(), nil
+	}
+	return Respond(status, body), nil
 }

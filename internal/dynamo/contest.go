@@ -67,7 +67,7 @@ func (s *Store) IsStaffPhone(ctx context.Context, person string) (bool, error) {
 	return out.Item != nil, nil
 }
 
-// PutStaffPhones records the (hashed) phones of staff accounts, who may not enter rounds.
+// PutStaffPhones records the (hashed) phones of staff accounts, who may not enter contests.
 func (s *Store) PutStaffPhones(ctx context.Context, persons []string) error {
 	var reqs []types.WriteRequest
 	for _, p := range persons {

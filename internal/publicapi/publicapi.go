@@ -4,60 +4,34 @@ package publicapi
 import (
 	"context"
 	"log/slog"
-	"maps"
 	"net/http"
-	"slices"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/nq58/tracker/internal/apigw"
-	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
 )
 
 // Handler serves the public routes.
 type Handler struct {
+	*apigw.Router
 	svc    *quiz.Service
 	rounds *rounds.Service
-	log    *slog.Logger
-	routes map[string]func(context.Context, events.APIGatewayV2HTTPRequest) (int, any, error)
 }
 
 // New returns the public API handler.
 func New(svc *quiz.Service, contestSvc *rounds.Service, log *slog.Logger) *Handler {
-	h := &Handler{svc: svc, rounds: contestSvc, log: log}
-	h.routes = map[string]func(context.Context, events.APIGatewayV2HTTPRequest) (int, any, error){
+	h := &Handler{svc: svc, rounds: contestSvc}
+	h.Router = apigw.NewRouter(log, map[string]apigw.Route{
 		"GET /v1/units":                                      h.listUnits,
 		"GET /v1/quizzes":                                    h.listQuizzes,
 		"POST /v1/quizzes/{quizId}/attempts":                 h.startAttempt,
 		"POST /v1/attempts/{attemptId}/submit":               h.submitAttempt,
 		"GET /v1/attempts/{attemptId}":                       h.getAttempt,
 		"GET /v1/contests/{quizId}/rounds/{roundId}/results": h.contestResults,
-	}
+	})
 	return h
-}
-
-// RouteKeys lists the route keys this handler serves (checked against template.yaml).
-func (h *Handler) RouteKeys() []string {
-	return slices.Sorted(maps.Keys(h.routes))
-}
-
-// Handle is the Lambda entry point.
-func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	route, ok := h.routes[req.RouteKey]
-	if !ok {
-		return h.fail(ctx, req, apperr.Errorf(apperr.NotFound, "No route %s", req.RouteKey)), nil
-	}
-	status, body, err := route(ctx, req)
-	if err != nil {
-		return h.fail(ctx, req, err), nil
-	}
-	return apigw.Respond(status, body), nil
-}
-
-func (h *Handler) fail(ctx context.Context, req events.APIGatewayV2HTTPRequest, err error) events.APIGatewayV2HTTPResponse {
-	return apigw.Failure(ctx, h.log, req, err)
 }
 
 func (h *Handler) listUnits(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (int, any, error) {

@@ -156,4 +156,3 @@ func (s *Service) PurgeExpired(ctx context.Context) ([]string, error) {
 	}
 	return purged, nil
 }
-

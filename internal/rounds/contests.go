@@ -1,4 +1,4 @@
-// Package contests runs a contest's rounds for organisers: closing a round into a frozen,
+// Package rounds runs a contest's rounds for organisers: closing a round into a frozen,
 // digested results snapshot, the public masked results, winners and entries exports,
 // integrity flags and disqualifications. The rules themselves live in package contest.
 package rounds
@@ -39,13 +39,13 @@ type Store interface {
 	ListDecisions(ctx context.Context, quizID string) ([]contest.Decision, error)
 }
 
-// Service runs rounds.
+// Service runs contest rounds.
 type Service struct {
 	store Store
 	now   func() time.Time
 }
 
-// NewService returns the contests service; now is the clock (time.Now in production).
+// NewService returns the rounds service; now is the clock (time.Now in production).
 func NewService(store Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now

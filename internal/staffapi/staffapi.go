@@ -8,10 +8,8 @@ import (
 	"context"
 	"encoding/base64"
 	"log/slog"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -39,14 +37,13 @@ type Handler struct {
 	authoring *authoring.Service
 	rounds    *rounds.Service
 	retention *retention.Service
-	log       *slog.Logger
-	routes    map[string]staffRoute
+	*apigw.Router
 }
 
 // New returns the staff API handler.
 func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *rounds.Service, retentionSvc *retention.Service, log *slog.Logger) *Handler {
-	h := &Handler{reports: reports, authoring: authoringSvc, rounds: roundsSvc, retention: retentionSvc, log: log}
-	h.routes = map[string]staffRoute{
+	h := &Handler{reports: reports, authoring: authoringSvc, rounds: roundsSvc, retention: retentionSvc}
+	routes := map[string]staffRoute{
 		"GET /v1/admin/me":                                                  h.me,
 		"GET /v1/reports/awareness":                                         h.awareness,
 		"GET /v1/reports/topics":                                            h.topics,
@@ -73,43 +70,37 @@ func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *ro
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags":            h.roundFlags,
 		"POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify":     h.disqualify,
 	}
+	wrapped := make(map[string]apigw.Route, len(routes))
+	for key, r := range routes {
+		wrapped[key] = asStaff(r)
+	}
+	h.Router = apigw.NewRouter(log, wrapped)
 	return h
 }
 
-// RouteKeys lists the route keys this handler serves (checked against template.yaml).
-func (h *Handler) RouteKeys() []string {
-	return slices.Sorted(maps.Keys(h.routes))
-}
-
-// Handle is the Lambda entry point.
-func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	route, ok := h.routes[req.RouteKey]
-	if !ok {
-		return apigw.Failure(ctx, h.log, req, apperr.Errorf(apperr.NotFound, "No route %s", req.RouteKey)), nil
+// asStaff turns a staff route into a route: the caller is read from the JWT
+// authorizer's claims (API Gateway verified the token) before the route runs.
+func asStaff(route staffRoute) apigw.Route {
+	return func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+		var claims map[string]string
+		if a := req.RequestContext.Authorizer; a != nil && a.JWT != nil {
+			claims = a.JWT.Claims
+		}
+		staff, err := auth.FromClaims(claims)
+		if err != nil {
+			return 0, nil, err
+		}
+		return route(ctx, staff, req)
 	}
-	var claims map[string]string
-	if a := req.RequestContext.Authorizer; a != nil && a.JWT != nil {
-		claims = a.JWT.Claims
-	}
-	staff, err := auth.FromClaims(claims)
-	if err != nil {
-		return apigw.Failure(ctx, h.log, req, err), nil
-	}
-	status, body, err := route(ctx, staff, req)
-	if err != nil {
-		return apigw.Failure(ctx, h.log, req, err), nil
-	}
-	if f, ok := body.(file); ok {
-		return f.response(), nil
-	}
-	if r, ok := body.(rawResponse); ok {
-		return events.APIGatewayV2HTTPResponse(r), nil
-	}
-	return apigw.Respond(status, body), nil
 }
 
 // rawResponse is a response a route built itself (a file with extra headers).
 type rawResponse events.APIGatewayV2HTTPResponse
+
+// Response answers the response as built.
+func (r rawResponse) Response() events.APIGatewayV2HTTPResponse {
+	return events.APIGatewayV2HTTPResponse(r)
+}
 
 // file is a download: CSV, XLSX or a printable HTML page.
 type file struct {
@@ -118,7 +109,8 @@ type file struct {
 	body        []byte
 }
 
-func (f file) response() events.APIGatewayV2HTTPResponse {
+// Response answers the file as a download.
+func (f file) Response() events.APIGatewayV2HTTPResponse {
 	return events.APIGatewayV2HTTPResponse{
 		StatusCode: http.StatusOK,
 		Headers: map[string]string{
@@ -398,7 +390,7 @@ func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.API
 		return 0, nil, err
 	}
 	f := file{name: "bai-du-thi-" + req.PathParameters["roundId"] + ".csv", contentType: contentCSV, body: b.Bytes()}
-	resp := f.response()
+	resp := f.Response()
 	resp.Headers["X-Next-Cursor"] = page.NextCursor
 	return http.StatusOK, rawResponse(resp), nil
 }
