@@ -581,25 +581,25 @@ func (s *Store) SubmitAttempt(ctx context.Context, a quiz.Attempt) error {
 	if err != nil {
 		return fmt.Errorf("encode attempt: %w", err)
 	}
-	upd := expression.Set(expression.Name("status"), expression.Value(it.Status)).
-		Set(expression.Name("submittedAt"), expression.Value(it.SubmittedAt)).
-		Set(expression.Name("durationMs"), expression.Value(it.DurationMs)).
-		Set(expression.Name("score"), expression.Value(it.Score)).
-		Set(expression.Name("res"), expression.Value(it.Result)).
+	upd := expression.Set(expression.Name(attrStatus), expression.Value(it.Status)).
+		Set(expression.Name(attrSubmitted), expression.Value(it.SubmittedAt)).
+		Set(expression.Name(attrDurationMs), expression.Value(it.DurationMs)).
+		Set(expression.Name(attrScore), expression.Value(it.Score)).
+		Set(expression.Name(attrResult), expression.Value(it.Result)).
 		Remove(expression.Name(attrTTL)) // a submitted attempt is kept
 	if it.GradeVer > 0 { // graded after a correction
-		upd = upd.Set(expression.Name("gv"), expression.Value(it.GradeVer))
+		upd = upd.Set(expression.Name(attrGV), expression.Value(it.GradeVer))
 	}
 	if it.RoundKey != "" { // a contest entry joins its round's index
-		upd = upd.Set(expression.Name("rk"), expression.Value(it.RoundKey)).
-			Set(expression.Name("rs"), expression.Value(it.RoundSort)).
-			Set(expression.Name("ranked"), expression.Value(it.Ranked)).
-			Set(expression.Name("pred"), expression.Value(it.Prediction))
+		upd = upd.Set(expression.Name(attrRK), expression.Value(it.RoundKey)).
+			Set(expression.Name(attrRS), expression.Value(it.RoundSort)).
+			Set(expression.Name(attrRanked), expression.Value(it.Ranked)).
+			Set(expression.Name(attrPrediction), expression.Value(it.Prediction))
 	}
 	// The token hash in the condition lets a submit that did not read the attempt first
 	// trust what the token says.
-	cond := expression.Name("status").Equal(expression.Value(string(quiz.Started))).
-		And(expression.Name("tok").Equal(expression.Value(it.TokenHash)))
+	cond := expression.Name(attrStatus).Equal(expression.Value(string(quiz.Started))).
+		And(expression.Name(attrTokenHash).Equal(expression.Value(it.TokenHash)))
 	expr, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
 	if err != nil {
 		return fmt.Errorf("build submit expression: %w", err)
