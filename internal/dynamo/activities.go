@@ -7,8 +7,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -78,21 +78,19 @@ func (s *Store) ListActivities(ctx context.Context, unitIDs []string, from, to s
 	if lo > hi { // DynamoDB rejects a reversed BETWEEN; the range is simply empty
 		return nil, nil
 	}
-	cond := "pk = :pk AND sk <= :hi"
-	if lo != "" {
-		cond = "pk = :pk AND sk BETWEEN :lo AND :hi"
-	}
 	var out []activity.Activity
 	for _, unitID := range unitIDs {
-		values := map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: activityPK(unitID)},
-			":hi": &types.AttributeValueMemberS{Value: hi},
-		}
+		cond := expression.Key(attrPK).Equal(expression.Value(activityPK(unitID)))
 		if lo != "" {
-			values[":lo"] = &types.AttributeValueMemberS{Value: lo}
+			cond = cond.And(expression.Key(attrSK).Between(expression.Value(lo), expression.Value(hi)))
+		} else {
+			cond = cond.And(expression.Key(attrSK).LessThanEqual(expression.Value(hi)))
 		}
-		p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{TableName: &s.table,
-			KeyConditionExpression: aws.String(cond), ExpressionAttributeValues: values})
+		in, err := s.keyQuery("", cond)
+		if err != nil {
+			return nil, err
+		}
+		p := dynamodb.NewQueryPaginator(s.db, in)
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {

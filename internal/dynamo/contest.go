@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -21,16 +21,15 @@ import (
 // concurrent starts by one person get exactly `limit` entries between them.
 func (s *Store) ClaimEntry(ctx context.Context, quizID, roundID, person string, limit int) error {
 	pk, sk := entryKey(quizID, roundID, person)
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: key(pk, sk),
-		UpdateExpression:    aws.String("SET e = :e ADD n :one"),
-		ConditionExpression: aws.String("attribute_not_exists(n) OR n < :limit"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":e": &types.AttributeValueMemberS{Value: "entry"}, ":one": &types.AttributeValueMemberN{Value: "1"},
-			":limit": &types.AttributeValueMemberN{Value: strconv.Itoa(limit)},
-		},
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
-	})
+	upd := expression.Set(expression.Name(attrEntity), expression.Value(entityEntry)).
+		Add(expression.Name(attrEntries), expression.Value(1))
+	cond := expression.Name(attrEntries).AttributeNotExists().Or(expression.Name(attrEntries).LessThan(expression.Value(limit)))
+	in, err := s.updateInput(pk, sk, upd, &cond)
+	if err != nil {
+		return fmt.Errorf("claim entry: %w", err)
+	}
+	in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
+	out, err := s.db.UpdateItem(ctx, in)
 	if err != nil {
 		return conflictOr(err, "claim entry")
 	}
@@ -41,15 +40,13 @@ func (s *Store) ClaimEntry(ctx context.Context, quizID, roundID, person string, 
 // ClaimCCCD ties a citizen id to the first person who enters with it.
 func (s *Store) ClaimCCCD(ctx context.Context, quizID, cccdKeyValue, person string) error {
 	pk, sk := cccdKey(quizID, cccdKeyValue)
-	item := key(pk, sk)
-	item[attrEntity] = &types.AttributeValueMemberS{Value: "cccd"}
-	item["person"] = &types.AttributeValueMemberS{Value: person}
-	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: &s.table, Item: item,
-		ConditionExpression:       aws.String("attribute_not_exists(pk) OR person = :p"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: person}},
-		ReturnConsumedCapacity:    types.ReturnConsumedCapacityTotal,
-	})
+	cond := expression.AttributeNotExists(expression.Name(attrPK)).Or(expression.Name(attrPerson).Equal(expression.Value(person)))
+	in, err := s.putInput(cccdItem{PK: pk, SK: sk, Entity: entityCCCD, Person: person}, &cond)
+	if err != nil {
+		return fmt.Errorf("claim citizen id: %w", err)
+	}
+	in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
+	out, err := s.db.PutItem(ctx, in)
 	if err != nil {
 		return conflictOr(err, "claim citizen id")
 	}
@@ -72,8 +69,10 @@ func (s *Store) PutStaffPhones(ctx context.Context, persons []string) error {
 	var reqs []types.WriteRequest
 	for _, p := range persons {
 		pk, sk := staffKey(p)
-		item := key(pk, sk)
-		item[attrEntity] = &types.AttributeValueMemberS{Value: "staff"}
+		item, err := attributevalue.MarshalMap(staffItem{PK: pk, SK: sk, Entity: entityStaff})
+		if err != nil {
+			return fmt.Errorf("marshal staff phone: %w", err)
+		}
 		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
 	return s.batchWrite(ctx, reqs)
@@ -83,17 +82,18 @@ var errBadCursor = apperr.Errorf(apperr.Validation, "Con trỏ trang (cursor) kh
 
 // PutResults stores a round's results once; a second write is a conflict.
 func (s *Store) PutResults(ctx context.Context, r contest.Results) error {
-	body, err := json.Marshal(r)
+	body, err := json.Marshal(toResultsDoc(r))
 	if err != nil {
 		return fmt.Errorf("encode results: %w", err)
 	}
 	pk, sk := resultKey(r.QuizID, r.RoundID)
-	item := key(pk, sk)
-	item[attrEntity] = &types.AttributeValueMemberS{Value: "results"}
-	item["body"] = &types.AttributeValueMemberS{Value: string(body)}
-	item["digest"] = &types.AttributeValueMemberS{Value: r.Digest}
-	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(pk)"), ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	cond := expression.AttributeNotExists(expression.Name(attrPK))
+	in, err := s.putInput(resultsItem{PK: pk, SK: sk, Entity: entityResults, Body: string(body), Digest: r.Digest}, &cond)
+	if err != nil {
+		return fmt.Errorf("store round results: %w", err)
+	}
+	in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
+	out, err := s.db.PutItem(ctx, in)
 	if err != nil {
 		return conflictOr(err, "store round results")
 	}
@@ -104,41 +104,43 @@ func (s *Store) PutResults(ctx context.Context, r contest.Results) error {
 // GetResults reads a round's results.
 func (s *Store) GetResults(ctx context.Context, quizID, roundID string) (contest.Results, error) {
 	pk, sk := resultKey(quizID, roundID)
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	var it resultsItem
+	found, err := s.getItem(ctx, pk, sk, &it)
 	if err != nil {
 		return contest.Results{}, fmt.Errorf("read results: %w", err)
 	}
-	if out.Item == nil {
+	if !found {
 		return contest.Results{}, apperr.Errorf(apperr.NotFound, "Vòng thi chưa có kết quả")
 	}
-	var r contest.Results
-	body, _ := out.Item["body"].(*types.AttributeValueMemberS)
-	if body == nil || json.Unmarshal([]byte(body.Value), &r) != nil {
-		return contest.Results{}, fmt.Errorf("decode results %s/%s", quizID, roundID)
+	var d resultsDoc
+	if err := json.Unmarshal([]byte(it.Body), &d); err != nil {
+		return contest.Results{}, fmt.Errorf("decode results %s/%s: %w", quizID, roundID, err)
 	}
-	return r, nil
+	return d.toDomain(), nil
 }
 
 // Disqualify takes an entry out of its round's ranking (it stays in the index, unranked,
 // for the audit export) and records the decision, in one transaction.
 func (s *Store) Disqualify(ctx context.Context, a quiz.Attempt, d contest.Decision) error {
-	pk, sk := attemptKey(a.ID)
-	body, err := json.Marshal(d)
+	body, err := json.Marshal(decisionDoc(d))
 	if err != nil {
 		return err
 	}
-	decision := key(decisionKey(d.QuizID, d.At.UTC().Format(timeLayout), a.ID))
-	decision[attrEntity] = &types.AttributeValueMemberS{Value: "decision"}
-	decision["body"] = &types.AttributeValueMemberS{Value: string(body)}
-	items := []types.TransactWriteItem{
-		{Update: &types.Update{TableName: &s.table, Key: key(pk, sk),
-			UpdateExpression:    aws.String("SET ranked = :f, rs = :rs, dq = :dq"),
-			ConditionExpression: aws.String("attribute_exists(pk)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":f": &types.AttributeValueMemberBOOL{Value: false}, ":dq": &types.AttributeValueMemberS{Value: d.Reason},
-				":rs": &types.AttributeValueMemberS{Value: roundSK(false, int(math.Round(a.ScorePercent()*1000)), a.ID)}}}},
-		{Put: &types.Put{TableName: &s.table, Item: decision}},
+	pk, sk := attemptKey(a.ID)
+	upd := expression.Set(expression.Name(attrRanked), expression.Value(false)).
+		Set(expression.Name(attrRS), expression.Value(roundSK(false, int(math.Round(a.ScorePercent()*1000)), a.ID))).
+		Set(expression.Name(attrDQ), expression.Value(d.Reason))
+	exists := expression.AttributeExists(expression.Name(attrPK))
+	unrank, err := s.updateOf(pk, sk, upd, &exists)
+	if err != nil {
+		return fmt.Errorf("disqualify: %w", err)
 	}
+	dpk, dsk := decisionKey(d.QuizID, d.At.UTC().Format(timeLayout), a.ID)
+	decision, err := s.putOf(decisionItem{PK: dpk, SK: dsk, Entity: entityDecision, Body: string(body)}, nil)
+	if err != nil {
+		return fmt.Errorf("disqualify: %w", err)
+	}
+	items := []types.TransactWriteItem{{Update: unrank}, {Put: decision}}
 	out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
 	if err != nil {
 		return fmt.Errorf("disqualify: %w", err)
@@ -149,23 +151,20 @@ func (s *Store) Disqualify(ctx context.Context, a quiz.Attempt, d contest.Decisi
 
 // ListDecisions returns a contest's disqualifications, oldest first.
 func (s *Store) ListDecisions(ctx context.Context, quizID string) ([]contest.Decision, error) {
-	items, err := s.partition(ctx, decisionPK(quizID))
-	if err != nil {
+	var items []decisionItem
+	if err := s.queryAll(ctx, decisionPK(quizID), &items); err != nil {
 		return nil, fmt.Errorf("list decisions: %w", err)
 	}
 	out := make([]contest.Decision, 0, len(items))
-	for _, item := range items {
-		var d contest.Decision
-		body, _ := item["body"].(*types.AttributeValueMemberS)
-		if body == nil || json.Unmarshal([]byte(body.Value), &d) != nil {
-			return nil, fmt.Errorf("decode decision")
+	for _, it := range items {
+		var d decisionDoc
+		if err := json.Unmarshal([]byte(it.Body), &d); err != nil {
+			return nil, fmt.Errorf("decode decision %s: %w", it.SK, err)
 		}
-		out = append(out, d)
+		out = append(out, contest.Decision(d))
 	}
 	return out, nil
 }
-
-var ()
 
 // EachAttempt calls fn for every submitted attempt of a quiz: through the round index
 // for a contest, else by scanning attempts (a rare staff operation).
@@ -216,25 +215,21 @@ func (s *Store) RegradeAttempt(ctx context.Context, a quiz.Attempt) error {
 	if err != nil {
 		return err
 	}
-	upd := "SET #score = :score, #res = :res, #gv = :gv"
-	names := map[string]string{"#st": "status", "#score": "score", "#res": "res", "#gv": "gv"}
-	vals := map[string]types.AttributeValue{
-		":score": &types.AttributeValueMemberN{Value: strconv.Itoa(it.Score)},
-		":res":   &types.AttributeValueMemberS{Value: it.Result},
-		":gv":    &types.AttributeValueMemberN{Value: strconv.Itoa(it.GradeVer)},
-		":sub":   &types.AttributeValueMemberS{Value: string(quiz.Submitted)},
-	}
+	upd := expression.Set(expression.Name(attrScore), expression.Value(it.Score)).
+		Set(expression.Name(attrResult), expression.Value(it.Result)).
+		Set(expression.Name(attrGV), expression.Value(it.GradeVer))
 	if it.RoundKey != "" {
-		upd += ", #rs = :rs"
-		names["#rs"] = "rs"
-		vals[":rs"] = &types.AttributeValueMemberS{Value: it.RoundSort}
+		upd = upd.Set(expression.Name(attrRS), expression.Value(it.RoundSort))
 	}
+	cond := expression.Name(attrStatus).Equal(expression.Value(string(quiz.Submitted))).
+		And(expression.Name(attrGV).AttributeNotExists().Or(expression.Name(attrGV).LessThan(expression.Value(it.GradeVer))))
 	pk, sk := attemptKey(a.ID)
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: key(pk, sk),
-		UpdateExpression: aws.String(upd), ExpressionAttributeValues: vals,
-		ExpressionAttributeNames: names,
-		ConditionExpression:      aws.String("#st = :sub AND (attribute_not_exists(#gv) OR #gv < :gv)"),
-		ReturnConsumedCapacity:   types.ReturnConsumedCapacityTotal})
+	in, err := s.updateInput(pk, sk, upd, &cond)
+	if err != nil {
+		return fmt.Errorf("regrade attempt: %w", err)
+	}
+	in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
+	out, err := s.db.UpdateItem(ctx, in)
 	if err != nil {
 		var ccf *types.ConditionalCheckFailedException
 		if errors.As(err, &ccf) {
@@ -249,12 +244,16 @@ func (s *Store) RegradeAttempt(ctx context.Context, a quiz.Attempt) error {
 // PurgeAttempt removes an attempt's personal details; its identity key stays.
 func (s *Store) PurgeAttempt(ctx context.Context, attemptID string) error {
 	pk, sk := attemptKey(attemptID)
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: key(pk, sk),
-		UpdateExpression:          aws.String("REMOVE #n, phone, cccd, org SET purged = :t"),
-		ConditionExpression:       aws.String("attribute_exists(pk)"),
-		ExpressionAttributeNames:  map[string]string{"#n": "name"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}},
-		ReturnConsumedCapacity:    types.ReturnConsumedCapacityTotal})
+	upd := expression.Remove(expression.Name(attrName)).Remove(expression.Name(attrPhone)).
+		Remove(expression.Name(attrCCCD)).Remove(expression.Name(attrOrg)).
+		Set(expression.Name(attrPurged), expression.Value(true))
+	exists := expression.AttributeExists(expression.Name(attrPK))
+	in, err := s.updateInput(pk, sk, upd, &exists)
+	if err != nil {
+		return fmt.Errorf("purge attempt: %w", err)
+	}
+	in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
+	out, err := s.db.UpdateItem(ctx, in)
 	if err != nil {
 		return fmt.Errorf("purge attempt: %w", err)
 	}
@@ -265,18 +264,17 @@ func (s *Store) PurgeAttempt(ctx context.Context, attemptID string) error {
 // PurgeResults rewrites a round's frozen results without personal details; the digest
 // does not cover them, so it still verifies.
 func (s *Store) PurgeResults(ctx context.Context, r contest.Results) error {
-	body, err := json.Marshal(r)
+	body, err := json.Marshal(toResultsDoc(r))
 	if err != nil {
 		return fmt.Errorf("encode results: %w", err)
 	}
 	pk, sk := resultKey(r.QuizID, r.RoundID)
-	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: key(pk, sk),
-		UpdateExpression:         aws.String("SET #b = :b"),
-		ConditionExpression:      aws.String("#d = :d"),
-		ExpressionAttributeNames: map[string]string{"#b": "body", "#d": "digest"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":b": &types.AttributeValueMemberS{Value: string(body)}, ":d": &types.AttributeValueMemberS{Value: r.Digest}}})
+	cond := expression.Name(attrDigest).Equal(expression.Value(r.Digest))
+	in, err := s.updateInput(pk, sk, expression.Set(expression.Name(attrBody), expression.Value(string(body))), &cond)
 	if err != nil {
+		return fmt.Errorf("purge results: %w", err)
+	}
+	if _, err := s.db.UpdateItem(ctx, in); err != nil {
 		return conflictOr(err, "purge results")
 	}
 	return nil

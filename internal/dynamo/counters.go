@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
+	"maps"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -85,9 +86,9 @@ func counterAttributes(c aggregate.Counter) map[string]int64 {
 
 func counterUpdate(d aggregate.Counter) expression.UpdateBuilder {
 	u := expression.Set(expression.Name(attrEntity), expression.Value(entityCounter)).
-		Set(expression.Name("quizId"), expression.Value(d.QuizID)).
-		Set(expression.Name("unitId"), expression.Value(d.UnitID)).
-		Set(expression.Name("month"), expression.Value(d.Month))
+		Set(expression.Name(attrQuizID), expression.Value(d.QuizID)).
+		Set(expression.Name(attrUnitID), expression.Value(d.UnitID)).
+		Set(expression.Name(attrMonth), expression.Value(d.Month))
 	for name, v := range counterAttributes(d) {
 		if v != 0 {
 			u = u.Add(expression.Name(name), expression.Value(v))
@@ -97,94 +98,212 @@ func counterUpdate(d aggregate.Counter) expression.UpdateBuilder {
 }
 
 func (s *Store) counterUpdateItem(d aggregate.Counter) (*types.Update, error) {
-	expr, err := expression.NewBuilder().WithUpdate(counterUpdate(d)).Build()
+	pk, sk := counterKey(d.QuizID, d.UnitID, d.Month)
+	upd, err := s.updateOf(pk, sk, counterUpdate(d), nil)
 	if err != nil {
 		return nil, fmt.Errorf("build counter update: %w", err)
 	}
-	pk, sk := counterKey(d.QuizID, d.UnitID, d.Month)
-	return &types.Update{TableName: &s.table, Key: key(pk, sk), UpdateExpression: expr.Update(),
-		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}, nil
+	return upd, nil
 }
 
-// appliedPut records that e was applied, with the event itself so that a regrade can
-// take its counts back. It is kept (no TTL): a correction may regrade it any time.
-func (s *Store) appliedPut(e aggregate.Event) (*types.Put, error) {
-	body, err := json.Marshal(e)
+// counterItem holds a counter's identity; its tallies are the flat numeric attributes of
+// counterAttributes, added beside them.
+type counterItem struct {
+	PK     string `dynamodbav:"pk"`
+	SK     string `dynamodbav:"sk"`
+	Entity string `dynamodbav:"e"`
+	QuizID string `dynamodbav:"quizId"`
+	UnitID string `dynamodbav:"unitId"`
+	Month  string `dynamodbav:"month"`
+}
+
+// Attribute names of counterItem that counterUpdate sets.
+const (
+	attrQuizID = "quizId"
+	attrUnitID = "unitId"
+	attrMonth  = "month"
+)
+
+// counterAsItem is the whole item of a counter, for a rebuild's put.
+func counterAsItem(c aggregate.Counter) (map[string]types.AttributeValue, error) {
+	pk, sk := counterKey(c.QuizID, c.UnitID, c.Month)
+	item, err := attributevalue.MarshalMap(counterItem{PK: pk, SK: sk, Entity: entityCounter, QuizID: c.QuizID, UnitID: c.UnitID, Month: c.Month})
+	if err != nil {
+		return nil, fmt.Errorf("marshal counter: %w", err)
+	}
+	tallies, err := attributevalue.MarshalMap(counterAttributes(c))
+	if err != nil {
+		return nil, fmt.Errorf("marshal counter tallies: %w", err)
+	}
+	maps.Copy(item, tallies)
+	return item, nil
+}
+
+// appliedItem records that an event was applied, with the event itself so that a
+// regrade can take its counts back. It is kept (no TTL): a correction may regrade it
+// any time.
+type appliedItem struct {
+	PK     string `dynamodbav:"pk"`
+	SK     string `dynamodbav:"sk"`
+	Entity string `dynamodbav:"e"`
+	GV     int    `dynamodbav:"gv"`
+	Event  string `dynamodbav:"event"` // eventDoc as JSON
+}
+
+// firstItem claims a participant's first attempt; it keeps the attempt's event so that
+// a later move can take its first-attempt counts back.
+type firstItem struct {
+	PK        string `dynamodbav:"pk"`
+	SK        string `dynamodbav:"sk"`
+	Entity    string `dynamodbav:"e"`
+	AttemptID string `dynamodbav:"attemptId"`
+	Event     string `dynamodbav:"event"` // eventDoc as JSON
+}
+
+// attrAttemptID is the firstItem attribute that claim conditions compare.
+const attrAttemptID = "attemptId"
+
+// eventDoc is the stored JSON of an aggregate.Event. Its names are those the event
+// had when it was marshalled without tags, so markers and claims written before read
+// back the same.
+type eventDoc struct {
+	AttemptID    string              `json:"AttemptID"`
+	Identity     string              `json:"Identity"`
+	SubmittedAt  time.Time           `json:"SubmittedAt"`
+	Key          eventKeyDoc         `json:"Key"`
+	Scored       bool                `json:"Scored"`
+	ScoreMilli   int64               `json:"ScoreMilli"`
+	Passed       bool                `json:"Passed"`
+	Topics       map[string]topicDoc `json:"Topics"`
+	Groups       []string            `json:"Groups"`
+	Correct      map[string]bool     `json:"Correct"`
+	Options      []string            `json:"Options"`
+	GradeVersion int                 `json:"GradeVersion"`
+	RoundID      string              `json:"RoundID"`
+	Perfect      bool                `json:"Perfect"`
+}
+
+type eventKeyDoc struct {
+	QuizID string `json:"QuizID"`
+	UnitID string `json:"UnitID"`
+	Month  string `json:"Month"`
+}
+
+// topicDoc is a topic tally inside an eventDoc, named as quiz.TopicTally's JSON was.
+type topicDoc struct {
+	Answered int `json:"answered"`
+	Correct  int `json:"correct"`
+}
+
+func encodeEvent(e aggregate.Event) (string, error) {
+	d := eventDoc{AttemptID: e.AttemptID, Identity: e.Identity, SubmittedAt: e.SubmittedAt,
+		Key:    eventKeyDoc{QuizID: e.Key.QuizID, UnitID: e.Key.UnitID, Month: e.Key.Month},
+		Scored: e.Scored, ScoreMilli: e.ScoreMilli, Passed: e.Passed, Groups: e.Groups, Correct: e.Correct,
+		Options: e.Options, GradeVersion: e.GradeVersion, RoundID: e.RoundID, Perfect: e.Perfect}
+	if e.Topics != nil {
+		d.Topics = make(map[string]topicDoc, len(e.Topics))
+		for t, v := range e.Topics {
+			d.Topics[t] = topicDoc{Answered: v.Answered, Correct: v.Correct}
+		}
+	}
+	b, err := json.Marshal(d)
+	return string(b), err
+}
+
+func decodeEvent(s string) (aggregate.Event, error) {
+	var d eventDoc
+	if err := json.Unmarshal([]byte(s), &d); err != nil {
+		return aggregate.Event{}, err
+	}
+	e := aggregate.Event{AttemptID: d.AttemptID, Identity: d.Identity, SubmittedAt: d.SubmittedAt,
+		Key:    aggregate.Key{QuizID: d.Key.QuizID, UnitID: d.Key.UnitID, Month: d.Key.Month},
+		Scored: d.Scored, ScoreMilli: d.ScoreMilli, Passed: d.Passed, Groups: d.Groups, Correct: d.Correct,
+		Options: d.Options, GradeVersion: d.GradeVersion, RoundID: d.RoundID, Perfect: d.Perfect}
+	if d.Topics != nil {
+		e.Topics = make(map[string]quiz.TopicTally, len(d.Topics))
+		for t, v := range d.Topics {
+			e.Topics[t] = quiz.TopicTally{Answered: v.Answered, Correct: v.Correct}
+		}
+	}
+	return e, nil
+}
+
+// appliedPut records that e was applied, on the given condition.
+func (s *Store) appliedPut(e aggregate.Event, cond expression.ConditionBuilder) (*types.Put, error) {
+	body, err := encodeEvent(e)
 	if err != nil {
 		return nil, fmt.Errorf("encode applied event: %w", err)
 	}
 	pk, sk := appliedKey(e.AttemptID)
-	item := key(pk, sk)
-	item[attrEntity] = &types.AttributeValueMemberS{Value: entityApplied}
-	item["gv"] = &types.AttributeValueMemberN{Value: strconv.Itoa(e.GradeVersion)}
-	item["event"] = &types.AttributeValueMemberS{Value: string(body)}
-	return &types.Put{TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}, nil
+	return s.putOf(appliedItem{PK: pk, SK: sk, Entity: entityApplied, GV: e.GradeVersion, Event: body}, &cond)
 }
 
 // applied reads what was applied for an attempt, if anything.
 func (s *Store) applied(ctx context.Context, attemptID string) (aggregate.Event, bool, error) {
+	var it appliedItem
 	pk, sk := appliedKey(attemptID)
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	found, err := s.getItem(ctx, pk, sk, &it)
+	if err != nil || !found {
+		return aggregate.Event{}, found, err
+	}
+	e, err := decodeEvent(it.Event)
 	if err != nil {
-		return aggregate.Event{}, false, fmt.Errorf("read applied marker: %w", err)
-	}
-	if out.Item == nil {
-		return aggregate.Event{}, false, nil
-	}
-	var e aggregate.Event
-	body, _ := out.Item["event"].(*types.AttributeValueMemberS)
-	if body == nil || json.Unmarshal([]byte(body.Value), &e) != nil {
-		return aggregate.Event{}, true, fmt.Errorf("decode applied marker of %s", attemptID)
+		return aggregate.Event{}, true, fmt.Errorf("decode applied marker of %s: %w", attemptID, err)
 	}
 	return e, true, nil
 }
 
-// firstPut claims (or re-claims) a participant's first attempt; the claim keeps the
-// attempt's event so that a later swap can take its first-attempt counts back.
-func (s *Store) firstPut(e aggregate.Event) (*types.Put, error) {
-	body, err := json.Marshal(e)
+// firstAsItem is the claim of e as a participant's first attempt.
+func firstAsItem(e aggregate.Event) (firstItem, error) {
+	body, err := encodeEvent(e)
 	if err != nil {
-		return nil, fmt.Errorf("encode first-attempt claim: %w", err)
+		return firstItem{}, fmt.Errorf("encode first-attempt claim: %w", err)
 	}
 	pk, sk := firstKey(e.Key.QuizID, e.Identity)
-	item := key(pk, sk)
-	item[attrEntity] = &types.AttributeValueMemberS{Value: entityFirst}
-	item["attemptId"] = &types.AttributeValueMemberS{Value: e.AttemptID}
-	item["event"] = &types.AttributeValueMemberS{Value: string(body)}
-	return &types.Put{TableName: &s.table, Item: item}, nil
+	return firstItem{PK: pk, SK: sk, Entity: entityFirst, AttemptID: e.AttemptID, Event: body}, nil
 }
 
 // claim reads the current first-attempt claim of a participant.
 func (s *Store) claim(ctx context.Context, quizID, identity string) (aggregate.Event, bool, error) {
+	var it firstItem
 	pk, sk := firstKey(quizID, identity)
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	found, err := s.getItem(ctx, pk, sk, &it)
+	if err != nil || !found {
+		return aggregate.Event{}, false, err
+	}
+	e, err := decodeEvent(it.Event)
 	if err != nil {
-		return aggregate.Event{}, false, fmt.Errorf("read first-attempt claim: %w", err)
-	}
-	if out.Item == nil {
-		return aggregate.Event{}, false, nil
-	}
-	var it struct {
-		Event string `dynamodbav:"event"`
-	}
-	var e aggregate.Event
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return e, false, fmt.Errorf("decode first-attempt claim: %w", err)
-	}
-	if err := json.Unmarshal([]byte(it.Event), &e); err != nil {
 		return e, false, fmt.Errorf("decode first-attempt claim: %w", err)
 	}
 	return e, true, nil
+}
+
+// claimPut turns a decision's claim action into a conditioned put of e's claim, or nil
+// when the claim stays as it is.
+func (s *Store) claimPut(e aggregate.Event, d aggregate.Decision) (*types.Put, error) {
+	var cond expression.ConditionBuilder
+	switch d.Claim {
+	case aggregate.ClaimCreate:
+		cond = expression.AttributeNotExists(expression.Name(attrPK))
+	case aggregate.ClaimReplace:
+		cond = expression.Name(attrAttemptID).Equal(expression.Value(d.ClaimedBy))
+	default:
+		return nil, nil
+	}
+	it, err := firstAsItem(e)
+	if err != nil {
+		return nil, err
+	}
+	return s.putOf(it, &cond)
 }
 
 // maxApplyTries bounds the retries when claims change under concurrent deliveries.
 const maxApplyTries = 5
 
 // Apply adds one submitted attempt to its counter in a transaction with a marker that
-// makes a redelivery a no-op. The participant's first attempt (earliest submission,
-// then lowest id, as Rebuild decides) is claimed in the same transaction; when an
-// earlier attempt is delivered after a later one, the claim and its counts move to it,
-// so the counters never depend on the order in which the stream delivers.
+// makes a redelivery a no-op. aggregate.Plan decides how it counts from the marker and
+// the participant's first-attempt claim as read; the transaction writes that decision
+// only if the claim is still as read, else the decision is taken again.
 func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
 	for try := 0; try < maxApplyTries; try++ {
 		prev, done, err := s.applied(ctx, e.AttemptID)
@@ -192,8 +311,8 @@ func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
 			return err
 		}
 		if done {
-			if prev.GradeVersion >= e.GradeVersion {
-				return nil // applied before: a redelivery
+			if aggregate.Redelivered(prev, e) {
+				return nil // checked before reading the claim, which a redelivery does not need
 			}
 			err := s.regrade(ctx, prev, e)
 			if apperr.CodeOf(err) == apperr.Conflict {
@@ -205,39 +324,13 @@ func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
 		if err != nil {
 			return err
 		}
-		claim, err := s.firstPut(e)
+		plan := aggregate.Plan(e, current, claimed)
+		if plan.Claim == aggregate.AlreadyApplied {
+			return nil
+		}
+		items, err := s.planItems(e, plan, expression.AttributeNotExists(expression.Name(attrPK)))
 		if err != nil {
 			return err
-		}
-		var deltas []aggregate.Counter
-		switch {
-		case !claimed:
-			claim.ConditionExpression = aws.String("attribute_not_exists(pk)")
-			deltas = []aggregate.Counter{aggregate.Delta(e, true)}
-		case current.AttemptID == e.AttemptID:
-			return nil // claimed by this very attempt: applied before
-		case e.Before(current):
-			claim.ConditionExpression = aws.String("attemptId = :current")
-			claim.ExpressionAttributeValues = map[string]types.AttributeValue{":current": &types.AttributeValueMemberS{Value: current.AttemptID}}
-			deltas = mergeByKey(aggregate.Delta(e, true), aggregate.FirstOnly(current).Negate())
-		default:
-			claim = nil // a later attempt: practice, counted as a submission only
-			deltas = []aggregate.Counter{aggregate.Delta(e, false)}
-		}
-		marker, err := s.appliedPut(e)
-		if err != nil {
-			return err
-		}
-		items := []types.TransactWriteItem{{Put: marker}}
-		for _, d := range deltas {
-			upd, err := s.counterUpdateItem(d)
-			if err != nil {
-				return err
-			}
-			items = append(items, types.TransactWriteItem{Update: upd})
-		}
-		if claim != nil {
-			items = append(items, types.TransactWriteItem{Put: claim})
 		}
 		out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items,
 			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
@@ -252,7 +345,7 @@ func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
 		if failedCondition(tce.CancellationReasons, 0) {
 			return nil // applied before: a redelivery
 		}
-		if claim != nil && failedCondition(tce.CancellationReasons, len(items)-1) {
+		if plan.Claim != aggregate.ClaimKeep && failedCondition(tce.CancellationReasons, len(items)-1) {
 			continue // the claim changed since it was read: decide again
 		}
 		return fmt.Errorf("apply attempt: %w", err)
@@ -260,38 +353,46 @@ func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
 	return fmt.Errorf("apply attempt: first-attempt claim kept changing")
 }
 
-// regrade replaces what an attempt added to the counters (prev) with what it adds now
-// (next), after a key correction changed its score; if the attempt holds its
-// participant's first-attempt claim, the claim follows too.
+// planItems is the transaction of a decision: the marker of e (on the given condition)
+// first, the counter updates, and the claim last, so cancellation reasons can be told
+// apart by position.
+func (s *Store) planItems(e aggregate.Event, plan aggregate.Decision, marker expression.ConditionBuilder) ([]types.TransactWriteItem, error) {
+	put, err := s.appliedPut(e, marker)
+	if err != nil {
+		return nil, err
+	}
+	items := []types.TransactWriteItem{{Put: put}}
+	for _, d := range plan.Deltas {
+		upd, err := s.counterUpdateItem(d)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, types.TransactWriteItem{Update: upd})
+	}
+	claim, err := s.claimPut(e, plan)
+	if err != nil {
+		return nil, err
+	}
+	if claim != nil {
+		items = append(items, types.TransactWriteItem{Put: claim})
+	}
+	return items, nil
+}
+
+// regrade writes aggregate.PlanRegrade's decision for an attempt whose grade changed
+// after a key correction. Any cancelled condition is a conflict: Apply decides again.
 func (s *Store) regrade(ctx context.Context, prev, next aggregate.Event) error {
 	current, claimed, err := s.claim(ctx, next.Key.QuizID, next.Identity)
 	if err != nil {
 		return err
 	}
-	first := claimed && current.AttemptID == next.AttemptID
-	deltas := mergeByKey(aggregate.Delta(next, first), aggregate.Delta(prev, first).Negate())
-	marker, err := s.appliedPut(next)
+	plan := aggregate.PlanRegrade(prev, next, current, claimed)
+	if plan.Claim == aggregate.AlreadyApplied {
+		return nil
+	}
+	items, err := s.planItems(next, plan, expression.Name(attrGV).Equal(expression.Value(prev.GradeVersion)))
 	if err != nil {
 		return err
-	}
-	marker.ConditionExpression = aws.String("gv = :prev")
-	marker.ExpressionAttributeValues = map[string]types.AttributeValue{":prev": &types.AttributeValueMemberN{Value: strconv.Itoa(prev.GradeVersion)}}
-	items := []types.TransactWriteItem{{Put: marker}}
-	for _, d := range deltas {
-		upd, err := s.counterUpdateItem(d)
-		if err != nil {
-			return err
-		}
-		items = append(items, types.TransactWriteItem{Update: upd})
-	}
-	if first {
-		claim, err := s.firstPut(next)
-		if err != nil {
-			return err
-		}
-		claim.ConditionExpression = aws.String("attemptId = :me")
-		claim.ExpressionAttributeValues = map[string]types.AttributeValue{":me": &types.AttributeValueMemberS{Value: next.AttemptID}}
-		items = append(items, types.TransactWriteItem{Put: claim})
 	}
 	out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
 	if err != nil {
@@ -303,25 +404,6 @@ func (s *Store) regrade(ctx context.Context, prev, next aggregate.Event) error {
 	}
 	s.meter(out.ConsumedCapacity...)
 	return nil
-}
-
-// mergeByKey adds counters that update the same item, since a transaction may touch an
-// item only once.
-func mergeByKey(cs ...aggregate.Counter) []aggregate.Counter {
-	var out []aggregate.Counter
-	for _, c := range cs {
-		merged := false
-		for i := range out {
-			if out[i].Key == c.Key {
-				out[i].Add(c)
-				merged = true
-			}
-		}
-		if !merged {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 func failedCondition(reasons []types.CancellationReason, i int) bool {
@@ -349,20 +431,17 @@ func (s *Store) Counters(ctx context.Context, quizID string, unitIDs []string) (
 }
 
 func counterFromItem(item map[string]types.AttributeValue) (aggregate.Counter, error) {
-	str := func(name string) string {
-		if v, ok := item[name].(*types.AttributeValueMemberS); ok {
-			return v.Value
-		}
-		return ""
+	var it counterItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return aggregate.Counter{}, fmt.Errorf("decode counter: %w", err)
 	}
-	c := aggregate.Counter{Key: aggregate.Key{QuizID: str("quizId"), UnitID: str("unitId"), Month: str("month")}}
+	c := aggregate.Counter{Key: aggregate.Key{QuizID: it.QuizID, UnitID: it.UnitID, Month: it.Month}}
 	for name, av := range item {
-		nv, ok := av.(*types.AttributeValueMemberN)
-		if !ok {
-			continue
+		if _, ok := av.(*types.AttributeValueMemberN); !ok {
+			continue // the identity attributes above
 		}
-		n, err := strconv.ParseInt(nv.Value, 10, 64)
-		if err != nil {
+		var n int64
+		if err := attributevalue.Unmarshal(av, &n); err != nil {
 			return c, fmt.Errorf("decode counter %s: %w", name, err)
 		}
 		if err := setCounterField(&c, name, n); err != nil {
@@ -517,30 +596,33 @@ func (s *Store) ReplaceCounters(ctx context.Context, counters []aggregate.Counte
 	}
 	var dels []types.WriteRequest
 	for _, item := range old {
-		dels = append(dels, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: map[string]types.AttributeValue{attrPK: item[attrPK], attrSK: item[attrSK]}}})
+		var k keyItem
+		if err := attributevalue.UnmarshalMap(item, &k); err != nil {
+			return fmt.Errorf("decode key: %w", err)
+		}
+		dels = append(dels, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(k.PK, k.SK)}})
 	}
 	if err := s.batchWrite(ctx, dels); err != nil {
 		return err
 	}
 	var puts []types.WriteRequest
 	for _, c := range counters {
-		pk, sk := counterKey(c.QuizID, c.UnitID, c.Month)
-		item := key(pk, sk)
-		item[attrEntity] = &types.AttributeValueMemberS{Value: entityCounter}
-		item["quizId"] = &types.AttributeValueMemberS{Value: c.QuizID}
-		item["unitId"] = &types.AttributeValueMemberS{Value: c.UnitID}
-		item["month"] = &types.AttributeValueMemberS{Value: c.Month}
-		for name, v := range counterAttributes(c) {
-			item[name] = &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
+		item, err := counterAsItem(c)
+		if err != nil {
+			return err
 		}
 		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
 	for _, a := range firsts {
-		claim, err := s.firstPut(aggregate.EventOf(a))
+		it, err := firstAsItem(aggregate.EventOf(a))
 		if err != nil {
 			return err
 		}
-		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: claim.Item}})
+		item, err := attributevalue.MarshalMap(it)
+		if err != nil {
+			return fmt.Errorf("marshal first-attempt claim: %w", err)
+		}
+		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
 	return s.batchWrite(ctx, puts)
 }

@@ -10,6 +10,7 @@ import (
 //	list the unit tree                      Query   pk=UNITS
 //	list quizzes / get one quiz             Query   pk=QUIZZES            / GetItem sk=QUIZ#<quizId>
 //	start, submit, read an attempt          PutItem / UpdateItem / GetItem pk=ATTEMPT#<attemptId> sk=A
+//	regrade, disqualify, purge an attempt   Update (condition)    pk=ATTEMPT#<attemptId> sk=A
 //	apply an attempt to counters once       Put (condition)       pk=APPLIED#<attemptId> sk=A
 //	claim a participant's first attempt     Put (condition)       pk=FIRST#<quizId>#<identity> sk=F
 //	read/update a village's counters        Query / Update        pk=CTR#<quizId>#<unitId> sk=M#<YYYY-MM>
@@ -20,32 +21,80 @@ import (
 //	a round's entries, best score first     Query index ByRound   rk=ROUND#<quizId>#<roundId>#<shard 0..15>
 //	                                                              rs=<0 ranked|1 not>#<999999−score‰>#<attemptId>
 //	a round's statistics (summed on read)   BatchGet / Update     pk=RSTAT#<quizId>#<roundId>#<shard> sk=S
-//	count an entry in its round once        Put (condition)       pk=RAPPLIED#<attemptId> sk=A
+//	count an entry in its round once        Put / Update (cond.)  pk=RAPPLIED#<attemptId> sk=A
 //	count a person in a round once          Put (condition)       pk=RFIRST#<quizId>#<roundId>#<person> sk=F
-//	a round's frozen results                Put (condition) / Get pk=RESULT#<quizId>#<roundId> sk=R
+//	a round's frozen results                Put / Get / Update    pk=RESULT#<quizId>#<roundId> sk=R
 //	a contest's disqualifications           Put / Query           pk=DECISION#<quizId> sk=<time>#<attemptId>
+//	every attempt, counter or claim         Scan, filter e=…      (rebuild and maintenance only)
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one
 // partition per quiz, so a province-wide contest spreads over thousands of partitions.
 // Small read-mostly lists (units, quizzes) share a partition and are cached in Lambda.
 
+// Attribute names used in key conditions, filters and updates; item structs name the rest.
 const (
 	attrPK     = "pk"
 	attrSK     = "sk"
 	attrEntity = "e"
 	attrTTL    = "ttl"
+	attrGV     = "gv"
+	attrRK     = "rk"
+	attrRS     = "rs"
+)
 
-	entityUnit     = "unit"
-	entityQuiz     = "quiz"
-	entityAttempt  = "attempt"
-	entityApplied  = "applied"
-	entityFirst    = "first"
-	entityCounter  = "counter"
-	entityActivity = "activity"
+// Entity names, stored in attribute "e": scans filter on them and AttemptFromItem
+// recognises attempts in stream records by them.
+const (
+	entityUnit       = "unit"
+	entityQuiz       = "quiz"
+	entityAttempt    = "attempt"
+	entityApplied    = "applied" // both the counter and the round markers
+	entityFirst      = "first"
+	entityCounter    = "counter"
+	entityActivity   = "activity"
+	entityEntry      = "entry"
+	entityCCCD       = "cccd"
+	entityStaff      = "staff"
+	entityResults    = "results"
+	entityDecision   = "decision"
+	entityRoundStat  = "roundstat"
+	entityRoundFirst = "roundfirst"
+)
 
+// Key prefixes and fixed sort keys.
+const (
 	unitsPK   = "UNITS"
 	quizzesPK = "QUIZZES"
 	singleSK  = "A"
+
+	prefixUnit       = "UNIT#"
+	prefixQuiz       = "QUIZ#"
+	prefixAttempt    = "ATTEMPT#"
+	prefixApplied    = "APPLIED#"
+	prefixFirst      = "FIRST#"
+	prefixCounter    = "CTR#"
+	prefixMonth      = "M#"
+	prefixActivity   = "ACT#"
+	prefixEntry      = "ENTRY#"
+	prefixCCCD       = "CCCD#"
+	prefixStaff      = "STAFF#"
+	prefixRound      = "ROUND#"
+	prefixRoundStat  = "RSTAT#"
+	prefixRoundApply = "RAPPLIED#"
+	prefixRoundFirst = "RFIRST#"
+	prefixResult     = "RESULT#"
+	prefixDecision   = "DECISION#"
+
+	firstSK   = "F"
+	entrySK   = "E"
+	cccdSK    = "C"
+	staffSK   = "S"
+	roundStSK = "S"
+	resultSK  = "R"
+
+	// Sort-key prefixes of a round's index entries: ranked sort before unranked.
+	rankedPrefix   = "0#"
+	unrankedPrefix = "1#"
 )
 
 // RoundShards spreads a round's entries over this many index partitions; readers merge
@@ -56,10 +105,10 @@ const RoundShards = 16
 const IndexByRound = "ByRound"
 
 func entryKey(quizID, roundID, person string) (pk, sk string) {
-	return "ENTRY#" + quizID + "#" + roundID + "#" + person, "E"
+	return prefixEntry + quizID + "#" + roundID + "#" + person, entrySK
 }
-func cccdKey(quizID, key string) (pk, sk string) { return "CCCD#" + quizID + "#" + key, "C" }
-func staffKey(person string) (pk, sk string)     { return "STAFF#" + person, "S" }
+func cccdKey(quizID, key string) (pk, sk string) { return prefixCCCD + quizID + "#" + key, cccdSK }
+func staffKey(person string) (pk, sk string)     { return prefixStaff + person, staffSK }
 
 // roundShard picks the index partition of an attempt from its random id.
 func roundShard(attemptID string) int {
@@ -74,49 +123,49 @@ func roundShard(attemptID string) int {
 }
 
 func roundPK(quizID, roundID string, shard int) string {
-	return "ROUND#" + quizID + "#" + roundID + "#" + strconv.Itoa(shard)
+	return prefixRound + quizID + "#" + roundID + "#" + strconv.Itoa(shard)
 }
 
 // roundSK orders a round's entries: ranked first, then by score (per mille of the
 // maximum, high first), then by id.
 func roundSK(ranked bool, scorePermille int, attemptID string) string {
-	prefix := "1#"
+	prefix := unrankedPrefix
 	if ranked {
-		prefix = "0#"
+		prefix = rankedPrefix
 	}
 	return fmt.Sprintf("%s%06d#%s", prefix, 999999-scorePermille, attemptID)
 }
 
 func roundStatKey(quizID, roundID string, shard int) (pk, sk string) {
-	return "RSTAT#" + quizID + "#" + roundID + "#" + strconv.Itoa(shard), "S"
+	return prefixRoundStat + quizID + "#" + roundID + "#" + strconv.Itoa(shard), roundStSK
 }
-func roundAppliedKey(attemptID string) (pk, sk string) { return "RAPPLIED#" + attemptID, singleSK }
+func roundAppliedKey(attemptID string) (pk, sk string) { return prefixRoundApply + attemptID, singleSK }
 func roundFirstKey(quizID, roundID, person string) (pk, sk string) {
-	return "RFIRST#" + quizID + "#" + roundID + "#" + person, "F"
+	return prefixRoundFirst + quizID + "#" + roundID + "#" + person, firstSK
 }
 func resultKey(quizID, roundID string) (pk, sk string) {
-	return "RESULT#" + quizID + "#" + roundID, "R"
+	return prefixResult + quizID + "#" + roundID, resultSK
 }
-func decisionPK(quizID string) string { return "DECISION#" + quizID }
+func decisionPK(quizID string) string { return prefixDecision + quizID }
 func decisionKey(quizID, at, attemptID string) (pk, sk string) {
 	return decisionPK(quizID), at + "#" + attemptID
 }
 
-func unitKey(id string) (pk, sk string)    { return unitsPK, "UNIT#" + id }
-func quizKey(id string) (pk, sk string)    { return quizzesPK, "QUIZ#" + id }
-func attemptKey(id string) (pk, sk string) { return "ATTEMPT#" + id, singleSK }
+func unitKey(id string) (pk, sk string)    { return unitsPK, prefixUnit + id }
+func quizKey(id string) (pk, sk string)    { return quizzesPK, prefixQuiz + id }
+func attemptKey(id string) (pk, sk string) { return prefixAttempt + id, singleSK }
 func appliedKey(attemptID string) (pk, sk string) {
-	return "APPLIED#" + attemptID, singleSK
+	return prefixApplied + attemptID, singleSK
 }
 func firstKey(quizID, identity string) (pk, sk string) {
-	return "FIRST#" + quizID + "#" + identity, "F"
+	return prefixFirst + quizID + "#" + identity, firstSK
 }
-func counterPK(quizID, unitID string) string { return "CTR#" + quizID + "#" + unitID }
+func counterPK(quizID, unitID string) string { return prefixCounter + quizID + "#" + unitID }
 func counterKey(quizID, unitID, month string) (pk, sk string) {
-	return counterPK(quizID, unitID), "M#" + month
+	return counterPK(quizID, unitID), prefixMonth + month
 }
 
-func activityPK(unitID string) string { return "ACT#" + unitID }
+func activityPK(unitID string) string { return prefixActivity + unitID }
 func activityKey(unitID, date, id string) (pk, sk string) {
 	return activityPK(unitID), date + "#" + id
 }

@@ -7,7 +7,8 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/nq58/tracker/internal/quiz"
@@ -31,13 +32,13 @@ func (r *shardReader) peek(ctx context.Context) (map[string]types.AttributeValue
 			return nil, nil
 		}
 		r.started = true
-		out, err := r.s.db.Query(ctx, &dynamodb.QueryInput{
-			TableName: &r.s.table, IndexName: aws.String(IndexByRound),
-			KeyConditionExpression: aws.String("rk = :rk AND begins_with(rs, :p)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":rk": &types.AttributeValueMemberS{Value: r.pk}, ":p": &types.AttributeValueMemberS{Value: r.prefix}},
-			ExclusiveStartKey: r.last, Limit: aws.Int32(roundPageSize),
-		})
+		in, err := r.s.keyQuery(IndexByRound, expression.Key(attrRK).Equal(expression.Value(r.pk)).
+			And(expression.Key(attrRS).BeginsWith(r.prefix)))
+		if err != nil {
+			return nil, err
+		}
+		in.ExclusiveStartKey, in.Limit = r.last, aws.Int32(roundPageSize)
+		out, err := r.s.db.Query(ctx, in)
 		if err != nil {
 			return nil, fmt.Errorf("read round index: %w", err)
 		}
@@ -47,7 +48,7 @@ func (r *shardReader) peek(ctx context.Context) (map[string]types.AttributeValue
 }
 
 func sortKeyOf(item map[string]types.AttributeValue) string {
-	if v, ok := item["rs"].(*types.AttributeValueMemberS); ok {
+	if v, ok := item[attrRS].(*types.AttributeValueMemberS); ok {
 		return v.Value
 	}
 	return ""
@@ -68,7 +69,7 @@ func scoreGroup(rs string) string {
 func (s *Store) TopEntries(ctx context.Context, quizID, roundID string, persons int) ([]quiz.Attempt, error) {
 	readers := make([]*shardReader, RoundShards)
 	for i := range readers {
-		readers[i] = &shardReader{s: s, pk: roundPK(quizID, roundID, i), prefix: "0#"}
+		readers[i] = &shardReader{s: s, pk: roundPK(quizID, roundID, i), prefix: rankedPrefix}
 	}
 	seen := map[string]bool{}
 	var out []quiz.Attempt
@@ -122,19 +123,17 @@ func (s *Store) RoundPage(ctx context.Context, quizID, roundID, cursor string, l
 	}
 	var out []quiz.Attempt
 	for c.Shard < RoundShards && len(out) < limit {
-		var start map[string]types.AttributeValue
-		if len(c.Last) > 0 {
-			start = map[string]types.AttributeValue{}
-			for k, v := range c.Last {
-				start[k] = &types.AttributeValueMemberS{Value: v}
+		in, err := s.keyQuery(IndexByRound, expression.Key(attrRK).Equal(expression.Value(roundPK(quizID, roundID, c.Shard))))
+		if err != nil {
+			return nil, "", err
+		}
+		in.Limit = aws.Int32(int32(limit - len(out)))
+		if len(c.Last) > 0 { // the cursor keeps the last key's string attributes
+			if in.ExclusiveStartKey, err = attributevalue.MarshalMap(c.Last); err != nil {
+				return nil, "", errBadCursor
 			}
 		}
-		res, err := s.db.Query(ctx, &dynamodb.QueryInput{
-			TableName: &s.table, IndexName: aws.String(IndexByRound),
-			KeyConditionExpression:    aws.String("rk = :rk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":rk": &types.AttributeValueMemberS{Value: roundPK(quizID, roundID, c.Shard)}},
-			ExclusiveStartKey:         start, Limit: aws.Int32(int32(limit - len(out))),
-		})
+		res, err := s.db.Query(ctx, in)
 		if err != nil {
 			return nil, "", fmt.Errorf("read round page: %w", err)
 		}
@@ -149,11 +148,9 @@ func (s *Store) RoundPage(ctx context.Context, quizID, roundID, cursor string, l
 			c = roundCursor{Shard: c.Shard + 1}
 			continue
 		}
-		c.Last = map[string]string{}
-		for k, v := range res.LastEvaluatedKey {
-			if sv, ok := v.(*types.AttributeValueMemberS); ok {
-				c.Last[k] = sv.Value
-			}
+		c.Last = nil
+		if err := attributevalue.UnmarshalMap(res.LastEvaluatedKey, &c.Last); err != nil {
+			return nil, "", fmt.Errorf("read round page: %w", err)
 		}
 	}
 	if c.Shard >= RoundShards {

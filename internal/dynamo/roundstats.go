@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -18,43 +19,78 @@ import (
 // Round statistics live in RoundShards items per round (keys.go), written by the
 // aggregator and summed on read, so a province-wide round has no hot counter.
 
+// roundAppliedItem records that an entry was counted in its round, with what a regrade
+// needs: the grade version and whether the entry was perfect.
+type roundAppliedItem struct {
+	PK      string `dynamodbav:"pk"`
+	SK      string `dynamodbav:"sk"`
+	Entity  string `dynamodbav:"e"`
+	GV      int    `dynamodbav:"gv"`
+	Perfect *bool  `dynamodbav:"perfect"` // nil read back: unknown, a regrade then moves nothing
+}
+
+// roundFirstItem records that a person was counted in a round; its key says everything.
+type roundFirstItem struct {
+	PK     string `dynamodbav:"pk"`
+	SK     string `dynamodbav:"sk"`
+	Entity string `dynamodbav:"e"`
+}
+
+// roundStatItem is one shard of a round's statistics; persons per unit are the
+// attributes u_<unitId> beside these.
+type roundStatItem struct {
+	Entries int64 `dynamodbav:"entries"`
+	Perfect int64 `dynamodbav:"perfect"`
+	Persons int64 `dynamodbav:"persons"`
+}
+
+// Attribute names of the round items that updates use.
+const (
+	attrRoundEntries  = "entries"
+	attrRoundPerfect  = "perfect" // on both the statistics and the marker
+	attrRoundPersons  = "persons"
+	unitPersonsPrefix = "u_"
+)
+
 // ApplyRound counts a contest entry in its round once.
 func (s *Store) ApplyRound(ctx context.Context, e aggregate.Event) error {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(roundAppliedKey(e.AttemptID)), ConsistentRead: aws.Bool(true)})
+	var marker roundAppliedItem
+	apk, ask := roundAppliedKey(e.AttemptID)
+	found, err := s.getItem(ctx, apk, ask, &marker)
 	if err != nil {
 		return fmt.Errorf("read round marker: %w", err)
 	}
-	if out.Item != nil {
-		return s.regradeRound(ctx, e, out.Item)
+	if found {
+		return s.regradeRound(ctx, e, marker)
 	}
+	absent := expression.AttributeNotExists(expression.Name(attrPK))
 	for _, person := range []bool{true, false} {
 		pk, sk := roundStatKey(e.Key.QuizID, e.RoundID, roundShard(e.AttemptID))
-		expr := "SET e = :e ADD entries :one"
-		vals := map[string]types.AttributeValue{":e": &types.AttributeValueMemberS{Value: "roundstat"}, ":one": &types.AttributeValueMemberN{Value: "1"}}
-		names := map[string]string{}
+		one := expression.Value(1)
+		upd := expression.Set(expression.Name(attrEntity), expression.Value(entityRoundStat)).
+			Add(expression.Name(attrRoundEntries), one)
 		if e.Perfect {
-			expr += ", perfect :one"
+			upd = upd.Add(expression.Name(attrRoundPerfect), one)
 		}
 		if person {
-			expr += ", persons :one, #u :one"
-			names["#u"] = "u_" + e.Key.UnitID
+			upd = upd.Add(expression.Name(attrRoundPersons), one).Add(expression.Name(unitPersonsPrefix+e.Key.UnitID), one)
 		}
-		upd := &types.Update{TableName: &s.table, Key: key(pk, sk), UpdateExpression: aws.String(expr), ExpressionAttributeValues: vals}
-		if len(names) > 0 {
-			upd.ExpressionAttributeNames = names
+		stat, err := s.updateOf(pk, sk, upd, nil)
+		if err != nil {
+			return fmt.Errorf("apply round entry: %w", err)
 		}
-		applied := key(roundAppliedKey(e.AttemptID))
-		applied[attrEntity] = &types.AttributeValueMemberS{Value: entityApplied}
-		applied["gv"] = &types.AttributeValueMemberN{Value: strconv.Itoa(e.GradeVersion)}
-		applied["perfect"] = &types.AttributeValueMemberBOOL{Value: e.Perfect}
-		items := []types.TransactWriteItem{
-			{Put: &types.Put{TableName: &s.table, Item: applied, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-			{Update: upd},
+		applied, err := s.putOf(roundAppliedItem{PK: apk, SK: ask, Entity: entityApplied, GV: e.GradeVersion, Perfect: &e.Perfect}, &absent)
+		if err != nil {
+			return fmt.Errorf("apply round entry: %w", err)
 		}
+		items := []types.TransactWriteItem{{Put: applied}, {Update: stat}}
 		if person {
-			claim := key(roundFirstKey(e.Key.QuizID, e.RoundID, e.Identity))
-			claim[attrEntity] = &types.AttributeValueMemberS{Value: "roundfirst"}
-			items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: claim, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+			fpk, fsk := roundFirstKey(e.Key.QuizID, e.RoundID, e.Identity)
+			claim, err := s.putOf(roundFirstItem{PK: fpk, SK: fsk, Entity: entityRoundFirst}, &absent)
+			if err != nil {
+				return fmt.Errorf("apply round entry: %w", err)
+			}
+			items = append(items, types.TransactWriteItem{Put: claim})
 		}
 		out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
 		if err == nil {
@@ -78,30 +114,32 @@ func (s *Store) ApplyRound(ctx context.Context, e aggregate.Event) error {
 
 // regradeRound moves the perfect-entry count when a correction changed whether an
 // entry has every answer right; entries and persons do not change.
-func (s *Store) regradeRound(ctx context.Context, e aggregate.Event, marker map[string]types.AttributeValue) error {
-	gv, _ := marker["gv"].(*types.AttributeValueMemberN)
-	wasPerfect, _ := marker["perfect"].(*types.AttributeValueMemberBOOL)
-	prevGV, _ := strconv.Atoi(gvValue(gv))
-	if prevGV >= e.GradeVersion {
+func (s *Store) regradeRound(ctx context.Context, e aggregate.Event, marker roundAppliedItem) error {
+	if marker.GV >= e.GradeVersion {
 		return nil // a redelivery
 	}
 	delta := 0
-	if wasPerfect != nil && wasPerfect.Value != e.Perfect {
+	if marker.Perfect != nil && *marker.Perfect != e.Perfect {
 		delta = -1
 		if e.Perfect {
 			delta = 1
 		}
 	}
-	items := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.table, Key: key(roundAppliedKey(e.AttemptID)),
-		UpdateExpression:    aws.String("SET gv = :gv, perfect = :p"),
-		ConditionExpression: aws.String("gv = :prev"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":gv": &types.AttributeValueMemberN{Value: strconv.Itoa(e.GradeVersion)},
-			":p": &types.AttributeValueMemberBOOL{Value: e.Perfect}, ":prev": &types.AttributeValueMemberN{Value: strconv.Itoa(prevGV)}}}}}
+	apk, ask := roundAppliedKey(e.AttemptID)
+	cond := expression.Name(attrGV).Equal(expression.Value(marker.GV))
+	mark, err := s.updateOf(apk, ask, expression.Set(expression.Name(attrGV), expression.Value(e.GradeVersion)).
+		Set(expression.Name(attrRoundPerfect), expression.Value(e.Perfect)), &cond)
+	if err != nil {
+		return fmt.Errorf("regrade round entry: %w", err)
+	}
+	items := []types.TransactWriteItem{{Update: mark}}
 	if delta != 0 {
 		pk, sk := roundStatKey(e.Key.QuizID, e.RoundID, roundShard(e.AttemptID))
-		items = append(items, types.TransactWriteItem{Update: &types.Update{TableName: &s.table, Key: key(pk, sk),
-			UpdateExpression:          aws.String("ADD perfect :d"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: strconv.Itoa(delta)}}}})
+		stat, err := s.updateOf(pk, sk, expression.Add(expression.Name(attrRoundPerfect), expression.Value(delta)), nil)
+		if err != nil {
+			return fmt.Errorf("regrade round entry: %w", err)
+		}
+		items = append(items, types.TransactWriteItem{Update: stat})
 	}
 	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
 		var tce *types.TransactionCanceledException
@@ -111,13 +149,6 @@ func (s *Store) regradeRound(ctx context.Context, e aggregate.Event, marker map[
 		return fmt.Errorf("regrade round entry: %w", err)
 	}
 	return nil
-}
-
-func gvValue(n *types.AttributeValueMemberN) string {
-	if n == nil {
-		return "0"
-	}
-	return n.Value
 }
 
 // RoundStats sums a round's statistics over its shards.
@@ -138,25 +169,23 @@ func (s *Store) RoundStats(ctx context.Context, quizID, roundID string) (contest
 			return st, fmt.Errorf("round stats: %w", err)
 		}
 		for _, item := range out.Responses[s.table] {
+			var it roundStatItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return st, fmt.Errorf("round stats: %w", err)
+			}
+			st.Entries += it.Entries
+			st.Perfect += it.Perfect
+			st.Persons += it.Persons
 			for name, av := range item {
-				n, ok := av.(*types.AttributeValueMemberN)
+				unit, ok := strings.CutPrefix(name, unitPersonsPrefix)
 				if !ok {
 					continue
 				}
-				v, err := strconv.ParseInt(n.Value, 10, 64)
-				if err != nil {
+				var v int64
+				if err := attributevalue.Unmarshal(av, &v); err != nil {
 					return st, fmt.Errorf("round stats %s: %w", name, err)
 				}
-				switch {
-				case name == "entries":
-					st.Entries += v
-				case name == "perfect":
-					st.Perfect += v
-				case name == "persons":
-					st.Persons += v
-				case strings.HasPrefix(name, "u_"):
-					st.PersonsByUnit[name[2:]] += v
-				}
+				st.PersonsByUnit[unit] += v
 			}
 		}
 		pending = out.UnprocessedKeys

@@ -57,11 +57,102 @@ func (s *Store) meter(cc ...types.ConsumedCapacity) {
 	}
 }
 
+// key is the primary key of an item. It is built directly rather than marshalled from
+// keyItem: it cannot fail, and every read and update needs it.
 func key(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{
 		attrPK: &types.AttributeValueMemberS{Value: pk},
 		attrSK: &types.AttributeValueMemberS{Value: sk},
 	}
+}
+
+// keyItem reads the primary key of any item.
+type keyItem struct {
+	PK string `dynamodbav:"pk"`
+	SK string `dynamodbav:"sk"`
+}
+
+// putOf marshals an item struct into a put, on a condition when cond is not nil. The
+// same put serves a transaction and, through putInput, a single PutItem.
+func (s *Store) putOf(item any, cond *expression.ConditionBuilder) (*types.Put, error) {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return nil, fmt.Errorf("marshal item: %w", err)
+	}
+	put := &types.Put{TableName: &s.table, Item: av}
+	if cond != nil {
+		expr, err := expression.NewBuilder().WithCondition(*cond).Build()
+		if err != nil {
+			return nil, fmt.Errorf("build condition: %w", err)
+		}
+		put.ConditionExpression, put.ExpressionAttributeNames, put.ExpressionAttributeValues = expr.Condition(), expr.Names(), expr.Values()
+	}
+	return put, nil
+}
+
+// putInput is putOf as a PutItem request.
+func (s *Store) putInput(item any, cond *expression.ConditionBuilder) (*dynamodb.PutItemInput, error) {
+	p, err := s.putOf(item, cond)
+	if err != nil {
+		return nil, err
+	}
+	return &dynamodb.PutItemInput{TableName: p.TableName, Item: p.Item, ConditionExpression: p.ConditionExpression,
+		ExpressionAttributeNames: p.ExpressionAttributeNames, ExpressionAttributeValues: p.ExpressionAttributeValues}, nil
+}
+
+// updateOf builds an update of item pk/sk, on a condition when cond is not nil.
+func (s *Store) updateOf(pk, sk string, upd expression.UpdateBuilder, cond *expression.ConditionBuilder) (*types.Update, error) {
+	b := expression.NewBuilder().WithUpdate(upd)
+	if cond != nil {
+		b = b.WithCondition(*cond)
+	}
+	expr, err := b.Build()
+	if err != nil {
+		return nil, fmt.Errorf("build update: %w", err)
+	}
+	return &types.Update{TableName: &s.table, Key: key(pk, sk), UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}, nil
+}
+
+// updateInput is updateOf as an UpdateItem request.
+func (s *Store) updateInput(pk, sk string, upd expression.UpdateBuilder, cond *expression.ConditionBuilder) (*dynamodb.UpdateItemInput, error) {
+	u, err := s.updateOf(pk, sk, upd, cond)
+	if err != nil {
+		return nil, err
+	}
+	return &dynamodb.UpdateItemInput{TableName: u.TableName, Key: u.Key, UpdateExpression: u.UpdateExpression,
+		ConditionExpression: u.ConditionExpression, ExpressionAttributeNames: u.ExpressionAttributeNames,
+		ExpressionAttributeValues: u.ExpressionAttributeValues}, nil
+}
+
+// getItem reads one item with a strongly consistent read into out, an item struct, and
+// reports whether it exists.
+func (s *Store) getItem(ctx context.Context, pk, sk string, out any) (bool, error) {
+	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return false, err
+	}
+	if res.Item == nil {
+		return false, nil
+	}
+	if err := attributevalue.UnmarshalMap(res.Item, out); err != nil {
+		return true, fmt.Errorf("decode %s: %w", pk, err)
+	}
+	return true, nil
+}
+
+// keyQuery builds a query of the table (or of index, when not empty) on a key condition.
+func (s *Store) keyQuery(index string, cond expression.KeyConditionBuilder) (*dynamodb.QueryInput, error) {
+	expr, err := expression.NewBuilder().WithKeyCondition(cond).Build()
+	if err != nil {
+		return nil, fmt.Errorf("build key condition: %w", err)
+	}
+	in := &dynamodb.QueryInput{TableName: &s.table, KeyConditionExpression: expr.KeyCondition(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}
+	if index != "" {
+		in.IndexName = aws.String(index)
+	}
+	return in, nil
 }
 
 // ---- units
@@ -143,11 +234,11 @@ func (s *Store) queryAll(ctx context.Context, pk string, out any) error {
 // partition returns every item of a partition.
 func (s *Store) partition(ctx context.Context, pk string) ([]map[string]types.AttributeValue, error) {
 	var all []map[string]types.AttributeValue
-	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
-		TableName:                 &s.table,
-		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
-	})
+	in, err := s.keyQuery("", expression.Key(attrPK).Equal(expression.Value(pk)))
+	if err != nil {
+		return nil, err
+	}
+	p := dynamodb.NewQueryPaginator(s.db, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -171,6 +262,9 @@ type quizItem struct {
 	Body string `dynamodbav:"body"`
 }
 
+// attrVersion is the quizItem attribute an edit's condition compares.
+const attrVersion = "version"
+
 // PutQuiz stores a validated quiz. q.Version is the version it was read at (0 for a new
 // quiz): if the stored quiz has changed since, nothing is written and the result is a
 // conflict, so an edit cannot silently undo a concurrent publish.
@@ -185,17 +279,16 @@ func (s *Store) PutQuiz(ctx context.Context, q quiz.Quiz) error {
 		return fmt.Errorf("marshal quiz %s: %w", q.ID, err)
 	}
 	pk, sk := quizKey(q.ID)
-	item, err := attributevalue.MarshalMap(quizItem{PK: pk, SK: sk, Entity: entityQuiz, ID: q.ID, Status: string(q.Status),
-		Version: q.Version, Body: string(body)})
-	if err != nil {
-		return fmt.Errorf("marshal quiz %s: %w", q.ID, err)
-	}
-	in := &dynamodb.PutItemInput{TableName: &s.table, Item: item, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
-		ConditionExpression: aws.String("attribute_not_exists(pk)")}
+	cond := expression.AttributeNotExists(expression.Name(attrPK))
 	if read > 0 {
-		in.ConditionExpression = aws.String("version = :read")
-		in.ExpressionAttributeValues = map[string]types.AttributeValue{":read": &types.AttributeValueMemberN{Value: strconv.Itoa(read)}}
+		cond = expression.Name(attrVersion).Equal(expression.Value(read))
 	}
+	in, err := s.putInput(quizItem{PK: pk, SK: sk, Entity: entityQuiz, ID: q.ID, Status: string(q.Status),
+		Version: q.Version, Body: string(body)}, &cond)
+	if err != nil {
+		return fmt.Errorf("quiz %s: %w", q.ID, err)
+	}
+	in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
 	out, err := s.db.PutItem(ctx, in)
 	if err != nil {
 		var ccf *types.ConditionalCheckFailedException
@@ -488,25 +581,25 @@ func (s *Store) SubmitAttempt(ctx context.Context, a quiz.Attempt) error {
 	if err != nil {
 		return fmt.Errorf("encode attempt: %w", err)
 	}
-	upd := expression.Set(expression.Name("status"), expression.Value(it.Status)).
-		Set(expression.Name("submittedAt"), expression.Value(it.SubmittedAt)).
-		Set(expression.Name("durationMs"), expression.Value(it.DurationMs)).
-		Set(expression.Name("score"), expression.Value(it.Score)).
-		Set(expression.Name("res"), expression.Value(it.Result)).
+	upd := expression.Set(expression.Name(attrStatus), expression.Value(it.Status)).
+		Set(expression.Name(attrSubmitted), expression.Value(it.SubmittedAt)).
+		Set(expression.Name(attrDurationMs), expression.Value(it.DurationMs)).
+		Set(expression.Name(attrScore), expression.Value(it.Score)).
+		Set(expression.Name(attrResult), expression.Value(it.Result)).
 		Remove(expression.Name(attrTTL)) // a submitted attempt is kept
 	if it.GradeVer > 0 { // graded after a correction
-		upd = upd.Set(expression.Name("gv"), expression.Value(it.GradeVer))
+		upd = upd.Set(expression.Name(attrGV), expression.Value(it.GradeVer))
 	}
 	if it.RoundKey != "" { // a contest entry joins its round's index
-		upd = upd.Set(expression.Name("rk"), expression.Value(it.RoundKey)).
-			Set(expression.Name("rs"), expression.Value(it.RoundSort)).
-			Set(expression.Name("ranked"), expression.Value(it.Ranked)).
-			Set(expression.Name("pred"), expression.Value(it.Prediction))
+		upd = upd.Set(expression.Name(attrRK), expression.Value(it.RoundKey)).
+			Set(expression.Name(attrRS), expression.Value(it.RoundSort)).
+			Set(expression.Name(attrRanked), expression.Value(it.Ranked)).
+			Set(expression.Name(attrPrediction), expression.Value(it.Prediction))
 	}
 	// The token hash in the condition lets a submit that did not read the attempt first
 	// trust what the token says.
-	cond := expression.Name("status").Equal(expression.Value(string(quiz.Started))).
-		And(expression.Name("tok").Equal(expression.Value(it.TokenHash)))
+	cond := expression.Name(attrStatus).Equal(expression.Value(string(quiz.Started))).
+		And(expression.Name(attrTokenHash).Equal(expression.Value(it.TokenHash)))
 	expr, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
 	if err != nil {
 		return fmt.Errorf("build submit expression: %w", err)
