@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
@@ -206,4 +207,14 @@ func staffRequest(t *testing.T, base, token, method, path string, body any) (int
 		t.Fatal(err)
 	}
 	return resp.StatusCode, raw, resp.Header
+}
+
+// assertCounters fails the test unless the counters are the same, field by field.
+func assertCounters(t *testing.T, got, want []aggregate.Counter) {
+	t.Helper()
+	a, _ := json.Marshal(got)
+	b, _ := json.Marshal(want)
+	if string(a) != string(b) {
+		t.Errorf("counters\n got %s\nwant %s", a, b)
+	}
 }
