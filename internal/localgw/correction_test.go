@@ -3,7 +3,6 @@ package localgw_test
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/http/httptest"
 	"slices"
 	"testing"
@@ -23,99 +22,125 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 	ctx := context.Background()
 	srv := httptest.NewServer(e.stack.Handler())
 	t.Cleanup(srv.Close)
-	var started []quiz.StartResponse
-	for i, unit := range []string{village, village, village2, "xa-a-t02"} {
-		s := e.start(demoQuiz, resident(unit, "", "device-corr-"+string(rune('a'+i))))
-		if status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, i%2 == 0)); status != 200 {
-			t.Fatalf("submit: %d %s", status, raw)
-		}
-		started = append(started, s)
-	}
-	if err := e.stack.DrainStreams(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// The question the first resident answered correctly gets another key.
-	target := started[0].Questions[0].ID
-	q := e.bank[demoQuiz]
-	bankQ, _ := q.Question(target)
-	newKey := []string{wrongOption(bankQ)}
-	before, err := e.stack.Store.GetAttempt(ctx, started[0].AttemptID)
-	if err != nil {
-		t.Fatal(err)
-	}
 
-	admin := signIn(t, srv.URL, "admin")
-	correct := func(body any) authoring.CorrectionResult {
+	// Shared by the steps.
+	var (
+		started []quiz.StartResponse
+		target  string        // the corrected question
+		bankQ   quiz.Question // its bank version, with the old key
+		asked   int           // attempts that were asked the question
+		admin   string        // staff token
+	)
+	correct := func(t *testing.T, body any) authoring.CorrectionResult {
 		t.Helper()
-		req, _ := http.NewRequest("POST", srv.URL+"/v1/admin/quizzes/"+demoQuiz+"/questions/"+target+"/correction", jsonBody(body))
-		req.Header.Set("Authorization", "Bearer "+admin)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
+		status, raw, _ := staffRequest(t, srv.URL, admin, "POST", "/v1/admin/quizzes/"+demoQuiz+"/questions/"+target+"/correction", body)
 		var out authoring.CorrectionResult
-		if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&out) != nil {
-			t.Fatalf("correction = %d", resp.StatusCode)
+		if status != 200 || json.Unmarshal(raw, &out) != nil {
+			t.Fatalf("correction = %d %s", status, raw)
 		}
 		return out
 	}
-	res := correct(map[string]any{"correctOptionIds": newKey})
-	asked := 0
-	for _, s := range started {
-		if slices.ContainsFunc(s.Questions, func(p quiz.PublicQuestion) bool { return p.ID == target }) {
-			asked++
-		}
-	}
-	if res.Regraded != asked || res.GradeVersion != 1 {
-		t.Errorf("correction = %+v, want %d attempts regraded at grade version 1", res, asked)
-	}
-	after, err := e.stack.Store.GetAttempt(ctx, started[0].AttemptID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if after.Score != before.Score-bankQ.Points || after.GradeVersion != 1 {
-		t.Errorf("first attempt score %d → %d (grade version %d), want it to lose the question's %d points", before.Score, after.Score, after.GradeVersion, bankQ.Points)
-	}
 
-	check := func(name string) {
-		t.Helper()
+	if !t.Run("four residents in three villages submit the quiz", func(t *testing.T) {
+		for i, unit := range []string{village, village, village2, "xa-a-t02"} {
+			s := e.start(demoQuiz, resident(unit, "", "device-corr-"+string(rune('a'+i))))
+			if status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, i%2 == 0)); status != 200 {
+				t.Fatalf("submit: %d %s", status, raw)
+			}
+			started = append(started, s)
+		}
 		if err := e.stack.DrainStreams(ctx); err != nil {
 			t.Fatal(err)
 		}
-		attempts, err := e.stack.Store.SubmittedAttempts(ctx)
+	}) {
+		return
+	}
+
+	if !t.Run("an admin gives a question the first resident answered right another key and its attempts are regraded", func(t *testing.T) {
+		target = started[0].Questions[0].ID
+		bankQ, _ = e.bank[demoQuiz].Question(target)
+		newKey := []string{wrongOption(bankQ)}
+		before, err := e.stack.Store.GetAttempt(ctx, started[0].AttemptID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := e.stack.Store.Counters(ctx, demoQuiz, []string{village, village2, "xa-a-t02"})
+		admin = signIn(t, srv.URL, "admin")
+		res := correct(t, map[string]any{"correctOptionIds": newKey})
+		for _, s := range started {
+			if slices.ContainsFunc(s.Questions, func(p quiz.PublicQuestion) bool { return p.ID == target }) {
+				asked++
+			}
+		}
+		if res.Regraded != asked || res.GradeVersion != 1 {
+			t.Errorf("correction = %+v, want %d attempts regraded at grade version 1", res, asked)
+		}
+		after, err := e.stack.Store.GetAttempt(ctx, started[0].AttemptID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Run(name, func(t *testing.T) { assertCounters(t, got, aggregate.Rebuild(attempts)) })
+		if after.Score != before.Score-bankQ.Points || after.GradeVersion != 1 {
+			t.Errorf("first attempt score %d → %d (grade version %d), want it to lose the question's %d points", before.Score, after.Score, after.GradeVersion, bankQ.Points)
+		}
+	}) {
+		return
 	}
-	check("the counters equal a rebuild from the regraded attempts")
 
-	e.clock.Advance(time.Minute)
-	res = correct(map[string]any{"void": true})
-	if res.GradeVersion != 2 {
-		t.Errorf("void correction = %+v, want grade version 2", res)
+	if !t.Run("the counters equal a rebuild from the regraded attempts", func(t *testing.T) {
+		countersEqualARebuild(t, e, demoQuiz, []string{village, village2, "xa-a-t02"})
+	}) {
+		return
 	}
-	voided, err := e.stack.Store.GetAttempt(ctx, started[1].AttemptID)
+
+	if !t.Run("a minute later the admin voids the question and it counts as correct for every attempt that had it", func(t *testing.T) {
+		e.clock.Advance(time.Minute)
+		res := correct(t, map[string]any{"void": true})
+		if res.GradeVersion != 2 {
+			t.Errorf("void correction = %+v, want grade version 2", res)
+		}
+		voided, err := e.stack.Store.GetAttempt(ctx, started[1].AttemptID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(voided.QuestionIDs, target) && !voided.Correct[target] {
+			t.Errorf("after voiding, %s is not counted correct for every attempt that had it", target)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("after a void the counters still equal a rebuild", func(t *testing.T) {
+		countersEqualARebuild(t, e, demoQuiz, []string{village, village2, "xa-a-t02"})
+	}) {
+		return
+	}
+
+	t.Run("both corrections are recorded with who made them", func(t *testing.T) {
+		stored, err := e.stack.Store.GetQuiz(ctx, demoQuiz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(stored.Corrections) != 2 || stored.Corrections[0].By != "admin" || stored.Corrections[0].Regraded != asked || !stored.Corrections[1].Void {
+			t.Errorf("recorded corrections = %+v, want two by admin, the second a void", stored.Corrections)
+		}
+	})
+}
+
+// countersEqualARebuild drains the streams and checks that the stored counters of the
+// quiz in the units equal a rebuild from every submitted attempt.
+func countersEqualARebuild(t *testing.T, e *env, quizID string, units []string) {
+	t.Helper()
+	if err := e.stack.DrainStreams(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	attempts, err := e.stack.Store.SubmittedAttempts(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if slices.Contains(voided.QuestionIDs, target) && !voided.Correct[target] {
-		t.Errorf("after voiding, %s is not counted correct for every attempt that had it", target)
-	}
-	check("after a void the counters still equal a rebuild")
-
-	stored, err := e.stack.Store.GetQuiz(ctx, demoQuiz)
+	got, err := e.stack.Store.Counters(context.Background(), quizID, units)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(stored.Corrections) != 2 || stored.Corrections[0].By != "admin" || stored.Corrections[0].Regraded != asked || !stored.Corrections[1].Void {
-		t.Errorf("recorded corrections = %+v, want two by admin, the second a void", stored.Corrections)
-	}
+	assertCounters(t, got, aggregate.Rebuild(attempts))
 }
 
 func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
@@ -123,38 +148,56 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 	ctx := context.Background()
 	now := e.clock.Now()
 	ct := e.newContest(t, "hoi-thi-dinh-chinh", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
-	// Two entrants: Hạnh answers all five right; Khoa gets the first question of his
-	// draw wrong but would be right under the corrected key.
-	hanh := e.enter(t, ct.ID, entrant("0944000001", "Lý Thị Hạnh", village, ""), 5, 1, 3*time.Minute)
-	khoa := e.start(ct.ID, entrant("0944000002", "Tô Văn Khoa", village, ""))
-	answers := e.answers(ct.ID, khoa.Questions, true)
-	target := khoa.Questions[0].ID
-	bankQ, _ := e.bank[ct.ID].Question(target)
-	wrong := wrongOption(bankQ)
-	answers[0]["optionIds"] = []string{wrong}
-	e.clock.Advance(2 * time.Minute)
-	if status, raw := e.call("POST", "/v1/attempts/"+khoa.AttemptID+"/submit", map[string]any{"attemptToken": khoa.AttemptToken, "answers": answers, "prediction": 1}); status != 200 {
-		t.Fatalf("submit: %d %s", status, raw)
-	}
-	organizer := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
 	svc := authoring.NewService(e.stack.Store, e.clock.Now)
-	res, err := svc.Correct(ctx, organizer, ct.ID, target, authoring.CorrectionInput{CorrectOptionIDs: []string{wrong}})
-	if err != nil {
-		t.Fatal(err)
+
+	// Shared by the steps.
+	var (
+		hanh   quiz.Result        // Hạnh's result when she submitted
+		khoa   quiz.StartResponse // Khoa's entry
+		target string             // the first question of Khoa's draw
+		wrong  string             // Khoa's answer to it, the key after the correction
+	)
+
+	if !t.Run("Hạnh answers all five right and Khoa gets the first question of his draw wrong", func(t *testing.T) {
+		// Khoa would be right under the corrected key.
+		hanh = e.enter(t, ct.ID, entrant("0944000001", "Lý Thị Hạnh", village, ""), 5, 1, 3*time.Minute)
+		khoa = e.start(ct.ID, entrant("0944000002", "Tô Văn Khoa", village, ""))
+		answers := e.answers(ct.ID, khoa.Questions, true)
+		target = khoa.Questions[0].ID
+		bankQ, _ := e.bank[ct.ID].Question(target)
+		wrong = wrongOption(bankQ)
+		answers[0]["optionIds"] = []string{wrong}
+		e.clock.Advance(2 * time.Minute)
+		if status, raw := e.call("POST", "/v1/attempts/"+khoa.AttemptID+"/submit", map[string]any{"attemptToken": khoa.AttemptToken, "answers": answers, "prediction": 1}); status != 200 {
+			t.Fatalf("submit: %d %s", status, raw)
+		}
+	}) {
+		return
 	}
-	if res.Regraded != 2 {
-		t.Errorf("regraded %d entries, want both", res.Regraded)
+
+	if !t.Run("an organiser corrects the key and Khoa moves ahead of Hạnh in the open round", func(t *testing.T) {
+		organizer := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
+		res, err := svc.Correct(ctx, organizer, ct.ID, target, authoring.CorrectionInput{CorrectOptionIDs: []string{wrong}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Regraded != 2 {
+			t.Errorf("regraded %d entries, want both", res.Regraded)
+		}
+		top, err := e.stack.Store.TopEntries(ctx, ct.ID, "r1", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(top) != 2 || top[0].ID != khoa.AttemptID || top[0].Score != 5 || top[1].Score != 4 {
+			t.Errorf("round index after the correction = %v, want Khoa (5) before Hạnh (4)", []any{top[0].Participant.Name, top[0].Score, top[1].Participant.Name, top[1].Score})
+		}
+		if hanh.Score != 5 {
+			t.Errorf("Hạnh's first result said %d, want 5 (before the correction)", hanh.Score)
+		}
+	}) {
+		return
 	}
-	top, err := e.stack.Store.TopEntries(ctx, ct.ID, "r1", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(top) != 2 || top[0].ID != khoa.AttemptID || top[0].Score != 5 || top[1].Score != 4 {
-		t.Errorf("round index after the correction = %v, want Khoa (5) before Hạnh (4)", []any{top[0].Participant.Name, top[0].Score, top[1].Participant.Name, top[1].Score})
-	}
-	if hanh.Score != 5 {
-		t.Errorf("Hạnh's first result said %d, want 5 (before the correction)", hanh.Score)
-	}
+
 	t.Run("an officer may not correct a contest", func(t *testing.T) {
 		officer := auth.Staff{Username: "canbo", Roles: []auth.Role{auth.Officer}, ScopeUnitID: "xa-a"}
 		if _, err := svc.Correct(ctx, officer, ct.ID, target, authoring.CorrectionInput{Void: true}); apperr.CodeOf(err) != apperr.Forbidden {
@@ -168,51 +211,90 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 	ctx := context.Background()
 	now := e.clock.Now()
 	ct := e.newContest(t, "hoi-thi-xoa", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
-	e.enter(t, ct.ID, entrant("0955000001", "Kiều Thị Loan", village, "038190005678"), 5, 2, 2*time.Minute)
-	e.enter(t, ct.ID, entrant("0955000002", "Lương Văn Minh", village, ""), 3, 2, 2*time.Minute)
 	organizer := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
 	svc := rounds.NewService(e.stack.Store, e.clock.Now)
 
-	if _, err := retention.NewService(e.stack.Store, e.clock.Now).PurgePersonalData(ctx, organizer, ct.ID); apperr.CodeOf(err) != apperr.Conflict {
-		t.Fatalf("purge before the close = %v, want a conflict", err)
+	// Shared by the steps.
+	var (
+		closed         rounds.CloseResult  // what the close answered, with the digest
+		countersBefore []aggregate.Counter // the contest's counters before the purge
+		attempts       []quiz.Attempt      // every submitted attempt after the purge
+	)
+
+	if !t.Run("two residents enter the contest, one with a CCCD", func(t *testing.T) {
+		e.enter(t, ct.ID, entrant("0955000001", "Kiều Thị Loan", village, "038190005678"), 5, 2, 2*time.Minute)
+		e.enter(t, ct.ID, entrant("0955000002", "Lương Văn Minh", village, ""), 3, 2, 2*time.Minute)
+	}) {
+		return
 	}
-	e.clock.Advance(2 * time.Hour)
-	if err := e.stack.DrainStreams(ctx); err != nil {
-		t.Fatal(err)
-	}
-	closed, err := svc.CloseRound(ctx, organizer, ct.ID, "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	countersBefore, err := e.stack.Store.Counters(ctx, ct.ID, []string{village})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := retention.NewService(e.stack.Store, e.clock.Now).PurgePersonalData(ctx, organizer, ct.ID)
-	if err != nil || res.Attempts != 2 || res.Rounds != 1 {
-		t.Fatalf("purge = %+v, %v; want 2 attempts and 1 round cleaned", res, err)
-	}
-	attempts, err := e.stack.Store.SubmittedAttempts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range attempts {
-		if a.QuizID == ct.ID && (a.Participant.Name != "" || a.Participant.Phone != "" || a.Participant.CCCD != "") {
-			t.Errorf("attempt %s still holds personal data: %+v", a.ID, a.Participant)
+
+	if !t.Run("a purge before the round closes is refused", func(t *testing.T) {
+		if _, err := retention.NewService(e.stack.Store, e.clock.Now).PurgePersonalData(ctx, organizer, ct.ID); apperr.CodeOf(err) != apperr.Conflict {
+			t.Fatalf("purge before the close = %v, want a conflict", err)
 		}
+	}) {
+		return
 	}
-	stored, err := e.stack.Store.GetResults(ctx, ct.ID, "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ok, err := rounds.VerifyDigest(stored); !ok || err != nil || stored.Digest != closed.Digest {
-		t.Errorf("the results no longer match their published digest after the purge")
-	}
-	for _, l := range stored.Lines {
-		if l.Name != "" || l.Phone != "" || l.CCCD != "" {
-			t.Errorf("frozen results still name %q %q", l.Name, l.Phone)
+
+	if !t.Run("the round ends and the organiser closes it", func(t *testing.T) {
+		e.clock.Advance(2 * time.Hour)
+		if err := e.stack.DrainStreams(ctx); err != nil {
+			t.Fatal(err)
 		}
+		var err error
+		closed, err = svc.CloseRound(ctx, organizer, ct.ID, "r1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		countersBefore, err = e.stack.Store.Counters(ctx, ct.ID, []string{village})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}) {
+		return
 	}
+
+	if !t.Run("the organiser purges the personal data of both attempts and the round", func(t *testing.T) {
+		res, err := retention.NewService(e.stack.Store, e.clock.Now).PurgePersonalData(ctx, organizer, ct.ID)
+		if err != nil || res.Attempts != 2 || res.Rounds != 1 {
+			t.Fatalf("purge = %+v, %v; want 2 attempts and 1 round cleaned", res, err)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("no attempt of the contest keeps a name, phone or CCCD", func(t *testing.T) {
+		var err error
+		attempts, err = e.stack.Store.SubmittedAttempts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range attempts {
+			if a.QuizID == ct.ID && (a.Participant.Name != "" || a.Participant.Phone != "" || a.Participant.CCCD != "") {
+				t.Errorf("attempt %s still holds personal data: %+v", a.ID, a.Participant)
+			}
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("the frozen results still match their digest and name nobody", func(t *testing.T) {
+		stored, err := e.stack.Store.GetResults(ctx, ct.ID, "r1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := rounds.VerifyDigest(stored); !ok || err != nil || stored.Digest != closed.Digest {
+			t.Errorf("the results no longer match their published digest after the purge")
+		}
+		for _, l := range stored.Lines {
+			if l.Name != "" || l.Phone != "" || l.CCCD != "" {
+				t.Errorf("frozen results still name %q %q", l.Name, l.Phone)
+			}
+		}
+	}) {
+		return
+	}
+
 	t.Run("the counters equal a rebuild from the purged attempts", func(t *testing.T) {
 		again := aggregate.Rebuild(attempts)
 		var mine []aggregate.Counter
@@ -230,9 +312,8 @@ func TestTheDailyPurgeWaitsForTheKeepingPeriod(t *testing.T) {
 	ctx := context.Background()
 	now := e.clock.Now()
 	ct := e.newContest(t, "hoi-thi-het-han", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
-	e.enter(t, ct.ID, entrant("0966000001", "Mạc Thị Nga", village, ""), 4, 2, 2*time.Minute)
 	svc := rounds.NewService(e.stack.Store, e.clock.Now)
-	purge := func() []string {
+	purge := func(t *testing.T) []string {
 		t.Helper()
 		ids, err := retention.NewService(e.stack.Store, e.clock.Now).PurgeExpired(ctx)
 		if err != nil {
@@ -240,32 +321,51 @@ func TestTheDailyPurgeWaitsForTheKeepingPeriod(t *testing.T) {
 		}
 		return ids
 	}
-	e.clock.Advance(2 * time.Hour)
-	if err := e.stack.DrainStreams(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.CloseRound(ctx, auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}, ct.ID, "r1"); err != nil {
-		t.Fatal(err)
-	}
-	if got := purge(); slices.Contains(got, ct.ID) {
-		t.Fatalf("purged %v right after the close, want the contest kept for 90 days", got)
-	}
-	e.clock.Advance(91 * 24 * time.Hour)
-	if got := purge(); !slices.Contains(got, ct.ID) {
-		t.Fatalf("purged %v after 91 days, want the contest", got)
-	}
-	if got := purge(); slices.Contains(got, ct.ID) {
-		t.Errorf("purged the contest twice")
-	}
-	attempts, err := e.stack.Store.SubmittedAttempts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range attempts {
-		if a.QuizID == ct.ID && a.Participant.Phone != "" {
-			t.Errorf("attempt keeps its phone after the purge")
+
+	if !t.Run("a resident enters and the organiser closes the round after its end", func(t *testing.T) {
+		e.enter(t, ct.ID, entrant("0966000001", "Mạc Thị Nga", village, ""), 4, 2, 2*time.Minute)
+		e.clock.Advance(2 * time.Hour)
+		if err := e.stack.DrainStreams(ctx); err != nil {
+			t.Fatal(err)
 		}
+		if _, err := svc.CloseRound(ctx, auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}, ct.ID, "r1"); err != nil {
+			t.Fatal(err)
+		}
+	}) {
+		return
 	}
+
+	if !t.Run("the daily purge keeps the contest right after the close", func(t *testing.T) {
+		if got := purge(t); slices.Contains(got, ct.ID) {
+			t.Fatalf("purged %v right after the close, want the contest kept for 90 days", got)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("after 91 days the daily purge cleans the contest, and only once", func(t *testing.T) {
+		e.clock.Advance(91 * 24 * time.Hour)
+		if got := purge(t); !slices.Contains(got, ct.ID) {
+			t.Fatalf("purged %v after 91 days, want the contest", got)
+		}
+		if got := purge(t); slices.Contains(got, ct.ID) {
+			t.Errorf("purged the contest twice")
+		}
+	}) {
+		return
+	}
+
+	t.Run("the purged attempt keeps no phone", func(t *testing.T) {
+		attempts, err := e.stack.Store.SubmittedAttempts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range attempts {
+			if a.QuizID == ct.ID && a.Participant.Phone != "" {
+				t.Errorf("attempt keeps its phone after the purge")
+			}
+		}
+	})
 }
 
 func TestTheGatewayRunsTheTemplatesDailyPurge(t *testing.T) {

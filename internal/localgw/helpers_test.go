@@ -7,10 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
@@ -165,4 +167,54 @@ func (e *env) submit(attemptID, token string, answers []map[string]any) (int, []
 func jsonBody(v any) io.Reader {
 	b, _ := json.Marshal(v)
 	return bytes.NewReader(b)
+}
+
+// signIn uses the development sign-in as the staff page does.
+func signIn(t *testing.T, base, user string) string {
+	t.Helper()
+	resp, err := http.Post(base+"/local/signin", "application/json", strings.NewReader(`{"username":"`+user+`","password":"demo1234"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Token string }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 || out.Token == "" {
+		t.Fatalf("sign in as %s: status %d, %v", user, resp.StatusCode, err)
+	}
+	return out.Token
+}
+
+// staffRequest sends a request with a staff token and, unless body is nil, a JSON body;
+// it returns the status, the body and the headers of the answer.
+func staffRequest(t *testing.T, base, token, method, path string, body any) (int, []byte, http.Header) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = jsonBody(body)
+	}
+	req, err := http.NewRequest(method, base+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, raw, resp.Header
+}
+
+// assertCounters fails the test unless the counters are the same, field by field.
+func assertCounters(t *testing.T, got, want []aggregate.Counter) {
+	t.Helper()
+	a, _ := json.Marshal(got)
+	b, _ := json.Marshal(want)
+	if string(a) != string(b) {
+		t.Errorf("counters\n got %s\nwant %s", a, b)
+	}
 }

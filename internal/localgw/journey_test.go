@@ -314,15 +314,6 @@ func TestCountersEqualARebuildAfterRedeliveredBatches(t *testing.T) {
 	})
 }
 
-func assertCounters(t *testing.T, got, want []aggregate.Counter) {
-	t.Helper()
-	a, _ := json.Marshal(got)
-	b, _ := json.Marshal(want)
-	if string(a) != string(b) {
-		t.Errorf("counters\n got %s\nwant %s", a, b)
-	}
-}
-
 func TestErrorsAreClearJSONAndLoseNothing(t *testing.T) {
 	e := newEnv(t)
 	notOpen := e.bank[demoQuiz]

@@ -15,65 +15,56 @@ import (
 	"github.com/nq58/tracker/internal/report"
 )
 
-// signIn uses the development sign-in as the staff page does.
-func signIn(t *testing.T, base, user string) string {
-	t.Helper()
-	resp, err := http.Post(base+"/local/signin", "application/json", strings.NewReader(`{"username":"`+user+`","password":"demo1234"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct{ Token string }
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 || out.Token == "" {
-		t.Fatalf("sign in as %s: status %d, %v", user, resp.StatusCode, err)
-	}
-	return out.Token
-}
-
 func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 	e := newEnv(t)
 	srv := httptest.NewServer(e.stack.Handler())
 	t.Cleanup(srv.Close)
-	// Six residents of one village (full marks, then none), one of another.
-	for i, right := range []bool{true, true, true, false, false, true} {
-		s := e.start(demoQuiz, resident(village, "", "dev-"+string(rune('a'+i))))
-		if status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, right)); status != 200 {
-			t.Fatalf("submit: %d %s", status, raw)
-		}
-	}
-	s := e.start(demoQuiz, resident("xa-a-t02", "", "dev-z"))
-	if status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, true)); status != 200 {
-		t.Fatalf("submit: %d %s", status, raw)
-	}
-	if err := e.stack.DrainStreams(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	token := signIn(t, srv.URL, "canbo")
-	get := func(path string) (int, []byte, http.Header) {
-		t.Helper()
-		req, _ := http.NewRequest("GET", srv.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var b bytes.Buffer
-		_, _ = b.ReadFrom(resp.Body)
-		return resp.StatusCode, b.Bytes(), resp.Header
-	}
 	base := "/v1/reports/awareness?quizId=" + demoQuiz + "&unitId=xa-a&from=2026-01&to=2026-12"
 
-	status, raw, _ := get(base)
-	var aw report.Awareness
-	if status != 200 || json.Unmarshal(raw, &aw) != nil {
-		t.Fatalf("awareness = %d %s", status, raw)
+	// Shared by the steps.
+	var (
+		token string
+		aw    report.Awareness
+		rows  = map[string]report.Row{}
+	)
+	get := func(t *testing.T, path string) (int, []byte, http.Header) {
+		t.Helper()
+		return staffRequest(t, srv.URL, token, "GET", path, nil)
 	}
-	rows := map[string]report.Row{}
-	for _, r := range aw.Rows {
-		rows[r.Key] = r
+
+	if !t.Run("six residents of one village and one of another submit the quiz", func(t *testing.T) {
+		// Six residents of one village (full marks, then none), one of another.
+		for i, right := range []bool{true, true, true, false, false, true} {
+			s := e.start(demoQuiz, resident(village, "", "dev-"+string(rune('a'+i))))
+			if status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, right)); status != 200 {
+				t.Fatalf("submit: %d %s", status, raw)
+			}
+		}
+		s := e.start(demoQuiz, resident("xa-a-t02", "", "dev-z"))
+		if status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, true)); status != 200 {
+			t.Fatalf("submit: %d %s", status, raw)
+		}
+		if err := e.stack.DrainStreams(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}) {
+		return
 	}
-	t.Run("a village with six participants is judged: 4 of 6 at 100 and 2 at 0", func(t *testing.T) {
+
+	if !t.Run("an officer signs in and reads the awareness report of the commune", func(t *testing.T) {
+		token = signIn(t, srv.URL, "canbo")
+		status, raw, _ := get(t, base)
+		if status != 200 || json.Unmarshal(raw, &aw) != nil {
+			t.Fatalf("awareness = %d %s", status, raw)
+		}
+		for _, r := range aw.Rows {
+			rows[r.Key] = r
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("a village with six participants is judged: 4 of 6 at 100 and 2 at 0", func(t *testing.T) {
 		r := rows[village]
 		if r.Participants != 6 || r.Suppressed || r.MeanScore == nil || *r.MeanScore != 66.7 || r.PassRate == nil || *r.PassRate != 66.7 {
 			t.Errorf("row = %+v, want 6 participants, mean 66.7, pass rate 66.7", r)
@@ -82,16 +73,21 @@ func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 		if len(r.CI95) != 2 || r.CI95[0] != 12.5 || r.CI95[1] != 100 {
 			t.Errorf("ci95 = %v, want [12.5 100] (66.7 ± 54.2, clamped)", r.CI95)
 		}
-	})
-	t.Run("a village with one participant shows counts only", func(t *testing.T) {
+	}) {
+		return
+	}
+
+	if !t.Run("a village with one participant shows counts only", func(t *testing.T) {
 		r := rows["xa-a-t02"]
 		if r.Participants != 1 || !r.Suppressed || r.MeanScore != nil || r.CI95 != nil {
 			t.Errorf("row = %+v, want one suppressed participant", r)
 		}
-	})
+	}) {
+		return
+	}
 
-	t.Run("the CSV file has a BOM and the same rows", func(t *testing.T) {
-		status, raw, h := get(base + "&format=csv")
+	if !t.Run("the CSV file has a BOM and the same rows", func(t *testing.T) {
+		status, raw, h := get(t, base+"&format=csv")
 		if status != 200 || !bytes.HasPrefix(raw, []byte("\xef\xbb\xbf")) || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") {
 			t.Fatalf("csv = %d %q…, want 200 text/csv starting with a BOM", status, raw[:min(20, len(raw))])
 		}
@@ -107,9 +103,12 @@ func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 				t.Errorf("csv row of %s = %v, want 6 participants and mean 66.7", village, rec)
 			}
 		}
-	})
-	t.Run("the XLSX file reads back with the same numbers", func(t *testing.T) {
-		status, raw, _ := get(base + "&format=xlsx")
+	}) {
+		return
+	}
+
+	if !t.Run("the XLSX file reads back with the same numbers", func(t *testing.T) {
+		status, raw, _ := get(t, base+"&format=xlsx")
 		if status != 200 {
 			t.Fatalf("xlsx = %d", status)
 		}
@@ -126,10 +125,13 @@ func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 		if !found {
 			t.Errorf("sheet Nhận thức = %v, want the village with 6 participants and 66.7", sheets["Nhận thức"])
 		}
-	})
+	}) {
+		return
+	}
+
 	t.Run("the annual workbook has a sheet for each part and the page prints", func(t *testing.T) {
 		year := e.clock.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006")
-		status, raw, _ := get("/v1/reports/annual?unitId=xa-a&year=" + year + "&format=xlsx")
+		status, raw, _ := get(t, "/v1/reports/annual?unitId=xa-a&year="+year+"&format=xlsx")
 		if status != 200 {
 			t.Fatalf("annual xlsx = %d %s", status, raw)
 		}
@@ -142,7 +144,7 @@ func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 				t.Errorf("annual workbook lacks sheet %q (has %d sheets)", name, len(sheets))
 			}
 		}
-		status, raw, h := get("/v1/reports/annual?unitId=xa-a&year=" + year + "&format=html")
+		status, raw, h := get(t, "/v1/reports/annual?unitId=xa-a&year="+year+"&format=html")
 		if status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/html") || !bytes.Contains(raw, []byte("Đánh giá kết quả")) {
 			t.Errorf("annual html = %d %s", status, h.Get("Content-Type"))
 		}

@@ -29,13 +29,6 @@ type contestPerson struct {
 	took              time.Duration
 }
 
-// blobFile is a file the page handed to URL.createObjectURL.
-type blobFile struct {
-	Type string `json:"type"`
-	BOM  bool   `json:"bom"`
-	Text string `json:"text"`
-}
-
 // TestAContestFromEntryToWinners runs one contest round through the pages: an organiser
 // creates and publishes a contest through the API, a resident enters on a phone (rules,
 // name, phone and CCCD, answers, the prediction question, a result without review), five
@@ -51,348 +44,419 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 	}
 	srv := httptest.NewServer(stack.Handler())
 	t.Cleanup(srv.Close)
-	admin := dashSignIn(t, srv.URL, "admin", "demo1234")
-	btc := dashSignIn(t, srv.URL, "btc", "demo1234")
+	ctx := browser(t)
+	description := "Hội thi trực tuyến dành cho người dân xã Cẩm Thủy (demo), mỗi tuần một vòng."
 
-	// The organiser builds a contest from five single-choice questions of the demo quiz.
-	status, raw := dashCall(t, srv.URL, "GET", "/v1/admin/quizzes/"+dashQuiz, admin, nil)
-	if status != http.StatusOK {
-		t.Fatalf("GET demo quiz as admin: %d %s", status, raw)
-	}
-	var bank quiz.Quiz
-	dashDecode(t, raw, &bank)
-	var questions []map[string]any
-	for _, q := range bank.Questions {
-		if q.Kind != quiz.Single || len(questions) == 5 {
-			continue
+	// Shared by the steps, in the order they happen.
+	var (
+		btc     string                   // the organiser's token
+		ct      quiz.Quiz                // the contest as stored, with its keys
+		byText  map[string]quiz.Question // its questions by text, to answer on the page
+		item    string                   // the contest's button on the resident page
+		ids     = map[string]string{}    // attempt ids of the residents entering over HTTP, by name
+		winners rounds.WinnersReport     // as the API reports them once the round is closed
+	)
+
+	if !t.Run("an organiser creates a contest from five questions of the demo quiz and publishes it", func(t *testing.T) {
+		admin := dashSignIn(t, srv.URL, "admin", "demo1234")
+		btc = dashSignIn(t, srv.URL, "btc", "demo1234")
+		status, raw := dashCall(t, srv.URL, "GET", "/v1/admin/quizzes/"+dashQuiz, admin, nil)
+		if status != http.StatusOK {
+			t.Fatalf("GET demo quiz as admin: %d %s", status, raw)
 		}
-		var options []map[string]string
-		var correct []int
-		for i, o := range q.Options {
-			options = append(options, map[string]string{"text": o.Text})
-			if slices.Contains(q.CorrectOptionIDs, o.ID) {
-				correct = append(correct, i)
+		var bank quiz.Quiz
+		dashDecode(t, raw, &bank)
+		var questions []map[string]any
+		for _, q := range bank.Questions {
+			if q.Kind != quiz.Single || len(questions) == 5 {
+				continue
+			}
+			var options []map[string]string
+			var correct []int
+			for i, o := range q.Options {
+				options = append(options, map[string]string{"text": o.Text})
+				if slices.Contains(q.CorrectOptionIDs, o.ID) {
+					correct = append(correct, i)
+				}
+			}
+			questions = append(questions, map[string]any{"kind": "single", "text": q.Text, "topic": q.Topic, "points": 1,
+				"options": options, "correctOptionIndexes": correct})
+		}
+		if len(questions) != 5 {
+			t.Fatalf("the demo quiz has %d single-choice questions, want at least 5", len(questions))
+		}
+		now := clock.Now()
+		status, raw = dashCall(t, srv.URL, "POST", "/v1/admin/quizzes", btc, map[string]any{
+			"kind": "contest", "title": "Hội thi tìm hiểu Nghị quyết 58-NQ/TW", "description": description,
+			"timeLimitSec": 600, "drawCount": 0, "shuffle": true, "scopeUnitId": "xa-a", "questions": questions,
+			"contest": map[string]any{
+				"rounds":           []map[string]any{{"id": "r1", "opensAt": now.Add(-time.Hour), "closesAt": now.Add(time.Hour)}},
+				"attemptsPerRound": 2,
+				"prediction":       map[string]string{"text": "Dự đoán số bài dự thi của vòng này", "truth": "entries"},
+				"ranking":          contest.DefaultRanking,
+				"prizes": []map[string]any{{"tier": "Nhất", "count": 1, "amount": 2000000}, {"tier": "Nhì", "count": 1, "amount": 1000000},
+					{"tier": "Ba", "count": 1, "amount": 500000}, {"tier": "Khuyến khích", "count": 2, "amount": 200000}},
+				"prizeCapPercent": 0, "onePrizePerPerson": true,
+				"collective":             map[string]any{"count": 2, "participationWeight": 0.7, "entrantsWeight": 0.3},
+				"fastSecondsPerQuestion": 3, "topN": 10,
+			},
+		})
+		if status != http.StatusCreated {
+			t.Fatalf("create contest: %d %s", status, raw)
+		}
+		var created struct{ ID, Status string }
+		dashDecode(t, raw, &created)
+		if status, raw := dashCall(t, srv.URL, "POST", "/v1/admin/quizzes/"+created.ID+"/publish", btc, nil); status != http.StatusOK {
+			t.Fatalf("publish contest: %d %s", status, raw)
+		}
+		status, raw = dashCall(t, srv.URL, "GET", "/v1/admin/quizzes/"+created.ID, btc, nil)
+		if status != http.StatusOK {
+			t.Fatalf("GET contest: %d %s", status, raw)
+		}
+		dashDecode(t, raw, &ct)
+		byText = map[string]quiz.Question{}
+		for _, q := range ct.Questions {
+			byText[q.Text] = q
+		}
+		item = `button.quiz-item[data-quiz-id="` + ct.ID + `"]`
+	}) {
+		return
+	}
+
+	if !t.Run("a resident opens the village's link on a phone and reads the contest rules", func(t *testing.T) {
+		run(t, ctx, "open the page and choose the contest",
+			chromedp.EmulateViewport(360, 740),
+			chromedp.Navigate(srv.URL+"/?unit=xa-a-t02"),
+			chromedp.WaitVisible(item),
+			chromedp.Click(item),
+			chromedp.WaitVisible(`#contest-rules`),
+			chromedp.WaitVisible(`#cccd`),
+		)
+		rules := value(t, ctx, chromedp.Text(`#contest-rules`))
+		for _, want := range []string{description, "họ và tên", "số điện thoại", "CCCD", "lượt", "cao nhất", "dự đoán", "sau khi vòng thi kết thúc"} {
+			if !strings.Contains(rules, want) {
+				t.Errorf("contest rules %q lack %q", rules, want)
 			}
 		}
-		questions = append(questions, map[string]any{"kind": "single", "text": q.Text, "topic": q.Topic, "points": 1,
-			"options": options, "correctOptionIndexes": correct})
-	}
-	if len(questions) != 5 {
-		t.Fatalf("the demo quiz has %d single-choice questions, want at least 5", len(questions))
-	}
-	now := clock.Now()
-	description := "Hội thi trực tuyến dành cho người dân xã Cẩm Thủy (demo), mỗi tuần một vòng."
-	status, raw = dashCall(t, srv.URL, "POST", "/v1/admin/quizzes", btc, map[string]any{
-		"kind": "contest", "title": "Hội thi tìm hiểu Nghị quyết 58-NQ/TW", "description": description,
-		"timeLimitSec": 600, "drawCount": 0, "shuffle": true, "scopeUnitId": "xa-a", "questions": questions,
-		"contest": map[string]any{
-			"rounds":           []map[string]any{{"id": "r1", "opensAt": now.Add(-time.Hour), "closesAt": now.Add(time.Hour)}},
-			"attemptsPerRound": 2,
-			"prediction":       map[string]string{"text": "Dự đoán số bài dự thi của vòng này", "truth": "entries"},
-			"ranking":          contest.DefaultRanking,
-			"prizes": []map[string]any{{"tier": "Nhất", "count": 1, "amount": 2000000}, {"tier": "Nhì", "count": 1, "amount": 1000000},
-				{"tier": "Ba", "count": 1, "amount": 500000}, {"tier": "Khuyến khích", "count": 2, "amount": 200000}},
-			"prizeCapPercent": 0, "onePrizePerPerson": true,
-			"collective":             map[string]any{"count": 2, "participationWeight": 0.7, "entrantsWeight": 0.3},
-			"fastSecondsPerQuestion": 3, "topN": 10,
-		},
-	})
-	if status != http.StatusCreated {
-		t.Fatalf("create contest: %d %s", status, raw)
-	}
-	var created struct{ ID, Status string }
-	dashDecode(t, raw, &created)
-	if status, raw := dashCall(t, srv.URL, "POST", "/v1/admin/quizzes/"+created.ID+"/publish", btc, nil); status != http.StatusOK {
-		t.Fatalf("publish contest: %d %s", status, raw)
-	}
-	status, raw = dashCall(t, srv.URL, "GET", "/v1/admin/quizzes/"+created.ID, btc, nil)
-	if status != http.StatusOK {
-		t.Fatalf("GET contest: %d %s", status, raw)
-	}
-	var ct quiz.Quiz
-	dashDecode(t, raw, &ct)
-	byText := map[string]quiz.Question{}
-	for _, q := range ct.Questions {
-		byText[q.Text] = q
+		if req := value(t, ctx, chromedp.Evaluate[bool](`document.getElementById('name').required && document.getElementById('phone').required`)); !req {
+			t.Errorf("name and phone are not marked required for a contest")
+		}
+	}) {
+		return
 	}
 
-	// A resident enters on a phone from the village's link.
-	ctx := browser(t)
-	item := `button.quiz-item[data-quiz-id="` + ct.ID + `"]`
-	run(t, ctx, "open the page and choose the contest",
-		chromedp.EmulateViewport(360, 740),
-		chromedp.Navigate(srv.URL+"/?unit=xa-a-t02"),
-		chromedp.WaitVisible(item),
-		chromedp.Click(item),
-		chromedp.WaitVisible(`#contest-rules`),
-		chromedp.WaitVisible(`#cccd`),
-	)
-	rules := value(t, ctx, chromedp.Text(`#contest-rules`))
-	for _, want := range []string{description, "họ và tên", "số điện thoại", "CCCD", "lượt", "cao nhất", "dự đoán", "sau khi vòng thi kết thúc"} {
-		if !strings.Contains(rules, want) {
-			t.Errorf("contest rules %q lack %q", rules, want)
+	if !t.Run("the resident fills in name, phone and CCCD and starts the entry", func(t *testing.T) {
+		run(t, ctx, "fill in the entry form",
+			chromedp.SendKeys(`#name`, "Nguyễn Thị Hoa"),
+			chromedp.SendKeys(`#phone`, "0913 222 333"),
+			chromedp.SendKeys(`#cccd`, "038190001234"),
+			chromedp.Click(`#consent`),
+		)
+		shot(t, ctx, "contest-form")
+		run(t, ctx, "start the entry", chromedp.Click(`#start`), chromedp.WaitVisible(`#question-text`))
+	}) {
+		return
+	}
+
+	if !t.Run("the resident answers the five questions right, one by one", func(t *testing.T) {
+		for i := 1; i <= 5; i++ {
+			run(t, ctx, fmt.Sprintf("show question %d", i), chromedp.WaitVisible(`#question-text`))
+			text := strings.TrimSpace(value(t, ctx, chromedp.Text(`#question-text`)))
+			if p := value(t, ctx, chromedp.Text(`#progress`)); !strings.Contains(p, fmt.Sprintf("%d/5", i)) {
+				t.Errorf("progress = %q, want %d/5", p, i)
+			}
+			q, ok := byText[text]
+			if !ok {
+				t.Fatalf("question %q is not in the contest", text)
+			}
+			run(t, ctx, fmt.Sprintf("answer question %d", i),
+				chromedp.Click(fmt.Sprintf(`input[name="opt"][value="%s"]`, q.CorrectOptionIDs[0])),
+				chromedp.Click(`#next`))
 		}
+	}) {
+		return
 	}
-	if req := value(t, ctx, chromedp.Evaluate[bool](`document.getElementById('name').required && document.getElementById('phone').required`)); !req {
-		t.Errorf("name and phone are not marked required for a contest")
-	}
-	run(t, ctx, "fill in the entry form",
-		chromedp.SendKeys(`#name`, "Nguyễn Thị Hoa"),
-		chromedp.SendKeys(`#phone`, "0913 222 333"),
-		chromedp.SendKeys(`#cccd`, "038190001234"),
-		chromedp.Click(`#consent`),
-	)
-	shot(t, ctx, "contest-form")
-	run(t, ctx, "start the entry", chromedp.Click(`#start`), chromedp.WaitVisible(`#question-text`))
-	for i := 1; i <= 5; i++ {
-		run(t, ctx, fmt.Sprintf("show question %d", i), chromedp.WaitVisible(`#question-text`))
-		text := strings.TrimSpace(value(t, ctx, chromedp.Text(`#question-text`)))
-		if p := value(t, ctx, chromedp.Text(`#progress`)); !strings.Contains(p, fmt.Sprintf("%d/5", i)) {
-			t.Errorf("progress = %q, want %d/5", p, i)
+
+	if !t.Run("the prediction question asks for a number and cannot be skipped", func(t *testing.T) {
+		run(t, ctx, "reach the prediction question", chromedp.WaitVisible(`#prediction`))
+		label := value(t, ctx, chromedp.Text(`label[for="prediction"]`))
+		if label != "Câu hỏi dự đoán: Dự đoán số bài dự thi của vòng này" {
+			t.Errorf("prediction label = %q", label)
 		}
-		q, ok := byText[text]
-		if !ok {
-			t.Fatalf("question %q is not in the contest", text)
+		if kind := value(t, ctx, chromedp.Evaluate[string](`(function(){ var e = document.getElementById('prediction'); return e.type + ' ' + e.inputMode })()`)); kind != "number numeric" {
+			t.Errorf("prediction input is %q, want a number with the numeric keyboard", kind)
 		}
-		run(t, ctx, fmt.Sprintf("answer question %d", i),
-			chromedp.Click(fmt.Sprintf(`input[name="opt"][value="%s"]`, q.CorrectOptionIDs[0])),
-			chromedp.Click(`#next`))
+		run(t, ctx, "submit without the prediction", chromedp.Click(`#submit`), chromedp.WaitVisible(`#error`))
+		if msg := value(t, ctx, chromedp.Text(`#error`)); !strings.Contains(msg, "câu hỏi dự đoán") {
+			t.Errorf("submitting without the prediction says %q", msg)
+		}
+		shot(t, ctx, "contest-prediction")
+	}) {
+		return
 	}
-	run(t, ctx, "reach the prediction question", chromedp.WaitVisible(`#prediction`))
-	label := value(t, ctx, chromedp.Text(`label[for="prediction"]`))
-	if label != "Câu hỏi dự đoán: Dự đoán số bài dự thi của vòng này" {
-		t.Errorf("prediction label = %q", label)
-	}
-	if kind := value(t, ctx, chromedp.Evaluate[string](`(function(){ var e = document.getElementById('prediction'); return e.type + ' ' + e.inputMode })()`)); kind != "number numeric" {
-		t.Errorf("prediction input is %q, want a number with the numeric keyboard", kind)
-	}
-	run(t, ctx, "submit without the prediction", chromedp.Click(`#submit`), chromedp.WaitVisible(`#error`))
-	if msg := value(t, ctx, chromedp.Text(`#error`)); !strings.Contains(msg, "câu hỏi dự đoán") {
-		t.Errorf("submitting without the prediction says %q", msg)
-	}
-	shot(t, ctx, "contest-prediction")
-	clock.Advance(3 * time.Minute) // the resident took three minutes
-	run(t, ctx, "answer the prediction and submit",
-		chromedp.SendKeys(`#prediction`, "6"),
-		chromedp.Click(`#submit`),
-		chromedp.WaitVisible(`#result`),
-		chromedp.WaitVisible(`#contest-note`),
-	)
-	if score := value(t, ctx, chromedp.Text(`#score`)); score != "5/5" {
-		t.Errorf("score = %q, want 5/5", score)
-	}
-	shown := value(t, ctx, chromedp.Evaluate[map[string]any](`({review: document.querySelectorAll('#review li').length,
+
+	if !t.Run("after three minutes the resident predicts 6, submits and sees a result without review", func(t *testing.T) {
+		clock.Advance(3 * time.Minute) // the resident took three minutes
+		run(t, ctx, "answer the prediction and submit",
+			chromedp.SendKeys(`#prediction`, "6"),
+			chromedp.Click(`#submit`),
+			chromedp.WaitVisible(`#result`),
+			chromedp.WaitVisible(`#contest-note`),
+		)
+		if score := value(t, ctx, chromedp.Text(`#score`)); score != "5/5" {
+			t.Errorf("score = %q, want 5/5", score)
+		}
+		shown := value(t, ctx, chromedp.Evaluate[map[string]any](`({review: document.querySelectorAll('#review li').length,
 		reviewTitle: !document.getElementById('review-title').hidden, late: !document.getElementById('late-note').hidden,
 		note: document.getElementById('contest-note').textContent, prediction: document.getElementById('prediction-result').textContent})`))
-	if shown["review"] != float64(0) || shown["reviewTitle"] != false || shown["late"] != false ||
-		shown["note"] != "Kết quả xếp hạng được công bố sau khi vòng thi kết thúc" || !strings.Contains(fmt.Sprint(shown["prediction"]), "6") {
-		t.Errorf("contest result shows %v, want no review, not late, the note and the prediction", shown)
-	}
-	shot(t, ctx, "contest-result")
-	attempts, err := stack.Store.SubmittedAttempts(bg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(attempts) != 1 || attempts[0].Participant.CCCD != "038190001234" || attempts[0].Participant.Phone != "+84913222333" ||
-		attempts[0].Prediction == nil || *attempts[0].Prediction != 6 || !attempts[0].Ranked || attempts[0].RoundID != "r1" {
-		t.Fatalf("stored entries = %+v, want the resident's ranked entry with CCCD and prediction 6", attempts)
+		if shown["review"] != float64(0) || shown["reviewTitle"] != false || shown["late"] != false ||
+			shown["note"] != "Kết quả xếp hạng được công bố sau khi vòng thi kết thúc" || !strings.Contains(fmt.Sprint(shown["prediction"]), "6") {
+			t.Errorf("contest result shows %v, want no review, not late, the note and the prediction", shown)
+		}
+		shot(t, ctx, "contest-result")
+	}) {
+		return
 	}
 
-	// Someone else with the same CCCD is refused, with the API's message.
-	run(t, ctx, "enter again with someone else's CCCD",
-		chromedp.Click(`#again`),
-		chromedp.WaitVisible(item),
-		chromedp.Click(item),
-		chromedp.WaitVisible(`#cccd`),
-		chromedp.SendKeys(`#name`, "Nguyễn Văn Hải"),
-		chromedp.SendKeys(`#phone`, "0913444555"),
-		chromedp.SendKeys(`#cccd`, "038190001234"),
-		chromedp.Click(`#consent`),
-		chromedp.Click(`#start`),
-		chromedp.WaitVisible(`#error`),
-	)
-	if msg := value(t, ctx, chromedp.Text(`#error`)); !strings.Contains(msg, "CCCD") {
-		t.Errorf("a CCCD of another phone shows %q, want the conflict message", msg)
+	if !t.Run("the entry is stored ranked, with the CCCD, the phone and the prediction", func(t *testing.T) {
+		attempts, err := stack.Store.SubmittedAttempts(bg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(attempts) != 1 || attempts[0].Participant.CCCD != "038190001234" || attempts[0].Participant.Phone != "+84913222333" ||
+			attempts[0].Prediction == nil || *attempts[0].Prediction != 6 || !attempts[0].Ranked || attempts[0].RoundID != "r1" {
+			t.Fatalf("stored entries = %+v, want the resident's ranked entry with CCCD and prediction 6", attempts)
+		}
+	}) {
+		return
 	}
 
-	// Five more residents enter over HTTP; the true number of entries will be 6.
-	people := []contestPerson{
-		{"Trần Văn Bình", "0913000001", "xa-a-t01", 5, 10, 4 * time.Minute},
-		{"Lê Thị Cúc", "0913000002", "xa-a-t01", 4, 6, 2 * time.Minute},
-		{"Phạm Văn Dũng", "0913000003", "xa-a-t03", 4, 3, 2 * time.Minute},
-		{"Hoàng Thị Én", "0913000004", "xa-a-t03", 3, 6, 5 * time.Minute},
-		{"Đỗ Văn Giang", "0913000005", "xa-a-t01", 1, 6, 5 * time.Second}, // too fast: flagged
-	}
-	ids := map[string]string{}
-	for _, p := range people {
-		ids[p.name] = contestEnter(t, srv.URL, clock, ct, p)
-	}
-
-	// The organiser watches the ranking while the round is open.
-	run(t, ctx, "open the organiser page",
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(srv.URL+"/staff/contest.html"),
-		chromedp.WaitVisible(`#username`),
-		chromedp.SendKeys(`#username`, "btc"),
-		chromedp.SendKeys(`#password`, "demo1234"),
-		chromedp.Click(`#signin-button`),
-		chromedp.WaitVisible(`#app`),
-		chromedp.WaitReady(chromedp.CSS(`#contest-select option[value="`+ct.ID+`"]`)),
-	)
-	pick := fmt.Sprintf(`(function(){
-		function set(id, v){ var e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change', {bubbles: true})); }
-		set('contest-select', %q); set('round-select', 'r1'); return true })()`, ct.ID)
-	value(t, ctx, chromedp.Evaluate[bool](pick))
-	waitJS(t, ctx, "the live ranking lists the six entries", `document.querySelectorAll('#ranking-table tbody tr[data-rank]').length === 6`)
-	if first := value(t, ctx, chromedp.Text(`#ranking-table tbody tr .name`)); first != contest.MaskName("Nguyễn Thị Hoa") {
-		t.Errorf("first in the ranking = %q, want %q", first, contest.MaskName("Nguyễn Thị Hoa"))
-	}
-	shot(t, ctx, "organiser-live")
-
-	// Closing before the round's end is refused with the API's message.
-	run(t, ctx, "close too early", chromedp.Click(`#close-round`), chromedp.WaitVisible(`#error`))
-	if msg := value(t, ctx, chromedp.Text(`#error`)); !strings.Contains(msg, "chưa kết thúc") {
-		t.Errorf("an early close shows %q, want the round-not-over message", msg)
+	if !t.Run("someone else with the same CCCD is refused with the API's message", func(t *testing.T) {
+		run(t, ctx, "enter again with someone else's CCCD",
+			chromedp.Click(`#again`),
+			chromedp.WaitVisible(item),
+			chromedp.Click(item),
+			chromedp.WaitVisible(`#cccd`),
+			chromedp.SendKeys(`#name`, "Nguyễn Văn Hải"),
+			chromedp.SendKeys(`#phone`, "0913444555"),
+			chromedp.SendKeys(`#cccd`, "038190001234"),
+			chromedp.Click(`#consent`),
+			chromedp.Click(`#start`),
+			chromedp.WaitVisible(`#error`),
+		)
+		if msg := value(t, ctx, chromedp.Text(`#error`)); !strings.Contains(msg, "CCCD") {
+			t.Errorf("a CCCD of another phone shows %q, want the conflict message", msg)
+		}
+	}) {
+		return
 	}
 
-	// The too-fast entry is flagged and disqualified with a reason, in the page.
-	waitJS(t, ctx, "the fast entry is flagged", `!!document.querySelector('#flags-table tbody tr[data-kind="fast"]')`)
-	flagged := value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#flags-table tbody tr[data-kind="fast"]').dataset.attemptId`))
-	if flagged != ids["Đỗ Văn Giang"] {
-		t.Fatalf("flagged entry %s, want the five-second entry %s", flagged, ids["Đỗ Văn Giang"])
+	if !t.Run("five more residents enter over HTTP", func(t *testing.T) {
+		// The true number of entries will be 6.
+		people := []contestPerson{
+			{"Trần Văn Bình", "0913000001", "xa-a-t01", 5, 10, 4 * time.Minute},
+			{"Lê Thị Cúc", "0913000002", "xa-a-t01", 4, 6, 2 * time.Minute},
+			{"Phạm Văn Dũng", "0913000003", "xa-a-t03", 4, 3, 2 * time.Minute},
+			{"Hoàng Thị Én", "0913000004", "xa-a-t03", 3, 6, 5 * time.Minute},
+			{"Đỗ Văn Giang", "0913000005", "xa-a-t01", 1, 6, 5 * time.Second}, // too fast: flagged
+		}
+		for _, p := range people {
+			ids[p.name] = contestEnter(t, srv.URL, clock, ct, p)
+		}
+	}) {
+		return
 	}
-	reason := "Làm 5 câu trong 5 giây, nghi dùng công cụ tự động"
-	run(t, ctx, "disqualify the flagged entry",
-		chromedp.Click(chromedp.CSS(`#flags-table tr[data-kind="fast"] button.disqualify`)),
-		chromedp.WaitVisible(chromedp.CSS(`#flags-table .reason-row input.reason`)),
-		chromedp.SendKeys(chromedp.CSS(`#flags-table .reason-row input.reason`), reason),
-		chromedp.Click(chromedp.CSS(`#flags-table .reason-row .confirm-disqualify`)),
-		chromedp.WaitVisible(chromedp.CSS(`#flags-table tr.disqualified[data-attempt-id="`+flagged+`"]`)),
-	)
-	decisions, err := stack.Store.ListDecisions(bg, ct.ID)
-	if err != nil || len(decisions) != 1 || decisions[0].AttemptID != flagged || decisions[0].By != "btc" || decisions[0].Reason != reason {
-		t.Errorf("decisions = %+v (%v), want the disqualification by btc with its reason", decisions, err)
-	}
-	waitJS(t, ctx, "the ranking drops the disqualified entry", `document.querySelectorAll('#ranking-table tbody tr[data-rank]').length === 5`)
-	shot(t, ctx, "organiser-flags")
 
-	// After the round's end the aggregator has counted it; the organiser closes it.
-	clock.Advance(2 * time.Hour)
-	if err := stack.DrainStreams(bg); err != nil {
-		t.Fatalf("drain streams: %v", err)
+	if !t.Run("the organiser signs in and watches the live ranking of the six entries", func(t *testing.T) {
+		run(t, ctx, "open the organiser page",
+			chromedp.EmulateViewport(1280, 900),
+			chromedp.Navigate(srv.URL+"/staff/contest.html"),
+			chromedp.WaitVisible(`#username`),
+			chromedp.SendKeys(`#username`, "btc"),
+			chromedp.SendKeys(`#password`, "demo1234"),
+			chromedp.Click(`#signin-button`),
+			chromedp.WaitVisible(`#app`),
+			chromedp.WaitReady(chromedp.CSS(`#contest-select option[value="`+ct.ID+`"]`)),
+		)
+		pickRound(t, ctx, ct.ID, "r1")
+		waitJS(t, ctx, "the live ranking lists the six entries", `document.querySelectorAll('#ranking-table tbody tr[data-rank]').length === 6`)
+		if first := value(t, ctx, chromedp.Text(`#ranking-table tbody tr .name`)); first != contest.MaskName("Nguyễn Thị Hoa") {
+			t.Errorf("first in the ranking = %q, want %q", first, contest.MaskName("Nguyễn Thị Hoa"))
+		}
+		shot(t, ctx, "organiser-live")
+	}) {
+		return
 	}
-	value(t, ctx, chromedp.Evaluate[bool](pick))
-	run(t, ctx, "close the round",
-		chromedp.WaitVisible(`#close-round`),
-		chromedp.Click(`#close-round`),
-		chromedp.WaitVisible(`#close-result`),
-	)
-	waitJS(t, ctx, "the winners are listed", `document.querySelectorAll('#winners-table tbody tr[data-rank]').length > 0`)
-	round := "/v1/admin/contests/" + ct.ID + "/rounds/r1"
-	status, raw = dashCall(t, srv.URL, "GET", round+"/winners", btc, nil)
-	if status != http.StatusOK {
-		t.Fatalf("GET winners: %d %s", status, raw)
+
+	if !t.Run("closing before the round's end is refused with the API's message", func(t *testing.T) {
+		run(t, ctx, "close too early", chromedp.Click(`#close-round`), chromedp.WaitVisible(`#error`))
+		if msg := value(t, ctx, chromedp.Text(`#error`)); !strings.Contains(msg, "chưa kết thúc") {
+			t.Errorf("an early close shows %q, want the round-not-over message", msg)
+		}
+	}) {
+		return
 	}
-	var winners rounds.WinnersReport
-	dashDecode(t, raw, &winners)
-	if d := value(t, ctx, chromedp.Text(`#digest`)); d != winners.Digest || len(d) != 64 {
-		t.Errorf("page digest %q, API digest %q", d, winners.Digest)
+
+	if !t.Run("the organiser disqualifies the flagged too-fast entry with a reason", func(t *testing.T) {
+		waitJS(t, ctx, "the fast entry is flagged", `!!document.querySelector('#flags-table tbody tr[data-kind="fast"]')`)
+		flagged := value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#flags-table tbody tr[data-kind="fast"]').dataset.attemptId`))
+		if flagged != ids["Đỗ Văn Giang"] {
+			t.Fatalf("flagged entry %s, want the five-second entry %s", flagged, ids["Đỗ Văn Giang"])
+		}
+		reason := "Làm 5 câu trong 5 giây, nghi dùng công cụ tự động"
+		run(t, ctx, "disqualify the flagged entry",
+			chromedp.Click(chromedp.CSS(`#flags-table tr[data-kind="fast"] button.disqualify`)),
+			chromedp.WaitVisible(chromedp.CSS(`#flags-table .reason-row input.reason`)),
+			chromedp.SendKeys(chromedp.CSS(`#flags-table .reason-row input.reason`), reason),
+			chromedp.Click(chromedp.CSS(`#flags-table .reason-row .confirm-disqualify`)),
+			chromedp.WaitVisible(chromedp.CSS(`#flags-table tr.disqualified[data-attempt-id="`+flagged+`"]`)),
+		)
+		decisions, err := stack.Store.ListDecisions(bg, ct.ID)
+		if err != nil || len(decisions) != 1 || decisions[0].AttemptID != flagged || decisions[0].By != "btc" || decisions[0].Reason != reason {
+			t.Errorf("decisions = %+v (%v), want the disqualification by btc with its reason", decisions, err)
+		}
+		waitJS(t, ctx, "the ranking drops the disqualified entry", `document.querySelectorAll('#ranking-table tbody tr[data-rank]').length === 5`)
+		shot(t, ctx, "organiser-flags")
+	}) {
+		return
 	}
-	if truth := value(t, ctx, chromedp.Text(`#close-truth`)); truth != "6" || winners.Truth != 6 {
-		t.Errorf("true value: page %q, API %d; want 6 entries", truth, winners.Truth)
+
+	if !t.Run("after the round's end the organiser closes it and the winners are listed", func(t *testing.T) {
+		// The aggregator has counted the round by then.
+		clock.Advance(2 * time.Hour)
+		if err := stack.DrainStreams(bg); err != nil {
+			t.Fatalf("drain streams: %v", err)
+		}
+		pickRound(t, ctx, ct.ID, "r1")
+		run(t, ctx, "close the round",
+			chromedp.WaitVisible(`#close-round`),
+			chromedp.Click(`#close-round`),
+			chromedp.WaitVisible(`#close-result`),
+		)
+		waitJS(t, ctx, "the winners are listed", `document.querySelectorAll('#winners-table tbody tr[data-rank]').length > 0`)
+	}) {
+		return
 	}
-	rows := value(t, ctx, chromedp.Evaluate[[]map[string]string](`Array.from(document.querySelectorAll('#winners-table tbody tr')).map(function (tr) {
+
+	if !t.Run("the page shows the digest, the true value and the winners the API reports", func(t *testing.T) {
+		status, raw := dashCall(t, srv.URL, "GET", "/v1/admin/contests/"+ct.ID+"/rounds/r1/winners", btc, nil)
+		if status != http.StatusOK {
+			t.Fatalf("GET winners: %d %s", status, raw)
+		}
+		dashDecode(t, raw, &winners)
+		if d := value(t, ctx, chromedp.Text(`#digest`)); d != winners.Digest || len(d) != 64 {
+			t.Errorf("page digest %q, API digest %q", d, winners.Digest)
+		}
+		if truth := value(t, ctx, chromedp.Text(`#close-truth`)); truth != "6" || winners.Truth != 6 {
+			t.Errorf("true value: page %q, API %d; want 6 entries", truth, winners.Truth)
+		}
+		rows := value(t, ctx, chromedp.Evaluate[[]map[string]string](`Array.from(document.querySelectorAll('#winners-table tbody tr')).map(function (tr) {
 		function c(cls) { return tr.querySelector('.' + cls).textContent.trim(); }
 		return {rank: tr.dataset.rank, tier: c('tier'), name: c('name'), phone: c('phone'), score: c('score')} })`))
-	var got, want []string
-	for _, r := range rows {
-		got = append(got, r["rank"]+"|"+r["tier"]+"|"+r["name"]+"|"+r["phone"]+"|"+r["score"])
+		var got, want []string
+		for _, r := range rows {
+			got = append(got, r["rank"]+"|"+r["tier"]+"|"+r["name"]+"|"+r["phone"]+"|"+r["score"])
+		}
+		for _, w := range winners.Winners {
+			want = append(want, strconv.Itoa(w.Rank)+"|Giải "+w.Tier+"|"+w.Name+"|"+w.Phone+"|"+strconv.Itoa(w.Score))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("winners table:\n page %q\n  API %q", got, want)
+		}
+	}) {
+		return
 	}
-	for _, w := range winners.Winners {
-		want = append(want, strconv.Itoa(w.Rank)+"|Giải "+w.Tier+"|"+w.Name+"|"+w.Phone+"|"+strconv.Itoa(w.Score))
+
+	if !t.Run("the winners follow the score, then the prediction's distance", func(t *testing.T) {
+		var order []string
+		for _, w := range winners.Winners {
+			order = append(order, w.Tier+":"+w.Name)
+		}
+		if wantOrder := []string{"Nhất:Nguyễn Thị Hoa", "Nhì:Trần Văn Bình", "Ba:Lê Thị Cúc", "Khuyến khích:Phạm Văn Dũng",
+			"Khuyến khích:Hoàng Thị Én"}; !slices.Equal(order, wantOrder) {
+			t.Errorf("winners = %v, want %v (score, then prediction distance)", order, wantOrder)
+		}
+		shot(t, ctx, "organiser-winners")
+	}) {
+		return
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("winners table:\n page %q\n  API %q", got, want)
-	}
-	var order []string
-	for _, w := range winners.Winners {
-		order = append(order, w.Tier+":"+w.Name)
-	}
-	if wantOrder := []string{"Nhất:Nguyễn Thị Hoa", "Nhì:Trần Văn Bình", "Ba:Lê Thị Cúc", "Khuyến khích:Phạm Văn Dũng",
-		"Khuyến khích:Hoàng Thị Én"}; !slices.Equal(order, wantOrder) {
-		t.Errorf("winners = %v, want %v (score, then prediction distance)", order, wantOrder)
-	}
-	shot(t, ctx, "organiser-winners")
 
 	// Downloads go through fetch with the token and a Blob.
-	value(t, ctx, chromedp.Evaluate[bool](`(function(){ window.__saved = []; var orig = URL.createObjectURL;
-		URL.createObjectURL = function (b) { window.__saved.push(b); return orig.call(URL, b); }; return true })()`))
-	saved := func(step string, i int) blobFile {
-		t.Helper()
-		js := fmt.Sprintf(`new Promise(function (resolve, reject) { var n = 0; (function poll() {
-			var b = window.__saved[%d];
-			if (b) { b.arrayBuffer().then(function (buf) { var u = new Uint8Array(buf);
-				resolve({type: b.type, bom: u[0] === 0xEF && u[1] === 0xBB && u[2] === 0xBF, text: new TextDecoder('utf-8').decode(u)}); }); return; }
-			if (++n > 200) { reject(new Error('no file: ' + document.getElementById('error').textContent + ' | ' +
-				Array.from(document.querySelectorAll('.status')).map(e => e.textContent).join(' | '))); return; }
-			setTimeout(poll, 50); })(); })`, i)
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[blobFile](js, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
+	if !t.Run("the organiser downloads the winners as CSV with a BOM", func(t *testing.T) {
+		captureDownloads(t, ctx)
+		run(t, ctx, "download the winners as CSV", chromedp.Click(`#download-winners-csv`))
+		if f := downloaded(t, ctx, "winners CSV", 0); !f.BOM || !strings.HasPrefix(f.Type, "text/csv") ||
+			!strings.Contains(f.Text, winners.Winners[0].Name) || !strings.Contains(f.Text, "+84913222333") {
+			t.Errorf("winners CSV = %s, BOM %v: %.300q; want the BOM, the first winner's name and phone", f.Type, f.BOM, f.Text)
 		}
-		return v
-	}
-	run(t, ctx, "download the winners as CSV", chromedp.Click(`#download-winners-csv`))
-	if f := saved("winners CSV", 0); !f.BOM || !strings.HasPrefix(f.Type, "text/csv") ||
-		!strings.Contains(f.Text, winners.Winners[0].Name) || !strings.Contains(f.Text, "+84913222333") {
-		t.Errorf("winners CSV = %s, BOM %v: %.300q; want the BOM, the first winner's name and phone", f.Type, f.BOM, f.Text)
-	}
-	run(t, ctx, "download the winners as XLSX", chromedp.Click(`#download-winners-xlsx`))
-	if f := saved("winners XLSX", 1); !strings.HasPrefix(f.Type, "application/vnd.openxmlformats") || !strings.HasPrefix(f.Text, "PK") {
-		t.Errorf("winners XLSX = %s %.20q, want a workbook", f.Type, f.Text)
-	}
-	run(t, ctx, "download every entry", chromedp.Click(`#download-entries`))
-	f := saved("entries CSV", 2)
-	records, err := csv.NewReader(strings.NewReader(f.Text)).ReadAll()
-	if err != nil || !f.BOM || strings.Count(f.Text, "\ufeff") != 0 || len(records) != 7 {
-		t.Errorf("entries CSV: BOM %v, %d records (%v); want the BOM once, the header and 6 entries: %.300q", f.BOM, len(records), err, f.Text)
-	}
-	if p := value(t, ctx, chromedp.Text(`#entries-progress`)); !strings.Contains(p, "Đã tải xong") {
-		t.Errorf("entries progress = %q", p)
-	}
-	if errs := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('error').hidden ? '' : document.getElementById('error').textContent`)); errs != "" {
-		t.Errorf("the organiser page shows an error: %s", errs)
+	}) {
+		return
 	}
 
-	// The public results page shows the masked top, the true value, the digest and villages.
-	status, raw = dashCall(t, srv.URL, "GET", "/v1/contests/"+ct.ID+"/rounds/r1/results", "", nil)
-	if status != http.StatusOK {
-		t.Fatalf("public results: %d %s", status, raw)
+	if !t.Run("the organiser downloads the winners as a workbook", func(t *testing.T) {
+		run(t, ctx, "download the winners as XLSX", chromedp.Click(`#download-winners-xlsx`))
+		if f := downloaded(t, ctx, "winners XLSX", 1); !strings.HasPrefix(f.Type, "application/vnd.openxmlformats") || !strings.HasPrefix(f.Text, "PK") {
+			t.Errorf("winners XLSX = %s %.20q, want a workbook", f.Type, f.Text)
+		}
+	}) {
+		return
 	}
-	var pub rounds.PublicResults
-	dashDecode(t, raw, &pub)
-	run(t, ctx, "open the public results",
-		chromedp.EmulateViewport(360, 740),
-		chromedp.Navigate(srv.URL+"/?results="+ct.ID+"&round=r1"),
-		chromedp.WaitVisible(`#results-body`),
-	)
-	page := value(t, ctx, chromedp.Evaluate[map[string]any](`({digest: document.getElementById('results-digest').textContent,
+
+	if !t.Run("the organiser downloads every entry as one CSV", func(t *testing.T) {
+		run(t, ctx, "download every entry", chromedp.Click(`#download-entries`))
+		f := downloaded(t, ctx, "entries CSV", 2)
+		records, err := csv.NewReader(strings.NewReader(f.Text)).ReadAll()
+		if err != nil || !f.BOM || strings.Count(f.Text, "\ufeff") != 0 || len(records) != 7 {
+			t.Errorf("entries CSV: BOM %v, %d records (%v); want the BOM once, the header and 6 entries: %.300q", f.BOM, len(records), err, f.Text)
+		}
+		if p := value(t, ctx, chromedp.Text(`#entries-progress`)); !strings.Contains(p, "Đã tải xong") {
+			t.Errorf("entries progress = %q", p)
+		}
+		if errs := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('error').hidden ? '' : document.getElementById('error').textContent`)); errs != "" {
+			t.Errorf("the organiser page shows an error: %s", errs)
+		}
+	}) {
+		return
+	}
+
+	t.Run("anyone reads the masked top, the true value, the digest and the villages on the public results page", func(t *testing.T) {
+		status, raw := dashCall(t, srv.URL, "GET", "/v1/contests/"+ct.ID+"/rounds/r1/results", "", nil)
+		if status != http.StatusOK {
+			t.Fatalf("public results: %d %s", status, raw)
+		}
+		var pub rounds.PublicResults
+		dashDecode(t, raw, &pub)
+		run(t, ctx, "open the public results",
+			chromedp.EmulateViewport(360, 740),
+			chromedp.Navigate(srv.URL+"/?results="+ct.ID+"&round=r1"),
+			chromedp.WaitVisible(`#results-body`),
+		)
+		page := value(t, ctx, chromedp.Evaluate[map[string]any](`({digest: document.getElementById('results-digest').textContent,
 		truth: document.getElementById('results-truth').textContent, top: document.querySelectorAll('#results-top li[data-rank]').length,
 		first: document.querySelector('#results-top li').textContent, units: document.querySelectorAll('#results-units tbody tr').length,
 		body: document.body.textContent, width: document.documentElement.scrollWidth})`))
-	if page["digest"] != pub.Digest || page["truth"] != "6" || page["top"] != float64(len(pub.Top)) || page["units"] != float64(len(pub.ByUnit)) {
-		t.Errorf("public results page %v, API digest %s, %d on top, %d villages", page, pub.Digest, len(pub.Top), len(pub.ByUnit))
-	}
-	if first := fmt.Sprint(page["first"]); !strings.Contains(first, "Giải Nhất") || !strings.Contains(first, contest.MaskName("Nguyễn Thị Hoa")) {
-		t.Errorf("first on the public results = %q", first)
-	}
-	if body := fmt.Sprint(page["body"]); strings.Contains(body, "Nguyễn Thị Hoa") || strings.Contains(body, "913222333") {
-		t.Errorf("the public results reveal personal details")
-	}
-	if w, _ := page["width"].(float64); w > 360 {
-		t.Errorf("public results are %v px wide on a 360 px screen", w)
-	}
-	shot(t, ctx, "public-results")
+		if page["digest"] != pub.Digest || page["truth"] != "6" || page["top"] != float64(len(pub.Top)) || page["units"] != float64(len(pub.ByUnit)) {
+			t.Errorf("public results page %v, API digest %s, %d on top, %d villages", page, pub.Digest, len(pub.Top), len(pub.ByUnit))
+		}
+		if first := fmt.Sprint(page["first"]); !strings.Contains(first, "Giải Nhất") || !strings.Contains(first, contest.MaskName("Nguyễn Thị Hoa")) {
+			t.Errorf("first on the public results = %q", first)
+		}
+		if body := fmt.Sprint(page["body"]); strings.Contains(body, "Nguyễn Thị Hoa") || strings.Contains(body, "913222333") {
+			t.Errorf("the public results reveal personal details")
+		}
+		if w, _ := page["width"].(float64); w > 360 {
+			t.Errorf("public results are %v px wide on a 360 px screen", w)
+		}
+		shot(t, ctx, "public-results")
+	})
+}
+
+// pickRound chooses the contest and the round in the organiser page's pickers.
+func pickRound(t *testing.T, ctx context.Context, contestID, roundID string) {
+	t.Helper()
+	value(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(function(){
+		function set(id, v){ var e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change', {bubbles: true})); }
+		set('contest-select', %q); set('round-select', %q); return true })()`, contestID, roundID)))
 }
 
 // contestEnter starts and submits an entry over HTTP: the first p.right drawn questions
@@ -435,20 +499,6 @@ func contestEnter(t *testing.T, base string, clock *testenv.Clock, ct quiz.Quiz,
 		t.Fatalf("%s's result = %+v, want %d points, ranked, no review", p.name, r, p.right)
 	}
 	return started.AttemptID
-}
-
-// waitJS waits up to ten seconds for a JavaScript condition on the page.
-func waitJS(t *testing.T, ctx context.Context, step, cond string) {
-	t.Helper()
-	js := `new Promise(function (resolve, reject) { var n = 0; (function poll() {
-		var ok = false; try { ok = !!(` + cond + `); } catch (e) { ok = false; }
-		if (ok) { resolve(true); return; }
-		if (++n > 200) { var e = document.getElementById('error'); reject(new Error('timed out' + (e && !e.hidden ? ': ' + e.textContent : ''))); return; }
-		setTimeout(poll, 50); })(); })`
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise)); err != nil {
-		shot(t, ctx)
-		t.Fatalf("%s: %v", step, err)
-	}
 }
 
 // TestAnOrganiserCreatesAContestInThePage fills in the create form: one round, the

@@ -1,11 +1,8 @@
 package webtest
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -76,175 +73,210 @@ func TestDashboardShowsTheReportNumbers(t *testing.T) {
 	if bank.ID == "" {
 		t.Fatalf("demo quiz %s missing", dashQuiz)
 	}
-
-	// Correct answers per attempt, by village: the scores differ; xa-a-t03 has too few
-	// participants to judge; xa-b-t02 is outside the officer's commune.
-	seed := []struct {
-		unit    string
-		correct []int
-	}{
-		{"xa-a-t01", []int{10, 9, 8, 8, 7, 5}},
-		{"xa-a-t02", []int{6, 4, 5, 3, 2}},
-		{"xa-a-t03", []int{9, 1}},
-		{"xa-b-t02", []int{10}},
-	}
-	n := 0
-	for _, s := range seed {
-		for _, k := range s.correct {
-			n++
-			dashAttempt(t, srv.URL, bank, s.unit, fmt.Sprintf("dash-client-%02d", n), k)
-		}
-	}
-	if err := stack.DrainStreams(bg); err != nil {
-		t.Fatalf("drain streams: %v", err)
-	}
-
-	// What the API reports for the filters the page uses.
-	token := dashSignIn(t, srv.URL, "canbo", "demo1234")
+	ctx := browser(t)
 	year := strconv.Itoa(time.Now().In(quiz.VietnamTime).Year())
 	from, to := year+"-01", year+"-12"
-	var report struct {
-		Rows  []dashRow `json:"rows"`
-		Total dashRow   `json:"total"`
-	}
-	status, raw := dashCall(t, srv.URL, "GET", "/v1/reports/awareness?"+url.Values{
-		"quizId": {dashQuiz}, "unitId": {"xa-a"}, "from": {from}, "to": {to}, "groupBy": {"village"}}.Encode(), token, nil)
-	if status != http.StatusOK {
-		t.Fatalf("GET awareness: %d %s", status, raw)
-	}
-	dashDecode(t, raw, &report)
-	byKey := map[string]dashRow{}
-	for _, r := range report.Rows {
-		byKey[r.Key] = r
-	}
-	// The seed must give the page something to show: two judged villages, one suppressed.
-	if r := byKey["xa-a-t01"]; r.Participants != 6 || r.Suppressed || r.MeanScore == nil || len(r.CI95) != 2 {
-		t.Fatalf("API row xa-a-t01 = %+v, want 6 participants with a mean and an interval", r)
-	}
-	if r := byKey["xa-a-t02"]; r.Participants != 5 || r.Suppressed {
-		t.Fatalf("API row xa-a-t02 = %+v, want 5 participants, not suppressed", r)
-	}
-	if r := byKey["xa-a-t03"]; r.Participants != 2 || !r.Suppressed {
-		t.Fatalf("API row xa-a-t03 = %+v, want 2 participants, suppressed", r)
+	query := "groupBy=village&quizId=" + dashQuiz + "&unitId=xa-a&from=" + from + "&to=" + to
+
+	// Shared by the steps.
+	var (
+		token  string // the officer's token, for the API
+		report struct {
+			Rows  []dashRow `json:"rows"`
+			Total dashRow   `json:"total"`
+		} // what the API reports for the filters the page uses
+		byKey = map[string]dashRow{} // its rows by village
+	)
+
+	if !t.Run("residents of three villages of xa-a and one of xa-b take the quiz", func(t *testing.T) {
+		// Correct answers per attempt, by village: the scores differ; xa-a-t03 has too few
+		// participants to judge; xa-b-t02 is outside the officer's commune.
+		seed := []struct {
+			unit    string
+			correct []int
+		}{
+			{"xa-a-t01", []int{10, 9, 8, 8, 7, 5}},
+			{"xa-a-t02", []int{6, 4, 5, 3, 2}},
+			{"xa-a-t03", []int{9, 1}},
+			{"xa-b-t02", []int{10}},
+		}
+		n := 0
+		for _, s := range seed {
+			for _, k := range s.correct {
+				n++
+				dashAttempt(t, srv.URL, bank, s.unit, fmt.Sprintf("dash-client-%02d", n), k)
+			}
+		}
+		if err := stack.DrainStreams(bg); err != nil {
+			t.Fatalf("drain streams: %v", err)
+		}
+	}) {
+		return
 	}
 
-	// The officer signs in through the page.
-	ctx := browser(t)
-	run(t, ctx, "open the dashboard",
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(srv.URL+"/staff/"),
-		chromedp.WaitVisible(`#username`),
-	)
-	run(t, ctx, "sign in with a wrong password",
-		chromedp.SendKeys(`#username`, "canbo"),
-		chromedp.SendKeys(`#password`, "sai-mat-khau"),
-		chromedp.Click(`#signin-button`),
-		chromedp.WaitVisible(`#signin-error`),
-	)
-	if msg := value(t, ctx, chromedp.Text(`#signin-error`)); !strings.Contains(msg, "Sai tên đăng nhập hoặc mật khẩu") {
-		t.Errorf("sign-in error = %q, want the wrong-password message", msg)
-	}
-	value(t, ctx, chromedp.Evaluate[bool](`(document.getElementById('password').value = '') === ''`))
-	run(t, ctx, "sign in",
-		chromedp.SendKeys(`#password`, "demo1234"),
-		chromedp.Click(`#signin-button`),
-		chromedp.WaitVisible(`#dashboard`),
-		chromedp.WaitReady(chromedp.CSS(`#quiz option[value="`+dashQuiz+`"]`)),
-	)
-	if who := value(t, ctx, chromedp.Text(`#who`)); !strings.Contains(who, "canbo") || !strings.Contains(who, "Cán bộ văn hóa – xã hội") {
-		t.Errorf("header = %q, want the user and the role", who)
-	}
-	units := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#unit option')).map(o => o.value)`))
-	if !slices.Contains(units, "xa-a") || !slices.Contains(units, "xa-a-t07") || slices.ContainsFunc(units, func(u string) bool { return u == "th" || strings.HasPrefix(u, "xa-b") }) {
-		t.Errorf("unit picker = %v, want xa-a and its villages only", units)
+	if !t.Run("the API reports two judged villages and one too small to judge", func(t *testing.T) {
+		token = dashSignIn(t, srv.URL, "canbo", "demo1234")
+		status, raw := dashCall(t, srv.URL, "GET", "/v1/reports/awareness?"+url.Values{
+			"quizId": {dashQuiz}, "unitId": {"xa-a"}, "from": {from}, "to": {to}, "groupBy": {"village"}}.Encode(), token, nil)
+		if status != http.StatusOK {
+			t.Fatalf("GET awareness: %d %s", status, raw)
+		}
+		dashDecode(t, raw, &report)
+		for _, r := range report.Rows {
+			byKey[r.Key] = r
+		}
+		// The seed must give the page something to show: two judged villages, one suppressed.
+		if r := byKey["xa-a-t01"]; r.Participants != 6 || r.Suppressed || r.MeanScore == nil || len(r.CI95) != 2 {
+			t.Fatalf("API row xa-a-t01 = %+v, want 6 participants with a mean and an interval", r)
+		}
+		if r := byKey["xa-a-t02"]; r.Participants != 5 || r.Suppressed {
+			t.Fatalf("API row xa-a-t02 = %+v, want 5 participants, not suppressed", r)
+		}
+		if r := byKey["xa-a-t03"]; r.Participants != 2 || !r.Suppressed {
+			t.Fatalf("API row xa-a-t03 = %+v, want 2 participants, suppressed", r)
+		}
+	}) {
+		return
 	}
 
-	// Pick the quiz and the period.
-	js := fmt.Sprintf(`(function(){
+	if !t.Run("the officer opens the dashboard and a wrong password is refused", func(t *testing.T) {
+		run(t, ctx, "open the dashboard",
+			chromedp.EmulateViewport(1280, 900),
+			chromedp.Navigate(srv.URL+"/staff/"),
+			chromedp.WaitVisible(`#username`),
+		)
+		run(t, ctx, "sign in with a wrong password",
+			chromedp.SendKeys(`#username`, "canbo"),
+			chromedp.SendKeys(`#password`, "sai-mat-khau"),
+			chromedp.Click(`#signin-button`),
+			chromedp.WaitVisible(`#signin-error`),
+		)
+		if msg := value(t, ctx, chromedp.Text(`#signin-error`)); !strings.Contains(msg, "Sai tên đăng nhập hoặc mật khẩu") {
+			t.Errorf("sign-in error = %q, want the wrong-password message", msg)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("the officer signs in and sees their role and only their commune's units", func(t *testing.T) {
+		value(t, ctx, chromedp.Evaluate[bool](`(document.getElementById('password').value = '') === ''`))
+		run(t, ctx, "sign in",
+			chromedp.SendKeys(`#password`, "demo1234"),
+			chromedp.Click(`#signin-button`),
+			chromedp.WaitVisible(`#dashboard`),
+			chromedp.WaitReady(chromedp.CSS(`#quiz option[value="`+dashQuiz+`"]`)),
+		)
+		if who := value(t, ctx, chromedp.Text(`#who`)); !strings.Contains(who, "canbo") || !strings.Contains(who, "Cán bộ văn hóa – xã hội") {
+			t.Errorf("header = %q, want the user and the role", who)
+		}
+		units := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#unit option')).map(o => o.value)`))
+		if !slices.Contains(units, "xa-a") || !slices.Contains(units, "xa-a-t07") || slices.ContainsFunc(units, func(u string) bool { return u == "th" || strings.HasPrefix(u, "xa-b") }) {
+			t.Errorf("unit picker = %v, want xa-a and its villages only", units)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("the officer picks the quiz and the period and the report sections show", func(t *testing.T) {
+		js := fmt.Sprintf(`(function(){
 		function set(id, v){ var e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change', {bubbles: true})); }
 		set('unit', 'xa-a'); set('quiz', %q); set('from', %q); set('to', %q); set('group-by', 'village');
 		return true })()`, dashQuiz, from, to)
-	value(t, ctx, chromedp.Evaluate[bool](js))
-	query := "groupBy=village&quizId=" + dashQuiz + "&unitId=xa-a&from=" + from + "&to=" + to
-	run(t, ctx, "show the awareness table",
-		chromedp.WaitVisible(chromedp.CSS(`#awareness-table[data-query="`+query+`"] tbody tr[data-key="xa-a-t01"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#topics-table tbody tr[data-key="xa-a-t01"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#questions-table tbody tr[data-question]`)),
-		chromedp.WaitReady(chromedp.CSS(`#trend-table tbody tr`)),
-	)
+		value(t, ctx, chromedp.Evaluate[bool](js))
+		run(t, ctx, "show the awareness table",
+			chromedp.WaitVisible(chromedp.CSS(`#awareness-table[data-query="`+query+`"] tbody tr[data-key="xa-a-t01"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#topics-table tbody tr[data-key="xa-a-t01"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#questions-table tbody tr[data-question]`)),
+			chromedp.WaitReady(chromedp.CSS(`#trend-table tbody tr`)),
+		)
+	}) {
+		return
+	}
 
-	shown := value(t, ctx, chromedp.Evaluate[[]pageRow](`Array.from(document.querySelectorAll('#awareness-table tbody tr[data-key], #awareness-table tr.total')).map(function (tr) {
+	if !t.Run("the awareness table shows exactly the rows the API reports", func(t *testing.T) {
+		shown := value(t, ctx, chromedp.Evaluate[[]pageRow](`Array.from(document.querySelectorAll('#awareness-table tbody tr[data-key], #awareness-table tr.total')).map(function (tr) {
 		function c(cls) { var e = tr.querySelector('.' + cls); return e ? e.textContent.trim() : '<missing>'; }
 		return {key: tr.classList.contains('total') ? '<total>' : tr.dataset.key, participants: c('participants'), population: c('population'),
 			participation: c('participation'), mean: c('mean'), ci: c('ci'), pass: c('pass')};
 	})`))
-	var keys []string
-	for _, r := range shown {
-		keys = append(keys, r.Key)
-		if strings.HasPrefix(r.Key, "xa-b") {
-			t.Errorf("village %s of another commune is on the officer's dashboard", r.Key)
+		var keys []string
+		for _, r := range shown {
+			keys = append(keys, r.Key)
+			if strings.HasPrefix(r.Key, "xa-b") {
+				t.Errorf("village %s of another commune is on the officer's dashboard", r.Key)
+			}
 		}
-	}
-	var want []pageRow
-	for _, r := range report.Rows {
-		want = append(want, expectRow(r.Key, r))
-	}
-	want = append(want, expectRow("<total>", report.Total))
-	if len(shown) != len(want) {
-		t.Fatalf("page shows rows %v, API reports %d rows and a total", keys, len(report.Rows))
-	}
-	got := map[string]pageRow{}
-	for _, r := range shown {
-		got[r.Key] = r
-	}
-	for _, w := range want {
-		if g, ok := got[w.Key]; !ok {
-			t.Errorf("row %s missing on the page", w.Key)
-		} else if g != w {
-			t.Errorf("row %s:\n page %+v\n  API %+v", w.Key, g, w)
+		var want []pageRow
+		for _, r := range report.Rows {
+			want = append(want, expectRow(r.Key, r))
 		}
-	}
-	if got["xa-a-t03"].Mean != "Quá ít để đánh giá" {
-		t.Errorf("suppressed village shows %q, want “Quá ít để đánh giá”", got["xa-a-t03"].Mean)
-	}
-
-	// The chart has a bar per village and says its numbers to screen readers.
-	bars := value(t, ctx, chromedp.Evaluate[int](`(function(){ var c = Chart.getChart(document.getElementById('mean-chart')); return c ? c.data.datasets[0].data.length : -1 })()`))
-	if bars != len(report.Rows) {
-		t.Errorf("mean chart has %d bars, want %d", bars, len(report.Rows))
-	}
-	label := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('mean-chart').getAttribute('aria-label')`))
-	if m := byKey["xa-a-t01"].MeanScore; !strings.Contains(label, viDecimal(*m)) {
-		t.Errorf("chart label %q lacks the mean of xa-a-t01 (%s)", label, viDecimal(*m))
-	}
-
-	// Sorting by mean with the keyboard puts the best village first.
-	run(t, ctx, "sort by mean with the keyboard",
-		chromedp.Focus(chromedp.CSS(`#awareness-table th[data-sort="mean"] button`)),
-		chromedp.KeyEvent(kb.Enter),
-	)
-	best, bestMean := "", -1.0
-	for _, r := range report.Rows {
-		if r.MeanScore != nil && *r.MeanScore > bestMean {
-			best, bestMean = r.Key, *r.MeanScore
+		want = append(want, expectRow("<total>", report.Total))
+		if len(shown) != len(want) {
+			t.Fatalf("page shows rows %v, API reports %d rows and a total", keys, len(report.Rows))
 		}
-	}
-	first := value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#awareness-table tbody tr').dataset.key`))
-	sorted := value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#awareness-table th[data-sort="mean"]').getAttribute('aria-sort') || ''`))
-	if first != best || sorted != "descending" {
-		t.Errorf("after sorting by mean: first row %s, aria-sort %q; want %s, descending", first, sorted, best)
+		got := map[string]pageRow{}
+		for _, r := range shown {
+			got[r.Key] = r
+		}
+		for _, w := range want {
+			if g, ok := got[w.Key]; !ok {
+				t.Errorf("row %s missing on the page", w.Key)
+			} else if g != w {
+				t.Errorf("row %s:\n page %+v\n  API %+v", w.Key, g, w)
+			}
+		}
+		if got["xa-a-t03"].Mean != "Quá ít để đánh giá" {
+			t.Errorf("suppressed village shows %q, want “Quá ít để đánh giá”", got["xa-a-t03"].Mean)
+		}
+	}) {
+		return
 	}
 
-	// No section reports an error.
-	errs := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-status-for].error')).map(e => e.dataset.statusFor + ': ' + e.textContent)`))
-	if len(errs) > 0 {
-		t.Errorf("sections show errors: %v", errs)
+	if !t.Run("the chart has a bar per village and says its numbers to screen readers", func(t *testing.T) {
+		bars := value(t, ctx, chromedp.Evaluate[int](`(function(){ var c = Chart.getChart(document.getElementById('mean-chart')); return c ? c.data.datasets[0].data.length : -1 })()`))
+		if bars != len(report.Rows) {
+			t.Errorf("mean chart has %d bars, want %d", bars, len(report.Rows))
+		}
+		label := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('mean-chart').getAttribute('aria-label')`))
+		if m := byKey["xa-a-t01"].MeanScore; !strings.Contains(label, viDecimal(*m)) {
+			t.Errorf("chart label %q lacks the mean of xa-a-t01 (%s)", label, viDecimal(*m))
+		}
+	}) {
+		return
 	}
-	shot(t, ctx, "dashboard")
 
-	// On a tablet the page does not scroll sideways; wide tables scroll inside their box.
-	run(t, ctx, "tablet size", chromedp.EmulateViewport(820, 1180))
-	wide := value(t, ctx, chromedp.Evaluate[[]string](`new Promise(function (resolve) { var n = 0; (function poll() {
+	if !t.Run("sorting by mean with the keyboard puts the best village first", func(t *testing.T) {
+		run(t, ctx, "sort by mean with the keyboard",
+			chromedp.Focus(chromedp.CSS(`#awareness-table th[data-sort="mean"] button`)),
+			chromedp.KeyEvent(kb.Enter),
+		)
+		best, bestMean := "", -1.0
+		for _, r := range report.Rows {
+			if r.MeanScore != nil && *r.MeanScore > bestMean {
+				best, bestMean = r.Key, *r.MeanScore
+			}
+		}
+		first := value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#awareness-table tbody tr').dataset.key`))
+		sorted := value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#awareness-table th[data-sort="mean"]').getAttribute('aria-sort') || ''`))
+		if first != best || sorted != "descending" {
+			t.Errorf("after sorting by mean: first row %s, aria-sort %q; want %s, descending", first, sorted, best)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("no section reports an error", func(t *testing.T) {
+		if errs := sectionErrors(t, ctx); len(errs) > 0 {
+			t.Errorf("sections show errors: %v", errs)
+		}
+		shot(t, ctx, "dashboard")
+	}) {
+		return
+	}
+
+	if !t.Run("on a tablet the page does not scroll sideways; wide tables scroll inside their box", func(t *testing.T) {
+		run(t, ctx, "tablet size", chromedp.EmulateViewport(820, 1180))
+		wide := value(t, ctx, chromedp.Evaluate[[]string](`new Promise(function (resolve) { var n = 0; (function poll() {
 		// Charts follow the new size a frame or two later.
 		if (document.documentElement.scrollWidth <= 820 || ++n > 40) {
 			resolve(Array.from(document.querySelectorAll('body *')).filter(function (e) {
@@ -253,124 +285,145 @@ func TestDashboardShowsTheReportNumbers(t *testing.T) {
 			return;
 		}
 		setTimeout(poll, 50); })(); })`, chromedp.EvalAwaitPromise))
-	if w := value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 820 {
-		t.Errorf("page is %d px wide on an 820 px tablet, want no horizontal scroll; too wide: %v", w, wide)
+		if w := value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 820 {
+			t.Errorf("page is %d px wide on an 820 px tablet, want no horizontal scroll; too wide: %v", w, wide)
+		}
+		shot(t, ctx, "tablet")
+		run(t, ctx, "laptop size", chromedp.EmulateViewport(1280, 900))
+	}) {
+		return
 	}
-	shot(t, ctx, "tablet")
-	run(t, ctx, "laptop size", chromedp.EmulateViewport(1280, 900))
 
 	// Downloads go through fetch with the token and a Blob: the table as CSV, the annual
 	// evaluation as XLSX and as a printable page.
-	value(t, ctx, chromedp.Evaluate[bool](`(function(){ window.__saved = []; var orig = URL.createObjectURL;
-		URL.createObjectURL = function (b) { window.__saved.push(b); return orig.call(URL, b); }; return true })()`))
-	saved := func(step string, i int) string {
-		t.Helper()
-		js := fmt.Sprintf(`new Promise(function (resolve, reject) { var n = 0; (function poll() {
-			var b = window.__saved[%d]; if (b) { b.text().then(function (x) { resolve(b.type + '\n' + x); }); return; }
-			if (++n > 200) { reject(new Error('no file: ' + Array.from(document.querySelectorAll('[data-status-for]')).map(e => e.textContent).join(' | '))); return; }
-			setTimeout(poll, 50); })(); })`, i)
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
+	if !t.Run("the officer downloads the table as CSV", func(t *testing.T) {
+		captureDownloads(t, ctx)
+		run(t, ctx, "download the table as CSV", chromedp.Click(chromedp.CSS(`button[data-download="awareness"][data-format="csv"]`)))
+		if csv := downloaded(t, ctx, "CSV", 0).asText(); !strings.HasPrefix(csv, "text/csv") || !strings.Contains(csv, "Thôn Phong Ý") || strings.Contains(csv, "xa-b") {
+			t.Errorf("CSV download = %.300q, want the commune's villages", csv)
 		}
-		return v
-	}
-	run(t, ctx, "download the table as CSV", chromedp.Click(chromedp.CSS(`button[data-download="awareness"][data-format="csv"]`)))
-	if csv := saved("CSV", 0); !strings.HasPrefix(csv, "text/csv") || !strings.Contains(csv, "Thôn Phong Ý") || strings.Contains(csv, "xa-b") {
-		t.Errorf("CSV download = %.300q, want the commune's villages", csv)
-	}
-	run(t, ctx, "download the annual evaluation", chromedp.Click(chromedp.CSS(`#annual-xlsx`)))
-	if xlsx := saved("annual XLSX", 1); !strings.HasPrefix(xlsx, "application/vnd.openxmlformats") || !strings.Contains(xlsx, "PK") {
-		t.Errorf("annual XLSX download = %.100q, want a spreadsheet", xlsx)
-	}
-	run(t, ctx, "open the printable annual evaluation", chromedp.Click(chromedp.CSS(`#annual-html`)))
-	if html := saved("annual HTML", 2); !strings.HasPrefix(html, "text/html") || !strings.Contains(html, "Thôn Phong Ý") {
-		t.Errorf("annual HTML = %.300q, want the printable evaluation", html)
-	}
-	// The printable page opened in a new tab; a background tab draws no frames.
-	if _, err := chromedp.Call(ctx, page.BringToFront, cdp.Empty{}); err != nil {
-		t.Fatalf("bring the dashboard to the front: %v", err)
+	}) {
+		return
 	}
 
-	// Record an activity through the form.
-	note := "Phát thanh tin về Nghị quyết 58 trên loa thôn Đồng Lão"
-	run(t, ctx, "record an activity",
-		chromedp.SetValue(chromedp.CSS(`#activity-unit`), "xa-a-t02"),
-		chromedp.SetValue(chromedp.CSS(`#activity-type`), "loudspeaker"),
-		chromedp.Click(chromedp.CSS(`input[name="activity-topic"][value="a"]`)),
-		chromedp.Click(chromedp.CSS(`input[name="activity-topic"][value="d"]`)),
-		chromedp.SendKeys(`#activity-audience`, "120"),
-		chromedp.SendKeys(`#activity-note`, note),
-		chromedp.Click(`#activity-save`),
-		chromedp.WaitVisible(`#activity-done`),
-		chromedp.WaitVisible(chromedp.CSS(`#activities-table tbody tr[data-id]`)),
-	)
-	date := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('activity-date').value`))
-	status, raw = dashCall(t, srv.URL, "GET", "/v1/activities?"+url.Values{"unitId": {"xa-a"}, "from": {from + "-01"}, "to": {to + "-31"}}.Encode(), token, nil)
-	if status != http.StatusOK {
-		t.Fatalf("GET activities: %d %s", status, raw)
+	if !t.Run("the officer downloads the annual evaluation as a spreadsheet", func(t *testing.T) {
+		run(t, ctx, "download the annual evaluation", chromedp.Click(chromedp.CSS(`#annual-xlsx`)))
+		if xlsx := downloaded(t, ctx, "annual XLSX", 1).asText(); !strings.HasPrefix(xlsx, "application/vnd.openxmlformats") || !strings.Contains(xlsx, "PK") {
+			t.Errorf("annual XLSX download = %.100q, want a spreadsheet", xlsx)
+		}
+	}) {
+		return
 	}
-	var list struct {
-		Activities []struct {
-			ID, UnitID, Type, Date, Note, CreatedBy string
-			Topics                                  []string
-			Audience                                int
-		} `json:"activities"`
+
+	if !t.Run("the officer opens the printable annual evaluation", func(t *testing.T) {
+		run(t, ctx, "open the printable annual evaluation", chromedp.Click(chromedp.CSS(`#annual-html`)))
+		if html := downloaded(t, ctx, "annual HTML", 2).asText(); !strings.HasPrefix(html, "text/html") || !strings.Contains(html, "Thôn Phong Ý") {
+			t.Errorf("annual HTML = %.300q, want the printable evaluation", html)
+		}
+		// The printable page opened in a new tab; a background tab draws no frames.
+		if _, err := chromedp.Call(ctx, page.BringToFront, cdp.Empty{}); err != nil {
+			t.Fatalf("bring the dashboard to the front: %v", err)
+		}
+	}) {
+		return
 	}
-	dashDecode(t, raw, &list)
-	if len(list.Activities) != 1 {
-		t.Fatalf("API lists %d activities, want the one recorded: %s", len(list.Activities), raw)
-	}
-	a := list.Activities[0]
-	if a.UnitID != "xa-a-t02" || a.Type != "loudspeaker" || a.Date != date || a.Note != note || a.Audience != 120 ||
-		!slices.Equal(a.Topics, []string{"a", "d"}) || a.CreatedBy != "canbo" {
-		t.Errorf("stored activity = %+v", a)
-	}
-	row := value(t, ctx, chromedp.Evaluate[map[string]string](`(function(){ var tr = document.querySelector('#activities-table tbody tr[data-id]');
+
+	if !t.Run("the officer records an activity through the form and finds it stored and listed", func(t *testing.T) {
+		note := "Phát thanh tin về Nghị quyết 58 trên loa thôn Đồng Lão"
+		run(t, ctx, "record an activity",
+			chromedp.SetValue(chromedp.CSS(`#activity-unit`), "xa-a-t02"),
+			chromedp.SetValue(chromedp.CSS(`#activity-type`), "loudspeaker"),
+			chromedp.Click(chromedp.CSS(`input[name="activity-topic"][value="a"]`)),
+			chromedp.Click(chromedp.CSS(`input[name="activity-topic"][value="d"]`)),
+			chromedp.SendKeys(`#activity-audience`, "120"),
+			chromedp.SendKeys(`#activity-note`, note),
+			chromedp.Click(`#activity-save`),
+			chromedp.WaitVisible(`#activity-done`),
+			chromedp.WaitVisible(chromedp.CSS(`#activities-table tbody tr[data-id]`)),
+		)
+		date := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('activity-date').value`))
+		status, raw := dashCall(t, srv.URL, "GET", "/v1/activities?"+url.Values{"unitId": {"xa-a"}, "from": {from + "-01"}, "to": {to + "-31"}}.Encode(), token, nil)
+		if status != http.StatusOK {
+			t.Fatalf("GET activities: %d %s", status, raw)
+		}
+		var list struct {
+			Activities []struct {
+				ID, UnitID, Type, Date, Note, CreatedBy string
+				Topics                                  []string
+				Audience                                int
+			} `json:"activities"`
+		}
+		dashDecode(t, raw, &list)
+		if len(list.Activities) != 1 {
+			t.Fatalf("API lists %d activities, want the one recorded: %s", len(list.Activities), raw)
+		}
+		a := list.Activities[0]
+		if a.UnitID != "xa-a-t02" || a.Type != "loudspeaker" || a.Date != date || a.Note != note || a.Audience != 120 ||
+			!slices.Equal(a.Topics, []string{"a", "d"}) || a.CreatedBy != "canbo" {
+			t.Errorf("stored activity = %+v", a)
+		}
+		row := value(t, ctx, chromedp.Evaluate[map[string]string](`(function(){ var tr = document.querySelector('#activities-table tbody tr[data-id]');
 		function c(cls) { return tr.querySelector('.' + cls).textContent.trim(); }
 		return {id: tr.dataset.id, date: c('date'), unit: c('unit'), type: c('type'), audience: c('audience'), note: c('note')} })()`))
-	wantRow := map[string]string{"id": a.ID, "date": date[8:10] + "/" + date[5:7] + "/" + date[:4], "unit": "Thôn Đồng Lão",
-		"type": "Phát thanh trên loa xã, thôn", "audience": "120", "note": note}
-	for k, v := range wantRow {
-		if row[k] != v {
-			t.Errorf("activity row %s = %q, want %q", k, row[k], v)
+		wantRow := map[string]string{"id": a.ID, "date": date[8:10] + "/" + date[5:7] + "/" + date[:4], "unit": "Thôn Đồng Lão",
+			"type": "Phát thanh trên loa xã, thôn", "audience": "120", "note": note}
+		for k, v := range wantRow {
+			if row[k] != v {
+				t.Errorf("activity row %s = %q, want %q", k, row[k], v)
+			}
 		}
-	}
-	shot(t, ctx, "activity")
-
-	// Grouping by mass organisation regroups the same participants.
-	value(t, ctx, chromedp.Evaluate[bool](`(function(){ var e = document.getElementById('group-by'); e.value = 'organization';
-		e.dispatchEvent(new Event('change', {bubbles: true})); return true })()`))
-	orgQuery := strings.Replace(query, "groupBy=village", "groupBy=organization", 1)
-	run(t, ctx, "group by organisation", chromedp.WaitVisible(chromedp.CSS(`#awareness-table[data-query="`+orgQuery+`"] tbody tr[data-key]`)))
-	if h := value(t, ctx, chromedp.Text(`#awareness-group-heading`)); h != "Đoàn thể" {
-		t.Errorf("first column heading = %q, want Đoàn thể", h)
-	}
-	if total := value(t, ctx, chromedp.Text(`#awareness-table tr.total .participants`)); total != viInt(report.Total.Participants) {
-		t.Errorf("total by organisation = %q, want %d", total, report.Total.Participants)
+		shot(t, ctx, "activity")
+	}) {
+		return
 	}
 
-	// A survey shows its results instead of the awareness sections.
-	value(t, ctx, chromedp.Evaluate[bool](`(function(){ var e = document.getElementById('quiz'); e.value = 'demo-nq58-survey';
-		e.dispatchEvent(new Event('change', {bubbles: true})); return true })()`))
-	run(t, ctx, "show the survey", chromedp.WaitVisible(chromedp.CSS(`#survey .survey-q`)), chromedp.WaitNotVisible(chromedp.CSS(`#awareness`)))
-	if errs := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-status-for].error')).map(e => e.dataset.statusFor + ': ' + e.textContent)`)); len(errs) > 0 {
-		t.Errorf("sections show errors with the survey: %v", errs)
+	if !t.Run("grouping by mass organisation regroups the same participants", func(t *testing.T) {
+		choose(t, ctx, "group-by", "organization")
+		orgQuery := strings.Replace(query, "groupBy=village", "groupBy=organization", 1)
+		run(t, ctx, "group by organisation", chromedp.WaitVisible(chromedp.CSS(`#awareness-table[data-query="`+orgQuery+`"] tbody tr[data-key]`)))
+		if h := value(t, ctx, chromedp.Text(`#awareness-group-heading`)); h != "Đoàn thể" {
+			t.Errorf("first column heading = %q, want Đoàn thể", h)
+		}
+		if total := value(t, ctx, chromedp.Text(`#awareness-table tr.total .participants`)); total != viInt(report.Total.Participants) {
+			t.Errorf("total by organisation = %q, want %d", total, report.Total.Participants)
+		}
+	}) {
+		return
 	}
-	shot(t, ctx, "survey")
 
-	// Signing out returns to the form and forgets the token.
-	run(t, ctx, "sign out", chromedp.Click(`#signout`), chromedp.WaitVisible(`#signin`))
-	if left := value(t, ctx, chromedp.Evaluate[string](`sessionStorage.getItem('nq58.staff.token') || ''`)); left != "" {
-		t.Errorf("token left in sessionStorage after sign-out")
+	if !t.Run("a survey shows its results instead of the awareness sections", func(t *testing.T) {
+		choose(t, ctx, "quiz", "demo-nq58-survey")
+		run(t, ctx, "show the survey", chromedp.WaitVisible(chromedp.CSS(`#survey .survey-q`)), chromedp.WaitNotVisible(chromedp.CSS(`#awareness`)))
+		if errs := sectionErrors(t, ctx); len(errs) > 0 {
+			t.Errorf("sections show errors with the survey: %v", errs)
+		}
+		shot(t, ctx, "survey")
+	}) {
+		return
 	}
 
-	// A token the gateway refuses (401) brings the sign-in form back with a message.
-	value(t, ctx, chromedp.Evaluate[bool](`(sessionStorage.setItem('nq58.staff.token', JSON.stringify({token: 'not-a-token'})), true)`))
-	run(t, ctx, "reload with a refused token", chromedp.Reload(), chromedp.WaitVisible(`#signin-error`))
-	if msg := value(t, ctx, chromedp.Text(`#signin-error`)); !strings.Contains(msg, "đăng nhập lại") {
-		t.Errorf("after a 401 the sign-in form says %q, want it to ask to sign in again", msg)
+	if !t.Run("signing out returns to the form and forgets the token", func(t *testing.T) {
+		run(t, ctx, "sign out", chromedp.Click(`#signout`), chromedp.WaitVisible(`#signin`))
+		if left := value(t, ctx, chromedp.Evaluate[string](`sessionStorage.getItem('nq58.staff.token') || ''`)); left != "" {
+			t.Errorf("token left in sessionStorage after sign-out")
+		}
+	}) {
+		return
 	}
+
+	t.Run("a token the gateway refuses (401) brings the sign-in form back with a message", func(t *testing.T) {
+		value(t, ctx, chromedp.Evaluate[bool](`(sessionStorage.setItem('nq58.staff.token', JSON.stringify({token: 'not-a-token'})), true)`))
+		run(t, ctx, "reload with a refused token", chromedp.Reload(), chromedp.WaitVisible(`#signin-error`))
+		if msg := value(t, ctx, chromedp.Text(`#signin-error`)); !strings.Contains(msg, "đăng nhập lại") {
+			t.Errorf("after a 401 the sign-in form says %q, want it to ask to sign in again", msg)
+		}
+	})
+}
+
+// sectionErrors lists the dashboard sections that show an error, with the error.
+func sectionErrors(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	return value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-status-for].error')).map(e => e.dataset.statusFor + ': ' + e.textContent)`))
 }
 
 // expectRow is how the page must show an API row.
@@ -454,56 +507,5 @@ func dashAttempt(t *testing.T, base string, bank quiz.Quiz, unit, clientID strin
 		map[string]any{"attemptToken": started.AttemptToken, "answers": answers})
 	if status != http.StatusOK {
 		t.Fatalf("submit attempt in %s: %d %s", unit, status, raw)
-	}
-}
-
-// dashSignIn signs in through the local gateway's development sign-in.
-func dashSignIn(t *testing.T, base, user, password string) string {
-	t.Helper()
-	status, raw := dashCall(t, base, "POST", "/local/signin", "", map[string]string{"username": user, "password": password})
-	if status != http.StatusOK {
-		t.Fatalf("sign in as %s: %d %s", user, status, raw)
-	}
-	var out struct {
-		Token string `json:"token"`
-	}
-	dashDecode(t, raw, &out)
-	return out.Token
-}
-
-func dashCall(t *testing.T, base, method, path, token string, body any) (int, []byte) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, base+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, out
-}
-
-func dashDecode(t *testing.T, raw []byte, v any) {
-	t.Helper()
-	if err := json.Unmarshal(raw, v); err != nil {
-		t.Fatalf("decode %s: %v", raw, err)
 	}
 }

@@ -4,39 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
 )
-
-// browser starts headless Chromium at a cheap phone's screen size.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path := "/usr/bin/chromium"
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("Debian's chromium is needed at %s (make test installs it): %v", path, err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(360, 740),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute) // a hung browser must not hang CI
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx
-}
 
 func TestResidentTakesTheQuizOnAPhone(t *testing.T) {
 	stack := testenv.Stack(t, nil)
@@ -137,49 +113,5 @@ func TestResidentTakesTheQuizOnAPhone(t *testing.T) {
 	}
 	if attempts[0].Score != attempts[0].MaxScore {
 		t.Errorf("stored score %d/%d, want full marks", attempts[0].Score, attempts[0].MaxScore)
-	}
-}
-
-func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		shot(t, ctx)
-		t.Fatalf("%s: %v", step, err)
-	}
-}
-
-func value[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
-	t.Helper()
-	v, err := chromedp.Run(ctx, a)
-	if err != nil {
-		shot(t, ctx)
-		t.Fatalf("read from the page: %v", err)
-	}
-	return v
-}
-
-// setOffline cuts or restores the page's network, as a phone losing signal.
-func setOffline(t *testing.T, ctx context.Context, offline bool) {
-	t.Helper()
-	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatalf("enable network domain: %v", err)
-	}
-	_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-		MatchedNetworkConditions: []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
-	})
-	if err != nil {
-		t.Fatalf("emulate offline=%v: %v", offline, err)
-	}
-}
-
-// shot saves a screenshot for a person to look at (WEBTEST_SHOTS=dir), never asserted.
-func shot(t *testing.T, ctx context.Context, name ...string) {
-	t.Helper()
-	dir := os.Getenv("WEBTEST_SHOTS")
-	if dir == "" {
-		return
-	}
-	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
-		_ = os.WriteFile(filepath.Join(dir, strings.Join(append([]string{t.Name()}, name...), "-")+".png"), png, 0o644)
 	}
 }
