@@ -35,7 +35,7 @@ func NewService(store Store, now func() time.Time) *Service {
 var (
 	trueFalseTexts = []string{"Đúng", "Sai"}
 	trueFalseIDs   = []string{"t", "f"}
-	likertTexts    = []string{"Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"}
+	likertTexts    = quiz.LikertLabels
 )
 
 var questionIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,20}$`)

@@ -55,6 +55,10 @@ const (
 // Topics are the plan's content sections (II.1 a–h; the plan has no f).
 var Topics = []string{"a", "b", "c", "d", "e", "g", "h"}
 
+// LikertLabels name a likert scale's values 1–5, in order: the default option texts of
+// a likert question (the pages show the same wording).
+var LikertLabels = []string{"Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"}
+
 // Option is one answer choice.
 type Option struct {
 	ID   string `json:"id"`

@@ -1,0 +1,74 @@
+// Vietnamese number, date and duration formatting.
+
+var fmtInt = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
+var fmtDec = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
+var fmtFixed1 = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+var fmtFixed2 = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export function pad(n) { return (n < 10 ? '0' : '') + n; }
+
+// int: a whole number ("1.234"), "—" when missing.
+export function int(x) { return x == null ? '—' : fmtInt.format(x); }
+// dec: at most one decimal ("12,5", "12"), "—" when missing.
+export function dec(x) { return x == null ? '—' : fmtDec.format(x); }
+// fixed1: exactly one decimal ("12,0"), "—" when missing.
+export function fixed1(x) { return x == null ? '—' : fmtFixed1.format(x); }
+// fixed2: exactly two decimals ("0,35"), "—" when missing.
+export function fixed2(x) { return x == null ? '—' : fmtFixed2.format(x); }
+// ciText: a 95 % interval [lo, hi] as "lo–hi" with one decimal.
+export function ciText(ci) { return ci && ci.length === 2 ? fmtFixed1.format(ci[0]) + '–' + fmtFixed1.format(ci[1]) : '—'; }
+// signed: a difference with its sign (+, − or none), f formats its size.
+export function signed(x, f) { return (x > 0 ? '+' : x < 0 ? '−' : '') + f(Math.abs(x)); }
+
+// mmss: milliseconds as "mm:ss" (a countdown, a duration on the resident page).
+export function mmss(ms) {
+  var s = Math.max(0, Math.round(ms / 1000));
+  var m = Math.floor(s / 60);
+  s = s % 60;
+  return (m < 10 ? '0' : '') + m + ':' + (s < 10 ? '0' : '') + s;
+}
+// minSec: milliseconds as "m:ss".
+export function minSec(ms) {
+  var s = Math.max(0, Math.round((ms || 0) / 1000));
+  return Math.floor(s / 60) + ':' + pad(s % 60);
+}
+// limitText: a time limit in seconds as "10 phút 30 giây".
+export function limitText(sec) {
+  var m = Math.floor(sec / 60), s = sec % 60;
+  return (m ? m + ' phút' : '') + (s ? (m ? ' ' : '') + s + ' giây' : '');
+}
+
+// dateTime: an RFC 3339 time as "HH:MM DD/MM/YYYY" on the local clock; "" for none (or
+// the zero time, meaning no date set).
+export function dateTime(iso) {
+  var d = new Date(iso);
+  if (isNaN(d.getTime()) || d.getFullYear() < 2000) return '';
+  return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ' ' + pad(d.getDate()) + '/' + pad(d.getMonth() + 1) + '/' + d.getFullYear();
+}
+// dmy: YYYY-MM-DD → DD/MM/YYYY.
+export function dmy(iso) {
+  var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+  return m ? m[3] + '/' + m[2] + '/' + m[1] : (iso || '');
+}
+// monthLabel: YYYY-MM → MM/YYYY.
+export function monthLabel(p) {
+  var m = /^(\d{4})-(\d{2})$/.exec(p || '');
+  return m ? m[2] + '/' + m[1] : p;
+}
+// today: the local date as YYYY-MM-DD.
+export function today() {
+  var d = new Date();
+  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
+}
+// lastDayOf: YYYY-MM → YYYY-MM-DD of its last day.
+export function lastDayOf(month) {
+  var y = +month.slice(0, 4), m = +month.slice(5, 7);
+  return month + '-' + pad(new Date(y, m, 0).getDate());
+}
+// localInput: a Date as the value of a datetime-local input.
+export function localInput(d) {
+  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+}
+
+// tierLabel: a prize tier as "Giải Nhất" (kept as is when it already starts with "Giải").
+export function tierLabel(t) { return !t ? '' : /^giải/i.test(t) ? t : 'Giải ' + t; }

@@ -1,0 +1,136 @@
+// The participant form on the start screen (contest rules and fields when a contest is
+// chosen) and the start of an attempt.
+import { $, showError } from '../lib/dom.js';
+import { fetchJSON, errorMessage, NET_MSG } from '../lib/api.js';
+import { S, saveAtt, clientId } from './state.js';
+import { chosenLeaf } from './units.js';
+import { selectedQuiz } from './start.js';
+import { openQuestions } from './quiz.js';
+
+function isContest(q) { return !!q && q.kind === 'contest'; }
+
+// applyKind shows the contest rules and fields (name and phone required, CCCD) when a
+// contest is chosen, and the plain form otherwise.
+export function applyKind(q) {
+  var contest = isContest(q);
+  $('contest-rules').hidden = !contest;
+  $('contest-description').textContent = contest && q.description ? q.description : '';
+  $('contest-description').hidden = !(contest && q.description);
+  $('cccd-field').hidden = !contest;
+  $('consent-cccd').hidden = !contest;
+  ['name', 'phone'].forEach(function (id) {
+    var inp = $(id);
+    inp.required = contest;
+    if (contest) inp.setAttribute('aria-required', 'true'); else inp.removeAttribute('aria-required');
+    $(id + '-opt').textContent = contest ? '(bắt buộc)' : '(không bắt buộc)';
+    $(id + '-opt').className = contest ? 'opt req' : 'opt';
+  });
+  $('consent-help').textContent = contest
+    ? 'Bắt buộc đánh dấu để dự thi.'
+    : 'Bắt buộc đánh dấu nếu bạn nhập họ tên hoặc số điện thoại.';
+  $('start').textContent = contest ? 'Bắt đầu dự thi' : 'Bắt đầu';
+}
+
+$('organization').addEventListener('change', function () {
+  $('org-other-field').hidden = this.value !== 'Khác';
+});
+
+function readParticipant() {
+  var p = {};
+  var name = $('name').value.trim();
+  var phone = $('phone').value.trim();
+  var by = $('birth-year').value.trim();
+  var g = $('gender').value;
+  var org = $('organization').value;
+  if (org === 'Khác' && $('organization-other').value.trim()) org = $('organization-other').value.trim();
+  if (name) p.name = name;
+  if (phone) p.phone = phone;
+  var leaf = chosenLeaf();
+  if (leaf) p.unitId = leaf.id;
+  if (by) {
+    var n = parseInt(by, 10);
+    if (!/^\d{4}$/.test(by) || n < 1900 || n > new Date().getFullYear()) return { error: 'Năm sinh không hợp lệ (ví dụ: 1980).', field: 'birth-year' };
+    p.birthYear = n;
+  }
+  if (g) p.gender = g;
+  if (org) p.organization = org;
+  if (isContest(selectedQuiz())) {
+    if (!name) return { error: 'Cuộc thi cần họ và tên của người dự thi.', field: 'name' };
+    if (!phone) return { error: 'Cuộc thi cần số điện thoại của người dự thi.', field: 'phone' };
+    var cccd = $('cccd').value.replace(/[\s.-]/g, '');
+    if (cccd) {
+      if (!/^\d{12}$/.test(cccd)) return { error: 'Số CCCD phải gồm đúng 12 chữ số.', field: 'cccd' };
+      p.cccd = cccd;
+    }
+  }
+  return { participant: p };
+}
+
+$('form').addEventListener('submit', function (ev) {
+  ev.preventDefault();
+  startAttempt();
+});
+
+var starting = false;
+function startAttempt() {
+  if (starting) return;
+  showError('');
+  var quiz = selectedQuiz();
+  if (!quiz) { showError('Vui lòng chọn một bài ở danh sách phía trên.'); $('quiz-list').scrollIntoView(); return; }
+  if (!chosenLeaf()) {
+    showError('Vui lòng chọn thôn/đơn vị nơi bạn sinh sống.');
+    var sels = document.querySelectorAll('select.unit-select');
+    for (var i = 0; i < sels.length; i++) if (!sels[i].value) { sels[i].focus(); break; }
+    return;
+  }
+  var r = readParticipant();
+  if (r.error) { showError(r.error); $(r.field).focus(); return; }
+  var consent = $('consent').checked;
+  if (isContest(quiz) && !consent) {
+    showError('Vui lòng đánh dấu ô đồng ý cung cấp thông tin để dự thi.');
+    $('consent').focus();
+    return;
+  }
+  if ((r.participant.name || r.participant.phone) && !consent) {
+    showError('Vui lòng đánh dấu ô đồng ý nếu bạn nhập họ tên hoặc số điện thoại.');
+    $('consent').focus();
+    return;
+  }
+  var btn = $('start');
+  starting = true;
+  btn.disabled = true;
+  btn.textContent = 'Đang bắt đầu…';
+  var label = btn.textContent;
+  var done = function () { starting = false; btn.disabled = false; btn.textContent = label; };
+  fetchJSON('POST', '/v1/quizzes/' + encodeURIComponent(quiz.id) + '/attempts', {
+    participant: r.participant, consent: consent, clientId: clientId()
+  }).then(function (res) {
+    done();
+    if (res.status !== 200 && res.status !== 201) { showError(errorMessage(res)); return; }
+    var d = res.data || {};
+    var now = Date.now();
+    var deadline = 0;
+    if (quiz.timeLimitSec > 0 && d.expiresAt) {
+      // Deadline on the local clock, robust to device clock skew.
+      var span = Date.parse(d.expiresAt) - Date.parse(d.startedAt);
+      deadline = isNaN(span) ? Date.parse(d.expiresAt) : now + span;
+    }
+    S.att = {
+      attemptId: d.attemptId, attemptToken: d.attemptToken,
+      quizId: quiz.id, quizKind: quiz.kind, quizTitle: quiz.title,
+      deadline: deadline, questions: d.questions || [], answers: {}, index: 0, pending: false
+    };
+    if (isContest(quiz)) S.att.prediction = '';
+    saveAtt();
+    resetForm();
+    openQuestions();
+  }, function () { done(); showError(NET_MSG); });
+}
+
+function resetForm() {
+  ['name', 'phone', 'cccd', 'birth-year', 'organization-other'].forEach(function (id) { $(id).value = ''; });
+  $('gender').value = '';
+  $('organization').value = '';
+  $('org-other-field').hidden = true;
+  $('consent').checked = false;
+}

@@ -1,0 +1,26 @@
+// The resident page for Resolution 58-NQ/TW: choose a quiz and a village, answer, see the
+// result; or a closed contest round's public results. Native ES modules, no build.
+import { $ } from '../lib/dom.js';
+import { S, params, loadAtt, dropAtt } from './state.js';
+import { openStart } from './start.js';
+import { openQuestions } from './quiz.js';
+import { sendNow } from './submit.js';
+import { showPublicResults } from './contest.js';
+import './form.js';
+import './result.js';
+
+// Boot: resume a stored attempt (and resend a pending submission).
+var att = loadAtt();
+if (params.get('results') && params.get('round')) {
+  // A results link: the attempt in progress (if any) waits in storage.
+  showPublicResults(params.get('results'), params.get('round'));
+} else if (att && att.attemptId && att.questions && att.questions.length) {
+  att.answers = att.answers || {};
+  S.att = att;
+  openQuestions();
+  if (att.pending) sendNow();
+  else $('abandon').hidden = false;
+} else {
+  dropAtt();
+  openStart();
+}

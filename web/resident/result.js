@@ -1,0 +1,70 @@
+// The result screen after a submit: score (or thanks for a survey), duration, the review
+// of each answer, and for a contest the prediction and the link to the round's results.
+import { $, el, showError } from '../lib/dom.js';
+import { mmss } from '../lib/format.js';
+import { likertLabel } from '../lib/labels.js';
+import { S, dropAtt, show } from './state.js';
+import { stopRetry } from './submit.js';
+import { backToStart } from './start.js';
+
+function optText(q, id) {
+  var o = (q.options || []).filter(function (x) { return String(x.id) === String(id); })[0];
+  return o ? o.text : String(id);
+}
+
+// showResult shows a submitted attempt's result and forgets the attempt.
+export function showResult(r) {
+  stopRetry();
+  clearInterval(S.tick);
+  showError('');
+  var a = S.att;
+  var review = r.review || [];
+  var survey = a.quizKind === 'survey' || (!r.maxScore && !review.length);
+  $('score').textContent = (r.score || 0) + '/' + (r.maxScore || 0);
+  $('correct-count').textContent = 'Số câu đúng: ' + (r.correctCount || 0) + '/' + (r.questionCount || a.questions.length);
+  $('score-box').hidden = survey;
+  $('thanks').hidden = !survey;
+  $('duration').textContent = r.durationMs != null ? 'Thời gian làm bài: ' + mmss(r.durationMs) : '';
+  var contest = a.quizKind === 'contest';
+  $('contest-result').hidden = !contest;
+  if (contest) {
+    // No review in a contest: the key stays secret until the round closes.
+    review = [];
+    var pred = r.prediction != null ? r.prediction : (a.payload && a.payload.prediction);
+    $('prediction-result').textContent = pred != null ? 'Số dự đoán của bạn: ' + pred : '';
+    $('late-note').hidden = r.ranked !== false;
+    var link = $('results-link');
+    link.hidden = !r.roundId;
+    link.parentNode.hidden = !r.roundId;
+    if (r.roundId) link.href = '?results=' + encodeURIComponent(a.quizId) + '&round=' + encodeURIComponent(r.roundId);
+  }
+  var list = $('review');
+  list.innerHTML = '';
+  var byId = {};
+  review.forEach(function (x) { byId[x.questionId] = x; });
+  a.questions.forEach(function (q, i) {
+    var rv = byId[q.id];
+    if (!rv) return;
+    var li = el('li', rv.correct ? 'correct' : 'wrong');
+    li.setAttribute('data-question-id', q.id);
+    li.appendChild(el('p', 'q', 'Câu ' + (i + 1) + '. ' + q.text));
+    li.appendChild(el('p', 'mk', rv.correct ? '✓ Đúng' : '✗ Sai'));
+    var ans = a.answers[q.id] || {};
+    var mine;
+    if (q.kind === 'text') mine = ans.text || '';
+    else if (q.kind === 'likert') mine = likertLabel(ans.value);
+    else mine = (ans.optionIds || []).map(function (id) { return optText(q, id); }).join('; ');
+    li.appendChild(el('p', null, 'Bạn chọn: ' + (mine || '(chưa trả lời)')));
+    if (rv.correctOptionIds && rv.correctOptionIds.length) {
+      li.appendChild(el('p', null, 'Đáp án đúng: ' + rv.correctOptionIds.map(function (id) { return optText(q, id); }).join('; ')));
+    }
+    list.appendChild(li);
+  });
+  $('review-title').hidden = !list.children.length;
+  S.att = null;
+  dropAtt();
+  show('result');
+  $('result-title').focus();
+}
+
+$('again').addEventListener('click', function () { showError(''); backToStart(true); });

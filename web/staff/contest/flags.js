@@ -1,0 +1,125 @@
+// Flagged entries of the round and their disqualification (before close, with a reason).
+import { $, el, showMsg } from '../../lib/dom.js';
+import { api } from '../../lib/api.js';
+import { state, roundPath, enc, td } from './state.js';
+import { loadRanking } from './ranking.js';
+
+var FLAG_LABEL = {
+  fast: 'Làm bài quá nhanh',
+  identicalBurst: 'Nhiều bài giống hệt nhau',
+  sharedDevice: 'Nhiều người trên một thiết bị',
+  manyAttempts: 'Một người dự thi nhiều lượt'
+};
+
+export function loadFlags() {
+  var seq = state.seq;
+  showMsg($('flags-status'), 'Đang tải…');
+  return api('GET', roundPath() + '/flags').then(function (data) {
+    if (seq !== state.seq) return;
+    renderFlags(data.flags || []);
+  }).catch(function (err) {
+    if (seq !== state.seq || err.silent) return;
+    showMsg($('flags-status'), err.message, true);
+  });
+}
+
+function renderFlags(flags) {
+  var tbody = $('flags-table').querySelector('tbody');
+  tbody.textContent = '';
+  flags.forEach(function (f) {
+    var tr = el('tr');
+    tr.setAttribute('data-attempt-id', f.attemptId);
+    tr.setAttribute('data-kind', f.kind);
+    tr.appendChild(td('kind', FLAG_LABEL[f.kind] || f.kind));
+    tr.appendChild(td('detail', f.detail));
+    tr.appendChild(td('name', f.name));
+    tr.appendChild(td('num score', String(f.score)));
+    var action = td('action');
+    tr.appendChild(action);
+    tbody.appendChild(tr);
+    renderFlagAction(tr);
+  });
+  showMsg($('flags-status'), flags.length ? '' : 'Không có bài nào cần xem xét.');
+}
+
+export function renderFlagAction(tr) {
+  var id = tr.getAttribute('data-attempt-id');
+  var cell = tr.querySelector('td.action');
+  cell.textContent = '';
+  if (state.disqualified[id]) {
+    tr.classList.add('disqualified');
+    cell.appendChild(el('span', null, 'Đã loại'));
+    return;
+  }
+  if (state.final) {
+    cell.appendChild(el('span', 'muted', 'Đã chốt kết quả'));
+    return;
+  }
+  var b = el('button', 'btn small disqualify', 'Loại');
+  b.type = 'button';
+  b.setAttribute('aria-label', 'Loại bài của ' + tr.querySelector('td.name').textContent);
+  b.addEventListener('click', function () { openDisqualify(tr); });
+  cell.appendChild(b);
+}
+
+// openDisqualify asks the reason in a form under the flagged row.
+function openDisqualify(tr) {
+  var id = tr.getAttribute('data-attempt-id');
+  var open = document.querySelector('#flags-table tr.reason-row');
+  if (open) open.remove();
+  var row = el('tr', 'reason-row');
+  row.setAttribute('data-for', id);
+  var cell = el('td');
+  cell.colSpan = 5;
+  var form = el('form', 'inline-form');
+  form.noValidate = true;
+  var field = el('div', 'field');
+  var inputId = 'reason-' + id;
+  var lab = el('label', null, 'Lý do loại bài (được ghi vào hồ sơ)');
+  lab.htmlFor = inputId;
+  var inp = el('input', 'reason');
+  inp.type = 'text';
+  inp.id = inputId;
+  inp.maxLength = 500;
+  inp.required = true;
+  field.appendChild(lab);
+  field.appendChild(inp);
+  var ok = el('button', 'btn small primary confirm-disqualify', 'Xác nhận loại');
+  ok.type = 'submit';
+  var cancel = el('button', 'btn small', 'Hủy');
+  cancel.type = 'button';
+  var msg = el('p', 'error');
+  msg.hidden = true;
+  msg.setAttribute('role', 'alert');
+  form.appendChild(field);
+  form.appendChild(ok);
+  form.appendChild(cancel);
+  form.appendChild(msg);
+  cell.appendChild(form);
+  row.appendChild(cell);
+  tr.parentNode.insertBefore(row, tr.nextSibling);
+  inp.focus();
+  cancel.addEventListener('click', function () {
+    row.remove();
+    var b = tr.querySelector('button.disqualify');
+    if (b) b.focus();
+  });
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var reason = inp.value.trim();
+    if (!reason) { showMsg(msg, 'Vui lòng ghi lý do loại bài.'); inp.focus(); return; }
+    ok.disabled = true;
+    api('POST', '/v1/admin/contests/' + enc(state.contest.id) + '/entries/' + enc(id) + '/disqualify', { reason: reason }).then(function () {
+      state.disqualified[id] = true;
+      row.remove();
+      var rows = document.querySelectorAll('#flags-table tbody tr[data-attempt-id]');
+      for (var i = 0; i < rows.length; i++) if (rows[i].getAttribute('data-attempt-id') === id) renderFlagAction(rows[i]);
+      showMsg($('flags-status'), 'Đã loại bài của ' + tr.querySelector('td.name').textContent + '. Lý do: ' + reason);
+      loadRanking(true);
+    }).catch(function (err) {
+      ok.disabled = false;
+      if (!err.silent) showMsg(msg, err.message);
+    });
+  });
+}
+$('flags-refresh').addEventListener('click', function () { loadFlags(); });

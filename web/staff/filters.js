@@ -1,0 +1,137 @@
+// The dashboard's filters (unit, quiz, months, grouping), kept in sessionStorage, and
+// reloading every section when they change.
+import { $, el, showMsg, showError } from '../lib/dom.js';
+import { dmy } from '../lib/format.js';
+import { KIND_LABEL, QUIZ_STATUS_LABEL } from '../lib/labels.js';
+import { unitOption } from '../lib/units.js';
+import { state, quizById } from './state.js';
+import { load, setReportsVisible } from './sections.js';
+import { GROUP_HEADING, renderAwareness } from './awareness.js';
+import { renderTopics } from './topics.js';
+import { renderQuestions } from './questions.js';
+import { renderTrend } from './trend.js';
+import { renderSurvey } from './survey.js';
+import { loadActivities } from './activities.js';
+import { updateAnnualLinks } from './downloads.js';
+
+var KEY_FILTERS = 'nq58.staff.filters';
+
+// fillUnitPickers lists the staff's units in the filter and the activity form.
+export function fillUnitPickers() {
+  ['unit', 'activity-unit'].forEach(function (id) {
+    var sel = $(id);
+    sel.textContent = '';
+    state.scopeUnits.forEach(function (e) { sel.appendChild(unitOption(e)); });
+  });
+  if (!state.scopeUnits.length) showError('Không tìm thấy đơn vị phụ trách của tài khoản (' + state.me.scopeUnitId + ').');
+}
+
+// fillQuizPicker lists the quizzes (then surveys), keeping the chosen one.
+export function fillQuizPicker() {
+  var sel = $('quiz');
+  var prev = sel.value || savedFilters().quiz;
+  sel.textContent = '';
+  var groups = [
+    ['Bài trắc nghiệm, cuộc thi', function (q) { return q.kind !== 'survey'; }],
+    ['Khảo sát', function (q) { return q.kind === 'survey'; }]
+  ];
+  groups.forEach(function (g) {
+    var list = state.quizzes.filter(g[1]);
+    if (!list.length) return;
+    var og = document.createElement('optgroup');
+    og.label = g[0];
+    list.forEach(function (q) {
+      var o = el('option', null, q.title + ' (' + (KIND_LABEL[q.kind] || q.kind) + ', ' + (QUIZ_STATUS_LABEL[q.status] || q.status) + ')');
+      o.value = q.id;
+      og.appendChild(o);
+    });
+    sel.appendChild(og);
+  });
+  if (!state.quizzes.length) {
+    var none = el('option', null, '— Chưa có bài nào được công bố —');
+    none.value = '';
+    sel.appendChild(none);
+  }
+  if (prev && quizById(prev)) {
+    sel.value = prev;
+  } else {
+    var first = state.quizzes.filter(function (q) { return q.kind !== 'survey' && q.status === 'published'; })[0] ||
+      state.quizzes.filter(function (q) { return q.kind !== 'survey'; })[0] || state.quizzes[0];
+    if (first) sel.value = first.id;
+  }
+}
+
+function savedFilters() {
+  try { return JSON.parse(sessionStorage.getItem(KEY_FILTERS) || '{}') || {}; } catch (e) { return {}; }
+}
+function saveFilters(f) {
+  try { sessionStorage.setItem(KEY_FILTERS, JSON.stringify(f)); } catch (e) { /* ignore */ }
+}
+
+// restoreFilters sets the filters as last chosen in this tab (this year by default).
+export function restoreFilters() {
+  var f = savedFilters();
+  var year = new Date().getFullYear();
+  $('unit').value = state.me.scopeUnitId;
+  if (f.unit && state.scopeUnits.some(function (e) { return e.unit.id === f.unit; })) $('unit').value = f.unit;
+  $('from').value = f.from || year + '-01';
+  $('to').value = f.to || year + '-12';
+  $('group-by').value = GROUP_HEADING[f.groupBy] ? f.groupBy : 'village';
+  $('annual-year').value = year;
+  $('activity-unit').value = $('unit').value;
+  updateAnnualLinks();
+}
+
+// filters reads and checks the filter form; null (with a message) when invalid.
+export function filters() {
+  var f = { unit: $('unit').value, quiz: $('quiz').value, from: $('from').value.trim(), to: $('to').value.trim(), groupBy: $('group-by').value };
+  var month = /^\d{4}-(0[1-9]|1[0-2])$/;
+  var msg = '';
+  if ((f.from && !month.test(f.from)) || (f.to && !month.test(f.to))) msg = 'Tháng phải có dạng năm-tháng, ví dụ 2026-03.';
+  else if (f.from && f.to && f.from > f.to) msg = '“Từ tháng” phải trước hoặc bằng “Đến tháng”.';
+  showMsg($('filters-error'), msg);
+  return msg ? null : f;
+}
+
+// reloadAll loads every section for the filters.
+export function reloadAll() {
+  var f = filters();
+  if (!f) return;
+  saveFilters(f);
+  var q = quizById(f.quiz);
+  updateQuizNote(q);
+  $('group-by').disabled = !q || q.kind === 'survey';
+  if (!q) {
+    setReportsVisible(false, false);
+  } else if (q.kind === 'survey') {
+    setReportsVisible(false, true);
+    load('survey', '/v1/reports/survey', { quizId: q.id, unitId: f.unit, from: f.from, to: f.to }, renderSurvey);
+  } else {
+    setReportsVisible(true, false);
+    var base = { quizId: q.id, unitId: f.unit, from: f.from, to: f.to };
+    load('awareness', '/v1/reports/awareness', Object.assign({ groupBy: f.groupBy }, base), renderAwareness);
+    load('topics', '/v1/reports/topics', base, renderTopics);
+    load('questions', '/v1/reports/questions', { quizId: q.id }, renderQuestions);
+    load('trend', '/v1/reports/trend', { quizId: q.id, unitId: f.unit, period: 'month' }, renderTrend);
+  }
+  loadActivities();
+}
+
+function updateQuizNote(q) {
+  if (!q) {
+    showMsg($('quiz-note'), state.quizzes.length ? '' : 'Chưa có bài thi, cuộc thi hay khảo sát nào được công bố trong phạm vi của bạn.');
+    return;
+  }
+  var parts = [(KIND_LABEL[q.kind] || q.kind) + ' ' + (QUIZ_STATUS_LABEL[q.status] || q.status)];
+  if (q.opensAt && q.closesAt) parts.push('mở từ ' + dmy(q.opensAt) + ' đến ' + dmy(q.closesAt));
+  if (q.passPercent && q.kind !== 'survey') parts.push('đạt khi từ ' + q.passPercent + ' % điểm trở lên');
+  showMsg($('quiz-note'), parts.join('; ') + '.');
+}
+
+var reloadTimer = null;
+$('filters').addEventListener('change', function () {
+  clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(reloadAll, 150);
+});
+$('filters').addEventListener('submit', function (ev) { ev.preventDefault(); reloadAll(); });
+$('unit').addEventListener('change', function () { $('activity-unit').value = $('unit').value; });

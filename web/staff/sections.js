@@ -1,0 +1,42 @@
+// Loading the dashboard's sections: each has a status line ([data-status-for]) and
+// ignores answers overtaken by a newer request.
+import { $ } from '../lib/dom.js';
+import { api } from '../lib/api.js';
+import { state, qs } from './state.js';
+
+var seq = { awareness: 0, topics: 0, questions: 0, trend: 0, survey: 0, activities: 0 };
+
+// dropPending makes every answer still on its way be ignored (at sign-out).
+export function dropPending() { Object.keys(seq).forEach(function (k) { seq[k]++; }); }
+
+// setReportsVisible shows the quiz reports (awareness, topics, questions, trend) or the survey.
+export function setReportsVisible(awareness, survey) {
+  ['awareness', 'topics', 'questions', 'trend'].forEach(function (id) { $(id).hidden = !awareness; });
+  $('survey').hidden = !survey;
+}
+
+// setStatus shows a section's status line (an alert when isError).
+export function setStatus(section, msg, isError) {
+  var p = document.querySelector('[data-status-for="' + section + '"]');
+  if (!p) return;
+  p.textContent = msg || '';
+  p.className = 'status' + (isError ? ' error' : '');
+  p.setAttribute('role', isError ? 'alert' : 'status');
+  var sec = $(section);
+  if (sec) sec.setAttribute('aria-busy', msg === 'Đang tải…' ? 'true' : 'false');
+}
+
+// load runs one section's request, ignoring answers overtaken by a newer request.
+export function load(section, path, params, render) {
+  var my = ++seq[section];
+  state.last[section] = { path: path, params: params };
+  setStatus(section, 'Đang tải…');
+  return api('GET', path + '?' + qs(params)).then(function (data) {
+    if (my !== seq[section]) return;
+    setStatus(section, '');
+    render(data, qs(params));
+  }).catch(function (err) {
+    if (my !== seq[section] || err.silent) return;
+    setStatus(section, err.message, true);
+  });
+}
