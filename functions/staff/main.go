@@ -1,31 +1,16 @@
-// Command staff is the staff API Lambda: reports, activity log, authoring, imports, contest rounds and personal-data purges. API Gateway's JWT authorizer (Cognito) guards every route.
+// Command staff is the staff API Lambda: reports, activity log, authoring, imports,
+// contest rounds and personal-data purges. API Gateway's JWT authorizer (Cognito) guards
+// every route.
 package main
 
 import (
 	"log/slog"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/nq58/tracker/internal/app/staff"
+	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/lambdaenv"
 )
 
 func main() {
-	log := lambdacontext.NewLogger()
-	if err := run(log); err != nil {
-		log.Error("cold start failed", "error", err.Error())
-		os.Exit(1)
-	}
-}
-
-// run builds the client once per cold start and hands the wired handler to Lambda.
-func run(log *slog.Logger) error {
-	store, err := lambdaenv.Store()
-	if err != nil {
-		return err
-	}
-	lambda.Start(staff.New(store, nil, log).Handle)
-	return nil
+	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) any { return staff.New(store, nil, log).Handle })
 }

@@ -6,8 +6,11 @@ package lambdaenv
 
 import (
 	"errors"
+	"log/slog"
 	"os"
 
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -40,4 +43,18 @@ func Config() (aws.Config, error) {
 		Region:      region,
 		Credentials: credentials.NewStaticCredentialsProvider(key, secret, os.Getenv("AWS_SESSION_TOKEN")),
 	}, nil
+}
+
+// Start is a function's whole main: a JSON logger with the request id on every line,
+// the store built once per cold start, and the handler that wire returns handed to
+// lambda.Start. A cold start that cannot build the store logs why and exits non-zero
+// (Lambda then reports an init error) instead of panicking.
+func Start(wire func(store *dynamo.Store, log *slog.Logger) any) {
+	log := lambdacontext.NewLogger()
+	store, err := Store()
+	if err != nil {
+		log.Error("cold start failed", "error", err.Error())
+		os.Exit(1)
+	}
+	lambda.Start(wire(store, log))
 }

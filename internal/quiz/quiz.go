@@ -55,6 +55,18 @@ const (
 // Topics are the plan's content sections (II.1 a–h; the plan has no f).
 var Topics = []string{"a", "b", "c", "d", "e", "g", "h"}
 
+// TopicLabels names each of Topics for people (reports, exports; the pages' labels.js
+// is checked against it).
+var TopicLabels = map[string]string{
+	"a": "Nội dung cốt lõi của Nghị quyết 58",
+	"b": "Chủ trương, đường lối của Đảng, Chính phủ",
+	"c": "Ý nghĩa Chương trình hành động của Chính phủ",
+	"d": "Mục tiêu, nhiệm vụ, giải pháp",
+	"e": "Xây dựng Đảng và hệ thống chính trị",
+	"g": "Truyền thống, tiềm năng, tứ giác phát triển",
+	"h": "Kết quả thực hiện",
+}
+
 // LikertLabels name a likert scale's values 1–5, in order: the default option texts of
 // a likert question (the pages show the same wording).
 var LikertLabels = []string{"Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"}

@@ -154,3 +154,14 @@ func TestQuizHelpers(t *testing.T) {
 		}
 	})
 }
+
+func TestEveryTopicHasALabel(t *testing.T) {
+	for _, code := range Topics {
+		if TopicLabels[code] == "" {
+			t.Errorf("topic %q has no label", code)
+		}
+	}
+	if len(TopicLabels) != len(Topics) {
+		t.Errorf("TopicLabels has %d entries, Topics %d", len(TopicLabels), len(Topics))
+	}
+}

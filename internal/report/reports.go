@@ -308,7 +308,7 @@ func quizTopics(qz quiz.Quiz) []string {
 }
 
 func topicLabel(t string) string {
-	if l, ok := TopicLabels[t]; ok {
+	if l, ok := quiz.TopicLabels[t]; ok {
 		return l
 	}
 	return t

@@ -30,17 +30,6 @@ func yesNo(b bool) string {
 	return ""
 }
 
-// TopicLabels names the plan's content sections (II.1 a–h).
-var TopicLabels = map[string]string{
-	"a": "Nội dung cốt lõi của Nghị quyết 58",
-	"b": "Chủ trương, đường lối của Đảng, Chính phủ",
-	"c": "Ý nghĩa Chương trình hành động của Chính phủ",
-	"d": "Mục tiêu, nhiệm vụ, giải pháp",
-	"e": "Xây dựng Đảng và hệ thống chính trị",
-	"g": "Truyền thống, tiềm năng, tứ giác phát triển",
-	"h": "Kết quả thực hiện",
-}
-
 // FlagLabels explains question flags to officers.
 var FlagLabels = map[string]string{
 	FlagTooEasy:  "Quá dễ",

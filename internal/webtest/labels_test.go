@@ -9,7 +9,6 @@ import (
 
 	tracker "github.com/nq58/tracker"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/report"
 )
 
 // jsList reads `export const <name> = [...];` from a module as JSON (labels.js keeps
@@ -32,7 +31,7 @@ func jsList(t *testing.T, src, name string, v any) {
 
 // TestPageLabelsAreTheServers checks that web/lib/labels.js (as embedded and served)
 // names the topics and the likert values as the server does: the topic codes are
-// quiz.Topics in order, each label is report.TopicLabels', and the likert labels are
+// quiz.Topics in order, each label is quiz.TopicLabels', and the likert labels are
 // quiz.LikertLabels (authoring's default options).
 func TestPageLabelsAreTheServers(t *testing.T) {
 	raw, err := fs.ReadFile(tracker.Web(), "lib/labels.js")
@@ -46,8 +45,8 @@ func TestPageLabelsAreTheServers(t *testing.T) {
 	var codes []string
 	for _, tp := range topics {
 		codes = append(codes, tp[0])
-		if want, ok := report.TopicLabels[tp[0]]; !ok {
-			t.Errorf("labels.js topic %q is not in report.TopicLabels", tp[0])
+		if want, ok := quiz.TopicLabels[tp[0]]; !ok {
+			t.Errorf("labels.js topic %q is not in quiz.TopicLabels", tp[0])
 		} else if tp[1] != want {
 			t.Errorf("labels.js topic %q = %q, server says %q", tp[0], tp[1], want)
 		}
@@ -55,8 +54,8 @@ func TestPageLabelsAreTheServers(t *testing.T) {
 	if !slices.Equal(codes, quiz.Topics) {
 		t.Errorf("labels.js topic codes = %v, quiz.Topics = %v", codes, quiz.Topics)
 	}
-	if len(topics) != len(report.TopicLabels) {
-		t.Errorf("labels.js has %d topics, report.TopicLabels %d", len(topics), len(report.TopicLabels))
+	if len(topics) != len(quiz.TopicLabels) {
+		t.Errorf("labels.js has %d topics, quiz.TopicLabels %d", len(topics), len(quiz.TopicLabels))
 	}
 
 	var likert []string
@@ -70,7 +69,7 @@ func TestPageLabelsAreTheServers(t *testing.T) {
 // likert label: they all import web/lib/labels.js.
 func TestLabelsAreWrittenOnce(t *testing.T) {
 	words := []string{"Rất không đồng ý", "Rất đồng ý", "Hoàn toàn không đồng ý", "Hoàn toàn đồng ý", "Phân vân"}
-	for _, label := range report.TopicLabels {
+	for _, label := range quiz.TopicLabels {
 		words = append(words, label)
 	}
 	err := fs.WalkDir(tracker.Web(), ".", func(path string, d fs.DirEntry, err error) error {
