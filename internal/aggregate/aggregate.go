@@ -24,13 +24,16 @@ type Key struct {
 // exact whatever the order they are added in.
 type Counter struct {
 	Key
-	Submissions  int64
-	Participants int64
-	Scored       int64 // participants whose attempt had a maximum score above 0
-	ScoreSum     int64 // sum of score percentages × 1000
-	ScoreSqSum   int64 // sum of squares of those milli-percentages
-	Passes       int64
-	Topics       map[string]quiz.TopicTally
+	Submissions int64
+	// SuspectSubmissions count attempts started past a source's or client's soft limit:
+	// they are counted here only, never as submissions, participants, scores or rates.
+	SuspectSubmissions int64
+	Participants       int64
+	Scored             int64 // participants whose attempt had a maximum score above 0
+	ScoreSum           int64 // sum of score percentages × 1000
+	ScoreSqSum         int64 // sum of squares of those milli-percentages
+	Passes             int64
+	Topics             map[string]quiz.TopicTally
 	// Groups count participants by organisation, age band and gender ("org:hpn", ...).
 	Groups map[string]GroupTally
 	// Questions hold what question analysis needs, per scored question.
@@ -75,6 +78,7 @@ type Event struct {
 	GradeVersion int             // a regraded attempt arrives again with a higher version
 	RoundID      string          // contests: the round of the entry
 	Perfect      bool            // every scored answer correct
+	Suspect      bool            // started past a soft limit: counted only in SuspectSubmissions
 }
 
 // MonthOf returns the counter month of t.
@@ -97,11 +101,16 @@ func EventOf(a quiz.Attempt) Event {
 		RoundID:      a.RoundID,
 		GradeVersion: a.GradeVersion,
 		Perfect:      a.MaxScore > 0 && a.Score == a.MaxScore,
+		Suspect:      a.Suspect,
 	}
 }
 
-// Delta is what one event adds to its counter.
+// Delta is what one event adds to its counter. A suspect event adds only to the suspect
+// tally, and is never a first attempt.
 func Delta(e Event, first bool) Counter {
+	if e.Suspect {
+		return Counter{Key: e.Key, SuspectSubmissions: 1}
+	}
 	c := Counter{Key: e.Key, Submissions: 1}
 	if !first {
 		return c
@@ -160,7 +169,7 @@ func FirstOnly(e Event) Counter {
 
 // Negate returns c with every number negated.
 func (c Counter) Negate() Counter {
-	n := Counter{Key: c.Key, Submissions: -c.Submissions, Participants: -c.Participants, Scored: -c.Scored,
+	n := Counter{Key: c.Key, Submissions: -c.Submissions, SuspectSubmissions: -c.SuspectSubmissions, Participants: -c.Participants, Scored: -c.Scored,
 		ScoreSum: -c.ScoreSum, ScoreSqSum: -c.ScoreSqSum, Passes: -c.Passes}
 	merge(&n.Topics, c.Topics, func(_, b quiz.TopicTally) quiz.TopicTally {
 		return quiz.TopicTally{Answered: -b.Answered, Correct: -b.Correct}
@@ -191,6 +200,7 @@ func (e Event) Before(o Event) bool {
 // Add adds d to c.
 func (c *Counter) Add(d Counter) {
 	c.Submissions += d.Submissions
+	c.SuspectSubmissions += d.SuspectSubmissions
 	c.Participants += d.Participants
 	c.Scored += d.Scored
 	c.ScoreSum += d.ScoreSum
@@ -226,6 +236,7 @@ func (q QuestionTally) plus(o QuestionTally) QuestionTally {
 
 // Rebuild computes every counter from submitted attempts: a participant's first attempt
 // on a quiz (earliest submission, then lowest id) counts; the rest are submissions only.
+// Suspect attempts count only in the suspect tally and are never first attempts.
 func Rebuild(attempts []quiz.Attempt) []Counter {
 	first := map[string]bool{}
 	for _, a := range Firsts(attempts) {
@@ -276,7 +287,7 @@ type Store interface {
 	ReplaceCounters(ctx context.Context, counters []Counter, firsts []quiz.Attempt) error
 }
 
-// Firsts returns the attempts Rebuild counts as first attempts.
+// Firsts returns the attempts Rebuild counts as first attempts (never a suspect one).
 func Firsts(attempts []quiz.Attempt) []quiz.Attempt {
 	subs := slices.Clone(attempts)
 	slices.SortFunc(subs, func(a, b quiz.Attempt) int {
@@ -289,7 +300,7 @@ func Firsts(attempts []quiz.Attempt) []quiz.Attempt {
 	var out []quiz.Attempt
 	for _, a := range subs {
 		id := [2]string{a.QuizID, a.IdentityKey()}
-		if a.Status == quiz.Submitted && !seen[id] {
+		if a.Status == quiz.Submitted && !a.Suspect && !seen[id] {
 			seen[id] = true
 			out = append(out, a)
 		}

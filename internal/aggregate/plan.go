@@ -38,6 +38,8 @@ type Decision struct {
 // never depend on delivery order.
 func Plan(e, current Event, claimed bool) Decision {
 	switch {
+	case e.Suspect: // counted apart, never a first attempt: the claim is not touched
+		return Decision{Claim: ClaimKeep, Deltas: []Counter{Delta(e, false)}}
 	case !claimed:
 		return Decision{Claim: ClaimCreate, Deltas: []Counter{Delta(e, true)}}
 	case current.AttemptID == e.AttemptID:

@@ -14,6 +14,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -36,6 +37,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.NotOpen:          http.StatusConflict,
 	apperr.Conflict:         http.StatusConflict,
 	apperr.Expired:          http.StatusGone,
+	apperr.RateLimited:      http.StatusTooManyRequests,
 	apperr.Internal:         http.StatusInternalServerError,
 }
 
@@ -57,7 +59,11 @@ func Failure(ctx context.Context, log *slog.Logger, req events.APIGatewayV2HTTPR
 	var b errorBody
 	b.Error.Code = apperr.CodeOf(err)
 	b.Error.Message = apperr.MessageOf(err)
-	return Respond(status, b)
+	resp := Respond(status, b)
+	if s := apperr.RetryAfterOf(err); s > 0 {
+		resp.Headers["Retry-After"] = strconv.FormatInt(s, 10)
+	}
+	return resp
 }
 
 type errorBody struct {

@@ -22,6 +22,7 @@ const (
 	Conflict         Code = "conflict"          // a concurrent change won
 	Expired          Code = "expired"           // past the time limit plus grace
 	TooLarge         Code = "too_large"         // body over the limit
+	RateLimited      Code = "rate_limited"      // too many requests from one source or client: retry later
 	Internal         Code = "internal"          // anything unexpected
 )
 
@@ -29,6 +30,8 @@ const (
 type Error struct {
 	Code    Code
 	Message string
+	// RetryAfter is the whole seconds to wait (rate_limited only; the Retry-After header).
+	RetryAfter int64
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -55,4 +58,13 @@ func MessageOf(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// RetryAfterOf returns the seconds err asks the client to wait, 0 when none.
+func RetryAfterOf(err error) int64 {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }

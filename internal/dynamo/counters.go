@@ -22,7 +22,7 @@ import (
 
 // Counter items hold flat numeric attributes so one UpdateItem can ADD to all of them:
 //
-//	submissions, participants, scored, scoreSum, scoreSqSum, passes
+//	submissions, participants, scored, scoreSum, scoreSqSum, passes, suspects
 //	tA_<topic>, tC_<topic>                       topic answered, correct
 //	g_<group>_{n,sc,s,ss,p}                       per report group ("org:hpn", "age:25-34")
 //	q_<question>_{n,c,s,ss,cs}                    question analysis
@@ -62,7 +62,7 @@ var questionFields = []tallyField[aggregate.QuestionTally]{
 func counterAttributes(c aggregate.Counter) map[string]int64 {
 	m := map[string]int64{
 		"submissions": c.Submissions, "participants": c.Participants, "scored": c.Scored,
-		"scoreSum": c.ScoreSum, "scoreSqSum": c.ScoreSqSum, "passes": c.Passes,
+		"scoreSum": c.ScoreSum, "scoreSqSum": c.ScoreSqSum, "passes": c.Passes, "suspects": c.SuspectSubmissions,
 	}
 	for t, v := range c.Topics {
 		m[topicAnsweredPrefix+t] = int64(v.Answered)
@@ -181,6 +181,7 @@ type eventDoc struct {
 	GradeVersion int                 `json:"GradeVersion"`
 	RoundID      string              `json:"RoundID"`
 	Perfect      bool                `json:"Perfect"`
+	Suspect      bool                `json:"Suspect,omitempty"`
 }
 
 type eventKeyDoc struct {
@@ -199,7 +200,7 @@ func encodeEvent(e aggregate.Event) (string, error) {
 	d := eventDoc{AttemptID: e.AttemptID, Identity: e.Identity, SubmittedAt: e.SubmittedAt,
 		Key:    eventKeyDoc{QuizID: e.Key.QuizID, UnitID: e.Key.UnitID, Month: e.Key.Month},
 		Scored: e.Scored, ScoreMilli: e.ScoreMilli, Passed: e.Passed, Groups: e.Groups, Correct: e.Correct,
-		Options: e.Options, GradeVersion: e.GradeVersion, RoundID: e.RoundID, Perfect: e.Perfect}
+		Options: e.Options, GradeVersion: e.GradeVersion, RoundID: e.RoundID, Perfect: e.Perfect, Suspect: e.Suspect}
 	if e.Topics != nil {
 		d.Topics = make(map[string]topicDoc, len(e.Topics))
 		for t, v := range e.Topics {
@@ -218,7 +219,7 @@ func decodeEvent(s string) (aggregate.Event, error) {
 	e := aggregate.Event{AttemptID: d.AttemptID, Identity: d.Identity, SubmittedAt: d.SubmittedAt,
 		Key:    aggregate.Key{QuizID: d.Key.QuizID, UnitID: d.Key.UnitID, Month: d.Key.Month},
 		Scored: d.Scored, ScoreMilli: d.ScoreMilli, Passed: d.Passed, Groups: d.Groups, Correct: d.Correct,
-		Options: d.Options, GradeVersion: d.GradeVersion, RoundID: d.RoundID, Perfect: d.Perfect}
+		Options: d.Options, GradeVersion: d.GradeVersion, RoundID: d.RoundID, Perfect: d.Perfect, Suspect: d.Suspect}
 	if d.Topics != nil {
 		e.Topics = make(map[string]quiz.TopicTally, len(d.Topics))
 		for t, v := range d.Topics {
@@ -466,6 +467,8 @@ func setCounterField(c *aggregate.Counter, name string, n int64) error {
 		c.ScoreSqSum = n
 	case "passes":
 		c.Passes = n
+	case "suspects":
+		c.SuspectSubmissions = n
 	case attrTTL:
 	default:
 		switch {

@@ -25,6 +25,7 @@ import (
 //	count a person in a round once          Put (condition)       pk=RFIRST#<quizId>#<roundId>#<person> sk=F
 //	a round's frozen results                Put / Get / Update    pk=RESULT#<quizId>#<roundId> sk=R
 //	a contest's disqualifications           Put / Query           pk=DECISION#<quizId> sk=<time>#<attemptId>
+//	count starts per source/client/window   Update ADD (cond.)    pk=RL#<src|cli>#<keyed hash>#<window start, unix s> sk=R  (TTL)
 //	every attempt, counter or claim         Scan, filter e=…      (rebuild and maintenance only)
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one
@@ -59,6 +60,7 @@ const (
 	entityDecision   = "decision"
 	entityRoundStat  = "roundstat"
 	entityRoundFirst = "roundfirst"
+	entityRateLimit  = "ratelimit"
 )
 
 // Key prefixes and fixed sort keys.
@@ -84,6 +86,7 @@ const (
 	prefixRoundFirst = "RFIRST#"
 	prefixResult     = "RESULT#"
 	prefixDecision   = "DECISION#"
+	prefixRateLimit  = "RL#"
 
 	firstSK   = "F"
 	entrySK   = "E"
@@ -91,6 +94,7 @@ const (
 	staffSK   = "S"
 	roundStSK = "S"
 	resultSK  = "R"
+	rateSK    = "R"
 
 	// Sort-key prefixes of a round's index entries: ranked sort before unranked.
 	rankedPrefix   = "0#"
@@ -149,6 +153,12 @@ func resultKey(quizID, roundID string) (pk, sk string) {
 func decisionPK(quizID string) string { return prefixDecision + quizID }
 func decisionKey(quizID, at, attemptID string) (pk, sk string) {
 	return decisionPK(quizID), at + "#" + attemptID
+}
+
+// rateKey is one source's or client's start counter in one window: a partition per key
+// per window, so no partition is hot. key is a keyed hash, never a raw address or id.
+func rateKey(scope, key string, windowStart int64) (pk, sk string) {
+	return prefixRateLimit + scope + "#" + key + "#" + strconv.FormatInt(windowStart, 10), rateSK
 }
 
 func unitKey(id string) (pk, sk string)    { return unitsPK, prefixUnit + id }

@@ -380,6 +380,7 @@ type attemptItem struct {
 	RoundID     string `dynamodbav:"roundId,omitempty"`
 	GradeVer    int    `dynamodbav:"gv,omitempty"`
 	Identity    string `dynamodbav:"idk,omitempty"`
+	Suspect     bool   `dynamodbav:"sus,omitempty"`
 
 	SubmittedAt string `dynamodbav:"submittedAt,omitempty"`
 	DurationMs  int64  `dynamodbav:"durationMs,omitempty"`
@@ -469,7 +470,7 @@ func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 		it.Name, it.Phone, it.CCCD = a.Participant.Name, a.Participant.Phone, a.Participant.CCCD
 	}
 	it.RoundID, it.Prediction, it.Ranked, it.GradeVer = a.RoundID, a.Prediction, a.Ranked, a.GradeVersion
-	it.Identity = a.IdentityKey()
+	it.Identity, it.Suspect = a.IdentityKey(), a.Suspect
 	if a.RoundID != "" && a.Status == quiz.Submitted {
 		it.RoundKey = roundPK(a.QuizID, a.RoundID, roundShard(a.ID))
 		it.RoundSort = roundSK(a.Ranked, int(math.Round(a.ScorePercent()*1000)), a.ID)
@@ -493,7 +494,7 @@ func (it attemptItem) toDomain() (quiz.Attempt, error) {
 		Participant: quiz.Participant{Name: it.Name, Phone: it.Phone, UnitID: it.UnitID, BirthYear: it.BirthYear,
 			Gender: it.Gender, Organization: it.Org, CCCD: it.CCCD},
 		RoundID: it.RoundID, Prediction: it.Prediction, Ranked: it.Ranked, GradeVersion: it.GradeVer, Identity: it.Identity,
-		Consent: it.Consent, ClientID: it.ClientID, TokenHash: it.TokenHash, Status: quiz.AttemptStatus(it.Status),
+		Suspect: it.Suspect, Consent: it.Consent, ClientID: it.ClientID, TokenHash: it.TokenHash, Status: quiz.AttemptStatus(it.Status),
 		DurationMs: it.DurationMs, Score: it.Score,
 	}
 	var err error

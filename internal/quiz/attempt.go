@@ -81,6 +81,10 @@ type Attempt struct {
 	// GradeVersion is the quiz's grade version the score was computed at.
 	GradeVersion int
 
+	// Suspect marks an attempt started past a source's or client's soft limit: stored,
+	// but counted apart from participants, means and rates (decided at the start).
+	Suspect bool
+
 	// Contests.
 	RoundID    string
 	Prediction *int64

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/throttle"
 )
 
 const (
@@ -42,6 +43,17 @@ type Service struct {
 	unitsAt   time.Time
 	quizzes   map[string]Quiz
 	quizzesAt time.Time
+
+	// Start limits per source and per client; off when counter is nil.
+	counter throttle.Counter
+	limits  throttle.Limits
+	secret  []byte
+}
+
+// WithThrottle turns on the start limits: counts kept by counter, keys hashed with secret.
+func (s *Service) WithThrottle(counter throttle.Counter, limits throttle.Limits, secret []byte) *Service {
+	s.counter, s.limits, s.secret = counter, limits, secret
+	return s
 }
 
 // NewService wires a service to its store; now is the clock (time.Now in production).
@@ -89,6 +101,9 @@ type StartRequest struct {
 	} `json:"participant"`
 	Consent  bool   `json:"consent"`
 	ClientID string `json:"clientId"`
+	// Source is the viewer's address, set by the adapter from the request (never from
+	// the body); used only for the start limits, stored only as a keyed hash.
+	Source string `json:"-"`
 }
 
 // PublicOption and PublicQuestion are what a resident sees: no key, no points.
@@ -250,6 +265,10 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 			return StartResponse{}, apperr.Errorf(apperr.Validation, "Bài này không dành cho thôn đã chọn")
 		}
 	}
+	suspect, err := s.throttle(ctx, req, now)
+	if err != nil {
+		return StartResponse{}, err
+	}
 	var roundID string
 	if q.Kind == KindContest {
 		if roundID, err = s.enterContest(ctx, q, &p, req.Participant.CCCD, now); err != nil {
@@ -261,6 +280,7 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 		ID: uuid.NewString(), QuizID: q.ID, QuizKind: q.Kind, Participant: p,
 		Consent: req.Consent, ClientID: strings.TrimSpace(req.ClientID), TokenHash: tokenHash,
 		Seed: seedOf(token), StartedAt: now, ExpiresAt: expiry(q, now), Status: Started, RoundID: roundID,
+		Suspect: suspect,
 	}
 	questions := Draw(q, a.Seed)
 	for _, qu := range questions {
@@ -279,6 +299,55 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 		resp.Questions[i] = pq
 	}
 	return resp, nil
+}
+
+// throttle counts a start against its source's and its client's limits: it refuses
+// one past a hard limit (429 with Retry-After) and reports whether it is past a soft one.
+func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time) (bool, error) {
+	if s.counter == nil {
+		return false, nil
+	}
+	type count struct {
+		rule   throttle.Rule
+		scope  string
+		value  string
+		result int64
+		err    error
+	}
+	counts := []*count{{rule: s.limits.Source, scope: throttle.ScopeSource, value: req.Source}}
+	if id := strings.TrimSpace(req.ClientID); id != "" {
+		counts = append(counts, &count{rule: s.limits.Client, scope: throttle.ScopeClient, value: id})
+	}
+	var wg sync.WaitGroup
+	for _, c := range counts {
+		if c.value == "" {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.result, c.err = s.counter.CountStart(ctx, c.scope, throttle.KeyOf(s.secret, c.scope, c.value),
+				c.rule.WindowStart(now), c.rule.Window, c.rule.Hard)
+		}()
+	}
+	wg.Wait()
+	var verdicts []throttle.Verdict
+	for _, c := range counts {
+		if c.err != nil {
+			return false, c.err
+		}
+		if c.value != "" {
+			verdicts = append(verdicts, throttle.Decide(c.rule, c.result, now))
+		}
+	}
+	v := throttle.Combine(verdicts...)
+	if !v.Allowed {
+		secs := throttle.RetryAfterSeconds(v.RetryAfter)
+		e := apperr.Errorf(apperr.RateLimited, "Có quá nhiều lượt bắt đầu từ cùng một nơi hoặc một thiết bị. Vui lòng thử lại sau %d giây.", secs)
+		e.RetryAfter = secs
+		return false, e
+	}
+	return v.Suspect, nil
 }
 
 func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now time.Time) (Participant, error) {

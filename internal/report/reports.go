@@ -67,9 +67,10 @@ type ReportScope struct {
 }
 
 // NewReportScope returns the scope of a report on unit unitID of tree about qz.
-// minGroup ≤ 0 means DefaultMinGroup.
+// minGroup below the floor (DefaultMinGroup) is raised to it, whoever asks: a request
+// may only raise the suppression of small groups, never lower it.
 func NewReportScope(tree *quiz.Tree, qz quiz.Quiz, unitID, from, to string, minGroup int) ReportScope {
-	if minGroup <= 0 {
+	if minGroup < DefaultMinGroup {
 		minGroup = DefaultMinGroup
 	}
 	var villages []string
@@ -327,7 +328,8 @@ func topicRate(tally quiz.TopicTally, suppressed bool) *float64 {
 
 // row builds an awareness row from summed counters; population 0 means unknown.
 func (sc ReportScope) row(key, label string, c aggregate.Counter, population int64, topics []string) Row {
-	r := Row{Key: key, Label: label, Participants: c.Participants, Population: population, Topics: []TopicRate{}}
+	r := Row{Key: key, Label: label, Participants: c.Participants, Population: population, Topics: []TopicRate{},
+		SuspectSubmissions: c.SuspectSubmissions, OverPopulation: population > 0 && c.Participants > population}
 	r.MeanScore, r.CI95, r.PassRate, r.Suppressed = counterTally(c).scores(sc.MinGroup)
 	if p, ok := Percent(c.Participants, population); ok {
 		r.ParticipationRate = roundedPtr(p, 1)

@@ -65,9 +65,6 @@ func TestAwarenessByVillageShowsEachVillageAndTheTotal(t *testing.T) {
 	// s² = (23600 − 300²/4)/3 = 1100/3 = 366.67, s = 19.149, s/2 = 9.574,
 	// t(0.975, 3) = 3.182, half width 30.47 → [44.53, 105.47] → [44.5, 100];
 	// all four pass (100 %); topic a 6/8 = 75 %, d 1/4 = 25 %.
-	v2Shown := v2
-	v2Shown.Suppressed, v2Shown.MeanScore, v2Shown.CI95, v2Shown.PassRate = false, ptr(75), []float64{44.5, 100}, ptr(100)
-	v2Shown.Topics = []report.TopicRate{{Topic: "a", Label: labelA, Answered: 8, CorrectRate: ptr(75)}, {Topic: "d", Label: labelD, Answered: 4, CorrectRate: ptr(25)}}
 
 	// From April only Thôn Tây's counter is left: 4 of 300 = 1.33 → 1.3 %, too few.
 	fromApril := report.Row{Key: "ct", Label: "Xã Cẩm Thủy", Participants: 4, Population: 300, ParticipationRate: ptr(1.3), Suppressed: true,
@@ -89,7 +86,7 @@ func TestAwarenessByVillageShowsEachVillageAndTheTotal(t *testing.T) {
 		wantTotal report.Row
 	}{
 		{"five participants are shown and four are too few", "", "", 0, thisYear(), []report.Row{v1, v2, v3}, total},
-		{"a minimum group of four shows the village of four", "", "", 4, thisYear(), []report.Row{v1, v2Shown, v3}, total},
+		{"a minimum group of four cannot lower the floor: the village of four shows counts only", "", "", 4, thisYear(), []report.Row{v1, v2, v3}, total},
 		{"a range from April leaves only April's counters", "2026-04", "", 0, thisYear(), []report.Row{v1NoneInApril, v2, v3}, fromApril},
 		{"a range up to March leaves only March's counters", "", "2026-03", 0, thisYear(), []report.Row{v1, v2NoneInMarch, v3}, toMarch},
 		{"months are summed: March and a later month of the same village add up", "", "", 0,
@@ -203,10 +200,10 @@ func TestTopicsShowEachVillagesCorrectRatePerTopic(t *testing.T) {
 			{UnitID: "v2", Label: "Thôn Tây", Participants: 4, Suppressed: true, Cells: cells(8, 4, nil, nil)},
 			{UnitID: "v3", Label: "Thôn Nam", Suppressed: true, Cells: cells(0, 0, nil, nil)},
 		}, report.TopicRow{UnitID: "ct", Label: "Xã Cẩm Thủy", Participants: 9, Cells: cells(18, 9, ptr(72.2), ptr(33.3))}},
-		// Thôn Tây a 6/8 = 75 %, d 1/4 = 25 %.
-		{"a minimum group of four shows the village of four", 4, []report.TopicRow{
+		// A request cannot lower the floor of five: Thôn Tây stays counts only.
+		{"a minimum group of four does not show the village of four", 4, []report.TopicRow{
 			{UnitID: "v1", Label: "Thôn Đông", Participants: 5, Cells: cells(10, 5, ptr(70), ptr(40))},
-			{UnitID: "v2", Label: "Thôn Tây", Participants: 4, Cells: cells(8, 4, ptr(75), ptr(25))},
+			{UnitID: "v2", Label: "Thôn Tây", Participants: 4, Suppressed: true, Cells: cells(8, 4, nil, nil)},
 			{UnitID: "v3", Label: "Thôn Nam", Suppressed: true, Cells: cells(0, 0, nil, nil)},
 		}, report.TopicRow{UnitID: "ct", Label: "Xã Cẩm Thủy", Participants: 9, Cells: cells(18, 9, ptr(72.2), ptr(33.3))}},
 	}
@@ -259,10 +256,9 @@ func TestQuestionStatsFlagQuestionsByFacilityAndDiscrimination(t *testing.T) {
 		// Four asked (40 60 80 100; Σx = 280, Σx² = 21600), 40 and 60 right.
 		{"a question asked of four is too few to judge", aggregate.QuestionTally{N: 4, Correct: 2, ScoreSum: 280_000, ScoreSqSum: 21_600_000_000, CorrectScoreSum: 100_000},
 			0, nil, nil, report.FlagTooFew},
-		// The same with a minimum of 4: p = 0.5, M₁ = 50, M₀ = 90,
-		// σ = √(21600/4 − 70²) = √500 = 22.3607, r = −40/22.3607 × 0.5 = −0.894.
-		{"a minimum group of four judges the question asked of four", aggregate.QuestionTally{N: 4, Correct: 2, ScoreSum: 280_000, ScoreSqSum: 21_600_000_000, CorrectScoreSum: 100_000},
-			4, ptr(0.5), ptr(-0.894), report.FlagNegative},
+		// A minimum of 4 cannot lower the floor of five: still too few to judge.
+		{"a minimum group of four still does not judge the question asked of four", aggregate.QuestionTally{N: 4, Correct: 2, ScoreSum: 280_000, ScoreSqSum: 21_600_000_000, CorrectScoreSum: 100_000},
+			4, nil, nil, report.FlagTooFew},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

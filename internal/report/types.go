@@ -45,6 +45,11 @@ type Row struct {
 	PassRate          *float64    `json:"passRate"`
 	Suppressed        bool        `json:"suppressed"`
 	Topics            []TopicRate `json:"topics"`
+	// SuspectSubmissions are attempts started past a source's or client's soft limit:
+	// left out of participants, mean and rates.
+	SuspectSubmissions int64 `json:"suspectSubmissions"`
+	// OverPopulation says the participants exceed the unit's population (15+).
+	OverPopulation bool `json:"overPopulation"`
 }
 
 // Awareness is GET /v1/reports/awareness.

@@ -1,0 +1,172 @@
+// Package throttle decides how many attempt starts a source (the viewer's address) and
+// a client (the device's clientId) may make in a fixed window: under the soft limit an
+// attempt counts normally, between the soft and the hard limit it is stored but marked
+// suspect (counted apart in the figures), above the hard limit it is refused with 429
+// rate_limited and Retry-After. The counts are kept by storage (one counter item per
+// source or client per window); the decision is here. It imports no AWS package.
+package throttle
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Rule limits starts per key in fixed windows of Window: the Soft-th start is the last
+// that counts normally, the Hard-th the last that is accepted at all.
+type Rule struct {
+	Window time.Duration
+	Soft   int64
+	Hard   int64
+}
+
+// Limits are the rules for sources and clients.
+type Limits struct {
+	Source Rule
+	Client Rule
+}
+
+// DefaultLimits let a village meeting of 80 people on one Wi-Fi (one address) all start
+// within two minutes without being suspect, while one device is limited much harder.
+func DefaultLimits() Limits {
+	return Limits{
+		Source: Rule{Window: 2 * time.Minute, Soft: 100, Hard: 200},
+		Client: Rule{Window: 10 * time.Minute, Soft: 5, Hard: 10},
+	}
+}
+
+// Scopes name the two kinds of counted keys.
+const (
+	ScopeSource = "src"
+	ScopeClient = "cli"
+)
+
+// WindowStart is the start of the fixed window of rule that holds now.
+func (r Rule) WindowStart(now time.Time) time.Time { return now.UTC().Truncate(r.Window) }
+
+// Verdict is the decision for one start.
+type Verdict struct {
+	Allowed    bool
+	Suspect    bool
+	RetryAfter time.Duration // when refused: until the window ends
+}
+
+// Decide judges the count-th start in the current window of rule (count includes this
+// start; storage stops counting above Hard, so any count above it means refused).
+func Decide(r Rule, count int64, now time.Time) Verdict {
+	if r.Hard > 0 && count > r.Hard {
+		retry := r.WindowStart(now).Add(r.Window).Sub(now.UTC())
+		if retry < time.Second {
+			retry = time.Second
+		}
+		return Verdict{RetryAfter: retry}
+	}
+	return Verdict{Allowed: true, Suspect: r.Soft > 0 && count > r.Soft}
+}
+
+// Combine joins the verdicts of several rules: refused if any refuses (retry after the
+// longest wait), suspect if any says so.
+func Combine(vs ...Verdict) Verdict {
+	out := Verdict{Allowed: true}
+	for _, v := range vs {
+		if !v.Allowed {
+			out.Allowed = false
+			out.RetryAfter = max(out.RetryAfter, v.RetryAfter)
+		}
+		out.Suspect = out.Suspect || v.Suspect
+	}
+	if !out.Allowed {
+		out.Suspect = false
+	}
+	return out
+}
+
+// RetryAfterSeconds is a Retry-After header value: whole seconds, rounded up, at least 1.
+func RetryAfterSeconds(d time.Duration) int64 {
+	s := int64((d + time.Second - 1) / time.Second)
+	return max(s, 1)
+}
+
+// ViewerAddressHeader is the header CloudFront adds with the viewer's address and port;
+// CloudFront overwrites any value a client sends.
+const ViewerAddressHeader = "cloudfront-viewer-address"
+
+// Source returns the address a request came from: CloudFront's viewer address without
+// its port ("203.0.113.5:46532", "[2001:db8::1]:443"), else API Gateway's sourceIp. A
+// client-supplied X-Forwarded-For is never used. headers are lower-case, as API Gateway
+// hands them over.
+func Source(headers map[string]string, sourceIP string) string {
+	if v := strings.TrimSpace(headers[ViewerAddressHeader]); v != "" {
+		return StripPort(v)
+	}
+	return StripPort(strings.TrimSpace(sourceIP))
+}
+
+// StripPort removes the port of "host:port" or "[v6]:port"; a bare address is kept.
+func StripPort(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return strings.Trim(addr, "[]")
+}
+
+// KeyOf is the stored form of a source or client: a keyed hash (HMAC-SHA-256 with the
+// deployment's secret, truncated), so no address or device id is stored raw.
+func KeyOf(secret []byte, scope, value string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(scope + "\x00" + value))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// Counter is what the limiter needs from storage: count one start of key in the window
+// starting at windowStart, atomically, and return the count including it. Once the count
+// has reached hard it is no longer raised, and any value above hard is returned.
+type Counter interface {
+	CountStart(ctx context.Context, scope, key string, windowStart time.Time, window time.Duration, hard int64) (int64, error)
+}
+
+// Environment variables that configure the limiter (template parameters in AWS; the
+// benchmark raises them for itself).
+const (
+	EnvSecret     = "THROTTLE_SECRET"
+	EnvSourceSoft = "START_LIMIT_SOURCE_SOFT"
+	EnvSourceHard = "START_LIMIT_SOURCE_HARD"
+	EnvClientSoft = "START_LIMIT_CLIENT_SOFT"
+	EnvClientHard = "START_LIMIT_CLIENT_HARD"
+)
+
+// localSecret keys the hashes when no secret is configured (local runs and tests).
+const localSecret = "local-throttle-secret"
+
+// FromEnv reads the limits and the hashing secret; unset values keep the defaults.
+func FromEnv(getenv func(string) string) (Limits, []byte, error) {
+	l := DefaultLimits()
+	for _, v := range []struct {
+		name string
+		dst  *int64
+	}{{EnvSourceSoft, &l.Source.Soft}, {EnvSourceHard, &l.Source.Hard}, {EnvClientSoft, &l.Client.Soft}, {EnvClientHard, &l.Client.Hard}} {
+		s := strings.TrimSpace(getenv(v.name))
+		if s == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return l, nil, fmt.Errorf("%s=%q: want a positive whole number", v.name, s)
+		}
+		*v.dst = n
+	}
+	if l.Source.Soft > l.Source.Hard || l.Client.Soft > l.Client.Hard {
+		return l, nil, fmt.Errorf("a soft start limit is above its hard limit")
+	}
+	secret := getenv(EnvSecret)
+	if secret == "" {
+		secret = localSecret
+	}
+	return l, []byte(secret), nil
+}
