@@ -32,6 +32,9 @@ type Authorizer interface {
 	Verify(header string) (map[string]string, error)
 }
 
+// viewerAddressHeader is the header CloudFront adds with the viewer's "address:port".
+const viewerAddressHeader = "cloudfront-viewer-address"
+
 // maxRequestBody mirrors API Gateway's 10 MB payload limit.
 const maxRequestBody = 10 << 20
 
@@ -179,6 +182,11 @@ func toEvent(r *http.Request, rt *route, params map[string]string, body []byte) 
 	headers := map[string]string{}
 	for k, v := range r.Header {
 		headers[strings.ToLower(k)] = strings.Join(v, ",")
+	}
+	// CloudFront's part: the viewer's address and port from the connection. A request
+	// that already carries one keeps it, so tests can act as many sources.
+	if headers[viewerAddressHeader] == "" {
+		headers[viewerAddressHeader] = r.RemoteAddr
 	}
 	var query map[string]string
 	if q := r.URL.Query(); len(q) > 0 {

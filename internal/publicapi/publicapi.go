@@ -11,6 +11,7 @@ import (
 	"github.com/nq58/tracker/internal/apigw"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/throttle"
 )
 
 // Handler serves the public routes.
@@ -49,6 +50,8 @@ func (h *Handler) startAttempt(ctx context.Context, req events.APIGatewayV2HTTPR
 	if err := apigw.Decode(req, &body); err != nil {
 		return 0, nil, err
 	}
+	// CloudFront's viewer address, else API Gateway's source IP; never X-Forwarded-For.
+	body.Source = throttle.Source(req.Headers, req.RequestContext.HTTP.SourceIP)
 	r, err := h.svc.StartAttempt(ctx, req.PathParameters["quizId"], body)
 	return http.StatusCreated, r, err
 }

@@ -3,12 +3,14 @@ package public
 
 import (
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/throttle"
 )
 
 // The store serves every service this function uses.
@@ -17,7 +19,20 @@ var (
 	_ rounds.Store = (*dynamo.Store)(nil)
 )
 
-// New wires store → services → handler; now is the clock (nil: time.Now).
+// New wires store → services → handler; now is the clock (nil: time.Now). The start
+// limits and their hashing secret come from the environment (throttle.FromEnv); a bad
+// value is logged and the defaults apply.
 func New(store *dynamo.Store, now func() time.Time, log *slog.Logger) *publicapi.Handler {
-	return publicapi.New(quiz.NewService(store, now), rounds.NewService(store, now), log)
+	limits, secret, err := throttle.FromEnv(os.Getenv)
+	if err != nil {
+		log.Error("start limits: using the defaults", "error", err.Error())
+		limits, secret, _ = throttle.FromEnv(func(k string) string {
+			if k == throttle.EnvSecret {
+				return os.Getenv(k)
+			}
+			return ""
+		})
+	}
+	svc := quiz.NewService(store, now).WithThrottle(store, limits, secret)
+	return publicapi.New(svc, rounds.NewService(store, now), log)
 }
