@@ -350,3 +350,38 @@ func TestDeltaCountsGroupsQuestionsAndOptions(t *testing.T) {
 		}
 	})
 }
+
+func TestRebuildCountsSuspectsApart(t *testing.T) {
+	suspect := func(a quiz.Attempt) quiz.Attempt { a.Suspect = true; return a }
+	at := vn(2026, 3, 2, 9)
+	tests := []struct {
+		name     string
+		attempts []quiz.Attempt
+		want     []Counter
+	}{
+		{"a suspect attempt counts only as a suspect submission",
+			[]quiz.Attempt{suspect(submitted("s1", "", "bot-1", "v1", at, 10, nil))},
+			[]Counter{{Key: Key{QuizID: "qz", UnitID: "v1", Month: "2026-03"}, SuspectSubmissions: 1}}},
+		{"a participant's earlier suspect attempt leaves the first attempt to the later normal one",
+			[]quiz.Attempt{suspect(submitted("s1", "", "dev-1", "v1", at, 10, nil)), submitted("n1", "", "dev-1", "v1", at.Add(time.Hour), 4, nil)},
+			[]Counter{{Key: Key{QuizID: "qz", UnitID: "v1", Month: "2026-03"}, SuspectSubmissions: 1,
+				Submissions: 1, Participants: 1, Scored: 1, ScoreSum: 40000, ScoreSqSum: 1600000000,
+				Groups: unknownGroups(GroupTally{Participants: 1, Scored: 1, ScoreSum: 40000, ScoreSqSum: 1600000000})}}},
+		{"suspects from many fresh clients add no participants",
+			[]quiz.Attempt{suspect(submitted("s1", "", "bot-1", "v1", at, 10, nil)), suspect(submitted("s2", "", "bot-2", "v1", at, 10, nil)),
+				suspect(submitted("s3", "", "bot-3", "v1", at, 10, nil))},
+			[]Counter{{Key: Key{QuizID: "qz", UnitID: "v1", Month: "2026-03"}, SuspectSubmissions: 3}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Rebuild(tt.attempts); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Rebuild =\n%s\nwant\n%s", dump(got), dump(tt.want))
+			}
+			for _, f := range Firsts(tt.attempts) {
+				if f.Suspect {
+					t.Errorf("Firsts includes the suspect attempt %s", f.ID)
+				}
+			}
+		})
+	}
+}

@@ -121,6 +121,8 @@ func randomAttempts(r *rand.Rand) [][]quiz.Attempt {
 				SubmittedAt: base.Add(time.Duration(r.IntN(8)) * time.Hour),
 				MaxScore:    10 * r.IntN(2), PassPercent: 50,
 				Answers: []quiz.Answer{{QuestionID: "q1", OptionIDs: []string{[]string{"a", "b"}[r.IntN(2)]}}},
+				// Some attempts were started past a limit: counted apart, never first.
+				Suspect: r.IntN(5) == 0,
 			}
 			var versions []quiz.Attempt
 			for gv := range 1 + r.IntN(3) { // up to two regrades

@@ -181,7 +181,7 @@ type eventDoc struct {
 	GradeVersion int                 `json:"GradeVersion"`
 	RoundID      string              `json:"RoundID"`
 	Perfect      bool                `json:"Perfect"`
-	Suspect      bool                `json:"Suspect,omitempty"`
+	Suspect      bool                `json:"Suspect"`
 }
 
 type eventKeyDoc struct {

@@ -2,6 +2,7 @@ package localgw_test
 
 import (
 	"context"
+	"fmt"
 
 	"encoding/json"
 	"net/http"
@@ -160,7 +161,8 @@ func TestPublicResponsesBeforeSubmitCarryNoAnswerKey(t *testing.T) {
 		// must not always sit at the same position.
 		positions := map[int]bool{}
 		for i := 0; i < 12; i++ {
-			s := e.start(demoQuiz, resident(village, "", "device-order"))
+			// A device each: one device is limited to 10 starts in 10 minutes.
+			s := e.start(demoQuiz, resident(village, "", fmt.Sprintf("device-order-%d", i)))
 			for _, pq := range s.Questions {
 				q, _ := e.bank[demoQuiz].Question(pq.ID)
 				if q.Kind != quiz.Single {
