@@ -21,6 +21,7 @@ import (
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/tables"
+	"github.com/nq58/tracker/internal/throttle"
 )
 
 const demoQuiz = "demo-nq58-quiz"
@@ -65,6 +66,15 @@ func newStack(ctx context.Context, cfg config, table string) (*benchStack, error
 	if err != nil {
 		return nil, err
 	}
+	// Every bench resident comes from one loopback address: the per-source start limits
+	// are raised by configuration (the limiter stays on and its writes are counted).
+	for name, v := range map[string]string{throttle.EnvSourceSoft: "1000000000", throttle.EnvSourceHard: "1000000000"} {
+		if err := os.Setenv(name, v); err != nil {
+			return nil, err
+		}
+	}
+	progress("raised its own per-source start limits by configuration (%s=%s=1000000000): every resident comes from one address; the limiter stays on",
+		throttle.EnvSourceSoft, throttle.EnvSourceHard)
 	stack, err := localgw.NewStack(ctx, localgw.StackOptions{
 		Endpoint: cfg.endpoint, Table: table, Now: serviceClock(q), Log: cappedLog(10),
 	})
