@@ -39,6 +39,7 @@ func run(log *slog.Logger) error {
 	dataDir := flag.String("data", ".data/dynamodb", "DynamoDB Local data folder")
 	table := flag.String("table", "tracker", "table name")
 	loadDemo := flag.Bool("demo", true, "load the demo data when the table is empty")
+	deadLetters := flag.String("dead-letters", ".data/dead-letters", "folder for stream batches that failed every retry (go run ./infra/replay re-applies them)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -58,7 +59,8 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	stack, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: *table, Log: log, Users: users})
+	stack, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: *table, Log: log, Users: users,
+		DeadLetterDir: *deadLetters})
 	if err != nil {
 		return err
 	}

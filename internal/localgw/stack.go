@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -18,6 +20,7 @@ import (
 	"github.com/nq58/tracker/internal/app/staff"
 	"github.com/nq58/tracker/internal/app/stream"
 	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/deadletter"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/samtemplate"
@@ -28,6 +31,8 @@ import (
 type Stack struct {
 	Gateway *Gateway
 	Pollers []*Poller
+	// DeadLetters holds what the pollers could not deliver; infra/replay re-applies it.
+	DeadLetters deadletter.Dir
 	// Schedules are the template's Schedule events, run at their rate by RunSchedules.
 	Schedules []*Scheduled
 	Store     *dynamo.Store
@@ -49,6 +54,9 @@ type StackOptions struct {
 	Log      *slog.Logger
 	Web      fs.FS            // the pages; nil: tracker.Web()
 	Users    []localauth.User // development staff accounts for /local/signin
+	// DeadLetterDir keeps the stream batches that failed every retry (the template's
+	// OnFailure destination); empty: a folder per table under the system's temp folder.
+	DeadLetterDir string
 }
 
 // Local development tokens: the issuer and audience the local authorizer accepts in
@@ -120,7 +128,10 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources,
+	if o.DeadLetterDir == "" {
+		o.DeadLetterDir = filepath.Join(os.TempDir(), "nq58-dead-letters", o.Table)
+	}
+	s := &Stack{DeadLetters: deadletter.Dir{Path: o.DeadLetterDir}, Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources,
 		StreamFunctions: streamFunctions, Issuer: issuer}
 	for _, sc := range schedules {
 		h, ok := scheduledFunctions[sc.Function]
@@ -138,7 +149,9 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		if src.Table != spec.LogicalID || arn == "" {
 			return nil, fmt.Errorf("stream source of %s: table %s has no stream", src.Function, src.Table)
 		}
-		s.Pollers = append(s.Pollers, NewPoller(streams, arn, src, h, o.Log))
+		p := NewPoller(streams, arn, src, h, o.Log)
+		p.DeadLetters = s.DeadLetters
+		s.Pollers = append(s.Pollers, p)
 	}
 	return s, nil
 }

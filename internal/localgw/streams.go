@@ -11,7 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+	"github.com/google/uuid"
 
+	"github.com/nq58/tracker/internal/deadletter"
 	"github.com/nq58/tracker/internal/samtemplate"
 )
 
@@ -20,8 +22,13 @@ type StreamHandler func(context.Context, events.DynamoDBEvent) (events.DynamoDBE
 
 // Poller emulates a DynamoDB event source mapping: it reads every shard of the table's
 // stream in order and invokes the handler with batches of BatchSize records. A batch
-// that fails is retried up to MaximumRetryAttempts times; with ReportBatchItemFailures
-// the retry starts at the lowest reported sequence number, as Lambda does.
+// that fails is retried with exponential backoff up to MaximumRetryAttempts times and
+// while its oldest record is younger than MaximumRecordAge; with ReportBatchItemFailures
+// the retry starts at the lowest reported sequence number, and with BisectBatchOnError a
+// failing batch is split in two, as Lambda does. What still fails goes to the dead
+// letters (the template's OnFailure destination), never silently away. When reading the
+// stream fails (DynamoDB Local stopped, say), the poller keeps its place and resumes
+// from the last record it delivered once the stream answers again.
 type Poller struct {
 	streams *dynamodbstreams.Client
 	arn     string
@@ -30,6 +37,18 @@ type Poller struct {
 	log     *slog.Logger
 	shards  map[string]*shard
 	started bool
+
+	// DeadLetters receives the batches that failed every retry.
+	DeadLetters DeadLetterSink
+	// Backoff is the first retry's delay, doubled for each further retry up to MaxBackoff.
+	Backoff, MaxBackoff time.Duration
+	// Now is the clock that ages records (time.Now by default).
+	Now func() time.Time
+}
+
+// DeadLetterSink keeps a failed batch for a later replay.
+type DeadLetterSink interface {
+	Put(ctx context.Context, l deadletter.Letter) error
 }
 
 type shard struct {
@@ -46,7 +65,8 @@ func NewPoller(streams *dynamodbstreams.Client, arn string, src samtemplate.Stre
 	if src.BatchSize <= 0 {
 		src.BatchSize = 100
 	}
-	return &Poller{streams: streams, arn: arn, src: src, handler: h, log: log, shards: map[string]*shard{}}
+	return &Poller{streams: streams, arn: arn, src: src, handler: h, log: log, shards: map[string]*shard{},
+		Backoff: 100 * time.Millisecond, MaxBackoff: 10 * time.Second, Now: time.Now}
 }
 
 // Run polls until ctx ends.
@@ -86,21 +106,29 @@ func (p *Poller) Step(ctx context.Context) (int, error) {
 		if sh.closed {
 			continue
 		}
-		out, err := p.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: sh.iterator, Limit: aws.Int32(int32(p.src.BatchSize))})
-		var expired *types.ExpiredIteratorException
-		if errors.As(err, &expired) {
-			sh.iterator, err = p.iterator(ctx, id, sh.lastSeq)
+		if sh.iterator == nil { // lost with a failed read: resume after the last record delivered
+			it, err := p.iterator(ctx, id, sh.lastSeq)
 			if err != nil {
 				return total, err
 			}
+			sh.iterator = it
+		}
+		out, err := p.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: sh.iterator, Limit: aws.Int32(int32(p.src.BatchSize))})
+		var expired *types.ExpiredIteratorException
+		if errors.As(err, &expired) {
+			sh.iterator = nil
 			continue
 		}
 		if err != nil {
+			sh.iterator = nil // an iterator may not survive the stream's outage
 			return total, fmt.Errorf("get records: %w", err)
 		}
 		if len(out.Records) > 0 {
 			total += len(out.Records)
-			p.deliver(ctx, out.Records)
+			if !p.deliver(ctx, id, out.Records) {
+				sh.iterator = nil // stopped mid-delivery: read the batch again next time
+				return total, ctx.Err()
+			}
 			sh.lastSeq = aws.ToString(out.Records[len(out.Records)-1].Dynamodb.SequenceNumber)
 		}
 		sh.iterator = out.NextShardIterator
@@ -161,30 +189,96 @@ func (p *Poller) iterator(ctx context.Context, shardID, after string) (*string, 
 	return out.ShardIterator, nil
 }
 
-// deliver invokes the handler until the batch succeeds or its retries run out.
-func (p *Poller) deliver(ctx context.Context, records []types.Record) {
+// deliver invokes the handler until the batch succeeds or, after its retries, is sent
+// to the dead letters; it reports false only when ctx ended first.
+func (p *Poller) deliver(ctx context.Context, shardID string, records []types.Record) bool {
 	batch := make([]events.DynamoDBEventRecord, len(records))
 	for i, r := range records {
-		batch[i] = ToEventRecord(r, p.arn)
+		batch[i] = deadletter.EventRecord(r, p.arn)
 	}
-	for try := 0; len(batch) > 0; try++ {
+	return p.deliverBatch(ctx, shardID, batch, 0)
+}
+
+func (p *Poller) deliverBatch(ctx context.Context, shardID string, batch []events.DynamoDBEventRecord, try int) bool {
+	for ; len(batch) > 0; try++ {
 		resp, err := p.handler(ctx, events.DynamoDBEvent{Records: batch})
 		if err == nil && len(resp.BatchItemFailures) == 0 {
-			return
+			return true
 		}
-		if try >= p.src.MaximumRetryAttempts {
-			p.log.Error("stream batch dropped after retries", "records", len(batch), "tries", try+1)
-			return
+		if ctx.Err() != nil {
+			return false
 		}
 		if err == nil && p.src.ReportBatchItemFailures {
 			batch = batch[lowestFailure(batch, resp.BatchItemFailures):]
 		}
+		switch {
+		case p.tooOld(batch):
+			return p.deadLetter(ctx, shardID, batch, deadletter.RecordAgeExceeded, try+1)
+		case try >= p.src.MaximumRetryAttempts:
+			return p.deadLetter(ctx, shardID, batch, deadletter.RetryAttemptsExhausted, try+1)
+		case p.src.BisectBatchOnError && len(batch) > 1:
+			// Split the failing batch so that one poison record does not hold back (or
+			// take to the dead letters) the records beside it.
+			// Splitting is not a retry: each half keeps the retries left.
+			half := len(batch) / 2
+			return p.deliverBatch(ctx, shardID, batch[:half], try) && p.deliverBatch(ctx, shardID, batch[half:], try)
+		}
 		select {
 		case <-ctx.Done():
-			return
-		case <-time.After(time.Duration(try+1) * 50 * time.Millisecond):
+			return false
+		case <-time.After(p.backoff(try)):
 		}
 	}
+	return true
+}
+
+// backoff is the delay before retry try+1: Backoff doubled per retry, at most MaxBackoff.
+func (p *Poller) backoff(try int) time.Duration {
+	d := p.Backoff
+	for range try {
+		if d >= p.MaxBackoff/2 {
+			return p.MaxBackoff
+		}
+		d *= 2
+	}
+	return min(d, p.MaxBackoff)
+}
+
+func (p *Poller) tooOld(batch []events.DynamoDBEventRecord) bool {
+	if p.src.MaximumRecordAge <= 0 || len(batch) == 0 {
+		return false
+	}
+	created := batch[0].Change.ApproximateCreationDateTime.Time
+	return !created.IsZero() && p.Now().Sub(created) > p.src.MaximumRecordAge
+}
+
+// deadLetter hands a batch that failed every retry to the dead letters; without a
+// sink it says so loudly, since the counters now miss those records.
+func (p *Poller) deadLetter(ctx context.Context, shardID string, batch []events.DynamoDBEventRecord, condition string, invokes int) bool {
+	first, last := batch[0], batch[len(batch)-1]
+	l := deadletter.Letter{
+		RequestContext: deadletter.RequestContext{RequestID: uuid.NewString(), FunctionArn: p.src.Function,
+			Condition: condition, ApproximateInvokeCount: invokes},
+		Version: "1.0", Timestamp: p.Now().UTC(),
+		Batch: deadletter.BatchInfo{ShardID: shardID, StartSequenceNumber: first.Change.SequenceNumber,
+			EndSequenceNumber: last.Change.SequenceNumber, BatchSize: len(batch), StreamArn: p.arn,
+			ApproximateArrivalOfFirstRecord: first.Change.ApproximateCreationDateTime.Time,
+			ApproximateArrivalOfLastRecord:  last.Change.ApproximateCreationDateTime.Time},
+		Records: batch,
+	}
+	if p.DeadLetters == nil {
+		p.log.ErrorContext(ctx, "stream batch failed every retry and there is no dead-letter store: its records are not counted",
+			"records", len(batch), "condition", condition, "startSequenceNumber", l.Batch.StartSequenceNumber)
+		return true
+	}
+	if err := p.DeadLetters.Put(ctx, l); err != nil {
+		// Keep the place in the stream: the batch is read and retried again rather than lost.
+		p.log.ErrorContext(ctx, "dead-letter store failed; the batch will be retried", "error", err.Error())
+		return false
+	}
+	p.log.ErrorContext(ctx, "stream batch sent to the dead letters after its retries", "records", len(batch),
+		"condition", condition, "startSequenceNumber", l.Batch.StartSequenceNumber, "function", p.src.Function)
+	return true
 }
 
 // lowestFailure returns the index of the first record Lambda would retry from.
@@ -199,64 +293,4 @@ func lowestFailure(batch []events.DynamoDBEventRecord, failures []events.DynamoD
 		}
 	}
 	return 0 // an identifier that names no record: Lambda retries the whole batch
-}
-
-// ToEventRecord converts a stream record read with the SDK into the Lambda event shape.
-func ToEventRecord(r types.Record, arn string) events.DynamoDBEventRecord {
-	ev := events.DynamoDBEventRecord{
-		AWSRegion: aws.ToString(r.AwsRegion), EventID: aws.ToString(r.EventID), EventName: string(r.EventName),
-		EventSource: aws.ToString(r.EventSource), EventVersion: aws.ToString(r.EventVersion), EventSourceArn: arn,
-	}
-	if d := r.Dynamodb; d != nil {
-		ev.Change = events.DynamoDBStreamRecord{
-			Keys: toEventImage(d.Keys), NewImage: toEventImage(d.NewImage), OldImage: toEventImage(d.OldImage),
-			SequenceNumber: aws.ToString(d.SequenceNumber), SizeBytes: aws.ToInt64(d.SizeBytes),
-			StreamViewType: string(d.StreamViewType),
-		}
-		if d.ApproximateCreationDateTime != nil {
-			ev.Change.ApproximateCreationDateTime = events.SecondsEpochTime{Time: *d.ApproximateCreationDateTime}
-		}
-	}
-	return ev
-}
-
-func toEventImage(m map[string]types.AttributeValue) map[string]events.DynamoDBAttributeValue {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]events.DynamoDBAttributeValue, len(m))
-	for k, v := range m {
-		out[k] = toEventValue(v)
-	}
-	return out
-}
-
-func toEventValue(v types.AttributeValue) events.DynamoDBAttributeValue {
-	switch x := v.(type) {
-	case *types.AttributeValueMemberS:
-		return events.NewStringAttribute(x.Value)
-	case *types.AttributeValueMemberN:
-		return events.NewNumberAttribute(x.Value)
-	case *types.AttributeValueMemberB:
-		return events.NewBinaryAttribute(x.Value)
-	case *types.AttributeValueMemberBOOL:
-		return events.NewBooleanAttribute(x.Value)
-	case *types.AttributeValueMemberNULL:
-		return events.NewNullAttribute()
-	case *types.AttributeValueMemberSS:
-		return events.NewStringSetAttribute(x.Value)
-	case *types.AttributeValueMemberNS:
-		return events.NewNumberSetAttribute(x.Value)
-	case *types.AttributeValueMemberBS:
-		return events.NewBinarySetAttribute(x.Value)
-	case *types.AttributeValueMemberL:
-		l := make([]events.DynamoDBAttributeValue, len(x.Value))
-		for i, e := range x.Value {
-			l[i] = toEventValue(e)
-		}
-		return events.NewListAttribute(l)
-	case *types.AttributeValueMemberM:
-		return events.NewMapAttribute(toEventImage(x.Value))
-	}
-	return events.NewNullAttribute()
 }

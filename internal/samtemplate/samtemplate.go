@@ -43,11 +43,14 @@ func (r Route) RouteKey() string { return r.Method + " " + r.Path }
 
 // StreamSource is a DynamoDB stream event source of a function.
 type StreamSource struct {
-	Function                string
-	Table                   string // logical id of the table whose stream feeds the function
-	StartingPosition        string
-	BatchSize               int
-	MaximumRetryAttempts    int
+	Function             string
+	Table                string // logical id of the table whose stream feeds the function
+	StartingPosition     string
+	BatchSize            int
+	MaximumRetryAttempts int
+	// MaximumRecordAge is how old a record may grow while retried; 0: no limit (-1 in
+	// the template, as in Lambda).
+	MaximumRecordAge        time.Duration
 	BisectBatchOnError      bool
 	ReportBatchItemFailures bool
 }
@@ -110,6 +113,7 @@ type dynamoDBEvent struct {
 	StartingPosition           string   `yaml:"StartingPosition"`
 	BatchSize                  int      `yaml:"BatchSize"`
 	MaximumRetryAttempts       int      `yaml:"MaximumRetryAttempts"`
+	MaximumRecordAgeInSeconds  int      `yaml:"MaximumRecordAgeInSeconds"`
 	BisectBatchOnFunctionError bool     `yaml:"BisectBatchOnFunctionError"`
 	FunctionResponseTypes      []string `yaml:"FunctionResponseTypes"`
 }
@@ -209,6 +213,7 @@ func (t *Template) StreamSources() ([]StreamSource, error) {
 			out = append(out, StreamSource{
 				Function: fn, Table: table, StartingPosition: d.StartingPosition, BatchSize: d.BatchSize,
 				MaximumRetryAttempts: d.MaximumRetryAttempts, BisectBatchOnError: d.BisectBatchOnFunctionError,
+				MaximumRecordAge:        max(0, time.Duration(d.MaximumRecordAgeInSeconds)*time.Second),
 				ReportBatchItemFailures: slices.Contains(d.FunctionResponseTypes, "ReportBatchItemFailures"),
 			})
 		}

@@ -118,7 +118,7 @@ func TestTemplateStreamSources(t *testing.T) {
 	}
 	want := []StreamSource{{
 		Function: "AggregatorFunction", Table: "Table", StartingPosition: "TRIM_HORIZON", BatchSize: 100,
-		MaximumRetryAttempts: 10, BisectBatchOnError: true, ReportBatchItemFailures: true,
+		MaximumRetryAttempts: 10, MaximumRecordAge: 6 * time.Hour, BisectBatchOnError: true, ReportBatchItemFailures: true,
 	}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("StreamSources() =\n%+v\nwant\n%+v", got, want)

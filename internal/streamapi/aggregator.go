@@ -1,4 +1,4 @@
-// Package aggregator is the Lambda side of the table's stream: it turns batches of
+// Package streamapi is the Lambda side of the table's stream: it turns batches of
 // stream records into counter updates and reports the records that failed.
 package streamapi
 
