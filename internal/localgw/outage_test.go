@@ -150,7 +150,18 @@ func TestCountsSurviveADynamoDBLocalOutage(t *testing.T) {
 // tryAttempt starts and submits one attempt; false when any step fails.
 func tryAttempt(e *env, unit, clientID string) bool {
 	body, _ := json.Marshal(resident(unit, "", clientID))
-	resp, err := http.Post(e.url+"/v1/quizzes/"+demoQuiz+"/attempts", "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest("POST", e.url+"/v1/quizzes/"+demoQuiz+"/attempts", bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	// Residents on many addresses, as CloudFront reports them, so the start limits stay out of the way.
+	sum := 0
+	for _, c := range clientID {
+		sum += int(c)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("CloudFront-Viewer-Address", fmt.Sprintf("203.0.113.%d:4%04d", sum%250+1, sum%10000))
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return false
 	}
