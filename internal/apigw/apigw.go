@@ -14,7 +14,9 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -36,6 +38,9 @@ var statusOf = map[apperr.Code]int{
 	apperr.NotOpen:          http.StatusConflict,
 	apperr.Conflict:         http.StatusConflict,
 	apperr.Expired:          http.StatusGone,
+	apperr.PhoneUnverified:  http.StatusForbidden,
+	apperr.RateLimited:      http.StatusTooManyRequests,
+	apperr.Locked:           http.StatusTooManyRequests,
 	apperr.Internal:         http.StatusInternalServerError,
 }
 
@@ -57,7 +62,11 @@ func Failure(ctx context.Context, log *slog.Logger, req events.APIGatewayV2HTTPR
 	var b errorBody
 	b.Error.Code = apperr.CodeOf(err)
 	b.Error.Message = apperr.MessageOf(err)
-	return Respond(status, b)
+	resp := Respond(status, b)
+	if after := apperr.RetryAfterOf(err); after > 0 {
+		resp.Headers["Retry-After"] = strconv.FormatInt(int64((after+time.Second-1)/time.Second), 10)
+	}
+	return resp
 }
 
 type errorBody struct {

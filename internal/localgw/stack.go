@@ -35,6 +35,8 @@ type Stack struct {
 	Table     string
 	// Issuer signs development tokens (tests sign tokens for any user with it).
 	Issuer *localauth.Issuer
+	// Outbox holds the SMS the public function sent (Amazon SNS in AWS).
+	Outbox *Outbox
 	// StreamARN, Sources and StreamFunctions let tests build pollers of their own.
 	StreamARN       string
 	Sources         []samtemplate.StreamSource
@@ -81,10 +83,11 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		o.Web = tracker.Web()
 	}
 	store := dynamo.New(db, o.Table)
+	outbox := NewOutbox(o.Now)
 
 	// The functions of template.yaml, by logical id, wired as functions/*/main.go wire them.
 	httpFunctions := map[string]HTTPHandler{
-		"PublicApiFunction": public.New(store, o.Now, o.Log).Handle,
+		"PublicApiFunction": public.New(store, o.Now, o.Log, outbox).Handle,
 		"StaffApiFunction":  staff.New(store, o.Now, o.Log).Handle,
 	}
 	scheduledFunctions := map[string]ScheduledHandler{
@@ -121,7 +124,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		return nil, err
 	}
 	s := &Stack{Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources,
-		StreamFunctions: streamFunctions, Issuer: issuer}
+		StreamFunctions: streamFunctions, Issuer: issuer, Outbox: outbox}
 	for _, sc := range schedules {
 		h, ok := scheduledFunctions[sc.Function]
 		if !ok {
@@ -165,7 +168,8 @@ func samtemplateParse() (*samtemplate.Template, error) {
 }
 
 // Handler serves the gateway plus the local-only development sign-in:
-// POST /local/signin {"username","password"} → {"token","expiresAt"}, and the JWKS.
+// POST /local/signin {"username","password"} → {"token","expiresAt"}, the JWKS, and the
+// SMS outbox: GET /local/sms → {"messages":[{"phone","code","sentAt"}]}.
 func (s *Stack) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /local/signin", s.signIn)
@@ -173,6 +177,7 @@ func (s *Stack) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(s.Issuer.JWKS())
 	})
+	mux.Handle("GET /local/sms", s.Outbox)
 	mux.Handle("/", s.Gateway)
 	return mux
 }

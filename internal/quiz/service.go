@@ -35,6 +35,7 @@ const (
 type Service struct {
 	store Store
 	now   func() time.Time
+	sms   SMSSender // verification codes (nil: none can be sent)
 
 	mu        sync.Mutex
 	units     []Unit
@@ -86,6 +87,9 @@ type StartRequest struct {
 		Gender       string `json:"gender"`
 		Organization string `json:"organization"`
 		CCCD         string `json:"cccd"`
+		// PhoneToken proves the phone in contests that require it; the start then uses
+		// the verified phone, whatever phone is typed.
+		PhoneToken string `json:"phoneToken"`
 	} `json:"participant"`
 	Consent  bool   `json:"consent"`
 	ClientID string `json:"clientId"`
@@ -238,6 +242,13 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 	if !q.IsOpen(now) {
 		return StartResponse{}, apperr.Errorf(apperr.NotOpen, "Bài này hiện không mở (mở từ %s đến %s)",
 			q.OpensAt.In(VietnamTime).Format("02/01/2006 15:04"), q.ClosesAt.In(VietnamTime).Format("02/01/2006 15:04"))
+	}
+	if q.Kind == KindContest && q.Contest != nil && q.Contest.RequiresVerifiedPhone() {
+		phone, err := s.verifiedPhone(ctx, q, req.Participant.PhoneToken, now)
+		if err != nil {
+			return StartResponse{}, err
+		}
+		req.Participant.Phone = phone
 	}
 	p, err := s.checkParticipant(ctx, req, now)
 	if err != nil {

@@ -17,7 +17,8 @@ var (
 	_ rounds.Store = (*dynamo.Store)(nil)
 )
 
-// New wires store → services → handler; now is the clock (nil: time.Now).
-func New(store *dynamo.Store, now func() time.Time, log *slog.Logger) *publicapi.Handler {
-	return publicapi.New(quiz.NewService(store, now), rounds.NewService(store, now), log)
+// New wires store → services → handler; now is the clock (nil: time.Now) and sms sends
+// the phone verification codes (Amazon SNS in Lambda, an outbox locally).
+func New(store *dynamo.Store, now func() time.Time, log *slog.Logger, sms quiz.SMSSender) *publicapi.Handler {
+	return publicapi.New(quiz.NewService(store, now).WithSMS(sms), rounds.NewService(store, now), log)
 }
