@@ -70,6 +70,8 @@ type QuizSummary struct {
 	TimeLimitSec  int       `json:"timeLimitSec"`
 	Status        Status    `json:"status"`
 	ScopeUnitID   string    `json:"scopeUnitId,omitempty"`
+	// VerifyPhone: a contest whose entrants verify their phone by SMS first.
+	VerifyPhone bool `json:"verifyPhone,omitempty"`
 }
 
 // QuizzesResponse is GET /v1/quizzes.
@@ -218,6 +220,7 @@ func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
 			ID: q.ID, Kind: q.Kind, Title: q.Title, Description: q.Description,
 			OpensAt: q.OpensAt, ClosesAt: q.ClosesAt, QuestionCount: q.QuestionCount(),
 			TimeLimitSec: q.TimeLimitSec, Status: q.Status, ScopeUnitID: q.ScopeUnitID,
+			VerifyPhone: q.Kind == KindContest && q.Contest != nil && q.Contest.RequiresVerifiedPhone(),
 		})
 	}
 	slices.SortFunc(out.Quizzes, func(a, b QuizSummary) int {
