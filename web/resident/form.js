@@ -6,7 +6,7 @@ import { S, saveAtt, clientId } from './state.js';
 import { chosenLeaf } from './units.js';
 import { selectedQuiz } from './start.js';
 import { openQuestions } from './quiz.js';
-import { applyVerify, needsVerification, phoneToken } from './verify.js';
+import { applyVerify, forgetToken, needsVerification, phoneToken } from './verify.js';
 
 function isContest(q) { return !!q && q.kind === 'contest'; }
 
@@ -113,7 +113,11 @@ function startAttempt() {
     participant: r.participant, consent: consent, clientId: clientId()
   }).then(function (res) {
     done();
-    if (res.status !== 200 && res.status !== 201) { showError(errorMessage(res)); return; }
+    if (res.status !== 200 && res.status !== 201) {
+      if (res.data && res.data.error && res.data.error.code === 'phone_unverified') forgetToken(quiz.id);
+      showError(errorMessage(res));
+      return;
+    }
     var d = res.data || {};
     var now = Date.now();
     var deadline = 0;
