@@ -12,5 +12,7 @@ import (
 )
 
 func main() {
-	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) any { return public.New(store, nil, log, snssms.FromEnv(log)).Handle })
+	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) any {
+		return public.New(store, nil, log, snssms.FromEnv(log)).Handle
+	})
 }
