@@ -1,5 +1,5 @@
-// Command public is the resident API Lambda: units, quizzes, attempts and public
-// contest results.
+// Command public is the resident API Lambda: units, quizzes, attempts, phone
+// verifications (codes sent with Amazon SNS) and public contest results.
 package main
 
 import (
@@ -8,8 +8,11 @@ import (
 	"github.com/nq58/tracker/internal/app/public"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/lambdaenv"
+	"github.com/nq58/tracker/internal/snssms"
 )
 
 func main() {
-	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) any { return public.New(store, nil, log).Handle })
+	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) any {
+		return public.New(store, nil, log, snssms.FromEnv(log)).Handle
+	})
 }

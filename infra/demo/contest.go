@@ -57,9 +57,10 @@ func LoadContest(ctx context.Context, store *dynamo.Store, contestSvc *rounds.Se
 	r2, _ := c.Contest.Round("r2")
 
 	var clock time.Time
-	svc := quiz.NewService(store, func() time.Time { return clock })
+	sms := &lastSMS{}
+	svc := quiz.NewService(store, func() time.Time { return clock }).WithSMS(sms)
 	rng := rand.New(rand.NewPCG(58, 2026)) // the same demo every time
-	p := player{svc: svc, quiz: c, clock: &clock, rng: rng}
+	p := player{svc: svc, quiz: c, clock: &clock, rng: rng, sms: sms}
 
 	// Round 1: 25 entrants over the week, a few of them twice; 28 entries in all, so
 	// predictions are spread around 28.
@@ -230,6 +231,28 @@ type player struct {
 	quiz  quiz.Quiz
 	clock *time.Time
 	rng   *rand.Rand
+	sms   *lastSMS
+}
+
+// lastSMS keeps the code last sent, so demo entrants verify their phones as residents do.
+type lastSMS struct{ code string }
+
+func (l *lastSMS) Send(_ context.Context, m quiz.SMS) error {
+	l.code = m.Code
+	return nil
+}
+
+// verify verifies who's phone for the contest at the clock's time, as the page does.
+func (p player) verify(ctx context.Context, who demoPerson) (string, error) {
+	v, err := p.svc.RequestVerification(ctx, quiz.VerificationRequest{Phone: who.phone, QuizID: p.quiz.ID})
+	if err != nil {
+		return "", fmt.Errorf("demo contest verification of %s: %w", who.name, err)
+	}
+	c, err := p.svc.ConfirmVerification(ctx, v.VerificationID, quiz.ConfirmRequest{Code: p.sms.code})
+	if err != nil {
+		return "", fmt.Errorf("demo contest confirmation of %s: %w", who.name, err)
+	}
+	return c.PhoneToken, nil
 }
 
 // play enters `who` at `at`: answers right with their level of knowledge, a prediction
@@ -241,6 +264,13 @@ func (p player) play(ctx context.Context, who demoPerson, at time.Time, expected
 	req.Participant.CCCD = who.cccd
 	req.Consent, req.ClientID = true, "demo-device-"+who.phone
 	*p.clock = at
+	if p.quiz.Contest.RequiresVerifiedPhone() {
+		token, err := p.verify(ctx, who)
+		if err != nil {
+			return err
+		}
+		req.Participant.PhoneToken = token
+	}
 	started, err := p.svc.StartAttempt(ctx, p.quiz.ID, req)
 	if err != nil {
 		return fmt.Errorf("demo contest entry of %s: %w", who.name, err)

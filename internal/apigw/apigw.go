@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -37,7 +38,9 @@ var statusOf = map[apperr.Code]int{
 	apperr.NotOpen:          http.StatusConflict,
 	apperr.Conflict:         http.StatusConflict,
 	apperr.Expired:          http.StatusGone,
+	apperr.PhoneUnverified:  http.StatusForbidden,
 	apperr.RateLimited:      http.StatusTooManyRequests,
+	apperr.Locked:           http.StatusTooManyRequests,
 	apperr.Internal:         http.StatusInternalServerError,
 }
 
@@ -60,8 +63,8 @@ func Failure(ctx context.Context, log *slog.Logger, req events.APIGatewayV2HTTPR
 	b.Error.Code = apperr.CodeOf(err)
 	b.Error.Message = apperr.MessageOf(err)
 	resp := Respond(status, b)
-	if s := apperr.RetryAfterOf(err); s > 0 {
-		resp.Headers["Retry-After"] = strconv.FormatInt(s, 10)
+	if after := apperr.RetryAfterOf(err); after > 0 {
+		resp.Headers["Retry-After"] = strconv.FormatInt(int64((after+time.Second-1)/time.Second), 10)
 	}
 	return resp
 }

@@ -6,6 +6,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code is a machine-readable error code; the HTTP layer maps each to one status.
@@ -22,7 +23,9 @@ const (
 	Conflict         Code = "conflict"          // a concurrent change won
 	Expired          Code = "expired"           // past the time limit plus grace
 	TooLarge         Code = "too_large"         // body over the limit
-	RateLimited      Code = "rate_limited"      // too many requests from one source or client: retry later
+	PhoneUnverified  Code = "phone_unverified"  // a contest needs a verified phone (phoneToken)
+	RateLimited      Code = "rate_limited"      // too many requests; retry after a while
+	Locked           Code = "locked"            // too many wrong codes: this verification is locked
 	Internal         Code = "internal"          // anything unexpected
 )
 
@@ -30,8 +33,8 @@ const (
 type Error struct {
 	Code    Code
 	Message string
-	// RetryAfter is the whole seconds to wait (rate_limited only; the Retry-After header).
-	RetryAfter int64
+	// RetryAfter, when set, tells the client when to try again (a Retry-After header).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -39,6 +42,20 @@ func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message)
 // Errorf returns an application error with a formatted, person-readable message.
 func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Throttled returns an application error that asks the client to retry after a while.
+func Throttled(code Code, after time.Duration, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), RetryAfter: after}
+}
+
+// RetryAfterOf returns how long a throttled client should wait, or 0.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // CodeOf returns the code of err, or Internal when err is not an application error.
@@ -58,13 +75,4 @@ func MessageOf(err error) string {
 		return e.Message
 	}
 	return "internal error"
-}
-
-// RetryAfterOf returns the seconds err asks the client to wait, 0 when none.
-func RetryAfterOf(err error) int64 {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.RetryAfter
-	}
-	return 0
 }

@@ -34,8 +34,8 @@ var roundIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,20}$`)
 
 // Normalized returns a copy of c with defaults filled in: 1 attempt per round, the
 // default ranking, one prize per person, collective weights 0.7/0.3 (when both are 0),
-// 3 seconds per question for the "fast" flag, the top 10 on the public page and the
-// number of entries as the prediction's truth. Rounds are sorted by OpensAt (stable).
+// phone verification when the contest has prizes, 3 seconds per question for the "fast"
+// flag, the top 10 on the public page and the number of entries as the prediction's truth. Rounds are sorted by OpensAt (stable).
 // Only zero values are replaced: a negative value stays, so Validate can reject it.
 // The copy shares no slice or pointer with c.
 func (c Config) Normalized() Config {
@@ -56,6 +56,11 @@ func (c Config) Normalized() Config {
 		one = *c.OnePrizePerPerson
 	}
 	n.OnePrizePerPerson = &one
+	verify := len(c.Prizes) > 0
+	if c.VerifyPhone != nil {
+		verify = *c.VerifyPhone
+	}
+	n.VerifyPhone = &verify
 	if n.Collective.ParticipationWeight == 0 && n.Collective.EntrantsWeight == 0 {
 		n.Collective.ParticipationWeight = DefaultParticipationWeight
 		n.Collective.EntrantsWeight = DefaultEntrantsWeight
@@ -79,6 +84,15 @@ func (c Config) Normalized() Config {
 // rounds (the default when OnePrizePerPerson is unset).
 func (c Config) OnePrize() bool {
 	return c.OnePrizePerPerson == nil || *c.OnePrizePerPerson
+}
+
+// RequiresVerifiedPhone reports whether entrants must verify their phone by SMS before
+// they start: as configured, else when the contest has prizes.
+func (c Config) RequiresVerifiedPhone() bool {
+	if c.VerifyPhone != nil {
+		return *c.VerifyPhone
+	}
+	return len(c.Prizes) > 0
 }
 
 // Validate checks the configuration with its defaults applied (see Normalized): 1 to 52

@@ -284,3 +284,32 @@ func TestRoundByID(t *testing.T) {
 		}
 	})
 }
+
+func TestPhoneVerificationIsOnByDefaultWhenThereArePrizes(t *testing.T) {
+	on, off := true, false
+	prizes := []Prize{{Tier: "Nhất", Count: 1, Amount: 1000000}}
+	tests := []struct {
+		name   string
+		prizes []Prize
+		verify *bool
+		want   bool
+	}{
+		{"a contest with prizes and no setting requires verification", prizes, nil, true},
+		{"a contest without prizes and no setting does not", nil, nil, false},
+		{"a contest with prizes may switch verification off", prizes, &off, false},
+		{"a contest without prizes may switch verification on", nil, &on, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := minimalConfig()
+			c.Prizes, c.VerifyPhone = tt.prizes, tt.verify
+			if got := c.RequiresVerifiedPhone(); got != tt.want {
+				t.Errorf("RequiresVerifiedPhone() = %v, want %v", got, tt.want)
+			}
+			n := c.Normalized()
+			if n.VerifyPhone == nil || *n.VerifyPhone != tt.want || n.RequiresVerifiedPhone() != tt.want {
+				t.Errorf("Normalized().VerifyPhone = %v, want %v", n.VerifyPhone, tt.want)
+			}
+		})
+	}
+}

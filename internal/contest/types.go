@@ -68,6 +68,9 @@ type Config struct {
 	// KeepPersonalDataDays is how long after the last round closes the entrants'
 	// names, phones and CCCD numbers are kept (default 90); then they are purged.
 	KeepPersonalDataDays int `json:"keepPersonalDataDays"`
+	// VerifyPhone requires entrants to prove their phone with a code sent by SMS before
+	// they start (nil: on when the contest has prizes).
+	VerifyPhone *bool `json:"verifyPhone"`
 }
 
 // Entry is one ranked attempt of a round, with what ranking and prizes need.

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // Access patterns and the keys that serve them (one table, pk + sk):
@@ -18,6 +19,9 @@ import (
 //	take one of a person's round entries    Update (condition)    pk=ENTRY#<quizId>#<roundId>#<person> sk=E
 //	tie a citizen id to one person          Put (condition)       pk=CCCD#<quizId>#<cccdKey> sk=C
 //	is this phone a staff account's         GetItem               pk=STAFF#<person> sk=S
+//	count a phone's codes sent in a window  Update (condition)    pk=VRATE#<person> sk=W#<window start, unix s>
+//	send, try, confirm a phone code         Put / Update (cond.)  pk=VERIFY#<verificationId> sk=V
+//	check a phone token at a start          GetItem               pk=VERIFY#<verificationId> sk=V
 //	a round's entries, best score first     Query index ByRound   rk=ROUND#<quizId>#<roundId>#<shard 0..15>
 //	                                                              rs=<0 ranked|1 not>#<999999−score‰>#<attemptId>
 //	a round's statistics (summed on read)   BatchGet / Update     pk=RSTAT#<quizId>#<roundId>#<shard> sk=S
@@ -61,6 +65,8 @@ const (
 	entityRoundStat  = "roundstat"
 	entityRoundFirst = "roundfirst"
 	entityRateLimit  = "ratelimit"
+	entityVRate      = "verifyrate"
+	entityVerify     = "verification"
 )
 
 // Key prefixes and fixed sort keys.
@@ -87,6 +93,8 @@ const (
 	prefixResult     = "RESULT#"
 	prefixDecision   = "DECISION#"
 	prefixRateLimit  = "RL#"
+	prefixVRate      = "VRATE#"
+	prefixVerify     = "VERIFY#"
 
 	firstSK   = "F"
 	entrySK   = "E"
@@ -95,6 +103,8 @@ const (
 	roundStSK = "S"
 	resultSK  = "R"
 	rateSK    = "R"
+	verifySK  = "V"
+	windowSK  = "W#"
 
 	// Sort-key prefixes of a round's index entries: ranked sort before unranked.
 	rankedPrefix   = "0#"
@@ -113,6 +123,10 @@ func entryKey(quizID, roundID, person string) (pk, sk string) {
 }
 func cccdKey(quizID, key string) (pk, sk string) { return prefixCCCD + quizID + "#" + key, cccdSK }
 func staffKey(person string) (pk, sk string)     { return prefixStaff + person, staffSK }
+func verifyKey(id string) (pk, sk string)        { return prefixVerify + id, verifySK }
+func verifyRateKey(person string, window time.Time) (pk, sk string) {
+	return prefixVRate + person, windowSK + strconv.FormatInt(window.Unix(), 10)
+}
 
 // roundShard picks the index partition of an attempt from its random id.
 func roundShard(attemptID string) int {

@@ -21,7 +21,17 @@ import (
 
 // newContest stores a published contest of five single-choice questions from the demo
 // bank, scoped to a commune, with one round, two attempts per round and four tiers.
+// Phone verification is switched off: these tests are about what follows a start;
+// verify_test.go starts contests that require it (newVerifiedContest).
 func (e *env) newContest(t *testing.T, id, scope string, opens, closes time.Time) quiz.Quiz {
+	t.Helper()
+	off := false
+	return e.putContest(t, id, scope, opens, closes, &off)
+}
+
+// putContest stores the contest newContest describes with the given verifyPhone setting
+// (nil: the default, on since the contest has prizes).
+func (e *env) putContest(t *testing.T, id, scope string, opens, closes time.Time, verifyPhone *bool) quiz.Quiz {
 	t.Helper()
 	var qs []quiz.Question
 	for _, q := range e.bank[demoQuiz].Questions {
@@ -32,7 +42,7 @@ func (e *env) newContest(t *testing.T, id, scope string, opens, closes time.Time
 	c := &contest.Config{Rounds: []contest.Round{{ID: "r1", OpensAt: opens, ClosesAt: closes}}, AttemptsPerRound: 2,
 		Prizes: []contest.Prize{{Tier: "Nhất", Count: 1, Amount: 2000000}, {Tier: "Nhì", Count: 1, Amount: 1000000},
 			{Tier: "Ba", Count: 1, Amount: 500000}, {Tier: "Khuyến khích", Count: 2, Amount: 200000}},
-		Collective: contest.Collective{Count: 2}}
+		Collective: contest.Collective{Count: 2}, VerifyPhone: verifyPhone}
 	c.Prediction.Text, c.Prediction.Truth = "Có bao nhiêu bài dự thi trong vòng này?", contest.TruthEntries
 	q := quiz.Quiz{ID: id, Kind: quiz.KindContest, Title: "Hội thi tìm hiểu Nghị quyết 58", Status: quiz.Published,
 		ScopeUnitID: scope, TimeLimitSec: 600, Shuffle: true, Questions: qs, Contest: c}

@@ -40,6 +40,8 @@ type Stack struct {
 	Table     string
 	// Issuer signs development tokens (tests sign tokens for any user with it).
 	Issuer *localauth.Issuer
+	// Outbox holds the SMS the public function sent (Amazon SNS in AWS).
+	Outbox *Outbox
 	// StreamARN, Sources and StreamFunctions let tests build pollers of their own.
 	StreamARN       string
 	Sources         []samtemplate.StreamSource
@@ -89,10 +91,11 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		o.Web = tracker.Web()
 	}
 	store := dynamo.New(db, o.Table)
+	outbox := NewOutbox(o.Now)
 
 	// The functions of template.yaml, by logical id, wired as functions/*/main.go wire them.
 	httpFunctions := map[string]HTTPHandler{
-		"PublicApiFunction": public.New(store, o.Now, o.Log).Handle,
+		"PublicApiFunction": public.New(store, o.Now, o.Log, outbox).Handle,
 		"StaffApiFunction":  staff.New(store, o.Now, o.Log).Handle,
 	}
 	scheduledFunctions := map[string]ScheduledHandler{
@@ -132,7 +135,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		o.DeadLetterDir = filepath.Join(os.TempDir(), "nq58-dead-letters", o.Table)
 	}
 	s := &Stack{DeadLetters: deadletter.Dir{Path: o.DeadLetterDir}, Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources,
-		StreamFunctions: streamFunctions, Issuer: issuer}
+		StreamFunctions: streamFunctions, Issuer: issuer, Outbox: outbox}
 	for _, sc := range schedules {
 		h, ok := scheduledFunctions[sc.Function]
 		if !ok {
@@ -178,7 +181,8 @@ func samtemplateParse() (*samtemplate.Template, error) {
 }
 
 // Handler serves the gateway plus the local-only development sign-in:
-// POST /local/signin {"username","password"} → {"token","expiresAt"}, and the JWKS.
+// POST /local/signin {"username","password"} → {"token","expiresAt"}, the JWKS, and the
+// SMS outbox: GET /local/sms → {"messages":[{"phone","code","sentAt"}]}.
 func (s *Stack) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /local/signin", s.signIn)
@@ -186,6 +190,7 @@ func (s *Stack) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(s.Issuer.JWKS())
 	})
+	mux.Handle("GET /local/sms", s.Outbox)
 	mux.Handle("/", s.Gateway)
 	return mux
 }

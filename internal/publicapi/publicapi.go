@@ -31,6 +31,8 @@ func New(svc *quiz.Service, contestSvc *rounds.Service, log *slog.Logger) *Handl
 		"POST /v1/attempts/{attemptId}/submit":               h.submitAttempt,
 		"GET /v1/attempts/{attemptId}":                       h.getAttempt,
 		"GET /v1/contests/{quizId}/rounds/{roundId}/results": h.contestResults,
+		"POST /v1/verifications":                             h.requestVerification,
+		"POST /v1/verifications/{verificationId}/confirm":    h.confirmVerification,
 	})
 	return h
 }
@@ -72,5 +74,23 @@ func (h *Handler) getAttempt(ctx context.Context, req events.APIGatewayV2HTTPReq
 
 func (h *Handler) contestResults(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.rounds.Public(ctx, req.PathParameters["quizId"], req.PathParameters["roundId"])
+	return http.StatusOK, r, err
+}
+
+func (h *Handler) requestVerification(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var body quiz.VerificationRequest
+	if err := apigw.Decode(req, &body); err != nil {
+		return 0, nil, err
+	}
+	r, err := h.svc.RequestVerification(ctx, body)
+	return http.StatusAccepted, r, err
+}
+
+func (h *Handler) confirmVerification(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var body quiz.ConfirmRequest
+	if err := apigw.Decode(req, &body); err != nil {
+		return 0, nil, err
+	}
+	r, err := h.svc.ConfirmVerification(ctx, req.PathParameters["verificationId"], body)
 	return http.StatusOK, r, err
 }

@@ -324,4 +324,5 @@ type Store interface {
 	ClaimCCCD(ctx context.Context, quizID, cccdKey, person string) error
 	// IsStaffPhone reports whether a person key (hashed phone) belongs to a staff account.
 	IsStaffPhone(ctx context.Context, person string) (bool, error)
+	VerificationStore
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/throttle"
@@ -36,6 +37,7 @@ const (
 type Service struct {
 	store Store
 	now   func() time.Time
+	sms   SMSSender // verification codes (nil: none can be sent)
 
 	mu        sync.Mutex
 	units     []Unit
@@ -81,6 +83,8 @@ type QuizSummary struct {
 	TimeLimitSec  int       `json:"timeLimitSec"`
 	Status        Status    `json:"status"`
 	ScopeUnitID   string    `json:"scopeUnitId,omitempty"`
+	// VerifyPhone: a contest whose entrants verify their phone by SMS first.
+	VerifyPhone bool `json:"verifyPhone,omitempty"`
 }
 
 // QuizzesResponse is GET /v1/quizzes.
@@ -98,6 +102,9 @@ type StartRequest struct {
 		Gender       string `json:"gender"`
 		Organization string `json:"organization"`
 		CCCD         string `json:"cccd"`
+		// PhoneToken proves the phone in contests that require it; the start then uses
+		// the verified phone, whatever phone is typed.
+		PhoneToken string `json:"phoneToken"`
 	} `json:"participant"`
 	Consent  bool   `json:"consent"`
 	ClientID string `json:"clientId"`
@@ -229,6 +236,7 @@ func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
 			ID: q.ID, Kind: q.Kind, Title: q.Title, Description: q.Description,
 			OpensAt: q.OpensAt, ClosesAt: q.ClosesAt, QuestionCount: q.QuestionCount(),
 			TimeLimitSec: q.TimeLimitSec, Status: q.Status, ScopeUnitID: q.ScopeUnitID,
+			VerifyPhone: q.Kind == KindContest && q.Contest != nil && q.Contest.RequiresVerifiedPhone(),
 		})
 	}
 	slices.SortFunc(out.Quizzes, func(a, b QuizSummary) int {
@@ -253,6 +261,13 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 	if !q.IsOpen(now) {
 		return StartResponse{}, apperr.Errorf(apperr.NotOpen, "Bài này hiện không mở (mở từ %s đến %s)",
 			q.OpensAt.In(VietnamTime).Format("02/01/2006 15:04"), q.ClosesAt.In(VietnamTime).Format("02/01/2006 15:04"))
+	}
+	if q.Kind == KindContest && q.Contest != nil && q.Contest.RequiresVerifiedPhone() {
+		phone, err := s.verifiedPhone(ctx, q, req.Participant.PhoneToken, now)
+		if err != nil {
+			return StartResponse{}, err
+		}
+		req.Participant.Phone = phone
 	}
 	p, err := s.checkParticipant(ctx, req, now)
 	if err != nil {
@@ -343,9 +358,8 @@ func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time)
 	v := throttle.Combine(verdicts...)
 	if !v.Allowed {
 		secs := throttle.RetryAfterSeconds(v.RetryAfter)
-		e := apperr.Errorf(apperr.RateLimited, "Có quá nhiều lượt bắt đầu từ cùng một nơi hoặc một thiết bị. Vui lòng thử lại sau %d giây.", secs)
-		e.RetryAfter = secs
-		return false, e
+		return false, apperr.Throttled(apperr.RateLimited, time.Duration(secs)*time.Second,
+			"Có quá nhiều lượt bắt đầu từ cùng một nơi hoặc một thiết bị. Vui lòng thử lại sau %d giây.", secs)
 	}
 	return v.Suspect, nil
 }

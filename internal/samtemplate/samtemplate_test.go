@@ -41,6 +41,8 @@ func TestTemplateRoutes(t *testing.T) {
 		{Function: fn, Event: "ListQuizzes", Method: "GET", Path: "/v1/quizzes"},
 		{Function: fn, Event: "StartAttempt", Method: "POST", Path: "/v1/quizzes/{quizId}/attempts"},
 		{Function: fn, Event: "ListUnits", Method: "GET", Path: "/v1/units"},
+		{Function: fn, Event: "RequestVerification", Method: "POST", Path: "/v1/verifications"},
+		{Function: fn, Event: "ConfirmVerification", Method: "POST", Path: "/v1/verifications/{verificationId}/confirm"},
 	}
 	var public []Route
 	for _, r := range routes {

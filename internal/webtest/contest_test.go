@@ -3,6 +3,7 @@ package webtest
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -153,6 +154,28 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 			chromedp.Click(`#consent`),
 		)
 		shot(t, ctx, "contest-form")
+	}) {
+		return
+	}
+
+	if !t.Run("the start asks for a verified phone, and the code from the SMS outbox verifies it", func(t *testing.T) {
+		run(t, ctx, "start before verifying", chromedp.Click(`#start`), chromedp.WaitVisible(`#error`))
+		if msg := value(t, ctx, chromedp.Text(`#error`)); !strings.Contains(msg, "Gửi mã") {
+			t.Errorf("starting unverified says %q, want to press “Gửi mã”", msg)
+		}
+		run(t, ctx, "send the code", chromedp.Click(`#send-code`), chromedp.WaitVisible(`#sms-code`))
+		if msg := value(t, ctx, chromedp.Text(`#verify-status`)); !strings.Contains(msg, "đã được gửi") {
+			t.Errorf("after “Gửi mã” the page says %q", msg)
+		}
+		shot(t, ctx, "contest-code")
+		run(t, ctx, "type the code and confirm it",
+			chromedp.SendKeys(`#sms-code`, smsCode(t, srv.URL, "+84913222333")),
+			chromedp.Click(`#confirm-code`),
+			chromedp.WaitNotVisible(`#code-box`),
+		)
+		if msg := value(t, ctx, chromedp.Text(`#verify-status`)); msg != "Số điện thoại đã được xác minh." {
+			t.Errorf("after confirming the page says %q", msg)
+		}
 		run(t, ctx, "start the entry", chromedp.Click(`#start`), chromedp.WaitVisible(`#question-text`))
 	}) {
 		return
@@ -241,6 +264,13 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 			chromedp.SendKeys(`#phone`, "0913444555"),
 			chromedp.SendKeys(`#cccd`, "038190001234"),
 			chromedp.Click(`#consent`),
+			chromedp.Click(`#send-code`),
+			chromedp.WaitVisible(`#sms-code`),
+		)
+		run(t, ctx, "verify the phone and start",
+			chromedp.SendKeys(`#sms-code`, smsCode(t, srv.URL, "+84913444555")),
+			chromedp.Click(`#confirm-code`),
+			chromedp.WaitNotVisible(`#code-box`),
 			chromedp.Click(`#start`),
 			chromedp.WaitVisible(`#error`),
 		)
@@ -463,8 +493,9 @@ func pickRound(t *testing.T, ctx context.Context, contestID, roundID string) {
 // right, the rest wrong. It returns the attempt id.
 func contestEnter(t *testing.T, base string, clock *testenv.Clock, ct quiz.Quiz, p contestPerson) string {
 	t.Helper()
+	token := verifyPhone(t, base, p.phone, ct.ID)
 	status, raw := dashCall(t, base, "POST", "/v1/quizzes/"+ct.ID+"/attempts", "", map[string]any{
-		"participant": map[string]any{"name": p.name, "phone": p.phone, "unitId": p.unit}, "consent": true, "clientId": "device-" + p.phone})
+		"participant": map[string]any{"name": p.name, "phone": p.phone, "unitId": p.unit, "phoneToken": token}, "consent": true, "clientId": "device-" + p.phone})
 	if status != http.StatusCreated {
 		t.Fatalf("%s enters: %d %s", p.name, status, raw)
 	}
@@ -597,4 +628,50 @@ func TestAnOrganiserCreatesAContestInThePage(t *testing.T) {
 		t.Errorf("after publishing: %d, status %s", status, after.Status)
 	}
 	shot(t, ctx, "published")
+}
+
+// smsCode reads the newest code sent to a normalised phone from the local gateway's SMS
+// outbox (GET /local/sms), as a developer reads it in place of the phone.
+func smsCode(t *testing.T, base, phone string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/local/sms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Messages []struct{ Phone, Code string } `json:"messages"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("GET /local/sms: %v", err)
+	}
+	for i := len(out.Messages) - 1; i >= 0; i-- {
+		if out.Messages[i].Phone == phone {
+			return out.Messages[i].Code
+		}
+	}
+	t.Fatalf("no SMS to %s in the outbox", phone)
+	return ""
+}
+
+// verifyPhone verifies a phone for a contest over HTTP and returns the phone token.
+func verifyPhone(t *testing.T, base, phone, quizID string) string {
+	t.Helper()
+	status, raw := dashCall(t, base, "POST", "/v1/verifications", "", map[string]string{"phone": phone, "quizId": quizID})
+	if status != http.StatusAccepted {
+		t.Fatalf("request a code for %s: %d %s", quizID, status, raw)
+	}
+	var v quiz.VerificationResponse
+	dashDecode(t, raw, &v)
+	normalized, err := quiz.NormalizePhone(phone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, raw = dashCall(t, base, "POST", "/v1/verifications/"+v.VerificationID+"/confirm", "", map[string]string{"code": smsCode(t, base, normalized)})
+	if status != http.StatusOK {
+		t.Fatalf("confirm the code: %d %s", status, raw)
+	}
+	var c quiz.ConfirmResponse
+	dashDecode(t, raw, &c)
+	return c.PhoneToken
 }

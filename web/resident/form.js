@@ -6,6 +6,7 @@ import { S, saveAtt, clientId } from './state.js';
 import { chosenLeaf } from './units.js';
 import { selectedQuiz } from './start.js';
 import { openQuestions } from './quiz.js';
+import { applyVerify, forgetToken, needsVerification, phoneToken } from './verify.js';
 
 function isContest(q) { return !!q && q.kind === 'contest'; }
 
@@ -29,6 +30,7 @@ export function applyKind(q) {
     ? 'Bắt buộc đánh dấu để dự thi.'
     : 'Bắt buộc đánh dấu nếu bạn nhập họ tên hoặc số điện thoại.';
   $('start').textContent = contest ? 'Bắt đầu dự thi' : 'Bắt đầu';
+  applyVerify(q);
 }
 
 $('organization').addEventListener('change', function () {
@@ -61,6 +63,11 @@ function readParticipant() {
     if (cccd) {
       if (!/^\d{12}$/.test(cccd)) return { error: 'Số CCCD phải gồm đúng 12 chữ số.', field: 'cccd' };
       p.cccd = cccd;
+    }
+    if (needsVerification(selectedQuiz())) {
+      var token = phoneToken(selectedQuiz().id);
+      if (!token) return { error: 'Hãy xác minh số điện thoại: bấm “Gửi mã” và nhập mã nhận được qua tin nhắn.', field: 'send-code' };
+      p.phoneToken = token;
     }
   }
   return { participant: p };
@@ -106,7 +113,11 @@ function startAttempt() {
     participant: r.participant, consent: consent, clientId: clientId()
   }).then(function (res) {
     done();
-    if (res.status !== 200 && res.status !== 201) { showError(errorMessage(res)); return; }
+    if (res.status !== 200 && res.status !== 201) {
+      if (res.data && res.data.error && res.data.error.code === 'phone_unverified') forgetToken(quiz.id);
+      showError(errorMessage(res));
+      return;
+    }
     var d = res.data || {};
     var now = Date.now();
     var deadline = 0;

@@ -19,10 +19,11 @@ var (
 	_ rounds.Store = (*dynamo.Store)(nil)
 )
 
-// New wires store → services → handler; now is the clock (nil: time.Now). The start
+// New wires store → services → handler; now is the clock (nil: time.Now) and sms sends
+// the phone verification codes (Amazon SNS in Lambda, an outbox locally). The start
 // limits and their hashing secret come from the environment (throttle.FromEnv); a bad
 // value is logged and the defaults apply.
-func New(store *dynamo.Store, now func() time.Time, log *slog.Logger) *publicapi.Handler {
+func New(store *dynamo.Store, now func() time.Time, log *slog.Logger, sms quiz.SMSSender) *publicapi.Handler {
 	limits, secret, err := throttle.FromEnv(os.Getenv)
 	if err != nil {
 		log.Error("start limits: using the defaults", "error", err.Error())
@@ -33,6 +34,6 @@ func New(store *dynamo.Store, now func() time.Time, log *slog.Logger) *publicapi
 			return ""
 		})
 	}
-	svc := quiz.NewService(store, now).WithThrottle(store, limits, secret)
+	svc := quiz.NewService(store, now).WithThrottle(store, limits, secret).WithSMS(sms)
 	return publicapi.New(svc, rounds.NewService(store, now), log)
 }

@@ -1,0 +1,311 @@
+package quiz
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/contest"
+)
+
+// Phone verification for contests that require it (contest.Config.VerifyPhone): a
+// 6-digit code goes by SMS to the phone, the person confirms it and gets a phoneToken
+// that lets them start the contest's entries as that phone until it expires. Whether a
+// phone belongs to staff or has used its entries is checked only at the start, after a
+// valid token, so the verification routes answer every well-formed phone the same way.
+const (
+	// CodeLife is how long a sent code can be confirmed.
+	CodeLife = 10 * time.Minute
+	// MaxCodeTries is how many codes may be tried on one verification; the next is locked.
+	MaxCodeTries = 5
+	// ResendWindow and ResendLimit bound the verifications (SMS) per phone.
+	ResendWindow = 15 * time.Minute
+	ResendLimit  = 3
+	// PhoneTokenLife is how long a confirmed phone may start entries (at most until the
+	// contest's last round closes): one SMS per person per contest, not per entry.
+	PhoneTokenLife = 7 * 24 * time.Hour
+)
+
+// SMS is one text message with a verification code. Text is what the phone receives;
+// Code is kept apart so a local outbox can show it (a real sender sends only Text).
+type SMS struct {
+	Phone string // normalised, +84…
+	Code  string
+	Text  string
+}
+
+// SMSSender sends text messages: Amazon SNS in AWS, an outbox in the local gateway.
+type SMSSender interface {
+	Send(ctx context.Context, m SMS) error
+}
+
+// Verification is a sent code and, once confirmed, the phone token it gave.
+type Verification struct {
+	ID        string
+	QuizID    string
+	Phone     string // normalised
+	CodeHash  string // SHA-256 of the id and the code; the code itself is never stored
+	CreatedAt time.Time
+	ExpiresAt time.Time // the code's
+	Tries     int       // codes tried so far
+	Confirmed bool
+	TokenHash string // SHA-256 of the phone token
+	// TokenExpiresAt is when the phone token stops starting entries.
+	TokenExpiresAt time.Time
+}
+
+// VerificationStore keeps verifications and the per-phone resend counters.
+type VerificationStore interface {
+	// TakeVerificationSlot counts one verification of a person (hashed phone) in the
+	// window starting at windowStart; an apperr.Conflict error when `limit` are taken.
+	TakeVerificationSlot(ctx context.Context, person string, windowStart, windowEnd time.Time, limit int) error
+	// CreateVerification stores a new verification.
+	CreateVerification(ctx context.Context, v Verification) error
+	// GetVerification returns a verification (strongly consistent); apperr.NotFound when none.
+	GetVerification(ctx context.Context, id string) (Verification, error)
+	// TryVerificationCode counts one try on an unconfirmed verification with fewer than
+	// maxTries tries and returns it as updated; an apperr.Conflict error otherwise
+	// (missing, confirmed or out of tries).
+	TryVerificationCode(ctx context.Context, id string, maxTries int) (Verification, error)
+	// ConfirmVerification records the phone token of an unconfirmed verification; an
+	// apperr.Conflict error when it was confirmed already.
+	ConfirmVerification(ctx context.Context, id, tokenHash string, tokenExpiresAt time.Time) error
+}
+
+// VerificationRequest is the body of POST /v1/verifications.
+type VerificationRequest struct {
+	Phone  string `json:"phone"`
+	QuizID string `json:"quizId"`
+}
+
+// VerificationResponse answers a requested verification (202, whatever the phone).
+type VerificationResponse struct {
+	VerificationID string    `json:"verificationId"`
+	ExpiresAt      time.Time `json:"expiresAt"`
+}
+
+// ConfirmRequest is the body of POST /v1/verifications/{verificationId}/confirm.
+type ConfirmRequest struct {
+	Code string `json:"code"`
+}
+
+// ConfirmResponse carries the phone token for participant.phoneToken.
+type ConfirmResponse struct {
+	PhoneToken string    `json:"phoneToken"`
+	ExpiresAt  time.Time `json:"expiresAt"`
+}
+
+var (
+	verificationIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	codePattern           = regexp.MustCompile(`^[0-9]{6}$`)
+)
+
+// WithSMS sets the sender of verification codes and returns the service.
+func (s *Service) WithSMS(sender SMSSender) *Service {
+	s.sms = sender
+	return s
+}
+
+// RequestVerification sends a code to a phone for a contest that requires verified
+// phones. Every well-formed phone gets the same answer: staff phones and phones that
+// have used their entries are refused only at the start, after the code.
+func (s *Service) RequestVerification(ctx context.Context, req VerificationRequest) (VerificationResponse, error) {
+	phone, err := NormalizePhone(req.Phone)
+	if err != nil {
+		return VerificationResponse{}, err
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	q, err := s.verifiableContest(ctx, strings.TrimSpace(req.QuizID), now)
+	if err != nil {
+		return VerificationResponse{}, err
+	}
+	// Fixed windows of ResendWindow, counted per phone (hashed) across contests.
+	start := now.Truncate(ResendWindow)
+	end := start.Add(ResendWindow)
+	if err := s.store.TakeVerificationSlot(ctx, contest.PersonKey(phone), start, end, ResendLimit); err != nil {
+		if apperr.CodeOf(err) == apperr.Conflict {
+			return VerificationResponse{}, apperr.Throttled(apperr.RateLimited, end.Sub(now),
+				"Bạn đã yêu cầu gửi mã %d lần trong %d phút. Hãy thử lại sau %s.",
+				ResendLimit, int(ResendWindow/time.Minute), end.In(VietnamTime).Format("15:04"))
+		}
+		return VerificationResponse{}, err
+	}
+	if s.sms == nil {
+		return VerificationResponse{}, errors.New("request verification: no SMS sender configured")
+	}
+	id, code := randomHex(16), randomCode()
+	v := Verification{ID: id, QuizID: q.ID, Phone: phone, CodeHash: codeHash(id, code), CreatedAt: now, ExpiresAt: now.Add(CodeLife)}
+	if err := s.store.CreateVerification(ctx, v); err != nil {
+		return VerificationResponse{}, err
+	}
+	text := fmt.Sprintf("Mã xác minh dự thi: %s (dùng trong %d phút). Không đưa mã cho ai.", code, int(CodeLife/time.Minute))
+	if err := s.sms.Send(ctx, SMS{Phone: phone, Code: code, Text: text}); err != nil {
+		return VerificationResponse{}, fmt.Errorf("send verification code: %w", err)
+	}
+	return VerificationResponse{VerificationID: id, ExpiresAt: v.ExpiresAt}, nil
+}
+
+// verifiableContest returns a published contest that requires verified phones and has
+// a round open at now.
+func (s *Service) verifiableContest(ctx context.Context, quizID string, now time.Time) (Quiz, error) {
+	if quizID == "" {
+		return Quiz{}, apperr.Errorf(apperr.Validation, "Thiếu mã cuộc thi (quizId)")
+	}
+	q, err := s.quiz(ctx, quizID)
+	if err != nil {
+		return Quiz{}, err
+	}
+	if q.Status != Published {
+		return Quiz{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy bài thi")
+	}
+	if q.Kind != KindContest || q.Contest == nil || !q.Contest.RequiresVerifiedPhone() {
+		return Quiz{}, apperr.Errorf(apperr.Validation, "Bài này không cần xác minh số điện thoại")
+	}
+	if _, ok := q.Contest.RoundAt(now); !ok || !q.IsOpen(now) {
+		return Quiz{}, apperr.Errorf(apperr.NotOpen, "Hiện không có vòng thi nào đang mở")
+	}
+	return q, nil
+}
+
+// ConfirmVerification checks a code and answers the phone token. Each try counts; after
+// MaxCodeTries wrong codes the verification is locked and a new code must be requested.
+func (s *Service) ConfirmVerification(ctx context.Context, id string, req ConfirmRequest) (ConfirmResponse, error) {
+	if !verificationIDPattern.MatchString(id) {
+		return ConfirmResponse{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy yêu cầu xác minh")
+	}
+	code := strings.TrimSpace(req.Code)
+	if !codePattern.MatchString(code) {
+		return ConfirmResponse{}, apperr.Errorf(apperr.Validation, "Mã xác minh gồm 6 chữ số")
+	}
+	v, err := s.store.TryVerificationCode(ctx, id, MaxCodeTries)
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.Conflict {
+			return ConfirmResponse{}, err
+		}
+		return ConfirmResponse{}, s.whyNoTry(ctx, id)
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	if now.After(v.ExpiresAt) {
+		return ConfirmResponse{}, apperr.Errorf(apperr.Expired, "Mã xác minh đã hết hạn. Hãy bấm “Gửi mã” để nhận mã mới.")
+	}
+	if subtle.ConstantTimeCompare([]byte(codeHash(id, code)), []byte(v.CodeHash)) != 1 {
+		if left := MaxCodeTries - v.Tries; left > 0 {
+			return ConfirmResponse{}, apperr.Errorf(apperr.Validation, "Mã xác minh không đúng. Bạn còn %d lần thử.", left)
+		}
+		return ConfirmResponse{}, lockedError()
+	}
+	q, err := s.quiz(ctx, v.QuizID)
+	if err != nil {
+		return ConfirmResponse{}, err
+	}
+	expires := now.Add(PhoneTokenLife)
+	if end, ok := contestEnd(q); ok && end.Before(expires) {
+		expires = end
+	}
+	token := v.ID + "." + base64.RawURLEncoding.EncodeToString(randomBytes(32))
+	if err := s.store.ConfirmVerification(ctx, id, hashToken(token), expires); err != nil {
+		if apperr.CodeOf(err) == apperr.Conflict {
+			return ConfirmResponse{}, usedError()
+		}
+		return ConfirmResponse{}, err
+	}
+	return ConfirmResponse{PhoneToken: token, ExpiresAt: expires}, nil
+}
+
+// whyNoTry tells why a verification took no more tries: unknown, used or locked.
+func (s *Service) whyNoTry(ctx context.Context, id string) error {
+	v, err := s.store.GetVerification(ctx, id)
+	switch {
+	case err != nil:
+		return err
+	case v.Confirmed:
+		return usedError()
+	default:
+		return lockedError()
+	}
+}
+
+func lockedError() error {
+	return apperr.Errorf(apperr.Locked, "Bạn đã nhập sai mã %d lần nên mã này bị khóa. Hãy bấm “Gửi mã” để nhận mã mới.", MaxCodeTries)
+}
+
+func usedError() error {
+	return apperr.Errorf(apperr.Conflict, "Mã xác minh này đã được dùng. Hãy bấm “Gửi mã” để nhận mã mới.")
+}
+
+// verifiedPhone returns the phone a phone token proves for quiz q at now, or a
+// phone_unverified error when the token is missing, unknown, expired or for another quiz.
+func (s *Service) verifiedPhone(ctx context.Context, q Quiz, token string, now time.Time) (string, error) {
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return "", apperr.Errorf(apperr.PhoneUnverified, "Cuộc thi này cần xác minh số điện thoại: hãy bấm “Gửi mã” và nhập mã nhận được qua tin nhắn.")
+	}
+	invalid := apperr.Errorf(apperr.PhoneUnverified, "Xác minh số điện thoại không hợp lệ hoặc đã hết hạn. Hãy xác minh lại.")
+	id, _, ok := strings.Cut(token, ".")
+	if !ok || !verificationIDPattern.MatchString(id) {
+		return "", invalid
+	}
+	v, err := s.store.GetVerification(ctx, id)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return "", invalid
+	}
+	if err != nil {
+		return "", err
+	}
+	if !v.Confirmed || subtle.ConstantTimeCompare([]byte(hashToken(token)), []byte(v.TokenHash)) != 1 ||
+		v.QuizID != q.ID || now.After(v.TokenExpiresAt) {
+		return "", invalid
+	}
+	return v.Phone, nil
+}
+
+// contestEnd is when a contest's last round closes.
+func contestEnd(q Quiz) (time.Time, bool) {
+	if q.Contest == nil || len(q.Contest.Rounds) == 0 {
+		return time.Time{}, false
+	}
+	var end time.Time
+	for _, r := range q.Contest.Rounds {
+		if r.ClosesAt.After(end) {
+			end = r.ClosesAt
+		}
+	}
+	return end, true
+}
+
+// codeHash salts the code with the verification's random id, so equal codes of two
+// verifications hash differently.
+func codeHash(id, code string) string {
+	sum := sha256.Sum256([]byte("code\x00" + id + "\x00" + code))
+	return hex.EncodeToString(sum[:])
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return b
+}
+
+func randomHex(n int) string { return hex.EncodeToString(randomBytes(n)) }
+
+// randomCode returns 6 uniformly random digits from crypto/rand.
+func randomCode() string {
+	const space = 1_000_000
+	const limit = (1 << 32) / space * space // reject the top to avoid modulo bias
+	for {
+		n := binary.BigEndian.Uint32(randomBytes(4))
+		if n < limit {
+			return fmt.Sprintf("%06d", n%space)
+		}
+	}
+}
