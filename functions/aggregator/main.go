@@ -10,5 +10,5 @@ import (
 )
 
 func main() {
-	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) any { return stream.New(store, log).Handle })
+	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) (any, error) { return stream.New(store, log).Handle, nil })
 }

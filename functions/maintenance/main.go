@@ -11,5 +11,5 @@ import (
 )
 
 func main() {
-	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) any { return maintenance.New(store, nil, log) })
+	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) (any, error) { return maintenance.New(store, nil, log), nil })
 }

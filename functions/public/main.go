@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 
 	"github.com/nq58/tracker/internal/app/public"
@@ -12,7 +13,11 @@ import (
 )
 
 func main() {
-	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) any {
-		return public.New(store, nil, log, snssms.FromEnv(log)).Handle
+	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) (any, error) {
+		keys, err := lambdaenv.Pseudonyms(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		return public.New(store, nil, log, snssms.FromEnv(log), keys).Handle, nil
 	})
 }

@@ -12,5 +12,7 @@ import (
 )
 
 func main() {
-	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) any { return staff.New(store, nil, log).Handle })
+	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) (any, error) {
+		return staff.New(store, nil, log).Handle, nil
+	})
 }

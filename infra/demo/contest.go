@@ -10,6 +10,7 @@ import (
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
 )
@@ -28,13 +29,13 @@ const demoContestUnit = "xa-a"
 // local stack's DrainStreams, before its pollers run), closes r1 as the demo admin, so
 // it has its ranking, winners and digest, and plays a few entries in r2. It does nothing
 // when the contest already exists.
-func LoadContest(ctx context.Context, store *dynamo.Store, contestSvc *rounds.Service, now time.Time, drain func(context.Context) error) error {
+func LoadContest(ctx context.Context, store *dynamo.Store, keys pseudonym.Keyer, contestSvc *rounds.Service, now time.Time, drain func(context.Context) error) error {
 	if _, err := store.GetQuiz(ctx, ContestID); err == nil {
 		return nil
 	} else if apperr.CodeOf(err) != apperr.NotFound {
 		return err
 	}
-	if err := putStaffPhones(ctx, store); err != nil {
+	if err := putStaffPhones(ctx, store, keys); err != nil {
 		return err
 	}
 	c, err := demoContest(now)
@@ -58,7 +59,7 @@ func LoadContest(ctx context.Context, store *dynamo.Store, contestSvc *rounds.Se
 
 	var clock time.Time
 	sms := &lastSMS{}
-	svc := quiz.NewService(store, func() time.Time { return clock }).WithSMS(sms)
+	svc := quiz.NewService(store, func() time.Time { return clock }).WithPseudonyms(keys).WithSMS(sms)
 	rng := rand.New(rand.NewPCG(58, 2026)) // the same demo every time
 	p := player{svc: svc, quiz: c, clock: &clock, rng: rng, sms: sms}
 
@@ -101,7 +102,7 @@ func LoadContest(ctx context.Context, store *dynamo.Store, contestSvc *rounds.Se
 }
 
 // putStaffPhones records the demo staff's phones, so staff cannot enter rounds.
-func putStaffPhones(ctx context.Context, store *dynamo.Store) error {
+func putStaffPhones(ctx context.Context, store *dynamo.Store, keys pseudonym.Keyer) error {
 	users, err := Users()
 	if err != nil {
 		return err
@@ -115,7 +116,7 @@ func putStaffPhones(ctx context.Context, store *dynamo.Store) error {
 		if err != nil {
 			return fmt.Errorf("demo user %s: %w", u.Username, err)
 		}
-		persons = append(persons, contest.PersonKey(phone))
+		persons = append(persons, contest.PersonKey(keys, phone))
 	}
 	if len(persons) == 0 {
 		return nil

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -14,7 +15,7 @@ import (
 // village and topic with its own level of knowledge, so the officer's dashboard has
 // something to show. The aggregator counts them from the table's stream like any other.
 // It returns how many attempts it submitted.
-func LoadResidents(ctx context.Context, store quiz.Store, now time.Time) (int, error) {
+func LoadResidents(ctx context.Context, store quiz.Store, keys pseudonym.Keyer, now time.Time) (int, error) {
 	units, err := Units()
 	if err != nil {
 		return 0, err
@@ -28,7 +29,7 @@ func LoadResidents(ctx context.Context, store quiz.Store, now time.Time) (int, e
 		return 0, err
 	}
 	var clock time.Time
-	svc := quiz.NewService(store, func() time.Time { return clock })
+	svc := quiz.NewService(store, func() time.Time { return clock }).WithPseudonyms(keys)
 	rng := rand.New(rand.NewPCG(58, 2020)) // the same demo every time
 	start := time.Date(now.Year(), 1, 5, 8, 0, 0, 0, quiz.VietnamTime)
 	orgs := []string{"Hội Liên hiệp Phụ nữ", "Đoàn Thanh niên", "Hội Nông dân", "Hội Cựu chiến binh", ""}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/localgw"
+	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/rounds"
 )
 
@@ -55,12 +57,17 @@ func run(log *slog.Logger) error {
 		endpoint = srv.Endpoint
 		log.Info("DynamoDB Local started", "endpoint", endpoint, "data", *dataDir)
 	}
+	// The secret of the keyed hashes, generated once and kept with the data.
+	secret, err := pseudonym.LocalSecret(filepath.Join(filepath.Dir(*dataDir), "secret.key"))
+	if err != nil {
+		return err
+	}
 	users, err := demo.Users()
 	if err != nil {
 		return err
 	}
 	stack, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: *table, Log: log, Users: users,
-		DeadLetterDir: *deadLetters})
+		DeadLetterDir: *deadLetters, Secret: secret})
 	if err != nil {
 		return err
 	}
@@ -70,13 +77,13 @@ func run(log *slog.Logger) error {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		if loaded {
-			n, err := demo.LoadResidents(ctx, stack.Store, time.Now())
+			n, err := demo.LoadResidents(ctx, stack.Store, stack.Keys, time.Now())
 			if err != nil {
 				return fmt.Errorf("load demo residents: %w", err)
 			}
 			log.Info("demo data loaded", "attempts", n)
 			// The pollers are not running yet, so draining the stream here is safe.
-			if err := demo.LoadContest(ctx, stack.Store, rounds.NewService(stack.Store, time.Now), time.Now(), stack.DrainStreams); err != nil {
+			if err := demo.LoadContest(ctx, stack.Store, stack.Keys, rounds.NewService(stack.Store, time.Now), time.Now(), stack.DrainStreams); err != nil {
 				return fmt.Errorf("load demo contest: %w", err)
 			}
 			log.Info("demo contest loaded", "contest", demo.ContestID)

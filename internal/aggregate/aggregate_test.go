@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -15,10 +16,13 @@ func vn(year int, month time.Month, day, hour int) time.Time {
 	return time.Date(year, month, day, hour, 0, 0, 0, quiz.VietnamTime)
 }
 
+// testKeys stands for the deployment's secret.
+var testKeys = pseudonym.MustNew([]byte("a test secret of thirty-two bytes!"))
+
 // submitted returns a submitted attempt of quiz "qz" (pass mark 50) with the given score out of 10.
 func submitted(id, phone, client, unit string, at time.Time, score int, topics map[string]quiz.TopicTally) quiz.Attempt {
 	return quiz.Attempt{
-		ID: id, QuizID: "qz", QuizKind: quiz.KindQuiz, ClientID: client,
+		ID: id, QuizID: "qz", QuizKind: quiz.KindQuiz, ClientID: client, Identity: quiz.IdentityOf(testKeys, phone, client),
 		Participant: quiz.Participant{Phone: phone, UnitID: unit},
 		Status:      quiz.Submitted, SubmittedAt: at,
 		Score: score, MaxScore: 10, PassPercent: 50, Topics: topics,

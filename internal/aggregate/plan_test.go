@@ -115,6 +115,7 @@ func randomAttempts(r *rand.Rand) [][]quiz.Attempt {
 			n++
 			a := quiz.Attempt{
 				ID: fmt.Sprintf("%c%02d", 'a'+rune(r.IntN(26)), n), QuizID: "qz", QuizKind: quiz.KindQuiz, Status: quiz.Submitted,
+				Identity: fmt.Sprintf("person-%d", p),
 				Participant: quiz.Participant{Phone: fmt.Sprintf("p%d", p), UnitID: []string{"v1", "v2", "v3"}[r.IntN(3)],
 					BirthYear: 1960 + r.IntN(50), Gender: []string{"male", "female", ""}[r.IntN(3)]},
 				// Few distinct times, so ties broken by id happen too.

@@ -1,11 +1,10 @@
 package contest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/pseudonym"
 )
 
 // Province codes of the citizen ID (CCCD): the first three digits, 001 to 096.
@@ -29,21 +28,15 @@ func ValidateCCCD(s string) (string, error) {
 	return d, nil
 }
 
-// PersonKey identifies a person by their normalised phone (+84xxxxxxxxx): the first 16
-// bytes, in hex (32 characters), of SHA-256("phone:"+phone). It is the same key as
-// quiz.Attempt.IdentityKey gives for an attempt with that phone, so contest counters and
-// quiz counters agree, and neither holds a phone number.
-func PersonKey(normalizedPhone string) string {
-	return hashKey("phone:" + normalizedPhone)
+// PersonKey identifies a person by their normalised phone (+84xxxxxxxxx): its keyed hash
+// under the deployment's secret. It is the identity quiz.IdentityOf gives an attempt with
+// that phone, so contest counters and quiz counters agree, and neither holds a phone.
+func PersonKey(k pseudonym.Keyer, normalizedPhone string) string {
+	return k.Of("phone", normalizedPhone)
 }
 
 // CCCDKey identifies a person by their citizen ID (the 12 digits ValidateCCCD returns),
-// hashed like PersonKey with the prefix "cccd:".
-func CCCDKey(cccd string) string {
-	return hashKey("cccd:" + cccd)
-}
-
-func hashKey(src string) string {
-	sum := sha256.Sum256([]byte(src))
-	return hex.EncodeToString(sum[:16])
+// keyed like PersonKey.
+func CCCDKey(k pseudonym.Keyer, cccd string) string {
+	return k.Of("cccd", cccd)
 }

@@ -4,19 +4,21 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
 // An external test package, so the quiz package may import contest without a cycle.
 func TestPersonKeyMatchesQuizIdentityKey(t *testing.T) {
 	for _, in := range []string{"0912345123", "+84 987 654 321", "84388123456"} {
-		t.Run("the key of "+in+" agrees with quiz.Attempt.IdentityKey", func(t *testing.T) {
+		t.Run("the key of "+in+" agrees with quiz.IdentityOf", func(t *testing.T) {
 			phone, err := quiz.NormalizePhone(in)
 			if err != nil {
 				t.Fatalf("NormalizePhone(%q) = %v", in, err)
 			}
-			want := quiz.Attempt{ClientID: "c1", Participant: quiz.Participant{Phone: phone}}.IdentityKey()
-			if got := contest.PersonKey(phone); got != want {
+			k := pseudonym.MustNew([]byte("a test secret of thirty-two bytes!"))
+			want := quiz.IdentityOf(k, phone, "c1")
+			if got := contest.PersonKey(k, phone); got != want {
 				t.Errorf("PersonKey(%q) = %q, want %q", phone, got, want)
 			}
 		})

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/pseudonym"
 )
 
 func TestValidateCCCD(t *testing.T) {
@@ -48,23 +49,24 @@ func TestValidateCCCD(t *testing.T) {
 }
 
 func TestKeys(t *testing.T) {
+	keys := pseudonym.MustNew([]byte("a test secret of thirty-two bytes!"))
 	t.Run("a person key is 32 hex characters and stable", func(t *testing.T) {
-		k := PersonKey("+84912345123")
-		if len(k) != 32 || k != PersonKey("+84912345123") {
-			t.Errorf("PersonKey() = %q, want 32 stable hex characters", k)
+		k := PersonKey(keys, "+84912345123")
+		if len(k) != 32 || k != PersonKey(keys, "+84912345123") {
+			t.Errorf("PersonKey(keys, ) = %q, want 32 stable hex characters", k)
 		}
 	})
 	t.Run("different phones give different keys", func(t *testing.T) {
-		if PersonKey("+84912345123") == PersonKey("+84912345124") {
-			t.Error("PersonKey() gave the same key for two phones")
+		if PersonKey(keys, "+84912345123") == PersonKey(keys, "+84912345124") {
+			t.Error("PersonKey(keys, ) gave the same key for two phones")
 		}
 	})
 	t.Run("a CCCD key differs from a phone key of the same digits", func(t *testing.T) {
-		if CCCDKey("038095001234") == PersonKey("038095001234") {
-			t.Error("CCCDKey() and PersonKey() agree; the prefixes should keep them apart")
+		if CCCDKey(keys, "038095001234") == PersonKey(keys, "038095001234") {
+			t.Error("CCCDKey(keys, ) and PersonKey(keys, ) agree; the prefixes should keep them apart")
 		}
-		if got := CCCDKey("038095001234"); len(got) != 32 {
-			t.Errorf("CCCDKey() = %q, want 32 hex characters", got)
+		if got := CCCDKey(keys, "038095001234"); len(got) != 32 {
+			t.Errorf("CCCDKey(keys, ) = %q, want 32 hex characters", got)
 		}
 	})
 }

@@ -5,7 +5,9 @@
 package lambdaenv
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 
@@ -14,8 +16,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/pseudonym"
 )
 
 // Store returns the store on the function's table (TABLE_NAME), with a client built
@@ -47,14 +51,41 @@ func Config() (aws.Config, error) {
 
 // Start is a function's whole main: a JSON logger with the request id on every line,
 // the store built once per cold start, and the handler that wire returns handed to
-// lambda.Start. A cold start that cannot build the store logs why and exits non-zero
-// (Lambda then reports an init error) instead of panicking.
-func Start(wire func(store *dynamo.Store, log *slog.Logger) any) {
+// lambda.Start. A cold start that cannot build the store or the handler logs why and
+// exits non-zero (Lambda then reports an init error) instead of panicking.
+func Start(wire func(store *dynamo.Store, log *slog.Logger) (any, error)) {
 	log := lambdacontext.NewLogger()
 	store, err := Store()
 	if err != nil {
 		log.Error("cold start failed", "error", err.Error())
 		os.Exit(1)
 	}
-	lambda.Start(wire(store, log))
+	handler, err := wire(store, log)
+	if err != nil {
+		log.Error("cold start failed", "error", err.Error())
+		os.Exit(1)
+	}
+	lambda.Start(handler)
+}
+
+// SecretArnEnv names the variable holding the ARN of the deployment's secret (the
+// template's DeploymentSecret).
+const SecretArnEnv = "DEPLOYMENT_SECRET_ARN"
+
+// Pseudonyms reads the deployment's secret from AWS Secrets Manager once per cold start
+// and returns the keyer of personal identifiers built on it.
+func Pseudonyms(ctx context.Context) (pseudonym.Keyer, error) {
+	arn := os.Getenv(SecretArnEnv)
+	if arn == "" {
+		return pseudonym.Keyer{}, errors.New(SecretArnEnv + " is not set")
+	}
+	cfg, err := Config()
+	if err != nil {
+		return pseudonym.Keyer{}, err
+	}
+	out, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &arn})
+	if err != nil {
+		return pseudonym.Keyer{}, fmt.Errorf("read the deployment secret: %w", err)
+	}
+	return pseudonym.New([]byte(aws.ToString(out.SecretString)))
 }

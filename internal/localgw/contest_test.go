@@ -125,7 +125,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 	}
 
 	if !t.Run("entry rules are enforced", func(t *testing.T) {
-		if err := e.stack.Store.PutStaffPhones(ctx, []string{contest.PersonKey("+84900000001")}); err != nil {
+		if err := e.stack.Store.PutStaffPhones(ctx, []string{contest.PersonKey(e.stack.Keys, "+84900000001")}); err != nil {
 			t.Fatal(err)
 		}
 		cases := []struct {

@@ -2,6 +2,7 @@ package localgw
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,6 +24,7 @@ import (
 	"github.com/nq58/tracker/internal/deadletter"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localauth"
+	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/samtemplate"
 	"github.com/nq58/tracker/internal/tables"
 )
@@ -31,6 +33,8 @@ import (
 type Stack struct {
 	Gateway *Gateway
 	Pollers []*Poller
+	// Keys makes the keyed hashes the public function makes (for demo data and tests).
+	Keys pseudonym.Keyer
 	// DeadLetters holds what the pollers could not deliver; infra/replay re-applies it.
 	DeadLetters deadletter.Dir
 	// Schedules are the template's Schedule events, run at their rate by RunSchedules.
@@ -59,6 +63,9 @@ type StackOptions struct {
 	// DeadLetterDir keeps the stream batches that failed every retry (the template's
 	// OnFailure destination); empty: a folder per table under the system's temp folder.
 	DeadLetterDir string
+	// Secret keys the hashes of phones, CCCDs, devices and sources (the template's
+	// DeploymentSecret); empty: a random one for this stack.
+	Secret []byte
 }
 
 // Local development tokens: the issuer and audience the local authorizer accepts in
@@ -93,9 +100,19 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	store := dynamo.New(db, o.Table)
 	outbox := NewOutbox(o.Now)
 
+	if len(o.Secret) == 0 {
+		o.Secret = make([]byte, 32)
+		if _, err := rand.Read(o.Secret); err != nil {
+			return nil, err
+		}
+	}
+	keys, err := pseudonym.New(o.Secret)
+	if err != nil {
+		return nil, err
+	}
 	// The functions of template.yaml, by logical id, wired as functions/*/main.go wire them.
 	httpFunctions := map[string]HTTPHandler{
-		"PublicApiFunction": public.New(store, o.Now, o.Log, outbox).Handle,
+		"PublicApiFunction": public.New(store, o.Now, o.Log, outbox, keys).Handle,
 		"StaffApiFunction":  staff.New(store, o.Now, o.Log).Handle,
 	}
 	scheduledFunctions := map[string]ScheduledHandler{
@@ -134,7 +151,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if o.DeadLetterDir == "" {
 		o.DeadLetterDir = filepath.Join(os.TempDir(), "nq58-dead-letters", o.Table)
 	}
-	s := &Stack{DeadLetters: deadletter.Dir{Path: o.DeadLetterDir}, Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources,
+	s := &Stack{Keys: keys, DeadLetters: deadletter.Dir{Path: o.DeadLetterDir}, Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources,
 		StreamFunctions: streamFunctions, Issuer: issuer, Outbox: outbox}
 	for _, sc := range schedules {
 		h, ok := scheduledFunctions[sc.Function]

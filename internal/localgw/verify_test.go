@@ -304,7 +304,7 @@ func TestVerificationAnswersTheSameForStaffEnteredAndFreshPhones(t *testing.T) {
 	now := e.clock.Now()
 	ct := e.newVerifiedContest(t, "hoi-thi-kin-dao", now.Add(-time.Hour), now.Add(2*time.Hour))
 	const staffPhone, entered, fresh = "0900000071", "0977000606", "0977000607"
-	if err := e.stack.Store.PutStaffPhones(context.Background(), []string{contest.PersonKey("+84900000071")}); err != nil {
+	if err := e.stack.Store.PutStaffPhones(context.Background(), []string{contest.PersonKey(e.stack.Keys, "+84900000071")}); err != nil {
 		t.Fatal(err)
 	}
 	token := v.verify(t, entered, "+84977000606", ct.ID)

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/pseudonym"
 )
 
 // AttemptStatus is an attempt's state.
@@ -91,18 +92,23 @@ type Attempt struct {
 	Ranked     bool // in time for the round and the time limit, and not disqualified
 }
 
-// IdentityKey identifies the participant across attempts: the normalised phone when
-// given, else the client id. It is hashed so counters never hold a phone number.
+// IdentityKey identifies the participant across attempts: the keyed hash IdentityOf
+// computed at the start (it outlives any purge of personal data). An attempt without one
+// stands for a participant of its own.
 func (a Attempt) IdentityKey() string {
 	if a.Identity != "" {
-		return a.Identity // as computed at the start, before any purge of personal data
+		return a.Identity
 	}
-	src := "client:" + a.ClientID
-	if a.Participant.Phone != "" {
-		src = "phone:" + a.Participant.Phone
+	return "attempt:" + a.ID
+}
+
+// IdentityOf is a participant's identity: the keyed hash of the normalised phone when
+// given, else of the device's client id, so counters never hold either.
+func IdentityOf(k pseudonym.Keyer, phone, clientID string) string {
+	if phone != "" {
+		return k.Of("phone", phone)
 	}
-	sum := sha256.Sum256([]byte(src))
-	return hex.EncodeToString(sum[:16])
+	return k.Of("client", clientID)
 }
 
 // ScorePercent is the score as a percentage of the maximum, 0 when unscored.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/pseudonym"
 )
 
 func TestNormalizePhone(t *testing.T) {
@@ -67,36 +68,35 @@ func TestNormalizePhoneRejects(t *testing.T) {
 	}
 }
 
-func TestIdentityKey(t *testing.T) {
-	withPhone := func(phone, client string) Attempt {
-		return Attempt{ClientID: client, Participant: Participant{Phone: phone, UnitID: "v1"}}
-	}
-	key := withPhone("+84912345678", "client-1").IdentityKey()
+func TestIdentityOf(t *testing.T) {
+	keys := pseudonym.MustNew([]byte("a test secret of thirty-two bytes!"))
+	withPhone := func(phone, client string) string { return IdentityOf(keys, phone, client) }
+	key := withPhone("+84912345678", "client-1")
 	t.Run("the same phone gives the same key whatever the client id", func(t *testing.T) {
-		if got := withPhone("+84912345678", "client-2").IdentityKey(); got != key {
-			t.Errorf("IdentityKey(same phone, other client) = %q, want %q", got, key)
+		if got := withPhone("+84912345678", "client-2"); got != key {
+			t.Errorf("IdentityOf(same phone, other client) = %q, want %q", got, key)
 		}
 	})
 	t.Run("another phone gives another key", func(t *testing.T) {
-		if got := withPhone("+84987654321", "client-1").IdentityKey(); got == key {
-			t.Errorf("IdentityKey(other phone, same client) = %q, the same as for the first phone", got)
+		if got := withPhone("+84987654321", "client-1"); got == key {
+			t.Errorf("IdentityOf(other phone, same client) = %q, the same as for the first phone", got)
 		}
 	})
 	t.Run("without a phone the key depends on the client id", func(t *testing.T) {
-		a, b := withPhone("", "client-1").IdentityKey(), withPhone("", "client-2").IdentityKey()
+		a, b := withPhone("", "client-1"), withPhone("", "client-2")
 		if a == b {
-			t.Errorf("IdentityKey(client-1) = IdentityKey(client-2) = %q, want different", a)
+			t.Errorf("IdentityOf(client-1) = IdentityOf(client-2) = %q, want different", a)
 		}
-		if again := withPhone("", "client-1").IdentityKey(); again != a {
-			t.Errorf("IdentityKey(client-1) = %q then %q, want equal", a, again)
+		if again := withPhone("", "client-1"); again != a {
+			t.Errorf("IdentityOf(client-1) = %q then %q, want equal", a, again)
 		}
 		if a == key {
-			t.Errorf("IdentityKey(client-1, no phone) = IdentityKey(client-1, phone) = %q, want different", a)
+			t.Errorf("IdentityOf(client-1, no phone) = IdentityOf(client-1, phone) = %q, want different", a)
 		}
 	})
 	t.Run("a client id that spells a phone does not collide with the phone", func(t *testing.T) {
-		if got := withPhone("", "+84912345678").IdentityKey(); got == key {
-			t.Errorf("IdentityKey(client id \"+84912345678\") = %q, the same as the phone's", got)
+		if got := withPhone("", "+84912345678"); got == key {
+			t.Errorf("IdentityOf(client id \"+84912345678\") = %q, the same as the phone's", got)
 		}
 	})
 	t.Run("the key holds no phone digits", func(t *testing.T) {
@@ -107,6 +107,20 @@ func TestIdentityKey(t *testing.T) {
 			if strings.Contains(key, part) {
 				t.Errorf("IdentityKey = %q contains %q", key, part)
 			}
+		}
+	})
+}
+
+func TestIdentityKeyIsTheOneComputedAtTheStart(t *testing.T) {
+	t.Run("an attempt keeps the identity it was given", func(t *testing.T) {
+		if got := (Attempt{ID: "a1", Identity: "k1"}).IdentityKey(); got != "k1" {
+			t.Errorf("IdentityKey() = %q, want k1", got)
+		}
+	})
+	t.Run("an attempt without one stands for itself and holds no phone", func(t *testing.T) {
+		a := Attempt{ID: "a1", ClientID: "c1", Participant: Participant{Phone: "+84912345678"}}
+		if got := a.IdentityKey(); got != "attempt:a1" {
+			t.Errorf("IdentityKey() = %q, want attempt:a1", got)
 		}
 	})
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/throttle"
 )
 
@@ -38,6 +39,8 @@ type Service struct {
 	store Store
 	now   func() time.Time
 	sms   SMSSender // verification codes (nil: none can be sent)
+	// keys turns phones, CCCDs and device ids into keyed hashes (the deployment's secret).
+	keys pseudonym.Keyer
 
 	mu        sync.Mutex
 	units     []Unit
@@ -52,9 +55,25 @@ type Service struct {
 	secret  []byte
 }
 
-// WithThrottle turns on the start limits: counts kept by counter, keys hashed with secret.
-func (s *Service) WithThrottle(counter throttle.Counter, limits throttle.Limits, secret []byte) *Service {
-	s.counter, s.limits, s.secret = counter, limits, secret
+// WithThrottle turns on the start limits, counted by counter; sources and clients are
+// keyed with a subkey of the service's keyer.
+func (s *Service) WithThrottle(counter throttle.Counter, limits throttle.Limits) *Service {
+	s.counter, s.limits = counter, limits
+	return s
+}
+
+// clientKey is a device id's keyed hash ("" for none).
+func (s *Service) clientKey(clientID string) string {
+	if c := strings.TrimSpace(clientID); c != "" {
+		return s.keys.Of("client", c)
+	}
+	return ""
+}
+
+// WithPseudonyms sets the keyer of personal identifiers: the deployment's secret. Every
+// service of a deployment must use the same one, or one person counts as two.
+func (s *Service) WithPseudonyms(k pseudonym.Keyer) *Service {
+	s.keys = k
 	return s
 }
 
@@ -63,7 +82,11 @@ func NewService(store Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now}
+	// Until WithPseudonyms sets the deployment's keyer, a random one: hashes then match
+	// only within this process, but can never be reversed.
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	return &Service{store: store, now: now, keys: pseudonym.MustNew(secret)}
 }
 
 // UnitsResponse is GET /v1/units.
@@ -293,8 +316,10 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 	token, tokenHash := newToken(q.ID, now)
 	a := Attempt{
 		ID: uuid.NewString(), QuizID: q.ID, QuizKind: q.Kind, Participant: p,
-		Consent: req.Consent, ClientID: strings.TrimSpace(req.ClientID), TokenHash: tokenHash,
-		Seed: seedOf(token), StartedAt: now, ExpiresAt: expiry(q, now), Status: Started, RoundID: roundID,
+		// The device id is kept only as a keyed hash: flags compare it, nothing reads it back.
+		Consent: req.Consent, ClientID: s.clientKey(req.ClientID), TokenHash: tokenHash,
+		Identity: IdentityOf(s.keys, p.Phone, strings.TrimSpace(req.ClientID)),
+		Seed:     seedOf(token), StartedAt: now, ExpiresAt: expiry(q, now), Status: Started, RoundID: roundID,
 		Suspect: suspect,
 	}
 	questions := Draw(q, a.Seed)
@@ -341,7 +366,7 @@ func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.result, c.err = s.counter.CountStart(ctx, c.scope, throttle.KeyOf(s.secret, c.scope, c.value),
+			c.result, c.err = s.counter.CountStart(ctx, c.scope, throttle.KeyOf(s.keys.Subkey("throttle"), c.scope, c.value),
 				c.rule.WindowStart(now), c.rule.Window, c.rule.Hard)
 		}()
 	}
@@ -675,7 +700,7 @@ func (s *Service) enterContest(ctx context.Context, q Quiz, p *Participant, cccd
 	if !ok {
 		return "", apperr.Errorf(apperr.NotOpen, "Hiện không có vòng thi nào đang mở")
 	}
-	person := contest.PersonKey(p.Phone)
+	person := contest.PersonKey(s.keys, p.Phone)
 	staff, err := s.store.IsStaffPhone(ctx, person)
 	if err != nil {
 		return "", err
@@ -688,7 +713,7 @@ func (s *Service) enterContest(ctx context.Context, q Quiz, p *Participant, cccd
 		if err != nil {
 			return "", err
 		}
-		if err := s.store.ClaimCCCD(ctx, q.ID, contest.CCCDKey(id), person); err != nil {
+		if err := s.store.ClaimCCCD(ctx, q.ID, contest.CCCDKey(s.keys, id), person); err != nil {
 			if apperr.CodeOf(err) == apperr.Conflict {
 				return "", apperr.Errorf(apperr.Conflict, "Số CCCD này đã đăng ký dự thi với số điện thoại khác")
 			}

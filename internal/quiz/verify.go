@@ -132,7 +132,7 @@ func (s *Service) RequestVerification(ctx context.Context, req VerificationReque
 	// Fixed windows of ResendWindow, counted per phone (hashed) across contests.
 	start := now.Truncate(ResendWindow)
 	end := start.Add(ResendWindow)
-	if err := s.store.TakeVerificationSlot(ctx, contest.PersonKey(phone), start, end, ResendLimit); err != nil {
+	if err := s.store.TakeVerificationSlot(ctx, contest.PersonKey(s.keys, phone), start, end, ResendLimit); err != nil {
 		if apperr.CodeOf(err) == apperr.Conflict {
 			return VerificationResponse{}, apperr.Throttled(apperr.RateLimited, end.Sub(now),
 				"Bạn đã yêu cầu gửi mã %d lần trong %d phút. Hãy thử lại sau %s.",

@@ -134,18 +134,14 @@ type Counter interface {
 // Environment variables that configure the limiter (template parameters in AWS; the
 // benchmark raises them for itself).
 const (
-	EnvSecret     = "THROTTLE_SECRET"
 	EnvSourceSoft = "START_LIMIT_SOURCE_SOFT"
 	EnvSourceHard = "START_LIMIT_SOURCE_HARD"
 	EnvClientSoft = "START_LIMIT_CLIENT_SOFT"
 	EnvClientHard = "START_LIMIT_CLIENT_HARD"
 )
 
-// localSecret keys the hashes when no secret is configured (local runs and tests).
-const localSecret = "local-throttle-secret"
-
-// FromEnv reads the limits and the hashing secret; unset values keep the defaults.
-func FromEnv(getenv func(string) string) (Limits, []byte, error) {
+// FromEnv reads the limits; unset values keep the defaults.
+func FromEnv(getenv func(string) string) (Limits, error) {
 	l := DefaultLimits()
 	for _, v := range []struct {
 		name string
@@ -157,16 +153,12 @@ func FromEnv(getenv func(string) string) (Limits, []byte, error) {
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
-			return l, nil, fmt.Errorf("%s=%q: want a positive whole number", v.name, s)
+			return DefaultLimits(), fmt.Errorf("%s=%q: want a positive whole number", v.name, s)
 		}
 		*v.dst = n
 	}
 	if l.Source.Soft > l.Source.Hard || l.Client.Soft > l.Client.Hard {
-		return l, nil, fmt.Errorf("a soft start limit is above its hard limit")
+		return DefaultLimits(), fmt.Errorf("a soft start limit is above its hard limit")
 	}
-	secret := getenv(EnvSecret)
-	if secret == "" {
-		secret = localSecret
-	}
-	return l, []byte(secret), nil
+	return l, nil
 }

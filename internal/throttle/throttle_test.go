@@ -86,7 +86,7 @@ func TestKeysAreKeyedHashes(t *testing.T) {
 
 func TestLimitsFromTheEnvironment(t *testing.T) {
 	env := map[string]string{EnvSourceSoft: "5000", EnvSourceHard: "10000"}
-	got, secret, err := FromEnv(func(k string) string { return env[k] })
+	got, err := FromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,11 +95,8 @@ func TestLimitsFromTheEnvironment(t *testing.T) {
 	if got != want {
 		t.Errorf("limits = %+v, want %+v", got, want)
 	}
-	if string(secret) != localSecret {
-		t.Errorf("secret = %q, want the local default", secret)
-	}
 	env[EnvClientSoft] = "50" // above the client's hard limit of 10
-	if _, _, err := FromEnv(func(k string) string { return env[k] }); err == nil {
+	if _, err := FromEnv(func(k string) string { return env[k] }); err == nil {
 		t.Errorf("a soft limit above the hard limit was accepted")
 	}
 }

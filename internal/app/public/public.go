@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
@@ -19,21 +20,16 @@ var (
 	_ rounds.Store = (*dynamo.Store)(nil)
 )
 
-// New wires store → services → handler; now is the clock (nil: time.Now) and sms sends
-// the phone verification codes (Amazon SNS in Lambda, an outbox locally). The start
-// limits and their hashing secret come from the environment (throttle.FromEnv); a bad
-// value is logged and the defaults apply.
-func New(store *dynamo.Store, now func() time.Time, log *slog.Logger, sms quiz.SMSSender) *publicapi.Handler {
-	limits, secret, err := throttle.FromEnv(os.Getenv)
+// New wires store → services → handler; now is the clock (nil: time.Now), sms sends
+// the phone verification codes (Amazon SNS in Lambda, an outbox locally) and keys makes
+// the keyed hashes of phones, CCCDs, devices and sources (the deployment's secret). The
+// start limits come from the environment (throttle.FromEnv); a bad value is logged and
+// the defaults apply.
+func New(store *dynamo.Store, now func() time.Time, log *slog.Logger, sms quiz.SMSSender, keys pseudonym.Keyer) *publicapi.Handler {
+	limits, err := throttle.FromEnv(os.Getenv)
 	if err != nil {
 		log.Error("start limits: using the defaults", "error", err.Error())
-		limits, secret, _ = throttle.FromEnv(func(k string) string {
-			if k == throttle.EnvSecret {
-				return os.Getenv(k)
-			}
-			return ""
-		})
 	}
-	svc := quiz.NewService(store, now).WithThrottle(store, limits, secret).WithSMS(sms)
+	svc := quiz.NewService(store, now).WithPseudonyms(keys).WithThrottle(store, limits).WithSMS(sms)
 	return publicapi.New(svc, rounds.NewService(store, now), log)
 }
