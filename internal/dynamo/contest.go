@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -117,6 +118,17 @@ func (s *Store) GetResults(ctx context.Context, quizID, roundID string) (contest
 		return contest.Results{}, fmt.Errorf("decode results %s/%s: %w", quizID, roundID, err)
 	}
 	return d.toDomain(), nil
+}
+
+// ResultsFrozen reports whether a round's results are stored, reading only the key.
+func (s *Store) ResultsFrozen(ctx context.Context, quizID, roundID string) (bool, error) {
+	pk, sk := resultKey(quizID, roundID)
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk),
+		ConsistentRead: aws.Bool(true), ProjectionExpression: aws.String(attrPK)})
+	if err != nil {
+		return false, fmt.Errorf("read results: %w", err)
+	}
+	return out.Item != nil, nil
 }
 
 // Disqualify takes an entry out of its round's ranking (it stays in the index, unranked,
