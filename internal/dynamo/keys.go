@@ -16,7 +16,8 @@ import (
 //	read/update a village's counters        Query / Update        pk=CTR#<quizId>#<unitId> sk=M#<YYYY-MM>
 //	log / list a unit's activities by date  Put / Query BETWEEN   pk=ACT#<unitId> sk=<YYYY-MM-DD>#<activityId>
 //	take one of a person's round entries    Update (condition)    pk=ENTRY#<quizId>#<roundId>#<person> sk=E
-//	tie a citizen id to one person          Put (condition)       pk=CCCD#<quizId>#<cccdKey> sk=C
+//	tie a citizen id to one person          Transact Put (cond.)  pk=CCCD#<quizId>#<cccdKey> sk=C
+//	  and that person to one citizen id       (same transaction)  pk=PCCCD#<quizId>#<person> sk=C
 //	is this phone a staff account's         GetItem               pk=STAFF#<person> sk=S
 //	a round's entries, best score first     Query index ByRound   rk=ROUND#<quizId>#<roundId>#<shard 0..15>
 //	                                                              rs=<0 ranked|1 not>#<999999−score‰>#<attemptId>
@@ -54,6 +55,7 @@ const (
 	entityActivity   = "activity"
 	entityEntry      = "entry"
 	entityCCCD       = "cccd"
+	entityPersonCCCD = "personcccd"
 	entityStaff      = "staff"
 	entityResults    = "results"
 	entityDecision   = "decision"
@@ -77,6 +79,7 @@ const (
 	prefixActivity   = "ACT#"
 	prefixEntry      = "ENTRY#"
 	prefixCCCD       = "CCCD#"
+	prefixPersonCCCD = "PCCCD#"
 	prefixStaff      = "STAFF#"
 	prefixRound      = "ROUND#"
 	prefixRoundStat  = "RSTAT#"
@@ -109,6 +112,9 @@ func entryKey(quizID, roundID, person string) (pk, sk string) {
 }
 func cccdKey(quizID, key string) (pk, sk string) { return prefixCCCD + quizID + "#" + key, cccdSK }
 func staffKey(person string) (pk, sk string)     { return prefixStaff + person, staffSK }
+func personCCCDKey(quizID, person string) (pk, sk string) {
+	return prefixPersonCCCD + quizID + "#" + person, cccdSK
+}
 
 // roundShard picks the index partition of an attempt from its random id.
 func roundShard(attemptID string) int {

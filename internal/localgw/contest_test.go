@@ -125,10 +125,17 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 			{"a village of another commune is refused", entrant("0977000010", "Hà Văn Nam", village2, ""), 422},
 			{"a first use of a CCCD is taken", entrant("0977000002", "Phạm Thị Lan", village, "038190001234"), 201},
 			{"the same CCCD with another phone conflicts", entrant("0977000003", "Phạm Văn Lâm", village, "038190001234"), 409},
+			{"the same phone with another CCCD conflicts", entrant("0977000002", "Phạm Thị Lan", village, "038190005678"), 409},
+			{"the other CCCD is still free for its owner", entrant("0977000004", "Trịnh Văn Phúc", village, "038190005678"), 201},
+			{"the same phone with its own CCCD enters again", entrant("0977000002", "Phạm Thị Lan", village, "038190001234"), 201},
 		}
 		for _, c := range cases {
-			if status, raw := e.call("POST", "/v1/quizzes/"+ct.ID+"/attempts", c.body); status != c.status {
+			status, raw := e.call("POST", "/v1/quizzes/"+ct.ID+"/attempts", c.body)
+			if status != c.status {
 				t.Errorf("%s: status %d (%s), want %d", c.name, status, raw, c.status)
+			}
+			if status == 409 && (strings.Contains(string(raw), "+84") || strings.Contains(string(raw), "Phạm")) {
+				t.Errorf("%s: the conflict reveals whose the CCCD is: %s", c.name, raw)
 			}
 		}
 	}) {

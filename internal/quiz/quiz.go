@@ -319,8 +319,9 @@ type Store interface {
 	// ClaimEntry takes one of a person's `limit` entries in a contest round, atomically;
 	// an apperr.Conflict error when none is left.
 	ClaimEntry(ctx context.Context, quizID, roundID, person string, limit int) error
-	// ClaimCCCD ties a citizen id to one person in a contest; an apperr.Conflict error
-	// when another person holds it.
+	// ClaimCCCD ties a citizen id and a person to each other, one to one, in a contest;
+	// an apperr.Conflict error when another person holds the citizen id or the person
+	// holds another citizen id.
 	ClaimCCCD(ctx context.Context, quizID, cccdKey, person string) error
 	// IsStaffPhone reports whether a person key (hashed phone) belongs to a staff account.
 	IsStaffPhone(ctx context.Context, person string) (bool, error)

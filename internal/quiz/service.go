@@ -684,7 +684,9 @@ func (s *Service) enterContest(ctx context.Context, q Quiz, p *Participant, cccd
 		}
 		if err := s.store.ClaimCCCD(ctx, q.ID, contest.CCCDKey(id), person); err != nil {
 			if apperr.CodeOf(err) == apperr.Conflict {
-				return "", apperr.Errorf(apperr.Conflict, "Số CCCD này đã đăng ký dự thi với số điện thoại khác")
+				// One citizen id per phone and one phone per citizen id; which of the two
+				// was taken is not said, nor by whom.
+				return "", apperr.Errorf(apperr.Conflict, "Số CCCD và số điện thoại này không khớp với đăng ký dự thi trước đó: mỗi số CCCD chỉ đi với một số điện thoại, mỗi số điện thoại chỉ đi với một số CCCD")
 			}
 			return "", err
 		}
