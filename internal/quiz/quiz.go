@@ -216,6 +216,12 @@ func (q Quiz) Validate() error {
 	} else if q.Contest != nil {
 		return apperr.Errorf(apperr.Validation, "quiz %s: only a contest has a contest block", q.ID)
 	}
+	if err := CheckText("Tiêu đề", q.Title, false); err != nil {
+		return err
+	}
+	if err := CheckText("Mô tả", q.Description, true); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i, qu := range q.Questions {
 		if qu.ID == "" || seen[qu.ID] {
@@ -232,6 +238,14 @@ func (q Quiz) Validate() error {
 func (qu Question) validate(kind Kind) error {
 	if qu.Text == "" {
 		return apperr.Errorf(apperr.Validation, "text is required")
+	}
+	if err := CheckText("Nội dung câu hỏi", qu.Text, true); err != nil {
+		return err
+	}
+	for _, o := range qu.Options {
+		if err := CheckText("Phương án", o.Text, false); err != nil {
+			return err
+		}
 	}
 	if kind == KindSurvey && qu.Scored() && len(qu.CorrectOptionIDs) > 0 {
 		return apperr.Errorf(apperr.Validation, "survey questions have no correct answers")

@@ -315,6 +315,12 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 
 func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now time.Time) (Participant, error) {
 	in := req.Participant
+	for _, f := range []struct{ label, text string }{{"Họ tên", in.Name}, {"Tên tổ chức", in.Organization},
+		{"Số CCCD", in.CCCD}, {"Mã thiết bị", req.ClientID}} {
+		if err := CheckText(f.label, f.text, false); err != nil {
+			return Participant{}, err
+		}
+	}
 	p := Participant{
 		Name: strings.Join(strings.Fields(in.Name), " "), UnitID: strings.TrimSpace(in.UnitID),
 		BirthYear: in.BirthYear, Gender: in.Gender, Organization: strings.TrimSpace(in.Organization),

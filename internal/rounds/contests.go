@@ -505,6 +505,9 @@ func (s *Service) Disqualify(ctx context.Context, staff auth.Staff, quizID, atte
 	if _, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest); err != nil {
 		return contest.Decision{}, err
 	}
+	if err := quiz.CheckText("Lý do", reason, true); err != nil {
+		return contest.Decision{}, err
+	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > 500 {
 		return contest.Decision{}, apperr.Errorf(apperr.Validation, "Cần ghi lý do loại bài (tối đa 500 ký tự)")
