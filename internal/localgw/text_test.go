@@ -2,6 +2,7 @@ package localgw_test
 
 import (
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,7 +31,7 @@ func TestControlCharactersAreRefusedInNamesAndFreeText(t *testing.T) {
 		}, 422},
 		{"a line separator in an activity note", func() (int, []byte) {
 			status, raw, _ := staffRequest(t, srv.URL, officer, "POST", "/v1/activities", map[string]any{"unitId": village,
-				"type": "loa", "date": "2026-11-19", "topics": []string{"a"}, "audience": 10, "note": "Phát\u2028thanh"})
+				"type": "loudspeaker", "date": "2026-11-19", "topics": []string{"a"}, "audience": 10, "note": "Phát\u2028thanh"})
 			return status, raw
 		}, 422},
 		{"a NUL byte in a quiz title", func() (int, []byte) {
@@ -46,8 +47,8 @@ func TestControlCharactersAreRefusedInNamesAndFreeText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" is a 422", func(t *testing.T) {
-			if status, raw := tt.call(); status != tt.status || apperrCodeOf(t, raw) != "validation" {
-				t.Errorf("status %d %s, want %d validation", status, raw, tt.status)
+			if status, raw := tt.call(); status != tt.status || apperrCodeOf(t, raw) != "validation" || !strings.Contains(string(raw), "ký tự điều khiển") {
+				t.Errorf("status %d %s, want %d validation about a control character", status, raw, tt.status)
 			}
 		})
 	}
