@@ -89,6 +89,9 @@ func (a *Activity) Normalize(now time.Time) error {
 	if a.Audience < 0 || a.Audience > maxAudience {
 		return apperr.Errorf(apperr.Validation, "Số người tham dự phải từ 0 đến 1.000.000")
 	}
+	if err := quiz.CheckText("Ghi chú", a.Note, true); err != nil {
+		return err
+	}
 	a.Note = strings.TrimSpace(a.Note)
 	if utf8.RuneCountInString(a.Note) > maxNote {
 		return apperr.Errorf(apperr.Validation, "Ghi chú không được dài quá %d ký tự", maxNote)

@@ -23,6 +23,9 @@ const (
 	ViewContest  Action = "view-contest"   // a round's ranking and winners (officers see them masked)
 	RunContest   Action = "run-contest"    // close a round, entries, flags, disqualify
 	SeeContestPD Action = "see-contest-pd" // a contest's winners with full personal details
+	// SeeContestKey: a quiz's answer key (correct options, key corrections) while it is
+	// secret, that is a contest's before its last round closes.
+	SeeContestKey Action = "see-contest-key"
 )
 
 // Target is what an action is on: a quiz (its kind and scope unit, "" for the whole
@@ -81,6 +84,16 @@ var policy = map[Action]rule{
 	ViewContest:  {roles(Admin, Organizer, Officer), manage},
 	RunContest:   {roles(Admin, Organizer), manage},
 	SeeContestPD: {roles(Admin, Organizer), manage},
+	// A contest's key is its authors'; a quiz's or survey's, anyone's who may view it.
+	SeeContestKey: {keyHolders, see},
+}
+
+// keyHolders: only a contest's authors hold its key; any viewer holds a quiz's.
+func keyHolders(k quiz.Kind) []Role {
+	if k == quiz.KindContest {
+		return authors(k)
+	}
+	return []Role{Admin, Officer, Organizer}
 }
 
 // Authorize decides whether staff may do act on t. It answers nil; a Forbidden error

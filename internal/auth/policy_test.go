@@ -116,6 +116,18 @@ func TestTheAccessPolicy(t *testing.T) {
 		{"an organiser sees the winners' personal details", organizerA, auth.SeeContestPD, contestA, allowed},
 		{"an officer does not see the winners' personal details", officerA, auth.SeeContestPD, contestA, forbidden},
 		{"a provincial admin sees any commune's winners", adminTh, auth.SeeContestPD, contestB, allowed},
+
+		// A contest's key while it runs: its authors only; a quiz's key: anyone who views it.
+		{"an organiser sees the key of a contest of their commune", organizerA, auth.SeeContestKey, contestA, allowed},
+		{"an organiser sees the key of a province-wide contest", organizerA, auth.SeeContestKey, provinceContest, allowed},
+		{"an officer does not see a contest's key", officerA, auth.SeeContestKey, contestA, forbidden},
+		{"an officer does not see a province-wide contest's key", officerA, auth.SeeContestKey, provinceContest, forbidden},
+		{"an organiser cannot reach another commune's contest key", organizerA, auth.SeeContestKey, contestB, hidden},
+		{"a commune admin sees the key of their commune's contest", adminA, auth.SeeContestKey, contestA, allowed},
+		{"a provincial admin sees any contest's key", adminTh, auth.SeeContestKey, contestB, allowed},
+		{"an officer sees a quiz's key", officerA, auth.SeeContestKey, quizA, allowed},
+		{"an organiser sees a quiz's key as a viewer of it", organizerA, auth.SeeContestKey, quizA, allowed},
+		{"a user with no role sees no key", noRole, auth.SeeContestKey, quizA, forbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -72,8 +72,40 @@ func (s *Service) Create(ctx context.Context, staff auth.Staff, in QuizInput) (q
 // Get returns a quiz the staff user may see: one in their subtree, or one scoped to an
 // ancestor of their unit (read-only for them), or a province-wide one.
 func (s *Service) Get(ctx context.Context, staff auth.Staff, id string) (quiz.Quiz, error) {
-	q, _, err := auth.LoadQuiz(ctx, s.store, staff, auth.ViewQuiz, id)
-	return q, err
+	q, tree, err := auth.LoadQuiz(ctx, s.store, staff, auth.ViewQuiz, id)
+	if err != nil {
+		return quiz.Quiz{}, err
+	}
+	return s.keyFor(staff, q, tree), nil
+}
+
+// keyFor returns q as staff may see it: without its answer key (correct options and
+// key corrections) while the key is secret and the policy does not let them see it.
+func (s *Service) keyFor(staff auth.Staff, q quiz.Quiz, tree *quiz.Tree) quiz.Quiz {
+	if !keySecret(q, s.now()) || auth.May(staff, auth.SeeContestKey, auth.QuizTarget(q), tree) {
+		return q
+	}
+	qs := make([]quiz.Question, len(q.Questions))
+	for i, qu := range q.Questions {
+		qu.CorrectOptionIDs = nil
+		qs[i] = qu
+	}
+	q.Questions, q.Corrections = qs, nil
+	return q
+}
+
+// keySecret reports whether q's key is still secret at now: a contest's, until its last
+// round has closed (plus the submit grace).
+func keySecret(q quiz.Quiz, now time.Time) bool {
+	if q.Kind != quiz.KindContest || q.Contest == nil {
+		return false
+	}
+	for _, r := range q.Contest.Rounds {
+		if !now.After(r.ClosesAt.Add(quiz.SubmitGrace)) {
+			return true
+		}
+	}
+	return false
 }
 
 // List returns every quiz the staff user may see, most recently changed first.
@@ -92,7 +124,7 @@ func (s *Service) List(ctx context.Context, staff auth.Staff) ([]quiz.Quiz, erro
 	out := make([]quiz.Quiz, 0, len(all))
 	for _, q := range all {
 		if auth.May(staff, auth.ViewQuiz, auth.QuizTarget(q), tree) {
-			out = append(out, q)
+			out = append(out, s.keyFor(staff, q, tree))
 		}
 	}
 	slices.SortFunc(out, func(a, b quiz.Quiz) int {

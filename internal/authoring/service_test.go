@@ -409,3 +409,75 @@ func sampleContest() *contest.Config {
 	c.Prediction.Text = "Có bao nhiêu lượt dự thi trong tuần này?"
 	return c
 }
+
+// hasKey reports whether any question of q carries its correct options.
+func hasKey(q quiz.Quiz) bool {
+	for _, qu := range q.Questions {
+		if len(qu.CorrectOptionIDs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAContestKeyIsSeenOnlyByOrganisersAndAdminsUntilItsLastRoundCloses(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	in := sampleInput()
+	in.Kind, in.Contest = "contest", sampleContest()
+	ct := e.create(t, organizer, in)
+	quizA := e.create(t, officerA, sampleInput())
+
+	read := func(t *testing.T, staff auth.Staff, id string) (got, listed bool) {
+		t.Helper()
+		q, err := e.svc.Get(ctx, staff, id)
+		if err != nil {
+			t.Fatalf("Get by %s: %v", staff.Username, err)
+		}
+		list, err := e.svc.List(ctx, staff)
+		if err != nil {
+			t.Fatalf("List by %s: %v", staff.Username, err)
+		}
+		listed = true
+		for _, l := range list {
+			if l.ID == id {
+				listed = hasKey(l)
+			}
+		}
+		if len(q.Questions) != len(in.Questions) {
+			t.Errorf("Get by %s: %d questions, want %d", staff.Username, len(q.Questions), len(in.Questions))
+		}
+		return hasKey(q), listed
+	}
+	tests := []struct {
+		name    string
+		staff   auth.Staff
+		id      string
+		advance time.Duration
+		want    bool
+	}{
+		{"the organiser sees the key of an open contest", organizer, ct.ID, 0, true},
+		{"an admin sees the key of an open contest", admin, ct.ID, 0, true},
+		{"an officer gets an open contest's questions without the key", officerA, ct.ID, 0, false},
+		{"an officer still sees a quiz's key", officerA, quizA.ID, 0, true},
+		{"an officer sees the key once the last round has closed", officerA, ct.ID, 8 * 24 * time.Hour, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.clock.Advance(tt.advance)
+			got, listed := read(t, tt.staff, tt.id)
+			if got != tt.want || listed != tt.want {
+				t.Errorf("key in Get = %v, in List = %v, want %v", got, listed, tt.want)
+			}
+		})
+	}
+	t.Run("hiding the key leaves the stored contest as it was", func(t *testing.T) {
+		stored, err := e.store.GetQuiz(ctx, ct.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !hasKey(stored) {
+			t.Errorf("the stored contest lost its key")
+		}
+	})
+}

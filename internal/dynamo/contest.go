@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -37,21 +38,56 @@ func (s *Store) ClaimEntry(ctx context.Context, quizID, roundID, person string, 
 	return nil
 }
 
-// ClaimCCCD ties a citizen id to the first person who enters with it.
+// ClaimCCCD ties a citizen id and a person to each other, one to one, in one transaction
+// of two conditional puts: the citizen id's claim names the person and the person's
+// claim names the citizen id, each written only when absent or already the same. A
+// claim by another person, or of another citizen id by the same person, is a conflict.
 func (s *Store) ClaimCCCD(ctx context.Context, quizID, cccdKeyValue, person string) error {
 	pk, sk := cccdKey(quizID, cccdKeyValue)
-	cond := expression.AttributeNotExists(expression.Name(attrPK)).Or(expression.Name(attrPerson).Equal(expression.Value(person)))
-	in, err := s.putInput(cccdItem{PK: pk, SK: sk, Entity: entityCCCD, Person: person}, &cond)
+	byID, err := s.putOf(cccdItem{PK: pk, SK: sk, Entity: entityCCCD, Person: person},
+		ptr(expression.AttributeNotExists(expression.Name(attrPK)).Or(expression.Name(attrPerson).Equal(expression.Value(person)))))
 	if err != nil {
 		return fmt.Errorf("claim citizen id: %w", err)
 	}
-	in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
-	out, err := s.db.PutItem(ctx, in)
+	ppk, psk := personCCCDKey(quizID, person)
+	byPerson, err := s.putOf(personCCCDItem{PK: ppk, SK: psk, Entity: entityPersonCCCD, CCCDKey: cccdKeyValue},
+		ptr(expression.AttributeNotExists(expression.Name(attrPK)).Or(expression.Name(attrCCCDKey).Equal(expression.Value(cccdKeyValue)))))
 	if err != nil {
-		return conflictOr(err, "claim citizen id")
+		return fmt.Errorf("claim citizen id: %w", err)
 	}
-	s.meter(deref(out.ConsumedCapacity)...)
-	return nil
+	in := &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: byID}, {Put: byPerson}},
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal}
+	for range 5 {
+		out, err := s.db.TransactWriteItems(ctx, in)
+		if err == nil {
+			s.meter(out.ConsumedCapacity...)
+			return nil
+		}
+		var tce *types.TransactionCanceledException
+		if !errors.As(err, &tce) {
+			return fmt.Errorf("claim citizen id: %w", err)
+		}
+		if failedCondition(tce.CancellationReasons, 0) || failedCondition(tce.CancellationReasons, 1) {
+			return apperr.Errorf(apperr.Conflict, "claim citizen id: held by another")
+		}
+		if !transactionConflict(tce.CancellationReasons) {
+			return fmt.Errorf("claim citizen id: %w", err)
+		}
+		// A concurrent claim on one of the items: try again, its outcome decides.
+	}
+	return fmt.Errorf("claim citizen id: kept conflicting with concurrent claims")
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// transactionConflict reports whether a transaction was cancelled by a concurrent one.
+func transactionConflict(reasons []types.CancellationReason) bool {
+	for _, r := range reasons {
+		if aws.ToString(r.Code) == "TransactionConflict" {
+			return true
+		}
+	}
+	return false
 }
 
 // IsStaffPhone reports whether a person key belongs to a staff account.
@@ -117,6 +153,17 @@ func (s *Store) GetResults(ctx context.Context, quizID, roundID string) (contest
 		return contest.Results{}, fmt.Errorf("decode results %s/%s: %w", quizID, roundID, err)
 	}
 	return d.toDomain(), nil
+}
+
+// ResultsFrozen reports whether a round's results are stored, reading only the key.
+func (s *Store) ResultsFrozen(ctx context.Context, quizID, roundID string) (bool, error) {
+	pk, sk := resultKey(quizID, roundID)
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk),
+		ConsistentRead: aws.Bool(true), ProjectionExpression: aws.String(attrPK)})
+	if err != nil {
+		return false, fmt.Errorf("read results: %w", err)
+	}
+	return out.Item != nil, nil
 }
 
 // Disqualify takes an entry out of its round's ranking (it stays in the index, unranked,

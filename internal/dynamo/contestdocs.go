@@ -151,10 +151,19 @@ type staffItem struct {
 	Entity string `dynamodbav:"e"`
 }
 
+// personCCCDItem ties a person to the one citizen id they entered a contest with.
+type personCCCDItem struct {
+	PK      string `dynamodbav:"pk"`
+	SK      string `dynamodbav:"sk"`
+	Entity  string `dynamodbav:"e"`
+	CCCDKey string `dynamodbav:"ck"` // the hashed citizen id (contest.CCCDKey), never the number
+}
+
 // Attribute names of items above and of attemptItem that updates and conditions use.
 const (
 	attrEntries    = "n" // a person's entries in a round, on the ENTRY item
 	attrPerson     = "person"
+	attrCCCDKey    = "ck"
 	attrStatus     = "status"
 	attrScore      = "score"
 	attrResult     = "res"

@@ -17,7 +17,8 @@ import (
 //	read/update a village's counters        Query / Update        pk=CTR#<quizId>#<unitId> sk=M#<YYYY-MM>
 //	log / list a unit's activities by date  Put / Query BETWEEN   pk=ACT#<unitId> sk=<YYYY-MM-DD>#<activityId>
 //	take one of a person's round entries    Update (condition)    pk=ENTRY#<quizId>#<roundId>#<person> sk=E
-//	tie a citizen id to one person          Put (condition)       pk=CCCD#<quizId>#<cccdKey> sk=C
+//	tie a citizen id to one person          Transact Put (cond.)  pk=CCCD#<quizId>#<cccdKey> sk=C
+//	  and that person to one citizen id       (same transaction)  pk=PCCCD#<quizId>#<person> sk=C
 //	is this phone a staff account's         GetItem               pk=STAFF#<person> sk=S
 //	count a phone's codes sent in a window  Update (condition)    pk=VRATE#<person> sk=W#<window start, unix s>
 //	send, try, confirm a phone code         Put / Update (cond.)  pk=VERIFY#<verificationId> sk=V
@@ -59,6 +60,7 @@ const (
 	entityActivity   = "activity"
 	entityEntry      = "entry"
 	entityCCCD       = "cccd"
+	entityPersonCCCD = "personcccd"
 	entityStaff      = "staff"
 	entityResults    = "results"
 	entityDecision   = "decision"
@@ -85,6 +87,7 @@ const (
 	prefixActivity   = "ACT#"
 	prefixEntry      = "ENTRY#"
 	prefixCCCD       = "CCCD#"
+	prefixPersonCCCD = "PCCCD#"
 	prefixStaff      = "STAFF#"
 	prefixRound      = "ROUND#"
 	prefixRoundStat  = "RSTAT#"
@@ -126,6 +129,10 @@ func staffKey(person string) (pk, sk string)     { return prefixStaff + person, 
 func verifyKey(id string) (pk, sk string)        { return prefixVerify + id, verifySK }
 func verifyRateKey(person string, window time.Time) (pk, sk string) {
 	return prefixVRate + person, windowSK + strconv.FormatInt(window.Unix(), 10)
+}
+
+func personCCCDKey(quizID, person string) (pk, sk string) {
+	return prefixPersonCCCD + quizID + "#" + person, cccdSK
 }
 
 // roundShard picks the index partition of an attempt from its random id.

@@ -2,15 +2,15 @@ package dynamo
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -116,8 +116,10 @@ type roundCursor struct {
 func (s *Store) RoundPage(ctx context.Context, quizID, roundID, cursor string, limit int) ([]quiz.Attempt, string, error) {
 	var c roundCursor
 	if cursor != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(cursor)
-		if err != nil || json.Unmarshal(raw, &c) != nil || c.Shard < 0 || c.Shard >= RoundShards {
+		if err := contest.DecodeCursor(cursor, &c); err != nil {
+			return nil, "", err
+		}
+		if !c.validFor(quizID, roundID) {
 			return nil, "", errBadCursor
 		}
 	}
@@ -156,6 +158,24 @@ func (s *Store) RoundPage(ctx context.Context, quizID, roundID, cursor string, l
 	if c.Shard >= RoundShards {
 		return out, "", nil
 	}
-	raw, _ := json.Marshal(c)
-	return out, base64.RawURLEncoding.EncodeToString(raw), nil
+	return out, contest.EncodeCursor(c), nil
+}
+
+// validFor reports whether a decoded cursor can be a position in this round's pages: a
+// shard of the round and, within it, the key of one of its index entries, so a tampered
+// cursor is refused before it reaches a query.
+func (c roundCursor) validFor(quizID, roundID string) bool {
+	if c.Shard < 0 || c.Shard >= RoundShards {
+		return false
+	}
+	if len(c.Last) == 0 {
+		return c.Last == nil
+	}
+	if len(c.Last) != 4 {
+		return false
+	}
+	pk, sk, rk, rs := c.Last[attrPK], c.Last[attrSK], c.Last[attrRK], c.Last[attrRS]
+	return rk == roundPK(quizID, roundID, c.Shard) && sk == singleSK &&
+		strings.HasPrefix(pk, prefixAttempt) && len(pk) > len(prefixAttempt) &&
+		(strings.HasPrefix(rs, rankedPrefix) || strings.HasPrefix(rs, unrankedPrefix))
 }

@@ -139,10 +139,17 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 			{"a village of another commune is refused", entrant("0977000010", "Hà Văn Nam", village2, ""), 422},
 			{"a first use of a CCCD is taken", entrant("0977000002", "Phạm Thị Lan", village, "038190001234"), 201},
 			{"the same CCCD with another phone conflicts", entrant("0977000003", "Phạm Văn Lâm", village, "038190001234"), 409},
+			{"the same phone with another CCCD conflicts", entrant("0977000002", "Phạm Thị Lan", village, "038190005678"), 409},
+			{"the other CCCD is still free for its owner", entrant("0977000004", "Trịnh Văn Phúc", village, "038190005678"), 201},
+			{"the same phone with its own CCCD enters again", entrant("0977000002", "Phạm Thị Lan", village, "038190001234"), 201},
 		}
 		for _, c := range cases {
-			if status, raw := e.call("POST", "/v1/quizzes/"+ct.ID+"/attempts", c.body); status != c.status {
+			status, raw := e.call("POST", "/v1/quizzes/"+ct.ID+"/attempts", c.body)
+			if status != c.status {
 				t.Errorf("%s: status %d (%s), want %d", c.name, status, raw, c.status)
+			}
+			if status == 409 && (strings.Contains(string(raw), "+84") || strings.Contains(string(raw), "Phạm")) {
+				t.Errorf("%s: the conflict reveals whose the CCCD is: %s", c.name, raw)
 			}
 		}
 	}) {
@@ -173,24 +180,26 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		return
 	}
 
-	if !t.Run("a resident who answers everything wrong sees no review during the round", func(t *testing.T) {
+	if !t.Run("a resident who answers everything wrong sees only a receipt during the round", func(t *testing.T) {
 		kept = e.start(ct.ID, entrant("0911000009", "Tạ Thị Kim", "xa-a-t03", ""))
 		if status, raw := e.call("POST", "/v1/attempts/"+kept.AttemptID+"/submit", map[string]any{"attemptToken": kept.AttemptToken,
 			"answers": e.answers(ct.ID, kept.Questions, false), "prediction": 1}); status != 200 {
 			t.Fatalf("submit: %d %s", status, raw)
 		}
-		if status, raw := e.call("GET", "/v1/attempts/"+kept.AttemptID+"?token="+kept.AttemptToken, nil); status != 200 ||
-			len(decodeJSON[quiz.Result](t, raw).Review) != 0 {
-			t.Errorf("result during the round = %d %s, want no review", status, raw)
+		status, raw := e.call("GET", "/v1/attempts/"+kept.AttemptID+"?token="+kept.AttemptToken, nil)
+		if status != 200 {
+			t.Errorf("result during the round = %d %s, want 200", status, raw)
 		}
+		assertSealed(t, "the result during the round", raw)
 	}) {
 		return
 	}
 
-	if !t.Run("a contest result has no review and says the entry is ranked", func(t *testing.T) {
+	if !t.Run("a contest submit answers with a receipt, the round's end and that the entry is ranked", func(t *testing.T) {
 		r := results["0911000001"]
-		if len(r.Review) != 0 || r.Ranked == nil || !*r.Ranked || r.RoundID != "r1" || r.Prediction == nil || *r.Prediction != 9 {
-			t.Errorf("result = %+v, want no review, ranked, round r1, prediction 9", r)
+		if len(r.Review) != 0 || r.Score != 0 || r.Receipt == "" || r.ResultsAfter == nil || !r.ResultsAfter.Equal(ct.Contest.Rounds[0].ClosesAt) ||
+			r.Ranked == nil || !*r.Ranked || r.RoundID != "r1" || r.Prediction == nil || *r.Prediction != 9 {
+			t.Errorf("result = %+v, want a receipt, results after the round's end, ranked, round r1, prediction 9", r)
 		}
 	}) {
 		return
@@ -254,12 +263,13 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		return
 	}
 
-	if !t.Run("the review appears only once the round is over", func(t *testing.T) {
+	if !t.Run("after the round's end and before its close the result is still a receipt", func(t *testing.T) {
 		e.clock.Advance(3 * time.Hour)
-		if status, raw := e.call("GET", "/v1/attempts/"+kept.AttemptID+"?token="+kept.AttemptToken, nil); status != 200 ||
-			len(decodeJSON[quiz.Result](t, raw).Review) != 5 {
-			t.Errorf("result after the round = %d %s, want the review of 5 questions", status, raw)
+		status, raw := e.call("GET", "/v1/attempts/"+kept.AttemptID+"?token="+kept.AttemptToken, nil)
+		if status != 200 {
+			t.Errorf("result after the round = %d %s, want 200", status, raw)
 		}
+		assertSealed(t, "the result before the close", raw)
 	}) {
 		return
 	}
@@ -272,6 +282,15 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		closed = decodeJSON[rounds.CloseResult](t, raw)
 		if status != 200 || closed.Digest == "" || closed.Entries != 9 || closed.Truth != 9 {
 			t.Fatalf("close = %d %s, want the digest, 9 entries and truth 9 (entries)", status, raw)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("the score and the review appear once the round's results are frozen", func(t *testing.T) {
+		status, raw := e.call("GET", "/v1/attempts/"+kept.AttemptID+"?token="+kept.AttemptToken, nil)
+		if r := decodeJSON[quiz.Result](t, raw); status != 200 || len(r.Review) != 5 || r.MaxScore == 0 || r.Receipt == "" {
+			t.Errorf("result after the close = %d %s, want the score, the review of 5 questions and the receipt", status, raw)
 		}
 	}) {
 		return

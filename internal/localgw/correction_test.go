@@ -152,7 +152,8 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 
 	// Shared by the steps.
 	var (
-		hanh   quiz.Result        // Hạnh's result when she submitted
+		hanh   quiz.Result        // Hạnh's receipt when she submitted
+		graded int                // Hạnh's stored score before the correction
 		khoa   quiz.StartResponse // Khoa's entry
 		target string             // the first question of Khoa's draw
 		wrong  string             // Khoa's answer to it, the key after the correction
@@ -161,6 +162,11 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 	if !t.Run("Hạnh answers all five right and Khoa gets the first question of his draw wrong", func(t *testing.T) {
 		// Khoa would be right under the corrected key.
 		hanh = e.enter(t, ct.ID, entrant("0944000001", "Lý Thị Hạnh", village, ""), 5, 1, 3*time.Minute)
+		stored, err := e.stack.Store.GetAttempt(ctx, hanh.AttemptID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		graded = stored.Score
 		khoa = e.start(ct.ID, entrant("0944000002", "Tô Văn Khoa", village, ""))
 		answers := e.answers(ct.ID, khoa.Questions, true)
 		target = khoa.Questions[0].ID
@@ -191,8 +197,8 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 		if len(top) != 2 || top[0].ID != khoa.AttemptID || top[0].Score != 5 || top[1].Score != 4 {
 			t.Errorf("round index after the correction = %v, want Khoa (5) before Hạnh (4)", []any{top[0].Participant.Name, top[0].Score, top[1].Participant.Name, top[1].Score})
 		}
-		if hanh.Score != 5 {
-			t.Errorf("Hạnh's first result said %d, want 5 (before the correction)", hanh.Score)
+		if graded != 5 {
+			t.Errorf("Hạnh's entry was first graded %d, want 5 (before the correction)", graded)
 		}
 	}) {
 		return

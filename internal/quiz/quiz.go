@@ -216,6 +216,12 @@ func (q Quiz) Validate() error {
 	} else if q.Contest != nil {
 		return apperr.Errorf(apperr.Validation, "quiz %s: only a contest has a contest block", q.ID)
 	}
+	if err := CheckText("Tiêu đề", q.Title, false); err != nil {
+		return err
+	}
+	if err := CheckText("Mô tả", q.Description, true); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i, qu := range q.Questions {
 		if qu.ID == "" || seen[qu.ID] {
@@ -232,6 +238,14 @@ func (q Quiz) Validate() error {
 func (qu Question) validate(kind Kind) error {
 	if qu.Text == "" {
 		return apperr.Errorf(apperr.Validation, "text is required")
+	}
+	if err := CheckText("Nội dung câu hỏi", qu.Text, true); err != nil {
+		return err
+	}
+	for _, o := range qu.Options {
+		if err := CheckText("Phương án", o.Text, false); err != nil {
+			return err
+		}
 	}
 	if kind == KindSurvey && qu.Scored() && len(qu.CorrectOptionIDs) > 0 {
 		return apperr.Errorf(apperr.Validation, "survey questions have no correct answers")
@@ -319,10 +333,13 @@ type Store interface {
 	// ClaimEntry takes one of a person's `limit` entries in a contest round, atomically;
 	// an apperr.Conflict error when none is left.
 	ClaimEntry(ctx context.Context, quizID, roundID, person string, limit int) error
-	// ClaimCCCD ties a citizen id to one person in a contest; an apperr.Conflict error
-	// when another person holds it.
+	// ClaimCCCD ties a citizen id and a person to each other, one to one, in a contest;
+	// an apperr.Conflict error when another person holds the citizen id or the person
+	// holds another citizen id.
 	ClaimCCCD(ctx context.Context, quizID, cccdKey, person string) error
 	// IsStaffPhone reports whether a person key (hashed phone) belongs to a staff account.
 	IsStaffPhone(ctx context.Context, person string) (bool, error)
 	VerificationStore
+	// ResultsFrozen reports whether a contest round's results have been frozen (closed).
+	ResultsFrozen(ctx context.Context, quizID, roundID string) (bool, error)
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,6 +190,37 @@ type Result struct {
 	RoundID    string `json:"roundId,omitempty"`
 	Prediction *int64 `json:"prediction,omitempty"`
 	Ranked     *bool  `json:"ranked,omitempty"`
+	// Receipt is a contest entry's short code, the same for every answer about it.
+	Receipt string `json:"receipt,omitempty"`
+	// ResultsAfter is when an open round's results come: its closing time.
+	ResultsAfter *time.Time `json:"resultsAfter,omitempty"`
+	// Sealed marks a contest entry whose round's results are not frozen yet: it is
+	// answered with the receipt only, nothing that depends on grading (the score of
+	// entries answering one question each would reveal the key).
+	Sealed bool `json:"-"`
+}
+
+// sealedResult is all a sealed contest entry's answer holds.
+type sealedResult struct {
+	AttemptID    string     `json:"attemptId"`
+	SubmittedAt  time.Time  `json:"submittedAt"`
+	Receipt      string     `json:"receipt"`
+	RoundID      string     `json:"roundId,omitempty"`
+	ResultsAfter *time.Time `json:"resultsAfter,omitempty"`
+	// The entrant's own prediction, and whether the entry was in time: neither depends
+	// on grading.
+	Prediction *int64 `json:"prediction,omitempty"`
+	Ranked     *bool  `json:"ranked,omitempty"`
+}
+
+// MarshalJSON writes a sealed result as its receipt only.
+func (r Result) MarshalJSON() ([]byte, error) {
+	if r.Sealed {
+		return json.Marshal(sealedResult{AttemptID: r.AttemptID, SubmittedAt: r.SubmittedAt, Receipt: r.Receipt,
+			RoundID: r.RoundID, ResultsAfter: r.ResultsAfter, Prediction: r.Prediction, Ranked: r.Ranked})
+	}
+	type plain Result // no methods: no recursion
+	return json.Marshal(plain(r))
 }
 
 func (s *Service) catalogUnits(ctx context.Context) ([]Unit, *Tree, error) {
@@ -391,6 +423,12 @@ func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time)
 
 func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now time.Time) (Participant, error) {
 	in := req.Participant
+	for _, f := range []struct{ label, text string }{{"Họ tên", in.Name}, {"Tên tổ chức", in.Organization},
+		{"Số CCCD", in.CCCD}, {"Mã thiết bị", req.ClientID}} {
+		if err := CheckText(f.label, f.text, false); err != nil {
+			return Participant{}, err
+		}
+	}
 	p := Participant{
 		Name: strings.Join(strings.Fields(in.Name), " "), UnitID: strings.TrimSpace(in.UnitID),
 		BirthYear: in.BirthYear, Gender: in.Gender, Organization: strings.TrimSpace(in.Organization),
@@ -486,7 +524,8 @@ func (s *Service) submitWithoutRead(ctx context.Context, attemptID string, req S
 		}
 		return Result{}, true, err
 	}
-	return ResultOf(q, a), true, nil
+	r, err := s.answer(ctx, q, a)
+	return r, true, err
 }
 
 func (s *Service) submitAfterRead(ctx context.Context, attemptID string, req SubmitRequest) (Result, error) {
@@ -507,7 +546,7 @@ func (s *Service) submitAfterRead(ctx context.Context, attemptID string, req Sub
 		return Result{}, apperr.Errorf(apperr.Validation, "Cần trả lời câu hỏi dự đoán (prediction, một số nguyên)")
 	}
 	if a.Status == Submitted {
-		return s.resubmitted(q, a, HashAnswers(answers))
+		return s.resubmitted(ctx, q, a, HashAnswers(answers))
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
 	// A late contest entry is kept but not ranked; a late quiz or survey is refused.
@@ -524,9 +563,9 @@ func (s *Service) submitAfterRead(ctx context.Context, attemptID string, req Sub
 		if gerr != nil {
 			return Result{}, gerr
 		}
-		return s.resubmitted(q, stored, a.AnswersHash)
+		return s.resubmitted(ctx, q, stored, a.AnswersHash)
 	}
-	return ResultOf(q, a), nil
+	return s.answer(ctx, q, a)
 }
 
 // inTime reports whether a submit at now is within the time limit (plus grace) and, in
@@ -569,11 +608,61 @@ func expiry(q Quiz, t time.Time) time.Time {
 	return t.Add(UntimedAttemptLife)
 }
 
-func (s *Service) resubmitted(q Quiz, stored Attempt, hash string) (Result, error) {
+func (s *Service) resubmitted(ctx context.Context, q Quiz, stored Attempt, hash string) (Result, error) {
 	if stored.Status != Submitted || stored.AnswersHash != hash {
 		return Result{}, apperr.Errorf(apperr.AlreadySubmitted, "Bài này đã được nộp với câu trả lời khác")
 	}
-	return ResultOf(q, stored), nil
+	return s.answer(ctx, q, stored)
+}
+
+// answer is what a resident is told about a submitted attempt: a quiz's or survey's
+// result; a contest entry's receipt until its round's results are frozen, then its
+// score and review.
+func (s *Service) answer(ctx context.Context, q Quiz, a Attempt) (Result, error) {
+	r := ResultOf(q, a)
+	if q.Kind != KindContest {
+		return r, nil
+	}
+	r.Receipt = Receipt(a)
+	frozen := false
+	round, ok := contest.Round{}, false
+	if q.Contest != nil {
+		round, ok = q.Contest.Round(a.RoundID)
+	}
+	// A round cannot be closed before its end plus the grace, so no read is needed before.
+	if ok && s.now().After(round.ClosesAt.Add(SubmitGrace)) {
+		var err error
+		if frozen, err = s.store.ResultsFrozen(ctx, q.ID, a.RoundID); err != nil {
+			return Result{}, err
+		}
+	}
+	if frozen {
+		return withReview(r, q, a), nil
+	}
+	sealed := Result{AttemptID: r.AttemptID, SubmittedAt: r.SubmittedAt, Receipt: r.Receipt, RoundID: r.RoundID,
+		Prediction: r.Prediction, Ranked: r.Ranked, Sealed: true}
+	if ok {
+		closes := round.ClosesAt
+		sealed.ResultsAfter = &closes
+	}
+	return sealed, nil
+}
+
+// receiptAlphabet has no 0/O, 1/I/L or U: a code read aloud or copied by hand survives.
+const receiptAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// Receipt is a contest entry's 8-character code, derived from the attempt, its answers
+// and its submission time, so every answer about one entry gives the same code, and
+// nothing in it depends on grading.
+func Receipt(a Attempt) string {
+	sum := sha256.Sum256([]byte("receipt\x00" + a.ID + "\x00" + a.AnswersHash + "\x00" + strconv.FormatInt(a.SubmittedAt.UnixMilli(), 10)))
+	v := binary.BigEndian.Uint64(sum[:8])
+	b := make([]byte, 8)
+	for i := range b {
+		b[i] = receiptAlphabet[v%uint64(len(receiptAlphabet))]
+		v /= uint64(len(receiptAlphabet))
+	}
+	return string(b)
 }
 
 // GetResult returns a submitted attempt's result again.
@@ -589,14 +678,8 @@ func (s *Service) GetResult(ctx context.Context, attemptID, token string) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	r := ResultOf(q, a)
-	// A contest's key stays on the server until the entry's round is over.
-	if q.Kind == KindContest && q.Contest != nil {
-		if round, ok := q.Contest.Round(a.RoundID); ok && s.now().After(round.ClosesAt.Add(SubmitGrace)) {
-			r = withReview(r, q, a)
-		}
-	}
-	return r, nil
+	// A contest's score and key stay on the server until the entry's round is frozen.
+	return s.answer(ctx, q, a)
 }
 
 func (s *Service) authorizedAttempt(ctx context.Context, attemptID, token string) (Attempt, error) {
@@ -715,7 +798,9 @@ func (s *Service) enterContest(ctx context.Context, q Quiz, p *Participant, cccd
 		}
 		if err := s.store.ClaimCCCD(ctx, q.ID, contest.CCCDKey(s.keys, id), person); err != nil {
 			if apperr.CodeOf(err) == apperr.Conflict {
-				return "", apperr.Errorf(apperr.Conflict, "Số CCCD này đã đăng ký dự thi với số điện thoại khác")
+				// One citizen id per phone and one phone per citizen id; which of the two
+				// was taken is not said, nor by whom.
+				return "", apperr.Errorf(apperr.Conflict, "Số CCCD và số điện thoại này không khớp với đăng ký dự thi trước đó: mỗi số CCCD chỉ đi với một số điện thoại, mỗi số điện thoại chỉ đi với một số CCCD")
 			}
 			return "", err
 		}

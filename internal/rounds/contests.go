@@ -341,9 +341,14 @@ func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID
 	}
 	offset := 0
 	if cursor != "" {
-		if _, err := fmt.Sscanf(cursor, "%d", &offset); err != nil || offset < 0 {
+		var c rankingCursor
+		if err := contest.DecodeCursor(cursor, &c); err != nil {
+			return RankingPage{}, err
+		}
+		if c.Offset <= 0 || c.Offset > maxRankingOffset {
 			return RankingPage{}, apperr.Errorf(apperr.Validation, "Con trỏ trang (cursor) không hợp lệ")
 		}
+		offset = c.Offset
 	}
 	var lines []contest.Line
 	final := false
@@ -357,7 +362,7 @@ func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID
 		if err != nil {
 			return RankingPage{}, err
 		}
-		need := offset + limit
+		need := offset + limit + 1 // one more person tells whether a next page exists
 		if len(cfg.Ranking) == 0 || cfg.Ranking[0] != contest.ByScore {
 			need = 0 // score does not lead: any entry may rank high
 		}
@@ -386,10 +391,19 @@ func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID
 		page.Lines = append(page.Lines, masked(lines[i], tree))
 	}
 	if offset+limit < len(lines) {
-		page.NextCursor = fmt.Sprint(offset + limit)
+		page.NextCursor = contest.EncodeCursor(rankingCursor{Offset: offset + limit})
 	}
 	return page, nil
 }
+
+// rankingCursor is the position of a ranking page: the lines before it.
+type rankingCursor struct {
+	Offset int `json:"o"`
+}
+
+// maxRankingOffset bounds a ranking cursor far above any round's entrants, so no
+// offset arithmetic can overflow.
+const maxRankingOffset = 10_000_000
 
 // EntriesPage is a page of the audit export of every entry of a round.
 type EntriesPage struct {
@@ -489,6 +503,9 @@ func (s *Service) Flags(ctx context.Context, staff auth.Staff, quizID, roundID s
 // and records who decided, when and why.
 func (s *Service) Disqualify(ctx context.Context, staff auth.Staff, quizID, attemptID, reason string) (contest.Decision, error) {
 	if _, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest); err != nil {
+		return contest.Decision{}, err
+	}
+	if err := quiz.CheckText("Lý do", reason, true); err != nil {
 		return contest.Decision{}, err
 	}
 	reason = strings.TrimSpace(reason)

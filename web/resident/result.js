@@ -1,7 +1,8 @@
 // The result screen after a submit: score (or thanks for a survey), duration, the review
-// of each answer, and for a contest the prediction and the link to the round's results.
+// of each answer, and for a contest the receipt (no score until the round's results are
+// frozen), the prediction and the link to the round's results.
 import { $, el, showError } from '../lib/dom.js';
-import { mmss } from '../lib/format.js';
+import { dateTime, mmss } from '../lib/format.js';
 import { likertLabel } from '../lib/labels.js';
 import { S, dropAtt, show } from './state.js';
 import { stopRetry } from './submit.js';
@@ -19,17 +20,25 @@ export function showResult(r) {
   showError('');
   var a = S.att;
   var review = r.review || [];
-  var survey = a.quizKind === 'survey' || (!r.maxScore && !review.length);
+  // A contest entry before its round's results are frozen has a receipt and no score.
+  var sealed = !!r.receipt && r.maxScore == null;
+  var survey = a.quizKind === 'survey' || (!sealed && !r.maxScore && !review.length);
   $('score').textContent = (r.score || 0) + '/' + (r.maxScore || 0);
   $('correct-count').textContent = 'Số câu đúng: ' + (r.correctCount || 0) + '/' + (r.questionCount || a.questions.length);
-  $('score-box').hidden = survey;
+  $('score-box').hidden = survey || sealed;
   $('thanks').hidden = !survey;
   $('duration').textContent = r.durationMs != null ? 'Thời gian làm bài: ' + mmss(r.durationMs) : '';
   var contest = a.quizKind === 'contest';
   $('contest-result').hidden = !contest;
   if (contest) {
-    // No review in a contest: the key stays secret until the round closes.
-    review = [];
+    // No score and no review in a contest until the round's results are frozen: the key
+    // stays secret while the round is open.
+    if (sealed) review = [];
+    $('receipt').textContent = r.receipt || '';
+    $('receipt-box').hidden = !r.receipt;
+    $('results-after').textContent = sealed && r.resultsAfter ?
+      'Điểm và đáp án có sau khi vòng thi kết thúc lúc ' + dateTime(r.resultsAfter) + ' và kết quả được công bố. Hãy giữ mã biên nhận này.' : '';
+    $('results-after').hidden = !(sealed && r.resultsAfter);
     var pred = r.prediction != null ? r.prediction : (a.payload && a.payload.prediction);
     $('prediction-result').textContent = pred != null ? 'Số dự đoán của bạn: ' + pred : '';
     $('late-note').hidden = r.ranked !== false;
