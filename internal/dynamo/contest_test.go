@@ -8,13 +8,14 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/pseudonym"
 )
 
 func TestACitizenIDAndAPhoneAreClaimedOneToOne(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	lan, lam := contest.PersonKey("+84977000002"), contest.PersonKey("+84977000003")
-	id1, id2 := contest.CCCDKey("038190001234"), contest.CCCDKey("038190005678")
+	lan, lam := contest.PersonKey(testKeys, "+84977000002"), contest.PersonKey(testKeys, "+84977000003")
+	id1, id2 := contest.CCCDKey(testKeys, "038190001234"), contest.CCCDKey(testKeys, "038190005678")
 	steps := []struct {
 		name         string
 		quiz, cccd   string
@@ -66,21 +67,24 @@ func TestConcurrentClaimsOfCitizenIDsLeaveOnePairEach(t *testing.T) {
 		return taken, conflicts
 	}
 	t.Run("one phone claiming twenty citizen ids at once gets one", func(t *testing.T) {
-		person := contest.PersonKey("+84988000001")
+		person := contest.PersonKey(testKeys, "+84988000001")
 		taken, conflicts := race(t, 20, func(i int) error {
-			return s.ClaimCCCD(ctx, "c1", contest.CCCDKey(fmt.Sprintf("0381900%05d", i)), person)
+			return s.ClaimCCCD(ctx, "c1", contest.CCCDKey(testKeys, fmt.Sprintf("0381900%05d", i)), person)
 		})
 		if taken != 1 || conflicts != 19 {
 			t.Errorf("taken %d, conflicts %d; want 1 and 19", taken, conflicts)
 		}
 	})
 	t.Run("twenty phones claiming one citizen id at once leave it to one", func(t *testing.T) {
-		id := contest.CCCDKey("038190009999")
+		id := contest.CCCDKey(testKeys, "038190009999")
 		taken, conflicts := race(t, 20, func(i int) error {
-			return s.ClaimCCCD(ctx, "c1", id, contest.PersonKey(fmt.Sprintf("+8498810%04d", i)))
+			return s.ClaimCCCD(ctx, "c1", id, contest.PersonKey(testKeys, fmt.Sprintf("+8498810%04d", i)))
 		})
 		if taken != 1 || conflicts != 19 {
 			t.Errorf("taken %d, conflicts %d; want 1 and 19", taken, conflicts)
 		}
 	})
 }
+
+// testKeys stands for the deployment's secret.
+var testKeys = pseudonym.MustNew([]byte("a test secret of thirty-two bytes!"))
