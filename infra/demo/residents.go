@@ -55,6 +55,7 @@ func LoadResidents(ctx context.Context, store quiz.Store, keys pseudonym.Keyer, 
 				req.Participant.Gender = genders[rng.IntN(len(genders))]
 				req.Participant.Organization = orgs[rng.IntN(len(orgs))]
 				req.ClientID = fmt.Sprintf("demo-%s-%d", village, r)
+				req.Consent = true // the demo residents agree to give their birth year and gender
 				started, err := svc.StartAttempt(ctx, q.ID, req)
 				if err != nil {
 					return submitted, fmt.Errorf("demo attempt: %w", err)

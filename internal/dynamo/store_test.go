@@ -34,7 +34,7 @@ func sampleAttempt(id string) quiz.Attempt {
 	return quiz.Attempt{
 		ID: id, QuizID: "q1", QuizKind: quiz.KindQuiz,
 		Participant: quiz.Participant{Name: "Trần Văn Bình", Phone: "+84912345678", UnitID: "v1", BirthYear: 1980, Gender: "male", Organization: "Hội Nông dân"},
-		Consent:     true, ClientID: "device", TokenHash: "abc", Seed: 18446744073709551615,
+		Consent:     true, ClientID: "device", Identity: "person-binh", TokenHash: "abc", Seed: 18446744073709551615,
 		QuestionIDs: []string{"q01", "q02"}, StartedAt: start, ExpiresAt: start.Add(15 * time.Minute), Status: quiz.Started,
 	}
 }

@@ -16,6 +16,19 @@ var Organisations = []struct{ Code, Label string }{
 	{"none", "Không tham gia / không khai"},
 }
 
+// OrganisationLabel names an organisation code ("" for none).
+func OrganisationLabel(code string) string {
+	if code == "none" {
+		return ""
+	}
+	for _, o := range Organisations {
+		if o.Code == code {
+			return o.Label
+		}
+	}
+	return ""
+}
+
 // OrganisationCode maps what a resident wrote to one of Organisations' codes.
 func OrganisationCode(name string) string {
 	n := strings.ToLower(strings.Join(strings.Fields(name), " "))

@@ -456,6 +456,18 @@ func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now ti
 	if (p.Phone != "" || p.Name != "") && !req.Consent {
 		return p, apperr.Errorf(apperr.Validation, "Cần đồng ý cho phép sử dụng họ tên và số điện thoại trước khi gửi")
 	}
+	// Consent field by field: without it only the unit, a mass organisation's category and
+	// the anonymous answers are kept. Birth year and gender are refused rather than
+	// dropped, so the resident knows; an organisation is kept only as its category, so
+	// free text typed there (a name, a phone) is never stored.
+	if !req.Consent {
+		if p.BirthYear != 0 || p.Gender != "" || strings.TrimSpace(in.CCCD) != "" {
+			return p, apperr.Errorf(apperr.Validation, "Năm sinh, giới tính và số CCCD chỉ được gửi khi bạn đồng ý cho phép sử dụng thông tin cá nhân; nếu không, hãy để trống")
+		}
+		if p.Organization != "" {
+			p.Organization = OrganisationLabel(OrganisationCode(p.Organization))
+		}
+	}
 	if p.Phone == "" && strings.TrimSpace(req.ClientID) == "" {
 		return p, apperr.Errorf(apperr.Validation, "Thiếu mã thiết bị (clientId)")
 	}

@@ -56,6 +56,11 @@ function readParticipant() {
   }
   if (g) p.gender = g;
   if (org) p.organization = org;
+  // Without consent the server keeps only the village and the answers: say so before
+  // sending rather than lose what was typed.
+  if ((p.birthYear || p.gender) && !$('consent').checked) {
+    return { error: 'Năm sinh và giới tính chỉ được gửi khi bạn đánh dấu đồng ý ở dưới; nếu không muốn, hãy để trống.', field: by ? 'birth-year' : 'gender' };
+  }
   if (isContest(selectedQuiz())) {
     if (!name) return { error: 'Cuộc thi cần họ và tên của người dự thi.', field: 'name' };
     if (!phone) return { error: 'Cuộc thi cần số điện thoại của người dự thi.', field: 'phone' };

@@ -105,6 +105,10 @@ export function renderQuestion() {
     ta.rows = 5;
     ta.value = a.text || '';
     ta.disabled = !!locked;
+    // Free text is kept with the answers: it is no place for personal details.
+    var note = el('p', 'small', 'Xin đừng ghi họ tên, số điện thoại hay thông tin cá nhân vào đây.');
+    note.id = 'answer-text-note';
+    ta.setAttribute('aria-describedby', 'answer-text-note');
     var cnt = el('p', 'counter');
     cnt.id = 'answer-count';
     cnt.setAttribute('aria-live', 'polite');
@@ -117,6 +121,7 @@ export function renderQuestion() {
       updateUnanswered();
     });
     box.appendChild(lab);
+    box.appendChild(note);
     box.appendChild(ta);
     box.appendChild(cnt);
   } else {
