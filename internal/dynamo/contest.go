@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -288,12 +289,29 @@ func (s *Store) RegradeAttempt(ctx context.Context, a quiz.Attempt) error {
 	return nil
 }
 
-// PurgeAttempt removes an attempt's personal details; its identity key stays.
-func (s *Store) PurgeAttempt(ctx context.Context, attemptID string) error {
-	pk, sk := attemptKey(attemptID)
-	upd := expression.Remove(expression.Name(attrName)).Remove(expression.Name(attrPhone)).
-		Remove(expression.Name(attrCCCD)).Remove(expression.Name(attrOrg)).
-		Set(expression.Name(attrPurged), expression.Value(true))
+// PurgeAttempt removes everything personal from an attempt, submitted or not: name,
+// phone, CCCD, organisation, birth year, gender, the device's key and the text of free
+// answers. Unit, scores, topic results, grade version, times and the identity key stay,
+// so counters, rankings and digests do not move.
+func (s *Store) PurgeAttempt(ctx context.Context, a quiz.Attempt) error {
+	pk, sk := attemptKey(a.ID)
+	upd := expression.Set(expression.Name(attrPurged), expression.Value(true))
+	for _, attr := range []string{attrName, attrPhone, attrCCCD, attrOrg, attrBirthYear, attrGender, attrClientID} {
+		upd = upd.Remove(expression.Name(attr))
+	}
+	if a.Status == quiz.Submitted && slices.ContainsFunc(a.Answers, func(x quiz.Answer) bool { return x.Text != "" }) {
+		// Free text may hold anything a person wrote; the answer keeps only that it was given.
+		for i := range a.Answers {
+			if a.Answers[i].Text != "" {
+				a.Answers[i].Text = "—"
+			}
+		}
+		b, err := json.Marshal(toResultDoc(a))
+		if err != nil {
+			return fmt.Errorf("purge attempt: %w", err)
+		}
+		upd = upd.Set(expression.Name(attrResult), expression.Value(string(b)))
+	}
 	exists := expression.AttributeExists(expression.Name(attrPK))
 	in, err := s.updateInput(pk, sk, upd, &exists)
 	if err != nil {
@@ -306,6 +324,51 @@ func (s *Store) PurgeAttempt(ctx context.Context, attemptID string) error {
 	}
 	s.meter(deref(out.ConsumedCapacity)...)
 	return nil
+}
+
+// EveryAttempt calls fn for every attempt of a quiz, submitted or not (a rare staff
+// operation: it scans; the sharded per-quiz index of issue 12 will replace it).
+func (s *Store) EveryAttempt(ctx context.Context, quizID string, fn func(quiz.Attempt) error) error {
+	items, err := s.scanEntities(ctx, entityAttempt)
+	if err != nil {
+		return err
+	}
+	for _, item := range items {
+		a, _, err := AttemptFromItem(item)
+		if err != nil {
+			return err
+		}
+		if a.QuizID != quizID {
+			continue
+		}
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PurgeVerifications deletes the phone verifications of a quiz (they hold the phone).
+func (s *Store) PurgeVerifications(ctx context.Context, quizID string) (int, error) {
+	items, err := s.scanEntities(ctx, entityVerify)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, item := range items {
+		var v verificationItem
+		if err := attributevalue.UnmarshalMap(item, &v); err != nil {
+			return n, fmt.Errorf("decode verification: %w", err)
+		}
+		if v.QuizID != quizID {
+			continue
+		}
+		if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: key(v.PK, v.SK)}); err != nil {
+			return n, fmt.Errorf("delete verification: %w", err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 // PurgeResults rewrites a round's frozen results without personal details; the digest

@@ -41,10 +41,20 @@ func (o *Outbox) Send(_ context.Context, m quiz.SMS) error {
 	return nil
 }
 
-// Messages returns the messages sent so far, oldest first.
+// Messages returns the messages whose code is still valid, oldest first. A message is
+// forgotten once its code expires (quiz.CodeLife): the outbox holds phones, and nothing
+// needs them after that.
 func (o *Outbox) Messages() []OutboxMessage {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	cutoff := o.now().Add(-quiz.CodeLife)
+	kept := o.msg[:0]
+	for _, m := range o.msg {
+		if !m.SentAt.Before(cutoff) {
+			kept = append(kept, m)
+		}
+	}
+	o.msg = kept
 	return append([]OutboxMessage{}, o.msg...)
 }
 

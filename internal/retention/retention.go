@@ -22,9 +22,12 @@ type Store interface {
 	// does not cover them).
 	PurgeResults(ctx context.Context, r contest.Results) error
 	PutQuiz(ctx context.Context, q quiz.Quiz) error
-	EachAttempt(ctx context.Context, q quiz.Quiz, fn func(quiz.Attempt) error) error
-	// PurgeAttempt removes an attempt's personal details.
-	PurgeAttempt(ctx context.Context, attemptID string) error
+	// EveryAttempt calls fn for every attempt of a quiz, submitted or not.
+	EveryAttempt(ctx context.Context, quizID string, fn func(quiz.Attempt) error) error
+	// PurgeAttempt removes everything personal from an attempt; its identity key stays.
+	PurgeAttempt(ctx context.Context, a quiz.Attempt) error
+	// PurgeVerifications deletes a quiz's phone verifications.
+	PurgeVerifications(ctx context.Context, quizID string) (int, error)
 }
 
 // Service purges personal data.
@@ -43,8 +46,9 @@ func NewService(store Store, now func() time.Time) *Service {
 
 // PurgeResult answers a purge of personal data.
 type PurgeResult struct {
-	Attempts int `json:"attempts"` // attempts whose personal data was removed
-	Rounds   int `json:"rounds"`   // frozen results cleaned
+	Attempts      int `json:"attempts"`      // attempts whose personal data was removed
+	Rounds        int `json:"rounds"`        // frozen results cleaned
+	Verifications int `json:"verifications"` // phone verifications deleted
 }
 
 // PurgePersonalData removes names, phones, CCCD numbers and organisations from every
@@ -78,14 +82,17 @@ func (s *Service) purge(ctx context.Context, q quiz.Quiz) (PurgeResult, error) {
 		return PurgeResult{}, apperr.Errorf(apperr.Conflict, "Chỉ xóa dữ liệu cá nhân khi bài đã đóng")
 	}
 	out := PurgeResult{}
-	err := s.store.EachAttempt(ctx, q, func(a quiz.Attempt) error {
-		if a.Participant.Name == "" && a.Participant.Phone == "" && a.Participant.CCCD == "" && a.Participant.Organization == "" {
+	err := s.store.EveryAttempt(ctx, q.ID, func(a quiz.Attempt) error {
+		if !holdsPersonalData(a) {
 			return nil
 		}
 		out.Attempts++
-		return s.store.PurgeAttempt(ctx, a.ID)
+		return s.store.PurgeAttempt(ctx, a)
 	})
 	if err != nil {
+		return out, err
+	}
+	if out.Verifications, err = s.store.PurgeVerifications(ctx, q.ID); err != nil {
 		return out, err
 	}
 	for _, r := range frozen {
@@ -102,6 +109,20 @@ func (s *Service) purge(ctx context.Context, q quiz.Quiz) (PurgeResult, error) {
 		return out, err
 	}
 	return out, nil
+}
+
+// holdsPersonalData reports whether an attempt still holds anything a purge removes.
+func holdsPersonalData(a quiz.Attempt) bool {
+	p := a.Participant
+	if p.Name != "" || p.Phone != "" || p.CCCD != "" || p.Organization != "" || p.BirthYear != 0 || p.Gender != "" || a.ClientID != "" {
+		return true
+	}
+	for _, x := range a.Answers {
+		if x.Text != "" && x.Text != "—" {
+			return true
+		}
+	}
+	return false
 }
 
 // PersonalDataDays is how long a closed quiz or survey keeps names and phones.
