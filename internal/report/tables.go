@@ -41,13 +41,14 @@ var FlagLabels = map[string]string{
 
 func awarenessRow(r Row) []any {
 	return []any{r.Key, r.Label, r.Participants, r.Population, num(r.ParticipationRate), num(r.MeanScore),
-		ci(r.CI95, 0), ci(r.CI95, 1), num(r.PassRate), yesNo(r.Suppressed)}
+		ci(r.CI95, 0), ci(r.CI95, 1), num(r.PassRate), yesNo(r.Suppressed), r.SuspectSubmissions, yesNo(r.OverPopulation)}
 }
 
 // Tables of the awareness report.
 func (a Awareness) Tables() []Table {
 	t := Table{Name: "Nhận thức", Header: []string{"Mã", "Đơn vị / nhóm", "Người tham gia", "Dân số 15+",
-		"Tỷ lệ tham gia (%)", "Điểm trung bình (%)", "KTC 95% thấp", "KTC 95% cao", "Tỷ lệ đạt (%)", "Quá ít để đánh giá"}}
+		"Tỷ lệ tham gia (%)", "Điểm trung bình (%)", "KTC 95% thấp", "KTC 95% cao", "Tỷ lệ đạt (%)", "Quá ít để đánh giá",
+		"Lượt nghi ngờ (không tính)", "Vượt dân số"}}
 	for _, r := range a.Rows {
 		t.Rows = append(t.Rows, awarenessRow(r))
 	}
@@ -106,7 +107,8 @@ func trendRow(p TrendPoint) []any {
 
 // Tables of the trend, with this year against last year.
 func (t Trend) Tables() []Table {
-	tab := Table{Name: "Xu hướng", Header: []string{"Kỳ", "Người tham gia", "Điểm trung bình (%)", "KTC 95% thấp", "KTC 95% cao", "Tỷ lệ đạt (%)", "Quá ít để đánh giá"}}
+	tab := Table{Name: "Xu hướng", Header: []string{"Kỳ", "Người tham gia", "Điểm trung bình (%)", "KTC 95% thấp", "KTC 95% cao", "Tỷ lệ đạt (%)", "Quá ít để đánh giá",
+		"Lượt nghi ngờ (không tính)", "Vượt dân số"}}
 	for _, p := range t.Points {
 		tab.Rows = append(tab.Rows, trendRow(p))
 	}
