@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -55,20 +54,6 @@ func value[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 		t.Fatalf("read from the page: %v", err)
 	}
 	return v
-}
-
-// setOffline cuts or restores the page's network, as a phone losing signal.
-func setOffline(t *testing.T, ctx context.Context, offline bool) {
-	t.Helper()
-	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatalf("enable network domain: %v", err)
-	}
-	_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-		MatchedNetworkConditions: []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
-	})
-	if err != nil {
-		t.Fatalf("emulate offline=%v: %v", offline, err)
-	}
 }
 
 // shot saves a screenshot for a person to look at (WEBTEST_SHOTS=dir), never asserted.

@@ -1,0 +1,51 @@
+package webtest
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/testenv"
+)
+
+// transferred is what the page fetched so far: bytes on the wire (headers included,
+// 0 for what came from a cache) and the number of requests.
+type transferred struct {
+	Bytes    int `json:"bytes"`
+	Requests int `json:"requests"`
+}
+
+const transferJS = `(function(){ var n = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'));
+	return {bytes: n.reduce(function (s, e) { return s + (e.transferSize || 0); }, 0), requests: n.length}; })()`
+
+// TestFirstScreenOn3G prints how long a resident on a 360 px phone over 3G (400 kbps,
+// 400 ms) waits for the quiz list and how many bytes it costs, on a first and a repeat
+// visit. The figures are printed, not asserted: wall-clock time depends on the machine.
+func TestFirstScreenOn3G(t *testing.T) {
+	stack := testenv.Stack(t, nil)
+	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(stack.Gateway)
+	t.Cleanup(srv.Close)
+	ctx := browser(t)
+	run(t, ctx, "open a blank page", chromedp.EmulateViewport(360, 740), chromedp.Navigate("about:blank"))
+	throttle3G(t, ctx)
+	for _, visit := range []string{"first visit", "repeat visit"} {
+		t.Run("the "+visit+" shows the quiz list", func(t *testing.T) {
+			start := time.Now()
+			run(t, ctx, "open the page",
+				chromedp.Navigate(srv.URL+"/"),
+				chromedp.WaitVisible(`button.quiz-item`),
+			)
+			took := time.Since(start)
+			tr := value(t, ctx, chromedp.Evaluate[transferred](transferJS))
+			t.Logf("3G %s: quiz list after %.2f s, %.1f KB transferred in %d requests", visit, took.Seconds(), float64(tr.Bytes)/1024, tr.Requests)
+			shot(t, ctx, visit)
+		})
+	}
+}
