@@ -58,7 +58,11 @@ type Gateway struct {
 func New(routes []samtemplate.Route, functions map[string]HTTPHandler, authorizers map[string]Authorizer, web fs.FS, log *slog.Logger) (*Gateway, error) {
 	g := &Gateway{log: log, authorizers: authorizers}
 	if web != nil {
-		g.web = http.FileServerFS(web)
+		site, err := newStaticSite(web)
+		if err != nil {
+			return nil, err
+		}
+		g.web = site
 	}
 	for _, r := range routes {
 		h, ok := functions[r.Function]
