@@ -185,6 +185,10 @@ type Result struct {
 	DurationMs    int64        `json:"durationMs"`
 	SubmittedAt   time.Time    `json:"submittedAt"`
 	Review        []ReviewItem `json:"review"`
+	// PassPercent is the quiz's pass mark (percent of the maximum score) and Passed
+	// whether this attempt reached it; both absent for unscored attempts.
+	PassPercent int   `json:"passPercent,omitempty"`
+	Passed      *bool `json:"passed,omitempty"`
 	// Contests: the round, the prediction and whether the entry is ranked (a late
 	// entry is kept but not ranked).
 	RoundID    string `json:"roundId,omitempty"`
@@ -718,6 +722,10 @@ func ResultOf(q Quiz, a Attempt) Result {
 		AttemptID: a.ID, Score: a.Score, MaxScore: a.MaxScore, CorrectCount: a.CorrectCount,
 		QuestionCount: len(a.QuestionIDs), DurationMs: a.DurationMs, SubmittedAt: a.SubmittedAt,
 		Review: []ReviewItem{},
+	}
+	if a.MaxScore > 0 && a.PassPercent > 0 {
+		passed := a.Passed()
+		r.PassPercent, r.Passed = a.PassPercent, &passed
 	}
 	if q.Kind == KindContest {
 		ranked := a.Ranked

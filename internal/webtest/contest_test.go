@@ -160,8 +160,8 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 	}
 
 	if !t.Run("the start asks for a verified phone, and the code from the SMS outbox verifies it", func(t *testing.T) {
-		run(t, ctx, "start before verifying", chromedp.Click(`#start`), chromedp.WaitVisible(`#error`))
-		if msg := value(t, ctx, chromedp.Text(`#error`)); !strings.Contains(msg, "Gửi mã") {
+		run(t, ctx, "start before verifying", chromedp.Click(`#start`), chromedp.WaitVisible(`#start-error`))
+		if msg := value(t, ctx, chromedp.Text(`#start-error`)); !strings.Contains(msg, "Gửi mã") {
 			t.Errorf("starting unverified says %q, want to press “Gửi mã”", msg)
 		}
 		run(t, ctx, "send the code", chromedp.Click(`#send-code`), chromedp.WaitVisible(`#sms-code`))
@@ -280,9 +280,9 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 			chromedp.Click(`#confirm-code`),
 			chromedp.WaitNotVisible(`#code-box`),
 			chromedp.Click(`#start`),
-			chromedp.WaitVisible(`#error`),
+			chromedp.WaitVisible(`#start-error`),
 		)
-		if msg := value(t, ctx, chromedp.Text(`#error`)); !strings.Contains(msg, "CCCD") {
+		if msg := value(t, ctx, chromedp.Text(`#start-error`)); !strings.Contains(msg, "CCCD") {
 			t.Errorf("a CCCD of another phone shows %q, want the conflict message", msg)
 		}
 	}) {

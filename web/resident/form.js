@@ -1,6 +1,6 @@
 // The participant form on the start screen (contest rules and fields when a contest is
 // chosen) and the start of an attempt.
-import { $, showError } from '../lib/dom.js';
+import { $, showError, fieldError, clearFieldErrors, busy } from '../lib/dom.js';
 import { fetchJSON, errorMessage, NET_MSG } from '../lib/api.js';
 import { S, saveAtt, clientId } from './state.js';
 import { chosenLeaf } from './units.js';
@@ -30,8 +30,16 @@ export function applyKind(q) {
     ? 'Bắt buộc đánh dấu để dự thi.'
     : 'Bắt buộc đánh dấu nếu bạn nhập họ tên hoặc số điện thoại.';
   $('start').textContent = contest ? 'Bắt đầu dự thi' : 'Bắt đầu';
+  clearStartError();
   applyVerify(q);
 }
+
+// A field's message goes once the resident changes that field.
+['input', 'change'].forEach(function (type) {
+  $('form').addEventListener(type, function (ev) {
+    if (ev.target && ev.target.getAttribute && ev.target.getAttribute('aria-invalid') === 'true') fieldError(ev.target, '');
+  });
+});
 
 $('organization').addEventListener('change', function () {
   $('org-other-field').hidden = this.value !== 'Khác';
@@ -84,43 +92,71 @@ $('form').addEventListener('submit', function (ev) {
 });
 
 var starting = false;
+
+// startError shows why the start failed where the resident is looking: next to the field
+// to fix (focused, and scrolled to the middle of the screen) and in the announced box
+// right above the button; without a field the box itself takes the focus.
+function startError(msg, field) {
+  showError('');
+  var box = $('start-error');
+  box.textContent = msg;
+  box.hidden = !msg;
+  if (!msg) return;
+  if (field) {
+    fieldError(field, msg);
+    field.focus({ preventScroll: true });
+    if (field.scrollIntoView) field.scrollIntoView({ block: 'center' });
+  } else {
+    box.focus({ preventScroll: true });
+    if (box.scrollIntoView) box.scrollIntoView({ block: 'center' });
+  }
+}
+
+// clearStartError hides the start's error messages.
+export function clearStartError() {
+  $('start-error').textContent = '';
+  $('start-error').hidden = true;
+  clearFieldErrors($('form'));
+}
+
 function startAttempt() {
   if (starting) return;
+  clearStartError();
   showError('');
   var quiz = selectedQuiz();
-  if (!quiz) { showError('Vui lòng chọn một bài ở danh sách phía trên.'); $('quiz-list').scrollIntoView(); return; }
+  if (!quiz) {
+    startError('Vui lòng chọn một bài ở danh sách phía trên.');
+    $('quiz-list').scrollIntoView();
+    return;
+  }
   if (!chosenLeaf()) {
-    showError('Vui lòng chọn thôn/đơn vị nơi bạn sinh sống.');
     var sels = document.querySelectorAll('select.unit-select');
-    for (var i = 0; i < sels.length; i++) if (!sels[i].value) { sels[i].focus(); break; }
+    var empty = null;
+    for (var i = 0; i < sels.length; i++) if (!sels[i].value) { empty = sels[i]; break; }
+    startError('Vui lòng chọn thôn/đơn vị nơi bạn sinh sống.', empty || sels[sels.length - 1]);
     return;
   }
   var r = readParticipant();
-  if (r.error) { showError(r.error); $(r.field).focus(); return; }
+  if (r.error) { startError(r.error, $(r.field)); return; }
   var consent = $('consent').checked;
   if (isContest(quiz) && !consent) {
-    showError('Vui lòng đánh dấu ô đồng ý cung cấp thông tin để dự thi.');
-    $('consent').focus();
+    startError('Vui lòng đánh dấu ô đồng ý cung cấp thông tin để dự thi.', $('consent'));
     return;
   }
   if ((r.participant.name || r.participant.phone) && !consent) {
-    showError('Vui lòng đánh dấu ô đồng ý nếu bạn nhập họ tên hoặc số điện thoại.');
-    $('consent').focus();
+    startError('Vui lòng đánh dấu ô đồng ý nếu bạn nhập họ tên hoặc số điện thoại.', $('consent'));
     return;
   }
-  var btn = $('start');
   starting = true;
-  btn.disabled = true;
-  btn.textContent = 'Đang bắt đầu…';
-  var label = btn.textContent;
-  var done = function () { starting = false; btn.disabled = false; btn.textContent = label; };
+  var restore = busy($('start'), 'Đang bắt đầu…');
+  var done = function () { starting = false; restore(); };
   fetchJSON('POST', '/v1/quizzes/' + encodeURIComponent(quiz.id) + '/attempts', {
     participant: r.participant, consent: consent, clientId: clientId()
   }).then(function (res) {
     done();
     if (res.status !== 200 && res.status !== 201) {
       if (res.data && res.data.error && res.data.error.code === 'phone_unverified') forgetToken(quiz.id);
-      showError(errorMessage(res));
+      startError(errorMessage(res));
       return;
     }
     var d = res.data || {};
@@ -140,7 +176,7 @@ function startAttempt() {
     saveAtt();
     resetForm();
     openQuestions();
-  }, function () { done(); showError(NET_MSG); });
+  }, function () { done(); startError(NET_MSG); });
 }
 
 function resetForm() {

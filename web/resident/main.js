@@ -24,3 +24,11 @@ if (params.get('results') && params.get('round')) {
   dropAtt();
   openStart();
 }
+
+// The service worker keeps the page's shell for opening without a network; registered
+// after the page has loaded so that it never competes with the first screen.
+if ('serviceWorker' in navigator) {
+  window.addEventListener('load', function () {
+    navigator.serviceWorker.register('sw.js', { scope: './' }).catch(function () { /* the page works without it */ });
+  });
+}

@@ -13,6 +13,32 @@ function optText(q, id) {
   return o ? o.text : String(id);
 }
 
+// scoreLine is the result in one sentence: "Bạn trả lời đúng 7/10 câu — Đạt".
+export function scoreLine(r, a) {
+  var line = 'Bạn trả lời đúng ' + (r.correctCount || 0) + '/' + (r.questionCount || a.questions.length) + ' câu';
+  if (r.passed === true) line += ' — Đạt';
+  else if (r.passed === false) line += ' — Chưa đạt';
+  return line;
+}
+
+function quote(s) { return '“' + s + '”'; }
+
+// reviewLines says what the resident answered and what is right, quoting the options'
+// texts: for a true/false question "Câu này Đúng — bạn chọn Sai".
+export function reviewLines(q, ans, rv) {
+  var mine;
+  if (q.kind === 'text') mine = ans.text || '';
+  else if (q.kind === 'likert') mine = likertLabel(ans.value);
+  else mine = (ans.optionIds || []).map(function (id) { return optText(q, id); }).join('; ');
+  var right = (rv.correctOptionIds || []).map(function (id) { return optText(q, id); }).join('; ');
+  if (q.kind === 'truefalse' && right) {
+    return ['Câu này ' + right + ' — ' + (mine ? 'bạn chọn ' + mine : 'bạn chưa trả lời') + '.'];
+  }
+  if (!mine) return right ? ['Bạn chưa trả lời. Đáp án đúng: ' + quote(right) + '.'] : ['Bạn chưa trả lời.'];
+  if (rv.correct || !right) return ['Bạn chọn: ' + quote(mine) + '.'];
+  return ['Bạn chọn: ' + quote(mine) + '.', 'Đáp án đúng: ' + quote(right) + '.'];
+}
+
 // showResult shows a submitted attempt's result and forgets the attempt.
 export function showResult(r) {
   stopRetry();
@@ -23,8 +49,8 @@ export function showResult(r) {
   // A contest entry before its round's results are frozen has a receipt and no score.
   var sealed = !!r.receipt && r.maxScore == null;
   var survey = a.quizKind === 'survey' || (!sealed && !r.maxScore && !review.length);
-  $('score').textContent = (r.score || 0) + '/' + (r.maxScore || 0);
-  $('correct-count').textContent = 'Số câu đúng: ' + (r.correctCount || 0) + '/' + (r.questionCount || a.questions.length);
+  $('score-line').textContent = scoreLine(r, a);
+  $('pass-note').textContent = r.passPercent ? 'Cần đúng từ ' + r.passPercent + '% số điểm trở lên để đạt.' : '';
   $('score-box').hidden = survey || sealed;
   $('thanks').hidden = !survey;
   $('duration').textContent = r.durationMs != null ? 'Thời gian làm bài: ' + mmss(r.durationMs) : '';
@@ -57,16 +83,8 @@ export function showResult(r) {
     var li = el('li', rv.correct ? 'correct' : 'wrong');
     li.setAttribute('data-question-id', q.id);
     li.appendChild(el('p', 'q', 'Câu ' + (i + 1) + '. ' + q.text));
-    li.appendChild(el('p', 'mk', rv.correct ? '✓ Đúng' : '✗ Sai'));
-    var ans = a.answers[q.id] || {};
-    var mine;
-    if (q.kind === 'text') mine = ans.text || '';
-    else if (q.kind === 'likert') mine = likertLabel(ans.value);
-    else mine = (ans.optionIds || []).map(function (id) { return optText(q, id); }).join('; ');
-    li.appendChild(el('p', null, 'Bạn chọn: ' + (mine || '(chưa trả lời)')));
-    if (rv.correctOptionIds && rv.correctOptionIds.length) {
-      li.appendChild(el('p', null, 'Đáp án đúng: ' + rv.correctOptionIds.map(function (id) { return optText(q, id); }).join('; ')));
-    }
+    li.appendChild(el('p', 'mk', rv.correct ? '✓ Bạn trả lời đúng' : '✗ Bạn trả lời chưa đúng'));
+    reviewLines(q, a.answers[q.id] || {}, rv).forEach(function (line) { li.appendChild(el('p', null, line)); });
     list.appendChild(li);
   });
   $('review-title').hidden = !list.children.length;

@@ -44,6 +44,7 @@ export function clientId() {
 
 // show shows one screen and hides the others.
 export function show(screenId) {
+  $('boot').hidden = true;
   ['start-screen', 'question', 'result', 'results-screen'].forEach(function (id) { $(id).hidden = id !== screenId; });
   window.scrollTo(0, 0);
 }

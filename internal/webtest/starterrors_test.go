@@ -1,0 +1,157 @@
+package webtest
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/testenv"
+)
+
+// publishContest creates and publishes, through the staff API, a small contest open now
+// (no phone verification) and returns its id.
+func publishContest(t *testing.T, base string) string {
+	t.Helper()
+	admin := dashSignIn(t, base, "admin", "demo1234")
+	btc := dashSignIn(t, base, "btc", "demo1234")
+	status, raw := dashCall(t, base, "GET", "/v1/admin/quizzes/demo-nq58-quiz", admin, nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET demo quiz: %d %s", status, raw)
+	}
+	var bank quiz.Quiz
+	dashDecode(t, raw, &bank)
+	var questions []map[string]any
+	for _, q := range bank.Questions {
+		if q.Kind != quiz.Single || len(questions) == 2 {
+			continue
+		}
+		var options []map[string]string
+		var correct []int
+		for i, o := range q.Options {
+			options = append(options, map[string]string{"text": o.Text})
+			if slices.Contains(q.CorrectOptionIDs, o.ID) {
+				correct = append(correct, i)
+			}
+		}
+		questions = append(questions, map[string]any{"kind": "single", "text": q.Text, "topic": q.Topic, "points": 1,
+			"options": options, "correctOptionIndexes": correct})
+	}
+	now := time.Now()
+	status, raw = dashCall(t, base, "POST", "/v1/admin/quizzes", btc, map[string]any{
+		"kind": "contest", "title": "Hội thi thử", "timeLimitSec": 600, "drawCount": 0, "shuffle": true,
+		"scopeUnitId": "xa-a", "questions": questions,
+		"contest": map[string]any{
+			"rounds":            []map[string]any{{"id": "r1", "opensAt": now.Add(-time.Hour), "closesAt": now.Add(time.Hour)}},
+			"attemptsPerRound":  2,
+			"prediction":        map[string]string{"text": "Dự đoán số bài dự thi của vòng này", "truth": "entries"},
+			"ranking":           contest.DefaultRanking,
+			"prizes":            []map[string]any{{"tier": "Nhất", "count": 1, "amount": 1000000}},
+			"onePrizePerPerson": true, "fastSecondsPerQuestion": 3, "topN": 10,
+		},
+	})
+	if status != http.StatusCreated {
+		t.Fatalf("create contest: %d %s", status, raw)
+	}
+	var created struct{ ID string }
+	dashDecode(t, raw, &created)
+	if status, raw := dashCall(t, base, "POST", "/v1/admin/quizzes/"+created.ID+"/publish", btc, nil); status != http.StatusOK {
+		t.Fatalf("publish contest: %d %s", status, raw)
+	}
+	return created.ID
+}
+
+// shownError is what the page shows after a failed start.
+type shownError struct {
+	Box       string `json:"box"`       // the announced box above the button
+	BoxAlert  bool   `json:"boxAlert"`  // the box is an alert (announced)
+	NextToBtn bool   `json:"nextToBtn"` // the box is right before the button
+	Focused   string `json:"focused"`   // id of the focused element
+	Describes string `json:"describes"` // text of what describes the focused element
+	InView    bool   `json:"inView"`    // the message nearest the focus is inside the screen
+	Button    string `json:"button"`    // the start button's label
+	Ring      string `json:"ring"`      // the focused element's outline style
+}
+
+const shownErrorJS = `(function(){
+	var box = document.getElementById('start-error'), a = document.activeElement, start = document.getElementById('start');
+	var ids = (a.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+	var near = a === box ? box : (ids[0] && document.getElementById(ids[0]));
+	var r = near ? near.getBoundingClientRect() : null;
+	return {box: box.hidden ? '' : box.textContent, boxAlert: box.getAttribute('role') === 'alert',
+		nextToBtn: box.nextElementSibling === start, focused: a.id || a.className,
+		describes: near ? near.textContent : '', inView: !!r && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight,
+		button: start.textContent, ring: getComputedStyle(a).outlineStyle};
+})()`
+
+func TestStartErrorsShowNextToTheButtonOn3G(t *testing.T) {
+	stack := testenv.Stack(t, nil)
+	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(stack.Gateway)
+	t.Cleanup(srv.Close)
+	contestID := publishContest(t, srv.URL)
+	ctx := browser(t)
+	run(t, ctx, "open a blank page", chromedp.EmulateViewport(360, 740), chromedp.Navigate("about:blank"))
+	throttle3G(t, ctx)
+
+	tests := []struct {
+		name    string
+		url     string
+		quiz    string
+		fill    []chromedp.Action[chromedp.Void]
+		offline bool
+		want    string // the message
+		focused string // id (or class) of the element that gets the focus
+		button  string
+	}{
+		{name: "starting without a village asks for the village at the village picker",
+			url: "/", quiz: "demo-nq58-quiz", want: "Vui lòng chọn thôn/đơn vị nơi bạn sinh sống.", focused: "unit-0", button: "Bắt đầu"},
+		{name: "entering the contest without consent asks for the consent at the checkbox",
+			url: "/?unit=xa-a-t01", quiz: contestID,
+			fill: []chromedp.Action[chromedp.Void]{chromedp.SendKeys(`#name`, "Lê Văn Nam"), chromedp.SendKeys(`#phone`, "0912 000 222")},
+			want: "Vui lòng đánh dấu ô đồng ý cung cấp thông tin để dự thi.", focused: "consent", button: "Bắt đầu dự thi"},
+		{name: "starting offline says the network is down above the button, which gets its label back",
+			url: "/?unit=xa-a-t01", quiz: "demo-nq58-quiz", offline: true,
+			want: "Không có kết nối mạng. Vui lòng kiểm tra và thử lại.", focused: "start-error", button: "Bắt đầu"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			item := `button.quiz-item[data-quiz-id="` + tt.quiz + `"]`
+			run(t, ctx, "open the page and choose", chromedp.Navigate(srv.URL+tt.url), chromedp.WaitVisible(item), chromedp.Click(item))
+			run(t, ctx, "fill in the form", tt.fill...)
+			if tt.offline {
+				setOffline(t, ctx, true)
+				defer setOffline(t, ctx, false)
+			}
+			run(t, ctx, "start", chromedp.Click(`#start`), chromedp.WaitVisible(`#start-error`))
+			waitJS(t, ctx, "the button gets its label back", `!document.getElementById('start').disabled`)
+			got := value(t, ctx, chromedp.Evaluate[shownError](shownErrorJS))
+			shot(t, ctx, strings.Fields(tt.name)[0]+"-"+tt.focused)
+			if got.Box != tt.want || !got.BoxAlert || !got.NextToBtn {
+				t.Errorf("box above the button = %q (alert %v, right before the button %v), want %q announced there", got.Box, got.BoxAlert, got.NextToBtn, tt.want)
+			}
+			if got.Focused != tt.focused {
+				t.Errorf("focus on %q, want %q", got.Focused, tt.focused)
+			}
+			if got.Describes != tt.want || !got.InView {
+				t.Errorf("message by the focus = %q (in the 360×740 screen: %v), want %q in the screen", got.Describes, got.InView, tt.want)
+			}
+			if got.Ring == "none" {
+				t.Errorf("the focused %s shows no focus ring", got.Focused)
+			}
+			if got.Button != tt.button {
+				t.Errorf("start button reads %q after the error, want %q", got.Button, tt.button)
+			}
+		})
+	}
+}
