@@ -30,8 +30,20 @@ modules:
 java:
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
 
+# Installs Debian's chromium when absent and upgrades it (--only-upgrade) when apt has a
+# newer one. Cheap when current: apt's lists are refreshed only when older than a day, and
+# nothing is installed when the installed version is apt's candidate.
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@if ! command -v chromium >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	  test -n "$$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" || apt-get update -qq; \
+	  inst=$$(dpkg-query -W -f='$${Version}' chromium 2>/dev/null); \
+	  cand=$$(apt-cache policy chromium | awk '/Candidate:/ {print $$2}'); \
+	  if [ -n "$$cand" ] && [ "$$cand" != "(none)" ] && [ "$$cand" != "$$inst" ]; then \
+	    echo "chromium $$inst -> $$cand"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --only-upgrade chromium; \
+	  fi; \
+	fi
 
 # The staff pages' chart library, from the npm registry at the version package-lock.json
 # pins, copied beside the pages (nothing is loaded from the internet at run time).

@@ -49,3 +49,30 @@ func TestFirstScreenOn3G(t *testing.T) {
 		})
 	}
 }
+
+// TestThePageOpensWithoutANetwork: after one visit the service worker keeps the page's
+// shell, so a resident who opens the page with no network (the server is gone) gets the
+// page and a Vietnamese notice instead of the browser's error page.
+func TestThePageOpensWithoutANetwork(t *testing.T) {
+	stack := testenv.Stack(t, nil)
+	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(stack.Gateway)
+	ctx := browser(t)
+	run(t, ctx, "open the page once",
+		chromedp.EmulateViewport(360, 740),
+		chromedp.Navigate(srv.URL+"/?unit=xa-a-t01"),
+		chromedp.WaitVisible(`button.quiz-item`),
+	)
+	waitJS(t, ctx, "the service worker keeps the shell", `navigator.serviceWorker.controller || (navigator.serviceWorker.ready.then(function(){}), false)`)
+	srv.Close()
+	run(t, ctx, "open it again with no network", chromedp.Navigate(srv.URL+"/?unit=xa-a-t01"), chromedp.WaitVisible(`#error`))
+	if msg := value(t, ctx, chromedp.Text(`#error`)); msg != "Không có kết nối mạng. Vui lòng kiểm tra và thử lại." {
+		t.Errorf("offline page says %q, want the Vietnamese offline notice", msg)
+	}
+	if title := value(t, ctx, chromedp.Evaluate[string](`document.title`)); title != "Tìm hiểu Nghị quyết 58-NQ/TW" {
+		t.Errorf("offline page title = %q, want the resident page's", title)
+	}
+	shot(t, ctx)
+}
