@@ -35,6 +35,10 @@ var (
 // vendored files are classic scripts copied by make web-vendor (Chart.js).
 func vendored(p string) bool { return strings.HasPrefix(p, "staff/vendor/") }
 
+// worker is the resident page's service worker: a classic script the page registers
+// (resident/main.js), never imported.
+const worker = "sw.js"
+
 // pageModules returns every page's module entry points (paths in tracker.Web()).
 func pageModules(t *testing.T, web fs.FS) []string {
 	t.Helper()
@@ -127,7 +131,7 @@ func TestModulesResolve(t *testing.T) {
 		visit(entry, "a page")
 	}
 	err := fs.WalkDir(web, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".js") && !vendored(p) && !seen[p] {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".js") && !vendored(p) && p != worker && !seen[p] {
 			t.Errorf("%s is not imported by any page", p)
 		}
 		return err
