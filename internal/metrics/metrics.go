@@ -95,4 +95,6 @@ func (e *Emitter) Emit(ms ...Metric) {
 }
 
 // Count emits one count.
-func (e *Emitter) Count(name string, n int) { e.Emit(Metric{Name: name, Unit: Count, Value: float64(n)}) }
+func (e *Emitter) Count(name string, n int) {
+	e.Emit(Metric{Name: name, Unit: Count, Value: float64(n)})
+}
