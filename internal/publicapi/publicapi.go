@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/nq58/tracker/internal/apigw"
+	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/throttle"
@@ -17,8 +18,15 @@ import (
 // Handler serves the public routes.
 type Handler struct {
 	*apigw.Router
-	svc    *quiz.Service
-	rounds *rounds.Service
+	svc     *quiz.Service
+	rounds  *rounds.Service
+	metrics *metrics.Emitter
+}
+
+// WithMetrics counts attempts started and submitted (nil: none).
+func (h *Handler) WithMetrics(m *metrics.Emitter) *Handler {
+	h.metrics = m
+	return h
 }
 
 // New returns the public API handler.
@@ -55,6 +63,9 @@ func (h *Handler) startAttempt(ctx context.Context, req events.APIGatewayV2HTTPR
 	// CloudFront's viewer address, else API Gateway's source IP; never X-Forwarded-For.
 	body.Source = throttle.Source(req.Headers, req.RequestContext.HTTP.SourceIP)
 	r, err := h.svc.StartAttempt(ctx, req.PathParameters["quizId"], body)
+	if err == nil {
+		h.metrics.Count("AttemptsStarted", 1)
+	}
 	return http.StatusCreated, r, err
 }
 
@@ -64,6 +75,9 @@ func (h *Handler) submitAttempt(ctx context.Context, req events.APIGatewayV2HTTP
 		return 0, nil, err
 	}
 	r, err := h.svc.Submit(ctx, req.PathParameters["attemptId"], body)
+	if err == nil {
+		h.metrics.Count("AttemptsSubmitted", 1)
+	}
 	return http.StatusOK, r, err
 }
 
