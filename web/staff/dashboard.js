@@ -3,7 +3,7 @@
 // build; Chart.js (UMD, window.Chart) is loaded before this module from /staff/vendor/.
 import { $, showMsg, showError } from '../lib/dom.js';
 import { api, onUnauthorized, forbiddenMessage } from '../lib/api.js';
-import { loadSession, dropSession, showSignin, bindSignin, renderWho, hasRole } from '../lib/session.js';
+import { restoreSession, dropSession, signOutEverywhere, showSignin, bindSignin, renderWho, hasRole } from '../lib/session.js';
 import { buildUnits } from '../lib/units.js';
 import { ROLE_LABEL } from '../lib/labels.js';
 import { state } from './state.js';
@@ -25,9 +25,12 @@ function signOut(msg) {
   showSignin('dashboard', msg);
 }
 
-bindSignin(start);
+bindSignin();
 
-$('signout').addEventListener('click', function () { signOut(''); });
+$('signout').addEventListener('click', function () {
+  signOut('');
+  signOutEverywhere().catch(function (err) { showSignin('dashboard', err.message); });
+});
 
 function canReport() { return hasRole(state.me, ['admin', 'officer']); }
 
@@ -71,5 +74,7 @@ function start() {
   });
 }
 
-if (loadSession()) start();
-else showSignin('dashboard', '');
+restoreSession().then(function (r) {
+  if (r.ok) start();
+  else showSignin('dashboard', r.message, r.signedOut ? 'Bạn đã đăng xuất.' : '');
+});
