@@ -4,15 +4,26 @@
 package main
 
 import (
+	"errors"
 	"log/slog"
+	"os"
 
 	"github.com/nq58/tracker/internal/app/staff"
+	"github.com/nq58/tracker/internal/cognitodir"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/lambdaenv"
 )
 
 func main() {
 	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) (any, error) {
-		return staff.New(store, nil, log).Handle, nil
+		pool := os.Getenv("USER_POOL_ID")
+		if pool == "" {
+			return nil, errors.New("USER_POOL_ID is not set")
+		}
+		cfg, err := lambdaenv.Config()
+		if err != nil {
+			return nil, err
+		}
+		return staff.New(store, nil, log, cognitodir.New(cfg, pool)).Handle, nil
 	})
 }

@@ -115,14 +115,6 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The functions of template.yaml, by logical id, wired as functions/*/main.go wire them.
-	httpFunctions := map[string]HTTPHandler{
-		"PublicApiFunction": public.New(store, o.Now, o.Log, outbox, keys).Handle,
-		"StaffApiFunction":  staff.New(store, o.Now, o.Log).Handle,
-	}
-	scheduledFunctions := map[string]ScheduledHandler{
-		"MaintenanceFunction": ScheduledHandler(maintenance.New(store, o.Now, o.Log)),
-	}
 	issuer, err := localauth.NewIssuer(o.Users, LocalIssuer, LocalAudience, o.Now)
 	if err != nil {
 		return nil, err
@@ -131,6 +123,14 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		if err := issuer.Users().PersistTo(o.UsersFile); err != nil {
 			return nil, fmt.Errorf("users file: %w", err)
 		}
+	}
+	// The functions of template.yaml, by logical id, wired as functions/*/main.go wire them.
+	httpFunctions := map[string]HTTPHandler{
+		"PublicApiFunction": public.New(store, o.Now, o.Log, outbox, keys).Handle,
+		"StaffApiFunction":  staff.New(store, o.Now, o.Log, localauth.Directory{Users: issuer.Users()}).Handle,
+	}
+	scheduledFunctions := map[string]ScheduledHandler{
+		"MaintenanceFunction": ScheduledHandler(maintenance.New(store, o.Now, o.Log)),
 	}
 	verifier, err := localauth.NewVerifier(issuer.JWKS(), LocalIssuer, LocalAudience, o.Now)
 	if err != nil {

@@ -24,6 +24,7 @@ import (
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/retention"
 	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/staffdir"
 )
 
 // MaxImportBody is the largest import file accepted (API Gateway allows 10 MB).
@@ -37,12 +38,13 @@ type Handler struct {
 	authoring *authoring.Service
 	rounds    *rounds.Service
 	retention *retention.Service
+	staff     *staffdir.Service
 	*apigw.Router
 }
 
 // New returns the staff API handler.
-func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *rounds.Service, retentionSvc *retention.Service, log *slog.Logger) *Handler {
-	h := &Handler{reports: reports, authoring: authoringSvc, rounds: roundsSvc, retention: retentionSvc}
+func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *rounds.Service, retentionSvc *retention.Service, staffSvc *staffdir.Service, log *slog.Logger) *Handler {
+	h := &Handler{reports: reports, authoring: authoringSvc, rounds: roundsSvc, retention: retentionSvc, staff: staffSvc}
 	routes := map[string]staffRoute{
 		"GET /v1/admin/me":                                                  h.me,
 		"GET /v1/reports/awareness":                                         h.awareness,
@@ -69,6 +71,9 @@ func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *ro
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries":          h.roundEntries,
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags":            h.roundFlags,
 		"POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify":     h.disqualify,
+		"GET /v1/admin/staff":                                               h.listStaff,
+		"POST /v1/admin/staff":                                              h.inviteStaff,
+		"POST /v1/admin/staff/{username}/disable":                           h.disableStaff,
 	}
 	wrapped := make(map[string]apigw.Route, len(routes))
 	for key, r := range routes {
@@ -423,4 +428,25 @@ func (h *Handler) correctQuestion(ctx context.Context, s auth.Staff, req events.
 func (h *Handler) purgePersonalData(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.retention.PurgePersonalData(ctx, s, req.PathParameters["quizId"])
 	return http.StatusOK, r, err
+}
+
+func (h *Handler) listStaff(ctx context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
+	list, err := h.staff.List(ctx, s)
+	return http.StatusOK, map[string]any{"staff": list}, err
+}
+
+func (h *Handler) inviteStaff(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var in staffdir.Invitation
+	if err := apigw.Decode(req, &in); err != nil {
+		return 0, nil, err
+	}
+	m, err := h.staff.Invite(ctx, s, in)
+	return http.StatusCreated, m, err
+}
+
+func (h *Handler) disableStaff(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	if err := h.staff.Disable(ctx, s, req.PathParameters["username"]); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/nq58/tracker/internal/retention"
 	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/staffapi"
+	"github.com/nq58/tracker/internal/staffdir"
 )
 
 // The store serves every service this function uses.
@@ -21,8 +22,9 @@ var (
 	_ retention.Store = (*dynamo.Store)(nil)
 )
 
-// New wires store → services → handler; now is the clock (nil: time.Now).
-func New(store *dynamo.Store, now func() time.Time, log *slog.Logger) *staffapi.Handler {
+// New wires store → services → handler; now is the clock (nil: time.Now); dir holds the
+// staff accounts (Cognito's user pool in AWS, the local users file locally).
+func New(store *dynamo.Store, now func() time.Time, log *slog.Logger, dir staffdir.Directory) *staffapi.Handler {
 	return staffapi.New(report.NewService(store, now), authoring.NewService(store, now),
-		rounds.NewService(store, now), retention.NewService(store, now), log)
+		rounds.NewService(store, now), retention.NewService(store, now), staffdir.NewService(dir, store), log)
 }
