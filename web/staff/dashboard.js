@@ -12,6 +12,7 @@ import { destroyCharts } from './charts.js';
 import { fillUnitPickers, fillQuizPicker, restoreFilters, reloadAll } from './filters.js';
 import { fillActivityForm } from './activities.js';
 import './downloads.js';
+import { fillStaffPanel } from './staffadmin.js';
 
 forbiddenMessage('Tài khoản không có quyền xem mục này.');
 onUnauthorized(signOut);
@@ -19,6 +20,7 @@ onUnauthorized(signOut);
 function signOut(msg) {
   dropSession();
   state.me = null;
+  $('staff-admin').hidden = true;
   dropPending(); // drop answers still on their way
   destroyCharts();
   showError('');
@@ -44,6 +46,7 @@ function start() {
     state.scopeUnits = b.scopeUnits;
     renderWho(state.me, state.units);
     $('dashboard').hidden = false;
+    fillStaffPanel();
     if (!canReport()) {
       setReportsVisible(false, false);
       $('activities').hidden = true;
