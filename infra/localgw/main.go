@@ -67,7 +67,7 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	stack, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: *table, Log: log, Users: users,
-		DeadLetterDir: *deadLetters, Secret: secret})
+		UsersFile: filepath.Join(filepath.Dir(*dataDir), "staff-users.json"), DeadLetterDir: *deadLetters, Secret: secret})
 	if err != nil {
 		return err
 	}

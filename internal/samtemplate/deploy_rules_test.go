@@ -91,7 +91,7 @@ func TestDeployRules(t *testing.T) {
 		}
 		for _, r := range routes {
 			want := ""
-			if r.Function == "StaffApiFunction" {
+			if r.Function == "StaffApiFunction" || r.Function == "StaffAdminFunction" {
 				want = "StaffJwt"
 			}
 			if r.Authorizer != want {

@@ -143,6 +143,7 @@ func TestDashboardShowsTheReportNumbers(t *testing.T) {
 		run(t, ctx, "open the dashboard",
 			chromedp.EmulateViewport(1280, 900),
 			chromedp.Navigate(srv.URL+"/staff/"),
+			chromedp.WaitVisible(`#signin-start`), chromedp.Click(`#signin-start`), // to the issuer's login page
 			chromedp.WaitVisible(`#username`),
 		)
 		run(t, ctx, "sign in with a wrong password",
