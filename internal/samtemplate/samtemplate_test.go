@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker"
+	"github.com/nq58/tracker/internal/eventfilter"
 )
 
 // parse parses src and fails the test on error.
@@ -118,9 +119,15 @@ func TestTemplateStreamSources(t *testing.T) {
 	if err != nil {
 		t.Fatalf("StreamSources() error = %v", err)
 	}
+	const submitted = `{"eventName": ["INSERT", "MODIFY"], "dynamodb": {"NewImage": {"e": {"S": ["attempt"]}, "status": {"S": ["submitted"]}}}}`
+	filter, err := eventfilter.Parse(submitted)
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := []StreamSource{{
 		Function: "AggregatorFunction", Table: "Table", StartingPosition: "TRIM_HORIZON", BatchSize: 100,
 		MaximumRetryAttempts: 10, MaximumRecordAge: 6 * time.Hour, BisectBatchOnError: true, ReportBatchItemFailures: true,
+		Filters: []eventfilter.Pattern{filter},
 	}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("StreamSources() =\n%+v\nwant\n%+v", got, want)
@@ -276,6 +283,9 @@ Resources:
 		{"a stream given as a table's Arn is rejected", "Resources:" + streamFn("!GetAtt Table.Arn"), streams, []string{"!GetAtt <Table>.StreamArn"}},
 		{"a stream of a resource that is not a table is rejected", "Resources:" + streamFn("!GetAtt Fn.StreamArn"), streams, []string{"!GetAtt <Table>.StreamArn"}},
 		{"a stream of a resource that does not exist is rejected", "Resources:" + streamFn("!GetAtt Nope.StreamArn"), streams, []string{"!GetAtt <Table>.StreamArn"}},
+		{"a filter pattern with an operator the poller cannot apply is rejected", "Resources:" + streamFn("!GetAtt Table.StreamArn") +
+			"            FilterCriteria:\n              Filters:\n                - Pattern: '{\"n\": [{\"numeric\": [\">\", 1]}]}'\n",
+			streams, []string{"Fn", "numeric", "not supported"}},
 		{"two tables are rejected", "Resources:" + table + `
   Other:
     Type: AWS::DynamoDB::Table
