@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/nq58/tracker"
 	"github.com/nq58/tracker/internal/eventfilter"
 )
@@ -375,6 +377,49 @@ func TestScheduleRates(t *testing.T) {
 			got, err := parseRate(tt.expr)
 			if (err != nil) != tt.wantErr || got != tt.want {
 				t.Errorf("parseRate(%q) = %v, %v; want %v, error %v", tt.expr, got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCloudFrontCachesTheListsBeforeTheRestOfTheAPI(t *testing.T) {
+	var doc struct {
+		Resources map[string]struct {
+			Properties struct {
+				DistributionConfig struct {
+					CacheBehaviors []struct {
+						PathPattern    string   `yaml:"PathPattern"`
+						AllowedMethods []string `yaml:"AllowedMethods"`
+						CachePolicyID  string   `yaml:"CachePolicyId"`
+					} `yaml:"CacheBehaviors"`
+				} `yaml:"DistributionConfig"`
+				CachePolicyConfig struct {
+					MaxTTL int `yaml:"MaxTTL"`
+				} `yaml:"CachePolicyConfig"`
+			} `yaml:"Properties"`
+		} `yaml:"Resources"`
+	}
+	if err := yaml.Unmarshal(tracker.TemplateYAML, &doc); err != nil {
+		t.Fatal(err)
+	}
+	behaviours := doc.Resources["Distribution"].Properties.DistributionConfig.CacheBehaviors
+	order := map[string]int{}
+	for i, b := range behaviours {
+		order[b.PathPattern] = i
+	}
+	for _, path := range []string{"/v1/units", "/v1/quizzes"} {
+		t.Run(path+" has a cache behaviour ahead of /v1/*", func(t *testing.T) {
+			i, ok := order[path]
+			if !ok || i > order["/v1/*"] {
+				t.Fatalf("behaviour of %s at %d (present %v), /v1/* at %d: want it present and first", path, i, ok, order["/v1/*"])
+			}
+			b := behaviours[i]
+			if !reflect.DeepEqual(b.AllowedMethods, []string{"GET", "HEAD"}) {
+				t.Errorf("AllowedMethods = %v, want GET and HEAD only", b.AllowedMethods)
+			}
+			policy := doc.Resources[b.CachePolicyID].Properties.CachePolicyConfig
+			if policy.MaxTTL == 0 || policy.MaxTTL > 60 {
+				t.Errorf("cache policy %s MaxTTL = %d, want a short TTL (1–60 s)", b.CachePolicyID, policy.MaxTTL)
 			}
 		})
 	}
