@@ -41,6 +41,7 @@ type report struct {
 		AggregationWriteUnits float64 `json:"aggregationWriteUnits"`
 		AllInWriteUnits       float64 `json:"allInWriteUnits"`
 		ReadUnits             float64 `json:"readUnits"`
+		AggregationReadUnits  float64 `json:"aggregationReadUnits"`
 		APIRequests           float64 `json:"apiRequests"`
 		StreamInvocations     float64 `json:"streamInvocations"`
 		LambdaInvocations     float64 `json:"lambdaInvocations"`
@@ -111,6 +112,9 @@ func newReport(cfg config, raw rawResult, res residentResult, boots []bootstrap)
 	pa.AggregationWriteUnits = round(f.WriteUnits-res.UnitsPerAttempt(), 3)
 	pa.AllInWriteUnits = round(f.WriteUnits, 3)
 	pa.ReadUnits = round(f.ReadUnits, 3)
+	if res.Completed > 0 {
+		pa.AggregationReadUnits = round(res.Agg.readUnits/float64(res.Completed), 3)
+	}
 	pa.APIRequests = round(f.APIRequests, 3)
 	pa.StreamInvocations = round(f.StreamInvocations, 3)
 	pa.LambdaInvocations = round(f.APIRequests+f.StreamInvocations, 3)
@@ -182,7 +186,8 @@ func (r *report) print(w io.Writer) {
 	p("resident attempts/s  %.1f", r.Resident.PerSec)
 	p("all-in write units per completed attempt  %.2f   (resident path %.2f + aggregation %.2f)   %s",
 		pa.AllInWriteUnits, r.Resident.UnitsPerAttempt, pa.AggregationWriteUnits, verdict(r.target("all-in write units per completed attempt")))
-	p("read units per completed attempt  %.2f   (strongly consistent GetItem)", pa.ReadUnits)
+	p("read units per completed attempt  %.2f   (strongly consistent GetItem: resident path %.2f + aggregation %.2f)",
+		pa.ReadUnits, pa.ReadUnits-pa.AggregationReadUnits, pa.AggregationReadUnits)
 	p("API requests per attempt  %.2f   %s", pa.APIRequests, verdict(r.target("API requests per attempt")))
 	p("Lambda invocations per attempt  %.3f   (API %.2f + stream batches %.3f)", pa.LambdaInvocations, pa.APIRequests, pa.StreamInvocations)
 	p("Lambda time  %.2f ms per API request, %.2f ms per stream batch (local wall time, billed as Lambda duration)",
