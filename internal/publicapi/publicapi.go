@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -45,14 +46,19 @@ func New(svc *quiz.Service, contestSvc *rounds.Service, log *slog.Logger) *Handl
 	return h
 }
 
-func (h *Handler) listUnits(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
+// ListMaxAge is how long browsers and CloudFront keep the unit and quiz lists: a page
+// opened again within it, or a second attempt, asks the API nothing (or gets a 304),
+// and a published or closed quiz shows everywhere within it.
+const ListMaxAge = 60 * time.Second
+
+func (h *Handler) listUnits(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.svc.ListUnits(ctx)
-	return http.StatusOK, r, err
+	return http.StatusOK, apigw.Cached(req, r, ListMaxAge), err
 }
 
-func (h *Handler) listQuizzes(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
+func (h *Handler) listQuizzes(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.svc.ListQuizzes(ctx)
-	return http.StatusOK, r, err
+	return http.StatusOK, apigw.Cached(req, r, ListMaxAge), err
 }
 
 func (h *Handler) startAttempt(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
