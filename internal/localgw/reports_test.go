@@ -139,7 +139,7 @@ func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{"Thôn", "Chủ đề", "Câu hỏi", "Khảo sát", "Hoạt động", "Xu hướng"} {
+		for _, name := range []string{"Thôn", "Chủ đề", "Câu hỏi", "Khảo sát", "Hoạt động", "Xu hướng", "Phương pháp"} {
 			if _, ok := sheets[name]; !ok {
 				t.Errorf("annual workbook lacks sheet %q (has %d sheets)", name, len(sheets))
 			}
