@@ -210,3 +210,53 @@ func freeAddr() (string, error) {
 	defer l.Close()
 	return l.Addr().String(), nil
 }
+
+// Pools are the pools of the template's functions, by logical id; they serve as the
+// local gateway's localgw.Invoker.
+type Pools map[string]*Pool
+
+// Invoke invokes the function's pool.
+func (ps Pools) Invoke(ctx context.Context, function, requestID string, event []byte) ([]byte, error) {
+	p, ok := ps[function]
+	if !ok {
+		return nil, fmt.Errorf("no emulator for %s", function)
+	}
+	return p.Invoke(ctx, requestID, event)
+}
+
+// Stop ends every pool.
+func (ps Pools) Stop() {
+	for _, p := range ps {
+		p.Stop()
+	}
+}
+
+// StartPools builds the functions for the host into dir and starts size emulators per
+// function, each with env plus its AWS_LAMBDA_FUNCTION_NAME.
+func StartPools(ctx context.Context, dir string, size int, env []string, output io.Writer) (Pools, error) {
+	root, err := ModuleRoot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bin, err := Binary(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(root, dir)
+	}
+	if err := Build(ctx, root, dir); err != nil {
+		return nil, err
+	}
+	ps := Pools{}
+	for id, folder := range Functions {
+		p, err := NewPool(ctx, size, Options{Binary: bin, Bootstrap: filepath.Join(dir, folder), Output: output,
+			Env: append(append([]string{}, env...), "AWS_LAMBDA_FUNCTION_NAME="+id)})
+		if err != nil {
+			ps.Stop()
+			return nil, err
+		}
+		ps[id] = p
+	}
+	return ps, nil
+}
