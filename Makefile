@@ -11,8 +11,8 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 
 .PHONY: run test bench deps java chromium ddb-local modules web-vendor build clean deploy build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-StaffAdminFunction build-MaintenanceFunction
 
-run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages
-	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/localgw -addr $${ADDR:-127.0.0.1:8080}
+run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages (LAMBDA=rie: the built bootstraps under the Lambda emulator)
+	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/localgw -addr $${ADDR:-127.0.0.1:8080} -lambda $${LAMBDA:-inprocess}
 
 test: deps chromium ## run every test against a fresh in-memory DynamoDB Local
 	$(GO) vet ./...

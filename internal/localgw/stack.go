@@ -72,6 +72,9 @@ type StackOptions struct {
 	// Secret keys the hashes of phones, CCCDs, devices and sources (the template's
 	// DeploymentSecret); empty: a random one for this stack.
 	Secret []byte
+	// Invoker, when set, runs every function out of process (their real bootstraps
+	// under the emulator) instead of calling the handlers in-process.
+	Invoker Invoker
 }
 
 // Local development tokens: the issuer and audience the local authorizer accepts in
@@ -116,6 +119,9 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	streamFunctions := map[string]StreamHandler{
+		"AggregatorFunction": stream.New(store, o.Log).Handle,
+	}
 	issuer, err := localauth.NewIssuer(o.Users, LocalIssuer, LocalAudience, o.Now)
 	if err != nil {
 		return nil, err
@@ -134,15 +140,23 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	scheduledFunctions := map[string]ScheduledHandler{
 		"MaintenanceFunction": ScheduledHandler(maintenance.New(store, o.Now, o.Log)),
 	}
+	if o.Invoker != nil { // the built bootstraps under the emulator instead of in-process
+		for id := range httpFunctions {
+			httpFunctions[id] = remoteHTTP(o.Invoker, id)
+		}
+		for id := range scheduledFunctions {
+			scheduledFunctions[id] = remoteScheduled(o.Invoker, id)
+		}
+		for id := range streamFunctions {
+			streamFunctions[id] = remoteStream(o.Invoker, id)
+		}
+	}
 	verifier, err := localauth.NewVerifier(issuer.JWKS(), LocalIssuer, LocalAudience, o.Now)
 	if err != nil {
 		return nil, err
 	}
 	// The template's authorizers, by name.
 	authorizers := map[string]Authorizer{"StaffJwt": verifier}
-	streamFunctions := map[string]StreamHandler{
-		"AggregatorFunction": stream.New(store, o.Log).Handle,
-	}
 
 	routes, err := tpl.Routes()
 	if err != nil {

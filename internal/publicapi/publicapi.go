@@ -3,12 +3,14 @@ package publicapi
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/nq58/tracker/api"
 	"github.com/nq58/tracker/internal/apigw"
 	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/quiz"
@@ -42,8 +44,15 @@ func New(svc *quiz.Service, contestSvc *rounds.Service, log *slog.Logger) *Handl
 		"GET /v1/contests/{quizId}/rounds/{roundId}/results": h.contestResults,
 		"POST /v1/verifications":                             h.requestVerification,
 		"POST /v1/verifications/{verificationId}/confirm":    h.confirmVerification,
+		"GET /v1/openapi.json":                               h.openAPI,
 	})
 	return h
+}
+
+// openAPI answers the API's OpenAPI description (api/openapi.yaml) as JSON.
+func (h *Handler) openAPI(context.Context, events.APIGatewayV2HTTPRequest) (int, any, error) {
+	doc, err := api.OpenAPIJSON()
+	return http.StatusOK, json.RawMessage(doc), err
 }
 
 // ListMaxAge is how long browsers and CloudFront keep the unit and quiz lists: a page

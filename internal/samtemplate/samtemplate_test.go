@@ -41,6 +41,7 @@ func TestTemplateRoutes(t *testing.T) {
 		{Function: fn, Event: "GetAttempt", Method: "GET", Path: "/v1/attempts/{attemptId}"},
 		{Function: fn, Event: "SubmitAttempt", Method: "POST", Path: "/v1/attempts/{attemptId}/submit"},
 		{Function: fn, Event: "ContestResults", Method: "GET", Path: "/v1/contests/{quizId}/rounds/{roundId}/results"},
+		{Function: fn, Event: "OpenAPI", Method: "GET", Path: "/v1/openapi.json"},
 		{Function: fn, Event: "ListQuizzes", Method: "GET", Path: "/v1/quizzes"},
 		{Function: fn, Event: "StartAttempt", Method: "POST", Path: "/v1/quizzes/{quizId}/attempts"},
 		{Function: fn, Event: "ListUnits", Method: "GET", Path: "/v1/units"},
