@@ -9,10 +9,10 @@ GO ?= go
 LAMBDA_FLAGS := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 FUNCTIONS := $(notdir $(wildcard functions/*))
 
-.PHONY: run test bench deps java chromium ddb-local modules web-vendor build clean build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-MaintenanceFunction
+.PHONY: run test bench deps java chromium ddb-local modules web-vendor build clean deploy build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-StaffAdminFunction build-MaintenanceFunction
 
-run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages
-	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/localgw -addr $${ADDR:-127.0.0.1:8080}
+run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages (LAMBDA=rie: the built bootstraps under the Lambda emulator)
+	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/localgw -addr $${ADDR:-127.0.0.1:8080} -lambda $${LAMBDA:-inprocess}
 
 test: deps chromium ## run every test against a fresh in-memory DynamoDB Local
 	$(GO) vet ./...
@@ -74,8 +74,46 @@ build-AggregatorFunction:
 	$(LAMBDA_FLAGS) $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/aggregator
 build-MaintenanceFunction:
 	$(LAMBDA_FLAGS) $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/maintenance
+build-StaffAdminFunction:
+	$(LAMBDA_FLAGS) $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/staffadmin
 build-StaffApiFunction:
 	$(LAMBDA_FLAGS) $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/staff
 
 clean:
 	rm -rf build .data
+
+# ---- Deploy to AWS: `make deploy ENV=dev|prod` (needs the AWS CLI, the SAM CLI and
+# credentials; see the README). `make -n deploy ENV=dev` prints the sequence.
+ENV ?= dev
+samconfig = $(shell sed -n '/^\[$(ENV)\.deploy\.parameters\]/,/^\[/s/^$(1) *= *"\(.*\)"/\1/p' samconfig.toml)
+STACK = $(call samconfig,stack_name)
+REGION = $(call samconfig,region)
+STACK_JSON = build/deploy-$(ENV)/stack.json
+SITE_CONFIG = build/deploy-$(ENV)/config.json
+DESCRIBE_STACK = aws cloudformation describe-stacks --stack-name $(STACK) --region $(REGION) --output json > $(STACK_JSON)
+SITECONFIG = $(GO) run ./infra/siteconfig -stack $(STACK_JSON)
+# Cache headers: the page modules and styles are not versioned by name (native ES
+# modules import each other by plain path), so nothing may be cached for long: .js and
+# .css for 5 minutes then revalidated (ETag); HTML and config.json revalidated on every
+# load, so a deploy is seen at once and never mixes old pages with new modules for long.
+CACHE_ASSETS = public, max-age=300, must-revalidate
+CACHE_PAGES = no-cache
+
+deploy:
+	@case "$(ENV)" in dev|prod) ;; *) echo "ENV must be dev or prod"; exit 1;; esac
+	@test -n "$(STACK)" -a -n "$(REGION)" || { echo "samconfig.toml has no stack_name/region for $(ENV)"; exit 1; }
+	sam build --config-env $(ENV)
+	sam deploy --config-env $(ENV)
+	$(MAKE) web-vendor
+	mkdir -p $(dir $(STACK_JSON))
+	$(DESCRIBE_STACK)
+	# First deploy only: the sign-in callback needs the distribution's domain (see SiteDomain).
+	domain=$$($(SITECONFIG) -pending-site-domain) && if [ -n "$$domain" ]; then \
+	  sam deploy --config-env $(ENV) --parameter-overrides "SiteDomain=$$domain" && $(DESCRIBE_STACK); fi
+	$(SITECONFIG) -config $(SITE_CONFIG)
+	bucket=$$($(SITECONFIG) -output WebBucketName) && \
+	aws s3 sync web/ s3://$$bucket/ --region $(REGION) --delete --exclude '*' --include '*.js' --include '*.css' --cache-control '$(CACHE_ASSETS)' && \
+	aws s3 sync web/ s3://$$bucket/ --region $(REGION) --delete --exclude '*.js' --exclude '*.css' --exclude config.json --cache-control '$(CACHE_PAGES)' && \
+	aws s3 cp $(SITE_CONFIG) s3://$$bucket/config.json --region $(REGION) --content-type application/json --cache-control '$(CACHE_PAGES)'
+	aws cloudfront create-invalidation --distribution-id $$($(SITECONFIG) -output DistributionId) --paths '/*'
+	@echo "Site: $$($(SITECONFIG) -output SiteUrl)"

@@ -10,11 +10,13 @@ import (
 	"time"
 )
 
-// Targets from the issue.
+// Targets from the issues (12: all-in units, API requests, cost).
 const (
-	maxUnitsPerAttempt = 4.0
-	minRatio           = 0.7
-	maxBootstrapMB     = 15.0
+	maxAllInUnitsPerAttempt  = 3.5
+	maxAPIRequestsPerAttempt = 2.0
+	maxCostPer100k           = 0.60
+	minRatio                 = 0.7
+	maxBootstrapMB           = 15.0
 )
 
 // report holds the figures; its JSON form is what -json writes.
@@ -34,6 +36,20 @@ type report struct {
 		UnitsPerAttempt float64 `json:"writeUnitsPerAttempt"`
 		WritesPerSec    float64 `json:"writeUnitsPerSec"`
 	} `json:"residentAttempt"`
+	// PerAttempt is per completed attempt, resident path and aggregation together.
+	PerAttempt struct {
+		AggregationWriteUnits float64 `json:"aggregationWriteUnits"`
+		AllInWriteUnits       float64 `json:"allInWriteUnits"`
+		ReadUnits             float64 `json:"readUnits"`
+		AggregationReadUnits  float64 `json:"aggregationReadUnits"`
+		APIRequests           float64 `json:"apiRequests"`
+		StreamInvocations     float64 `json:"streamInvocations"`
+		LambdaInvocations     float64 `json:"lambdaInvocations"`
+		APIMsPerRequest       float64 `json:"apiMsPerRequest"`
+		AggMsPerInvocation    float64 `json:"aggregatorMsPerInvocation"`
+	} `json:"perAttempt"`
+	Costs       []costLine `json:"costPer100k"`
+	CostPer100k float64    `json:"costPer100kDollars"`
 	// Ratio is (attempts/s × write units per attempt) ÷ raw write units/s: the share of
 	// the store's write throughput the resident path turns into useful writes.
 	Ratio      float64         `json:"ratio"`
@@ -86,10 +102,38 @@ func newReport(cfg config, raw rawResult, res residentResult, boots []bootstrap)
 	if w := raw.WritesPerSec(); w > 0 {
 		r.Ratio = round(res.PerSec()*res.UnitsPerAttempt()/w, 3)
 	}
+	var f figures
+	if n := float64(res.Completed); n > 0 {
+		f = figures{WriteUnits: (res.WriteUnits + res.Agg.writeUnits) / n, ReadUnits: (res.ReadUnits + res.Agg.readUnits) / n,
+			APIRequests: float64(res.Requests) / n, StreamInvocations: float64(res.Agg.invocations) / n,
+			APIBusy: time.Duration(float64(res.APIBusy) / n), AggBusy: time.Duration(float64(res.Agg.busy) / n)}
+	}
+	pa := &r.PerAttempt
+	pa.AggregationWriteUnits = round(f.WriteUnits-res.UnitsPerAttempt(), 3)
+	pa.AllInWriteUnits = round(f.WriteUnits, 3)
+	pa.ReadUnits = round(f.ReadUnits, 3)
+	if res.Completed > 0 {
+		pa.AggregationReadUnits = round(res.Agg.readUnits/float64(res.Completed), 3)
+	}
+	pa.APIRequests = round(f.APIRequests, 3)
+	pa.StreamInvocations = round(f.StreamInvocations, 3)
+	pa.LambdaInvocations = round(f.APIRequests+f.StreamInvocations, 3)
+	if res.Requests > 0 {
+		pa.APIMsPerRequest = ms(res.APIBusy / time.Duration(res.Requests))
+	}
+	if res.Agg.invocations > 0 {
+		pa.AggMsPerInvocation = ms(res.Agg.busy / time.Duration(res.Agg.invocations))
+	}
+	r.Costs = costs(f)
+	r.CostPer100k = total(r.Costs)
 
 	r.Targets = append(r.Targets,
-		target{Name: "write units per completed attempt", Value: r.Resident.UnitsPerAttempt, Op: "<=", Limit: maxUnitsPerAttempt,
-			Pass: res.Completed > 0 && res.UnitsPerAttempt() <= maxUnitsPerAttempt},
+		target{Name: "all-in write units per completed attempt", Value: pa.AllInWriteUnits, Op: "<=", Limit: maxAllInUnitsPerAttempt,
+			Pass: res.Completed > 0 && f.WriteUnits <= maxAllInUnitsPerAttempt},
+		target{Name: "API requests per attempt", Value: pa.APIRequests, Op: "<=", Limit: maxAPIRequestsPerAttempt,
+			Pass: res.Completed > 0 && f.APIRequests <= maxAPIRequestsPerAttempt},
+		target{Name: "cost per 100,000 attempts", Value: r.CostPer100k, Op: "<=", Limit: maxCostPer100k, Unit: "$",
+			Pass: res.Completed > 0 && r.CostPer100k <= maxCostPer100k},
 		target{Name: "ratio", Value: r.Ratio, Op: ">=", Limit: minRatio, Pass: r.Ratio >= minRatio})
 	for _, b := range boots {
 		r.Bootstraps = append(r.Bootstraps, bootstrapJSON{Function: b.Function, Bytes: b.Bytes, MB: round(b.MB(), 2)})
@@ -116,6 +160,9 @@ func (r *report) print(w io.Writer) {
 		if t.Pass {
 			v = "PASS"
 		}
+		if t.Unit == "$" {
+			return fmt.Sprintf("target %s $%.2f  %s", op, t.Limit, v)
+		}
 		return strings.TrimSpace(fmt.Sprintf("target %s %g %s", op, t.Limit, t.Unit)) + "  " + v
 	}
 
@@ -128,12 +175,28 @@ func (r *report) print(w io.Writer) {
 	p("    write units  %.3f per PutItem  →  %.1f writes/s", r.Raw.UnitsPerPut, r.Raw.WritesPerSec)
 	r.printSamples(w, "a")
 	p("")
-	p("(b) resident attempt over HTTP through the local gateway (start + submit, aggregator off)")
+	p("(b) resident attempt over HTTP through the local gateway (start + submit), the stream aggregator on")
 	p("    completed  %d attempts   %.1f/s   p50 %.2f ms   p99 %.2f ms   errors %d",
 		r.Resident.Completed, r.Resident.PerSec, r.Resident.P50Ms, r.Resident.P99Ms, r.Resident.Errors)
-	p("    write units  %.3f per completed attempt (%.1f in all)   %s",
-		r.Resident.UnitsPerAttempt, r.Resident.WriteUnits, verdict(r.target("write units per completed attempt")))
+	p("    write units  %.3f per completed attempt on the resident path (%.1f in all)", r.Resident.UnitsPerAttempt, r.Resident.WriteUnits)
 	r.printSamples(w, "b")
+	pa := r.PerAttempt
+	p("")
+	p("raw PutItem rate  %.1f/s", r.Raw.PerSec)
+	p("resident attempts/s  %.1f", r.Resident.PerSec)
+	p("all-in write units per completed attempt  %.2f   (resident path %.2f + aggregation %.2f)   %s",
+		pa.AllInWriteUnits, r.Resident.UnitsPerAttempt, pa.AggregationWriteUnits, verdict(r.target("all-in write units per completed attempt")))
+	p("read units per completed attempt  %.2f   (strongly consistent GetItem: resident path %.2f + aggregation %.2f)",
+		pa.ReadUnits, pa.ReadUnits-pa.AggregationReadUnits, pa.AggregationReadUnits)
+	p("API requests per attempt  %.2f   %s", pa.APIRequests, verdict(r.target("API requests per attempt")))
+	p("Lambda invocations per attempt  %.3f   (API %.2f + stream batches %.3f)", pa.LambdaInvocations, pa.APIRequests, pa.StreamInvocations)
+	p("Lambda time  %.2f ms per API request, %.2f ms per stream batch (local wall time, billed as Lambda duration)",
+		pa.APIMsPerRequest, pa.AggMsPerInvocation)
+	p("cost per 100,000 attempts  $%.2f   %s", r.CostPer100k, verdict(r.target("cost per 100,000 attempts")))
+	p("    us-east-1 list prices (infra/bench/cost.go); CloudFront and free tiers left out")
+	for _, c := range r.Costs {
+		p("    %-46s %14.1f %-11s $%.4f", c.Item, c.Quantity, c.Unit, c.Dollars)
+	}
 	p("")
 	p("ratio  (%.1f attempts/s × %.3f units) ÷ %.1f raw writes/s = %.3f   %s",
 		r.Resident.PerSec, r.Resident.UnitsPerAttempt, r.Raw.WritesPerSec, r.Ratio, verdict(r.target("ratio")))

@@ -26,10 +26,15 @@ import (
 
 const demoQuiz = "demo-nq58-quiz"
 
-// residentResult is phase (b) with the write units the product's store consumed.
+// residentResult is phase (b) with what the product consumed: the resident path's
+// store and gateway, and the aggregator's.
 type residentResult struct {
 	phase
-	WriteUnits float64 // stack.Store.WriteUnits() over the measured run
+	WriteUnits float64       // stack.Store.WriteUnits() over the measured run
+	ReadUnits  float64       // stack.Store.ReadUnits() (GetItem) over the measured run
+	Requests   int64         // API requests that reached the gateway (each one a Lambda invocation)
+	APIBusy    time.Duration // time spent answering them, a stand-in for the Lambda's billed duration
+	Agg        aggSnapshot   // the aggregator's units, invocations and time for the same attempts
 }
 
 // UnitsPerAttempt is the write units per completed attempt. Writes of failed attempts
@@ -49,6 +54,8 @@ type resident struct {
 	quiz     quiz.Quiz     // the demo quiz with its answer key
 	villages []string
 	next     atomic.Uint64 // rotates over the villages
+	requests atomic.Int64  // API requests served by the gateway
+	busy     atomic.Int64  // nanoseconds spent serving them
 }
 
 // benchStack is the product as localgw.NewStack wires it, on the benchmark's table with
@@ -59,8 +66,9 @@ type benchStack struct {
 	villages []string
 }
 
-// newStack creates the table from the template and loads the demo data. The stream
-// pollers are never started: the aggregator's writes stay out of the figures.
+// newStack creates the table from the template and loads the demo data. The stack's own
+// pollers are not started: the benchmark runs the aggregator itself (see aggregator.go),
+// on a store of its own, to tell its write units apart.
 func newStack(ctx context.Context, cfg config, table string) (*benchStack, error) {
 	q, villages, err := demoData()
 	if err != nil {
@@ -103,7 +111,14 @@ func startResident(cfg config, stack *benchStack) (r *resident, stop func(), err
 	if err != nil {
 		return nil, nil, err
 	}
-	srv := &http.Server{Handler: stack.Gateway, ReadHeaderTimeout: 10 * time.Second}
+	r = &resident{}
+	counted := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		t0 := time.Now()
+		stack.Gateway.ServeHTTP(w, req)
+		r.busy.Add(int64(time.Since(t0)))
+		r.requests.Add(1)
+	})
+	srv := &http.Server{Handler: counted, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -112,13 +127,9 @@ func startResident(cfg config, stack *benchStack) (r *resident, stop func(), err
 	// host most requests would open a new TCP connection.
 	tr.MaxIdleConns = max(100, 2*cfg.workers)
 	tr.MaxIdleConnsPerHost = max(64, cfg.workers)
-	r = &resident{
-		base:     "http://" + ln.Addr().String(),
-		client:   &http.Client{Transport: tr, Timeout: 30 * time.Second},
-		store:    stack.Store,
-		quiz:     stack.quiz,
-		villages: stack.villages,
-	}
+	r.base = "http://" + ln.Addr().String()
+	r.client = &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	r.store, r.quiz, r.villages = stack.Store, stack.quiz, stack.villages
 	stop = func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -128,11 +139,18 @@ func startResident(cfg config, stack *benchStack) (r *resident, stop func(), err
 	return r, stop, nil
 }
 
-// measure runs phase (b) for cfg.duration.
-func (r *resident) measure(ctx context.Context, cfg config) residentResult {
-	before := r.store.WriteUnits()
+// measure runs phase (b) for cfg.duration with the aggregator running beside it, then
+// lets the aggregator finish the stream, so every attempt of the phase is counted with
+// its aggregation. The aggregator has drained the stream before the phase starts.
+func (r *resident) measure(ctx context.Context, cfg config, agg *aggregator) (residentResult, error) {
+	w0, r0, n0, b0, a0 := r.store.WriteUnits(), r.store.ReadUnits(), r.requests.Load(), r.busy.Load(), agg.snapshot()
+	agg.start(ctx)
 	p := drive(ctx, cfg.workers, cfg.duration, r.attempt)
-	return residentResult{phase: p, WriteUnits: r.store.WriteUnits() - before}
+	if err := agg.finish(ctx); err != nil {
+		return residentResult{}, fmt.Errorf("aggregator: %w", err)
+	}
+	return residentResult{phase: p, WriteUnits: r.store.WriteUnits() - w0, ReadUnits: r.store.ReadUnits() - r0,
+		Requests: r.requests.Load() - n0, APIBusy: time.Duration(r.busy.Load() - b0), Agg: agg.snapshot().sub(a0)}, nil
 }
 
 // demoData returns the demo quiz with its key and the ids of the demo villages.

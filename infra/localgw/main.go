@@ -23,6 +23,7 @@ import (
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/pseudonym"
+	"github.com/nq58/tracker/internal/rie"
 	"github.com/nq58/tracker/internal/rounds"
 )
 
@@ -41,6 +42,7 @@ func run(log *slog.Logger) error {
 	dataDir := flag.String("data", ".data/dynamodb", "DynamoDB Local data folder")
 	table := flag.String("table", "tracker", "table name")
 	loadDemo := flag.Bool("demo", true, "load the demo data when the table is empty")
+	lambdaMode := flag.String("lambda", "inprocess", "how the functions run: inprocess (the handlers in this process) or rie (the built bootstraps under the Lambda Runtime Interface Emulator, a pool of 2 per function)")
 	deadLetters := flag.String("dead-letters", ".data/dead-letters", "folder for stream batches that failed every retry (go run ./infra/replay re-applies them)")
 	flag.Parse()
 
@@ -66,8 +68,27 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	var invoker localgw.Invoker
+	switch *lambdaMode {
+	case "inprocess":
+	case "rie":
+		// The bootstraps AWS runs, built for this host, against the same DynamoDB Local;
+		// DEPLOYMENT_SECRET stands in for Secrets Manager (accepted only with a local endpoint).
+		pools, err := rie.StartPools(ctx, filepath.Join("build", "host"), 2, []string{
+			"TABLE_NAME=" + *table, "AWS_REGION=ap-southeast-1", "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
+			"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_LAMBDA_LOG_FORMAT=JSON", "DEPLOYMENT_SECRET=" + string(secret),
+		}, os.Stderr)
+		if err != nil {
+			return err
+		}
+		defer pools.Stop()
+		invoker = pools
+		log.Info("functions run under aws-lambda-rie", "perFunction", 2, "bootstraps", "build/host")
+	default:
+		return fmt.Errorf("-lambda %q: want inprocess or rie", *lambdaMode)
+	}
 	stack, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: *table, Log: log, Users: users,
-		DeadLetterDir: *deadLetters, Secret: secret})
+		UsersFile: filepath.Join(filepath.Dir(*dataDir), "staff-users.json"), DeadLetterDir: *deadLetters, Secret: secret, Invoker: invoker})
 	if err != nil {
 		return err
 	}

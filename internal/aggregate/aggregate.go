@@ -52,14 +52,19 @@ type GroupTally struct {
 }
 
 // QuestionTally sums, over first attempts that were asked the question, how many
-// answered it correctly and their total scores (milli-percent): enough for facility and
-// the point-biserial discrimination without reading attempts.
+// answered it correctly (Σ item; items are 0 or 1, so Σ item² is the same), their total
+// scores (milli-percent), and their rest scores: the number of the attempt's other
+// scored questions answered correctly (Σ rest, Σ rest², Σ item·rest). That is enough for
+// facility and the corrected item–rest discrimination without reading attempts.
 type QuestionTally struct {
 	N               int64 `json:"n"`
 	Correct         int64 `json:"correct"`
 	ScoreSum        int64 `json:"scoreSum"`
 	ScoreSqSum      int64 `json:"scoreSqSum"`
 	CorrectScoreSum int64 `json:"correctScoreSum"`
+	RestSum         int64 `json:"restSum"`
+	RestSqSum       int64 `json:"restSqSum"`
+	CorrectRestSum  int64 `json:"correctRestSum"`
 }
 
 // Event is what the aggregator needs from one submitted attempt.
@@ -135,10 +140,21 @@ func Delta(e Event, first bool) Counter {
 	}
 	if e.Scored && len(e.Correct) > 0 {
 		c.Questions = make(map[string]QuestionTally, len(e.Correct))
-		for q, ok := range e.Correct {
-			t := QuestionTally{N: 1, ScoreSum: e.ScoreMilli, ScoreSqSum: e.ScoreMilli * e.ScoreMilli}
+		var right int64
+		for _, ok := range e.Correct {
 			if ok {
-				t.Correct, t.CorrectScoreSum = 1, e.ScoreMilli
+				right++
+			}
+		}
+		for q, ok := range e.Correct {
+			rest := right // the other questions answered correctly
+			if ok {
+				rest--
+			}
+			t := QuestionTally{N: 1, ScoreSum: e.ScoreMilli, ScoreSqSum: e.ScoreMilli * e.ScoreMilli,
+				RestSum: rest, RestSqSum: rest * rest}
+			if ok {
+				t.Correct, t.CorrectScoreSum, t.CorrectRestSum = 1, e.ScoreMilli, rest
 			}
 			c.Questions[q] = t
 		}
@@ -185,7 +201,8 @@ func (g GroupTally) minus(o GroupTally) GroupTally {
 }
 
 func (q QuestionTally) minus(o QuestionTally) QuestionTally {
-	return q.plus(QuestionTally{N: -o.N, Correct: -o.Correct, ScoreSum: -o.ScoreSum, ScoreSqSum: -o.ScoreSqSum, CorrectScoreSum: -o.CorrectScoreSum})
+	return q.plus(QuestionTally{N: -o.N, Correct: -o.Correct, ScoreSum: -o.ScoreSum, ScoreSqSum: -o.ScoreSqSum, CorrectScoreSum: -o.CorrectScoreSum,
+		RestSum: -o.RestSum, RestSqSum: -o.RestSqSum, CorrectRestSum: -o.CorrectRestSum})
 }
 
 // Before reports whether e counts as earlier than o: by submission time, then by id,
@@ -231,7 +248,8 @@ func (g GroupTally) plus(o GroupTally) GroupTally {
 
 func (q QuestionTally) plus(o QuestionTally) QuestionTally {
 	return QuestionTally{N: q.N + o.N, Correct: q.Correct + o.Correct, ScoreSum: q.ScoreSum + o.ScoreSum,
-		ScoreSqSum: q.ScoreSqSum + o.ScoreSqSum, CorrectScoreSum: q.CorrectScoreSum + o.CorrectScoreSum}
+		ScoreSqSum: q.ScoreSqSum + o.ScoreSqSum, CorrectScoreSum: q.CorrectScoreSum + o.CorrectScoreSum,
+		RestSum: q.RestSum + o.RestSum, RestSqSum: q.RestSqSum + o.RestSqSum, CorrectRestSum: q.CorrectRestSum + o.CorrectRestSum}
 }
 
 // Rebuild computes every counter from submitted attempts: a participant's first attempt

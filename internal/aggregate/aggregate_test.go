@@ -330,10 +330,11 @@ func TestDeltaCountsGroupsQuestionsAndOptions(t *testing.T) {
 			t.Errorf("groups = %+v, want %+v", got.Groups, want)
 		}
 	})
-	t.Run("each scored question gets the attempt's score, split by correctness", func(t *testing.T) {
+	t.Run("each scored question gets the attempt's score and its rest score, split by correctness", func(t *testing.T) {
+		// q01 right, q02 wrong: q01's rest (the other questions right) is 0, q02's is 1.
 		want := map[string]QuestionTally{
 			"q01": {N: 1, Correct: 1, ScoreSum: 60000, ScoreSqSum: 3600000000, CorrectScoreSum: 60000},
-			"q02": {N: 1, ScoreSum: 60000, ScoreSqSum: 3600000000},
+			"q02": {N: 1, ScoreSum: 60000, ScoreSqSum: 3600000000, RestSum: 1, RestSqSum: 1},
 		}
 		if !reflect.DeepEqual(got.Questions, want) {
 			t.Errorf("questions = %+v, want %+v", got.Questions, want)

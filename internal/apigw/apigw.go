@@ -6,6 +6,7 @@ package apigw
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -167,4 +168,47 @@ func (r *Router) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest)
 		return b.Response(), nil
 	}
 	return Respond(status, body), nil
+}
+
+// Cached is a public JSON answer that browsers and CloudFront may keep for maxAge:
+// it carries "Cache-Control: public, max-age=…" and a strong ETag (a hash of the
+// body), and answers 304 Not Modified without a body when the request's If-None-Match
+// names that ETag. The Lambda answers the 304 itself, so revalidation works the same
+// through the local gateway, API Gateway and CloudFront.
+func Cached(req events.APIGatewayV2HTTPRequest, body any, maxAge time.Duration) Responder {
+	return cached{ifNoneMatch: req.Headers["if-none-match"], body: body, maxAge: maxAge}
+}
+
+type cached struct {
+	ifNoneMatch string
+	body        any
+	maxAge      time.Duration
+}
+
+func (c cached) Response() events.APIGatewayV2HTTPResponse {
+	resp := Respond(http.StatusOK, c.body)
+	if resp.StatusCode != http.StatusOK {
+		return resp
+	}
+	sum := sha256.Sum256([]byte(resp.Body))
+	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	resp.Headers["ETag"] = etag
+	resp.Headers["Cache-Control"] = "public, max-age=" + strconv.Itoa(int(c.maxAge/time.Second))
+	if etagListed(c.ifNoneMatch, etag) {
+		resp.StatusCode, resp.Body = http.StatusNotModified, ""
+		delete(resp.Headers, "Content-Type")
+	}
+	return resp
+}
+
+// etagListed reports whether an If-None-Match header names etag; as RFC 9110 says for
+// If-None-Match, the comparison is weak (a W/ prefix is ignored) and "*" names any.
+func etagListed(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
 }

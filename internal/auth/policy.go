@@ -26,6 +26,8 @@ const (
 	// SeeContestKey: a quiz's answer key (correct options, key corrections) while it is
 	// secret, that is a contest's before its last round closes.
 	SeeContestKey Action = "see-contest-key"
+	// ManageStaff: list, invite and disable staff accounts scoped to the target unit.
+	ManageStaff Action = "manage-staff"
 )
 
 // Target is what an action is on: a quiz (its kind and scope unit, "" for the whole
@@ -86,6 +88,8 @@ var policy = map[Action]rule{
 	SeeContestPD: {roles(Admin, Organizer), manage},
 	// A contest's key is its authors'; a quiz's or survey's, anyone's who may view it.
 	SeeContestKey: {keyHolders, see},
+	// Admins manage accounts in their own subtree: no scope above or beside their own.
+	ManageStaff: {roles(Admin), manage},
 }
 
 // keyHolders: only a contest's authors hold its key; any viewer holds a quiz's.

@@ -128,6 +128,15 @@ func TestTheAccessPolicy(t *testing.T) {
 		{"an officer sees a quiz's key", officerA, auth.SeeContestKey, quizA, allowed},
 		{"an organiser sees a quiz's key as a viewer of it", organizerA, auth.SeeContestKey, quizA, allowed},
 		{"a user with no role sees no key", noRole, auth.SeeContestKey, quizA, forbidden},
+
+		// Staff accounts: admins, for scopes in their own subtree only.
+		{"a provincial admin grants a commune scope", adminTh, auth.ManageStaff, auth.UnitTarget("xa-a"), allowed},
+		{"a provincial admin grants the province scope", adminTh, auth.ManageStaff, auth.UnitTarget("th"), allowed},
+		{"a commune admin grants a village of their commune", adminA, auth.ManageStaff, auth.UnitTarget("xa-a-t01"), allowed},
+		{"a commune admin cannot grant another commune", adminA, auth.ManageStaff, auth.UnitTarget("xa-b"), hidden},
+		{"a commune admin cannot grant the province above them", adminA, auth.ManageStaff, auth.UnitTarget("th"), hidden},
+		{"an officer may not manage staff", officerA, auth.ManageStaff, auth.UnitTarget("xa-a"), forbidden},
+		{"an organiser may not manage staff", organizerA, auth.ManageStaff, auth.UnitTarget("xa-a"), forbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,7 +25,7 @@ import (
 //	submissions, participants, scored, scoreSum, scoreSqSum, passes, suspects
 //	tA_<topic>, tC_<topic>                       topic answered, correct
 //	g_<group>_{n,sc,s,ss,p}                       per report group ("org:hpn", "age:25-34")
-//	q_<question>_{n,c,s,ss,cs}                    question analysis
+//	q_<question>_{n,c,s,ss,cs,r,rr,cr}            question analysis (r: rest score)
 //	o_<question>:<option>                        answer distribution
 const (
 	topicAnsweredPrefix = "tA_"
@@ -56,6 +56,11 @@ var questionFields = []tallyField[aggregate.QuestionTally]{
 	{"s", func(t *aggregate.QuestionTally) *int64 { return &t.ScoreSum }},
 	{"ss", func(t *aggregate.QuestionTally) *int64 { return &t.ScoreSqSum }},
 	{"cs", func(t *aggregate.QuestionTally) *int64 { return &t.CorrectScoreSum }},
+	// Rest scores (other questions correct), for the corrected discrimination; counters
+	// written before they existed lack them and read them as 0.
+	{"r", func(t *aggregate.QuestionTally) *int64 { return &t.RestSum }},
+	{"rr", func(t *aggregate.QuestionTally) *int64 { return &t.RestSqSum }},
+	{"cr", func(t *aggregate.QuestionTally) *int64 { return &t.CorrectRestSum }},
 }
 
 // counterAttributes flattens a counter into the numeric attributes of its item.

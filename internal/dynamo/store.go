@@ -39,6 +39,9 @@ type Store struct {
 	table string
 	// milliWriteUnits sums the write capacity the store's own requests consumed.
 	milliWriteUnits atomic.Int64
+	// milliReadUnits sums the read capacity of its single-item reads (GetItem), the
+	// reads of the resident and aggregation paths; queries and scans are not metered.
+	milliReadUnits atomic.Int64
 }
 
 // New returns a store on the given table.
@@ -46,6 +49,15 @@ func New(db *dynamodb.Client, table string) *Store { return &Store{db: db, table
 
 // WriteUnits returns the write capacity units consumed so far by this store's requests.
 func (s *Store) WriteUnits() float64 { return float64(s.milliWriteUnits.Load()) / 1000 }
+
+// ReadUnits returns the read capacity units consumed so far by this store's GetItems.
+func (s *Store) ReadUnits() float64 { return float64(s.milliReadUnits.Load()) / 1000 }
+
+func (s *Store) meterRead(c *types.ConsumedCapacity) {
+	if c != nil && c.CapacityUnits != nil {
+		s.milliReadUnits.Add(int64(math.Round(*c.CapacityUnits * 1000)))
+	}
+}
 
 func (s *Store) meter(cc ...types.ConsumedCapacity) {
 	for _, c := range cc {
@@ -128,10 +140,12 @@ func (s *Store) updateInput(pk, sk string, upd expression.UpdateBuilder, cond *e
 // getItem reads one item with a strongly consistent read into out, an item struct, and
 // reports whether it exists.
 func (s *Store) getItem(ctx context.Context, pk, sk string, out any) (bool, error) {
-	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true),
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
 	if err != nil {
 		return false, err
 	}
+	s.meterRead(res.ConsumedCapacity)
 	if res.Item == nil {
 		return false, nil
 	}
@@ -561,10 +575,12 @@ func (s *Store) CreateAttempt(ctx context.Context, a quiz.Attempt) error {
 // GetAttempt reads an attempt with a strongly consistent read.
 func (s *Store) GetAttempt(ctx context.Context, id string) (quiz.Attempt, error) {
 	pk, sk := attemptKey(id)
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true),
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
 	if err != nil {
 		return quiz.Attempt{}, fmt.Errorf("get attempt: %w", err)
 	}
+	s.meterRead(out.ConsumedCapacity)
 	if out.Item == nil {
 		return quiz.Attempt{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy bài làm")
 	}

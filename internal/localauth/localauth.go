@@ -39,6 +39,8 @@ type User struct {
 	Role         string `json:"role"`
 	Scope        string `json:"scope"`
 	Phone        string `json:"phone,omitempty"`
+	Email        string `json:"email,omitempty"`
+	Disabled     bool   `json:"disabled,omitempty"`
 }
 
 // LoadUsers reads a users file.
@@ -89,7 +91,7 @@ type Issuer struct {
 	kid      string
 	issuer   string
 	audience string
-	users    map[string]User
+	users    *Users
 	now      func() time.Time
 }
 
@@ -105,22 +107,31 @@ func NewIssuer(users []User, issuer, audience string, now func() time.Time) (*Is
 	kidBytes := make([]byte, 8)
 	_, _ = rand.Read(kidBytes)
 	i := &Issuer{key: key, kid: base64.RawURLEncoding.EncodeToString(kidBytes), issuer: issuer, audience: audience,
-		users: map[string]User{}, now: now}
-	for _, u := range users {
-		i.users[u.Username] = u
-	}
+		users: NewUsers(users), now: now}
 	return i, nil
 }
+
+// Users is the issuer's account store (staff management adds and disables accounts).
+func (i *Issuer) Users() *Users { return i.users }
+
+// Audience is the client id the issuer's ID tokens are for.
+func (i *Issuer) Audience() string { return i.audience }
 
 // ErrBadCredentials is returned for an unknown user or a wrong password.
 var ErrBadCredentials = errors.New("wrong username or password")
 
-// SignIn checks a user's password and returns an ID token.
+// SignIn checks a user's password and returns an ID token. A disabled account cannot
+// sign in (the same answer as a wrong password).
 func (i *Issuer) SignIn(username, password string) (string, time.Time, error) {
-	u, ok := i.users[username]
-	if !ok || !checkPassword(u.PasswordHash, password) {
+	u, ok := i.users.Lookup(username)
+	if !ok || u.Disabled || !checkPassword(u.PasswordHash, password) {
 		return "", time.Time{}, ErrBadCredentials
 	}
+	return i.idToken(u)
+}
+
+// idToken signs an ID token for an account, valid for TokenLife.
+func (i *Issuer) idToken(u User) (string, time.Time, error) {
 	exp := i.now().Add(TokenLife)
 	tok, err := i.Token(u.Username, []string{u.Role}, u.Scope, exp)
 	return tok, exp, err

@@ -169,6 +169,21 @@ var staffRoutes = map[string]expect{
 		csv := "id,parentId,name,kind,population,households\nxa-a-t99,xa-a,Thôn Mới,village,300,80\n"
 		return call{method: "POST", path: "/v1/admin/imports/units", contentType: "text/csv", body: []byte(csv)}
 	}, inScope: 200, outOfScope: 404, outOfScopeAlso: 422, organizer: 403, admin: 200},
+	// Staff management: admins only, within their subtree (internal/staffdir tests the reach).
+	"GET /v1/admin/staff": {build: get("/v1/admin/staff"), inScope: 403, outOfScope: 403, organizer: 403, admin: 200},
+	"POST /v1/admin/staff": {build: func(t *testing.T, e *authzEnv) call {
+		e.n++
+		return jsonCall("POST", "/v1/admin/staff", map[string]any{"username": fmt.Sprintf("moi-%d", e.n),
+			"email": fmt.Sprintf("moi-%d@example.vn", e.n), "role": "officer", "scopeUnitId": "xa-a"})
+	}, inScope: 403, outOfScope: 403, organizer: 403, admin: 201},
+	"POST /v1/admin/staff/{username}/disable": {build: func(t *testing.T, e *authzEnv) call {
+		e.n++
+		name := fmt.Sprintf("cu-%d", e.n)
+		if err := e.stack.Issuer.Users().Add(localauth.User{Username: name, Role: "officer", Scope: "xa-a"}); err != nil {
+			t.Fatal(err)
+		}
+		return call{method: "POST", path: "/v1/admin/staff/" + name + "/disable"}
+	}, inScope: 403, outOfScope: 403, organizer: 403, admin: 204},
 }
 
 func newQuizBody(scope string) map[string]any {

@@ -197,6 +197,9 @@ func staffRequest(t *testing.T, base, token, method, path string, body any) (int
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json") // as api/openapi.yaml requires
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

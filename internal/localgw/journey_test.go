@@ -233,8 +233,9 @@ func TestEveryTemplateRouteIsServedByItsHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	served := map[string][]string{
-		"PublicApiFunction": publicapi.New(nil, nil, nil).RouteKeys(),
-		"StaffApiFunction":  staffapi.New(nil, nil, nil, nil, nil).RouteKeys(),
+		"PublicApiFunction":  publicapi.New(nil, nil, nil).RouteKeys(),
+		"StaffApiFunction":   staffapi.New(nil, nil, nil, nil, nil).RouteKeys(),
+		"StaffAdminFunction": staffapi.NewAdmin(nil, nil).RouteKeys(),
 	}
 	fromTemplate := map[string][]string{}
 	for _, r := range routes {

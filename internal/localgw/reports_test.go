@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -98,8 +99,9 @@ func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 		if got, want := len(records), 1+len(aw.Rows)+1; got != want {
 			t.Errorf("csv has %d records, want header + %d rows + total", got, len(aw.Rows))
 		}
+		mean := slices.Index(records[0], "Điểm trung bình (%)")
 		for _, rec := range records {
-			if rec[0] == village && (rec[2] != "6" || rec[5] != "66.7") {
+			if rec[0] == village && (rec[2] != "6" || mean < 0 || rec[mean] != "66.7") {
 				t.Errorf("csv row of %s = %v, want 6 participants and mean 66.7", village, rec)
 			}
 		}
@@ -117,9 +119,14 @@ func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 			t.Fatal(err)
 		}
 		found := false
-		for _, row := range sheets["Nhận thức"] {
-			if len(row) > 5 && row[0] == village {
-				found = row[2] == "6" && row[5] == "66.7"
+		rows := sheets["Nhận thức"]
+		mean := -1
+		if len(rows) > 0 {
+			mean = slices.Index(rows[0], "Điểm trung bình (%)")
+		}
+		for _, row := range rows {
+			if mean >= 0 && len(row) > mean && row[0] == village {
+				found = row[2] == "6" && row[mean] == "66.7"
 			}
 		}
 		if !found {
@@ -139,7 +146,7 @@ func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{"Thôn", "Chủ đề", "Câu hỏi", "Khảo sát", "Hoạt động", "Xu hướng"} {
+		for _, name := range []string{"Thôn", "Chủ đề", "Câu hỏi", "Khảo sát", "Hoạt động", "Xu hướng", "Phương pháp"} {
 			if _, ok := sheets[name]; !ok {
 				t.Errorf("annual workbook lacks sheet %q (has %d sheets)", name, len(sheets))
 			}

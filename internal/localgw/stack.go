@@ -19,6 +19,7 @@ import (
 	"github.com/nq58/tracker/internal/app/maintenance"
 	"github.com/nq58/tracker/internal/app/public"
 	"github.com/nq58/tracker/internal/app/staff"
+	"github.com/nq58/tracker/internal/app/staffadmin"
 	"github.com/nq58/tracker/internal/app/stream"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/deadletter"
@@ -44,6 +45,8 @@ type Stack struct {
 	Table     string
 	// Issuer signs development tokens (tests sign tokens for any user with it).
 	Issuer *localauth.Issuer
+	// OAuth is the issuer's authorization code + PKCE flow (Cognito's managed login locally).
+	OAuth *localauth.OAuth
 	// Outbox holds the SMS the public function sent (Amazon SNS in AWS).
 	Outbox *Outbox
 	// StreamARN, Sources and StreamFunctions let tests build pollers of their own.
@@ -59,13 +62,19 @@ type StackOptions struct {
 	Now      func() time.Time // the service clock; nil: time.Now
 	Log      *slog.Logger
 	Web      fs.FS            // the pages; nil: tracker.Web()
-	Users    []localauth.User // development staff accounts for /local/signin
+	Users    []localauth.User // development staff accounts (seed)
+	// UsersFile keeps the accounts staff management invites or disables (git-ignored,
+	// under .data/); empty: in memory only.
+	UsersFile string
 	// DeadLetterDir keeps the stream batches that failed every retry (the template's
 	// OnFailure destination); empty: a folder per table under the system's temp folder.
 	DeadLetterDir string
 	// Secret keys the hashes of phones, CCCDs, devices and sources (the template's
 	// DeploymentSecret); empty: a random one for this stack.
 	Secret []byte
+	// Invoker, when set, runs every function out of process (their real bootstraps
+	// under the emulator) instead of calling the handlers in-process.
+	Invoker Invoker
 }
 
 // Local development tokens: the issuer and audience the local authorizer accepts in
@@ -110,17 +119,37 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The functions of template.yaml, by logical id, wired as functions/*/main.go wire them.
-	httpFunctions := map[string]HTTPHandler{
-		"PublicApiFunction": public.New(store, o.Now, o.Log, outbox, keys).Handle,
-		"StaffApiFunction":  staff.New(store, o.Now, o.Log).Handle,
-	}
-	scheduledFunctions := map[string]ScheduledHandler{
-		"MaintenanceFunction": ScheduledHandler(maintenance.New(store, o.Now, o.Log)),
+	streamFunctions := map[string]StreamHandler{
+		"AggregatorFunction": stream.New(store, o.Log).Handle,
 	}
 	issuer, err := localauth.NewIssuer(o.Users, LocalIssuer, LocalAudience, o.Now)
 	if err != nil {
 		return nil, err
+	}
+	if o.UsersFile != "" {
+		if err := issuer.Users().PersistTo(o.UsersFile); err != nil {
+			return nil, fmt.Errorf("users file: %w", err)
+		}
+	}
+	// The functions of template.yaml, by logical id, wired as functions/*/main.go wire them.
+	httpFunctions := map[string]HTTPHandler{
+		"PublicApiFunction":  public.New(store, o.Now, o.Log, outbox, keys).Handle,
+		"StaffApiFunction":   staff.New(store, o.Now, o.Log).Handle,
+		"StaffAdminFunction": staffadmin.New(store, o.Log, localauth.Directory{Users: issuer.Users()}).Handle,
+	}
+	scheduledFunctions := map[string]ScheduledHandler{
+		"MaintenanceFunction": ScheduledHandler(maintenance.New(store, o.Now, o.Log)),
+	}
+	if o.Invoker != nil { // the built bootstraps under the emulator instead of in-process
+		for id := range httpFunctions {
+			httpFunctions[id] = remoteHTTP(o.Invoker, id)
+		}
+		for id := range scheduledFunctions {
+			scheduledFunctions[id] = remoteScheduled(o.Invoker, id)
+		}
+		for id := range streamFunctions {
+			streamFunctions[id] = remoteStream(o.Invoker, id)
+		}
 	}
 	verifier, err := localauth.NewVerifier(issuer.JWKS(), LocalIssuer, LocalAudience, o.Now)
 	if err != nil {
@@ -128,9 +157,6 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	}
 	// The template's authorizers, by name.
 	authorizers := map[string]Authorizer{"StaffJwt": verifier}
-	streamFunctions := map[string]StreamHandler{
-		"AggregatorFunction": stream.New(store, o.Log).Handle,
-	}
 
 	routes, err := tpl.Routes()
 	if err != nil {
@@ -152,7 +178,8 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		o.DeadLetterDir = filepath.Join(os.TempDir(), "nq58-dead-letters", o.Table)
 	}
 	s := &Stack{Keys: keys, DeadLetters: deadletter.Dir{Path: o.DeadLetterDir}, Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources,
-		StreamFunctions: streamFunctions, Issuer: issuer, Outbox: outbox}
+		StreamFunctions: streamFunctions, Issuer: issuer, Outbox: outbox,
+		OAuth: &localauth.OAuth{Issuer: issuer, ClientID: LocalAudience, RedirectPaths: StaffPages}}
 	for _, sc := range schedules {
 		h, ok := scheduledFunctions[sc.Function]
 		if !ok {
@@ -197,11 +224,28 @@ func samtemplateParse() (*samtemplate.Template, error) {
 	return samtemplate.Parse(tracker.TemplateYAML)
 }
 
-// Handler serves the gateway plus the local-only development sign-in:
-// POST /local/signin {"username","password"} → {"token","expiresAt"}, the JWKS, and the
-// SMS outbox: GET /local/sms → {"messages":[{"phone","code","sentAt"}]}.
+// StaffPages are the staff pages the sign-in may return to (the user pool client's
+// callback and logout URLs in AWS).
+var StaffPages = []string{"/staff/", "/staff/contest.html"}
+
+// Handler serves the gateway plus the local-only parts: the pages' /config.json, the
+// issuer's OAuth endpoints (authorization code + PKCE, as Cognito's managed login:
+// GET and POST /local/oauth2/authorize, POST /local/oauth2/token, GET /local/logout),
+// the JWKS, the development sign-in for scripts and tests (POST /local/signin
+// {"username","password"} → {"token","expiresAt"}) and the SMS outbox:
+// GET /local/sms → {"messages":[{"phone","code","sentAt"}]}.
 func (s *Stack) Handler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /config.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-cache")
+		_ = json.NewEncoder(w).Encode(map[string]any{"auth": s.OAuth.Endpoints(r)})
+	})
+	mux.HandleFunc("GET /local/oauth2/authorize", s.OAuth.Authorize)
+	mux.HandleFunc("POST /local/oauth2/authorize", s.OAuth.Login)
+	mux.HandleFunc("POST /local/oauth2/token", s.OAuth.Token)
+	mux.HandleFunc("POST /local/oauth2/revoke", s.OAuth.Revoke)
+	mux.HandleFunc("GET /local/logout", s.OAuth.Logout)
 	mux.HandleFunc("POST /local/signin", s.signIn)
 	mux.HandleFunc("GET /local/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

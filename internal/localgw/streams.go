@@ -2,9 +2,11 @@ package localgw
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -14,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nq58/tracker/internal/deadletter"
+	"github.com/nq58/tracker/internal/eventfilter"
 	"github.com/nq58/tracker/internal/samtemplate"
 )
 
@@ -37,6 +40,8 @@ type Poller struct {
 	log     *slog.Logger
 	shards  map[string]*shard
 	started bool
+	// invocations counts the handler's invocations (retries included).
+	invocations atomic.Int64
 
 	// DeadLetters receives the batches that failed every retry.
 	DeadLetters DeadLetterSink
@@ -45,6 +50,9 @@ type Poller struct {
 	// Now is the clock that ages records (time.Now by default).
 	Now func() time.Time
 }
+
+// Invocations returns how many times the handler has been invoked, retries included.
+func (p *Poller) Invocations() int64 { return p.invocations.Load() }
 
 // DeadLetterSink keeps a failed batch for a later replay.
 type DeadLetterSink interface {
@@ -191,16 +199,42 @@ func (p *Poller) iterator(ctx context.Context, shardID, after string) (*string, 
 
 // deliver invokes the handler until the batch succeeds or, after its retries, is sent
 // to the dead letters; it reports false only when ctx ended first.
+// Records that match none of the source's filters are dropped before any invocation,
+// as Lambda drops them; the caller still moves past them.
 func (p *Poller) deliver(ctx context.Context, shardID string, records []types.Record) bool {
-	batch := make([]events.DynamoDBEventRecord, len(records))
-	for i, r := range records {
-		batch[i] = deadletter.EventRecord(r, p.arn)
+	batch := make([]events.DynamoDBEventRecord, 0, len(records))
+	for _, r := range records {
+		ev := deadletter.EventRecord(r, p.arn)
+		if keep, err := p.matches(ev); err != nil {
+			// Lambda cannot fail to filter; locally, deliver rather than lose a record.
+			p.log.ErrorContext(ctx, "stream filter failed; the record is delivered", "error", err.Error())
+		} else if !keep {
+			continue
+		}
+		batch = append(batch, ev)
+	}
+	if len(batch) == 0 {
+		return true
 	}
 	return p.deliverBatch(ctx, shardID, batch, 0)
 }
 
+// matches reports whether a record passes the source's FilterCriteria, tested on the
+// record's JSON as Lambda tests it (eventName, dynamodb.NewImage with typed values, …).
+func (p *Poller) matches(rec events.DynamoDBEventRecord) (bool, error) {
+	if len(p.src.Filters) == 0 {
+		return true, nil
+	}
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return false, fmt.Errorf("stream record as JSON: %w", err)
+	}
+	return eventfilter.Any(p.src.Filters, raw)
+}
+
 func (p *Poller) deliverBatch(ctx context.Context, shardID string, batch []events.DynamoDBEventRecord, try int) bool {
 	for ; len(batch) > 0; try++ {
+		p.invocations.Add(1)
 		resp, err := p.handler(ctx, events.DynamoDBEvent{Records: batch})
 		if err == nil && len(resp.BatchItemFailures) == 0 {
 			return true

@@ -3,12 +3,16 @@ package publicapi
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/nq58/tracker/api"
 	"github.com/nq58/tracker/internal/apigw"
+	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/throttle"
@@ -17,8 +21,15 @@ import (
 // Handler serves the public routes.
 type Handler struct {
 	*apigw.Router
-	svc    *quiz.Service
-	rounds *rounds.Service
+	svc     *quiz.Service
+	rounds  *rounds.Service
+	metrics *metrics.Emitter
+}
+
+// WithMetrics counts attempts started and submitted (nil: none).
+func (h *Handler) WithMetrics(m *metrics.Emitter) *Handler {
+	h.metrics = m
+	return h
 }
 
 // New returns the public API handler.
@@ -33,18 +44,30 @@ func New(svc *quiz.Service, contestSvc *rounds.Service, log *slog.Logger) *Handl
 		"GET /v1/contests/{quizId}/rounds/{roundId}/results": h.contestResults,
 		"POST /v1/verifications":                             h.requestVerification,
 		"POST /v1/verifications/{verificationId}/confirm":    h.confirmVerification,
+		"GET /v1/openapi.json":                               h.openAPI,
 	})
 	return h
 }
 
-func (h *Handler) listUnits(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.svc.ListUnits(ctx)
-	return http.StatusOK, r, err
+// openAPI answers the API's OpenAPI description (api/openapi.yaml) as JSON.
+func (h *Handler) openAPI(context.Context, events.APIGatewayV2HTTPRequest) (int, any, error) {
+	doc, err := api.OpenAPIJSON()
+	return http.StatusOK, json.RawMessage(doc), err
 }
 
-func (h *Handler) listQuizzes(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
+// ListMaxAge is how long browsers and CloudFront keep the unit and quiz lists: a page
+// opened again within it, or a second attempt, asks the API nothing (or gets a 304),
+// and a published or closed quiz shows everywhere within it.
+const ListMaxAge = 60 * time.Second
+
+func (h *Handler) listUnits(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	r, err := h.svc.ListUnits(ctx)
+	return http.StatusOK, apigw.Cached(req, r, ListMaxAge), err
+}
+
+func (h *Handler) listQuizzes(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.svc.ListQuizzes(ctx)
-	return http.StatusOK, r, err
+	return http.StatusOK, apigw.Cached(req, r, ListMaxAge), err
 }
 
 func (h *Handler) startAttempt(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
@@ -55,6 +78,9 @@ func (h *Handler) startAttempt(ctx context.Context, req events.APIGatewayV2HTTPR
 	// CloudFront's viewer address, else API Gateway's source IP; never X-Forwarded-For.
 	body.Source = throttle.Source(req.Headers, req.RequestContext.HTTP.SourceIP)
 	r, err := h.svc.StartAttempt(ctx, req.PathParameters["quizId"], body)
+	if err == nil {
+		h.metrics.Count("AttemptsStarted", 1)
+	}
 	return http.StatusCreated, r, err
 }
 
@@ -64,6 +90,9 @@ func (h *Handler) submitAttempt(ctx context.Context, req events.APIGatewayV2HTTP
 		return 0, nil, err
 	}
 	r, err := h.svc.Submit(ctx, req.PathParameters["attemptId"], body)
+	if err == nil {
+		h.metrics.Count("AttemptsSubmitted", 1)
+	}
 	return http.StatusOK, r, err
 }
 

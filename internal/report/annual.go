@@ -111,7 +111,7 @@ func (s *Service) Annual(ctx context.Context, staff auth.Staff, unitID string, y
 }
 
 // Tables of the annual workbook: one sheet each for villages, topics, questions, survey,
-// activities and trend; a quiz column tells the quizzes apart.
+// activities and trend, a quiz column telling the quizzes apart, and the methods note.
 func (a AnnualReport) Tables() []Table {
 	withQuiz := func(title string, ts []Table) Table {
 		t := ts[0]
@@ -154,7 +154,46 @@ func (a AnnualReport) Tables() []Table {
 		empty(merge("Khảo sát", surveys), "Bài", "Không có dữ liệu"),
 		ActivitiesTable(a.Activities),
 		empty(merge("Xu hướng", trend), "Bài", "Không có dữ liệu"),
+		MethodsTable(),
 	}
+}
+
+// MethodsNote explains, in Vietnamese, what each figure of the evaluation means and how
+// it is computed, what the intervals do and do not say, and why small groups are hidden:
+// the sheet "Phương pháp" of the annual workbook and the last section of the printable
+// page. Each row is a figure (or a caveat), its meaning and its formula.
+var MethodsNote = [][3]string{
+	{"Người tham gia", "Số người đã nộp bài, mỗi người tính một lần cho mỗi bài (lượt nộp đầu tiên); các lượt làm lại chỉ để luyện tập, không tính vào điểm và tỷ lệ. Lượt bị nghi ngờ (vượt giới hạn truy cập) không được tính.",
+		"Đếm theo mã định danh đã băm của số điện thoại (hoặc của thiết bị)."},
+	{"Tỷ lệ tham gia (%)", "Phần người dân từ 15 tuổi của thôn đã tham gia.",
+		"Người tham gia ÷ dân số từ 15 tuổi × 100. Khoảng tin cậy 95 % theo phương pháp Wilson (xem dưới)."},
+	{"Điểm trung bình (%)", "Điểm trung bình của những người tham gia, tính theo phần trăm điểm tối đa của bài mỗi người đã làm.",
+		"Trung bình cộng của điểm % (x̄ = Σx ÷ n), tính từ tổng Σx và Σx² mà hệ thống lưu theo thôn và tháng."},
+	{"Khoảng tin cậy 95 % của điểm trung bình (KTC 95% (t))", "Khoảng mà điểm trung bình có thể dao động do số người tham gia có hạn; nhóm càng ít người, khoảng càng rộng.",
+		"Khoảng Student t: x̄ ± t(0,975; n − 1) × s ÷ √n, trong đó s là độ lệch chuẩn mẫu s² = (Σx² − (Σx)² ÷ n) ÷ (n − 1) và t là phân vị chính xác của phân phối Student với n − 1 bậc tự do (thư viện gonum); giới hạn trong 0–100 %."},
+	{"Tỷ lệ đạt (%)", "Phần người tham gia đạt điểm chuẩn của bài.",
+		"Số người đạt ÷ số người có điểm × 100. Khoảng tin cậy 95 % theo Wilson."},
+	{"Khoảng tin cậy Wilson 95 % (tỷ lệ đạt, tỷ lệ tham gia)", "Khoảng mà một tỷ lệ có thể dao động do số người có hạn: 5/5 người đạt cho 56,6–100 %, còn 500/500 cho 99,2–100 %.",
+		"Khoảng điểm Wilson: với p = x ÷ n và z = 1,96: (p + z² ÷ 2n ± z × √(p(1 − p) ÷ n + z² ÷ 4n²)) ÷ (1 + z² ÷ n). Khác với p ± z√(p(1 − p) ÷ n), khoảng này luôn nằm trong 0–100 % và không co về một điểm khi tỷ lệ là 0 % hay 100 %."},
+	{"Tỷ lệ trả lời đúng theo chủ đề (%)", "Phần các câu hỏi của chủ đề được trả lời đúng.",
+		"Số câu đúng ÷ số câu đã trả lời của chủ đề × 100."},
+	{"Độ khó của câu hỏi (tỷ lệ đúng, 0–1)", "Phần người trả lời đúng câu hỏi trong số những người được hỏi câu đó (mỗi người được rút ngẫu nhiên một bộ câu khác nhau).",
+		"Facility p = số người trả lời đúng ÷ số người được hỏi câu đó. Dưới 0,2: quá khó; trên 0,9: quá dễ."},
+	{"Độ phân biệt của câu hỏi (−1 đến 1)", "Câu hỏi có phân biệt được người hiểu nhiều với người hiểu ít không: dương là người làm tốt phần còn lại của bài cũng hay trả lời đúng câu này; âm thường là đáp án bị đặt sai.",
+		"Hệ số tương quan điểm–nhị phân hiệu chỉnh (corrected point-biserial): tương quan Pearson giữa điểm câu hỏi (1 đúng, 0 sai) và điểm phần còn lại (số câu khác trong cùng lượt làm bài được trả lời đúng, không tính chính câu đó), trên những lượt được hỏi câu đó: r = (nΣxy − ΣxΣy) ÷ √((nΣx − (Σx)²)(nΣy² − (Σy)²)). Dưới 0: phân biệt ngược; dưới 0,2: phân biệt yếu."},
+	{"Người tham gia tự chọn", "Người dân tự quyết định có làm bài hay không, nên những người tham gia không phải là mẫu ngẫu nhiên của dân số thôn.",
+		"Các khoảng tin cậy chỉ cho biết độ chính xác của con số đối với chính những người đã tham gia (nhóm càng ít người, con số càng kém chắc chắn); chúng không cho biết con số đại diện cho cả thôn đến đâu. Người quan tâm đến Nghị quyết có thể tham gia nhiều hơn, nên điểm của cả thôn có thể thấp hơn."},
+	{"Nhóm dưới 5 người bị ẩn", "Thôn hoặc nhóm có dưới 5 người tham gia (hoặc câu hỏi có dưới 5 lượt trả lời) chỉ hiện số lượng, ghi “Quá ít để đánh giá”.",
+		"Ngưỡng 5 người: với ít người, điểm và tỷ lệ dao động quá lớn để so sánh (khoảng tin cậy gần như 0–100 %), và trong nhóm rất nhỏ có thể đoán ra kết quả của từng người. Ngưỡng có thể được nâng lên, không hạ xuống dưới 5."},
+}
+
+// MethodsTable is MethodsNote as a table: the sheet "Phương pháp".
+func MethodsTable() Table {
+	t := Table{Name: "Phương pháp", Header: []string{"Chỉ số", "Ý nghĩa", "Cách tính"}}
+	for _, r := range MethodsNote {
+		t.Rows = append(t.Rows, []any{r[0], r[1], r[2]})
+	}
+	return t
 }
 
 var annualPage = template.Must(template.New("annual").Funcs(template.FuncMap{
@@ -182,7 +221,7 @@ th{background:#eee}td.n{text-align:right}
 </style></head><body>
 <h1>Đánh giá kết quả thông tin, tuyên truyền Nghị quyết 58-NQ/TW năm {{.Report.Year}}</h1>
 <p class="meta">Đơn vị: {{.Report.UnitName}} · Lập bởi: {{.Report.GeneratedBy}} · {{.Generated}}</p>
-<p class="meta">Chỉ tính lượt làm bài đầu tiên của mỗi người. Nhóm dưới ngưỡng chỉ hiện số lượng (“Quá ít để đánh giá”).</p>
+<p class="meta">Chỉ tính lượt làm bài đầu tiên của mỗi người. Nhóm dưới ngưỡng chỉ hiện số lượng (“Quá ít để đánh giá”). Ý nghĩa và cách tính từng chỉ số: mục “Phương pháp” cuối trang.</p>
 {{range .Tables}}<h2>{{.Name}}</h2>
 <table><thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
 {{range .Rows}}<tr>{{range .}}<td>{{cell .}}</td>{{end}}</tr>{{else}}<tr><td colspan="{{len .Header}}">Không có dữ liệu</td></tr>{{end}}

@@ -82,16 +82,17 @@ func tallyOf(c aggregate.Counter) aggregate.GroupTally {
 
 // marchV1: five women of the women's union, aged 25–34, in Thôn Đông scored 40 60 80
 // 100 100 in March 2026. q1 was right only for the 40 and the 60 (a wrong key), q2 for
-// the 80 and both 100s, q3 for everybody.
+// the 80 and both 100s, q3 for everybody. Their rest scores (the other questions of a
+// longer draw answered right) were 0 1 2 3 3: Σy = 9, Σy² = 23.
 func marchV1() aggregate.Counter {
 	c := scoresCounter("v1", "2026-03", 40, 60, 80, 100, 100)
 	c.Topics = map[string]quiz.TopicTally{"a": {Answered: 10, Correct: 7}, "d": {Answered: 5, Correct: 2}}
 	g := tallyOf(c)
 	c.Groups = map[string]aggregate.GroupTally{"org:hpn": g, "age:25-34": g, "gender:female": g}
 	c.Questions = map[string]aggregate.QuestionTally{
-		"q1": {N: 5, Correct: 2, ScoreSum: 380_000, ScoreSqSum: 31_600_000_000, CorrectScoreSum: 100_000},
-		"q2": {N: 5, Correct: 3, ScoreSum: 380_000, ScoreSqSum: 31_600_000_000, CorrectScoreSum: 280_000},
-		"q3": {N: 5, Correct: 5, ScoreSum: 380_000, ScoreSqSum: 31_600_000_000, CorrectScoreSum: 380_000},
+		"q1": {N: 5, Correct: 2, ScoreSum: 380_000, ScoreSqSum: 31_600_000_000, CorrectScoreSum: 100_000, RestSum: 9, RestSqSum: 23, CorrectRestSum: 1},
+		"q2": {N: 5, Correct: 3, ScoreSum: 380_000, ScoreSqSum: 31_600_000_000, CorrectScoreSum: 280_000, RestSum: 9, RestSqSum: 23, CorrectRestSum: 8},
+		"q3": {N: 5, Correct: 5, ScoreSum: 380_000, ScoreSqSum: 31_600_000_000, CorrectScoreSum: 380_000, RestSum: 9, RestSqSum: 23, CorrectRestSum: 9},
 	}
 	c.Options = map[string]int64{"q1:A": 2, "q1:B": 3, "q2:A": 3, "q2:B": 2, "q3:B": 5, "s1:4": 3, "s1:5": 2}
 	return c

@@ -269,24 +269,47 @@ func groupTally(g aggregate.GroupTally) scoreTally {
 	return scoreTally{g.Participants, g.Scored, g.ScoreSum, g.ScoreSqSum, g.Passes}
 }
 
-// scores computes the mean (percent), its 95 % interval and the pass rate of t, all
-// null when the group is suppressed (fewer participants than minGroup) or unscored.
-func (t scoreTally) scores(minGroup int) (mean *float64, ci95 []float64, passRate *float64, suppressed bool) {
+// scoreFigures are the score columns of a row.
+type scoreFigures struct {
+	mean, passRate     *float64
+	ci95, passRateCI95 []float64
+	suppressed         bool
+}
+
+// scores computes the mean (percent), its Student t 95 % interval, the pass rate and its
+// Wilson 95 % interval of t, all null when the group is suppressed (fewer participants
+// than minGroup) or unscored.
+func (t scoreTally) scores(minGroup int) (f scoreFigures) {
 	if t.participants < int64(minGroup) {
-		return nil, nil, nil, true
+		return scoreFigures{suppressed: true}
 	}
 	// Scores are kept in milli-percent: Σx/1000 and Σx²/10⁶ are in percent.
 	sum, sqSum := float64(t.sum)/1000, float64(t.sqSum)/1e6
 	if m, ok := Mean(t.scored, sum); ok {
-		mean = roundedPtr(m, 1)
+		f.mean = roundedPtr(m, 1)
 	}
 	if lo, hi, ok := CI95(t.scored, sum, sqSum); ok {
-		ci95 = []float64{Round(ClampPercent(lo), 1), Round(ClampPercent(hi), 1)}
+		f.ci95 = []float64{Round(ClampPercent(lo), 1), Round(ClampPercent(hi), 1)}
 	}
 	if p, ok := Percent(t.passes, t.scored); ok {
-		passRate = roundedPtr(p, 1)
+		f.passRate = roundedPtr(p, 1)
 	}
-	return mean, ci95, passRate, false
+	f.passRateCI95 = wilsonPercent(t.passes, t.scored)
+	return f
+}
+
+// wilsonPercent is the Wilson 95 % interval of part/whole in percent, rounded to one
+// decimal, or nil when it is undefined.
+func wilsonPercent(part, whole int64) []float64 {
+	lo, hi, ok := Wilson95(part, whole)
+	if !ok {
+		return nil
+	}
+	return []float64{Round(100*lo, 1), Round(100*hi, 1)}
+}
+
+func (r *Row) setScores(f scoreFigures) {
+	r.MeanScore, r.CI95, r.PassRate, r.PassRateCI95, r.Suppressed = f.mean, f.ci95, f.passRate, f.passRateCI95, f.suppressed
 }
 
 func roundedPtr(x float64, decimals int) *float64 {
@@ -330,9 +353,12 @@ func topicRate(tally quiz.TopicTally, suppressed bool) *float64 {
 func (sc ReportScope) row(key, label string, c aggregate.Counter, population int64, topics []string) Row {
 	r := Row{Key: key, Label: label, Participants: c.Participants, Population: population, Topics: []TopicRate{},
 		SuspectSubmissions: c.SuspectSubmissions, OverPopulation: population > 0 && c.Participants > population}
-	r.MeanScore, r.CI95, r.PassRate, r.Suppressed = counterTally(c).scores(sc.MinGroup)
+	r.setScores(counterTally(c).scores(sc.MinGroup))
 	if p, ok := Percent(c.Participants, population); ok {
 		r.ParticipationRate = roundedPtr(p, 1)
+		if !r.Suppressed {
+			r.ParticipationRateCI95 = wilsonPercent(c.Participants, population)
+		}
 	}
 	for _, t := range topics {
 		tally := c.Topics[t]
@@ -388,7 +414,7 @@ func BuildAwareness(sc ReportScope, counters []aggregate.Counter, groupBy string
 		for i, k := range keys {
 			g := total.Groups[k]
 			r := Row{Key: codes[i], Label: labels[i], Participants: g.Participants, Topics: []TopicRate{}}
-			r.MeanScore, r.CI95, r.PassRate, r.Suppressed = groupTally(g).scores(sc.MinGroup)
+			r.setScores(groupTally(g).scores(sc.MinGroup))
 			a.Rows = append(a.Rows, r)
 		}
 	}
@@ -437,7 +463,7 @@ func questionStat(q quiz.Question, t aggregate.QuestionTally, minGroup int) Ques
 	}
 	p, _ := Facility(t.N, t.Correct)
 	st.Facility = roundedPtr(p, 3)
-	r, ok := PointBiserial(t.N, t.Correct, float64(t.ScoreSum), float64(t.ScoreSqSum), float64(t.CorrectScoreSum))
+	r, ok := CorrectedPointBiserial(t.N, t.Correct, t.RestSum, t.RestSqSum, t.CorrectRestSum)
 	if ok {
 		st.Discrimination = roundedPtr(r, 3)
 	}
@@ -530,7 +556,8 @@ func PeriodOf(month, period string) (string, bool) {
 
 func (sc ReportScope) trendPoint(period string, c aggregate.Counter) TrendPoint {
 	p := TrendPoint{Period: period, Participants: c.Participants}
-	p.MeanScore, p.CI95, p.PassRate, p.Suppressed = counterTally(c).scores(sc.MinGroup)
+	f := counterTally(c).scores(sc.MinGroup)
+	p.MeanScore, p.CI95, p.PassRate, p.PassRateCI95, p.Suppressed = f.mean, f.ci95, f.passRate, f.passRateCI95, f.suppressed
 	return p
 }
 

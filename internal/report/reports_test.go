@@ -40,9 +40,12 @@ func TestNewReportScopeReadsTheVillagesUnderBothTheUnitAndTheQuizScope(t *testin
 func TestAwarenessByVillageShowsEachVillageAndTheTotal(t *testing.T) {
 	// Thôn Đông (5 participants, 200 residents): participation 5/200 = 2.5 %, mean
 	// 380/5 = 76, interval [43.6, 108.4] clamped to [43.6, 100] (see stats_test.go),
-	// pass rate 4/5 = 80 % (40 fails), topic a 7/10 = 70 %, d 2/5 = 40 %.
+	// pass rate 4/5 = 80 % (40 fails), topic a 7/10 = 70 %, d 2/5 = 40 %. Wilson 95 %
+	// intervals (see stats_test.go for the formula): 4 of 5 → [37.6, 96.4],
+	// 5 of 200 → [1.1, 5.7].
 	v1 := report.Row{Key: "v1", Label: "Thôn Đông", Participants: 5, Population: 200, ParticipationRate: ptr(2.5),
-		MeanScore: ptr(76), CI95: []float64{43.6, 100}, PassRate: ptr(80),
+		ParticipationRateCI95: []float64{1.1, 5.7},
+		MeanScore:             ptr(76), CI95: []float64{43.6, 100}, PassRate: ptr(80), PassRateCI95: []float64{37.6, 96.4},
 		Topics: []report.TopicRate{{Topic: "a", Label: labelA, Answered: 10, CorrectRate: ptr(70)}, {Topic: "d", Label: labelD, Answered: 5, CorrectRate: ptr(40)}}}
 	// Thôn Tây: 4 participants < 5, so counts only; its population is unknown (0), so
 	// there is no participation rate.
@@ -57,8 +60,10 @@ func TestAwarenessByVillageShowsEachVillageAndTheTotal(t *testing.T) {
 	// t(0.975, 8) = 2.306, half width 16.80 → [58.75, 92.36] → [58.8, 92.4];
 	// passes 4 + 4 = 8 of 9 = 88.9 %; topic a (7+6)/(10+8) = 13/18 = 72.2 %,
 	// d (2+1)/(5+4) = 3/9 = 33.3 %. Thôn Bắc's counter is not counted.
+	// Wilson: 8 of 9 → [56.5, 98.0], 9 of 300 → [1.6, 5.6].
 	total := report.Row{Key: "ct", Label: "Xã Cẩm Thủy", Participants: 9, Population: 300, ParticipationRate: ptr(3),
-		MeanScore: ptr(75.6), CI95: []float64{58.8, 92.4}, PassRate: ptr(88.9),
+		ParticipationRateCI95: []float64{1.6, 5.6},
+		MeanScore:             ptr(75.6), CI95: []float64{58.8, 92.4}, PassRate: ptr(88.9), PassRateCI95: []float64{56.5, 98},
 		Topics: []report.TopicRate{{Topic: "a", Label: labelA, Answered: 18, CorrectRate: ptr(72.2)}, {Topic: "d", Label: labelD, Answered: 9, CorrectRate: ptr(33.3)}}}
 
 	// With a minimum group of 4, Thôn Tây is shown: scores 50 70 90 90, mean 300/4 = 75,
@@ -71,9 +76,11 @@ func TestAwarenessByVillageShowsEachVillageAndTheTotal(t *testing.T) {
 		Topics: []report.TopicRate{{Topic: "a", Label: labelA, Answered: 8}, {Topic: "d", Label: labelD, Answered: 4}}}
 	v1NoneInApril := report.Row{Key: "v1", Label: "Thôn Đông", Population: 200, ParticipationRate: ptr(0), Suppressed: true,
 		Topics: []report.TopicRate{{Topic: "a", Label: labelA}, {Topic: "d", Label: labelD}}}
-	// Up to March only Thôn Đông's: 5 of 300 = 1.67 → 1.7 %, its scores as above.
+	// Up to March only Thôn Đông's: 5 of 300 = 1.67 → 1.7 % (Wilson [0.7, 3.8]), its
+	// scores as above.
 	toMarch := v1
 	toMarch.Key, toMarch.Label, toMarch.Population, toMarch.ParticipationRate = "ct", "Xã Cẩm Thủy", 300, ptr(1.7)
+	toMarch.ParticipationRateCI95 = []float64{0.7, 3.8}
 	v2NoneInMarch := report.Row{Key: "v2", Label: "Thôn Tây", Suppressed: true,
 		Topics: []report.TopicRate{{Topic: "a", Label: labelA}, {Topic: "d", Label: labelD}}}
 
@@ -115,16 +122,18 @@ func withUnitMonth(c aggregate.Counter, unit, month string) aggregate.Counter {
 }
 
 // sumV1 is Thôn Đông with March's five and May's four (aprilV2's counter moved there):
-// the nine scores of the commune total, 9 of 200 residents = 4.5 %.
+// the nine scores of the commune total, 9 of 200 residents = 4.5 % (Wilson [2.4, 8.3]).
 func sumV1() report.Row {
 	return report.Row{Key: "v1", Label: "Thôn Đông", Participants: 9, Population: 200, ParticipationRate: ptr(4.5),
-		MeanScore: ptr(75.6), CI95: []float64{58.8, 92.4}, PassRate: ptr(88.9),
+		ParticipationRateCI95: []float64{2.4, 8.3},
+		MeanScore:             ptr(75.6), CI95: []float64{58.8, 92.4}, PassRate: ptr(88.9), PassRateCI95: []float64{56.5, 98},
 		Topics: []report.TopicRate{{Topic: "a", Label: labelA, Answered: 18, CorrectRate: ptr(72.2)}, {Topic: "d", Label: labelD, Answered: 9, CorrectRate: ptr(33.3)}}}
 }
 
 func sumTotal() report.Row {
 	r := sumV1()
 	r.Key, r.Label, r.Population, r.ParticipationRate = "ct", "Xã Cẩm Thủy", 300, ptr(3)
+	r.ParticipationRateCI95 = []float64{1.6, 5.6}
 	return r
 }
 
@@ -132,7 +141,8 @@ func TestAwarenessByGroupListsEveryGroupInOrderWithVietnameseLabels(t *testing.T
 	// By organisation: the five women's-union members of Thôn Đông have the scores of
 	// Thôn Đông (mean 76, [43.6, 100], 80 % pass); the three farmers and the one
 	// unaffiliated of Thôn Tây are too few. Groups show no population or topics.
-	hpn := report.Row{Key: "hpn", Label: "Hội Liên hiệp Phụ nữ", Participants: 5, MeanScore: ptr(76), CI95: []float64{43.6, 100}, PassRate: ptr(80), Topics: []report.TopicRate{}}
+	hpn := report.Row{Key: "hpn", Label: "Hội Liên hiệp Phụ nữ", Participants: 5, MeanScore: ptr(76), CI95: []float64{43.6, 100}, PassRate: ptr(80),
+		PassRateCI95: []float64{37.6, 96.4}, Topics: []report.TopicRate{}}
 	empty := func(key, label string, n int64) report.Row {
 		return report.Row{Key: key, Label: label, Participants: n, Suppressed: true, Topics: []report.TopicRate{}}
 	}
@@ -222,12 +232,16 @@ func TestTopicsShowEachVillagesCorrectRatePerTopic(t *testing.T) {
 }
 
 func TestQuestionStatsFlagQuestionsByFacilityAndDiscrimination(t *testing.T) {
-	// Five participants scored 40 60 80 100 100 (Σx = 380, Σx² = 31600, σ = 23.3238);
-	// "twice" is ten participants, each score twice (Σx = 760, Σx² = 63200, same σ).
-	five := aggregate.QuestionTally{N: 5, ScoreSum: 380_000, ScoreSqSum: 31_600_000_000}
-	twice := aggregate.QuestionTally{N: 10, ScoreSum: 760_000, ScoreSqSum: 63_200_000_000}
-	with := func(t aggregate.QuestionTally, correct, correctSum int64) aggregate.QuestionTally {
-		t.Correct, t.CorrectScoreSum = correct, correctSum*1000
+	// Discrimination correlates a question (x: 1 right, 0 not) with the rest score y,
+	// the number of the attempt's other questions right. Five participants had rest
+	// scores 0 1 2 3 3 (Σy = 9, Σy² = 23); "twice" is ten, each rest score twice
+	// (Σy = 18, Σy² = 46). r = (nΣxy − ΣxΣy) / √((nΣx − (Σx)²)(nΣy² − (Σy)²)).
+	// (These rest scores are the former fixture's total scores 40 60 80 100 100 moved to
+	// (score − 40)/20, so the correlations, and the flags, are the same as before.)
+	five := aggregate.QuestionTally{N: 5, RestSum: 9, RestSqSum: 23}
+	twice := aggregate.QuestionTally{N: 10, RestSum: 18, RestSqSum: 46}
+	with := func(t aggregate.QuestionTally, correct, correctRestSum int64) aggregate.QuestionTally {
+		t.Correct, t.CorrectRestSum = correct, correctRestSum
 		return t
 	}
 	tests := []struct {
@@ -237,22 +251,23 @@ func TestQuestionStatsFlagQuestionsByFacilityAndDiscrimination(t *testing.T) {
 		facility, disc *float64
 		flag           string
 	}{
-		// Right: 40 and 60. p = 0.4, M₁ = 50, M₀ = 280/3 = 93.33,
-		// r = −43.33/23.3238 × √0.24 = −0.910: likely a wrong key.
-		{"a question only the weakest got right is negative", with(five, 2, 100), 0, ptr(0.4), ptr(-0.91), report.FlagNegative},
-		// Right: 80 100 100. p = 0.6, r = +0.910.
-		{"a question the strongest got right has no problem", with(five, 3, 280), 0, ptr(0.6), ptr(0.91), report.FlagNoProblem},
-		// Right: 60 and a 100. p = 0.4, M₁ = 80, M₀ = 220/3 = 73.33,
-		// r = 6.667/23.3238 × 0.4899 = 0.140 < 0.2.
-		{"a question that barely separates is weak", with(five, 2, 160), 0, ptr(0.4), ptr(0.14), report.FlagWeak},
+		// Right: rest 0 and 1. Σx = 2, Σxy = 1: r = (5 − 18)/√((10 − 4)(115 − 81))
+		// = −13/√204 = −0.910: likely a wrong key.
+		{"a question only the weakest got right is negative", with(five, 2, 1), 0, ptr(0.4), ptr(-0.91), report.FlagNegative},
+		// Right: rest 2 3 3. Σx = 3, Σxy = 8: r = (40 − 27)/√((15 − 9)·34) = 13/√204 = +0.910.
+		{"a question the strongest got right has no problem", with(five, 3, 8), 0, ptr(0.6), ptr(0.91), report.FlagNoProblem},
+		// Right: rest 1 and 3. Σxy = 4: r = (20 − 18)/√204 = 0.140 < 0.2.
+		{"a question that barely separates is weak", with(five, 2, 4), 0, ptr(0.4), ptr(0.14), report.FlagWeak},
 		// Everybody right: p = 1, r undefined.
-		{"a question everybody got right is too easy", with(five, 5, 380), 0, ptr(1), nil, report.FlagTooEasy},
-		// Right: one 100 of ten. p = 0.1, M₁ = 100, M₀ = 660/9 = 73.33,
-		// r = 26.67/23.3238 × √0.09 = 0.343.
-		{"a question one in ten got right is too hard", with(twice, 1, 100), 0, ptr(0.1), ptr(0.343), report.FlagTooHard},
-		// Right: one 40 of ten. p = 0.1, M₁ = 40, M₀ = 720/9 = 80,
-		// r = −40/23.3238 × 0.3 = −0.514: negative comes before too hard.
-		{"a hard question the weak got right is negative first", with(twice, 1, 40), 0, ptr(0.1), ptr(-0.514), report.FlagNegative},
+		{"a question everybody got right is too easy", with(five, 5, 9), 0, ptr(1), nil, report.FlagTooEasy},
+		// Right: one of ten, rest 3. r = (30 − 18)/√((10 − 1)(460 − 324)) = 12/√1224 = 0.343.
+		{"a question one in ten got right is too hard", with(twice, 1, 3), 0, ptr(0.1), ptr(0.343), report.FlagTooHard},
+		// Right: one of ten, rest 0. r = (0 − 18)/√1224 = −0.514: negative comes before too hard.
+		{"a hard question the weak got right is negative first", with(twice, 1, 0), 0, ptr(0.1), ptr(-0.514), report.FlagNegative},
+		// A counter written before the rest sums existed reads them as 0: no discrimination,
+		// judged on facility alone.
+		{"a counter without rest sums judges facility only", aggregate.QuestionTally{N: 5, Correct: 2, ScoreSum: 380_000, ScoreSqSum: 31_600_000_000, CorrectScoreSum: 100_000},
+			0, ptr(0.4), nil, report.FlagNoProblem},
 		// Four asked (40 60 80 100; Σx = 280, Σx² = 21600), 40 and 60 right.
 		{"a question asked of four is too few to judge", aggregate.QuestionTally{N: 4, Correct: 2, ScoreSum: 280_000, ScoreSqSum: 21_600_000_000, CorrectScoreSum: 100_000},
 			0, nil, nil, report.FlagTooFew},
@@ -279,7 +294,7 @@ func TestQuestionsListEveryScoredQuestionInBankOrderOverAllVillages(t *testing.T
 	// q3 has no answers at all: too few. Likert and text questions are not listed.
 	qz := testQuiz()
 	k1 := marchK1()
-	k1.Questions = map[string]aggregate.QuestionTally{"q1": {N: 5, Correct: 5, ScoreSum: 500_000, ScoreSqSum: 50_000_000_000, CorrectScoreSum: 500_000}}
+	k1.Questions = map[string]aggregate.QuestionTally{"q1": {N: 5, Correct: 5, RestSum: 10, RestSqSum: 20, CorrectRestSum: 10}}
 	v1 := marchV1()
 	delete(v1.Questions, "q3")
 	got := report.BuildQuestions(report.NewReportScope(testTree(t), qz, "ct", "", "", 0), []aggregate.Counter{v1, aprilV2(), k1})
@@ -353,11 +368,14 @@ func TestSurveyCountsEachOptionAsAShareOfParticipants(t *testing.T) {
 func TestTrendGroupsMonthsIntoPeriodsAndComparesThisYearWithTheLast(t *testing.T) {
 	// November 2025: one participant scored 20 (too few). March 2026: Thôn Đông's five
 	// (mean 76, [43.6, 100], 80 %). April 2026: Thôn Tây's four (too few).
-	// 2026 together: the nine of the commune (75.6, [58.8, 92.4], 88.9 %).
+	// 2026 together: the nine of the commune (75.6, [58.8, 92.4], 88.9 %). Pass rates
+	// carry their Wilson intervals: 4 of 5 [37.6, 96.4], 8 of 9 [56.5, 98.0].
 	nov := report.TrendPoint{Period: "2025-11", Participants: 1, Suppressed: true}
-	mar := report.TrendPoint{Period: "2026-03", Participants: 5, MeanScore: ptr(76), CI95: []float64{43.6, 100}, PassRate: ptr(80)}
+	mar := report.TrendPoint{Period: "2026-03", Participants: 5, MeanScore: ptr(76), CI95: []float64{43.6, 100}, PassRate: ptr(80),
+		PassRateCI95: []float64{37.6, 96.4}}
 	apr := report.TrendPoint{Period: "2026-04", Participants: 4, Suppressed: true}
-	year2026 := report.TrendPoint{Period: "2026", Participants: 9, MeanScore: ptr(75.6), CI95: []float64{58.8, 92.4}, PassRate: ptr(88.9)}
+	year2026 := report.TrendPoint{Period: "2026", Participants: 9, MeanScore: ptr(75.6), CI95: []float64{58.8, 92.4}, PassRate: ptr(88.9),
+		PassRateCI95: []float64{56.5, 98}}
 	year2025 := report.TrendPoint{Period: "2025", Participants: 1, Suppressed: true}
 	year2024 := report.TrendPoint{Period: "2024", Suppressed: true}
 	as := func(p report.TrendPoint, period string) report.TrendPoint { p.Period = period; return p }

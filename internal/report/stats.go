@@ -1,31 +1,49 @@
 package report
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
 
 // The statistics of the reports, as small pure functions over the sums the counters
 // keep (n, Σx, Σx²), so that no report ever needs the individual scores. The functions
 // work in whatever unit the sums are in; the reports pass percentages.
 
-// tQuantiles975 holds Student's t(0.975, df) for df 1..30 (index = df), the two-sided
-// 95 % critical values of any statistics table.
-var tQuantiles975 = [...]float64{
-	math.NaN(),
-	12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, // 1–10
-	2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, // 11–20
-	2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042, // 21–30
+// TQuantile975 returns Student's t(0.975, df), the two-sided 95 % critical value, exact
+// for any degrees of freedom (gonum's StudentsT quantile; t(0.975, 31) = 2.0395,
+// t(0.975, 120) = 1.9799). It returns NaN for df below 1, where no interval exists.
+func TQuantile975(df int64) float64 {
+	if df < 1 {
+		return math.NaN()
+	}
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(0.975)
 }
 
-// TQuantile975 returns Student's t(0.975, df): from the table for df 1..30, and the
-// normal 1.96 beyond (t(0.975, 40) is already 2.021, t(0.975, 120) 1.980). It returns
-// NaN for df below 1, where no interval exists.
-func TQuantile975(df int64) float64 {
-	switch {
-	case df < 1:
-		return math.NaN()
-	case df < int64(len(tQuantiles975)):
-		return tQuantiles975[df]
+// z975 is the standard normal 0.975 quantile, 1.959963984540054, the z of the Wilson
+// interval.
+var z975 = distuv.UnitNormal.Quantile(0.975)
+
+// Wilson95 returns the Wilson score 95 % interval of a proportion of successes out of
+// n trials (0–1):
+//
+//	p̂ = successes/n, centre = (p̂ + z²/2n) / (1 + z²/n),
+//	half width = z / (1 + z²/n) · √(p̂(1 − p̂)/n + z²/4n²)
+//
+// with z = 1.96 (the normal 0.975 quantile). Unlike p̂ ± z·√(p̂(1 − p̂)/n) it stays
+// within 0–1 and is not of width 0 at 0 % or 100 %: 5 of 5 gives 56,6–100 %. ok is false
+// when n is 0 or successes lie outside 0..n (more participants than residents).
+func Wilson95(successes, n int64) (lo, hi float64, ok bool) {
+	if n <= 0 || successes < 0 || successes > n {
+		return 0, 0, false
 	}
-	return 1.96
+	nf := float64(n)
+	p := float64(successes) / nf
+	z2 := z975 * z975
+	den := 1 + z2/nf
+	centre := (p + z2/(2*nf)) / den
+	half := z975 / den * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
+	return math.Max(0, centre-half), math.Min(1, centre+half), true
 }
 
 // Mean returns Σx/n; ok is false when n is 0.
@@ -98,28 +116,30 @@ func Facility(n, correct int64) (p float64, ok bool) {
 	return float64(correct) / float64(n), true
 }
 
-// PointBiserial returns the discrimination of a question: the point-biserial
-// correlation between answering it correctly and the total score,
+// CorrectedPointBiserial returns the discrimination of a question: the correlation
+// between its item score x (1 correct, 0 not) and the rest score y (the number of the
+// attempt's other scored questions answered correctly), over the n attempts that drew
+// it, from the sums the counters keep:
 //
-//	r = (M₁ − M₀) / σ · √(p(1 − p))
+//	r = (nΣxy − ΣxΣy) / √((nΣx² − (Σx)²)(nΣy² − (Σy)²)),  Σx² = Σx as x is 0 or 1
 //
-// where p = correct/n, M₁ = correctScoreSum/correct is the mean score of those who got
-// it right, M₀ = (scoreSum − correctScoreSum)/(n − correct) the mean of the others and
-// σ = √(scoreSqSum/n − (scoreSum/n)²) the population standard deviation of the scores.
-// ok is false when it is undefined: nobody or everybody correct, or all scores equal.
-func PointBiserial(n, correct int64, scoreSum, scoreSqSum, correctScoreSum float64) (r float64, ok bool) {
+// Pearson's r of a 0/1 item is the point-biserial correlation; with the question left
+// out of the total it is the corrected item–rest correlation item analysis means (the
+// question itself in the total would inflate it, most with short draws). ok is false
+// when it is undefined: nobody or everybody correct, or all rest scores equal.
+func CorrectedPointBiserial(n, correct, restSum, restSqSum, correctRestSum int64) (r float64, ok bool) {
 	if n <= 0 || correct <= 0 || correct >= n {
 		return 0, false
 	}
-	sd, _ := PopulationSD(n, scoreSum, scoreSqSum)
-	if sd == 0 {
+	nf, x, y := float64(n), float64(correct), float64(restSum)
+	// The sums are exact integers; the products stay exact in float64 up to 2⁵³.
+	vx := nf*x - x*x
+	vy := nf*float64(restSqSum) - y*y
+	if vx <= 0 || vy <= 0 {
 		return 0, false
 	}
-	p := float64(correct) / float64(n)
-	m1 := correctScoreSum / float64(correct)
-	m0 := (scoreSum - correctScoreSum) / float64(n-correct)
-	r = (m1 - m0) / sd * math.Sqrt(p*(1-p))
-	// Rounding in σ can push a perfect correlation a hair past ±1.
+	r = (nf*float64(correctRestSum) - x*y) / math.Sqrt(vx*vy)
+	// Rounding can push a perfect correlation a hair past ±1.
 	return math.Max(-1, math.Min(1, r)), true
 }
 

@@ -12,24 +12,27 @@ import (
 // near reports whether got is within 1e-4 of want (the hand-worked values carry 4 decimals).
 func near(got, want float64) bool { return math.Abs(got-want) < 1e-4 }
 
-func TestTQuantile975ComesFromTheTableUpTo30DegreesOfFreedomAndIs196Beyond(t *testing.T) {
+func TestTQuantile975IsExactForAnyDegreesOfFreedom(t *testing.T) {
+	// Reference values: R's qt(0.975, df) to 4 decimals. The former table jumped to the
+	// normal 1.96 beyond df 30, 4 % too narrow at df 31 (2.0395).
 	tests := []struct {
 		name string
 		df   int64
 		want float64
 	}{
-		{"one degree of freedom is 12.706", 1, 12.706},
-		{"four degrees of freedom (five scores) is 2.776", 4, 2.776},
-		{"nine degrees of freedom (ten scores) is 2.262", 9, 2.262},
-		{"nineteen degrees of freedom is 2.093", 19, 2.093},
-		{"twenty-nine degrees of freedom is 2.045", 29, 2.045},
-		{"thirty degrees of freedom, the end of the table, is 2.042", 30, 2.042},
-		{"thirty-one degrees of freedom uses the normal 1.96", 31, 1.96},
-		{"a thousand degrees of freedom uses the normal 1.96", 1000, 1.96},
+		{"one degree of freedom is 12.7062", 1, 12.7062},
+		{"four degrees of freedom (five scores) is 2.7764", 4, 2.7764},
+		{"nine degrees of freedom (ten scores) is 2.2622", 9, 2.2622},
+		{"nineteen degrees of freedom is 2.0930", 19, 2.0930},
+		{"thirty degrees of freedom is 2.0423", 30, 2.0423},
+		{"thirty-one degrees of freedom is 2.0395, not the normal 1.96", 31, 2.0395},
+		{"forty degrees of freedom is 2.0211", 40, 2.0211},
+		{"a hundred and twenty degrees of freedom is 1.9799", 120, 1.9799},
+		{"a hundred thousand degrees of freedom approaches the normal 1.9600", 100000, 1.9600},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := report.TQuantile975(tt.df); got != tt.want {
+			if got := report.TQuantile975(tt.df); !near(got, tt.want) {
 				t.Errorf("TQuantile975(%d) = %v, want %v", tt.df, got, tt.want)
 			}
 		})
@@ -39,6 +42,41 @@ func TestTQuantile975ComesFromTheTableUpTo30DegreesOfFreedomAndIs196Beyond(t *te
 			t.Errorf("TQuantile975(0) = %v, want NaN", got)
 		}
 	})
+}
+
+func TestWilson95BoundsAProportionInsideZeroToOne(t *testing.T) {
+	// z = 1.959964, z² = 3.841459. For x of n: p̂ = x/n, d = 1 + z²/n,
+	// centre = (p̂ + z²/2n)/d, half = z/d · √(p̂(1−p̂)/n + z²/4n²).
+	tests := []struct {
+		name   string
+		x, n   int64
+		lo, hi float64
+		ok     bool
+	}{
+		// 5 of 5: d = 1.768292, centre = (1 + 0.384146)/1.768292 = 0.782757,
+		// half = 1.108395 · √(0 + 0.038415) = 0.217243 → [0.565514, 1].
+		{"five passes of five is 56.55–100 %, not a certain 100 %", 5, 5, 0.5655, 1, true},
+		// 0 of 5: mirror image → [0, 0.434486].
+		{"no passes of five is 0–43.45 %", 0, 5, 0, 0.4345, true},
+		// 50 of 100: d = 1.038415, centre = 0.5, half = 1.887466 · √(0.0025 + 0.000096)
+		// = 1.887466 · 0.050951 = 0.096169 → [0.403831, 0.596169].
+		{"half of a hundred is 40.38–59.62 %", 50, 100, 0.4038, 0.5962, true},
+		// 18 of 29: p̂ = 0.620690, z²/n = 0.132464, d = 1.132464,
+		// centre = (0.620690 + 0.066232)/1.132464 = 0.606579,
+		// half = 1.730710 · √(0.008118 + 0.001142) = 1.730710 · 0.096230 = 0.166547
+		// → [0.440032, 0.773126].
+		{"eighteen of twenty-nine is 44.00–77.31 %", 18, 29, 0.4400, 0.7731, true},
+		{"nothing of nothing has no interval", 0, 0, 0, 0, false},
+		{"more participants than residents has no interval", 7, 5, 0, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lo, hi, ok := report.Wilson95(tt.x, tt.n)
+			if ok != tt.ok || !near(lo, tt.lo) || !near(hi, tt.hi) {
+				t.Errorf("Wilson95(%d, %d) = [%v, %v], %v; want [%v, %v], %v", tt.x, tt.n, lo, hi, ok, tt.lo, tt.hi, tt.ok)
+			}
+		})
+	}
 }
 
 func TestMeanAndStandardDeviationsComeFromTheSums(t *testing.T) {
@@ -85,19 +123,20 @@ func TestCI95IsTheMeanPlusOrMinusTTimesTheStandardError(t *testing.T) {
 		ok         bool
 	}{
 		// 40 60 80 100 100: mean 76, s = 26.0768, s/√5 = 11.6619,
-		// half width = 2.776 × 11.6619 = 32.3734 → [43.6266, 108.3734] → clamped [43.6, 100].
-		{"five scores reach past 100 and are clamped", 5, 380, 31600, 43.6266, 108.3734, [2]float64{43.6, 100}, true},
+		// half width = t(0.975, 4) × 11.6619 = 2.776445 × 11.6619 = 32.3786 → [43.6214, 108.3786]
+		// → clamped [43.6, 100]. (With the former table's 2.776: 32.3734.)
+		{"five scores reach past 100 and are clamped", 5, 380, 31600, 43.6214, 108.3786, [2]float64{43.6, 100}, true},
 		// Five 50s and five 70s: mean 60, Σx² = 5·2500 + 5·4900 = 37000,
 		// s² = (37000 − 600²/10) / 9 = 1000/9 = 111.1111, s/√10 = √11.1111 = 3.3333,
-		// half width = 2.262 × 3.3333 = 7.54 → [52.46, 67.54].
-		{"ten scores use t with nine degrees of freedom", 10, 600, 37000, 52.46, 67.54, [2]float64{52.5, 67.5}, true},
+		// half width = 2.262157 × 3.3333 = 7.5405 → [52.4595, 67.5405].
+		{"ten scores use t with nine degrees of freedom", 10, 600, 37000, 52.4595, 67.5405, [2]float64{52.5, 67.5}, true},
 		// Ten 40s and ten 80s: mean 60, Σx² = 16000 + 64000 = 80000,
 		// s² = (80000 − 1200²/20) / 19 = 8000/19 = 421.0526, s = 20.5196, s/√20 = 4.5883,
-		// half width = 2.093 × 4.5883 = 9.6033 → [50.3967, 69.6033].
-		{"twenty scores use t with nineteen degrees of freedom", 20, 1200, 80000, 50.3967, 69.6033, [2]float64{50.4, 69.6}, true},
+		// half width = 2.093024 × 4.5883 = 9.6035 → [50.3965, 69.6035].
+		{"twenty scores use t with nineteen degrees of freedom", 20, 1200, 80000, 50.3965, 69.6035, [2]float64{50.4, 69.6}, true},
 		// 0 0 10: mean 3.3333, s² = (100 − 100/3) / 2 = 33.3333, s = 5.7735, s/√3 = 3.3333,
-		// half width = 4.303 × 3.3333 = 14.3433 → [−11.01, 17.6767] → clamped [0, 17.7].
-		{"three low scores reach below 0 and are clamped", 3, 10, 100, -11.01, 17.6767, [2]float64{0, 17.7}, true},
+		// half width = 4.302653 × 3.3333 = 14.3422 → [−11.0088, 17.6755] → clamped [0, 17.7].
+		{"three low scores reach below 0 and are clamped", 3, 10, 100, -11.0088, 17.6755, [2]float64{0, 17.7}, true},
 		// 70 70 70: s = 0, so the interval is the mean itself.
 		{"equal scores have an interval of width 0", 3, 210, 14700, 70, 70, [2]float64{70, 70}, true},
 		{"one score has no interval", 1, 70, 4900, 0, 0, [2]float64{}, false},
@@ -145,45 +184,38 @@ func TestPercentAndFacilityAreSharesOfTheWhole(t *testing.T) {
 	}
 }
 
-func TestPointBiserialMeasuresWhetherTheStrongGetTheQuestionRight(t *testing.T) {
-	// Five participants scored 40 60 80 100 100: n = 5, Σx = 380, Σx² = 31600,
-	// σ = √(31600/5 − 76²) = √544 = 23.3238.
+func TestCorrectedPointBiserialCorrelatesAQuestionWithTheRestOfTheAttempt(t *testing.T) {
 	tests := []struct {
-		name                             string
-		n, correct                       int64
-		scoreSum, scoreSqSum, correctSum float64
-		want                             float64
-		ok                               bool
+		name                                  string
+		n, correct, restSum, restSq, corrRest int64
+		want                                  float64
+		ok                                    bool
 	}{
-		// Only the 40 and the 60 got it right: p = 0.4, M₁ = 100/2 = 50,
-		// M₀ = (380 − 100)/3 = 93.3333, r = (50 − 93.3333)/23.3238 × √(0.4·0.6)
-		// = −1.8579 × 0.4899 = −0.9102: the weak get it right, the key is likely wrong.
-		{"a question only the weakest got right is negative", 5, 2, 380, 31600, 100, -0.9102, true},
-		// The 80 and both 100s got it right: p = 0.6, M₁ = 280/3 = 93.3333, M₀ = 100/2 = 50,
-		// r = +43.3333/23.3238 × 0.4899 = +0.9102.
-		{"a question only the strongest got right is positive", 5, 3, 380, 31600, 280, 0.9102, true},
-		// Scores 0 0 100 100, the 100s right: M₁ = 100, M₀ = 0, σ = 50, p = 0.5,
-		// r = 100/50 × 0.5 = 1.
-		{"a question that splits the scores exactly correlates perfectly", 4, 2, 200, 20000, 200, 1, true},
-		{"a question everybody got right has no discrimination", 5, 5, 380, 31600, 380, 0, false},
-		{"a question nobody got right has no discrimination", 5, 0, 380, 31600, 0, 0, false},
-		// 70 70 70, one right: σ = 0.
-		{"a question among equal scores has no discrimination", 3, 1, 210, 14700, 70, 0, false},
+		// Items 1 1 0 0, rest scores 3 2 1 0: n = 4, Σx = 2, Σy = 6, Σy² = 14, Σxy = 5.
+		// r = (4·5 − 2·6) / √((4·2 − 4)(4·14 − 36)) = 8 / √(4·20) = 8/8.9443 = 0.8944.
+		{"a question the strong get right is positive", 4, 2, 6, 14, 5, 0.8944, true},
+		// Items 0 0 1 1 with the same rest scores: Σxy = 1, r = (4 − 12)/8.9443 = −0.8944.
+		{"a question only the weak get right is negative", 4, 2, 6, 14, 1, -0.8944, true},
+		// Items 1 0 1 0, rest 2 2 1 1: Σy = 6, Σy² = 10, Σxy = 3,
+		// r = (12 − 12) / √(4·4) = 0.
+		{"a question unrelated to the rest has no discrimination", 4, 2, 6, 10, 3, 0, true},
+		// Items 1 1 0 0, rest 1 1 0 0: Σy = 2, Σy² = 2, Σxy = 2, r = (8 − 4)/√(4·4) = 1.
+		{"a question that splits the rest exactly correlates perfectly", 4, 2, 2, 2, 2, 1, true},
+		{"a question everybody got right has no discrimination", 5, 5, 10, 30, 10, 0, false},
+		{"a question nobody got right has no discrimination", 5, 0, 10, 30, 0, 0, false},
+		// Rest 2 2 2: Σy = 6, Σy² = 12, nΣy² − (Σy)² = 0.
+		{"a question among equal rest scores has no discrimination", 3, 1, 6, 12, 2, 0, false},
+		// A counter written before the rest sums existed reads them as 0.
+		{"a counter without rest sums has no discrimination", 5, 2, 0, 0, 0, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := report.PointBiserial(tt.n, tt.correct, tt.scoreSum, tt.scoreSqSum, tt.correctSum)
-			if ok != tt.ok || math.Abs(got-tt.want) > 1e-3 {
-				t.Errorf("PointBiserial = %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
+			got, ok := report.CorrectedPointBiserial(tt.n, tt.correct, tt.restSum, tt.restSq, tt.corrRest)
+			if ok != tt.ok || math.Abs(got-tt.want) > 1e-4 {
+				t.Errorf("CorrectedPointBiserial = %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
 			}
 		})
 	}
-	t.Run("the same question in milli-percent gives the same correlation", func(t *testing.T) {
-		got, _ := report.PointBiserial(5, 2, 380_000, 31_600_000_000, 100_000)
-		if math.Abs(got-(-0.9102)) > 1e-3 {
-			t.Errorf("PointBiserial in milli-percent = %v, want −0.9102", got)
-		}
-	})
 }
 
 func TestRoundKeepsTheGivenDecimals(t *testing.T) {

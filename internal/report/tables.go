@@ -40,14 +40,18 @@ var FlagLabels = map[string]string{
 }
 
 func awarenessRow(r Row) []any {
-	return []any{r.Key, r.Label, r.Participants, r.Population, num(r.ParticipationRate), num(r.MeanScore),
-		ci(r.CI95, 0), ci(r.CI95, 1), num(r.PassRate), yesNo(r.Suppressed), r.SuspectSubmissions, yesNo(r.OverPopulation)}
+	return []any{r.Key, r.Label, r.Participants, r.Population, num(r.ParticipationRate),
+		ci(r.ParticipationRateCI95, 0), ci(r.ParticipationRateCI95, 1), num(r.MeanScore),
+		ci(r.CI95, 0), ci(r.CI95, 1), num(r.PassRate), ci(r.PassRateCI95, 0), ci(r.PassRateCI95, 1),
+		yesNo(r.Suppressed), r.SuspectSubmissions, yesNo(r.OverPopulation)}
 }
 
 // Tables of the awareness report.
 func (a Awareness) Tables() []Table {
 	t := Table{Name: "Nhận thức", Header: []string{"Mã", "Đơn vị / nhóm", "Người tham gia", "Dân số 15+",
-		"Tỷ lệ tham gia (%)", "Điểm trung bình (%)", "KTC 95% thấp", "KTC 95% cao", "Tỷ lệ đạt (%)", "Quá ít để đánh giá",
+		"Tỷ lệ tham gia (%)", "Tỷ lệ tham gia: KTC 95% thấp (Wilson)", "Tỷ lệ tham gia: KTC 95% cao (Wilson)",
+		"Điểm trung bình (%)", "KTC 95% thấp (t)", "KTC 95% cao (t)",
+		"Tỷ lệ đạt (%)", "Tỷ lệ đạt: KTC 95% thấp (Wilson)", "Tỷ lệ đạt: KTC 95% cao (Wilson)", "Quá ít để đánh giá",
 		"Lượt nghi ngờ (không tính)", "Vượt dân số"}}
 	for _, r := range a.Rows {
 		t.Rows = append(t.Rows, awarenessRow(r))
@@ -78,7 +82,7 @@ func (t Topics) Tables() []Table {
 
 // Tables of the question analysis.
 func (q Questions) Tables() []Table {
-	t := Table{Name: "Câu hỏi", Header: []string{"Mã câu", "Nội dung", "Chủ đề", "Số lượt", "Tỷ lệ đúng (0–1)", "Độ phân biệt", "Cảnh báo"}}
+	t := Table{Name: "Câu hỏi", Header: []string{"Mã câu", "Nội dung", "Chủ đề", "Số lượt", "Tỷ lệ đúng (0–1)", "Độ phân biệt (câu – phần còn lại)", "Cảnh báo"}}
 	for _, s := range q.Questions {
 		t.Rows = append(t.Rows, []any{s.QuestionID, s.Text, s.Topic, s.N, num(s.Facility), num(s.Discrimination), FlagLabels[s.Flag]})
 	}
@@ -102,13 +106,15 @@ func (s Survey) Tables() []Table {
 }
 
 func trendRow(p TrendPoint) []any {
-	return []any{p.Period, p.Participants, num(p.MeanScore), ci(p.CI95, 0), ci(p.CI95, 1), num(p.PassRate), yesNo(p.Suppressed)}
+	return []any{p.Period, p.Participants, num(p.MeanScore), ci(p.CI95, 0), ci(p.CI95, 1), num(p.PassRate),
+		ci(p.PassRateCI95, 0), ci(p.PassRateCI95, 1), yesNo(p.Suppressed)}
 }
 
 // Tables of the trend, with this year against last year.
 func (t Trend) Tables() []Table {
-	tab := Table{Name: "Xu hướng", Header: []string{"Kỳ", "Người tham gia", "Điểm trung bình (%)", "KTC 95% thấp", "KTC 95% cao", "Tỷ lệ đạt (%)", "Quá ít để đánh giá",
-		"Lượt nghi ngờ (không tính)", "Vượt dân số"}}
+	// A trend point carries no suspects or population: its columns end at the suppression.
+	tab := Table{Name: "Xu hướng", Header: []string{"Kỳ", "Người tham gia", "Điểm trung bình (%)", "KTC 95% thấp (t)", "KTC 95% cao (t)",
+		"Tỷ lệ đạt (%)", "Tỷ lệ đạt: KTC 95% thấp (Wilson)", "Tỷ lệ đạt: KTC 95% cao (Wilson)", "Quá ít để đánh giá"}}
 	for _, p := range t.Points {
 		tab.Rows = append(tab.Rows, trendRow(p))
 	}

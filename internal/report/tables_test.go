@@ -1,6 +1,8 @@
 package report
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -38,6 +40,41 @@ func TestTheAwarenessTableCarriesSuspectsAndOverPopulation(t *testing.T) {
 			}
 			if got := r[over]; got != tt.overPopulated {
 				t.Errorf("over population = %v, want %v", got, tt.overPopulated)
+			}
+		})
+	}
+}
+
+func TestTheAnnualEvaluationCarriesTheMethodsNote(t *testing.T) {
+	a := AnnualReport{UnitName: "Xã Cẩm Thủy", Year: 2026}
+	tabs := a.Tables()
+	methods := tabs[len(tabs)-1]
+	var page strings.Builder
+	if err := a.HTML(&page); err != nil {
+		t.Fatal(err)
+	}
+	text := fmt.Sprint(methods.Rows)
+	tests := []struct {
+		name, want string
+	}{
+		{"the mean is named as the mean of score percentages", "Trung bình cộng của điểm %"},
+		{"its interval is named as Student's t", "Khoảng Student t"},
+		{"rate intervals are named as Wilson's", "Khoảng điểm Wilson"},
+		{"facility is named", "Facility p ="},
+		{"discrimination is named as the corrected point-biserial", "corrected point-biserial"},
+		{"self-selection is said to limit intervals to precision", "không cho biết con số đại diện cho cả thôn"},
+		{"the floor of five is explained", "Ngưỡng 5 người"},
+	}
+	if methods.Name != "Phương pháp" {
+		t.Fatalf("last sheet = %q, want “Phương pháp”", methods.Name)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(text, tt.want) {
+				t.Errorf("methods sheet lacks %q", tt.want)
+			}
+			if !strings.Contains(page.String(), tt.want) {
+				t.Errorf("printable page lacks %q", tt.want)
 			}
 		})
 	}

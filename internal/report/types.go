@@ -35,16 +35,21 @@ type TopicRate struct {
 // Row is one group of an awareness report. Percentages are 0–100; the pointer fields
 // are null when suppressed or not applicable (no population for a group).
 type Row struct {
-	Key               string      `json:"key"` // the unit id when grouped by village
-	Label             string      `json:"label"`
-	Participants      int64       `json:"participants"`
-	Population        int64       `json:"population"`
-	ParticipationRate *float64    `json:"participationRate"`
-	MeanScore         *float64    `json:"meanScore"`
-	CI95              []float64   `json:"ci95"` // [lo, hi] or null
-	PassRate          *float64    `json:"passRate"`
-	Suppressed        bool        `json:"suppressed"`
-	Topics            []TopicRate `json:"topics"`
+	Key               string    `json:"key"` // the unit id when grouped by village
+	Label             string    `json:"label"`
+	Participants      int64     `json:"participants"`
+	Population        int64     `json:"population"`
+	ParticipationRate *float64  `json:"participationRate"`
+	MeanScore         *float64  `json:"meanScore"`
+	CI95              []float64 `json:"ci95"` // [lo, hi] or null: Student t interval of the mean
+	PassRate          *float64  `json:"passRate"`
+	// PassRateCI95 and ParticipationRateCI95 are Wilson 95 % intervals [lo, hi] in
+	// percent, null when suppressed or undefined (no population, more participants
+	// than residents).
+	PassRateCI95          []float64   `json:"passRateCi95"`
+	ParticipationRateCI95 []float64   `json:"participationRateCi95"`
+	Suppressed            bool        `json:"suppressed"`
+	Topics                []TopicRate `json:"topics"`
 	// SuspectSubmissions are attempts started past a source's or client's soft limit:
 	// left out of participants, mean and rates.
 	SuspectSubmissions int64 `json:"suspectSubmissions"`
@@ -108,7 +113,7 @@ type QuestionStat struct {
 	Topic          string   `json:"topic"`
 	N              int64    `json:"n"`
 	Facility       *float64 `json:"facility"`       // share correct, 0–1
-	Discrimination *float64 `json:"discrimination"` // point-biserial, −1–1
+	Discrimination *float64 `json:"discrimination"` // corrected (item–rest) point-biserial, −1–1
 	Flag           string   `json:"flag"`
 }
 
@@ -154,6 +159,7 @@ type TrendPoint struct {
 	MeanScore    *float64  `json:"meanScore"`
 	CI95         []float64 `json:"ci95"`
 	PassRate     *float64  `json:"passRate"`
+	PassRateCI95 []float64 `json:"passRateCi95"` // Wilson 95 % interval, percent
 	Suppressed   bool      `json:"suppressed"`
 }
 

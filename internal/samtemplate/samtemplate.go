@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/nq58/tracker/internal/eventfilter"
 )
 
 // Template is a parsed SAM template.
@@ -53,6 +55,9 @@ type StreamSource struct {
 	MaximumRecordAge        time.Duration
 	BisectBatchOnError      bool
 	ReportBatchItemFailures bool
+	// Filters are the FilterCriteria patterns: a record invokes the function only when
+	// it matches one of them (none: every record does).
+	Filters []eventfilter.Pattern
 }
 
 // KeyElement is one attribute of a key schema.
@@ -116,6 +121,11 @@ type dynamoDBEvent struct {
 	MaximumRecordAgeInSeconds  int      `yaml:"MaximumRecordAgeInSeconds"`
 	BisectBatchOnFunctionError bool     `yaml:"BisectBatchOnFunctionError"`
 	FunctionResponseTypes      []string `yaml:"FunctionResponseTypes"`
+	FilterCriteria             struct {
+		Filters []struct {
+			Pattern string `yaml:"Pattern"`
+		} `yaml:"Filters"`
+	} `yaml:"FilterCriteria"`
 }
 
 // Parse reads a template.
@@ -210,11 +220,20 @@ func (t *Template) StreamSources() ([]StreamSource, error) {
 			if attr != "StreamArn" || t.Resources[table].Type != "AWS::DynamoDB::Table" {
 				return nil, fmt.Errorf("function %s event %s: Stream must be !GetAtt <Table>.StreamArn", fn, name)
 			}
+			var filters []eventfilter.Pattern
+			for _, f := range d.FilterCriteria.Filters {
+				p, err := eventfilter.Parse(f.Pattern)
+				if err != nil {
+					return nil, fmt.Errorf("function %s event %s: %w", fn, name, err)
+				}
+				filters = append(filters, p)
+			}
 			out = append(out, StreamSource{
 				Function: fn, Table: table, StartingPosition: d.StartingPosition, BatchSize: d.BatchSize,
 				MaximumRetryAttempts: d.MaximumRetryAttempts, BisectBatchOnError: d.BisectBatchOnFunctionError,
 				MaximumRecordAge:        max(0, time.Duration(d.MaximumRecordAgeInSeconds)*time.Second),
 				ReportBatchItemFailures: slices.Contains(d.FunctionResponseTypes, "ReportBatchItemFailures"),
+				Filters:                 filters,
 			})
 		}
 	}

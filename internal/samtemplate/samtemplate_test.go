@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/nq58/tracker"
+	"github.com/nq58/tracker/internal/eventfilter"
 )
 
 // parse parses src and fails the test on error.
@@ -38,6 +41,7 @@ func TestTemplateRoutes(t *testing.T) {
 		{Function: fn, Event: "GetAttempt", Method: "GET", Path: "/v1/attempts/{attemptId}"},
 		{Function: fn, Event: "SubmitAttempt", Method: "POST", Path: "/v1/attempts/{attemptId}/submit"},
 		{Function: fn, Event: "ContestResults", Method: "GET", Path: "/v1/contests/{quizId}/rounds/{roundId}/results"},
+		{Function: fn, Event: "OpenAPI", Method: "GET", Path: "/v1/openapi.json"},
 		{Function: fn, Event: "ListQuizzes", Method: "GET", Path: "/v1/quizzes"},
 		{Function: fn, Event: "StartAttempt", Method: "POST", Path: "/v1/quizzes/{quizId}/attempts"},
 		{Function: fn, Event: "ListUnits", Method: "GET", Path: "/v1/units"},
@@ -51,8 +55,8 @@ func TestTemplateRoutes(t *testing.T) {
 			public = append(public, r)
 		case r.Authorizer != "StaffJwt":
 			t.Errorf("route %s has authorizer %q, want StaffJwt", r.RouteKey(), r.Authorizer)
-		case r.Function != "StaffApiFunction":
-			t.Errorf("staff route %s is served by %s, want StaffApiFunction", r.RouteKey(), r.Function)
+		case r.Function != "StaffApiFunction" && r.Function != "StaffAdminFunction":
+			t.Errorf("staff route %s is served by %s, want StaffApiFunction or StaffAdminFunction", r.RouteKey(), r.Function)
 		}
 	}
 	t.Run("the resident routes are exactly the public ones", func(t *testing.T) {
@@ -118,9 +122,15 @@ func TestTemplateStreamSources(t *testing.T) {
 	if err != nil {
 		t.Fatalf("StreamSources() error = %v", err)
 	}
+	const submitted = `{"eventName": ["INSERT", "MODIFY"], "dynamodb": {"NewImage": {"e": {"S": ["attempt"]}, "status": {"S": ["submitted"]}}}}`
+	filter, err := eventfilter.Parse(submitted)
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := []StreamSource{{
 		Function: "AggregatorFunction", Table: "Table", StartingPosition: "TRIM_HORIZON", BatchSize: 100,
 		MaximumRetryAttempts: 10, MaximumRecordAge: 6 * time.Hour, BisectBatchOnError: true, ReportBatchItemFailures: true,
+		Filters: []eventfilter.Pattern{filter},
 	}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("StreamSources() =\n%+v\nwant\n%+v", got, want)
@@ -276,6 +286,9 @@ Resources:
 		{"a stream given as a table's Arn is rejected", "Resources:" + streamFn("!GetAtt Table.Arn"), streams, []string{"!GetAtt <Table>.StreamArn"}},
 		{"a stream of a resource that is not a table is rejected", "Resources:" + streamFn("!GetAtt Fn.StreamArn"), streams, []string{"!GetAtt <Table>.StreamArn"}},
 		{"a stream of a resource that does not exist is rejected", "Resources:" + streamFn("!GetAtt Nope.StreamArn"), streams, []string{"!GetAtt <Table>.StreamArn"}},
+		{"a filter pattern with an operator the poller cannot apply is rejected", "Resources:" + streamFn("!GetAtt Table.StreamArn") +
+			"            FilterCriteria:\n              Filters:\n                - Pattern: '{\"n\": [{\"numeric\": [\">\", 1]}]}'\n",
+			streams, []string{"Fn", "numeric", "not supported"}},
 		{"two tables are rejected", "Resources:" + table + `
   Other:
     Type: AWS::DynamoDB::Table
@@ -365,6 +378,49 @@ func TestScheduleRates(t *testing.T) {
 			got, err := parseRate(tt.expr)
 			if (err != nil) != tt.wantErr || got != tt.want {
 				t.Errorf("parseRate(%q) = %v, %v; want %v, error %v", tt.expr, got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCloudFrontCachesTheListsBeforeTheRestOfTheAPI(t *testing.T) {
+	var doc struct {
+		Resources map[string]struct {
+			Properties struct {
+				DistributionConfig struct {
+					CacheBehaviors []struct {
+						PathPattern    string   `yaml:"PathPattern"`
+						AllowedMethods []string `yaml:"AllowedMethods"`
+						CachePolicyID  string   `yaml:"CachePolicyId"`
+					} `yaml:"CacheBehaviors"`
+				} `yaml:"DistributionConfig"`
+				CachePolicyConfig struct {
+					MaxTTL int `yaml:"MaxTTL"`
+				} `yaml:"CachePolicyConfig"`
+			} `yaml:"Properties"`
+		} `yaml:"Resources"`
+	}
+	if err := yaml.Unmarshal(tracker.TemplateYAML, &doc); err != nil {
+		t.Fatal(err)
+	}
+	behaviours := doc.Resources["Distribution"].Properties.DistributionConfig.CacheBehaviors
+	order := map[string]int{}
+	for i, b := range behaviours {
+		order[b.PathPattern] = i
+	}
+	for _, path := range []string{"/v1/units", "/v1/quizzes"} {
+		t.Run(path+" has a cache behaviour ahead of /v1/*", func(t *testing.T) {
+			i, ok := order[path]
+			if !ok || i > order["/v1/*"] {
+				t.Fatalf("behaviour of %s at %d (present %v), /v1/* at %d: want it present and first", path, i, ok, order["/v1/*"])
+			}
+			b := behaviours[i]
+			if !reflect.DeepEqual(b.AllowedMethods, []string{"GET", "HEAD"}) {
+				t.Errorf("AllowedMethods = %v, want GET and HEAD only", b.AllowedMethods)
+			}
+			policy := doc.Resources[b.CachePolicyID].Properties.CachePolicyConfig
+			if policy.MaxTTL == 0 || policy.MaxTTL > 60 {
+				t.Errorf("cache policy %s MaxTTL = %d, want a short TTL (1–60 s)", b.CachePolicyID, policy.MaxTTL)
 			}
 		})
 	}

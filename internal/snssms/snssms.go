@@ -48,7 +48,7 @@ func New(client *sns.Client, spendLimitUSD, senderID string, log *slog.Logger) *
 // config.LoadDefaultConfig) and the variables above. A configuration error is returned
 // by Send, so a cold start never fails for want of SMS.
 func FromEnv(log *slog.Logger) *Sender {
-	cfg, err := lambdaenv.Config()
+	cfg, err := lambdaenv.ConfigFor(lambdaenv.SNS)
 	if err != nil {
 		return &Sender{err: fmt.Errorf("sms sender: %w", err), log: log}
 	}

@@ -70,12 +70,17 @@ func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *ro
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags":            h.roundFlags,
 		"POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify":     h.disqualify,
 	}
+	h.Router = staffRouter(log, routes)
+	return h
+}
+
+// staffRouter serves staff routes, each reading its caller from the JWT claims.
+func staffRouter(log *slog.Logger, routes map[string]staffRoute) *apigw.Router {
 	wrapped := make(map[string]apigw.Route, len(routes))
 	for key, r := range routes {
 		wrapped[key] = asStaff(r)
 	}
-	h.Router = apigw.NewRouter(log, wrapped)
-	return h
+	return apigw.NewRouter(log, wrapped)
 }
 
 // asStaff turns a staff route into a route: the caller is read from the JWT

@@ -6,19 +6,33 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
 // Handler applies submitted attempts to counters.
 type Handler struct {
-	store aggregate.Store
-	log   *slog.Logger
+	store   aggregate.Store
+	log     *slog.Logger
+	metrics *metrics.Emitter
+	now     func() time.Time
+}
+
+// WithMetrics reports, per batch, the records applied and failed and the stream's lag
+// (age of the batch's oldest record, from ApproximateCreationDateTime); nil: none.
+func (h *Handler) WithMetrics(m *metrics.Emitter, now func() time.Time) *Handler {
+	if now == nil {
+		now = time.Now
+	}
+	h.metrics, h.now = m, now
+	return h
 }
 
 // New returns the stream handler.
@@ -29,6 +43,7 @@ func New(store aggregate.Store, log *slog.Logger) *Handler { return &Handler{sto
 // only what did not land.
 func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	var resp events.DynamoDBEventResponse
+	defer func() { h.report(ev, len(resp.BatchItemFailures)) }()
 	for _, rec := range ev.Records {
 		if err := h.record(ctx, rec); err != nil {
 			h.log.ErrorContext(ctx, "stream record failed", "eventId", rec.EventID,
@@ -38,6 +53,26 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		}
 	}
 	return resp, nil
+}
+
+func (h *Handler) report(ev events.DynamoDBEvent, failed int) {
+	if h.metrics == nil || len(ev.Records) == 0 {
+		return
+	}
+	var oldest time.Time
+	for _, rec := range ev.Records {
+		if t := rec.Change.ApproximateCreationDateTime.Time; !t.IsZero() && (oldest.IsZero() || t.Before(oldest)) {
+			oldest = t
+		}
+	}
+	ms := []metrics.Metric{
+		{Name: "StreamRecordsApplied", Unit: metrics.Count, Value: float64(len(ev.Records) - failed)},
+		{Name: "StreamRecordsFailed", Unit: metrics.Count, Value: float64(failed)},
+	}
+	if !oldest.IsZero() {
+		ms = append(ms, metrics.Metric{Name: "StreamLag", Unit: metrics.Milliseconds, Value: float64(max(0, h.now().Sub(oldest).Milliseconds()))})
+	}
+	h.metrics.Emit(ms...)
 }
 
 func (h *Handler) record(ctx context.Context, rec events.DynamoDBEventRecord) error {

@@ -309,6 +309,7 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 		run(t, ctx, "open the organiser page",
 			chromedp.EmulateViewport(1280, 900),
 			chromedp.Navigate(srv.URL+"/staff/contest.html"),
+			chromedp.WaitVisible(`#signin-start`), chromedp.Click(`#signin-start`), // to the issuer's login page
 			chromedp.WaitVisible(`#username`),
 			chromedp.SendKeys(`#username`, "btc"),
 			chromedp.SendKeys(`#password`, "demo1234"),
@@ -572,6 +573,7 @@ func TestAnOrganiserCreatesAContestInThePage(t *testing.T) {
 	run(t, ctx, "sign in and open the form",
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(srv.URL+"/staff/contest.html"),
+		chromedp.WaitVisible(`#signin-start`), chromedp.Click(`#signin-start`), // to the issuer's login page
 		chromedp.WaitVisible(`#username`),
 		chromedp.SendKeys(`#username`, "btc"),
 		chromedp.SendKeys(`#password`, "demo1234"),

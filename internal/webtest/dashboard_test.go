@@ -35,6 +35,9 @@ type dashRow struct {
 	CI95              []float64 `json:"ci95"`
 	PassRate          *float64  `json:"passRate"`
 	Suppressed        bool      `json:"suppressed"`
+	// Wilson 95 % intervals, shown beside their rates: "62,1 % (55,0–68,7 %)".
+	ParticipationRateCI95 []float64 `json:"participationRateCi95"`
+	PassRateCI95          []float64 `json:"passRateCi95"`
 }
 
 // pageRow is an awareness row as the page shows it.
@@ -143,6 +146,7 @@ func TestDashboardShowsTheReportNumbers(t *testing.T) {
 		run(t, ctx, "open the dashboard",
 			chromedp.EmulateViewport(1280, 900),
 			chromedp.Navigate(srv.URL+"/staff/"),
+			chromedp.WaitVisible(`#signin-start`), chromedp.Click(`#signin-start`), // to the issuer's login page
 			chromedp.WaitVisible(`#username`),
 		)
 		run(t, ctx, "sign in with a wrong password",
@@ -428,7 +432,7 @@ func sectionErrors(t *testing.T, ctx context.Context) []string {
 
 // expectRow is how the page must show an API row.
 func expectRow(key string, r dashRow) pageRow {
-	p := pageRow{Key: key, Participants: viInt(r.Participants), Population: "—", Participation: viPtr(r.ParticipationRate)}
+	p := pageRow{Key: key, Participants: viInt(r.Participants), Population: "—", Participation: viRate(r.ParticipationRate, r.ParticipationRateCI95)}
 	if r.Population > 0 {
 		p.Population = viInt(r.Population)
 	}
@@ -439,11 +443,20 @@ func expectRow(key string, r dashRow) pageRow {
 		}
 		return p
 	}
-	p.Mean, p.Pass, p.CI = viPtr(r.MeanScore), viPtr(r.PassRate), "—"
+	p.Mean, p.Pass, p.CI = viPtr(r.MeanScore), viRate(r.PassRate, r.PassRateCI95), "—"
 	if len(r.CI95) == 2 {
 		p.CI = viDecimal(r.CI95[0]) + "–" + viDecimal(r.CI95[1])
 	}
 	return p
+}
+
+// viRate formats a rate with its interval as the page says it, "62,1 % (55,0–68,7 %)",
+// or the rate alone without one.
+func viRate(rate *float64, ci []float64) string {
+	if len(ci) != 2 {
+		return viPtr(rate)
+	}
+	return viPtr(rate) + " % (" + viDecimal(ci[0]) + "–" + viDecimal(ci[1]) + " %)"
 }
 
 // viDecimal formats as vi-VN with one decimal: 76.04 → "76,0", 1234.5 → "1.234,5".

@@ -10,9 +10,21 @@ export var NET_MSG = 'Không có kết nối mạng. Vui lòng kiểm tra và th
 
 // fetchJSON resolves {status, data}; rejects with {network:true} on network failure/timeout.
 export function fetchJSON(method, path, body) {
+  return fetchWith(method, path, body, 'no-store');
+}
+
+// fetchListJSON is fetchJSON for the public lists (GET /v1/units, /v1/quizzes), which
+// the API marks cacheable for a minute with an ETag: the browser answers from its cache
+// while fresh, then revalidates (a 304 without a body), so a page opened again asks
+// little or nothing.
+export function fetchListJSON(path) {
+  return fetchWith('GET', path, undefined, 'default');
+}
+
+function fetchWith(method, path, body, cacheMode) {
   var ctrl = typeof AbortController === 'function' ? new AbortController() : null;
   var timer = setTimeout(function () { if (ctrl) ctrl.abort(); }, PUBLIC_TIMEOUT_MS);
-  var opts = { method: method, headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' };
+  var opts = { method: method, headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: cacheMode };
   if (ctrl) opts.signal = ctrl.signal;
   if (body !== undefined) {
     opts.headers['Content-Type'] = 'application/json';

@@ -1,6 +1,6 @@
 // Public results of a closed contest round: ?results=<quizId>&round=<roundId>.
 import { $, el, showError } from '../lib/dom.js';
-import { fetchJSON, errorMessage, NET_MSG } from '../lib/api.js';
+import { fetchJSON, fetchListJSON, errorMessage, NET_MSG } from '../lib/api.js';
 import { dec, mmss, tierLabel } from '../lib/format.js';
 import { show } from './state.js';
 
@@ -11,7 +11,7 @@ export function showPublicResults(quizId, roundId) {
   $('results-quiz').textContent = 'Vòng thi: ' + roundId;
   var status = $('results-status');
   status.textContent = 'Đang tải…';
-  fetchJSON('GET', '/v1/quizzes').then(function (res) {
+  fetchListJSON('/v1/quizzes').then(function (res) {
     var list = (res.status === 200 && res.data && res.data.quizzes) || [];
     var q = list.filter(function (x) { return String(x.id) === quizId; })[0];
     if (q) $('results-quiz').textContent = q.title + ' — vòng thi: ' + roundId;

@@ -1,6 +1,6 @@
 // The start screen's list of quizzes, the choice of one, and going back to the screen.
 import { $, el, showError } from '../lib/dom.js';
-import { fetchJSON, errorMessage, NET_MSG } from '../lib/api.js';
+import { fetchListJSON, errorMessage, NET_MSG } from '../lib/api.js';
 import { dateTime, limitText } from '../lib/format.js';
 import { KIND_LABEL } from '../lib/labels.js';
 import { params, show } from './state.js';
@@ -64,7 +64,7 @@ function selectQuiz(q, scroll) {
 function loadStart() {
   showError('');
   $('quiz-list').setAttribute('aria-busy', 'true');
-  return Promise.all([fetchJSON('GET', '/v1/quizzes'), fetchJSON('GET', '/v1/units')]).then(function (rs) {
+  return Promise.all([fetchListJSON('/v1/quizzes'), fetchListJSON('/v1/units')]).then(function (rs) {
     var bad = rs.filter(function (r) { return r.status !== 200; })[0];
     if (bad) throw { message: errorMessage(bad) };
     quizzes = (rs[0].data && rs[0].data.quizzes) || [];

@@ -11,6 +11,12 @@ var GROUP_TITLE = {
   ageBand: 'Mức độ hiểu biết theo nhóm tuổi', gender: 'Mức độ hiểu biết theo giới tính'
 };
 
+// rateText shows a rate with its Wilson 95 % interval in words: "62,1 % (55,0–68,7 %)";
+// the rate alone when there is no interval (suppressed, no population).
+function rateText(rate, ci) {
+  return ci && ci.length === 2 ? fixed1(rate) + ' % (' + ciText(ci) + ' %)' : fixed1(rate);
+}
+
 function awarenessRow(r, groupBy, isTotal) {
   var tr = document.createElement('tr');
   if (isTotal) tr.className = 'total';
@@ -20,7 +26,7 @@ function awarenessRow(r, groupBy, isTotal) {
   cell(tr, 'th', 'label', isTotal ? 'Tổng: ' + r.label : r.label);
   cell(tr, 'td', 'num participants', int(r.participants));
   cell(tr, 'td', 'num population', village && r.population ? int(r.population) : '—');
-  cell(tr, 'td', 'num participation', village ? fixed1(r.participationRate) : '—');
+  cell(tr, 'td', 'num participation', village ? rateText(r.participationRate, r.participationRateCi95) : '—');
   if (r.suppressed) {
     cell(tr, 'td', 'mean too-few', r.participants ? TOO_FEW : NONE_YET);
     cell(tr, 'td', 'num ci', '—');
@@ -28,7 +34,7 @@ function awarenessRow(r, groupBy, isTotal) {
   } else {
     cell(tr, 'td', 'num mean', fixed1(r.meanScore));
     cell(tr, 'td', 'num ci', ciText(r.ci95));
-    cell(tr, 'td', 'num pass', fixed1(r.passRate));
+    cell(tr, 'td', 'num pass', rateText(r.passRate, r.passRateCi95));
   }
   setSortValues(tr, {
     label: r.label, participants: r.participants, population: village ? r.population || null : null,

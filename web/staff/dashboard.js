@@ -3,7 +3,7 @@
 // build; Chart.js (UMD, window.Chart) is loaded before this module from /staff/vendor/.
 import { $, showMsg, showError } from '../lib/dom.js';
 import { api, onUnauthorized, forbiddenMessage } from '../lib/api.js';
-import { loadSession, dropSession, showSignin, bindSignin, renderWho, hasRole } from '../lib/session.js';
+import { restoreSession, dropSession, signOutEverywhere, showSignin, bindSignin, renderWho, hasRole } from '../lib/session.js';
 import { buildUnits } from '../lib/units.js';
 import { ROLE_LABEL } from '../lib/labels.js';
 import { state } from './state.js';
@@ -12,6 +12,7 @@ import { destroyCharts } from './charts.js';
 import { fillUnitPickers, fillQuizPicker, restoreFilters, reloadAll } from './filters.js';
 import { fillActivityForm } from './activities.js';
 import './downloads.js';
+import { fillStaffPanel } from './staffadmin.js';
 
 forbiddenMessage('Tài khoản không có quyền xem mục này.');
 onUnauthorized(signOut);
@@ -19,15 +20,19 @@ onUnauthorized(signOut);
 function signOut(msg) {
   dropSession();
   state.me = null;
+  $('staff-admin').hidden = true;
   dropPending(); // drop answers still on their way
   destroyCharts();
   showError('');
   showSignin('dashboard', msg);
 }
 
-bindSignin(start);
+bindSignin();
 
-$('signout').addEventListener('click', function () { signOut(''); });
+$('signout').addEventListener('click', function () {
+  signOut('');
+  signOutEverywhere().catch(function (err) { showSignin('dashboard', err.message); });
+});
 
 function canReport() { return hasRole(state.me, ['admin', 'officer']); }
 
@@ -41,6 +46,7 @@ function start() {
     state.scopeUnits = b.scopeUnits;
     renderWho(state.me, state.units);
     $('dashboard').hidden = false;
+    fillStaffPanel();
     if (!canReport()) {
       setReportsVisible(false, false);
       $('activities').hidden = true;
@@ -71,5 +77,7 @@ function start() {
   });
 }
 
-if (loadSession()) start();
-else showSignin('dashboard', '');
+restoreSession().then(function (r) {
+  if (r.ok) start();
+  else showSignin('dashboard', r.message, r.signedOut ? 'Bạn đã đăng xuất.' : '');
+});

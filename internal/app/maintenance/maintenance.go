@@ -5,11 +5,13 @@ package maintenance
 import (
 	"context"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/retention"
 )
 
@@ -21,9 +23,11 @@ type Handler func(ctx context.Context, ev events.EventBridgeEvent) error
 // New wires store → service → handler; now is the clock (nil: time.Now).
 func New(store *dynamo.Store, now func() time.Time, log *slog.Logger) Handler {
 	svc := retention.NewService(store, now)
+	m := metrics.FromEnv(os.Getenv)
 	return func(ctx context.Context, _ events.EventBridgeEvent) error {
 		purged, err := svc.PurgeExpired(ctx)
 		log.InfoContext(ctx, "personal data purged", "quizzes", purged)
+		m.Count("QuizzesPurged", len(purged))
 		return err
 	}
 }

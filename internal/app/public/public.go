@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/quiz"
@@ -31,5 +32,5 @@ func New(store *dynamo.Store, now func() time.Time, log *slog.Logger, sms quiz.S
 		log.Error("start limits: using the defaults", "error", err.Error())
 	}
 	svc := quiz.NewService(store, now).WithPseudonyms(keys).WithThrottle(store, limits).WithSMS(sms)
-	return publicapi.New(svc, rounds.NewService(store, now), log)
+	return publicapi.New(svc, rounds.NewService(store, now), log).WithMetrics(metrics.FromEnv(os.Getenv))
 }

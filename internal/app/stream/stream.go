@@ -3,9 +3,11 @@ package stream
 
 import (
 	"log/slog"
+	"os"
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/streamapi"
 )
 
@@ -13,5 +15,5 @@ var _ aggregate.Store = (*dynamo.Store)(nil)
 
 // New wires store → handler.
 func New(store *dynamo.Store, log *slog.Logger) *streamapi.Handler {
-	return streamapi.New(store, log)
+	return streamapi.New(store, log).WithMetrics(metrics.FromEnv(os.Getenv), nil)
 }

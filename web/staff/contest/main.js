@@ -4,7 +4,7 @@
 // read-only.
 import { $, showError } from '../../lib/dom.js';
 import { api, onUnauthorized, forbiddenMessage } from '../../lib/api.js';
-import { loadSession, dropSession, showSignin, bindSignin, renderWho } from '../../lib/session.js';
+import { restoreSession, dropSession, signOutEverywhere, showSignin, bindSignin, renderWho } from '../../lib/session.js';
 import { buildUnits } from '../../lib/units.js';
 import { state, canManage } from './state.js';
 import { fillContestPicker, onContestChange } from './pickers.js';
@@ -25,9 +25,12 @@ function signOut(msg) {
   showSignin('app', msg);
 }
 
-bindSignin(start);
+bindSignin();
 
-$('signout').addEventListener('click', function () { signOut(''); });
+$('signout').addEventListener('click', function () {
+  signOut('');
+  signOutEverywhere().catch(function (err) { showSignin('app', err.message); });
+});
 
 function start() {
   showError('');
@@ -51,5 +54,7 @@ function start() {
   });
 }
 
-if (loadSession()) start();
-else showSignin('app', '');
+restoreSession().then(function (r) {
+  if (r.ok) start();
+  else showSignin('app', r.message, r.signedOut ? 'Bạn đã đăng xuất.' : '');
+});

@@ -1,0 +1,16 @@
+// Package staffadmin wires the staff-account function (StaffAdminFunction).
+package staffadmin
+
+import (
+	"log/slog"
+
+	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/staffapi"
+	"github.com/nq58/tracker/internal/staffdir"
+)
+
+// New wires store and directory → service → handler; dir holds the staff accounts
+// (Cognito's user pool in AWS, the local users file locally).
+func New(store *dynamo.Store, log *slog.Logger, dir staffdir.Directory) *staffapi.AdminHandler {
+	return staffapi.NewAdmin(staffdir.NewService(dir, store), log)
+}
