@@ -37,11 +37,11 @@ chromium:
 	@if ! command -v chromium >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else \
-	  test -n "$$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" || apt-get update -qq; \
+	  test -n "$$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" || apt-get update -qq || echo "apt-get update failed: keeping chromium $$(dpkg-query -W -f='$${Version}' chromium)"; \
 	  inst=$$(dpkg-query -W -f='$${Version}' chromium 2>/dev/null); \
 	  cand=$$(apt-cache policy chromium | awk '/Candidate:/ {print $$2}'); \
 	  if [ -n "$$cand" ] && [ "$$cand" != "(none)" ] && [ "$$cand" != "$$inst" ]; then \
-	    echo "chromium $$inst -> $$cand"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --only-upgrade chromium; \
+	    echo "chromium $$inst -> $$cand"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --only-upgrade chromium || echo "chromium upgrade failed: the installed one is used"; \
 	  fi; \
 	fi
 
