@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/nq58/tracker/infra/demo"
@@ -67,6 +69,12 @@ func TestThePageOpensWithoutANetwork(t *testing.T) {
 	)
 	waitJS(t, ctx, "the service worker keeps the shell", `navigator.serviceWorker.controller || (navigator.serviceWorker.ready.then(function(){}), false)`)
 	srv.Close()
+	// The unit and quiz lists are kept 60 s by the browser's HTTP cache (Cache-Control):
+	// empty it, so the page must do without the API, as it would an hour later. The
+	// service worker's own cache is not touched by this.
+	if _, err := chromedp.Call(ctx, network.ClearBrowserCache, cdp.Empty{}); err != nil {
+		t.Fatalf("forget the browser's HTTP cache: %v", err)
+	}
 	run(t, ctx, "open it again with no network", chromedp.Navigate(srv.URL+"/?unit=xa-a-t01"), chromedp.WaitVisible(`#error`))
 	if msg := value(t, ctx, chromedp.Text(`#error`)); msg != "Không có kết nối mạng. Vui lòng kiểm tra và thử lại." {
 		t.Errorf("offline page says %q, want the Vietnamese offline notice", msg)
