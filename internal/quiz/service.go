@@ -42,6 +42,9 @@ type Service struct {
 	sms   SMSSender // verification codes (nil: none can be sent)
 	// keys turns phones, CCCDs and device ids into keyed hashes (the deployment's secret).
 	keys pseudonym.Keyer
+	// throttleKey keys the limiter's source and client hashes: derived from keys once,
+	// not on every start.
+	throttleKey []byte
 
 	mu        sync.Mutex
 	units     []Unit
@@ -74,7 +77,7 @@ func (s *Service) clientKey(clientID string) string {
 // WithPseudonyms sets the keyer of personal identifiers: the deployment's secret. Every
 // service of a deployment must use the same one, or one person counts as two.
 func (s *Service) WithPseudonyms(k pseudonym.Keyer) *Service {
-	s.keys = k
+	s.keys, s.throttleKey = k, k.Subkey("throttle")
 	return s
 }
 
@@ -87,7 +90,7 @@ func NewService(store Store, now func() time.Time) *Service {
 	// only within this process, but can never be reversed.
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
-	return &Service{store: store, now: now, keys: pseudonym.MustNew(secret)}
+	return (&Service{store: store, now: now}).WithPseudonyms(pseudonym.MustNew(secret))
 }
 
 // UnitsResponse is GET /v1/units.
@@ -402,7 +405,7 @@ func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.result, c.err = s.counter.CountStart(ctx, c.scope, throttle.KeyOf(s.keys.Subkey("throttle"), c.scope, c.value),
+			c.result, c.err = s.counter.CountStart(ctx, c.scope, throttle.KeyOf(s.throttleKey, c.scope, c.value),
 				c.rule.WindowStart(now), c.rule.Window, c.rule.Hard)
 		}()
 	}

@@ -68,22 +68,7 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 		}
 		var bank quiz.Quiz
 		dashDecode(t, raw, &bank)
-		var questions []map[string]any
-		for _, q := range bank.Questions {
-			if q.Kind != quiz.Single || len(questions) == 5 {
-				continue
-			}
-			var options []map[string]string
-			var correct []int
-			for i, o := range q.Options {
-				options = append(options, map[string]string{"text": o.Text})
-				if slices.Contains(q.CorrectOptionIDs, o.ID) {
-					correct = append(correct, i)
-				}
-			}
-			questions = append(questions, map[string]any{"kind": "single", "text": q.Text, "topic": q.Topic, "points": 1,
-				"options": options, "correctOptionIndexes": correct})
-		}
+		questions := singleChoiceInputs(bank, 5)
 		if len(questions) != 5 {
 			t.Fatalf("the demo quiz has %d single-choice questions, want at least 5", len(questions))
 		}

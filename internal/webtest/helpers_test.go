@@ -11,11 +11,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/nq58/tracker/internal/quiz"
 )
 
 // browser starts headless Chromium at a cheap phone's screen size.
@@ -175,4 +178,26 @@ func dashDecode(t *testing.T, raw []byte, v any) {
 	if err := json.Unmarshal(raw, v); err != nil {
 		t.Fatalf("decode %s: %v", raw, err)
 	}
+}
+
+// singleChoiceInputs turns the first n single-choice questions of a quiz read back from
+// the staff API into authoring inputs (texts, options and the right option's index).
+func singleChoiceInputs(bank quiz.Quiz, n int) []map[string]any {
+	var questions []map[string]any
+	for _, q := range bank.Questions {
+		if q.Kind != quiz.Single || len(questions) == n {
+			continue
+		}
+		var options []map[string]string
+		var correct []int
+		for i, o := range q.Options {
+			options = append(options, map[string]string{"text": o.Text})
+			if slices.Contains(q.CorrectOptionIDs, o.ID) {
+				correct = append(correct, i)
+			}
+		}
+		questions = append(questions, map[string]any{"kind": "single", "text": q.Text, "topic": q.Topic, "points": 1,
+			"options": options, "correctOptionIndexes": correct})
+	}
+	return questions
 }

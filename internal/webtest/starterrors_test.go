@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,22 +28,7 @@ func publishContest(t *testing.T, base string) string {
 	}
 	var bank quiz.Quiz
 	dashDecode(t, raw, &bank)
-	var questions []map[string]any
-	for _, q := range bank.Questions {
-		if q.Kind != quiz.Single || len(questions) == 2 {
-			continue
-		}
-		var options []map[string]string
-		var correct []int
-		for i, o := range q.Options {
-			options = append(options, map[string]string{"text": o.Text})
-			if slices.Contains(q.CorrectOptionIDs, o.ID) {
-				correct = append(correct, i)
-			}
-		}
-		questions = append(questions, map[string]any{"kind": "single", "text": q.Text, "topic": q.Topic, "points": 1,
-			"options": options, "correctOptionIndexes": correct})
-	}
+	questions := singleChoiceInputs(bank, 2)
 	now := time.Now()
 	status, raw = dashCall(t, base, "POST", "/v1/admin/quizzes", btc, map[string]any{
 		"kind": "contest", "title": "Hội thi thử", "timeLimitSec": 600, "drawCount": 0, "shuffle": true,
