@@ -157,7 +157,7 @@ func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roun
 	if cfg.OnePrize() {
 		alreadyWon = won
 	}
-	ranked = contest.AwardPrizes(ranked, cfg.Prizes, cfg.PrizeCapPercent, int(stats.Persons), alreadyWon)
+	ranked = contest.AwardPrizes(ranked, cfg.Prizes, cfg.PrizeCapPercent, int(stats.Persons), alreadyWon, cfg.MinPrizeScore)
 	r := contest.Results{QuizID: quizID, RoundID: roundID, ClosedAt: now, ClosedBy: staff.Username, Truth: truth,
 		Entries: stats.Entries, Participants: stats.Persons, PerfectEntries: stats.Perfect}
 	for i, rk := range ranked {
