@@ -1,10 +1,12 @@
-// The round's ranking: provisional while the round runs (refreshed every 15 s), frozen
-// after close; masked names and phones, in pages.
+// The round's ranking: provisional while the round runs (refreshed every 15 s with the
+// flags), frozen after close; masked names and phones, in pages. Its answer also brings
+// the server's clock and when the close is allowed.
 import { $, el, showMsg } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
 import { minSec, tierLabel } from '../../lib/format.js';
-import { state, roundPath, enc, td, when } from './state.js';
+import { state, canManage, roundPath, enc, td, when } from './state.js';
 import { renderRoundInfo } from './pickers.js';
+import { loadFlags } from './flags.js';
 
 var REFRESH_MS = 15000;
 var RANKING_PAGE = 50;
@@ -15,6 +17,7 @@ export function startRefresh() {
   refreshTimer = setInterval(function () {
     if (document.hidden || !state.round || state.final) return;
     loadRanking(true);
+    if (canManage()) loadFlags(true);
   }, REFRESH_MS);
 }
 export function stopRefresh() {
@@ -29,6 +32,8 @@ export function loadRanking(refresh) {
   if (!refresh) showMsg($('ranking-status'), 'Đang tải…');
   return api('GET', roundPath() + '/ranking?limit=' + limit + '&cursor=').then(function (page) {
     if (seq !== state.seq) return;
+    if (page.now) state.skew = Date.parse(page.now) - Date.now();
+    state.closeAllowedAt = page.closeAllowedAt || '';
     var tbody = $('ranking-table').querySelector('tbody');
     tbody.textContent = '';
     state.shown = 0;
