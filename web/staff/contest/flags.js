@@ -1,7 +1,7 @@
 // Flagged entries of the round and their disqualification (before close, with a reason).
 import { $, el, showMsg } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
-import { state, roundPath, enc, td, when } from './state.js';
+import { state, roundPath, enc, td, when, serverNow } from './state.js';
 import { loadRanking } from './ranking.js';
 
 export var FLAG_LABEL = {
@@ -47,7 +47,7 @@ function renderFlags(flags) {
     renderFlagAction(tr);
   });
   showMsg($('flags-status'), (flags.length ? '' : 'Không có bài nào cần xem xét. ') +
-    (state.final ? '' : 'Tự cập nhật cùng bảng xếp hạng — lần cuối lúc ' + when(new Date().toISOString()) + '.'));
+    (state.final ? '' : 'Tự cập nhật cùng bảng xếp hạng — lần cuối lúc ' + when(new Date(serverNow()).toISOString()) + '.'));
 }
 
 export function renderFlagAction(tr) {

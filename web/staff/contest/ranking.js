@@ -4,7 +4,7 @@
 import { $, el, showMsg } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
 import { minSec, tierLabel } from '../../lib/format.js';
-import { state, canManage, roundPath, enc, td, when } from './state.js';
+import { state, canManage, roundPath, enc, td, when, serverNow } from './state.js';
 import { renderRoundInfo } from './pickers.js';
 import { loadFlags } from './flags.js';
 
@@ -43,7 +43,7 @@ export function loadRanking(refresh) {
     if (state.final) stopRefresh();
     var n = state.shown;
     showMsg($('ranking-status'), (n ? '' : 'Chưa có bài dự thi nào được xếp hạng. ') +
-      (state.final ? 'Bảng xếp hạng chính thức (đã chốt).' : 'Bảng tạm tính, tự cập nhật mỗi 15 giây — lần cuối lúc ' + when(new Date().toISOString()) + '.'));
+      (state.final ? 'Bảng xếp hạng chính thức (đã chốt).' : 'Bảng tạm tính, tự cập nhật mỗi 15 giây — lần cuối lúc ' + when(new Date(serverNow()).toISOString()) + '.'));
   }).catch(function (err) {
     if (seq !== state.seq || err.silent) return;
     showMsg($('ranking-status'), err.message, true);
