@@ -363,6 +363,10 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 		// Flags the organiser kept (identical answers, say) are listed to confirm first.
 		waitJS(t, ctx, "the round closes or asks to confirm", `!document.getElementById('close-result').hidden || document.getElementById('close-confirm').open`)
 		if value(t, ctx, chromedp.Evaluate[bool](`document.getElementById('close-confirm').open`)) {
+			listed := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#close-confirm-list li')).map(function (li) { return li.dataset.attemptId })`))
+			if slices.Contains(listed, ids["Đỗ Văn Giang"]) {
+				t.Errorf("the close confirmation lists the entry already disqualified: %v", listed)
+			}
 			run(t, ctx, "confirm the close", chromedp.Click(`#close-confirm-ok`))
 		}
 		run(t, ctx, "see the close's result", chromedp.WaitVisible(`#close-result`))

@@ -19,7 +19,12 @@ export function loadFlags(quiet) {
   if (!quiet) showMsg($('flags-status'), 'Đang tải…');
   return api('GET', roundPath() + '/flags').then(function (data) {
     if (seq !== state.seq) return null;
+    // Entries disqualified here leave the flags (they are no longer ranked): keep their
+    // rows, marked "Đã loại", so the decision stays in sight.
     var flags = data.flags || [];
+    (state.flags || []).forEach(function (f) {
+      if (state.disqualified[f.attemptId] && !flags.some(function (g) { return g.attemptId === f.attemptId && g.kind === f.kind; })) flags.push(f);
+    });
     state.flags = flags;
     if (!(quiet && document.querySelector('#flags-table tr.reason-row'))) renderFlags(flags);
     return flags;

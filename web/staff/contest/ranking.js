@@ -82,4 +82,7 @@ $('ranking-more').addEventListener('click', function () {
     if (!err.silent) showMsg($('ranking-status'), err.message, true);
   });
 });
-$('ranking-refresh').addEventListener('click', function () { loadRanking(true); });
+$('ranking-refresh').addEventListener('click', function () {
+  loadRanking(true);
+  if (canManage() && !state.final) loadFlags(true);
+});
