@@ -1,6 +1,7 @@
 package contest
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -19,11 +20,14 @@ const (
 	MaxTopN              = 1000
 	MaxFastSeconds       = 600
 	MaxCollectiveCount   = 1000
-	MaxRoundHorizonYears = 3 // a round must close within this many years of now
+	MaxRoundHorizonYears = 3    // a round must close within this many years of now
+	MaxRoundName         = 100  // characters
+	MaxMinPrizeScore     = 1000 // far above any contest's maximum score
 
 	DefaultAttemptsPerRound       = 1
 	DefaultFastSecondsPerQuestion = 3
 	DefaultTopN                   = 10
+	DefaultMinPrizeScore          = 1
 	DefaultKeepPersonalDataDays   = 90
 	MaxKeepPersonalDataDays       = 730
 	DefaultParticipationWeight    = 0.7
@@ -35,13 +39,20 @@ var roundIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,20}$`)
 // Normalized returns a copy of c with defaults filled in: 1 attempt per round, the
 // default ranking, one prize per person, collective weights 0.7/0.3 (when both are 0),
 // phone verification when the contest has prizes, 3 seconds per question for the "fast"
-// flag, the top 10 on the public page and the number of entries as the prediction's truth. Rounds are sorted by OpensAt (stable).
+// flag, the top 10 on the public page, a minimum score of 1 for a prize and the number
+// of entries as the prediction's truth. Rounds are sorted by OpensAt (stable) and a round
+// without a name is called "Vòng <position>".
 // Only zero values are replaced: a negative value stays, so Validate can reject it.
 // The copy shares no slice or pointer with c.
 func (c Config) Normalized() Config {
 	n := c
 	n.Rounds = slices.Clone(c.Rounds)
 	slices.SortStableFunc(n.Rounds, func(a, b Round) int { return a.OpensAt.Compare(b.OpensAt) })
+	for i := range n.Rounds {
+		if n.Rounds[i].Name = strings.TrimSpace(n.Rounds[i].Name); n.Rounds[i].Name == "" {
+			n.Rounds[i].Name = fmt.Sprintf("Vòng %d", i+1)
+		}
+	}
 	n.Prizes = slices.Clone(c.Prizes)
 	if len(c.Ranking) == 0 {
 		n.Ranking = slices.Clone(DefaultRanking)
@@ -74,6 +85,9 @@ func (c Config) Normalized() Config {
 	if n.TopN == 0 {
 		n.TopN = DefaultTopN
 	}
+	if n.MinPrizeScore == 0 {
+		n.MinPrizeScore = DefaultMinPrizeScore
+	}
 	if n.Prediction.Truth == "" {
 		n.Prediction.Truth = TruthEntries
 	}
@@ -102,7 +116,8 @@ func (c Config) RequiresVerifiedPhone() bool {
 // stays valid); 1 to 20 attempts per round; 1 to 4 known ranking criteria without
 // duplicates; prize tiers with unique non-empty names, 1 to 10000 places and amounts ≥ 0;
 // a prize cap of 0 to 100 %; a known prediction truth and a prediction question text;
-// collective weights ≥ 0, not both 0, and a count ≥ 0.
+// collective weights ≥ 0, not both 0, and a count ≥ 0; round names of at most 100
+// characters; a minimum score for a prize of 1 to 1000.
 func (c Config) Validate(now time.Time) error {
 	n := c.Normalized()
 	if err := n.validateRounds(now); err != nil {
@@ -146,6 +161,9 @@ func (c Config) Validate(now time.Time) error {
 	if n.KeepPersonalDataDays < 1 || n.KeepPersonalDataDays > MaxKeepPersonalDataDays {
 		return invalid("Thời gian giữ dữ liệu cá nhân (keepPersonalDataDays) phải từ 1 đến %d ngày", MaxKeepPersonalDataDays)
 	}
+	if n.MinPrizeScore < 1 || n.MinPrizeScore > MaxMinPrizeScore {
+		return invalid("Điểm tối thiểu để nhận giải (minPrizeScore) phải từ 1 đến %d", MaxMinPrizeScore)
+	}
 	if n.TopN < 1 || n.TopN > MaxTopN {
 		return invalid("Số người hiển thị trên bảng kết quả (topN) phải từ 1 đến %d", MaxTopN)
 	}
@@ -171,6 +189,8 @@ func (c Config) validateRounds(now time.Time) error {
 			return invalid("Đợt thi %s: thời gian đóng phải sau thời gian mở", r.ID)
 		case r.ClosesAt.After(horizon):
 			return invalid("Đợt thi %s: thời gian đóng quá xa (quá %d năm kể từ nay), kiểm tra lại năm", r.ID, MaxRoundHorizonYears)
+		case len([]rune(r.Name)) > MaxRoundName:
+			return invalid("Tên đợt thi %s dài quá %d ký tự", r.ID, MaxRoundName)
 		case i > 0 && r.OpensAt.Before(c.Rounds[i-1].ClosesAt):
 			return invalid("Đợt thi %s trùng thời gian với đợt thi %s", r.ID, c.Rounds[i-1].ID)
 		}

@@ -218,6 +218,9 @@ func TestValidateRejectsInvalidConfigs(t *testing.T) {
 		{"a negative fast threshold fails", func(c *Config) { c.FastSecondsPerQuestion = -3 }},
 		{"a negative topN fails", func(c *Config) { c.TopN = -1 }},
 		{"a topN above 1000 fails", func(c *Config) { c.TopN = 1001 }},
+		{"a negative minimum score for a prize fails", func(c *Config) { c.MinPrizeScore = -1 }},
+		{"a minimum score for a prize above 1000 fails", func(c *Config) { c.MinPrizeScore = 1001 }},
+		{"a round name of 101 characters fails", func(c *Config) { c.Rounds[0].Name = strings.Repeat("ò", 101) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -225,6 +228,45 @@ func TestValidateRejectsInvalidConfigs(t *testing.T) {
 			tt.modify(&c)
 			wantCode(t, c.Validate(now), apperr.Validation, "Validate()")
 		})
+	}
+}
+
+func TestMinPrizeScoreDefaultsToOneCorrectAnswer(t *testing.T) {
+	tests := []struct {
+		name string
+		set  int
+		want int
+	}{
+		{"an unset minimum becomes 1", 0, 1},
+		{"a minimum of 4 stays 4", 4, 4},
+		{"the largest minimum, 1000, stays", 1000, 1000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := minimalConfig()
+			c.MinPrizeScore = tt.set
+			if got := c.Normalized().MinPrizeScore; got != tt.want {
+				t.Errorf("Normalized().MinPrizeScore = %d, want %d", got, tt.want)
+			}
+			if err := c.Validate(now); err != nil {
+				t.Errorf("Validate() = %v, want nil", err)
+			}
+		})
+	}
+}
+
+func TestRoundsWithoutNameAreNamedByPosition(t *testing.T) {
+	c := minimalConfig()
+	c.Rounds = []Round{week("c", 2), {ID: "a", Name: "  Vòng khởi động ", OpensAt: week("a", 0).OpensAt, ClosesAt: week("a", 0).ClosesAt}, week("b", 1)}
+	var got []string
+	for _, r := range c.Normalized().Rounds {
+		got = append(got, r.ID+"="+r.Name)
+	}
+	if want := []string{"a=Vòng khởi động", "b=Vòng 2", "c=Vòng 3"}; !slices.Equal(got, want) {
+		t.Errorf("Normalized() rounds = %v, want %v", got, want)
+	}
+	if c.Rounds[0].Name != "" {
+		t.Errorf("Normalized() changed the original's round name to %q", c.Rounds[0].Name)
 	}
 }
 

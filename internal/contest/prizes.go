@@ -29,10 +29,13 @@ func PrizeLimit(capPercent, entrants int) int {
 // per contest; pass nil otherwise) is skipped: they get no prize and the place goes to
 // the next entry. A person also wins at most once within the ranking.
 //
+// An entry scoring below minScore gets no prize and its place goes to the next entry
+// (criteria other than the score may rank it high; pass 0 for no minimum).
+//
 // With capPercent > 0, at most PrizeLimit(capPercent, entrants) prizes are awarded in
 // total: awarding stops when the cap is reached, so the lowest tiers lose their places
 // first.
-func AwardPrizes(ranked []Ranked, prizes []Prize, capPercent int, entrants int, alreadyWon map[string]bool) []Ranked {
+func AwardPrizes(ranked []Ranked, prizes []Prize, capPercent int, entrants int, alreadyWon map[string]bool, minScore int) []Ranked {
 	out := slices.Clone(ranked)
 	for i := range out {
 		out[i].Tier, out[i].Amount = "", 0
@@ -48,7 +51,7 @@ func AwardPrizes(ranked []Ranked, prizes []Prize, capPercent int, entrants int, 
 			break
 		}
 		p := out[i].Person
-		if alreadyWon[p] || won[p] {
+		if alreadyWon[p] || won[p] || out[i].Score < minScore {
 			continue
 		}
 		out[i].Tier, out[i].Amount = prizes[tier].Tier, prizes[tier].Amount

@@ -82,7 +82,7 @@ func TestAwardPrizesTiersAndCap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := AwardPrizes(ranking(numbered(14)...), tiers, tt.capPercent, tt.entrants, nil)
+			got := AwardPrizes(ranking(numbered(14)...), tiers, tt.capPercent, tt.entrants, nil, 0)
 			wantAwards(t, got, tt.want)
 			if len(got) != 14 {
 				t.Errorf("AwardPrizes() returned %d entries, want all 14", len(got))
@@ -90,11 +90,11 @@ func TestAwardPrizesTiersAndCap(t *testing.T) {
 		})
 	}
 	t.Run("fewer entries than places fill the top tiers only", func(t *testing.T) {
-		got := AwardPrizes(ranking(numbered(4)...), tiers, 0, 4, nil)
+		got := AwardPrizes(ranking(numbered(4)...), tiers, 0, 4, nil, 0)
 		wantAwards(t, got, allEleven[:4])
 	})
 	t.Run("no prize tiers award nothing", func(t *testing.T) {
-		wantAwards(t, AwardPrizes(ranking(numbered(5)...), nil, 0, 5, nil), nil)
+		wantAwards(t, AwardPrizes(ranking(numbered(5)...), nil, 0, 5, nil, 0), nil)
 	})
 }
 
@@ -103,7 +103,7 @@ func TestAwardPrizesByPosition(t *testing.T) {
 		r := ranking("a", "b", "c", "d", "e")
 		r[1].Rank = 1 // a and b share rank 1; c and d share rank 3
 		r[3].Rank = 3
-		got := AwardPrizes(r, tiers, 0, 5, nil)
+		got := AwardPrizes(r, tiers, 0, 5, nil, 0)
 		wantAwards(t, got, []award{
 			{"a", "Nhất", nhat},
 			{"b", "Nhì", nhi}, // shares rank 1 with a, but Nhất has one place
@@ -113,13 +113,13 @@ func TestAwardPrizesByPosition(t *testing.T) {
 		})
 	})
 	t.Run("a person listed twice wins once", func(t *testing.T) {
-		got := AwardPrizes(ranking("a", "a", "b"), tiers, 0, 2, nil)
+		got := AwardPrizes(ranking("a", "a", "b"), tiers, 0, 2, nil, 0)
 		wantAwards(t, got, []award{{"a", "Nhất", nhat}, {"b", "Nhì", nhi}})
 	})
 	t.Run("tiers from an earlier call are cleared and the input is not changed", func(t *testing.T) {
 		in := ranking("a", "b")
 		in[1].Tier, in[1].Amount = "Nhất", nhat
-		got := AwardPrizes(in, tiers[:1], 0, 2, nil)
+		got := AwardPrizes(in, tiers[:1], 0, 2, nil, 0)
 		wantAwards(t, got, []award{{"a", "Nhất", nhat}})
 		if in[0].Tier != "" || in[1].Tier != "Nhất" {
 			t.Errorf("AwardPrizes() changed its input: %+v", in)
@@ -128,7 +128,7 @@ func TestAwardPrizesByPosition(t *testing.T) {
 }
 
 func TestAwardPrizesOnePrizePerPerson(t *testing.T) {
-	round1 := AwardPrizes(ranking(numbered(14)...), tiers, 0, 14, nil)
+	round1 := AwardPrizes(ranking(numbered(14)...), tiers, 0, 14, nil, 0)
 	alreadyWon := map[string]bool{}
 	for _, w := range Winners(round1) {
 		alreadyWon[w.Person] = true
@@ -138,7 +138,7 @@ func TestAwardPrizesOnePrizePerPerson(t *testing.T) {
 	round2 := ranking("p01", "n1", "n2", "p11", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "n11")
 
 	t.Run("round-1 winners are skipped in round 2 and their places pass down", func(t *testing.T) {
-		got := AwardPrizes(round2, tiers, 0, 13, alreadyWon)
+		got := AwardPrizes(round2, tiers, 0, 13, alreadyWon, 0)
 		wantAwards(t, got, []award{
 			{"n1", "Nhất", nhat},
 			{"n2", "Nhì", nhi}, {"n3", "Nhì", nhi},
@@ -151,11 +151,11 @@ func TestAwardPrizesOnePrizePerPerson(t *testing.T) {
 		}
 	})
 	t.Run("skipped persons do not count against the cap", func(t *testing.T) {
-		got := AwardPrizes(round2, tiers, 30, 13, alreadyWon) // 3 prizes
+		got := AwardPrizes(round2, tiers, 30, 13, alreadyWon, 0) // 3 prizes
 		wantAwards(t, got, []award{{"n1", "Nhất", nhat}, {"n2", "Nhì", nhi}, {"n3", "Nhì", nhi}})
 	})
 	t.Run("with the rule off (nil) a round-1 winner can win again", func(t *testing.T) {
-		got := AwardPrizes(round2, tiers, 0, 13, nil)
+		got := AwardPrizes(round2, tiers, 0, 13, nil, 0)
 		if got[0].Person != "p01" || got[0].Tier != "Nhất" || got[3].Tier != "Ba" {
 			t.Errorf("first and fourth = %+v, %+v, want p01 Nhất and p11 Ba", got[0], got[3])
 		}
@@ -175,6 +175,41 @@ func TestPrizeLimit(t *testing.T) {
 			if got := PrizeLimit(tt.capPercent, tt.entrants); got != tt.want {
 				t.Errorf("PrizeLimit(%d, %d) = %d, want %d", tt.capPercent, tt.entrants, got, tt.want)
 			}
+		})
+	}
+}
+
+// scored returns persons ranked in the order given with the scores given.
+func scored(scores ...int) []Ranked {
+	out := ranking(numbered(len(scores))...)
+	for i, s := range scores {
+		out[i].Score = s
+	}
+	return out
+}
+
+func TestAwardPrizesMinimumScore(t *testing.T) {
+	two := []Prize{{Tier: "Nhất", Count: 1, Amount: nhat}, {Tier: "Nhì", Count: 1, Amount: nhi}}
+	tests := []struct {
+		name     string
+		ranked   []Ranked
+		minScore int
+		want     []award
+	}{
+		{"an entry with nothing right wins nothing under the default minimum of 1, though ranked first",
+			scored(0, 7, 5), 1, []award{{"p02", "Nhất", nhat}, {"p03", "Nhì", nhi}}},
+		{"an entry exactly at the minimum wins",
+			scored(3, 3, 9), 3, []award{{"p01", "Nhất", nhat}, {"p02", "Nhì", nhi}}},
+		{"entries below a minimum of 5 leave the tiers unfilled rather than award them",
+			scored(4, 6, 1, 0), 5, []award{{"p02", "Nhất", nhat}}},
+		{"a round where nobody reaches the minimum awards nothing",
+			scored(0, 0, 0), 1, nil},
+		{"a minimum of 0 lets a 0-score entry win",
+			scored(0, 2), 0, []award{{"p01", "Nhất", nhat}, {"p02", "Nhì", nhi}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantAwards(t, AwardPrizes(tt.ranked, two, 0, len(tt.ranked), nil, tt.minScore), tt.want)
 		})
 	}
 }

@@ -27,7 +27,10 @@ const (
 
 // Round is one period of a contest.
 type Round struct {
-	ID       string    `json:"id"`
+	ID string `json:"id"`
+	// Name is what people read ("Vòng 1", "Tuần 2"); the id stays in links and keys.
+	// Normalized fills an empty name with "Vòng <position>".
+	Name     string    `json:"name,omitempty"`
 	OpensAt  time.Time `json:"opensAt"`
 	ClosesAt time.Time `json:"closesAt"`
 }
@@ -63,6 +66,10 @@ type Config struct {
 	Collective        Collective `json:"collective"`
 	// FastSecondsPerQuestion flags attempts faster than this per question (default 3).
 	FastSecondsPerQuestion int `json:"fastSecondsPerQuestion"`
+	// MinPrizeScore is the lowest score that can win a prize (default 1: at least one
+	// correct answer, every scored question being worth at least a point), so an entry
+	// with nothing right never wins, however fast or well predicted.
+	MinPrizeScore int `json:"minPrizeScore"`
 	// TopN is how many entries the public results page shows (default 10).
 	TopN int `json:"topN"`
 	// KeepPersonalDataDays is how long after the last round closes the entrants'

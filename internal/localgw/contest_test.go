@@ -197,9 +197,9 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 
 	if !t.Run("a contest submit answers with a receipt, the round's end and that the entry is ranked", func(t *testing.T) {
 		r := results["0911000001"]
-		if len(r.Review) != 0 || r.Score != 0 || r.Receipt == "" || r.ResultsAfter == nil || !r.ResultsAfter.Equal(ct.Contest.Rounds[0].ClosesAt) ||
-			r.Ranked == nil || !*r.Ranked || r.RoundID != "r1" || r.Prediction == nil || *r.Prediction != 9 {
-			t.Errorf("result = %+v, want a receipt, results after the round's end, ranked, round r1, prediction 9", r)
+		if len(r.Review) != 0 || r.Score != 0 || r.Receipt == "" || r.ResultsAfter == nil || !r.ResultsAfter.Equal(ct.Contest.Rounds[0].ClosesAt.Add(quiz.SubmitGrace)) ||
+			r.Ranked == nil || !*r.Ranked || r.RoundID != "r1" || r.RoundName != "Vòng 1" || r.Prediction == nil || *r.Prediction != 9 {
+			t.Errorf("result = %+v, want a receipt, results after the round's end plus the grace, ranked, round r1 named Vòng 1, prediction 9", r)
 		}
 	}) {
 		return

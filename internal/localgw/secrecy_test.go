@@ -14,7 +14,7 @@ import (
 )
 
 // sealedKeys are the only keys of a contest entry's answer before its round is frozen.
-var sealedKeys = []string{"attemptId", "prediction", "ranked", "receipt", "resultsAfter", "roundId", "submittedAt"}
+var sealedKeys = []string{"attemptId", "prediction", "ranked", "receipt", "resultsAfter", "roundId", "roundName", "submittedAt"}
 
 // gradingKeys are keys whose values depend on the answer key.
 var gradingKeys = []string{"score", "maxScore", "correctCount", "review", "questionCount", "correct", "correctOptionIds", "passed"}

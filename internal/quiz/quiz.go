@@ -213,6 +213,11 @@ func (q Quiz) Validate() error {
 		if err := q.Contest.Validate(time.Now()); err != nil {
 			return err
 		}
+		for _, r := range q.Contest.Rounds {
+			if err := CheckText("Tên vòng thi "+r.ID, r.Name, false); err != nil {
+				return err // names are shown on pages and in exports
+			}
+		}
 	} else if q.Contest != nil {
 		return apperr.Errorf(apperr.Validation, "quiz %s: only a contest has a contest block", q.ID)
 	}

@@ -59,6 +59,11 @@ func TestQuizValidateRejectsInvalidQuizzes(t *testing.T) {
 		modify func(q *Quiz)
 	}{
 		{"a quiz without id fails", func(q *Quiz) { q.ID = "" }},
+		{"a contest round named with a control character fails", func(q *Quiz) {
+			q.Kind = KindContest
+			q.Contest = &contest.Config{Rounds: []contest.Round{{ID: "r1", Name: "Vòng\u00071", OpensAt: time.Now(), ClosesAt: time.Now().Add(time.Hour)}}}
+			q.Contest.Prediction.Text = "Bao nhiêu lượt dự thi?"
+		}},
 		{"a quiz of an unknown kind fails", func(q *Quiz) { q.Kind = "exam" }},
 		{"a quiz without title fails", func(q *Quiz) { q.Title = "" }},
 		{"a title of 301 characters fails", func(q *Quiz) { q.Title = strings.Repeat("ệ", 301) }},

@@ -112,6 +112,8 @@ type QuizSummary struct {
 	ScopeUnitID   string    `json:"scopeUnitId,omitempty"`
 	// VerifyPhone: a contest whose entrants verify their phone by SMS first.
 	VerifyPhone bool `json:"verifyPhone,omitempty"`
+	// Rounds of a contest, with the names people read and when results come.
+	Rounds []RoundSummary `json:"rounds,omitempty"`
 }
 
 // QuizzesResponse is GET /v1/quizzes.
@@ -195,11 +197,13 @@ type Result struct {
 	// Contests: the round, the prediction and whether the entry is ranked (a late
 	// entry is kept but not ranked).
 	RoundID    string `json:"roundId,omitempty"`
+	RoundName  string `json:"roundName,omitempty"`
 	Prediction *int64 `json:"prediction,omitempty"`
 	Ranked     *bool  `json:"ranked,omitempty"`
 	// Receipt is a contest entry's short code, the same for every answer about it.
 	Receipt string `json:"receipt,omitempty"`
-	// ResultsAfter is when an open round's results come: its closing time.
+	// ResultsAfter is when an open round's results may come: its closing time plus
+	// SubmitGrace (see quiz.ResultsAfter), the earliest an organiser can close it.
 	ResultsAfter *time.Time `json:"resultsAfter,omitempty"`
 	// Sealed marks a contest entry whose round's results are not frozen yet: it is
 	// answered with the receipt only, nothing that depends on grading (the score of
@@ -213,6 +217,7 @@ type sealedResult struct {
 	SubmittedAt  time.Time  `json:"submittedAt"`
 	Receipt      string     `json:"receipt"`
 	RoundID      string     `json:"roundId,omitempty"`
+	RoundName    string     `json:"roundName,omitempty"`
 	ResultsAfter *time.Time `json:"resultsAfter,omitempty"`
 	// The entrant's own prediction, and whether the entry was in time: neither depends
 	// on grading.
@@ -224,7 +229,7 @@ type sealedResult struct {
 func (r Result) MarshalJSON() ([]byte, error) {
 	if r.Sealed {
 		return json.Marshal(sealedResult{AttemptID: r.AttemptID, SubmittedAt: r.SubmittedAt, Receipt: r.Receipt,
-			RoundID: r.RoundID, ResultsAfter: r.ResultsAfter, Prediction: r.Prediction, Ranked: r.Ranked})
+			RoundID: r.RoundID, RoundName: r.RoundName, ResultsAfter: r.ResultsAfter, Prediction: r.Prediction, Ranked: r.Ranked})
 	}
 	type plain Result // no methods: no recursion
 	return json.Marshal(plain(r))
@@ -299,6 +304,7 @@ func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
 			OpensAt: q.OpensAt, ClosesAt: q.ClosesAt, QuestionCount: q.QuestionCount(),
 			TimeLimitSec: q.TimeLimitSec, Status: q.Status, ScopeUnitID: q.ScopeUnitID,
 			VerifyPhone: q.Kind == KindContest && q.Contest != nil && q.Contest.RequiresVerifiedPhone(),
+			Rounds:      roundSummaries(q),
 		})
 	}
 	slices.SortFunc(out.Quizzes, func(a, b QuizSummary) int {
@@ -646,8 +652,9 @@ func (s *Service) answer(ctx context.Context, q Quiz, a Attempt) (Result, error)
 	frozen := false
 	round, ok := contest.Round{}, false
 	if q.Contest != nil {
-		round, ok = q.Contest.Round(a.RoundID)
+		round, ok = q.Contest.Normalized().Round(a.RoundID) // normalised: the round's name
 	}
+	r.RoundName = round.Name
 	// A round cannot be closed before its end plus the grace, so no read is needed before.
 	if ok && s.now().After(round.ClosesAt.Add(SubmitGrace)) {
 		var err error
@@ -659,10 +666,10 @@ func (s *Service) answer(ctx context.Context, q Quiz, a Attempt) (Result, error)
 		return withReview(r, q, a), nil
 	}
 	sealed := Result{AttemptID: r.AttemptID, SubmittedAt: r.SubmittedAt, Receipt: r.Receipt, RoundID: r.RoundID,
-		Prediction: r.Prediction, Ranked: r.Ranked, Sealed: true}
+		RoundName: r.RoundName, Prediction: r.Prediction, Ranked: r.Ranked, Sealed: true}
 	if ok {
-		closes := round.ClosesAt
-		sealed.ResultsAfter = &closes
+		after := ResultsAfter(round)
+		sealed.ResultsAfter = &after
 	}
 	return sealed, nil
 }

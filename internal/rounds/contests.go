@@ -95,8 +95,10 @@ func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roun
 		return CloseResult{}, auth.OutOfScope()
 	}
 	now := s.now().UTC()
-	if now.Before(round.ClosesAt.Add(quiz.SubmitGrace)) {
-		return CloseResult{}, apperr.Errorf(apperr.Conflict, "Vòng thi chưa kết thúc (đóng lúc %s)", round.ClosesAt.In(quiz.VietnamTime).Format("15:04 02/01/2006"))
+	if allowed := quiz.ResultsAfter(round); now.Before(allowed) {
+		// The grace lets entries in flight at the end arrive; say when closing is allowed.
+		return CloseResult{}, apperr.Errorf(apperr.Conflict, "Vòng thi chưa kết thúc (đóng lúc %s); chốt được kết quả từ %s",
+			round.ClosesAt.In(quiz.VietnamTime).Format("15:04 02/01/2006"), allowed.In(quiz.VietnamTime).Format("15:04:05 02/01/2006"))
 	}
 	if _, err := s.store.GetResults(ctx, quizID, roundID); err == nil {
 		return CloseResult{}, apperr.Errorf(apperr.Conflict, "Vòng thi đã được đóng và công bố")
@@ -157,7 +159,7 @@ func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roun
 	if cfg.OnePrize() {
 		alreadyWon = won
 	}
-	ranked = contest.AwardPrizes(ranked, cfg.Prizes, cfg.PrizeCapPercent, int(stats.Persons), alreadyWon)
+	ranked = contest.AwardPrizes(ranked, cfg.Prizes, cfg.PrizeCapPercent, int(stats.Persons), alreadyWon, cfg.MinPrizeScore)
 	r := contest.Results{QuizID: quizID, RoundID: roundID, ClosedAt: now, ClosedBy: staff.Username, Truth: truth,
 		Entries: stats.Entries, Participants: stats.Persons, PerfectEntries: stats.Perfect}
 	for i, rk := range ranked {
@@ -233,6 +235,7 @@ type PublicLine struct {
 type PublicResults struct {
 	QuizID     string               `json:"quizId"`
 	RoundID    string               `json:"roundId"`
+	RoundName  string               `json:"roundName"`
 	Digest     string               `json:"digest"`
 	Truth      int64                `json:"truth"`
 	Entries    int64                `json:"entries"`
@@ -251,8 +254,13 @@ func (s *Service) Public(ctx context.Context, quizID, roundID string) (PublicRes
 	if err != nil {
 		return PublicResults{}, err
 	}
-	out := PublicResults{QuizID: quizID, RoundID: roundID, Digest: r.Digest, Truth: r.Truth, Entries: r.Entries,
+	out := PublicResults{QuizID: quizID, RoundID: roundID, RoundName: roundID, Digest: r.Digest, Truth: r.Truth, Entries: r.Entries,
 		ByUnit: r.ByUnit, Collective: r.Collective, Top: []PublicLine{}}
+	if q, err := s.store.GetQuiz(ctx, quizID); err != nil {
+		return PublicResults{}, err
+	} else if q.Contest != nil {
+		out.RoundName = roundName(*q.Contest, roundID)
+	}
 	for _, l := range r.Lines {
 		out.Top = append(out.Top, masked(l, tree))
 	}
@@ -263,6 +271,14 @@ func masked(l contest.Line, tree *quiz.Tree) PublicLine {
 	u, _ := tree.Get(l.UnitID)
 	return PublicLine{Rank: l.Rank, Tier: l.Tier, Name: contest.MaskName(l.Name), Unit: u.Name, Phone: contest.MaskPhone(l.Phone),
 		Score: l.Score, MaxScore: l.MaxScore, Prediction: l.Prediction, DurationMs: l.DurationMs}
+}
+
+// roundName is the name people read for a round of the contest (its id when unknown).
+func roundName(c contest.Config, roundID string) string {
+	if r, ok := c.Normalized().Round(roundID); ok {
+		return r.Name
+	}
+	return roundID
 }
 
 // Winner is a line of the winners export.
@@ -286,6 +302,7 @@ type Winner struct {
 type WinnersReport struct {
 	QuizID     string               `json:"quizId"`
 	RoundID    string               `json:"roundId"`
+	RoundName  string               `json:"roundName"`
 	Digest     string               `json:"digest"`
 	Truth      int64                `json:"truth"`
 	Masked     bool                 `json:"masked"`
@@ -305,7 +322,7 @@ func (s *Service) Winners(ctx context.Context, staff auth.Staff, quizID, roundID
 		return WinnersReport{}, err
 	}
 	full := auth.May(staff, auth.SeeContestPD, auth.QuizTarget(q), tree)
-	out := WinnersReport{QuizID: quizID, RoundID: roundID, Digest: r.Digest, Truth: r.Truth, Masked: !full,
+	out := WinnersReport{QuizID: quizID, RoundID: roundID, RoundName: roundName(*q.Contest, roundID), Digest: r.Digest, Truth: r.Truth, Masked: !full,
 		Winners: []Winner{}, Collective: r.Collective}
 	for _, l := range r.Lines {
 		if l.Tier == "" {
@@ -322,11 +339,18 @@ func (s *Service) Winners(ctx context.Context, staff auth.Staff, quizID, roundID
 	return out, nil
 }
 
-// RankingPage is a page of a round's ranking.
+// RankingPage is a page of a round's ranking, with the round's name and times so the
+// organiser's page, which polls it, knows when closing becomes allowed.
 type RankingPage struct {
 	Final      bool         `json:"final"` // from the frozen results, else provisional
 	Lines      []PublicLine `json:"lines"`
 	NextCursor string       `json:"nextCursor,omitempty"`
+	RoundName  string       `json:"roundName"`
+	ClosesAt   time.Time    `json:"closesAt"`
+	// CloseAllowedAt is the end plus the submit grace: the close is refused before.
+	CloseAllowedAt time.Time `json:"closeAllowedAt"`
+	// Now is the server's clock, so a page counts down from it, not from the device's.
+	Now time.Time `json:"now"`
 }
 
 // Ranking returns the ranking of a round: the frozen one after close, else a provisional
@@ -386,7 +410,10 @@ func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID
 			lines = append(lines, contest.Line{Ranked: rk, Name: a.Participant.Name, Phone: a.Participant.Phone})
 		}
 	}
-	page := RankingPage{Final: final, Lines: []PublicLine{}}
+	page := RankingPage{Final: final, Lines: []PublicLine{}, RoundName: roundID, Now: s.now().UTC()}
+	if round, ok := q.Contest.Normalized().Round(roundID); ok {
+		page.RoundName, page.ClosesAt, page.CloseAllowedAt = round.Name, round.ClosesAt, quiz.ResultsAfter(round)
+	}
 	for i := offset; i < len(lines) && i < offset+limit; i++ {
 		page.Lines = append(page.Lines, masked(lines[i], tree))
 	}

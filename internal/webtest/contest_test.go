@@ -47,6 +47,7 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 	srv := httptest.NewServer(stack.Handler())
 	t.Cleanup(srv.Close)
 	ctx := browser(t)
+	inVietnam(t, ctx)
 	description := "Hội thi trực tuyến dành cho người dân xã Cẩm Thủy (demo), mỗi tuần một vòng."
 
 	// Shared by the steps, in the order they happen.
@@ -220,11 +221,13 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 		receiptBox: document.getElementById('receipt-box').textContent, after: document.getElementById('results-after').textContent,
 		note: document.getElementById('contest-note').textContent, prediction: document.getElementById('prediction-result').textContent})`))
 		receipt = fmt.Sprint(shown["receipt"])
+		// Results come after the round's end plus the grace for entries in flight.
+		note := "Kết quả xếp hạng Vòng 1 được công bố sau " + atDay(ct.Contest.Rounds[0].ClosesAt.Add(quiz.SubmitGrace))
 		if shown["review"] != float64(0) || shown["reviewTitle"] != false || shown["late"] != false || shown["scoreBox"] != false ||
 			!regexp.MustCompile(`^[2-9A-Z]{8}$`).MatchString(receipt) || !strings.HasPrefix(fmt.Sprint(shown["receiptBox"]), "Mã biên nhận: ") ||
-			!strings.Contains(fmt.Sprint(shown["after"]), "sau khi vòng thi kết thúc lúc ") ||
-			shown["note"] != "Kết quả xếp hạng được công bố sau khi vòng thi kết thúc" || !strings.Contains(fmt.Sprint(shown["prediction"]), "6") {
-			t.Errorf("contest result shows %v, want a receipt, when results come, no score, no review, not late, the note and the prediction", shown)
+			!strings.Contains(fmt.Sprint(shown["after"]), "Hãy giữ mã biên nhận") ||
+			shown["note"] != note || !strings.Contains(fmt.Sprint(shown["prediction"]), "6") {
+			t.Errorf("contest result shows %v, want a receipt, %q, no score, no review, not late and the prediction", shown, note)
 		}
 		shot(t, ctx, "contest-result")
 	}) {
@@ -312,10 +315,13 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 		return
 	}
 
-	if !t.Run("closing before the round's end is refused with the API's message", func(t *testing.T) {
-		run(t, ctx, "close too early", chromedp.Click(`#close-round`), chromedp.WaitVisible(`#error`))
-		if msg := value(t, ctx, chromedp.Text(`#error`)); !strings.Contains(msg, "chưa kết thúc") {
-			t.Errorf("an early close shows %q, want the round-not-over message", msg)
+	if !t.Run("before the round's end the close button waits, disabled, and says from when, and the API refuses an early close", func(t *testing.T) {
+		allowed := atDay(ct.Contest.Rounds[0].ClosesAt.Add(quiz.SubmitGrace))
+		waitJS(t, ctx, "the close button knows when closing is allowed", `document.getElementById('close-round').disabled &&
+			document.getElementById('close-hint').textContent.indexOf(`+strconv.Quote(allowed)+`) >= 0`)
+		status, raw := dashCall(t, srv.URL, "POST", "/v1/admin/contests/"+ct.ID+"/rounds/r1/close", btc, nil)
+		if status != http.StatusConflict || !strings.Contains(string(raw), "chưa kết thúc") {
+			t.Errorf("an early close over the API = %d %s, want 409 with the round-not-over message", status, raw)
 		}
 	}) {
 		return
@@ -352,11 +358,18 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 			t.Fatalf("drain streams: %v", err)
 		}
 		pickRound(t, ctx, ct.ID, "r1")
-		run(t, ctx, "close the round",
-			chromedp.WaitVisible(`#close-round`),
-			chromedp.Click(`#close-round`),
-			chromedp.WaitVisible(`#close-result`),
-		)
+		waitJS(t, ctx, "closing is allowed", `!document.getElementById('close-round').disabled`)
+		run(t, ctx, "close the round", chromedp.Click(`#close-round`))
+		// Flags the organiser kept (identical answers, say) are listed to confirm first.
+		waitJS(t, ctx, "the round closes or asks to confirm", `!document.getElementById('close-result').hidden || document.getElementById('close-confirm').open`)
+		if value(t, ctx, chromedp.Evaluate[bool](`document.getElementById('close-confirm').open`)) {
+			listed := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#close-confirm-list li')).map(function (li) { return li.dataset.attemptId })`))
+			if slices.Contains(listed, ids["Đỗ Văn Giang"]) {
+				t.Errorf("the close confirmation lists the entry already disqualified: %v", listed)
+			}
+			run(t, ctx, "confirm the close", chromedp.Click(`#close-confirm-ok`))
+		}
+		run(t, ctx, "see the close's result", chromedp.WaitVisible(`#close-result`))
 		waitJS(t, ctx, "the winners are listed", `document.querySelectorAll('#winners-table tbody tr[data-rank]').length > 0`)
 	}) {
 		return
@@ -570,6 +583,8 @@ func TestAnOrganiserCreatesAContestInThePage(t *testing.T) {
 		chromedp.SendKeys(`#c-title`, title),
 		chromedp.SendKeys(`#c-description`, "Mỗi người dự thi tối đa 2 lượt mỗi vòng."),
 		chromedp.SetValue(`#c-attempts`, "2"),
+		chromedp.SetValue(chromedp.CSS(`#c-rounds .c-round-name`), "Vòng sơ khảo"),
+		chromedp.SetValue(`#c-min-score`, "2"),
 		chromedp.SetValue(`#c-source`, dashQuiz),
 		chromedp.Click(`#c-import`),
 		chromedp.WaitVisible(`#c-questions`),
@@ -581,6 +596,14 @@ func TestAnOrganiserCreatesAContestInThePage(t *testing.T) {
 	}
 	shot(t, ctx, "create-form")
 	run(t, ctx, "save the draft", chromedp.Click(`#c-save`), chromedp.WaitVisible(`#c-done`), chromedp.WaitVisible(`#publish`))
+	if got := value(t, ctx, chromedp.Text(`#c-save`)); got != "Lưu thay đổi bản nháp" {
+		t.Errorf("after the first save the button says %q, want it to save into the draft", got)
+	}
+	// A second click saves the same draft again (a changed description), never a second contest.
+	run(t, ctx, "save the draft again",
+		chromedp.SendKeys(`#c-description`, " Có giải thưởng."),
+		chromedp.Click(`#c-save`))
+	waitJS(t, ctx, "the second save is done", `document.getElementById('c-done').textContent.indexOf('Đã lưu thay đổi bản nháp') === 0`)
 	status, raw := dashCall(t, srv.URL, "GET", "/v1/admin/quizzes", btc, nil)
 	if status != http.StatusOK {
 		t.Fatalf("list quizzes: %d %s", status, raw)
@@ -588,14 +611,34 @@ func TestAnOrganiserCreatesAContestInThePage(t *testing.T) {
 	var list struct{ Quizzes []quiz.Quiz }
 	dashDecode(t, raw, &list)
 	var made quiz.Quiz
+	saved := 0
 	for _, q := range list.Quizzes {
 		if q.Title == title {
 			made = q
+			saved++
 		}
+	}
+	if saved != 1 {
+		t.Errorf("two saves stored %d contests titled %q, want 1", saved, title)
 	}
 	if made.ID == "" || made.Kind != quiz.KindContest || made.Status != quiz.Draft || made.Contest == nil {
 		t.Fatalf("stored contest = %+v", made)
 	}
+	if made.Description != "Mỗi người dự thi tối đa 2 lượt mỗi vòng. Có giải thưởng." {
+		t.Errorf("stored description %q, want the second save's", made.Description)
+	}
+	if made.Contest.Rounds[0].Name != "Vòng sơ khảo" || made.Contest.MinPrizeScore != 2 {
+		t.Errorf("stored round name %q, minimum prize score %d; want Vòng sơ khảo and 2", made.Contest.Rounds[0].Name, made.Contest.MinPrizeScore)
+	}
+	waitJS(t, ctx, "the draft's round is shown", `document.getElementById('round-title').textContent === 'Vòng sơ khảo'`)
+	shown := value(t, ctx, chromedp.Evaluate[map[string]string](`({state: document.querySelector('#round-info .state').textContent,
+		cls: document.querySelector('#round-info .state').className, option: document.querySelector('#round-select option:checked').textContent,
+		info: document.getElementById('contest-info').textContent})`))
+	if shown["state"] != "Nháp" || shown["cls"] != "state draft" || !strings.HasPrefix(shown["option"], "Vòng sơ khảo (") ||
+		!strings.Contains(shown["info"], "Nhận giải khi đạt từ 2 điểm") {
+		t.Errorf("the draft's round shows %v, want the neutral Nháp, its name and the minimum score", shown)
+	}
+	shot(t, ctx, "draft")
 	c := made.Contest
 	var tiers []string
 	for _, p := range c.Prizes {
@@ -621,6 +664,10 @@ func TestAnOrganiserCreatesAContestInThePage(t *testing.T) {
 	dashDecode(t, raw, &after)
 	if status != http.StatusOK || after.Status != quiz.Published {
 		t.Errorf("after publishing: %d, status %s", status, after.Status)
+	}
+	waitJS(t, ctx, "the published round is no draft any more", `document.querySelector('#round-info .state').className === 'state upcoming'`)
+	if !value(t, ctx, chromedp.Evaluate[bool](`document.getElementById('create').hidden`)) {
+		t.Errorf("the form still edits the contest after it was published")
 	}
 	shot(t, ctx, "published")
 }

@@ -45,6 +45,13 @@ export function dateTime(iso) {
   if (isNaN(d.getTime()) || d.getFullYear() < 2000) return '';
   return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ' ' + pad(d.getDate()) + '/' + pad(d.getMonth() + 1) + '/' + d.getFullYear();
 }
+// atDay: an RFC 3339 time as "20:46 ngày 30/11/2026" on the local clock, for a sentence
+// ("sau 20:46 ngày 30/11/2026"); "" for none.
+export function atDay(iso) {
+  var d = new Date(iso);
+  if (isNaN(d.getTime()) || d.getFullYear() < 2000) return '';
+  return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ' ngày ' + pad(d.getDate()) + '/' + pad(d.getMonth() + 1) + '/' + d.getFullYear();
+}
 // dmy: YYYY-MM-DD → DD/MM/YYYY.
 export function dmy(iso) {
   var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');

@@ -1,28 +1,41 @@
 // Public results of a closed contest round: ?results=<quizId>&round=<roundId>.
 import { $, el, showError } from '../lib/dom.js';
 import { fetchJSON, fetchListJSON, errorMessage, NET_MSG } from '../lib/api.js';
-import { dec, mmss, tierLabel } from '../lib/format.js';
+import { dec, mmss, tierLabel, atDay } from '../lib/format.js';
 import { show } from './state.js';
 
-// showPublicResults loads and shows a round's published results.
+// showPublicResults loads and shows a round's published results. The round's name and
+// when its results come are read from the contest in GET /v1/quizzes (never its id).
 export function showPublicResults(quizId, roundId) {
   show('results-screen');
   $('results-body').hidden = true;
-  $('results-quiz').textContent = 'Vòng thi: ' + roundId;
+  $('results-quiz').textContent = '';
   var status = $('results-status');
   status.textContent = 'Đang tải…';
+  var round = null, title = '', pending = false;
+  function heading(name) { $('results-quiz').textContent = (title ? title + ' — ' : '') + (name || ''); }
+  function notYet() {
+    status.textContent = 'Kết quả ' + (round ? round.name : 'vòng thi này') + ' chưa được công bố. Kết quả xếp hạng được công bố ' +
+      (round && atDay(round.resultsAfter) ? 'sau ' + atDay(round.resultsAfter) + '.' : 'sau khi vòng thi kết thúc.');
+  }
   fetchListJSON('/v1/quizzes').then(function (res) {
     var list = (res.status === 200 && res.data && res.data.quizzes) || [];
     var q = list.filter(function (x) { return String(x.id) === quizId; })[0];
-    if (q) $('results-quiz').textContent = q.title + ' — vòng thi: ' + roundId;
+    if (!q) return;
+    title = q.title;
+    round = (q.rounds || []).filter(function (r) { return r.id === roundId; })[0] || null;
+    heading(round ? round.name : '');
+    if (pending) notYet();
   }, function () { /* the title is optional */ });
   fetchJSON('GET', '/v1/contests/' + encodeURIComponent(quizId) + '/rounds/' + encodeURIComponent(roundId) + '/results').then(function (res) {
     if (res.status === 404) {
-      status.textContent = 'Kết quả vòng thi này chưa được công bố. Kết quả xếp hạng được công bố sau khi vòng thi kết thúc.';
+      pending = true;
+      notYet();
       return;
     }
     if (res.status !== 200) { status.textContent = ''; showError(errorMessage(res)); return; }
     status.textContent = '';
+    if (res.data && res.data.roundName) heading(res.data.roundName);
     renderPublicResults(res.data || {});
   }, function () { status.textContent = ''; showError(NET_MSG); });
   $('results-title').focus();

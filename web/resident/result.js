@@ -2,7 +2,7 @@
 // of each answer, and for a contest the receipt (no score until the round's results are
 // frozen), the prediction and the link to the round's results.
 import { $, el, showError } from '../lib/dom.js';
-import { dateTime, mmss } from '../lib/format.js';
+import { atDay, mmss } from '../lib/format.js';
 import { likertLabel } from '../lib/labels.js';
 import { S, dropAtt, show } from './state.js';
 import { stopRetry } from './submit.js';
@@ -62,8 +62,13 @@ export function showResult(r) {
     if (sealed) review = [];
     $('receipt').textContent = r.receipt || '';
     $('receipt-box').hidden = !r.receipt;
+    // resultsAfter is the round's end plus the server's grace: the earliest publication.
+    var round = r.roundName || 'vòng thi';
+    var after = atDay(r.resultsAfter);
+    $('contest-note').textContent = !sealed ? 'Kết quả xếp hạng ' + round + ' đã được công bố' :
+      'Kết quả xếp hạng ' + round + ' được công bố ' + (after ? 'sau ' + after : 'sau khi vòng thi kết thúc');
     $('results-after').textContent = sealed && r.resultsAfter ?
-      'Điểm và đáp án có sau khi vòng thi kết thúc lúc ' + dateTime(r.resultsAfter) + ' và kết quả được công bố. Hãy giữ mã biên nhận này.' : '';
+      'Điểm và đáp án của bạn có khi kết quả được công bố. Hãy giữ mã biên nhận này.' : '';
     $('results-after').hidden = !(sealed && r.resultsAfter);
     var pred = r.prediction != null ? r.prediction : (a.payload && a.payload.prediction);
     $('prediction-result').textContent = pred != null ? 'Số dự đoán của bạn: ' + pred : '';

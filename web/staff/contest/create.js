@@ -80,8 +80,25 @@ function countQuestions() {
   showMsg($('c-question-count'), 'Đã chọn ' + chosenQuestions().length + '/' + state.imported.length + ' câu hỏi.');
 }
 
+// The form creates a contest until its first save; from then on it is that draft's
+// editor (a second save updates it, never creates another) until reset or published.
+function setEditing(id, title) {
+  state.editing = id || '';
+  $('create-title').textContent = id ? 'Sửa bản nháp «' + title + '»' : 'Tạo cuộc thi mới';
+  $('c-save').textContent = id ? 'Lưu thay đổi bản nháp' : 'Lưu bản nháp';
+}
+
+// stopEditing closes the form when it edits the draft id (just published).
+export function stopEditing(id) {
+  if (!state.editing || state.editing !== id) return;
+  setEditing('');
+  $('create').hidden = true;
+  $('new-contest').setAttribute('aria-expanded', 'false');
+}
+
 function resetCreateForm() {
   $('create-form').reset();
+  setEditing('');
   $('c-rounds').textContent = '';
   var from = new Date();
   from.setMinutes(0, 0, 0);
@@ -129,10 +146,11 @@ function readContest() {
     var o = rows[i].querySelector('.c-open'), c = rows[i].querySelector('.c-close');
     var od = new Date(o.value), cd = new Date(c.value);
     var rid = rows[i].getAttribute('data-round-id');
-    if (!o.value || isNaN(od.getTime())) return { error: 'Vòng ' + rid + ': vui lòng nhập thời gian mở.', field: o.id };
-    if (!c.value || isNaN(cd.getTime())) return { error: 'Vòng ' + rid + ': vui lòng nhập thời gian đóng.', field: c.id };
-    if (cd <= od) return { error: 'Vòng ' + rid + ': thời gian đóng phải sau thời gian mở.', field: c.id };
-    rounds.push({ id: rid, opensAt: od.toISOString(), closesAt: cd.toISOString() });
+    var rname = rows[i].querySelector('.c-round-name').value.trim() || 'Vòng ' + (i + 1);
+    if (!o.value || isNaN(od.getTime())) return { error: rname + ': vui lòng nhập thời gian mở.', field: o.id };
+    if (!c.value || isNaN(cd.getTime())) return { error: rname + ': vui lòng nhập thời gian đóng.', field: c.id };
+    if (cd <= od) return { error: rname + ': thời gian đóng phải sau thời gian mở.', field: c.id };
+    rounds.push({ id: rid, name: rname, opensAt: od.toISOString(), closesAt: cd.toISOString() });
   }
   if (!rounds.length) return { error: 'Cần ít nhất một vòng thi.', field: 'c-add-round' };
   var prizes = [];
@@ -164,6 +182,7 @@ function readContest() {
         rounds: rounds, attemptsPerRound: numOf('c-attempts', 1),
         prediction: { text: text, truth: $('c-prediction-truth').value },
         ranking: rankingOrder(), prizes: prizes, prizeCapPercent: numOf('c-cap', 0),
+        minPrizeScore: numOf('c-min-score', 1),
         onePrizePerPerson: $('c-one-prize').checked,
         collective: {
           count: numOf('c-collective-count', 0),
@@ -186,10 +205,15 @@ $('create-form').addEventListener('submit', function (ev) {
     return;
   }
   var btn = $('c-save');
+  if (btn.disabled) return; // a save is on its way: a second one would make a second contest
   btn.disabled = true;
-  api('POST', '/v1/admin/quizzes', r.body).then(function (out) {
+  var editing = state.editing;
+  var save = editing ? api('PUT', '/v1/admin/quizzes/' + encodeURIComponent(editing), r.body) : api('POST', '/v1/admin/quizzes', r.body);
+  save.then(function (out) {
     btn.disabled = false;
-    showMsg($('c-done'), 'Đã lưu bản nháp «' + r.body.title + '». Kiểm tra lại rồi bấm «Công bố cuộc thi» để mở cho người dự thi.');
+    setEditing(out.id, r.body.title);
+    showMsg($('c-done'), (editing ? 'Đã lưu thay đổi bản nháp «' : 'Đã lưu bản nháp «') + r.body.title +
+      '». Kiểm tra lại rồi bấm «Công bố cuộc thi» để mở cho người dự thi.');
     return reloadQuizzes(out.id);
   }).catch(function (err) {
     btn.disabled = false;

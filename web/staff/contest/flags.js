@@ -1,25 +1,37 @@
 // Flagged entries of the round and their disqualification (before close, with a reason).
 import { $, el, showMsg } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
-import { state, roundPath, enc, td } from './state.js';
+import { state, roundPath, enc, td, when, serverNow } from './state.js';
 import { loadRanking } from './ranking.js';
 
-var FLAG_LABEL = {
+export var FLAG_LABEL = {
   fast: 'Làm bài quá nhanh',
   identicalBurst: 'Nhiều bài giống hệt nhau',
   sharedDevice: 'Nhiều người trên một thiết bị',
   manyAttempts: 'Một người dự thi nhiều lượt'
 };
 
-export function loadFlags() {
+// loadFlags loads the round's flags and resolves with them (null on failure). quiet: a
+// refresh with the ranking, which says nothing while loading and leaves the table alone
+// while a reason is being typed (the next refresh catches up).
+export function loadFlags(quiet) {
   var seq = state.seq;
-  showMsg($('flags-status'), 'Đang tải…');
+  if (!quiet) showMsg($('flags-status'), 'Đang tải…');
   return api('GET', roundPath() + '/flags').then(function (data) {
-    if (seq !== state.seq) return;
-    renderFlags(data.flags || []);
+    if (seq !== state.seq) return null;
+    // Entries disqualified here leave the flags (they are no longer ranked): keep their
+    // rows, marked "Đã loại", so the decision stays in sight.
+    var flags = data.flags || [];
+    (state.flags || []).forEach(function (f) {
+      if (state.disqualified[f.attemptId] && !flags.some(function (g) { return g.attemptId === f.attemptId && g.kind === f.kind; })) flags.push(f);
+    });
+    state.flags = flags;
+    if (!(quiet && document.querySelector('#flags-table tr.reason-row'))) renderFlags(flags);
+    return flags;
   }).catch(function (err) {
-    if (seq !== state.seq || err.silent) return;
+    if (seq !== state.seq || err.silent) return null;
     showMsg($('flags-status'), err.message, true);
+    return null;
   });
 }
 
@@ -39,7 +51,8 @@ function renderFlags(flags) {
     tbody.appendChild(tr);
     renderFlagAction(tr);
   });
-  showMsg($('flags-status'), flags.length ? '' : 'Không có bài nào cần xem xét.');
+  showMsg($('flags-status'), (flags.length ? '' : 'Không có bài nào cần xem xét. ') +
+    (state.final ? '' : 'Tự cập nhật cùng bảng xếp hạng — lần cuối lúc ' + when(new Date(serverNow()).toISOString()) + '.'));
 }
 
 export function renderFlagAction(tr) {
@@ -122,4 +135,4 @@ function openDisqualify(tr) {
     });
   });
 }
-$('flags-refresh').addEventListener('click', function () { loadFlags(); });
+$('flags-refresh').addEventListener('click', function () { loadFlags(false); });

@@ -11,6 +11,7 @@ import { fillContestPicker, onContestChange } from './pickers.js';
 import { stopRefresh } from './ranking.js';
 import './flags.js';
 import './winners.js';
+import './closing.js';
 import './create.js';
 
 forbiddenMessage('Tài khoản không có quyền thực hiện việc này.');

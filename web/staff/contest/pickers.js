@@ -2,11 +2,12 @@
 import { $, el, showMsg, showError } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
 import { QUIZ_STATUS_LABEL as STATUS_LABEL } from '../../lib/labels.js';
-import { state, canManage, contests, quizById, unitName, enc, when } from './state.js';
+import { state, canManage, contests, quizById, unitName, enc, when, serverNow, sortedRounds, roundName } from './state.js';
 import { loadRanking, startRefresh, stopRefresh } from './ranking.js';
 import { loadFlags } from './flags.js';
 import { loadWinners } from './winners.js';
-import { fillSourcePicker } from './create.js';
+import { fillSourcePicker, stopEditing } from './create.js';
+import { updateCloseButton } from './closing.js';
 
 export function fillContestPicker(want) {
   var sel = $('contest-select');
@@ -31,11 +32,15 @@ export function fillContestPicker(want) {
   }
 }
 
-function roundState(r, final) {
-  var now = Date.now();
+// roundState: a draft contest's rounds are drafts whatever the clock says (nobody can
+// enter them); the others follow the server's clock.
+function roundState(r, final, draft) {
+  var now = serverNow();
   if (final) return ['final', 'Đã chốt kết quả'];
+  if (draft) return ['draft', 'Nháp'];
   if (now < Date.parse(r.opensAt)) return ['upcoming', 'Chưa mở'];
   if (now < Date.parse(r.closesAt)) return ['open', 'Đang mở'];
+  if (state.closeAllowedAt && now < Date.parse(state.closeAllowedAt)) return ['ended', 'Đã hết giờ, đang nhận nốt bài nộp dở'];
   return ['ended', 'Đã hết giờ, chờ chốt kết quả'];
 }
 
@@ -60,14 +65,15 @@ export function onContestChange() {
   info.push((q.questions || []).length + ' câu hỏi');
   if (q.timeLimitSec > 0) info.push(Math.round(q.timeLimitSec / 60) + ' phút mỗi lượt');
   info.push((c.attemptsPerRound || 1) + ' lượt mỗi vòng');
+  if ((c.prizes || []).length) info.push('Nhận giải khi đạt từ ' + (c.minPrizeScore || 1) + ' điểm');
   if (c.prediction && c.prediction.text) info.push('Câu hỏi dự đoán: ' + c.prediction.text);
   $('contest-info').textContent = info.join(' · ');
   $('publish').hidden = !(q.status === 'draft' && canManage());
-  var rounds = (c.rounds || []).slice().sort(function (a, b) { return Date.parse(a.opensAt) - Date.parse(b.opensAt); });
-  var now = Date.now();
+  var rounds = sortedRounds(q);
+  var now = serverNow();
   var pick = null;
   rounds.forEach(function (r) {
-    var o = el('option', null, 'Vòng ' + r.id + ' (' + when(r.opensAt) + ' – ' + when(r.closesAt) + ')');
+    var o = el('option', null, roundName(q, r) + ' (' + when(r.opensAt) + ' – ' + when(r.closesAt) + ')');
     o.value = r.id;
     rsel.appendChild(o);
     if (Date.parse(r.opensAt) <= now) pick = r.id; // the latest round that has opened
@@ -85,9 +91,11 @@ function onRoundChange() {
   state.round = r || null;
   state.final = false;
   state.disqualified = {};
-  if (!r) { $('round-panel').hidden = true; return; }
+  state.closeAllowedAt = '';
+  state.flags = null;
+  if (!r) { $('round-panel').hidden = true; updateCloseButton(); return; }
   $('round-panel').hidden = false;
-  $('round-title').textContent = 'Vòng thi ' + r.id;
+  $('round-title').textContent = roundName(q, r);
   $('public-link').href = '/?results=' + enc(q.id) + '&round=' + enc(r.id);
   $('digest').textContent = '';
   $('close-entries').textContent = '';
@@ -107,18 +115,19 @@ function onRoundChange() {
     if (state.final) loadWinners();
     else startRefresh();
   });
-  if (canManage()) loadFlags();
+  if (canManage()) loadFlags(false);
 }
 
 export function renderRoundInfo() {
   var r = state.round, box = $('round-info');
   box.textContent = '';
-  var st = roundState(r, state.final);
+  var st = roundState(r, state.final, state.contest.status === 'draft');
   box.appendChild(el('span', 'state ' + st[0], st[1]));
   box.appendChild(el('span', null, 'Mở: ' + when(r.opensAt)));
   box.appendChild(el('span', null, 'Đóng: ' + when(r.closesAt)));
   if (state.contest.status === 'draft') box.appendChild(el('span', null, 'Cuộc thi chưa được công bố'));
   $('close-round').hidden = !(canManage() && !state.final && state.contest.status !== 'draft');
+  updateCloseButton();
 }
 
 $('contest-select').addEventListener('change', onContestChange);
@@ -131,6 +140,7 @@ $('publish').addEventListener('click', function () {
   btn.disabled = true;
   api('POST', '/v1/admin/quizzes/' + enc(q.id) + '/publish').then(function () {
     btn.disabled = false;
+    stopEditing(q.id); // a published contest is no draft to save into
     showMsg($('picker-status'), 'Đã công bố cuộc thi «' + q.title + '»: người dân có thể dự thi khi vòng thi mở.');
     return reloadQuizzes(q.id);
   }).catch(function (err) {

@@ -1,10 +1,12 @@
-// The round's ranking: provisional while the round runs (refreshed every 15 s), frozen
-// after close; masked names and phones, in pages.
+// The round's ranking: provisional while the round runs (refreshed every 15 s with the
+// flags), frozen after close; masked names and phones, in pages. Its answer also brings
+// the server's clock and when the close is allowed.
 import { $, el, showMsg } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
 import { minSec, tierLabel } from '../../lib/format.js';
-import { state, roundPath, enc, td, when } from './state.js';
+import { state, canManage, roundPath, enc, td, when, serverNow } from './state.js';
 import { renderRoundInfo } from './pickers.js';
+import { loadFlags } from './flags.js';
 
 var REFRESH_MS = 15000;
 var RANKING_PAGE = 50;
@@ -15,6 +17,7 @@ export function startRefresh() {
   refreshTimer = setInterval(function () {
     if (document.hidden || !state.round || state.final) return;
     loadRanking(true);
+    if (canManage()) loadFlags(true);
   }, REFRESH_MS);
 }
 export function stopRefresh() {
@@ -29,6 +32,8 @@ export function loadRanking(refresh) {
   if (!refresh) showMsg($('ranking-status'), 'Đang tải…');
   return api('GET', roundPath() + '/ranking?limit=' + limit + '&cursor=').then(function (page) {
     if (seq !== state.seq) return;
+    if (page.now) state.skew = Date.parse(page.now) - Date.now();
+    state.closeAllowedAt = page.closeAllowedAt || '';
     var tbody = $('ranking-table').querySelector('tbody');
     tbody.textContent = '';
     state.shown = 0;
@@ -38,7 +43,7 @@ export function loadRanking(refresh) {
     if (state.final) stopRefresh();
     var n = state.shown;
     showMsg($('ranking-status'), (n ? '' : 'Chưa có bài dự thi nào được xếp hạng. ') +
-      (state.final ? 'Bảng xếp hạng chính thức (đã chốt).' : 'Bảng tạm tính, tự cập nhật mỗi 15 giây — lần cuối lúc ' + when(new Date().toISOString()) + '.'));
+      (state.final ? 'Bảng xếp hạng chính thức (đã chốt).' : 'Bảng tạm tính, tự cập nhật mỗi 15 giây — lần cuối lúc ' + when(new Date(serverNow()).toISOString()) + '.'));
   }).catch(function (err) {
     if (seq !== state.seq || err.silent) return;
     showMsg($('ranking-status'), err.message, true);
@@ -77,4 +82,7 @@ $('ranking-more').addEventListener('click', function () {
     if (!err.silent) showMsg($('ranking-status'), err.message, true);
   });
 });
-$('ranking-refresh').addEventListener('click', function () { loadRanking(true); });
+$('ranking-refresh').addEventListener('click', function () {
+  loadRanking(true);
+  if (canManage() && !state.final) loadFlags(true);
+});

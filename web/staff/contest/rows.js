@@ -33,8 +33,17 @@ function numberField(cls, label, value, min, max, step) {
 export function addRound(opens, closes) {
   var box = $('c-rounds');
   var row = el('div', 'row-item round-row');
-  var rid = el('span', 'rid');
-  row.appendChild(rid);
+  var nf = el('div', 'field');
+  var nid = 'c-round-name-' + Math.random().toString(36).slice(2, 8);
+  var nlab = el('label', null, 'Tên vòng');
+  nlab.htmlFor = nid;
+  var name = el('input', 'c-round-name');
+  name.type = 'text';
+  name.id = nid;
+  name.maxLength = 100;
+  nf.appendChild(nlab);
+  nf.appendChild(name);
+  row.appendChild(nf);
   [['c-open', 'Mở lúc', opens], ['c-close', 'Đóng lúc', closes]].forEach(function (x) {
     var f = el('div', 'field');
     var id = x[0] + '-' + Math.random().toString(36).slice(2, 8);
@@ -57,12 +66,19 @@ export function addRound(opens, closes) {
   box.appendChild(row);
   numberRounds();
 }
+// numberRounds gives the rows their ids (r1, r2… in links, never shown) and their default
+// names: an untouched name follows the row's position, a typed one stays.
 function numberRounds() {
   var rows = $('c-rounds').querySelectorAll('.round-row');
   for (var i = 0; i < rows.length; i++) {
+    var name = rows[i].querySelector('.c-round-name');
+    var def = 'Vòng ' + (i + 1);
+    if (!name.value || name.getAttribute('data-default') === name.value) {
+      name.value = def;
+      name.setAttribute('data-default', def);
+    }
     rows[i].setAttribute('data-round-id', 'r' + (i + 1));
-    rows[i].querySelector('.rid').textContent = 'Vòng r' + (i + 1);
-    rows[i].querySelector('button').setAttribute('aria-label', 'Xóa vòng r' + (i + 1));
+    rows[i].querySelector('button').setAttribute('aria-label', 'Xóa ' + (name.value || def));
   }
 }
 $('c-add-round').addEventListener('click', function () {

@@ -15,6 +15,10 @@ export var state = {
   shown: 0,         // ranking lines shown
   cursor: '',       // next ranking page
   disqualified: {}, // attemptId → true, decided on this page
+  closeAllowedAt: '', // the chosen round's end plus the server's grace, from the ranking API
+  skew: 0,          // the server's clock minus the device's, in ms, from the ranking API
+  editing: '',      // the draft the create form saves into, once saved
+  flags: null,      // the chosen round's flags as last loaded (null: not loaded)
   seq: 0,           // bumps on every change of contest or round: late answers are dropped
   imported: []      // questions copied into the create form
 };
@@ -38,3 +42,21 @@ export function enc(s) { return encodeURIComponent(s); }
 export function td(cls, text) { return el('td', cls, text); }
 // when: a time as "HH:MM DD/MM/YYYY", "—" for none.
 export function when(iso) { return dateTime(iso) || '—'; }
+
+// serverNow is the server's clock as last seen by the ranking API, in ms: the countdown
+// and the round's state follow it, not the device's clock.
+export function serverNow() { return Date.now() + state.skew; }
+
+// sortedRounds: a contest's rounds by opening time, as the server numbers them.
+export function sortedRounds(q) {
+  return ((q && q.contest && q.contest.rounds) || []).slice().sort(function (a, b) { return Date.parse(a.opensAt) - Date.parse(b.opensAt); });
+}
+
+// roundName is what people read for a round: its name, else "Vòng <position>" as the
+// server names it; never its id.
+export function roundName(q, r) {
+  if (!r) return '';
+  if (r.name && r.name.trim()) return r.name.trim();
+  var i = sortedRounds(q).map(function (x) { return x.id; }).indexOf(r.id);
+  return 'Vòng ' + (i + 1);
+}

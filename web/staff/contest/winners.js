@@ -1,39 +1,14 @@
-// Closing the round (its digest), the winners and collective prizes, and the downloads
+// The closed round's digest, the winners and collective prizes, and the downloads
 // of the winners and of every entry.
-import { $, el, showMsg, showError } from '../../lib/dom.js';
+import { $, el, showMsg } from '../../lib/dom.js';
 import { api, request, download, saveBlob, ApiError } from '../../lib/api.js';
 import { int, dec, minSec, tierLabel } from '../../lib/format.js';
 import { state, roundPath, unitName, enc, td } from './state.js';
-import { loadRanking, stopRefresh } from './ranking.js';
-import { renderFlagAction } from './flags.js';
 
 var MAX_EXPORT_PAGES = 10000;
 
-$('close-round').addEventListener('click', function () {
-  var btn = this, seq = state.seq;
-  btn.disabled = true;
-  showError('');
-  showMsg($('round-status'), 'Đang chốt kết quả…');
-  api('POST', roundPath() + '/close').then(function (r) {
-    btn.disabled = false;
-    if (seq !== state.seq) return;
-    showMsg($('round-status'), '');
-    showClosed(r);
-    stopRefresh();
-    return loadRanking(false).then(loadWinners).then(function () {
-      var rows = document.querySelectorAll('#flags-table tbody tr[data-attempt-id]');
-      for (var i = 0; i < rows.length; i++) renderFlagAction(rows[i]);
-    });
-  }).catch(function (err) {
-    btn.disabled = false;
-    if (err.silent) return;
-    showMsg($('round-status'), '');
-    showError(err.message);
-  });
-});
-
 // showClosed shows the frozen round's digest, true value and (when known) entries.
-function showClosed(r) {
+export function showClosed(r) {
   $('digest').textContent = r.digest || '';
   if (r.entries != null) $('close-entries').textContent = int(r.entries);
   $('close-entries-box').hidden = !$('close-entries').textContent;

@@ -1,0 +1,35 @@
+package quiz
+
+import (
+	"time"
+
+	"github.com/nq58/tracker/internal/contest"
+)
+
+// ResultsAfter is the moment a contest round may be closed and its results published:
+// its end plus SubmitGrace, so that an entry in flight at the end still counts. The
+// organiser's page counts down to it and the resident's receipt names it.
+func ResultsAfter(r contest.Round) time.Time { return r.ClosesAt.Add(SubmitGrace) }
+
+// RoundSummary is a contest round as GET /v1/quizzes lists it: what a resident reads
+// (the name, the times, when results come), nothing about answers.
+type RoundSummary struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	OpensAt      time.Time `json:"opensAt"`
+	ClosesAt     time.Time `json:"closesAt"`
+	ResultsAfter time.Time `json:"resultsAfter"`
+}
+
+// roundSummaries lists a contest's rounds with their names (nil for other quizzes).
+func roundSummaries(q Quiz) []RoundSummary {
+	if q.Kind != KindContest || q.Contest == nil {
+		return nil
+	}
+	rounds := q.Contest.Normalized().Rounds
+	out := make([]RoundSummary, len(rounds))
+	for i, r := range rounds {
+		out[i] = RoundSummary{ID: r.ID, Name: r.Name, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, ResultsAfter: ResultsAfter(r)}
+	}
+	return out
+}
