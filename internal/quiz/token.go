@@ -106,7 +106,7 @@ func (t tokenSealer) sealBytes(ad, plain []byte) string {
 
 // openBytes is sealBytes undone; ok is false for anything not sealed by us with ad.
 func (t tokenSealer) openBytes(ad []byte, token string) ([]byte, bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(token) // Strict: one spelling per token
 	if err != nil || len(raw) < 1+t.aead.NonceSize()+t.aead.Overhead() || raw[0] != tokenVersion {
 		return nil, false
 	}
