@@ -165,8 +165,9 @@ func TestAStrangerWithAVictimsPhoneCannotUseUpTheOwnersEntries(t *testing.T) {
 	t.Run("the stranger's own token starts entries as the stranger whatever phone is typed", func(t *testing.T) {
 		token := v.verify(t, stranger, strangerE164, ct.ID)
 		for i := range 2 {
-			s := e.start(ct.ID, withToken(entrant(victim, "Kẻ Lạ", village, ""), token))
-			a, err := e.stack.Store.GetAttempt(context.Background(), s.AttemptID)
+			// Stored at the submit, from what the sealed start token carries.
+			r := e.enter(t, ct.ID, withToken(entrant(victim, "Kẻ Lạ", village, ""), token), 1, 7, time.Minute)
+			a, err := e.stack.Store.GetAttempt(context.Background(), r.AttemptID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -35,6 +35,7 @@ func TestAStartTokenCarriesTheAttemptSealed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("a contest start token with every personal field: %d characters", len(tok))
 	t.Run("it opens to the same attempt", func(t *testing.T) {
 		c, err := sealer(1).open(a.ID, tok)
 		if err != nil {
