@@ -314,7 +314,9 @@ func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
 	return out, nil
 }
 
-// StartAttempt validates the participant, draws the questions and stores a new attempt.
+// StartAttempt validates the participant, counts the start against the limits, draws the
+// questions and seals the attempt into its start token: nothing else is stored until the
+// submit (a contest start also takes its entry).
 func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequest) (StartResponse, error) {
 	q, err := s.quiz(ctx, quizID)
 	if err != nil {
