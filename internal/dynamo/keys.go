@@ -10,7 +10,7 @@ import (
 //
 //	list the unit tree                      Query   pk=UNITS
 //	list quizzes / get one quiz             Query   pk=QUIZZES            / GetItem sk=QUIZ#<quizId>
-//	start, submit, read an attempt          PutItem / UpdateItem / GetItem pk=ATTEMPT#<attemptId> sk=A
+//	submit (store once), read an attempt    PutItem (cond.) / GetItem pk=ATTEMPT#<attemptId> sk=A  (nothing at the start: the page holds a sealed start token)
 //	regrade, disqualify, purge an attempt   Update (condition)    pk=ATTEMPT#<attemptId> sk=A
 //	apply an attempt to counters once       Put (condition)       pk=APPLIED#<attemptId> sk=A
 //	claim a participant's first attempt     Put (condition)       pk=FIRST#<quizId>#<identity> sk=F
@@ -30,7 +30,7 @@ import (
 //	count a person in a round once          Put (condition)       pk=RFIRST#<quizId>#<roundId>#<person> sk=F
 //	a round's frozen results                Put / Get / Update    pk=RESULT#<quizId>#<roundId> sk=R
 //	a contest's disqualifications           Put / Query           pk=DECISION#<quizId> sk=<time>#<attemptId>
-//	count starts per source/client/window   Update ADD (cond.)    pk=RL#<src|cli>#<keyed hash>#<window start, unix s> sk=R  (TTL)
+//	count starts / codes per source, window Update ADD (cond.)    pk=RL#<src|vfy>#<keyed hash>#<window start, unix s> sk=R  (TTL; a client's count rides in its sealed client token)
 //	every attempt, counter or claim         Scan, filter e=…      (rebuild and maintenance only)
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one
@@ -176,7 +176,7 @@ func decisionKey(quizID, at, attemptID string) (pk, sk string) {
 	return decisionPK(quizID), at + "#" + attemptID
 }
 
-// rateKey is one source's or client's start counter in one window: a partition per key
+// rateKey is one source's start (src) or code (vfy) counter in one window: a partition per key
 // per window, so no partition is hot. key is a keyed hash, never a raw address or id.
 func rateKey(scope, key string, windowStart int64) (pk, sk string) {
 	return prefixRateLimit + scope + "#" + key + "#" + strconv.FormatInt(windowStart, 10), rateSK

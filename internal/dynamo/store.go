@@ -366,8 +366,9 @@ func (s *Store) GetQuiz(ctx context.Context, id string) (quiz.Quiz, error) {
 
 // ---- attempts
 
-// attemptItem keeps attribute names short: every byte of an attempt is paid for in
-// write units at start and at submit.
+// attemptItem keeps attribute names short: an attempt is written once, at the submit,
+// and an item over 1 KB costs two write units instead of one. No token hash is kept:
+// the start token is sealed by the service and checked without the table.
 type attemptItem struct {
 	PK          string `dynamodbav:"pk"`
 	SK          string `dynamodbav:"sk"`
@@ -383,7 +384,6 @@ type attemptItem struct {
 	Org         string `dynamodbav:"org,omitempty"`
 	Consent     bool   `dynamodbav:"consent,omitempty"`
 	ClientID    string `dynamodbav:"clientId,omitempty"`
-	TokenHash   string `dynamodbav:"tok"`
 	Seed        string `dynamodbav:"seed"` // uint64 as decimal text: exact in any client
 	QuestionIDs string `dynamodbav:"qids"` // comma-joined
 	StartedAt   string `dynamodbav:"startedAt"`
@@ -475,7 +475,7 @@ func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 	it := attemptItem{
 		PK: pk, SK: sk, Entity: entityAttempt, ID: a.ID, QuizID: a.QuizID, QuizKind: string(a.QuizKind),
 		UnitID: a.Participant.UnitID, BirthYear: a.Participant.BirthYear, Gender: a.Participant.Gender,
-		Org: a.Participant.Organization, Consent: a.Consent, ClientID: a.ClientID, TokenHash: a.TokenHash,
+		Org: a.Participant.Organization, Consent: a.Consent, ClientID: a.ClientID,
 		Seed: strconv.FormatUint(a.Seed, 10), QuestionIDs: strings.Join(a.QuestionIDs, ","),
 		StartedAt: a.StartedAt.UTC().Format(timeLayout), ExpiresAt: a.ExpiresAt.UTC().Format(timeLayout),
 		Status: string(a.Status), DurationMs: a.DurationMs, Score: a.Score,
@@ -508,7 +508,7 @@ func (it attemptItem) toDomain() (quiz.Attempt, error) {
 		Participant: quiz.Participant{Name: it.Name, Phone: it.Phone, UnitID: it.UnitID, BirthYear: it.BirthYear,
 			Gender: it.Gender, Organization: it.Org, CCCD: it.CCCD},
 		RoundID: it.RoundID, Prediction: it.Prediction, Ranked: it.Ranked, GradeVersion: it.GradeVer, Identity: it.Identity,
-		Suspect: it.Suspect, Consent: it.Consent, ClientID: it.ClientID, TokenHash: it.TokenHash, Status: quiz.AttemptStatus(it.Status),
+		Suspect: it.Suspect, Consent: it.Consent, ClientID: it.ClientID, Status: quiz.AttemptStatus(it.Status),
 		DurationMs: it.DurationMs, Score: it.Score,
 	}
 	var err error
@@ -551,22 +551,23 @@ func AttemptFromItem(item map[string]types.AttributeValue) (a quiz.Attempt, ok b
 	return a, true, err
 }
 
-// CreateAttempt stores a new attempt. Its id is a fresh random UUID, so the put carries
-// no attribute_not_exists condition: a collision is practically impossible, and the
-// condition would cost a read on the hottest write of the product.
-func (s *Store) CreateAttempt(ctx context.Context, a quiz.Attempt) error {
+// PutAttempt writes a submitted attempt in one PutItem, on attribute_not_exists: the
+// attempt was held by the resident's page until now, so this is its only write (1 WRU
+// while the item stays under 1 KB), and a resend or a concurrent submit finds it there
+// (a conflict) instead of overwriting it.
+func (s *Store) PutAttempt(ctx context.Context, a quiz.Attempt) error {
 	it, err := toAttemptItem(a)
 	if err != nil {
 		return fmt.Errorf("encode attempt: %w", err)
 	}
-	item, err := attributevalue.MarshalMap(it)
+	in, err := s.putInput(it, ptr(expression.AttributeNotExists(expression.Name(attrPK))))
 	if err != nil {
-		return fmt.Errorf("marshal attempt: %w", err)
+		return fmt.Errorf("put attempt: %w", err)
 	}
-	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item,
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
+	out, err := s.db.PutItem(ctx, in)
 	if err != nil {
-		return fmt.Errorf("create attempt: %w", err)
+		return conflictOr(err, "put attempt")
 	}
 	s.meter(deref(out.ConsumedCapacity)...)
 	return nil
@@ -589,50 +590,6 @@ func (s *Store) GetAttempt(ctx context.Context, id string) (quiz.Attempt, error)
 		return quiz.Attempt{}, fmt.Errorf("decode attempt: %w", err)
 	}
 	return it.toDomain()
-}
-
-// SubmitAttempt writes the graded answers if the attempt is still unsubmitted and its
-// token hash matches; otherwise it returns a conflict.
-func (s *Store) SubmitAttempt(ctx context.Context, a quiz.Attempt) error {
-	it, err := toAttemptItem(a)
-	if err != nil {
-		return fmt.Errorf("encode attempt: %w", err)
-	}
-	upd := expression.Set(expression.Name(attrStatus), expression.Value(it.Status)).
-		Set(expression.Name(attrSubmitted), expression.Value(it.SubmittedAt)).
-		Set(expression.Name(attrDurationMs), expression.Value(it.DurationMs)).
-		Set(expression.Name(attrScore), expression.Value(it.Score)).
-		Set(expression.Name(attrResult), expression.Value(it.Result)).
-		Remove(expression.Name(attrTTL)) // a submitted attempt is kept
-	if it.GradeVer > 0 { // graded after a correction
-		upd = upd.Set(expression.Name(attrGV), expression.Value(it.GradeVer))
-	}
-	if it.RoundKey != "" { // a contest entry joins its round's index
-		upd = upd.Set(expression.Name(attrRK), expression.Value(it.RoundKey)).
-			Set(expression.Name(attrRS), expression.Value(it.RoundSort)).
-			Set(expression.Name(attrRanked), expression.Value(it.Ranked)).
-			Set(expression.Name(attrPrediction), expression.Value(it.Prediction))
-	}
-	// The token hash in the condition lets a submit that did not read the attempt first
-	// trust what the token says.
-	cond := expression.Name(attrStatus).Equal(expression.Value(string(quiz.Started))).
-		And(expression.Name(attrTokenHash).Equal(expression.Value(it.TokenHash)))
-	expr, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
-	if err != nil {
-		return fmt.Errorf("build submit expression: %w", err)
-	}
-	pk, sk := attemptKey(a.ID)
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: key(pk, sk),
-		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
-		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
-	})
-	if err != nil {
-		return conflictOr(err, "submit attempt")
-	}
-	s.meter(deref(out.ConsumedCapacity)...)
-	return nil
 }
 
 // conflictOr turns a failed condition into a domain conflict and wraps anything else.

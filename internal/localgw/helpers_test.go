@@ -101,6 +101,8 @@ type startBody struct {
 	Participant map[string]any `json:"participant"`
 	Consent     bool           `json:"consent"`
 	ClientID    string         `json:"clientId"`
+	// ClientToken is the previous start's clientToken, as the page sends it.
+	ClientToken string `json:"clientToken,omitempty"`
 }
 
 // start begins an attempt and fails the test unless it is created.

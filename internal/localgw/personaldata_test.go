@@ -45,11 +45,9 @@ func TestAPurgeLeavesNoPersonalDataInTheTable(t *testing.T) {
 		who := withToken(entrant(p.phone, p.name, village, p.cccd), token)
 		who.ClientID = p.client
 		who.Participant["organization"] = "Chi hội của " + p.name
-		if i == 0 {
-			e.enter(t, ct.ID, who, 4, 3, 2*time.Minute)
-		} else {
-			e.start(ct.ID, who) // started, never submitted
-		}
+		// An attempt is stored only at its submit (the start token carries it until then),
+		// so both enter; an unsubmitted start is checked below.
+		e.enter(t, ct.ID, who, 4-i, int64(3+i), 2*time.Minute)
 	}
 	// A verification that never became an entry, and one for an attempt still open.
 	v.request(t, "0977 000 111", ct.ID)
@@ -74,8 +72,15 @@ func TestAPurgeLeavesNoPersonalDataInTheTable(t *testing.T) {
 		}
 		quizAttempts = append(quizAttempts, s.AttemptID)
 	}
-	unsubmitted := e.start(demoSurvey, resident(village, people[1].phone, people[1].client+"-quiz"))
-	_ = unsubmitted
+	withPhone := resident(village, people[1].phone, people[1].client+"-quiz")
+	withPhone.Participant["name"] = people[1].name
+	s := e.start(demoSurvey, withPhone)
+	if status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoSurvey, s.Questions, true)); status != http.StatusOK {
+		t.Fatalf("survey submit = %d %s", status, raw)
+	}
+	unsubmittedBody := resident(village, "0966 111 222", "device-never-submits")
+	unsubmittedBody.Participant["name"] = "Đỗ Văn Chưa Nộp"
+	unsubmitted := e.start(demoSurvey, unsubmittedBody)
 
 	// The contest ends and is closed; the survey is closed.
 	e.clock.Advance(2 * time.Hour)
@@ -118,6 +123,14 @@ func TestAPurgeLeavesNoPersonalDataInTheTable(t *testing.T) {
 	}) {
 		return
 	}
+	t.Run("a start never submitted left nothing in the table", func(t *testing.T) {
+		dump := scanTable(t, e)
+		for _, s := range []string{unsubmitted.AttemptID, "Đỗ Văn Chưa Nộp", "+84966111222", "966111222"} {
+			if strings.Contains(dump, s) {
+				t.Errorf("the table holds %q of an attempt never submitted", s)
+			}
+		}
+	})
 	t.Run("the organiser purges the contest and the admin the province-wide survey", func(t *testing.T) {
 		svc := retention.NewService(e.stack.Store, e.clock.Now)
 		if r, err := svc.PurgePersonalData(ctx, organizer, ct.ID); err != nil || r.Attempts < 2 || r.Verifications < 3 {

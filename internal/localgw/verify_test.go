@@ -3,6 +3,7 @@ package localgw_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -164,8 +165,9 @@ func TestAStrangerWithAVictimsPhoneCannotUseUpTheOwnersEntries(t *testing.T) {
 	t.Run("the stranger's own token starts entries as the stranger whatever phone is typed", func(t *testing.T) {
 		token := v.verify(t, stranger, strangerE164, ct.ID)
 		for i := range 2 {
-			s := e.start(ct.ID, withToken(entrant(victim, "Kẻ Lạ", village, ""), token))
-			a, err := e.stack.Store.GetAttempt(context.Background(), s.AttemptID)
+			// Stored at the submit, from what the sealed start token carries.
+			r := e.enter(t, ct.ID, withToken(entrant(victim, "Kẻ Lạ", village, ""), token), 1, 7, time.Minute)
+			a, err := e.stack.Store.GetAttempt(context.Background(), r.AttemptID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -356,6 +358,67 @@ func TestVerificationAnswersTheSameForStaffEnteredAndFreshPhones(t *testing.T) {
 		status, raw := e.call("POST", "/v1/quizzes/"+ct.ID+"/attempts", withToken(entrant(staffPhone, "Cán Bộ", village, ""), token))
 		if status != http.StatusForbidden || errorCode(t, raw) != "forbidden" {
 			t.Errorf("staff start = %d %s, want 403 forbidden", status, raw)
+		}
+	})
+}
+
+// smsCount is how many messages the local SMS outbox holds.
+func (v *verifier) smsCount(t *testing.T) int {
+	t.Helper()
+	resp, err := http.Get(v.url + "/local/sms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Messages []json.RawMessage `json:"messages"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("GET /local/sms: %v", err)
+	}
+	return len(out.Messages)
+}
+
+func TestABotRotatingPhonesFromOneAddressCannotMakeUsPayForSMS(t *testing.T) {
+	e := newEnv(t)
+	v := newVerifier(t, e)
+	now := e.clock.Now()
+	ct := e.newVerifiedContest(t, "hoi-thi-sms", now.Add(-time.Hour), now.Add(2*time.Hour))
+	const bot = "203.0.113.77:40000"
+	statuses := map[int]int{}
+	var refused http.Header
+	var refusedBody []byte
+	for i := range 101 {
+		status, raw, h := e.from(bot, "POST", "/v1/verifications", map[string]string{"phone": fmt.Sprintf("0912%06d", i), "quizId": ct.ID}, nil)
+		statuses[status]++
+		if status == http.StatusTooManyRequests {
+			refused, refusedBody = h, raw
+		}
+	}
+
+	t.Run("the address's first 100 codes are sent and the next is refused", func(t *testing.T) {
+		if statuses[http.StatusAccepted] != 100 || statuses[http.StatusTooManyRequests] != 1 {
+			t.Errorf("statuses = %v, want 100 × 202 and 1 × 429", statuses)
+		}
+		if got := v.smsCount(t); got != 100 {
+			t.Errorf("SMS sent = %d, want 100", got)
+		}
+	})
+	t.Run("the refusal says rate_limited with Retry-After until the window ends", func(t *testing.T) {
+		if got := refused.Get("Retry-After"); got != "600" { // 09:00:00 starts a ten-minute window
+			t.Errorf("Retry-After = %q, want 600", got)
+		}
+		var body struct {
+			Error struct{ Code, Message string }
+		}
+		if err := json.Unmarshal(refusedBody, &body); err != nil || body.Error.Code != "rate_limited" || body.Error.Message == "" {
+			t.Errorf("refusal body = %s, want code rate_limited with a message", refusedBody)
+		}
+	})
+	t.Run("a resident at another address still gets a code", func(t *testing.T) {
+		status, raw, _ := e.from("198.51.100.20:5000", "POST", "/v1/verifications", map[string]string{"phone": "0987654321", "quizId": ct.ID}, nil)
+		if status != http.StatusAccepted {
+			t.Errorf("request from another address = %d %s, want 202", status, raw)
 		}
 	})
 }

@@ -111,6 +111,7 @@ func (h *Handler) requestVerification(ctx context.Context, req events.APIGateway
 	if err := apigw.Decode(req, &body); err != nil {
 		return 0, nil, err
 	}
+	body.Source = throttle.Source(req.Headers, req.RequestContext.HTTP.SourceIP) // as for a start
 	r, err := h.svc.RequestVerification(ctx, body)
 	return http.StatusAccepted, r, err
 }

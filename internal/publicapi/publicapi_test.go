@@ -66,7 +66,18 @@ func TestAStorageFailureIsAnInternalErrorThatLeaksNothing(t *testing.T) {
 	h := publicapi.New(quiz.NewService(dynamo.New(throttledClient(endpoint, &puts), table), nil), nil,
 		slog.New(slog.NewJSONHandler(&logs, nil)))
 
+	// The start writes nothing (no limits here); the submit's one PutItem fails.
 	resp, err := h.Handle(ctx, startEvent(startBody, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var started quiz.StartResponse
+	if resp.StatusCode != 201 || json.Unmarshal([]byte(resp.Body), &started) != nil {
+		t.Fatalf("start = %d %s, want 201", resp.StatusCode, resp.Body)
+	}
+	resp, err = h.Handle(ctx, events.APIGatewayV2HTTPRequest{RouteKey: "POST /v1/attempts/{attemptId}/submit",
+		PathParameters: map[string]string{"attemptId": started.AttemptID},
+		Body:           `{"attemptToken":"` + started.AttemptToken + `","answers":[]}`})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +87,7 @@ func TestAStorageFailureIsAnInternalErrorThatLeaksNothing(t *testing.T) {
 	if puts.Load() == 0 {
 		t.Fatal("the failure was never injected")
 	}
-	if !strings.Contains(logs.String(), "ProvisionedThroughputExceeded") || !strings.Contains(logs.String(), "POST /v1/quizzes/{quizId}/attempts") {
+	if !strings.Contains(logs.String(), "ProvisionedThroughputExceeded") || !strings.Contains(logs.String(), "POST /v1/attempts/{attemptId}/submit") {
 		t.Errorf("log %q, want the cause and the route", logs.String())
 	}
 	for _, personal := range []string{"0912345678", "+84912345678", "Phạm Thị Lan"} {
@@ -89,7 +100,7 @@ func TestAStorageFailureIsAnInternalErrorThatLeaksNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(attempts) != 0 {
-		t.Errorf("a failed start left %d attempts", len(attempts))
+		t.Errorf("a failed submit left %d attempts", len(attempts))
 	}
 }
 

@@ -55,7 +55,6 @@ type Attempt struct {
 	Participant Participant
 	Consent     bool
 	ClientID    string
-	TokenHash   string // hex SHA-256 of the attempt token; the token itself is never stored
 	Seed        uint64 // drives the draw and the shuffles; never leaves the server
 	QuestionIDs []string
 	StartedAt   time.Time

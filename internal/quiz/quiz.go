@@ -329,12 +329,12 @@ type Store interface {
 	ListUnits(ctx context.Context) ([]Unit, error)
 	ListQuizzes(ctx context.Context) ([]Quiz, error)
 	GetQuiz(ctx context.Context, id string) (Quiz, error)
-	CreateAttempt(ctx context.Context, a Attempt) error
-	// GetAttempt returns the attempt as last written (strongly consistent).
+	// PutAttempt stores a submitted attempt, once: an apperr.Conflict error when an
+	// attempt with its id is stored already (attempts are written only at the submit).
+	PutAttempt(ctx context.Context, a Attempt) error
+	// GetAttempt returns the attempt as last written (strongly consistent); an
+	// apperr.NotFound error when it is not stored (never submitted).
 	GetAttempt(ctx context.Context, id string) (Attempt, error)
-	// SubmitAttempt stores the submitted attempt if it is still unsubmitted and has the
-	// same token hash, and returns an apperr.Conflict error otherwise.
-	SubmitAttempt(ctx context.Context, a Attempt) error
 	// ClaimEntry takes one of a person's `limit` entries in a contest round, atomically;
 	// an apperr.Conflict error when none is left.
 	ClaimEntry(ctx context.Context, quizID, roundID, person string, limit int) error

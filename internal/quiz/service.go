@@ -4,10 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -45,6 +42,8 @@ type Service struct {
 	// throttleKey keys the limiter's source and client hashes: derived from keys once,
 	// not on every start.
 	throttleKey []byte
+	// tokens seals the start tokens that carry unsubmitted attempts (a subkey of keys).
+	tokens tokenSealer
 
 	mu        sync.Mutex
 	units     []Unit
@@ -77,7 +76,7 @@ func (s *Service) clientKey(clientID string) string {
 // WithPseudonyms sets the keyer of personal identifiers: the deployment's secret. Every
 // service of a deployment must use the same one, or one person counts as two.
 func (s *Service) WithPseudonyms(k pseudonym.Keyer) *Service {
-	s.keys, s.throttleKey = k, k.Subkey("throttle")
+	s.keys, s.throttleKey, s.tokens = k, k.Subkey("throttle"), newTokenSealer(k.Subkey("attempt-token"))
 	return s
 }
 
@@ -137,6 +136,9 @@ type StartRequest struct {
 	} `json:"participant"`
 	Consent  bool   `json:"consent"`
 	ClientID string `json:"clientId"`
+	// ClientToken is the clientToken of the device's previous start, if any: it carries
+	// the device's start count (sealed), so the client limit needs no storage.
+	ClientToken string `json:"clientToken"`
 	// Source is the viewer's address, set by the adapter from the request (never from
 	// the body); used only for the start limits, stored only as a keyed hash.
 	Source string `json:"-"`
@@ -158,11 +160,13 @@ type PublicQuestion struct {
 
 // StartResponse answers a started attempt.
 type StartResponse struct {
-	AttemptID    string           `json:"attemptId"`
-	AttemptToken string           `json:"attemptToken"`
-	StartedAt    time.Time        `json:"startedAt"`
-	ExpiresAt    time.Time        `json:"expiresAt"`
-	Questions    []PublicQuestion `json:"questions"`
+	AttemptID    string `json:"attemptId"`
+	AttemptToken string `json:"attemptToken"`
+	// ClientToken is for the device's next start (absent when starts are not limited).
+	ClientToken string           `json:"clientToken,omitempty"`
+	StartedAt   time.Time        `json:"startedAt"`
+	ExpiresAt   time.Time        `json:"expiresAt"`
+	Questions   []PublicQuestion `json:"questions"`
 }
 
 // SubmitRequest is the body of POST /v1/attempts/{attemptId}/submit.
@@ -316,7 +320,9 @@ func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
 	return out, nil
 }
 
-// StartAttempt validates the participant, draws the questions and stores a new attempt.
+// StartAttempt validates the participant, counts the start against the limits, draws the
+// questions and seals the attempt into its start token: nothing else is stored until the
+// submit (a contest start also takes its entry).
 func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequest) (StartResponse, error) {
 	q, err := s.quiz(ctx, quizID)
 	if err != nil {
@@ -348,7 +354,7 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 			return StartResponse{}, apperr.Errorf(apperr.Validation, "Bài này không dành cho thôn đã chọn")
 		}
 	}
-	suspect, err := s.throttle(ctx, req, now)
+	suspect, clientToken, err := s.throttle(ctx, req, now)
 	if err != nil {
 		return StartResponse{}, err
 	}
@@ -358,23 +364,27 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 			return StartResponse{}, err
 		}
 	}
-	token, tokenHash := newToken(q.ID, now)
 	a := Attempt{
 		ID: uuid.NewString(), QuizID: q.ID, QuizKind: q.Kind, Participant: p,
 		// The device id is kept only as a keyed hash: flags compare it, nothing reads it back.
-		Consent: req.Consent, ClientID: s.clientKey(req.ClientID), TokenHash: tokenHash,
+		Consent: req.Consent, ClientID: s.clientKey(req.ClientID),
 		Identity: IdentityOf(s.keys, p.Phone, strings.TrimSpace(req.ClientID)),
-		Seed:     seedOf(token), StartedAt: now, ExpiresAt: expiry(q, now), Status: Started, RoundID: roundID,
+		Seed:     newSeed(), StartedAt: now, ExpiresAt: expiry(q, now), Status: Started, RoundID: roundID,
 		Suspect: suspect,
+	}
+	if !req.Consent { // personal data travel only with consent, as they are stored
+		a.Participant.Name, a.Participant.Phone, a.Participant.CCCD = "", "", ""
 	}
 	questions := Draw(q, a.Seed)
 	for _, qu := range questions {
 		a.QuestionIDs = append(a.QuestionIDs, qu.ID)
 	}
-	if err := s.store.CreateAttempt(ctx, a); err != nil {
+	// Nothing is stored: the page holds the attempt in its token until the submit.
+	token, err := s.tokens.seal(a)
+	if err != nil {
 		return StartResponse{}, err
 	}
-	resp := StartResponse{AttemptID: a.ID, AttemptToken: token, StartedAt: a.StartedAt, ExpiresAt: a.ExpiresAt,
+	resp := StartResponse{AttemptID: a.ID, AttemptToken: token, ClientToken: clientToken, StartedAt: a.StartedAt, ExpiresAt: a.ExpiresAt,
 		Questions: make([]PublicQuestion, len(questions))}
 	for i, qu := range questions {
 		pq := PublicQuestion{ID: qu.ID, Kind: qu.Kind, Text: qu.Text, Topic: qu.Topic, Options: make([]PublicOption, len(qu.Options))}
@@ -386,52 +396,42 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 	return resp, nil
 }
 
-// throttle counts a start against its source's and its client's limits: it refuses
-// one past a hard limit (429 with Retry-After) and reports whether it is past a soft one.
-func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time) (bool, error) {
+// throttle counts a start against its client's and its source's limits: it refuses one
+// past a hard limit (429 with Retry-After) and reports whether it is past a soft one,
+// with the client token the device sends with its next start. The client's count rides
+// in that token (see package throttle); only the source's is written, and not when the
+// client is refused already.
+func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time) (suspect bool, clientToken string, err error) {
 	if s.counter == nil {
-		return false, nil
+		return false, "", nil
 	}
-	type count struct {
-		rule   throttle.Rule
-		scope  string
-		value  string
-		result int64
-		err    error
-	}
-	counts := []*count{{rule: s.limits.Source, scope: throttle.ScopeSource, value: req.Source}}
-	if id := strings.TrimSpace(req.ClientID); id != "" {
-		counts = append(counts, &count{rule: s.limits.Client, scope: throttle.ScopeClient, value: id})
-	}
-	var wg sync.WaitGroup
-	for _, c := range counts {
-		if c.value == "" {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.result, c.err = s.counter.CountStart(ctx, c.scope, throttle.KeyOf(s.throttleKey, c.scope, c.value),
-				c.rule.WindowStart(now), c.rule.Window, c.rule.Hard)
-		}()
-	}
-	wg.Wait()
 	var verdicts []throttle.Verdict
-	for _, c := range counts {
-		if c.err != nil {
-			return false, c.err
+	if id := strings.TrimSpace(req.ClientID); id != "" {
+		prev, ok := s.tokens.openClient(req.ClientToken)
+		c := throttle.NextClientCount(s.limits.Client, throttle.KeyOf(s.throttleKey, throttle.ScopeClient, id), prev, ok, now)
+		v := throttle.Decide(s.limits.Client, c.N, now)
+		if !v.Allowed {
+			return false, "", startsRefused(v)
 		}
-		if c.value != "" {
-			verdicts = append(verdicts, throttle.Decide(c.rule, c.result, now))
-		}
+		verdicts, clientToken = append(verdicts, v), s.tokens.sealClient(c)
 	}
-	v := throttle.Combine(verdicts...)
+	r := s.limits.Source
+	n, err := s.counter.CountStart(ctx, throttle.ScopeSource, throttle.KeyOf(s.throttleKey, throttle.ScopeSource, req.Source),
+		r.WindowStart(now), r.Window, r.Hard)
+	if err != nil {
+		return false, "", err
+	}
+	v := throttle.Combine(append(verdicts, throttle.Decide(r, n, now))...)
 	if !v.Allowed {
-		secs := throttle.RetryAfterSeconds(v.RetryAfter)
-		return false, apperr.Throttled(apperr.RateLimited, time.Duration(secs)*time.Second,
-			"Có quá nhiều lượt bắt đầu từ cùng một nơi hoặc một thiết bị. Vui lòng thử lại sau %d giây.", secs)
+		return false, "", startsRefused(v)
 	}
-	return v.Suspect, nil
+	return v.Suspect, clientToken, nil
+}
+
+func startsRefused(v throttle.Verdict) error {
+	secs := throttle.RetryAfterSeconds(v.RetryAfter)
+	return apperr.Throttled(apperr.RateLimited, time.Duration(secs)*time.Second,
+		"Có quá nhiều lượt bắt đầu từ cùng một nơi hoặc một thiết bị. Vui lòng thử lại sau %d giây.", secs)
 }
 
 func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now time.Time) (Participant, error) {
@@ -499,69 +499,19 @@ func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now ti
 	return p, nil
 }
 
-// Submit grades and stores an attempt's answers. Resending the same answers returns the
-// first result; different answers after a submit are a conflict.
+// Submit grades the attempt its start token carries and stores it, once. Resending the
+// same answers returns the first result; different answers after a submit are a
+// conflict. The common case costs one conditional PutItem and no read.
 func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitRequest) (Result, error) {
-	if r, done, err := s.submitWithoutRead(ctx, attemptID, req); done {
-		return r, err
-	}
-	return s.submitAfterRead(ctx, attemptID, req)
-}
-
-// submitWithoutRead is the common case: a first submit, in time, with valid answers. The
-// token carries the quiz and start time, the seed derives from it, and the write is
-// conditional on the stored token hash, so no read is needed. Anything unusual (a resend,
-// a bad token, invalid answers, lateness) returns done=false for the path that reads.
-func (s *Service) submitWithoutRead(ctx context.Context, attemptID string, req SubmitRequest) (Result, bool, error) {
-	claims, ok := parseToken(req.AttemptToken)
-	if !ok {
-		return Result{}, false, nil
-	}
-	if _, err := uuid.Parse(attemptID); err != nil {
-		return Result{}, false, nil
-	}
-	q, err := s.quiz(ctx, claims.quizID)
-	if err != nil {
-		return Result{}, false, nil
-	}
-	a := Attempt{ID: attemptID, QuizID: q.ID, QuizKind: q.Kind, TokenHash: hashToken(req.AttemptToken),
-		Seed: seedOf(req.AttemptToken), StartedAt: claims.startedAt, ExpiresAt: expiry(q, claims.startedAt), Status: Started}
-	if q.Kind == KindContest {
-		round, ok := q.Contest.RoundAt(claims.startedAt)
-		if !ok || req.Prediction == nil {
-			return Result{}, false, nil
-		}
-		a.RoundID = round.ID
-	}
-	questions := Draw(q, a.Seed)
-	for _, qu := range questions {
-		a.QuestionIDs = append(a.QuestionIDs, qu.ID)
-	}
-	answers, err := CheckAnswers(questions, req.Answers)
-	now := s.now().UTC().Truncate(time.Millisecond)
-	if err != nil || !inTime(q, a, now) {
-		return Result{}, false, nil
-	}
-	complete(&a, q, questions, answers, now, req.Prediction)
-	if err := s.store.SubmitAttempt(ctx, a); err != nil {
-		if apperr.CodeOf(err) == apperr.Conflict {
-			return Result{}, false, nil
-		}
-		return Result{}, true, err
-	}
-	r, err := s.answer(ctx, q, a)
-	return r, true, err
-}
-
-func (s *Service) submitAfterRead(ctx context.Context, attemptID string, req SubmitRequest) (Result, error) {
-	a, err := s.authorizedAttempt(ctx, attemptID, req.AttemptToken)
+	c, err := s.tokens.open(attemptID, req.AttemptToken)
 	if err != nil {
 		return Result{}, err
 	}
-	q, err := s.quiz(ctx, a.QuizID)
+	q, err := s.quiz(ctx, c.Quiz)
 	if err != nil {
 		return Result{}, err
 	}
+	a := c.attempt(attemptID, q.Kind)
 	questions := AttemptQuestions(q, a)
 	answers, err := CheckAnswers(questions, req.Answers)
 	if err != nil {
@@ -570,20 +520,27 @@ func (s *Service) submitAfterRead(ctx context.Context, attemptID string, req Sub
 	if q.Kind == KindContest && req.Prediction == nil {
 		return Result{}, apperr.Errorf(apperr.Validation, "Cần trả lời câu hỏi dự đoán (prediction, một số nguyên)")
 	}
-	if a.Status == Submitted {
-		return s.resubmitted(ctx, q, a, HashAnswers(answers))
-	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	// A late contest entry is kept but not ranked; a late quiz or survey is refused.
-	if !inTime(q, a, now) && q.Kind != KindContest {
-		return Result{}, apperr.Errorf(apperr.Expired, "Đã hết giờ làm bài")
+	// A late contest entry is kept but not ranked (for as long as an abandoned attempt
+	// used to be kept); a late quiz or survey is refused. A resend of a submit that
+	// landed in time still gets its result.
+	late := !inTime(q, a, now)
+	if late && (q.Kind != KindContest || now.After(a.ExpiresAt.Add(AbandonedAttemptLife))) {
+		stored, err := s.store.GetAttempt(ctx, attemptID)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return Result{}, apperr.Errorf(apperr.Expired, "Đã hết giờ làm bài")
+		} else if err != nil {
+			return Result{}, err
+		}
+		return s.resubmitted(ctx, q, stored, HashAnswers(answers))
 	}
 	complete(&a, q, questions, answers, now, req.Prediction)
-	if err := s.store.SubmitAttempt(ctx, a); err != nil {
+	if err := s.store.PutAttempt(ctx, a); err != nil {
 		if apperr.CodeOf(err) != apperr.Conflict {
 			return Result{}, err
 		}
-		// Another request submitted first: same answers get its result, others a conflict.
+		// Submitted before (a resend, or a concurrent request won): the same answers get
+		// the stored result, others a conflict.
 		stored, gerr := s.store.GetAttempt(ctx, attemptID)
 		if gerr != nil {
 			return Result{}, gerr
@@ -691,14 +648,17 @@ func Receipt(a Attempt) string {
 	return string(b)
 }
 
-// GetResult returns a submitted attempt's result again.
+// GetResult returns a submitted attempt's result again, to the holder of its token.
 func (s *Service) GetResult(ctx context.Context, attemptID, token string) (Result, error) {
-	a, err := s.authorizedAttempt(ctx, attemptID, token)
-	if err != nil {
+	if _, err := s.tokens.open(attemptID, token); err != nil {
 		return Result{}, err
 	}
-	if a.Status != Submitted {
+	a, err := s.store.GetAttempt(ctx, attemptID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		// Before the submit the attempt lives only in the page.
 		return Result{}, apperr.Errorf(apperr.NotFound, "Bài làm chưa được nộp")
+	} else if err != nil {
+		return Result{}, err
 	}
 	q, err := s.quiz(ctx, a.QuizID)
 	if err != nil {
@@ -706,23 +666,6 @@ func (s *Service) GetResult(ctx context.Context, attemptID, token string) (Resul
 	}
 	// A contest's score and key stay on the server until the entry's round is frozen.
 	return s.answer(ctx, q, a)
-}
-
-func (s *Service) authorizedAttempt(ctx context.Context, attemptID, token string) (Attempt, error) {
-	if token == "" {
-		return Attempt{}, apperr.Errorf(apperr.Unauthorized, "Thiếu mã bài làm (attemptToken)")
-	}
-	if _, err := uuid.Parse(attemptID); err != nil {
-		return Attempt{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy bài làm")
-	}
-	a, err := s.store.GetAttempt(ctx, attemptID)
-	if err != nil {
-		return Attempt{}, err
-	}
-	if subtle.ConstantTimeCompare([]byte(hashToken(token)), []byte(a.TokenHash)) != 1 {
-		return Attempt{}, apperr.Errorf(apperr.Forbidden, "Mã bài làm không đúng")
-	}
-	return a, nil
 }
 
 // ResultOf builds the result of a submitted attempt from what was stored, so every
@@ -756,46 +699,6 @@ func withReview(r Result, q Quiz, a Attempt) Result {
 		}
 	}
 	return r
-}
-
-// An attempt token is "<quizId>.<start, unix ms>.<32 random bytes, base64url>". Only its
-// SHA-256 is stored, and a write succeeds only when it matches, so the quiz and start
-// time it carries can be trusted once the write lands.
-func newToken(quizID string, startedAt time.Time) (token, hash string) {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	token = quizID + "." + strconv.FormatInt(startedAt.UnixMilli(), 10) + "." + base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token)
-}
-
-type tokenClaims struct {
-	quizID    string
-	startedAt time.Time
-}
-
-func parseToken(token string) (tokenClaims, bool) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 || parts[0] == "" || len(parts[2]) != 43 {
-		return tokenClaims{}, false
-	}
-	ms, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil {
-		return tokenClaims{}, false
-	}
-	return tokenClaims{quizID: parts[0], startedAt: time.UnixMilli(ms).UTC()}, true
-}
-
-// seedOf derives the attempt's draw-and-shuffle seed from the token's server-made
-// random bytes: reproducible by the server at submit without a read, and of no use to
-// anyone who does not already hold the questions.
-func seedOf(token string) uint64 {
-	sum := sha256.Sum256([]byte("seed\x00" + token))
-	return binary.LittleEndian.Uint64(sum[:8])
-}
-
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }
 
 // enterContest applies a contest's entry rules: full name and phone, an open round, no

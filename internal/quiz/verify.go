@@ -16,6 +16,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/throttle"
 )
 
 // Phone verification for contests that require it (contest.Config.VerifyPhone): a
@@ -86,6 +87,9 @@ type VerificationStore interface {
 type VerificationRequest struct {
 	Phone  string `json:"phone"`
 	QuizID string `json:"quizId"`
+	// Source is the viewer's address, set by the adapter as for a start (never from the
+	// body); each code asked from it counts against the source's code limit.
+	Source string `json:"-"`
 }
 
 // VerificationResponse answers a requested verification (202, whatever the phone).
@@ -127,6 +131,11 @@ func (s *Service) RequestVerification(ctx context.Context, req VerificationReque
 	now := s.now().UTC().Truncate(time.Millisecond)
 	q, err := s.verifiableContest(ctx, strings.TrimSpace(req.QuizID), now)
 	if err != nil {
+		return VerificationResponse{}, err
+	}
+	// Per source first: a bot rotating phone numbers from one address would otherwise
+	// make us pay an SMS for each.
+	if err := s.throttleVerification(ctx, req.Source, now); err != nil {
 		return VerificationResponse{}, err
 	}
 	// Fixed windows of ResendWindow, counted per phone (hashed) across contests.
@@ -308,4 +317,30 @@ func randomCode() string {
 			return fmt.Sprintf("%06d", n%space)
 		}
 	}
+}
+
+// throttleVerification counts a code asked from source in the source's code window, a
+// counter item of its own (the same limiter as the starts', another budget): past the
+// limit, 429 rate_limited with Retry-After and no SMS.
+func (s *Service) throttleVerification(ctx context.Context, source string, now time.Time) error {
+	if s.counter == nil {
+		return nil
+	}
+	r := s.limits.Verify
+	n, err := s.counter.CountStart(ctx, throttle.ScopeVerify, throttle.KeyOf(s.throttleKey, throttle.ScopeVerify, source),
+		r.WindowStart(now), r.Window, r.Hard)
+	if err != nil {
+		return err
+	}
+	if v := throttle.Decide(r, n, now); !v.Allowed {
+		secs := throttle.RetryAfterSeconds(v.RetryAfter)
+		return apperr.Throttled(apperr.RateLimited, time.Duration(secs)*time.Second,
+			"Có quá nhiều yêu cầu gửi mã từ cùng một nơi. Vui lòng thử lại sau %d giây.", secs)
+	}
+	return nil
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }

@@ -2,8 +2,15 @@
 // a client (the device's clientId) may make in a fixed window: under the soft limit an
 // attempt counts normally, between the soft and the hard limit it is stored but marked
 // suspect (counted apart in the figures), above the hard limit it is refused with 429
-// rate_limited and Retry-After. The counts are kept by storage (one counter item per
-// source or client per window); the decision is here. It imports no AWS package.
+// rate_limited and Retry-After. It also limits the verification codes (SMS) a source
+// may ask for. The decision is here; it imports no AWS package.
+//
+// Only the source's count is kept by storage (one counter item per source per window):
+// an address is what an attacker cannot rotate for free. A clientId is whatever the
+// client says, so a client limit can only ever bind a client that identifies itself;
+// such a client can as well carry its own count, sealed by the server (ClientCount in a
+// client token), which costs no write. A client that drops its token or its id is a new
+// client, exactly as one that invents a new id, and meets the source's limit.
 package throttle
 
 import (
@@ -26,10 +33,12 @@ type Rule struct {
 	Hard   int64
 }
 
-// Limits are the rules for sources and clients.
+// Limits are the rules for sources and clients, and for a source's verification codes
+// (only Hard applies: a code is sent or not).
 type Limits struct {
 	Source Rule
 	Client Rule
+	Verify Rule
 }
 
 // DefaultLimits let a village meeting of 80 people on one Wi-Fi (one address) all start
@@ -38,14 +47,39 @@ func DefaultLimits() Limits {
 	return Limits{
 		Source: Rule{Window: 2 * time.Minute, Soft: 100, Hard: 200},
 		Client: Rule{Window: 10 * time.Minute, Soft: 5, Hard: 10},
+		// Every code is an SMS we pay for: a meeting of 80 verifying their phones on one
+		// Wi-Fi gets through, a bot rotating phone numbers from one address stops at 100.
+		Verify: Rule{Window: 10 * time.Minute, Soft: 100, Hard: 100},
 	}
 }
 
-// Scopes name the two kinds of counted keys.
+// Scopes name the kinds of keys: counted sources (starts, verification codes) and
+// clients (counted in their own tokens).
 const (
 	ScopeSource = "src"
+	ScopeVerify = "vfy"
 	ScopeClient = "cli"
 )
+
+// ClientCount is a client's starts in the client window, carried by the client in a
+// token the server seals (the storage never sees it).
+type ClientCount struct {
+	Key    string `json:"c"` // KeyOf(secret, ScopeClient, clientId)
+	Window int64  `json:"w"` // unix seconds of the window's start
+	N      int64  `json:"n"` // starts in the window, this one included
+}
+
+// NextClientCount counts one more start of the client key at now, given the count its
+// token carried (prev, when ok): a token of another client or another window counts
+// from zero.
+func NextClientCount(r Rule, key string, prev ClientCount, ok bool, now time.Time) ClientCount {
+	w := r.WindowStart(now).Unix()
+	if !ok || prev.Key != key || prev.Window != w {
+		prev = ClientCount{Key: key, Window: w}
+	}
+	prev.N++
+	return prev
+}
 
 // WindowStart is the start of the fixed window of rule that holds now.
 func (r Rule) WindowStart(now time.Time) time.Time { return now.UTC().Truncate(r.Window) }
@@ -124,9 +158,10 @@ func KeyOf(secret []byte, scope, value string) string {
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
-// Counter is what the limiter needs from storage: count one start of key in the window
-// starting at windowStart, atomically, and return the count including it. Once the count
-// has reached hard it is no longer raised, and any value above hard is returned.
+// Counter is what the limiter needs from storage: count one start (or code) of key in
+// the window starting at windowStart, atomically, and return the count including it.
+// Once the count has reached hard it is no longer raised, and any value above hard is
+// returned.
 type Counter interface {
 	CountStart(ctx context.Context, scope, key string, windowStart time.Time, window time.Duration, hard int64) (int64, error)
 }
@@ -138,6 +173,7 @@ const (
 	EnvSourceHard = "START_LIMIT_SOURCE_HARD"
 	EnvClientSoft = "START_LIMIT_CLIENT_SOFT"
 	EnvClientHard = "START_LIMIT_CLIENT_HARD"
+	EnvVerifyHard = "VERIFY_LIMIT_SOURCE_HARD"
 )
 
 // FromEnv reads the limits; unset values keep the defaults.
@@ -146,7 +182,8 @@ func FromEnv(getenv func(string) string) (Limits, error) {
 	for _, v := range []struct {
 		name string
 		dst  *int64
-	}{{EnvSourceSoft, &l.Source.Soft}, {EnvSourceHard, &l.Source.Hard}, {EnvClientSoft, &l.Client.Soft}, {EnvClientHard, &l.Client.Hard}} {
+	}{{EnvSourceSoft, &l.Source.Soft}, {EnvSourceHard, &l.Source.Hard}, {EnvClientSoft, &l.Client.Soft}, {EnvClientHard, &l.Client.Hard},
+		{EnvVerifyHard, &l.Verify.Hard}} {
 		s := strings.TrimSpace(getenv(v.name))
 		if s == "" {
 			continue
@@ -157,6 +194,7 @@ func FromEnv(getenv func(string) string) (Limits, error) {
 		}
 		*v.dst = n
 	}
+	l.Verify.Soft = l.Verify.Hard // a code is sent or refused, never suspect
 	if l.Source.Soft > l.Source.Hard || l.Client.Soft > l.Client.Hard {
 		return DefaultLimits(), fmt.Errorf("a soft start limit is above its hard limit")
 	}

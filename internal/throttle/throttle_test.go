@@ -85,13 +85,14 @@ func TestKeysAreKeyedHashes(t *testing.T) {
 }
 
 func TestLimitsFromTheEnvironment(t *testing.T) {
-	env := map[string]string{EnvSourceSoft: "5000", EnvSourceHard: "10000"}
+	env := map[string]string{EnvSourceSoft: "5000", EnvSourceHard: "10000", EnvVerifyHard: "40"}
 	got, err := FromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := DefaultLimits()
 	want.Source.Soft, want.Source.Hard = 5000, 10000
+	want.Verify.Soft, want.Verify.Hard = 40, 40 // a code is sent or refused: never suspect
 	if got != want {
 		t.Errorf("limits = %+v, want %+v", got, want)
 	}

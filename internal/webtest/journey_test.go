@@ -80,6 +80,11 @@ func TestResidentTakesTheQuizOnAPhone(t *testing.T) {
 			actions = append(actions, chromedp.Click(`#next`))
 		}
 		run(t, ctx, fmt.Sprintf("answer question %d", i), actions...)
+		if i == 5 {
+			// The server holds nothing before the submit: a reload resumes from what the
+			// page kept (questions, answers, start token), at the next question.
+			run(t, ctx, "reload in the middle of the attempt", chromedp.Reload(), chromedp.WaitVisible(`#question-text`))
+		}
 	}
 
 	// The network drops as the resident submits: the answers stay and are resent.

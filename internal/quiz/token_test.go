@@ -1,0 +1,123 @@
+package quiz
+
+// Tests of the start and client tokens (token.go): what they carry, that nobody but the
+// deployment can read or forge them.
+
+import (
+	"bytes"
+	"encoding/base64"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/pseudonym"
+	"github.com/nq58/tracker/internal/throttle"
+)
+
+func sealer(secret byte) tokenSealer {
+	return newTokenSealer(pseudonym.MustNew(bytes.Repeat([]byte{secret}, 32)).Subkey("attempt-token"))
+}
+
+func unsubmitted() Attempt {
+	start := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	return Attempt{ID: "0b7e3c2a-5d1f-4a8e-9c3b-2f6d4e8a1b0c", QuizID: "q1", QuizKind: KindContest, Seed: 1<<63 + 5,
+		QuestionIDs: []string{"q03", "q01"}, StartedAt: start, ExpiresAt: start.Add(15 * time.Minute), Status: Started,
+		RoundID: "r1", Identity: "id-hash", ClientID: "client-hash", Suspect: true, Consent: true,
+		Participant: Participant{Name: "Lê Thị Mai", Phone: "+84912345678", UnitID: "v1", BirthYear: 1990,
+			Gender: "female", Organization: "Hội Phụ nữ", CCCD: "038190001234"}}
+}
+
+func TestAStartTokenCarriesTheAttemptSealed(t *testing.T) {
+	a := unsubmitted()
+	tok, err := sealer(1).seal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("a contest start token with every personal field: %d characters", len(tok))
+	t.Run("it opens to the same attempt", func(t *testing.T) {
+		c, err := sealer(1).open(a.ID, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.attempt(a.ID, a.QuizKind); !reflect.DeepEqual(got, a) {
+			t.Errorf("opened\n got %+v\nwant %+v", got, a)
+		}
+	})
+	t.Run("it shows no personal data, even decoded", func(t *testing.T) {
+		raw, _ := base64.RawURLEncoding.DecodeString(tok)
+		for _, s := range []string{"Mai", "912345678", "038190001234", "id-hash", "q03"} {
+			if strings.Contains(tok, s) || bytes.Contains(raw, []byte(s)) {
+				t.Errorf("token shows %q", s)
+			}
+		}
+	})
+	tests := []struct {
+		name  string
+		s     tokenSealer
+		id    string
+		token string
+		want  apperr.Code
+	}{
+		{"another deployment's key cannot open it", sealer(2), a.ID, tok, apperr.Forbidden},
+		{"another attempt id cannot open it", sealer(1), "1b7e3c2a-5d1f-4a8e-9c3b-2f6d4e8a1b0c", tok, apperr.Forbidden},
+		{"a changed first character is refused", sealer(1), a.ID, "B" + tok[1:], apperr.Forbidden},
+		{"text that is not base64url is refused", sealer(1), a.ID, "q1.1700000000000.abc", apperr.Forbidden},
+		{"an empty token is unauthorized", sealer(1), a.ID, "", apperr.Unauthorized},
+		{"an attempt id that is no UUID is not found", sealer(1), "x", tok, apperr.NotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tc.s.open(tc.id, tc.token)
+			wantCode(t, err, tc.want, "open")
+		})
+	}
+}
+
+func TestAClientTokenCountsOnlyItsOwnDeviceInItsWindow(t *testing.T) {
+	rule := throttle.DefaultLimits().Client
+	now := time.Date(2026, 11, 20, 2, 3, 0, 0, time.UTC)
+	s := sealer(1)
+	first := throttle.NextClientCount(rule, "dev", throttle.ClientCount{}, false, now)
+	tok := s.sealClient(first)
+	tests := []struct {
+		name  string
+		key   string
+		token string
+		at    time.Time
+		want  int64
+	}{
+		{"the same device in the same window counts on", "dev", tok, now.Add(time.Minute), 2},
+		{"another device's token counts from one", "other", tok, now, 1},
+		{"a token of a past window counts from one", "dev", tok, now.Add(rule.Window), 1},
+		{"a forged token counts from one", "dev", flipLast(tok), now, 1},
+		{"an attempt token is no client token", "dev", mustSeal(t, s), now, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			prev, ok := s.openClient(tc.token)
+			if got := throttle.NextClientCount(rule, tc.key, prev, ok, tc.at).N; got != tc.want {
+				t.Errorf("count = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+func mustSeal(t *testing.T, s tokenSealer) string {
+	t.Helper()
+	tok, err := s.seal(unsubmitted())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// flipLast changes a token's last character.
+func flipLast(tok string) string {
+	c := "A"
+	if strings.HasSuffix(tok, c) {
+		c = "B"
+	}
+	return tok[:len(tok)-1] + c
+}
