@@ -15,8 +15,10 @@ const (
 	ClaimKeep ClaimAction = iota
 	// ClaimCreate claims the first attempt for the event, if still nobody has.
 	ClaimCreate
-	// ClaimReplace points the claim at the event, if it still names Decision.ClaimedBy;
-	// otherwise the claim changed since it was read and the store decides again.
+	// ClaimReplace points the claim at the event, if it still names Decision.ClaimedBy at
+	// grade version Decision.ClaimedGV; otherwise the claim changed since it was read (a
+	// move, or a regrade whose counts the deltas would take back stale) and the store
+	// decides again.
 	ClaimReplace
 	// AlreadyApplied means the event was counted before: nothing is written.
 	AlreadyApplied
@@ -26,8 +28,10 @@ const (
 // key (a transaction may touch an item only once), and the claim action.
 type Decision struct {
 	Claim ClaimAction
-	// ClaimedBy is the attempt the claim must still name for ClaimReplace.
+	// ClaimedBy is the attempt the claim must still name for ClaimReplace, and ClaimedGV
+	// the grade version it must still hold: the deltas take back that very grade.
 	ClaimedBy string
+	ClaimedGV int
 	Deltas    []Counter
 }
 
@@ -45,7 +49,7 @@ func Plan(e, current Event, claimed bool) Decision {
 	case current.AttemptID == e.AttemptID:
 		return Decision{Claim: AlreadyApplied} // claimed by this very attempt: applied before
 	case e.Before(current):
-		return Decision{Claim: ClaimReplace, ClaimedBy: current.AttemptID,
+		return Decision{Claim: ClaimReplace, ClaimedBy: current.AttemptID, ClaimedGV: current.GradeVersion,
 			Deltas: MergeByKey(Delta(e, true), FirstOnly(current).Negate())}
 	default: // a later attempt: practice, counted as a submission only
 		return Decision{Claim: ClaimKeep, Deltas: []Counter{Delta(e, false)}}
@@ -66,7 +70,7 @@ func PlanRegrade(prev, next, current Event, claimed bool) Decision {
 	first := claimed && current.AttemptID == next.AttemptID
 	d := Decision{Claim: ClaimKeep, Deltas: MergeByKey(Delta(next, first), Delta(prev, first).Negate())}
 	if first {
-		d.Claim, d.ClaimedBy = ClaimReplace, next.AttemptID
+		d.Claim, d.ClaimedBy, d.ClaimedGV = ClaimReplace, next.AttemptID, current.GradeVersion
 	}
 	return d
 }

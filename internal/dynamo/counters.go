@@ -162,7 +162,10 @@ type firstItem struct {
 	SK        string `dynamodbav:"sk"`
 	Entity    string `dynamodbav:"e"`
 	AttemptID string `dynamodbav:"attemptId"`
-	Event     string `dynamodbav:"event"` // eventDoc as JSON
+	// GV is the grade version of Event, compared by the replace condition: claims
+	// written before it existed lack it and stand for version 0.
+	GV    int    `dynamodbav:"gv"`
+	Event string `dynamodbav:"event"` // eventDoc as JSON
 }
 
 // attrAttemptID is the firstItem attribute that claim conditions compare.
@@ -266,7 +269,7 @@ func firstAsItem(e aggregate.Event) (firstItem, error) {
 		return firstItem{}, fmt.Errorf("encode first-attempt claim: %w", err)
 	}
 	pk, sk := firstKey(e.Key.QuizID, e.Identity)
-	return firstItem{PK: pk, SK: sk, Entity: entityFirst, AttemptID: e.AttemptID, Event: body}, nil
+	return firstItem{PK: pk, SK: sk, Entity: entityFirst, AttemptID: e.AttemptID, GV: e.GradeVersion, Event: body}, nil
 }
 
 // claim reads the current first-attempt claim of a participant.
@@ -292,7 +295,7 @@ func (s *Store) claimPut(e aggregate.Event, d aggregate.Decision) (*types.Put, e
 	case aggregate.ClaimCreate:
 		cond = expression.AttributeNotExists(expression.Name(attrPK))
 	case aggregate.ClaimReplace:
-		cond = expression.Name(attrAttemptID).Equal(expression.Value(d.ClaimedBy))
+		cond = claimHeld(d.ClaimedBy, d.ClaimedGV)
 	default:
 		return nil, nil
 	}
@@ -301,6 +304,18 @@ func (s *Store) claimPut(e aggregate.Event, d aggregate.Decision) (*types.Put, e
 		return nil, err
 	}
 	return s.putOf(it, &cond)
+}
+
+// claimHeld is the condition that the claim still names attemptID at grade version gv.
+// Comparing the id alone let a move race a regrade of the claimed attempt: the move took
+// back the counts of the grade it had read while the regrade had already replaced them.
+func claimHeld(attemptID string, gv int) expression.ConditionBuilder {
+	same := expression.Name(attrAttemptID).Equal(expression.Value(attemptID))
+	version := expression.Name(attrGV).Equal(expression.Value(gv))
+	if gv == 0 {
+		version = version.Or(expression.Name(attrGV).AttributeNotExists())
+	}
+	return same.And(version)
 }
 
 // maxApplyTries bounds the retries when claims change under concurrent deliveries.

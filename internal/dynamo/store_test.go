@@ -267,3 +267,57 @@ func TestAQuizWrittenFromAStaleReadIsAConflict(t *testing.T) {
 		t.Errorf("stored quiz = %s %q version %d, want the publish kept at version 2", got.Status, got.Title, got.Version)
 	}
 }
+
+// racingClient runs race once, just before the client's first TransactWriteItems is
+// sent: a concurrent delivery landing between the store's read and its write.
+func racingClient(endpoint string, race func()) *dynamodb.Client {
+	var once atomic.Bool
+	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+		o.BaseEndpoint = aws.String(endpoint)
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("race",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					if awsmiddleware.GetOperationName(ctx) == "TransactWriteItems" && once.CompareAndSwap(false, true) {
+						race()
+					}
+					return next.HandleInitialize(ctx, in)
+				}), middleware.Before)
+		})
+	})
+}
+
+func TestAClaimMoveRacingARegradeTakesBackTheNewGrade(t *testing.T) {
+	ctx := context.Background()
+	endpoint, table := testenv.Table(t)
+	plain := dynamo.New(ddblocal.Client(endpoint), table)
+	earlier := submitted(sampleAttempt("aaaaaaa1-aaaa-4aaa-8aaa-aaaaaaaaaaaa"), 1)
+	later := submitted(sampleAttempt("bbbbbbb1-bbbb-4bbb-8bbb-bbbbbbbbbbbb"), 1)
+	later.SubmittedAt = earlier.SubmittedAt.Add(time.Minute)
+	regraded := later
+	regraded.Score, regraded.GradeVersion = 2, 1 // a key correction raised its score
+	regraded.Correct = map[string]bool{"q01": true, "q02": true}
+
+	if err := plain.Apply(ctx, aggregate.EventOf(later)); err != nil {
+		t.Fatal(err)
+	}
+	// The earlier attempt's delivery reads the claim of later at version 0; the regrade
+	// lands before its write.
+	var raceErr error
+	moving := dynamo.New(racingClient(endpoint, func() { raceErr = plain.Apply(ctx, aggregate.EventOf(regraded)) }), table)
+	if err := moving.Apply(ctx, aggregate.EventOf(earlier)); err != nil {
+		t.Fatal(err)
+	}
+	if raceErr != nil {
+		t.Fatalf("regrade: %v", raceErr)
+	}
+	got, err := plain.Counters(ctx, "q1", []string{"v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := aggregate.Rebuild([]quiz.Attempt{earlier, regraded})
+	a, _ := json.Marshal(got)
+	b, _ := json.Marshal(want)
+	if string(a) != string(b) {
+		t.Errorf("counters\n got %s\nwant %s", a, b)
+	}
+}
