@@ -363,6 +363,7 @@ func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
 		if !errors.As(err, &tce) {
 			return fmt.Errorf("apply attempt: %w", err)
 		}
+		s.meterRejected(len(items))
 		if failedCondition(tce.CancellationReasons, 0) {
 			return nil // applied before: a redelivery
 		}
@@ -419,6 +420,7 @@ func (s *Store) regrade(ctx context.Context, prev, next aggregate.Event) error {
 	if err != nil {
 		var tce *types.TransactionCanceledException
 		if errors.As(err, &tce) {
+			s.meterRejected(len(items))
 			return apperr.Errorf(apperr.Conflict, "regrade raced another delivery")
 		}
 		return fmt.Errorf("regrade counters: %w", err)

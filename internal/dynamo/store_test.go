@@ -310,14 +310,31 @@ func TestAClaimMoveRacingARegradeTakesBackTheNewGrade(t *testing.T) {
 	if raceErr != nil {
 		t.Fatalf("regrade: %v", raceErr)
 	}
-	got, err := plain.Counters(ctx, "q1", []string{"v1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := aggregate.Rebuild([]quiz.Attempt{earlier, regraded})
-	a, _ := json.Marshal(got)
-	b, _ := json.Marshal(want)
-	if string(a) != string(b) {
-		t.Errorf("counters\n got %s\nwant %s", a, b)
-	}
+	t.Run("the counters take back the new grade, as a rebuild counts", func(t *testing.T) {
+		got, err := plain.Counters(ctx, "q1", []string{"v1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := aggregate.Rebuild([]quiz.Attempt{earlier, regraded})
+		a, _ := json.Marshal(got)
+		b, _ := json.Marshal(want)
+		if string(a) != string(b) {
+			t.Errorf("counters\n got %s\nwant %s", a, b)
+		}
+	})
+	t.Run("the cancelled transaction is metered too", func(t *testing.T) {
+		// The same deliveries in order, without the race, on a table of their own.
+		calm := newStore(t)
+		for _, a := range []quiz.Attempt{later, regraded, earlier} {
+			if err := calm.Apply(ctx, aggregate.EventOf(a)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The cancelled move held the marker, one counter (same village) and the claim.
+		const cancelledItems = 3
+		if got, want := moving.WriteUnits(), calm.WriteUnits()-plain.WriteUnits()+cancelledItems; got < want {
+			t.Errorf("write units of the raced move = %v, want at least %v (the move's %v and the cancelled try's %d)",
+				got, want, calm.WriteUnits()-plain.WriteUnits(), cancelledItems)
+		}
+	})
 }
