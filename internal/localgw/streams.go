@@ -21,7 +21,9 @@ import (
 )
 
 // StreamHandler is a DynamoDB stream Lambda handler.
-type StreamHandler func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+// The event is the tumbling-window shape: Lambda fills ShardID (and the window) only
+// when the source has TumblingWindowInSeconds, and so does the poller.
+type StreamHandler func(context.Context, events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error)
 
 // Poller emulates a DynamoDB event source mapping: it reads every shard of the table's
 // stream in order and invokes the handler with batches of BatchSize records. A batch
@@ -235,7 +237,11 @@ func (p *Poller) matches(rec events.DynamoDBEventRecord) (bool, error) {
 func (p *Poller) deliverBatch(ctx context.Context, shardID string, batch []events.DynamoDBEventRecord, try int) bool {
 	for ; len(batch) > 0; try++ {
 		p.invocations.Add(1)
-		resp, err := p.handler(ctx, events.DynamoDBEvent{Records: batch})
+		ev := events.DynamoDBTimeWindowEvent{DynamoDBEvent: events.DynamoDBEvent{Records: batch}}
+		if p.src.TumblingWindow > 0 {
+			ev.ShardID, ev.EventSourceARN = shardID, p.arn
+		}
+		resp, err := p.handler(ctx, ev)
 		if err == nil && len(resp.BatchItemFailures) == 0 {
 			return true
 		}
