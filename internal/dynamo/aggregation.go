@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/quiz"
 )
 
 // Aggregation at the floor: per stream record one small conditional write (the
@@ -57,7 +58,67 @@ type entryDoc struct {
 	Role aggregate.Role `json:"r"`
 	Lane string         `json:"l"`
 	Seq  string         `json:"s"`
-	Prev *eventDoc      `json:"p,omitempty"`
+	Prev *compactEvent  `json:"p,omitempty"`
+}
+
+// compactEvent is an aggregate.Event in few bytes: short names, no zero values, and
+// neither the quiz nor the identity, which the ledger's key holds.
+type compactEvent struct {
+	AttemptID    string            `json:"a"`
+	SubmittedAt  int64             `json:"t"` // Unix nanoseconds
+	UnitID       string            `json:"u"`
+	Month        string            `json:"m"`
+	Scored       bool              `json:"s,omitempty"`
+	ScoreMilli   int64             `json:"sc,omitempty"`
+	Passed       bool              `json:"p,omitempty"`
+	Topics       map[string][2]int `json:"tp,omitempty"` // answered, correct
+	Groups       []string          `json:"g,omitempty"`
+	Correct      map[string]bool   `json:"c,omitempty"`
+	Options      []string          `json:"o,omitempty"`
+	GradeVersion int               `json:"v,omitempty"`
+	RoundID      string            `json:"r,omitempty"`
+	Perfect      bool              `json:"pf,omitempty"`
+	Suspect      bool              `json:"x,omitempty"`
+}
+
+func compactOf(e aggregate.Event) *compactEvent {
+	c := &compactEvent{AttemptID: e.AttemptID, SubmittedAt: e.SubmittedAt.UnixNano(), UnitID: e.Key.UnitID, Month: e.Key.Month,
+		Scored: e.Scored, ScoreMilli: e.ScoreMilli, Passed: e.Passed, Groups: e.Groups, Correct: e.Correct, Options: e.Options,
+		GradeVersion: e.GradeVersion, RoundID: e.RoundID, Perfect: e.Perfect, Suspect: e.Suspect}
+	if len(e.Topics) > 0 {
+		c.Topics = make(map[string][2]int, len(e.Topics))
+		for t, v := range e.Topics {
+			c.Topics[t] = [2]int{v.Answered, v.Correct}
+		}
+	}
+	return c
+}
+
+func (c *compactEvent) event(quizID, identity string) aggregate.Event {
+	e := aggregate.Event{AttemptID: c.AttemptID, Identity: identity, SubmittedAt: time.Unix(0, c.SubmittedAt).UTC(),
+		Key:    aggregate.Key{QuizID: quizID, UnitID: c.UnitID, Month: c.Month},
+		Scored: c.Scored, ScoreMilli: c.ScoreMilli, Passed: c.Passed, Groups: c.Groups, Correct: c.Correct, Options: c.Options,
+		GradeVersion: c.GradeVersion, RoundID: c.RoundID, Perfect: c.Perfect, Suspect: c.Suspect}
+	if c.Topics != nil {
+		e.Topics = make(map[string]quiz.TopicTally, len(c.Topics))
+		for t, v := range c.Topics {
+			e.Topics[t] = quiz.TopicTally{Answered: v[0], Correct: v[1]}
+		}
+	}
+	return e
+}
+
+func encodeCompact(e aggregate.Event) (string, error) {
+	b, err := json.Marshal(compactOf(e))
+	return string(b), err
+}
+
+func decodeCompact(s, quizID, identity string) (aggregate.Event, error) {
+	var c compactEvent
+	if err := json.Unmarshal([]byte(s), &c); err != nil {
+		return aggregate.Event{}, err
+	}
+	return c.event(quizID, identity), nil
 }
 
 func entryName(k aggregate.EntryKey) string {
@@ -67,34 +128,21 @@ func entryName(k aggregate.EntryKey) string {
 func encodeEntry(en aggregate.Entry) (string, error) {
 	d := entryDoc{Role: en.Role, Lane: en.Lane, Seq: en.Seq}
 	if en.Prev != nil {
-		body, err := encodeEvent(*en.Prev)
-		if err != nil {
-			return "", err
-		}
-		d.Prev = &eventDoc{}
-		if err := json.Unmarshal([]byte(body), d.Prev); err != nil {
-			return "", err
-		}
+		d.Prev = compactOf(*en.Prev)
 	}
 	b, err := json.Marshal(d)
 	return string(b), err
 }
 
-func decodeEntry(s string) (aggregate.Entry, error) {
+// decodeEntry reads an entry of the ledger of (quizID, identity).
+func decodeEntry(s, quizID, identity string) (aggregate.Entry, error) {
 	var d entryDoc
 	if err := json.Unmarshal([]byte(s), &d); err != nil {
 		return aggregate.Entry{}, err
 	}
 	en := aggregate.Entry{Role: d.Role, Lane: d.Lane, Seq: d.Seq}
 	if d.Prev != nil {
-		b, err := json.Marshal(d.Prev)
-		if err != nil {
-			return en, err
-		}
-		prev, err := decodeEvent(string(b))
-		if err != nil {
-			return en, err
-		}
+		prev := d.Prev.event(quizID, identity)
 		en.Prev = &prev
 	}
 	return en, nil
@@ -125,7 +173,12 @@ func (s *Store) ledger(ctx context.Context, quizID, identity string) (aggregate.
 		}
 	}
 	if it.AttemptID != "" {
-		if l.Holder, err = decodeEvent(it.Event); err != nil {
+		if it.Compact != "" {
+			l.Holder, err = decodeCompact(it.Compact, quizID, identity)
+		} else {
+			l.Holder, err = decodeEvent(it.Event)
+		}
+		if err != nil {
 			return l, 0, fmt.Errorf("decode first-attempt claim: %w", err)
 		}
 		l.Claimed = true
@@ -141,7 +194,7 @@ func (s *Store) ledger(ctx context.Context, quizID, identity string) (aggregate.
 		if err != nil || !isS {
 			return l, 0, fmt.Errorf("ledger entry %s is malformed", name)
 		}
-		en, err := decodeEntry(sv.Value)
+		en, err := decodeEntry(sv.Value, quizID, identity)
 		if err != nil {
 			return l, 0, fmt.Errorf("decode ledger entry: %w", err)
 		}
@@ -172,13 +225,14 @@ func (s *Store) countRecord(ctx context.Context, r aggregate.Record) ([]aggregat
 			Set(expression.Name(entryName(aggregate.EntryKey{AttemptID: e.AttemptID, GradeVersion: e.GradeVersion})), expression.Value(entry)).
 			Set(expression.Name(attrLedgerVersion), expression.Value(version+1))
 		if h := out.NewHolder; h != nil {
-			body, err := encodeEvent(*h)
+			body, err := encodeCompact(*h)
 			if err != nil {
 				return nil, fmt.Errorf("encode first-attempt claim: %w", err)
 			}
 			upd = upd.Set(expression.Name(attrAttemptID), expression.Value(h.AttemptID)).
 				Set(expression.Name(attrGV), expression.Value(h.GradeVersion)).
-				Set(expression.Name("event"), expression.Value(body))
+				Set(expression.Name("ev"), expression.Value(body)).
+				Remove(expression.Name("event")) // a claim's former, longer form
 		}
 		cond := expression.Name(attrLedgerVersion).Equal(expression.Value(version))
 		if version == 0 {

@@ -151,8 +151,11 @@ type firstItem struct {
 	AttemptID string `dynamodbav:"attemptId"`
 	// GV is the grade version of Event, compared by the replace condition: claims
 	// written before it existed lack it and stand for version 0.
-	GV    int    `dynamodbav:"gv"`
-	Event string `dynamodbav:"event"` // eventDoc as JSON
+	GV int `dynamodbav:"gv"`
+	// Event is the claimed event: compactEvent as JSON in ev (keeping the item under
+	// 1 KB, one write unit), or eventDoc as JSON in event for claims written before.
+	Compact string `dynamodbav:"ev,omitempty"`
+	Event   string `dynamodbav:"event,omitempty"`
 }
 
 // attrAttemptID is the firstItem attribute that claim conditions compare.
@@ -226,12 +229,12 @@ func decodeEvent(s string) (aggregate.Event, error) {
 
 // firstAsItem is the claim of e as a participant's first attempt.
 func firstAsItem(e aggregate.Event) (firstItem, error) {
-	body, err := encodeEvent(e)
+	body, err := encodeCompact(e)
 	if err != nil {
 		return firstItem{}, fmt.Errorf("encode first-attempt claim: %w", err)
 	}
 	pk, sk := firstKey(e.Key.QuizID, e.Identity)
-	return firstItem{PK: pk, SK: sk, Entity: entityFirst, AttemptID: e.AttemptID, GV: e.GradeVersion, Event: body}, nil
+	return firstItem{PK: pk, SK: sk, Entity: entityFirst, AttemptID: e.AttemptID, GV: e.GradeVersion, Compact: body}, nil
 }
 
 func failedCondition(reasons []types.CancellationReason, i int) bool {
