@@ -49,7 +49,8 @@ func New(store aggregate.Store, log *slog.Logger) *Handler { return &Handler{sto
 // those after it, are reported (ReportBatchItemFailures): Lambda retries from the lowest,
 // and the retry adds to each counter only what it does not have yet.
 func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error) {
-	var resp events.DynamoDBTimeWindowEventResponse
+	// An empty state, never null: the window's state is not used.
+	resp := events.DynamoDBTimeWindowEventResponse{TimeWindowEventResponseProperties: events.TimeWindowEventResponseProperties{State: map[string]string{}}}
 	records := ev.Records
 	defer func() { h.report(records, len(resp.BatchItemFailures)) }()
 	done, err := h.apply(ctx, ev.ShardID, records)
