@@ -281,13 +281,15 @@ func (s *Store) ApplyBatch(ctx context.Context, lane string, recs []aggregate.Re
 	var order []aggregate.Key
 	for i, r := range recs {
 		if r.Lane != lane {
-			return 0, fmt.Errorf("record %d of lane %q in a batch of lane %q", i, r.Lane, lane)
+			done, firstErr = i, fmt.Errorf("record %d of lane %q in a batch of lane %q", i, r.Lane, lane)
+			break
 		}
-		if _, err := padSeq(r.Seq); err != nil {
-			return i, err
+		_, err := padSeq(r.Seq)
+		var deltas []aggregate.Counter
+		if err == nil {
+			deltas, err = s.countRecord(ctx, r)
 		}
-		deltas, err := s.countRecord(ctx, r)
-		if err != nil {
+		if err != nil { // the records before it still reach the counters below
 			done, firstErr = i, err
 			break
 		}
@@ -303,7 +305,7 @@ func (s *Store) ApplyBatch(ctx context.Context, lane string, recs []aggregate.Re
 	}
 	for _, k := range order {
 		p := pending[k]
-		if err := s.applyCounter(ctx, lane, p); err != nil {
+		if err := s.applyCounter(ctx, lane, p); err != nil && len(p.parts) > 0 {
 			if p.parts[0].index < done {
 				done = p.parts[0].index
 			}
@@ -353,6 +355,7 @@ func (s *Store) applyCounter(ctx context.Context, lane string, p *pendingCounter
 				seq, _ := padSeq(part.seq)
 				return seq <= at
 			})
+			p.parts = parts // on a failure, the first of these is the first record not applied
 			continue
 		}
 		if err != nil {
