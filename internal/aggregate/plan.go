@@ -1,10 +1,10 @@
 package aggregate
 
-// The counting decision of one delivered event, kept apart from storage: a store reads
-// what was applied for the attempt and the participant's first-attempt claim, asks Plan
-// or PlanRegrade what to do, and writes the answer atomically with the conditions the
-// Decision names. Because the rule is pure, it is tested over many delivery orders
-// without a database (plan_test.go).
+// The counting decision of one delivered event, kept apart from storage: Count
+// (ledger.go) asks Plan or PlanRegrade what to do given the participant's ledger as read,
+// and the store writes the ledger on the condition that it has not changed since.
+// Because the rule is pure, it is tested over many delivery orders without a database
+// (plan_test.go, ledger_test.go).
 
 // ClaimAction says what to do with a participant's first-attempt claim.
 type ClaimAction int
