@@ -15,10 +15,9 @@ const (
 	ClaimKeep ClaimAction = iota
 	// ClaimCreate claims the first attempt for the event, if still nobody has.
 	ClaimCreate
-	// ClaimReplace points the claim at the event, if it still names Decision.ClaimedBy at
-	// grade version Decision.ClaimedGV; otherwise the claim changed since it was read (a
-	// move, or a regrade whose counts the deltas would take back stale) and the store
-	// decides again.
+	// ClaimReplace points the claim at the event, if the claim has not changed since it
+	// was read (a move, or a regrade whose counts the deltas would take back stale: the
+	// ledger's version condition); otherwise the store decides again.
 	ClaimReplace
 	// AlreadyApplied means the event was counted before: nothing is written.
 	AlreadyApplied
@@ -28,10 +27,8 @@ const (
 // key (a transaction may touch an item only once), and the claim action.
 type Decision struct {
 	Claim ClaimAction
-	// ClaimedBy is the attempt the claim must still name for ClaimReplace, and ClaimedGV
-	// the grade version it must still hold: the deltas take back that very grade.
+	// ClaimedBy is the attempt the claim names for ClaimReplace.
 	ClaimedBy string
-	ClaimedGV int
 	Deltas    []Counter
 }
 
@@ -49,7 +46,7 @@ func Plan(e, current Event, claimed bool) Decision {
 	case current.AttemptID == e.AttemptID:
 		return Decision{Claim: AlreadyApplied} // claimed by this very attempt: applied before
 	case e.Before(current):
-		return Decision{Claim: ClaimReplace, ClaimedBy: current.AttemptID, ClaimedGV: current.GradeVersion,
+		return Decision{Claim: ClaimReplace, ClaimedBy: current.AttemptID,
 			Deltas: MergeByKey(Delta(e, true), FirstOnly(current).Negate())}
 	default: // a later attempt: practice, counted as a submission only
 		return Decision{Claim: ClaimKeep, Deltas: []Counter{Delta(e, false)}}
@@ -70,7 +67,7 @@ func PlanRegrade(prev, next, current Event, claimed bool) Decision {
 	first := claimed && current.AttemptID == next.AttemptID
 	d := Decision{Claim: ClaimKeep, Deltas: MergeByKey(Delta(next, first), Delta(prev, first).Negate())}
 	if first {
-		d.Claim, d.ClaimedBy, d.ClaimedGV = ClaimReplace, next.AttemptID, current.GradeVersion
+		d.Claim, d.ClaimedBy = ClaimReplace, next.AttemptID
 	}
 	return d
 }
