@@ -29,7 +29,7 @@ type aggregator struct {
 func newAggregator(cfg config, stack *benchStack) *aggregator {
 	a := &aggregator{store: dynamo.New(stack.DB, stack.Table)}
 	h := stream.New(a.store, cappedLog(10)).Handle
-	timed := func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	timed := func(ctx context.Context, ev events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error) {
 		t0 := time.Now()
 		defer func() { a.busy.Add(int64(time.Since(t0))) }()
 		return h(ctx, ev)

@@ -290,10 +290,12 @@ func SortCounters(cs []Counter) {
 
 // Store is what the aggregator needs from storage.
 type Store interface {
-	// Apply adds e to its counter exactly once, however often it is delivered, and
-	// counts it as the participant's first attempt if it is the earliest delivered so
-	// far (moving that count from a later attempt delivered before it).
-	Apply(ctx context.Context, e Event) error
+	// ApplyBatch counts one lane's records (a stream shard's, in stream order) exactly
+	// once each, however often and however split they are delivered, and counts each
+	// as its participant's first attempt if it is the earliest delivered so far (moving
+	// that count from a later attempt delivered before it). It returns how many records,
+	// a prefix, are applied; with an error, the rest must be delivered again.
+	ApplyBatch(ctx context.Context, lane string, recs []Record) (int, error)
 	// ApplyRound adds a contest entry to its round's statistics (entries, perfect
 	// entries, distinct persons, persons per unit) exactly once.
 	ApplyRound(ctx context.Context, e Event) error

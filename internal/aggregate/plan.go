@@ -1,10 +1,10 @@
 package aggregate
 
-// The counting decision of one delivered event, kept apart from storage: a store reads
-// what was applied for the attempt and the participant's first-attempt claim, asks Plan
-// or PlanRegrade what to do, and writes the answer atomically with the conditions the
-// Decision names. Because the rule is pure, it is tested over many delivery orders
-// without a database (plan_test.go).
+// The counting decision of one delivered event, kept apart from storage: Count
+// (ledger.go) asks Plan or PlanRegrade what to do given the participant's ledger as read,
+// and the store writes the ledger on the condition that it has not changed since.
+// Because the rule is pure, it is tested over many delivery orders without a database
+// (plan_test.go, ledger_test.go).
 
 // ClaimAction says what to do with a participant's first-attempt claim.
 type ClaimAction int
@@ -15,8 +15,9 @@ const (
 	ClaimKeep ClaimAction = iota
 	// ClaimCreate claims the first attempt for the event, if still nobody has.
 	ClaimCreate
-	// ClaimReplace points the claim at the event, if it still names Decision.ClaimedBy;
-	// otherwise the claim changed since it was read and the store decides again.
+	// ClaimReplace points the claim at the event, if the claim has not changed since it
+	// was read (a move, or a regrade whose counts the deltas would take back stale: the
+	// ledger's version condition); otherwise the store decides again.
 	ClaimReplace
 	// AlreadyApplied means the event was counted before: nothing is written.
 	AlreadyApplied
@@ -26,7 +27,7 @@ const (
 // key (a transaction may touch an item only once), and the claim action.
 type Decision struct {
 	Claim ClaimAction
-	// ClaimedBy is the attempt the claim must still name for ClaimReplace.
+	// ClaimedBy is the attempt the claim names for ClaimReplace.
 	ClaimedBy string
 	Deltas    []Counter
 }

@@ -68,7 +68,7 @@ type Source interface {
 }
 
 // Handler is the stream function.
-type Handler func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+type Handler func(context.Context, events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error)
 
 // Fetcher reads a batch's records from the stream, for letters that do not carry them.
 type Fetcher func(ctx context.Context, b BatchInfo) ([]events.DynamoDBEventRecord, error)
@@ -107,7 +107,10 @@ func Replay(ctx context.Context, src Source, fetch Fetcher, handler Handler, bat
 		ok := true
 		for chunk := range slices.Chunk(records, batchSize) {
 			r.Records += len(chunk)
-			resp, err := handler(ctx, events.DynamoDBEvent{Records: chunk})
+			// A lane of its own per letter: the shard's checkpoints moved past these
+			// records while they waited, and a second replay of the letter finds its own.
+			resp, err := handler(ctx, events.DynamoDBTimeWindowEvent{DynamoDBEvent: events.DynamoDBEvent{Records: chunk},
+				TimeWindowProperties: events.TimeWindowProperties{ShardID: ReplayLane(s.Letter.Batch), EventSourceARN: s.Letter.Batch.StreamArn}})
 			if err != nil || len(resp.BatchItemFailures) > 0 {
 				ok = false
 				break
@@ -124,6 +127,9 @@ func Replay(ctx context.Context, src Source, fetch Fetcher, handler Handler, bat
 	}
 	return r, nil
 }
+
+// ReplayLane names the counting lane of a replayed letter's records.
+func ReplayLane(b BatchInfo) string { return "replay-" + b.ShardID + "-" + b.StartSequenceNumber }
 
 // Dir keeps letters as JSON files in a folder: the local gateway's dead-letter store.
 type Dir struct{ Path string }

@@ -3,7 +3,6 @@ package dynamo
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"strings"
@@ -16,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/nq58/tracker/internal/aggregate"
-	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -144,17 +142,6 @@ func counterAsItem(c aggregate.Counter) (map[string]types.AttributeValue, error)
 	return item, nil
 }
 
-// appliedItem records that an event was applied, with the event itself so that a
-// regrade can take its counts back. It is kept (no TTL): a correction may regrade it
-// any time.
-type appliedItem struct {
-	PK     string `dynamodbav:"pk"`
-	SK     string `dynamodbav:"sk"`
-	Entity string `dynamodbav:"e"`
-	GV     int    `dynamodbav:"gv"`
-	Event  string `dynamodbav:"event"` // eventDoc as JSON
-}
-
 // firstItem claims a participant's first attempt; it keeps the attempt's event so that
 // a later move can take its first-attempt counts back.
 type firstItem struct {
@@ -162,7 +149,13 @@ type firstItem struct {
 	SK        string `dynamodbav:"sk"`
 	Entity    string `dynamodbav:"e"`
 	AttemptID string `dynamodbav:"attemptId"`
-	Event     string `dynamodbav:"event"` // eventDoc as JSON
+	// GV is the grade version of Event, compared by the replace condition: claims
+	// written before it existed lack it and stand for version 0.
+	GV int `dynamodbav:"gv"`
+	// Event is the claimed event: compactEvent as JSON in ev (keeping the item under
+	// 1 KB, one write unit), or eventDoc as JSON in event for claims written before.
+	Compact string `dynamodbav:"ev,omitempty"`
+	Event   string `dynamodbav:"event,omitempty"`
 }
 
 // attrAttemptID is the firstItem attribute that claim conditions compare.
@@ -234,182 +227,14 @@ func decodeEvent(s string) (aggregate.Event, error) {
 	return e, nil
 }
 
-// appliedPut records that e was applied, on the given condition.
-func (s *Store) appliedPut(e aggregate.Event, cond expression.ConditionBuilder) (*types.Put, error) {
-	body, err := encodeEvent(e)
-	if err != nil {
-		return nil, fmt.Errorf("encode applied event: %w", err)
-	}
-	pk, sk := appliedKey(e.AttemptID)
-	return s.putOf(appliedItem{PK: pk, SK: sk, Entity: entityApplied, GV: e.GradeVersion, Event: body}, &cond)
-}
-
-// applied reads what was applied for an attempt, if anything.
-func (s *Store) applied(ctx context.Context, attemptID string) (aggregate.Event, bool, error) {
-	var it appliedItem
-	pk, sk := appliedKey(attemptID)
-	found, err := s.getItem(ctx, pk, sk, &it)
-	if err != nil || !found {
-		return aggregate.Event{}, found, err
-	}
-	e, err := decodeEvent(it.Event)
-	if err != nil {
-		return aggregate.Event{}, true, fmt.Errorf("decode applied marker of %s: %w", attemptID, err)
-	}
-	return e, true, nil
-}
-
 // firstAsItem is the claim of e as a participant's first attempt.
 func firstAsItem(e aggregate.Event) (firstItem, error) {
-	body, err := encodeEvent(e)
+	body, err := encodeCompact(e)
 	if err != nil {
 		return firstItem{}, fmt.Errorf("encode first-attempt claim: %w", err)
 	}
 	pk, sk := firstKey(e.Key.QuizID, e.Identity)
-	return firstItem{PK: pk, SK: sk, Entity: entityFirst, AttemptID: e.AttemptID, Event: body}, nil
-}
-
-// claim reads the current first-attempt claim of a participant.
-func (s *Store) claim(ctx context.Context, quizID, identity string) (aggregate.Event, bool, error) {
-	var it firstItem
-	pk, sk := firstKey(quizID, identity)
-	found, err := s.getItem(ctx, pk, sk, &it)
-	if err != nil || !found {
-		return aggregate.Event{}, false, err
-	}
-	e, err := decodeEvent(it.Event)
-	if err != nil {
-		return e, false, fmt.Errorf("decode first-attempt claim: %w", err)
-	}
-	return e, true, nil
-}
-
-// claimPut turns a decision's claim action into a conditioned put of e's claim, or nil
-// when the claim stays as it is.
-func (s *Store) claimPut(e aggregate.Event, d aggregate.Decision) (*types.Put, error) {
-	var cond expression.ConditionBuilder
-	switch d.Claim {
-	case aggregate.ClaimCreate:
-		cond = expression.AttributeNotExists(expression.Name(attrPK))
-	case aggregate.ClaimReplace:
-		cond = expression.Name(attrAttemptID).Equal(expression.Value(d.ClaimedBy))
-	default:
-		return nil, nil
-	}
-	it, err := firstAsItem(e)
-	if err != nil {
-		return nil, err
-	}
-	return s.putOf(it, &cond)
-}
-
-// maxApplyTries bounds the retries when claims change under concurrent deliveries.
-const maxApplyTries = 5
-
-// Apply adds one submitted attempt to its counter in a transaction with a marker that
-// makes a redelivery a no-op. aggregate.Plan decides how it counts from the marker and
-// the participant's first-attempt claim as read; the transaction writes that decision
-// only if the claim is still as read, else the decision is taken again.
-func (s *Store) Apply(ctx context.Context, e aggregate.Event) error {
-	for try := 0; try < maxApplyTries; try++ {
-		prev, done, err := s.applied(ctx, e.AttemptID)
-		if err != nil {
-			return err
-		}
-		if done {
-			if aggregate.Redelivered(prev, e) {
-				return nil // checked before reading the claim, which a redelivery does not need
-			}
-			err := s.regrade(ctx, prev, e)
-			if apperr.CodeOf(err) == apperr.Conflict {
-				continue // a concurrent delivery moved on: decide again
-			}
-			return err
-		}
-		current, claimed, err := s.claim(ctx, e.Key.QuizID, e.Identity)
-		if err != nil {
-			return err
-		}
-		plan := aggregate.Plan(e, current, claimed)
-		if plan.Claim == aggregate.AlreadyApplied {
-			return nil
-		}
-		items, err := s.planItems(e, plan, expression.AttributeNotExists(expression.Name(attrPK)))
-		if err != nil {
-			return err
-		}
-		out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items,
-			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
-		if err == nil {
-			s.meter(out.ConsumedCapacity...)
-			return nil
-		}
-		var tce *types.TransactionCanceledException
-		if !errors.As(err, &tce) {
-			return fmt.Errorf("apply attempt: %w", err)
-		}
-		if failedCondition(tce.CancellationReasons, 0) {
-			return nil // applied before: a redelivery
-		}
-		if plan.Claim != aggregate.ClaimKeep && failedCondition(tce.CancellationReasons, len(items)-1) {
-			continue // the claim changed since it was read: decide again
-		}
-		return fmt.Errorf("apply attempt: %w", err)
-	}
-	return fmt.Errorf("apply attempt: first-attempt claim kept changing")
-}
-
-// planItems is the transaction of a decision: the marker of e (on the given condition)
-// first, the counter updates, and the claim last, so cancellation reasons can be told
-// apart by position.
-func (s *Store) planItems(e aggregate.Event, plan aggregate.Decision, marker expression.ConditionBuilder) ([]types.TransactWriteItem, error) {
-	put, err := s.appliedPut(e, marker)
-	if err != nil {
-		return nil, err
-	}
-	items := []types.TransactWriteItem{{Put: put}}
-	for _, d := range plan.Deltas {
-		upd, err := s.counterUpdateItem(d)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, types.TransactWriteItem{Update: upd})
-	}
-	claim, err := s.claimPut(e, plan)
-	if err != nil {
-		return nil, err
-	}
-	if claim != nil {
-		items = append(items, types.TransactWriteItem{Put: claim})
-	}
-	return items, nil
-}
-
-// regrade writes aggregate.PlanRegrade's decision for an attempt whose grade changed
-// after a key correction. Any cancelled condition is a conflict: Apply decides again.
-func (s *Store) regrade(ctx context.Context, prev, next aggregate.Event) error {
-	current, claimed, err := s.claim(ctx, next.Key.QuizID, next.Identity)
-	if err != nil {
-		return err
-	}
-	plan := aggregate.PlanRegrade(prev, next, current, claimed)
-	if plan.Claim == aggregate.AlreadyApplied {
-		return nil
-	}
-	items, err := s.planItems(next, plan, expression.Name(attrGV).Equal(expression.Value(prev.GradeVersion)))
-	if err != nil {
-		return err
-	}
-	out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
-	if err != nil {
-		var tce *types.TransactionCanceledException
-		if errors.As(err, &tce) {
-			return apperr.Errorf(apperr.Conflict, "regrade raced another delivery")
-		}
-		return fmt.Errorf("regrade counters: %w", err)
-	}
-	s.meter(out.ConsumedCapacity...)
-	return nil
+	return firstItem{PK: pk, SK: sk, Entity: entityFirst, AttemptID: e.AttemptID, GV: e.GradeVersion, Compact: body}, nil
 }
 
 func failedCondition(reasons []types.CancellationReason, i int) bool {

@@ -12,9 +12,11 @@ import (
 //	list quizzes / get one quiz             Query   pk=QUIZZES            / GetItem sk=QUIZ#<quizId>
 //	submit (store once), read an attempt    PutItem (cond.) / GetItem pk=ATTEMPT#<attemptId> sk=A  (nothing at the start: the page holds a sealed start token)
 //	regrade, disqualify, purge an attempt   Update (condition)    pk=ATTEMPT#<attemptId> sk=A
-//	apply an attempt to counters once       Put (condition)       pk=APPLIED#<attemptId> sk=A
-//	claim a participant's first attempt     Put (condition)       pk=FIRST#<quizId>#<identity> sk=F
-//	read/update a village's counters        Query / Update        pk=CTR#<quizId>#<unitId> sk=M#<YYYY-MM>
+//	count an attempt once, claim a          Get / Update (cond.   pk=FIRST#<quizId>#<identity> sk=F
+//	  participant's first attempt (ledger)    on version v)         (one entry a_<attemptId>_<gv> per counted grade)
+//	read a village's counters               Query                 pk=CTR#<quizId>#<unitId> sk=M#<YYYY-MM>
+//	add a stream batch to a counter once    Update ADD (cond. on  pk=CTR#<quizId>#<unitId> sk=M#<YYYY-MM>
+//	                                          ck_<lane> < first seq) (per-lane checkpoints, pruned after 24 h)
 //	log / list a unit's activities by date  Put / Query BETWEEN   pk=ACT#<unitId> sk=<YYYY-MM-DD>#<activityId>
 //	take one of a person's round entries    Update (condition)    pk=ENTRY#<quizId>#<roundId>#<person> sk=E
 //	tie a citizen id to one person          Transact Put (cond.)  pk=CCCD#<quizId>#<cccdKey> sk=C
@@ -185,9 +187,6 @@ func rateKey(scope, key string, windowStart int64) (pk, sk string) {
 func unitKey(id string) (pk, sk string)    { return unitsPK, prefixUnit + id }
 func quizKey(id string) (pk, sk string)    { return quizzesPK, prefixQuiz + id }
 func attemptKey(id string) (pk, sk string) { return prefixAttempt + id, singleSK }
-func appliedKey(attemptID string) (pk, sk string) {
-	return prefixApplied + attemptID, singleSK
-}
 func firstKey(quizID, identity string) (pk, sk string) {
 	return prefixFirst + quizID + "#" + identity, firstSK
 }

@@ -101,6 +101,7 @@ func (s *Store) ApplyRound(ctx context.Context, e aggregate.Event) error {
 		if !errors.As(err, &tce) {
 			return fmt.Errorf("apply round entry: %w", err)
 		}
+		s.meterRejected(len(items))
 		if failedCondition(tce.CancellationReasons, 0) {
 			return nil
 		}
@@ -141,13 +142,18 @@ func (s *Store) regradeRound(ctx context.Context, e aggregate.Event, marker roun
 		}
 		items = append(items, types.TransactWriteItem{Update: stat})
 	}
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+	out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	if err != nil {
 		var tce *types.TransactionCanceledException
-		if errors.As(err, &tce) && failedCondition(tce.CancellationReasons, 0) {
-			return nil // another delivery of this or a newer grade got there first
+		if errors.As(err, &tce) {
+			s.meterRejected(len(items))
+			if failedCondition(tce.CancellationReasons, 0) {
+				return nil // another delivery of this or a newer grade got there first
+			}
 		}
 		return fmt.Errorf("regrade round entry: %w", err)
 	}
+	s.meter(out.ConsumedCapacity...)
 	return nil
 }
 

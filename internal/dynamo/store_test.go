@@ -3,8 +3,8 @@ package dynamo_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -109,11 +109,7 @@ func TestApplyCountsEachAttemptOnceAndEachParticipantOnce(t *testing.T) {
 	practice := submitted(sampleAttempt("55555555-5555-4555-8555-555555555555"), 1)
 	practice.SubmittedAt = practice.SubmittedAt.Add(time.Hour)
 	for range 3 { // redelivered
-		for _, a := range []quiz.Attempt{first, practice} {
-			if err := s.Apply(ctx, aggregate.EventOf(a)); err != nil {
-				t.Fatal(err)
-			}
-		}
+		deliver(t, s, record("shard-1", 1, first), record("shard-1", 2, practice))
 	}
 	got, err := s.Counters(ctx, "q1", []string{"v1"})
 	if err != nil {
@@ -147,27 +143,21 @@ func failingClient(endpoint string, op string, failures *atomic.Int32, err func(
 	})
 }
 
-func TestApplyAfterATransactionConflictCountsOnce(t *testing.T) {
+func TestApplyAfterAFailedCounterWriteCountsOnce(t *testing.T) {
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	var failures atomic.Int32
-	failures.Store(1)
-	conflict := func() error {
-		return &types.TransactionCanceledException{Message: aws.String("Transaction cancelled"),
-			CancellationReasons: []types.CancellationReason{{Code: aws.String("None")}, {Code: aws.String("TransactionConflict")}, {Code: aws.String("None")}}}
-	}
-	s := dynamo.New(failingClient(endpoint, "TransactWriteItems", &failures, conflict), table)
-	e := aggregate.EventOf(submitted(sampleAttempt("66666666-6666-4666-8666-666666666666"), 2))
+	var calls atomic.Int32
+	// The ledger write (the first UpdateItem) lands, the counter's (the second) fails.
+	throttled := func() error { return &types.ProvisionedThroughputExceededException{Message: aws.String("throttled")} }
+	s := dynamo.New(nthFailingClient(endpoint, "UpdateItem", 2, &calls, throttled), table)
+	r := record("shard-1", 7, submitted(sampleAttempt("66666666-6666-4666-8666-666666666666"), 2))
 
-	err := s.Apply(ctx, e)
-	var tce *types.TransactionCanceledException
-	if !errors.As(err, &tce) {
-		t.Fatalf("apply during a conflict = %v, want the conflict reported so the record is retried", err)
+	done, err := s.ApplyBatch(ctx, "shard-1", []aggregate.Record{r})
+	if err == nil || done != 0 {
+		t.Fatalf("apply during a failure = %d, %v; want 0 applied and the error, so the record is retried", done, err)
 	}
 	for range 2 { // the retry, and a redelivery after it
-		if err := s.Apply(ctx, e); err != nil {
-			t.Fatalf("retry: %v", err)
-		}
+		deliver(t, s, r)
 	}
 	got, err := s.Counters(ctx, "q1", []string{"v1"})
 	if err != nil {
@@ -175,6 +165,39 @@ func TestApplyAfterATransactionConflictCountsOnce(t *testing.T) {
 	}
 	if len(got) != 1 || got[0].Submissions != 1 || got[0].Participants != 1 {
 		t.Errorf("counters = %+v, want exactly one submission and participant", got)
+	}
+}
+
+// nthFailingClient fails the n-th call of op (counted in calls) with err.
+func nthFailingClient(endpoint, op string, n int32, calls *atomic.Int32, err func() error) *dynamodb.Client {
+	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+		o.BaseEndpoint = aws.String(endpoint)
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("inject-nth-failure",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					if awsmiddleware.GetOperationName(ctx) == op && calls.Add(1) == n {
+						return middleware.InitializeOutput{}, middleware.Metadata{}, err()
+					}
+					return next.HandleInitialize(ctx, in)
+				}), middleware.Before)
+		})
+	})
+}
+
+// record is attempt a as the stream record seq of lane (a shard) delivers it.
+func record(lane string, seq int, a quiz.Attempt) aggregate.Record {
+	return aggregate.Record{Lane: lane, Seq: strconv.Itoa(seq), Event: aggregate.EventOf(a)}
+}
+
+// deliver applies records of one lane as one batch, which must succeed.
+func deliver(t *testing.T, s *dynamo.Store, recs ...aggregate.Record) {
+	t.Helper()
+	if len(recs) == 0 {
+		return
+	}
+	done, err := s.ApplyBatch(context.Background(), recs[0].Lane, recs)
+	if err != nil || done != len(recs) {
+		t.Fatalf("ApplyBatch = %d of %d, %v", done, len(recs), err)
 	}
 }
 
@@ -194,10 +217,9 @@ func TestApplyMovesTheFirstAttemptToAnEarlierOneDeliveredLate(t *testing.T) {
 			later := submitted(sampleAttempt(fmt.Sprintf("9999999%d-9999-4999-8999-999999999999", i)), 2)
 			later.Participant.UnitID = tc.laterUnit
 			later.SubmittedAt = earlier.SubmittedAt.Add(time.Minute)
-			for _, a := range []quiz.Attempt{later, earlier, later, earlier} { // late, then redelivered
-				if err := s.Apply(ctx, aggregate.EventOf(a)); err != nil {
-					t.Fatal(err)
-				}
+			// Two shards: the later attempt's first, the earlier one's late; then both redelivered.
+			for _, r := range []aggregate.Record{record("shard-a", 1, later), record("shard-b", 1, earlier), record("shard-a", 1, later), record("shard-b", 1, earlier)} {
+				deliver(t, s, r)
 			}
 			got, err := s.Counters(ctx, "q1", []string{"v1", "v2"})
 			if err != nil {
@@ -245,4 +267,71 @@ func TestAQuizWrittenFromAStaleReadIsAConflict(t *testing.T) {
 	if got.Status != quiz.Published || got.Title != "Khảo sát" || got.Version != 2 {
 		t.Errorf("stored quiz = %s %q version %d, want the publish kept at version 2", got.Status, got.Title, got.Version)
 	}
+}
+
+// racingClient runs race once, just before the client's first UpdateItem (the ledger
+// write) is sent: a concurrent delivery landing between the store's read and its write.
+func racingClient(endpoint string, race func()) *dynamodb.Client {
+	var once atomic.Bool
+	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+		o.BaseEndpoint = aws.String(endpoint)
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("race",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					if awsmiddleware.GetOperationName(ctx) == "UpdateItem" && once.CompareAndSwap(false, true) {
+						race()
+					}
+					return next.HandleInitialize(ctx, in)
+				}), middleware.Before)
+		})
+	})
+}
+
+func TestAClaimMoveRacingARegradeTakesBackTheNewGrade(t *testing.T) {
+	ctx := context.Background()
+	endpoint, table := testenv.Table(t)
+	plain := dynamo.New(ddblocal.Client(endpoint), table)
+	earlier := submitted(sampleAttempt("aaaaaaa1-aaaa-4aaa-8aaa-aaaaaaaaaaaa"), 1)
+	later := submitted(sampleAttempt("bbbbbbb1-bbbb-4bbb-8bbb-bbbbbbbbbbbb"), 1)
+	later.SubmittedAt = earlier.SubmittedAt.Add(time.Minute)
+	regraded := later
+	regraded.Score, regraded.GradeVersion = 2, 1 // a key correction raised its score
+	regraded.Correct = map[string]bool{"q01": true, "q02": true}
+
+	deliver(t, plain, record("shard-a", 1, later))
+	// The earlier attempt's delivery (another shard) reads the claim of later at grade
+	// version 0; the regrade lands before its write.
+	var raceErr error
+	moving := dynamo.New(racingClient(endpoint, func() {
+		_, raceErr = plain.ApplyBatch(ctx, "shard-a", []aggregate.Record{record("shard-a", 2, regraded)})
+	}), table)
+	deliver(t, moving, record("shard-b", 1, earlier))
+	if raceErr != nil {
+		t.Fatalf("regrade: %v", raceErr)
+	}
+	t.Run("the counters take back the new grade, as a rebuild counts", func(t *testing.T) {
+		got, err := plain.Counters(ctx, "q1", []string{"v1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := aggregate.Rebuild([]quiz.Attempt{earlier, regraded})
+		a, _ := json.Marshal(got)
+		b, _ := json.Marshal(want)
+		if string(a) != string(b) {
+			t.Errorf("counters\n got %s\nwant %s", a, b)
+		}
+	})
+	t.Run("the cancelled transaction is metered too", func(t *testing.T) {
+		// The same deliveries in order, without the race, on a table of their own.
+		calm := newStore(t)
+		deliver(t, calm, record("shard-a", 1, later))
+		deliver(t, calm, record("shard-a", 2, regraded))
+		deliver(t, calm, record("shard-b", 1, earlier))
+		// The refused try: one conditional ledger write.
+		const refused = 1
+		if got, want := moving.WriteUnits(), calm.WriteUnits()-plain.WriteUnits()+refused; got < want {
+			t.Errorf("write units of the raced move = %v, want at least %v (the move's %v and the refused try's %d)",
+				got, want, calm.WriteUnits()-plain.WriteUnits(), refused)
+		}
+	})
 }

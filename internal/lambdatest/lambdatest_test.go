@@ -182,11 +182,14 @@ func TestTheBootstrapsAnswerRealEventsUnderTheEmulator(t *testing.T) {
 	}
 
 	t.Run("the aggregator reports the one bad record of a stream batch", func(t *testing.T) {
-		batch := map[string]any{"Records": []any{
-			streamRecord("111", "MODIFY", map[string]any{"pk": map[string]string{"S": "QUIZ#demo"}, "sk": map[string]string{"S": "META"}, "e": map[string]string{"S": "quiz"}}),
-			streamRecord("222", "INSERT", map[string]any{"pk": map[string]string{"S": "ATTEMPT#x"}, "sk": map[string]string{"S": "META"},
-				"e": map[string]string{"S": "attempt"}, "birthYear": map[string]string{"S": "not a year"}}),
-		}}
+		// The tumbling-window event the template's source sends: it names the shard.
+		batch := map[string]any{"shardId": "shardId-00000001700000000000-abcdef12", "eventSourceARN": "arn:aws:dynamodb:ap-southeast-1:123456789012:table/tracker/stream/2026-11-30T00:00:00.000",
+			"window": map[string]string{"start": "2026-11-30T19:00:00Z", "end": "2026-11-30T19:05:00Z"}, "state": map[string]string{},
+			"isFinalInvokeForWindow": false, "isWindowTerminatedEarly": false, "Records": []any{
+				streamRecord("111", "MODIFY", map[string]any{"pk": map[string]string{"S": "QUIZ#demo"}, "sk": map[string]string{"S": "META"}, "e": map[string]string{"S": "quiz"}}),
+				streamRecord("222", "INSERT", map[string]any{"pk": map[string]string{"S": "ATTEMPT#x"}, "sk": map[string]string{"S": "META"},
+					"e": map[string]string{"S": "attempt"}, "birthYear": map[string]string{"S": "not a year"}}),
+			}}
 		raw, _ := json.Marshal(batch)
 		var got events.DynamoDBEventResponse
 		invoke(t, fns["AggregatorFunction"], "req-stream", raw, &got)

@@ -34,17 +34,17 @@ func TestAPoisonRecordIsDeadLetteredAndReplayedOnce(t *testing.T) {
 	var mu sync.Mutex
 	deliveries := 0
 	// The "bug": the function fails on every record of one attempt.
-	broken := func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	broken := func(ctx context.Context, ev events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		var resp events.DynamoDBEventResponse
+		var resp events.DynamoDBTimeWindowEventResponse
 		for _, r := range ev.Records {
 			if id, ok := r.Change.NewImage["id"]; ok && id.DataType() == events.DataTypeString && id.String() == poison {
 				deliveries++
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
 				continue
 			}
-			if _, err := fixed(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{r}}); err != nil {
+			if _, err := fixed(ctx, only(ev, r)); err != nil {
 				return resp, err
 			}
 		}

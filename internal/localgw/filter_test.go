@@ -30,7 +30,7 @@ func TestPollerInvokesTheAggregatorOnlyForSubmittedAttempts(t *testing.T) {
 	real := e.stack.StreamFunctions[src.Function]
 	var mu sync.Mutex
 	var delivered []events.DynamoDBEventRecord
-	handler := func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	handler := func(ctx context.Context, ev events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error) {
 		mu.Lock()
 		delivered = append(delivered, ev.Records...)
 		mu.Unlock()

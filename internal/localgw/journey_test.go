@@ -280,9 +280,9 @@ func TestCountersEqualARebuildAfterRedeliveredBatches(t *testing.T) {
 	src := e.stack.Sources[0]
 	src.BatchSize = 3
 	handler := e.stack.StreamFunctions[src.Function]
-	twice := func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	twice := func(ctx context.Context, ev events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error) {
 		if _, err := handler(ctx, ev); err != nil {
-			return events.DynamoDBEventResponse{}, err
+			return events.DynamoDBTimeWindowEventResponse{}, err
 		}
 		return handler(ctx, ev)
 	}

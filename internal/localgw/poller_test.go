@@ -28,10 +28,10 @@ func TestPollerRetriesFromTheLowestReportedFailure(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string]int{} // deliveries per sequence number
 	failOnce := ""
-	handler := func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	handler := func(ctx context.Context, ev events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		var resp events.DynamoDBEventResponse
+		var resp events.DynamoDBTimeWindowEventResponse
 		for i, r := range ev.Records {
 			seq := r.Change.SequenceNumber
 			seen[seq]++
@@ -40,10 +40,14 @@ func TestPollerRetriesFromTheLowestReportedFailure(t *testing.T) {
 				failOnce = seq
 			}
 			if seq == failOnce && seen[seq] == 1 {
-				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
-				continue
+				// The aggregator applies a shard's records in order: it reports the
+				// failed record and the rest of the batch, unapplied.
+				for _, rest := range ev.Records[i:] {
+					resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rest.Change.SequenceNumber})
+				}
+				return resp, nil
 			}
-			if _, err := real(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{r}}); err != nil {
+			if _, err := real(ctx, only(ev, r)); err != nil {
 				return resp, err
 			}
 		}
@@ -64,4 +68,10 @@ func TestPollerRetriesFromTheLowestReportedFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCounters(t, got, aggregate.Rebuild(attempts))
+}
+
+// only is ev with record r alone: the same shard and window.
+func only(ev events.DynamoDBTimeWindowEvent, r events.DynamoDBEventRecord) events.DynamoDBTimeWindowEvent {
+	ev.Records = []events.DynamoDBEventRecord{r}
+	return ev
 }

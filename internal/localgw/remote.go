@@ -38,8 +38,8 @@ func remoteHTTP(inv Invoker, function string) HTTPHandler {
 }
 
 func remoteStream(inv Invoker, function string) StreamHandler {
-	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-		return invokeJSON[events.DynamoDBEventResponse](ctx, inv, function, "", ev)
+	return func(ctx context.Context, ev events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error) {
+		return invokeJSON[events.DynamoDBTimeWindowEventResponse](ctx, inv, function, "", ev)
 	}
 }
 

@@ -21,7 +21,9 @@ import (
 )
 
 // StreamHandler is a DynamoDB stream Lambda handler.
-type StreamHandler func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+// The event is the tumbling-window shape: Lambda fills ShardID (and the window) only
+// when the source has TumblingWindowInSeconds, and so does the poller.
+type StreamHandler func(context.Context, events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error)
 
 // Poller emulates a DynamoDB event source mapping: it reads every shard of the table's
 // stream in order and invokes the handler with batches of BatchSize records. A batch
@@ -63,6 +65,10 @@ type shard struct {
 	iterator *string
 	lastSeq  string
 	closed   bool
+	// pending are records read but not delivered yet: gathered for up to the source's
+	// MaximumBatchingWindowInSeconds (since gathering began) or until BatchSize.
+	pending []types.Record
+	since   time.Time
 }
 
 // NewPoller returns a poller for the stream with the given ARN.
@@ -93,19 +99,22 @@ func (p *Poller) Run(ctx context.Context) {
 	}
 }
 
-// Drain polls until a whole pass over the stream finds nothing new.
+// Drain polls until a whole pass over the stream finds nothing new, delivering what it
+// reads without waiting for the batching window.
 func (p *Poller) Drain(ctx context.Context) error {
 	for {
-		n, err := p.Step(ctx)
+		n, err := p.step(ctx, true)
 		if err != nil || n == 0 {
 			return err
 		}
 	}
 }
 
-// Step reads one batch from each open shard and delivers it; it returns how many
-// records it read.
-func (p *Poller) Step(ctx context.Context) (int, error) {
+// Step reads from each open shard and delivers a batch once it has BatchSize records or
+// its batching window has passed; it returns how many records it read.
+func (p *Poller) Step(ctx context.Context) (int, error) { return p.step(ctx, false) }
+
+func (p *Poller) step(ctx context.Context, flush bool) (int, error) {
 	if err := p.discover(ctx); err != nil {
 		return 0, err
 	}
@@ -114,33 +123,40 @@ func (p *Poller) Step(ctx context.Context) (int, error) {
 		if sh.closed {
 			continue
 		}
-		if sh.iterator == nil { // lost with a failed read: resume after the last record delivered
+		if sh.iterator == nil && !sh.closed { // lost with a failed read: resume after the last record delivered
 			it, err := p.iterator(ctx, id, sh.lastSeq)
 			if err != nil {
 				return total, err
 			}
 			sh.iterator = it
 		}
-		out, err := p.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: sh.iterator, Limit: aws.Int32(int32(p.src.BatchSize))})
+		out, err := p.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: sh.iterator, Limit: aws.Int32(int32(p.src.BatchSize - len(sh.pending)))})
 		var expired *types.ExpiredIteratorException
 		if errors.As(err, &expired) {
-			sh.iterator = nil
+			sh.iterator, sh.pending = nil, nil // read again after the last record delivered
 			continue
 		}
 		if err != nil {
-			sh.iterator = nil // an iterator may not survive the stream's outage
+			sh.iterator, sh.pending = nil, nil // an iterator may not survive the stream's outage
 			return total, fmt.Errorf("get records: %w", err)
 		}
-		if len(out.Records) > 0 {
-			total += len(out.Records)
-			if !p.deliver(ctx, id, out.Records) {
+		total += len(out.Records)
+		if len(sh.pending) == 0 {
+			sh.since = p.Now()
+		}
+		sh.pending = append(sh.pending, out.Records...)
+		sh.iterator = out.NextShardIterator
+		full := len(sh.pending) >= p.src.BatchSize || sh.iterator == nil || flush
+		if len(sh.pending) > 0 && (full || p.Now().Sub(sh.since) >= p.src.BatchingWindow) {
+			batch := sh.pending
+			sh.pending = nil
+			if !p.deliver(ctx, id, batch) {
 				sh.iterator = nil // stopped mid-delivery: read the batch again next time
 				return total, ctx.Err()
 			}
-			sh.lastSeq = aws.ToString(out.Records[len(out.Records)-1].Dynamodb.SequenceNumber)
+			sh.lastSeq = aws.ToString(batch[len(batch)-1].Dynamodb.SequenceNumber)
 		}
-		sh.iterator = out.NextShardIterator
-		if sh.iterator == nil {
+		if sh.iterator == nil && len(sh.pending) == 0 {
 			sh.closed = true
 		}
 	}
@@ -235,7 +251,11 @@ func (p *Poller) matches(rec events.DynamoDBEventRecord) (bool, error) {
 func (p *Poller) deliverBatch(ctx context.Context, shardID string, batch []events.DynamoDBEventRecord, try int) bool {
 	for ; len(batch) > 0; try++ {
 		p.invocations.Add(1)
-		resp, err := p.handler(ctx, events.DynamoDBEvent{Records: batch})
+		ev := events.DynamoDBTimeWindowEvent{DynamoDBEvent: events.DynamoDBEvent{Records: batch}}
+		if p.src.TumblingWindow > 0 {
+			ev.ShardID, ev.EventSourceARN = shardID, p.arn
+		}
+		resp, err := p.handler(ctx, ev)
 		if err == nil && len(resp.BatchItemFailures) == 0 {
 			return true
 		}

@@ -55,6 +55,12 @@ type StreamSource struct {
 	MaximumRecordAge        time.Duration
 	BisectBatchOnError      bool
 	ReportBatchItemFailures bool
+	// BatchingWindow is MaximumBatchingWindowInSeconds: how long records are gathered
+	// before an invocation with fewer than BatchSize of them.
+	BatchingWindow time.Duration
+	// TumblingWindow is TumblingWindowInSeconds; with it Lambda adds the shard id (and
+	// the window) to each invocation's event.
+	TumblingWindow time.Duration
 	// Filters are the FilterCriteria patterns: a record invokes the function only when
 	// it matches one of them (none: every record does).
 	Filters []eventfilter.Pattern
@@ -120,6 +126,8 @@ type dynamoDBEvent struct {
 	MaximumRetryAttempts       int      `yaml:"MaximumRetryAttempts"`
 	MaximumRecordAgeInSeconds  int      `yaml:"MaximumRecordAgeInSeconds"`
 	BisectBatchOnFunctionError bool     `yaml:"BisectBatchOnFunctionError"`
+	MaximumBatchingWindow      int      `yaml:"MaximumBatchingWindowInSeconds"`
+	TumblingWindowInSeconds    int      `yaml:"TumblingWindowInSeconds"`
 	FunctionResponseTypes      []string `yaml:"FunctionResponseTypes"`
 	FilterCriteria             struct {
 		Filters []struct {
@@ -234,6 +242,8 @@ func (t *Template) StreamSources() ([]StreamSource, error) {
 				MaximumRecordAge:        max(0, time.Duration(d.MaximumRecordAgeInSeconds)*time.Second),
 				ReportBatchItemFailures: slices.Contains(d.FunctionResponseTypes, "ReportBatchItemFailures"),
 				Filters:                 filters,
+				BatchingWindow:          time.Duration(d.MaximumBatchingWindow) * time.Second,
+				TumblingWindow:          time.Duration(d.TumblingWindowInSeconds) * time.Second,
 			})
 		}
 	}

@@ -128,9 +128,9 @@ func TestTemplateStreamSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []StreamSource{{
-		Function: "AggregatorFunction", Table: "Table", StartingPosition: "TRIM_HORIZON", BatchSize: 100,
+		Function: "AggregatorFunction", Table: "Table", StartingPosition: "TRIM_HORIZON", BatchSize: 1000,
 		MaximumRetryAttempts: 10, MaximumRecordAge: 6 * time.Hour, BisectBatchOnError: true, ReportBatchItemFailures: true,
-		Filters: []eventfilter.Pattern{filter},
+		Filters: []eventfilter.Pattern{filter}, BatchingWindow: 20 * time.Second, TumblingWindow: 300 * time.Second,
 	}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("StreamSources() =\n%+v\nwant\n%+v", got, want)

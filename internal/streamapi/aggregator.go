@@ -38,16 +38,26 @@ func (h *Handler) WithMetrics(m *metrics.Emitter, now func() time.Time) *Handler
 // New returns the stream handler.
 func New(store aggregate.Store, log *slog.Logger) *Handler { return &Handler{store: store, log: log} }
 
-// Handle processes one batch. Each record is applied exactly once by the store, so a
-// failed record is reported (ReportBatchItemFailures) and the retried batch re-applies
-// only what did not land.
-func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	var resp events.DynamoDBEventResponse
-	defer func() { h.report(ev, len(resp.BatchItemFailures)) }()
-	for _, rec := range ev.Records {
-		if err := h.record(ctx, rec); err != nil {
-			h.log.ErrorContext(ctx, "stream record failed", "eventId", rec.EventID,
-				"sequenceNumber", rec.Change.SequenceNumber, "error", err.Error())
+// Handle processes one batch of one shard. The shard id comes with the event only when
+// the event source has a tumbling window (TumblingWindowInSeconds in template.yaml):
+// it names the lane whose checkpoints keep the counters' updates once per record (see
+// internal/dynamo, aggregation.go); without it nothing is counted and the batch fails,
+// since counting without a lane could count a redelivery twice. The window's state is
+// not used: each invocation writes what it counted.
+//
+// Records are counted in stream order. The first record that cannot be counted, and
+// those after it, are reported (ReportBatchItemFailures): Lambda retries from the lowest,
+// and the retry adds to each counter only what it does not have yet.
+func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error) {
+	// An empty state, never null: the window's state is not used.
+	resp := events.DynamoDBTimeWindowEventResponse{TimeWindowEventResponseProperties: events.TimeWindowEventResponseProperties{State: map[string]string{}}}
+	records := ev.Records
+	defer func() { h.report(records, len(resp.BatchItemFailures)) }()
+	done, err := h.apply(ctx, ev.ShardID, records)
+	if err != nil {
+		h.log.ErrorContext(ctx, "stream batch failed", "shardId", ev.ShardID, "applied", done, "records", len(records),
+			"sequenceNumber", records[done].Change.SequenceNumber, "error", err.Error())
+		for _, rec := range records[done:] {
 			resp.BatchItemFailures = append(resp.BatchItemFailures,
 				events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
 		}
@@ -55,18 +65,62 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 	return resp, nil
 }
 
-func (h *Handler) report(ev events.DynamoDBEvent, failed int) {
-	if h.metrics == nil || len(ev.Records) == 0 {
+// apply counts records and returns how many of them, a prefix, are applied.
+func (h *Handler) apply(ctx context.Context, lane string, records []events.DynamoDBEventRecord) (int, error) {
+	if len(records) == 0 {
+		return 0, nil
+	}
+	if lane == "" {
+		return 0, fmt.Errorf("the event carries no shard id: the event source needs a tumbling window")
+	}
+	var recs []aggregate.Record
+	var at []int // index in records of each of recs
+	stop, stopErr := len(records), error(nil)
+	for i, rec := range records {
+		e, ok, err := h.event(rec)
+		if err != nil {
+			stop, stopErr = i, err
+			break
+		}
+		if ok {
+			recs = append(recs, aggregate.Record{Lane: lane, Seq: rec.Change.SequenceNumber, Event: e})
+			at = append(at, i)
+		}
+	}
+	n, err := h.store.ApplyBatch(ctx, lane, recs)
+	if err != nil || n < len(recs) {
+		if err == nil {
+			err = fmt.Errorf("applied %d of %d records", n, len(recs))
+		}
+		stop, stopErr = at[n], err
+	}
+	// Contest rounds keep their own once-only markers, per attempt.
+	for j, r := range recs {
+		if at[j] >= stop {
+			break
+		}
+		if r.Event.RoundID == "" {
+			continue
+		}
+		if err := h.store.ApplyRound(ctx, r.Event); err != nil {
+			return at[j], err
+		}
+	}
+	return stop, stopErr
+}
+
+func (h *Handler) report(records []events.DynamoDBEventRecord, failed int) {
+	if h.metrics == nil || len(records) == 0 {
 		return
 	}
 	var oldest time.Time
-	for _, rec := range ev.Records {
+	for _, rec := range records {
 		if t := rec.Change.ApproximateCreationDateTime.Time; !t.IsZero() && (oldest.IsZero() || t.Before(oldest)) {
 			oldest = t
 		}
 	}
 	ms := []metrics.Metric{
-		{Name: "StreamRecordsApplied", Unit: metrics.Count, Value: float64(len(ev.Records) - failed)},
+		{Name: "StreamRecordsApplied", Unit: metrics.Count, Value: float64(len(records) - failed)},
 		{Name: "StreamRecordsFailed", Unit: metrics.Count, Value: float64(failed)},
 	}
 	if !oldest.IsZero() {
@@ -75,26 +129,21 @@ func (h *Handler) report(ev events.DynamoDBEvent, failed int) {
 	h.metrics.Emit(ms...)
 }
 
-func (h *Handler) record(ctx context.Context, rec events.DynamoDBEventRecord) error {
+// event extracts a submitted attempt's event from a record; ok is false for any other
+// record (the template's filter drops them before Lambda, the local poller too).
+func (h *Handler) event(rec events.DynamoDBEventRecord) (aggregate.Event, bool, error) {
 	if rec.EventName != string(events.DynamoDBOperationTypeInsert) && rec.EventName != string(events.DynamoDBOperationTypeModify) {
-		return nil
+		return aggregate.Event{}, false, nil
 	}
 	item, err := FromStreamImage(rec.Change.NewImage)
 	if err != nil {
-		return err
+		return aggregate.Event{}, false, err
 	}
 	a, isAttempt, err := dynamo.AttemptFromItem(item)
 	if err != nil || !isAttempt || a.Status != quiz.Submitted {
-		return err
+		return aggregate.Event{}, false, err
 	}
-	e := aggregate.EventOf(a)
-	if err := h.store.Apply(ctx, e); err != nil {
-		return err
-	}
-	if e.RoundID != "" {
-		return h.store.ApplyRound(ctx, e)
-	}
-	return nil
+	return aggregate.EventOf(a), true, nil
 }
 
 // FromStreamImage converts a stream image (Lambda event types) into SDK attribute values.
