@@ -24,6 +24,7 @@ import (
 	"io"
 	mrand "math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -155,6 +156,7 @@ type sizeFigures struct {
 	ExportSeconds    float64 `json:"exportSeconds"`
 	ExportRows       int     `json:"exportRows"`
 	ExportPeakHeapMB float64 `json:"exportPeakHeapInuseMB"`
+	ExportBaseHeapMB float64 `json:"exportBaselineHeapInuseMB"` // after a GC, before the export
 	FlagsReadUnits   float64 `json:"flagsReadUnits"`
 	FlagsItems       int64   `json:"flagsItemsRead"`
 	Flags            int     `json:"flags"`
@@ -246,6 +248,7 @@ func run(n, workers int, jsonPath string) error {
 	line("close requests", float64(s.CloseRequests), float64(l.CloseRequests), "")
 	line("export seconds", s.ExportSeconds, l.ExportSeconds, "")
 	line("export peak heap MB", s.ExportPeakHeapMB, l.ExportPeakHeapMB, "(HeapInuse, sampled every 5 ms)")
+	line("export heap before MB", s.ExportBaseHeapMB, l.ExportBaseHeapMB, "(HeapInuse after a GC)")
 	line("flags read units", s.FlagsReadUnits, l.FlagsReadUnits, "(top of the ranking only)")
 	line("flags items read", float64(s.FlagsItems), float64(l.FlagsItems), "")
 	line("regrade attempts/s", s.RegradePerSecond, l.RegradePerSecond, "")
@@ -262,6 +265,9 @@ func run(n, workers int, jsonPath string) error {
 	if jsonPath != "" {
 		b, err := json.MarshalIndent(out, "", "  ")
 		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(jsonPath), 0o755); err != nil {
 			return err
 		}
 		if err := os.WriteFile(jsonPath, append(b, '\n'), 0o644); err != nil {
@@ -391,6 +397,9 @@ func measure(ctx context.Context, store *dynamo.Store, m *meter, c *clock, q qui
 
 	// A full export of the entries: page by page into a CSV writer.
 	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	fig.ExportBaseHeapMB = float64(base.HeapInuse) / (1 << 20)
 	var peak atomic.Uint64
 	stop := make(chan struct{})
 	sampled := make(chan struct{})
