@@ -2,7 +2,10 @@
 // quiz through the ByQuiz index (no scan), and replaces the stored counters with the
 // result. Pause the aggregator while it runs.
 //
-//	DYNAMODB_ENDPOINT=http://127.0.0.1:8000 go run ./infra/rebuild -table tracker [-quiz <id>]
+//	DYNAMODB_ENDPOINT=http://127.0.0.1:8000 go run ./infra/rebuild -table tracker [-quiz <id>] [-backfill-index]
+//
+// -backfill-index first gives items stored before the ByQuiz index its keys (one scan).
+//
 //	go run ./infra/rebuild -table <deployed table> -aws   (uses the default AWS config)
 package main
 
@@ -30,6 +33,7 @@ func main() {
 func run() error {
 	table := flag.String("table", "tracker", "table name")
 	quizID := flag.String("quiz", "", "rebuild only this quiz (default: every quiz)")
+	backfill := flag.Bool("backfill-index", false, "first give the ByQuiz index keys to attempts and verifications stored before it (one scan)")
 	useAWS := flag.Bool("aws", false, "use the default AWS configuration instead of DYNAMODB_ENDPOINT")
 	flag.Parse()
 	ctx := context.Background()
@@ -48,6 +52,13 @@ func run() error {
 		db = ddblocal.Client(endpoint)
 	}
 	store := dynamo.New(db, *table)
+	if *backfill {
+		n, err := store.BackfillQuizIndex(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("gave %d items their ByQuiz keys\n", n)
+	}
 	var n int
 	var err error
 	if *quizID != "" {

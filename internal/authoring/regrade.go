@@ -97,6 +97,9 @@ func (s *Service) RunRegradeJob(ctx context.Context, quizID, jobID string) (bool
 			return false, err
 		}
 		if err := s.walk(ctx, q, j); err != nil {
+			if ctx.Err() != nil {
+				return false, nil // out of time: the next run resumes from the checkpoints
+			}
 			return false, err
 		}
 		if ctx.Err() != nil {

@@ -37,6 +37,7 @@ import (
 //	a quiz's counters and claims (rebuild)  Query per village     pk=CTR#<quizId>#<unitId>; claims by the identities of its attempts
 //	a regrade job and its checkpoints       Put / Get / Update    pk=RJOB#<quizId> sk=<jobId>
 //	open regrade jobs (maintenance picks)   Query / Delete        pk=RJOBS sk=<quizId>#<jobId>  (a handful at most)
+//	attempts/verifications without qk       Scan, filter e=…      (BackfillQuizIndex: once, infra/rebuild -backfill-index)
 //	every attempt, counter or claim         Scan, filter e=…      (SubmittedAttempts / ReplaceCounters in counters.go:
 //	                                                              tests and the legacy whole-table rebuild only)
 //

@@ -178,3 +178,48 @@ func TestQuizWalksReadOnlyThatQuizsItems(t *testing.T) {
 		}
 	})
 }
+
+func TestItemsStoredBeforeTheIndexAreFoundAfterABackfill(t *testing.T) {
+	ctx := context.Background()
+	endpoint, table := testenv.Table(t)
+	raw := ddblocal.Client(endpoint)
+	s := dynamo.New(raw, table)
+	quizAttempts(t, s, "old", 3)
+	// Take the index keys away, as items written before the index have none.
+	for _, pk := range []string{"ATTEMPT#old-attempt-0000", "ATTEMPT#old-attempt-0001", "VERIFY#old-verify-0002"} {
+		sk := "A"
+		if strings.HasPrefix(pk, "VERIFY#") {
+			sk = "V"
+		}
+		_, err := raw.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(table),
+			Key:              map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: sk}},
+			UpdateExpression: aws.String("REMOVE qk, qs")})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func() int {
+		t.Helper()
+		n := 0
+		if err := s.EveryAttempt(ctx, "old", func(quiz.Attempt) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if got := count(); got != 1 {
+		t.Fatalf("before the backfill got %d attempts through the index, want 1", got)
+	}
+	n, err := s.BackfillQuizIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Errorf("backfill updated %d items, want 3", n)
+	}
+	if got := count(); got != 3 {
+		t.Errorf("after the backfill got %d attempts, want 3", got)
+	}
+	if got, err := s.PurgeVerifications(ctx, "old"); err != nil || got != 3 {
+		t.Errorf("PurgeVerifications = %d, %v; want all 3", got, err)
+	}
+}

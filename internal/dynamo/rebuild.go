@@ -2,7 +2,9 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -97,3 +99,62 @@ func (s *Store) partitionKeys(ctx context.Context, pk string) ([]keyItem, error)
 }
 
 var _ aggregate.QuizRebuildStore = (*Store)(nil)
+
+// BackfillQuizIndex gives the ByQuiz keys to attempts and verifications stored before
+// the index existed, and returns how many it updated. It scans the table once: an
+// explicit maintenance step after deploying the index, never part of a request.
+func (s *Store) BackfillQuizIndex(ctx context.Context) (int, error) {
+	filter := expression.Name(attrEntity).In(expression.Value(entityAttempt), expression.Value(entityVerify)).
+		And(expression.Name(attrQK).AttributeNotExists())
+	expr, err := expression.NewBuilder().WithFilter(filter).Build()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	p := dynamodb.NewScanPaginator(s.db, &dynamodb.ScanInput{TableName: &s.table, FilterExpression: expr.Filter(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return n, fmt.Errorf("scan: %w", err)
+		}
+		for _, item := range page.Items {
+			var k struct {
+				keyItem
+				Entity string `dynamodbav:"e"`
+			}
+			if err := attributevalue.UnmarshalMap(item, &k); err != nil {
+				return n, fmt.Errorf("decode key: %w", err)
+			}
+			var qk, qs string
+			if k.Entity == entityAttempt {
+				a, _, err := AttemptFromItem(item)
+				if err != nil {
+					return n, err
+				}
+				qk, qs = quizIndexKeys(a)
+			} else {
+				var v verificationItem
+				if err := attributevalue.UnmarshalMap(item, &v); err != nil {
+					return n, fmt.Errorf("decode verification: %w", err)
+				}
+				qk, qs = verificationIndexKeys(v.domain(strings.TrimPrefix(k.PK, prefixVerify)))
+			}
+			upd := expression.Set(expression.Name(attrQK), expression.Value(qk)).Set(expression.Name(attrQS), expression.Value(qs))
+			cond := expression.AttributeExists(expression.Name(attrPK))
+			in, err := s.updateInput(k.PK, k.SK, upd, &cond)
+			if err != nil {
+				return n, err
+			}
+			if _, err := s.db.UpdateItem(ctx, in); err != nil {
+				var ccf *types.ConditionalCheckFailedException
+				if errors.As(err, &ccf) {
+					continue // gone meanwhile (expired)
+				}
+				return n, fmt.Errorf("backfill %s: %w", k.PK, err)
+			}
+			n++
+		}
+	}
+	return n, nil
+}
