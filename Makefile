@@ -9,7 +9,7 @@ GO ?= go
 LAMBDA_FLAGS := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 FUNCTIONS := $(notdir $(wildcard functions/*))
 
-.PHONY: run test bench deps java chromium ddb-local modules web-vendor build clean deploy build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-StaffAdminFunction build-MaintenanceFunction
+.PHONY: run test bench bench-scale deps java chromium ddb-local modules web-vendor build clean deploy build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-StaffAdminFunction build-MaintenanceFunction
 
 run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages (LAMBDA=rie: the built bootstraps under the Lambda emulator)
 	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/localgw -addr $${ADDR:-127.0.0.1:8080} -lambda $${LAMBDA:-inprocess}
@@ -21,6 +21,11 @@ test: deps chromium ## run every test against a fresh in-memory DynamoDB Local
 
 bench: deps ## measure raw DynamoDB Local writes against the resident path through the gateway
 	$(GO) run ./infra/ddblocal -- $(GO) run ./infra/bench $(BENCH_ARGS)
+
+# How contest reads grow with a round's size: N entries (N/10 too), loaded in batches.
+N ?= 200000
+bench-scale: deps ## close, export, flags and regrade at N/10 and N entries; surge writes per partition
+	$(GO) run ./infra/ddblocal -- $(GO) run ./infra/benchscale -n $(N) -json build/bench-scale.json
 
 deps: modules java ddb-local web-vendor
 

@@ -1,7 +1,11 @@
-// Command rebuild recomputes every awareness counter from the stored attempts and
-// replaces the stored counters with the result. Pause the aggregator while it runs.
+// Command rebuild recomputes the awareness counters from the stored attempts, quiz by
+// quiz through the ByQuiz index (no scan), and replaces the stored counters with the
+// result. Pause the aggregator while it runs.
 //
-//	DYNAMODB_ENDPOINT=http://127.0.0.1:8000 go run ./infra/rebuild -table tracker
+//	DYNAMODB_ENDPOINT=http://127.0.0.1:8000 go run ./infra/rebuild -table tracker [-quiz <id>] [-backfill-index]
+//
+// -backfill-index first gives items stored before the ByQuiz index its keys (one scan).
+//
 //	go run ./infra/rebuild -table <deployed table> -aws   (uses the default AWS config)
 package main
 
@@ -28,6 +32,8 @@ func main() {
 
 func run() error {
 	table := flag.String("table", "tracker", "table name")
+	quizID := flag.String("quiz", "", "rebuild only this quiz (default: every quiz)")
+	backfill := flag.Bool("backfill-index", false, "first give the ByQuiz index keys to attempts and verifications stored before it (one scan)")
 	useAWS := flag.Bool("aws", false, "use the default AWS configuration instead of DYNAMODB_ENDPOINT")
 	flag.Parse()
 	ctx := context.Background()
@@ -45,7 +51,21 @@ func run() error {
 		}
 		db = ddblocal.Client(endpoint)
 	}
-	n, err := aggregate.RebuildStored(ctx, dynamo.New(db, *table))
+	store := dynamo.New(db, *table)
+	if *backfill {
+		n, err := store.BackfillQuizIndex(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("gave %d items their ByQuiz keys\n", n)
+	}
+	var n int
+	var err error
+	if *quizID != "" {
+		n, err = aggregate.RebuildQuiz(ctx, store, *quizID)
+	} else {
+		n, err = aggregate.RebuildAll(ctx, store)
+	}
 	if err != nil {
 		return err
 	}

@@ -13,11 +13,7 @@ import (
 // Regrader is what a key correction needs beyond the Store.
 type Regrader interface {
 	GetResults(ctx context.Context, quizID, roundID string) (contest.Results, error)
-	// EachAttempt calls fn for every submitted attempt of a quiz (through the round
-	// index for contests).
-	EachAttempt(ctx context.Context, q quiz.Quiz, fn func(quiz.Attempt) error) error
-	// RegradeAttempt stores a new grade unless the stored one is as new or newer.
-	RegradeAttempt(ctx context.Context, a quiz.Attempt) error
+	RegradeStore
 }
 
 // CorrectionInput is the body of a correction: new correct options, or void.
@@ -28,16 +24,17 @@ type CorrectionInput struct {
 
 // CorrectionResult answers a correction.
 type CorrectionResult struct {
-	QuestionID   string   `json:"questionId"`
-	GradeVersion int      `json:"gradeVersion"`
-	Regraded     int      `json:"regraded"`
-	FrozenRounds []string `json:"frozenRounds,omitempty"` // closed rounds keep their published results
+	QuestionID   string          `json:"questionId"`
+	GradeVersion int             `json:"gradeVersion"`
+	Job          quiz.RegradeJob `json:"job"`                    // the regrade, done by the maintenance function
+	FrozenRounds []string        `json:"frozenRounds,omitempty"` // closed rounds keep their published results
 }
 
 // Correct changes a published question's answer key (or voids it, so everyone gets its
-// points), records who did it and when, and regrades every submitted attempt that was
-// asked the question; the aggregator then moves the awareness counters and round
-// statistics from the old grades to the new ones.
+// points), records who did it and when, and records a regrade job for every submitted
+// attempt that was asked the question, which the maintenance function works through
+// (RunRegradeJobs) however many attempts there are; the aggregator then moves the
+// awareness counters and round statistics from the old grades to the new ones.
 func (s *Service) Correct(ctx context.Context, staff auth.Staff, quizID, questionID string, in CorrectionInput) (CorrectionResult, error) {
 	q, _, err := auth.LoadQuiz(ctx, s.store, staff, auth.Author, quizID)
 	if err != nil {
@@ -76,31 +73,7 @@ func (s *Service) Correct(ctx context.Context, staff auth.Staff, quizID, questio
 			}
 		}
 	}
-	err = s.store.EachAttempt(ctx, q, func(a quiz.Attempt) error {
-		if a.Status != quiz.Submitted || !slices.Contains(a.QuestionIDs, questionID) || a.GradeVersion >= q.GradeVersion() {
-			return nil
-		}
-		g := quiz.Grade(quiz.AttemptQuestions(q, a), a.Answers)
-		a.Score, a.MaxScore, a.CorrectCount, a.Topics = g.Score, g.MaxScore, g.CorrectCount, g.Topics
-		a.Correct = map[string]bool{}
-		for _, r := range g.Questions {
-			if r.Scored {
-				a.Correct[r.QuestionID] = r.Correct
-			}
-		}
-		a.GradeVersion = q.GradeVersion()
-		if err := s.store.RegradeAttempt(ctx, a); err != nil {
-			return err
-		}
-		out.Regraded++
-		return nil
-	})
-	if err != nil {
-		return out, err
-	}
-	// Record how many attempts the correction regraded.
-	q.Corrections[len(q.Corrections)-1].Regraded = out.Regraded
-	if err := s.store.PutQuiz(ctx, q); err != nil && apperr.CodeOf(err) != apperr.Conflict {
+	if out.Job, err = s.newRegradeJob(ctx, q, questionID); err != nil {
 		return out, err
 	}
 	return out, nil

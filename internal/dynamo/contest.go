@@ -214,48 +214,6 @@ func (s *Store) ListDecisions(ctx context.Context, quizID string) ([]contest.Dec
 	return out, nil
 }
 
-// EachAttempt calls fn for every submitted attempt of a quiz: through the round index
-// for a contest, else by scanning attempts (a rare staff operation).
-func (s *Store) EachAttempt(ctx context.Context, q quiz.Quiz, fn func(quiz.Attempt) error) error {
-	if q.Contest != nil {
-		for _, r := range q.Contest.Rounds {
-			cursor := ""
-			for {
-				list, next, err := s.RoundPage(ctx, q.ID, r.ID, cursor, 500)
-				if err != nil {
-					return err
-				}
-				for _, a := range list {
-					if err := fn(a); err != nil {
-						return err
-					}
-				}
-				if next == "" {
-					break
-				}
-				cursor = next
-			}
-		}
-		return nil
-	}
-	items, err := s.scanEntities(ctx, entityAttempt)
-	if err != nil {
-		return err
-	}
-	for _, item := range items {
-		a, _, err := AttemptFromItem(item)
-		if err != nil {
-			return err
-		}
-		if a.QuizID == q.ID && a.Status == quiz.Submitted {
-			if err := fn(a); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // RegradeAttempt stores an attempt's new grade (score, result, index position), unless
 // the stored grade is as new or newer.
 func (s *Store) RegradeAttempt(ctx context.Context, a quiz.Attempt) error {
@@ -324,51 +282,6 @@ func (s *Store) PurgeAttempt(ctx context.Context, a quiz.Attempt) error {
 	}
 	s.meter(deref(out.ConsumedCapacity)...)
 	return nil
-}
-
-// EveryAttempt calls fn for every attempt of a quiz, submitted or not (a rare staff
-// operation: it scans; the sharded per-quiz index of issue 12 will replace it).
-func (s *Store) EveryAttempt(ctx context.Context, quizID string, fn func(quiz.Attempt) error) error {
-	items, err := s.scanEntities(ctx, entityAttempt)
-	if err != nil {
-		return err
-	}
-	for _, item := range items {
-		a, _, err := AttemptFromItem(item)
-		if err != nil {
-			return err
-		}
-		if a.QuizID != quizID {
-			continue
-		}
-		if err := fn(a); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// PurgeVerifications deletes the phone verifications of a quiz (they hold the phone).
-func (s *Store) PurgeVerifications(ctx context.Context, quizID string) (int, error) {
-	items, err := s.scanEntities(ctx, entityVerify)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, item := range items {
-		var v verificationItem
-		if err := attributevalue.UnmarshalMap(item, &v); err != nil {
-			return n, fmt.Errorf("decode verification: %w", err)
-		}
-		if v.QuizID != quizID {
-			continue
-		}
-		if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: key(v.PK, v.SK)}); err != nil {
-			return n, fmt.Errorf("delete verification: %w", err)
-		}
-		n++
-	}
-	return n, nil
 }
 
 // PurgeResults rewrites a round's frozen results without personal details; the digest

@@ -33,7 +33,15 @@ import (
 //	a round's frozen results                Put / Get / Update    pk=RESULT#<quizId>#<roundId> sk=R
 //	a contest's disqualifications           Put / Query           pk=DECISION#<quizId> sk=<time>#<attemptId>
 //	count starts / codes per source, window Update ADD (cond.)    pk=RL#<src|vfy>#<keyed hash>#<window start, unix s> sk=R  (TTL; a client's count rides in its sealed client token)
-//	every attempt, counter or claim         Scan, filter e=…      (rebuild and maintenance only)
+//	the attempts of a quiz (regrade, purge, Query index ByQuiz     qk=QATT#<quizId>#<shard 0..15> qs=<startedAt>#<attemptId>
+//	  rebuild), then BatchGet by key          (keys + gv only)    (sparse: set where the attempt item is built)
+//	the phone verifications of a quiz       Query index ByQuiz    qk=QVER#<quizId>#<shard 0..15> qs=<createdAt ms>#<verificationId>
+//	a quiz's counters and claims (rebuild)  Query per village     pk=CTR#<quizId>#<unitId>; claims by the identities of its attempts
+//	a regrade job and its checkpoints       Put / Get / Update    pk=RJOB#<quizId> sk=<jobId>
+//	open regrade jobs (maintenance picks)   Query / Delete        pk=RJOBS sk=<quizId>#<jobId>  (a handful at most)
+//	attempts/verifications without qk       Scan, filter e=…      (BackfillQuizIndex: once, infra/rebuild -backfill-index)
+//	every attempt, counter or claim         Scan, filter e=…      (SubmittedAttempts / ReplaceCounters in counters.go:
+//	                                                              tests and the legacy whole-table rebuild only)
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one
 // partition per quiz, so a province-wide contest spreads over thousands of partitions.
@@ -48,6 +56,8 @@ const (
 	attrGV     = "gv"
 	attrRK     = "rk"
 	attrRS     = "rs"
+	attrQK     = "qk"
+	attrQS     = "qs"
 )
 
 // Entity names, stored in attribute "e": scans filter on them and AttemptFromItem
@@ -71,6 +81,8 @@ const (
 	entityRateLimit  = "ratelimit"
 	entityVRate      = "verifyrate"
 	entityVerify     = "verification"
+	entityRegradeJob = "regradejob"
+	entityOpenJob    = "openjob"
 )
 
 // Key prefixes and fixed sort keys.
@@ -100,6 +112,10 @@ const (
 	prefixRateLimit  = "RL#"
 	prefixVRate      = "VRATE#"
 	prefixVerify     = "VERIFY#"
+	prefixQuizAtt    = "QATT#"
+	prefixQuizVer    = "QVER#"
+	prefixRegradeJob = "RJOB#"
+	openJobsPK       = "RJOBS"
 
 	firstSK   = "F"
 	entrySK   = "E"
@@ -123,6 +139,35 @@ const RoundShards = 16
 // IndexByRound is the name of the contest entries index in template.yaml.
 const IndexByRound = "ByRound"
 
+// QuizShards spreads a quiz's attempts (and verifications) over this many ByQuiz index
+// partitions, so a 3,000 submits/s surge puts ~190 writes/s on each, far below the
+// 1,000 writes/s a partition takes. Readers walk the shards one after another.
+const QuizShards = 16
+
+// IndexByQuiz is the name of the per-quiz attempts and verifications index.
+const IndexByQuiz = "ByQuiz"
+
+// shardOf hashes a random id onto 0..n-1.
+func shardOf(id string, n int) int {
+	h := 0
+	for i := 0; i < len(id); i++ {
+		h = h*31 + int(id[i])
+	}
+	if h < 0 {
+		h = -h
+	}
+	return h % n
+}
+
+func quizAttemptPK(quizID string, shard int) string {
+	return prefixQuizAtt + quizID + "#" + strconv.Itoa(shard)
+}
+func quizVerifyPK(quizID string, shard int) string {
+	return prefixQuizVer + quizID + "#" + strconv.Itoa(shard)
+}
+func regradeJobKey(quizID, jobID string) (pk, sk string) { return prefixRegradeJob + quizID, jobID }
+func openJobKey(quizID, jobID string) (pk, sk string)    { return openJobsPK, quizID + "#" + jobID }
+
 func entryKey(quizID, roundID, person string) (pk, sk string) {
 	return prefixEntry + quizID + "#" + roundID + "#" + person, entrySK
 }
@@ -138,16 +183,7 @@ func personCCCDKey(quizID, person string) (pk, sk string) {
 }
 
 // roundShard picks the index partition of an attempt from its random id.
-func roundShard(attemptID string) int {
-	h := 0
-	for i := 0; i < len(attemptID); i++ {
-		h = h*31 + int(attemptID[i])
-	}
-	if h < 0 {
-		h = -h
-	}
-	return h % RoundShards
-}
+func roundShard(attemptID string) int { return shardOf(attemptID, RoundShards) }
 
 func roundPK(quizID, roundID string, shard int) string {
 	return prefixRound + quizID + "#" + roundID + "#" + strconv.Itoa(shard)

@@ -40,7 +40,8 @@ type Store struct {
 	// milliWriteUnits sums the write capacity the store's own requests consumed.
 	milliWriteUnits atomic.Int64
 	// milliReadUnits sums the read capacity of its single-item reads (GetItem), the
-	// reads of the resident and aggregation paths; queries and scans are not metered.
+	// reads of the resident and aggregation paths, and of the ByQuiz walks (index
+	// queries and their batch reads); other queries and scans are not metered.
 	milliReadUnits atomic.Int64
 }
 
@@ -413,6 +414,9 @@ type attemptItem struct {
 	Ranked     bool   `dynamodbav:"ranked,omitempty"`
 	RoundKey   string `dynamodbav:"rk,omitempty"`
 	RoundSort  string `dynamodbav:"rs,omitempty"`
+	// The ByQuiz index keys: every attempt of a quiz (quizindex.go).
+	QuizKey  string `dynamodbav:"qk,omitempty"`
+	QuizSort string `dynamodbav:"qs,omitempty"`
 }
 
 // resultDoc is the JSON in attemptItem.Result, with short names: an attempt item that
@@ -491,6 +495,7 @@ func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 	}
 	it.RoundID, it.Prediction, it.Ranked, it.GradeVer = a.RoundID, a.Prediction, a.Ranked, a.GradeVersion
 	it.Identity, it.Suspect = a.IdentityKey(), a.Suspect
+	it.QuizKey, it.QuizSort = quizIndexKeys(a)
 	if a.RoundID != "" && a.Status == quiz.Submitted {
 		it.RoundKey = roundPK(a.QuizID, a.RoundID, roundShard(a.ID))
 		it.RoundSort = roundSK(a.Ranked, int(math.Round(a.ScorePercent()*1000)), a.ID)

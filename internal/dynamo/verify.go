@@ -35,6 +35,8 @@ type verificationItem struct {
 	TokenHash string `dynamodbav:"tok,omitempty"`
 	TokenExp  int64  `dynamodbav:"tokenExp,omitempty"` // unix ms
 	TTL       int64  `dynamodbav:"ttl"`
+	QuizKey   string `dynamodbav:"qk,omitempty"` // ByQuiz index: a quiz's verifications, for purges
+	QuizSort  string `dynamodbav:"qs,omitempty"`
 }
 
 const (
@@ -74,6 +76,7 @@ func (s *Store) CreateVerification(ctx context.Context, v quiz.Verification) err
 	it := verificationItem{PK: pk, SK: sk, Entity: entityVerify, QuizID: v.QuizID, Phone: v.Phone,
 		CodeHash: v.CodeHash, CreatedAt: v.CreatedAt.UnixMilli(), ExpiresAt: v.ExpiresAt.UnixMilli(),
 		TTL: v.ExpiresAt.Add(verificationKeep).Unix()}
+	it.QuizKey, it.QuizSort = verificationIndexKeys(v)
 	cond := expression.AttributeNotExists(expression.Name(attrPK))
 	in, err := s.putInput(it, &cond)
 	if err != nil {

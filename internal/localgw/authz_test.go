@@ -14,6 +14,7 @@ import (
 
 	tracker "github.com/nq58/tracker"
 	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
@@ -161,6 +162,16 @@ var staffRoutes = map[string]expect{
 	"POST /v1/admin/quizzes/{quizId}/questions/{questionId}/correction": {build: func(t *testing.T, e *authzEnv) call {
 		id := e.scopedPub()
 		return jsonCall("POST", "/v1/admin/quizzes/"+id+"/questions/"+e.bank[demoQuiz].Questions[0].ID+"/correction", map[string]any{"void": true})
+	}, inScope: 202, outOfScope: 404, organizer: 403, admin: 202},
+	"GET /v1/admin/quizzes/{quizId}/regrade-jobs/{jobId}": {build: func(t *testing.T, e *authzEnv) call {
+		id := e.scopedPub()
+		admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
+		res, err := authoring.NewService(e.stack.Store, e.clock.Now).Correct(context.Background(), admin, id,
+			e.bank[demoQuiz].Questions[0].ID, authoring.CorrectionInput{Void: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return call{method: "GET", path: "/v1/admin/quizzes/" + id + "/regrade-jobs/" + res.Job.ID}
 	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
 	"POST /v1/admin/quizzes/{quizId}/purge-personal-data": {build: func(t *testing.T, e *authzEnv) call {
 		return call{method: "POST", path: "/v1/admin/quizzes/" + e.draft(t, quiz.Closed) + "/purge-personal-data"}

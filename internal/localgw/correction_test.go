@@ -31,14 +31,28 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 		asked   int           // attempts that were asked the question
 		admin   string        // staff token
 	)
-	correct := func(t *testing.T, body any) authoring.CorrectionResult {
+	// correct makes a correction, runs its regrade job to the end as the maintenance
+	// schedule does (a first run, then the second walk once stale caches are gone) and
+	// returns the job as staff read it.
+	correct := func(t *testing.T, body any) (authoring.CorrectionResult, quiz.RegradeJob) {
 		t.Helper()
 		status, raw, _ := staffRequest(t, srv.URL, admin, "POST", "/v1/admin/quizzes/"+demoQuiz+"/questions/"+target+"/correction", body)
 		var out authoring.CorrectionResult
-		if status != 200 || json.Unmarshal(raw, &out) != nil {
-			t.Fatalf("correction = %d %s", status, raw)
+		if status != 202 || json.Unmarshal(raw, &out) != nil || out.Job.ID == "" {
+			t.Fatalf("correction = %d %s, want 202 with a job", status, raw)
 		}
-		return out
+		for range 2 {
+			if err := e.stack.InvokeScheduleEvent(ctx, "MaintenanceFunction", "RegradeJobs"); err != nil {
+				t.Fatal(err)
+			}
+			e.clock.Advance(authoring.StaleGradeWindow)
+		}
+		status, raw, _ = staffRequest(t, srv.URL, admin, "GET", "/v1/admin/quizzes/"+demoQuiz+"/regrade-jobs/"+out.Job.ID, nil)
+		var job quiz.RegradeJob
+		if status != 200 || json.Unmarshal(raw, &job) != nil {
+			t.Fatalf("regrade job = %d %s", status, raw)
+		}
+		return out, job
 	}
 
 	if !t.Run("four residents in three villages submit the quiz", func(t *testing.T) {
@@ -65,14 +79,14 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 			t.Fatal(err)
 		}
 		admin = signIn(t, srv.URL, "admin")
-		res := correct(t, map[string]any{"correctOptionIds": newKey})
+		res, job := correct(t, map[string]any{"correctOptionIds": newKey})
 		for _, s := range started {
 			if slices.ContainsFunc(s.Questions, func(p quiz.PublicQuestion) bool { return p.ID == target }) {
 				asked++
 			}
 		}
-		if res.Regraded != asked || res.GradeVersion != 1 {
-			t.Errorf("correction = %+v, want %d attempts regraded at grade version 1", res, asked)
+		if job.Changed != asked || job.Phase != quiz.RegradeDone || res.GradeVersion != 1 {
+			t.Errorf("correction = %+v, job %+v, want %d attempts regraded at grade version 1 and the job done", res, job, asked)
 		}
 		after, err := e.stack.Store.GetAttempt(ctx, started[0].AttemptID)
 		if err != nil {
@@ -93,7 +107,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 
 	if !t.Run("a minute later the admin voids the question and it counts as correct for every attempt that had it", func(t *testing.T) {
 		e.clock.Advance(time.Minute)
-		res := correct(t, map[string]any{"void": true})
+		res, _ := correct(t, map[string]any{"void": true})
 		if res.GradeVersion != 2 {
 			t.Errorf("void correction = %+v, want grade version 2", res)
 		}
@@ -187,8 +201,15 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Regraded != 2 {
-			t.Errorf("regraded %d entries, want both", res.Regraded)
+		if _, err := svc.RunRegradeJob(ctx, ct.ID, res.Job.ID); err != nil {
+			t.Fatal(err)
+		}
+		job, err := svc.RegradeJob(ctx, organizer, ct.ID, res.Job.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if job.Changed != 2 {
+			t.Errorf("regraded %d entries, want both", job.Changed)
 		}
 		top, err := e.stack.Store.TopEntries(ctx, ct.ID, "r1", 0)
 		if err != nil {

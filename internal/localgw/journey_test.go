@@ -307,7 +307,7 @@ func TestCountersEqualARebuildAfterRedeliveredBatches(t *testing.T) {
 	}
 
 	t.Run("the rebuild command writes the same counters", func(t *testing.T) {
-		if _, err := aggregate.RebuildStored(ctx, e.stack.Store); err != nil {
+		if _, err := aggregate.RebuildAll(ctx, e.stack.Store); err != nil {
 			t.Fatal(err)
 		}
 		again, err := e.stack.Store.Counters(ctx, demoQuiz, []string{village, village2})

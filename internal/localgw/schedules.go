@@ -2,6 +2,7 @@ package localgw
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -30,6 +31,12 @@ func (s *Scheduled) Invoke(ctx context.Context) error {
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: id})
 	ev := events.EventBridgeEvent{Version: "0", ID: id, DetailType: "Scheduled Event", Source: "aws.events",
 		Time: time.Now().UTC(), Region: "local", Detail: []byte("{}")}
+	if s.Input != "" { // a fixed input replaces the event, as EventBridge does
+		ev = events.EventBridgeEvent{}
+		if err := json.Unmarshal([]byte(s.Input), &ev); err != nil {
+			return fmt.Errorf("%s (%s): input: %w", s.Function, s.Event, err)
+		}
+	}
 	if err := s.handler(ctx, ev); err != nil {
 		return fmt.Errorf("%s (%s): %w", s.Function, s.Event, err)
 	}
@@ -58,6 +65,16 @@ func (st *Stack) RunSchedules(ctx context.Context) {
 	for _, s := range st.Schedules {
 		go s.Run(ctx)
 	}
+}
+
+// InvokeScheduleEvent runs one Schedule event of a function once now.
+func (st *Stack) InvokeScheduleEvent(ctx context.Context, function, event string) error {
+	for _, s := range st.Schedules {
+		if s.Function == function && s.Event == event {
+			return s.Invoke(ctx)
+		}
+	}
+	return fmt.Errorf("no schedule %s of %s", event, function)
 }
 
 // InvokeSchedule runs the named function's schedules once now (for tests and on demand).

@@ -273,6 +273,9 @@ type Schedule struct {
 	Function string
 	Event    string
 	Every    time.Duration
+	// Input is the event's fixed JSON input, sent instead of EventBridge's own event
+	// (empty: none).
+	Input string
 }
 
 // Schedules returns every Schedule event. Only rate(N unit) expressions are read; a cron
@@ -291,6 +294,7 @@ func (t *Template) Schedules() ([]Schedule, error) {
 			}
 			var s struct {
 				Schedule string `yaml:"Schedule"`
+				Input    string `yaml:"Input"`
 			}
 			if err := ev.Properties.Decode(&s); err != nil {
 				return nil, fmt.Errorf("function %s event %s: %w", fn, name, err)
@@ -299,7 +303,7 @@ func (t *Template) Schedules() ([]Schedule, error) {
 			if err != nil {
 				return nil, fmt.Errorf("function %s event %s: %w", fn, name, err)
 			}
-			out = append(out, Schedule{Function: fn, Event: name, Every: every})
+			out = append(out, Schedule{Function: fn, Event: name, Every: every, Input: s.Input})
 		}
 	}
 	return out, nil

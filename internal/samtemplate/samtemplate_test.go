@@ -98,7 +98,8 @@ func TestTemplateTable(t *testing.T) {
 		t.Errorf("Table().KeySchema = %+v, want %+v", tb.KeySchema, wantKeys)
 	}
 	wantAttrs := []AttributeDefinition{{AttributeName: "pk", AttributeType: "S"}, {AttributeName: "sk", AttributeType: "S"},
-		{AttributeName: "rk", AttributeType: "S"}, {AttributeName: "rs", AttributeType: "S"}}
+		{AttributeName: "rk", AttributeType: "S"}, {AttributeName: "rs", AttributeType: "S"},
+		{AttributeName: "qk", AttributeType: "S"}, {AttributeName: "qs", AttributeType: "S"}}
 	if !reflect.DeepEqual(tb.AttributeDefinitions, wantAttrs) {
 		t.Errorf("Table().AttributeDefinitions = %+v, want %+v", tb.AttributeDefinitions, wantAttrs)
 	}
@@ -111,9 +112,11 @@ func TestTemplateTable(t *testing.T) {
 	if !tb.TimeToLiveSpecification.Enabled {
 		t.Errorf("Table().TimeToLiveSpecification.Enabled = false, want true")
 	}
-	if g := tb.GlobalSecondaryIndexes; len(g) != 1 || g[0].IndexName != "ByRound" || g[0].Projection.ProjectionType != "ALL" ||
-		!reflect.DeepEqual(g[0].KeySchema, []KeyElement{{AttributeName: "rk", KeyType: "HASH"}, {AttributeName: "rs", KeyType: "RANGE"}}) {
-		t.Errorf("Table().GlobalSecondaryIndexes = %+v, want ByRound on rk/rs projecting everything", g)
+	if g := tb.GlobalSecondaryIndexes; len(g) != 2 || g[0].IndexName != "ByRound" || g[0].Projection.ProjectionType != "ALL" ||
+		!reflect.DeepEqual(g[0].KeySchema, []KeyElement{{AttributeName: "rk", KeyType: "HASH"}, {AttributeName: "rs", KeyType: "RANGE"}}) ||
+		g[1].IndexName != "ByQuiz" || g[1].Projection.ProjectionType != "INCLUDE" || !reflect.DeepEqual(g[1].Projection.NonKeyAttributes, []string{"gv"}) ||
+		!reflect.DeepEqual(g[1].KeySchema, []KeyElement{{AttributeName: "qk", KeyType: "HASH"}, {AttributeName: "qs", KeyType: "RANGE"}}) {
+		t.Errorf("Table().GlobalSecondaryIndexes = %+v, want ByRound on rk/rs projecting everything and ByQuiz on qk/qs with gv", g)
 	}
 }
 
@@ -353,7 +356,9 @@ func TestTemplateSchedules(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Schedules() error = %v", err)
 	}
-	want := []Schedule{{Function: "MaintenanceFunction", Event: "Daily", Every: 24 * time.Hour}}
+	want := []Schedule{{Function: "MaintenanceFunction", Event: "Daily", Every: 24 * time.Hour},
+		{Function: "MaintenanceFunction", Event: "RegradeJobs", Every: time.Minute,
+			Input: `{"version":"0","detail-type":"Regrade Jobs","source":"tracker.maintenance","detail":{}}`}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Schedules() = %+v, want %+v", got, want)
 	}

@@ -63,6 +63,7 @@ func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *ro
 		"POST /v1/admin/imports/units":                                      h.importUnits,
 		"POST /v1/admin/contests/{quizId}/rounds/{roundId}/close":           h.closeRound,
 		"POST /v1/admin/quizzes/{quizId}/questions/{questionId}/correction": h.correctQuestion,
+		"GET /v1/admin/quizzes/{quizId}/regrade-jobs/{jobId}":               h.regradeJob,
 		"POST /v1/admin/quizzes/{quizId}/purge-personal-data":               h.purgePersonalData,
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking":          h.roundRanking,
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners":          h.roundWinners,
@@ -422,7 +423,13 @@ func (h *Handler) correctQuestion(ctx context.Context, s auth.Staff, req events.
 		return 0, nil, err
 	}
 	r, err := h.authoring.Correct(ctx, s, req.PathParameters["quizId"], req.PathParameters["questionId"], in)
-	return http.StatusOK, r, err
+	// Accepted: the key is changed, the regrade runs as a job (GET its progress).
+	return http.StatusAccepted, r, err
+}
+
+func (h *Handler) regradeJob(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	j, err := h.authoring.RegradeJob(ctx, s, req.PathParameters["quizId"], req.PathParameters["jobId"])
+	return http.StatusOK, j, err
 }
 
 func (h *Handler) purgePersonalData(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {

@@ -1,0 +1,160 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+// ReplaceQuizCounters makes one quiz's stored counters and first-attempt claims equal to
+// a rebuild of its attempts, without a scan: its counters are queried village by
+// village (every unit of the tree), its claims are those of the identities of its
+// attempts. Run it while the aggregator is paused: it is a repair tool.
+func (s *Store) ReplaceQuizCounters(ctx context.Context, quizID string, counters []aggregate.Counter, firsts, attempts []quiz.Attempt) error {
+	units, err := s.ListUnits(ctx)
+	if err != nil {
+		return err
+	}
+	var writes []types.WriteRequest
+	for _, u := range units {
+		keys, err := s.partitionKeys(ctx, counterPK(quizID, u.ID))
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			writes = append(writes, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(k.PK, k.SK)}})
+		}
+	}
+	claimed := map[string]bool{}
+	for _, a := range firsts {
+		claimed[a.IdentityKey()] = true
+	}
+	gone := map[string]bool{}
+	for _, a := range attempts {
+		if id := a.IdentityKey(); !claimed[id] && !gone[id] && a.QuizID == quizID {
+			gone[id] = true
+			pk, sk := firstKey(quizID, id)
+			writes = append(writes, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(pk, sk)}})
+		}
+	}
+	if err := s.batchWrite(ctx, writes); err != nil {
+		return err
+	}
+	var puts []types.WriteRequest
+	for _, c := range counters {
+		item, err := counterAsItem(c)
+		if err != nil {
+			return err
+		}
+		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+	}
+	for _, a := range firsts {
+		it, err := firstAsItem(aggregate.EventOf(a))
+		if err != nil {
+			return err
+		}
+		item, err := attributevalue.MarshalMap(it)
+		if err != nil {
+			return fmt.Errorf("marshal first-attempt claim: %w", err)
+		}
+		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+	}
+	return s.batchWrite(ctx, puts)
+}
+
+// partitionKeys returns the keys of every item of a partition, reading nothing else.
+func (s *Store) partitionKeys(ctx context.Context, pk string) ([]keyItem, error) {
+	in, err := s.keyQuery("", expression.Key(attrPK).Equal(expression.Value(pk)))
+	if err != nil {
+		return nil, err
+	}
+	in.ProjectionExpression = aws.String(attrPK + "," + attrSK)
+	in.ConsistentRead = aws.Bool(true)
+	in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
+	var out []keyItem
+	p := dynamodb.NewQueryPaginator(s.db, in)
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("query %s: %w", pk, err)
+		}
+		s.meterRead(page.ConsumedCapacity)
+		var keys []keyItem
+		if err := attributevalue.UnmarshalListOfMaps(page.Items, &keys); err != nil {
+			return nil, fmt.Errorf("decode keys: %w", err)
+		}
+		out = append(out, keys...)
+	}
+	return out, nil
+}
+
+var _ aggregate.QuizRebuildStore = (*Store)(nil)
+
+// BackfillQuizIndex gives the ByQuiz keys to attempts and verifications stored before
+// the index existed, and returns how many it updated. It scans the table once: an
+// explicit maintenance step after deploying the index, never part of a request.
+func (s *Store) BackfillQuizIndex(ctx context.Context) (int, error) {
+	filter := expression.Name(attrEntity).In(expression.Value(entityAttempt), expression.Value(entityVerify)).
+		And(expression.Name(attrQK).AttributeNotExists())
+	expr, err := expression.NewBuilder().WithFilter(filter).Build()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	p := dynamodb.NewScanPaginator(s.db, &dynamodb.ScanInput{TableName: &s.table, FilterExpression: expr.Filter(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return n, fmt.Errorf("scan: %w", err)
+		}
+		for _, item := range page.Items {
+			var k struct {
+				keyItem
+				Entity string `dynamodbav:"e"`
+			}
+			if err := attributevalue.UnmarshalMap(item, &k); err != nil {
+				return n, fmt.Errorf("decode key: %w", err)
+			}
+			var qk, qs string
+			if k.Entity == entityAttempt {
+				a, _, err := AttemptFromItem(item)
+				if err != nil {
+					return n, err
+				}
+				qk, qs = quizIndexKeys(a)
+			} else {
+				var v verificationItem
+				if err := attributevalue.UnmarshalMap(item, &v); err != nil {
+					return n, fmt.Errorf("decode verification: %w", err)
+				}
+				qk, qs = verificationIndexKeys(v.domain(strings.TrimPrefix(k.PK, prefixVerify)))
+			}
+			upd := expression.Set(expression.Name(attrQK), expression.Value(qk)).Set(expression.Name(attrQS), expression.Value(qs))
+			cond := expression.AttributeExists(expression.Name(attrPK))
+			in, err := s.updateInput(k.PK, k.SK, upd, &cond)
+			if err != nil {
+				return n, err
+			}
+			if _, err := s.db.UpdateItem(ctx, in); err != nil {
+				var ccf *types.ConditionalCheckFailedException
+				if errors.As(err, &ccf) {
+					continue // gone meanwhile (expired)
+				}
+				return n, fmt.Errorf("backfill %s: %w", k.PK, err)
+			}
+			n++
+		}
+	}
+	return n, nil
+}
