@@ -328,7 +328,7 @@ func entry(q quiz.Quiz, i int, villages []string, end time.Time, rng *mrand.Rand
 	pred := int64(rng.IntN(1000000))
 	a := quiz.Attempt{ID: randomID(), QuizID: q.ID, QuizKind: q.Kind, RoundID: "r1", Ranked: true, Prediction: &pred,
 		Participant: quiz.Participant{UnitID: villages[i%len(villages)], Name: "Người dự thi " + strconv.Itoa(i), Phone: "+849" + fmt.Sprintf("%08d", i)},
-		Consent:     true, Identity: "p" + strconv.Itoa(i), ClientID: "d" + strconv.Itoa(i), TokenHash: "t", Seed: rng.Uint64(),
+		Consent:     true, Identity: "p" + strconv.Itoa(i), ClientID: "d" + strconv.Itoa(i), Seed: rng.Uint64(),
 		StartedAt: sub.Add(-dur), ExpiresAt: sub.Add(time.Minute), Status: quiz.Submitted, SubmittedAt: sub, DurationMs: dur.Milliseconds()}
 	var hash strings.Builder
 	for _, qu := range q.Questions {

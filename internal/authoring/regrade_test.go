@@ -95,7 +95,7 @@ func (f regradeFixture) submit(t *testing.T, i int) quiz.Attempt {
 	}
 	at := f.e.clock.Now().Add(time.Duration(i) * time.Second)
 	a := quiz.Attempt{ID: fmt.Sprintf("a-%05d", i), QuizID: q.ID, QuizKind: q.Kind, Seed: uint64(i*7919 + 1),
-		Participant: quiz.Participant{UnitID: "xa-a-t01"}, Identity: fmt.Sprintf("p%d", i), TokenHash: "t",
+		Participant: quiz.Participant{UnitID: "xa-a-t01"}, Identity: fmt.Sprintf("p%d", i),
 		StartedAt: at, ExpiresAt: at.Add(10 * time.Minute), Status: quiz.Submitted, SubmittedAt: at.Add(time.Minute)}
 	for _, qu := range quiz.Draw(q, a.Seed) {
 		a.QuestionIDs = append(a.QuestionIDs, qu.ID)
@@ -103,7 +103,7 @@ func (f regradeFixture) submit(t *testing.T, i int) quiz.Attempt {
 	}
 	g := quiz.Grade(quiz.AttemptQuestions(q, a), a.Answers)
 	a.Score, a.MaxScore, a.CorrectCount, a.Topics = g.Score, g.MaxScore, g.CorrectCount, g.Topics
-	if err := f.e.store.CreateAttempt(context.Background(), a); err != nil {
+	if err := f.e.store.PutAttempt(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
 	return a
@@ -180,7 +180,7 @@ func TestARegradeJobIsResumableAndCatchesStaleGrades(t *testing.T) {
 			if !slices.Contains(stale.QuestionIDs, f.target) {
 				t.Fatal("fixture: the first attempt was not asked the corrected question")
 			}
-			if err := f.e.store.CreateAttempt(ctx, stale); err != nil {
+			if err := f.e.store.PutAttempt(ctx, stale); err != nil {
 				t.Fatal(err)
 			}
 			f.e.clock.Advance(authoring.StaleGradeWindow)

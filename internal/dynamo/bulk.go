@@ -37,9 +37,8 @@ func SubmitWrites(a quiz.Attempt) []string {
 	pk := func(pk, _ string) string { return pk }
 	e := aggregate.EventOf(a)
 	out := []string{
-		pk(attemptKey(a.ID)), // start and submit
-		pk(appliedKey(a.ID)),
-		pk(firstKey(a.QuizID, e.Identity)),
+		pk(attemptKey(a.ID)),               // the submit's one put (the start writes no attempt)
+		pk(firstKey(a.QuizID, e.Identity)), // the aggregator's ledger write
 		pk(counterKey(a.QuizID, a.Participant.UnitID, e.Key.Month)),
 	}
 	it, _ := toAttemptItem(a)
