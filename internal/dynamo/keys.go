@@ -31,6 +31,11 @@ import (
 //	a round's frozen results                Put / Get / Update    pk=RESULT#<quizId>#<roundId> sk=R
 //	a contest's disqualifications           Put / Query           pk=DECISION#<quizId> sk=<time>#<attemptId>
 //	count starts per source/client/window   Update ADD (cond.)    pk=RL#<src|cli>#<keyed hash>#<window start, unix s> sk=R  (TTL)
+//	a print of paper sheets and its codes   Put (cond.) / GetItem pk=PRINT#<printId> sk=P
+//	a paper sheet by its short code         Put (cond.) / GetItem pk=SHEET#<code> sk=S
+//	enter a sheet once                      Transact: Update SHEET#<code> (cond. not entered)
+//	                                          + Put ATTEMPT#paper-<code> (cond. absent)
+//	                                          + Update ADD ACT#<unitId> sk=<date>#sheets-<channel>-<user> (entry session)
 //	every attempt, counter or claim         Scan, filter e=…      (rebuild and maintenance only)
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one
@@ -69,6 +74,8 @@ const (
 	entityRateLimit  = "ratelimit"
 	entityVRate      = "verifyrate"
 	entityVerify     = "verification"
+	entityPrint      = "print"
+	entitySheet      = "sheet"
 )
 
 // Key prefixes and fixed sort keys.
@@ -98,6 +105,8 @@ const (
 	prefixRateLimit  = "RL#"
 	prefixVRate      = "VRATE#"
 	prefixVerify     = "VERIFY#"
+	prefixPrint      = "PRINT#"
+	prefixSheet      = "SHEET#"
 
 	firstSK   = "F"
 	entrySK   = "E"
@@ -195,6 +204,9 @@ func counterPK(quizID, unitID string) string { return prefixCounter + quizID + "
 func counterKey(quizID, unitID, month string) (pk, sk string) {
 	return counterPK(quizID, unitID), prefixMonth + month
 }
+
+func printKey(id string) (pk, sk string)   { return prefixPrint + id, "P" }
+func sheetKey(code string) (pk, sk string) { return prefixSheet + code, "S" }
 
 func activityPK(unitID string) string { return prefixActivity + unitID }
 func activityKey(unitID, date, id string) (pk, sk string) {

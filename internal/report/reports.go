@@ -103,10 +103,10 @@ func normalizeGroupBy(g string) (string, error) {
 	switch g {
 	case "", GroupByVillage:
 		return GroupByVillage, nil
-	case GroupByOrganization, GroupByAgeBand, GroupByGender:
+	case GroupByOrganization, GroupByAgeBand, GroupByGender, GroupByChannel:
 		return g, nil
 	}
-	return "", apperr.Errorf(apperr.Validation, "groupBy %q không hợp lệ: dùng village, organization, ageBand hoặc gender", g)
+	return "", apperr.Errorf(apperr.Validation, "groupBy %q không hợp lệ: dùng village, organization, ageBand, gender hoặc channel", g)
 }
 
 func normalizePeriod(p string) (string, error) {
@@ -387,6 +387,10 @@ func reportGroups(groupBy string) (keys, codes, labels []string) {
 		for _, g := range quiz.Genders {
 			add("gender:", g, GenderLabels[g])
 		}
+	case GroupByChannel:
+		for _, c := range quiz.Channels {
+			add("channel:", c, ChannelLabels[c])
+		}
 	}
 	return keys, codes, labels
 }
@@ -413,6 +417,9 @@ func BuildAwareness(sc ReportScope, counters []aggregate.Counter, groupBy string
 		keys, codes, labels := reportGroups(groupBy)
 		for i, k := range keys {
 			g := total.Groups[k]
+			if groupBy == GroupByChannel {
+				g = channelTally(total, codes[i])
+			}
 			r := Row{Key: codes[i], Label: labels[i], Participants: g.Participants, Topics: []TopicRate{}}
 			r.setScores(groupTally(g).scores(sc.MinGroup))
 			a.Rows = append(a.Rows, r)
