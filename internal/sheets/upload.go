@@ -35,6 +35,14 @@ var answerColumn = regexp.MustCompile(`^(?:q|câu|cau)(\d+)$`)
 // then written one by one, each idempotent, so a failure midway is finished by
 // uploading the same file again.
 func (s *Service) Upload(ctx context.Context, staff auth.Staff, contentType string, body []byte) (UploadResult, error) {
+	tree, err := quiz.LoadTree(ctx, s.store)
+	if err != nil {
+		return UploadResult{}, err
+	}
+	// The role first (403), before the file is read; each sheet's village is checked by row.
+	if err := auth.Authorize(staff, auth.CollectSheets, auth.UnitTarget(staff.ScopeUnitID), tree); err != nil {
+		return UploadResult{}, err
+	}
 	rows, err := authoring.ReadTable(contentType, body, MaxUploadRows)
 	if err != nil {
 		return UploadResult{}, err
@@ -65,10 +73,6 @@ func (s *Service) Upload(ctx context.Context, staff auth.Staff, contentType stri
 			return r[i]
 		}
 		return ""
-	}
-	tree, err := quiz.LoadTree(ctx, s.store)
-	if err != nil {
-		return UploadResult{}, err
 	}
 	prints := map[string]paper.Print{}
 	quizzes := map[string]quiz.Quiz{}
