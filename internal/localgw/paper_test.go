@@ -1,6 +1,7 @@
 package localgw_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/sheets"
@@ -254,6 +256,28 @@ func TestTwoHundredPaperSheetsCountLikeAttemptsOnPhones(t *testing.T) {
 		want := sheets.VillageProgress{UnitID: village, Participants: 207, Paper: 200, Assisted: 1}
 		if len(pr.Villages) != 1 || pr.Villages[0].Participants != want.Participants || pr.Villages[0].Paper != want.Paper || pr.Villages[0].Assisted != want.Assisted {
 			t.Errorf("progress = %+v, want one village %+v", pr.Villages, want)
+		}
+	})
+	t.Run("the annual workbook shows how many were reached on paper per village", func(t *testing.T) {
+		st, raw, _ := staffRequest(t, p.base, p.admin, "GET", "/v1/reports/annual?unitId=xa-a&year=2026&format=xlsx", nil)
+		if st != http.StatusOK {
+			t.Fatalf("annual = %d %.300s", st, raw)
+		}
+		book, err := export.ReadXLSX(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range book["Phiếu giấy"] {
+			if len(r) >= 6 && r[1] == village {
+				found = true
+				if r[3] != "207" || r[4] != "200" || r[5] != "1" {
+					t.Errorf("village row %v, want 207 participants, 200 on paper, 1 assisted", r)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("sheet \"Phiếu giấy\" has no row for %s: %v", village, book["Phiếu giấy"])
 		}
 	})
 	t.Run("the activity log shows the entry sessions with who entered how many", func(t *testing.T) {

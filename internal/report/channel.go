@@ -1,6 +1,8 @@
 package report
 
 import (
+	"math"
+
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/quiz"
 )
@@ -33,4 +35,28 @@ func channelTally(total aggregate.Counter, channel string) aggregate.GroupTally 
 		g.Passes -= o.Passes
 	}
 	return g
+}
+
+// PaperTable is the annual workbook's sheet of residents reached without a smartphone:
+// per quiz and village, participants, of whom on a paper sheet and entered with an officer.
+func PaperTable(quizzes []AnnualQuiz) Table {
+	t := Table{Name: "Phiếu giấy", Header: []string{"Bài", "Mã", "Thôn", "Người tham gia", "Qua phiếu giấy",
+		"Cán bộ nhập cùng người dân", "Tỷ lệ không qua điện thoại (%)"}}
+	for _, q := range quizzes {
+		for _, r := range append(append([]Row{}, q.Awareness.Rows...), q.Awareness.Total) {
+			label := r.Label
+			if label == "" {
+				label = "Tổng"
+			}
+			share := any("")
+			if p, ok := Percent(r.Paper+r.Assisted, r.Participants); ok {
+				share = math.Round(p*10) / 10
+			}
+			t.Rows = append(t.Rows, []any{q.Title, r.Key, label, r.Participants, r.Paper, r.Assisted, share})
+		}
+	}
+	if len(t.Rows) == 0 {
+		t.Rows = append(t.Rows, []any{"Không có dữ liệu"})
+	}
+	return t
 }

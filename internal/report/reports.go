@@ -354,6 +354,7 @@ func (sc ReportScope) row(key, label string, c aggregate.Counter, population int
 	r := Row{Key: key, Label: label, Participants: c.Participants, Population: population, Topics: []TopicRate{},
 		SuspectSubmissions: c.SuspectSubmissions, OverPopulation: population > 0 && c.Participants > population}
 	r.setScores(counterTally(c).scores(sc.MinGroup))
+	r.Paper, r.Assisted = c.Groups["channel:"+quiz.ChannelPaper].Participants, c.Groups["channel:"+quiz.ChannelAssisted].Participants
 	if p, ok := Percent(c.Participants, population); ok {
 		r.ParticipationRate = roundedPtr(p, 1)
 		if !r.Suppressed {
