@@ -55,7 +55,7 @@ function sheet(v, code) {
       optionLabels(q).forEach(function (l) { li.appendChild(box(l + ' ')); });
     } else {
       li.appendChild(el('strong', null, 'Câu ' + q.n + '. '));
-      li.appendChild(document.createTextNode(q.text + ' ' + (KIND_HINT[q.kind] || '')));
+      li.appendChild(document.createTextNode(q.text + (/nhiều/.test(q.text) ? '' : ' ' + (KIND_HINT[q.kind] || ''))));
       var opts = el('div', 'options');
       if (q.kind === 'likert') optionLabels(q).forEach(function (l) { opts.appendChild(box(l)); });
       else if (q.kind === 'text') opts.appendChild(el('em', null, '(câu tự luận: không thu trên phiếu giấy)'));
