@@ -36,6 +36,8 @@ import (
 //	enter a sheet once                      Transact: Update SHEET#<code> (cond. not entered)
 //	                                          + Put ATTEMPT#paper-<code> (cond. absent)
 //	                                          + Update ADD ACT#<unitId> sk=<date>#sheets-<channel>-<user> (entry session)
+//	correct an entered sheet                Transact: Update SHEET#<code> (cond. hash as read, history appended)
+//	                                          + Put ATTEMPT#paper-<code> (cond. gv as read)
 //	every attempt, counter or claim         Scan, filter e=…      (rebuild and maintenance only)
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one

@@ -49,6 +49,16 @@ type sheetItem struct {
 	EnteredBy string `dynamodbav:"by,omitempty"`
 	EnteredAt string `dynamodbav:"at,omitempty"`
 	Hash      string `dynamodbav:"h,omitempty"`
+	// Corrections is the sheet's audited history of corrections, oldest first.
+	Corrections []correctionDoc `dynamodbav:"corr,omitempty"`
+}
+
+type correctionDoc struct {
+	By     string `dynamodbav:"by"`
+	At     string `dynamodbav:"at"`
+	Reason string `dynamodbav:"reason"`
+	From   string `dynamodbav:"from"`
+	To     string `dynamodbav:"to"`
 }
 
 // Attribute names of a sheet's entry.
@@ -59,6 +69,7 @@ const (
 	attrSheetAt      = "at"
 	attrSheetHash    = "h"
 	attrAudience     = "audience"
+	attrCorrections  = "corr"
 )
 
 // maxTransactItems is DynamoDB's limit of items in one transaction.
@@ -148,6 +159,13 @@ func (s *Store) GetSheet(ctx context.Context, code string) (paper.Sheet, error) 
 		}
 		sh.Entry = &paper.Entry{AttemptID: it.AttemptID, Channel: it.Channel, EnteredBy: it.EnteredBy, EnteredAt: at, Hash: it.Hash}
 	}
+	for _, c := range it.Corrections {
+		at, err := time.Parse(timeLayout, c.At)
+		if err != nil {
+			return sh, fmt.Errorf("sheet %s: correction: %w", code, err)
+		}
+		sh.Corrections = append(sh.Corrections, paper.Correction{By: c.By, At: at, Reason: c.Reason, FromHash: c.From})
+	}
 	return sh, nil
 }
 
@@ -196,6 +214,50 @@ func (s *Store) EnterSheet(ctx context.Context, sh paper.Sheet, e paper.Entry, a
 			return apperr.Errorf(apperr.Conflict, "sheet %s entered before", sh.Code)
 		}
 		return fmt.Errorf("enter sheet: %w", err)
+	}
+	s.meter(out.ConsumedCapacity...)
+	return nil
+}
+
+// CorrectSheet replaces an entered sheet's attempt with corrected answers, on the
+// condition that the sheet still holds the entry that was read (its hash) and the attempt
+// the grade version read; the correction (who, when, why, what it replaced) is appended to
+// the sheet's history. The attempt arrives on the stream with a higher grade version, so
+// the aggregator takes back what it counted and counts the corrected sheet instead.
+func (s *Store) CorrectSheet(ctx context.Context, sh paper.Sheet, e paper.Entry, a quiz.Attempt, prevGV int, c paper.Correction) error {
+	pk, sk := sheetKey(sh.Code)
+	rec := map[string]any{"by": c.By, "at": c.At.UTC().Format(timeLayout), "reason": c.Reason, "from": c.FromHash, "to": e.Hash}
+	upd := expression.Set(expression.Name(attrSheetHash), expression.Value(e.Hash)).
+		Set(expression.Name(attrSheetChannel), expression.Value(e.Channel)).
+		Set(expression.Name(attrCorrections), expression.ListAppend(
+			expression.IfNotExists(expression.Name(attrCorrections), expression.Value([]any{})), expression.Value([]any{rec})))
+	cond := expression.Name(attrSheetHash).Equal(expression.Value(sh.Entry.Hash))
+	sheetUpd, err := s.updateOf(pk, sk, upd, &cond)
+	if err != nil {
+		return err
+	}
+	it, err := toAttemptItem(a)
+	if err != nil {
+		return fmt.Errorf("encode attempt: %w", err)
+	}
+	var gvCond expression.ConditionBuilder
+	if prevGV == 0 {
+		gvCond = expression.AttributeExists(expression.Name(attrPK)).And(expression.AttributeNotExists(expression.Name(attrGV)))
+	} else {
+		gvCond = expression.Name(attrGV).Equal(expression.Value(prevGV))
+	}
+	put, err := s.putOf(it, &gvCond)
+	if err != nil {
+		return err
+	}
+	out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: sheetUpd}, {Put: put}}, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		var tce *types.TransactionCanceledException
+		if errors.As(err, &tce) {
+			return apperr.Errorf(apperr.Conflict, "Phiếu %s vừa được sửa ở nơi khác, hãy tải lại", sh.Code)
+		}
+		return fmt.Errorf("correct sheet: %w", err)
 	}
 	s.meter(out.ConsumedCapacity...)
 	return nil

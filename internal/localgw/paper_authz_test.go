@@ -37,6 +37,16 @@ func init() {
 		csv := "code,village,birthYear,gender,organization,q1\n" + e.freshSheet(t) + "," + village + ",1950,nữ,Hội Nông dân,A\n"
 		return call{method: "POST", path: "/v1/paper/uploads", contentType: "text/csv", body: []byte(csv)}
 	}, inScope: 200, outOfScope: 422, organizer: 403, admin: 200, collector: 200}
+	staffRoutes["POST /v1/paper/sheets/{code}/correction"] = expect{build: func(t *testing.T, e *authzEnv) call {
+		code := e.freshSheet(t)
+		admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
+		if _, err := sheets.NewService(e.stack.Store, e.clock.Now).Enter(context.Background(), admin, code,
+			sheets.EntryRequest{Channel: "paper", Gender: "male"}); err != nil {
+			t.Fatal(err)
+		}
+		return jsonCall("POST", "/v1/paper/sheets/"+code+"/correction", map[string]any{"channel": "paper", "gender": "female",
+			"reason": "Nhập nhầm giới tính"})
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200, collector: 200}
 	staffRoutes["GET /v1/paper/progress"] = expect{build: get("/v1/paper/progress?quizId=" + demoQuiz + "&unitId=" + village),
 		inScope: 200, outOfScope: 404, organizer: 403, admin: 200, collector: 200}
 }

@@ -397,3 +397,80 @@ func TestContestsTakeNoPaperSheets(t *testing.T) {
 		}
 	})
 }
+
+func TestACorrectedSheetIsRecordedAndTheCountersFollow(t *testing.T) {
+	p := newPaperEnv(t)
+	ctx := context.Background()
+	bank := p.bank[demoQuiz]
+	v := p.print(t, p.collector, demoQuiz, village, 2)
+	code := v.Codes[0]
+	// answersOf ticks, for every printed question, the right or the first wrong option.
+	answersOf := func(right bool) []any {
+		var out []any
+		for _, q := range v.Questions {
+			qu, _ := bank.Question(q.ID)
+			for _, o := range q.Options {
+				if slices.Contains(qu.CorrectOptionIDs, o.ID) == right {
+					out = append(out, map[string]any{"questionId": q.ID, "optionIds": []string{o.ID}})
+					break
+				}
+			}
+		}
+		return out
+	}
+	if st, raw, _ := staffRequest(t, p.base, p.collector, "PUT", "/v1/paper/sheets/"+code,
+		map[string]any{"channel": "paper", "answers": answersOf(false)}); st != http.StatusCreated {
+		t.Fatalf("entry = %d %s", st, raw)
+	}
+	if err := p.stack.DrainStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		path string
+		body map[string]any
+		want int
+	}{
+		{"a correction without a reason is refused", "/v1/paper/sheets/" + code + "/correction",
+			map[string]any{"channel": "paper", "answers": answersOf(true)}, http.StatusUnprocessableEntity},
+		{"a sheet never entered cannot be corrected", "/v1/paper/sheets/" + v.Codes[1] + "/correction",
+			map[string]any{"channel": "paper", "reason": "Sửa", "answers": answersOf(true)}, http.StatusUnprocessableEntity},
+		{"a correction with a reason is taken", "/v1/paper/sheets/" + code + "/correction",
+			map[string]any{"channel": "paper", "reason": "Nhập nhầm từ phiếu bên cạnh", "answers": answersOf(true)}, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if st, raw, _ := staffRequest(t, p.base, p.collector, "POST", tt.path, tt.body); st != tt.want {
+				t.Errorf("status = %d %s, want %d", st, raw, tt.want)
+			}
+		})
+	}
+	if err := p.stack.DrainStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the sheet shows who corrected it, when and why", func(t *testing.T) {
+		st, raw, _ := staffRequest(t, p.base, p.admin, "GET", "/v1/paper/sheets/"+code, nil)
+		if st != http.StatusOK {
+			t.Fatalf("sheet = %d %s", st, raw)
+		}
+		for _, want := range []string{`"by":"nhapphieu"`, `"reason":"Nhập nhầm từ phiếu bên cạnh"`, `"enteredBy":"nhapphieu"`} {
+			if !strings.Contains(string(raw), want) {
+				t.Errorf("sheet %s lacks %s", raw, want)
+			}
+		}
+	})
+	t.Run("the counters count the corrected sheet once, as a rebuild does", func(t *testing.T) {
+		attempts, err := p.stack.Store.SubmittedAttempts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.stack.Store.Counters(ctx, demoQuiz, []string{village})
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertCounters(t, got, aggregate.Rebuild(attempts))
+		if len(got) != 1 || got[0].Participants != 1 || got[0].Passes != 1 {
+			t.Errorf("counters %+v, want one participant who passes", got)
+		}
+	})
+}

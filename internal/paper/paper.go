@@ -47,6 +47,17 @@ type Sheet struct {
 	QuizID  string
 	UnitID  string
 	Entry   *Entry
+	// Corrections are the audited changes after the first entry, oldest first.
+	Corrections []Correction
+}
+
+// Correction records one change of an entered sheet: who, when, why, and a digest of
+// the entry it replaced.
+type Correction struct {
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+	Reason   string    `json:"reason"`
+	FromHash string    `json:"-"`
 }
 
 // Entry records who entered a sheet, when, how, and a digest of what was entered (so a

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -35,6 +36,10 @@ type Store interface {
 	// Conflict.
 	EnterSheet(ctx context.Context, s paper.Sheet, e paper.Entry, a quiz.Attempt, session activity.Activity) error
 	Counters(ctx context.Context, quizID string, unitIDs []string) ([]aggregate.Counter, error)
+	GetAttempt(ctx context.Context, id string) (quiz.Attempt, error)
+	// CorrectSheet replaces an entered sheet's attempt (whose grade version was prevGV)
+	// and appends the correction to its history; a concurrent change is a Conflict.
+	CorrectSheet(ctx context.Context, s paper.Sheet, e paper.Entry, a quiz.Attempt, prevGV int, c paper.Correction) error
 }
 
 // Service prints, enters and counts paper sheets.
@@ -91,9 +96,10 @@ type PrintView struct {
 // SheetView answers GET /v1/paper/sheets/{code}: the sheet's print (its questions and
 // codes, so the entry page can work offline on the whole print) and its entry.
 type SheetView struct {
-	Code  string       `json:"code"`
-	Print PrintView    `json:"print"`
-	Entry *paper.Entry `json:"entry,omitempty"`
+	Code        string             `json:"code"`
+	Print       PrintView          `json:"print"`
+	Entry       *paper.Entry       `json:"entry,omitempty"`
+	Corrections []paper.Correction `json:"corrections,omitempty"`
 }
 
 // sheetQuiz loads the quiz for paper use: paper counts only in awareness, so contests
@@ -259,7 +265,7 @@ func (s *Service) GetSheet(ctx context.Context, staff auth.Staff, code string) (
 	if err != nil {
 		return SheetView{}, err
 	}
-	return SheetView{Code: sh.Code, Print: v, Entry: sh.Entry}, nil
+	return SheetView{Code: sh.Code, Print: v, Entry: sh.Entry, Corrections: sh.Corrections}, nil
 }
 
 // EntryRequest is the body of PUT /v1/paper/sheets/{code}: what the resident ticked and
@@ -487,4 +493,66 @@ func (s *Service) Progress(ctx context.Context, staff auth.Staff, quizID, unitID
 	}
 	slices.SortStableFunc(out.Villages, func(a, b VillageProgress) int { return strings.Compare(a.UnitID, b.UnitID) })
 	return out, nil
+}
+
+// CorrectionRequest is the body of POST /v1/paper/sheets/{code}/correction: the whole
+// sheet as it should have been entered, and why.
+type CorrectionRequest struct {
+	EntryRequest
+	Reason string `json:"reason"`
+}
+
+// CorrectionResult answers a correction with the sheet's new grade and its history.
+type CorrectionResult struct {
+	Code         string             `json:"code"`
+	AttemptID    string             `json:"attemptId"`
+	Score        int                `json:"score"`
+	MaxScore     int                `json:"maxScore"`
+	CorrectCount int                `json:"correctCount"`
+	Corrections  []paper.Correction `json:"corrections"`
+}
+
+// maxReason bounds a correction's reason (a short note, never personal data).
+const maxReason = 300
+
+// Correct replaces an entered sheet's answers and details, with a reason, recorded with
+// who and when. The corrected attempt is graded with the quiz's current key and a higher
+// grade version, so the aggregator moves the counts from the old entry to the new one.
+func (s *Service) Correct(ctx context.Context, staff auth.Staff, code string, in CorrectionRequest) (CorrectionResult, error) {
+	sh, p, q, _, err := s.loadSheet(ctx, staff, code)
+	if err != nil {
+		return CorrectionResult{}, err
+	}
+	if sh.Entry == nil {
+		return CorrectionResult{}, apperr.Errorf(apperr.Validation, "Phiếu %s chưa được nhập: hãy nhập phiếu thay vì sửa", sh.Code)
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > maxReason {
+		return CorrectionResult{}, apperr.Errorf(apperr.Validation, "Cần ghi lý do sửa phiếu (tối đa %d ký tự, không ghi thông tin cá nhân)", maxReason)
+	}
+	if err := quiz.CheckText("Lý do sửa phiếu", in.Reason, false); err != nil {
+		return CorrectionResult{}, err
+	}
+	stored, err := s.store.GetAttempt(ctx, sh.Entry.AttemptID)
+	if err != nil {
+		return CorrectionResult{}, err
+	}
+	pr, err := s.prepare(staff, paper.Sheet{Code: sh.Code, PrintID: sh.PrintID, QuizID: sh.QuizID, UnitID: sh.UnitID}, p, q, in.EntryRequest)
+	if err != nil {
+		return CorrectionResult{}, err
+	}
+	a := pr.attempt
+	a.StartedAt, a.ExpiresAt, a.SubmittedAt, a.DurationMs = stored.StartedAt, stored.ExpiresAt, stored.SubmittedAt, stored.DurationMs
+	a.GradeVersion = max(stored.GradeVersion, q.GradeVersion()) + 1
+	res := CorrectionResult{Code: sh.Code, AttemptID: a.ID, Score: a.Score, MaxScore: a.MaxScore, CorrectCount: a.CorrectCount,
+		Corrections: append([]paper.Correction{}, sh.Corrections...)}
+	if pr.entry.Hash == sh.Entry.Hash {
+		return res, nil // nothing to correct
+	}
+	c := paper.Correction{By: staff.Username, At: s.now().UTC(), Reason: in.Reason, FromHash: sh.Entry.Hash}
+	if err := s.store.CorrectSheet(ctx, sh, pr.entry, a, stored.GradeVersion, c); err != nil {
+		return CorrectionResult{}, err
+	}
+	res.Corrections = append(res.Corrections, c)
+	return res, nil
 }

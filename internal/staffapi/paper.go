@@ -15,11 +15,12 @@ import (
 // paperRoutes are the paper-sheet routes (collectors, officers, admins).
 func (h *Handler) paperRoutes() map[string]staffRoute {
 	return map[string]staffRoute{
-		"POST /v1/paper/prints":       h.printSheets,
-		"GET /v1/paper/sheets/{code}": h.getSheet,
-		"PUT /v1/paper/sheets/{code}": h.enterSheet,
-		"POST /v1/paper/uploads":      h.uploadSheets,
-		"GET /v1/paper/progress":      h.sheetProgress,
+		"POST /v1/paper/prints":                   h.printSheets,
+		"GET /v1/paper/sheets/{code}":             h.getSheet,
+		"PUT /v1/paper/sheets/{code}":             h.enterSheet,
+		"POST /v1/paper/uploads":                  h.uploadSheets,
+		"GET /v1/paper/progress":                  h.sheetProgress,
+		"POST /v1/paper/sheets/{code}/correction": h.correctSheet,
 	}
 }
 
@@ -67,4 +68,14 @@ func (h *Handler) uploadSheets(ctx context.Context, s auth.Staff, req events.API
 func (h *Handler) sheetProgress(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p, err := h.sheets.Progress(ctx, s, req.QueryStringParameters["quizId"], req.QueryStringParameters["unitId"])
 	return http.StatusOK, p, err
+}
+
+// correctSheet replaces an entered sheet's answers, with a reason, audited.
+func (h *Handler) correctSheet(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var in sheets.CorrectionRequest
+	if err := apigw.Decode(req, &in); err != nil {
+		return 0, nil, err
+	}
+	r, err := h.sheets.Correct(ctx, s, req.PathParameters["code"], in)
+	return http.StatusOK, r, err
 }
