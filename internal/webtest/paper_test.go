@@ -172,7 +172,7 @@ func TestSheetsEnteredByKeyboardSurviveADroppedNetwork(t *testing.T) {
 			document.activeElement === document.getElementById('e-code')`)
 	}
 	counter := func(id string) string {
-		return value(t, ctx, chromedp.Evaluate[string](`document.getElementById('` + id + `').textContent`))
+		return value(t, ctx, chromedp.Evaluate[string](`document.getElementById('`+id+`').textContent`))
 	}
 	entered := func(code string) bool {
 		st, raw := dashCall(t, base, "GET", "/v1/paper/sheets/"+code, token, nil)
