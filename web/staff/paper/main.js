@@ -230,7 +230,12 @@ function setNet(ok) {
 function send() {
   if (!queued().length) return Promise.resolve();
   return flush(function (r) {
-    if (r.ok) { state.sent++; setNet(true); } else if (r.status === 0) setNet(false);
+    if (r.ok) {
+      state.sent++;
+      setNet(true);
+      // 200: the server had this sheet with the same content; nothing is counted again.
+      if (r.status === 200) message('Phiếu ' + r.code + ' đã có trên máy chủ với cùng nội dung: không tính thêm.');
+    } else if (r.status === 0) setNet(false);
     counts();
   }).then(function (done) {
     counts();
