@@ -23,6 +23,10 @@ const (
 	DateLayout = "2006-01-02"
 )
 
+// TypePaper is an entry session of paper or assisted sheets (internal/paper): written by
+// the entry itself, its audience the number of sheets entered.
+const TypePaper = "paper"
+
 // Types are the plan's forms of informing (section II.2).
 var Types = []struct{ Code, Label string }{
 	{"portal", "Bài trên trang thông tin điện tử"},
@@ -32,6 +36,7 @@ var Types = []struct{ Code, Label string }{
 	{"cultural", "Hoạt động văn hóa, văn nghệ"},
 	{"contest", "Hội thi"},
 	{"mobile", "Thông tin lưu động"},
+	{TypePaper, "Thu và nhập phiếu giấy"},
 	{"other", "Khác"},
 }
 

@@ -100,7 +100,7 @@ func EventOf(a quiz.Attempt) Event {
 		ScoreMilli:   int64(math.Round(a.ScorePercent() * 1000)),
 		Passed:       a.Passed(),
 		Topics:       a.Topics,
-		Groups:       quiz.GroupKeys(a.Participant, a.SubmittedAt.In(quiz.VietnamTime).Year()),
+		Groups:       append(quiz.GroupKeys(a.Participant, a.SubmittedAt.In(quiz.VietnamTime).Year()), quiz.ChannelGroupKeys(a.Channel)...),
 		Correct:      a.Correct,
 		Options:      quiz.OptionKeys(a.Answers),
 		RoundID:      a.RoundID,

@@ -17,6 +17,9 @@ const (
 	Admin     Role = "admin"     // everything in their scope
 	Officer   Role = "officer"   // reports, activity log, authoring quizzes and surveys
 	Organizer Role = "organizer" // contests
+	// Collector enters paper sheets and assisted attempts for a village or commune
+	// (residents without a smartphone); no reports, no authoring.
+	Collector Role = "collector"
 )
 
 // Claims names, as Cognito writes them in an ID token.
@@ -42,7 +45,7 @@ func FromClaims(claims map[string]string) (Staff, error) {
 	}
 	for _, g := range parseList(claims[ClaimGroups]) {
 		switch r := Role(g); r {
-		case Admin, Officer, Organizer:
+		case Admin, Officer, Organizer, Collector:
 			s.Roles = append(s.Roles, r)
 		}
 	}

@@ -28,6 +28,9 @@ const (
 	SeeContestKey Action = "see-contest-key"
 	// ManageStaff: list, invite and disable staff accounts scoped to the target unit.
 	ManageStaff Action = "manage-staff"
+	// CollectSheets: print paper quiz sheets for a village, enter them (by hand or in a
+	// bulk upload) and follow the village's running count.
+	CollectSheets Action = "collect-sheets"
 )
 
 // Target is what an action is on: a quiz (its kind and scope unit, "" for the whole
@@ -90,6 +93,8 @@ var policy = map[Action]rule{
 	SeeContestKey: {keyHolders, see},
 	// Admins manage accounts in their own subtree: no scope above or beside their own.
 	ManageStaff: {roles(Admin), manage},
+	// Paper sheets are entered where the collector works: a village or commune in scope.
+	CollectSheets: {roles(Admin, Officer, Collector), manage},
 }
 
 // keyHolders: only a contest's authors hold its key; any viewer holds a quiz's.

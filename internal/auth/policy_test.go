@@ -54,6 +54,8 @@ func TestTheAccessPolicy(t *testing.T) {
 	adminTh := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
 	adminA := auth.Staff{Username: "admin-a", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "xa-a"}
 	noRole := auth.Staff{Username: "khach", ScopeUnitID: "xa-a"}
+	collectorT01 := auth.Staff{Username: "nhapphieu", Roles: []auth.Role{auth.Collector}, ScopeUnitID: "xa-a-t01"}
+	collectorA := auth.Staff{Username: "nhapphieu-xa", Roles: []auth.Role{auth.Collector}, ScopeUnitID: "xa-a"}
 
 	quizA := auth.KindTarget(quiz.KindQuiz, "xa-a")
 	quizB := auth.KindTarget(quiz.KindQuiz, "xa-b")
@@ -137,6 +139,17 @@ func TestTheAccessPolicy(t *testing.T) {
 		{"a commune admin cannot grant the province above them", adminA, auth.ManageStaff, auth.UnitTarget("th"), hidden},
 		{"an officer may not manage staff", officerA, auth.ManageStaff, auth.UnitTarget("xa-a"), forbidden},
 		{"an organiser may not manage staff", organizerA, auth.ManageStaff, auth.UnitTarget("xa-a"), forbidden},
+
+		// Paper sheets: collectors (and officers, admins) in their village or commune.
+		{"a village collector enters sheets of their village", collectorT01, auth.CollectSheets, auth.UnitTarget("xa-a-t01"), allowed},
+		{"a village collector cannot reach the commune above", collectorT01, auth.CollectSheets, auth.UnitTarget("xa-a"), hidden},
+		{"a commune collector enters sheets of a village of theirs", collectorA, auth.CollectSheets, auth.UnitTarget("xa-a-t01"), allowed},
+		{"a commune collector cannot reach another commune's village", collectorA, auth.CollectSheets, auth.UnitTarget("xa-b-t01"), hidden},
+		{"an officer enters sheets in their commune", officerA, auth.CollectSheets, auth.UnitTarget("xa-a-t01"), allowed},
+		{"an organiser may not enter sheets", organizerA, auth.CollectSheets, auth.UnitTarget("xa-a-t01"), forbidden},
+		{"a collector may not read the reports", collectorA, auth.ReadReports, auth.UnitTarget("xa-a-t01"), forbidden},
+		{"a collector may not author a quiz", collectorA, auth.Author, quizA, forbidden},
+		{"a collector may not manage staff", collectorA, auth.ManageStaff, auth.UnitTarget("xa-a-t01"), forbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

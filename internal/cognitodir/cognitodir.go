@@ -57,7 +57,7 @@ func (d Directory) role(ctx context.Context, username string) (auth.Role, error)
 	}
 	for _, g := range out.Groups {
 		switch r := auth.Role(aws.ToString(g.GroupName)); r {
-		case auth.Admin, auth.Officer, auth.Organizer:
+		case auth.Admin, auth.Officer, auth.Organizer, auth.Collector:
 			return r, nil
 		}
 	}

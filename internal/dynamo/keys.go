@@ -42,6 +42,13 @@ import (
 //	attempts/verifications without qk       Scan, filter e=…      (BackfillQuizIndex: once, infra/rebuild -backfill-index)
 //	every attempt, counter or claim         Scan, filter e=…      (SubmittedAttempts / ReplaceCounters in counters.go:
 //	                                                              tests and the legacy whole-table rebuild only)
+//	a print of paper sheets and its codes   Put (cond.) / GetItem pk=PRINT#<printId> sk=P
+//	a paper sheet by its short code         Put (cond.) / GetItem pk=SHEET#<code> sk=S
+//	enter a sheet once                      Transact: Update SHEET#<code> (cond. not entered)
+//	                                          + Put ATTEMPT#paper-<code> (cond. absent)
+//	                                          + Update ADD ACT#<unitId> sk=<date>#sheets-<channel>-<user> (entry session)
+//	correct an entered sheet                Transact: Update SHEET#<code> (cond. hash as read, history appended)
+//	                                          + Put ATTEMPT#paper-<code> (cond. gv as read)
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one
 // partition per quiz, so a province-wide contest spreads over thousands of partitions.
@@ -83,6 +90,8 @@ const (
 	entityVerify     = "verification"
 	entityRegradeJob = "regradejob"
 	entityOpenJob    = "openjob"
+	entityPrint      = "print"
+	entitySheet      = "sheet"
 )
 
 // Key prefixes and fixed sort keys.
@@ -116,6 +125,8 @@ const (
 	prefixQuizVer    = "QVER#"
 	prefixRegradeJob = "RJOB#"
 	openJobsPK       = "RJOBS"
+	prefixPrint      = "PRINT#"
+	prefixSheet      = "SHEET#"
 
 	firstSK   = "F"
 	entrySK   = "E"
@@ -230,6 +241,9 @@ func counterPK(quizID, unitID string) string { return prefixCounter + quizID + "
 func counterKey(quizID, unitID, month string) (pk, sk string) {
 	return counterPK(quizID, unitID), prefixMonth + month
 }
+
+func printKey(id string) (pk, sk string)   { return prefixPrint + id, "P" }
+func sheetKey(code string) (pk, sk string) { return prefixSheet + code, "S" }
 
 func activityPK(unitID string) string { return prefixActivity + unitID }
 func activityKey(unitID, date, id string) (pk, sk string) {

@@ -2,6 +2,7 @@ package localgw_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -40,6 +41,9 @@ type expect struct {
 	build                                 func(t *testing.T, e *authzEnv) call
 	inScope, outOfScope, organizer, admin int
 	outOfScopeAlso                        int // a second acceptable status (imports answer row errors)
+	// collector is a village collector's status (scope xa-a-t01); 0 stands for 403, as
+	// collectors may do nothing but paper sheets.
+	collector int
 }
 
 type authzEnv struct {
@@ -96,7 +100,7 @@ func get(path string) func(*testing.T, *authzEnv) call {
 // staffRoutes has a row for every staff route; a route in template.yaml without a row
 // fails the test.
 var staffRoutes = map[string]expect{
-	"GET /v1/admin/me":          {build: get("/v1/admin/me"), inScope: 200, outOfScope: 200, organizer: 200, admin: 200},
+	"GET /v1/admin/me":          {build: get("/v1/admin/me"), inScope: 200, outOfScope: 200, organizer: 200, admin: 200, collector: 200},
 	"GET /v1/reports/awareness": {build: get("/v1/reports/awareness?quizId=" + demoQuiz + "&unitId=xa-a"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
 	"GET /v1/reports/topics":    {build: get("/v1/reports/topics?quizId=" + demoQuiz + "&unitId=xa-a"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
 	"GET /v1/reports/questions": {build: func(t *testing.T, e *authzEnv) call {
@@ -230,6 +234,7 @@ func TestEveryRouteAnswersEachKindOfCaller(t *testing.T) {
 	inScope := persona{"officer in scope", tok("canbo", []string{"officer"}, "xa-a", later)}
 	outOfScope := persona{"officer out of scope", tok("canbo2", []string{"officer"}, "xa-b", later)}
 	organizer := persona{"organizer", tok("btc", []string{"organizer"}, "xa-a", later)}
+	collector := persona{"collector of a village", tok("nhapphieu", []string{"collector"}, village, later)}
 	admin := persona{"admin", tok("admin", []string{"admin"}, "th", later)}
 	unauthenticated := []persona{
 		{"anonymous", ""},
@@ -265,7 +270,7 @@ func TestEveryRouteAnswersEachKindOfCaller(t *testing.T) {
 				want []int
 			}{
 				{inScope, []int{row.inScope}}, {outOfScope, []int{row.outOfScope, row.outOfScopeAlso}},
-				{organizer, []int{row.organizer}}, {admin, []int{row.admin}},
+				{organizer, []int{row.organizer}}, {admin, []int{row.admin}}, {collector, []int{cmp.Or(row.collector, 403)}},
 			} {
 				status, body := send(t, srv.URL, row.build(t, e), c.p.token)
 				if !containsStatus(c.want, status) {

@@ -235,7 +235,7 @@ func TestEveryTemplateRouteIsServedByItsHandler(t *testing.T) {
 	}
 	served := map[string][]string{
 		"PublicApiFunction":  publicapi.New(nil, nil, nil).RouteKeys(),
-		"StaffApiFunction":   staffapi.New(nil, nil, nil, nil, nil).RouteKeys(),
+		"StaffApiFunction":   staffapi.New(nil, nil, nil, nil, nil, nil).RouteKeys(),
 		"StaffAdminFunction": staffapi.NewAdmin(nil, nil).RouteKeys(),
 	}
 	fromTemplate := map[string][]string{}

@@ -85,6 +85,9 @@ type Attempt struct {
 	// but counted apart from participants, means and rates (decided at the start).
 	Suspect bool
 
+	// Channel is ChannelPaper or ChannelAssisted for sheets staff entered, "" (web) else.
+	Channel string
+
 	// Contests.
 	RoundID    string
 	Prediction *int64

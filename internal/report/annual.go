@@ -149,6 +149,7 @@ func (a AnnualReport) Tables() []Table {
 	}
 	return []Table{
 		empty(merge("Thôn", villages), "Bài", "Không có dữ liệu"),
+		PaperTable(a.Quizzes),
 		empty(merge("Chủ đề", topics), "Bài", "Không có dữ liệu"),
 		empty(merge("Câu hỏi", questions), "Bài", "Không có dữ liệu"),
 		empty(merge("Khảo sát", surveys), "Bài", "Không có dữ liệu"),

@@ -103,10 +103,10 @@ func normalizeGroupBy(g string) (string, error) {
 	switch g {
 	case "", GroupByVillage:
 		return GroupByVillage, nil
-	case GroupByOrganization, GroupByAgeBand, GroupByGender:
+	case GroupByOrganization, GroupByAgeBand, GroupByGender, GroupByChannel:
 		return g, nil
 	}
-	return "", apperr.Errorf(apperr.Validation, "groupBy %q không hợp lệ: dùng village, organization, ageBand hoặc gender", g)
+	return "", apperr.Errorf(apperr.Validation, "groupBy %q không hợp lệ: dùng village, organization, ageBand, gender hoặc channel", g)
 }
 
 func normalizePeriod(p string) (string, error) {
@@ -354,6 +354,7 @@ func (sc ReportScope) row(key, label string, c aggregate.Counter, population int
 	r := Row{Key: key, Label: label, Participants: c.Participants, Population: population, Topics: []TopicRate{},
 		SuspectSubmissions: c.SuspectSubmissions, OverPopulation: population > 0 && c.Participants > population}
 	r.setScores(counterTally(c).scores(sc.MinGroup))
+	r.Paper, r.Assisted = c.Groups["channel:"+quiz.ChannelPaper].Participants, c.Groups["channel:"+quiz.ChannelAssisted].Participants
 	if p, ok := Percent(c.Participants, population); ok {
 		r.ParticipationRate = roundedPtr(p, 1)
 		if !r.Suppressed {
@@ -387,6 +388,10 @@ func reportGroups(groupBy string) (keys, codes, labels []string) {
 		for _, g := range quiz.Genders {
 			add("gender:", g, GenderLabels[g])
 		}
+	case GroupByChannel:
+		for _, c := range quiz.Channels {
+			add("channel:", c, ChannelLabels[c])
+		}
 	}
 	return keys, codes, labels
 }
@@ -413,6 +418,9 @@ func BuildAwareness(sc ReportScope, counters []aggregate.Counter, groupBy string
 		keys, codes, labels := reportGroups(groupBy)
 		for i, k := range keys {
 			g := total.Groups[k]
+			if groupBy == GroupByChannel {
+				g = channelTally(total, codes[i])
+			}
 			r := Row{Key: codes[i], Label: labels[i], Participants: g.Participants, Topics: []TopicRate{}}
 			r.setScores(groupTally(g).scores(sc.MinGroup))
 			a.Rows = append(a.Rows, r)

@@ -35,9 +35,13 @@ type TopicRate struct {
 // Row is one group of an awareness report. Percentages are 0–100; the pointer fields
 // are null when suppressed or not applicable (no population for a group).
 type Row struct {
-	Key               string    `json:"key"` // the unit id when grouped by village
-	Label             string    `json:"label"`
-	Participants      int64     `json:"participants"`
+	Key          string `json:"key"` // the unit id when grouped by village
+	Label        string `json:"label"`
+	Participants int64  `json:"participants"`
+	// Paper and Assisted are the participants reached on a paper sheet or entered with an
+	// officer (internal/sheets), included in Participants.
+	Paper             int64     `json:"paper,omitempty"`
+	Assisted          int64     `json:"assisted,omitempty"`
 	Population        int64     `json:"population"`
 	ParticipationRate *float64  `json:"participationRate"`
 	MeanScore         *float64  `json:"meanScore"`

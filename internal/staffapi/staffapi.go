@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/base64"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -24,6 +25,7 @@ import (
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/retention"
 	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/sheets"
 )
 
 // MaxImportBody is the largest import file accepted (API Gateway allows 10 MB).
@@ -37,12 +39,13 @@ type Handler struct {
 	authoring *authoring.Service
 	rounds    *rounds.Service
 	retention *retention.Service
+	sheets    *sheets.Service
 	*apigw.Router
 }
 
 // New returns the staff API handler.
-func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *rounds.Service, retentionSvc *retention.Service, log *slog.Logger) *Handler {
-	h := &Handler{reports: reports, authoring: authoringSvc, rounds: roundsSvc, retention: retentionSvc}
+func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *rounds.Service, retentionSvc *retention.Service, sheetsSvc *sheets.Service, log *slog.Logger) *Handler {
+	h := &Handler{reports: reports, authoring: authoringSvc, rounds: roundsSvc, retention: retentionSvc, sheets: sheetsSvc}
 	routes := map[string]staffRoute{
 		"GET /v1/admin/me":                                                  h.me,
 		"GET /v1/reports/awareness":                                         h.awareness,
@@ -71,6 +74,7 @@ func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *ro
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags":            h.roundFlags,
 		"POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify":     h.disqualify,
 	}
+	maps.Copy(routes, h.paperRoutes())
 	h.Router = staffRouter(log, routes)
 	return h
 }

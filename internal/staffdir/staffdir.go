@@ -87,8 +87,8 @@ func (s *Service) Invite(ctx context.Context, staff auth.Staff, in Invitation) (
 		return Member{}, apperr.Errorf(apperr.Validation, "Tên đăng nhập gồm 3–40 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới")
 	case !validEmail(in.Email):
 		return Member{}, apperr.Errorf(apperr.Validation, "Địa chỉ email không hợp lệ")
-	case in.Role != auth.Officer && in.Role != auth.Organizer && in.Role != auth.Admin:
-		return Member{}, apperr.Errorf(apperr.Validation, "Vai trò phải là cán bộ, ban tổ chức hoặc quản trị viên")
+	case in.Role != auth.Officer && in.Role != auth.Organizer && in.Role != auth.Admin && in.Role != auth.Collector:
+		return Member{}, apperr.Errorf(apperr.Validation, "Vai trò phải là cán bộ, ban tổ chức, người nhập phiếu hoặc quản trị viên")
 	case in.ScopeUnitID == "":
 		return Member{}, apperr.Errorf(apperr.Validation, "Cần chọn đơn vị phụ trách")
 	}

@@ -210,6 +210,7 @@ func TestGatewayServesModules(t *testing.T) {
 		{"/", "#start-screen"},
 		{"/staff/", "#signin-screen"},
 		{"/staff/contest.html", "#signin-screen"},
+		{"/staff/paper.html", "#signin-screen"},
 	} {
 		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		err := chromedp.Do(wctx, chromedp.Navigate(srv.URL+page.path), chromedp.WaitVisible(page.shown))

@@ -116,6 +116,24 @@ export function request(method, path, body, accept) {
   });
 }
 
+// sendFile posts a file's bytes (an upload) with the token; resolves {status, data} for
+// any answer, so a 422 with row errors can be shown row by row; a 401 signs out.
+export function sendFile(path, buf, contentType) {
+  var opts = { method: 'POST', body: buf, cache: 'no-store', credentials: 'same-origin',
+    headers: { 'Content-Type': contentType, Accept: 'application/json' } };
+  var token = tokenOf();
+  if (token) opts.headers.Authorization = 'Bearer ' + token;
+  return fetch(path, opts).then(function (res) {
+    if (res.status === 401) {
+      if (unauthorized) unauthorized('Phiên đăng nhập đã hết hạn hoặc không hợp lệ. Vui lòng đăng nhập lại.');
+      throw new ApiError(401, '', true);
+    }
+    return res.text().then(function (txt) { return { status: res.status, data: parseJSON(txt) }; });
+  }, function () {
+    throw new ApiError(0, OFFLINE_MSG);
+  });
+}
+
 // api is request for JSON: resolves the parsed body (null for 204).
 export function api(method, path, body) {
   return request(method, path, body).then(function (res) {

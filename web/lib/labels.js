@@ -36,4 +36,4 @@ export const KIND_LABEL = { quiz: 'Trắc nghiệm', survey: 'Khảo sát', cont
 // QUIZ_STATUS_LABEL names a quiz's status on the staff pages.
 export const QUIZ_STATUS_LABEL = { published: 'đã công bố', closed: 'đã đóng', draft: 'bản nháp' };
 // ROLE_LABEL names staff roles.
-export const ROLE_LABEL = { admin: 'Quản trị viên', officer: 'Cán bộ văn hóa – xã hội', organizer: 'Ban tổ chức' };
+export const ROLE_LABEL = { admin: 'Quản trị viên', officer: 'Cán bộ văn hóa – xã hội', organizer: 'Ban tổ chức', collector: 'Người nhập phiếu' };

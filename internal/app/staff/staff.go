@@ -10,6 +10,7 @@ import (
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/retention"
 	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/sheets"
 	"github.com/nq58/tracker/internal/staffapi"
 )
 
@@ -19,10 +20,11 @@ var (
 	_ authoring.Store = (*dynamo.Store)(nil)
 	_ rounds.Store    = (*dynamo.Store)(nil)
 	_ retention.Store = (*dynamo.Store)(nil)
+	_ sheets.Store    = (*dynamo.Store)(nil)
 )
 
 // New wires store → services → handler; now is the clock (nil: time.Now).
 func New(store *dynamo.Store, now func() time.Time, log *slog.Logger) *staffapi.Handler {
 	return staffapi.New(report.NewService(store, now), authoring.NewService(store, now),
-		rounds.NewService(store, now), retention.NewService(store, now), log)
+		rounds.NewService(store, now), retention.NewService(store, now), sheets.NewService(store, now), log)
 }

@@ -1,0 +1,248 @@
+package sheets
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/paper"
+	"github.com/nq58/tracker/internal/quiz"
+)
+
+// MaxUploadRows bounds a meeting's upload.
+const MaxUploadRows = 1000
+
+// UploadResult answers an upload: sheets entered now, sheets entered before with the
+// same content (a re-upload), or every row error (and then nothing was written).
+type UploadResult struct {
+	Entered   int                  `json:"entered"`
+	Unchanged int                  `json:"unchanged"`
+	Errors    []authoring.RowError `json:"errors,omitempty"`
+}
+
+var answerColumn = regexp.MustCompile(`^(?:q|câu|cau)(\d+)$`)
+
+// Upload enters a meeting's sheets from a CSV or XLSX file, one row per sheet: code,
+// village (id or name, optional), birthYear, gender, organization, q1…qN (the ticked
+// box letters, e.g. "B" or "AC"; Đ/S for true/false; 1–5 for a scale). Every row is
+// checked and graded before anything is written; any error and nothing is. Sheets are
+// then written one by one, each idempotent, so a failure midway is finished by
+// uploading the same file again.
+func (s *Service) Upload(ctx context.Context, staff auth.Staff, contentType string, body []byte) (UploadResult, error) {
+	tree, err := quiz.LoadTree(ctx, s.store)
+	if err != nil {
+		return UploadResult{}, err
+	}
+	// The role first (403), before the file is read; each sheet's village is checked by row.
+	if err := auth.Authorize(staff, auth.CollectSheets, auth.UnitTarget(staff.ScopeUnitID), tree); err != nil {
+		return UploadResult{}, err
+	}
+	rows, err := authoring.ReadTable(contentType, body, MaxUploadRows)
+	if err != nil {
+		return UploadResult{}, err
+	}
+	col := map[string]int{}
+	var qcols []int // question number → column
+	var errs []authoring.RowError
+	for i, h := range rows[0] {
+		name := headerName(h)
+		if m := answerColumn.FindStringSubmatch(name); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			for len(qcols) < n {
+				qcols = append(qcols, -1)
+			}
+			qcols[n-1] = i
+			continue
+		}
+		col[name] = i
+	}
+	if _, ok := col["code"]; !ok {
+		errs = append(errs, authoring.RowError{Row: 1, Column: "code", Message: "Thiếu cột \"code\" (mã phiếu)"})
+	}
+	if len(errs) > 0 {
+		return UploadResult{Errors: errs}, authoring.RowsFailed(errs)
+	}
+	get := func(r []string, name string) string {
+		if i, ok := col[name]; ok && i < len(r) {
+			return r[i]
+		}
+		return ""
+	}
+	prints := map[string]paper.Print{}
+	quizzes := map[string]quiz.Quiz{}
+	seen := map[string]int{}
+	var ready []prepared
+	for i := 1; i < len(rows); i++ {
+		r, n := rows[i], i+1
+		if blankRow(r) {
+			continue
+		}
+		rowErr := func(column, format string, args ...any) {
+			errs = append(errs, authoring.RowError{Row: n, Column: column, Message: fmt.Sprintf(format, args...)})
+		}
+		code := normCode(get(r, "code"))
+		if code == "" {
+			rowErr("code", "Mã phiếu %q không hợp lệ", get(r, "code"))
+			continue
+		}
+		if first, dup := seen[code]; dup {
+			rowErr("code", "Mã phiếu %s đã có ở dòng %d", code, first)
+			continue
+		}
+		seen[code] = n
+		sh, err := s.store.GetSheet(ctx, code)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			rowErr("code", "Không có phiếu mã %s", code)
+			continue
+		}
+		if err != nil {
+			return UploadResult{}, err
+		}
+		if !auth.May(staff, auth.CollectSheets, auth.UnitTarget(sh.UnitID), tree) {
+			rowErr("code", "Không có phiếu mã %s", code) // out of scope reads as unknown
+			continue
+		}
+		if v := get(r, "village"); v != "" {
+			u, _ := tree.Get(sh.UnitID)
+			if v != sh.UnitID && !strings.EqualFold(v, u.Name) {
+				rowErr("village", "Phiếu %s in cho %s, không phải %q", code, u.Name, v)
+				continue
+			}
+		}
+		p, ok := prints[sh.PrintID]
+		if !ok {
+			if p, err = s.store.GetPrint(ctx, sh.PrintID); err != nil {
+				return UploadResult{}, err
+			}
+			prints[p.ID] = p
+		}
+		q, ok := quizzes[p.QuizID]
+		if !ok {
+			if q, err = s.sheetQuiz(ctx, p.QuizID); err != nil {
+				rowErr("code", "%s", apperr.MessageOf(err))
+				continue
+			}
+			quizzes[q.ID] = q
+		}
+		in := EntryRequest{Channel: quiz.ChannelPaper, Gender: get(r, "gender"), Organization: get(r, "organization")}
+		if y := get(r, "birthyear"); y != "" {
+			if in.BirthYear, err = strconv.Atoi(y); err != nil {
+				rowErr("birthYear", "Năm sinh %q không phải số", y)
+				continue
+			}
+		}
+		questions := paper.PrintedQuestions(q, p)
+		bad := false
+		for k, c := range qcols {
+			v := ""
+			if c >= 0 && c < len(r) {
+				v = r[c]
+			}
+			if v == "" {
+				continue
+			}
+			if k >= len(questions) {
+				rowErr(fmt.Sprintf("q%d", k+1), "Phiếu %s chỉ có %d câu", code, len(questions))
+				bad = true
+				continue
+			}
+			ans, err := parseBoxes(questions[k], v)
+			if err != nil {
+				rowErr(fmt.Sprintf("q%d", k+1), "%s", err.Error())
+				bad = true
+				continue
+			}
+			in.Answers = append(in.Answers, ans)
+		}
+		if bad {
+			continue
+		}
+		pr, err := s.prepare(staff, sh, p, q, in)
+		if err != nil {
+			if apperr.CodeOf(err) == apperr.Validation || apperr.CodeOf(err) == apperr.Conflict {
+				rowErr("", "%s", apperr.MessageOf(err))
+				continue
+			}
+			return UploadResult{}, err
+		}
+		ready = append(ready, pr)
+	}
+	if len(errs) > 0 {
+		return UploadResult{Errors: errs}, authoring.RowsFailed(errs)
+	}
+	var out UploadResult
+	for _, pr := range ready {
+		res, err := s.write(ctx, staff, pr)
+		if err != nil {
+			return UploadResult{}, err
+		}
+		if res.Created {
+			out.Entered++
+		} else {
+			out.Unchanged++
+		}
+	}
+	return out, nil
+}
+
+// parseBoxes reads the ticked boxes of one question as written in a file.
+func parseBoxes(qu quiz.Question, v string) (quiz.Answer, error) {
+	a := quiz.Answer{QuestionID: qu.ID}
+	v = strings.ToUpper(strings.TrimSpace(v))
+	switch qu.Kind {
+	case quiz.Likert:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 5 {
+			return a, fmt.Errorf("Câu thang điểm cần một số từ 1 đến 5, không phải %q", v)
+		}
+		a.Value = n
+		return a, nil
+	case quiz.Text:
+		return a, fmt.Errorf("Phiếu giấy không nhận câu trả lời tự luận")
+	case quiz.TrueFalse:
+		switch v {
+		case "Đ", "D":
+			v = "A"
+		case "S":
+			v = "B"
+		}
+	}
+	for _, r := range strings.ReplaceAll(strings.ReplaceAll(v, ",", ""), " ", "") {
+		i := int(r - 'A')
+		if i < 0 || i >= len(qu.Options) {
+			return a, fmt.Errorf("Ô %q không có trong câu này (chỉ có A–%s)", string(r), paper.Letter(len(qu.Options)-1))
+		}
+		if !slices.Contains(a.OptionIDs, qu.Options[i].ID) {
+			a.OptionIDs = append(a.OptionIDs, qu.Options[i].ID)
+		}
+	}
+	if qu.Kind != quiz.Multiple && len(a.OptionIDs) > 1 {
+		return a, fmt.Errorf("Câu này chỉ được đánh một ô, không phải %q", v)
+	}
+	return a, nil
+}
+
+func headerName(h string) string {
+	h = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(h), "\ufeff"))
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '_' || r == '\u00a0' {
+			return -1
+		}
+		return r
+	}, h)
+}
+
+func blankRow(cells []string) bool {
+	for _, c := range cells {
+		if c != "" {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,88 @@
+// The printable A4 sheets of a print run: one per code, the questions of the run's fixed
+// draw with a box per option (or boxes only, for questions read aloud at a meeting).
+import { el } from '../../lib/dom.js';
+
+var KIND_HINT = { multiple: '(có thể chọn nhiều ô)', likert: '(1 = rất không đồng ý … 5 = rất đồng ý)' };
+
+function box(label) {
+  var s = el('span', 'opt');
+  s.appendChild(el('span', 'box'));
+  s.appendChild(document.createTextNode(label));
+  return s;
+}
+
+// optionLabels are the boxes of a question: its options' letters, or 1–5 for a scale.
+function optionLabels(q) {
+  if (q.kind === 'likert') return ['1', '2', '3', '4', '5'];
+  return q.options.map(function (o) { return o.letter; });
+}
+
+function sheet(v, code) {
+  var s = el('article', 'sheet');
+  s.setAttribute('data-code', code);
+  var head = el('header');
+  var left = el('div');
+  left.appendChild(el('h2', null, v.quizTitle));
+  left.appendChild(el('p', 'meta', 'Thôn: ' + v.unitName));
+  left.appendChild(el('p', 'meta', 'Ngày: ' + v.date));
+  var c = el('p', 'meta', 'Mã phiếu: ');
+  c.appendChild(el('span', 'code', code));
+  left.appendChild(c);
+  head.appendChild(left);
+  var qr = el('div', 'qr');
+  if (v.qrSvg) {
+    // The SVG comes from the server's QR encoder (paths only, no text from users).
+    qr.innerHTML = v.qrSvg;
+    qr.appendChild(el('small', null, 'Làm bài trên điện thoại'));
+  }
+  head.appendChild(qr);
+  s.appendChild(head);
+
+  var who = el('div', 'who');
+  who.appendChild(el('span', null, 'Năm sinh: ……………'));
+  var g = el('span', null, 'Giới tính: ');
+  ['Nam', 'Nữ', 'Khác'].forEach(function (x) { g.appendChild(box(x + ' ')); });
+  who.appendChild(g);
+  who.appendChild(el('span', null, 'Đoàn thể (nếu có): ………………………'));
+  s.appendChild(who);
+  s.appendChild(el('p', 'meta', 'Đánh dấu ✗ vào ô phương án đúng. Không ghi họ tên, số điện thoại.'));
+
+  var list = el('ol', v.variant === 'answers' ? 'questions grid-answers' : 'questions');
+  v.questions.forEach(function (q) {
+    var li = el('li');
+    if (v.variant === 'answers') {
+      li.appendChild(el('strong', null, 'Câu ' + q.n + ': '));
+      optionLabels(q).forEach(function (l) { li.appendChild(box(l + ' ')); });
+    } else {
+      li.appendChild(el('strong', null, 'Câu ' + q.n + '. '));
+      li.appendChild(document.createTextNode(q.text + (/nhiều/.test(q.text) ? '' : ' ' + (KIND_HINT[q.kind] || ''))));
+      var opts = el('div', 'options');
+      if (q.kind === 'likert') optionLabels(q).forEach(function (l) { opts.appendChild(box(l)); });
+      else if (q.kind === 'text') opts.appendChild(el('em', null, '(câu tự luận: không thu trên phiếu giấy)'));
+      else q.options.forEach(function (o) { opts.appendChild(box(o.letter + '. ' + o.text)); });
+      li.appendChild(opts);
+    }
+    list.appendChild(li);
+  });
+  s.appendChild(list);
+  s.appendChild(el('footer', null, 'Phiếu ' + code + ' · ' + v.unitName + ' · nộp lại cho tổ thông tin của thôn. Mỗi người chỉ điền một phiếu.'));
+  return s;
+}
+
+// renderSheets fills area with a toolbar and one sheet per code of the print view v.
+export function renderSheets(area, v, onClose) {
+  area.textContent = '';
+  var bar = el('div', 'toolbar');
+  var printBtn = el('button', 'btn primary', 'In ' + v.codes.length + ' phiếu');
+  printBtn.type = 'button';
+  printBtn.id = 'print-now';
+  printBtn.addEventListener('click', function () { window.print(); });
+  var back = el('button', 'btn', 'Quay lại');
+  back.type = 'button';
+  back.addEventListener('click', onClose);
+  bar.appendChild(printBtn);
+  bar.appendChild(back);
+  area.appendChild(bar);
+  v.codes.forEach(function (code) { area.appendChild(sheet(v, code)); });
+  area.hidden = false;
+}
