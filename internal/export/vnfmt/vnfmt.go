@@ -98,9 +98,12 @@ func DurationText(d time.Duration) string {
 }
 
 // PhoneText writes a stored +84 phone as a Vietnamese reads it: "+84912345678" →
-// "0912 345 678". Anything else is returned with only its spaces tidied, never with a
-// leading "+", so that no spreadsheet reads it as a formula.
+// "0912 345 678". A masked phone ("09x xxx x001") is kept as it is; any other number is
+// written as its digits, never with a leading "+", so no spreadsheet reads a formula.
 func PhoneText(p string) string {
+	if strings.ContainsFunc(p, func(r rune) bool { return !strings.ContainsRune("0123456789+ .-()", r) }) {
+		return strings.TrimLeft(strings.TrimSpace(p), "+=-@")
+	}
 	digits := strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
 			return r

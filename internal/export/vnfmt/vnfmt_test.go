@@ -32,6 +32,7 @@ func TestTextWritesTheVietnameseStyle(t *testing.T) {
 		{"a phone without the plus is grouped too", vnfmt.Phone("0912345678"), "0912 345 678"},
 		{"a foreign phone loses its plus", vnfmt.Phone("+14155550100"), "0014155550100"},
 		{"no phone is empty", vnfmt.Phone(""), ""},
+		{"a masked phone is kept as masked", vnfmt.Phone("09x xxx x001"), "09x xxx x001"},
 		{"text is kept", "Thôn Phong Ý", "Thôn Phong Ý"},
 	}
 	for _, tt := range tests {
