@@ -1,7 +1,7 @@
 // The dashboard's filters (unit, quiz, months, grouping), kept in sessionStorage, and
 // reloading every section when they change.
 import { $, el, showMsg, showError } from '../lib/dom.js';
-import { dmy } from '../lib/format.js';
+import { dmy, int } from '../lib/format.js';
 import { KIND_LABEL, QUIZ_STATUS_LABEL } from '../lib/labels.js';
 import { unitOption } from '../lib/units.js';
 import { state, quizById } from './state.js';
@@ -55,10 +55,34 @@ export function fillQuizPicker() {
   if (prev && quizById(prev)) {
     sel.value = prev;
   } else {
-    var first = state.quizzes.filter(function (q) { return q.kind !== 'survey' && q.status === 'published'; })[0] ||
-      state.quizzes.filter(function (q) { return q.kind !== 'survey'; })[0] || state.quizzes[0];
+    var first = mainQuiz(state.quizzes, new Date()) || state.quizzes[0];
     if (first) sel.value = first.id;
   }
+}
+
+// year is an RFC 3339 time's year, or null when unset (missing or Go's zero time).
+function yearOf(iso) {
+  var y = +(iso || '').slice(0, 4);
+  return y >= 2000 ? y : null;
+}
+
+// mainQuiz is the quiz the dashboard opens on: the awareness quiz (kind "quiz", not a
+// contest, whose villages mostly read "too few") of the current year, published before
+// closed, the latest opened first; else any awareness quiz; else a contest.
+export function mainQuiz(quizzes, now) {
+  var year = now.getFullYear();
+  function thisYear(q) {
+    var from = yearOf(q.opensAt), to = yearOf(q.closesAt);
+    return (from == null || from <= year) && (to == null || to >= year);
+  }
+  function rank(q) {
+    return (q.kind === 'quiz' ? 0 : q.kind === 'contest' ? 4 : 8) + (thisYear(q) ? 0 : 2) + (q.status === 'published' ? 0 : 1);
+  }
+  var list = quizzes.filter(function (q) { return q.kind !== 'survey'; });
+  list.sort(function (a, b) {
+    return rank(a) - rank(b) || String(b.opensAt || '').localeCompare(String(a.opensAt || ''));
+  });
+  return list[0] || null;
 }
 
 function savedFilters() {
@@ -123,8 +147,12 @@ function updateQuizNote(q) {
     return;
   }
   var parts = [(KIND_LABEL[q.kind] || q.kind) + ' ' + (QUIZ_STATUS_LABEL[q.status] || q.status)];
-  if (q.opensAt && q.closesAt) parts.push('mở từ ' + dmy(q.opensAt) + ' đến ' + dmy(q.closesAt));
-  if (q.passPercent && q.kind !== 'survey') parts.push('đạt khi từ ' + q.passPercent + ' % điểm trở lên');
+  // Unset dates (Go's zero time) are left out rather than shown as 01/01/0001.
+  var opens = dmy(q.opensAt), closes = dmy(q.closesAt);
+  if (opens && closes) parts.push('mở từ ' + opens + ' đến ' + closes);
+  else if (opens) parts.push('mở từ ' + opens);
+  else if (closes) parts.push('đóng lúc ' + closes);
+  if (q.passPercent && q.kind !== 'survey') parts.push('đạt khi từ ' + int(q.passPercent) + ' % điểm trở lên');
   showMsg($('quiz-note'), parts.join('; ') + '.');
 }
 
