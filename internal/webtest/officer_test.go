@@ -324,7 +324,9 @@ const firstTableJS = `(function(){
 	function chartLoaded() { return performance.getEntriesByType('resource').some(function (e) { return /chart\.umd/.test(e.name); }); }
 	new MutationObserver(function (list, obs) {
 		if (!window.__firstTable && document.querySelector('#awareness-table tbody tr[data-key]')) {
-			window.__firstTable = {ms: performance.now(), bytes: bytes(), chart: chartLoaded()};
+			window.__firstTable = {ms: performance.now(), bytes: bytes(), chart: chartLoaded(),
+				entries: performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).map(function (e) {
+					return e.name.replace(location.origin, '') + ' ' + e.transferSize + ' B ' + Math.round(e.startTime) + '–' + Math.round(e.responseEnd) + ' ms'; })};
 		}
 		var c = document.getElementById('mean-chart');
 		if (!window.__chart && c && c.dataset.drawn === 'true') window.__chart = {ms: performance.now(), bytes: bytes(), chart: chartLoaded()};
@@ -337,6 +339,8 @@ type moment struct {
 	MS    float64 `json:"ms"`
 	Bytes int     `json:"bytes"`
 	Chart bool    `json:"chart"` // Chart.js had been fetched
+	// Entries are the requests done by then: path, bytes, start–end since navigation.
+	Entries []string `json:"entries"`
 }
 
 // eagerChart serves the dashboard as it was before: Chart.js as a classic script before
@@ -409,6 +413,7 @@ func TestOfficerFirstTablesOn3G(t *testing.T) {
 			chart := awaitMoment(t, ctx, "window.__chart")
 			t.Logf("3G, %s: first table after %.2f s, %.1f KB transferred (Chart.js fetched: %v); chart drawn after %.2f s, %.1f KB",
 				v.name, first.MS/1000, float64(first.Bytes)/1024, first.Chart, chart.MS/1000, float64(chart.Bytes)/1024)
+			t.Logf("requests before the first table:\n%s", strings.Join(first.Entries, "\n"))
 			if !chart.Chart {
 				t.Errorf("the chart was drawn but Chart.js was never fetched")
 			}

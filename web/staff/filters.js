@@ -5,14 +5,20 @@ import { dmy, int } from '../lib/format.js';
 import { KIND_LABEL, QUIZ_STATUS_LABEL } from '../lib/labels.js';
 import { unitOption } from '../lib/units.js';
 import { state, quizById } from './state.js';
-import { load, setReportsVisible } from './sections.js';
+import { load, setReportsVisible, setStatus } from './sections.js';
 import { GROUP_HEADING, renderAwareness } from './awareness.js';
-import { renderTopics } from './topics.js';
-import { renderQuestions } from './questions.js';
-import { renderTrend } from './trend.js';
-import { renderSurvey } from './survey.js';
-import { loadActivities } from './activities.js';
-import { updateAnnualLinks } from './downloads.js';
+
+// laterPanels loads the panels below the first table (later.js) once.
+var later = null;
+export function laterPanels() { return later || (later = import('./later.js')); }
+
+// firstTable settles when the latest awareness table asked for is in (or failed);
+// afterFirstTable(fn) calls fn with later.js's panels after it, so that nothing else
+// shares the line with the first table.
+var firstTable = Promise.resolve();
+export function afterFirstTable(fn) {
+  return firstTable.then(laterPanels).then(fn);
+}
 
 var KEY_FILTERS = 'nq58.staff.filters';
 
@@ -103,7 +109,6 @@ export function restoreFilters() {
   $('group-by').value = GROUP_HEADING[f.groupBy] ? f.groupBy : 'village';
   $('annual-year').value = year;
   $('activity-unit').value = $('unit').value;
-  updateAnnualLinks();
 }
 
 // filters reads and checks the filter form; null (with a message) when invalid.
@@ -125,20 +130,31 @@ export function reloadAll() {
   var q = quizById(f.quiz);
   updateQuizNote(q);
   $('group-by').disabled = !q || q.kind === 'survey';
+  firstTable = Promise.resolve();
   if (!q) {
     setReportsVisible(false, false);
   } else if (q.kind === 'survey') {
     setReportsVisible(false, true);
-    load('survey', '/v1/reports/survey', { quizId: q.id, unitId: f.unit, from: f.from, to: f.to }, renderSurvey);
+    laterPanels().then(function (p) {
+      load('survey', '/v1/reports/survey', { quizId: q.id, unitId: f.unit, from: f.from, to: f.to }, p.renderSurvey);
+    });
   } else {
     setReportsVisible(true, false);
     var base = { quizId: q.id, unitId: f.unit, from: f.from, to: f.to };
-    load('awareness', '/v1/reports/awareness', Object.assign({ groupBy: f.groupBy }, base), renderAwareness);
-    load('topics', '/v1/reports/topics', base, renderTopics);
-    load('questions', '/v1/reports/questions', { quizId: q.id }, renderQuestions);
-    load('trend', '/v1/reports/trend', { quizId: q.id, unitId: f.unit, period: 'month' }, renderTrend);
+    // The awareness table first, alone: on a slow line the other sections' answers
+    // would share its bandwidth and hold it back.
+    firstTable = load('awareness', '/v1/reports/awareness', Object.assign({ groupBy: f.groupBy }, base), renderAwareness);
+    ['topics', 'questions', 'trend'].forEach(function (s) { setStatus(s, 'Đang tải…'); });
+    afterFirstTable(function (p) {
+      load('topics', '/v1/reports/topics', base, p.renderTopics);
+      load('questions', '/v1/reports/questions', { quizId: q.id }, p.renderQuestions);
+      load('trend', '/v1/reports/trend', { quizId: q.id, unitId: f.unit, period: 'month' }, p.renderTrend);
+    });
   }
-  loadActivities();
+  afterFirstTable(function (p) {
+    p.updateAnnualLinks();
+    p.loadActivities();
+  });
 }
 
 function updateQuizNote(q) {
