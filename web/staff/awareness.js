@@ -79,8 +79,15 @@ function awarenessRow(r, groupBy, isTotal, lag) {
   return tr;
 }
 
+// shown is the answer on screen, for rerenderAwareness.
+var shown = null;
+
+// rerenderAwareness draws the answer on screen again (the quiz's pass mark became known).
+export function rerenderAwareness() { if (shown) renderAwareness(shown.data, shown.query); }
+
 // renderAwareness draws GET /v1/reports/awareness (query: the request's query string).
 export function renderAwareness(data, query) {
+  shown = { data: data, query: query };
   var table = $('awareness-table');
   var groupBy = data.groupBy || 'village';
   var total = data.total || null;

@@ -91,6 +91,9 @@ export function mainQuiz(quizzes, now) {
   return list[0] || null;
 }
 
+// savedQuiz is the quiz chosen earlier in this tab, if any.
+export function savedQuiz() { return savedFilters().quiz || ''; }
+
 function savedFilters() {
   try { return JSON.parse(sessionStorage.getItem(KEY_FILTERS) || '{}') || {}; } catch (e) { return {}; }
 }
@@ -156,6 +159,9 @@ export function reloadAll() {
     p.loadActivities();
   });
 }
+
+// refreshQuizNote says again what the chosen quiz is (its details became known).
+export function refreshQuizNote() { updateQuizNote(quizById($('quiz').value)); }
 
 function updateQuizNote(q) {
   if (!q) {
