@@ -10,11 +10,13 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/nq58/tracker/internal/export/vnfmt"
 	"github.com/nq58/tracker/internal/report"
 )
 
@@ -74,43 +76,9 @@ func defuseFormula(s string) string {
 	return s
 }
 
-// text formats one cell as the CSV shows it and as column widths measure it.
-func text(v any) (string, error) {
-	switch x := v.(type) {
-	case nil:
-		return "", nil
-	case string:
-		return x, nil
-	case int:
-		return strconv.Itoa(x), nil
-	case int64:
-		return strconv.FormatInt(x, 10), nil
-	case float64:
-		return formatFloat(x), nil
-	case *float64:
-		if x == nil {
-			return "", nil
-		}
-		return formatFloat(*x), nil
-	case *int64:
-		if x == nil {
-			return "", nil
-		}
-		return strconv.FormatInt(*x, 10), nil
-	}
-	// Failing beats printing a Go value into a report someone will sign.
-	return "", fmt.Errorf("unsupported cell type %T", v)
-}
-
-// formatFloat writes the shortest text that reads back as the same number: reports round
-// their rates to one decimal before, so 72.5 stays "72.5" and 80 is "80", not "80.0".
-// NaN and infinities have no spreadsheet form; they are left empty.
-func formatFloat(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
-}
+// text formats one cell as the CSV shows it and as column widths measure it: the
+// Vietnamese style of package vnfmt (decimal comma, thousands dot, "62,1 %", mm:ss).
+func text(v any) (string, error) { return vnfmt.Text(v) }
 
 // Sheet layout.
 const (
@@ -120,20 +88,53 @@ const (
 	defaultSheet = "Sheet1" // the sheet excelize.NewFile starts with
 )
 
-// XLSX writes a workbook with one sheet per table: a bold, shaded header row frozen at
-// the top, numbers as numbers (so officers can sum and chart them) and columns wide
-// enough to read.
-func XLSX(w io.Writer, tables ...report.Table) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	header, err := f.NewStyle(&excelize.Style{
+// Number formats of the XLSX cells. They are stored in Excel's neutral syntax ("," groups
+// thousands, "." marks decimals) and shown in the reader's locale, so a Vietnamese Excel
+// shows 1.234 and 62,1 %: the numbers stay numeric (officers sum and chart them) while
+// they read as on the pages.
+const (
+	FormatInt      = "#,##0"
+	FormatFloat    = "#,##0.0##"
+	FormatPercent  = "0.0 %"   // the value is a fraction: 0.621 shows 62,1 %
+	FormatDuration = "[mm]:ss" // the value is a fraction of a day; minutes go past 59
+)
+
+// styles are a workbook's cell styles.
+type styles struct{ header, integer, float, percent, duration int }
+
+func newStyles(f *excelize.File) (styles, error) {
+	var st styles
+	var err error
+	st.header, err = f.NewStyle(&excelize.Style{
 		Font:      &excelize.Font{Bold: true},
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
 		Border:    []excelize.Border{{Type: "bottom", Color: "8EA9DB", Style: 1}},
 	})
 	if err != nil {
-		return fmt.Errorf("export xlsx: header style: %w", err)
+		return st, fmt.Errorf("header style: %w", err)
+	}
+	for _, s := range []struct {
+		id  *int
+		fmt string
+	}{{&st.integer, FormatInt}, {&st.float, FormatFloat}, {&st.percent, FormatPercent}, {&st.duration, FormatDuration}} {
+		format := s.fmt
+		if *s.id, err = f.NewStyle(&excelize.Style{CustomNumFmt: &format}); err != nil {
+			return st, fmt.Errorf("number style %q: %w", s.fmt, err)
+		}
+	}
+	return st, nil
+}
+
+// XLSX writes a workbook with one sheet per table: a bold, shaded header row frozen at
+// the top, numbers as numbers in the Vietnamese style (FormatInt and the others), phones
+// as text and columns wide enough to read.
+func XLSX(w io.Writer, tables ...report.Table) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := newStyles(f)
+	if err != nil {
+		return fmt.Errorf("export xlsx: %w", err)
 	}
 	names := sheetNames(tables)
 	for i, t := range tables {
@@ -146,7 +147,7 @@ func XLSX(w io.Writer, tables ...report.Table) error {
 		if err != nil {
 			return fmt.Errorf("export xlsx: sheet %q: %w", names[i], err)
 		}
-		if err := writeSheet(f, names[i], t, header); err != nil {
+		if err := writeSheet(f, names[i], t, st); err != nil {
 			return fmt.Errorf("export xlsx: sheet %q: %w", names[i], err)
 		}
 	}
@@ -157,7 +158,7 @@ func XLSX(w io.Writer, tables ...report.Table) error {
 	return nil
 }
 
-func writeSheet(f *excelize.File, sheet string, t report.Table, headerStyle int) error {
+func writeSheet(f *excelize.File, sheet string, t report.Table, st styles) error {
 	widths := make([]int, len(t.Header))
 	measure := func(col int, s string) {
 		for len(widths) <= col {
@@ -175,7 +176,7 @@ func writeSheet(f *excelize.File, sheet string, t report.Table, headerStyle int)
 		measure(j, h)
 	}
 	if len(t.Header) > 0 {
-		if err := f.SetCellStyle(sheet, cellName(0, 1), cellName(len(t.Header)-1, 1), headerStyle); err != nil {
+		if err := f.SetCellStyle(sheet, cellName(0, 1), cellName(len(t.Header)-1, 1), st.header); err != nil {
 			return err
 		}
 		if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
@@ -194,7 +195,7 @@ func writeSheet(f *excelize.File, sheet string, t report.Table, headerStyle int)
 				return fmt.Errorf("row %d, column %d: %w", i+1, j+1, err)
 			}
 			measure(j, s)
-			if err := setCell(f, sheet, cellName(j, first+i), v); err != nil {
+			if err := setCell(f, sheet, cellName(j, first+i), v, st); err != nil {
 				return err
 			}
 		}
@@ -212,31 +213,52 @@ func writeSheet(f *excelize.File, sheet string, t report.Table, headerStyle int)
 	return nil
 }
 
-// setCell writes one value with its own type; nil and non-finite numbers leave the cell
-// empty rather than writing a blank string, so COUNT and AVERAGE skip it.
-func setCell(f *excelize.File, sheet, cell string, v any) error {
-	switch x := v.(type) {
-	case string:
-		return f.SetCellStr(sheet, cell, x)
-	case int:
-		return f.SetCellInt(sheet, cell, int64(x))
-	case int64:
-		return f.SetCellInt(sheet, cell, x)
-	case float64:
+// setCell writes one value with its own type and number format; nil and non-finite
+// numbers leave the cell empty rather than writing a blank string, so COUNT and AVERAGE
+// skip it. A phone is a text cell: as a number it would lose its leading 0.
+func setCell(f *excelize.File, sheet, cell string, v any, st styles) error {
+	number := func(x float64, style int) error {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return nil
 		}
-		return f.SetCellFloat(sheet, cell, x, -1, 64)
+		if err := f.SetCellFloat(sheet, cell, x, -1, 64); err != nil {
+			return err
+		}
+		return f.SetCellStyle(sheet, cell, cell, style)
+	}
+	switch x := v.(type) {
+	case string:
+		return f.SetCellStr(sheet, cell, x)
+	case vnfmt.Phone:
+		return f.SetCellStr(sheet, cell, vnfmt.PhoneText(string(x)))
+	case int:
+		return setCell(f, sheet, cell, int64(x), st)
+	case int64:
+		if err := f.SetCellInt(sheet, cell, x); err != nil {
+			return err
+		}
+		return f.SetCellStyle(sheet, cell, cell, st.integer)
+	case float64:
+		return number(x, st.float)
+	case vnfmt.Percent:
+		return number(float64(x)/100, st.percent)
+	case vnfmt.Duration:
+		return number(float64(time.Duration(x).Round(time.Second))/float64(24*time.Hour), st.duration)
 	case *float64:
 		if x == nil {
 			return nil
 		}
-		return setCell(f, sheet, cell, *x)
+		return setCell(f, sheet, cell, *x, st)
 	case *int64:
 		if x == nil {
 			return nil
 		}
-		return f.SetCellInt(sheet, cell, *x)
+		return setCell(f, sheet, cell, *x, st)
+	case *vnfmt.Percent:
+		if x == nil {
+			return nil
+		}
+		return setCell(f, sheet, cell, *x, st)
 	}
 	return nil // nil; other types were refused by text
 }

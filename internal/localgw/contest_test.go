@@ -351,7 +351,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		if status != 200 || err != nil {
 			t.Fatalf("xlsx = %d, %v", status, err)
 		}
-		if rows := sheets["Giải cá nhân"]; len(rows) != 6 || rows[1][3] != "Nguyễn Văn An" || rows[1][4] != "+84911000001" {
+		if rows := sheets["Giải cá nhân"]; len(rows) != 6 || rows[1][3] != "Nguyễn Văn An" || rows[1][4] != "0911 000 001" {
 			t.Errorf("sheet Giải cá nhân = %v", rows)
 		}
 		if _, ok := sheets["Giải tập thể"]; !ok {

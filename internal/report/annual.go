@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/nq58/tracker/internal/activity"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/export/vnfmt"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -41,6 +44,10 @@ type AnnualReport struct {
 	Activities  []activity.Activity `json:"activities"`
 	GeneratedBy string              `json:"generatedBy"`
 	GeneratedAt time.Time           `json:"generatedAt"`
+
+	// unitNames names the units of the activities on the printable page, which shows
+	// names, never codes.
+	unitNames map[string]string
 }
 
 // Annual builds the evaluation of a unit for a year from every quiz and survey that
@@ -107,6 +114,12 @@ func (s *Service) Annual(ctx context.Context, staff auth.Staff, unitID string, y
 		return AnnualReport{}, err
 	}
 	out.Activities = acts
+	out.unitNames = map[string]string{}
+	for _, a := range acts {
+		if u, ok := tree.Get(a.UnitID); ok {
+			out.unitNames[a.UnitID] = u.Name
+		}
+	}
 	return out, nil
 }
 
@@ -178,8 +191,8 @@ var MethodsNote = [][3]string{
 		"Khoảng điểm Wilson: với p = x ÷ n và z = 1,96: (p + z² ÷ 2n ± z × √(p(1 − p) ÷ n + z² ÷ 4n²)) ÷ (1 + z² ÷ n). Khác với p ± z√(p(1 − p) ÷ n), khoảng này luôn nằm trong 0–100 % và không co về một điểm khi tỷ lệ là 0 % hay 100 %."},
 	{"Tỷ lệ trả lời đúng theo chủ đề (%)", "Phần các câu hỏi của chủ đề được trả lời đúng.",
 		"Số câu đúng ÷ số câu đã trả lời của chủ đề × 100."},
-	{"Độ khó của câu hỏi (tỷ lệ đúng, 0–1)", "Phần người trả lời đúng câu hỏi trong số những người được hỏi câu đó (mỗi người được rút ngẫu nhiên một bộ câu khác nhau).",
-		"Facility p = số người trả lời đúng ÷ số người được hỏi câu đó. Dưới 0,2: quá khó; trên 0,9: quá dễ."},
+	{"Độ khó của câu hỏi (tỷ lệ đúng, %)", "Phần người trả lời đúng câu hỏi trong số những người được hỏi câu đó (mỗi người được rút ngẫu nhiên một bộ câu khác nhau).",
+		"Facility p = số người trả lời đúng ÷ số người được hỏi câu đó, ghi theo phần trăm. Dưới 20 %: quá khó; trên 90 %: quá dễ."},
 	{"Độ phân biệt của câu hỏi (−1 đến 1)", "Câu hỏi có phân biệt được người hiểu nhiều với người hiểu ít không: dương là người làm tốt phần còn lại của bài cũng hay trả lời đúng câu này; âm thường là đáp án bị đặt sai.",
 		"Hệ số tương quan điểm–nhị phân hiệu chỉnh (corrected point-biserial): tương quan Pearson giữa điểm câu hỏi (1 đúng, 0 sai) và điểm phần còn lại (số câu khác trong cùng lượt làm bài được trả lời đúng, không tính chính câu đó), trên những lượt được hỏi câu đó: r = (nΣxy − ΣxΣy) ÷ √((nΣx − (Σx)²)(nΣy² − (Σy)²)). Dưới 0: phân biệt ngược; dưới 0,2: phân biệt yếu."},
 	{"Người tham gia tự chọn", "Người dân tự quyết định có làm bài hay không, nên những người tham gia không phải là mẫu ngẫu nhiên của dân số thôn.",
@@ -197,43 +210,120 @@ func MethodsTable() Table {
 	return t
 }
 
-var annualPage = template.Must(template.New("annual").Funcs(template.FuncMap{
-	"cell": func(v any) string {
-		switch x := v.(type) {
-		case nil:
-			return "—"
-		case float64:
-			return fmt.Sprintf("%.1f", x)
-		default:
-			return fmt.Sprint(x)
+// printTable is a table of the printable page: a heading (empty when the section's
+// heading says it all) and the table without its code columns.
+type printTable struct {
+	Name  string
+	Table Table
+}
+
+// printSection is one quiz or survey of the printable page: its title once, then its tables.
+type printSection struct {
+	Title  string
+	Tables []printTable
+}
+
+// withoutCodes drops the columns of unit, question and row codes ("Mã…"), which mean
+// nothing on paper.
+func withoutCodes(t Table) Table {
+	var keep []int
+	out := Table{Name: t.Name}
+	for j, h := range t.Header {
+		if strings.HasPrefix(h, "Mã") {
+			continue
 		}
+		keep = append(keep, j)
+		out.Header = append(out.Header, h)
+	}
+	for _, r := range t.Rows {
+		row := make([]any, 0, len(keep))
+		for _, j := range keep {
+			if j < len(r) {
+				row = append(row, r[j])
+			}
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out
+}
+
+// printSections lays out the evaluation for paper: each quiz and survey under its own
+// heading (its title once, not on every row), without codes.
+func (a AnnualReport) printSections() []printSection {
+	var out []printSection
+	part := func(name string, ts []Table) printTable { return printTable{Name: name, Table: withoutCodes(ts[0])} }
+	for _, q := range a.Quizzes {
+		out = append(out, printSection{Title: q.Title, Tables: []printTable{
+			part("Mức độ hiểu biết theo thôn", q.Awareness.Tables()),
+			part("Hiểu biết theo nội dung", q.Topics.Tables()),
+			part("Phân tích câu hỏi", q.Questions.Tables()),
+			part("Diễn biến theo tháng", q.Trend.Tables()),
+		}})
+	}
+	for _, s := range a.Surveys {
+		out = append(out, printSection{Title: s.Title, Tables: []printTable{part("", s.Survey.Tables())}})
+	}
+	acts := ActivitiesTable(a.Activities)
+	unit := slices.Index(acts.Header, "Đơn vị")
+	for _, r := range acts.Rows {
+		if id, ok := r[unit].(string); ok && a.unitNames[id] != "" {
+			r[unit] = a.unitNames[id]
+		}
+	}
+	out = append(out, printSection{Title: "Hoạt động tuyên truyền", Tables: []printTable{{Table: acts}}})
+	out = append(out, printSection{Title: "Phương pháp", Tables: []printTable{{Table: MethodsTable()}}})
+	return out
+}
+
+var annualPage = template.Must(template.New("annual").Funcs(template.FuncMap{
+	// cell writes a value in the Vietnamese style of the exports (vnfmt).
+	"cell": func(v any) string {
+		if v == nil {
+			return "—"
+		}
+		s, err := vnfmt.Text(v)
+		if err != nil || s == "" {
+			return "—"
+		}
+		return s
+	},
+	"numeric": func(v any) bool {
+		switch v.(type) {
+		case int, int64, float64, vnfmt.Percent, vnfmt.Duration:
+			return true
+		}
+		return false
 	},
 }).Parse(`<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Đánh giá năm {{.Report.Year}} — {{.Report.UnitName}}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2rem;color:#111}
-h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem;page-break-after:avoid}
+h1{font-size:1.4rem}h2{font-size:1.2rem;margin-top:2rem;page-break-after:avoid}h3{font-size:1rem;margin:1rem 0 .25rem;page-break-after:avoid}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;font-size:.85rem}
 th,td{border:1px solid #999;padding:.25rem .4rem;text-align:left;vertical-align:top}
-th{background:#eee}td.n{text-align:right}
+th{background:#eee}td.n{text-align:right;white-space:nowrap}
 .meta{color:#444;font-size:.85rem}
 @media print{body{margin:1cm}h2{page-break-before:auto}table{page-break-inside:auto}tr{page-break-inside:avoid}}
 </style></head><body>
 <h1>Đánh giá kết quả thông tin, tuyên truyền Nghị quyết 58-NQ/TW năm {{.Report.Year}}</h1>
 <p class="meta">Đơn vị: {{.Report.UnitName}} · Lập bởi: {{.Report.GeneratedBy}} · {{.Generated}}</p>
 <p class="meta">Chỉ tính lượt làm bài đầu tiên của mỗi người. Nhóm dưới ngưỡng chỉ hiện số lượng (“Quá ít để đánh giá”). Ý nghĩa và cách tính từng chỉ số: mục “Phương pháp” cuối trang.</p>
-{{range .Tables}}<h2>{{.Name}}</h2>
-<table><thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
-{{range .Rows}}<tr>{{range .}}<td>{{cell .}}</td>{{end}}</tr>{{else}}<tr><td colspan="{{len .Header}}">Không có dữ liệu</td></tr>{{end}}
-</tbody></table>{{end}}
+{{if not .Report.Quizzes}}<p>Chưa có bài trắc nghiệm nào có người tham gia trong năm.</p>{{end}}
+{{range .Sections}}<section><h2>{{.Title}}</h2>
+{{range .Tables}}{{if .Name}}<h3>{{.Name}}</h3>{{end}}
+<table><thead><tr>{{range .Table.Header}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
+{{range .Table.Rows}}<tr>{{range .}}<td{{if numeric .}} class="n"{{end}}>{{cell .}}</td>{{end}}</tr>{{else}}<tr><td colspan="{{len .Table.Header}}">Không có dữ liệu</td></tr>{{end}}
+</tbody></table>{{end}}</section>
+{{end}}
 </body></html>`))
 
-// HTML writes the printable page of the evaluation.
+// HTML writes the printable page of the evaluation: the title once in the header, each
+// quiz under its own heading, names instead of codes, numbers in the Vietnamese style.
 func (a AnnualReport) HTML(w io.Writer) error {
 	return annualPage.Execute(w, map[string]any{
 		"Report":    a,
 		"Generated": a.GeneratedAt.In(quiz.VietnamTime).Format("02/01/2006 15:04"),
-		"Tables":    a.Tables(),
+		"Sections":  a.printSections(),
 	})
 }

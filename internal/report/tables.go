@@ -4,10 +4,12 @@ import (
 	"strings"
 
 	"github.com/nq58/tracker/internal/activity"
+	"github.com/nq58/tracker/internal/export/vnfmt"
 )
 
 // Tables turn reports into the tables of the CSV and XLSX exports, with Vietnamese
-// headers. A missing value (suppressed, not applicable) is an empty cell.
+// headers. A missing value (suppressed, not applicable) is an empty cell. Percentages are
+// vnfmt.Percent cells, so every output writes them as "62,1 %" (XLSX: 0.621, 0.0 %).
 
 func num(p *float64) any {
 	if p == nil {
@@ -16,11 +18,20 @@ func num(p *float64) any {
 	return *p
 }
 
+// pct is a percentage cell, nil when missing.
+func pct(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return vnfmt.Percent(*p)
+}
+
+// ci is one end of a 95 % interval of a percentage, nil when there is none.
 func ci(c []float64, i int) any {
 	if len(c) != 2 {
 		return nil
 	}
-	return c[i]
+	return vnfmt.Percent(c[i])
 }
 
 func yesNo(b bool) string {
@@ -40,9 +51,9 @@ var FlagLabels = map[string]string{
 }
 
 func awarenessRow(r Row) []any {
-	return []any{r.Key, r.Label, r.Participants, r.Population, num(r.ParticipationRate),
-		ci(r.ParticipationRateCI95, 0), ci(r.ParticipationRateCI95, 1), num(r.MeanScore),
-		ci(r.CI95, 0), ci(r.CI95, 1), num(r.PassRate), ci(r.PassRateCI95, 0), ci(r.PassRateCI95, 1),
+	return []any{r.Key, r.Label, r.Participants, r.Population, pct(r.ParticipationRate),
+		ci(r.ParticipationRateCI95, 0), ci(r.ParticipationRateCI95, 1), pct(r.MeanScore),
+		ci(r.CI95, 0), ci(r.CI95, 1), pct(r.PassRate), ci(r.PassRateCI95, 0), ci(r.PassRateCI95, 1),
 		yesNo(r.Suppressed), r.SuspectSubmissions, yesNo(r.OverPopulation)}
 }
 
@@ -73,7 +84,7 @@ func (t Topics) Tables() []Table {
 	for _, r := range append(append([]TopicRow{}, t.Rows...), t.Total) {
 		row := []any{r.UnitID, r.Label, r.Participants}
 		for _, c := range r.Cells {
-			row = append(row, num(c.CorrectRate))
+			row = append(row, pct(c.CorrectRate))
 		}
 		tab.Rows = append(tab.Rows, row)
 	}
@@ -82,9 +93,13 @@ func (t Topics) Tables() []Table {
 
 // Tables of the question analysis.
 func (q Questions) Tables() []Table {
-	t := Table{Name: "Câu hỏi", Header: []string{"Mã câu", "Nội dung", "Chủ đề", "Số lượt", "Tỷ lệ đúng (0–1)", "Độ phân biệt (câu – phần còn lại)", "Cảnh báo"}}
+	t := Table{Name: "Câu hỏi", Header: []string{"Mã câu", "Nội dung", "Chủ đề", "Số lượt", "Tỷ lệ đúng (%)", "Độ phân biệt (câu – phần còn lại)", "Cảnh báo"}}
 	for _, s := range q.Questions {
-		t.Rows = append(t.Rows, []any{s.QuestionID, s.Text, s.Topic, s.N, num(s.Facility), num(s.Discrimination), FlagLabels[s.Flag]})
+		var facility any // a share on the wire (0–1), a percentage where people read it
+		if s.Facility != nil {
+			facility = vnfmt.Percent(*s.Facility * 100)
+		}
+		t.Rows = append(t.Rows, []any{s.QuestionID, s.Text, s.Topic, s.N, facility, num(s.Discrimination), FlagLabels[s.Flag]})
 	}
 	return []Table{t}
 }
@@ -94,11 +109,11 @@ func (s Survey) Tables() []Table {
 	t := Table{Name: "Khảo sát", Header: []string{"Mã câu", "Câu hỏi", "Đơn vị", "Phương án", "Số lượt", "Tỷ lệ (%)"}}
 	for _, q := range s.Questions {
 		for _, o := range q.Options {
-			t.Rows = append(t.Rows, []any{q.QuestionID, q.Text, "Tất cả", o.Text, o.Count, num(o.Percent)})
+			t.Rows = append(t.Rows, []any{q.QuestionID, q.Text, "Tất cả", o.Text, o.Count, pct(o.Percent)})
 		}
 		for _, u := range q.ByUnit {
 			for _, o := range u.Options {
-				t.Rows = append(t.Rows, []any{q.QuestionID, q.Text, u.Label, o.Text, o.Count, num(o.Percent)})
+				t.Rows = append(t.Rows, []any{q.QuestionID, q.Text, u.Label, o.Text, o.Count, pct(o.Percent)})
 			}
 		}
 	}
@@ -106,7 +121,7 @@ func (s Survey) Tables() []Table {
 }
 
 func trendRow(p TrendPoint) []any {
-	return []any{p.Period, p.Participants, num(p.MeanScore), ci(p.CI95, 0), ci(p.CI95, 1), num(p.PassRate),
+	return []any{p.Period, p.Participants, pct(p.MeanScore), ci(p.CI95, 0), ci(p.CI95, 1), pct(p.PassRate),
 		ci(p.PassRateCI95, 0), ci(p.PassRateCI95, 1), yesNo(p.Suppressed)}
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/nq58/tracker/internal/activity"
 )
 
 func TestTheAwarenessTableCarriesSuspectsAndOverPopulation(t *testing.T) {
@@ -75,6 +77,53 @@ func TestTheAnnualEvaluationCarriesTheMethodsNote(t *testing.T) {
 			}
 			if !strings.Contains(page.String(), tt.want) {
 				t.Errorf("printable page lacks %q", tt.want)
+			}
+		})
+	}
+}
+
+func fp(v float64) *float64 { return &v }
+
+func TestThePrintablePageShowsEachQuizTitleOnceAndNoCodes(t *testing.T) {
+	const title = "Tìm hiểu Nghị quyết 58 năm 2026"
+	a := AnnualReport{UnitName: "Xã Cẩm Thủy", Year: 2026,
+		Quizzes: []AnnualQuiz{{QuizID: "nq58-2026", Title: title,
+			Awareness: Awareness{Rows: []Row{
+				{Key: "xa-a-t01", Label: "Thôn Phong Ý", Participants: 1234, Population: 2000, MeanScore: fp(62.4), CI95: []float64{58.26, 66}, PassRate: fp(70)},
+				{Key: "xa-a-t02", Label: "Thôn Đồng Tâm", Participants: 3, Suppressed: true},
+			}, Total: Row{Key: "xa-a", Label: "Xã Cẩm Thủy", Participants: 1237}},
+			Questions: Questions{Questions: []QuestionStat{{QuestionID: "q-core-1", Text: "Nghị quyết 58 ban hành năm nào?", N: 40, Facility: fp(0.621), Discrimination: fp(0.35)}}},
+		}},
+		Activities: []activity.Activity{{UnitID: "xa-a-t01", Type: "meeting", Date: "2026-10-15", Audience: 1500}},
+		unitNames:  map[string]string{"xa-a-t01": "Thôn Phong Ý"},
+	}
+	var b strings.Builder
+	if err := a.HTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	tests := []struct {
+		name   string
+		substr string
+		count  int
+	}{
+		{"the quiz title is written once, as its heading", title, 1},
+		{"no unit code is printed", "xa-a-t0", 0},
+		{"the commune's code is not printed either", ">xa-a<", 0},
+		{"no question code is printed", "q-core-1", 0},
+		{"no code column is printed", "<th>Mã", 0},
+		{"a mean reads as a Vietnamese percentage", "62,4 %", 1},
+		{"an interval end keeps one decimal with a comma", "58,3 %", 1},
+		{"facility reads as a percentage, not a share", ">62,1 %<", 1},
+		{"a count is grouped by thousands", "1.234", 1},
+		{"a decimal has a comma", "0,35", 1},
+		{"no decimal point is printed", "62.4", 0},
+		{"an activity names its village, as the awareness table does", "<td>Thôn Phong Ý</td>", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := strings.Count(page, tt.substr); got != tt.count {
+				t.Errorf("page has %q %d times, want %d", tt.substr, got, tt.count)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package rounds
 import (
 	"time"
 
+	"github.com/nq58/tracker/internal/export/vnfmt"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 )
@@ -14,13 +15,16 @@ func when(t time.Time) string {
 	return t.In(quiz.VietnamTime).Format("2006-01-02 15:04:05")
 }
 
+// duration is a time taken as an export cell (mm:ss where people read it).
+func duration(ms int64) vnfmt.Duration { return vnfmt.Duration(time.Duration(ms) * time.Millisecond) }
+
 // Tables of the winners export: the winners, then the collective prizes.
 func (w WinnersReport) Tables() []report.Table {
 	t := report.Table{Name: "Giải cá nhân", Header: []string{"Hạng", "Giải", "Tiền thưởng (đồng)", "Họ và tên", "Số điện thoại", "CCCD",
-		"Mã thôn", "Thôn", "Đoàn thể", "Điểm", "Dự đoán", "Thời gian làm bài (giây)", "Thời điểm nộp"}}
+		"Mã thôn", "Thôn", "Đoàn thể", "Điểm", "Dự đoán", "Thời gian làm bài (phút:giây)", "Thời điểm nộp"}}
 	for _, x := range w.Winners {
-		t.Rows = append(t.Rows, []any{int64(x.Rank), x.Tier, x.Amount, x.Name, x.Phone, x.CCCD, x.UnitID, x.Unit, x.Organization,
-			int64(x.Score), x.Prediction, float64(x.DurationMs) / 1000, when(x.SubmittedAt)})
+		t.Rows = append(t.Rows, []any{int64(x.Rank), x.Tier, x.Amount, x.Name, vnfmt.Phone(x.Phone), x.CCCD, x.UnitID, x.Unit, x.Organization,
+			int64(x.Score), x.Prediction, duration(x.DurationMs), when(x.SubmittedAt)})
 	}
 	c := report.Table{Name: "Giải tập thể", Header: []string{"Hạng", "Mã đơn vị", "Người dự thi", "Dân số 15+", "Tỷ lệ tham gia (%)",
 		"Tỷ lệ trong tổng số (%)", "Điểm", "Đạt giải"}}
@@ -29,7 +33,7 @@ func (w WinnersReport) Tables() []report.Table {
 		if u.Prize {
 			prize = "Có"
 		}
-		c.Rows = append(c.Rows, []any{int64(u.Rank), u.UnitID, u.Entrants, u.Population, u.ParticipationRate, u.EntrantsShare, u.Points, prize})
+		c.Rows = append(c.Rows, []any{int64(u.Rank), u.UnitID, u.Entrants, u.Population, vnfmt.Percent(u.ParticipationRate), vnfmt.Percent(u.EntrantsShare), u.Points, prize})
 	}
 	return []report.Table{t, c}
 }
@@ -66,7 +70,7 @@ func EntryRows(list []quiz.Attempt) []EntryRow {
 // EntriesTable is a page of the audit export as a table.
 func EntriesTable(list []quiz.Attempt) report.Table {
 	t := report.Table{Name: "Bài dự thi", Header: []string{"Mã bài", "Vòng", "Họ và tên", "Số điện thoại", "CCCD", "Mã thôn", "Đoàn thể",
-		"Điểm", "Điểm tối đa", "Dự đoán", "Thời gian làm bài (giây)", "Thời điểm nộp", "Được xếp hạng", "Thiết bị"}}
+		"Điểm", "Điểm tối đa", "Dự đoán", "Thời gian làm bài (phút:giây)", "Thời điểm nộp", "Được xếp hạng", "Thiết bị"}}
 	for _, r := range EntryRows(list) {
 		var pred any
 		if r.Prediction != nil {
@@ -76,8 +80,8 @@ func EntriesTable(list []quiz.Attempt) report.Table {
 		if r.Ranked {
 			ranked = "Có"
 		}
-		t.Rows = append(t.Rows, []any{r.AttemptID, r.RoundID, r.Name, r.Phone, r.CCCD, r.UnitID, r.Organization, int64(r.Score), int64(r.MaxScore),
-			pred, float64(r.DurationMs) / 1000, when(r.SubmittedAt), ranked, r.ClientID})
+		t.Rows = append(t.Rows, []any{r.AttemptID, r.RoundID, r.Name, vnfmt.Phone(r.Phone), r.CCCD, r.UnitID, r.Organization, int64(r.Score), int64(r.MaxScore),
+			pred, duration(r.DurationMs), when(r.SubmittedAt), ranked, r.ClientID})
 	}
 	return t
 }

@@ -237,6 +237,7 @@ func TestDashboardShowsTheReportNumbers(t *testing.T) {
 	}
 
 	if !t.Run("the chart has a bar per village and says its numbers to screen readers", func(t *testing.T) {
+		waitJS(t, ctx, "the chart is drawn once Chart.js has loaded", `document.getElementById('mean-chart').dataset.drawn === 'true'`)
 		bars := value(t, ctx, chromedp.Evaluate[int](`(function(){ var c = Chart.getChart(document.getElementById('mean-chart')); return c ? c.data.datasets[0].data.length : -1 })()`))
 		if bars != len(report.Rows) {
 			t.Errorf("mean chart has %d bars, want %d", bars, len(report.Rows))
@@ -443,9 +444,9 @@ func expectRow(key string, r dashRow) pageRow {
 		}
 		return p
 	}
-	p.Mean, p.Pass, p.CI = viPtr(r.MeanScore), viRate(r.PassRate, r.PassRateCI95), "—"
+	p.Mean, p.Pass, p.CI = viPct(r.MeanScore), viRate(r.PassRate, r.PassRateCI95), "—"
 	if len(r.CI95) == 2 {
-		p.CI = viDecimal(r.CI95[0]) + "–" + viDecimal(r.CI95[1])
+		p.CI = viDecimal(r.CI95[0]) + "–" + viDecimal(r.CI95[1]) + " %"
 	}
 	return p
 }
@@ -454,9 +455,17 @@ func expectRow(key string, r dashRow) pageRow {
 // or the rate alone without one.
 func viRate(rate *float64, ci []float64) string {
 	if len(ci) != 2 {
-		return viPtr(rate)
+		return viPct(rate)
 	}
-	return viPtr(rate) + " % (" + viDecimal(ci[0]) + "–" + viDecimal(ci[1]) + " %)"
+	return viPct(rate) + " (" + viDecimal(ci[0]) + "–" + viDecimal(ci[1]) + " %)"
+}
+
+// viPct formats a percentage as the page shows it, "62,1 %", or "—" when missing.
+func viPct(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return viDecimal(*p) + " %"
 }
 
 // viDecimal formats as vi-VN with one decimal: 76.04 → "76,0", 1234.5 → "1.234,5".

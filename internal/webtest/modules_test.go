@@ -28,6 +28,8 @@ var (
 	scriptTag    = regexp.MustCompile(`<script\b([^>]*)>`)
 	scriptSrc    = regexp.MustCompile(`\bsrc="([^"]+)"`)
 	importLine   = regexp.MustCompile(`(?m)^import\s+(?:\{([^}]*)\}\s*from\s*)?'([^']+)';`)
+	reexport     = regexp.MustCompile(`(?m)^export\s+\{([^}]*)\}\s*from\s*'([^']+)';`)
+	dynImport    = regexp.MustCompile(`\bimport\('([^']+)'\)`)
 	exportName   = regexp.MustCompile(`(?m)^export\s+(?:function|var|const|let|class)\s+([A-Za-z_$][\w$]*)`)
 	windowGlobal = regexp.MustCompile(`\bwindow\.[A-Za-z_$][\w$]*\s*=[^=]`)
 )
@@ -104,10 +106,28 @@ func TestModulesResolve(t *testing.T) {
 		for _, m := range exportName.FindAllStringSubmatch(src, -1) {
 			exports[file] = append(exports[file], m[1])
 		}
+		// export { a, b } from './x.js' exports a and b and imports them from x.js;
+		// import('./x.js') loads a module later (names unchecked: they are read at run time).
+		reexports := reexport.FindAllStringSubmatch(src, -1)
+		for _, m := range reexports {
+			for _, name := range strings.Split(m[1], ",") {
+				if name = strings.TrimSpace(name); name != "" {
+					_, as, found := strings.Cut(name, " as ")
+					if found {
+						name = as
+					}
+					exports[file] = append(exports[file], strings.TrimSpace(name))
+				}
+			}
+		}
+		imports := append(importLine.FindAllStringSubmatch(src, -1), reexports...)
+		for _, m := range dynImport.FindAllStringSubmatch(src, -1) {
+			imports = append(imports, []string{m[0], "", m[1]})
+		}
 		if windowGlobal.MatchString(src) {
 			t.Errorf("%s sets a window global (%s): share through imports", file, windowGlobal.FindString(src))
 		}
-		for _, m := range importLine.FindAllStringSubmatch(src, -1) {
+		for _, m := range imports {
 			spec := m[2]
 			if !strings.HasPrefix(spec, "./") && !strings.HasPrefix(spec, "../") {
 				t.Errorf("%s imports %q: only relative paths work without a build step", file, spec)

@@ -1,4 +1,6 @@
-// Vietnamese number, date and duration formatting.
+// Vietnamese number, date and duration formatting: the one style of everything a person
+// reads on the pages (decimal comma, thousands dot, "62,1 %", mm:ss, "0912 345 678"), the
+// same as the exports' (internal/export/vnfmt).
 
 var fmtInt = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
 var fmtDec = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
@@ -17,6 +19,18 @@ export function fixed1(x) { return x == null ? '—' : fmtFixed1.format(x); }
 export function fixed2(x) { return x == null ? '—' : fmtFixed2.format(x); }
 // ciText: a 95 % interval [lo, hi] as "lo–hi" with one decimal.
 export function ciText(ci) { return ci && ci.length === 2 ? fmtFixed1.format(ci[0]) + '–' + fmtFixed1.format(ci[1]) : '—'; }
+// pct: a percentage with one decimal and a spaced sign ("62,1 %"), "—" when missing.
+export function pct(x) { return x == null ? '—' : fmtFixed1.format(x) + ' %'; }
+// pctRange: a 95 % interval of a percentage as "58,3–66,0 %", "—" without one.
+export function pctRange(ci) { return ci && ci.length === 2 ? ciText(ci) + ' %' : '—'; }
+// phone: a stored phone (+84912345678) as "0912 345 678"; a masked one as it is.
+export function phone(p) {
+  if (!p) return '';
+  if (/[^0-9+ .()-]/.test(p)) return p;
+  var d = p.replace(/\D/g, '');
+  if (/^\s*\+84/.test(p) || (d.length === 11 && d.slice(0, 2) === '84')) d = '0' + d.slice(2);
+  return d.length === 10 && d[0] === '0' ? d.slice(0, 4) + ' ' + d.slice(4, 7) + ' ' + d.slice(7) : d;
+}
 // signed: a difference with its sign (+, − or none), f formats its size.
 export function signed(x, f) { return (x > 0 ? '+' : x < 0 ? '−' : '') + f(Math.abs(x)); }
 
@@ -52,9 +66,10 @@ export function atDay(iso) {
   if (isNaN(d.getTime()) || d.getFullYear() < 2000) return '';
   return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ' ngày ' + pad(d.getDate()) + '/' + pad(d.getMonth() + 1) + '/' + d.getFullYear();
 }
-// dmy: YYYY-MM-DD → DD/MM/YYYY.
+// dmy: YYYY-MM-DD → DD/MM/YYYY; "" for none or an unset date (Go's zero time, year 1).
 export function dmy(iso) {
   var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+  if (m && +m[1] < 2000) return '';
   return m ? m[3] + '/' + m[2] + '/' + m[1] : (iso || '');
 }
 // monthLabel: YYYY-MM → MM/YYYY.

@@ -53,6 +53,7 @@ export function fillActivityForm() {
   });
   $('activity-date').value = today();
   $('activity-date').max = today();
+  $('activity-save').disabled = false; // disabled in the page until this module handles the form
 }
 
 // loadActivities loads the activities of the filters' unit and months.

@@ -1,28 +1,40 @@
 // Staff dashboard for Resolution 58-NQ/TW: awareness by village, topics, questions,
 // survey results, trend, activity log and the annual evaluation. Native ES modules, no
-// build; Chart.js (UMD, window.Chart) is loaded before this module from /staff/vendor/.
+// build. On a slow line every round trip counts (400 ms on 3G), so: the modules of the
+// first table are preloaded by index.html; this module asks for the user, the units and
+// the quizzes as soon as it runs, while the filters and the awareness table (filters.js)
+// are still arriving; the other panels (later.js) and Chart.js come after the table.
 import { $, showMsg, showError } from '../lib/dom.js';
 import { api, onUnauthorized, forbiddenMessage } from '../lib/api.js';
 import { restoreSession, dropSession, signOutEverywhere, showSignin, bindSignin, renderWho, hasRole } from '../lib/session.js';
-import { buildUnits } from '../lib/units.js';
 import { ROLE_LABEL } from '../lib/labels.js';
-import { state } from './state.js';
-import { dropPending, setReportsVisible } from './sections.js';
-import { destroyCharts } from './charts.js';
-import { fillUnitPickers, fillQuizPicker, restoreFilters, reloadAll } from './filters.js';
-import { fillActivityForm } from './activities.js';
-import './downloads.js';
-import { fillStaffPanel } from './staffadmin.js';
 
 forbiddenMessage('Tài khoản không có quyền xem mục này.');
 onUnauthorized(signOut);
 
+// panels are the dashboard's own modules: the filters (and through them the awareness
+// table), the shared state, the sections and the charts, loaded once, while the API is
+// already being asked (only what asking needs is imported above).
+var panels = null;
+function loadPanels() {
+  return panels || (panels = Promise.all([import('./filters.js'), import('./state.js'), import('../lib/units.js'),
+    import('./sections.js'), import('./charts.js'), import('./awareness.js')]).then(function (m) {
+    return { f: m[0], state: m[1].state, buildUnits: m[2].buildUnits, sections: m[3], charts: m[4], awareness: m[5] };
+  }));
+}
+var me = null; // the signed-in staff
+
 function signOut(msg) {
   dropSession();
-  state.me = null;
+  me = null;
+  if (panels) {
+    panels.then(function (p) {
+      p.state.me = null;
+      p.sections.dropPending(); // drop answers still on their way
+      p.charts.destroyCharts();
+    });
+  }
   $('staff-admin').hidden = true;
-  dropPending(); // drop answers still on their way
-  destroyCharts();
   showError('');
   showSignin('dashboard', msg);
 }
@@ -34,21 +46,37 @@ $('signout').addEventListener('click', function () {
   signOutEverywhere().catch(function (err) { showSignin('dashboard', err.message); });
 });
 
-function canReport() { return hasRole(state.me, ['admin', 'officer']); }
+function canReport() { return hasRole(me, ['admin', 'officer']); }
+
+// inScope tells whether a published quiz concerns the staff's units: everywhere, or a
+// unit that contains or lies within the staff's scope (as the staff list is scoped).
+function inScope(q, state) {
+  if (!q.scopeUnitId) return true;
+  function within(id, ancestor) {
+    for (var u = state.units[id]; u; u = state.units[u.parentId]) if (u.id === ancestor) return true;
+    return false;
+  }
+  return within(q.scopeUnitId, me.scopeUnitId) || within(me.scopeUnitId, q.scopeUnitId);
+}
 
 function start() {
   showError('');
   $('signin-screen').hidden = true;
-  Promise.all([api('GET', '/v1/admin/me'), api('GET', '/v1/units')]).then(function (r) {
-    state.me = r[0];
-    var b = buildUnits(r[1].units || [], state.me.scopeUnitId);
+  // The public quiz list (small, gzipped and cached by the CDN) is asked for with the
+  // rest, so the first table can start from it; the staff list (every quiz in scope,
+  // closed ones too, with pass marks; about 13 KB) follows the first table.
+  var published = api('GET', '/v1/quizzes').then(null, function () { return { quizzes: [] }; });
+  Promise.all([api('GET', '/v1/admin/me'), api('GET', '/v1/units'), loadPanels()]).then(function (r) {
+    var p = r[2], f = p.f, state = p.state;
+    me = state.me = r[0];
+    var b = p.buildUnits(r[1].units || [], state.me.scopeUnitId);
     state.units = b.units;
     state.scopeUnits = b.scopeUnits;
     renderWho(state.me, state.units);
     $('dashboard').hidden = false;
-    fillStaffPanel();
     if (!canReport()) {
-      setReportsVisible(false, false);
+      f.laterPanels().then(function (p) { p.fillStaffPanel(); });
+      p.sections.setReportsVisible(false, false);
       $('activities').hidden = true;
       $('annual').hidden = true;
       $('filters').hidden = true;
@@ -59,17 +87,39 @@ function start() {
     $('filters').hidden = false;
     $('activities').hidden = false;
     $('annual').hidden = false;
-    fillUnitPickers();
-    fillActivityForm();
-    restoreFilters();
-    return api('GET', '/v1/admin/quizzes').then(function (data) {
+    f.fillUnitPickers();
+    f.restoreFilters();
+    var early = false; // the first table was asked for from the public list
+    return published.then(function (data) {
+      var list = (data.quizzes || []).filter(function (q) { return inScope(q, state); });
+      var main = f.mainQuiz(list, new Date());
+      if (!f.savedQuiz() && main && main.kind === 'quiz') {
+        state.quizzes = list;
+        f.fillQuizPicker();
+        f.reloadAll();
+        early = true;
+      }
+      var after = early ? f.afterFirstTable(function () {}) : Promise.resolve();
+      return after.then(function () { return api('GET', '/v1/admin/quizzes'); });
+    }).then(function (data) {
+      var before = $('quiz').value;
       state.quizzes = (data.quizzes || []).filter(function (q) { return q.status === 'published' || q.status === 'closed'; });
-      fillQuizPicker();
-      reloadAll();
+      f.fillQuizPicker();
+      var q = state.quizzes.filter(function (x) { return x.id === before; })[0];
+      if (!early || $('quiz').value !== before) f.reloadAll();
+      else {
+        f.refreshQuizNote(); // now with the pass mark
+        if (q && q.passPercent && q.passPercent !== 50) p.awareness.rerenderAwareness(); // drawn with the default mark
+      }
+      // The staff panel and the activity form wait for the first table, as later.js does.
+      f.afterFirstTable(function (lp) {
+        lp.fillStaffPanel();
+        lp.fillActivityForm();
+      });
     });
   }).catch(function (err) {
     if (err && err.silent) return;
-    if (state.me && $('who').hidden === false) { // the quizzes failed: the rest of the page works
+    if (me && $('who').hidden === false) { // the quizzes failed: the rest of the page works
       showError(err.message || 'Không tải được danh sách bài.');
       return;
     }

@@ -1,18 +1,24 @@
 // The dashboard's filters (unit, quiz, months, grouping), kept in sessionStorage, and
 // reloading every section when they change.
 import { $, el, showMsg, showError } from '../lib/dom.js';
-import { dmy } from '../lib/format.js';
+import { dmy, int } from '../lib/format.js';
 import { KIND_LABEL, QUIZ_STATUS_LABEL } from '../lib/labels.js';
 import { unitOption } from '../lib/units.js';
 import { state, quizById } from './state.js';
-import { load, setReportsVisible } from './sections.js';
+import { load, setReportsVisible, setStatus } from './sections.js';
 import { GROUP_HEADING, renderAwareness } from './awareness.js';
-import { renderTopics } from './topics.js';
-import { renderQuestions } from './questions.js';
-import { renderTrend } from './trend.js';
-import { renderSurvey } from './survey.js';
-import { loadActivities } from './activities.js';
-import { updateAnnualLinks } from './downloads.js';
+
+// laterPanels loads the panels below the first table (later.js) once.
+var later = null;
+export function laterPanels() { return later || (later = import('./later.js')); }
+
+// firstTable settles when the latest awareness table asked for is in (or failed);
+// afterFirstTable(fn) calls fn with later.js's panels after it, so that nothing else
+// shares the line with the first table.
+var firstTable = Promise.resolve();
+export function afterFirstTable(fn) {
+  return firstTable.then(laterPanels).then(fn);
+}
 
 var KEY_FILTERS = 'nq58.staff.filters';
 
@@ -55,11 +61,38 @@ export function fillQuizPicker() {
   if (prev && quizById(prev)) {
     sel.value = prev;
   } else {
-    var first = state.quizzes.filter(function (q) { return q.kind !== 'survey' && q.status === 'published'; })[0] ||
-      state.quizzes.filter(function (q) { return q.kind !== 'survey'; })[0] || state.quizzes[0];
+    var first = mainQuiz(state.quizzes, new Date()) || state.quizzes[0];
     if (first) sel.value = first.id;
   }
 }
+
+// year is an RFC 3339 time's year, or null when unset (missing or Go's zero time).
+function yearOf(iso) {
+  var y = +(iso || '').slice(0, 4);
+  return y >= 2000 ? y : null;
+}
+
+// mainQuiz is the quiz the dashboard opens on: the awareness quiz (kind "quiz", not a
+// contest, whose villages mostly read "too few") of the current year, published before
+// closed, the latest opened first; else any awareness quiz; else a contest.
+export function mainQuiz(quizzes, now) {
+  var year = now.getFullYear();
+  function thisYear(q) {
+    var from = yearOf(q.opensAt), to = yearOf(q.closesAt);
+    return (from == null || from <= year) && (to == null || to >= year);
+  }
+  function rank(q) {
+    return (q.kind === 'quiz' ? 0 : q.kind === 'contest' ? 4 : 8) + (thisYear(q) ? 0 : 2) + (q.status === 'published' ? 0 : 1);
+  }
+  var list = quizzes.filter(function (q) { return q.kind !== 'survey'; });
+  list.sort(function (a, b) {
+    return rank(a) - rank(b) || String(b.opensAt || '').localeCompare(String(a.opensAt || ''));
+  });
+  return list[0] || null;
+}
+
+// savedQuiz is the quiz chosen earlier in this tab, if any.
+export function savedQuiz() { return savedFilters().quiz || ''; }
 
 function savedFilters() {
   try { return JSON.parse(sessionStorage.getItem(KEY_FILTERS) || '{}') || {}; } catch (e) { return {}; }
@@ -79,7 +112,6 @@ export function restoreFilters() {
   $('group-by').value = GROUP_HEADING[f.groupBy] ? f.groupBy : 'village';
   $('annual-year').value = year;
   $('activity-unit').value = $('unit').value;
-  updateAnnualLinks();
 }
 
 // filters reads and checks the filter form; null (with a message) when invalid.
@@ -101,21 +133,35 @@ export function reloadAll() {
   var q = quizById(f.quiz);
   updateQuizNote(q);
   $('group-by').disabled = !q || q.kind === 'survey';
+  firstTable = Promise.resolve();
   if (!q) {
     setReportsVisible(false, false);
   } else if (q.kind === 'survey') {
     setReportsVisible(false, true);
-    load('survey', '/v1/reports/survey', { quizId: q.id, unitId: f.unit, from: f.from, to: f.to }, renderSurvey);
+    laterPanels().then(function (p) {
+      load('survey', '/v1/reports/survey', { quizId: q.id, unitId: f.unit, from: f.from, to: f.to }, p.renderSurvey);
+    });
   } else {
     setReportsVisible(true, false);
     var base = { quizId: q.id, unitId: f.unit, from: f.from, to: f.to };
-    load('awareness', '/v1/reports/awareness', Object.assign({ groupBy: f.groupBy }, base), renderAwareness);
-    load('topics', '/v1/reports/topics', base, renderTopics);
-    load('questions', '/v1/reports/questions', { quizId: q.id }, renderQuestions);
-    load('trend', '/v1/reports/trend', { quizId: q.id, unitId: f.unit, period: 'month' }, renderTrend);
+    // The awareness table first, alone: on a slow line the other sections' answers
+    // would share its bandwidth and hold it back.
+    firstTable = load('awareness', '/v1/reports/awareness', Object.assign({ groupBy: f.groupBy }, base), renderAwareness);
+    ['topics', 'questions', 'trend'].forEach(function (s) { setStatus(s, 'Đang tải…'); });
+    afterFirstTable(function (p) {
+      load('topics', '/v1/reports/topics', base, p.renderTopics);
+      load('questions', '/v1/reports/questions', { quizId: q.id }, p.renderQuestions);
+      load('trend', '/v1/reports/trend', { quizId: q.id, unitId: f.unit, period: 'month' }, p.renderTrend);
+    });
   }
-  loadActivities();
+  afterFirstTable(function (p) {
+    p.updateAnnualLinks();
+    p.loadActivities();
+  });
 }
+
+// refreshQuizNote says again what the chosen quiz is (its details became known).
+export function refreshQuizNote() { updateQuizNote(quizById($('quiz').value)); }
 
 function updateQuizNote(q) {
   if (!q) {
@@ -123,8 +169,12 @@ function updateQuizNote(q) {
     return;
   }
   var parts = [(KIND_LABEL[q.kind] || q.kind) + ' ' + (QUIZ_STATUS_LABEL[q.status] || q.status)];
-  if (q.opensAt && q.closesAt) parts.push('mở từ ' + dmy(q.opensAt) + ' đến ' + dmy(q.closesAt));
-  if (q.passPercent && q.kind !== 'survey') parts.push('đạt khi từ ' + q.passPercent + ' % điểm trở lên');
+  // Unset dates (Go's zero time) are left out rather than shown as 01/01/0001.
+  var opens = dmy(q.opensAt), closes = dmy(q.closesAt);
+  if (opens && closes) parts.push('mở từ ' + opens + ' đến ' + closes);
+  else if (opens) parts.push('mở từ ' + opens);
+  else if (closes) parts.push('đóng lúc ' + closes);
+  if (q.passPercent && q.kind !== 'survey') parts.push('đạt khi từ ' + int(q.passPercent) + ' % điểm trở lên');
   showMsg($('quiz-note'), parts.join('; ') + '.');
 }
 

@@ -1,6 +1,6 @@
 // Question analysis: answers, facility, discrimination and a remark for each question.
 import { $ } from '../lib/dom.js';
-import { int, fixed1, fixed2 } from '../lib/format.js';
+import { int, pct, fixed2 } from '../lib/format.js';
 import { TOPIC_LABEL } from '../lib/labels.js';
 import { cell, setSortValues, sortTable } from './tables.js';
 
@@ -26,7 +26,7 @@ export function renderQuestions(data) {
     cell(tr, 'th', 'qtext', q.text);
     cell(tr, 'td', 'topic', q.topic ? q.topic + '. ' + (TOPIC_LABEL[q.topic] || '') : '—');
     cell(tr, 'td', 'num n', int(q.n));
-    cell(tr, 'td', 'num facility', q.facility == null ? '—' : fixed1(q.facility * 100));
+    cell(tr, 'td', 'num facility', q.facility == null ? '—' : pct(q.facility * 100));
     cell(tr, 'td', 'num discrimination', q.discrimination == null ? '—' : fixed2(q.discrimination));
     var f = cell(tr, 'td', 'flag ' + (!q.flag ? 'flag-fine' : q.flag === 'too_few' ? 'flag-few' : 'flag-warn'), FLAG_LABEL[q.flag] != null ? FLAG_LABEL[q.flag] : q.flag);
     f.setAttribute('data-flag', q.flag || '');

@@ -1,6 +1,6 @@
 // Survey results: the distribution of every question with options, overall and by village.
 import { $, el } from '../lib/dom.js';
-import { int, fixed1 } from '../lib/format.js';
+import { int, pct } from '../lib/format.js';
 import { likertLabel } from '../lib/labels.js';
 import { cell, MIN_GROUP } from './tables.js';
 
@@ -32,7 +32,7 @@ export function renderSurvey(data) {
     var cap = el('caption', null, (qi + 1) + '. ' + q.text + (q.kind === 'multiple' ? ' (được chọn nhiều đáp án)' : ''));
     table.appendChild(cap);
     var thead = table.createTHead().insertRow();
-    ['Lựa chọn', 'Số lượt chọn', 'Tỷ lệ (%)'].forEach(function (h, i) {
+    ['Lựa chọn', 'Số lượt chọn', 'Tỷ lệ'].forEach(function (h, i) {
       var th = el('th', i ? 'num' : null, h);
       th.scope = 'col';
       thead.appendChild(th);
@@ -46,7 +46,7 @@ export function renderSurvey(data) {
       var bar = el('span', 'pbar');
       bar.setAttribute('aria-hidden', 'true');
       bar.style.width = Math.max(0, Math.min(100, o.percent || 0)) + '%';
-      td.appendChild(el('span', 'pval', o.percent == null ? '—' : fixed1(o.percent)));
+      td.appendChild(el('span', 'pval', pct(o.percent)));
       td.appendChild(bar);
     });
     wrap.appendChild(table);
@@ -76,7 +76,7 @@ function surveyByUnit(q) {
     tr.setAttribute('data-key', u.unitId);
     cell(tr, 'th', 'label', u.label);
     (u.options || []).forEach(function (o) {
-      cell(tr, 'td', 'num', int(o.count) + (o.percent == null ? '' : ' (' + fixed1(o.percent) + ')'));
+      cell(tr, 'td', 'num', int(o.count) + (o.percent == null ? '' : ' (' + pct(o.percent) + ')'));
     });
   });
   wrap.appendChild(table);

@@ -1,7 +1,7 @@
 // Village × topic heat table: the rate of correct answers by village and by the plan's
 // content section, and each village's weakest topic.
 import { $, el } from '../lib/dom.js';
-import { int, fixed1 } from '../lib/format.js';
+import { int, pct } from '../lib/format.js';
 import { TOPIC_LABEL } from '../lib/labels.js';
 import { cell, setSortValues, sortTable, sortState, TOO_FEW, NONE_YET } from './tables.js';
 import { heatClass } from './charts.js';
@@ -65,9 +65,9 @@ function topicRow(r, topics, isTotal) {
   topics.forEach(function (t) {
     var c = byTopic[t.topic] || {};
     var rate = r.suppressed ? null : c.correctRate;
-    var td = cell(tr, 'td', 'num heat ' + heatClass(rate), rate == null ? '—' : fixed1(rate));
+    var td = cell(tr, 'td', 'num heat ' + heatClass(rate), pct(rate));
     td.setAttribute('data-topic', t.topic);
-    td.title = (t.label || TOPIC_LABEL[t.topic]) + ': ' + (rate == null ? (r.suppressed ? TOO_FEW : 'chưa có câu trả lời') : fixed1(rate) + ' % trả lời đúng') +
+    td.title = (t.label || TOPIC_LABEL[t.topic]) + ': ' + (rate == null ? (r.suppressed ? TOO_FEW : 'chưa có câu trả lời') : pct(rate) + ' trả lời đúng') +
       (c.answered != null ? ' (' + int(c.answered) + ' lượt trả lời)' : '');
     sortValues['t:' + t.topic] = rate;
     if (rate != null && (!weakest || rate < weakest.rate)) weakest = { topic: t, rate: rate };

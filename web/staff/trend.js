@@ -1,8 +1,8 @@
 // Trend: this year against last year, by month (tables and a line chart).
 import { $ } from '../lib/dom.js';
-import { int, fixed1, ciText, signed, pad, monthLabel } from '../lib/format.js';
+import { int, fixed1, pct, pctRange, signed, pad, monthLabel } from '../lib/format.js';
 import { cell, TOO_FEW, NONE_YET } from './tables.js';
-import { charts, chartReady } from './charts.js';
+import { drawChart } from './charts.js';
 
 function trendCells(tr, p) {
   cell(tr, 'td', 'num participants', int(p.participants));
@@ -11,9 +11,9 @@ function trendCells(tr, p) {
     cell(tr, 'td', 'num ci', '—');
     cell(tr, 'td', 'num pass', '—');
   } else {
-    cell(tr, 'td', 'num mean', fixed1(p.meanScore));
-    cell(tr, 'td', 'num ci', ciText(p.ci95));
-    cell(tr, 'td', 'num pass', fixed1(p.passRate));
+    cell(tr, 'td', 'num mean', pct(p.meanScore));
+    cell(tr, 'td', 'num ci', pctRange(p.ci95));
+    cell(tr, 'td', 'num pass', pct(p.passRate));
   }
 }
 
@@ -77,11 +77,10 @@ function drawTrendChart(points, thisYear, lastYear) {
   if (lastYear) datasets.push({ label: 'Năm ' + lastYear, data: series(lastYear), borderColor: '#1f3a93', backgroundColor: '#1f3a93', borderDash: [6, 4], borderWidth: 2, pointRadius: 4, pointStyle: 'rect', spanGaps: false });
   canvas.setAttribute('aria-label', 'Biểu đồ điểm trung bình theo tháng (%): ' + datasets.map(function (d) {
     var parts = [];
-    d.data.forEach(function (v, i) { if (v != null) parts.push('tháng ' + (i + 1) + ': ' + fixed1(v)); });
+    d.data.forEach(function (v, i) { if (v != null) parts.push('tháng ' + (i + 1) + ': ' + pct(v)); });
     return d.label + ' — ' + (parts.join(', ') || 'chưa có dữ liệu');
   }).join('; ') + '.');
-  if (!chartReady('trend-chart')) return;
-  charts['trend-chart'] = new window.Chart(canvas, {
+  drawChart('trend-chart', function (Chart) { return new Chart(canvas, {
     type: 'line',
     data: { labels: labels, datasets: datasets },
     options: {
@@ -92,5 +91,5 @@ function drawTrendChart(points, thisYear, lastYear) {
       scales: { y: { min: 0, max: 100, title: { display: true, text: 'Điểm trung bình (%)' } } },
       plugins: { legend: { position: 'bottom', labels: { usePointStyle: true } } }
     }
-  });
+  }); });
 }
