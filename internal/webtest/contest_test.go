@@ -423,7 +423,7 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 		captureDownloads(t, ctx)
 		run(t, ctx, "download the winners as CSV", chromedp.Click(`#download-winners-csv`))
 		if f := downloaded(t, ctx, "winners CSV", 0); !f.BOM || !strings.HasPrefix(f.Type, "text/csv") ||
-			!strings.Contains(f.Text, winners.Winners[0].Name) || !strings.Contains(f.Text, "+84913222333") {
+			!strings.Contains(f.Text, winners.Winners[0].Name) || !strings.Contains(f.Text, "0913 222 333") {
 			t.Errorf("winners CSV = %s, BOM %v: %.300q; want the BOM, the first winner's name and phone", f.Type, f.BOM, f.Text)
 		}
 	}) {
