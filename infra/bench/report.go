@@ -15,7 +15,7 @@ const (
 	maxAllInUnitsPerAttempt  = 3.5
 	maxAPIRequestsPerAttempt = 2.0
 	maxCostPer100k           = 0.60
-	minRatio                 = 0.7
+	minRatio                 = 0.8 // issue 12: the resident path at least 0.8 of raw PutItem in the same run
 	maxBootstrapMB           = 15.0
 )
 
