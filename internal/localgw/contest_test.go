@@ -404,6 +404,9 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		if status != 200 || err != nil || len(records) != 10 || h.Get("X-Next-Cursor") != "" {
 			t.Errorf("entries csv = %d, %d records (%v), next %q; want header + 9", status, len(records), err, h.Get("X-Next-Cursor"))
 		}
+		if len(records) > 1 && records[1][1] != "Vòng 1" {
+			t.Errorf("entries csv names the round %q, want its name %q (not its id)", records[1][1], "Vòng 1")
+		}
 		if status, _, _ := staff(t, officer, "GET", round+"/entries?format=csv", nil); status != 403 {
 			t.Errorf("an officer exporting entries = %d, want 403", status)
 		}

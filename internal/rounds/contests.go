@@ -436,6 +436,7 @@ const maxRankingOffset = 10_000_000
 type EntriesPage struct {
 	Entries    []quiz.Attempt
 	NextCursor string
+	RoundName  string // what a person reads in the export's "Vòng" column
 }
 
 // EntriesPageSize keeps a CSV page near 1 MB, well under Lambda's 6 MB response limit.
@@ -447,11 +448,12 @@ func (s *Service) Entries(ctx context.Context, staff auth.Staff, quizID, roundID
 	if err != nil {
 		return EntriesPage{}, err
 	}
-	if _, ok := q.Contest.Round(roundID); !ok {
+	round, ok := q.Contest.Normalized().Round(roundID)
+	if !ok {
 		return EntriesPage{}, auth.OutOfScope()
 	}
 	list, next, err := s.store.RoundPage(ctx, quizID, roundID, cursor, EntriesPageSize)
-	return EntriesPage{Entries: list, NextCursor: next}, err
+	return EntriesPage{Entries: list, NextCursor: next, RoundName: round.Name}, err
 }
 
 // Flag is an entry an organiser should look at before publishing.

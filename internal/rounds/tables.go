@@ -67,8 +67,8 @@ func EntryRows(list []quiz.Attempt) []EntryRow {
 	return out
 }
 
-// EntriesTable is a page of the audit export as a table.
-func EntriesTable(list []quiz.Attempt) report.Table {
+// EntriesTable is a page of the audit export of one round, named roundName, as a table.
+func EntriesTable(list []quiz.Attempt, roundName string) report.Table {
 	t := report.Table{Name: "Bài dự thi", Header: []string{"Mã bài", "Vòng", "Họ và tên", "Số điện thoại", "CCCD", "Mã thôn", "Đoàn thể",
 		"Điểm", "Điểm tối đa", "Dự đoán", "Thời gian làm bài (phút:giây)", "Thời điểm nộp", "Được xếp hạng", "Thiết bị"}}
 	for _, r := range EntryRows(list) {
@@ -80,7 +80,7 @@ func EntriesTable(list []quiz.Attempt) report.Table {
 		if r.Ranked {
 			ranked = "Có"
 		}
-		t.Rows = append(t.Rows, []any{r.AttemptID, r.RoundID, r.Name, vnfmt.Phone(r.Phone), r.CCCD, r.UnitID, r.Organization, int64(r.Score), int64(r.MaxScore),
+		t.Rows = append(t.Rows, []any{r.AttemptID, roundName, r.Name, vnfmt.Phone(r.Phone), r.CCCD, r.UnitID, r.Organization, int64(r.Score), int64(r.MaxScore),
 			pred, duration(r.DurationMs), when(r.SubmittedAt), ranked, r.ClientID})
 	}
 	return t
