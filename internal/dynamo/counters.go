@@ -438,6 +438,11 @@ func (s *Store) ReplaceCounters(ctx context.Context, counters []aggregate.Counte
 	if err := s.batchWrite(ctx, dels); err != nil {
 		return err
 	}
+	return s.putRebuilt(ctx, counters, firsts)
+}
+
+// putRebuilt writes a rebuild's counters and first-attempt claims (both rebuilds).
+func (s *Store) putRebuilt(ctx context.Context, counters []aggregate.Counter, firsts []quiz.Attempt) error {
 	var puts []types.WriteRequest
 	for _, c := range counters {
 		item, err := counterAsItem(c)

@@ -50,26 +50,7 @@ func (s *Store) ReplaceQuizCounters(ctx context.Context, quizID string, counters
 	if err := s.batchWrite(ctx, writes); err != nil {
 		return err
 	}
-	var puts []types.WriteRequest
-	for _, c := range counters {
-		item, err := counterAsItem(c)
-		if err != nil {
-			return err
-		}
-		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
-	}
-	for _, a := range firsts {
-		it, err := firstAsItem(aggregate.EventOf(a))
-		if err != nil {
-			return err
-		}
-		item, err := attributevalue.MarshalMap(it)
-		if err != nil {
-			return fmt.Errorf("marshal first-attempt claim: %w", err)
-		}
-		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
-	}
-	return s.batchWrite(ctx, puts)
+	return s.putRebuilt(ctx, counters, firsts)
 }
 
 // partitionKeys returns the keys of every item of a partition, reading nothing else.
