@@ -75,6 +75,21 @@ func drive(ctx context.Context, workers int, d time.Duration, f op) phase {
 	return p
 }
 
+// merge adds another run of the same workload to p: the counts, the time and the
+// latencies add up, so the rate is the work of all runs over their summed time.
+func (p *phase) merge(q phase) {
+	p.Completed += q.Completed
+	p.Errors += q.Errors
+	p.Elapsed += q.Elapsed
+	p.Latencies = append(p.Latencies, q.Latencies...)
+	slices.Sort(p.Latencies)
+	for _, s := range q.Samples {
+		if len(p.Samples) < maxSamples && !slices.Contains(p.Samples, s) {
+			p.Samples = append(p.Samples, s)
+		}
+	}
+}
+
 // PerSec is completed operations per second.
 func (p phase) PerSec() float64 {
 	if p.Elapsed <= 0 {

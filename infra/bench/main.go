@@ -35,6 +35,7 @@ type config struct {
 	workers    int
 	duration   time.Duration
 	warmup     time.Duration
+	slice      time.Duration
 	jsonPath   string
 	cpuProfile string
 }
@@ -43,6 +44,7 @@ func main() {
 	var cfg config
 	flag.IntVar(&cfg.workers, "c", 16, "concurrent workers in each phase")
 	flag.DurationVar(&cfg.duration, "d", 20*time.Second, "measured duration of each phase")
+	flag.DurationVar(&cfg.slice, "slice", time.Second, "length of one measured slice; the phases alternate slice by slice")
 	flag.DurationVar(&cfg.warmup, "warmup", 5*time.Second, "unmeasured warm-up of each workload before measuring")
 	flag.StringVar(&cfg.jsonPath, "json", "", "also write the figures as JSON to this file")
 	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
@@ -54,8 +56,8 @@ func main() {
 }
 
 func run(cfg config) error {
-	if cfg.workers < 1 || cfg.duration <= 0 || cfg.warmup < 0 {
-		return errors.New("need -c ≥ 1, -d > 0 and -warmup ≥ 0")
+	if cfg.workers < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.slice <= 0 {
+		return errors.New("need -c ≥ 1, -d > 0, -slice > 0 and -warmup ≥ 0")
 	}
 	cfg.endpoint = os.Getenv(ddblocal.EndpointEnv)
 	if cfg.endpoint == "" {
@@ -112,16 +114,15 @@ func run(cfg config) error {
 		drive(ctx, cfg.workers, cfg.warmup, res.attempt)
 		drive(ctx, cfg.workers, cfg.warmup, raw.put)
 	}
-	progress("(a) raw PutItem: %d workers, %s", cfg.workers, cfg.duration)
-	a := raw.measure(ctx, cfg)
 	// Everything written so far (warm-up attempts, raw items) goes through the
 	// aggregator now, so that phase (b) pays only for its own attempts.
-	progress("aggregating the warm-up and passing the raw items (filtered out) before (b)")
+	progress("aggregating the warm-up and passing the raw items (filtered out)")
 	if err := agg.finish(ctx); err != nil {
 		return fmt.Errorf("aggregator: %w", err)
 	}
-	progress("(b) resident path over HTTP with the aggregator on: %d workers, %s", cfg.workers, cfg.duration)
-	b, err := res.measure(ctx, cfg, agg)
+	progress("(a) raw PutItem and (b) the resident path over HTTP, interleaved in %s slices (a b b a …) with the aggregator on throughout: %d workers, %s each",
+		cfg.slice, cfg.workers, cfg.duration)
+	a, b, err := interleave(ctx, cfg, raw, res, agg)
 	if err != nil {
 		return err
 	}
@@ -137,6 +138,33 @@ func run(cfg config) error {
 		}
 	}
 	return broken(a.phase, b.phase)
+}
+
+// interleave measures phases (a) and (b) in alternating slices of cfg.slice, in the
+// order a b b a a b …, until each has had cfg.duration: this machine's pace drifts
+// (DynamoDB Local's JIT and garbage collector, other processes), and slices that
+// alternate share the drift, so the ratio between the phases stays fair. The
+// aggregator runs through both phases' slices, as it would beside the load in AWS, and
+// finishes the stream at the end, so every attempt is paid with its aggregation; the
+// raw items it is handed are filtered out.
+func interleave(ctx context.Context, cfg config, raw *rawLoad, res *resident, agg *aggregator) (rawResult, residentResult, error) {
+	var pa, pb phase
+	raw.begin()
+	meter := res.begin(ctx, agg)
+	rounds := int((cfg.duration + cfg.slice - 1) / cfg.slice)
+	for i := 0; i < rounds && ctx.Err() == nil; i++ {
+		runA := func() { pa.merge(drive(ctx, cfg.workers, cfg.slice, raw.put)) }
+		runB := func() { pb.merge(drive(ctx, cfg.workers, cfg.slice, res.attempt)) }
+		if i%2 == 0 {
+			runA()
+			runB()
+		} else {
+			runB()
+			runA()
+		}
+	}
+	b, err := res.end(ctx, meter, agg, pb)
+	return raw.end(pa), b, err
 }
 
 // broken says whether a phase failed too often (or never succeeded) for its figures to

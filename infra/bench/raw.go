@@ -81,10 +81,11 @@ func (l *rawLoad) put(ctx context.Context, _, _ int) error {
 	return nil
 }
 
-// measure runs phase (a) for cfg.duration.
-func (l *rawLoad) measure(ctx context.Context, cfg config) rawResult {
-	l.milliUnits.Store(0) // forget the warm-up
-	p := drive(ctx, cfg.workers, cfg.duration, l.put)
+// begin forgets the warm-up's write units: what end reports is the measured slices'.
+func (l *rawLoad) begin() { l.milliUnits.Store(0) }
+
+// end is phase (a) as measured by its slices p (merged).
+func (l *rawLoad) end(p phase) rawResult {
 	return rawResult{phase: p, ItemBytes: rawItemBytes, WriteUnits: float64(l.milliUnits.Load()) / 1000}
 }
 

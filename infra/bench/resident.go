@@ -139,18 +139,29 @@ func startResident(cfg config, stack *benchStack) (r *resident, stop func(), err
 	return r, stop, nil
 }
 
-// measure runs phase (b) for cfg.duration with the aggregator running beside it, then
-// lets the aggregator finish the stream, so every attempt of the phase is counted with
-// its aggregation. The aggregator has drained the stream before the phase starts.
-func (r *resident) measure(ctx context.Context, cfg config, agg *aggregator) (residentResult, error) {
-	w0, r0, n0, b0, a0 := r.store.WriteUnits(), r.store.ReadUnits(), r.requests.Load(), r.busy.Load(), agg.snapshot()
+// residentMeter holds the meters at the start of phase (b).
+type residentMeter struct {
+	w0, r0 float64
+	n0, b0 int64
+	a0     aggSnapshot
+}
+
+// begin notes the meters and starts the aggregator beside the load, as Lambda would.
+// The aggregator has drained the stream before.
+func (r *resident) begin(ctx context.Context, agg *aggregator) residentMeter {
+	m := residentMeter{w0: r.store.WriteUnits(), r0: r.store.ReadUnits(), n0: r.requests.Load(), b0: r.busy.Load(), a0: agg.snapshot()}
 	agg.start(ctx)
-	p := drive(ctx, cfg.workers, cfg.duration, r.attempt)
+	return m
+}
+
+// end lets the aggregator finish the stream, so every attempt of the measured slices p
+// (merged) is counted with its aggregation, and returns phase (b).
+func (r *resident) end(ctx context.Context, m residentMeter, agg *aggregator, p phase) (residentResult, error) {
 	if err := agg.finish(ctx); err != nil {
 		return residentResult{}, fmt.Errorf("aggregator: %w", err)
 	}
-	return residentResult{phase: p, WriteUnits: r.store.WriteUnits() - w0, ReadUnits: r.store.ReadUnits() - r0,
-		Requests: r.requests.Load() - n0, APIBusy: time.Duration(r.busy.Load() - b0), Agg: agg.snapshot().sub(a0)}, nil
+	return residentResult{phase: p, WriteUnits: r.store.WriteUnits() - m.w0, ReadUnits: r.store.ReadUnits() - m.r0,
+		Requests: r.requests.Load() - m.n0, APIBusy: time.Duration(r.busy.Load() - m.b0), Agg: agg.snapshot().sub(m.a0)}, nil
 }
 
 // demoData returns the demo quiz with its key and the ids of the demo villages.
