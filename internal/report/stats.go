@@ -3,7 +3,9 @@ package report
 import (
 	"math"
 
-	"gonum.org/v1/gonum/stat/distuv"
+	// mathext, not stat/distuv: distuv's Student t is this same formula, but it links
+	// gonum's matrix and LAPACK code (over a megabyte of the staff bootstrap).
+	"gonum.org/v1/gonum/mathext"
 )
 
 // The statistics of the reports, as small pure functions over the sums the counters
@@ -11,18 +13,24 @@ import (
 // work in whatever unit the sums are in; the reports pass percentages.
 
 // TQuantile975 returns Student's t(0.975, df), the two-sided 95 % critical value, exact
-// for any degrees of freedom (gonum's StudentsT quantile; t(0.975, 31) = 2.0395,
-// t(0.975, 120) = 1.9799). It returns NaN for df below 1, where no interval exists.
+// for any degrees of freedom (t(0.975, 31) = 2.0395, t(0.975, 120) = 1.9799). It
+// returns NaN for df below 1, where no interval exists.
+//
+// The t distribution's upper tail is a regularized incomplete beta function:
+// P(T > t) = ½ I_x(ν/2, ½) with x = ν/(ν + t²), so t = √(ν(1 − x)/x) with
+// x = I⁻¹(ν/2, ½; 2 × 0.025), which is how gonum's StudentsT.Quantile computes it.
 func TQuantile975(df int64) float64 {
 	if df < 1 {
 		return math.NaN()
 	}
-	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(0.975)
+	nu := float64(df)
+	x := mathext.InvRegIncBeta(nu/2, 0.5, 2*(1-0.975))
+	return math.Sqrt(nu * (1 - x) / x)
 }
 
 // z975 is the standard normal 0.975 quantile, 1.959963984540054, the z of the Wilson
-// interval.
-var z975 = distuv.UnitNormal.Quantile(0.975)
+// interval: √2 · erf⁻¹(2 × 0.975 − 1).
+var z975 = math.Sqrt2 * math.Erfinv(2*0.975-1)
 
 // Wilson95 returns the Wilson score 95 % interval of a proportion of successes out of
 // n trials (0–1):

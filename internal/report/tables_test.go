@@ -128,3 +128,30 @@ func TestThePrintablePageShowsEachQuizTitleOnceAndNoCodes(t *testing.T) {
 		})
 	}
 }
+
+func TestThePrintablePageEscapesWhatStaffTyped(t *testing.T) {
+	a := AnnualReport{UnitName: `Xã <script>alert("x")</script>`, Year: 2026, GeneratedBy: "can'bo&1",
+		Quizzes: []AnnualQuiz{{QuizID: "q", Title: "Tìm hiểu <b>NQ 58</b>"}}}
+	var b strings.Builder
+	if err := a.HTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	tests := []struct {
+		name, substr string
+		want         bool
+	}{
+		{"a tag in the unit name is not markup", "<script>", false},
+		{"the unit name shows as text", "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;", true},
+		{"a tag in a quiz title is not markup", "<b>NQ 58</b>", false},
+		{"the quiz title shows as text", "Tìm hiểu &lt;b&gt;NQ 58&lt;/b&gt;", true},
+		{"an ampersand and an apostrophe are escaped", "can&#39;bo&amp;1", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := strings.Contains(page, tt.substr); got != tt.want {
+				t.Errorf("page contains %q = %v, want %v", tt.substr, got, tt.want)
+			}
+		})
+	}
+}
