@@ -24,6 +24,7 @@ type report struct {
 	Workers     int     `json:"workers"`
 	DurationSec float64 `json:"durationSec"`
 	WarmupSec   float64 `json:"warmupSec"`
+	SliceSec    float64 `json:"sliceSec"`
 	Raw         struct {
 		stats
 		ItemBytes    int     `json:"itemBytes"`
@@ -90,7 +91,7 @@ func statsOf(p phase) stats {
 
 func newReport(cfg config, raw rawResult, res residentResult, boots []bootstrap) *report {
 	r := &report{Workers: cfg.workers, DurationSec: cfg.duration.Seconds(), WarmupSec: cfg.warmup.Seconds(),
-		samples: map[string][]string{"a": raw.Samples, "b": res.Samples}}
+		SliceSec: cfg.slice.Seconds(), samples: map[string][]string{"a": raw.Samples, "b": res.Samples}}
 	r.Raw.stats = statsOf(raw.phase)
 	r.Raw.ItemBytes = raw.ItemBytes
 	r.Raw.UnitsPerPut = round(raw.UnitsPerPut(), 3)
@@ -167,7 +168,8 @@ func (r *report) print(w io.Writer) {
 	}
 
 	p("")
-	p("%d workers, %gs per phase, after a %gs warm-up of each workload (not counted)", r.Workers, r.DurationSec, r.WarmupSec)
+	p("%d workers, %gs per phase in alternating %gs slices (a b b a …), after a %gs warm-up of each workload (not counted)",
+		r.Workers, r.DurationSec, r.SliceSec, r.WarmupSec)
 	p("")
 	p("(a) raw PutItem, %d-byte items, distinct random keys, straight to DynamoDB Local", r.Raw.ItemBytes)
 	p("    completed  %d puts   %.1f/s   p50 %.2f ms   p99 %.2f ms   errors %d",
@@ -200,6 +202,10 @@ func (r *report) print(w io.Writer) {
 	p("")
 	p("ratio  (%.1f attempts/s × %.3f units) ÷ %.1f raw writes/s = %.3f   %s",
 		r.Resident.PerSec, r.Resident.UnitsPerAttempt, r.Raw.WritesPerSec, r.Ratio, verdict(r.target("ratio")))
+	if r.Raw.PerSec > 0 {
+		p("    (for comparison, no target: %.1f attempts/s ÷ %.1f puts/s = %.3f; an attempt is two API requests and %.0f writes, a put one write)",
+			r.Resident.PerSec, r.Raw.PerSec, r.Resident.PerSec/r.Raw.PerSec, r.Resident.UnitsPerAttempt)
+	}
 	p("")
 	p("Lambda bootstraps (GOOS=linux GOARCH=arm64 CGO_ENABLED=0, -tags lambda.norpc -trimpath -ldflags='-s -w'; MB = 2^20 bytes)")
 	for _, b := range r.Bootstraps {
