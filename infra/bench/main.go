@@ -1,10 +1,11 @@
-// Command bench measures, in one run and at the same concurrency, (a) raw PutItem of
-// 1 KB items straight to DynamoDB Local, the store's limit on this machine, and (b) the
-// whole resident path (start + submit an attempt) over HTTP through the local gateway
-// with the stream aggregator on, with the write units, API requests and Lambda
-// invocations each attempt costs and the cost per 100,000 attempts at list prices
-// (cost.go); it also builds every Lambda bootstrap and reports its size. Run it with `make bench` (BENCH_ARGS="-c 4 -d 5s" to change it): the
-// Makefile starts an in-memory DynamoDB Local and sets DYNAMODB_ENDPOINT.
+// Command bench measures, in one run, at the same concurrency and in alternating short
+// slices, (a) raw PutItem of 1 KB items straight to DynamoDB Local, the store's limit on
+// this machine, and (b) the whole resident path (start + submit an attempt) over HTTP
+// through the local gateway with the stream aggregator on, with the write units, API
+// requests and Lambda invocations each attempt costs and the cost per 100,000 attempts
+// at list prices (cost.go); it also builds every Lambda bootstrap and reports its size.
+// Run it with `make bench` (BENCH_ARGS="-c 4 -d 5s" to change it): the Makefile starts
+// an in-memory DynamoDB Local and sets DYNAMODB_ENDPOINT.
 //
 // It is a measurement, not a test: a missed target is printed as MISS and the exit
 // status stays 0; it exits non-zero only when the run itself broke.
