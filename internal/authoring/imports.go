@@ -102,7 +102,7 @@ func parseQuestionRows(kind quiz.Kind, rows [][]string) ([]QuestionInput, []RowE
 	t, errs := newTable(rows, known, []string{"kind", "text"})
 	if len(rows) > 0 {
 		for _, h := range rows[0] {
-			if name := headerName(h); optionHeader.MatchString(name) && !slices.Contains(known, name) {
+			if name := HeaderName(h); optionHeader.MatchString(name) && !slices.Contains(known, name) {
 				errs = append(errs, RowError{Row: 1, Column: name,
 					Message: fmt.Sprintf("Tối đa %d lựa chọn (option1 … option%d)", maxOptionColumns, maxOptionColumns)})
 			}
@@ -515,7 +515,7 @@ func newTable(rows [][]string, known, required []string) (table, []RowError) {
 	t := table{rows: rows, col: map[string]int{}}
 	var errs []RowError
 	for i, h := range rows[0] {
-		name := headerName(h)
+		name := HeaderName(h)
 		if name == "" {
 			continue
 		}
@@ -537,14 +537,16 @@ func newTable(rows [][]string, known, required []string) (table, []RowError) {
 func (t table) data() []row {
 	var out []row
 	for i := 1; i < len(t.rows); i++ {
-		if !blank(t.rows[i]) {
+		if !BlankRow(t.rows[i]) {
 			out = append(out, row{n: i + 1, cells: t.rows[i], col: t.col})
 		}
 	}
 	return out
 }
 
-func headerName(h string) string {
+// HeaderName is how an upload's column header is matched: trimmed, without a BOM, lower
+// case, spaces and underscores dropped ("Mã phiếu", "mã_phiếu" and "MÃPHIẾU" are one).
+func HeaderName(h string) string {
 	h = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(h), "\ufeff"))
 	return strings.Map(func(r rune) rune {
 		if r == ' ' || r == '_' || r == '\u00a0' {
@@ -554,7 +556,8 @@ func headerName(h string) string {
 	}, h)
 }
 
-func blank(cells []string) bool {
+// BlankRow says whether every cell of an upload's row is empty.
+func BlankRow(cells []string) bool {
 	for _, c := range cells {
 		if c != "" {
 			return false
@@ -592,7 +595,7 @@ func readTable(contentType string, body []byte, maxRows int) ([][]string, error)
 		for j, c := range r {
 			rows[i][j] = norm.NFC.String(strings.TrimSpace(c))
 		}
-		if i > 0 && !blank(rows[i]) {
+		if i > 0 && !BlankRow(rows[i]) {
 			count++
 		}
 	}

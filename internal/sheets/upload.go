@@ -51,7 +51,7 @@ func (s *Service) Upload(ctx context.Context, staff auth.Staff, contentType stri
 	var qcols []int // question number → column
 	var errs []authoring.RowError
 	for i, h := range rows[0] {
-		name := headerName(h)
+		name := authoring.HeaderName(h)
 		if m := answerColumn.FindStringSubmatch(name); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			for len(qcols) < n {
@@ -80,7 +80,7 @@ func (s *Service) Upload(ctx context.Context, staff auth.Staff, contentType stri
 	var ready []prepared
 	for i := 1; i < len(rows); i++ {
 		r, n := rows[i], i+1
-		if blankRow(r) {
+		if authoring.BlankRow(r) {
 			continue
 		}
 		rowErr := func(column, format string, args ...any) {
@@ -226,23 +226,4 @@ func parseBoxes(qu quiz.Question, v string) (quiz.Answer, error) {
 		return a, fmt.Errorf("Câu này chỉ được đánh một ô, không phải %q", v)
 	}
 	return a, nil
-}
-
-func headerName(h string) string {
-	h = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(h), "\ufeff"))
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '_' || r == '\u00a0' {
-			return -1
-		}
-		return r
-	}, h)
-}
-
-func blankRow(cells []string) bool {
-	for _, c := range cells {
-		if c != "" {
-			return false
-		}
-	}
-	return true
 }
