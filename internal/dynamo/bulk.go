@@ -37,7 +37,7 @@ func SubmitWrites(a quiz.Attempt) []string {
 	pk := func(pk, _ string) string { return pk }
 	e := aggregate.EventOf(a)
 	out := []string{
-		pk(attemptKey(a.ID)),               // the submit's one put (the start writes no attempt)
+		pk(attemptKey(a.ID)),                // the submit's one put (the start writes no attempt)
 		pk(ledgerKey(a.QuizID, e.Identity)), // the aggregator's ledger write (the quiz's attempt list too)
 		pk(counterKey(a.QuizID, a.Participant.UnitID, e.Key.Month)),
 	}
