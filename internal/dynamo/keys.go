@@ -13,7 +13,7 @@ import (
 //	list quizzes / get one quiz             Query   pk=QUIZZES            / GetItem sk=QUIZ#<quizId>
 //	submit (store once), read an attempt    PutItem (cond.) / GetItem pk=ATTEMPT#<attemptId> sk=A  (nothing at the start: the page holds a sealed start token)
 //	regrade, disqualify, purge an attempt   Update (condition)    pk=ATTEMPT#<attemptId> sk=A
-//	count an attempt once, claim a          Get / Update (cond.   pk=FIRST#<quizId>#<shard 0..15 of identity> sk=<identity>
+//	count an attempt once, claim a          Get / Update (cond.   pk=FIRST#<quizId>#<shard 0..15: FNV-1a of identity> sk=<identity>
 //	  participant's first attempt (ledger)    on version v)         (one entry a_<attemptId>_<gv> per counted grade)
 //	read a village's counters               Query                 pk=CTR#<quizId>#<unitId> sk=M#<YYYY-MM>
 //	add a stream batch to a counter once    Update ADD (cond. on  pk=CTR#<quizId>#<unitId> sk=M#<YYYY-MM>
@@ -38,12 +38,12 @@ import (
 //	  rebuild), then BatchGet by key          (consistent)          aggregated attempt and grade version (no write of its own;
 //	                                                                an attempt not yet aggregated is not there yet)
 //	the phone verifications of a quiz       Query index ByQuiz    qk=QVER#<quizId>#<shard 0..15> qs=<createdAt ms>#<verificationId>
-//	a quiz's counters and claims (rebuild)  Query per village     pk=CTR#<quizId>#<unitId>; claims by the identities of its attempts
+//	a quiz's counters and ledgers (rebuild) Query per village     pk=CTR#<quizId>#<unitId>; each ledger of its attempts put whole
 //	a regrade job and its checkpoints       Put / Get / Update    pk=RJOB#<quizId> sk=<jobId>
 //	open regrade jobs (maintenance picks)   Query / Delete        pk=RJOBS sk=<quizId>#<jobId>  (a handful at most)
 //	verifications without qk                Scan, filter e=…      (BackfillQuizIndex: once, infra/rebuild -backfill-index)
-//	every attempt, counter or claim         Scan, filter e=…      (SubmittedAttempts / ReplaceCounters in counters.go:
-//	                                                              tests and the legacy whole-table rebuild only)
+//	every attempt, counter or ledger        Scan, filter e=…      (SubmittedAttempts / ReplaceCounters in counters.go:
+//	                                                              tests and the whole-table repair rebuild only)
 //	a print of paper sheets and its codes   Put (cond.) / GetItem pk=PRINT#<printId> sk=P
 //	a paper sheet by its short code         Put (cond.) / GetItem pk=SHEET#<code> sk=S
 //	enter a sheet once                      Transact: Update SHEET#<code> (cond. not entered)
