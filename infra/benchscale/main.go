@@ -364,6 +364,11 @@ func load(ctx context.Context, store *dynamo.Store, q quiz.Quiz, villages []stri
 				if err := store.PutAttempts(ctx, list); err != nil {
 					first.CompareAndSwap(nil, err)
 				}
+				// Their ledgers, as the aggregator would leave them: a regrade job
+				// finds a quiz's attempts through them (one identity per entry).
+				if err := store.PutLedgers(ctx, list); err != nil {
+					first.CompareAndSwap(nil, err)
+				}
 			}
 		}()
 	}

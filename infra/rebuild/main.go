@@ -1,10 +1,12 @@
-// Command rebuild recomputes the awareness counters from the stored attempts, quiz by
-// quiz through the ByQuiz index (no scan), and replaces the stored counters with the
-// result. Pause the aggregator while it runs.
+// Command rebuild recomputes the awareness counters and the participants' ledgers from
+// the stored attempts and replaces the stored ones. Pause the aggregator while it runs.
 //
 //	DYNAMODB_ENDPOINT=http://127.0.0.1:8000 go run ./infra/rebuild -table tracker [-quiz <id>] [-backfill-index]
 //
-// -backfill-index first gives items stored before the ByQuiz index its keys (one scan).
+// Without -quiz it reads every attempt in one scan: the repair path, which also finds
+// attempts the aggregator never counted. -quiz rebuilds one quiz from its ledgers (no
+// scan), so it sees only the attempts the aggregator has counted. -backfill-index first
+// gives verifications stored before the ByQuiz index its keys (one scan).
 //
 //	go run ./infra/rebuild -table <deployed table> -aws   (uses the default AWS config)
 package main
@@ -32,8 +34,8 @@ func main() {
 
 func run() error {
 	table := flag.String("table", "tracker", "table name")
-	quizID := flag.String("quiz", "", "rebuild only this quiz (default: every quiz)")
-	backfill := flag.Bool("backfill-index", false, "first give the ByQuiz index keys to attempts and verifications stored before it (one scan)")
+	quizID := flag.String("quiz", "", "rebuild only this quiz, from its ledgers (default: every quiz, from a scan of the attempts)")
+	backfill := flag.Bool("backfill-index", false, "first give the ByQuiz index keys to verifications stored before it (one scan)")
 	useAWS := flag.Bool("aws", false, "use the default AWS configuration instead of DYNAMODB_ENDPOINT")
 	flag.Parse()
 	ctx := context.Background()
@@ -57,14 +59,14 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("gave %d items their ByQuiz keys\n", n)
+		fmt.Printf("gave %d verifications their ByQuiz keys\n", n)
 	}
 	var n int
 	var err error
 	if *quizID != "" {
 		n, err = aggregate.RebuildQuiz(ctx, store, *quizID)
 	} else {
-		n, err = aggregate.RebuildAll(ctx, store)
+		n, err = aggregate.RebuildStored(ctx, store)
 	}
 	if err != nil {
 		return err

@@ -303,8 +303,9 @@ type Store interface {
 	Counters(ctx context.Context, quizID string, unitIDs []string) ([]Counter, error)
 	// SubmittedAttempts returns every submitted attempt (for a rebuild).
 	SubmittedAttempts(ctx context.Context) ([]quiz.Attempt, error)
-	// ReplaceCounters makes the stored counters and first-attempt claims equal to a rebuild.
-	ReplaceCounters(ctx context.Context, counters []Counter, firsts []quiz.Attempt) error
+	// ReplaceCounters makes the stored counters and participant ledgers (first-attempt
+	// claims, counted attempts) equal to a rebuild of attempts.
+	ReplaceCounters(ctx context.Context, counters []Counter, attempts []quiz.Attempt) error
 }
 
 // Firsts returns the attempts Rebuild counts as first attempts (never a suspect one).
@@ -336,5 +337,5 @@ func RebuildStored(ctx context.Context, store Store) (int, error) {
 		return 0, err
 	}
 	counters := Rebuild(attempts)
-	return len(counters), store.ReplaceCounters(ctx, counters, Firsts(attempts))
+	return len(counters), store.ReplaceCounters(ctx, counters, attempts)
 }

@@ -14,13 +14,21 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 )
 
-// StaleGradeWindow is how long after a correction an attempt may still be graded with
-// the old key: a warm Lambda's quiz cache lives a minute; the rest is margin. A job's
-// second walk starts after it.
-const StaleGradeWindow = 2 * time.Minute
+// StreamLag bounds, in normal running, how long after its submit an attempt reaches
+// its participant's ledger, where a regrade job finds it: the stream source's batching
+// window (MaximumBatchingWindowInSeconds, 20 s), the aggregator's run and a few retries'
+// backoff. An attempt whose batch fails for longer (dead letters) is later: see the
+// README ("Regrade jobs").
+const StreamLag = time.Minute
 
-// regradePage is how many index entries one page reads: with the checkpoint, a page's
-// regrades fit one transaction (100 items).
+// StaleGradeWindow is how long after a correction a job's sweeps wait: a warm Lambda
+// may grade with the old key until its quiz cache expires (quiz.CatalogTTL), and what
+// it graded reaches the ledgers within StreamLag; one more minute is margin. A sweep
+// that starts after it sees every attempt graded with the old key.
+const StaleGradeWindow = quiz.CatalogTTL + StreamLag + time.Minute
+
+// regradePage is how many attempts (and ledgers) one page reads at most: with the
+// checkpoint, a page's regrades fit one transaction (100 items).
 const regradePage = 99
 
 // regradeWorkers is how many shards one run works on at once.
@@ -59,8 +67,8 @@ func (s *Service) RegradeJob(ctx context.Context, staff auth.Staff, quizID, jobI
 	return s.store.GetRegradeJob(ctx, quizID, jobID)
 }
 
-// RunRegradeJobs works on every open job until each is done, waits for its second walk,
-// or ctx ends (the maintenance function gives it its time left). A run stopped anywhere
+// RunRegradeJobs works on every open job until each is done, waits for its sweeps, or
+// ctx ends (the maintenance function gives it its time left). A run stopped anywhere
 // resumes from the checkpoints; it returns the jobs finished.
 func (s *Service) RunRegradeJobs(ctx context.Context) ([]string, error) {
 	jobs, err := s.store.OpenRegradeJobs(ctx)
@@ -80,7 +88,11 @@ func (s *Service) RunRegradeJobs(ctx context.Context) ([]string, error) {
 	return done, nil
 }
 
-// RunRegradeJob works on one job; it reports whether the job is done.
+// RunRegradeJob works on one job; it reports whether the job is done. A job walks its
+// quiz's ledgers once at once (running), then, from SweepAfter on, again and again
+// (sweeping) until a whole walk regrades nothing: only a walk that begins after every
+// attempt graded with the old key has reached the ledgers can end it, and one that
+// still found some suggests stragglers, so another follows.
 func (s *Service) RunRegradeJob(ctx context.Context, quizID, jobID string) (bool, error) {
 	for {
 		j, err := s.store.GetRegradeJob(ctx, quizID, jobID)
@@ -112,11 +124,14 @@ func (s *Service) RunRegradeJob(ctx context.Context, quizID, jobID string) (bool
 			continue // a shard moved by another run meanwhile: look again
 		}
 		next := quiz.RegradeDone
-		if j.Phase == quiz.RegradeRunning {
+		switch {
+		case j.Phase == quiz.RegradeRunning:
 			if s.now().Before(j.SweepAfter) {
-				return false, nil // the second walk waits for stale caches to expire
+				return false, nil // the sweeps wait for stale caches and the stream
 			}
 			next = quiz.RegradeSweeping
+		case j.PassChanged > 0:
+			next = quiz.RegradeSweeping // this sweep still regraded some: walk again
 		}
 		if err := s.store.AdvanceRegradeJob(ctx, j, next, s.now()); err != nil && apperr.CodeOf(err) != apperr.Conflict {
 			return false, err

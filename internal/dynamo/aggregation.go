@@ -21,7 +21,7 @@ import (
 )
 
 // Aggregation at the floor: per stream record one small conditional write (the
-// participant's ledger, FIRST#<quiz>#<identity>), per batch one UpdateItem per counter
+// participant's ledger, FIRST#<quiz>#<shard> sk=<identity>), per batch one UpdateItem per counter
 // item, not a transaction.
 //
 // Why it counts each record once. A counter item keeps, per lane (a stream shard, or a
@@ -151,7 +151,7 @@ func decodeEntry(s, quizID, identity string) (aggregate.Entry, error) {
 // ledger reads a participant's ledger and its version (0: none yet, or written before
 // ledgers had versions).
 func (s *Store) ledger(ctx context.Context, quizID, identity string) (aggregate.Ledger, int, error) {
-	pk, sk := firstKey(quizID, identity)
+	pk, sk := ledgerKey(quizID, identity)
 	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true),
 		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
 	if err != nil {
@@ -238,7 +238,7 @@ func (s *Store) countRecord(ctx context.Context, r aggregate.Record) ([]aggregat
 		if version == 0 {
 			cond = expression.Name(attrLedgerVersion).AttributeNotExists()
 		}
-		pk, sk := firstKey(e.Key.QuizID, e.Identity)
+		pk, sk := ledgerKey(e.Key.QuizID, e.Identity)
 		in, err := s.updateInput(pk, sk, upd, &cond)
 		if err != nil {
 			return nil, err

@@ -121,6 +121,26 @@ func TestBatchesCountEachRecordOnceHoweverTheyAreDelivered(t *testing.T) {
 				deliver(t, s, a...)
 				return f
 			}},
+		{"both shards redelivered after the quiz was rebuilt from its ledgers", 0, false,
+			func(t *testing.T, s *dynamo.Store, a, b []aggregate.Record) int {
+				deliver(t, s, a...)
+				deliver(t, s, b...)
+				_, _, final := twoShards()
+				for _, x := range final {
+					if err := s.PutAttempt(ctx, x); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := s.PutUnits(ctx, []quiz.Unit{{ID: "v1", Name: "Thôn 1", Kind: "village"}, {ID: "v2", Name: "Thôn 2", Kind: "village"}}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := aggregate.RebuildQuiz(ctx, s, "q1"); err != nil {
+					t.Fatal(err)
+				}
+				deliver(t, s, a...) // the rebuilt ledgers list every attempt: nothing counts twice
+				deliver(t, s, b...)
+				return 0
+			}},
 		{"a failing batch bisected, each half delivered whole", 7, true,
 			func(t *testing.T, s *dynamo.Store, a, b []aggregate.Record) int {
 				f := bisect(t, s, b)

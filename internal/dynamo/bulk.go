@@ -11,7 +11,7 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 )
 
-// PutAttempts writes attempt items as a submit would leave them (index keys included),
+// PutAttempts writes attempt items as a submit would leave them (PutLedgers lists them),
 // in batches of 25: a bulk load for benchmarks and imports, not a resident path.
 func (s *Store) PutAttempts(ctx context.Context, attempts []quiz.Attempt) error {
 	reqs := make([]types.WriteRequest, 0, len(attempts))
@@ -37,12 +37,11 @@ func SubmitWrites(a quiz.Attempt) []string {
 	pk := func(pk, _ string) string { return pk }
 	e := aggregate.EventOf(a)
 	out := []string{
-		pk(attemptKey(a.ID)),               // the submit's one put (the start writes no attempt)
-		pk(firstKey(a.QuizID, e.Identity)), // the aggregator's ledger write
+		pk(attemptKey(a.ID)),                // the submit's one put (the start writes no attempt)
+		pk(ledgerKey(a.QuizID, e.Identity)), // the aggregator's ledger write (the quiz's attempt list too)
 		pk(counterKey(a.QuizID, a.Participant.UnitID, e.Key.Month)),
 	}
 	it, _ := toAttemptItem(a)
-	out = append(out, IndexByQuiz+":"+it.QuizKey)
 	if a.RoundID != "" {
 		out = append(out,
 			pk(entryKey(a.QuizID, a.RoundID, e.Identity)),

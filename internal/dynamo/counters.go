@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"strconv"
 	"strings"
 	"time"
 
@@ -227,14 +228,62 @@ func decodeEvent(s string) (aggregate.Event, error) {
 	return e, nil
 }
 
-// firstAsItem is the claim of e as a participant's first attempt.
-func firstAsItem(e aggregate.Event) (firstItem, error) {
-	body, err := encodeCompact(e)
-	if err != nil {
-		return firstItem{}, fmt.Errorf("encode first-attempt claim: %w", err)
+// rebuildLane is the lane of the ledger entries a rebuild writes: no stream record has
+// it, so a record redelivered after a rebuild finds its attempt counted and adds nothing.
+const rebuildLane = "rebuild"
+
+// rebuiltLedgers are the ledger items of a rebuild of attempts: per (quiz, identity) the
+// first-attempt claim (if any) and one entry per submitted attempt at its grade version,
+// so that the ledgers still list every attempt (regrade, purge, the next rebuild). A
+// participant's attempts must all be among attempts.
+func rebuiltLedgers(attempts []quiz.Attempt) ([]map[string]types.AttributeValue, error) {
+	first := map[string]bool{}
+	for _, a := range aggregate.Firsts(attempts) {
+		first[a.ID] = true
 	}
-	pk, sk := firstKey(e.Key.QuizID, e.Identity)
-	return firstItem{PK: pk, SK: sk, Entity: entityFirst, AttemptID: e.AttemptID, GV: e.GradeVersion, Compact: body}, nil
+	type ledgerID struct{ quizID, identity string }
+	items := map[ledgerID]map[string]types.AttributeValue{}
+	var order []ledgerID
+	for _, a := range attempts {
+		if a.Status != quiz.Submitted {
+			continue
+		}
+		e := aggregate.EventOf(a)
+		id := ledgerID{a.QuizID, e.Identity}
+		item, ok := items[id]
+		if !ok {
+			pk, sk := ledgerKey(a.QuizID, e.Identity)
+			item = map[string]types.AttributeValue{attrPK: &types.AttributeValueMemberS{Value: pk},
+				attrSK: &types.AttributeValueMemberS{Value: sk}, attrEntity: &types.AttributeValueMemberS{Value: entityFirst},
+				attrLedgerVersion: &types.AttributeValueMemberN{Value: "1"}}
+			items[id] = item
+			order = append(order, id)
+		}
+		role := aggregate.RolePractice
+		switch {
+		case first[a.ID]:
+			role = aggregate.RoleFirst
+			body, err := encodeCompact(e)
+			if err != nil {
+				return nil, fmt.Errorf("encode first-attempt claim: %w", err)
+			}
+			item[attrAttemptID] = &types.AttributeValueMemberS{Value: a.ID}
+			item[attrGV] = &types.AttributeValueMemberN{Value: strconv.Itoa(e.GradeVersion)}
+			item["ev"] = &types.AttributeValueMemberS{Value: body}
+		case a.Suspect:
+			role = aggregate.RoleSuspect
+		}
+		entry, err := encodeEntry(aggregate.Entry{Role: role, Lane: rebuildLane, Seq: "0"})
+		if err != nil {
+			return nil, fmt.Errorf("encode ledger entry: %w", err)
+		}
+		item[entryName(aggregate.EntryKey{AttemptID: a.ID, GradeVersion: e.GradeVersion})] = &types.AttributeValueMemberS{Value: entry}
+	}
+	out := make([]map[string]types.AttributeValue, len(order))
+	for i, id := range order {
+		out[i] = items[id]
+	}
+	return out, nil
 }
 
 func failedCondition(reasons []types.CancellationReason, i int) bool {
@@ -420,9 +469,10 @@ func (s *Store) SubmittedAttempts(ctx context.Context) ([]quiz.Attempt, error) {
 	return out, nil
 }
 
-// ReplaceCounters deletes every counter and first-attempt claim and writes the given ones.
-// Run it while the aggregator is paused: it is a repair tool, not a live operation.
-func (s *Store) ReplaceCounters(ctx context.Context, counters []aggregate.Counter, firsts []quiz.Attempt) error {
+// ReplaceCounters deletes every counter and ledger and writes the given counters and
+// the ledgers of attempts (every submitted attempt). Run it while the aggregator is
+// paused: it is a repair tool, not a live operation.
+func (s *Store) ReplaceCounters(ctx context.Context, counters []aggregate.Counter, attempts []quiz.Attempt) error {
 	old, err := s.scanEntities(ctx, entityCounter, entityFirst)
 	if err != nil {
 		return err
@@ -438,11 +488,11 @@ func (s *Store) ReplaceCounters(ctx context.Context, counters []aggregate.Counte
 	if err := s.batchWrite(ctx, dels); err != nil {
 		return err
 	}
-	return s.putRebuilt(ctx, counters, firsts)
+	return s.putRebuilt(ctx, counters, attempts)
 }
 
-// putRebuilt writes a rebuild's counters and first-attempt claims (both rebuilds).
-func (s *Store) putRebuilt(ctx context.Context, counters []aggregate.Counter, firsts []quiz.Attempt) error {
+// putRebuilt writes a rebuild's counters and the ledgers of its attempts (both rebuilds).
+func (s *Store) putRebuilt(ctx context.Context, counters []aggregate.Counter, attempts []quiz.Attempt) error {
 	var puts []types.WriteRequest
 	for _, c := range counters {
 		item, err := counterAsItem(c)
@@ -451,16 +501,19 @@ func (s *Store) putRebuilt(ctx context.Context, counters []aggregate.Counter, fi
 		}
 		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
-	for _, a := range firsts {
-		it, err := firstAsItem(aggregate.EventOf(a))
-		if err != nil {
-			return err
-		}
-		item, err := attributevalue.MarshalMap(it)
-		if err != nil {
-			return fmt.Errorf("marshal first-attempt claim: %w", err)
-		}
+	ledgers, err := rebuiltLedgers(attempts)
+	if err != nil {
+		return err
+	}
+	for _, item := range ledgers {
 		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
 	return s.batchWrite(ctx, puts)
+}
+
+// PutLedgers writes the ledgers a rebuild would write for attempts (all of each
+// participant's attempts), counters left alone: a bulk load after PutAttempts, for
+// benchmarks, so that the loaded attempts are listed as the aggregator would list them.
+func (s *Store) PutLedgers(ctx context.Context, attempts []quiz.Attempt) error {
+	return s.putRebuilt(ctx, nil, attempts)
 }

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"time"
 )
@@ -12,7 +13,7 @@ import (
 //	list quizzes / get one quiz             Query   pk=QUIZZES            / GetItem sk=QUIZ#<quizId>
 //	submit (store once), read an attempt    PutItem (cond.) / GetItem pk=ATTEMPT#<attemptId> sk=A  (nothing at the start: the page holds a sealed start token)
 //	regrade, disqualify, purge an attempt   Update (condition)    pk=ATTEMPT#<attemptId> sk=A
-//	count an attempt once, claim a          Get / Update (cond.   pk=FIRST#<quizId>#<identity> sk=F
+//	count an attempt once, claim a          Get / Update (cond.   pk=FIRST#<quizId>#<shard 0..15: FNV-1a of identity> sk=<identity>
 //	  participant's first attempt (ledger)    on version v)         (one entry a_<attemptId>_<gv> per counted grade)
 //	read a village's counters               Query                 pk=CTR#<quizId>#<unitId> sk=M#<YYYY-MM>
 //	add a stream batch to a counter once    Update ADD (cond. on  pk=CTR#<quizId>#<unitId> sk=M#<YYYY-MM>
@@ -33,15 +34,16 @@ import (
 //	a round's frozen results                Put / Get / Update    pk=RESULT#<quizId>#<roundId> sk=R
 //	a contest's disqualifications           Put / Query           pk=DECISION#<quizId> sk=<time>#<attemptId>
 //	count starts / codes per source, window Update ADD (cond.)    pk=RL#<src|vfy>#<keyed hash>#<window start, unix s> sk=R  (TTL; a client's count rides in its sealed client token)
-//	the attempts of a quiz (regrade, purge, Query index ByQuiz     qk=QATT#<quizId>#<shard 0..15> qs=<startedAt>#<attemptId>
-//	  rebuild), then BatchGet by key          (keys + gv only)    (sparse: set where the attempt item is built)
+//	the attempts of a quiz (regrade, purge, Query per shard       pk=FIRST#<quizId>#<shard 0..15>: the ledgers list every
+//	  rebuild), then BatchGet by key          (consistent)          aggregated attempt and grade version (no write of its own;
+//	                                                                an attempt not yet aggregated is not there yet)
 //	the phone verifications of a quiz       Query index ByQuiz    qk=QVER#<quizId>#<shard 0..15> qs=<createdAt ms>#<verificationId>
-//	a quiz's counters and claims (rebuild)  Query per village     pk=CTR#<quizId>#<unitId>; claims by the identities of its attempts
+//	a quiz's counters and ledgers (rebuild) Query per village     pk=CTR#<quizId>#<unitId>; each ledger of its attempts put whole
 //	a regrade job and its checkpoints       Put / Get / Update    pk=RJOB#<quizId> sk=<jobId>
 //	open regrade jobs (maintenance picks)   Query / Delete        pk=RJOBS sk=<quizId>#<jobId>  (a handful at most)
-//	attempts/verifications without qk       Scan, filter e=…      (BackfillQuizIndex: once, infra/rebuild -backfill-index)
-//	every attempt, counter or claim         Scan, filter e=…      (SubmittedAttempts / ReplaceCounters in counters.go:
-//	                                                              tests and the legacy whole-table rebuild only)
+//	verifications without qk                Scan, filter e=…      (BackfillQuizIndex: once, infra/rebuild -backfill-index)
+//	every attempt, counter or ledger        Scan, filter e=…      (SubmittedAttempts / ReplaceCounters in counters.go:
+//	                                                              tests and the whole-table repair rebuild only)
 //	a print of paper sheets and its codes   Put (cond.) / GetItem pk=PRINT#<printId> sk=P
 //	a paper sheet by its short code         Put (cond.) / GetItem pk=SHEET#<code> sk=S
 //	enter a sheet once                      Transact: Update SHEET#<code> (cond. not entered)
@@ -121,7 +123,6 @@ const (
 	prefixRateLimit  = "RL#"
 	prefixVRate      = "VRATE#"
 	prefixVerify     = "VERIFY#"
-	prefixQuizAtt    = "QATT#"
 	prefixQuizVer    = "QVER#"
 	prefixRegradeJob = "RJOB#"
 	openJobsPK       = "RJOBS"
@@ -150,10 +151,15 @@ const RoundShards = 16
 // IndexByRound is the name of the contest entries index in template.yaml.
 const IndexByRound = "ByRound"
 
-// QuizShards spreads a quiz's attempts (and verifications) over this many ByQuiz index
-// partitions, so a 3,000 submits/s surge puts ~190 writes/s on each, far below the
-// 1,000 writes/s a partition takes. Readers walk the shards one after another.
+// QuizShards spreads a quiz's phone verifications over this many ByQuiz index
+// partitions. Readers walk the shards one after another.
 const QuizShards = 16
+
+// LedgerShards spreads a quiz's participant ledgers (FIRST#) over this many partitions,
+// by a hash of the identity: a 3,000 submits/s surge writes ~190 ledgers/s on each
+// (one write per submitted attempt, a regrade one more), a fifth of the 1,000
+// writes/s a partition takes, and a walk of a quiz's attempts reads 16 partitions.
+const LedgerShards = 16
 
 // IndexByQuiz is the name of the per-quiz attempts and verifications index.
 const IndexByQuiz = "ByQuiz"
@@ -170,9 +176,6 @@ func shardOf(id string, n int) int {
 	return h % n
 }
 
-func quizAttemptPK(quizID string, shard int) string {
-	return prefixQuizAtt + quizID + "#" + strconv.Itoa(shard)
-}
 func quizVerifyPK(quizID string, shard int) string {
 	return prefixQuizVer + quizID + "#" + strconv.Itoa(shard)
 }
@@ -234,8 +237,23 @@ func rateKey(scope, key string, windowStart int64) (pk, sk string) {
 func unitKey(id string) (pk, sk string)    { return unitsPK, prefixUnit + id }
 func quizKey(id string) (pk, sk string)    { return quizzesPK, prefixQuiz + id }
 func attemptKey(id string) (pk, sk string) { return prefixAttempt + id, singleSK }
-func firstKey(quizID, identity string) (pk, sk string) {
-	return prefixFirst + quizID + "#" + identity, firstSK
+
+// ledgerKey is a participant's ledger on a quiz: a partition per quiz shard and an item
+// per identity, so that the quiz's ledgers, read shard by shard, list its attempts.
+func ledgerKey(quizID, identity string) (pk, sk string) {
+	return ledgerPK(quizID, ledgerShard(identity)), identity
+}
+
+// ledgerShard hashes an identity with FNV-1a: unlike shardOf's multiplier 31 (-1 modulo
+// 16), every byte moves every bit, so identities that differ in a digit or two (legacy
+// "attempt:<id>" keys, a benchmark's "p<n>") spread evenly too.
+func ledgerShard(identity string) int {
+	h := fnv.New32a()
+	h.Write([]byte(identity))
+	return int(h.Sum32() % LedgerShards)
+}
+func ledgerPK(quizID string, shard int) string {
+	return prefixFirst + quizID + "#" + strconv.Itoa(shard)
 }
 func counterPK(quizID, unitID string) string { return prefixCounter + quizID + "#" + unitID }
 func counterKey(quizID, unitID, month string) (pk, sk string) {

@@ -79,27 +79,32 @@ func loggingClient(endpoint string, l *readLog) *dynamodb.Client {
 	})
 }
 
-// quizAttempts stores n attempts of quizID, every other one submitted (the others as a start left them before starts became stateless), with ids that
-// name the quiz, and a phone verification per attempt.
-func quizAttempts(t *testing.T, s *dynamo.Store, quizID string, n int) {
+// quizAttempts stores n submitted attempts of quizID by n/2 participants (two each), with
+// ids that name the quiz, counts them as the aggregator does (so their ledgers list
+// them), and stores a phone verification per attempt. It returns the attempts.
+func quizAttempts(t *testing.T, s *dynamo.Store, quizID string, n int) []quiz.Attempt {
 	t.Helper()
 	ctx := context.Background()
+	var recs []aggregate.Record
+	var out []quiz.Attempt
 	for i := range n {
-		a := sampleAttempt(fmt.Sprintf("%s-attempt-%04d", quizID, i))
-		a.QuizID = quizID
+		a := submitted(sampleAttempt(fmt.Sprintf("%s-attempt-%04d", quizID, i)), i%3)
+		a.QuizID, a.Identity = quizID, fmt.Sprintf("person-%d", i%max(1, n/2))
 		a.StartedAt = a.StartedAt.Add(time.Duration(i) * time.Second)
-		if i%2 == 0 {
-			a = submitted(a, i%3)
-		}
+		a.SubmittedAt = a.SubmittedAt.Add(time.Duration(i) * time.Second)
 		if err := s.PutAttempt(ctx, a); err != nil {
 			t.Fatal(err)
 		}
+		recs = append(recs, record("shard-"+quizID, 100+i, a))
+		out = append(out, a)
 		v := quiz.Verification{ID: fmt.Sprintf("%s-verify-%04d", quizID, i), QuizID: quizID, Phone: "+84912345678",
 			CodeHash: "h", CreatedAt: a.StartedAt, ExpiresAt: a.StartedAt.Add(10 * time.Minute)}
 		if err := s.CreateVerification(ctx, v); err != nil {
 			t.Fatal(err)
 		}
 	}
+	deliver(t, s, recs...)
+	return out
 }
 
 func TestQuizWalksReadOnlyThatQuizsItems(t *testing.T) {
@@ -126,10 +131,15 @@ func TestQuizWalksReadOnlyThatQuizsItems(t *testing.T) {
 			n := 0
 			err := s.EveryAttempt(ctx, "small", func(quiz.Attempt) error { n++; return nil })
 			return n, err
-		}, mine, 2 * mine},
-		{"a rebuild reads the small quiz's submitted attempts and its village's counters only", func() (int, error) {
+		}, mine, mine/2 + mine}, // the ledgers, then the attempts
+		{"a rebuild reads the small quiz's ledgers, attempts and its village's counters only", func() (int, error) {
 			return aggregate.RebuildQuiz(ctx, s, "small")
-		}, 1, 2*mine + 1},
+		}, 1, mine/2 + mine + 1},
+		{"after the rebuild the ledgers still list every attempt of the small quiz", func() (int, error) {
+			n := 0
+			err := s.EveryAttempt(ctx, "small", func(quiz.Attempt) error { n++; return nil })
+			return n, err
+		}, mine, mine/2 + mine},
 		{"a purge of verifications deletes the small quiz's and reads nothing else", func() (int, error) {
 			return s.PurgeVerifications(ctx, "small")
 		}, mine, mine},
@@ -177,47 +187,103 @@ func TestQuizWalksReadOnlyThatQuizsItems(t *testing.T) {
 	})
 }
 
-func TestItemsStoredBeforeTheIndexAreFoundAfterABackfill(t *testing.T) {
+func TestVerificationsStoredBeforeTheIndexAreFoundAfterABackfill(t *testing.T) {
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
 	raw := ddblocal.Client(endpoint)
 	s := dynamo.New(raw, table)
 	quizAttempts(t, s, "old", 3)
-	// Take the index keys away, as items written before the index have none.
-	for _, pk := range []string{"ATTEMPT#old-attempt-0000", "ATTEMPT#old-attempt-0001", "VERIFY#old-verify-0002"} {
-		sk := "A"
-		if strings.HasPrefix(pk, "VERIFY#") {
-			sk = "V"
-		}
+	// Take the index keys away, as verifications written before the index have none.
+	for _, pk := range []string{"VERIFY#old-verify-0000", "VERIFY#old-verify-0002"} {
 		_, err := raw.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(table),
-			Key:              map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: sk}},
+			Key:              map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: "V"}},
 			UpdateExpression: aws.String("REMOVE qk, qs")})
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	count := func() int {
-		t.Helper()
-		n := 0
-		if err := s.EveryAttempt(ctx, "old", func(quiz.Attempt) error { n++; return nil }); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	if got := count(); got != 1 {
-		t.Fatalf("before the backfill got %d attempts through the index, want 1", got)
-	}
 	n, err := s.BackfillQuizIndex(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 3 {
-		t.Errorf("backfill updated %d items, want 3", n)
-	}
-	if got := count(); got != 3 {
-		t.Errorf("after the backfill got %d attempts, want 3", got)
+	if n != 2 {
+		t.Errorf("backfill updated %d items, want the 2 verifications without keys", n)
 	}
 	if got, err := s.PurgeVerifications(ctx, "old"); err != nil || got != 3 {
 		t.Errorf("PurgeVerifications = %d, %v; want all 3", got, err)
+	}
+}
+
+func TestLedgerPagesListEveryAttemptOnce(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	// 9 participants with 1 to 5 attempts each: pages end inside ledgers too.
+	var recs []aggregate.Record
+	want := map[string]bool{}
+	for p := range 9 {
+		for k := range 1 + p%5 {
+			a := submitted(sampleAttempt(fmt.Sprintf("pg-%d-%d", p, k)), k%3)
+			a.QuizID, a.Identity = "pages", fmt.Sprintf("member-%d", p)
+			a.SubmittedAt = a.SubmittedAt.Add(time.Duration(k) * time.Minute)
+			if k == 1 {
+				a.GradeVersion = 1 // graded with the corrected key already
+			}
+			if err := s.PutAttempt(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			recs = append(recs, record("shard-pages", len(recs)+1, a))
+			want[a.ID] = a.GradeVersion < 1
+		}
+	}
+	deliver(t, s, recs...)
+
+	tests := []struct {
+		name    string
+		limit   int
+		version int // 0: every attempt; 1: those graded before version 1
+	}{
+		{"pages of one attempt list every attempt once", 1, 0},
+		{"pages of two attempts list every attempt once", 2, 0},
+		{"pages of three list only the stale attempts, once each", 3, 1},
+		{"pages of 500 list every attempt once", 500, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := map[string]int{}
+			for shard := range dynamo.LedgerShards {
+				after := ""
+				for pages := 0; ; pages++ {
+					if pages > 100 {
+						t.Fatalf("shard %d: more than 100 pages, the cursor does not move", shard)
+					}
+					list, next, err := s.StaleAttemptPage(ctx, "pages", shard, after, tt.version, tt.limit)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(list) > tt.limit {
+						t.Errorf("got a page of %d attempts, want at most %d", len(list), tt.limit)
+					}
+					for _, a := range list {
+						got[a.ID]++
+					}
+					if next == "" {
+						break
+					}
+					after = next
+				}
+			}
+			for id, stale := range want {
+				wantN := 1
+				if tt.version > 0 && !stale {
+					wantN = 0
+				}
+				if got[id] != wantN {
+					t.Errorf("attempt %s listed %d times, want %d", id, got[id], wantN)
+				}
+			}
+			if len(got) > len(want) {
+				t.Errorf("got %d attempts listed, want at most %d", len(got), len(want))
+			}
+		})
 	}
 }

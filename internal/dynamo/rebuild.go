@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,11 +17,12 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 )
 
-// ReplaceQuizCounters makes one quiz's stored counters and first-attempt claims equal to
+// ReplaceQuizCounters makes one quiz's stored counters and participant ledgers equal to
 // a rebuild of its attempts, without a scan: its counters are queried village by
-// village (every unit of the tree), its claims are those of the identities of its
-// attempts. Run it while the aggregator is paused: it is a repair tool.
-func (s *Store) ReplaceQuizCounters(ctx context.Context, quizID string, counters []aggregate.Counter, firsts, attempts []quiz.Attempt) error {
+// village (every unit of the tree), and the ledger of each identity of its attempts is
+// written whole (claim and one entry per attempt), so the ledgers still list every
+// attempt. Run it while the aggregator is paused: it is a repair tool.
+func (s *Store) ReplaceQuizCounters(ctx context.Context, quizID string, counters []aggregate.Counter, attempts []quiz.Attempt) error {
 	units, err := s.ListUnits(ctx)
 	if err != nil {
 		return err
@@ -35,22 +37,11 @@ func (s *Store) ReplaceQuizCounters(ctx context.Context, quizID string, counters
 			writes = append(writes, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(k.PK, k.SK)}})
 		}
 	}
-	claimed := map[string]bool{}
-	for _, a := range firsts {
-		claimed[a.IdentityKey()] = true
-	}
-	gone := map[string]bool{}
-	for _, a := range attempts {
-		if id := a.IdentityKey(); !claimed[id] && !gone[id] && a.QuizID == quizID {
-			gone[id] = true
-			pk, sk := firstKey(quizID, id)
-			writes = append(writes, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(pk, sk)}})
-		}
-	}
 	if err := s.batchWrite(ctx, writes); err != nil {
 		return err
 	}
-	return s.putRebuilt(ctx, counters, firsts)
+	mine := slices.DeleteFunc(slices.Clone(attempts), func(a quiz.Attempt) bool { return a.QuizID != quizID })
+	return s.putRebuilt(ctx, counters, mine)
 }
 
 // partitionKeys returns the keys of every item of a partition, reading nothing else.
@@ -81,11 +72,12 @@ func (s *Store) partitionKeys(ctx context.Context, pk string) ([]keyItem, error)
 
 var _ aggregate.QuizRebuildStore = (*Store)(nil)
 
-// BackfillQuizIndex gives the ByQuiz keys to attempts and verifications stored before
-// the index existed, and returns how many it updated. It scans the table once: an
-// explicit maintenance step after deploying the index, never part of a request.
+// BackfillQuizIndex gives the ByQuiz keys to phone verifications stored before the
+// index existed, and returns how many it updated. It scans the table once: an explicit
+// maintenance step after deploying the index, never part of a request. (Attempts need
+// no index: their quiz's ledgers list them.)
 func (s *Store) BackfillQuizIndex(ctx context.Context) (int, error) {
-	filter := expression.Name(attrEntity).In(expression.Value(entityAttempt), expression.Value(entityVerify)).
+	filter := expression.Name(attrEntity).Equal(expression.Value(entityVerify)).
 		And(expression.Name(attrQK).AttributeNotExists())
 	expr, err := expression.NewBuilder().WithFilter(filter).Build()
 	if err != nil {
@@ -100,27 +92,15 @@ func (s *Store) BackfillQuizIndex(ctx context.Context) (int, error) {
 			return n, fmt.Errorf("scan: %w", err)
 		}
 		for _, item := range page.Items {
-			var k struct {
-				keyItem
-				Entity string `dynamodbav:"e"`
+			var v verificationItem
+			if err := attributevalue.UnmarshalMap(item, &v); err != nil {
+				return n, fmt.Errorf("decode verification: %w", err)
 			}
+			var k keyItem
 			if err := attributevalue.UnmarshalMap(item, &k); err != nil {
 				return n, fmt.Errorf("decode key: %w", err)
 			}
-			var qk, qs string
-			if k.Entity == entityAttempt {
-				a, _, err := AttemptFromItem(item)
-				if err != nil {
-					return n, err
-				}
-				qk, qs = quizIndexKeys(a)
-			} else {
-				var v verificationItem
-				if err := attributevalue.UnmarshalMap(item, &v); err != nil {
-					return n, fmt.Errorf("decode verification: %w", err)
-				}
-				qk, qs = verificationIndexKeys(v.domain(strings.TrimPrefix(k.PK, prefixVerify)))
-			}
+			qk, qs := verificationIndexKeys(v.domain(strings.TrimPrefix(k.PK, prefixVerify)))
 			upd := expression.Set(expression.Name(attrQK), expression.Value(qk)).Set(expression.Name(attrQS), expression.Value(qs))
 			cond := expression.AttributeExists(expression.Name(attrPK))
 			in, err := s.updateInput(k.PK, k.SK, upd, &cond)

@@ -16,7 +16,7 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 )
 
-// regradeJobItem is a regrade job; cp holds one checkpoint per ByQuiz shard.
+// regradeJobItem is a regrade job; cp holds one checkpoint per ledger shard.
 type regradeJobItem struct {
 	PK         string            `dynamodbav:"pk"`
 	SK         string            `dynamodbav:"sk"`
@@ -29,6 +29,8 @@ type regradeJobItem struct {
 	Cursors    map[string]string `dynamodbav:"cp"`
 	Checked    int               `dynamodbav:"checked"`
 	Changed    int               `dynamodbav:"changed"`
+	Pass       int               `dynamodbav:"pass"`
+	PassChg    int               `dynamodbav:"passChanged"`
 	CreatedAt  string            `dynamodbav:"createdAt"`
 	SweepAfter string            `dynamodbav:"sweepAfter"`
 	UpdatedAt  string            `dynamodbav:"updatedAt"`
@@ -48,6 +50,8 @@ const (
 	attrCursors = "cp"
 	attrChecked = "checked"
 	attrChanged = "changed"
+	attrPass    = "pass"
+	attrPassChg = "passChanged"
 	attrUpdated = "updatedAt"
 )
 
@@ -58,8 +62,8 @@ func errJobMoved() error {
 }
 
 func startCursors() map[string]string {
-	cp := make(map[string]string, QuizShards)
-	for i := range QuizShards {
+	cp := make(map[string]string, LedgerShards)
+	for i := range LedgerShards {
 		cp[strconv.Itoa(i)] = quiz.CursorStart
 	}
 	return cp
@@ -67,7 +71,8 @@ func startCursors() map[string]string {
 
 func (it regradeJobItem) domain() quiz.RegradeJob {
 	j := quiz.RegradeJob{ID: it.ID, QuizID: it.QuizID, QuestionID: it.QuestionID, KeyVersion: it.KeyVersion,
-		Phase: quiz.RegradePhase(it.Phase), Cursors: it.Cursors, Checked: it.Checked, Changed: it.Changed}
+		Phase: quiz.RegradePhase(it.Phase), Cursors: it.Cursors, Checked: it.Checked, Changed: it.Changed,
+		Pass: it.Pass, PassChanged: it.PassChg}
 	j.CreatedAt, _ = time.Parse(timeLayout, it.CreatedAt)
 	j.SweepAfter, _ = time.Parse(timeLayout, it.SweepAfter)
 	j.UpdatedAt, _ = time.Parse(timeLayout, it.UpdatedAt)
@@ -149,8 +154,10 @@ func (s *Store) RegradePage(ctx context.Context, j quiz.RegradeJob, shard, from,
 		upd := expression.Set(cpName, expression.Value(to)).
 			Set(expression.Name(attrUpdated), expression.Value(time.Now().UTC().Format(timeLayout))).
 			Add(expression.Name(attrChecked), expression.Value(checked)).
-			Add(expression.Name(attrChanged), expression.Value(len(regraded)))
-		cond := expression.Name(attrPhase).Equal(expression.Value(string(j.Phase))).And(cpName.Equal(expression.Value(from)))
+			Add(expression.Name(attrChanged), expression.Value(len(regraded))).
+			Add(expression.Name(attrPassChg), expression.Value(len(regraded)))
+		cond := expression.Name(attrPhase).Equal(expression.Value(string(j.Phase))).And(cpName.Equal(expression.Value(from))).
+			And(samePass(j.Pass))
 		u, err := s.updateOf(pk, sk, upd, &cond)
 		if err != nil {
 			return fmt.Errorf("regrade checkpoint: %w", err)
@@ -200,14 +207,30 @@ func (s *Store) regradeUpdate(a quiz.Attempt) (*types.Update, error) {
 	return s.updateOf(pk, sk, upd, &cond)
 }
 
-// AdvanceRegradeJob moves a job from its phase to next with every shard at its start;
-// a job done is no longer open.
+// samePass holds while the job is in walk pass (jobs stored before passes: 0).
+func samePass(pass int) expression.ConditionBuilder {
+	c := expression.Name(attrPass).Equal(expression.Value(pass))
+	if pass == 0 {
+		c = c.Or(expression.Name(attrPass).AttributeNotExists())
+	}
+	return c
+}
+
+// AdvanceRegradeJob moves a job from its phase and pass to next and, unless done, a new
+// walk (pass+1, nothing regraded yet) with every shard at its start; a job done is no longer open. A
+// run that finds the job moved on by another gets a Conflict.
 func (s *Store) AdvanceRegradeJob(ctx context.Context, j quiz.RegradeJob, next quiz.RegradePhase, now time.Time) error {
 	pk, sk := regradeJobKey(j.QuizID, j.ID)
+	pass := j.Pass + 1
+	if next == quiz.RegradeDone {
+		pass = j.Pass // no walk begins
+	}
 	upd := expression.Set(expression.Name(attrPhase), expression.Value(string(next))).
 		Set(expression.Name(attrCursors), expression.Value(startCursors())).
+		Set(expression.Name(attrPass), expression.Value(pass)).
+		Set(expression.Name(attrPassChg), expression.Value(0)).
 		Set(expression.Name(attrUpdated), expression.Value(now.UTC().Format(timeLayout)))
-	cond := expression.Name(attrPhase).Equal(expression.Value(string(j.Phase)))
+	cond := expression.Name(attrPhase).Equal(expression.Value(string(j.Phase))).And(samePass(j.Pass))
 	u, err := s.updateOf(pk, sk, upd, &cond)
 	if err != nil {
 		return err

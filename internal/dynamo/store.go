@@ -40,8 +40,8 @@ type Store struct {
 	// milliWriteUnits sums the write capacity the store's own requests consumed.
 	milliWriteUnits atomic.Int64
 	// milliReadUnits sums the read capacity of its single-item reads (GetItem), the
-	// reads of the resident and aggregation paths, and of the ByQuiz walks (index
-	// queries and their batch reads); other queries and scans are not metered.
+	// reads of the resident and aggregation paths, and of the walks of a quiz's attempts
+	// (ledger queries and their batch reads); other queries and scans are not metered.
 	milliReadUnits atomic.Int64
 }
 
@@ -415,9 +415,8 @@ type attemptItem struct {
 	Ranked     bool   `dynamodbav:"ranked,omitempty"`
 	RoundKey   string `dynamodbav:"rk,omitempty"`
 	RoundSort  string `dynamodbav:"rs,omitempty"`
-	// The ByQuiz index keys: every attempt of a quiz (quizindex.go).
-	QuizKey  string `dynamodbav:"qk,omitempty"`
-	QuizSort string `dynamodbav:"qs,omitempty"`
+	// No ByQuiz keys: the quiz's ledgers list its attempts (quizindex.go), so the
+	// submit's put writes no index entry.
 }
 
 // resultDoc is the JSON in attemptItem.Result, with short names: an attempt item that
@@ -496,7 +495,6 @@ func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 	}
 	it.RoundID, it.Prediction, it.Ranked, it.GradeVer = a.RoundID, a.Prediction, a.Ranked, a.GradeVersion
 	it.Identity, it.Suspect, it.Channel = a.IdentityKey(), a.Suspect, a.Channel
-	it.QuizKey, it.QuizSort = quizIndexKeys(a)
 	if a.RoundID != "" && a.Status == quiz.Submitted {
 		it.RoundKey = roundPK(a.QuizID, a.RoundID, roundShard(a.ID))
 		it.RoundSort = roundSK(a.Ranked, int(math.Round(a.ScorePercent()*1000)), a.ID)

@@ -201,6 +201,10 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The job finds entries through their ledgers: the aggregator has counted them.
+		if err := e.stack.DrainStreams(ctx); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := svc.RunRegradeJob(ctx, ct.ID, res.Job.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -8,8 +8,10 @@ type RegradePhase string
 const (
 	// RegradeRunning: the job walks every shard of the quiz's attempts once.
 	RegradeRunning RegradePhase = "running"
-	// RegradeSweeping: a second walk, once no warm Lambda can still grade with the old
-	// key (its quiz cache has expired), catches attempts graded stale meanwhile.
+	// RegradeSweeping: walks that start once no warm Lambda can still grade with the
+	// old key (its quiz cache has expired) and every attempt it graded has reached the
+	// ledgers, catching attempts graded stale meanwhile; they repeat until one walk
+	// regrades nothing.
 	RegradeSweeping RegradePhase = "sweeping"
 	// RegradeDone: every attempt asked a corrected question has the new grade.
 	RegradeDone RegradePhase = "done"
@@ -31,12 +33,16 @@ type RegradeJob struct {
 	Phase      RegradePhase `json:"status"`
 	// Cursors is each shard's checkpoint in the current phase: CursorStart, an index
 	// position, or CursorDone.
-	Cursors    map[string]string `json:"-"`
-	Checked    int               `json:"checked"` // attempts read with an older grade
-	Changed    int               `json:"changed"` // attempts regraded
-	CreatedAt  time.Time         `json:"createdAt"`
-	SweepAfter time.Time         `json:"sweepAfter"` // the second walk starts after this
-	UpdatedAt  time.Time         `json:"updatedAt"`
+	Cursors map[string]string `json:"-"`
+	Checked int               `json:"checked"` // attempts read with an older grade
+	Changed int               `json:"changed"` // attempts regraded
+	// Pass counts the walks begun after the first; PassChanged is what the current
+	// walk has regraded so far (a sweep that regraded nothing ends the job).
+	Pass        int       `json:"pass"`
+	PassChanged int       `json:"passChanged"`
+	CreatedAt   time.Time `json:"createdAt"`
+	SweepAfter  time.Time `json:"sweepAfter"` // the sweeps start after this
+	UpdatedAt   time.Time `json:"updatedAt"`
 }
 
 // ShardsDone counts the shards finished in the current phase.

@@ -25,8 +25,9 @@ const (
 	SubmitGrace = 30 * time.Second
 	// UntimedAttemptLife is how long an attempt without a time limit stays open.
 	UntimedAttemptLife = 24 * time.Hour
-	// catalogTTL bounds how stale a warm Lambda's copy of units and quizzes may be.
-	catalogTTL     = time.Minute
+	// CatalogTTL bounds how stale a warm Lambda's copy of units and quizzes may be (a
+	// regrade job waits it out: authoring.StaleGradeWindow).
+	CatalogTTL     = time.Minute
 	maxNameLength  = 100
 	maxFieldLength = 100
 	maxClientID    = 100
@@ -242,7 +243,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 func (s *Service) catalogUnits(ctx context.Context) ([]Unit, *Tree, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.tree != nil && s.now().Sub(s.unitsAt) < catalogTTL {
+	if s.tree != nil && s.now().Sub(s.unitsAt) < CatalogTTL {
 		return s.units, s.tree, nil
 	}
 	tree, err := LoadTree(ctx, s.store)
@@ -256,7 +257,7 @@ func (s *Service) catalogUnits(ctx context.Context) ([]Unit, *Tree, error) {
 func (s *Service) catalogQuizzes(ctx context.Context) (map[string]Quiz, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.quizzes != nil && s.now().Sub(s.quizzesAt) < catalogTTL {
+	if s.quizzes != nil && s.now().Sub(s.quizzesAt) < CatalogTTL {
 		return s.quizzes, nil
 	}
 	list, err := s.store.ListQuizzes(ctx)

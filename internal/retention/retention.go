@@ -22,7 +22,8 @@ type Store interface {
 	// does not cover them).
 	PurgeResults(ctx context.Context, r contest.Results) error
 	PutQuiz(ctx context.Context, q quiz.Quiz) error
-	// EveryAttempt calls fn for every attempt of a quiz, submitted or not.
+	// EveryAttempt calls fn for every attempt of a quiz the aggregator has counted (its
+	// participants' ledgers list them; one still in the stream is missed until then).
 	EveryAttempt(ctx context.Context, quizID string, fn func(quiz.Attempt) error) error
 	// PurgeAttempt removes everything personal from an attempt; its identity key stays.
 	PurgeAttempt(ctx context.Context, a quiz.Attempt) error

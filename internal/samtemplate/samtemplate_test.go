@@ -114,9 +114,9 @@ func TestTemplateTable(t *testing.T) {
 	}
 	if g := tb.GlobalSecondaryIndexes; len(g) != 2 || g[0].IndexName != "ByRound" || g[0].Projection.ProjectionType != "ALL" ||
 		!reflect.DeepEqual(g[0].KeySchema, []KeyElement{{AttributeName: "rk", KeyType: "HASH"}, {AttributeName: "rs", KeyType: "RANGE"}}) ||
-		g[1].IndexName != "ByQuiz" || g[1].Projection.ProjectionType != "INCLUDE" || !reflect.DeepEqual(g[1].Projection.NonKeyAttributes, []string{"gv"}) ||
+		g[1].IndexName != "ByQuiz" || g[1].Projection.ProjectionType != "KEYS_ONLY" || len(g[1].Projection.NonKeyAttributes) != 0 ||
 		!reflect.DeepEqual(g[1].KeySchema, []KeyElement{{AttributeName: "qk", KeyType: "HASH"}, {AttributeName: "qs", KeyType: "RANGE"}}) {
-		t.Errorf("Table().GlobalSecondaryIndexes = %+v, want ByRound on rk/rs projecting everything and ByQuiz on qk/qs with gv", g)
+		t.Errorf("Table().GlobalSecondaryIndexes = %+v, want ByRound on rk/rs projecting everything and ByQuiz on qk/qs keys only", g)
 	}
 }
 
