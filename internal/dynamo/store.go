@@ -499,7 +499,7 @@ func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 	it.QuizKey, it.QuizSort = quizIndexKeys(a)
 	if a.RoundID != "" && a.Status == quiz.Submitted {
 		it.RoundKey = roundPK(a.QuizID, a.RoundID, roundShard(a.ID))
-		it.RoundSort = roundSK(a.Ranked, int(math.Round(a.ScorePercent()*1000)), a.ID)
+		it.RoundSort = roundSortOf(a, a.Ranked)
 	}
 	if a.Status == quiz.Submitted {
 		b, err := json.Marshal(toResultDoc(a))
@@ -512,6 +512,16 @@ func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 		it.TTL = a.ExpiresAt.Add(abandonedAttemptTTL).Unix()
 	}
 	return it, nil
+}
+
+// roundSortOf is an entry's sort key in its round's index, ranked or not. An entry
+// without a prediction sorts as 0, the value the close ranks it with.
+func roundSortOf(a quiz.Attempt, ranked bool) string {
+	var prediction int64
+	if a.Prediction != nil {
+		prediction = *a.Prediction
+	}
+	return roundSK(ranked, int(math.Round(a.ScorePercent()*1000)), prediction, a.ID)
 }
 
 func (it attemptItem) toDomain() (quiz.Attempt, error) {
