@@ -56,10 +56,12 @@ func (r *shardReader) peek(ctx context.Context) (map[string]types.AttributeValue
 			return nil, err
 		}
 		in.ExclusiveStartKey, in.Limit, in.ScanIndexForward = r.last, aws.Int32(r.limit), aws.Bool(r.forward)
+		in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
 		out, err := r.s.db.Query(ctx, in)
 		if err != nil {
 			return nil, fmt.Errorf("read round index: %w", err)
 		}
+		r.s.meterRead(out.ConsumedCapacity)
 		r.items, r.last = out.Items, out.LastEvaluatedKey
 		if r.grow {
 			r.limit = min(2*r.limit, roundPageSize)

@@ -40,8 +40,9 @@ type Store struct {
 	// milliWriteUnits sums the write capacity the store's own requests consumed.
 	milliWriteUnits atomic.Int64
 	// milliReadUnits sums the read capacity of its single-item reads (GetItem), the
-	// reads of the resident and aggregation paths, and of the ByQuiz walks (index
-	// queries and their batch reads); other queries and scans are not metered.
+	// reads of the resident and aggregation paths, of the ByQuiz walks (index queries
+	// and their batch reads) and of the ranking reads of ByRound (TopEntries*); other
+	// queries and scans are not metered.
 	milliReadUnits atomic.Int64
 }
 
