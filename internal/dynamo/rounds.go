@@ -3,7 +3,6 @@ package dynamo
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -200,11 +199,9 @@ func (s *Store) TopEntriesNearTruth(ctx context.Context, quizID, roundID string,
 	return out, err
 }
 
-// groupAfter is the smallest sort key of the ranked score groups after group.
-func groupAfter(group string) string {
-	inverted, _ := strconv.Atoi(group[len(rankedPrefix):])
-	return roundScoreGroup(true, inverted+1)
-}
+// groupAfter is a sort key after every key of group and before the next group's: the
+// group's keys continue with '#', and '$' follows it.
+func groupAfter(group string) string { return group + "$" }
 
 // nextScoreGroup returns the best ranked score group at or after the sort key from in any
 // shard ("" when none): one item per shard.

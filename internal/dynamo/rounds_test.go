@@ -82,6 +82,7 @@ func putAll(t *testing.T, s *dynamo.Store, attempts []quiz.Attempt) {
 func TestTheEntriesNearestTheTruthRankAsTheWholeRoundWould(t *testing.T) {
 	late := roundEntry(9999, "late", 5, 1000, 1000) // unranked: never read
 	late.Ranked = false
+	nothingRight := []quiz.Attempt{roundEntry(9000, "zero-a", 0, 50, 60000), roundEntry(9001, "zero-b", 0, 49, 60000)}
 	extreme := []quiz.Attempt{
 		roundEntry(1, "min", 5, math.MinInt64, 60000), roundEntry(2, "max", 5, math.MaxInt64, 60000),
 		roundEntry(3, "minus-five", 5, -5, 60000), roundEntry(4, "zero", 5, 0, 60000),
@@ -104,6 +105,8 @@ func TestTheEntriesNearestTheTruthRankAsTheWholeRoundWould(t *testing.T) {
 			scattered(4, 300, 200, 0.02, 7000, 2000), 7000, 20},
 		{"a need beyond the round's persons reads every ranked entry and no late one",
 			append(scattered(5, 60, 30, 0.5, 50, 50), late), 50, 1000},
+		{"entries with nothing right are the last score group and are read too",
+			append(scattered(6, 40, 30, 0.5, 50, 50), nothingRight...), 50, 100},
 		{"negative and extreme predictions keep their order around a negative truth",
 			extreme, -3, 4},
 	} {
