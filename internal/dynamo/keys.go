@@ -28,9 +28,9 @@ import (
 //	a round's entries, best score first     Query index ByRound   rk=ROUND#<quizId>#<roundId>#<shard 0..15>
 //	                                                              rs=<0 ranked|1 not>#<999999−score‰>#<prediction>#<attemptId>
 //	                                                              (prediction: 16 hex digits of int64 offset binary)
-//	a score group nearest the truth first   Query ByRound, per     rs BETWEEN <group>#<truth> AND <group>#~ (forward)
-//	  (the close: prediction distance)        shard, both ways     rs BETWEEN <group># AND <group>#<truth> (backward)
-//	the next score group of a shard         Query ByRound Limit 1 rs BETWEEN 0#<999999−score‰ + 1> AND 0#~
+//	a score group, nearest the truth first  Query ByRound, per    rs BETWEEN <group>#<truth> AND <group>#~ (forward)
+//	  (close, ranking: prediction distance)   shard, both ways    rs BETWEEN <group># AND <group>#<truth> (backward)
+//	the next score group of a shard         Query ByRound Limit 1 rs BETWEEN <group>$ AND 0#~ ($ follows #)
 //	a round's statistics (summed on read)   BatchGet / Update     pk=RSTAT#<quizId>#<roundId>#<shard> sk=S
 //	count an entry in its round once        Put / Update (cond.)  pk=RAPPLIED#<attemptId> sk=A
 //	count a person in a round once          Put (condition)       pk=RFIRST#<quizId>#<roundId>#<person> sk=F
@@ -231,10 +231,11 @@ func predictionKey(p int64) string {
 	return fmt.Sprintf("%016x", uint64(p)^(1<<63))
 }
 
-// predictionOfRoundSK reads the prediction back from a round sort key.
+// predictionOfRoundSK reads the prediction back from a round sort key; a key of the
+// older form <group>#<attemptId> is refused, whatever the id looks like.
 func predictionOfRoundSK(rs string) (int64, bool) {
 	const from = scoreGroupLen + 1
-	if len(rs) < from+16 || rs[scoreGroupLen] != '#' {
+	if len(rs) < from+17 || rs[scoreGroupLen] != '#' || rs[from+16] != '#' {
 		return 0, false
 	}
 	u, err := strconv.ParseUint(rs[from:from+16], 16, 64)
