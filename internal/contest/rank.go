@@ -45,6 +45,16 @@ func compareBy(criteria []string) func(a, b Ranked) int {
 	}
 }
 
+// ScoreThenDistance reports whether criteria (DefaultRanking when none) rank by score
+// first and prediction distance second: then the best places can be read from storage
+// outwards from the truth, one score group at a time, instead of whole score groups.
+func ScoreThenDistance(criteria []string) bool {
+	if len(criteria) == 0 {
+		criteria = DefaultRanking
+	}
+	return len(criteria) >= 2 && criteria[0] == ByScore && criteria[1] == ByPredictionDistance
+}
+
 // Rank ranks a round's entries against the prediction's truth by the criteria in order
 // (DefaultRanking when none): score high first, prediction distance |prediction − truth|
 // small first, duration short first, submission early first.

@@ -185,3 +185,24 @@ func TestTruth(t *testing.T) {
 		})
 	}
 }
+
+func TestScoreThenDistanceIsTheOrderTheCloseCanReadOutwardsFromTheTruth(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		criteria []string
+		want     bool
+	}{
+		{"the default ranking reads outwards from the truth", nil, true},
+		{"score then distance alone reads outwards from the truth", []string{ByScore, ByPredictionDistance}, true},
+		{"score then distance then submission reads outwards from the truth", []string{ByScore, ByPredictionDistance, BySubmittedAt}, true},
+		{"score alone reads whole score groups", []string{ByScore}, false},
+		{"score then duration reads whole score groups", []string{ByScore, ByDuration, ByPredictionDistance}, false},
+		{"distance first reads every entry", []string{ByPredictionDistance, ByScore}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ScoreThenDistance(tc.criteria); got != tc.want {
+				t.Errorf("ScoreThenDistance(%v) = %v, want %v", tc.criteria, got, tc.want)
+			}
+		})
+	}
+}

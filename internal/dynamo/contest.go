@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -176,7 +175,7 @@ func (s *Store) Disqualify(ctx context.Context, a quiz.Attempt, d contest.Decisi
 	}
 	pk, sk := attemptKey(a.ID)
 	upd := expression.Set(expression.Name(attrRanked), expression.Value(false)).
-		Set(expression.Name(attrRS), expression.Value(roundSK(false, int(math.Round(a.ScorePercent()*1000)), a.ID))).
+		Set(expression.Name(attrRS), expression.Value(roundSortOf(a, false))).
 		Set(expression.Name(attrDQ), expression.Value(d.Reason))
 	exists := expression.AttributeExists(expression.Name(attrPK))
 	unrank, err := s.updateOf(pk, sk, upd, &exists)

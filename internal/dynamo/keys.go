@@ -27,7 +27,11 @@ import (
 //	send, try, confirm a phone code         Put / Update (cond.)  pk=VERIFY#<verificationId> sk=V
 //	check a phone token at a start          GetItem               pk=VERIFY#<verificationId> sk=V
 //	a round's entries, best score first     Query index ByRound   rk=ROUND#<quizId>#<roundId>#<shard 0..15>
-//	                                                              rs=<0 ranked|1 not>#<999999−score‰>#<attemptId>
+//	                                                              rs=<0 ranked|1 not>#<999999−score‰>#<prediction>#<attemptId>
+//	                                                              (prediction: 16 hex digits of int64 offset binary)
+//	a score group, nearest the truth first  Query ByRound, per    rs BETWEEN <group>#<truth> AND <group>#~ (forward)
+//	  (close, ranking: prediction distance)   shard, both ways    rs BETWEEN <group># AND <group>#<truth> (backward)
+//	the next score group of a shard         Query ByRound Limit 1 rs BETWEEN <group>$ AND 0#~ ($ follows #)
 //	a round's statistics (summed on read)   BatchGet / Update     pk=RSTAT#<quizId>#<roundId>#<shard> sk=S
 //	count an entry in its round once        Put / Update (cond.)  pk=RAPPLIED#<attemptId> sk=A
 //	count a person in a round once          Put (condition)       pk=RFIRST#<quizId>#<roundId>#<person> sk=F
@@ -204,13 +208,44 @@ func roundPK(quizID, roundID string, shard int) string {
 }
 
 // roundSK orders a round's entries: ranked first, then by score (per mille of the
-// maximum, high first), then by id.
-func roundSK(ranked bool, scorePermille int, attemptID string) string {
+// maximum, high first), then by prediction (low first), then by id. The prediction is in
+// the key so that the close can read a score group outwards from the truth, known only
+// then, instead of reading the whole group.
+func roundSK(ranked bool, scorePermille int, prediction int64, attemptID string) string {
+	return roundScoreGroup(ranked, 999999-scorePermille) + "#" + predictionKey(prediction) + "#" + attemptID
+}
+
+// roundScoreGroup is the sort-key prefix every entry of one score shares; inverted is
+// 999999 − score‰, so better scores sort first.
+func roundScoreGroup(ranked bool, inverted int) string {
 	prefix := unrankedPrefix
 	if ranked {
 		prefix = rankedPrefix
 	}
-	return fmt.Sprintf("%s%06d#%s", prefix, 999999-scorePermille, attemptID)
+	return fmt.Sprintf("%s%06d", prefix, inverted)
+}
+
+// scoreGroupLen is the length of roundScoreGroup's strings ("0#" and six digits).
+const scoreGroupLen = 8
+
+// predictionKey writes a prediction so that string order is numeric order, negative
+// numbers included: offset binary (the sign bit flipped), 16 lower-case hex digits.
+func predictionKey(p int64) string {
+	return fmt.Sprintf("%016x", uint64(p)^(1<<63))
+}
+
+// predictionOfRoundSK reads the prediction back from a round sort key; a key of the
+// older form <group>#<attemptId> is refused, whatever the id looks like.
+func predictionOfRoundSK(rs string) (int64, bool) {
+	const from = scoreGroupLen + 1
+	if len(rs) < from+17 || rs[scoreGroupLen] != '#' || rs[from+16] != '#' {
+		return 0, false
+	}
+	u, err := strconv.ParseUint(rs[from:from+16], 16, 64)
+	if err != nil {
+		return 0, false
+	}
+	return int64(u ^ (1 << 63)), true
 }
 
 func roundStatKey(quizID, roundID string, shard int) (pk, sk string) {

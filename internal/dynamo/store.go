@@ -40,8 +40,9 @@ type Store struct {
 	// milliWriteUnits sums the write capacity the store's own requests consumed.
 	milliWriteUnits atomic.Int64
 	// milliReadUnits sums the read capacity of its single-item reads (GetItem), the
-	// reads of the resident and aggregation paths, and of the walks of a quiz's attempts
-	// (ledger queries and their batch reads); other queries and scans are not metered.
+	// reads of the resident and aggregation paths, of the walks of a quiz's attempts
+	// (ledger queries and their batch reads) and of the ranking reads of ByRound
+	// (TopEntries*); other queries and scans are not metered.
 	milliReadUnits atomic.Int64
 }
 
@@ -497,7 +498,7 @@ func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 	it.Identity, it.Suspect, it.Channel = a.IdentityKey(), a.Suspect, a.Channel
 	if a.RoundID != "" && a.Status == quiz.Submitted {
 		it.RoundKey = roundPK(a.QuizID, a.RoundID, roundShard(a.ID))
-		it.RoundSort = roundSK(a.Ranked, int(math.Round(a.ScorePercent()*1000)), a.ID)
+		it.RoundSort = roundSortOf(a, a.Ranked)
 	}
 	if a.Status == quiz.Submitted {
 		b, err := json.Marshal(toResultDoc(a))
@@ -510,6 +511,16 @@ func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 		it.TTL = a.ExpiresAt.Add(abandonedAttemptTTL).Unix()
 	}
 	return it, nil
+}
+
+// roundSortOf is an entry's sort key in its round's index, ranked or not. An entry
+// without a prediction sorts as 0, the value the close ranks it with.
+func roundSortOf(a quiz.Attempt, ranked bool) string {
+	var prediction int64
+	if a.Prediction != nil {
+		prediction = *a.Prediction
+	}
+	return roundSK(ranked, int(math.Round(a.ScorePercent()*1000)), prediction, a.ID)
 }
 
 func (it attemptItem) toDomain() (quiz.Attempt, error) {

@@ -24,6 +24,10 @@ type Store interface {
 	// TopEntries reads a round's ranked entries best score first until it has `persons`
 	// distinct persons and then to the end of that score group (persons ≤ 0: all).
 	TopEntries(ctx context.Context, quizID, roundID string, persons int) ([]quiz.Attempt, error)
+	// TopEntriesNearTruth reads a round's ranked entries by score, then prediction
+	// distance to truth, until it has `persons` distinct persons and then to the end of
+	// that (score, distance) group (persons ≤ 0: all).
+	TopEntriesNearTruth(ctx context.Context, quizID, roundID string, truth int64, persons int) ([]quiz.Attempt, error)
 	// RoundPage returns a page of every entry of a round and the next cursor ("" at the end).
 	RoundPage(ctx context.Context, quizID, roundID, cursor string, limit int) ([]quiz.Attempt, string, error)
 	RoundStats(ctx context.Context, quizID, roundID string) (contest.RoundStats, error)
@@ -135,11 +139,7 @@ func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roun
 	for _, p := range cfg.Prizes {
 		places += p.Count
 	}
-	need := places + len(won)
-	if len(cfg.Ranking) == 0 || cfg.Ranking[0] != contest.ByScore {
-		need = 0 // score does not lead: every entry may reach a prize
-	}
-	attempts, err := s.store.TopEntries(ctx, quizID, roundID, need)
+	attempts, err := s.topEntries(ctx, cfg, quizID, roundID, truth, places+len(won))
 	if err != nil {
 		return CloseResult{}, err
 	}
@@ -197,6 +197,21 @@ func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roun
 		return CloseResult{}, err
 	}
 	return CloseResult{Digest: r.Digest, Entries: r.Entries, Truth: truth}, nil
+}
+
+// topEntries reads the fewest entries from which contest.Rank gives exactly the first
+// `persons` places of the whole round's ranking by cfg's criteria: outwards from the
+// truth when the prediction distance follows the score, else whole score groups from
+// the top while the score leads, else every entry.
+func (s *Service) topEntries(ctx context.Context, cfg contest.Config, quizID, roundID string, truth int64, persons int) ([]quiz.Attempt, error) {
+	switch {
+	case contest.ScoreThenDistance(cfg.Ranking):
+		return s.store.TopEntriesNearTruth(ctx, quizID, roundID, truth, persons)
+	case len(cfg.Ranking) > 0 && cfg.Ranking[0] == contest.ByScore:
+		return s.store.TopEntries(ctx, quizID, roundID, persons)
+	default:
+		return s.store.TopEntries(ctx, quizID, roundID, 0) // any entry may rank high
+	}
 }
 
 // digestOf is the SHA-256 of a round's results without the digest itself and without
@@ -386,11 +401,9 @@ func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID
 		if err != nil {
 			return RankingPage{}, err
 		}
-		need := offset + limit + 1 // one more person tells whether a next page exists
-		if len(cfg.Ranking) == 0 || cfg.Ranking[0] != contest.ByScore {
-			need = 0 // score does not lead: any entry may rank high
-		}
-		attempts, err := s.store.TopEntries(ctx, quizID, roundID, need)
+		truth := contest.Truth(cfg.Prediction.Truth, stats.Entries, stats.Persons, stats.Perfect)
+		// One more person than the page tells whether a next page exists.
+		attempts, err := s.topEntries(ctx, cfg, quizID, roundID, truth, offset+limit+1)
 		if err != nil {
 			return RankingPage{}, err
 		}
@@ -405,7 +418,7 @@ func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID
 			}
 			entries = append(entries, e)
 		}
-		for _, rk := range contest.Rank(entries, contest.Truth(cfg.Prediction.Truth, stats.Entries, stats.Persons, stats.Perfect), cfg.Ranking) {
+		for _, rk := range contest.Rank(entries, truth, cfg.Ranking) {
 			a := byID[rk.AttemptID]
 			lines = append(lines, contest.Line{Ranked: rk, Name: a.Participant.Name, Phone: a.Participant.Phone})
 		}
