@@ -57,6 +57,8 @@ import (
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one
 // partition per quiz, so a province-wide contest spreads over thousands of partitions.
+// A flag evidence group of a popular wrong answer sequence is the one shared item: the
+// aggregator writes it once per stream batch, not once per entry.
 // Small read-mostly lists (units, quizzes) share a partition and are cached in Lambda.
 
 // Attribute names used in key conditions, filters and updates; item structs name the rest.
