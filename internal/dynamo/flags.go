@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -24,6 +25,9 @@ import (
 // sparse items (RFLAG#…, 16 shards), so reading a round's flags costs in proportion to
 // its flags. String Set members make a redelivered batch add nothing; a flag's key is
 // its entry and kind, so writing it again changes nothing either.
+
+// flagWriters is how many evidence updates a batch has in flight.
+const flagWriters = 16
 
 // Attribute names of an evidence group.
 const (
@@ -98,20 +102,39 @@ func (s *Store) ApplyFlags(ctx context.Context, attempts []quiz.Attempt) error {
 			}
 		}
 	}
+	// The groups are independent items: update them a few at a time, so a batch of a
+	// thousand entries (three or four groups each) does not take one round trip each in turn.
+	verdicts := make([]contest.Verdict, len(order))
+	errs := make([]error, len(order))
+	sem := make(chan struct{}, flagWriters)
+	var wg sync.WaitGroup
+	for i, pk := range order {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			g := groups[pk]
+			st, err := s.addEvidence(ctx, g)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			verdicts[i] = contest.Judge(g.kind, st, g.added)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
 	var closing []*evidenceGroup
 	var counts []int
-	for _, pk := range order {
+	for i, pk := range order {
 		g := groups[pk]
-		st, err := s.addEvidence(ctx, g)
-		if err != nil {
-			return err
-		}
-		v := contest.Judge(g.kind, st, g.added)
-		for _, f := range v.Flags {
+		for _, f := range verdicts[i].Flags {
 			flags = append(flags, flagItemOf(g.quizID, g.roundID, f))
 		}
-		if v.Close > 0 {
-			closing, counts = append(closing, g), append(counts, v.Close)
+		if verdicts[i].Close > 0 {
+			closing, counts = append(closing, g), append(counts, verdicts[i].Close)
 		}
 	}
 	if err := s.putFlags(ctx, flags); err != nil {
