@@ -75,7 +75,11 @@ type Evidence struct {
 	Member string
 }
 
-// EvidenceOf lists the groups an entry adds itself to.
+// EvidenceOf lists the groups an entry of a contest (cfg normalised) adds itself to.
+//
+// Attempts: a person's group is kept only when the contest lets a person make
+// FlagThreshold attempts in a round (the start refuses more: entry claims), since
+// otherwise the rule can never fire; by default (one attempt) that saves a write per entry.
 //
 // Identical answers: a sequence with every answer right is left out. In a contest many
 // honest entrants give the same perfect answers (a quarter of a five-question round in
@@ -88,8 +92,11 @@ type Evidence struct {
 // within one span shorter than BurstSpan share a window that each of them joins: the
 // window starting at the slot of the earliest. So the last of them to be added sees all
 // the others in the group it just wrote, whatever the order or concurrency of batches.
-func EvidenceOf(e FlagEntry) []Evidence {
-	out := []Evidence{{Kind: FlagManyAttempts, Group: e.Person, Member: e.AttemptID}}
+func EvidenceOf(cfg Config, e FlagEntry) []Evidence {
+	var out []Evidence
+	if cfg.AttemptsPerRound >= FlagThreshold {
+		out = append(out, Evidence{Kind: FlagManyAttempts, Group: e.Person, Member: e.AttemptID})
+	}
 	if e.Device != "" {
 		out = append(out, Evidence{Kind: FlagSharedDevice, Group: e.Device, Member: e.Person + " " + e.AttemptID})
 	}

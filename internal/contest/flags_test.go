@@ -29,11 +29,12 @@ func (r *flagRound) batch(t *testing.T, entries ...FlagEntry) []string {
 	var order []string
 	var got []string
 	for _, e := range entries {
-		if f, ok := FastFlag(Config{}.Normalized(), e); ok {
+		cfg := Config{AttemptsPerRound: 3}.Normalized()
+		if f, ok := FastFlag(cfg, e); ok {
 			got = append(got, f.AttemptID+" "+f.Kind)
 			r.flags[f.AttemptID+" "+f.Kind] = f.Detail
 		}
-		for _, ev := range EvidenceOf(e) {
+		for _, ev := range EvidenceOf(cfg, e) {
 			g := ev.Kind + "|" + ev.Group
 			if _, ok := added[g]; !ok {
 				order = append(order, g)
@@ -120,6 +121,13 @@ func TestManyAttemptsFlagsEveryAttemptOfAPersonFromTheThird(t *testing.T) {
 		got, want := r.batch(t, wrong("a4", "P", "", 180)), []string{"a4 manyAttempts"}
 		if !slices.Equal(got, want) {
 			t.Errorf("flags = %v, want %v", got, want)
+		}
+	})
+	t.Run("a contest that allows fewer attempts keeps no group for them", func(t *testing.T) {
+		for _, ev := range EvidenceOf(Config{AttemptsPerRound: 2}.Normalized(), wrong("a5", "P", "h", 0)) {
+			if ev.Kind == FlagManyAttempts {
+				t.Errorf("evidence %+v with 2 attempts per round, want no attempts group", ev)
+			}
 		}
 	})
 	t.Run("the same batch delivered again decides nothing new", func(t *testing.T) {

@@ -63,7 +63,7 @@ type evidenceGroup struct {
 // their rounds' flag evidence and writes the flags the rules decide. Every write is
 // idempotent, so a batch that fails anywhere can be delivered again whole.
 func (s *Store) ApplyFlags(ctx context.Context, attempts []quiz.Attempt) error {
-	cfgs := map[string]*contest.Config{}
+	cfgs := map[string]contest.Config{}
 	groups := map[string]*evidenceGroup{}
 	var order []string
 	var flags []flagItem
@@ -78,18 +78,17 @@ func (s *Store) ApplyFlags(ctx context.Context, attempts []quiz.Attempt) error {
 				return fmt.Errorf("flags: %w", err)
 			}
 			if err == nil && q.Contest != nil {
-				n := q.Contest.Normalized()
-				cfg = &n
+				cfg = q.Contest.Normalized()
+			} else {
+				cfg = contest.Config{}.Normalized() // a quiz gone since: the defaults
 			}
 			cfgs[a.QuizID] = cfg
 		}
 		e := flagEntryOf(a)
-		if cfg != nil {
-			if f, ok := contest.FastFlag(*cfg, e); ok {
-				flags = append(flags, flagItemOf(a.QuizID, a.RoundID, f))
-			}
+		if f, ok := contest.FastFlag(cfg, e); ok {
+			flags = append(flags, flagItemOf(a.QuizID, a.RoundID, f))
 		}
-		for _, ev := range contest.EvidenceOf(e) {
+		for _, ev := range contest.EvidenceOf(cfg, e) {
 			pk := flagEvidencePK(a.QuizID, a.RoundID, ev.Kind, ev.Group)
 			g, ok := groups[pk]
 			if !ok {
@@ -259,10 +258,12 @@ func (s *Store) GetAttempts(ctx context.Context, ids []string) ([]quiz.Attempt, 
 }
 
 // FlagWrites lists the partitions an entry's flag evidence writes (with SubmitWrites):
-// per submit, an upper bound, since the aggregator writes a group once per batch.
+// per submit, an upper bound, since the aggregator writes a group once per batch, and
+// with every group (a contest that allows FlagThreshold attempts per round).
 func FlagWrites(a quiz.Attempt) []string {
 	var out []string
-	for _, ev := range contest.EvidenceOf(flagEntryOf(a)) {
+	cfg := contest.Config{AttemptsPerRound: contest.FlagThreshold}.Normalized()
+	for _, ev := range contest.EvidenceOf(cfg, flagEntryOf(a)) {
 		out = append(out, flagEvidencePK(a.QuizID, a.RoundID, ev.Kind, ev.Group))
 	}
 	return out
