@@ -3,9 +3,15 @@ package rounds_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/localgw"
 
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
@@ -154,6 +160,29 @@ func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 			if againDetails[k] != d {
 				t.Errorf("detail of %s after a redelivery = %q, want %q", k, againDetails[k], d)
 			}
+		}
+	})
+	t.Run("the whole stream delivered again through the aggregator, each batch twice, changes nothing", func(t *testing.T) {
+		src := stack.Sources[0]
+		real := stack.StreamFunctions[src.Function]
+		delivered := 0
+		twice := func(ctx context.Context, ev events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error) {
+			delivered += len(ev.Records)
+			if resp, err := real(ctx, ev); err != nil || len(resp.BatchItemFailures) > 0 {
+				return resp, err
+			}
+			return real(ctx, ev)
+		}
+		replay := localgw.NewPoller(ddblocal.StreamsClient(testenv.Endpoint(t)), stack.StreamARN, src, twice, nil)
+		if err := replay.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if delivered < len(batch) {
+			t.Fatalf("the replay delivered %d records, want at least the %d entries", delivered, len(batch))
+		}
+		again, againDetails := read(t)
+		if !slices.Equal(again, got) || !maps.Equal(againDetails, details) {
+			t.Errorf("flags after the replay:\n got  %v\n want %v", againDetails, details)
 		}
 	})
 	t.Run("a fourth identical wrong entry within the span adds its own flag and counts four", func(t *testing.T) {
