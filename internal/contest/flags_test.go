@@ -2,6 +2,7 @@ package contest
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -244,5 +245,62 @@ func TestAGroupAtTheCapKeepsACountAndFlagsLaterMembers(t *testing.T) {
 	}
 	if d, want := r.flags["late manyAttempts"], fmt.Sprintf("ít nhất %d lượt của cùng một người", EvidenceCap); d != want {
 		t.Errorf("detail = %q, want %q", d, want)
+	}
+}
+
+// TestBurstFlagsDoNotDependOnOrderOrBatches feeds seeded random rounds of one wrong
+// sequence in random orders and batch splits, and compares the flagged entries with the
+// rule computed over the whole round at once: an entry is flagged when it and two others
+// lie within one span shorter than BurstSpan.
+func TestBurstFlagsDoNotDependOnOrderOrBatches(t *testing.T) {
+	for seed := range uint64(40) {
+		rng := rand.New(rand.NewPCG(seed, 58))
+		n := 5 + rng.IntN(25)
+		entries := make([]FlagEntry, n)
+		for i := range entries {
+			entries[i] = wrong(fmt.Sprintf("e%02d", i), fmt.Sprintf("P%02d", i), "h", float64(rng.IntN(60*60))/60)
+		}
+		var want []string
+		for _, a := range entries {
+			for _, from := range entries { // a span starting at some entry's time
+				lo := from.SubmittedAt
+				if a.SubmittedAt.Before(lo) || a.SubmittedAt.Sub(lo) >= BurstSpan {
+					continue
+				}
+				in := 0
+				for _, b := range entries {
+					if !b.SubmittedAt.Before(lo) && b.SubmittedAt.Sub(lo) < BurstSpan {
+						in++
+					}
+				}
+				if in >= FlagThreshold {
+					want = append(want, a.AttemptID)
+					break
+				}
+			}
+		}
+		slices.Sort(want)
+		t.Run(fmt.Sprintf("round %d of %d entries in random batches gives the whole round's flags", seed, n), func(t *testing.T) {
+			r := newFlagRound()
+			order := rng.Perm(n)
+			for len(order) > 0 {
+				k := 1 + rng.IntN(min(5, len(order)))
+				var b []FlagEntry
+				for _, i := range order[:k] {
+					b = append(b, entries[i])
+				}
+				order = order[k:]
+				r.batch(t, b...)
+			}
+			var got []string
+			for _, k := range r.all() {
+				if id, ok := strings.CutSuffix(k, " "+FlagIdenticalBurst); ok {
+					got = append(got, id)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("flagged %v, want %v", got, want)
+			}
+		})
 	}
 }
