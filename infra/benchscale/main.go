@@ -164,6 +164,8 @@ type sizeFigures struct {
 	FlagsReadUnits   float64 `json:"flagsReadUnits"`
 	FlagsItems       int64   `json:"flagsItemsRead"`
 	Flags            int     `json:"flags"`
+	FlagsEntries     int     `json:"flaggedEntries"`
+	FlagsWriteUnits  float64 `json:"flagsEvidenceWriteUnitsPerEntry"` // evidence and flag writes while loading
 	RegradeSeconds   float64 `json:"regradeSeconds"`
 	Regraded         int     `json:"regraded"`
 	RegradePerSecond float64 `json:"regradeAttemptsPerSecond"`
@@ -202,6 +204,7 @@ func run(n, workers int, jsonPath string) error {
 
 	var m meter
 	store := dynamo.New(m.client(endpoint), table)
+	flagStore := dynamo.New(m.client(endpoint), table) // the aggregator's: its own write units
 	units, err := loadUnits(ctx, store)
 	if err != nil {
 		return err
@@ -222,6 +225,7 @@ func run(n, workers int, jsonPath string) error {
 		Large sizeFigures  `json:"large"`
 		Surge surgeFigures `json:"surge"`
 	}
+	var questions []quiz.Question // the surge answers them too (flag evidence by answers)
 	for _, sz := range []struct {
 		id  string
 		n   int
@@ -231,11 +235,12 @@ func run(n, workers int, jsonPath string) error {
 		if err != nil {
 			return err
 		}
-		if err := measure(ctx, store, &m, &c, q, villages, sz.n, workers, sz.fig); err != nil {
+		questions = q.Questions
+		if err := measure(ctx, store, flagStore, &m, &c, q, villages, sz.n, workers, sz.fig); err != nil {
 			return fmt.Errorf("%s: %w", sz.id, err)
 		}
 	}
-	out.Surge = surge(villages)
+	out.Surge = surge(villages, questions)
 
 	s, l := out.Small, out.Large
 	fmt.Println()
@@ -253,10 +258,19 @@ func run(n, workers int, jsonPath string) error {
 	line("export seconds", s.ExportSeconds, l.ExportSeconds, "")
 	line("export peak heap MB", s.ExportPeakHeapMB, l.ExportPeakHeapMB, "(HeapInuse, sampled every 5 ms)")
 	line("export heap before MB", s.ExportBaseHeapMB, l.ExportBaseHeapMB, "(HeapInuse after a GC)")
-	line("flags read units", s.FlagsReadUnits, l.FlagsReadUnits, "(top of the ranking only)")
+	line("flags read units", s.FlagsReadUnits, l.FlagsReadUnits, "(every entry, read from the flags)")
 	line("flags items read", float64(s.FlagsItems), float64(l.FlagsItems), "")
+	line("flags", float64(s.Flags), float64(l.Flags), fmt.Sprintf("(on %d and %d entries)", s.FlagsEntries, l.FlagsEntries))
+	perFlag := func(f sizeFigures) float64 {
+		if f.Flags == 0 {
+			return 0
+		}
+		return f.FlagsReadUnits / float64(f.Flags)
+	}
+	line("flags read units per flag", perFlag(s), perFlag(l), verdict(perFlag(l) <= 1.2*perFlag(s)))
+	line("flags write units/entry", s.FlagsWriteUnits, l.FlagsWriteUnits, "(evidence + flags, in the aggregator)")
 	line("regrade attempts/s", s.RegradePerSecond, l.RegradePerSecond, "")
-	fmt.Printf("%-26s %d submits in 1 s → max %d writes/s on one partition (%s) %s\n", "surge partition writes",
+	fmt.Printf("%-26s %d submits in 1 s → max %d writes/s on one partition (%s) %s (RFEV: per submit, an upper bound; the aggregator writes a group once per batch)\n", "surge partition writes",
 		out.Surge.Submits, out.Surge.MaxPerPartition, out.Surge.HottestKind, verdict(out.Surge.MaxPerPartition <= partitionLimit))
 	kinds := make([]string, 0, len(out.Surge.ByKind))
 	for k := range out.Surge.ByKind {
@@ -356,8 +370,9 @@ func entry(q quiz.Quiz, i int, villages []string, end time.Time, expected int, r
 	return a
 }
 
-// load writes n entries and returns the round statistics the aggregator would keep of them.
-func load(ctx context.Context, store *dynamo.Store, q quiz.Quiz, villages []string, n, workers int, end time.Time) (contest.RoundStats, error) {
+// load writes n entries, their ledgers and their flags' evidence, and returns the round
+// statistics the aggregator would keep of them.
+func load(ctx context.Context, store, flagStore *dynamo.Store, q quiz.Quiz, villages []string, n, workers int, end time.Time) (contest.RoundStats, error) {
 	const chunk = 500
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -392,6 +407,11 @@ func load(ctx context.Context, store *dynamo.Store, q quiz.Quiz, villages []stri
 				if err := store.PutLedgers(ctx, list); err != nil {
 					first.CompareAndSwap(nil, err)
 				}
+				// The flags' evidence through the aggregator's own code path, a chunk
+				// as one stream batch (the bench writes no stream records it reads).
+				if err := flagStore.ApplyFlags(ctx, list); err != nil {
+					first.CompareAndSwap(nil, err)
+				}
 			}
 		}()
 	}
@@ -422,13 +442,15 @@ func (b benchStore) RoundStats(ctx context.Context, quizID, roundID string) (con
 	return b.stats, nil
 }
 
-func measure(ctx context.Context, store *dynamo.Store, m *meter, c *clock, q quiz.Quiz, villages []string, n, workers int, fig *sizeFigures) error {
+func measure(ctx context.Context, store, flagStore *dynamo.Store, m *meter, c *clock, q quiz.Quiz, villages []string, n, workers int, fig *sizeFigures) error {
 	fig.Entries = n
 	t0 := time.Now()
-	stats, err := load(ctx, store, q, villages, n, workers, q.Contest.Rounds[0].ClosesAt)
+	w0 := flagStore.WriteUnits()
+	stats, err := load(ctx, store, flagStore, q, villages, n, workers, q.Contest.Rounds[0].ClosesAt)
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
+	fig.FlagsWriteUnits = (flagStore.WriteUnits() - w0) / float64(n)
 	fig.LoadSeconds = time.Since(t0).Seconds()
 	fig.LoadPerSecond = float64(n) / fig.LoadSeconds
 	fmt.Printf("%s: loaded %d entries in %.1f s\n", q.ID, n, fig.LoadSeconds)
@@ -496,6 +518,11 @@ func measure(ctx context.Context, store *dynamo.Store, m *meter, c *clock, q qui
 		return fmt.Errorf("flags: %w", err)
 	}
 	fig.Flags = len(flags)
+	entries := map[string]bool{}
+	for _, f := range flags {
+		entries[f.AttemptID] = true
+	}
+	fig.FlagsEntries = len(entries)
 	fig.FlagsReadUnits, fig.FlagsItems, _ = m.snapshot()
 
 	// A correction regrades every entry (each was asked every question).
@@ -522,9 +549,9 @@ func measure(ctx context.Context, store *dynamo.Store, m *meter, c *clock, q qui
 
 // surge counts, with the store's key functions, the writes each partition takes when
 // 3,000 entries are submitted in one second across the villages.
-func surge(villages []string) surgeFigures {
+func surge(villages []string, questions []quiz.Question) surgeFigures {
 	rng := mrand.New(mrand.NewPCG(58, 2026))
-	q := quiz.Quiz{ID: "surge", Kind: quiz.KindContest}
+	q := quiz.Quiz{ID: "surge", Kind: quiz.KindContest, Questions: questions}
 	end := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
 	per := map[string]int{}
 	for i := range surgePerSecond {

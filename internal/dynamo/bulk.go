@@ -49,6 +49,7 @@ func SubmitWrites(a quiz.Attempt) []string {
 			pk(roundFirstKey(a.QuizID, a.RoundID, e.Identity)),
 			pk(roundStatKey(a.QuizID, a.RoundID, roundShard(a.ID))),
 			IndexByRound+":"+it.RoundKey)
+		out = append(out, FlagWrites(a)...)
 	}
 	return out
 }

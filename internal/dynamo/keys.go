@@ -5,6 +5,8 @@ import (
 	"hash/fnv"
 	"strconv"
 	"time"
+
+	"github.com/nq58/tracker/internal/contest"
 )
 
 // Access patterns and the keys that serve them (one table, pk + sk):
@@ -35,6 +37,9 @@ import (
 //	a round's statistics (summed on read)   BatchGet / Update     pk=RSTAT#<quizId>#<roundId>#<shard> sk=S
 //	count an entry in its round once        Put / Update (cond.)  pk=RAPPLIED#<attemptId> sk=A
 //	count a person in a round once          Put (condition)       pk=RFIRST#<quizId>#<roundId>#<person> sk=F
+//	a round's flag evidence: add a batch's  Update ADD (String    pk=RFEV#<quizId>#<roundId>#<P person|D device|B answers hash@10-min slot>#<group> sk=V
+//	  members to a group, read it back        Set, cond. not full)  (members m until contest.EvidenceCap, then only a count c; flags.go)
+//	a round's flags (every entry)           BatchWrite / Query    pk=RFLAG#<quizId>#<roundId>#<shard 0..15> sk=<attemptId>#<kind>
 //	a round's frozen results                Put / Get / Update    pk=RESULT#<quizId>#<roundId> sk=R
 //	a contest's disqualifications           Put / Query           pk=DECISION#<quizId> sk=<time>#<attemptId>
 //	count starts / codes per source, window Update ADD (cond.)    pk=RL#<src|vfy>#<keyed hash>#<window start, unix s> sk=R  (TTL; a client's count rides in its sealed client token)
@@ -58,6 +63,8 @@ import (
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one
 // partition per quiz, so a province-wide contest spreads over thousands of partitions.
+// A flag evidence group of a popular wrong answer sequence is the one shared item: the
+// aggregator writes it once per stream batch, not once per entry.
 // Small read-mostly lists (units, quizzes) share a partition and are cached in Lambda.
 
 // Attribute names used in key conditions, filters and updates; item structs name the rest.
@@ -76,28 +83,30 @@ const (
 // Entity names, stored in attribute "e": scans filter on them and AttemptFromItem
 // recognises attempts in stream records by them.
 const (
-	entityUnit       = "unit"
-	entityQuiz       = "quiz"
-	entityAttempt    = "attempt"
-	entityApplied    = "applied" // both the counter and the round markers
-	entityFirst      = "first"
-	entityCounter    = "counter"
-	entityActivity   = "activity"
-	entityEntry      = "entry"
-	entityCCCD       = "cccd"
-	entityPersonCCCD = "personcccd"
-	entityStaff      = "staff"
-	entityResults    = "results"
-	entityDecision   = "decision"
-	entityRoundStat  = "roundstat"
-	entityRoundFirst = "roundfirst"
-	entityRateLimit  = "ratelimit"
-	entityVRate      = "verifyrate"
-	entityVerify     = "verification"
-	entityRegradeJob = "regradejob"
-	entityOpenJob    = "openjob"
-	entityPrint      = "print"
-	entitySheet      = "sheet"
+	entityUnit         = "unit"
+	entityQuiz         = "quiz"
+	entityAttempt      = "attempt"
+	entityApplied      = "applied" // both the counter and the round markers
+	entityFirst        = "first"
+	entityCounter      = "counter"
+	entityActivity     = "activity"
+	entityEntry        = "entry"
+	entityCCCD         = "cccd"
+	entityPersonCCCD   = "personcccd"
+	entityStaff        = "staff"
+	entityResults      = "results"
+	entityDecision     = "decision"
+	entityRoundStat    = "roundstat"
+	entityRoundFirst   = "roundfirst"
+	entityRateLimit    = "ratelimit"
+	entityVRate        = "verifyrate"
+	entityVerify       = "verification"
+	entityRegradeJob   = "regradejob"
+	entityOpenJob      = "openjob"
+	entityPrint        = "print"
+	entitySheet        = "sheet"
+	entityFlag         = "flag"
+	entityFlagEvidence = "flagevidence"
 )
 
 // Key prefixes and fixed sort keys.
@@ -132,6 +141,9 @@ const (
 	openJobsPK       = "RJOBS"
 	prefixPrint      = "PRINT#"
 	prefixSheet      = "SHEET#"
+	prefixFlag       = "RFLAG#"
+	prefixEvidence   = "RFEV#"
+	evidenceSK       = "V"
 
 	firstSK   = "F"
 	entrySK   = "E"
@@ -293,6 +305,23 @@ func ledgerPK(quizID string, shard int) string {
 func counterPK(quizID, unitID string) string { return prefixCounter + quizID + "#" + unitID }
 func counterKey(quizID, unitID, month string) (pk, sk string) {
 	return counterPK(quizID, unitID), prefixMonth + month
+}
+
+// flagPK is a shard of a round's flags; an entry's flags go to its round shard.
+func flagPK(quizID, roundID string, shard int) string {
+	return prefixFlag + quizID + "#" + roundID + "#" + strconv.Itoa(shard)
+}
+func flagKey(quizID, roundID, attemptID, kind string) (pk, sk string) {
+	return flagPK(quizID, roundID, roundShard(attemptID)), attemptID + "#" + kind
+}
+
+// evidenceCodes shorten the rule in an evidence group's key.
+var evidenceCodes = map[string]string{contest.FlagManyAttempts: "P", contest.FlagSharedDevice: "D", contest.FlagIdenticalBurst: "B"}
+
+// flagEvidencePK is one evidence group of a round: a person, a device, or an answer
+// sequence in one window; each is its own partition, written once per stream batch.
+func flagEvidencePK(quizID, roundID, kind, group string) string {
+	return prefixEvidence + quizID + "#" + roundID + "#" + evidenceCodes[kind] + "#" + group
 }
 
 func printKey(id string) (pk, sk string)   { return prefixPrint + id, "P" }

@@ -418,6 +418,9 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		ct2 := e.newContest(t, "hoi-thi-nhanh", "xa-a", e.clock.Now().Add(-time.Minute), e.clock.Now().Add(time.Hour))
 		e.enter(t, ct2.ID, entrant("0922000001", "Đinh Văn Tốc", village, ""), 5, 1, 2*time.Second)
 		e.enter(t, ct2.ID, entrant("0922000002", "Đinh Thị Chậm", village, ""), 5, 1, 5*time.Minute)
+		if err := e.stack.DrainStreams(ctx); err != nil { // the aggregator flags entries
+			t.Fatal(err)
+		}
 		status, raw, _ := staff(t, organizer, "GET", "/v1/admin/contests/"+ct2.ID+"/rounds/r1/flags", nil)
 		var out struct{ Flags []rounds.Flag }
 		if status != 200 || json.Unmarshal(raw, &out) != nil {

@@ -5,7 +5,6 @@ package rounds
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -41,6 +40,10 @@ type Store interface {
 	// Disqualify takes an entry out of the ranking and records the decision.
 	Disqualify(ctx context.Context, a quiz.Attempt, d contest.Decision) error
 	ListDecisions(ctx context.Context, quizID string) ([]contest.Decision, error)
+	// RoundFlags reads every flag the aggregator wrote for a round's entries.
+	RoundFlags(ctx context.Context, quizID, roundID string) ([]contest.EntryFlag, error)
+	// GetAttempts reads attempts by id; ids not found are left out.
+	GetAttempts(ctx context.Context, ids []string) ([]quiz.Attempt, error)
 }
 
 // Service runs contest rounds.
@@ -479,65 +482,51 @@ type Flag struct {
 	Rank      int    `json:"rank"`
 }
 
-// Flags reviews the entries that can reach a prize (the top of the ranking, with a
-// margin): implausibly fast attempts, identical answer sequences submitted within ten
-// minutes of each other, several persons on one device, and persons with many attempts.
+// Flags lists the ranked entries of a round flagged for review: implausibly fast,
+// identical wrong answer sequences within ten minutes, several persons on one device,
+// persons with many attempts. The stream aggregator decides them over every entry as
+// it arrives (package contest's rules, internal/dynamo flags.go), so this reads the
+// flags and their entries only: its reads grow with the flags, not with the round.
+// Entries no longer ranked (disqualified, late) are left out.
 func (s *Service) Flags(ctx context.Context, staff auth.Staff, quizID, roundID string) ([]Flag, error) {
-	q, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest)
+	if _, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest); err != nil {
+		return nil, err
+	}
+	stored, err := s.store.RoundFlags(ctx, quizID, roundID)
 	if err != nil {
 		return nil, err
 	}
-	cfg := q.Contest.Normalized()
-	places := cfg.TopN + 50
-	for _, p := range cfg.Prizes {
-		places += 2 * p.Count
+	var ids []string
+	for _, f := range stored {
+		ids = append(ids, f.AttemptID)
 	}
-	attempts, err := s.store.TopEntries(ctx, quizID, roundID, places)
+	slices.Sort(ids)
+	attempts, err := s.store.GetAttempts(ctx, slices.Compact(ids))
 	if err != nil {
 		return nil, err
+	}
+	byID := make(map[string]quiz.Attempt, len(attempts))
+	for _, a := range attempts {
+		byID[a.ID] = a
 	}
 	flags := []Flag{}
-	add := func(a quiz.Attempt, kind, detail string) {
-		flags = append(flags, Flag{AttemptID: a.ID, Kind: kind, Detail: detail, Name: contest.MaskName(a.Participant.Name), Score: a.Score})
+	for _, f := range stored {
+		a, ok := byID[f.AttemptID]
+		if !ok || a.QuizID != quizID || a.RoundID != roundID || !a.Ranked {
+			continue
+		}
+		flags = append(flags, Flag{AttemptID: a.ID, Kind: f.Kind, Detail: f.Detail, Name: contest.MaskName(a.Participant.Name), Score: a.Score})
 	}
-	byHash := map[string][]quiz.Attempt{}
-	devicePersons := map[string]map[string]bool{}
-	personAttempts := map[string]int{}
-	for _, a := range attempts {
-		if limit := int64(cfg.FastSecondsPerQuestion) * 1000 * int64(len(a.QuestionIDs)); a.DurationMs < limit {
-			add(a, "fast", fmt.Sprintf("%d giây cho %d câu", a.DurationMs/1000, len(a.QuestionIDs)))
+	kinds := []string{contest.FlagFast, contest.FlagIdenticalBurst, contest.FlagSharedDevice, contest.FlagManyAttempts}
+	slices.SortFunc(flags, func(a, b Flag) int {
+		if a.Score != b.Score {
+			return b.Score - a.Score // the entries nearest a prize first
 		}
-		byHash[a.AnswersHash] = append(byHash[a.AnswersHash], a)
-		if a.ClientID != "" {
-			if devicePersons[a.ClientID] == nil {
-				devicePersons[a.ClientID] = map[string]bool{}
-			}
-			devicePersons[a.ClientID][a.IdentityKey()] = true
+		if c := strings.Compare(a.AttemptID, b.AttemptID); c != 0 {
+			return c
 		}
-		personAttempts[a.IdentityKey()]++
-	}
-	for _, group := range byHash {
-		slices.SortFunc(group, func(a, b quiz.Attempt) int { return a.SubmittedAt.Compare(b.SubmittedAt) })
-		for i, a := range group {
-			near := 0
-			for _, b := range group {
-				if d := a.SubmittedAt.Sub(b.SubmittedAt); d < 10*time.Minute && d > -10*time.Minute {
-					near++
-				}
-			}
-			if near >= 3 {
-				add(group[i], "identicalBurst", fmt.Sprintf("%d bài giống hệt nhau trong 10 phút", near))
-			}
-		}
-	}
-	for _, a := range attempts {
-		if n := len(devicePersons[a.ClientID]); n >= 3 {
-			add(a, "sharedDevice", fmt.Sprintf("%d người dự thi từ một thiết bị", n))
-		}
-		if n := personAttempts[a.IdentityKey()]; n >= 3 {
-			add(a, "manyAttempts", fmt.Sprintf("%d lượt của cùng một người", n))
-		}
-	}
+		return slices.Index(kinds, a.Kind) - slices.Index(kinds, b.Kind)
+	})
 	return flags, nil
 }
 

@@ -74,17 +74,18 @@ func (h *Handler) apply(ctx context.Context, lane string, records []events.Dynam
 		return 0, fmt.Errorf("the event carries no shard id: the event source needs a tumbling window")
 	}
 	var recs []aggregate.Record
-	var at []int // index in records of each of recs
+	var attempts []quiz.Attempt // of each of recs
+	var at []int                // index in records of each of recs
 	stop, stopErr := len(records), error(nil)
 	for i, rec := range records {
-		e, ok, err := h.event(rec)
+		a, ok, err := h.attempt(rec)
 		if err != nil {
 			stop, stopErr = i, err
 			break
 		}
 		if ok {
-			recs = append(recs, aggregate.Record{Lane: lane, Seq: rec.Change.SequenceNumber, Event: e})
-			at = append(at, i)
+			recs = append(recs, aggregate.Record{Lane: lane, Seq: rec.Change.SequenceNumber, Event: aggregate.EventOf(a)})
+			attempts, at = append(attempts, a), append(at, i)
 		}
 	}
 	n, err := h.store.ApplyBatch(ctx, lane, recs)
@@ -95,6 +96,8 @@ func (h *Handler) apply(ctx context.Context, lane string, records []events.Dynam
 		stop, stopErr = at[n], err
 	}
 	// Contest rounds keep their own once-only markers, per attempt.
+	firstEntry := -1
+	var entries []quiz.Attempt
 	for j, r := range recs {
 		if at[j] >= stop {
 			break
@@ -103,10 +106,28 @@ func (h *Handler) apply(ctx context.Context, lane string, records []events.Dynam
 			continue
 		}
 		if err := h.store.ApplyRound(ctx, r.Event); err != nil {
-			return at[j], err
+			stop, stopErr = at[j], err // the entries before it still get their flags
+			break
+		}
+		if firstEntry < 0 {
+			firstEntry = at[j]
+		}
+		entries = append(entries, attempts[j])
+	}
+	// Flag evidence, grouped over the batch; idempotent, so a failure redelivers every
+	// entry from the batch's first.
+	if fs, ok := h.store.(FlagStore); ok && len(entries) > 0 {
+		if err := fs.ApplyFlags(ctx, entries); err != nil {
+			return firstEntry, err
 		}
 	}
 	return stop, stopErr
+}
+
+// FlagStore keeps the integrity flags of contest entries (internal/dynamo, flags.go);
+// a store that has it gets each batch's entries.
+type FlagStore interface {
+	ApplyFlags(ctx context.Context, entries []quiz.Attempt) error
 }
 
 func (h *Handler) report(records []events.DynamoDBEventRecord, failed int) {
@@ -129,21 +150,21 @@ func (h *Handler) report(records []events.DynamoDBEventRecord, failed int) {
 	h.metrics.Emit(ms...)
 }
 
-// event extracts a submitted attempt's event from a record; ok is false for any other
-// record (the template's filter drops them before Lambda, the local poller too).
-func (h *Handler) event(rec events.DynamoDBEventRecord) (aggregate.Event, bool, error) {
+// attempt extracts a submitted attempt from a record; ok is false for any other record
+// (the template's filter drops them before Lambda, the local poller too).
+func (h *Handler) attempt(rec events.DynamoDBEventRecord) (quiz.Attempt, bool, error) {
 	if rec.EventName != string(events.DynamoDBOperationTypeInsert) && rec.EventName != string(events.DynamoDBOperationTypeModify) {
-		return aggregate.Event{}, false, nil
+		return quiz.Attempt{}, false, nil
 	}
 	item, err := FromStreamImage(rec.Change.NewImage)
 	if err != nil {
-		return aggregate.Event{}, false, err
+		return quiz.Attempt{}, false, err
 	}
 	a, isAttempt, err := dynamo.AttemptFromItem(item)
 	if err != nil || !isAttempt || a.Status != quiz.Submitted {
-		return aggregate.Event{}, false, err
+		return quiz.Attempt{}, false, err
 	}
-	return aggregate.EventOf(a), true, nil
+	return a, true, nil
 }
 
 // FromStreamImage converts a stream image (Lambda event types) into SDK attribute values.

@@ -289,6 +289,10 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 		for _, p := range people {
 			ids[p.name] = contestEnter(t, srv.URL, clock, ct, p)
 		}
+		// The stream aggregator flags entries (no poller runs here).
+		if err := stack.DrainStreams(bg); err != nil {
+			t.Fatalf("drain streams: %v", err)
+		}
 	}) {
 		return
 	}

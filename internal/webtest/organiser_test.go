@@ -162,6 +162,9 @@ func TestAnOrganiserClosesARoundOnlyAfterTheGraceAndAfterReviewingFlags(t *testi
 
 	if !t.Run("an entry in five seconds appears among the flags at the next refresh, without a reload", func(t *testing.T) {
 		ids["Cuong"] = contestEnter(t, srv.URL, clock, ct, contestPerson{"Lê Văn Cường", "0914000003", "xa-a-t03", 2, 9, 5 * time.Second})
+		if err := stack.DrainStreams(bg); err != nil { // the aggregator flags it
+			t.Fatalf("drain streams: %v", err)
+		}
 		waitLong(t, ctx, "the fast entry is flagged", `!!document.querySelector('#flags-table tbody tr[data-kind="fast"][data-attempt-id="`+ids["Cuong"]+`"]')`, 25)
 		waitJS(t, ctx, "and ranked", `document.querySelectorAll('#ranking-table tbody tr[data-rank]').length === 3`)
 		shot(t, ctx, "flag-refreshed")

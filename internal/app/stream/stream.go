@@ -11,7 +11,10 @@ import (
 	"github.com/nq58/tracker/internal/streamapi"
 )
 
-var _ aggregate.Store = (*dynamo.Store)(nil)
+var (
+	_ aggregate.Store     = (*dynamo.Store)(nil)
+	_ streamapi.FlagStore = (*dynamo.Store)(nil) // the handler finds it by assertion
+)
 
 // New wires store → handler.
 func New(store *dynamo.Store, log *slog.Logger) *streamapi.Handler {
