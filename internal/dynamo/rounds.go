@@ -118,16 +118,24 @@ func (s *Store) TopEntries(ctx context.Context, quizID, roundID string, persons 
 			return out, nil
 		}
 		readers[best].take()
-		a, _, err := AttemptFromItem(bestItem)
-		if err != nil {
+		var err error
+		if out, err = appendEntry(out, seen, bestItem); err != nil {
 			return nil, err
 		}
-		out = append(out, a)
-		seen[a.IdentityKey()] = true
 		if persons > 0 && boundary == "" && len(seen) >= persons {
 			boundary = scoreGroup(sortKeyOf(bestItem))
 		}
 	}
+}
+
+// appendEntry decodes the entry a merge took and notes its person as seen.
+func appendEntry(out []quiz.Attempt, seen map[string]bool, item map[string]types.AttributeValue) ([]quiz.Attempt, error) {
+	a, _, err := AttemptFromItem(item)
+	if err != nil {
+		return out, err
+	}
+	seen[a.IdentityKey()] = true
+	return append(out, a), nil
 }
 
 // TopEntriesNearTruth reads a round's ranked entries in the order score (high first),
@@ -182,12 +190,9 @@ func (s *Store) TopEntriesNearTruth(ctx context.Context, quizID, roundID string,
 				break
 			}
 			readers[best].take()
-			a, _, err := AttemptFromItem(bestItem)
-			if err != nil {
+			if out, err = appendEntry(out, seen, bestItem); err != nil {
 				return nil, err
 			}
-			out = append(out, a)
-			seen[a.IdentityKey()] = true
 			if boundary < 0 && len(seen) >= persons {
 				boundary = bestDist
 			}
