@@ -112,4 +112,4 @@ func PoissonTail(c int, lambda float64) float64 {
 func BurstSlot(t time.Time) int64 { return t.UnixMilli() / BurstSpan.Milliseconds() }
 
 // WindowSlots are the slots of the window that starts at slot w.
-func WindowSlots(w int64) [2]int64 { return [2]int64{w, w + 1} }
+func WindowSlots(w int64) []int64 { return []int64{w, w + 1} }
