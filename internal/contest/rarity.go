@@ -14,8 +14,8 @@ import (
 // would flag honest entrants by the thousand. Instead a burst of c identical wrong
 // sequences in a window is flagged when c ≥ FlagThreshold and P(X ≥ c) < RarityAlpha for
 // X ~ Poisson(λ), λ = the entries of the round in the window × the sequence's probability
-// under independent answering (AnswerCounts.Probability), both from counts the aggregator
-// keeps per stream batch.
+// under independent answering (AnswerCounts.Probability, over the other entries:
+// Expected), both from counts the aggregator keeps per stream batch.
 
 // RarityAlpha is how improbable a burst must be under independent answering to be
 // flagged. A round makes many such tests (every wrong sequence in every window: a week of
@@ -64,10 +64,26 @@ func (c AnswerCounts) Probability(seq []string) float64 {
 	return p
 }
 
-// Expected is λ for a group: how many entries of its sequence a window of window
-// entries holds by chance.
-func Expected(window int64, c AnswerCounts, seq []string) float64 {
-	return float64(max(window, 0)) * c.Probability(seq)
+// Expected is λ for a group of size members (or the count of a closed one): how many
+// entries of its sequence a window of window entries holds by chance. The sequence's
+// probability is taken from the other entries (the counts less the group's own, which
+// gave every answer of it): a ring that is a good part of a young round would otherwise
+// make its own answers look common. The window holds at least the group, whatever the
+// counts say (a count not yet read back must not make a group look improbable).
+func Expected(window int64, size int, c AnswerCounts, seq []string) float64 {
+	n := int64(size)
+	others := AnswerCounts{Entries: max(c.Entries-n, 0), Answers: make(map[string]int64, len(seq))}
+	for _, k := range seq {
+		others.Answers[k] = max(c.Answers[k]-n, 0)
+	}
+	return float64(max(window, n)) * others.Probability(seq)
+}
+
+// NeedsExpected reports whether Judge needs st.Expected to judge a group of kind:
+// identical answers in a group that can hold a burst (FlagThreshold members, or closed).
+// Storage reads the counts only then.
+func (st GroupState) NeedsExpected(kind string) bool {
+	return kind == FlagIdenticalBurst && (st.Closed > 0 || len(st.Members) >= FlagThreshold)
 }
 
 // Improbable reports whether c identical wrong sequences where λ are expected make a

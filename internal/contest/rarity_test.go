@@ -113,7 +113,7 @@ func TestIdenticalBurstFlagsOnlyImprobableCoincidences(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name    string
-		round   int64 // entries of the round
+		round   int64 // entries of the round besides the group
 		window  int64 // of them in the group's window
 		seq     string
 		members []string
@@ -127,15 +127,20 @@ func TestIdenticalBurstFlagsOnlyImprobableCoincidences(t *testing.T) {
 		{"thirty-five of a popular sequence are what 400 entries give", 200_000, 400, "abaaa", at(35, 9*time.Minute), 0, 0},
 		{"fifty of a popular sequence in a window of 100 entries are flagged", 200_000, 100, "abaaa", at(50, 9*time.Minute), 0, 50},
 		{"two of even an unseen sequence are never flagged", 20_000, 400, "ccccc", at(2, time.Minute), 0, 0},
+		{"a window counted short still holds its group: three of a popular sequence are not flagged", 200_000, 0, "abaaa", at(3, 5*time.Minute), 0, 0},
+		{"a ring of four that is half of a young round is judged by the other half", 4, 8, "ccccc", at(4, 5*time.Minute), 0, 4},
+		{"three that are all of a young round are not", 0, 3, "ccccc", at(3, 5*time.Minute), 0, 0},
 		{"a closed group of a rare sequence flags its later members", 20_000, 400, "cbcbc", at(1, 0), EvidenceCap, 1},
 		{"a closed group of a popular sequence in a surge does not", 200_000, 2_000, "abaaa", at(1, 0), EvidenceCap, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := roundCounts(tc.round)
-			for _, k := range sequence(tc.seq) { // the group's own answers are counted too
-				c.Answers[k] += int64(max(len(tc.members), tc.closed))
+			size := int64(max(len(tc.members), tc.closed))
+			c.Entries += size // the group is counted too
+			for _, k := range sequence(tc.seq) {
+				c.Answers[k] += size
 			}
-			st := GroupState{Expected: Expected(tc.window, c, sequence(tc.seq)), Closed: tc.closed}
+			st := GroupState{Expected: Expected(tc.window, max(len(tc.members), tc.closed), c, sequence(tc.seq)), Closed: tc.closed}
 			if tc.closed == 0 {
 				st.Members = tc.members
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nq58/tracker/internal/contest"
@@ -107,6 +108,8 @@ const (
 	entitySheet        = "sheet"
 	entityFlag         = "flag"
 	entityFlagEvidence = "flagevidence"
+	entityFlagCount    = "flagcount"
+	entityFlagSlots    = "flagslots"
 )
 
 // Key prefixes and fixed sort keys.
@@ -144,6 +147,10 @@ const (
 	prefixFlag       = "RFLAG#"
 	prefixEvidence   = "RFEV#"
 	evidenceSK       = "V"
+	prefixFlagCount  = "RFCNT#"
+	prefixFlagSlots  = "RFWIN#"
+	flagCountSK      = "C"
+	flagSlotsSK      = "W"
 
 	firstSK   = "F"
 	entrySK   = "E"
@@ -322,6 +329,30 @@ var evidenceCodes = map[string]string{contest.FlagManyAttempts: "P", contest.Fla
 // sequence in one window; each is its own partition, written once per stream batch.
 func flagEvidencePK(quizID, roundID, kind, group string) string {
 	return prefixEvidence + quizID + "#" + roundID + "#" + evidenceCodes[kind] + "#" + group
+}
+
+// flagCountKey is one shard of a round's answer counts (flagcounts.go); a batch adds to
+// the shard of its first entry.
+func flagCountKey(quizID, roundID string, shard int) (pk, sk string) {
+	return prefixFlagCount + quizID + "#" + roundID + "#" + strconv.Itoa(shard), flagCountSK
+}
+
+// flagSlotsKey is one shard of a round's entries per 10-minute slot of one UTC day (days
+// since the epoch).
+func flagSlotsKey(quizID, roundID string, day int64, shard int) (pk, sk string) {
+	return prefixFlagSlots + quizID + "#" + roundID + "#" + strconv.FormatInt(day, 10) + "#" + strconv.Itoa(shard), flagSlotsSK
+}
+
+// dayOfSlotsPK reads the day back from a flagSlotsKey partition key; ok is false for any
+// other key.
+func dayOfSlotsPK(pk string) (day int64, ok bool) {
+	rest, ok := strings.CutPrefix(pk, prefixFlagSlots)
+	if !ok {
+		return 0, false
+	}
+	rest = rest[:max(strings.LastIndexByte(rest, '#'), 0)] // drop the shard
+	day, err := strconv.ParseInt(rest[strings.LastIndexByte(rest, '#')+1:], 10, 64)
+	return day, err == nil
 }
 
 func printKey(id string) (pk, sk string)   { return prefixPrint + id, "P" }
