@@ -22,8 +22,9 @@ import (
 // 10-minute windows and a few hundred sequences is about 10⁵–10⁶), so the level is far
 // below the usual 5 %: at most about one chance flag per round, while a ring of 4
 // identical sheets with, on each of 5 questions, an answer 1 entrant in 20 gives is still
-// flagged in a window of 60,000 entries (3,000 a minute: λ ≈ 0.02, P ≈ 5·10⁻⁹). A ring hiding in a sequence that many honest entrants share is
-// missed by design: its copies are what chance would give.
+// flagged in a window of 60,000 entries (3,000 a minute: λ ≈ 0.02, P ≈ 5·10⁻⁹). A ring
+// hiding in a sequence that many honest entrants share is missed by design: its copies
+// are what chance would give.
 const RarityAlpha = 1e-6
 
 // AnswerKey names one answer to one question for the counts: the question and the
