@@ -165,7 +165,8 @@ type sizeFigures struct {
 	FlagsItems       int64   `json:"flagsItemsRead"`
 	Flags            int     `json:"flags"`
 	FlagsEntries     int     `json:"flaggedEntries"`
-	FlagsWriteUnits  float64 `json:"flagsEvidenceWriteUnitsPerEntry"` // evidence and flag writes while loading
+	FlagsBurst       int     `json:"identicalBurstFlags"`
+	FlagsWriteUnits  float64 `json:"flagsEvidenceWriteUnitsPerEntry"` // evidence, count and flag writes while loading
 	RegradeSeconds   float64 `json:"regradeSeconds"`
 	Regraded         int     `json:"regraded"`
 	RegradePerSecond float64 `json:"regradeAttemptsPerSecond"`
@@ -260,7 +261,9 @@ func run(n, workers int, jsonPath string) error {
 	line("export heap before MB", s.ExportBaseHeapMB, l.ExportBaseHeapMB, "(HeapInuse after a GC)")
 	line("flags read units", s.FlagsReadUnits, l.FlagsReadUnits, "(every entry, read from the flags)")
 	line("flags items read", float64(s.FlagsItems), float64(l.FlagsItems), "")
-	line("flags", float64(s.Flags), float64(l.Flags), fmt.Sprintf("(on %d and %d entries)", s.FlagsEntries, l.FlagsEntries))
+	line("flags", float64(s.Flags), float64(l.Flags), fmt.Sprintf("(on %d and %d entries: %.2f %% and %.2f %% of the round)", s.FlagsEntries, l.FlagsEntries,
+		100*float64(s.FlagsEntries)/float64(max(s.Entries, 1)), 100*float64(l.FlagsEntries)/float64(max(l.Entries, 1))))
+	line("flags identicalBurst", float64(s.FlagsBurst), float64(l.FlagsBurst), "(independent entries: chance only)")
 	perFlag := func(f sizeFigures) float64 {
 		if f.Flags == 0 {
 			return 0
@@ -268,9 +271,9 @@ func run(n, workers int, jsonPath string) error {
 		return f.FlagsReadUnits / float64(f.Flags)
 	}
 	line("flags read units per flag", perFlag(s), perFlag(l), verdict(perFlag(l) <= 1.2*perFlag(s)))
-	line("flags write units/entry", s.FlagsWriteUnits, l.FlagsWriteUnits, "(evidence + flags, in the aggregator)")
+	line("flags write units/entry", s.FlagsWriteUnits, l.FlagsWriteUnits, "(evidence, answer counts + flags, in the aggregator)")
 	line("regrade attempts/s", s.RegradePerSecond, l.RegradePerSecond, "")
-	fmt.Printf("%-26s %d submits in 1 s → max %d writes/s on one partition (%s) %s (RFEV: per submit, an upper bound; the aggregator writes a group once per batch)\n", "surge partition writes",
+	fmt.Printf("%-26s %d submits in 1 s → max %d writes/s on one partition (%s) %s (RFEV, RFCNT, RFWIN: per submit, an upper bound; the aggregator writes each once per batch)\n", "surge partition writes",
 		out.Surge.Submits, out.Surge.MaxPerPartition, out.Surge.HottestKind, verdict(out.Surge.MaxPerPartition <= partitionLimit))
 	kinds := make([]string, 0, len(out.Surge.ByKind))
 	for k := range out.Surge.ByKind {
@@ -521,6 +524,9 @@ func measure(ctx context.Context, store, flagStore *dynamo.Store, m *meter, c *c
 	entries := map[string]bool{}
 	for _, f := range flags {
 		entries[f.AttemptID] = true
+		if f.Kind == contest.FlagIdenticalBurst {
+			fig.FlagsBurst++
+		}
 	}
 	fig.FlagsEntries = len(entries)
 	fig.FlagsReadUnits, fig.FlagsItems, _ = m.snapshot()

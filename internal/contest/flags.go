@@ -12,8 +12,9 @@ import (
 // aggregator: each entry adds a member to a few evidence groups of its round (its
 // person, its device, its answer sequence in two time windows); storage adds the
 // members of a batch to each group in one atomic write and hands back the group as it
-// now is, and Judge decides from that which entries the rules flag. The fast rule needs
-// only the entry (FastFlag).
+// now is, and Judge decides from that which entries the rules flag. The identical-answers
+// rule also needs how probable the group's sequence is (rarity.go), from answer counts
+// storage keeps per batch. The fast rule needs only the entry (FastFlag).
 
 // Flag kinds, as the API and the organiser page name them.
 const (
@@ -24,8 +25,8 @@ const (
 )
 
 const (
-	// FlagThreshold is how many identical answer sequences (within BurstSpan), persons
-	// on one device, or attempts of one person make a flag.
+	// FlagThreshold is how many identical answer sequences (within BurstSpan, and
+	// improbable: Improbable), persons on one device, or attempts of one person make a flag.
 	FlagThreshold = 3
 	// BurstSpan: identical sequences are a burst when FlagThreshold of them were
 	// submitted within a span shorter than this.
@@ -33,8 +34,9 @@ const (
 	// EvidenceCap bounds the members a group keeps (item size, and with it each write's
 	// cost, stays a few KB). A group that reaches it keeps only its count from then on
 	// and every later member is flagged: a person with that many attempts or a device
-	// with that many entries (the cap is far above FlagThreshold), or that many identical
-	// wrong sequences within two spans, is worth an organiser's look in itself.
+	// with that many entries (the cap is far above FlagThreshold) is worth an organiser's
+	// look in itself; that many identical wrong sequences within two spans are, unless
+	// the window holds so many entries that chance explains them (Improbable).
 	EvidenceCap = 50
 )
 
@@ -44,7 +46,8 @@ type FlagEntry struct {
 	Person      string // identity key (a keyed hash)
 	Device      string // keyed hash of the client id; "" when none
 	AnswersHash string
-	AllCorrect  bool // every scored answer right
+	Answers     []string // AnswerKey of each answer with one: what the counts know of it
+	AllCorrect  bool     // every scored answer right
 	SubmittedAt time.Time
 	DurationMs  int64
 	Questions   int
@@ -73,6 +76,10 @@ type Evidence struct {
 	Kind   string // the rule the group serves
 	Group  string // within the round: a person, a device, an answer sequence and window
 	Member string
+	// Identical answers: the window's first slot (WindowSlots) and the sequence's
+	// answer keys, for the group's Expected count.
+	Window  int64
+	Answers []string
 }
 
 // EvidenceOf lists the groups an entry of a contest (cfg normalised) adds itself to.
@@ -101,10 +108,11 @@ func EvidenceOf(cfg Config, e FlagEntry) []Evidence {
 		out = append(out, Evidence{Kind: FlagSharedDevice, Group: e.Device, Member: e.Person + " " + e.AttemptID})
 	}
 	if e.AnswersHash != "" && !e.AllCorrect {
-		slot := e.SubmittedAt.UnixMilli() / BurstSpan.Milliseconds()
+		slot := BurstSlot(e.SubmittedAt)
 		member := strconv.FormatInt(e.SubmittedAt.UnixMilli(), 10) + " " + e.AttemptID
 		for _, w := range []int64{slot - 1, slot} {
-			out = append(out, Evidence{Kind: FlagIdenticalBurst, Group: e.AnswersHash + "@" + strconv.FormatInt(w, 10), Member: member})
+			out = append(out, Evidence{Kind: FlagIdenticalBurst, Group: e.AnswersHash + "@" + strconv.FormatInt(w, 10), Member: member,
+				Window: w, Answers: e.Answers})
 		}
 	}
 	return out
@@ -114,6 +122,10 @@ func EvidenceOf(cfg Config, e FlagEntry) []Evidence {
 type GroupState struct {
 	Members []string // every member, the batch's included, while the group is open
 	Closed  int      // > 0: the group reached EvidenceCap and keeps only this count
+	// Expected (identical answers) is λ: how many entries of the group's sequence its
+	// window holds by chance (Expected), from the counts storage holds once the batch
+	// was counted. 0 would make every burst improbable; storage's is never 0.
+	Expected float64
 }
 
 // Verdict is what one group decides for a batch.
@@ -125,10 +137,15 @@ type Verdict struct {
 
 // Judge decides the flags a batch's members (added) bring to a group of the given kind.
 // Only flags new because of added are returned: entries flagged by an earlier batch
-// are not written again. The result depends only on the group and added, so a
-// redelivered batch decides the same flags again (and writing them is idempotent).
+// are not written again, except identical answers whose burst added made larger (their
+// detail counts it). The result depends only on the group as stored and added, so a
+// redelivered batch decides the same flags again (and writing them is idempotent),
+// unless later batches' counts moved Expected in between (flags written stay).
 func Judge(kind string, st GroupState, added []string) Verdict {
 	if st.Closed > 0 {
+		if kind == FlagIdenticalBurst && !Improbable(st.Closed, st.Expected) {
+			return Verdict{}
+		}
 		return Verdict{Flags: closedFlags(kind, st.Closed, added)}
 	}
 	members := union(st.Members, added)
@@ -162,9 +179,11 @@ func Judge(kind string, st GroupState, added []string) Verdict {
 			}
 		}
 	case FlagIdenticalBurst:
+		// A member is judged again whenever its burst grows, with λ as the counts give
+		// it now.
 		now, earlier := burstSizes(members), burstSizes(before)
 		for _, m := range members {
-			if now[m] >= FlagThreshold && earlier[m] < FlagThreshold {
+			if now[m] > earlier[m] && Improbable(now[m], st.Expected) {
 				v.Flags = append(v.Flags, groupFlag(kind, m, now[m], false))
 			}
 		}

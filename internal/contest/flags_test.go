@@ -11,7 +11,8 @@ import (
 
 // flagRound feeds entries to the rules batch by batch, keeping each group's members as
 // storage does (a set, or only a count once closed), and collects every flag decided,
-// keyed "<attemptId> <kind>".
+// keyed "<attemptId> <kind>". Every answer sequence is a rare one: a window holds it by
+// chance once in a thousand (rareExpected), so the burst rule's timing decides alone.
 type flagRound struct {
 	members map[string][]string // kind + group → members
 	closed  map[string]int
@@ -44,7 +45,7 @@ func (r *flagRound) batch(t *testing.T, entries ...FlagEntry) []string {
 		}
 	}
 	for _, g := range order {
-		st := GroupState{Closed: r.closed[g]}
+		st := GroupState{Closed: r.closed[g], Expected: rareExpected}
 		if st.Closed == 0 {
 			r.members[g] = union(r.members[g], added[g])
 			st.Members = r.members[g]
@@ -72,6 +73,9 @@ func (r *flagRound) all() []string {
 }
 
 var flagT0 = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+
+// rareExpected is λ of a sequence that independent entrants give once in a thousand windows.
+const rareExpected = 1e-3
 
 // wrong is an entry of person p with a wrong answer sequence h, submitted min minutes
 // after flagT0, on its own device, in a minute for five questions.

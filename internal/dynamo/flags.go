@@ -19,12 +19,13 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 )
 
-// Integrity flags over every entry of a round, kept by the aggregator: per batch, one
-// UpdateItem per evidence group (RFEV#…, keys.go) adds the batch's members to a String
-// Set and returns the group as it now is; package contest decides the flags, written as
-// sparse items (RFLAG#…, 16 shards), so reading a round's flags costs in proportion to
-// its flags. String Set members make a redelivered batch add nothing; a flag's key is
-// its entry and kind, so writing it again changes nothing either.
+// Integrity flags over every entry of a round, kept by the aggregator: per batch, first
+// the answer counts the identical-answers rule weighs bursts by (flagcounts.go), then
+// one UpdateItem per evidence group (RFEV#…, keys.go) adds the batch's members to a
+// String Set and returns the group as it now is; package contest decides the flags,
+// written as sparse items (RFLAG#…, 16 shards), so reading a round's flags costs in
+// proportion to its flags. String Set members make a redelivered batch add nothing; a
+// flag's key is its entry and kind, so writing it again changes nothing either.
 
 // flagWriters is how many evidence updates a batch has in flight.
 const flagWriters = 16
@@ -46,9 +47,15 @@ type flagItem struct {
 
 // flagEntryOf is what the flag rules see of an attempt.
 func flagEntryOf(a quiz.Attempt) contest.FlagEntry {
-	return contest.FlagEntry{AttemptID: a.ID, Person: a.IdentityKey(), Device: a.ClientID, AnswersHash: a.AnswersHash,
+	e := contest.FlagEntry{AttemptID: a.ID, Person: a.IdentityKey(), Device: a.ClientID, AnswersHash: a.AnswersHash,
 		AllCorrect: a.MaxScore > 0 && a.Score == a.MaxScore, SubmittedAt: a.SubmittedAt, DurationMs: a.DurationMs,
 		Questions: len(a.QuestionIDs)}
+	for _, an := range a.Answers {
+		if k, ok := contest.AnswerKey(an.QuestionID, an.OptionIDs, an.Value, an.Text); ok {
+			e.Answers = append(e.Answers, k)
+		}
+	}
+	return e
 }
 
 // evidenceGroup is what a batch adds to one group.
@@ -57,14 +64,19 @@ type evidenceGroup struct {
 	quizID   string
 	roundID  string
 	added    []string
+	window   int64    // identical answers: the window's first slot
+	answers  []string // and the sequence's answer keys
 }
 
 // ApplyFlags adds a batch of submitted attempts (contest entries; others are skipped) to
-// their rounds' flag evidence and writes the flags the rules decide. Every write is
-// idempotent, so a batch that fails anywhere can be delivered again whole.
+// their rounds' flag evidence and counts and writes the flags the rules decide. Every
+// write but the counts' ADD is idempotent, and the rule tolerates counts added twice
+// (flagcounts.go), so a batch that fails anywhere can be delivered again whole.
 func (s *Store) ApplyFlags(ctx context.Context, attempts []quiz.Attempt) error {
 	cfgs := map[string]contest.Config{}
 	groups := map[string]*evidenceGroup{}
+	roundCount := map[string]*batchCounts{} // by quiz and round
+	var rounds []*batchCounts
 	var order []string
 	var flags []flagItem
 	for _, a := range attempts {
@@ -85,6 +97,12 @@ func (s *Store) ApplyFlags(ctx context.Context, attempts []quiz.Attempt) error {
 			cfgs[a.QuizID] = cfg
 		}
 		e := flagEntryOf(a)
+		rk := a.QuizID + "#" + a.RoundID
+		if roundCount[rk] == nil {
+			roundCount[rk] = newBatchCounts(a.QuizID, a.RoundID, a.ID)
+			rounds = append(rounds, roundCount[rk])
+		}
+		roundCount[rk].add(e)
 		if f, ok := contest.FastFlag(cfg, e); ok {
 			flags = append(flags, flagItemOf(a.QuizID, a.RoundID, f))
 		}
@@ -92,7 +110,7 @@ func (s *Store) ApplyFlags(ctx context.Context, attempts []quiz.Attempt) error {
 			pk := flagEvidencePK(a.QuizID, a.RoundID, ev.Kind, ev.Group)
 			g, ok := groups[pk]
 			if !ok {
-				g = &evidenceGroup{pk: pk, kind: ev.Kind, quizID: a.QuizID, roundID: a.RoundID}
+				g = &evidenceGroup{pk: pk, kind: ev.Kind, quizID: a.QuizID, roundID: a.RoundID, window: ev.Window, answers: ev.Answers}
 				groups[pk] = g
 				order = append(order, pk)
 			}
@@ -101,9 +119,13 @@ func (s *Store) ApplyFlags(ctx context.Context, attempts []quiz.Attempt) error {
 			}
 		}
 	}
+	// The counts first: a group's members are then always counted when it is judged.
+	if err := s.writeCounts(ctx, rounds); err != nil {
+		return err
+	}
 	// The groups are independent items: update them a few at a time, so a batch of a
 	// thousand entries (three or four groups each) does not take one round trip each in turn.
-	verdicts := make([]contest.Verdict, len(order))
+	states := make([]contest.GroupState, len(order))
 	errs := make([]error, len(order))
 	sem := make(chan struct{}, flagWriters)
 	var wg sync.WaitGroup
@@ -112,18 +134,19 @@ func (s *Store) ApplyFlags(ctx context.Context, attempts []quiz.Attempt) error {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			g := groups[pk]
-			st, err := s.addEvidence(ctx, g)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			verdicts[i] = contest.Judge(g.kind, st, g.added)
+			states[i], errs[i] = s.addEvidence(ctx, groups[pk])
 		}()
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
+	}
+	if err := s.expectBursts(ctx, groups, order, states); err != nil {
+		return err
+	}
+	verdicts := make([]contest.Verdict, len(order))
+	for i, pk := range order {
+		verdicts[i] = contest.Judge(groups[pk].kind, states[i], groups[pk].added)
 	}
 	var closing []*evidenceGroup
 	var counts []int
@@ -144,6 +167,46 @@ func (s *Store) ApplyFlags(ctx context.Context, attempts []quiz.Attempt) error {
 		if err := s.closeEvidence(ctx, g.pk, counts[i]); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// expectBursts sets Expected on the identical-answer groups that can flag, from their
+// rounds' counts as stored now: one read of each round's counts and of the days of
+// those groups' windows, none when no group can flag.
+func (s *Store) expectBursts(ctx context.Context, groups map[string]*evidenceGroup, order []string, states []contest.GroupState) error {
+	days := map[string]map[int64]bool{} // by quiz and round
+	for i, pk := range order {
+		g := groups[pk]
+		if !states[i].NeedsExpected(g.kind) {
+			continue
+		}
+		rk := g.quizID + "#" + g.roundID
+		if days[rk] == nil {
+			days[rk] = map[int64]bool{}
+		}
+		for _, slot := range contest.WindowSlots(g.window) {
+			day, _ := daySlot(slot)
+			days[rk][day] = true
+		}
+	}
+	read := map[string]roundCounts{}
+	for i, pk := range order {
+		g := groups[pk]
+		if !states[i].NeedsExpected(g.kind) {
+			continue
+		}
+		rk := g.quizID + "#" + g.roundID
+		rc, ok := read[rk]
+		if !ok {
+			var err error
+			if rc, err = s.readCounts(ctx, g.quizID, g.roundID, days[rk]); err != nil {
+				return err
+			}
+			read[rk] = rc
+		}
+		size := max(len(states[i].Members), states[i].Closed)
+		states[i].Expected = contest.Expected(rc.window(g.window), size, rc.answers, g.answers)
 	}
 	return nil
 }
@@ -257,11 +320,16 @@ func (s *Store) GetAttempts(ctx context.Context, ids []string) ([]quiz.Attempt, 
 	return s.getAttempts(ctx, refs)
 }
 
-// FlagWrites lists the partitions an entry's flag evidence writes (with SubmitWrites):
-// per submit, an upper bound, since the aggregator writes a group once per batch, and
-// with every group (a contest that allows FlagThreshold attempts per round).
+// FlagWrites lists the partitions an entry's flag evidence and counts write (with
+// SubmitWrites): per submit, an upper bound, since the aggregator writes a group and a
+// count item once per batch (the counts in the shard of the batch's first entry: here,
+// a batch of one), and with every group (a contest that allows FlagThreshold attempts
+// per round).
 func FlagWrites(a quiz.Attempt) []string {
-	var out []string
+	cpk, _ := flagCountKey(a.QuizID, a.RoundID, roundShard(a.ID))
+	day, _ := daySlot(contest.BurstSlot(a.SubmittedAt))
+	spk, _ := flagSlotsKey(a.QuizID, a.RoundID, day, roundShard(a.ID))
+	out := []string{cpk, spk}
 	cfg := contest.Config{AttemptsPerRound: contest.FlagThreshold}.Normalized()
 	for _, ev := range contest.EvidenceOf(cfg, flagEntryOf(a)) {
 		out = append(out, flagEvidencePK(a.QuizID, a.RoundID, ev.Kind, ev.Group))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nq58/tracker/internal/contest"
@@ -39,6 +40,10 @@ import (
 //	count a person in a round once          Put (condition)       pk=RFIRST#<quizId>#<roundId>#<person> sk=F
 //	a round's flag evidence: add a batch's  Update ADD (String    pk=RFEV#<quizId>#<roundId>#<P person|D device|B answers hash@10-min slot>#<group> sk=V
 //	  members to a group, read it back        Set, cond. not full)  (members m until contest.EvidenceCap, then only a count c; flags.go)
+//	a round's answer counts (identical-     Update ADD per batch  pk=RFCNT#<quizId>#<roundId>#<shard 0..15> sk=C  (n, a:<answer key>)
+//	  answers rule), summed on read           / BatchGet          (a batch adds to its first entry's shard; flagcounts.go)
+//	a round's entries per 10-min slot of    Update ADD per batch  pk=RFWIN#<quizId>#<roundId>#<UTC day since epoch>#<shard 0..15> sk=W
+//	  a day, summed on read                   / BatchGet          (s<slot of the day 0..143>; read only when a burst can flag)
 //	a round's flags (every entry)           BatchWrite / Query    pk=RFLAG#<quizId>#<roundId>#<shard 0..15> sk=<attemptId>#<kind>
 //	a round's frozen results                Put / Get / Update    pk=RESULT#<quizId>#<roundId> sk=R
 //	a contest's disqualifications           Put / Query           pk=DECISION#<quizId> sk=<time>#<attemptId>
@@ -63,8 +68,9 @@ import (
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one
 // partition per quiz, so a province-wide contest spreads over thousands of partitions.
-// A flag evidence group of a popular wrong answer sequence is the one shared item: the
-// aggregator writes it once per stream batch, not once per entry.
+// A flag evidence group of a popular wrong answer sequence and a round's flag counts are
+// the shared items: the aggregator writes each once per stream batch, not once per
+// entry, and the counts in the shard of the batch's first entry.
 // Small read-mostly lists (units, quizzes) share a partition and are cached in Lambda.
 
 // Attribute names used in key conditions, filters and updates; item structs name the rest.
@@ -107,6 +113,8 @@ const (
 	entitySheet        = "sheet"
 	entityFlag         = "flag"
 	entityFlagEvidence = "flagevidence"
+	entityFlagCount    = "flagcount"
+	entityFlagSlots    = "flagslots"
 )
 
 // Key prefixes and fixed sort keys.
@@ -144,6 +152,10 @@ const (
 	prefixFlag       = "RFLAG#"
 	prefixEvidence   = "RFEV#"
 	evidenceSK       = "V"
+	prefixFlagCount  = "RFCNT#"
+	prefixFlagSlots  = "RFWIN#"
+	flagCountSK      = "C"
+	flagSlotsSK      = "W"
 
 	firstSK   = "F"
 	entrySK   = "E"
@@ -322,6 +334,30 @@ var evidenceCodes = map[string]string{contest.FlagManyAttempts: "P", contest.Fla
 // sequence in one window; each is its own partition, written once per stream batch.
 func flagEvidencePK(quizID, roundID, kind, group string) string {
 	return prefixEvidence + quizID + "#" + roundID + "#" + evidenceCodes[kind] + "#" + group
+}
+
+// flagCountKey is one shard of a round's answer counts (flagcounts.go); a batch adds to
+// the shard of its first entry.
+func flagCountKey(quizID, roundID string, shard int) (pk, sk string) {
+	return prefixFlagCount + quizID + "#" + roundID + "#" + strconv.Itoa(shard), flagCountSK
+}
+
+// flagSlotsKey is one shard of a round's entries per 10-minute slot of one UTC day (days
+// since the epoch).
+func flagSlotsKey(quizID, roundID string, day int64, shard int) (pk, sk string) {
+	return prefixFlagSlots + quizID + "#" + roundID + "#" + strconv.FormatInt(day, 10) + "#" + strconv.Itoa(shard), flagSlotsSK
+}
+
+// dayOfSlotsPK reads the day back from a flagSlotsKey partition key; ok is false for any
+// other key.
+func dayOfSlotsPK(pk string) (day int64, ok bool) {
+	rest, ok := strings.CutPrefix(pk, prefixFlagSlots)
+	if !ok {
+		return 0, false
+	}
+	rest = rest[:max(strings.LastIndexByte(rest, '#'), 0)] // drop the shard
+	day, err := strconv.ParseInt(rest[strings.LastIndexByte(rest, '#')+1:], 10, 64)
+	return day, err == nil
 }
 
 func printKey(id string) (pk, sk string)   { return prefixPrint + id, "P" }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -23,14 +24,14 @@ import (
 
 var organiser = auth.Staff{Username: "org", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
 
-// flagContest is a published contest of five questions (key "a") with one open round
-// that allows three attempts per person.
+// flagContest is a published contest of five questions (key "a", options a, b, c) with
+// one open round that allows three attempts per person.
 func flagContest(id string, now time.Time) quiz.Quiz {
 	var qs []quiz.Question
 	for i := range 5 {
 		qid := fmt.Sprintf("c%d", i+1)
 		qs = append(qs, quiz.Question{ID: qid, Kind: quiz.Single, Text: "Câu " + qid, Topic: "a", Points: 1,
-			Options: []quiz.Option{{ID: "a", Text: "Một"}, {ID: "b", Text: "Hai"}}, CorrectOptionIDs: []string{"a"}})
+			Options: []quiz.Option{{ID: "a", Text: "Một"}, {ID: "b", Text: "Hai"}, {ID: "c", Text: "Ba"}}, CorrectOptionIDs: []string{"a"}})
 	}
 	cfg := &contest.Config{Rounds: []contest.Round{{ID: "r1", OpensAt: now.Add(-24 * time.Hour), ClosesAt: now.Add(24 * time.Hour)}},
 		AttemptsPerRound: 3, FastSecondsPerQuestion: 3}
@@ -78,10 +79,11 @@ func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 	}
 	suspicious := []quiz.Attempt{
 		flagEntry(q, "fast", "f", "fd", "abbbb", sub, 10*time.Second),
-		// Identical wrong answers within eight minutes, each on its own device.
-		flagEntry(q, "copy-1", "c1", "cd1", "aabbb", sub, 3*time.Minute),
-		flagEntry(q, "copy-2", "c2", "cd2", "aabbb", sub.Add(5*time.Minute), 3*time.Minute),
-		flagEntry(q, "copy-3", "c3", "cd3", "aabbb", sub.Add(8*time.Minute), 3*time.Minute),
+		// Identical wrong answers within eight minutes, each on its own device, with
+		// answers ("c") no other entrant gives.
+		flagEntry(q, "copy-1", "c1", "cd1", "aaccc", sub, 3*time.Minute),
+		flagEntry(q, "copy-2", "c2", "cd2", "aaccc", sub.Add(5*time.Minute), 3*time.Minute),
+		flagEntry(q, "copy-3", "c3", "cd3", "aaccc", sub.Add(8*time.Minute), 3*time.Minute),
 		// Three persons on one device, different answers, hours apart.
 		flagEntry(q, "dev-1", "d1", "shared", "abbba", sub.Add(-5*time.Hour), 3*time.Minute),
 		flagEntry(q, "dev-2", "d2", "shared", "ababb", sub.Add(-4*time.Hour), 3*time.Minute),
@@ -187,7 +189,7 @@ func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 		}
 	})
 	t.Run("a fourth identical wrong entry within the span adds its own flag and counts four", func(t *testing.T) {
-		fourth := flagEntry(q, "copy-4", "c4", "cd4", "aabbb", sub.Add(9*time.Minute), 3*time.Minute)
+		fourth := flagEntry(q, "copy-4", "c4", "cd4", "aaccc", sub.Add(9*time.Minute), 3*time.Minute)
 		if err := stack.Store.PutAttempts(ctx, []quiz.Attempt{fourth}); err != nil {
 			t.Fatal(err)
 		}
@@ -242,4 +244,113 @@ func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 			t.Errorf("flags = %v, want the disqualified entry left out", got)
 		}
 	})
+}
+
+// TestIdenticalAnswersFlagOnlyARingAmongIndependentEntries stores a round of 400 entries
+// answered independently, as the scale bench's (each question right with p 3/4, else
+// "b"), over four hours: their popular wrong sequences recur by chance within minutes.
+// Among them, a ring of four identical sheets with answers nobody else gives, within five
+// minutes. The aggregator sees them all through the stream.
+func TestIdenticalAnswersFlagOnlyARingAmongIndependentEntries(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
+	stack := testenv.Stack(t, func() time.Time { return now })
+	if err := stack.Store.PutUnits(ctx, []quiz.Unit{{ID: "th", Name: "Tỉnh", Kind: "province"},
+		{ID: "th-x", Name: "Xã", Kind: "commune", ParentID: "th"}, {ID: "th-x-t1", Name: "Thôn 1", Kind: "village", ParentID: "th-x"}}); err != nil {
+		t.Fatal(err)
+	}
+	q := flagContest("hoi-thi-doc-lap", now)
+	if err := stack.Store.PutQuiz(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(58, 12))
+	from := now.Add(-6 * time.Hour)
+	var independent []quiz.Attempt
+	for i := range 400 {
+		answers := []byte("aaaaa")
+		for j := range answers {
+			if rng.IntN(4) == 0 {
+				answers[j] = 'b'
+			}
+		}
+		sub := from.Add(time.Duration(rng.IntN(4*3600)) * time.Second)
+		independent = append(independent, flagEntry(q, fmt.Sprintf("ind-%03d", i), fmt.Sprintf("i%03d", i), fmt.Sprintf("id%03d", i),
+			string(answers), sub, 4*time.Minute))
+	}
+	var ring []quiz.Attempt
+	var want []string
+	for i := range 4 {
+		id := fmt.Sprintf("ring-%d", i)
+		ring = append(ring, flagEntry(q, id, "r"+id, "d"+id, "acccb", from.Add(2*time.Hour+time.Duration(i)*90*time.Second), 3*time.Minute))
+		want = append(want, id+" "+contest.FlagIdenticalBurst)
+	}
+	t.Run("the independent entries hold chance bursts that three-within-ten-minutes would flag", func(t *testing.T) {
+		n := burstsOfThree(independent)
+		if n < 20 {
+			t.Fatalf("%d of the independent entries are in a burst of three identical wrong sequences, want at least 20 for the test to mean something", n)
+		}
+		t.Logf("%d of the 400 independent entries are in a chance burst of three", n)
+	})
+	all := slices.Clone(independent)
+	for i, a := range ring { // spread through the stream
+		at := (i + 1) * len(all) / (len(ring) + 1)
+		all = slices.Insert(all, at, a)
+	}
+	if err := stack.Store.PutAttempts(ctx, all); err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.DrainStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	flags, err := rounds.NewService(stack.Store, func() time.Time { return now }).Flags(ctx, organiser, q.ID, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	details := map[string]string{}
+	for _, f := range flags {
+		got = append(got, f.AttemptID+" "+f.Kind)
+		details[f.AttemptID] = f.Detail
+	}
+	slices.Sort(got)
+	t.Run("only the ring is flagged", func(t *testing.T) {
+		if !slices.Equal(got, want) {
+			t.Errorf("flags:\n got  %v\n want %v", got, want)
+		}
+	})
+	t.Run("each of the ring says four identical wrong sheets", func(t *testing.T) {
+		for _, a := range ring {
+			if d, want := details[a.ID], "4 bài sai giống hệt nhau trong 10 phút"; d != want {
+				t.Errorf("detail of %s = %q, want %q", a.ID, d, want)
+			}
+		}
+	})
+}
+
+// burstsOfThree counts the entries that the rule without rarity flagged: wrong, with two
+// others of the same answers within a span shorter than contest.BurstSpan.
+func burstsOfThree(entries []quiz.Attempt) int {
+	n := 0
+	for _, a := range entries {
+		if a.Score == a.MaxScore {
+			continue
+		}
+		for _, from := range entries {
+			lo := from.SubmittedAt
+			if from.AnswersHash != a.AnswersHash || a.SubmittedAt.Before(lo) || a.SubmittedAt.Sub(lo) >= contest.BurstSpan {
+				continue
+			}
+			in := 0
+			for _, b := range entries {
+				if b.AnswersHash == a.AnswersHash && !b.SubmittedAt.Before(lo) && b.SubmittedAt.Sub(lo) < contest.BurstSpan {
+					in++
+				}
+			}
+			if in >= contest.FlagThreshold {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
