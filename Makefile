@@ -20,7 +20,7 @@ test: deps chromium ## run every test against a fresh in-memory DynamoDB Local
 	$(GO) run ./infra/ddblocal -- $(GO) test -race -count=1 ./...
 
 bench: deps ## measure raw DynamoDB Local writes against the resident path through the gateway
-	$(GO) run ./infra/ddblocal -- $(GO) run ./infra/bench $(BENCH_ARGS)
+	GO="$(GO)" sh infra/bench/run.sh $(BENCH_ARGS)
 
 # How contest reads grow with a round's size: N entries (N/10 too), loaded in batches.
 N ?= 200000
