@@ -8,10 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/nq58/tracker/internal/contest"
@@ -221,34 +219,4 @@ func (s *Store) readCounts(ctx context.Context, quizID, roundID string, days map
 		}
 	}
 	return rc, nil
-}
-
-// batchGetItems reads items by key, 100 a request, strongly consistent; missing items
-// are left out.
-func (s *Store) batchGetItems(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
-	var out []map[string]types.AttributeValue
-	for len(keys) > 0 {
-		n := min(100, len(keys))
-		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys[:n], ConsistentRead: aws.Bool(true)}}
-		keys = keys[n:]
-		for try := 0; len(pending[s.table].Keys) > 0; try++ {
-			if try > 8 {
-				return nil, fmt.Errorf("batch get: keys left unprocessed after retries")
-			}
-			if try > 0 {
-				time.Sleep(time.Duration(1<<try) * 10 * time.Millisecond)
-			}
-			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending,
-				ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
-			if err != nil {
-				return nil, err
-			}
-			for i := range res.ConsumedCapacity {
-				s.meterRead(&res.ConsumedCapacity[i])
-			}
-			out = append(out, res.Responses[s.table]...)
-			pending = res.UnprocessedKeys
-		}
-	}
-	return out, nil
 }

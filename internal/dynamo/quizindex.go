@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -194,39 +193,21 @@ func (s *Store) ledgerPage(ctx context.Context, quizID string, shard int, after 
 // getAttempts reads attempts by id in batches of 100, strongly consistent, in no
 // particular order; attempts gone since the ledger was read are left out.
 func (s *Store) getAttempts(ctx context.Context, refs []attemptRef) ([]quiz.Attempt, error) {
-	var out []quiz.Attempt
-	for len(refs) > 0 {
-		n := min(100, len(refs))
-		keys := make([]map[string]types.AttributeValue, n)
-		for i, r := range refs[:n] {
-			keys[i] = key(attemptKey(r.ID))
+	keys := make([]map[string]types.AttributeValue, len(refs))
+	for i, r := range refs {
+		keys[i] = key(attemptKey(r.ID))
+	}
+	items, err := s.batchGetItems(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("batch get attempts: %w", err)
+	}
+	out := make([]quiz.Attempt, 0, len(items))
+	for _, item := range items {
+		a, _, err := AttemptFromItem(item)
+		if err != nil {
+			return nil, err
 		}
-		refs = refs[n:]
-		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
-		for try := 0; len(pending) > 0 && len(pending[s.table].Keys) > 0; try++ {
-			if try > 8 {
-				return nil, fmt.Errorf("batch get attempts: keys left unprocessed after retries")
-			}
-			if try > 0 {
-				time.Sleep(time.Duration(1<<try) * 10 * time.Millisecond)
-			}
-			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending,
-				ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
-			if err != nil {
-				return nil, fmt.Errorf("batch get attempts: %w", err)
-			}
-			for i := range res.ConsumedCapacity {
-				s.meterRead(&res.ConsumedCapacity[i])
-			}
-			for _, item := range res.Responses[s.table] {
-				a, _, err := AttemptFromItem(item)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, a)
-			}
-			pending = res.UnprocessedKeys
-		}
+		out = append(out, a)
 	}
 	return out, nil
 }

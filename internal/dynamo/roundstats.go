@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -165,36 +164,29 @@ func (s *Store) RoundStats(ctx context.Context, quizID, roundID string) (contest
 		pk, sk := roundStatKey(quizID, roundID, i)
 		keys = append(keys, key(pk, sk))
 	}
-	pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
-	for try := 0; len(pending) > 0 && len(pending[s.table].Keys) > 0; try++ {
-		if try > 8 {
-			return st, fmt.Errorf("round stats: keys left unprocessed")
-		}
-		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
-		if err != nil {
+	items, err := s.batchGetItems(ctx, keys)
+	if err != nil {
+		return st, fmt.Errorf("round stats: %w", err)
+	}
+	for _, item := range items {
+		var it roundStatItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return st, fmt.Errorf("round stats: %w", err)
 		}
-		for _, item := range out.Responses[s.table] {
-			var it roundStatItem
-			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-				return st, fmt.Errorf("round stats: %w", err)
+		st.Entries += it.Entries
+		st.Perfect += it.Perfect
+		st.Persons += it.Persons
+		for name, av := range item {
+			unit, ok := strings.CutPrefix(name, unitPersonsPrefix)
+			if !ok {
+				continue
 			}
-			st.Entries += it.Entries
-			st.Perfect += it.Perfect
-			st.Persons += it.Persons
-			for name, av := range item {
-				unit, ok := strings.CutPrefix(name, unitPersonsPrefix)
-				if !ok {
-					continue
-				}
-				var v int64
-				if err := attributevalue.Unmarshal(av, &v); err != nil {
-					return st, fmt.Errorf("round stats %s: %w", name, err)
-				}
-				st.PersonsByUnit[unit] += v
+			var v int64
+			if err := attributevalue.Unmarshal(av, &v); err != nil {
+				return st, fmt.Errorf("round stats %s: %w", name, err)
 			}
+			st.PersonsByUnit[unit] += v
 		}
-		pending = out.UnprocessedKeys
 	}
 	return st, nil
 }

@@ -230,6 +230,40 @@ func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error
 	return nil
 }
 
+// batchGetItems reads items by key, 100 a request, strongly consistent, retrying
+// unprocessed keys with backoff; missing items are left out, the order is not kept.
+func (s *Store) batchGetItems(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+	var out []map[string]types.AttributeValue
+	for len(keys) > 0 {
+		n := min(100, len(keys))
+		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys[:n], ConsistentRead: aws.Bool(true)}}
+		keys = keys[n:]
+		for try := 0; len(pending[s.table].Keys) > 0; try++ {
+			if try > 8 {
+				return nil, fmt.Errorf("batch get: keys left unprocessed after retries")
+			}
+			if try > 0 {
+				select {
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				case <-time.After(time.Duration(1<<try) * 10 * time.Millisecond):
+				}
+			}
+			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending,
+				ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+			if err != nil {
+				return nil, err
+			}
+			for i := range res.ConsumedCapacity {
+				s.meterRead(&res.ConsumedCapacity[i])
+			}
+			out = append(out, res.Responses[s.table]...)
+			pending = res.UnprocessedKeys
+		}
+	}
+	return out, nil
+}
+
 // ListUnits returns every unit.
 func (s *Store) ListUnits(ctx context.Context) ([]quiz.Unit, error) {
 	var items []unitItem

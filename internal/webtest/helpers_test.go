@@ -73,13 +73,15 @@ func shot(t *testing.T, ctx context.Context, name ...string) {
 	}
 }
 
-// waitJS waits up to ten seconds for a JavaScript condition on the page.
+// waitJS waits up to thirty seconds for a JavaScript condition on the page: long enough
+// for one of the pages' own 15 s refreshes on a loaded machine (a condition a refresh
+// brings about is met by the next one), and still a bound when it never is.
 func waitJS(t *testing.T, ctx context.Context, step, cond string) {
 	t.Helper()
 	js := `new Promise(function (resolve, reject) { var n = 0; (function poll() {
 		var ok = false; try { ok = !!(` + cond + `); } catch (e) { ok = false; }
 		if (ok) { resolve(true); return; }
-		if (++n > 200) { var e = document.getElementById('error'); reject(new Error('timed out' + (e && !e.hidden ? ': ' + e.textContent : ''))); return; }
+		if (++n > 600) { var e = document.getElementById('error'); reject(new Error('timed out' + (e && !e.hidden ? ': ' + e.textContent : ''))); return; }
 		setTimeout(poll, 50); })(); })`
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise)); err != nil {
 		shot(t, ctx)
@@ -112,7 +114,7 @@ func downloaded(t *testing.T, ctx context.Context, step string, i int) blobFile 
 		var b = window.__saved[%d];
 		if (b) { b.arrayBuffer().then(function (buf) { var u = new Uint8Array(buf);
 			resolve({type: b.type, bom: u[0] === 0xEF && u[1] === 0xBB && u[2] === 0xBF, text: new TextDecoder('utf-8').decode(u)}); }); return; }
-		if (++n > 200) { var e = document.getElementById('error'); reject(new Error('no file: ' + (e ? e.textContent : '') + ' | ' +
+		if (++n > 600) { var e = document.getElementById('error'); reject(new Error('no file: ' + (e ? e.textContent : '') + ' | ' +
 			Array.from(document.querySelectorAll('.status, [data-status-for]')).map(e => e.textContent).join(' | '))); return; }
 		setTimeout(poll, 50); })(); })`, i)
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[blobFile](js, chromedp.EvalAwaitPromise))
