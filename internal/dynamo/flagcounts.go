@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -119,24 +118,7 @@ func (s *Store) writeCounts(ctx context.Context, counts []*batchCounts) error {
 	for _, c := range counts {
 		ups = append(ups, c.updates()...)
 	}
-	errs := make([]error, len(ups))
-	sem := make(chan struct{}, flagWriters)
-	var wg sync.WaitGroup
-	for i, u := range ups {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			errs[i] = s.addCounts(ctx, u)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return inParallel(len(ups), flagWriters, func(i int) error { return s.addCounts(ctx, ups[i]) })
 }
 
 func (s *Store) addCounts(ctx context.Context, u flagCountUpdate) error {

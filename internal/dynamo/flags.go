@@ -126,19 +126,10 @@ func (s *Store) ApplyFlags(ctx context.Context, attempts []quiz.Attempt) error {
 	// The groups are independent items: update them a few at a time, so a batch of a
 	// thousand entries (three or four groups each) does not take one round trip each in turn.
 	states := make([]contest.GroupState, len(order))
-	errs := make([]error, len(order))
-	sem := make(chan struct{}, flagWriters)
-	var wg sync.WaitGroup
-	for i, pk := range order {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			states[i], errs[i] = s.addEvidence(ctx, groups[pk])
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := inParallel(len(order), flagWriters, func(i int) (err error) {
+		states[i], err = s.addEvidence(ctx, groups[order[i]])
+		return err
+	}); err != nil {
 		return err
 	}
 	if err := s.expectBursts(ctx, groups, order, states); err != nil {
@@ -335,4 +326,22 @@ func FlagWrites(a quiz.Attempt) []string {
 		out = append(out, flagEvidencePK(a.QuizID, a.RoundID, ev.Kind, ev.Group))
 	}
 	return out
+}
+
+// inParallel runs do(0) … do(n−1) with at most limit running at once and joins their
+// errors: the flag writes touch independent items.
+func inParallel(n, limit int, do func(i int) error) error {
+	errs := make([]error, n)
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = do(i)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

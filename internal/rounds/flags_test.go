@@ -56,21 +56,29 @@ func flagEntry(q quiz.Quiz, id, p, dev, answers string, sub time.Time, dur time.
 	return a
 }
 
+// flagRound is a stack at now with one village and the flag contest quizID stored.
+func flagRound(t *testing.T, now time.Time, quizID string) (*localgw.Stack, quiz.Quiz) {
+	t.Helper()
+	ctx := context.Background()
+	stack := testenv.Stack(t, func() time.Time { return now })
+	if err := stack.Store.PutUnits(ctx, []quiz.Unit{{ID: "th", Name: "Tỉnh", Kind: "province"},
+		{ID: "th-x", Name: "Xã", Kind: "commune", ParentID: "th"}, {ID: "th-x-t1", Name: "Thôn 1", Kind: "village", ParentID: "th-x"}}); err != nil {
+		t.Fatal(err)
+	}
+	q := flagContest(quizID, now)
+	if err := stack.Store.PutQuiz(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	return stack, q
+}
+
 // TestFlagsCoverEntriesDeepInTheRanking stores a round whose suspicious entries all
 // score below sixty perfect honest ones, lets the stream aggregator see them, and reads
 // the flags; then it delivers the same batch to the aggregator again.
 func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
-	stack := testenv.Stack(t, func() time.Time { return now })
-	if err := stack.Store.PutUnits(ctx, []quiz.Unit{{ID: "th", Name: "Tỉnh", Kind: "province"},
-		{ID: "th-x", Name: "Xã", Kind: "commune", ParentID: "th"}, {ID: "th-x-t1", Name: "Thôn 1", Kind: "village", ParentID: "th-x"}}); err != nil {
-		t.Fatal(err)
-	}
-	q := flagContest("hoi-thi-co", now)
-	if err := stack.Store.PutQuiz(ctx, q); err != nil {
-		t.Fatal(err)
-	}
+	stack, q := flagRound(t, now, "hoi-thi-co")
 	sub := now.Add(-2 * time.Hour)
 	var batch []quiz.Attempt
 	for i := range 60 { // honest, perfect, an hour apart from the rest
@@ -254,15 +262,7 @@ func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 func TestIdenticalAnswersFlagOnlyARingAmongIndependentEntries(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
-	stack := testenv.Stack(t, func() time.Time { return now })
-	if err := stack.Store.PutUnits(ctx, []quiz.Unit{{ID: "th", Name: "Tỉnh", Kind: "province"},
-		{ID: "th-x", Name: "Xã", Kind: "commune", ParentID: "th"}, {ID: "th-x-t1", Name: "Thôn 1", Kind: "village", ParentID: "th-x"}}); err != nil {
-		t.Fatal(err)
-	}
-	q := flagContest("hoi-thi-doc-lap", now)
-	if err := stack.Store.PutQuiz(ctx, q); err != nil {
-		t.Fatal(err)
-	}
+	stack, q := flagRound(t, now, "hoi-thi-doc-lap")
 	rng := rand.New(rand.NewPCG(58, 12))
 	from := now.Add(-6 * time.Hour)
 	var independent []quiz.Attempt
