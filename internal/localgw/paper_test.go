@@ -404,17 +404,23 @@ func TestACorrectedSheetIsRecordedAndTheCountersFollow(t *testing.T) {
 	bank := p.bank[demoQuiz]
 	v := p.print(t, p.collector, demoQuiz, village, 2)
 	code := v.Codes[0]
-	// answersOf ticks, for every printed question, the right or the first wrong option.
+	// answersOf ticks, for every printed question, all its right options or its first
+	// wrong one. (Ticking one right option of a multiple-answer question is wrong, and
+	// the print draws its questions at random: a corrected sheet must pass whatever the draw.)
 	answersOf := func(right bool) []any {
 		var out []any
 		for _, q := range v.Questions {
 			qu, _ := bank.Question(q.ID)
+			var ids []string
 			for _, o := range q.Options {
 				if slices.Contains(qu.CorrectOptionIDs, o.ID) == right {
-					out = append(out, map[string]any{"questionId": q.ID, "optionIds": []string{o.ID}})
-					break
+					ids = append(ids, o.ID)
+					if !right {
+						break
+					}
 				}
 			}
+			out = append(out, map[string]any{"questionId": q.ID, "optionIds": ids})
 		}
 		return out
 	}
