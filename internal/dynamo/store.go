@@ -412,24 +412,27 @@ func (s *Store) GetQuiz(ctx context.Context, id string) (quiz.Quiz, error) {
 // and an item over 1 KB costs two write units instead of one. No token hash is kept:
 // the start token is sealed by the service and checked without the table.
 type attemptItem struct {
-	PK          string `dynamodbav:"pk"`
-	SK          string `dynamodbav:"sk"`
-	Entity      string `dynamodbav:"e"`
-	ID          string `dynamodbav:"id"`
-	QuizID      string `dynamodbav:"quizId"`
-	QuizKind    string `dynamodbav:"kind"`
-	UnitID      string `dynamodbav:"unitId"`
-	Name        string `dynamodbav:"name,omitempty"`
-	Phone       string `dynamodbav:"phone,omitempty"`
-	BirthYear   int    `dynamodbav:"birthYear,omitempty"`
-	Gender      string `dynamodbav:"gender,omitempty"`
-	Org         string `dynamodbav:"org,omitempty"`
-	Consent     bool   `dynamodbav:"consent,omitempty"`
-	ClientID    string `dynamodbav:"clientId,omitempty"`
-	Seed        string `dynamodbav:"seed"` // uint64 as decimal text: exact in any client
-	QuestionIDs string `dynamodbav:"qids"` // comma-joined
-	StartedAt   string `dynamodbav:"startedAt"`
-	ExpiresAt   string `dynamodbav:"expiresAt"`
+	PK        string `dynamodbav:"pk"`
+	SK        string `dynamodbav:"sk"`
+	Entity    string `dynamodbav:"e"`
+	ID        string `dynamodbav:"id,omitempty"` // only in items written before the id was read from pk
+	QuizID    string `dynamodbav:"quizId"`
+	QuizKind  string `dynamodbav:"kind,omitempty"`
+	UnitID    string `dynamodbav:"unitId"`
+	Name      string `dynamodbav:"name,omitempty"`
+	Phone     string `dynamodbav:"phone,omitempty"`
+	BirthYear int    `dynamodbav:"birthYear,omitempty"`
+	Gender    string `dynamodbav:"gender,omitempty"`
+	Org       string `dynamodbav:"org,omitempty"`
+	Consent   bool   `dynamodbav:"consent,omitempty"`
+	ClientID  string `dynamodbav:"clientId,omitempty"`
+	// kind, seed, qids, startedAt, expiresAt, submittedAt and durationMs are attributes
+	// only of attempts not submitted and of items written before they moved into res
+	// (onceDoc); a submitted attempt carries them in res.
+	Seed        string `dynamodbav:"seed,omitempty"` // uint64 as decimal text: exact in any client
+	QuestionIDs string `dynamodbav:"qids,omitempty"` // comma-joined
+	StartedAt   string `dynamodbav:"startedAt,omitempty"`
+	ExpiresAt   string `dynamodbav:"expiresAt,omitempty"`
 	Status      string `dynamodbav:"status"`
 	TTL         int64  `dynamodbav:"ttl,omitempty"`
 	CCCD        string `dynamodbav:"cccd,omitempty"`
@@ -464,6 +467,36 @@ type resultDoc struct {
 	PassPercent  int               `json:"p"`
 	Topics       map[string][2]int `json:"t,omitempty"` // topic → [answered, correct]
 	Correct      map[string]int    `json:"k,omitempty"` // scored question → 1 correct, 0 not
+	onceDoc
+}
+
+// onceDoc is what a submit writes once and nothing updates or tests in a condition: in
+// res rather than as attributes of their own, whose names count towards the 1 KB of a
+// write unit (and which DynamoDB Local is slower to write). Same formats as the
+// attributes.
+type onceDoc struct {
+	Kind        string `json:"kd,omitempty"`
+	Seed        string `json:"sd,omitempty"`
+	QuestionIDs string `json:"qs,omitempty"`
+	StartedAt   string `json:"st,omitempty"`
+	ExpiresAt   string `json:"ex,omitempty"`
+	SubmittedAt string `json:"sa,omitempty"`
+	DurationMs  int64  `json:"d,omitempty"`
+}
+
+// once is the attempt item's onceDoc fields as attributes.
+func (it attemptItem) once() onceDoc {
+	return onceDoc{Kind: it.QuizKind, Seed: it.Seed, QuestionIDs: it.QuestionIDs, StartedAt: it.StartedAt,
+		ExpiresAt: it.ExpiresAt, SubmittedAt: it.SubmittedAt, DurationMs: it.DurationMs}
+}
+
+func onceOf(a quiz.Attempt) onceDoc {
+	o := onceDoc{Kind: string(a.QuizKind), Seed: strconv.FormatUint(a.Seed, 10), QuestionIDs: strings.Join(a.QuestionIDs, ","),
+		StartedAt: a.StartedAt.UTC().Format(timeLayout), ExpiresAt: a.ExpiresAt.UTC().Format(timeLayout), DurationMs: a.DurationMs}
+	if a.Status == quiz.Submitted {
+		o.SubmittedAt = a.SubmittedAt.UTC().Format(timeLayout)
+	}
+	return o
 }
 
 type answerDoc struct {
@@ -475,7 +508,7 @@ type answerDoc struct {
 
 func toResultDoc(a quiz.Attempt) resultDoc {
 	r := resultDoc{AnswersHash: a.AnswersHash, MaxScore: a.MaxScore, CorrectCount: a.CorrectCount, PassPercent: a.PassPercent,
-		Answers: make([]answerDoc, len(a.Answers))}
+		Answers: make([]answerDoc, len(a.Answers)), onceDoc: onceOf(a)}
 	for i, x := range a.Answers {
 		r.Answers[i] = answerDoc{QuestionID: x.QuestionID, OptionIDs: x.OptionIDs, Value: x.Value, Text: x.Text}
 	}
@@ -518,12 +551,10 @@ const timeLayout = time.RFC3339Nano
 func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 	pk, sk := attemptKey(a.ID)
 	it := attemptItem{
-		PK: pk, SK: sk, Entity: entityAttempt, ID: a.ID, QuizID: a.QuizID, QuizKind: string(a.QuizKind),
+		PK: pk, SK: sk, Entity: entityAttempt, QuizID: a.QuizID,
 		UnitID: a.Participant.UnitID, BirthYear: a.Participant.BirthYear, Gender: a.Participant.Gender,
 		Org: a.Participant.Organization, Consent: a.Consent, ClientID: a.ClientID,
-		Seed: strconv.FormatUint(a.Seed, 10), QuestionIDs: strings.Join(a.QuestionIDs, ","),
-		StartedAt: a.StartedAt.UTC().Format(timeLayout), ExpiresAt: a.ExpiresAt.UTC().Format(timeLayout),
-		Status: string(a.Status), DurationMs: a.DurationMs, Score: a.Score,
+		Status: string(a.Status), Score: a.Score,
 	}
 	if a.Consent { // personal data only with consent
 		it.Name, it.Phone, it.CCCD = a.Participant.Name, a.Participant.Phone, a.Participant.CCCD
@@ -540,8 +571,10 @@ func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 			return it, err
 		}
 		it.Result = string(b)
-		it.SubmittedAt = a.SubmittedAt.UTC().Format(timeLayout)
 	} else {
+		o := onceOf(a)
+		it.QuizKind, it.Seed, it.QuestionIDs, it.StartedAt, it.ExpiresAt = o.Kind, o.Seed, o.QuestionIDs, o.StartedAt, o.ExpiresAt
+		it.DurationMs = o.DurationMs
 		it.TTL = a.ExpiresAt.Add(abandonedAttemptTTL).Unix()
 	}
 	return it, nil
@@ -558,36 +591,46 @@ func roundSortOf(a quiz.Attempt, ranked bool) string {
 }
 
 func (it attemptItem) toDomain() (quiz.Attempt, error) {
+	if it.ID == "" {
+		it.ID = strings.TrimPrefix(it.PK, prefixAttempt)
+	}
 	a := quiz.Attempt{
-		ID: it.ID, QuizID: it.QuizID, QuizKind: quiz.Kind(it.QuizKind),
+		ID: it.ID, QuizID: it.QuizID,
 		Participant: quiz.Participant{Name: it.Name, Phone: it.Phone, UnitID: it.UnitID, BirthYear: it.BirthYear,
 			Gender: it.Gender, Organization: it.Org, CCCD: it.CCCD},
 		RoundID: it.RoundID, Prediction: it.Prediction, Ranked: it.Ranked, GradeVersion: it.GradeVer, Identity: it.Identity,
 		Suspect: it.Suspect, Channel: it.Channel, Consent: it.Consent, ClientID: it.ClientID, Status: quiz.AttemptStatus(it.Status),
-		DurationMs: it.DurationMs, Score: it.Score,
+		Score: it.Score,
 	}
-	var err error
-	if a.Seed, err = strconv.ParseUint(it.Seed, 10, 64); err != nil {
-		return a, fmt.Errorf("attempt %s: seed: %w", it.ID, err)
-	}
-	if it.QuestionIDs != "" {
-		a.QuestionIDs = strings.Split(it.QuestionIDs, ",")
-	}
-	if a.StartedAt, err = time.Parse(timeLayout, it.StartedAt); err != nil {
-		return a, fmt.Errorf("attempt %s: startedAt: %w", it.ID, err)
-	}
-	if a.ExpiresAt, err = time.Parse(timeLayout, it.ExpiresAt); err != nil {
-		return a, fmt.Errorf("attempt %s: expiresAt: %w", it.ID, err)
-	}
+	o := it.once()
 	if a.Status == quiz.Submitted {
-		if a.SubmittedAt, err = time.Parse(timeLayout, it.SubmittedAt); err != nil {
-			return a, fmt.Errorf("attempt %s: submittedAt: %w", it.ID, err)
-		}
 		var r resultDoc
 		if err := json.Unmarshal([]byte(it.Result), &r); err != nil {
 			return a, fmt.Errorf("attempt %s: result: %w", it.ID, err)
 		}
 		r.into(&a)
+		if o.Seed == "" { // written since the write-once fields moved into res
+			o = r.onceDoc
+		}
+	}
+	a.QuizKind, a.DurationMs = quiz.Kind(o.Kind), o.DurationMs
+	var err error
+	if a.Seed, err = strconv.ParseUint(o.Seed, 10, 64); err != nil {
+		return a, fmt.Errorf("attempt %s: seed: %w", it.ID, err)
+	}
+	if o.QuestionIDs != "" {
+		a.QuestionIDs = strings.Split(o.QuestionIDs, ",")
+	}
+	if a.StartedAt, err = time.Parse(timeLayout, o.StartedAt); err != nil {
+		return a, fmt.Errorf("attempt %s: startedAt: %w", it.ID, err)
+	}
+	if a.ExpiresAt, err = time.Parse(timeLayout, o.ExpiresAt); err != nil {
+		return a, fmt.Errorf("attempt %s: expiresAt: %w", it.ID, err)
+	}
+	if a.Status == quiz.Submitted {
+		if a.SubmittedAt, err = time.Parse(timeLayout, o.SubmittedAt); err != nil {
+			return a, fmt.Errorf("attempt %s: submittedAt: %w", it.ID, err)
+		}
 	}
 	return a, nil
 }

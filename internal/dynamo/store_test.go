@@ -335,3 +335,61 @@ func TestAClaimMoveRacingARegradeTakesBackTheNewGrade(t *testing.T) {
 		}
 	})
 }
+
+// Submitted attempts keep their write-once fields (kind, seed, questions, times) in the
+// res document and their id in the key; items written before keep them as attributes
+// of their own and must read back the same.
+func TestAnAttemptReadsBackTheSameInEitherStoredForm(t *testing.T) {
+	ctx := context.Background()
+	endpoint, table := testenv.Table(t)
+	db := ddblocal.Client(endpoint)
+	s := dynamo.New(db, table)
+	a := submitted(sampleAttempt("44444444-4444-4444-8444-444444444444"), 1)
+	a.Correct = map[string]bool{"q01": true}
+	if err := s.PutAttempt(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	item := func(id string) map[string]types.AttributeValue {
+		t.Helper()
+		out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: "ATTEMPT#" + id}, "sk": &types.AttributeValueMemberS{Value: "A"}}})
+		if err != nil || out.Item == nil {
+			t.Fatalf("get item %s: %v", id, err)
+		}
+		return out.Item
+	}
+	t.Run("a new item has no attribute for what res or the key holds", func(t *testing.T) {
+		for _, name := range []string{"id", "kind", "seed", "qids", "startedAt", "expiresAt", "submittedAt", "durationMs"} {
+			if _, ok := item(a.ID)[name]; ok {
+				t.Errorf("attribute %s is stored", name)
+			}
+		}
+	})
+
+	// The form written before, as stored then.
+	const oldID = "55555555-5555-4555-8555-555555555555"
+	old := item(a.ID)
+	str := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+	num := func(v string) types.AttributeValue { return &types.AttributeValueMemberN{Value: v} }
+	old["pk"], old["id"], old["kind"], old["seed"], old["qids"] = str("ATTEMPT#"+oldID), str(oldID), str("quiz"), str("18446744073709551615"), str("q01,q02")
+	old["startedAt"], old["expiresAt"], old["submittedAt"], old["durationMs"] = str("2026-11-20T02:00:00Z"), str("2026-11-20T02:15:00Z"), str("2026-11-20T02:01:30Z"), num("90000")
+	old["res"] = str(`{"a":[{"q":"q01","o":["a","b"]},{"q":"q02","x":"ý kiến"}],"h":"h","m":2,"c":1,"p":50,"t":{"a":[2,1]},"k":{"q01":1}}`)
+	if _, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &table, Item: old}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{a.ID, oldID} {
+		t.Run(fmt.Sprintf("attempt %s reads back whole", id[:8]), func(t *testing.T) {
+			got, err := s.GetAttempt(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := a
+			want.ID = id
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(want)
+			if string(g) != string(w) {
+				t.Errorf("read back\n%s\nwant\n%s", g, w)
+			}
+		})
+	}
+}

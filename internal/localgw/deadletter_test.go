@@ -39,7 +39,7 @@ func TestAPoisonRecordIsDeadLetteredAndReplayedOnce(t *testing.T) {
 		defer mu.Unlock()
 		var resp events.DynamoDBTimeWindowEventResponse
 		for _, r := range ev.Records {
-			if id, ok := r.Change.NewImage["id"]; ok && id.DataType() == events.DataTypeString && id.String() == poison {
+			if pk, ok := r.Change.NewImage["pk"]; ok && pk.DataType() == events.DataTypeString && pk.String() == "ATTEMPT#"+poison {
 				deliveries++
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
 				continue
@@ -71,8 +71,8 @@ func TestAPoisonRecordIsDeadLetteredAndReplayedOnce(t *testing.T) {
 				t.Errorf("letter = %+v, want retries exhausted with its records and stream", l.RequestContext)
 			}
 			for _, r := range l.Records {
-				if r.Change.NewImage["id"].String() != poison {
-					t.Errorf("a record of attempt %s went to the dead letters with the poison one", r.Change.NewImage["id"].String())
+				if pk := r.Change.NewImage["pk"].String(); pk != "ATTEMPT#"+poison {
+					t.Errorf("a record of %s went to the dead letters with the poison attempt's", pk)
 				}
 			}
 		}

@@ -418,7 +418,7 @@ func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time)
 	}
 	r := s.limits.Source
 	n, err := s.counter.CountStart(ctx, throttle.ScopeSource, throttle.KeyOf(s.throttleKey, throttle.ScopeSource, req.Source),
-		r.WindowStart(now), r.Window, r.Hard)
+		r.WindowStart(now), r.Window)
 	if err != nil {
 		return false, "", err
 	}

@@ -328,7 +328,7 @@ func (s *Service) throttleVerification(ctx context.Context, source string, now t
 	}
 	r := s.limits.Verify
 	n, err := s.counter.CountStart(ctx, throttle.ScopeVerify, throttle.KeyOf(s.throttleKey, throttle.ScopeVerify, source),
-		r.WindowStart(now), r.Window, r.Hard)
+		r.WindowStart(now), r.Window)
 	if err != nil {
 		return err
 	}

@@ -159,11 +159,10 @@ func KeyOf(secret []byte, scope, value string) string {
 }
 
 // Counter is what the limiter needs from storage: count one start (or code) of key in
-// the window starting at windowStart, atomically, and return the count including it.
-// Once the count has reached hard it is no longer raised, and any value above hard is
-// returned.
+// the window starting at windowStart, atomically, and return the count including it
+// (past the hard limit too: Decide refuses it).
 type Counter interface {
-	CountStart(ctx context.Context, scope, key string, windowStart time.Time, window time.Duration, hard int64) (int64, error)
+	CountStart(ctx context.Context, scope, key string, windowStart time.Time, window time.Duration) (int64, error)
 }
 
 // Environment variables that configure the limiter (template parameters in AWS; the
