@@ -97,10 +97,12 @@ const (
 	FormatFloat    = "#,##0.0##"
 	FormatPercent  = "0.0 %"   // the value is a fraction: 0.621 shows 62,1 %
 	FormatDuration = "[mm]:ss" // the value is a fraction of a day; minutes go past 59
+	FormatDate     = "dd/mm/yyyy"
+	FormatMoment   = "dd/mm/yyyy hh:mm:ss" // the value is Vietnam's wall clock as a date serial
 )
 
 // styles are a workbook's cell styles.
-type styles struct{ header, integer, float, percent, duration int }
+type styles struct{ header, integer, float, percent, duration, date, moment int }
 
 func newStyles(f *excelize.File) (styles, error) {
 	var st styles
@@ -117,7 +119,8 @@ func newStyles(f *excelize.File) (styles, error) {
 	for _, s := range []struct {
 		id  *int
 		fmt string
-	}{{&st.integer, FormatInt}, {&st.float, FormatFloat}, {&st.percent, FormatPercent}, {&st.duration, FormatDuration}} {
+	}{{&st.integer, FormatInt}, {&st.float, FormatFloat}, {&st.percent, FormatPercent}, {&st.duration, FormatDuration},
+		{&st.date, FormatDate}, {&st.moment, FormatMoment}} {
 		format := s.fmt
 		if *s.id, err = f.NewStyle(&excelize.Style{CustomNumFmt: &format}); err != nil {
 			return st, fmt.Errorf("number style %q: %w", s.fmt, err)
@@ -244,6 +247,17 @@ func setCell(f *excelize.File, sheet, cell string, v any, st styles) error {
 		return number(float64(x)/100, st.percent)
 	case vnfmt.Duration:
 		return number(float64(time.Duration(x).Round(time.Second))/float64(24*time.Hour), st.duration)
+	case vnfmt.Date:
+		d, err := time.Parse(vnfmt.DateLayout, string(x))
+		if err != nil { // not a stored day: kept as text, as the CSV keeps it
+			return f.SetCellStr(sheet, cell, string(x))
+		}
+		return number(dateSerial(d), st.date)
+	case vnfmt.Moment:
+		if time.Time(x).IsZero() {
+			return nil
+		}
+		return number(dateSerial(time.Time(x).In(vnfmt.Vietnam).Truncate(time.Second)), st.moment)
 	case *float64:
 		if x == nil {
 			return nil
@@ -261,6 +275,13 @@ func setCell(f *excelize.File, sheet, cell string, v any, st styles) error {
 		return setCell(f, sheet, cell, *x, st)
 	}
 	return nil // nil; other types were refused by text
+}
+
+// dateSerial is t's wall clock as a spreadsheet date: days since 30/12/1899, the time of
+// day as the fraction (right for every date after 28/02/1900).
+func dateSerial(t time.Time) float64 {
+	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	return float64(wall.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC))) / float64(24*time.Hour)
 }
 
 func cellName(col, row int) string {

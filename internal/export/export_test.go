@@ -3,14 +3,17 @@ package export_test
 import (
 	"bytes"
 	"encoding/csv"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/export/vnfmt"
 	"github.com/nq58/tracker/internal/report"
 )
 
@@ -29,8 +32,8 @@ func villages() report.Table {
 func activities() report.Table {
 	return report.Table{
 		Name:   "Hoạt động",
-		Header: []string{"Ngày", "Hình thức", "Số người"},
-		Rows:   [][]any{{"2026-10-15", "Hội thi", int64(300)}},
+		Header: []string{"Ngày", "Hình thức", "Số người", "Ghi lúc"},
+		Rows:   [][]any{{vnfmt.Date("2026-10-15"), "Hội thi", int64(300), vnfmt.Moment(time.Date(2026, 10, 15, 20, 3, 5, 0, time.UTC))}},
 	}
 }
 
@@ -90,6 +93,16 @@ func TestCSVCellsReadBack(t *testing.T) {
 				t.Errorf("cell (%d, %d) = %q, want %q", tc.row, tc.col, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestCSVWritesDaysAndMomentsDayFirstInVietnamsTime(t *testing.T) {
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(writeCSV(t, activities()), []byte(export.BOM)))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rows[1], []string{"15/10/2026", "Hội thi", "300", "16/10/2026 03:03:05"}; !slices.Equal(got, want) {
+		t.Errorf("row = %q, want %q", got, want)
 	}
 }
 
@@ -176,6 +189,35 @@ func TestXLSXHasOneSheetPerTableAndReadsBack(t *testing.T) {
 				if _, err := strconv.ParseFloat(raw, 64); err != nil {
 					t.Errorf("%s = %q is not a number: %v", c.cell, raw, err)
 				}
+			}
+		}
+	})
+
+	t.Run("a day and a moment are date cells shown day first in Vietnam's time", func(t *testing.T) {
+		tests := []struct {
+			cell, shown, format string
+			serial              float64 // days since 30/12/1899
+		}{
+			{"A2", "15/10/2026", export.FormatDate, 46310},
+			{"D2", "16/10/2026 03:03:05", export.FormatMoment, 46311 + (3*3600+3*60+5)/86400.0},
+		}
+		for _, tc := range tests {
+			raw, err := f.GetCellValue("Hoạt động", tc.cell, excelize.Options{RawCellValue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := strconv.ParseFloat(raw, 64); err != nil || math.Abs(got-tc.serial) > 1e-9 {
+				t.Errorf("%s = %q, want the date serial %v", tc.cell, raw, tc.serial)
+			}
+			if shown, _ := f.GetCellValue("Hoạt động", tc.cell); shown != tc.shown {
+				t.Errorf("%s shows %q, want %q", tc.cell, shown, tc.shown)
+			}
+			id, err := f.GetCellStyle("Hoạt động", tc.cell)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, err := f.GetStyle(id); err != nil || st.CustomNumFmt == nil || *st.CustomNumFmt != tc.format {
+				t.Errorf("%s style = %+v, %v; want the number format %q", tc.cell, st, err, tc.format)
 			}
 		}
 	})

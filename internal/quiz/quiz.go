@@ -8,10 +8,11 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/export/vnfmt"
 )
 
-// Vietnam has no daylight saving time, so a fixed zone avoids shipping tzdata to Lambda.
-var VietnamTime = time.FixedZone("ICT", 7*60*60)
+// VietnamTime is the zone deadlines and messages are read in (vnfmt.Vietnam).
+var VietnamTime = vnfmt.Vietnam
 
 // Kind says how a quiz is used.
 type Kind string

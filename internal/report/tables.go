@@ -141,7 +141,7 @@ func (t Trend) Tables() []Table {
 func ActivitiesTable(list []activity.Activity) Table {
 	t := Table{Name: "Hoạt động", Header: []string{"Ngày", "Đơn vị", "Hình thức", "Chủ đề", "Số người dự", "Ghi chú", "Người ghi"}}
 	for _, a := range list {
-		t.Rows = append(t.Rows, []any{a.Date, a.UnitID, activity.Label(a.Type), strings.Join(a.Topics, ", "), int64(a.Audience), a.Note, a.CreatedBy})
+		t.Rows = append(t.Rows, []any{vnfmt.Date(a.Date), a.UnitID, activity.Label(a.Type), strings.Join(a.Topics, ", "), int64(a.Audience), a.Note, a.CreatedBy})
 	}
 	return t
 }

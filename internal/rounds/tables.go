@@ -8,12 +8,8 @@ import (
 	"github.com/nq58/tracker/internal/report"
 )
 
-func when(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(quiz.VietnamTime).Format("2006-01-02 15:04:05")
-}
+// when is a moment as an export cell (Vietnam's time, 15/10/2026 14:03:05).
+func when(t time.Time) vnfmt.Moment { return vnfmt.Moment(t) }
 
 // duration is a time taken as an export cell (mm:ss where people read it).
 func duration(ms int64) vnfmt.Duration { return vnfmt.Duration(time.Duration(ms) * time.Millisecond) }

@@ -1,9 +1,12 @@
 // Package vnfmt is the one Vietnamese number style of everything a person reads outside
 // the pages (CSV, XLSX, the printable annual page): decimal comma, thousands dot,
-// percentages as "62,1 %", durations as mm:ss, phones as "0912 345 678". The pages have
-// the same rules in web/lib/format.js.
+// percentages as "62,1 %", durations as mm:ss, phones as "0912 345 678", days as
+// 15/10/2026 and moments in Vietnam's time as 15/10/2026 14:03:05 (day first, as a
+// spreadsheet's date-time cell reads). The pages follow the same rules in
+// web/lib/format.js, but put a moment's time before its day, as a sentence does.
 //
-// Report tables mark a cell's meaning with the types below (Percent, Duration, Phone) so
+// Report tables mark a cell's meaning with the types below (Percent, Duration, Phone,
+// Date, Moment) so
 // that each output can keep numbers numeric (XLSX) or write them as text (CSV, HTML).
 package vnfmt
 
@@ -23,6 +26,39 @@ type Duration time.Duration
 
 // Phone is a phone number as stored (+84xxxxxxxxx), shown as 0912 345 678.
 type Phone string
+
+// Date is a calendar day as stored ("2026-10-15"), shown as 15/10/2026.
+type Date string
+
+// Moment is an instant, shown in Vietnam's time as 15/10/2026 14:03:05; the zero time
+// is an empty cell.
+type Moment time.Time
+
+// Vietnam is the time zone people read moments in: UTC+7. Vietnam has no daylight
+// saving time, so a fixed zone avoids shipping tzdata to Lambda.
+var Vietnam = time.FixedZone("ICT", 7*60*60)
+
+// DateLayout is how a Date is stored.
+const DateLayout = time.DateOnly
+
+// DateText writes a stored day as 15/10/2026; text that is not a stored day is kept as
+// it is rather than lost.
+func DateText(d string) string {
+	t, err := time.Parse(DateLayout, d)
+	if err != nil {
+		return d
+	}
+	return t.Format("02/01/2006")
+}
+
+// MomentText writes an instant in Vietnam's time as 15/10/2026 14:03:05; the zero time
+// is "".
+func MomentText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(Vietnam).Format("02/01/2006 15:04:05")
+}
 
 // Int writes a whole number with a thousands dot: 1234567 → "1.234.567".
 func Int(n int64) string {
@@ -157,6 +193,10 @@ func Text(v any) (string, error) {
 		return DurationText(time.Duration(x)), nil
 	case Phone:
 		return PhoneText(string(x)), nil
+	case Date:
+		return DateText(string(x)), nil
+	case Moment:
+		return MomentText(time.Time(x)), nil
 	}
 	return "", fmt.Errorf("unsupported cell type %T", v)
 }

@@ -73,3 +73,24 @@ func TestFixedKeepsItsDecimals(t *testing.T) {
 		})
 	}
 }
+
+func TestDaysAndMomentsAreWrittenDayFirstInVietnamsTime(t *testing.T) {
+	tests := []struct {
+		name string
+		in   any
+		want string
+	}{
+		{"a stored day", vnfmt.Date("2026-10-15"), "15/10/2026"},
+		{"text that is not a stored day is kept", vnfmt.Date("sáng 15/10"), "sáng 15/10"},
+		{"an instant in UTC is read in Vietnam's time", vnfmt.Moment(time.Date(2026, 10, 15, 20, 3, 5, 0, time.UTC)), "16/10/2026 03:03:05"},
+		{"the zero time is an empty cell", vnfmt.Moment(time.Time{}), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := vnfmt.Text(tt.in)
+			if err != nil || got != tt.want {
+				t.Errorf("Text(%v) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
