@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localgw"
 
 	"github.com/nq58/tracker/internal/auth"
@@ -127,23 +128,7 @@ func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 		"fast fast",
 		"many-1 manyAttempts", "many-2 manyAttempts", "many-3 manyAttempts",
 	}
-	svc := rounds.NewService(stack.Store, func() time.Time { return now })
-	read := func(t *testing.T) ([]string, map[string]string) {
-		t.Helper()
-		flags, err := svc.Flags(ctx, organiser, q.ID, "r1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		details := map[string]string{}
-		for _, f := range flags {
-			got = append(got, f.AttemptID+" "+f.Kind)
-			details[f.AttemptID+" "+f.Kind] = f.Detail
-		}
-		slices.Sort(got)
-		return got, details
-	}
-	got, details := read(t)
+	got, details := roundFlags(t, stack.Store, now, q.ID)
 	t.Run("every suspicious entry is flagged, though none is in the top, and nothing else", func(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("flags:\n got  %v\n want %v", got, want)
@@ -163,7 +148,7 @@ func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 		if err := stack.Store.ApplyFlags(ctx, batch); err != nil {
 			t.Fatal(err)
 		}
-		again, againDetails := read(t)
+		again, againDetails := roundFlags(t, stack.Store, now, q.ID)
 		if !slices.Equal(again, got) {
 			t.Errorf("flags after a redelivery:\n got  %v\n want %v", again, got)
 		}
@@ -191,7 +176,7 @@ func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 		if n := delivered.Load(); n < int64(len(batch)) {
 			t.Fatalf("the replay delivered %d records, want at least the %d entries", n, len(batch))
 		}
-		again, againDetails := read(t)
+		again, againDetails := roundFlags(t, stack.Store, now, q.ID)
 		if !slices.Equal(again, got) || !maps.Equal(againDetails, details) {
 			t.Errorf("flags after the replay:\n got  %v\n want %v", againDetails, details)
 		}
@@ -204,7 +189,7 @@ func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 		if err := stack.DrainStreams(ctx); err != nil {
 			t.Fatal(err)
 		}
-		_, d := read(t)
+		_, d := roundFlags(t, stack.Store, now, q.ID)
 		if got, want := d["copy-4 identicalBurst"], "4 bài sai giống hệt nhau trong 10 phút"; got != want {
 			t.Errorf("detail of copy-4 = %q, want %q", got, want)
 		}
@@ -230,7 +215,7 @@ func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 		if err := stack.DrainStreams(ctx); err != nil {
 			t.Fatal(err)
 		}
-		got, d := read(t)
+		got, d := roundFlags(t, stack.Store, now, q.ID)
 		for _, a := range append(many, later) {
 			if !slices.Contains(got, a.ID+" manyAttempts") {
 				t.Errorf("%s is not flagged manyAttempts", a.ID)
@@ -241,13 +226,13 @@ func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 		}
 	})
 	t.Run("a disqualified entry leaves the flags", func(t *testing.T) {
-		if _, err := svc.Disqualify(ctx, organiser, q.ID, "fast", "Làm bài quá nhanh"); err != nil {
+		if _, err := rounds.NewService(stack.Store, func() time.Time { return now }).Disqualify(ctx, organiser, q.ID, "fast", "Làm bài quá nhanh"); err != nil {
 			t.Fatal(err)
 		}
 		if err := stack.DrainStreams(ctx); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := read(t)
+		got, _ := roundFlags(t, stack.Store, now, q.ID)
 		if slices.Contains(got, "fast fast") {
 			t.Errorf("flags = %v, want the disqualified entry left out", got)
 		}
@@ -302,17 +287,7 @@ func TestIdenticalAnswersFlagOnlyARingAmongIndependentEntries(t *testing.T) {
 	if err := stack.DrainStreams(ctx); err != nil {
 		t.Fatal(err)
 	}
-	flags, err := rounds.NewService(stack.Store, func() time.Time { return now }).Flags(ctx, organiser, q.ID, "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	details := map[string]string{}
-	for _, f := range flags {
-		got = append(got, f.AttemptID+" "+f.Kind)
-		details[f.AttemptID] = f.Detail
-	}
-	slices.Sort(got)
+	got, details := roundFlags(t, stack.Store, now, q.ID)
 	t.Run("only the ring is flagged", func(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("flags:\n got  %v\n want %v", got, want)
@@ -320,11 +295,29 @@ func TestIdenticalAnswersFlagOnlyARingAmongIndependentEntries(t *testing.T) {
 	})
 	t.Run("each of the ring says four identical wrong sheets", func(t *testing.T) {
 		for _, a := range ring {
-			if d, want := details[a.ID], "4 bài sai giống hệt nhau trong 10 phút"; d != want {
+			if d, want := details[a.ID+" "+contest.FlagIdenticalBurst], "4 bài sai giống hệt nhau trong 10 phút"; d != want {
 				t.Errorf("detail of %s = %q, want %q", a.ID, d, want)
 			}
 		}
 	})
+}
+
+// roundFlags reads round r1's flags as the organiser sees them: "<attempt> <kind>",
+// sorted, and each one's detail by the same key.
+func roundFlags(t *testing.T, store *dynamo.Store, now time.Time, quizID string) ([]string, map[string]string) {
+	t.Helper()
+	flags, err := rounds.NewService(store, func() time.Time { return now }).Flags(context.Background(), organiser, quizID, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	details := map[string]string{}
+	for _, f := range flags {
+		got = append(got, f.AttemptID+" "+f.Kind)
+		details[f.AttemptID+" "+f.Kind] = f.Detail
+	}
+	slices.Sort(got)
+	return got, details
 }
 
 // burstsOfThree counts the entries that the rule without rarity flagged: wrong, with two

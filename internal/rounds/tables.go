@@ -8,9 +8,6 @@ import (
 	"github.com/nq58/tracker/internal/report"
 )
 
-// when is a moment as an export cell (Vietnam's time, 15/10/2026 14:03:05).
-func when(t time.Time) vnfmt.Moment { return vnfmt.Moment(t) }
-
 // duration is a time taken as an export cell (mm:ss where people read it).
 func duration(ms int64) vnfmt.Duration { return vnfmt.Duration(time.Duration(ms) * time.Millisecond) }
 
@@ -20,7 +17,7 @@ func (w WinnersReport) Tables() []report.Table {
 		"Mã thôn", "Thôn", "Đoàn thể", "Điểm", "Dự đoán", "Thời gian làm bài (phút:giây)", "Thời điểm nộp"}}
 	for _, x := range w.Winners {
 		t.Rows = append(t.Rows, []any{int64(x.Rank), x.Tier, x.Amount, x.Name, vnfmt.Phone(x.Phone), x.CCCD, x.UnitID, x.Unit, x.Organization,
-			int64(x.Score), x.Prediction, duration(x.DurationMs), when(x.SubmittedAt)})
+			int64(x.Score), x.Prediction, duration(x.DurationMs), vnfmt.Moment(x.SubmittedAt)})
 	}
 	c := report.Table{Name: "Giải tập thể", Header: []string{"Hạng", "Mã đơn vị", "Người dự thi", "Dân số 15+", "Tỷ lệ tham gia (%)",
 		"Tỷ lệ trong tổng số (%)", "Điểm", "Đạt giải"}}
@@ -77,7 +74,7 @@ func EntriesTable(list []quiz.Attempt, roundName string) report.Table {
 			ranked = "Có"
 		}
 		t.Rows = append(t.Rows, []any{r.AttemptID, roundName, r.Name, vnfmt.Phone(r.Phone), r.CCCD, r.UnitID, r.Organization, int64(r.Score), int64(r.MaxScore),
-			pred, duration(r.DurationMs), when(r.SubmittedAt), ranked, r.ClientID})
+			pred, duration(r.DurationMs), vnfmt.Moment(r.SubmittedAt), ranked, r.ClientID})
 	}
 	return t
 }
