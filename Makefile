@@ -103,6 +103,23 @@ SITECONFIG = $(GO) run ./infra/siteconfig -stack $(STACK_JSON)
 # load, so a deploy is seen at once and never mixes old pages with new modules for long.
 CACHE_ASSETS = public, max-age=300, must-revalidate
 CACHE_PAGES = no-cache
+# A parameter as deployed: samconfig.toml's parameter_overrides for $(ENV) (written
+# Name=\"value\"), else the template's Default.
+param_override = $(shell sed -n '/^\[$(ENV)\.deploy\.parameters\]/,/^\[/s/^parameter_overrides *=.*[" ]$(1)=\\"\([^\\]*\)\\".*/\1/p' samconfig.toml)
+param_default = $(shell sed -n '/^  $(1):$$/,/^  [A-Za-z]/s/^    Default: *//p' template.yaml | head -1)
+param = $(or $(call param_override,$(1)),$(call param_default,$(1)))
+# The account's SNS SMS spend limit (account-wide, per region): set here, not by a
+# function, so two stacks cannot overwrite each other at every cold start.
+# https://docs.aws.amazon.com/cli/latest/reference/sns/set-sms-attributes.html
+SMS_SPEND_LIMIT = $(call param,SmsMonthlySpendLimitUsd)
+ALARM_EMAIL = $(call param_override,AlarmEmail)
+# CloudFront publishes its metrics in us-east-1 only, and an alarm watches metrics of its
+# own region and notifies a topic of its own region: the CloudFront 5xx alarm and its
+# topic live there, created (idempotently) by `make deploy`, not by the stack.
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
+EDGE_REGION = us-east-1
+EDGE_TOPIC = $(STACK)-edge-alarms
+EDGE_ALARM = $(STACK)-cloudfront-5xx
 
 deploy:
 	@case "$(ENV)" in dev|prod) ;; *) echo "ENV must be dev or prod"; exit 1;; esac
@@ -115,6 +132,16 @@ deploy:
 	# First deploy only: the sign-in callback needs the distribution's domain (see SiteDomain).
 	domain=$$($(SITECONFIG) -pending-site-domain) && if [ -n "$$domain" ]; then \
 	  sam deploy --config-env $(ENV) --parameter-overrides "SiteDomain=$$domain" && $(DESCRIBE_STACK); fi
+	aws sns set-sms-attributes --attributes MonthlySpendLimit=$(SMS_SPEND_LIMIT) --region $(REGION)
+	topic=$$(aws sns create-topic --name $(EDGE_TOPIC) --region $(EDGE_REGION) --query TopicArn --output text) && \
+	if [ -n "$(ALARM_EMAIL)" ] && ! aws sns list-subscriptions-by-topic --topic-arn $$topic --region $(EDGE_REGION) --query 'Subscriptions[].Endpoint' --output text | tr '\t' '\n' | grep -qxF '$(ALARM_EMAIL)'; then \
+	  aws sns subscribe --topic-arn $$topic --protocol email --notification-endpoint '$(ALARM_EMAIL)' --region $(EDGE_REGION); fi && \
+	aws cloudwatch put-metric-alarm --region $(EDGE_REGION) --alarm-name $(EDGE_ALARM) \
+	  --alarm-description "CloudFront answered more than 5 % 5xx for 10 minutes ($(STACK); see docs/operations.md)" \
+	  --namespace AWS/CloudFront --metric-name 5xxErrorRate \
+	  --dimensions Name=DistributionId,Value=$$($(SITECONFIG) -output DistributionId) Name=Region,Value=Global \
+	  --statistic Average --period 300 --evaluation-periods 2 --threshold 5 --comparison-operator GreaterThanThreshold \
+	  --treat-missing-data notBreaching --alarm-actions $$topic --ok-actions $$topic
 	$(SITECONFIG) -config $(SITE_CONFIG)
 	bucket=$$($(SITECONFIG) -output WebBucketName) && \
 	aws s3 sync web/ s3://$$bucket/ --region $(REGION) --delete --exclude '*' --include '*.js' --include '*.css' --cache-control '$(CACHE_ASSETS)' && \

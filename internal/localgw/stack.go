@@ -53,6 +53,8 @@ type Stack struct {
 	StreamARN       string
 	Sources         []samtemplate.StreamSource
 	StreamFunctions map[string]StreamHandler
+	// edgeHeaders are the distribution's response headers (template.yaml's policy).
+	edgeHeaders []samtemplate.Header
 }
 
 // StackOptions configure a stack.
@@ -174,11 +176,15 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	edgeHeaders, err := tpl.SecurityHeaders()
+	if err != nil {
+		return nil, err
+	}
 	if o.DeadLetterDir == "" {
 		o.DeadLetterDir = filepath.Join(os.TempDir(), "nq58-dead-letters", o.Table)
 	}
 	s := &Stack{Keys: keys, DeadLetters: deadletter.Dir{Path: o.DeadLetterDir}, Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources,
-		StreamFunctions: streamFunctions, Issuer: issuer, Outbox: outbox,
+		StreamFunctions: streamFunctions, Issuer: issuer, Outbox: outbox, edgeHeaders: edgeHeaders,
 		OAuth: &localauth.OAuth{Issuer: issuer, ClientID: LocalAudience, RedirectPaths: StaffPages}}
 	for _, sc := range schedules {
 		h, ok := scheduledFunctions[sc.Function]
@@ -234,6 +240,8 @@ var StaffPages = []string{"/staff/", "/staff/contest.html", "/staff/paper.html"}
 // the JWKS, the development sign-in for scripts and tests (POST /local/signin
 // {"username","password"} → {"token","expiresAt"}) and the SMS outbox:
 // GET /local/sms → {"messages":[{"phone","code","sentAt"}]}.
+// Every answer passes the distribution's part (withEdge): its security headers, and
+// gzip on /v1/*.
 func (s *Stack) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /config.json", func(w http.ResponseWriter, r *http.Request) {
@@ -253,7 +261,7 @@ func (s *Stack) Handler() http.Handler {
 	})
 	mux.Handle("GET /local/sms", s.Outbox)
 	mux.Handle("/", s.Gateway)
-	return mux
+	return withEdge(mux, s.edgeHeaders)
 }
 
 func (s *Stack) signIn(w http.ResponseWriter, r *http.Request) {
