@@ -412,3 +412,63 @@ func TestTheTableIsBackedUpDailyForAYear(t *testing.T) {
 		t.Errorf("BackupVault DeletionPolicy = %v, want Retain (its recovery points outlive the stack)", v["DeletionPolicy"])
 	}
 }
+
+// section returns the text of a "## title" section of a Markdown file.
+func section(t *testing.T, path, title string) string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(raw), "\n## "+title+"\n")
+	if !ok {
+		t.Fatalf("%s has no section %q", path, "## "+title)
+	}
+	if i := strings.Index(rest, "\n## "); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest
+}
+
+func TestOperationsDocKeepsUpWithTheTemplate(t *testing.T) {
+	doc := readTemplate(t)
+	const ops = "../../docs/operations.md"
+
+	t.Run("every retained resource is in the teardown section", func(t *testing.T) {
+		teardown := section(t, ops, "Teardown")
+		var retained []string
+		for id, r := range doc.Resources {
+			if r["DeletionPolicy"] == "Retain" {
+				retained = append(retained, id)
+			}
+		}
+		if len(retained) == 0 {
+			t.Fatal("no retained resources in the template")
+		}
+		slices.Sort(retained)
+		for _, id := range retained {
+			if !strings.Contains(teardown, "`"+id+"`") || !strings.Contains(teardown, "LogicalResourceId=='"+id+"'") {
+				t.Errorf("retained resource %s is not named in the teardown section (the list and the describe-stack-resources query)", id)
+			}
+		}
+	})
+
+	t.Run("every teardown command names its region", func(t *testing.T) {
+		teardown := section(t, ops, "Teardown")
+		for _, line := range strings.Split(teardown, "\n") {
+			line = strings.TrimSpace(line)
+			if strings.HasPrefix(line, "aws ") && !strings.Contains(line, "--region") && !strings.HasPrefix(line, "aws sts ") && !strings.HasSuffix(line, `\`) {
+				t.Errorf("teardown command without --region: %s", line)
+			}
+		}
+	})
+
+	t.Run("every alarm has a line in the alarms section", func(t *testing.T) {
+		alarms := section(t, ops, "Alarms and what to do when one fires")
+		for id, r := range doc.Resources {
+			if r["Type"] == "AWS::CloudWatch::Alarm" && !strings.Contains(alarms, "`"+id+"`") {
+				t.Errorf("alarm %s has no line in the alarms section", id)
+			}
+		}
+	})
+}
