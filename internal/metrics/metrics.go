@@ -1,6 +1,7 @@
 // Package metrics writes CloudWatch metrics in the Embedded Metric Format: one JSON object
 // per line on stdout, with its "_aws" metadata, which CloudWatch Logs turns into metrics
-// without an API call. Only counts and durations: never anything about a person.
+// without an API call. Only counts, durations and percentages: never anything about a
+// person.
 package metrics
 
 import (
@@ -15,6 +16,7 @@ import (
 const (
 	Count        = "Count"
 	Milliseconds = "Milliseconds"
+	Percent      = "Percent"
 )
 
 // Metric is one value.
