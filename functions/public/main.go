@@ -23,6 +23,6 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
-		return public.New(store, nil, log, snssms.FromEnv(log), keys, secrets[1]).Handle, nil
+		return public.New(store, nil, log, snssms.FromEnv(), keys, secrets[1]).Handle, nil
 	})
 }
