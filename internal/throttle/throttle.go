@@ -3,10 +3,13 @@
 // attempt counts normally, between the soft and the hard limit it is stored but marked
 // suspect (counted apart in the figures), above the hard limit it is refused with 429
 // rate_limited and Retry-After. It also limits the verification codes (SMS) a source
-// may ask for. The decision is here; it imports no AWS package.
+// may ask for, and the SMS of the whole deployment in an hour (the SMS budget). The
+// decision is here; it imports no AWS package.
 //
 // Only the source's count is kept by storage (one counter item per source per window):
-// an address is what an attacker cannot rotate for free. A clientId is whatever the
+// an address is what an attacker cannot rotate for free, provided it is the real one
+// (see Source: a viewer address counts only on a request that carries the origin
+// secret, which only CloudFront sends). A clientId is whatever the
 // client says, so a client limit can only ever bind a client that identifies itself;
 // such a client can as well carry its own count, sealed by the server (ClientCount in a
 // client token), which costs no write. A client that drops its token or its id is a new
