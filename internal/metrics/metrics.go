@@ -12,7 +12,10 @@ import (
 	"time"
 )
 
-// Units used here (CloudWatch's names).
+// Units used here (CloudWatch's names, the Unit values of a MetricDatum, which EMF's
+// MetricDefinition takes).
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 const (
 	Count        = "Count"
 	Milliseconds = "Milliseconds"
