@@ -9,15 +9,20 @@ import (
 	"github.com/nq58/tracker/internal/app/public"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/lambdaenv"
+	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/snssms"
 )
 
 func main() {
 	lambdaenv.Start(func(store *dynamo.Store, log *slog.Logger) (any, error) {
-		keys, err := lambdaenv.Pseudonyms(context.Background())
+		secrets, err := lambdaenv.ReadSecrets(context.Background(), lambdaenv.DeploymentSecret, lambdaenv.OriginSecret)
 		if err != nil {
 			return nil, err
 		}
-		return public.New(store, nil, log, snssms.FromEnv(log), keys).Handle, nil
+		keys, err := pseudonym.New(secrets[0])
+		if err != nil {
+			return nil, err
+		}
+		return public.New(store, nil, log, snssms.FromEnv(), keys, secrets[1]).Handle, nil
 	})
 }

@@ -77,6 +77,7 @@ func newStack(ctx context.Context, cfg config, table string) (*benchStack, error
 	progress("each resident comes from its own address in 100.64.0.0/16 (carrier-grade NAT space), set as CloudFront's viewer address: the per-source start limits keep their defaults")
 	stack, err := localgw.NewStack(ctx, localgw.StackOptions{
 		Endpoint: cfg.endpoint, Table: table, Now: serviceClock(q), Log: cappedLog(10),
+		KeepViewerAddress: true, // each resident's own address, set by post
 	})
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -64,6 +65,9 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// The origin secret the gateway sends as CloudFront would (X-Origin-Verify): it only
+	// has to match between the gateway and the functions of this run.
+	origin := []byte(rand.Text())
 	users, err := demo.Users()
 	if err != nil {
 		return err
@@ -73,10 +77,12 @@ func run(log *slog.Logger) error {
 	case "inprocess":
 	case "rie":
 		// The bootstraps AWS runs, built for this host, against the same DynamoDB Local;
-		// DEPLOYMENT_SECRET stands in for Secrets Manager (accepted only with a local endpoint).
+		// DEPLOYMENT_SECRET and ORIGIN_SECRET stand in for Secrets Manager (accepted only
+		// with a local endpoint).
 		pools, err := rie.StartPools(ctx, filepath.Join("build", "host"), 2, []string{
 			"TABLE_NAME=" + *table, "AWS_REGION=ap-southeast-1", "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
 			"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_LAMBDA_LOG_FORMAT=JSON", "DEPLOYMENT_SECRET=" + string(secret),
+			"ORIGIN_SECRET=" + string(origin),
 		}, os.Stderr)
 		if err != nil {
 			return err
@@ -88,7 +94,7 @@ func run(log *slog.Logger) error {
 		return fmt.Errorf("-lambda %q: want inprocess or rie", *lambdaMode)
 	}
 	stack, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: *table, Log: log, Users: users,
-		UsersFile: filepath.Join(filepath.Dir(*dataDir), "staff-users.json"), DeadLetterDir: *deadLetters, Secret: secret, Invoker: invoker})
+		UsersFile: filepath.Join(filepath.Dir(*dataDir), "staff-users.json"), DeadLetterDir: *deadLetters, Secret: secret, OriginSecret: origin, Invoker: invoker})
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.Expired:          http.StatusGone,
 	apperr.PhoneUnverified:  http.StatusForbidden,
 	apperr.RateLimited:      http.StatusTooManyRequests,
+	apperr.SMSBudget:        http.StatusTooManyRequests,
 	apperr.Locked:           http.StatusTooManyRequests,
 	apperr.Internal:         http.StatusInternalServerError,
 }

@@ -25,6 +25,7 @@ const (
 	TooLarge         Code = "too_large"         // body over the limit
 	PhoneUnverified  Code = "phone_unverified"  // a contest needs a verified phone (phoneToken)
 	RateLimited      Code = "rate_limited"      // too many requests; retry after a while
+	SMSBudget        Code = "sms_budget"        // the deployment's hourly SMS budget is spent; retry after the hour
 	Locked           Code = "locked"            // too many wrong codes: this verification is locked
 	Internal         Code = "internal"          // anything unexpected
 )

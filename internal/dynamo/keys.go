@@ -48,6 +48,7 @@ import (
 //	a round's frozen results                Put / Get / Update    pk=RESULT#<quizId>#<roundId> sk=R
 //	a contest's disqualifications           Put / Query           pk=DECISION#<quizId> sk=<time>#<attemptId>
 //	count starts / codes per source, window Update ADD            pk=RL#<src|vfy>#<keyed hash>#<window start, unix s> sk=R  (TTL; a client's count rides in its sealed client token)
+//	the deployment's SMS in an hour (budget) Update ADD           pk=RL#sms#all#<hour start, unix s> sk=R  (TTL; one item an hour for the whole deployment)
 //	the attempts of a quiz (regrade, purge, Query per shard       pk=FIRST#<quizId>#<shard 0..15>: the ledgers list every
 //	  rebuild), then BatchGet by key          (consistent)          aggregated attempt and grade version (no write of its own;
 //	                                                                an attempt not yet aggregated is not there yet)

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -23,7 +24,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/nq58/tracker/internal/dynamo"
-	"github.com/nq58/tracker/internal/pseudonym"
 )
 
 // Store returns the store on the function's table (TABLE_NAME), with a client built
@@ -127,37 +127,95 @@ const SecretArnEnv = "DEPLOYMENT_SECRET_ARN"
 // replaces Secrets Manager in AWS.
 const LocalSecretEnv = "DEPLOYMENT_SECRET"
 
-// Pseudonyms reads the deployment's secret from AWS Secrets Manager once per cold start
-// and returns the keyer of personal identifiers built on it (or, against local
-// emulators, takes it from LocalSecretEnv).
-func Pseudonyms(ctx context.Context) (pseudonym.Keyer, error) {
-	arn := os.Getenv(SecretArnEnv)
-	if arn == "" {
-		secret, err := localSecret(os.Getenv)
-		if err != nil {
-			return pseudonym.Keyer{}, err
+// OriginSecretArnEnv names the variable holding the ARN of the origin secret (the
+// template's OriginSecret), the value CloudFront sends in X-Origin-Verify.
+// OriginSecretEnv holds the value itself locally, under the same rule as
+// LocalSecretEnv.
+const (
+	OriginSecretArnEnv = "ORIGIN_SECRET_ARN"
+	OriginSecretEnv    = "ORIGIN_SECRET"
+)
+
+// Secret is a secret a function reads at cold start: from Secrets Manager when the
+// variable ArnEnv is set (the template sets it in AWS), else from the variable LocalEnv
+// against local emulators only (see LocalSecretEnv).
+type Secret struct {
+	ArnEnv, LocalEnv string
+	// Optional: with neither variable set the secret is absent (nil), not an error.
+	Optional bool
+}
+
+// The secrets of the functions.
+var (
+	// DeploymentSecret keys the hashes of personal identifiers; a function that needs
+	// it cannot run without it.
+	DeploymentSecret = Secret{ArnEnv: SecretArnEnv, LocalEnv: LocalSecretEnv}
+	// OriginSecret proves a request came through CloudFront. Without it no request
+	// does, and every source is API Gateway's sourceIp: safe, only coarser.
+	OriginSecret = Secret{ArnEnv: OriginSecretArnEnv, LocalEnv: OriginSecretEnv, Optional: true}
+)
+
+// ReadSecrets reads secrets once per cold start and returns their values in the order
+// asked (nil for an absent optional one). Those in Secrets Manager are read
+// concurrently, one GetSecretValue each on one client, so a second secret adds no
+// round trip to the cold start.
+// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
+func ReadSecrets(ctx context.Context, secrets ...Secret) ([][]byte, error) {
+	values := make([][]byte, len(secrets))
+	var arns []int // indexes of the secrets to read from Secrets Manager
+	for i, sec := range secrets {
+		if os.Getenv(sec.ArnEnv) != "" {
+			arns = append(arns, i)
+			continue
 		}
-		return pseudonym.New(secret)
+		v, err := localSecret(os.Getenv, sec)
+		if err != nil {
+			return nil, err
+		}
+		values[i] = v
+	}
+	if len(arns) == 0 {
+		return values, nil
 	}
 	cfg, err := ConfigFor(SecretsManager)
 	if err != nil {
-		return pseudonym.Keyer{}, err
+		return nil, err
 	}
-	out, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &arn})
-	if err != nil {
-		return pseudonym.Keyer{}, fmt.Errorf("read the deployment secret: %w", err)
+	client := secretsmanager.NewFromConfig(cfg)
+	errs := make([]error, len(secrets))
+	var wg sync.WaitGroup
+	for _, i := range arns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			arn := os.Getenv(secrets[i].ArnEnv)
+			out, err := client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &arn})
+			if err != nil {
+				errs[i] = fmt.Errorf("read the secret of %s: %w", secrets[i].ArnEnv, err)
+				return
+			}
+			values[i] = []byte(aws.ToString(out.SecretString))
+		}()
 	}
-	return pseudonym.New([]byte(aws.ToString(out.SecretString)))
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return values, nil
 }
 
-// localSecret is the secret of LocalSecretEnv when its conditions hold (see there).
-func localSecret(getenv func(string) string) ([]byte, error) {
-	secret := getenv(LocalSecretEnv)
+// localSecret is the value of sec.LocalEnv when LocalSecretEnv's conditions hold (sec's
+// ARN variable unset, DynamoDB's endpoint overridden); nil for an optional secret with
+// neither variable set.
+func localSecret(getenv func(string) string, sec Secret) ([]byte, error) {
+	secret := getenv(sec.LocalEnv)
 	switch {
+	case secret == "" && sec.Optional:
+		return nil, nil
 	case secret == "":
-		return nil, errors.New(SecretArnEnv + " is not set")
+		return nil, errors.New(sec.ArnEnv + " is not set")
 	case Endpoint(DynamoDB, getenv) == "":
-		return nil, errors.New(SecretArnEnv + " is not set; " + LocalSecretEnv + " is accepted only against a local DynamoDB (" + EndpointEnv(DynamoDB) + " or AWS_ENDPOINT_URL set)")
+		return nil, errors.New(sec.ArnEnv + " is not set; " + sec.LocalEnv + " is accepted only against a local DynamoDB (" + EndpointEnv(DynamoDB) + " or AWS_ENDPOINT_URL set)")
 	}
 	return []byte(secret), nil
 }

@@ -1,6 +1,9 @@
 package lambdaenv
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 func TestEndpoint(t *testing.T) {
 	tests := []struct {
@@ -71,24 +74,46 @@ func TestLocalSecret(t *testing.T) {
 	const secret = "0123456789abcdef0123456789abcdef"
 	tests := []struct {
 		name    string
+		secret  Secret
 		env     map[string]string
+		want    string
 		wantErr bool
 	}{
-		{"the local secret is taken against a local DynamoDB", map[string]string{LocalSecretEnv: secret, "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000"}, false},
-		{"the local secret is taken against a global local endpoint", map[string]string{LocalSecretEnv: secret, "AWS_ENDPOINT_URL": "http://127.0.0.1:4566"}, false},
-		{"the local secret is refused against AWS's DynamoDB", map[string]string{LocalSecretEnv: secret}, true},
-		{"the local secret is refused when endpoints are ignored", map[string]string{LocalSecretEnv: secret, "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}, true},
-		{"no secret at all is an error", map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000"}, true},
+		{"the local secret is taken against a local DynamoDB", DeploymentSecret, map[string]string{LocalSecretEnv: secret, "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000"}, secret, false},
+		{"the local secret is taken against a global local endpoint", DeploymentSecret, map[string]string{LocalSecretEnv: secret, "AWS_ENDPOINT_URL": "http://127.0.0.1:4566"}, secret, false},
+		{"the local secret is refused against AWS's DynamoDB", DeploymentSecret, map[string]string{LocalSecretEnv: secret}, "", true},
+		{"the local secret is refused when endpoints are ignored", DeploymentSecret, map[string]string{LocalSecretEnv: secret, "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}, "", true},
+		{"no deployment secret at all is an error", DeploymentSecret, map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000"}, "", true},
+		{"the local origin secret is taken against a local DynamoDB", OriginSecret, map[string]string{OriginSecretEnv: secret, "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000"}, secret, false},
+		{"the local origin secret is refused against AWS's DynamoDB", OriginSecret, map[string]string{OriginSecretEnv: secret}, "", true},
+		{"the deployment secret is not taken for the origin secret", OriginSecret, map[string]string{LocalSecretEnv: secret, "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000"}, "", false},
+		{"no origin secret at all is no secret, not an error", OriginSecret, nil, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := localSecret(func(k string) string { return tt.env[k] })
+			got, err := localSecret(func(k string) string { return tt.env[k] }, tt.secret)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("error = %v, want error %v", err, tt.wantErr)
 			}
-			if !tt.wantErr && string(got) != secret {
-				t.Errorf("secret = %q, want %q", got, secret)
+			if string(got) != tt.want {
+				t.Errorf("secret = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestReadSecretsLocallyInTheOrderAsked(t *testing.T) {
+	t.Setenv(SecretArnEnv, "")
+	t.Setenv(OriginSecretArnEnv, "")
+	t.Setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "")
+	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000")
+	t.Setenv(LocalSecretEnv, "deployment-secret")
+	t.Setenv(OriginSecretEnv, "origin-secret")
+	got, err := ReadSecrets(context.Background(), DeploymentSecret, OriginSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || string(got[0]) != "deployment-secret" || string(got[1]) != "origin-secret" {
+		t.Errorf("secrets = %q, want [deployment-secret origin-secret]", got)
 	}
 }

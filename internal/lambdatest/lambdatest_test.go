@@ -24,6 +24,10 @@ import (
 	"github.com/nq58/tracker/internal/testenv"
 )
 
+// originSecret is the origin secret the functions get (ORIGIN_SECRET, Secrets Manager's
+// stand-in) and the events carry in X-Origin-Verify, as CloudFront sends it.
+const originSecret = "local-emulator-origin-secret-0123456789"
+
 // Personal data sent in the requests below, which must never reach a log line.
 const (
 	residentName  = "Phạm Thị Lựu"
@@ -87,6 +91,7 @@ func startFunctions(t *testing.T) map[string]*function {
 			"AWS_LAMBDA_LOG_FORMAT=JSON",
 			"AWS_LAMBDA_FUNCTION_NAME=" + id,
 			"DEPLOYMENT_SECRET=local-emulator-secret-0123456789abcdef",
+			"ORIGIN_SECRET=" + originSecret,
 		}})
 		if err != nil {
 			t.Fatal(err)
@@ -103,7 +108,8 @@ func httpEvent(requestID, method, path string, pathParams map[string]string, que
 	ev := map[string]any{
 		"version": "2.0", "routeKey": method + " " + routePattern(path, pathParams), "rawPath": path, "rawQueryString": query,
 		"headers": map[string]string{"content-type": "application/json", "host": "id.execute-api.ap-southeast-1.amazonaws.com",
-			"user-agent": "lambdatest", "x-forwarded-for": "203.0.113.7", "cloudfront-viewer-address": "203.0.113.7:443"},
+			"user-agent": "lambdatest", "x-forwarded-for": "203.0.113.7", "cloudfront-viewer-address": "203.0.113.7:443",
+			"x-origin-verify": originSecret},
 		"requestContext": map[string]any{
 			"accountId": "123456789012", "apiId": "api-id", "domainName": "id.execute-api.ap-southeast-1.amazonaws.com",
 			"domainPrefix": "id", "requestId": requestID, "routeKey": method + " " + routePattern(path, pathParams), "stage": "$default",
@@ -233,6 +239,12 @@ func TestTheBootstrapsAnswerRealEventsUnderTheEmulator(t *testing.T) {
 		}
 		if lines == 0 {
 			t.Error("no JSON log line at all: want the aggregator's and the maintenance function's")
+		}
+	})
+
+	t.Run("the public function read its origin secret at cold start", func(t *testing.T) {
+		if out := fns["PublicApiFunction"].out.String(); strings.Contains(out, "no origin secret") {
+			t.Errorf("the public function started without an origin secret:\n%s", out)
 		}
 	})
 

@@ -32,8 +32,14 @@ type Authorizer interface {
 	Verify(header string) (map[string]string, error)
 }
 
-// viewerAddressHeader is the header CloudFront adds with the viewer's "address:port".
-const viewerAddressHeader = "cloudfront-viewer-address"
+// The headers CloudFront adds to every request it sends to the API: the viewer's
+// "address:port" and the origin secret (an origin custom header).
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/adding-cloudfront-headers.html
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html
+const (
+	viewerAddressHeader = "cloudfront-viewer-address"
+	originVerifyHeader  = "x-origin-verify"
+)
 
 // maxRequestBody mirrors API Gateway's 10 MB payload limit.
 const maxRequestBody = 10 << 20
@@ -50,6 +56,15 @@ type Gateway struct {
 	web         http.Handler
 	log         *slog.Logger
 	authorizers map[string]Authorizer
+	// OriginSecret is what the gateway sends in X-Origin-Verify on every request it
+	// forwards, as CloudFront sends the template's OriginSecret; a client's value is
+	// replaced. Empty: the header is dropped, as a request to the API's own address
+	// would come without it.
+	OriginSecret string
+	// KeepViewerAddress keeps a CloudFront-Viewer-Address the client sent, so that
+	// tests and benchmarks can act as many sources. Without it the gateway does what
+	// CloudFront does: the connection's address replaces any value a client sent.
+	KeepViewerAddress bool
 }
 
 // New builds a gateway from the template's routes; functions maps each function's
@@ -164,7 +179,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"message":"Request Entity Too Large"}`)
 		return
 	}
-	ev := toEvent(r, rt, params, body)
+	ev := g.toEvent(r, rt, params, body)
 	if claims != nil {
 		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
 			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims}}
@@ -182,15 +197,19 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeResponse(w, resp)
 }
 
-func toEvent(r *http.Request, rt *route, params map[string]string, body []byte) events.APIGatewayV2HTTPRequest {
+func (g *Gateway) toEvent(r *http.Request, rt *route, params map[string]string, body []byte) events.APIGatewayV2HTTPRequest {
 	headers := map[string]string{}
 	for k, v := range r.Header {
 		headers[strings.ToLower(k)] = strings.Join(v, ",")
 	}
-	// CloudFront's part: the viewer's address and port from the connection. A request
-	// that already carries one keeps it, so tests can act as many sources.
-	if headers[viewerAddressHeader] == "" {
+	// CloudFront's part: the viewer's address and port from the connection, over any
+	// value the client sent (unless KeepViewerAddress), and the origin secret.
+	if !g.KeepViewerAddress || headers[viewerAddressHeader] == "" {
 		headers[viewerAddressHeader] = r.RemoteAddr
+	}
+	delete(headers, originVerifyHeader)
+	if g.OriginSecret != "" {
+		headers[originVerifyHeader] = g.OriginSecret
 	}
 	var query map[string]string
 	if q := r.URL.Query(); len(q) > 0 {

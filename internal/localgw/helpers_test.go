@@ -36,8 +36,22 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	// The tests act as many residents, each from its own address (env.from sets
+	// CloudFront-Viewer-Address), so the gateway keeps the address a request carries.
+	return newEnvWith(t, func(o *localgw.StackOptions) { o.KeepViewerAddress = true })
+}
+
+// newEnvAsCloudFront is newEnv with a gateway that sets the viewer address from the
+// connection whatever the client wrote, as CloudFront does (and `make run`).
+func newEnvAsCloudFront(t *testing.T) *env {
+	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+func newEnvWith(t *testing.T, edit func(*localgw.StackOptions)) *env {
+	t.Helper()
 	clock := testenv.NewClock(time.Date(2026, 11, 20, 9, 0, 0, 0, quiz.VietnamTime))
-	stack := testenv.Stack(t, clock.Now)
+	stack := testenv.StackWith(t, clock.Now, edit)
 	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
 		t.Fatalf("load demo: %v", err)
 	}

@@ -74,6 +74,14 @@ type StackOptions struct {
 	// Secret keys the hashes of phones, CCCDs, devices and sources (the template's
 	// DeploymentSecret); empty: a random one for this stack.
 	Secret []byte
+	// OriginSecret is what the gateway sends in X-Origin-Verify, as CloudFront sends the
+	// template's OriginSecret, and what the public function expects there (pass the
+	// same as ORIGIN_SECRET to bootstraps run by an Invoker); empty: a random one.
+	OriginSecret []byte
+	// KeepViewerAddress keeps a CloudFront-Viewer-Address the client sent (tests and
+	// benchmarks that act as many sources); else the gateway sets it from the
+	// connection, as CloudFront does.
+	KeepViewerAddress bool
 	// Invoker, when set, runs every function out of process (their real bootstraps
 	// under the emulator) instead of calling the handlers in-process.
 	Invoker Invoker
@@ -121,6 +129,9 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(o.OriginSecret) == 0 {
+		o.OriginSecret = []byte(rand.Text())
+	}
 	streamFunctions := map[string]StreamHandler{
 		"AggregatorFunction": stream.New(store, o.Log).Handle,
 	}
@@ -135,7 +146,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	}
 	// The functions of template.yaml, by logical id, wired as functions/*/main.go wire them.
 	httpFunctions := map[string]HTTPHandler{
-		"PublicApiFunction":  public.New(store, o.Now, o.Log, outbox, keys).Handle,
+		"PublicApiFunction":  public.New(store, o.Now, o.Log, outbox, keys, o.OriginSecret).Handle,
 		"StaffApiFunction":   staff.New(store, o.Now, o.Log).Handle,
 		"StaffAdminFunction": staffadmin.New(store, o.Log, localauth.Directory{Users: issuer.Users()}).Handle,
 	}
@@ -168,6 +179,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	gw.OriginSecret, gw.KeepViewerAddress = string(o.OriginSecret), o.KeepViewerAddress
 	sources, err := tpl.StreamSources()
 	if err != nil {
 		return nil, err

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -236,35 +235,44 @@ func TestTheLocalGatewaySetsTheViewerAddressAsCloudFrontDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	echo := func(_ context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-		return events.APIGatewayV2HTTPResponse{StatusCode: 200, Body: ev.Headers["cloudfront-viewer-address"]}, nil
+		return events.APIGatewayV2HTTPResponse{StatusCode: 200, Body: ev.Headers["cloudfront-viewer-address"] + " " + ev.Headers["x-origin-verify"]}, nil
 	}
 	functions := map[string]localgw.HTTPHandler{}
 	for _, r := range routes {
 		functions[r.Function] = echo
 	}
-	gw, err := localgw.New(routes, functions, map[string]localgw.Authorizer{"StaffJwt": nil}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	const remote, forged, secret = "192.0.2.44:51000", "203.0.113.5:46532", "origin-secret-of-this-run"
 	tests := []struct {
-		name   string
-		header string
-		want   func(remote string) string
+		name    string
+		keep    bool
+		headers map[string]string
+		want    string
 	}{
-		{"a request without the header gets the connection's address and port", "", func(remote string) string { return remote }},
-		{"a request that carries one keeps it, so tests can act as many sources", "203.0.113.5:46532", func(string) string { return "203.0.113.5:46532" }},
+		{"a request without the header gets the connection's address and the origin secret", false, nil, remote + " " + secret},
+		{"a client's viewer address and origin secret are replaced, as CloudFront replaces them", false,
+			map[string]string{"CloudFront-Viewer-Address": forged, "X-Origin-Verify": "guess"}, remote + " " + secret},
+		{"with KeepViewerAddress a request that carries one keeps it, so tests can act as many sources", true,
+			map[string]string{"CloudFront-Viewer-Address": forged}, forged + " " + secret},
+		{"with KeepViewerAddress a request without one gets the connection's address", true, nil, remote + " " + secret},
+		{"with KeepViewerAddress a client's origin secret is still replaced", true,
+			map[string]string{"CloudFront-Viewer-Address": forged, "X-Origin-Verify": "guess"}, forged + " " + secret},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			gw, err := localgw.New(routes, functions, map[string]localgw.Authorizer{"StaffJwt": nil}, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gw.OriginSecret, gw.KeepViewerAddress = secret, tt.keep
 			req := httptest.NewRequest("GET", "/v1/units", nil)
-			req.RemoteAddr = "192.0.2.44:" + strconv.Itoa(51000)
-			if tt.header != "" {
-				req.Header.Set("CloudFront-Viewer-Address", tt.header)
+			req.RemoteAddr = remote
+			for k, v := range tt.headers {
+				req.Header.Set(k, v)
 			}
 			rec := httptest.NewRecorder()
 			gw.ServeHTTP(rec, req)
-			if got, want := rec.Body.String(), tt.want(req.RemoteAddr); got != want {
-				t.Errorf("viewer address = %q, want %q", got, want)
+			if got := rec.Body.String(); got != tt.want {
+				t.Errorf("viewer address and origin secret = %q, want %q", got, tt.want)
 			}
 		})
 	}

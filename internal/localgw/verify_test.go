@@ -13,6 +13,7 @@ import (
 
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/throttle"
 )
 
 // verifier runs the resident's side of phone verification against a stack, reading
@@ -380,6 +381,9 @@ func (v *verifier) smsCount(t *testing.T) int {
 }
 
 func TestABotRotatingPhonesFromOneAddressCannotMakeUsPayForSMS(t *testing.T) {
+	// 101 codes in an hour: the hourly SMS budget (100 by default) stays out of the way,
+	// this test is about one address.
+	t.Setenv(throttle.EnvSMSBudget, "1000")
 	e := newEnv(t)
 	v := newVerifier(t, e)
 	now := e.clock.Now()
@@ -419,6 +423,27 @@ func TestABotRotatingPhonesFromOneAddressCannotMakeUsPayForSMS(t *testing.T) {
 		status, raw, _ := e.from("198.51.100.20:5000", "POST", "/v1/verifications", map[string]string{"phone": "0987654321", "quizId": ct.ID}, nil)
 		if status != http.StatusAccepted {
 			t.Errorf("request from another address = %d %s, want 202", status, raw)
+		}
+	})
+}
+
+func TestForgedViewerAddressesThroughTheLocalGatewayAreOneSource(t *testing.T) {
+	t.Setenv(throttle.EnvSMSBudget, "1000") // this test is about sources, not the hourly budget
+	// A stack as `make run` builds it: the gateway plays CloudFront and sets the viewer
+	// address from the connection, whatever the client wrote.
+	e := newEnvAsCloudFront(t)
+	now := e.clock.Now()
+	ct := e.putContest(t, "hoi-thi-gia-mao", "xa-a", now.Add(-time.Hour), now.Add(2*time.Hour), nil)
+	statuses := map[int]int{}
+	for i := range 101 {
+		forged := fmt.Sprintf("203.0.113.%d:4000", i+1)
+		status, _, _ := e.from(forged, "POST", "/v1/verifications", map[string]string{"phone": fmt.Sprintf("0915%06d", i), "quizId": ct.ID},
+			map[string]string{"X-Origin-Verify": "guess"})
+		statuses[status]++
+	}
+	t.Run("101 requests with 101 forged viewer addresses are one source: 100 codes and 1 refusal", func(t *testing.T) {
+		if statuses[http.StatusAccepted] != 100 || statuses[http.StatusTooManyRequests] != 1 {
+			t.Errorf("statuses = %v, want 100 × 202 and 1 × 429", statuses)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 // Package metrics writes CloudWatch metrics in the Embedded Metric Format: one JSON object
 // per line on stdout, with its "_aws" metadata, which CloudWatch Logs turns into metrics
-// without an API call. Only counts and durations: never anything about a person.
+// without an API call. Only counts, durations and percentages: never anything about a
+// person.
 package metrics
 
 import (
@@ -11,10 +12,14 @@ import (
 	"time"
 )
 
-// Units used here (CloudWatch's names).
+// Units used here (CloudWatch's names, the Unit values of a MetricDatum, which EMF's
+// MetricDefinition takes).
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 const (
 	Count        = "Count"
 	Milliseconds = "Milliseconds"
+	Percent      = "Percent"
 )
 
 // Metric is one value.

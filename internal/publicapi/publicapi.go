@@ -12,6 +12,7 @@ import (
 
 	"github.com/nq58/tracker/api"
 	"github.com/nq58/tracker/internal/apigw"
+	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
@@ -24,12 +25,30 @@ type Handler struct {
 	svc     *quiz.Service
 	rounds  *rounds.Service
 	metrics *metrics.Emitter
+	// origin is the secret CloudFront sends in X-Origin-Verify: only a request that
+	// carries it has a viewer address worth believing (nil: none has).
+	origin []byte
 }
 
-// WithMetrics counts attempts started and submitted (nil: none).
+// WithMetrics counts attempts started and submitted, and the SMS sent and refused (nil:
+// none).
 func (h *Handler) WithMetrics(m *metrics.Emitter) *Handler {
 	h.metrics = m
 	return h
+}
+
+// WithOriginSecret sets the origin secret (see throttle.Source); without one, every
+// request's source is API Gateway's sourceIp.
+func (h *Handler) WithOriginSecret(secret []byte) *Handler {
+	h.origin = secret
+	return h
+}
+
+// source is the address a request came from, for the limits: CloudFront's viewer
+// address when the request proves it came through CloudFront, else API Gateway's
+// source IP; never X-Forwarded-For.
+func (h *Handler) source(req events.APIGatewayV2HTTPRequest) string {
+	return throttle.Source(req.Headers, req.RequestContext.HTTP.SourceIP, h.origin)
 }
 
 // New returns the public API handler.
@@ -75,8 +94,7 @@ func (h *Handler) startAttempt(ctx context.Context, req events.APIGatewayV2HTTPR
 	if err := apigw.Decode(req, &body); err != nil {
 		return 0, nil, err
 	}
-	// CloudFront's viewer address, else API Gateway's source IP; never X-Forwarded-For.
-	body.Source = throttle.Source(req.Headers, req.RequestContext.HTTP.SourceIP)
+	body.Source = h.source(req)
 	r, err := h.svc.StartAttempt(ctx, req.PathParameters["quizId"], body)
 	if err == nil {
 		h.metrics.Count("AttemptsStarted", 1)
@@ -111,8 +129,15 @@ func (h *Handler) requestVerification(ctx context.Context, req events.APIGateway
 	if err := apigw.Decode(req, &body); err != nil {
 		return 0, nil, err
 	}
-	body.Source = throttle.Source(req.Headers, req.RequestContext.HTTP.SourceIP) // as for a start
+	body.Source = h.source(req) // as for a start
 	r, err := h.svc.RequestVerification(ctx, body)
+	switch {
+	case err == nil:
+		h.metrics.Emit(metrics.Metric{Name: "SmsSent", Unit: metrics.Count, Value: 1},
+			metrics.Metric{Name: "SmsBudgetUsedPercent", Unit: metrics.Percent, Value: r.SMSBudgetUsedPercent})
+	case apperr.CodeOf(err) == apperr.SMSBudget:
+		h.metrics.Count("SmsBudgetRefused", 1)
+	}
 	return http.StatusAccepted, r, err
 }
 

@@ -96,6 +96,10 @@ type VerificationRequest struct {
 type VerificationResponse struct {
 	VerificationID string    `json:"verificationId"`
 	ExpiresAt      time.Time `json:"expiresAt"`
+	// SMSBudgetUsedPercent is the hour's SMS, this one included, as a percentage of the
+	// hourly SMS budget (0 when the service has no limits), for the adapter's metric;
+	// never sent to the client.
+	SMSBudgetUsedPercent float64 `json:"-"`
 }
 
 // ConfirmRequest is the body of POST /v1/verifications/{verificationId}/confirm.
@@ -133,8 +137,18 @@ func (s *Service) RequestVerification(ctx context.Context, req VerificationReque
 	if err != nil {
 		return VerificationResponse{}, err
 	}
-	// Per source first: a bot rotating phone numbers from one address would otherwise
-	// make us pay an SMS for each.
+	// The checks run from the narrowest key to the widest, and each counts only requests
+	// that passed the ones before it, so a request refused for its source or its phone
+	// never uses up the deployment's SMS budget (else one bot, refused at its address,
+	// would spend the commune's hour):
+	//  1. per source: a bot rotating phone numbers from one address would otherwise make
+	//     us pay an SMS for each;
+	//  2. per phone (ResendLimit in ResendWindow);
+	//  3. the hourly SMS budget, one counter for the whole deployment.
+	// A request the budget refuses has taken its phone's slot, which costs the person
+	// nothing: ResendWindow divides an hour, so that slot's window ends no later than the
+	// budget's hour, before which no code could be sent anyway. It writes no verification
+	// and sends no SMS.
 	if err := s.throttleVerification(ctx, req.Source, now); err != nil {
 		return VerificationResponse{}, err
 	}
@@ -152,6 +166,10 @@ func (s *Service) RequestVerification(ctx context.Context, req VerificationReque
 	if s.sms == nil {
 		return VerificationResponse{}, errors.New("request verification: no SMS sender configured")
 	}
+	used, err := s.takeSMSBudget(ctx, now)
+	if err != nil {
+		return VerificationResponse{}, err
+	}
 	id, code := randomHex(16), randomCode()
 	v := Verification{ID: id, QuizID: q.ID, Phone: phone, CodeHash: codeHash(id, code), CreatedAt: now, ExpiresAt: now.Add(CodeLife)}
 	if err := s.store.CreateVerification(ctx, v); err != nil {
@@ -161,7 +179,7 @@ func (s *Service) RequestVerification(ctx context.Context, req VerificationReque
 	if err := s.sms.Send(ctx, SMS{Phone: phone, Code: code, Text: text}); err != nil {
 		return VerificationResponse{}, fmt.Errorf("send verification code: %w", err)
 	}
-	return VerificationResponse{VerificationID: id, ExpiresAt: v.ExpiresAt}, nil
+	return VerificationResponse{VerificationID: id, ExpiresAt: v.ExpiresAt, SMSBudgetUsedPercent: used}, nil
 }
 
 // verifiableContest returns a published contest that requires verified phones and has
@@ -338,6 +356,29 @@ func (s *Service) throttleVerification(ctx context.Context, source string, now t
 			"Có quá nhiều yêu cầu gửi mã từ cùng một nơi. Vui lòng thử lại sau %d giây.", secs)
 	}
 	return nil
+}
+
+// takeSMSBudget counts one SMS in the hour's budget (one counter item per hour for the
+// whole deployment, the limiter's plain ADD) and returns the hour's SMS, this one
+// included, as a percentage of the budget. Past the budget: 429 sms_budget with
+// Retry-After until the hour ends. An SMS that then fails to go out stays counted: the
+// budget errs on the side of spending less.
+func (s *Service) takeSMSBudget(ctx context.Context, now time.Time) (float64, error) {
+	r := s.limits.SMS
+	if s.counter == nil || r.Hard <= 0 {
+		return 0, nil
+	}
+	n, err := s.counter.CountStart(ctx, throttle.ScopeSMS, throttle.SMSBudgetKey, r.WindowStart(now), r.Window)
+	if err != nil {
+		return 0, err
+	}
+	if v := throttle.Decide(r, n, now); !v.Allowed {
+		secs := throttle.RetryAfterSeconds(v.RetryAfter)
+		return 0, apperr.Throttled(apperr.SMSBudget, time.Duration(secs)*time.Second,
+			"Hệ thống đã gửi hết số tin nhắn mã xác minh cho phép trong giờ này. Vui lòng thử lại sau %s.",
+			r.WindowStart(now).Add(r.Window).In(VietnamTime).Format("15:04"))
+	}
+	return float64(n) * 100 / float64(r.Hard), nil
 }
 
 func hashToken(token string) string {

@@ -7,9 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
@@ -21,38 +19,34 @@ import (
 
 var _ quiz.SMSSender = (*Sender)(nil)
 
-// Environment variables the template sets on the public function.
-const (
-	EnvMonthlySpendLimit = "SMS_MONTHLY_SPEND_LIMIT_USD" // the account's SNS SMS spend limit, USD a month
-	EnvSenderID          = "SMS_SENDER_ID"               // optional alphanumeric sender id
-)
+// EnvSenderID is the optional alphanumeric sender id the template sets on the public
+// function.
+const EnvSenderID = "SMS_SENDER_ID"
 
-// Sender publishes transactional SMS. On its first message it sets the account's SNS
-// MonthlySpendLimit to the configured value, so SNS stops sending once the month's
-// budget is spent.
+// Sender publishes transactional SMS. It never changes the account's SMS settings: the
+// monthly spend limit is account-wide (one value for every stack in the account and
+// region), so `make deploy` sets it, and the function's role cannot.
+// https://docs.aws.amazon.com/sns/latest/api/API_SetSMSAttributes.html
 type Sender struct {
-	client     *sns.Client
-	spendLimit string
-	senderID   string
-	log        *slog.Logger
-	err        error // the configuration error, returned by every Send
-	once       sync.Once
+	client   *sns.Client
+	senderID string
+	err      error // the configuration error, returned by every Send
 }
 
-// New returns a sender on an SNS client; spendLimitUSD may be empty (leave the account's).
-func New(client *sns.Client, spendLimitUSD, senderID string, log *slog.Logger) *Sender {
-	return &Sender{client: client, spendLimit: spendLimitUSD, senderID: senderID, log: log}
+// New returns a sender on an SNS client.
+func New(client *sns.Client, senderID string) *Sender {
+	return &Sender{client: client, senderID: senderID}
 }
 
 // FromEnv builds a sender from the function's AWS configuration (internal/lambdaenv, not
 // config.LoadDefaultConfig) and the variables above. A configuration error is returned
 // by Send, so a cold start never fails for want of SMS.
-func FromEnv(log *slog.Logger) *Sender {
+func FromEnv() *Sender {
 	cfg, err := lambdaenv.ConfigFor(lambdaenv.SNS)
 	if err != nil {
-		return &Sender{err: fmt.Errorf("sms sender: %w", err), log: log}
+		return &Sender{err: fmt.Errorf("sms sender: %w", err)}
 	}
-	return New(sns.NewFromConfig(cfg), os.Getenv(EnvMonthlySpendLimit), os.Getenv(EnvSenderID), log)
+	return New(sns.NewFromConfig(cfg), os.Getenv(EnvSenderID))
 }
 
 // Send publishes m.Text to m.Phone. Errors carry the SNS error code only, never the
@@ -61,17 +55,6 @@ func (s *Sender) Send(ctx context.Context, m quiz.SMS) error {
 	if s.err != nil {
 		return s.err
 	}
-	s.once.Do(func() {
-		if s.spendLimit == "" {
-			return
-		}
-		_, err := s.client.SetSMSAttributes(ctx, &sns.SetSMSAttributesInput{
-			Attributes: map[string]string{"MonthlySpendLimit": s.spendLimit},
-		})
-		if err != nil {
-			s.log.WarnContext(ctx, "set SMS monthly spend limit failed", "error", codeOf(err))
-		}
-	})
 	attrs := map[string]types.MessageAttributeValue{
 		"AWS.SNS.SMS.SMSType": {DataType: ptr("String"), StringValue: ptr("Transactional")},
 	}

@@ -49,6 +49,13 @@ func TableName(t testing.TB) string {
 // Stack returns the whole product wired to a new table, removed when the test ends.
 func Stack(t testing.TB, now func() time.Time) *localgw.Stack {
 	t.Helper()
+	return StackWith(t, now, nil)
+}
+
+// StackWith is Stack with its options changed by edit (nil: none), e.g. KeepViewerAddress
+// for tests that act as many sources.
+func StackWith(t testing.TB, now func() time.Time, edit func(*localgw.StackOptions)) *localgw.Stack {
+	t.Helper()
 	endpoint := Endpoint(t)
 	table := TableName(t)
 	ctx := context.Background()
@@ -56,8 +63,12 @@ func Stack(t testing.TB, now func() time.Time) *localgw.Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: table, Now: now, Users: users,
-		Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+	o := localgw.StackOptions{Endpoint: endpoint, Table: table, Now: now, Users: users,
+		Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))}
+	if edit != nil {
+		edit(&o)
+	}
+	s, err := localgw.NewStack(ctx, o)
 	if err != nil {
 		t.Fatalf("new stack: %v", err)
 	}

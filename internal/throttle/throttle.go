@@ -3,10 +3,13 @@
 // attempt counts normally, between the soft and the hard limit it is stored but marked
 // suspect (counted apart in the figures), above the hard limit it is refused with 429
 // rate_limited and Retry-After. It also limits the verification codes (SMS) a source
-// may ask for. The decision is here; it imports no AWS package.
+// may ask for, and the SMS of the whole deployment in an hour (the SMS budget). The
+// decision is here; it imports no AWS package.
 //
 // Only the source's count is kept by storage (one counter item per source per window):
-// an address is what an attacker cannot rotate for free. A clientId is whatever the
+// an address is what an attacker cannot rotate for free, provided it is the real one
+// (see Source: a viewer address counts only on a request that carries the origin
+// secret, which only CloudFront sends). A clientId is whatever the
 // client says, so a client limit can only ever bind a client that identifies itself;
 // such a client can as well carry its own count, sealed by the server (ClientCount in a
 // client token), which costs no write. A client that drops its token or its id is a new
@@ -17,6 +20,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -33,12 +37,14 @@ type Rule struct {
 	Hard   int64
 }
 
-// Limits are the rules for sources and clients, and for a source's verification codes
-// (only Hard applies: a code is sent or not).
+// Limits are the rules for sources and clients, for a source's verification codes
+// (only Hard applies: a code is sent or not) and for the SMS of the whole deployment (the
+// hourly budget: one counter for everyone, Hard SMS an hour).
 type Limits struct {
 	Source Rule
 	Client Rule
 	Verify Rule
+	SMS    Rule
 }
 
 // DefaultLimits let a village meeting of 80 people on one Wi-Fi (one address) all start
@@ -50,16 +56,24 @@ func DefaultLimits() Limits {
 		// Every code is an SMS we pay for: a meeting of 80 verifying their phones on one
 		// Wi-Fi gets through, a bot rotating phone numbers from one address stops at 100.
 		Verify: Rule{Window: 10 * time.Minute, Soft: 100, Hard: 100},
+		// What the commune pays for SMS in an hour whoever asks: a bot on many addresses
+		// (or many phones) stops here, and an alarm fires before it is reached.
+		SMS: Rule{Window: time.Hour, Soft: 100, Hard: 100},
 	}
 }
 
-// Scopes name the kinds of keys: counted sources (starts, verification codes) and
-// clients (counted in their own tokens).
+// Scopes name the kinds of keys: counted sources (starts, verification codes), clients
+// (counted in their own tokens) and the deployment's SMS (one key, SMSBudgetKey).
 const (
 	ScopeSource = "src"
 	ScopeVerify = "vfy"
 	ScopeClient = "cli"
+	ScopeSMS    = "sms"
 )
+
+// SMSBudgetKey is the one key of the hourly SMS budget: every SMS of the deployment
+// counts in the same hour's item.
+const SMSBudgetKey = "all"
 
 // ClientCount is a client's starts in the client window, carried by the client in a
 // token the server seals (the storage never sees it).
@@ -131,15 +145,37 @@ func RetryAfterSeconds(d time.Duration) int64 {
 // CloudFront overwrites any value a client sends.
 const ViewerAddressHeader = "cloudfront-viewer-address"
 
+// OriginVerifyHeader carries the origin secret: CloudFront adds it to every request it
+// sends to the API (an origin custom header), and the local gateway does the same. A
+// request without it did not come through CloudFront (it called the API's own address),
+// so its viewer address is whatever the caller wrote.
+const OriginVerifyHeader = "x-origin-verify"
+
 // Source returns the address a request came from: CloudFront's viewer address without
-// its port ("203.0.113.5:46532", "[2001:db8::1]:443"), else API Gateway's sourceIp. A
-// client-supplied X-Forwarded-For is never used. headers are lower-case, as API Gateway
-// hands them over.
-func Source(headers map[string]string, sourceIP string) string {
-	if v := strings.TrimSpace(headers[ViewerAddressHeader]); v != "" {
-		return StripPort(v)
+// its port ("203.0.113.5:46532", "[2001:db8::1]:443") when the request proves it came
+// through CloudFront (OriginVerifyHeader equals originSecret), else API Gateway's
+// sourceIp. With no origin secret the viewer address is never trusted. A
+// client-supplied X-Forwarded-For is never used. headers are lower-case, as API
+// Gateway hands them over.
+func Source(headers map[string]string, sourceIP string, originSecret []byte) string {
+	if FromOrigin(headers, originSecret) {
+		if v := strings.TrimSpace(headers[ViewerAddressHeader]); v != "" {
+			return StripPort(v)
+		}
 	}
 	return StripPort(strings.TrimSpace(sourceIP))
+}
+
+// FromOrigin tells whether the request carries the origin secret. The comparison is in
+// constant time over hashes of both, so neither the secret's bytes nor its length leak
+// through timing; an empty secret matches nothing.
+func FromOrigin(headers map[string]string, originSecret []byte) bool {
+	got, ok := headers[OriginVerifyHeader]
+	if len(originSecret) == 0 || !ok {
+		return false
+	}
+	a, b := sha256.Sum256([]byte(got)), sha256.Sum256(originSecret)
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
 }
 
 // StripPort removes the port of "host:port" or "[v6]:port"; a bare address is kept.
@@ -173,6 +209,7 @@ const (
 	EnvClientSoft = "START_LIMIT_CLIENT_SOFT"
 	EnvClientHard = "START_LIMIT_CLIENT_HARD"
 	EnvVerifyHard = "VERIFY_LIMIT_SOURCE_HARD"
+	EnvSMSBudget  = "SMS_HOURLY_BUDGET"
 )
 
 // FromEnv reads the limits; unset values keep the defaults.
@@ -182,7 +219,7 @@ func FromEnv(getenv func(string) string) (Limits, error) {
 		name string
 		dst  *int64
 	}{{EnvSourceSoft, &l.Source.Soft}, {EnvSourceHard, &l.Source.Hard}, {EnvClientSoft, &l.Client.Soft}, {EnvClientHard, &l.Client.Hard},
-		{EnvVerifyHard, &l.Verify.Hard}} {
+		{EnvVerifyHard, &l.Verify.Hard}, {EnvSMSBudget, &l.SMS.Hard}} {
 		s := strings.TrimSpace(getenv(v.name))
 		if s == "" {
 			continue
@@ -194,6 +231,7 @@ func FromEnv(getenv func(string) string) (Limits, error) {
 		*v.dst = n
 	}
 	l.Verify.Soft = l.Verify.Hard // a code is sent or refused, never suspect
+	l.SMS.Soft = l.SMS.Hard
 	if l.Source.Soft > l.Source.Hard || l.Client.Soft > l.Client.Hard {
 		return DefaultLimits(), fmt.Errorf("a soft start limit is above its hard limit")
 	}

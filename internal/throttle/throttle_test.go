@@ -50,20 +50,30 @@ func TestVerdictsCombine(t *testing.T) {
 }
 
 func TestTheSourceOfARequest(t *testing.T) {
+	secret := []byte("origin-secret-0123456789")
+	viaCloudFront := func(viewer string) map[string]string {
+		return map[string]string{"cloudfront-viewer-address": viewer, "x-origin-verify": string(secret)}
+	}
 	tests := []struct {
 		name     string
 		headers  map[string]string
 		sourceIP string
+		secret   []byte
 		want     string
 	}{
-		{"CloudFront's IPv4 viewer address loses its port", map[string]string{"cloudfront-viewer-address": "203.0.113.5:46532"}, "198.51.100.1", "203.0.113.5"},
-		{"CloudFront's IPv6 viewer address loses brackets and port", map[string]string{"cloudfront-viewer-address": "[2001:db8::1]:443"}, "198.51.100.1", "2001:db8::1"},
-		{"without CloudFront the gateway's source IP is used", map[string]string{}, "198.51.100.1", "198.51.100.1"},
-		{"X-Forwarded-For is never used", map[string]string{"x-forwarded-for": "10.9.9.9"}, "198.51.100.1", "198.51.100.1"},
+		{"CloudFront's IPv4 viewer address loses its port", viaCloudFront("203.0.113.5:46532"), "198.51.100.1", secret, "203.0.113.5"},
+		{"CloudFront's IPv6 viewer address loses brackets and port", viaCloudFront("[2001:db8::1]:443"), "198.51.100.1", secret, "2001:db8::1"},
+		{"without CloudFront the gateway's source IP is used", map[string]string{}, "198.51.100.1", secret, "198.51.100.1"},
+		{"with the secret but no viewer address the gateway's source IP is used", map[string]string{"x-origin-verify": string(secret)}, "198.51.100.1", secret, "198.51.100.1"},
+		{"a viewer address without the origin secret is ignored", map[string]string{"cloudfront-viewer-address": "203.0.113.5:46532"}, "198.51.100.1", secret, "198.51.100.1"},
+		{"a viewer address with a wrong origin secret is ignored", map[string]string{"cloudfront-viewer-address": "203.0.113.5:46532", "x-origin-verify": "guess"}, "198.51.100.1", secret, "198.51.100.1"},
+		{"a viewer address with the secret's prefix is ignored", map[string]string{"cloudfront-viewer-address": "203.0.113.5:46532", "x-origin-verify": string(secret[:10])}, "198.51.100.1", secret, "198.51.100.1"},
+		{"with no origin secret configured a viewer address is never trusted", map[string]string{"cloudfront-viewer-address": "203.0.113.5:46532", "x-origin-verify": ""}, "198.51.100.1", nil, "198.51.100.1"},
+		{"X-Forwarded-For is never used", map[string]string{"x-forwarded-for": "10.9.9.9", "x-origin-verify": string(secret)}, "198.51.100.1", secret, "198.51.100.1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Source(tt.headers, tt.sourceIP); got != tt.want {
+			if got := Source(tt.headers, tt.sourceIP, tt.secret); got != tt.want {
 				t.Errorf("Source = %q, want %q", got, tt.want)
 			}
 		})
@@ -85,7 +95,7 @@ func TestKeysAreKeyedHashes(t *testing.T) {
 }
 
 func TestLimitsFromTheEnvironment(t *testing.T) {
-	env := map[string]string{EnvSourceSoft: "5000", EnvSourceHard: "10000", EnvVerifyHard: "40"}
+	env := map[string]string{EnvSourceSoft: "5000", EnvSourceHard: "10000", EnvVerifyHard: "40", EnvSMSBudget: "30"}
 	got, err := FromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -93,9 +103,24 @@ func TestLimitsFromTheEnvironment(t *testing.T) {
 	want := DefaultLimits()
 	want.Source.Soft, want.Source.Hard = 5000, 10000
 	want.Verify.Soft, want.Verify.Hard = 40, 40 // a code is sent or refused: never suspect
+	want.SMS.Soft, want.SMS.Hard = 30, 30
 	if got != want {
 		t.Errorf("limits = %+v, want %+v", got, want)
 	}
+	t.Run("the SMS budget is 100 an hour when unset", func(t *testing.T) {
+		got, err := FromEnv(func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (Rule{Window: time.Hour, Soft: 100, Hard: 100}); got.SMS != want {
+			t.Errorf("SMS budget = %+v, want %+v", got.SMS, want)
+		}
+	})
+	t.Run("an SMS budget of zero is refused", func(t *testing.T) {
+		if _, err := FromEnv(func(k string) string { return map[string]string{EnvSMSBudget: "0"}[k] }); err == nil {
+			t.Errorf("SMS_HOURLY_BUDGET=0 was accepted")
+		}
+	})
 	env[EnvClientSoft] = "50" // above the client's hard limit of 10
 	if _, err := FromEnv(func(k string) string { return env[k] }); err == nil {
 		t.Errorf("a soft limit above the hard limit was accepted")

@@ -22,15 +22,20 @@ var (
 )
 
 // New wires store → services → handler; now is the clock (nil: time.Now), sms sends
-// the phone verification codes (Amazon SNS in Lambda, an outbox locally) and keys makes
-// the keyed hashes of phones, CCCDs, devices and sources (the deployment's secret). The
-// start limits come from the environment (throttle.FromEnv); a bad value is logged and
+// the phone verification codes (Amazon SNS in Lambda, an outbox locally), keys makes
+// the keyed hashes of phones, CCCDs, devices and sources (the deployment's secret) and
+// origin is the secret CloudFront sends in X-Origin-Verify (the template's
+// OriginSecret; nil: no viewer address is believed). The start limits and the hourly
+// SMS budget come from the environment (throttle.FromEnv); a bad value is logged and
 // the defaults apply.
-func New(store *dynamo.Store, now func() time.Time, log *slog.Logger, sms quiz.SMSSender, keys pseudonym.Keyer) *publicapi.Handler {
+func New(store *dynamo.Store, now func() time.Time, log *slog.Logger, sms quiz.SMSSender, keys pseudonym.Keyer, origin []byte) *publicapi.Handler {
 	limits, err := throttle.FromEnv(os.Getenv)
 	if err != nil {
 		log.Error("start limits: using the defaults", "error", err.Error())
 	}
+	if len(origin) == 0 {
+		log.Warn("no origin secret: every source is API Gateway's sourceIp, never CloudFront's viewer address")
+	}
 	svc := quiz.NewService(store, now).WithPseudonyms(keys).WithThrottle(store, limits).WithSMS(sms)
-	return publicapi.New(svc, rounds.NewService(store, now), log).WithMetrics(metrics.FromEnv(os.Getenv))
+	return publicapi.New(svc, rounds.NewService(store, now), log).WithMetrics(metrics.FromEnv(os.Getenv)).WithOriginSecret(origin)
 }
