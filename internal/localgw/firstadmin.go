@@ -1,8 +1,11 @@
 package localgw
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"unicode"
@@ -102,4 +105,45 @@ func (s *Stack) firstAdmin(w http.ResponseWriter, r *http.Request) {
 func writeLocalError(w http.ResponseWriter, err error) {
 	w.WriteHeader(apigw.StatusOf(err))
 	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"code": apperr.CodeOf(err), "message": apperr.MessageOf(err)}})
+}
+
+// RequestFirstAdmin calls POST /local/first-admin on the gateway at base (e.g.
+// http://127.0.0.1:8080): what `make first-admin ENV=local` does, and the day-one
+// rehearsal with it. An error answer comes back as an *apperr.Error with its message.
+func RequestFirstAdmin(ctx context.Context, client *http.Client, base string, in FirstAdminRequest) (FirstAdminResponse, error) {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return FirstAdminResponse{}, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(base, "/")+"/local/first-admin", bytes.NewReader(body))
+	if err != nil {
+		return FirstAdminResponse{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return FirstAdminResponse{}, fmt.Errorf("no local gateway answers at %s (start it first with `make run DEMO=0`, with the same ADDR): %w", base, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return FirstAdminResponse{}, err
+	}
+	if resp.StatusCode != http.StatusCreated {
+		var e struct {
+			Error struct {
+				Code    apperr.Code `json:"code"`
+				Message string      `json:"message"`
+			} `json:"error"`
+		}
+		if json.Unmarshal(raw, &e) != nil || e.Error.Message == "" {
+			return FirstAdminResponse{}, fmt.Errorf("%s answered %d: is it this project's `make run`?", base, resp.StatusCode)
+		}
+		return FirstAdminResponse{}, apperr.Errorf(e.Error.Code, "%s", e.Error.Message)
+	}
+	var out FirstAdminResponse
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return FirstAdminResponse{}, fmt.Errorf("%s answered an unreadable body: %w", base, err)
+	}
+	return out, nil
 }
