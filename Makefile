@@ -9,10 +9,20 @@ GO ?= go
 LAMBDA_FLAGS := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 FUNCTIONS := $(notdir $(wildcard functions/*))
 
-.PHONY: run test bench bench-scale deps java chromium ddb-local modules web-vendor build clean deploy build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-StaffAdminFunction build-MaintenanceFunction
+.PHONY: run first-admin test bench bench-scale deps java chromium ddb-local modules web-vendor build clean deploy build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-StaffAdminFunction build-MaintenanceFunction
 
-run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages (LAMBDA=rie: the built bootstraps under the Lambda emulator)
-	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/localgw -addr $${ADDR:-127.0.0.1:8080} -lambda $${LAMBDA:-inprocess}
+run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages (LAMBDA=rie: the built bootstraps under the Lambda emulator; DEMO=0: an empty deployment in .data/empty/)
+	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/localgw -addr $${ADDR:-127.0.0.1:8080} -lambda $${LAMBDA:-inprocess} -demo=$${DEMO:-1}
+
+# The first account of a deployment (docs/first-deploy.md): the root unit when the tree is
+# empty, then an admin scoped to it, username = EMAIL. ENV=local (the default when ENV is
+# not given) asks the running `make run` at ADDR; ENV=dev|prod the stack of samconfig.toml.
+# PASSWORD reaches the command through the environment, never its command line.
+FIRST_ADMIN_ENV = $(if $(filter file undefined,$(origin ENV)),local,$(ENV))
+first-admin: export FIRST_ADMIN_PASSWORD = $(PASSWORD)
+first-admin: ## the first admin: make first-admin EMAIL=<email> UNIT_ID=<id> UNIT_NAME="<name>" [PASSWORD=<pw>] [ENV=local|dev|prod] [ADDR=127.0.0.1:8080]
+	@$(GO) run ./infra/firstadmin -env '$(FIRST_ADMIN_ENV)' -email '$(EMAIL)' -unit-id '$(UNIT_ID)' -unit-name '$(subst ','\'',$(UNIT_NAME))' -addr "$${ADDR:-127.0.0.1:8080}" \
+	  $(if $(filter dev prod,$(FIRST_ADMIN_ENV)),-stack '$(STACK)' -region '$(REGION)')
 
 test: deps chromium ## run every test against a fresh in-memory DynamoDB Local
 	$(GO) vet ./...

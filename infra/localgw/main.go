@@ -1,6 +1,10 @@
 // Command localgw runs the product locally: DynamoDB Local (unless DYNAMODB_ENDPOINT
 // points at one), the table from template.yaml, the demo data (once), the HttpApi
 // routes, the pages and the stream-to-aggregator feed. Ctrl-C stops everything.
+//
+// With -demo=false (`make run DEMO=0`) it is an empty deployment, as a first deploy in
+// AWS: no units, quizzes, attempts or accounts, in its own folder (.data/empty/), so
+// the demo data stays apart; `make first-admin` then makes the first account.
 package main
 
 import (
@@ -22,6 +26,7 @@ import (
 
 	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/rie"
@@ -40,12 +45,21 @@ func main() {
 
 func run(log *slog.Logger) error {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to serve on (loopback only)")
-	dataDir := flag.String("data", ".data/dynamodb", "DynamoDB Local data folder")
+	dataDir := flag.String("data", "", "DynamoDB Local data folder (default .data/dynamodb, or .data/empty/dynamodb with -demo=false); secret.key, staff-users.json and dead-letters/ sit beside it")
 	table := flag.String("table", "tracker", "table name")
-	loadDemo := flag.Bool("demo", true, "load the demo data when the table is empty")
+	loadDemo := flag.Bool("demo", true, "load the demo data and accounts when the table is empty (false: an empty deployment)")
 	lambdaMode := flag.String("lambda", "inprocess", "how the functions run: inprocess (the handlers in this process) or rie (the built bootstraps under the Lambda Runtime Interface Emulator, a pool of 2 per function)")
-	deadLetters := flag.String("dead-letters", ".data/dead-letters", "folder for stream batches that failed every retry (go run ./infra/replay re-applies them)")
+	deadLetters := flag.String("dead-letters", "", "folder for stream batches that failed every retry (go run ./infra/replay re-applies them); default dead-letters/ beside the data folder")
 	flag.Parse()
+	if *dataDir == "" {
+		*dataDir = filepath.Join(".data", "dynamodb")
+		if !*loadDemo {
+			*dataDir = filepath.Join(".data", "empty", "dynamodb")
+		}
+	}
+	if *deadLetters == "" {
+		*deadLetters = filepath.Join(filepath.Dir(*dataDir), "dead-letters")
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -68,9 +82,11 @@ func run(log *slog.Logger) error {
 	// The origin secret the gateway sends as CloudFront would (X-Origin-Verify): it only
 	// has to match between the gateway and the functions of this run.
 	origin := []byte(rand.Text())
-	users, err := demo.Users()
-	if err != nil {
-		return err
+	var users []localauth.User // an empty deployment has no accounts until `make first-admin`
+	if *loadDemo {
+		if users, err = demo.Users(); err != nil {
+			return err
+		}
 	}
 	var invoker localgw.Invoker
 	switch *lambdaMode {
@@ -130,7 +146,11 @@ func run(log *slog.Logger) error {
 		defer cancel()
 		_ = server.Shutdown(shutdown)
 	}()
-	fmt.Printf("\n  Trang trắc nghiệm (quiz page): http://%s/\n  Trang cán bộ (staff dashboard): http://%s/staff/  (demo users in README, password demo1234)\n  API: http://%s/v1/quizzes\n  Ctrl-C to stop.\n\n", ln.Addr(), ln.Addr(), ln.Addr())
+	accounts := "(demo users in README, password demo1234)"
+	if !*loadDemo {
+		accounts = fmt.Sprintf("(empty deployment in %s: make first-admin EMAIL=… UNIT_ID=… UNIT_NAME=\"…\" ADDR=%s)", filepath.Dir(*dataDir), ln.Addr())
+	}
+	fmt.Printf("\n  Trang trắc nghiệm (quiz page): http://%s/\n  Trang cán bộ (staff dashboard): http://%s/staff/  %s\n  API: http://%s/v1/quizzes\n  Ctrl-C to stop.\n\n", ln.Addr(), ln.Addr(), accounts, ln.Addr())
 	if err := server.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -290,8 +290,6 @@ func unitColumnName(c string) string {
 	return c
 }
 
-var unitIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
 // ImportUnits adds or updates units from a CSV or XLSX file. Every unit must end up in
 // the staff user's subtree, and the staff user's own unit keeps its parent. If any row
 // has an error, nothing is changed and the result lists every error.
@@ -381,7 +379,7 @@ func parseUnitRows(rows [][]string) ([]unitRow, []RowError) {
 		switch {
 		case u.ID == "":
 			fail("id", "Thiếu mã đơn vị")
-		case !unitIDPattern.MatchString(u.ID):
+		case !quiz.ValidUnitID(u.ID):
 			fail("id", "Mã đơn vị %q không hợp lệ: dùng 1 đến 64 chữ cái không dấu, chữ số, - hoặc _", u.ID)
 		case seen[u.ID] > 0:
 			fail("id", "Mã đơn vị %q trùng với dòng %d", u.ID, seen[u.ID])

@@ -40,8 +40,19 @@ func (d Directory) Get(_ context.Context, username string) (staffdir.Member, err
 }
 
 // Invite creates the account with a temporary password.
-func (d Directory) Invite(_ context.Context, in staffdir.Invitation) (staffdir.Member, error) {
+func (d Directory) Invite(ctx context.Context, in staffdir.Invitation) (staffdir.Member, error) {
 	password := TemporaryPassword()
+	m, err := d.InviteWithPassword(ctx, in, password)
+	if err != nil {
+		return staffdir.Member{}, err
+	}
+	m.TemporaryPassword = password
+	return m, nil
+}
+
+// InviteWithPassword creates the account with the given password, ready to sign in
+// (`make first-admin PASSWORD=…` locally; Cognito has no such shortcut).
+func (d Directory) InviteWithPassword(_ context.Context, in staffdir.Invitation, password string) (staffdir.Member, error) {
 	hash, err := HashPassword(password)
 	if err != nil {
 		return staffdir.Member{}, err
@@ -52,9 +63,7 @@ func (d Directory) Invite(_ context.Context, in staffdir.Invitation) (staffdir.M
 	} else if err != nil {
 		return staffdir.Member{}, err
 	}
-	m := member(u)
-	m.TemporaryPassword = password
-	return m, nil
+	return member(u), nil
 }
 
 // Disable stops the account from signing in (its tokens run to their expiry, as in Cognito).

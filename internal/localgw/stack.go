@@ -267,6 +267,7 @@ func (s *Stack) Handler() http.Handler {
 	mux.HandleFunc("POST /local/oauth2/revoke", s.OAuth.Revoke)
 	mux.HandleFunc("GET /local/logout", s.OAuth.Logout)
 	mux.HandleFunc("POST /local/signin", s.signIn)
+	mux.HandleFunc("POST /local/first-admin", s.firstAdmin)
 	mux.HandleFunc("GET /local/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(s.Issuer.JWKS())

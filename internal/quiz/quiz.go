@@ -196,8 +196,12 @@ func (q Quiz) Validate() error {
 		return apperr.Errorf(apperr.Validation, "quiz %s: kind must be quiz, survey or contest", q.ID)
 	case q.Title == "" || len([]rune(q.Title)) > maxTitleLength:
 		return apperr.Errorf(apperr.Validation, "quiz %s: title is required (at most %d characters)", q.ID, maxTitleLength)
-	case len(q.Questions) == 0 || len(q.Questions) > maxQuestions:
+	case len(q.Questions) > maxQuestions:
 		return apperr.Errorf(apperr.Validation, "quiz %s: needs 1 to %d questions", q.ID, maxQuestions)
+	case len(q.Questions) == 0 && q.Status != Draft:
+		// A draft may start empty, so that its questions come in by file import
+		// (POST /v1/admin/imports/questions appends to a draft); publishing needs them.
+		return apperr.Errorf(apperr.Validation, "Bài %s chưa có câu hỏi nào: cần từ 1 đến %d câu trước khi công bố", q.ID, maxQuestions)
 	case q.DrawCount < 0 || q.DrawCount > len(q.Questions):
 		return apperr.Errorf(apperr.Validation, "quiz %s: drawCount must be between 0 and the number of questions", q.ID)
 	case q.TimeLimitSec < 0:

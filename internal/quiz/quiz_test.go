@@ -37,6 +37,7 @@ func TestQuizValidateAcceptsValidQuizzes(t *testing.T) {
 			}
 		}},
 		{"a title of exactly 300 Vietnamese characters passes", func(q *Quiz) { q.Title = strings.Repeat("ệ", 300) }},
+		{"a draft without questions yet passes (they come by import)", func(q *Quiz) { q.Status, q.Questions, q.DrawCount = Draft, nil, 0 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +69,7 @@ func TestQuizValidateRejectsInvalidQuizzes(t *testing.T) {
 		{"a quiz without title fails", func(q *Quiz) { q.Title = "" }},
 		{"a title of 301 characters fails", func(q *Quiz) { q.Title = strings.Repeat("ệ", 301) }},
 		{"a quiz without questions fails", func(q *Quiz) { q.Questions = nil }},
+		{"a published quiz without questions fails", func(q *Quiz) { q.Status, q.Questions, q.DrawCount = Published, nil, 0 }},
 		{"a quiz with two questions of the same id fails", func(q *Quiz) { question(q, "s2").ID = "s1" }},
 		{"a question without id fails", func(q *Quiz) { question(q, "s2").ID = "" }},
 		{"a drawCount above the number of questions fails", func(q *Quiz) { q.DrawCount = len(q.Questions) + 1 }},

@@ -3,6 +3,7 @@ package quiz
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 
 	"github.com/nq58/tracker/internal/apperr"
@@ -18,6 +19,12 @@ type Unit struct {
 	Population int    `json:"population"` // residents aged 15+, for leaves
 	Households int    `json:"households"`
 }
+
+var unitIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// ValidUnitID tells whether id may name a unit: 1 to 64 ASCII letters, digits, - or _
+// (it goes into keys, URLs and QR codes as is).
+func ValidUnitID(id string) bool { return unitIDPattern.MatchString(id) }
 
 // Validate checks one unit's own fields.
 func (u Unit) Validate() error {
