@@ -69,4 +69,6 @@ type ImportResult struct {
 	Errors   []RowError `json:"errors,omitempty"`
 	// Questions are the questions read by ReadQuestions (nothing stored).
 	Questions []QuestionInput `json:"questions,omitempty"`
+	// Units is the whole unit tree after a unit import.
+	Units []quiz.Unit `json:"units,omitempty"`
 }

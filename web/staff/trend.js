@@ -1,8 +1,8 @@
 // Trend: this year against last year, by month (tables and a line chart).
 import { $ } from '../lib/dom.js';
 import { int, fixed1, pct, pctRange, signed, pad, monthLabel } from '../lib/format.js';
-import { cell, TOO_FEW, NONE_YET } from './tables.js';
-import { drawChart } from './charts.js';
+import { cell, TOO_FEW, NONE_YET, MIN_GROUP } from './tables.js';
+import { drawChart, noChart } from './charts.js';
 
 function trendCells(tr, p) {
   cell(tr, 'td', 'num participants', int(p.participants));
@@ -80,6 +80,10 @@ function drawTrendChart(points, thisYear, lastYear) {
     d.data.forEach(function (v, i) { if (v != null) parts.push('tháng ' + (i + 1) + ': ' + pct(v)); });
     return d.label + ' — ' + (parts.join(', ') || 'chưa có dữ liệu');
   }).join('; ') + '.');
+  if (!datasets.some(function (d) { return d.data.some(function (v) { return v != null; }); })) {
+    noChart('trend-chart', 'Chưa tháng nào đủ ' + MIN_GROUP + ' người tham gia để vẽ biểu đồ; số liệu có trong bảng.');
+    return;
+  }
   drawChart('trend-chart', function (Chart) { return new Chart(canvas, {
     type: 'line',
     data: { labels: labels, datasets: datasets },
