@@ -97,9 +97,30 @@ func (s *serverErrors) list() []string {
 func shotBoth(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	run(t, ctx, "phone width", chromedp.EmulateViewport(360, 740))
+	wide := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('body *')).filter(e => e.offsetParent && e.getBoundingClientRect().right > 361 && !e.closest('.table-wrap')).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`))
+	if len(wide) > 0 {
+		t.Errorf("at 360 px, %d elements stick out of the screen: %v", len(wide), wide)
+	}
+	for _, id := range []string{"first-steps", "setup", "authoring"} {
+		if !value(t, ctx, chromedp.Evaluate[bool](`document.getElementById('`+id+`').hidden`)) {
+			value(t, ctx, chromedp.Evaluate[bool](`(document.getElementById('`+id+`').scrollIntoView(), true)`))
+			if png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+				saveShot(t, png, name, id, "360")
+			}
+		}
+	}
 	shot(t, ctx, name, "360")
 	run(t, ctx, "laptop width", chromedp.EmulateViewport(1280, 900))
 	shot(t, ctx, name, "1280")
+}
+
+// saveShot keeps a screenshot taken of one element (WEBTEST_SHOTS=dir), as shot does.
+func saveShot(t *testing.T, png []byte, name ...string) {
+	t.Helper()
+	if dir := os.Getenv("WEBTEST_SHOTS"); dir != "" {
+		test, _, _ := strings.Cut(t.Name(), "/")
+		_ = os.WriteFile(filepath.Join(dir, strings.Join(append([]string{test}, name...), "-")+".png"), png, 0o644)
+	}
 }
 
 // csvOf writes rows as a CSV file in dir and returns its path.
@@ -245,6 +266,9 @@ func TestAnEmptyDeploymentIsBroughtIntoUseFromTheStaffPages(t *testing.T) {
 		waitJS(t, ctx, "the draft is saved", `!document.getElementById('qc-done').hidden || !document.getElementById('qc-error').hidden`)
 		if msg := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('qc-error').hidden ? '' : document.getElementById('qc-error').textContent + ' ' + document.getElementById('qc-errors').textContent`)); msg != "" {
 			t.Fatalf("saving the draft failed: %s", msg)
+		}
+		if got, want := value(t, ctx, chromedp.Text(`#qc-done`)), "Đã lưu bản nháp «"+title+"» với 3 câu hỏi."; !strings.HasPrefix(got, want) {
+			t.Errorf("saved message = %q, want it to start %q", got, want)
 		}
 		waitJS(t, ctx, "the draft is listed", `document.querySelector('#quiz-list tr[data-quiz-id] button[data-action="publish"]')`)
 		quizID = value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#quiz-list tr[data-quiz-id]').dataset.quizId`))

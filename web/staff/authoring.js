@@ -247,8 +247,8 @@ $('quiz-create').addEventListener('submit', function (ev) {
       return null;
     }
     body.questions = data.questions || [];
-    return api('POST', '/v1/admin/quizzes', body).then(function (q) {
-      showMsg($('qc-done'), 'Đã lưu bản nháp «' + q.title + '» với ' + (q.questions || []).length +
+    return api('POST', '/v1/admin/quizzes', body).then(function () { // answers its id and status
+      showMsg($('qc-done'), 'Đã lưu bản nháp «' + body.title + '» với ' + body.questions.length +
         ' câu hỏi. Kiểm tra trong danh sách rồi bấm «Công bố» để mở cho người dân.');
       $('quiz-create').reset();
       syncKind();
