@@ -162,9 +162,9 @@ function drawMeanChart(rows, groupBy, lags, mean, target) {
       return r.label + ' ' + (r.suppressed ? smallLabel(r) : pct(r.meanScore) + ' (' + pctRange(r.ci95) + ')' +
         (LAG[lags[i]].words ? ', ' + LAG[lags[i]].words : ''));
     }).join('; ') || 'không có dữ liệu') + '.');
-  if (!rows.some(function (r) { return !r.suppressed && r.meanScore != null; })) {
-    noChart('mean-chart', rows.length ? 'Chưa nhóm nào đủ ' + MIN_GROUP + ' người tham gia để vẽ biểu đồ; số liệu có trong bảng.' :
-      'Chưa có ai tham gia trong phạm vi đã chọn: biểu đồ hiện khi có kết quả.');
+  // Nobody has taken part yet (a quiz just published): nothing to draw, not empty axes.
+  if (!rows.some(function (r) { return r.participants > 0; })) {
+    noChart('mean-chart', 'Chưa có ai tham gia trong phạm vi đã chọn: biểu đồ hiện khi có kết quả.');
     return;
   }
   drawChart('mean-chart', function (Chart) {

@@ -48,6 +48,15 @@ function renderFirstSteps() {
   if (!all) $('quiz-note').hidden = true;
 }
 
+// A step takes the focus to the first field of its form.
+$('first-steps').addEventListener('click', function (ev) {
+  var b = ev.target && ev.target.closest ? ev.target.closest('button[data-goto]') : null;
+  var to = b ? $(b.dataset.goto) : null;
+  if (!to) return;
+  to.scrollIntoView({ block: 'center' });
+  to.focus();
+});
+
 [CHANGED.units, CHANGED.quizzes, CHANGED.staff].forEach(function (ev) {
   document.addEventListener(ev, renderFirstSteps);
 });

@@ -1,7 +1,7 @@
 // Trend: this year against last year, by month (tables and a line chart).
 import { $ } from '../lib/dom.js';
 import { int, fixed1, pct, pctRange, signed, pad, monthLabel } from '../lib/format.js';
-import { cell, TOO_FEW, NONE_YET, MIN_GROUP } from './tables.js';
+import { cell, TOO_FEW, NONE_YET } from './tables.js';
 import { drawChart, noChart } from './charts.js';
 
 function trendCells(tr, p) {
@@ -80,8 +80,9 @@ function drawTrendChart(points, thisYear, lastYear) {
     d.data.forEach(function (v, i) { if (v != null) parts.push('tháng ' + (i + 1) + ': ' + pct(v)); });
     return d.label + ' — ' + (parts.join(', ') || 'chưa có dữ liệu');
   }).join('; ') + '.');
-  if (!datasets.some(function (d) { return d.data.some(function (v) { return v != null; }); })) {
-    noChart('trend-chart', 'Chưa tháng nào đủ ' + MIN_GROUP + ' người tham gia để vẽ biểu đồ; số liệu có trong bảng.');
+  // Nobody has taken part yet: nothing to draw, not empty axes.
+  if (!points.some(function (p) { return p.participants > 0; })) {
+    noChart('trend-chart', 'Chưa có ai tham gia: biểu đồ hiện khi có kết quả.');
     return;
   }
   drawChart('trend-chart', function (Chart) { return new Chart(canvas, {
