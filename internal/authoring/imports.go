@@ -77,6 +77,36 @@ func (s *Service) ImportQuestions(ctx context.Context, staff auth.Staff, quizID 
 	return ImportResult{Imported: len(added)}, nil
 }
 
+// ReadQuestions checks a CSV or XLSX question file for a quiz of the given kind that is
+// not written yet, and returns its questions as input for Create, storing nothing: a
+// quiz is stored with at least one question, so the staff pages read the file first and
+// create the draft with its questions in one step. Row errors are as ImportQuestions'.
+func (s *Service) ReadQuestions(ctx context.Context, staff auth.Staff, kind quiz.Kind, contentType string, body []byte) (ImportResult, error) {
+	if kind == "" {
+		kind = quiz.KindQuiz
+	}
+	if kind != quiz.KindQuiz && kind != quiz.KindSurvey && kind != quiz.KindContest {
+		return ImportResult{}, apperr.Errorf(apperr.Validation, "Loại bài %q không hợp lệ: dùng quiz, survey hoặc contest", kind)
+	}
+	tree, err := quiz.LoadTree(ctx, s.store)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	// Whoever may write this kind of quiz in their own unit may read a file for it.
+	if err := auth.Authorize(staff, auth.Author, auth.KindTarget(kind, staff.ScopeUnitID), tree); err != nil {
+		return ImportResult{}, err
+	}
+	rows, err := readTable(contentType, body, MaxQuestionRows)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	inputs, rowErrs := parseQuestionRows(kind, rows)
+	if len(rowErrs) > 0 {
+		return ImportResult{Errors: rowErrs}, rowsFailed(rowErrs)
+	}
+	return ImportResult{Imported: len(inputs), Questions: inputs}, nil
+}
+
 // rowsFailed summarises row errors as one validation error.
 func rowsFailed(errs []RowError) error {
 	rows := map[int]bool{}
@@ -337,7 +367,9 @@ func (s *Service) ImportUnits(ctx context.Context, staff auth.Staff, contentType
 	if err := s.store.PutUnits(ctx, put); err != nil {
 		return ImportResult{}, err
 	}
-	return ImportResult{Imported: len(put)}, nil
+	// The tree as it now is: the public unit list is cached for a minute (quiz.CatalogTTL),
+	// so the staff pages take the new tree from this answer.
+	return ImportResult{Imported: len(put), Units: merged}, nil
 }
 
 // unitRow is a unit read from a file with its row number; bad when the row has errors

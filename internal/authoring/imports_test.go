@@ -366,6 +366,12 @@ func TestImportingGoodUnitsAddsAndUpdatesThem(t *testing.T) {
 	}
 
 	units := e.units(t)
+	// The answer carries the tree as stored: the public list lags by its cache.
+	answered := slices.Clone(res.Units)
+	slices.SortFunc(answered, func(a, b quiz.Unit) int { return strings.Compare(a.ID, b.ID) })
+	if !reflect.DeepEqual(answered, units) {
+		t.Errorf("the import answers the tree\n %+v\nwant the stored one\n %+v", answered, units)
+	}
 	for _, want := range []quiz.Unit{
 		{ID: "xa-a-t08", ParentID: "xa-a", Name: "Thôn Mới", Kind: "village", Population: 300, Households: 80},
 		{ID: "xa-a-t01", ParentID: "xa-a", Name: "Thôn Phong Ý", Kind: "village", Population: 850, Households: 245},
@@ -379,4 +385,70 @@ func TestImportingGoodUnitsAddsAndUpdatesThem(t *testing.T) {
 	if got, want := len(units), 18+3; got != want {
 		t.Errorf("ListUnits has %d units, want %d", got, want)
 	}
+}
+
+// TestReadingAQuestionFileBeforeTheDraftExists covers the staff pages' first step of a
+// new quiz: the file is read and its questions come back, nothing is stored, and the
+// questions then make a draft as they are.
+func TestReadingAQuestionFileBeforeTheDraftExists(t *testing.T) {
+	good := csvFile(
+		"kind,text,topic,points,option1,option2,option3,correct",
+		"single,Nghị quyết 58 ban hành năm nào?,a,1,2019,2020,2021,2",
+		"truefalse,Thanh Hóa giáp Lào.,h,,,,,Đúng",
+	)
+	survey := csvFile("kind,text,option1,option2", "single,Bạn biết Nghị quyết qua đâu?,Loa,Họp thôn", "likert,Bạn hiểu đến đâu?,,")
+	tests := []struct {
+		name     string
+		staff    auth.Staff
+		kind     quiz.Kind
+		body     []byte
+		want     apperr.Code // "" for success
+		wantN    int
+		wantRows []authoring.RowError
+	}{
+		{"an officer reads a quiz file", officerA, quiz.KindQuiz, good, "", 2, nil},
+		{"a quiz is the default kind", officerA, "", good, "", 2, nil},
+		{"an admin reads a survey file without topics or answers", admin, quiz.KindSurvey, survey, "", 2, nil},
+		{"a survey file with answers is refused row by row", officerA, quiz.KindSurvey, good, apperr.Validation, 0,
+			[]authoring.RowError{{Row: 2, Column: "correct"}, {Row: 3, Column: "correct"}}},
+		{"an organiser may not write quizzes", organizer, quiz.KindQuiz, good, apperr.Forbidden, 0, nil},
+		{"an unknown kind is refused", officerA, "exam", good, apperr.Validation, 0, nil},
+	}
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := e.svc.ReadQuestions(ctx, tt.staff, tt.kind, "text/csv", tt.body)
+			if tt.want != "" {
+				wantCode(t, err, tt.want, "ReadQuestions")
+				if got := rowCells(res.Errors); len(tt.wantRows) > 0 && !reflect.DeepEqual(got, tt.wantRows) {
+					t.Errorf("row errors = %+v, want %+v", got, tt.wantRows)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ReadQuestions: %v (rows %+v)", err, res.Errors)
+			}
+			if res.Imported != tt.wantN || len(res.Questions) != tt.wantN {
+				t.Errorf("read %d (%d questions), want %d", res.Imported, len(res.Questions), tt.wantN)
+			}
+			kind := tt.kind
+			if kind == "" {
+				kind = quiz.KindQuiz
+			}
+			q := e.create(t, tt.staff, authoring.QuizInput{Kind: string(kind), Title: "Bài từ tệp", Questions: res.Questions})
+			if len(q.Questions) != tt.wantN {
+				t.Errorf("draft made from the questions has %d, want %d", len(q.Questions), tt.wantN)
+			}
+		})
+	}
+	t.Run("reading stores nothing", func(t *testing.T) {
+		all, err := e.store.ListQuizzes(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(all), 3; got != want { // the drafts the cases above made themselves
+			t.Errorf("%d quizzes stored, want %d", got, want)
+		}
+	})
 }

@@ -63,8 +63,12 @@ type RowError struct {
 }
 
 // ImportResult answers an import: how many rows were taken, or every row error (and
-// then nothing was changed).
+// then nothing was changed); a file only read also gives back its questions.
 type ImportResult struct {
 	Imported int        `json:"imported"`
 	Errors   []RowError `json:"errors,omitempty"`
+	// Questions are the questions read by ReadQuestions (nothing stored).
+	Questions []QuestionInput `json:"questions,omitempty"`
+	// Units is the whole unit tree after a unit import.
+	Units []quiz.Unit `json:"units,omitempty"`
 }

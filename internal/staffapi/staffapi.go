@@ -22,6 +22,7 @@ import (
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/retention"
 	"github.com/nq58/tracker/internal/rounds"
@@ -340,7 +341,12 @@ func (h *Handler) importQuestions(ctx context.Context, s auth.Staff, req events.
 	if err != nil {
 		return 0, nil, err
 	}
-	r, err := h.authoring.ImportQuestions(ctx, s, req.QueryStringParameters["quizId"], req.Headers["content-type"], b)
+	p := req.QueryStringParameters
+	if p["quizId"] == "" { // no draft yet: the file is read and its questions given back
+		r, err := h.authoring.ReadQuestions(ctx, s, quiz.Kind(p["kind"]), req.Headers["content-type"], b)
+		return importResult(r, err)
+	}
+	r, err := h.authoring.ImportQuestions(ctx, s, p["quizId"], req.Headers["content-type"], b)
 	return importResult(r, err)
 }
 

@@ -37,6 +37,14 @@ export function loadChartLib() {
   return loading;
 }
 
+// noChart drops the canvas's chart and says instead why there is none (no empty axes).
+export function noChart(id, msg) {
+  drawing[id] = (drawing[id] || 0) + 1; // a draw still on its way is dropped
+  if (charts[id]) { charts[id].destroy(); charts[id] = null; }
+  $(id).removeAttribute('data-drawn');
+  $(id).parentNode.setAttribute('data-missing', msg);
+}
+
 // drawChart drops the canvas's old chart, then, once Chart.js is there, calls make(Chart)
 // for the new one (unless a newer draw came meanwhile) and marks the canvas data-drawn.
 export function drawChart(id, make) {

@@ -30,11 +30,14 @@ function signOut(msg) {
   if (panels) {
     panels.then(function (p) {
       p.state.me = null;
+      p.state.firstSteps = false;
       p.sections.dropPending(); // drop answers still on their way
       p.charts.destroyCharts();
     });
   }
   $('staff-admin').hidden = true;
+  ['setup', 'authoring', 'first-steps'].forEach(function (id) { $(id).hidden = true; });
+  if ($('quiz-confirm').open) $('quiz-confirm').close();
   showError('');
   showSignin('dashboard', msg);
 }
@@ -103,7 +106,8 @@ function start() {
       return after.then(function () { return api('GET', '/v1/admin/quizzes'); });
     }).then(function (data) {
       var before = $('quiz').value;
-      state.quizzes = (data.quizzes || []).filter(function (q) { return q.status === 'published' || q.status === 'closed'; });
+      state.allQuizzes = data.quizzes || [];
+      state.quizzes = state.allQuizzes.filter(function (q) { return q.status === 'published' || q.status === 'closed'; });
       f.fillQuizPicker();
       var q = state.quizzes.filter(function (x) { return x.id === before; })[0];
       if (!early || $('quiz').value !== before) f.reloadAll();
@@ -115,6 +119,8 @@ function start() {
       f.afterFirstTable(function (lp) {
         lp.fillStaffPanel();
         lp.fillActivityForm();
+        lp.fillSetup();
+        lp.fillAuthoring();
       });
     });
   }).catch(function (err) {

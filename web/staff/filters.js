@@ -4,7 +4,7 @@ import { $, el, showMsg, showError } from '../lib/dom.js';
 import { dmy, int } from '../lib/format.js';
 import { KIND_LABEL, QUIZ_STATUS_LABEL } from '../lib/labels.js';
 import { unitOption } from '../lib/units.js';
-import { state, quizById } from './state.js';
+import { state, quizById, CHANGED } from './state.js';
 import { load, setReportsVisible, setStatus } from './sections.js';
 import { GROUP_HEADING, renderAwareness } from './awareness.js';
 
@@ -185,3 +185,23 @@ $('filters').addEventListener('change', function () {
 });
 $('filters').addEventListener('submit', function (ev) { ev.preventDefault(); reloadAll(); });
 $('unit').addEventListener('change', function () { $('activity-unit').value = $('unit').value; });
+
+// The setup panel imports units and the authoring panel publishes quizzes: the pickers
+// follow, keeping what was chosen when it is still there.
+document.addEventListener(CHANGED.units, function () {
+  if (!state.me) return;
+  var unit = $('unit').value, act = $('activity-unit').value;
+  fillUnitPickers();
+  $('unit').value = unit;
+  if (!$('unit').value) $('unit').value = state.me.scopeUnitId;
+  $('activity-unit').value = act;
+  if (!$('activity-unit').value) $('activity-unit').value = $('unit').value;
+});
+document.addEventListener(CHANGED.quizzes, function () {
+  if (!state.me) return;
+  var before = $('quiz').value;
+  state.quizzes = state.allQuizzes.filter(function (q) { return q.status === 'published' || q.status === 'closed'; });
+  fillQuizPicker();
+  if ($('quiz').value !== before) reloadAll();
+  else refreshQuizNote();
+});

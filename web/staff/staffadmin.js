@@ -6,21 +6,35 @@ import { api } from '../lib/api.js';
 import { hasRole } from '../lib/session.js';
 import { unitOption } from '../lib/units.js';
 import { ROLE_LABEL } from '../lib/labels.js';
-import { state } from './state.js';
+import { state, announce, CHANGED } from './state.js';
 
 // fillStaffPanel shows the panel to admins and lists their accounts.
 export function fillStaffPanel() {
   var admin = hasRole(state.me, ['admin']);
   $('staff-admin').hidden = !admin;
   if (!admin) return;
-  var sel = $('st-unit');
-  sel.textContent = '';
-  state.scopeUnits.forEach(function (e) { sel.appendChild(unitOption(e)); });
+  fillUnits();
   loadStaff();
 }
 
+function fillUnits() {
+  var sel = $('st-unit');
+  var prev = sel.value;
+  sel.textContent = '';
+  state.scopeUnits.forEach(function (e) { sel.appendChild(unitOption(e)); });
+  if (prev) sel.value = prev;
+  if (!sel.value && state.me) sel.value = state.me.scopeUnitId;
+}
+
+// Units imported in the setup panel can be chosen at once.
+document.addEventListener(CHANGED.units, function () {
+  if (!$('staff-admin').hidden) fillUnits();
+});
+
 function loadStaff() {
   return api('GET', '/v1/admin/staff').then(function (data) {
+    state.staff = data.staff || [];
+    announce('staff');
     var body = $('st-list').querySelector('tbody');
     body.textContent = '';
     (data.staff || []).forEach(function (m) {

@@ -4,6 +4,8 @@ export var state = {
   units: {},        // id → unit
   scopeUnits: [],   // [{unit, depth}] the staff's subtree, in tree order
   quizzes: [],      // published and closed, within scope
+  allQuizzes: [],   // every quiz the staff may see (GET /v1/admin/quizzes), drafts too
+  staff: null,      // the staff accounts listed in the staff panel (admins), once loaded
   last: {}          // section → {path, params} last loaded, for downloads
 };
 
@@ -20,3 +22,10 @@ export function qs(params) {
   });
   return parts.join('&');
 }
+
+// CHANGED names the events by which a panel tells the others that the units, the
+// quizzes or the staff accounts changed (on document), so that no panel imports another.
+export var CHANGED = { units: 'nq58:units-changed', quizzes: 'nq58:quizzes-changed', staff: 'nq58:staff-changed' };
+
+// announce tells the other panels that what (a key of CHANGED) changed.
+export function announce(what) { document.dispatchEvent(new CustomEvent(CHANGED[what])); }

@@ -2,7 +2,7 @@
 import { $ } from '../lib/dom.js';
 import { int, fixed1, pct, pctRange, signed, pad, monthLabel } from '../lib/format.js';
 import { cell, TOO_FEW, NONE_YET } from './tables.js';
-import { drawChart } from './charts.js';
+import { drawChart, noChart } from './charts.js';
 
 function trendCells(tr, p) {
   cell(tr, 'td', 'num participants', int(p.participants));
@@ -80,6 +80,11 @@ function drawTrendChart(points, thisYear, lastYear) {
     d.data.forEach(function (v, i) { if (v != null) parts.push('tháng ' + (i + 1) + ': ' + pct(v)); });
     return d.label + ' — ' + (parts.join(', ') || 'chưa có dữ liệu');
   }).join('; ') + '.');
+  // Nobody has taken part yet: nothing to draw, not empty axes.
+  if (!points.some(function (p) { return p.participants > 0; })) {
+    noChart('trend-chart', 'Chưa có ai tham gia: biểu đồ hiện khi có kết quả.');
+    return;
+  }
   drawChart('trend-chart', function (Chart) { return new Chart(canvas, {
     type: 'line',
     data: { labels: labels, datasets: datasets },
