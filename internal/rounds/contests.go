@@ -543,6 +543,9 @@ func (s *Service) Disqualify(ctx context.Context, staff auth.Staff, quizID, atte
 	if reason == "" || len([]rune(reason)) > 500 {
 		return contest.Decision{}, apperr.Errorf(apperr.Validation, "Cần ghi lý do loại bài (tối đa 500 ký tự)")
 	}
+	if _, ok := quiz.ParseID(attemptID); !ok {
+		return contest.Decision{}, auth.OutOfScope()
+	}
 	a, err := s.store.GetAttempt(ctx, attemptID)
 	if apperr.CodeOf(err) == apperr.NotFound || (err == nil && a.QuizID != quizID) {
 		return contest.Decision{}, auth.OutOfScope()
