@@ -4,8 +4,13 @@ package localgw_test
 // tried, and what must hold.
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -63,4 +68,99 @@ func TestOneStartGivesAtMostOneEntryWhateverTheSpellingOfItsID(t *testing.T) {
 			t.Errorf("stored %d entries (%d ranked), want 1 (1 ranked)", stored, ranked)
 		}
 	})
+}
+
+func TestEveryRouteAndImportTakesTextByTheOneRule(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(e.stack.Handler())
+	t.Cleanup(srv.Close)
+	admin := signIn(t, srv.URL, "admin")
+	start := func(name string) map[string]any {
+		return map[string]any{"participant": map[string]any{"unitId": village, "name": name, "phone": "0977000201"},
+			"consent": true, "clientId": "device-edge"}
+	}
+	named := func(name string) []byte {
+		raw, err := json.Marshal(start(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	cases := []struct {
+		name   string
+		body   []byte
+		status int
+	}{
+		{"a key in upper case does not give consent", []byte(`{"participant":{"unitId":"` + village + `","name":"An","phone":"0977000202"},"consent":false,"CONSENT":true,"clientId":"d1"}`), 400},
+		{"a repeated key does not give consent", []byte(`{"participant":{"unitId":"` + village + `","name":"An","phone":"0977000203"},"consent":false,"consent":true,"clientId":"d2"}`), 400},
+		{"invalid UTF-8 in the body is refused, not replaced", []byte("{\"participant\":{\"unitId\":\"" + village + "\",\"name\":\"An\xff\",\"phone\":\"0977000204\"},\"consent\":true,\"clientId\":\"d3\"}"), 400},
+		{"a name with a right-to-left override is refused", named("Nguyễn \u202eaoH"), 422},
+		{"a name with a bidi isolate is refused", named("Nguyễn \u2067Hoa\u2069"), 422},
+		{"a name with a zero-width space is refused", named("Nguyễn\u200bHoa"), 422},
+		{"a name with a zero-width joiner is refused", named("Nguyễn\u200dHoa"), 422},
+		{"a name with a byte-order mark is refused", named("\ufeffNguyễn Hoa"), 422},
+		{"a name with a C1 control is refused", named("Nguyễn\u0085Hoa"), 422},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if status, raw := e.call("POST", "/v1/quizzes/"+demoQuiz+"/attempts", c.body); status != c.status {
+				t.Errorf("start = %d %s, want %d", status, raw, c.status)
+			}
+		})
+	}
+	t.Run("a name typed with combining marks is kept in NFC", func(t *testing.T) {
+		s := e.start(demoQuiz, startBody{Participant: map[string]any{"unitId": village, "name": "Nguye\u0302\u0303n Hoa", "phone": "0977000205"},
+			Consent: true, ClientID: "device-nfc"})
+		status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, true))
+		if status != http.StatusOK {
+			t.Fatalf("submit = %d %s", status, raw)
+		}
+		a, err := e.stack.Store.GetAttempt(context.Background(), s.AttemptID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Participant.Name != "Nguyễn Hoa" {
+			t.Errorf("stored name %+q, want %+q", a.Participant.Name, "Nguyễn Hoa")
+		}
+	})
+
+	for _, name := range []string{"Thôn\x00Mới", "Thôn\x1bMới", "Thôn\u2028Mới", "Thôn \u202eiớM", "Thôn\u200bMới"} {
+		t.Run(fmt.Sprintf("a unit import with the name %+q is refused", name), func(t *testing.T) {
+			csv := "id,parentId,name,kind,population,households\nxa-a-t98,xa-a," + name + ",village,300,80\n"
+			status, raw := rawStaffRequest(t, srv.URL, admin, "POST", "/v1/admin/imports/units", "text/csv", []byte(csv))
+			if status != 422 {
+				t.Errorf("import = %d %s, want 422", status, raw)
+			}
+		})
+	}
+	for _, email := range []string{"moi\u0085@example.vn", "moi\u2028@example.vn", "m\u202eoi@example.vn", "moi\u200b@example.vn"} {
+		t.Run(fmt.Sprintf("a staff e-mail %+q is refused", email), func(t *testing.T) {
+			status, raw, _ := staffRequest(t, srv.URL, admin, "POST", "/v1/admin/staff",
+				map[string]any{"username": "moi-edge", "email": email, "role": "officer", "scopeUnitId": "xa-a"})
+			if status != 422 {
+				t.Errorf("invite = %d %s, want 422", status, raw)
+			}
+		})
+	}
+}
+
+// rawStaffRequest sends a staff request with a body of the given content type.
+func rawStaffRequest(t *testing.T, base, token, method, path, contentType string, body []byte) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, base+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", contentType)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, raw
 }

@@ -247,13 +247,14 @@ func CheckAnswers(questions []Question, answers []Answer) ([]Answer, error) {
 			if len(ans.OptionIDs) > 0 || ans.Value != 0 {
 				return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q cần câu trả lời dạng chữ (text)", ans.QuestionID)
 			}
-			if err := CheckText("Câu trả lời cho câu hỏi "+ans.QuestionID, ans.Text, true); err != nil {
+			text, err := CleanText("Câu trả lời cho câu hỏi "+ans.QuestionID, ans.Text, true)
+			if err != nil {
 				return nil, err
 			}
-			if utf8.RuneCountInString(ans.Text) > MaxTextAnswer {
+			if utf8.RuneCountInString(text) > MaxTextAnswer {
 				return nil, apperr.Errorf(apperr.Validation, "Câu trả lời cho câu hỏi %q dài quá %d ký tự", ans.QuestionID, MaxTextAnswer)
 			}
-			clean.Text = strings.TrimSpace(ans.Text)
+			clean.Text = strings.TrimSpace(text)
 		}
 		given[ans.QuestionID] = clean
 	}

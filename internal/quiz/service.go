@@ -437,11 +437,15 @@ func startsRefused(v throttle.Verdict) error {
 
 func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now time.Time) (Participant, error) {
 	in := req.Participant
-	for _, f := range []struct{ label, text string }{{"Họ tên", in.Name}, {"Tên tổ chức", in.Organization},
-		{"Số CCCD", in.CCCD}, {"Mã thiết bị", req.ClientID}} {
-		if err := CheckText(f.label, f.text, false); err != nil {
+	for _, f := range []struct {
+		label string
+		text  *string
+	}{{"Họ tên", &in.Name}, {"Tên tổ chức", &in.Organization}, {"Số CCCD", &in.CCCD}, {"Mã thiết bị", &req.ClientID}} {
+		t, err := CleanText(f.label, *f.text, false)
+		if err != nil {
 			return Participant{}, err
 		}
+		*f.text = t
 	}
 	p := Participant{
 		Name: strings.Join(strings.Fields(in.Name), " "), UnitID: strings.TrimSpace(in.UnitID),
