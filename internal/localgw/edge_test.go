@@ -6,6 +6,8 @@ package localgw_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -163,4 +165,54 @@ func rawStaffRequest(t *testing.T, base, token, method, path, contentType string
 		t.Fatal(err)
 	}
 	return resp.StatusCode, raw
+}
+
+func TestAPhoneInAFreeTextAnswerCannotBeGuessedFromTheStoredDigest(t *testing.T) {
+	e := newEnv(t)
+	const phone = "0912345678"
+	s := e.start(demoSurvey, resident(village, "0977000301", "device-digest"))
+	answers := e.answers(demoSurvey, s.Questions, true)
+	texts := 0
+	for _, a := range answers {
+		if _, ok := a["text"]; ok {
+			a["text"], texts = phone, texts+1
+		}
+	}
+	if texts == 0 {
+		t.Fatal("the demo survey has no free-text question")
+	}
+	if status, raw := e.submit(s.AttemptID, s.AttemptToken, answers); status != http.StatusOK {
+		t.Fatalf("submit = %d %s", status, raw)
+	}
+	a, err := e.stack.Store.GetAttempt(context.Background(), s.AttemptID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Someone who reads the stored item (res.h and the choices) and knows how the digest
+	// is made tries the 100 numbers around the phone, the text in place of each answer's.
+	recovered := ""
+	for n := range 100 {
+		guess := fmt.Sprintf("09123456%02d", n)
+		h := sha256.New()
+		for _, x := range a.Answers {
+			h.Write([]byte(x.QuestionID))
+			h.Write([]byte{0})
+			for _, id := range x.OptionIDs {
+				h.Write([]byte(id))
+				h.Write([]byte{1})
+			}
+			h.Write([]byte{byte(x.Value), 0})
+			if x.Text != "" {
+				h.Write([]byte(guess))
+			}
+			h.Write([]byte{2})
+		}
+		if hex.EncodeToString(h.Sum(nil)) == a.AnswersHash {
+			recovered = guess
+		}
+	}
+	t.Logf("100 guesses against the stored digest recovered %q", recovered)
+	if recovered != "" {
+		t.Errorf("the stored digest gave away the phone %s typed into a free-text answer", recovered)
+	}
 }

@@ -537,7 +537,7 @@ func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitReques
 		} else if err != nil {
 			return Result{}, err
 		}
-		return s.resubmitted(ctx, q, stored, HashAnswers(answers))
+		return s.resubmitted(ctx, q, stored, answers)
 	}
 	complete(&a, q, questions, answers, now, req.Prediction)
 	if err := s.store.PutAttempt(ctx, a); err != nil {
@@ -550,7 +550,7 @@ func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitReques
 		if gerr != nil {
 			return Result{}, gerr
 		}
-		return s.resubmitted(ctx, q, stored, a.AnswersHash)
+		return s.resubmitted(ctx, q, stored, answers)
 	}
 	return s.answer(ctx, q, a)
 }
@@ -595,8 +595,8 @@ func expiry(q Quiz, t time.Time) time.Time {
 	return t.Add(UntimedAttemptLife)
 }
 
-func (s *Service) resubmitted(ctx context.Context, q Quiz, stored Attempt, hash string) (Result, error) {
-	if stored.Status != Submitted || stored.AnswersHash != hash {
+func (s *Service) resubmitted(ctx context.Context, q Quiz, stored Attempt, answers []Answer) (Result, error) {
+	if stored.Status != Submitted || !sameAnswers(stored, answers) {
 		return Result{}, apperr.Errorf(apperr.AlreadySubmitted, "Bài này đã được nộp với câu trả lời khác")
 	}
 	return s.answer(ctx, q, stored)
