@@ -14,10 +14,12 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -95,7 +97,8 @@ func Respond(status int, body any) events.APIGatewayV2HTTPResponse {
 	}
 }
 
-// Decode reads a JSON body strictly: size limit, no unknown fields, nothing after it.
+// Decode reads a JSON body strictly: size limit, valid UTF-8, keys as the fields spell
+// them (case counts) and each once, no unknown fields, nothing after it.
 func Decode(req events.APIGatewayV2HTTPRequest, v any) error {
 	raw := []byte(req.Body)
 	if req.IsBase64Encoded {
@@ -110,6 +113,13 @@ func Decode(req events.APIGatewayV2HTTPRequest, v any) error {
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return apperr.Errorf(apperr.Invalid, "Thiếu nội dung yêu cầu (JSON)")
+	}
+	// encoding/json replaces invalid UTF-8 by U+FFFD without a word: refused instead.
+	if !utf8.Valid(raw) {
+		return apperr.Errorf(apperr.Invalid, "Nội dung yêu cầu không phải UTF-8 hợp lệ")
+	}
+	if err := checkKeys(raw, reflect.TypeOf(v)); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()

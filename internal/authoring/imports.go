@@ -3,19 +3,12 @@ package authoring
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
@@ -24,12 +17,10 @@ import (
 
 // Import limits.
 const (
-	MaxImportBytes    = 5 << 20 // bytes of an uploaded file
-	MaxQuestionRows   = 500     // data rows of a question file
-	MaxUnitRows       = 5000    // data rows of a unit file (a province has a few thousand villages)
-	maxOptionColumns  = 8       // option1…option8
-	xlsxUnzipLimit    = 128 << 20
-	xlsxUnzipXMLLimit = 16 << 20
+	MaxImportBytes   = 5 << 20 // bytes of an uploaded file
+	MaxQuestionRows  = 500     // data rows of a question file
+	MaxUnitRows      = 5000    // data rows of a unit file (a province has a few thousand villages)
+	maxOptionColumns = 8       // option1…option8
 )
 
 // Content types of an upload.
@@ -49,7 +40,7 @@ func (s *Service) ImportQuestions(ctx context.Context, staff auth.Staff, quizID 
 	if q.Status != quiz.Draft {
 		return ImportResult{}, apperr.Errorf(apperr.Conflict, "Bài đã công bố: chỉ sửa qua đính chính")
 	}
-	rows, err := readTable(contentType, body, MaxQuestionRows)
+	rows, err := ReadTable(contentType, body, TableLimits{Rows: MaxQuestionRows, Columns: MaxImportColumns})
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -333,7 +324,7 @@ func (s *Service) ImportUnits(ctx context.Context, staff auth.Staff, contentType
 	if err := auth.Authorize(staff, auth.ImportUnits, auth.UnitTarget(staff.ScopeUnitID), tree); err != nil {
 		return ImportResult{}, err
 	}
-	rows, err := readTable(contentType, body, MaxUnitRows)
+	rows, err := ReadTable(contentType, body, TableLimits{Rows: MaxUnitRows, Columns: MaxImportColumns})
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -598,46 +589,6 @@ func BlankRow(cells []string) bool {
 
 var zipMagic = []byte("PK\x03\x04")
 
-// readTable reads the rows of a CSV or XLSX upload, each cell trimmed and in Unicode
-// NFC (files saved on some systems spell Vietnamese with combining marks).
-func readTable(contentType string, body []byte, maxRows int) ([][]string, error) {
-	if len(body) == 0 {
-		return nil, apperr.Errorf(apperr.Validation, "Tệp trống")
-	}
-	if len(body) > MaxImportBytes {
-		return nil, apperr.Errorf(apperr.Validation, "Tệp quá lớn (tối đa %d MB)", MaxImportBytes>>20)
-	}
-	var rows [][]string
-	var err error
-	switch fileKind(contentType, body) {
-	case ContentTypeCSV:
-		rows, err = readCSV(body)
-	case ContentTypeXLSX:
-		rows, err = readXLSX(body)
-	default:
-		return nil, apperr.Errorf(apperr.Validation, "Chỉ nhận tệp CSV (UTF-8) hoặc Excel .xlsx")
-	}
-	if err != nil {
-		return nil, err
-	}
-	count := 0
-	for i, r := range rows {
-		for j, c := range r {
-			rows[i][j] = norm.NFC.String(strings.TrimSpace(c))
-		}
-		if i > 0 && !BlankRow(rows[i]) {
-			count++
-		}
-	}
-	if count == 0 {
-		return nil, apperr.Errorf(apperr.Validation, "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề")
-	}
-	if count > maxRows {
-		return nil, apperr.Errorf(apperr.Validation, "Tệp có %d dòng dữ liệu, tối đa %d dòng", count, maxRows)
-	}
-	return rows, nil
-}
-
 // fileKind tells CSV from XLSX by content type; for the types browsers send for either
 // (Windows labels .csv files as Excel), by content.
 func fileKind(contentType string, body []byte) string {
@@ -657,57 +608,4 @@ func fileKind(contentType string, body []byte) string {
 		return ContentTypeCSV
 	}
 	return ""
-}
-
-func readCSV(body []byte) ([][]string, error) {
-	body = bytes.TrimPrefix(body, []byte("\ufeff"))
-	if !utf8.Valid(body) {
-		return nil, apperr.Errorf(apperr.Validation, "Tệp CSV không phải mã UTF-8: trong Excel hãy lưu bằng “CSV UTF-8”")
-	}
-	cr := csv.NewReader(bytes.NewReader(body))
-	cr.FieldsPerRecord = -1
-	cr.Comma = sniffComma(body)
-	var rows [][]string
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return rows, nil
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, apperr.Errorf(apperr.Validation, "Không đọc được tệp CSV ở dòng %d: kiểm tra dấu ngoặc kép", pe.StartLine)
-			}
-			return nil, apperr.Errorf(apperr.Validation, "Không đọc được tệp CSV")
-		}
-		rows = append(rows, rec)
-	}
-}
-
-// sniffComma picks ";" when the header uses it (Excel does under locales, such as
-// Vietnamese, whose decimal separator is a comma), "," otherwise.
-func sniffComma(body []byte) rune {
-	header, _, _ := bytes.Cut(body, []byte("\n"))
-	if bytes.Count(header, []byte(";")) > bytes.Count(header, []byte(",")) {
-		return ';'
-	}
-	return ','
-}
-
-func readXLSX(body []byte) ([][]string, error) {
-	opts := excelize.Options{RawCellValue: true, UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: xlsxUnzipXMLLimit}
-	f, err := excelize.OpenReader(bytes.NewReader(body), opts)
-	if err != nil {
-		return nil, apperr.Errorf(apperr.Validation, "Không đọc được tệp Excel .xlsx")
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, apperr.Errorf(apperr.Validation, "Tệp Excel không có trang tính nào")
-	}
-	rows, err := f.GetRows(sheets[0], opts)
-	if err != nil {
-		return nil, apperr.Errorf(apperr.Validation, "Không đọc được trang tính %q", sheets[0])
-	}
-	return rows, nil
 }

@@ -64,6 +64,9 @@ func (s *Service) RegradeJob(ctx context.Context, staff auth.Staff, quizID, jobI
 	if _, _, err := auth.LoadQuiz(ctx, s.store, staff, auth.Author, quizID); err != nil {
 		return quiz.RegradeJob{}, err
 	}
+	if _, ok := quiz.ParseID(jobID); !ok {
+		return quiz.RegradeJob{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy việc chấm lại")
+	}
 	return s.store.GetRegradeJob(ctx, quizID, jobID)
 }
 

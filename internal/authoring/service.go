@@ -196,6 +196,7 @@ func (s *Service) editable(ctx context.Context, staff auth.Staff, id string) (qu
 
 // put stores q (conditional on the version it was read at) and returns it as stored.
 func (s *Service) put(ctx context.Context, q quiz.Quiz) (quiz.Quiz, error) {
+	q = q.InNFC()
 	if err := q.Validate(); err != nil {
 		return quiz.Quiz{}, err
 	}

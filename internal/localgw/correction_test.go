@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,6 +52,10 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 		var job quiz.RegradeJob
 		if status != 200 || json.Unmarshal(raw, &job) != nil {
 			t.Fatalf("regrade job = %d %s", status, raw)
+		}
+		// A job id in another spelling than the one it was given in is not found.
+		if status, raw, _ := staffRequest(t, srv.URL, admin, "GET", "/v1/admin/quizzes/"+demoQuiz+"/regrade-jobs/"+strings.ToUpper(out.Job.ID), nil); status != 404 {
+			t.Fatalf("regrade job in upper case = %d %s, want 404", status, raw)
 		}
 		return out, job
 	}

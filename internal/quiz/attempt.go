@@ -247,13 +247,14 @@ func CheckAnswers(questions []Question, answers []Answer) ([]Answer, error) {
 			if len(ans.OptionIDs) > 0 || ans.Value != 0 {
 				return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q cần câu trả lời dạng chữ (text)", ans.QuestionID)
 			}
-			if err := CheckText("Câu trả lời cho câu hỏi "+ans.QuestionID, ans.Text, true); err != nil {
+			text, err := CleanText("Câu trả lời cho câu hỏi "+ans.QuestionID, ans.Text, true)
+			if err != nil {
 				return nil, err
 			}
-			if utf8.RuneCountInString(ans.Text) > MaxTextAnswer {
+			if utf8.RuneCountInString(text) > MaxTextAnswer {
 				return nil, apperr.Errorf(apperr.Validation, "Câu trả lời cho câu hỏi %q dài quá %d ký tự", ans.QuestionID, MaxTextAnswer)
 			}
-			clean.Text = strings.TrimSpace(ans.Text)
+			clean.Text = strings.TrimSpace(text)
 		}
 		given[ans.QuestionID] = clean
 	}
@@ -266,9 +267,19 @@ func CheckAnswers(questions []Question, answers []Answer) ([]Answer, error) {
 	return out, nil
 }
 
-// HashAnswers returns a digest of canonical answers, so a resent submission can be
-// recognised as the same one.
-func HashAnswers(answers []Answer) string {
+// HashAnswers returns the digest of canonical answers stored with an attempt (res.h): a
+// resent submission is recognised by it and identical contest entries are grouped by it
+// (contest flags), and a receipt is derived from it. It covers the choices (question,
+// options, value) and leaves free text out: a text answer may hold a phone or a name,
+// the digest outlives it (a personal-data purge clears the text, not the digest) and an
+// unkeyed digest of a short text is reversed by guessing. The bytes digested are the
+// ones digests were stored over before, with every text empty, so for an attempt
+// without free text (every contest entry and paper sheet) the digest is unchanged.
+func HashAnswers(answers []Answer) string { return hashAnswers(answers, false) }
+
+// hashAnswers digests answers, with their free text only for sameAnswers' comparison with
+// digests stored before text was left out (never stored again).
+func hashAnswers(answers []Answer, withText bool) string {
 	h := sha256.New()
 	for _, a := range answers {
 		h.Write([]byte(a.QuestionID))
@@ -278,10 +289,37 @@ func HashAnswers(answers []Answer) string {
 			h.Write([]byte{1})
 		}
 		h.Write([]byte{byte(a.Value), 0})
-		h.Write([]byte(a.Text))
+		if withText {
+			h.Write([]byte(a.Text))
+		}
 		h.Write([]byte{2})
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// sameAnswers says whether canonical answers are those a stored attempt was submitted
+// with: the same digest (or, for an attempt stored before free text was left out of it,
+// the digest with text) and the same free text as stored.
+func sameAnswers(stored Attempt, answers []Answer) bool {
+	if stored.AnswersHash != HashAnswers(answers) && stored.AnswersHash != hashAnswers(answers, true) {
+		return false
+	}
+	texts := map[string]string{}
+	for _, a := range stored.Answers {
+		if a.Text != "" {
+			texts[a.QuestionID] = a.Text
+		}
+	}
+	n := 0
+	for _, a := range answers {
+		if a.Text != "" {
+			if texts[a.QuestionID] != a.Text {
+				return false
+			}
+			n++
+		}
+	}
+	return n == len(texts)
 }
 
 // QuestionResult is the grading of one question.

@@ -437,11 +437,15 @@ func startsRefused(v throttle.Verdict) error {
 
 func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now time.Time) (Participant, error) {
 	in := req.Participant
-	for _, f := range []struct{ label, text string }{{"Họ tên", in.Name}, {"Tên tổ chức", in.Organization},
-		{"Số CCCD", in.CCCD}, {"Mã thiết bị", req.ClientID}} {
-		if err := CheckText(f.label, f.text, false); err != nil {
+	for _, f := range []struct {
+		label string
+		text  *string
+	}{{"Họ tên", &in.Name}, {"Tên tổ chức", &in.Organization}, {"Số CCCD", &in.CCCD}, {"Mã thiết bị", &req.ClientID}} {
+		t, err := CleanText(f.label, *f.text, false)
+		if err != nil {
 			return Participant{}, err
 		}
+		*f.text = t
 	}
 	p := Participant{
 		Name: strings.Join(strings.Fields(in.Name), " "), UnitID: strings.TrimSpace(in.UnitID),
@@ -533,7 +537,7 @@ func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitReques
 		} else if err != nil {
 			return Result{}, err
 		}
-		return s.resubmitted(ctx, q, stored, HashAnswers(answers))
+		return s.resubmitted(ctx, q, stored, answers)
 	}
 	complete(&a, q, questions, answers, now, req.Prediction)
 	if err := s.store.PutAttempt(ctx, a); err != nil {
@@ -546,7 +550,7 @@ func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitReques
 		if gerr != nil {
 			return Result{}, gerr
 		}
-		return s.resubmitted(ctx, q, stored, a.AnswersHash)
+		return s.resubmitted(ctx, q, stored, answers)
 	}
 	return s.answer(ctx, q, a)
 }
@@ -591,8 +595,8 @@ func expiry(q Quiz, t time.Time) time.Time {
 	return t.Add(UntimedAttemptLife)
 }
 
-func (s *Service) resubmitted(ctx context.Context, q Quiz, stored Attempt, hash string) (Result, error) {
-	if stored.Status != Submitted || stored.AnswersHash != hash {
+func (s *Service) resubmitted(ctx context.Context, q Quiz, stored Attempt, answers []Answer) (Result, error) {
+	if stored.Status != Submitted || !sameAnswers(stored, answers) {
 		return Result{}, apperr.Errorf(apperr.AlreadySubmitted, "Bài này đã được nộp với câu trả lời khác")
 	}
 	return s.answer(ctx, q, stored)

@@ -3,25 +3,71 @@ package quiz
 import (
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/nq58/tracker/internal/apperr"
 )
 
-// CheckText refuses text a person cannot have meant to type: invalid UTF-8, control
-// characters (U+0000–U+001F, U+007F–U+009F) and the line and paragraph separators
-// U+2028/U+2029, which break CSV files, logs and scripts. Multi-line text may hold tab,
-// line feed and carriage return. label names the field in the Vietnamese message.
-// It is the one check of names and free text; every service calls it.
-func CheckText(label, s string, multiline bool) error {
+// CleanText is the one rule for text a person sends (names, e-mails, notes, answers, quiz
+// content, unit names, from a route or an import): it refuses what nobody means to type
+// and returns the text in Unicode NFC, so one name has one spelling whatever the
+// keyboard (some systems send Vietnamese with combining marks). Refused: invalid UTF-8
+// (never silently replaced); control characters (C0 U+0000–U+001F, DEL, C1
+// U+0080–U+009F) and the separators U+2028/U+2029, which break CSV files, logs and
+// scripts; bidirectional overrides, embeddings, isolates and marks (U+202A–U+202E,
+// U+2066–U+2069, U+200E/U+200F, U+061C), which make a name display reversed; and
+// zero-width characters (U+200B–U+200D, U+2060, U+FEFF), which make two names look
+// alike. Multi-line text may hold tab, line feed and carriage return. label names the
+// field in the Vietnamese message.
+func CleanText(label, s string, multiline bool) (string, error) {
 	if !utf8.ValidString(s) {
-		return apperr.Errorf(apperr.Validation, "%s có ký tự không hợp lệ", label)
+		return "", apperr.Errorf(apperr.Validation, "%s có ký tự không hợp lệ (không phải UTF-8)", label)
 	}
 	for _, r := range s {
 		if multiline && (r == '\t' || r == '\n' || r == '\r') {
 			continue
 		}
-		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == '\u2028' || r == '\u2029' {
-			return apperr.Errorf(apperr.Validation, "%s có ký tự điều khiển không được phép (U+%04X)", label, r)
+		switch {
+		case r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == '\u2028' || r == '\u2029':
+			return "", apperr.Errorf(apperr.Validation, "%s có ký tự điều khiển không được phép (U+%04X)", label, r)
+		case (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') || r == '\u200e' || r == '\u200f' || r == '\u061c':
+			return "", apperr.Errorf(apperr.Validation, "%s có ký tự đổi chiều văn bản không được phép (U+%04X)", label, r)
+		case (r >= '\u200b' && r <= '\u200d') || r == '\u2060' || r == '\ufeff':
+			return "", apperr.Errorf(apperr.Validation, "%s có ký tự vô hình không được phép (U+%04X)", label, r)
 		}
 	}
-	return nil
+	return norm.NFC.String(s), nil
+}
+
+// CheckText is CleanText for a caller that checks text already normalised, or whose
+// normalised form it does not keep.
+func CheckText(label, s string, multiline bool) error {
+	_, err := CleanText(label, s, multiline)
+	return err
+}
+
+// InNFC returns q with its title, description, questions and options in NFC, the form
+// CleanText gives, so authored text has one spelling as residents' text does. It copies
+// the questions it changes and leaves the caller's quiz as it was.
+func (q Quiz) InNFC() Quiz {
+	q.Title, q.Description = norm.NFC.String(q.Title), norm.NFC.String(q.Description)
+	qs := make([]Question, len(q.Questions))
+	for i, qu := range q.Questions {
+		qu.Text = norm.NFC.String(qu.Text)
+		opts := make([]Option, len(qu.Options))
+		for j, o := range qu.Options {
+			o.Text = norm.NFC.String(o.Text)
+			opts[j] = o
+		}
+		if qu.Options == nil {
+			opts = nil
+		}
+		qu.Options = opts
+		qs[i] = qu
+	}
+	if q.Questions == nil {
+		qs = nil
+	}
+	q.Questions = qs
+	return q
 }

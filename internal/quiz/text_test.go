@@ -25,6 +25,14 @@ func TestCheckTextRefusesControlCharacters(t *testing.T) {
 		{"a line separator is refused", "abc\u2028def", true, false},
 		{"a paragraph separator is refused", "abc\u2029def", false, false},
 		{"invalid UTF-8 is refused", "abc\xff", false, false},
+		{"a right-to-left override is refused", "Nguyễn \u202eaoH", false, false},
+		{"a left-to-right embedding is refused", "abc\u202adef", true, false},
+		{"a first-strong isolate is refused", "abc\u2068def\u2069", false, false},
+		{"a right-to-left mark is refused", "abc\u200fdef", false, false},
+		{"a zero-width space is refused", "Nguyễn\u200bHoa", false, false},
+		{"a zero-width joiner is refused", "Nguyễn\u200dHoa", false, false},
+		{"a word joiner is refused", "Nguyễn\u2060Hoa", false, false},
+		{"a byte-order mark is refused", "\ufeffNguyễn", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,5 +44,25 @@ func TestCheckTextRefusesControlCharacters(t *testing.T) {
 				t.Errorf("code = %q, want validation", apperr.CodeOf(err))
 			}
 		})
+	}
+}
+
+func TestCleanTextGivesNFC(t *testing.T) {
+	got, err := quiz.CleanText("Họ tên", "Nguye\u0302\u0303n Thi\u0323 Hoa", false)
+	if want := "Nguyễn Thị Hoa"; err != nil || got != want {
+		t.Errorf("CleanText = %+q, %v; want %+q", got, err, want)
+	}
+}
+
+func TestAQuizIsStoredInNFC(t *testing.T) {
+	nfd := "Nghi\u0323 quye\u0302\u0301t"
+	q := quiz.Quiz{Title: nfd, Description: nfd, Questions: []quiz.Question{{Text: nfd, Options: []quiz.Option{{ID: "a", Text: nfd}}}}}
+	got := q.InNFC()
+	want := "Nghị quyết"
+	if got.Title != want || got.Description != want || got.Questions[0].Text != want || got.Questions[0].Options[0].Text != want {
+		t.Errorf("InNFC = %+v, want every text %+q", got, want)
+	}
+	if q.Questions[0].Options[0].Text != nfd {
+		t.Errorf("InNFC changed the caller's quiz: %+q", q.Questions[0].Options[0].Text)
 	}
 }

@@ -135,8 +135,8 @@ func (t tokenSealer) open(attemptID, token string) (startClaims, error) {
 	if token == "" {
 		return startClaims{}, apperr.Errorf(apperr.Unauthorized, "Thiếu mã bài làm (attemptToken)")
 	}
-	id, err := uuid.Parse(attemptID)
-	if err != nil {
+	id, ok := ParseID(attemptID)
+	if !ok {
 		return startClaims{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy bài làm")
 	}
 	bad := apperr.Errorf(apperr.Forbidden, "Mã bài làm không đúng")

@@ -33,6 +33,8 @@ func (u Unit) Validate() error {
 		return apperr.Errorf(apperr.Validation, "unit id is required")
 	case u.Name == "":
 		return apperr.Errorf(apperr.Validation, "unit %s: name is required", u.ID)
+	case CheckText("Tên đơn vị "+u.ID, u.Name, false) != nil:
+		return CheckText("Tên đơn vị "+u.ID, u.Name, false)
 	case u.Kind == "":
 		return apperr.Errorf(apperr.Validation, "unit %s: kind is required", u.ID)
 	case u.Population < 0 || u.Households < 0:

@@ -543,6 +543,8 @@ func (s *Service) Disqualify(ctx context.Context, staff auth.Staff, quizID, atte
 	if reason == "" || len([]rune(reason)) > 500 {
 		return contest.Decision{}, apperr.Errorf(apperr.Validation, "Cần ghi lý do loại bài (tối đa 500 ký tự)")
 	}
+	// Read by its exact key: an entry id in another spelling than the stored one is not
+	// found (and answers as out of scope); nothing is created from it.
 	a, err := s.store.GetAttempt(ctx, attemptID)
 	if apperr.CodeOf(err) == apperr.NotFound || (err == nil && a.QuizID != quizID) {
 		return contest.Decision{}, auth.OutOfScope()

@@ -15,8 +15,12 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 )
 
-// MaxUploadRows bounds a meeting's upload.
-const MaxUploadRows = 1000
+// Bounds of a meeting's upload: rows, and columns (code, village, birthYear, gender,
+// organization, a few the collectors add, and q1…q500: a quiz holds at most 500 questions).
+const (
+	MaxUploadRows    = 1000
+	MaxUploadColumns = 512
+)
 
 // UploadResult answers an upload: sheets entered now, sheets entered before with the
 // same content (a re-upload), or every row error (and then nothing was written).
@@ -43,7 +47,7 @@ func (s *Service) Upload(ctx context.Context, staff auth.Staff, contentType stri
 	if err := auth.Authorize(staff, auth.CollectSheets, auth.UnitTarget(staff.ScopeUnitID), tree); err != nil {
 		return UploadResult{}, err
 	}
-	rows, err := authoring.ReadTable(contentType, body, MaxUploadRows)
+	rows, err := authoring.ReadTable(contentType, body, authoring.TableLimits{Rows: MaxUploadRows, Columns: MaxUploadColumns})
 	if err != nil {
 		return UploadResult{}, err
 	}

@@ -82,6 +82,9 @@ func (s *Service) List(ctx context.Context, staff auth.Staff) ([]Member, error) 
 func (s *Service) Invite(ctx context.Context, staff auth.Staff, in Invitation) (Member, error) {
 	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
 	in.Email = strings.TrimSpace(in.Email)
+	if err := quiz.CheckText("Địa chỉ email", in.Email, false); err != nil {
+		return Member{}, err
+	}
 	switch {
 	case !usernameRE.MatchString(in.Username):
 		return Member{}, apperr.Errorf(apperr.Validation, "Tên đăng nhập gồm 3–40 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới")
