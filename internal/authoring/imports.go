@@ -87,7 +87,7 @@ func (s *Service) ReadQuestions(ctx context.Context, staff auth.Staff, kind quiz
 	if err := auth.Authorize(staff, auth.Author, auth.KindTarget(kind, staff.ScopeUnitID), tree); err != nil {
 		return ImportResult{}, err
 	}
-	rows, err := readTable(contentType, body, MaxQuestionRows)
+	rows, err := ReadTable(contentType, body, TableLimits{Rows: MaxQuestionRows, Columns: MaxImportColumns})
 	if err != nil {
 		return ImportResult{}, err
 	}
