@@ -146,7 +146,7 @@ func run(log *slog.Logger) error {
 		defer cancel()
 		_ = server.Shutdown(shutdown)
 	}()
-	accounts := "(demo users in README, password demo1234)"
+	accounts := "(demo users in the README, password demo1234)"
 	if !*loadDemo {
 		accounts = fmt.Sprintf("(empty deployment in %s: make first-admin EMAIL=… UNIT_ID=… UNIT_NAME=\"…\" ADDR=%s)", filepath.Dir(*dataDir), ln.Addr())
 	}
