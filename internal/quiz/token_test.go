@@ -13,7 +13,6 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/pseudonym"
-	"github.com/nq58/tracker/internal/throttle"
 )
 
 func sealer(secret byte) tokenSealer {
@@ -73,51 +72,4 @@ func TestAStartTokenCarriesTheAttemptSealed(t *testing.T) {
 			wantCode(t, err, tc.want, "open")
 		})
 	}
-}
-
-func TestAClientTokenCountsOnlyItsOwnDeviceInItsWindow(t *testing.T) {
-	rule := throttle.DefaultLimits().Client
-	now := time.Date(2026, 11, 20, 2, 3, 0, 0, time.UTC)
-	s := sealer(1)
-	first := throttle.NextClientCount(rule, "dev", throttle.ClientCount{}, false, now)
-	tok := s.sealClient(first)
-	tests := []struct {
-		name  string
-		key   string
-		token string
-		at    time.Time
-		want  int64
-	}{
-		{"the same device in the same window counts on", "dev", tok, now.Add(time.Minute), 2},
-		{"another device's token counts from one", "other", tok, now, 1},
-		{"a token of a past window counts from one", "dev", tok, now.Add(rule.Window), 1},
-		{"a forged token counts from one", "dev", flipLast(tok), now, 1},
-		{"an attempt token is no client token", "dev", mustSeal(t, s), now, 1},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			prev, ok := s.openClient(tc.token)
-			if got := throttle.NextClientCount(rule, tc.key, prev, ok, tc.at).N; got != tc.want {
-				t.Errorf("count = %d, want %d", got, tc.want)
-			}
-		})
-	}
-}
-
-func mustSeal(t *testing.T, s tokenSealer) string {
-	t.Helper()
-	tok, err := s.seal(unsubmitted())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
-}
-
-// flipLast changes a token's last character.
-func flipLast(tok string) string {
-	c := "A"
-	if strings.HasSuffix(tok, c) {
-		c = "B"
-	}
-	return tok[:len(tok)-1] + c
 }
