@@ -115,8 +115,7 @@ type startBody struct {
 	Participant map[string]any `json:"participant"`
 	Consent     bool           `json:"consent"`
 	ClientID    string         `json:"clientId"`
-	// ClientToken is a clientToken as pages of before the stored client count sent it
-	// back; the service ignores it (the replay test sends an old one).
+	// ClientToken is the previous start's clientToken, as the page sends it.
 	ClientToken string `json:"clientToken,omitempty"`
 }
 

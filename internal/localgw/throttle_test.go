@@ -162,13 +162,16 @@ func TestABurstFromOneSourceCannotInflateAVillage(t *testing.T) {
 
 func TestOneDeviceIsLimitedHarderThanOneAddress(t *testing.T) {
 	e := newEnv(t)
-	// The device's count is stored under its clientId, so its limit follows it across
-	// addresses.
+	// The device sends the clientToken of its previous start, as the page does: the
+	// count rides in it, so the device's limit follows it across addresses.
 	body := resident(village, "", "one-phone")
 	var got []int
 	for i := range 11 {
-		status, _, _ := e.from(fmt.Sprintf("198.51.100.%d:1000", i+1), "POST", "/v1/quizzes/"+demoQuiz+"/attempts", body, nil)
+		status, raw, _ := e.from(fmt.Sprintf("198.51.100.%d:1000", i+1), "POST", "/v1/quizzes/"+demoQuiz+"/attempts", body, nil)
 		got = append(got, status)
+		if status == http.StatusCreated {
+			body.ClientToken = decodeJSON[quiz.StartResponse](t, raw).ClientToken
+		}
 	}
 	for i, status := range got {
 		want := http.StatusCreated
@@ -179,10 +182,13 @@ func TestOneDeviceIsLimitedHarderThanOneAddress(t *testing.T) {
 			t.Errorf("start %d of one clientId from distinct addresses = %d, want %d", i+1, status, want)
 		}
 	}
-	t.Run("another device is not limited by this one's count", func(t *testing.T) {
-		other := resident(village, "", "another-phone")
-		if status, raw, _ := e.from("198.51.100.99:1000", "POST", "/v1/quizzes/"+demoQuiz+"/attempts", other, nil); status != http.StatusCreated {
-			t.Errorf("start of another device = %d %s, want 201", status, raw)
+	t.Run("another device's token or a forged one does not carry a count", func(t *testing.T) {
+		for _, tok := range []string{body.ClientToken, body.ClientToken[:len(body.ClientToken)-2] + "AA"} {
+			other := resident(village, "", "another-phone")
+			other.ClientToken = tok
+			if status, raw, _ := e.from("198.51.100.99:1000", "POST", "/v1/quizzes/"+demoQuiz+"/attempts", other, nil); status != http.StatusCreated {
+				t.Errorf("start of another device with token %q = %d %s, want 201", tok[:8], status, raw)
+			}
 		}
 	})
 }

@@ -137,8 +137,8 @@ type StartRequest struct {
 	} `json:"participant"`
 	Consent  bool   `json:"consent"`
 	ClientID string `json:"clientId"`
-	// ClientToken is ignored: pages loaded before the client's count moved into storage
-	// (see package throttle) still send the token they kept, and an unknown field is 400.
+	// ClientToken is the clientToken of the device's previous start, if any: it marks
+	// the device as returning in the client window (see package throttle).
 	ClientToken string `json:"clientToken"`
 	// Source is the viewer's address, set by the adapter from the request (never from
 	// the body); used only for the start limits, stored only as a keyed hash.
@@ -161,11 +161,13 @@ type PublicQuestion struct {
 
 // StartResponse answers a started attempt.
 type StartResponse struct {
-	AttemptID    string           `json:"attemptId"`
-	AttemptToken string           `json:"attemptToken"`
-	StartedAt    time.Time        `json:"startedAt"`
-	ExpiresAt    time.Time        `json:"expiresAt"`
-	Questions    []PublicQuestion `json:"questions"`
+	AttemptID    string `json:"attemptId"`
+	AttemptToken string `json:"attemptToken"`
+	// ClientToken is for the device's next start (absent when starts are not limited).
+	ClientToken string           `json:"clientToken,omitempty"`
+	StartedAt   time.Time        `json:"startedAt"`
+	ExpiresAt   time.Time        `json:"expiresAt"`
+	Questions   []PublicQuestion `json:"questions"`
 }
 
 // SubmitRequest is the body of POST /v1/attempts/{attemptId}/submit.
@@ -353,7 +355,7 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 			return StartResponse{}, apperr.Errorf(apperr.Validation, "Bài này không dành cho thôn đã chọn")
 		}
 	}
-	suspect, err := s.throttle(ctx, req, now)
+	suspect, clientToken, err := s.throttle(ctx, req, now)
 	if err != nil {
 		return StartResponse{}, err
 	}
@@ -383,7 +385,7 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 	if err != nil {
 		return StartResponse{}, err
 	}
-	resp := StartResponse{AttemptID: a.ID, AttemptToken: token, StartedAt: a.StartedAt, ExpiresAt: a.ExpiresAt,
+	resp := StartResponse{AttemptID: a.ID, AttemptToken: token, ClientToken: clientToken, StartedAt: a.StartedAt, ExpiresAt: a.ExpiresAt,
 		Questions: make([]PublicQuestion, len(questions))}
 	for i, qu := range questions {
 		pq := PublicQuestion{ID: qu.ID, Kind: qu.Kind, Text: qu.Text, Topic: qu.Topic, Options: make([]PublicOption, len(qu.Options))}
@@ -396,41 +398,44 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 }
 
 // throttle counts a start against its client's and its source's limits: it refuses one
-// past a hard limit (429 with Retry-After) and reports whether it is past a soft one.
-// Both counts are counter items (storage's plain ADD). The client's costs one write per
-// start that names a client: its count once rode in a sealed token the device sent
-// back, which cost nothing, but a device could send its first token again and again and
-// start without limit (issue 22), and telling a replayed token from a fresh one needs
-// a write per start anyway. The source is not counted when the client is refused.
-func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time) (suspect bool, err error) {
+// past a hard limit (429 with Retry-After) and reports whether it is past a soft one,
+// with the client token the device sends with its next start. The source's count is a
+// counter item; the client's is one only for the starts that bring back the mark of an
+// earlier start in the window (see package throttle): a replayed token counts on, and
+// a device's first start writes nothing for the client. The source is not counted
+// when the client is refused already.
+func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time) (suspect bool, clientToken string, err error) {
 	if s.counter == nil {
-		return false, nil
+		return false, "", nil
 	}
 	var verdicts []throttle.Verdict
 	if id := strings.TrimSpace(req.ClientID); id != "" {
-		r := s.limits.Client
-		n, err := s.counter.CountStart(ctx, throttle.ScopeClient, throttle.KeyOf(s.throttleKey, throttle.ScopeClient, id),
-			r.WindowStart(now), r.Window)
-		if err != nil {
-			return false, err
+		r, key := s.limits.Client, throttle.KeyOf(s.throttleKey, throttle.ScopeClient, id)
+		n := int64(1)
+		if mark, ok := s.tokens.openClient(req.ClientToken); ok && mark.Returning(r, key, now) {
+			stored, err := s.counter.CountStart(ctx, throttle.ScopeClient, key, r.WindowStart(now), r.Window)
+			if err != nil {
+				return false, "", err
+			}
+			n = stored + 1 // the window's first start, which stored nothing
 		}
 		v := throttle.Decide(r, n, now)
 		if !v.Allowed {
-			return false, startsRefused(v)
+			return false, "", startsRefused(v)
 		}
-		verdicts = append(verdicts, v)
+		verdicts, clientToken = append(verdicts, v), s.tokens.sealClient(throttle.MarkOf(r, key, now))
 	}
 	r := s.limits.Source
 	n, err := s.counter.CountStart(ctx, throttle.ScopeSource, throttle.KeyOf(s.throttleKey, throttle.ScopeSource, req.Source),
 		r.WindowStart(now), r.Window)
 	if err != nil {
-		return false, err
+		return false, "", err
 	}
 	v := throttle.Combine(append(verdicts, throttle.Decide(r, n, now))...)
 	if !v.Allowed {
-		return false, startsRefused(v)
+		return false, "", startsRefused(v)
 	}
-	return v.Suspect, nil
+	return v.Suspect, clientToken, nil
 }
 
 func startsRefused(v throttle.Verdict) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/throttle"
 )
 
 // A start token is the whole unsubmitted attempt, held by the resident's page instead of
@@ -148,6 +149,26 @@ func (t tokenSealer) open(attemptID, token string) (startClaims, error) {
 		return startClaims{}, bad
 	}
 	return c, nil
+}
+
+// clientTokenAD keeps a client token from ever opening as a start token and back.
+var clientTokenAD = []byte("client-count")
+
+// sealClient makes the token a device sends with its next start: the mark of its start
+// in the client window (see Service.throttle).
+func (t tokenSealer) sealClient(m throttle.ClientMark) string {
+	plain, _ := json.Marshal(m) // two plain fields: cannot fail
+	return t.sealBytes(clientTokenAD, plain)
+}
+
+// openClient reads a client token; ok is false for a missing or forged one.
+func (t tokenSealer) openClient(token string) (throttle.ClientMark, bool) {
+	var m throttle.ClientMark
+	plain, ok := t.openBytes(clientTokenAD, token)
+	if !ok || json.Unmarshal(plain, &m) != nil {
+		return throttle.ClientMark{}, false
+	}
+	return m, true
 }
 
 // newSeed is a fresh draw-and-shuffle seed.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/pseudonym"
+	"github.com/nq58/tracker/internal/throttle"
 )
 
 func sealer(secret byte) tokenSealer {
@@ -72,4 +73,50 @@ func TestAStartTokenCarriesTheAttemptSealed(t *testing.T) {
 			wantCode(t, err, tc.want, "open")
 		})
 	}
+}
+
+func TestAClientTokenMarksOnlyItsOwnDeviceInItsWindow(t *testing.T) {
+	rule := throttle.DefaultLimits().Client
+	now := time.Date(2026, 11, 20, 2, 3, 0, 0, time.UTC)
+	s := sealer(1)
+	tok := s.sealClient(throttle.MarkOf(rule, "dev", now))
+	tests := []struct {
+		name  string
+		key   string
+		token string
+		at    time.Time
+		want  bool
+	}{
+		{"the same device in the same window is returning", "dev", tok, now.Add(time.Minute), true},
+		{"another device's token is no mark of it", "other", tok, now, false},
+		{"a token of a past window is no mark", "dev", tok, now.Add(rule.Window), false},
+		{"a forged token is no mark", "dev", flipLast(tok), now, false},
+		{"an attempt token is no client token", "dev", mustSeal(t, s), now, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mark, ok := s.openClient(tc.token)
+			if got := ok && mark.Returning(rule, tc.key, tc.at); got != tc.want {
+				t.Errorf("returning = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func mustSeal(t *testing.T, s tokenSealer) string {
+	t.Helper()
+	tok, err := s.seal(unsubmitted())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// flipLast changes a token's last character.
+func flipLast(tok string) string {
+	c := "A"
+	if strings.HasSuffix(tok, c) {
+		c = "B"
+	}
+	return tok[:len(tok)-1] + c
 }

@@ -6,16 +6,19 @@
 // may ask for, and the SMS of the whole deployment in an hour (the SMS budget). The
 // decision is here; it imports no AWS package.
 //
-// Storage keeps each count (one counter item per key per window). A source is an
+// Storage keeps the counts (one counter item per key per window). A source is an
 // address, what an attacker cannot rotate for free, provided it is the real one (see
 // Source: a viewer address counts only on a request that carries the origin secret,
 // which only CloudFront sends); an IPv6 source is its /64, which one subscriber gets
 // whole (see Network). A clientId is whatever the client says, so a client limit can
-// only ever bind a client that keeps its id; a client that invents a new id is a new
-// client and meets the source's limit. The client's count is kept by storage too,
-// keyed by its id: a count the client carried itself (a sealed token) could be reset
-// by sending an old token back, and detecting that replay needs a write per start
-// anyway, so the plain counter is the cheapest honest way.
+// only ever bind a client that keeps its id and its token; a client that drops them is
+// a new client, exactly as one that invents a new id, and meets the source's limit.
+// A client's first start in a window writes nothing and answers a sealed ClientMark;
+// a start that brings the mark back counts in a counter item keyed by the client. The
+// mark once carried the count itself (no write at all), but a client could send its
+// first token again and again and never count past one (issue 22): telling a replay
+// from a fresh token needs a write, and this way only a device's repeat starts pay
+// it, while most residents start once (the per-attempt write budget of issue 12).
 package throttle
 
 import (
@@ -74,7 +77,8 @@ func DefaultLimits() Limits {
 }
 
 // Scopes name the kinds of keys: counted sources (starts, verification codes in an hour
-// and in a day), clients and the deployment's SMS (one key, SMSBudgetKey).
+// and in a day), clients (their repeat starts) and the deployment's SMS (one key,
+// SMSBudgetKey).
 const (
 	ScopeSource    = "src"
 	ScopeVerify    = "vfy"
@@ -86,6 +90,26 @@ const (
 // SMSBudgetKey is the one key of the hourly SMS budget: every SMS of the deployment
 // counts in the same hour's item.
 const SMSBudgetKey = "all"
+
+// ClientMark is what a client token says: the client of Key (KeyOf(secret, ScopeClient,
+// clientId)) started in the client window starting at Window (unix seconds). The server
+// seals it; the client sends it back with its next start.
+type ClientMark struct {
+	Key    string `json:"c"`
+	Window int64  `json:"w"`
+}
+
+// MarkOf is the mark of client key's start at now.
+func MarkOf(r Rule, key string, now time.Time) ClientMark {
+	return ClientMark{Key: key, Window: r.WindowStart(now).Unix()}
+}
+
+// Returning tells whether a start of client key at now brings back the mark of an
+// earlier start in the same window: then its count is the stored count of the window's
+// returning starts plus one (the first, which stored nothing), else it is the first.
+func (m ClientMark) Returning(r Rule, key string, now time.Time) bool {
+	return m == MarkOf(r, key, now)
+}
 
 // WindowStart is the start of the fixed window of rule that holds now.
 func (r Rule) WindowStart(now time.Time) time.Time { return now.UTC().Truncate(r.Window) }

@@ -2,7 +2,7 @@
 // chosen) and the start of an attempt.
 import { $, showError, fieldError, clearFieldErrors, busy } from '../lib/dom.js';
 import { fetchJSON, errorMessage, NET_MSG } from '../lib/api.js';
-import { S, saveAtt, clientId } from './state.js';
+import { S, saveAtt, clientId, clientToken, saveClientToken } from './state.js';
 import { chosenLeaf } from './units.js';
 import { selectedQuiz } from './start.js';
 import { openQuestions } from './quiz.js';
@@ -151,7 +151,7 @@ function startAttempt() {
   var restore = busy($('start'), 'Đang bắt đầu…');
   var done = function () { starting = false; restore(); };
   fetchJSON('POST', '/v1/quizzes/' + encodeURIComponent(quiz.id) + '/attempts', {
-    participant: r.participant, consent: consent, clientId: clientId()
+    participant: r.participant, consent: consent, clientId: clientId(), clientToken: clientToken()
   }).then(function (res) {
     done();
     if (res.status !== 200 && res.status !== 201) {
@@ -160,6 +160,7 @@ function startAttempt() {
       return;
     }
     var d = res.data || {};
+    if (d.clientToken) saveClientToken(d.clientToken);
     var now = Date.now();
     var deadline = 0;
     if (quiz.timeLimitSec > 0 && d.expiresAt) {

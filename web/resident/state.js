@@ -5,6 +5,7 @@ import { $ } from '../lib/dom.js';
 
 var KEY_CLIENT = 'nq58.clientId';
 var KEY_ATTEMPT = 'nq58.attempt';
+var KEY_CLIENT_TOKEN = 'nq58.clientToken';
 
 // S holds the attempt in progress (null when none) and its countdown's interval.
 export var S = { att: null, tick: null };
@@ -40,6 +41,15 @@ export function clientId() {
     try { localStorage.setItem(KEY_CLIENT, id); } catch (e) { /* ignore */ }
   }
   return id;
+}
+
+// clientToken is the server's sealed count of this device's recent starts, sent with the
+// next start ('' when none); saveClientToken keeps the one a start returned.
+export function clientToken() {
+  try { return localStorage.getItem(KEY_CLIENT_TOKEN) || ''; } catch (e) { return ''; }
+}
+export function saveClientToken(t) {
+  try { localStorage.setItem(KEY_CLIENT_TOKEN, t); } catch (e) { /* ignore */ }
 }
 
 // show shows one screen and hides the others.
