@@ -142,7 +142,7 @@ func TestAStrangerCannotLockTheOwnerOutOfCodes(t *testing.T) {
 			}
 		}
 		if status := e.askCode(owner, victim, ct.ID); status != http.StatusAccepted {
-			t.Errorf("owner's request after a day of the stranger's = %d, want 202", status)
+			t.Errorf("owner's request after 90 minutes of the stranger's requests = %d, want 202", status)
 		}
 	})
 	t.Run("a victim's phone gets at most the daily number of codes from many addresses", func(t *testing.T) {

@@ -165,7 +165,8 @@ func (s *Service) RequestVerification(ctx context.Context, req VerificationReque
 	// little: ResendWindow divides an hour, so that slot's window ends no later than the
 	// budget's hour, before which no code could be sent anyway; the day's slots are
 	// sized for that. It writes no verification and sends no SMS. Each check is one
-	// write (about 1.25 USD per million on demand) against an SMS of about 0.08 USD.
+	// write (about 0.63 USD per million on demand, the price in docs/reference.md's cost
+	// table) against an SMS of about 0.08 USD.
 	if err := s.throttleVerification(ctx, req.Source, now); err != nil {
 		return VerificationResponse{}, err
 	}
