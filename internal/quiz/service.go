@@ -137,8 +137,8 @@ type StartRequest struct {
 	} `json:"participant"`
 	Consent  bool   `json:"consent"`
 	ClientID string `json:"clientId"`
-	// ClientToken is the clientToken of the device's previous start, if any: it carries
-	// the device's start count (sealed), so the client limit needs no storage.
+	// ClientToken is the clientToken of the device's previous start, if any: it marks
+	// the device as returning in the client window (see package throttle).
 	ClientToken string `json:"clientToken"`
 	// Source is the viewer's address, set by the adapter from the request (never from
 	// the body); used only for the start limits, stored only as a keyed hash.
@@ -399,22 +399,31 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 
 // throttle counts a start against its client's and its source's limits: it refuses one
 // past a hard limit (429 with Retry-After) and reports whether it is past a soft one,
-// with the client token the device sends with its next start. The client's count rides
-// in that token (see package throttle); only the source's is written, and not when the
-// client is refused already.
+// with the client token the device sends with its next start. The source's count is a
+// counter item; the client's is one only for the starts that bring back the mark of an
+// earlier start in the window (see package throttle): a replayed token counts on, and
+// a device's first start writes nothing for the client. The source is not counted
+// when the client is refused already.
 func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time) (suspect bool, clientToken string, err error) {
 	if s.counter == nil {
 		return false, "", nil
 	}
 	var verdicts []throttle.Verdict
 	if id := strings.TrimSpace(req.ClientID); id != "" {
-		prev, ok := s.tokens.openClient(req.ClientToken)
-		c := throttle.NextClientCount(s.limits.Client, throttle.KeyOf(s.throttleKey, throttle.ScopeClient, id), prev, ok, now)
-		v := throttle.Decide(s.limits.Client, c.N, now)
+		r, key := s.limits.Client, throttle.KeyOf(s.throttleKey, throttle.ScopeClient, id)
+		n := int64(1)
+		if mark, ok := s.tokens.openClient(req.ClientToken); ok && mark.Returning(r, key, now) {
+			stored, err := s.counter.CountStart(ctx, throttle.ScopeClient, key, r.WindowStart(now), r.Window)
+			if err != nil {
+				return false, "", err
+			}
+			n = stored + 1 // the window's first start, which stored nothing
+		}
+		v := throttle.Decide(r, n, now)
 		if !v.Allowed {
 			return false, "", startsRefused(v)
 		}
-		verdicts, clientToken = append(verdicts, v), s.tokens.sealClient(c)
+		verdicts, clientToken = append(verdicts, v), s.tokens.sealClient(throttle.MarkOf(r, key, now))
 	}
 	r := s.limits.Source
 	n, err := s.counter.CountStart(ctx, throttle.ScopeSource, throttle.KeyOf(s.throttleKey, throttle.ScopeSource, req.Source),

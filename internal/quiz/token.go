@@ -154,21 +154,21 @@ func (t tokenSealer) open(attemptID, token string) (startClaims, error) {
 // clientTokenAD keeps a client token from ever opening as a start token and back.
 var clientTokenAD = []byte("client-count")
 
-// sealClient makes the token a device sends with its next start: its start count in
-// the client window (see Service.throttle).
-func (t tokenSealer) sealClient(c throttle.ClientCount) string {
-	plain, _ := json.Marshal(c) // three plain fields: cannot fail
+// sealClient makes the token a device sends with its next start: the mark of its start
+// in the client window (see Service.throttle).
+func (t tokenSealer) sealClient(m throttle.ClientMark) string {
+	plain, _ := json.Marshal(m) // two plain fields: cannot fail
 	return t.sealBytes(clientTokenAD, plain)
 }
 
 // openClient reads a client token; ok is false for a missing or forged one.
-func (t tokenSealer) openClient(token string) (throttle.ClientCount, bool) {
-	var c throttle.ClientCount
+func (t tokenSealer) openClient(token string) (throttle.ClientMark, bool) {
+	var m throttle.ClientMark
 	plain, ok := t.openBytes(clientTokenAD, token)
-	if !ok || json.Unmarshal(plain, &c) != nil {
-		return throttle.ClientCount{}, false
+	if !ok || json.Unmarshal(plain, &m) != nil {
+		return throttle.ClientMark{}, false
 	}
-	return c, true
+	return m, true
 }
 
 // newSeed is a fresh draw-and-shuffle seed.
