@@ -261,7 +261,7 @@ func predictionKey(p int64) string {
 }
 
 // predictionOfRoundSK reads the prediction back from a round sort key; a key of the
-// older form <group>#<attemptId> is refused, whatever the id looks like.
+// short form <group>#<attemptId> (no prediction) is refused, whatever the id looks like.
 func predictionOfRoundSK(rs string) (int64, bool) {
 	const from = scoreGroupLen + 1
 	if len(rs) < from+17 || rs[scoreGroupLen] != '#' || rs[from+16] != '#' {

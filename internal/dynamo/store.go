@@ -415,7 +415,7 @@ type attemptItem struct {
 	PK        string `dynamodbav:"pk"`
 	SK        string `dynamodbav:"sk"`
 	Entity    string `dynamodbav:"e"`
-	ID        string `dynamodbav:"id,omitempty"` // only in items written before the id was read from pk
+	ID        string `dynamodbav:"id,omitempty"` // only in stored items of the long form; the id is read from pk
 	QuizID    string `dynamodbav:"quizId"`
 	QuizKind  string `dynamodbav:"kind,omitempty"`
 	UnitID    string `dynamodbav:"unitId"`
@@ -427,8 +427,8 @@ type attemptItem struct {
 	Consent   bool   `dynamodbav:"consent,omitempty"`
 	ClientID  string `dynamodbav:"clientId,omitempty"`
 	// kind, seed, qids, startedAt, expiresAt, submittedAt and durationMs are attributes
-	// only of attempts not submitted and of items written before they moved into res
-	// (onceDoc); a submitted attempt carries them in res.
+	// only of attempts not submitted and of stored items of the long form; a submitted
+	// attempt carries them in res (onceDoc).
 	Seed        string `dynamodbav:"seed,omitempty"` // uint64 as decimal text: exact in any client
 	QuestionIDs string `dynamodbav:"qids,omitempty"` // comma-joined
 	StartedAt   string `dynamodbav:"startedAt,omitempty"`

@@ -535,8 +535,8 @@ func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitReques
 		return Result{}, apperr.Errorf(apperr.Validation, "Cần trả lời câu hỏi dự đoán (prediction, một số nguyên)")
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	// A late contest entry is kept but not ranked (for as long as an abandoned attempt
-	// used to be kept); a late quiz or survey is refused. A resend of a submit that
+	// A late contest entry is kept but not ranked (up to AbandonedAttemptLife past its
+	// deadline); a late quiz or survey is refused. A resend of a submit that
 	// landed in time still gets its result.
 	late := !inTime(q, a, now)
 	if late && (q.Kind != KindContest || now.After(a.ExpiresAt.Add(AbandonedAttemptLife))) {

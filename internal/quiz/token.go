@@ -30,8 +30,8 @@ import (
 const tokenVersion = 1
 
 // AbandonedAttemptLife is how long after its deadline a start token can still be
-// submitted (a late contest entry is kept, unranked); it matches the seven days an
-// unsubmitted attempt used to be kept.
+// submitted (a late contest entry is kept, unranked): seven days, the same bound as
+// the TTL the store gives an attempt item that is not submitted.
 const AbandonedAttemptLife = 7 * 24 * time.Hour
 
 // startClaims is what a start token carries, with short names to keep it compact.

@@ -236,8 +236,8 @@ func TestQuestionStatsFlagQuestionsByFacilityAndDiscrimination(t *testing.T) {
 	// the number of the attempt's other questions right. Five participants had rest
 	// scores 0 1 2 3 3 (Σy = 9, Σy² = 23); "twice" is ten, each rest score twice
 	// (Σy = 18, Σy² = 46). r = (nΣxy − ΣxΣy) / √((nΣx − (Σx)²)(nΣy² − (Σy)²)).
-	// (These rest scores are the former fixture's total scores 40 60 80 100 100 moved to
-	// (score − 40)/20, so the correlations, and the flags, are the same as before.)
+	// (These rest scores are the total scores 40 60 80 100 100 moved to (score − 40)/20:
+	// a linear map, so the correlations, and the flags, are those of the totals.)
 	five := aggregate.QuestionTally{N: 5, RestSum: 9, RestSqSum: 23}
 	twice := aggregate.QuestionTally{N: 10, RestSum: 18, RestSqSum: 46}
 	with := func(t aggregate.QuestionTally, correct, correctRestSum int64) aggregate.QuestionTally {
