@@ -11,6 +11,18 @@ import (
 // organiser's page counts down to it and the resident's receipt names it.
 func ResultsAfter(r contest.Round) time.Time { return r.ClosesAt.Add(SubmitGrace) }
 
+// KeySealedNote is what staff read where a figure graded with a contest's secret key
+// (a score, a facility, an option's share, a mean) is hidden.
+const KeySealedNote = "Hội thi đang diễn ra: số liệu đáp án ẩn đến khi đóng vòng"
+
+// Seal marks an answer whose figures graded with a secret key are hidden from its
+// reader, and until when; the zero Seal marks nothing.
+type Seal struct {
+	Sealed      bool       `json:"sealed,omitempty"`
+	SealedUntil *time.Time `json:"sealedUntil,omitempty"`
+	SealedNote  string     `json:"sealedNote,omitempty"`
+}
+
 // RoundSummary is a contest round as GET /v1/quizzes lists it: what a resident reads
 // (the name, the times, when results come), nothing about answers.
 type RoundSummary struct {

@@ -360,6 +360,11 @@ func (s *Service) Winners(ctx context.Context, staff auth.Staff, quizID, roundID
 // RankingPage is a page of a round's ranking, with the round's name and times so the
 // organiser's page, which polls it, knows when closing becomes allowed.
 type RankingPage struct {
+	// Seal marks a provisional ranking shown without scores, ranks and tiers: to a reader
+	// who may not see the contest's key while it is secret.
+	quiz.Seal
+	// Entries counts the round's entries (a count reveals no key).
+	Entries    int64        `json:"entries,omitempty"`
 	Final      bool         `json:"final"` // from the frozen results, else provisional
 	Lines      []PublicLine `json:"lines"`
 	NextCursor string       `json:"nextCursor,omitempty"`
