@@ -41,6 +41,14 @@ func deriveKeys(facility map[string]float64, shares map[string]map[string]float6
 	return out
 }
 
+// shown writes a report figure as a failure message reads it.
+func shown(p *float64) string {
+	if p == nil {
+		return "null"
+	}
+	return fmt.Sprint(*p)
+}
+
 // rightKeys counts the derived options that are the contest's key.
 func rightKeys(ct quiz.Quiz, derived map[string]string) int {
 	n := 0
@@ -176,7 +184,7 @@ func TestOfficerReportsOnAnOpenContestGiveAwayNoKey(t *testing.T) {
 		}
 		for _, s := range qs.Questions {
 			if s.Facility != nil || s.Discrimination != nil || s.Flag != "" {
-				t.Errorf("question %s = facility %v, discrimination %v, flag %q; want none", s.QuestionID, s.Facility, s.Discrimination, s.Flag)
+				t.Errorf("question %s = facility %s, discrimination %s, flag %q; want none", s.QuestionID, shown(s.Facility), shown(s.Discrimination), s.Flag)
 			}
 		}
 		if !qs.Sealed || qs.SealedNote != sealedReportNote || qs.SealedUntil == nil {
@@ -219,7 +227,7 @@ func TestOfficerReportsOnAnOpenContestGiveAwayNoKey(t *testing.T) {
 		rows := append(slices.Clone(aw.Rows), aw.Total)
 		for _, r := range rows {
 			if r.MeanScore != nil || r.CI95 != nil || r.PassRate != nil || r.PassRateCI95 != nil {
-				t.Errorf("awareness row %s = mean %v %v, pass %v %v; want none", r.Key, r.MeanScore, r.CI95, r.PassRate, r.PassRateCI95)
+				t.Errorf("awareness row %s = mean %s %v, pass %s %v; want none", r.Key, shown(r.MeanScore), r.CI95, shown(r.PassRate), r.PassRateCI95)
 			}
 			for _, tc := range r.Topics {
 				if tc.CorrectRate != nil {
@@ -242,7 +250,7 @@ func TestOfficerReportsOnAnOpenContestGiveAwayNoKey(t *testing.T) {
 		}
 		for _, p := range append(slices.Clone(tr.Points), tr.ThisYear) {
 			if p.MeanScore != nil || p.PassRate != nil || p.CI95 != nil || p.PassRateCI95 != nil {
-				t.Errorf("trend point %s = mean %v, pass %v; want none", p.Period, p.MeanScore, p.PassRate)
+				t.Errorf("trend point %s = mean %s, pass %s; want none", p.Period, shown(p.MeanScore), shown(p.PassRate))
 			}
 		}
 		if !tr.Sealed {
