@@ -64,6 +64,9 @@ type ReportScope struct {
 	From, To string
 	// MinGroup is the smallest group whose mean and rates are shown.
 	MinGroup int
+	// Seal, when sealed, hides every figure graded with the quiz's key (seal.go): the
+	// reader may not see the key yet (auth.SeesKey).
+	Seal quiz.Seal
 }
 
 // NewReportScope returns the scope of a report on unit unitID of tree about qz.
@@ -153,6 +156,9 @@ func (s *Service) loadReport(ctx context.Context, staff auth.Staff, q Query, che
 		return ReportScope{}, nil, err
 	}
 	sc := NewReportScope(tree, qz, unitID, q.From, q.To, q.MinGroup)
+	if !auth.SeesKey(staff, qz, tree, s.now()) {
+		sc.Seal = quiz.SealOf(qz)
+	}
 	if len(sc.Villages) == 0 {
 		return sc, nil, nil
 	}
@@ -427,6 +433,9 @@ func BuildAwareness(sc ReportScope, counters []aggregate.Counter, groupBy string
 		}
 	}
 	a.Total = sc.row(sc.UnitID, sc.unitName(sc.UnitID), total, population, topics)
+	if sc.Seal.Sealed {
+		a.seal(sc.Seal)
+	}
 	return a, nil
 }
 
@@ -459,6 +468,9 @@ func BuildTopics(sc ReportScope, counters []aggregate.Counter) Topics {
 		out.Rows = append(out.Rows, sc.topicRow(v, byVillage[v], topics))
 	}
 	out.Total = sc.topicRow(sc.UnitID, total, topics)
+	if sc.Seal.Sealed {
+		out.seal(sc.Seal)
+	}
 	return out
 }
 
@@ -498,6 +510,9 @@ func BuildQuestions(sc ReportScope, counters []aggregate.Counter) Questions {
 		if q.Scored() {
 			out.Questions = append(out.Questions, questionStat(q, total.Questions[q.ID], sc.MinGroup))
 		}
+	}
+	if sc.Seal.Sealed {
+		out.seal(sc.Seal)
 	}
 	return out
 }
@@ -540,6 +555,9 @@ func BuildSurvey(sc ReportScope, counters []aggregate.Counter) Survey {
 			}
 		}
 		out.Questions = append(out.Questions, sq)
+	}
+	if sc.Seal.Sealed {
+		out.seal(sc.Seal)
 	}
 	return out
 }
@@ -608,6 +626,9 @@ func BuildTrend(sc ReportScope, counters []aggregate.Counter, period string, now
 	slices.Sort(keys) // YYYY-MM, YYYY-Qn and YYYY sort in time order as text
 	for _, k := range keys {
 		out.Points = append(out.Points, sc.trendPoint(k, byPeriod[k]))
+	}
+	if sc.Seal.Sealed {
+		out.seal(sc.Seal)
 	}
 	return out, nil
 }
