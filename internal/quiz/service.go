@@ -355,7 +355,7 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 			return StartResponse{}, apperr.Errorf(apperr.Validation, "Bài này không dành cho thôn đã chọn")
 		}
 	}
-	suspect, clientToken, err := s.throttle(ctx, req, now)
+	suspect, clientToken, sourceTag, err := s.throttle(ctx, req, now)
 	if err != nil {
 		return StartResponse{}, err
 	}
@@ -371,7 +371,7 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 		Consent: req.Consent, ClientID: s.clientKey(req.ClientID),
 		Identity: IdentityOf(s.keys, p.Phone, strings.TrimSpace(req.ClientID)),
 		Seed:     newSeed(), StartedAt: now, ExpiresAt: expiry(q, now), Status: Started, RoundID: roundID,
-		Suspect: suspect,
+		Suspect: suspect, SourceTag: sourceTag,
 	}
 	if !req.Consent { // personal data travel only with consent, as they are stored
 		a.Participant.Name, a.Participant.Phone, a.Participant.CCCD = "", "", ""
@@ -401,10 +401,11 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 // past a hard limit (429 with Retry-After) and reports whether it is past a soft one,
 // with the client token the device sends with its next start. The client's count rides
 // in that token (see package throttle); only the source's is written, and not when the
-// client is refused already.
-func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time) (suspect bool, clientToken string, err error) {
+// client is refused already. A start from a shared source (throttle.SharedSourceStarts
+// today) gets the source's tag, which the figures count per village.
+func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time) (suspect bool, clientToken, sourceTag string, err error) {
 	if s.counter == nil {
-		return false, "", nil
+		return false, "", "", nil
 	}
 	var verdicts []throttle.Verdict
 	if id := strings.TrimSpace(req.ClientID); id != "" {
@@ -412,21 +413,24 @@ func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time)
 		c := throttle.NextClientCount(s.limits.Client, throttle.KeyOf(s.throttleKey, throttle.ScopeClient, id), prev, ok, now)
 		v := throttle.Decide(s.limits.Client, c.N, now)
 		if !v.Allowed {
-			return false, "", startsRefused(v)
+			return false, "", "", startsRefused(v)
 		}
 		verdicts, clientToken = append(verdicts, v), s.tokens.sealClient(c)
 	}
 	r := s.limits.Source
-	n, err := s.counter.CountStart(ctx, throttle.ScopeSource, throttle.KeyOf(s.throttleKey, throttle.ScopeSource, req.Source),
-		r.WindowStart(now), r.Window)
+	key := throttle.KeyOf(s.throttleKey, throttle.ScopeSource, req.Source)
+	n, inDay, err := s.counter.CountStartDay(ctx, throttle.ScopeSource, key, throttle.DayStart(now), r.WindowStart(now), r.Window)
 	if err != nil {
-		return false, "", err
+		return false, "", "", err
 	}
-	v := throttle.Combine(append(verdicts, throttle.Decide(r, n, now))...)
+	v := throttle.Combine(append(verdicts, throttle.Decide(r, n, now), throttle.DecideDay(s.limits, inDay))...)
 	if !v.Allowed {
-		return false, "", startsRefused(v)
+		return false, "", "", startsRefused(v)
 	}
-	return v.Suspect, clientToken, nil
+	if inDay >= throttle.SharedSourceStarts {
+		sourceTag = throttle.SourceTag(key)
+	}
+	return v.Suspect, clientToken, sourceTag, nil
 }
 
 func startsRefused(v throttle.Verdict) error {
