@@ -110,8 +110,10 @@ type QuizSummary struct {
 	TimeLimitSec  int       `json:"timeLimitSec"`
 	Status        Status    `json:"status"`
 	ScopeUnitID   string    `json:"scopeUnitId,omitempty"`
-	// VerifyPhone: a contest whose entrants verify their phone by SMS first.
-	VerifyPhone bool `json:"verifyPhone,omitempty"`
+	// VerifyPhone says, on every contest (true or false) and on nothing else, whether
+	// its entrants verify their phone by SMS first: a prize contest that does not is
+	// visible as such to residents.
+	VerifyPhone *bool `json:"verifyPhone,omitempty"`
 	// Rounds of a contest, with the names people read and when results come.
 	Rounds []RoundSummary `json:"rounds,omitempty"`
 }
@@ -304,13 +306,17 @@ func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
 		if q.Status != Published {
 			continue
 		}
-		out.Quizzes = append(out.Quizzes, QuizSummary{
+		sum := QuizSummary{
 			ID: q.ID, Kind: q.Kind, Title: q.Title, Description: q.Description,
 			OpensAt: q.OpensAt, ClosesAt: q.ClosesAt, QuestionCount: q.QuestionCount(),
 			TimeLimitSec: q.TimeLimitSec, Status: q.Status, ScopeUnitID: q.ScopeUnitID,
-			VerifyPhone: q.Kind == KindContest && q.Contest != nil && q.Contest.RequiresVerifiedPhone(),
-			Rounds:      roundSummaries(q),
-		})
+			Rounds: roundSummaries(q),
+		}
+		if q.Kind == KindContest {
+			verifies := q.Contest != nil && q.Contest.RequiresVerifiedPhone()
+			sum.VerifyPhone = &verifies
+		}
+		out.Quizzes = append(out.Quizzes, sum)
 	}
 	slices.SortFunc(out.Quizzes, func(a, b QuizSummary) int {
 		if c := a.ClosesAt.Compare(b.ClosesAt); c != 0 {

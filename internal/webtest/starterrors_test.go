@@ -39,7 +39,7 @@ func publishContest(t *testing.T, base string) string {
 			"prediction":        map[string]string{"text": "Dự đoán số bài dự thi của vòng này", "truth": "entries"},
 			"ranking":           contest.DefaultRanking,
 			"prizes":            []map[string]any{{"tier": "Nhất", "count": 1, "amount": 1000000}},
-			"onePrizePerPerson": true, "fastSecondsPerQuestion": 3, "topN": 10, "verifyPhone": false,
+			"onePrizePerPerson": true, "fastSecondsPerQuestion": 3, "topN": 10, "verifyPhone": false, "allowUnverified": true,
 		},
 	})
 	if status != http.StatusCreated {
