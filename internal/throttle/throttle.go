@@ -2,11 +2,13 @@
 // a client (the device's clientId) may make in a fixed window: under the soft limit an
 // attempt counts normally, between the soft and the hard limit it is stored but marked
 // suspect (counted apart in the figures), above the hard limit it is refused with 429
-// rate_limited and Retry-After. It also limits the verification codes (SMS) a source
+// rate_limited and Retry-After. A source's starts past a daily soft limit are suspect
+// too, so a source cannot fill a village by pacing itself window by window. It also limits the verification codes (SMS) a source
 // may ask for, and the SMS of the whole deployment in an hour (the SMS budget). The
 // decision is here; it imports no AWS package.
 //
-// Only the source's count is kept by storage (one counter item per source per window):
+// Only the source's count is kept by storage (one counter item per source per day, which
+// holds the day's count and the current window's, both added by one write):
 // an address is what an attacker cannot rotate for free, provided it is the real one
 // (see Source: a viewer address counts only on a request that carries the origin
 // secret, which only CloudFront sends). A clientId is whatever the
