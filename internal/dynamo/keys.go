@@ -295,6 +295,12 @@ func rateKey(scope, key string, windowStart int64) (pk, sk string) {
 	return prefixRateLimit + scope + "#" + key + "#" + strconv.FormatInt(windowStart, 10), rateSK
 }
 
+// rateDayKey is one source's start counter in one day (Vietnam time), its windows inside
+// (CountStartDay): "D" keeps it apart from a window's item that starts at the same second.
+func rateDayKey(scope, key string, dayStart int64) (pk, sk string) {
+	return prefixRateLimit + scope + "#" + key + "#D" + strconv.FormatInt(dayStart, 10), rateSK
+}
+
 func unitKey(id string) (pk, sk string)    { return unitsPK, prefixUnit + id }
 func quizKey(id string) (pk, sk string)    { return quizzesPK, prefixQuiz + id }
 func attemptKey(id string) (pk, sk string) { return prefixAttempt + id, singleSK }

@@ -85,6 +85,11 @@ type Attempt struct {
 	// but counted apart from participants, means and rates (decided at the start).
 	Suspect bool
 
+	// SourceTag is set when the attempt was started from a shared source (a connection
+	// with several starts that day, throttle.SourceTag): the village figures count how
+	// many participants each such source brought, to flag a concentrated village.
+	SourceTag string
+
 	// Channel is ChannelPaper or ChannelAssisted for sheets staff entered, "" (web) else.
 	Channel string
 

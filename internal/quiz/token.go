@@ -46,6 +46,7 @@ type startClaims struct {
 	Identity string `json:"i"`
 	Client   string `json:"c,omitempty"` // keyed hash of the device id
 	Suspect  bool   `json:"z,omitempty"`
+	Source   string `json:"sr,omitempty"` // the shared source's tag
 	Consent  bool   `json:"k,omitempty"`
 	// Personal data, only what the start accepted (with consent where required).
 	Name   string `json:"nm,omitempty"`
@@ -76,7 +77,7 @@ func claimsOf(a Attempt) startClaims {
 	p := a.Participant
 	return startClaims{Quiz: a.QuizID, Seed: a.Seed, QIDs: strings.Join(a.QuestionIDs, ","),
 		Start: a.StartedAt.UnixMilli(), Exp: a.ExpiresAt.UnixMilli(), Round: a.RoundID, Unit: p.UnitID,
-		Identity: a.Identity, Client: a.ClientID, Suspect: a.Suspect, Consent: a.Consent,
+		Identity: a.Identity, Client: a.ClientID, Suspect: a.Suspect, Source: a.SourceTag, Consent: a.Consent,
 		Name: p.Name, Phone: p.Phone, Birth: p.BirthYear, Gender: p.Gender, Org: p.Organization, CCCD: p.CCCD}
 }
 
@@ -84,7 +85,7 @@ func claimsOf(a Attempt) startClaims {
 func (c startClaims) attempt(id string, kind Kind) Attempt {
 	a := Attempt{ID: id, QuizID: c.Quiz, QuizKind: kind, Seed: c.Seed,
 		StartedAt: time.UnixMilli(c.Start).UTC(), ExpiresAt: time.UnixMilli(c.Exp).UTC(), Status: Started,
-		RoundID: c.Round, Identity: c.Identity, ClientID: c.Client, Suspect: c.Suspect, Consent: c.Consent,
+		RoundID: c.Round, Identity: c.Identity, ClientID: c.Client, Suspect: c.Suspect, SourceTag: c.Source, Consent: c.Consent,
 		Participant: Participant{Name: c.Name, Phone: c.Phone, UnitID: c.Unit, BirthYear: c.Birth,
 			Gender: c.Gender, Organization: c.Org, CCCD: c.CCCD}}
 	if c.QIDs != "" {

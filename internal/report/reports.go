@@ -355,10 +355,27 @@ func topicRate(tally quiz.TopicTally, suppressed bool) *float64 {
 	return nil
 }
 
+// A village's figures are concentrated when one address brought more than
+// ConcentratedSharePercent of its participants, and at least ConcentratedMinParticipants
+// took part. A commune-hall meeting is one address and legitimate, so the flag asks the
+// officer to look, it removes nothing; 30 % is well above what one household or a
+// neighbour's Wi-Fi brings to a village of a few hundred, and under 20 participants a
+// share says little (a family of five is a quarter of them).
+const (
+	ConcentratedSharePercent    = 30
+	ConcentratedMinParticipants = 20
+)
+
+// Concentrated judges a row from its busiest source's participants and its participants.
+func Concentrated(top, participants int64) bool {
+	return participants >= ConcentratedMinParticipants && top*100 > ConcentratedSharePercent*participants
+}
+
 // row builds an awareness row from summed counters; population 0 means unknown.
 func (sc ReportScope) row(key, label string, c aggregate.Counter, population int64, topics []string) Row {
 	r := Row{Key: key, Label: label, Participants: c.Participants, Population: population, Topics: []TopicRate{},
-		SuspectSubmissions: c.SuspectSubmissions, OverPopulation: population > 0 && c.Participants > population}
+		SuspectSubmissions: c.SuspectSubmissions, OverPopulation: population > 0 && c.Participants > population,
+		Concentrated: Concentrated(c.TopSource(), c.Participants)}
 	r.setScores(counterTally(c).scores(sc.MinGroup))
 	r.Paper, r.Assisted = c.Groups["channel:"+quiz.ChannelPaper].Participants, c.Groups["channel:"+quiz.ChannelAssisted].Participants
 	if p, ok := Percent(c.Participants, population); ok {

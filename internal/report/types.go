@@ -61,6 +61,9 @@ type Row struct {
 	SuspectSubmissions int64 `json:"suspectSubmissions"`
 	// OverPopulation says the participants exceed the unit's population (15+).
 	OverPopulation bool `json:"overPopulation"`
+	// Concentrated says more than ConcentratedSharePercent of the participants came from
+	// one address (see Concentrated).
+	Concentrated bool `json:"concentrated"`
 }
 
 // Awareness is GET /v1/reports/awareness.

@@ -20,6 +20,7 @@ func TestTheLimitParametersAreWhatTheCodeDefaultsTo(t *testing.T) {
 	}{
 		{"StartLimitSourceSoft", throttle.EnvSourceSoft, d.Source.Soft},
 		{"StartLimitSourceHard", throttle.EnvSourceHard, d.Source.Hard},
+		{"StartLimitSourceDailySoft", throttle.EnvSourceDay, d.SourceDaySoft},
 		{"StartLimitClientSoft", throttle.EnvClientSoft, d.Client.Soft},
 		{"StartLimitClientHard", throttle.EnvClientHard, d.Client.Hard},
 		{"VerifyLimitSourceHard", throttle.EnvVerifyHard, d.Verify.Hard},

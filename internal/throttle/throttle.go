@@ -2,23 +2,24 @@
 // a client (the device's clientId) may make in a fixed window: under the soft limit an
 // attempt counts normally, between the soft and the hard limit it is stored but marked
 // suspect (counted apart in the figures), above the hard limit it is refused with 429
-// rate_limited and Retry-After. It also limits the verification codes (SMS) a source
+// rate_limited and Retry-After. A source's starts past a daily soft limit are suspect
+// too, so a source cannot fill a village by pacing itself window by window. It also limits the verification codes (SMS) a source
 // may ask for, and the SMS of the whole deployment in an hour (the SMS budget). The
 // decision is here; it imports no AWS package.
 //
-// Storage keeps the counts (one counter item per key per window). A source is an
-// address, what an attacker cannot rotate for free, provided it is the real one (see
+// Storage keeps the counts. A source has one counter item per day (Vietnam time) that
+// holds the day's count and the current window's, both added by one write. A source is
+// an address, what an attacker cannot rotate for free, provided it is the real one (see
 // Source: a viewer address counts only on a request that carries the origin secret,
 // which only CloudFront sends); an IPv6 source is its /64, which one subscriber gets
 // whole (see Network). A clientId is whatever the client says, so a client limit can
 // only ever bind a client that keeps its id and its token; a client that drops them is
 // a new client, exactly as one that invents a new id, and meets the source's limit.
 // A client's first start in a window writes nothing and answers a sealed ClientMark;
-// a start that brings the mark back counts in a counter item keyed by the client. The
-// mark once carried the count itself (no write at all), but a client could send its
-// first token again and again and never count past one (issue 22): telling a replay
-// from a fresh token needs a write, and this way only a device's repeat starts pay
-// it, while most residents start once (the per-attempt write budget of issue 12).
+// a start that brings the mark back counts in a counter item keyed by the client, so a
+// replayed token counts on. Telling a replay from a fresh token needs a write, and this
+// way only a device's repeat starts pay it, while most residents start once (the
+// per-attempt write budget measured in docs/speed.md).
 package throttle
 
 import (
@@ -52,6 +53,10 @@ type Limits struct {
 	Verify    Rule
 	VerifyDay Rule
 	SMS       Rule
+	// SourceDaySoft is the last of a source's starts in a day (Vietnam time) that counts
+	// normally: past it every start is suspect, whatever its window says, so an address
+	// that paces itself under the window's soft limit cannot fill a village over the day.
+	SourceDaySoft int64
 }
 
 // DefaultLimits let a village meeting of 80 people on one Wi-Fi (one address) all start
@@ -73,7 +78,43 @@ func DefaultLimits() Limits {
 		// What the commune pays for SMS in an hour whoever asks: a bot on many addresses
 		// (or many phones) stops here, and an alarm fires before it is reached.
 		SMS: Rule{Window: time.Hour, Soft: 100, Hard: 100},
+		// A commune hall holds a few meetings a day on one Wi-Fi: three of 80–100
+		// people count in full; a 300-resident village cannot be filled from one address
+		// (the 4-window attack of issue 22 left 400 participants in a village of 297).
+		SourceDaySoft: 300,
 	}
+}
+
+// SharedSourceStarts is the daily start count from which a source is a shared one (more
+// than a household on one connection): its attempts then carry the source's tag
+// (SourceTag), so the figures can tell how much of a village one address made. A
+// household's few starts carry none, which keeps the village counters small.
+const SharedSourceStarts = 5
+
+// SourceTag is the short form of a source's key that a shared source's attempts carry:
+// 32 bits of the keyed hash, enough to tell the few shared sources of one village apart
+// (a collision only makes a village look more concentrated) and never the address.
+func SourceTag(key string) string {
+	if len(key) > 8 {
+		return key[:8]
+	}
+	return key
+}
+
+// dayZone is Vietnam time (UTC+7, no daylight saving): a day's count restarts at
+// local midnight, between the evening and the morning meetings.
+var dayZone = time.FixedZone("ICT", 7*60*60)
+
+// DayStart is the start of the day (Vietnam time) that holds now.
+func DayStart(now time.Time) time.Time {
+	y, m, d := now.In(dayZone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, dayZone)
+}
+
+// DecideDay judges a start that is the inDay-th of its source today: past the daily soft
+// limit it is suspect, never refused (a long day at the commune hall is legitimate).
+func DecideDay(l Limits, inDay int64) Verdict {
+	return Verdict{Allowed: true, Suspect: l.SourceDaySoft > 0 && inDay > l.SourceDaySoft}
 }
 
 // Scopes name the kinds of keys: counted sources (starts, verification codes in an hour
@@ -234,6 +275,10 @@ func KeyOf(secret []byte, scope, value string) string {
 // (past the hard limit too: Decide refuses it).
 type Counter interface {
 	CountStart(ctx context.Context, scope, key string, windowStart time.Time, window time.Duration) (int64, error)
+	// CountStartDay counts one start of key both in the window starting at windowStart
+	// and in the day starting at dayStart, in one write, and returns both counts
+	// including it.
+	CountStartDay(ctx context.Context, scope, key string, dayStart, windowStart time.Time, window time.Duration) (inWindow, inDay int64, err error)
 }
 
 // Environment variables that configure the limiter (template parameters in AWS; the
@@ -241,6 +286,7 @@ type Counter interface {
 const (
 	EnvSourceSoft = "START_LIMIT_SOURCE_SOFT"
 	EnvSourceHard = "START_LIMIT_SOURCE_HARD"
+	EnvSourceDay  = "START_LIMIT_SOURCE_DAILY_SOFT"
 	EnvClientSoft = "START_LIMIT_CLIENT_SOFT"
 	EnvClientHard = "START_LIMIT_CLIENT_HARD"
 	EnvVerifyHard = "VERIFY_LIMIT_SOURCE_HARD"
@@ -254,7 +300,7 @@ func FromEnv(getenv func(string) string) (Limits, error) {
 	for _, v := range []struct {
 		name string
 		dst  *int64
-	}{{EnvSourceSoft, &l.Source.Soft}, {EnvSourceHard, &l.Source.Hard}, {EnvClientSoft, &l.Client.Soft}, {EnvClientHard, &l.Client.Hard},
+	}{{EnvSourceSoft, &l.Source.Soft}, {EnvSourceHard, &l.Source.Hard}, {EnvSourceDay, &l.SourceDaySoft}, {EnvClientSoft, &l.Client.Soft}, {EnvClientHard, &l.Client.Hard},
 		{EnvVerifyHard, &l.Verify.Hard}, {EnvVerifyDay, &l.VerifyDay.Hard}, {EnvSMSBudget, &l.SMS.Hard}} {
 		s := strings.TrimSpace(getenv(v.name))
 		if s == "" {

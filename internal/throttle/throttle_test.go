@@ -164,3 +164,38 @@ func TestLimitsFromTheEnvironment(t *testing.T) {
 		t.Errorf("a soft limit above the hard limit was accepted")
 	}
 }
+
+func TestASourcesStartsPastTheDailySoftLimitAreSuspect(t *testing.T) {
+	l := DefaultLimits()
+	tests := []struct {
+		name  string
+		inDay int64
+		want  Verdict
+	}{
+		{"the first start of the day counts", 1, Verdict{Allowed: true}},
+		{"the 300th start of the day still counts", 300, Verdict{Allowed: true}},
+		{"the 301st start of the day is suspect, not refused", 301, Verdict{Allowed: true, Suspect: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := DecideDay(l, tt.inDay); got != tt.want {
+				t.Errorf("DecideDay(%d) = %+v, want %+v", tt.inDay, got, tt.want)
+			}
+		})
+	}
+	t.Run("the day starts at midnight in Vietnam", func(t *testing.T) {
+		now := time.Date(2026, 11, 20, 16, 59, 0, 0, time.UTC) // 23:59 in Vietnam
+		if got, want := DayStart(now), time.Date(2026, 11, 19, 17, 0, 0, 0, time.UTC); !got.Equal(want) {
+			t.Errorf("DayStart(%v) = %v, want %v", now, got, want)
+		}
+		if got, want := DayStart(now.Add(time.Minute)), time.Date(2026, 11, 20, 17, 0, 0, 0, time.UTC); !got.Equal(want) {
+			t.Errorf("DayStart(%v) = %v, want %v", now.Add(time.Minute), got, want)
+		}
+	})
+	t.Run("the daily soft limit comes from the environment", func(t *testing.T) {
+		got, err := FromEnv(func(k string) string { return map[string]string{EnvSourceDay: "900"}[k] })
+		if err != nil || got.SourceDaySoft != 900 {
+			t.Errorf("SourceDaySoft = %d (%v), want 900", got.SourceDaySoft, err)
+		}
+	})
+}
