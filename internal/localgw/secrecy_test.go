@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -169,6 +170,57 @@ func TestAnOracleAttackOnAnOpenContestLearnsNothing(t *testing.T) {
 			if r.Receipt != decodeJSON[quiz.Result](t, p.raw).Receipt {
 				t.Errorf("receipt after the close = %q, want the one given at submit", r.Receipt)
 			}
+		}
+	})
+}
+
+// TestARoundsReviewWaitsUntilNoLaterRoundIsOpen plays the leak of rounds that share one
+// question set: a round that is frozen while a later round is open must not give its
+// entrants the key (the review's right options), nor scores that single-answer entries
+// would turn into the key. The entry's answer stays a receipt until the contest's key is
+// no longer secret, then shows the score and the review.
+func TestARoundsReviewWaitsUntilNoLaterRoundIsOpen(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(e.stack.Handler())
+	t.Cleanup(srv.Close)
+	now := e.clock.Now()
+	ct := e.newContest(t, "hoi-thi-hai-vong", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
+	e.reconfigure(t, ct.ID, func(c *contest.Config) {
+		c.Rounds = append(c.Rounds, contest.Round{ID: "r2", OpensAt: now.Add(2 * time.Hour), ClosesAt: now.Add(5 * time.Hour)})
+	})
+	s := e.start(ct.ID, entrant("0966000001", "Người Thử", village, ""))
+	if status, raw := e.call("POST", "/v1/attempts/"+s.AttemptID+"/submit",
+		map[string]any{"attemptToken": s.AttemptToken, "answers": e.answers(ct.ID, s.Questions, true), "prediction": 1}); status != 200 {
+		t.Fatalf("submit = %d %s", status, raw)
+	}
+	read := func(t *testing.T) []byte {
+		t.Helper()
+		status, raw := e.call("GET", "/v1/attempts/"+s.AttemptID+"?token="+s.AttemptToken, nil)
+		if status != 200 {
+			t.Fatalf("get = %d %s", status, raw)
+		}
+		return raw
+	}
+
+	e.clock.Advance(time.Hour + quiz.SubmitGrace)
+	e.closeRound(t, staffAs(t, srv, "btc"), ct.ID, "r1")
+	t.Run("after round 1 is frozen, while round 2 is still to come, the entry is still a receipt", func(t *testing.T) {
+		raw := read(t)
+		assertSealed(t, "a round 1 entry while round 2 is open", raw)
+		r := decodeJSON[quiz.Result](t, raw)
+		if got, want := r.ResultsAfter, quiz.KeySecretUntil(e.bank[ct.ID]); got == nil || !got.Equal(want) {
+			t.Errorf("resultsAfter = %v, want the last round's results time %v", got, want)
+		}
+	})
+
+	e.clock.Advance(5 * time.Hour)
+	t.Run("once no round is open the entry shows its score and the review", func(t *testing.T) {
+		r := decodeJSON[quiz.Result](t, read(t))
+		if got, want := r.Score, r.MaxScore; want == 0 || got != want {
+			t.Errorf("score = %d of %d, want full marks", got, want)
+		}
+		if got, want := len(r.Review), len(s.Questions); got != want {
+			t.Errorf("review has %d items, want %d", got, want)
 		}
 	})
 }

@@ -623,8 +623,8 @@ func (s *Service) resubmitted(ctx context.Context, q Quiz, stored Attempt, answe
 }
 
 // answer is what a resident is told about a submitted attempt: a quiz's or survey's
-// result; a contest entry's receipt until its round's results are frozen, then its
-// score and review.
+// result; a contest entry's receipt until its round's results are frozen and no round
+// of the contest keeps the key secret, then its score and review.
 func (s *Service) answer(ctx context.Context, q Quiz, a Attempt) (Result, error) {
 	r := ResultOf(q, a)
 	if q.Kind != KindContest {
@@ -644,12 +644,17 @@ func (s *Service) answer(ctx context.Context, q Quiz, a Attempt) (Result, error)
 			return Result{}, err
 		}
 	}
-	if frozen {
+	// Rounds share the question set, so a frozen round's scores and review would give a
+	// later open round's key away: they wait until the contest's key is no longer secret.
+	if frozen && !KeySecret(q, s.now()) {
 		return withReview(r, q, a), nil
 	}
 	sealed := Result{AttemptID: r.AttemptID, SubmittedAt: r.SubmittedAt, Receipt: r.Receipt, RoundID: r.RoundID,
 		RoundName: r.RoundName, Prediction: r.Prediction, Ranked: r.Ranked, Sealed: true}
-	if ok {
+	if frozen {
+		after := KeySecretUntil(q)
+		sealed.ResultsAfter = &after
+	} else if ok {
 		after := ResultsAfter(round)
 		sealed.ResultsAfter = &after
 	}
