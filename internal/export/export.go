@@ -16,8 +16,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/nq58/tracker/internal/export/vnfmt"
 	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 // BOM is the UTF-8 byte order mark. Excel reads a CSV file without it in the system's

@@ -13,8 +13,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/nq58/tracker/internal/export"
-	"github.com/nq58/tracker/internal/export/vnfmt"
 	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 func villages() report.Table {

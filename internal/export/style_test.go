@@ -11,8 +11,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/nq58/tracker/internal/export"
-	"github.com/nq58/tracker/internal/export/vnfmt"
 	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 // entrants is a table with every kind of cell a person reads: a phone, a count in the

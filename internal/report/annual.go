@@ -13,8 +13,8 @@ import (
 	"github.com/nq58/tracker/internal/activity"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
-	"github.com/nq58/tracker/internal/export/vnfmt"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 // AnnualQuiz is one quiz's part of the annual evaluation.

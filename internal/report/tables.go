@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/nq58/tracker/internal/activity"
-	"github.com/nq58/tracker/internal/export/vnfmt"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 // Tables turn reports into the tables of the CSV and XLSX exports, with Vietnamese

@@ -3,9 +3,9 @@ package rounds
 import (
 	"time"
 
-	"github.com/nq58/tracker/internal/export/vnfmt"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 // duration is a time taken as an export cell (mm:ss where people read it).
