@@ -3,7 +3,6 @@ package webtest
 import (
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -11,12 +10,10 @@ import (
 	tracker "github.com/nq58/tracker"
 )
 
-// staticImport matches every static import of a module: import { a } from './x.js';
-// import * as m from './x.js'; import './x.js'; and export { a } from './x.js'.
-var staticImport = regexp.MustCompile(`(?m)^(?:import|export)\s+(?:[^'";]*?\s+from\s+)?'([^']+)';`)
-
 // jsImportGraph maps every module under web/ (but the vendored scripts and the service
-// worker) to the modules it imports statically, as paths in tracker.Web().
+// worker) to the modules it imports statically (import and export … from), as paths in
+// tracker.Web(). Dynamic import() is left out: it loads a module later, once the
+// importing one has run.
 func jsImportGraph(t *testing.T, web fs.FS) map[string][]string {
 	t.Helper()
 	graph := map[string][]string{}
@@ -29,8 +26,9 @@ func jsImportGraph(t *testing.T, web fs.FS) map[string][]string {
 			return err
 		}
 		graph[p] = []string{}
-		for _, m := range staticImport.FindAllStringSubmatch(string(raw), -1) {
-			graph[p] = append(graph[p], path.Join(path.Dir(p), m[1]))
+		src := string(raw)
+		for _, m := range append(importLine.FindAllStringSubmatch(src, -1), reexport.FindAllStringSubmatch(src, -1)...) {
+			graph[p] = append(graph[p], path.Join(path.Dir(p), m[2]))
 		}
 		return nil
 	})
