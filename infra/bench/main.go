@@ -45,7 +45,7 @@ func main() {
 	var cfg config
 	flag.IntVar(&cfg.workers, "c", 16, "concurrent workers in each phase")
 	// 40 s: runs of 20 s per phase put the ratio anywhere from 0.76 to 0.90 on this
-	// machine; runs of 40 and 60 s stayed within 0.84–0.85 (README, "Speed").
+	// machine; runs of 40 and 60 s stayed within 0.84–0.85 (docs/speed.md).
 	flag.DurationVar(&cfg.duration, "d", 40*time.Second, "measured duration of each phase")
 	flag.DurationVar(&cfg.slice, "slice", time.Second, "length of one measured slice; the phases alternate slice by slice")
 	flag.DurationVar(&cfg.warmup, "warmup", 5*time.Second, "unmeasured warm-up of each workload before measuring")

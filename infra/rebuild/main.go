@@ -6,7 +6,7 @@
 // Without -quiz it reads every attempt in one scan: the repair path, which also finds
 // attempts the aggregator never counted. -quiz rebuilds one quiz from its ledgers (no
 // scan), so it sees only the attempts the aggregator has counted. -backfill-index first
-// gives verifications stored before the ByQuiz index its keys (one scan).
+// gives verifications stored without ByQuiz keys those keys (one scan).
 //
 //	go run ./infra/rebuild -table <deployed table> -aws   (uses the default AWS config)
 package main

@@ -100,7 +100,7 @@ func EventOf(a quiz.Attempt) Event {
 		ScoreMilli:   int64(math.Round(a.ScorePercent() * 1000)),
 		Passed:       a.Passed(),
 		Topics:       a.Topics,
-		Groups:       append(quiz.GroupKeys(a.Participant, a.SubmittedAt.In(quiz.VietnamTime).Year()), quiz.ChannelGroupKeys(a.Channel)...),
+		Groups:       append(quiz.GroupKeys(a.Participant, a.SubmittedAt.In(quiz.VietnamTime).Year()), sourceGroupKeys(a)...),
 		Correct:      a.Correct,
 		Options:      quiz.OptionKeys(a.Answers),
 		RoundID:      a.RoundID,
@@ -108,6 +108,32 @@ func EventOf(a quiz.Attempt) Event {
 		Perfect:      a.MaxScore > 0 && a.Score == a.MaxScore,
 		Suspect:      a.Suspect,
 	}
+}
+
+// SourceGroupPrefix names the group of a shared source's participants ("src:<tag>",
+// quiz.Attempt.SourceTag): counted like any report group, one per shared source of the
+// village and month, so a report can tell the share the busiest source brought without
+// reading attempts. A household's starts carry no tag and add no group.
+const SourceGroupPrefix = "src:"
+
+// sourceGroupKeys are the channel's group and, for a shared source, the source's.
+func sourceGroupKeys(a quiz.Attempt) []string {
+	keys := quiz.ChannelGroupKeys(a.Channel)
+	if a.SourceTag != "" {
+		keys = append(keys, SourceGroupPrefix+a.SourceTag)
+	}
+	return keys
+}
+
+// TopSource is the number of participants the busiest shared source brought to c.
+func (c Counter) TopSource() int64 {
+	var top int64
+	for k, g := range c.Groups {
+		if strings.HasPrefix(k, SourceGroupPrefix) {
+			top = max(top, g.Participants)
+		}
+	}
+	return top
 }
 
 // Delta is what one event adds to its counter. A suspect event adds only to the suspect

@@ -390,3 +390,28 @@ func TestRebuildCountsSuspectsApart(t *testing.T) {
 		})
 	}
 }
+
+func TestASharedSourcesAttemptCountsItsParticipantUnderTheSource(t *testing.T) {
+	at := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		tag       string
+		suspect   bool
+		wantGroup bool
+	}{
+		{"an attempt from a shared source adds its participant to the source's group", "a1b2c3d4", false, true},
+		{"an attempt from a household carries no source group", "", false, false},
+		{"a suspect attempt from a shared source adds nothing but the suspect tally", "a1b2c3d4", true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := quiz.Attempt{ID: "x", QuizID: "q", Status: quiz.Submitted, SubmittedAt: at, SourceTag: tt.tag, Suspect: tt.suspect,
+				Participant: quiz.Participant{UnitID: "v1"}}
+			d := Delta(EventOf(a), true)
+			g, ok := d.Groups[SourceGroupPrefix+tt.tag]
+			if got := ok && g.Participants == 1; got != tt.wantGroup {
+				t.Errorf("source group %v (%+v), want %v", ok, g, tt.wantGroup)
+			}
+		})
+	}
+}

@@ -83,7 +83,7 @@ func Count(l Ledger, r Record) Outcome {
 	out := Outcome{Write: true}
 	switch {
 	case !counted && l.Claimed && l.Holder.AttemptID == e.AttemptID:
-		return Outcome{Skip: true} // a claim written before ledgers had entries: counted then
+		return Outcome{Skip: true} // a claim without ledger entries: counted when it was written
 	case !counted:
 		d := Plan(e, l.Holder, l.Claimed)
 		switch d.Claim {

@@ -39,6 +39,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.Forbidden:        http.StatusForbidden,
 	apperr.AlreadySubmitted: http.StatusConflict,
 	apperr.NotOpen:          http.StatusConflict,
+	apperr.QuizClosed:       http.StatusConflict,
 	apperr.Conflict:         http.StatusConflict,
 	apperr.Expired:          http.StatusGone,
 	apperr.PhoneUnverified:  http.StatusForbidden,

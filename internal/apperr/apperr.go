@@ -20,6 +20,7 @@ const (
 	Forbidden        Code = "forbidden"         // wrong credentials
 	AlreadySubmitted Code = "already_submitted" // attempt submitted before with other answers
 	NotOpen          Code = "not_open"          // quiz not open now
+	QuizClosed       Code = "quiz_closed"       // the quiz has closed: no new sheets (an officer may still correct one)
 	Conflict         Code = "conflict"          // a concurrent change won
 	Expired          Code = "expired"           // past the time limit plus grace
 	TooLarge         Code = "too_large"         // body over the limit

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/quiz"
@@ -145,6 +146,17 @@ func inReach(s Staff, r reach, t Target, tree *quiz.Tree) bool {
 		return true
 	}
 	return r == see && tree.Within(s.ScopeUnitID, t.Unit)
+}
+
+// SeesKey decides whether s may, at now, see q's answer key and every figure graded with
+// it: an entry's score or rank, a question's facility or discrimination, an option's
+// share, a mean score or pass rate, a topic's correct rate. Anyone who may read q does
+// once the key is no longer secret (quiz.KeySecret: a contest's, until its last round's
+// results time); before, only those the policy lets see the key (SeeContestKey: the
+// contest's authors). Every route that shows a key or a graded figure asks this, so
+// that no route is an oracle for the key while entries can still be made.
+func SeesKey(s Staff, q quiz.Quiz, tree *quiz.Tree, now time.Time) bool {
+	return !quiz.KeySecret(q, now) || May(s, SeeContestKey, QuizTarget(q), tree)
 }
 
 // Quizzes reads quizzes and the unit tree (storage).

@@ -3,9 +3,11 @@ package auth_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -179,4 +181,42 @@ func TestEveryActionHasARule(t *testing.T) {
 			t.Error("Authorize(unknown action) = nil, want an error")
 		}
 	})
+}
+
+func TestSeesKeyHidesAContestsKeyFromAllButItsAuthorsUntilItsLastRoundsResultsTime(t *testing.T) {
+	tree := policyTree(t)
+	officerA := auth.Staff{Username: "canbo", Roles: []auth.Role{auth.Officer}, ScopeUnitID: "xa-a"}
+	organizerA := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
+	adminTh := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
+	opens := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	r1 := contest.Round{ID: "r1", OpensAt: opens, ClosesAt: opens.Add(time.Hour)}
+	r2 := contest.Round{ID: "r2", OpensAt: opens.Add(24 * time.Hour), ClosesAt: opens.Add(25 * time.Hour)}
+	ct := quiz.Quiz{ID: "ct", Kind: quiz.KindContest, ScopeUnitID: "xa-a", Contest: &contest.Config{Rounds: []contest.Round{r2, r1}}}
+	qz := quiz.Quiz{ID: "qz", Kind: quiz.KindQuiz, ScopeUnitID: "xa-a"}
+	lastResults := r2.ClosesAt.Add(quiz.SubmitGrace)
+	tests := []struct {
+		name  string
+		staff auth.Staff
+		q     quiz.Quiz
+		at    time.Time
+		want  bool
+	}{
+		{"an officer does not see a contest's key while its first round is open", officerA, ct, opens.Add(time.Minute), false},
+		{"an officer does not see it between rounds, the next one not yet open", officerA, ct, r1.ClosesAt.Add(time.Hour), false},
+		{"an officer does not see it at the last round's results time", officerA, ct, lastResults, false},
+		{"an officer sees it just after the last round's results time", officerA, ct, lastResults.Add(time.Second), true},
+		{"the organiser, an author, sees it while a round is open", organizerA, ct, opens.Add(time.Minute), true},
+		{"an admin, an author, sees it while a round is open", adminTh, ct, opens.Add(time.Minute), true},
+		{"an officer sees a quiz's key at any time: it is never secret", officerA, qz, opens, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := auth.SeesKey(tt.staff, tt.q, tree, tt.at); got != tt.want {
+				t.Errorf("SeesKey = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if got := quiz.KeySecretUntil(ct); !got.Equal(lastResults) {
+		t.Errorf("KeySecretUntil = %v, want the last round's results time %v", got, lastResults)
+	}
 }

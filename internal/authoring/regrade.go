@@ -17,8 +17,8 @@ import (
 // StreamLag bounds, in normal running, how long after its submit an attempt reaches
 // its participant's ledger, where a regrade job finds it: the stream source's batching
 // window (MaximumBatchingWindowInSeconds, 20 s), the aggregator's run and a few retries'
-// backoff. An attempt whose batch fails for longer (dead letters) is later: see the
-// README ("Regrade jobs").
+// backoff. An attempt whose batch fails for longer (dead letters) is later: see
+// docs/data.md ("A quiz's attempts without a scan") and docs/not-done.md.
 const StreamLag = time.Minute
 
 // StaleGradeWindow is how long after a correction a job's sweeps wait: a warm Lambda

@@ -82,7 +82,7 @@ func (s *Service) Get(ctx context.Context, staff auth.Staff, id string) (quiz.Qu
 // keyFor returns q as staff may see it: without its answer key (correct options and
 // key corrections) while the key is secret and the policy does not let them see it.
 func (s *Service) keyFor(staff auth.Staff, q quiz.Quiz, tree *quiz.Tree) quiz.Quiz {
-	if !keySecret(q, s.now()) || auth.May(staff, auth.SeeContestKey, auth.QuizTarget(q), tree) {
+	if auth.SeesKey(staff, q, tree, s.now()) {
 		return q
 	}
 	qs := make([]quiz.Question, len(q.Questions))
@@ -92,20 +92,6 @@ func (s *Service) keyFor(staff auth.Staff, q quiz.Quiz, tree *quiz.Tree) quiz.Qu
 	}
 	q.Questions, q.Corrections = qs, nil
 	return q
-}
-
-// keySecret reports whether q's key is still secret at now: a contest's, until its last
-// round has closed (plus the submit grace).
-func keySecret(q quiz.Quiz, now time.Time) bool {
-	if q.Kind != quiz.KindContest || q.Contest == nil {
-		return false
-	}
-	for _, r := range q.Contest.Rounds {
-		if !now.After(r.ClosesAt.Add(quiz.SubmitGrace)) {
-			return true
-		}
-	}
-	return false
 }
 
 // List returns every quiz the staff user may see, most recently changed first.

@@ -117,7 +117,8 @@ func (c Config) RequiresVerifiedPhone() bool {
 // duplicates; prize tiers with unique non-empty names, 1 to 10000 places and amounts ≥ 0;
 // a prize cap of 0 to 100 %; a known prediction truth and a prediction question text;
 // collective weights ≥ 0, not both 0, and a count ≥ 0; round names of at most 100
-// characters; a minimum score for a prize of 1 to 1000.
+// characters; a minimum score for a prize of 1 to 1000; a contest with prizes verifies
+// phones unless the organiser confirmed otherwise (AllowUnverified).
 func (c Config) Validate(now time.Time) error {
 	n := c.Normalized()
 	if err := n.validateRounds(now); err != nil {
@@ -131,6 +132,10 @@ func (c Config) Validate(now time.Time) error {
 	}
 	if err := validatePrizes(n.Prizes); err != nil {
 		return err
+	}
+	if len(n.Prizes) > 0 && !n.RequiresVerifiedPhone() && !n.AllowUnverified {
+		return invalid("Hội thi có giải thưởng nhưng không xác minh số điện thoại: giải có thể về tay người khai số giả. " +
+			"Hãy bật xác minh số điện thoại (verifyPhone), hoặc xác nhận không xác minh (allowUnverified)")
 	}
 	if n.PrizeCapPercent < 0 || n.PrizeCapPercent > 100 {
 		return invalid("Tỷ lệ giải tối đa (prizeCapPercent) phải từ 0 đến 100")

@@ -355,3 +355,38 @@ func TestPhoneVerificationIsOnByDefaultWhenThereArePrizes(t *testing.T) {
 		})
 	}
 }
+
+func TestAPrizeContestWithoutPhoneVerificationNeedsTheOrganisersConfirmation(t *testing.T) {
+	on, off := true, false
+	prizes := []Prize{{Tier: "Nhất", Count: 1, Amount: 1000000}}
+	tests := []struct {
+		name    string
+		prizes  []Prize
+		verify  *bool
+		confirm bool
+		ok      bool
+	}{
+		{"a prize contest that verifies phones is valid", prizes, &on, false, true},
+		{"a prize contest with the default (verified) is valid", prizes, nil, false, true},
+		{"a prize contest with verification off and no confirmation is refused", prizes, &off, false, false},
+		{"a prize contest with verification off and the organiser's confirmation is valid", prizes, &off, true, true},
+		{"a contest without prizes needs no confirmation to skip verification", nil, &off, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := minimalConfig()
+			c.Prizes, c.VerifyPhone, c.AllowUnverified = tt.prizes, tt.verify, tt.confirm
+			err := c.Validate(now)
+			if tt.ok {
+				if err != nil {
+					t.Errorf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			wantCode(t, err, apperr.Validation, "Validate()")
+			if err != nil && !strings.Contains(apperr.MessageOf(err), "allowUnverified") {
+				t.Errorf("message %q does not say how to confirm (allowUnverified)", apperr.MessageOf(err))
+			}
+		})
+	}
+}

@@ -78,6 +78,10 @@ type Config struct {
 	// VerifyPhone requires entrants to prove their phone with a code sent by SMS before
 	// they start (nil: on when the contest has prizes).
 	VerifyPhone *bool `json:"verifyPhone"`
+	// AllowUnverified is the organiser's confirmation that a contest with prizes runs
+	// without phone verification (verifyPhone false): without it such a contest is
+	// refused, so prizes never go to unverified phones by an oversight.
+	AllowUnverified bool `json:"allowUnverified,omitempty"`
 }
 
 // Entry is one ranked attempt of a round, with what ranking and prizes need.

@@ -20,7 +20,7 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 )
 
-// Aggregation at the floor: per stream record one small conditional write (the
+// What aggregation writes: per stream record one small conditional write (the
 // participant's ledger, FIRST#<quiz>#<shard> sk=<identity>), per batch one UpdateItem per counter
 // item, not a transaction.
 //
@@ -148,8 +148,8 @@ func decodeEntry(s, quizID, identity string) (aggregate.Entry, error) {
 	return en, nil
 }
 
-// ledger reads a participant's ledger and its version (0: none yet, or written before
-// ledgers had versions).
+// ledger reads a participant's ledger and its version (0: none yet, or a stored ledger
+// without a version attribute).
 func (s *Store) ledger(ctx context.Context, quizID, identity string) (aggregate.Ledger, int, error) {
 	pk, sk := ledgerKey(quizID, identity)
 	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true),
@@ -232,7 +232,7 @@ func (s *Store) countRecord(ctx context.Context, r aggregate.Record) ([]aggregat
 			upd = upd.Set(expression.Name(attrAttemptID), expression.Value(h.AttemptID)).
 				Set(expression.Name(attrGV), expression.Value(h.GradeVersion)).
 				Set(expression.Name("ev"), expression.Value(body)).
-				Remove(expression.Name("event")) // a claim's former, longer form
+				Remove(expression.Name("event")) // a claim's long form (eventDoc), which ev replaces
 		}
 		cond := expression.Name(attrLedgerVersion).Equal(expression.Value(version))
 		if version == 0 {

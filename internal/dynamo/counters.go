@@ -55,8 +55,8 @@ var questionFields = []tallyField[aggregate.QuestionTally]{
 	{"s", func(t *aggregate.QuestionTally) *int64 { return &t.ScoreSum }},
 	{"ss", func(t *aggregate.QuestionTally) *int64 { return &t.ScoreSqSum }},
 	{"cs", func(t *aggregate.QuestionTally) *int64 { return &t.CorrectScoreSum }},
-	// Rest scores (other questions correct), for the corrected discrimination; counters
-	// written before they existed lack them and read them as 0.
+	// Rest scores (other questions correct), for the corrected discrimination; a counter
+	// item without them reads them as 0 (infra/rebuild recomputes them).
 	{"r", func(t *aggregate.QuestionTally) *int64 { return &t.RestSum }},
 	{"rr", func(t *aggregate.QuestionTally) *int64 { return &t.RestSqSum }},
 	{"cr", func(t *aggregate.QuestionTally) *int64 { return &t.CorrectRestSum }},
@@ -150,11 +150,12 @@ type firstItem struct {
 	SK        string `dynamodbav:"sk"`
 	Entity    string `dynamodbav:"e"`
 	AttemptID string `dynamodbav:"attemptId"`
-	// GV is the grade version of Event, compared by the replace condition: claims
-	// written before it existed lack it and stand for version 0.
+	// GV is the grade version of Event, compared by the replace condition: a stored
+	// claim without it stands for version 0.
 	GV int `dynamodbav:"gv"`
 	// Event is the claimed event: compactEvent as JSON in ev (keeping the item under
-	// 1 KB, one write unit), or eventDoc as JSON in event for claims written before.
+	// 1 KB, one write unit), or eventDoc as JSON in event (the long form some stored
+	// claims carry).
 	Compact string `dynamodbav:"ev,omitempty"`
 	Event   string `dynamodbav:"event,omitempty"`
 }
@@ -162,8 +163,8 @@ type firstItem struct {
 // attrAttemptID is the firstItem attribute that claim conditions compare.
 const attrAttemptID = "attemptId"
 
-// eventDoc is the stored JSON of an aggregate.Event. Its names are those the event
-// had when it was marshalled without tags, so markers and claims written before read
+// eventDoc is the stored JSON of an aggregate.Event. Its names are the event's Go field
+// names (JSON without tags), the names stored markers and claims carry, so they read
 // back the same.
 type eventDoc struct {
 	AttemptID    string              `json:"AttemptID"`

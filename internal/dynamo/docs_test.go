@@ -10,8 +10,8 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 )
 
-// The private documents must encode exactly as the domain structs did when they were
-// stored directly, so that items written before read back the same.
+// The private documents encode exactly as the domain structs do when marshalled
+// directly, the form of stored items, so that those read back the same.
 func TestStoredDocumentsKeepTheFormatWrittenBefore(t *testing.T) {
 	at := time.Date(2026, 5, 1, 9, 30, 0, 123, time.UTC)
 	event := aggregate.Event{AttemptID: "a1", Identity: "id", SubmittedAt: at, Key: aggregate.Key{QuizID: "q", UnitID: "v", Month: "2026-05"},

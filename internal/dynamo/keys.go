@@ -26,7 +26,9 @@ import (
 //	tie a citizen id to one person          Transact Put (cond.)  pk=CCCD#<quizId>#<cccdKey> sk=C
 //	  and that person to one citizen id       (same transaction)  pk=PCCCD#<quizId>#<person> sk=C
 //	is this phone a staff account's         GetItem               pk=STAFF#<person> sk=S
-//	count a phone's codes sent in a window  Update (condition)    pk=VRATE#<person> sk=W#<window start, unix s>
+//	count a phone's codes sent in a window  Update (condition)    pk=VRATE#<key> sk=W#<window start, unix s>
+//	  (key: <person>.src.<source> per 15 min,                     (quiz.Service.phoneSlots)
+//	  <…>.day per day, <person>.day per day)
 //	send, try, confirm a phone code         Put / Update (cond.)  pk=VERIFY#<verificationId> sk=V
 //	check a phone token at a start          GetItem               pk=VERIFY#<verificationId> sk=V
 //	a round's entries, best score first     Query index ByRound   rk=ROUND#<quizId>#<roundId>#<shard 0..15>
@@ -216,8 +218,8 @@ func entryKey(quizID, roundID, person string) (pk, sk string) {
 func cccdKey(quizID, key string) (pk, sk string) { return prefixCCCD + quizID + "#" + key, cccdSK }
 func staffKey(person string) (pk, sk string)     { return prefixStaff + person, staffSK }
 func verifyKey(id string) (pk, sk string)        { return prefixVerify + id, verifySK }
-func verifyRateKey(person string, window time.Time) (pk, sk string) {
-	return prefixVRate + person, windowSK + strconv.FormatInt(window.Unix(), 10)
+func verifyRateKey(key string, window time.Time) (pk, sk string) {
+	return prefixVRate + key, windowSK + strconv.FormatInt(window.Unix(), 10)
 }
 
 func personCCCDKey(quizID, person string) (pk, sk string) {
@@ -259,7 +261,7 @@ func predictionKey(p int64) string {
 }
 
 // predictionOfRoundSK reads the prediction back from a round sort key; a key of the
-// older form <group>#<attemptId> is refused, whatever the id looks like.
+// short form <group>#<attemptId> (no prediction) is refused, whatever the id looks like.
 func predictionOfRoundSK(rs string) (int64, bool) {
 	const from = scoreGroupLen + 1
 	if len(rs) < from+17 || rs[scoreGroupLen] != '#' || rs[from+16] != '#' {
@@ -291,6 +293,12 @@ func decisionKey(quizID, at, attemptID string) (pk, sk string) {
 // per window, so no partition is hot. key is a keyed hash, never a raw address or id.
 func rateKey(scope, key string, windowStart int64) (pk, sk string) {
 	return prefixRateLimit + scope + "#" + key + "#" + strconv.FormatInt(windowStart, 10), rateSK
+}
+
+// rateDayKey is one source's start counter in one day (Vietnam time), its windows inside
+// (CountStartDay): "D" keeps it apart from a window's item that starts at the same second.
+func rateDayKey(scope, key string, dayStart int64) (pk, sk string) {
+	return prefixRateLimit + scope + "#" + key + "#D" + strconv.FormatInt(dayStart, 10), rateSK
 }
 
 func unitKey(id string) (pk, sk string)    { return unitsPK, prefixUnit + id }

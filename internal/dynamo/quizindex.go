@@ -89,8 +89,8 @@ type attemptRef struct {
 }
 
 // ledgerAttempts lists the attempts of one ledger item, by id: one per entry
-// a_<attemptId>_<gv> (the highest gv), and the claim holder of a ledger written before
-// ledgers had entries.
+// a_<attemptId>_<gv> (the highest gv), and the claim holder of a ledger that has no
+// entries.
 func ledgerAttempts(item map[string]types.AttributeValue) ([]attemptRef, error) {
 	gv := map[string]int{}
 	for name := range item {

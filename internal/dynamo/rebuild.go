@@ -72,9 +72,9 @@ func (s *Store) partitionKeys(ctx context.Context, pk string) ([]keyItem, error)
 
 var _ aggregate.QuizRebuildStore = (*Store)(nil)
 
-// BackfillQuizIndex gives the ByQuiz keys to phone verifications stored before the
-// index existed, and returns how many it updated. It scans the table once: an explicit
-// maintenance step after deploying the index, never part of a request. (Attempts need
+// BackfillQuizIndex gives the ByQuiz keys to phone verifications stored without them,
+// and returns how many it updated. It scans the table once: an explicit maintenance
+// step, never part of a request. (Attempts need
 // no index: their quiz's ledgers list them.)
 func (s *Store) BackfillQuizIndex(ctx context.Context) (int, error) {
 	filter := expression.Name(attrEntity).Equal(expression.Value(entityVerify)).

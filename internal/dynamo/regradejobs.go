@@ -207,7 +207,7 @@ func (s *Store) regradeUpdate(a quiz.Attempt) (*types.Update, error) {
 	return s.updateOf(pk, sk, upd, &cond)
 }
 
-// samePass holds while the job is in walk pass (jobs stored before passes: 0).
+// samePass holds while the job is in walk pass (a stored job without a pass: 0).
 func samePass(pass int) expression.ConditionBuilder {
 	c := expression.Name(attrPass).Equal(expression.Value(pass))
 	if pass == 0 {

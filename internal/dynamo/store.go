@@ -415,7 +415,7 @@ type attemptItem struct {
 	PK        string `dynamodbav:"pk"`
 	SK        string `dynamodbav:"sk"`
 	Entity    string `dynamodbav:"e"`
-	ID        string `dynamodbav:"id,omitempty"` // only in items written before the id was read from pk
+	ID        string `dynamodbav:"id,omitempty"` // only in stored items of the long form; the id is read from pk
 	QuizID    string `dynamodbav:"quizId"`
 	QuizKind  string `dynamodbav:"kind,omitempty"`
 	UnitID    string `dynamodbav:"unitId"`
@@ -427,8 +427,8 @@ type attemptItem struct {
 	Consent   bool   `dynamodbav:"consent,omitempty"`
 	ClientID  string `dynamodbav:"clientId,omitempty"`
 	// kind, seed, qids, startedAt, expiresAt, submittedAt and durationMs are attributes
-	// only of attempts not submitted and of items written before they moved into res
-	// (onceDoc); a submitted attempt carries them in res.
+	// only of attempts not submitted and of stored items of the long form; a submitted
+	// attempt carries them in res (onceDoc).
 	Seed        string `dynamodbav:"seed,omitempty"` // uint64 as decimal text: exact in any client
 	QuestionIDs string `dynamodbav:"qids,omitempty"` // comma-joined
 	StartedAt   string `dynamodbav:"startedAt,omitempty"`
@@ -440,7 +440,8 @@ type attemptItem struct {
 	GradeVer    int    `dynamodbav:"gv,omitempty"`
 	Identity    string `dynamodbav:"idk,omitempty"`
 	Suspect     bool   `dynamodbav:"sus,omitempty"`
-	Channel     string `dynamodbav:"ch,omitempty"` // paper or assisted; web is left out
+	SourceTag   string `dynamodbav:"src,omitempty"` // a shared source's tag (quiz.Attempt.SourceTag)
+	Channel     string `dynamodbav:"ch,omitempty"`  // paper or assisted; web is left out
 
 	SubmittedAt string `dynamodbav:"submittedAt,omitempty"`
 	DurationMs  int64  `dynamodbav:"durationMs,omitempty"`
@@ -560,7 +561,7 @@ func toAttemptItem(a quiz.Attempt) (attemptItem, error) {
 		it.Name, it.Phone, it.CCCD = a.Participant.Name, a.Participant.Phone, a.Participant.CCCD
 	}
 	it.RoundID, it.Prediction, it.Ranked, it.GradeVer = a.RoundID, a.Prediction, a.Ranked, a.GradeVersion
-	it.Identity, it.Suspect, it.Channel = a.IdentityKey(), a.Suspect, a.Channel
+	it.Identity, it.Suspect, it.Channel, it.SourceTag = a.IdentityKey(), a.Suspect, a.Channel, a.SourceTag
 	if a.RoundID != "" && a.Status == quiz.Submitted {
 		it.RoundKey = roundPK(a.QuizID, a.RoundID, roundShard(a.ID))
 		it.RoundSort = roundSortOf(a, a.Ranked)
@@ -599,7 +600,7 @@ func (it attemptItem) toDomain() (quiz.Attempt, error) {
 		Participant: quiz.Participant{Name: it.Name, Phone: it.Phone, UnitID: it.UnitID, BirthYear: it.BirthYear,
 			Gender: it.Gender, Organization: it.Org, CCCD: it.CCCD},
 		RoundID: it.RoundID, Prediction: it.Prediction, Ranked: it.Ranked, GradeVersion: it.GradeVer, Identity: it.Identity,
-		Suspect: it.Suspect, Channel: it.Channel, Consent: it.Consent, ClientID: it.ClientID, Status: quiz.AttemptStatus(it.Status),
+		Suspect: it.Suspect, SourceTag: it.SourceTag, Channel: it.Channel, Consent: it.Consent, ClientID: it.ClientID, Status: quiz.AttemptStatus(it.Status),
 		Score: it.Score,
 	}
 	o := it.once()

@@ -337,8 +337,8 @@ func TestAClaimMoveRacingARegradeTakesBackTheNewGrade(t *testing.T) {
 }
 
 // Submitted attempts keep their write-once fields (kind, seed, questions, times) in the
-// res document and their id in the key; items written before keep them as attributes
-// of their own and must read back the same.
+// res document and their id in the key; stored items of the long form keep them as
+// attributes of their own and must read back the same.
 func TestAnAttemptReadsBackTheSameInEitherStoredForm(t *testing.T) {
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
@@ -366,7 +366,7 @@ func TestAnAttemptReadsBackTheSameInEitherStoredForm(t *testing.T) {
 		}
 	})
 
-	// The form written before, as stored then.
+	// The long form: every field an attribute of its own, the id too.
 	const oldID = "55555555-5555-4555-8555-555555555555"
 	old := item(a.ID)
 	str := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }

@@ -52,10 +52,10 @@ func (it verificationItem) domain(id string) quiz.Verification {
 		Tries: it.Tries, Confirmed: it.Confirmed, TokenHash: it.TokenHash, TokenExpiresAt: time.UnixMilli(it.TokenExp).UTC()}
 }
 
-// TakeVerificationSlot counts a verification of a person in a window with a conditional
-// counter that expires with the window.
-func (s *Store) TakeVerificationSlot(ctx context.Context, person string, windowStart, windowEnd time.Time, limit int) error {
-	pk, sk := verifyRateKey(person, windowStart)
+// TakeVerificationSlot counts a verification under a phone's key (see quiz.VerificationStore)
+// in a window with a conditional counter that expires with the window.
+func (s *Store) TakeVerificationSlot(ctx context.Context, key string, windowStart, windowEnd time.Time, limit int) error {
+	pk, sk := verifyRateKey(key, windowStart)
 	upd := expression.Set(expression.Name(attrEntity), expression.Value(entityVRate)).
 		Set(expression.Name(attrTTL), expression.Value(windowEnd.Add(verificationKeep).Unix())).
 		Add(expression.Name(attrSent), expression.Value(1))

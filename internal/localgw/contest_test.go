@@ -42,7 +42,9 @@ func (e *env) putContest(t *testing.T, id, scope string, opens, closes time.Time
 	c := &contest.Config{Rounds: []contest.Round{{ID: "r1", OpensAt: opens, ClosesAt: closes}}, AttemptsPerRound: 2,
 		Prizes: []contest.Prize{{Tier: "Nhất", Count: 1, Amount: 2000000}, {Tier: "Nhì", Count: 1, Amount: 1000000},
 			{Tier: "Ba", Count: 1, Amount: 500000}, {Tier: "Khuyến khích", Count: 2, Amount: 200000}},
-		Collective: contest.Collective{Count: 2}, VerifyPhone: verifyPhone}
+		Collective: contest.Collective{Count: 2}, VerifyPhone: verifyPhone,
+		// A prize contest without verification is the organiser's confirmed choice.
+		AllowUnverified: verifyPhone != nil && !*verifyPhone}
 	c.Prediction.Text, c.Prediction.Truth = "Có bao nhiêu bài dự thi trong vòng này?", contest.TruthEntries
 	q := quiz.Quiz{ID: id, Kind: quiz.KindContest, Title: "Hội thi tìm hiểu Nghị quyết 58", Status: quiz.Published,
 		ScopeUnitID: scope, TimeLimitSec: 600, Shuffle: true, Questions: qs, Contest: c}
@@ -437,6 +439,93 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		}
 		if fast != 1 {
 			t.Errorf("flags = %+v, want one fast entry", out.Flags)
+		}
+	})
+}
+
+func TestAPrizeContestWithoutPhoneVerificationIsPublishedOnlyWhenTheOrganiserConfirms(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(e.stack.Handler())
+	t.Cleanup(srv.Close)
+	now := e.clock.Now()
+	btc, err := e.stack.Issuer.Token("btc", []string{"organizer"}, "xa-a", now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func(title string, settings map[string]any) map[string]any {
+		c := map[string]any{
+			"rounds":     []map[string]any{{"id": "r1", "opensAt": now.Add(-time.Hour), "closesAt": now.Add(time.Hour)}},
+			"prediction": map[string]string{"text": "Dự đoán số bài dự thi của vòng này", "truth": "entries"},
+			"prizes":     []map[string]any{{"tier": "Nhất", "count": 1, "amount": 1000000}},
+		}
+		for k, v := range settings {
+			c[k] = v
+		}
+		b := newQuizBody("xa-a")
+		b["kind"], b["title"], b["contest"] = "contest", title, c
+		return b
+	}
+	// createAndPublish answers the first refusal's status, or the publish's.
+	createAndPublish := func(b map[string]any) (int, string, string) {
+		st, raw, _ := staffRequest(t, srv.URL, btc, "POST", "/v1/admin/quizzes", b)
+		if st != http.StatusCreated {
+			return st, string(raw), ""
+		}
+		id := decodeJSON[struct{ ID string }](t, raw).ID
+		st, raw, _ = staffRequest(t, srv.URL, btc, "POST", "/v1/admin/quizzes/"+id+"/publish", nil)
+		return st, string(raw), id
+	}
+	listed := func(t *testing.T) map[string]json.RawMessage {
+		t.Helper()
+		e.clock.Advance(quiz.CatalogTTL) // past the resident function's catalog cache
+		st, raw := e.call("GET", "/v1/quizzes", nil)
+		if st != http.StatusOK {
+			t.Fatalf("quizzes = %d %s", st, raw)
+		}
+		var list struct{ Quizzes []map[string]json.RawMessage }
+		if err := json.Unmarshal(raw, &list); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]json.RawMessage{}
+		for _, q := range list.Quizzes {
+			var id string
+			_ = json.Unmarshal(q["id"], &id)
+			out[id] = q["verifyPhone"]
+		}
+		return out
+	}
+	t.Run("a prize contest with verification off and no confirmation is refused with 422", func(t *testing.T) {
+		st, raw, id := createAndPublish(body("Hội thi không xác minh", map[string]any{"verifyPhone": false}))
+		if st != http.StatusUnprocessableEntity || !strings.Contains(raw, "allowUnverified") {
+			t.Errorf("create and publish = %d %s, want 422 saying allowUnverified", st, raw)
+		}
+		if id != "" {
+			if v, ok := listed(t)[id]; ok {
+				t.Errorf("the refused contest is listed, verifyPhone %s", v)
+			}
+		}
+	})
+	var confirmed, verified string
+	t.Run("with the organiser's confirmation it is published", func(t *testing.T) {
+		st, raw, id := createAndPublish(body("Hội thi đã xác nhận", map[string]any{"verifyPhone": false, "allowUnverified": true}))
+		if st != http.StatusOK {
+			t.Errorf("create and publish = %d %s, want 200", st, raw)
+		}
+		confirmed = id
+	})
+	t.Run("with the default (prizes verify phones) it is published", func(t *testing.T) {
+		st, raw, id := createAndPublish(body("Hội thi xác minh", nil))
+		if st != http.StatusOK {
+			t.Errorf("create and publish = %d %s, want 200", st, raw)
+		}
+		verified = id
+	})
+	t.Run("/v1/quizzes says on each contest whether it verifies phones", func(t *testing.T) {
+		got := listed(t)
+		for id, want := range map[string]string{confirmed: "false", verified: "true", demoQuiz: ""} {
+			if string(got[id]) != want {
+				t.Errorf("quiz %q: verifyPhone = %q, want %q", id, got[id], want)
+			}
 		}
 	})
 }

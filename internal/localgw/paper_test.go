@@ -480,3 +480,57 @@ func TestACorrectedSheetIsRecordedAndTheCountersFollow(t *testing.T) {
 		}
 	})
 }
+
+func TestAClosedQuizTakesNoNewSheets(t *testing.T) {
+	p := newPaperEnv(t)
+	v := p.print(t, p.collector, demoQuiz, village, 3)
+	q1 := v.Questions[0]
+	entry := map[string]any{"channel": "paper", "gender": "female",
+		"answers": []any{map[string]any{"questionId": q1.ID, "optionIds": []string{q1.Options[0].ID}}}}
+	if st, raw, _ := staffRequest(t, p.base, p.collector, "PUT", "/v1/paper/sheets/"+v.Codes[0], entry); st != http.StatusCreated {
+		t.Fatalf("entry before the close = %d %s", st, raw)
+	}
+	if st, raw, _ := staffRequest(t, p.base, p.admin, "POST", "/v1/admin/quizzes/"+demoQuiz+"/close", nil); st != http.StatusOK {
+		t.Fatalf("close = %d %s", st, raw)
+	}
+	before := p.awarenessOf(t, village, "").Total
+	rest := v
+	rest.Codes = v.Codes[2:]
+	tests := []struct {
+		name string
+		send func() (int, string)
+		want int
+		code string
+	}{
+		{"a sheet entered after the close is refused with quiz_closed", func() (int, string) {
+			st, raw, _ := staffRequest(t, p.base, p.collector, "PUT", "/v1/paper/sheets/"+v.Codes[1], entry)
+			return st, string(raw)
+		}, http.StatusConflict, "quiz_closed"},
+		{"an upload of the quiz's sheets after the close is refused with quiz_closed", func() (int, string) {
+			return p.upload(t, "text/csv", csvOf(sheetRows(rest, p.bank[demoQuiz], rand.New(rand.NewPCG(7, 8)), false)))
+		}, http.StatusConflict, "quiz_closed"},
+		{"an officer still corrects an entered sheet with a reason", func() (int, string) {
+			st, raw, _ := staffRequest(t, p.base, p.collector, "POST", "/v1/paper/sheets/"+v.Codes[0]+"/correction",
+				map[string]any{"channel": "paper", "gender": "male", "reason": "Nhập nhầm giới tính", "answers": entry["answers"]})
+			return st, string(raw)
+		}, http.StatusOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, body := tt.send()
+			if st != tt.want || (tt.code != "" && !strings.Contains(body, `"code":"`+tt.code+`"`)) {
+				t.Errorf("status = %d %s, want %d %s", st, body, tt.want, tt.code)
+			}
+		})
+	}
+	t.Run("the counters do not change", func(t *testing.T) {
+		after := p.awarenessOf(t, village, "").Total
+		if got := paperAttempts(t, p.env); len(got) != 1 {
+			t.Errorf("sheet attempts = %d, want 1 (the one entered before the close)", len(got))
+		}
+		if after.Participants != before.Participants || after.Paper != before.Paper {
+			t.Errorf("participants %d (paper %d) after, %d (paper %d) before: want unchanged",
+				after.Participants, after.Paper, before.Participants, before.Paper)
+		}
+	})
+}

@@ -277,3 +277,68 @@ func TestTheLocalGatewaySetsTheViewerAddressAsCloudFrontDoes(t *testing.T) {
 		})
 	}
 }
+
+func TestFourWindowsFromOneAddressCannotInflateAVillage(t *testing.T) {
+	e := newEnv(t)
+	const bot, target = "203.0.113.67:40000", "xa-a-t07" // Bản Lương Ngọc, population 297
+	const windows, perWindow = 4, 110
+	accepted := 0
+	for w := range windows {
+		var mu sync.Mutex
+		work := make(chan int)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range work {
+					status, _, _ := e.startAndSubmitFrom(bot, resident(target, "", fmt.Sprintf("bot-%d-%d", w, i)))
+					if status == http.StatusCreated {
+						mu.Lock()
+						accepted++
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+		for i := range perWindow {
+			work <- i
+		}
+		close(work)
+		wg.Wait()
+		e.clock.Advance(2 * time.Minute)
+	}
+	got := e.awarenessOf(t, target, "").Total
+	t.Logf("accepted %d; participants %d of population %d, suspect %d, concentrated %v", accepted, got.Participants, got.Population, got.SuspectSubmissions, got.Concentrated)
+	t.Run("every start is accepted, none past the hard limit", func(t *testing.T) {
+		if accepted != windows*perWindow {
+			t.Errorf("accepted %d starts, want %d", accepted, windows*perWindow)
+		}
+	})
+	t.Run("the village's participants stay at or below its population", func(t *testing.T) {
+		if got.Population != 297 || got.Participants > got.Population || got.OverPopulation {
+			t.Errorf("participants %d of population %d (overPopulation %v), want at most the population", got.Participants, got.Population, got.OverPopulation)
+		}
+	})
+	t.Run("the surplus is counted apart as suspect", func(t *testing.T) {
+		if got.Participants+got.SuspectSubmissions != windows*perWindow || got.SuspectSubmissions < windows*perWindow-got.Population {
+			t.Errorf("participants %d + suspect %d, want %d in all with at least %d suspect",
+				got.Participants, got.SuspectSubmissions, windows*perWindow, windows*perWindow-got.Population)
+		}
+	})
+	t.Run("the village's row says its participants are concentrated on one source", func(t *testing.T) {
+		if !got.Concentrated {
+			t.Errorf("concentrated = false, want true (participants %d from one address)", got.Participants)
+		}
+	})
+	t.Run("a village whose residents start from their own addresses is not concentrated", func(t *testing.T) {
+		for i := range 25 {
+			if status, raw, _ := e.startAndSubmitFrom(fmt.Sprintf("198.51.100.%d:2000", i+1), resident(village, "", fmt.Sprintf("home-%d", i))); status != http.StatusCreated {
+				t.Fatalf("start = %d %s", status, raw)
+			}
+		}
+		if row := e.awarenessOf(t, village, "").Total; row.Participants != 25 || row.Concentrated {
+			t.Errorf("participants %d, concentrated %v; want 25, false", row.Participants, row.Concentrated)
+		}
+	})
+}

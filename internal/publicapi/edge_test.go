@@ -131,16 +131,16 @@ func TestAForgedViewerAddressWithoutTheOriginSecretChangesNothing(t *testing.T) 
 		headers    func(i int) map[string]string
 		wantSent   int
 	}{
-		{"150 forged viewer addresses without the secret are one source: 100 codes, 50 refused", secret,
-			func(i int) map[string]string { return map[string]string{"cloudfront-viewer-address": viewer(i)} }, 100},
-		{"150 forged viewer addresses with a wrong secret are one source: 100 codes, 50 refused", secret,
+		{"150 forged viewer addresses without the secret are one source: 20 codes, 130 refused", secret,
+			func(i int) map[string]string { return map[string]string{"cloudfront-viewer-address": viewer(i)} }, 20},
+		{"150 forged viewer addresses with a wrong secret are one source: 20 codes, 130 refused", secret,
 			func(i int) map[string]string {
 				return map[string]string{"cloudfront-viewer-address": viewer(i), "x-origin-verify": "origin-secret-guess"}
-			}, 100},
+			}, 20},
 		{"with no origin secret configured, even an empty secret header does not make 150 sources", nil,
 			func(i int) map[string]string {
 				return map[string]string{"cloudfront-viewer-address": viewer(i), "x-origin-verify": ""}
-			}, 100},
+			}, 20},
 		{"150 viewer addresses with the right secret are 150 sources: 150 codes", secret,
 			func(i int) map[string]string {
 				return map[string]string{"cloudfront-viewer-address": viewer(i), "x-origin-verify": string(secret)}

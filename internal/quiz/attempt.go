@@ -85,6 +85,11 @@ type Attempt struct {
 	// but counted apart from participants, means and rates (decided at the start).
 	Suspect bool
 
+	// SourceTag is set when the attempt was started from a shared source (a connection
+	// with several starts that day, throttle.SourceTag): the village figures count how
+	// many participants each such source brought, to flag a concentrated village.
+	SourceTag string
+
 	// Channel is ChannelPaper or ChannelAssisted for sheets staff entered, "" (web) else.
 	Channel string
 
@@ -272,13 +277,13 @@ func CheckAnswers(questions []Question, answers []Answer) ([]Answer, error) {
 // (contest flags), and a receipt is derived from it. It covers the choices (question,
 // options, value) and leaves free text out: a text answer may hold a phone or a name,
 // the digest outlives it (a personal-data purge clears the text, not the digest) and an
-// unkeyed digest of a short text is reversed by guessing. The bytes digested are the
-// ones digests were stored over before, with every text empty, so for an attempt
-// without free text (every contest entry and paper sheet) the digest is unchanged.
+// unkeyed digest of a short text is reversed by guessing. The bytes digested are those
+// of the digest with text, every text empty, so for an attempt without free text (every
+// contest entry and paper sheet) the two digests are equal.
 func HashAnswers(answers []Answer) string { return hashAnswers(answers, false) }
 
-// hashAnswers digests answers, with their free text only for sameAnswers' comparison with
-// digests stored before text was left out (never stored again).
+// hashAnswers digests answers; withText adds their free text, only for sameAnswers'
+// comparison with stored digests that cover the text (nothing writes those now).
 func hashAnswers(answers []Answer, withText bool) string {
 	h := sha256.New()
 	for _, a := range answers {
@@ -298,8 +303,8 @@ func hashAnswers(answers []Answer, withText bool) string {
 }
 
 // sameAnswers says whether canonical answers are those a stored attempt was submitted
-// with: the same digest (or, for an attempt stored before free text was left out of it,
-// the digest with text) and the same free text as stored.
+// with: the same digest (or, for a stored digest that covers free text, the digest
+// with text) and the same free text as stored.
 func sameAnswers(stored Attempt, answers []Answer) bool {
 	if stored.AnswersHash != HashAnswers(answers) && stored.AnswersHash != hashAnswers(answers, true) {
 		return false

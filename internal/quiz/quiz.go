@@ -169,6 +169,12 @@ func (q Quiz) IsOpen(t time.Time) bool {
 	return true
 }
 
+// HasClosed reports whether the quiz is closed at t: closed by its organiser or past
+// its closing time. A closed quiz takes no new answers by any channel.
+func (q Quiz) HasClosed(t time.Time) bool {
+	return q.Status == Closed || (!q.ClosesAt.IsZero() && !t.Before(q.ClosesAt))
+}
+
 // Question returns the bank question with the given id.
 func (q Quiz) Question(id string) (Question, bool) {
 	for _, qu := range q.Questions {

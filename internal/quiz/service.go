@@ -110,8 +110,10 @@ type QuizSummary struct {
 	TimeLimitSec  int       `json:"timeLimitSec"`
 	Status        Status    `json:"status"`
 	ScopeUnitID   string    `json:"scopeUnitId,omitempty"`
-	// VerifyPhone: a contest whose entrants verify their phone by SMS first.
-	VerifyPhone bool `json:"verifyPhone,omitempty"`
+	// VerifyPhone says, on every contest (true or false) and on nothing else, whether
+	// its entrants verify their phone by SMS first: a prize contest that does not is
+	// visible as such to residents.
+	VerifyPhone *bool `json:"verifyPhone,omitempty"`
 	// Rounds of a contest, with the names people read and when results come.
 	Rounds []RoundSummary `json:"rounds,omitempty"`
 }
@@ -137,8 +139,8 @@ type StartRequest struct {
 	} `json:"participant"`
 	Consent  bool   `json:"consent"`
 	ClientID string `json:"clientId"`
-	// ClientToken is the clientToken of the device's previous start, if any: it carries
-	// the device's start count (sealed), so the client limit needs no storage.
+	// ClientToken is the clientToken of the device's previous start, if any: it marks
+	// the device as returning in the client window (see package throttle).
 	ClientToken string `json:"clientToken"`
 	// Source is the viewer's address, set by the adapter from the request (never from
 	// the body); used only for the start limits, stored only as a keyed hash.
@@ -304,13 +306,17 @@ func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
 		if q.Status != Published {
 			continue
 		}
-		out.Quizzes = append(out.Quizzes, QuizSummary{
+		sum := QuizSummary{
 			ID: q.ID, Kind: q.Kind, Title: q.Title, Description: q.Description,
 			OpensAt: q.OpensAt, ClosesAt: q.ClosesAt, QuestionCount: q.QuestionCount(),
 			TimeLimitSec: q.TimeLimitSec, Status: q.Status, ScopeUnitID: q.ScopeUnitID,
-			VerifyPhone: q.Kind == KindContest && q.Contest != nil && q.Contest.RequiresVerifiedPhone(),
-			Rounds:      roundSummaries(q),
-		})
+			Rounds: roundSummaries(q),
+		}
+		if q.Kind == KindContest {
+			verifies := q.Contest != nil && q.Contest.RequiresVerifiedPhone()
+			sum.VerifyPhone = &verifies
+		}
+		out.Quizzes = append(out.Quizzes, sum)
 	}
 	slices.SortFunc(out.Quizzes, func(a, b QuizSummary) int {
 		if c := a.ClosesAt.Compare(b.ClosesAt); c != 0 {
@@ -355,7 +361,7 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 			return StartResponse{}, apperr.Errorf(apperr.Validation, "Bài này không dành cho thôn đã chọn")
 		}
 	}
-	suspect, clientToken, err := s.throttle(ctx, req, now)
+	suspect, clientToken, sourceTag, err := s.throttle(ctx, req, now)
 	if err != nil {
 		return StartResponse{}, err
 	}
@@ -371,7 +377,7 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 		Consent: req.Consent, ClientID: s.clientKey(req.ClientID),
 		Identity: IdentityOf(s.keys, p.Phone, strings.TrimSpace(req.ClientID)),
 		Seed:     newSeed(), StartedAt: now, ExpiresAt: expiry(q, now), Status: Started, RoundID: roundID,
-		Suspect: suspect,
+		Suspect: suspect, SourceTag: sourceTag,
 	}
 	if !req.Consent { // personal data travel only with consent, as they are stored
 		a.Participant.Name, a.Participant.Phone, a.Participant.CCCD = "", "", ""
@@ -399,34 +405,48 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 
 // throttle counts a start against its client's and its source's limits: it refuses one
 // past a hard limit (429 with Retry-After) and reports whether it is past a soft one,
-// with the client token the device sends with its next start. The client's count rides
-// in that token (see package throttle); only the source's is written, and not when the
-// client is refused already.
-func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time) (suspect bool, clientToken string, err error) {
+// with the client token the device sends with its next start. The source's count is a
+// counter item; the client's is one only for the starts that bring back the mark of an
+// earlier start in the window (see package throttle): a replayed token counts on, and
+// a device's first start writes nothing for the client. The source is not counted
+// when the client is refused already. A start from a shared source
+// (throttle.SharedSourceStarts today) gets the source's tag, which the figures count
+// per village.
+func (s *Service) throttle(ctx context.Context, req StartRequest, now time.Time) (suspect bool, clientToken, sourceTag string, err error) {
 	if s.counter == nil {
-		return false, "", nil
+		return false, "", "", nil
 	}
 	var verdicts []throttle.Verdict
 	if id := strings.TrimSpace(req.ClientID); id != "" {
-		prev, ok := s.tokens.openClient(req.ClientToken)
-		c := throttle.NextClientCount(s.limits.Client, throttle.KeyOf(s.throttleKey, throttle.ScopeClient, id), prev, ok, now)
-		v := throttle.Decide(s.limits.Client, c.N, now)
-		if !v.Allowed {
-			return false, "", startsRefused(v)
+		r, key := s.limits.Client, throttle.KeyOf(s.throttleKey, throttle.ScopeClient, id)
+		n := int64(1)
+		if mark, ok := s.tokens.openClient(req.ClientToken); ok && mark.Returning(r, key, now) {
+			stored, err := s.counter.CountStart(ctx, throttle.ScopeClient, key, r.WindowStart(now), r.Window)
+			if err != nil {
+				return false, "", "", err
+			}
+			n = stored + 1 // the window's first start, which stored nothing
 		}
-		verdicts, clientToken = append(verdicts, v), s.tokens.sealClient(c)
+		v := throttle.Decide(r, n, now)
+		if !v.Allowed {
+			return false, "", "", startsRefused(v)
+		}
+		verdicts, clientToken = append(verdicts, v), s.tokens.sealClient(throttle.MarkOf(r, key, now))
 	}
 	r := s.limits.Source
-	n, err := s.counter.CountStart(ctx, throttle.ScopeSource, throttle.KeyOf(s.throttleKey, throttle.ScopeSource, req.Source),
-		r.WindowStart(now), r.Window)
+	key := throttle.KeyOf(s.throttleKey, throttle.ScopeSource, req.Source)
+	n, inDay, err := s.counter.CountStartDay(ctx, throttle.ScopeSource, key, throttle.DayStart(now), r.WindowStart(now), r.Window)
 	if err != nil {
-		return false, "", err
+		return false, "", "", err
 	}
-	v := throttle.Combine(append(verdicts, throttle.Decide(r, n, now))...)
+	v := throttle.Combine(append(verdicts, throttle.Decide(r, n, now), throttle.DecideDay(s.limits, inDay))...)
 	if !v.Allowed {
-		return false, "", startsRefused(v)
+		return false, "", "", startsRefused(v)
 	}
-	return v.Suspect, clientToken, nil
+	if inDay >= throttle.SharedSourceStarts {
+		sourceTag = throttle.SourceTag(key)
+	}
+	return v.Suspect, clientToken, sourceTag, nil
 }
 
 func startsRefused(v throttle.Verdict) error {
@@ -526,8 +546,8 @@ func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitReques
 		return Result{}, apperr.Errorf(apperr.Validation, "Cần trả lời câu hỏi dự đoán (prediction, một số nguyên)")
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	// A late contest entry is kept but not ranked (for as long as an abandoned attempt
-	// used to be kept); a late quiz or survey is refused. A resend of a submit that
+	// A late contest entry is kept but not ranked (up to AbandonedAttemptLife past its
+	// deadline); a late quiz or survey is refused. A resend of a submit that
 	// landed in time still gets its result.
 	late := !inTime(q, a, now)
 	if late && (q.Kind != KindContest || now.After(a.ExpiresAt.Add(AbandonedAttemptLife))) {

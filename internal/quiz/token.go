@@ -30,8 +30,8 @@ import (
 const tokenVersion = 1
 
 // AbandonedAttemptLife is how long after its deadline a start token can still be
-// submitted (a late contest entry is kept, unranked); it matches the seven days an
-// unsubmitted attempt used to be kept.
+// submitted (a late contest entry is kept, unranked): seven days, the same bound as
+// the TTL the store gives an attempt item that is not submitted.
 const AbandonedAttemptLife = 7 * 24 * time.Hour
 
 // startClaims is what a start token carries, with short names to keep it compact.
@@ -46,6 +46,7 @@ type startClaims struct {
 	Identity string `json:"i"`
 	Client   string `json:"c,omitempty"` // keyed hash of the device id
 	Suspect  bool   `json:"z,omitempty"`
+	Source   string `json:"sr,omitempty"` // the shared source's tag
 	Consent  bool   `json:"k,omitempty"`
 	// Personal data, only what the start accepted (with consent where required).
 	Name   string `json:"nm,omitempty"`
@@ -76,7 +77,7 @@ func claimsOf(a Attempt) startClaims {
 	p := a.Participant
 	return startClaims{Quiz: a.QuizID, Seed: a.Seed, QIDs: strings.Join(a.QuestionIDs, ","),
 		Start: a.StartedAt.UnixMilli(), Exp: a.ExpiresAt.UnixMilli(), Round: a.RoundID, Unit: p.UnitID,
-		Identity: a.Identity, Client: a.ClientID, Suspect: a.Suspect, Consent: a.Consent,
+		Identity: a.Identity, Client: a.ClientID, Suspect: a.Suspect, Source: a.SourceTag, Consent: a.Consent,
 		Name: p.Name, Phone: p.Phone, Birth: p.BirthYear, Gender: p.Gender, Org: p.Organization, CCCD: p.CCCD}
 }
 
@@ -84,7 +85,7 @@ func claimsOf(a Attempt) startClaims {
 func (c startClaims) attempt(id string, kind Kind) Attempt {
 	a := Attempt{ID: id, QuizID: c.Quiz, QuizKind: kind, Seed: c.Seed,
 		StartedAt: time.UnixMilli(c.Start).UTC(), ExpiresAt: time.UnixMilli(c.Exp).UTC(), Status: Started,
-		RoundID: c.Round, Identity: c.Identity, ClientID: c.Client, Suspect: c.Suspect, Consent: c.Consent,
+		RoundID: c.Round, Identity: c.Identity, ClientID: c.Client, Suspect: c.Suspect, SourceTag: c.Source, Consent: c.Consent,
 		Participant: Participant{Name: c.Name, Phone: c.Phone, UnitID: c.Unit, BirthYear: c.Birth,
 			Gender: c.Gender, Organization: c.Org, CCCD: c.CCCD}}
 	if c.QIDs != "" {
@@ -154,21 +155,21 @@ func (t tokenSealer) open(attemptID, token string) (startClaims, error) {
 // clientTokenAD keeps a client token from ever opening as a start token and back.
 var clientTokenAD = []byte("client-count")
 
-// sealClient makes the token a device sends with its next start: its start count in
-// the client window (see Service.throttle).
-func (t tokenSealer) sealClient(c throttle.ClientCount) string {
-	plain, _ := json.Marshal(c) // three plain fields: cannot fail
+// sealClient makes the token a device sends with its next start: the mark of its start
+// in the client window (see Service.throttle).
+func (t tokenSealer) sealClient(m throttle.ClientMark) string {
+	plain, _ := json.Marshal(m) // two plain fields: cannot fail
 	return t.sealBytes(clientTokenAD, plain)
 }
 
 // openClient reads a client token; ok is false for a missing or forged one.
-func (t tokenSealer) openClient(token string) (throttle.ClientCount, bool) {
-	var c throttle.ClientCount
+func (t tokenSealer) openClient(token string) (throttle.ClientMark, bool) {
+	var m throttle.ClientMark
 	plain, ok := t.openBytes(clientTokenAD, token)
-	if !ok || json.Unmarshal(plain, &c) != nil {
-		return throttle.ClientCount{}, false
+	if !ok || json.Unmarshal(plain, &m) != nil {
+		return throttle.ClientMark{}, false
 	}
-	return c, true
+	return m, true
 }
 
 // newSeed is a fresh draw-and-shuffle seed.

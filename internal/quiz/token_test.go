@@ -75,30 +75,29 @@ func TestAStartTokenCarriesTheAttemptSealed(t *testing.T) {
 	}
 }
 
-func TestAClientTokenCountsOnlyItsOwnDeviceInItsWindow(t *testing.T) {
+func TestAClientTokenMarksOnlyItsOwnDeviceInItsWindow(t *testing.T) {
 	rule := throttle.DefaultLimits().Client
 	now := time.Date(2026, 11, 20, 2, 3, 0, 0, time.UTC)
 	s := sealer(1)
-	first := throttle.NextClientCount(rule, "dev", throttle.ClientCount{}, false, now)
-	tok := s.sealClient(first)
+	tok := s.sealClient(throttle.MarkOf(rule, "dev", now))
 	tests := []struct {
 		name  string
 		key   string
 		token string
 		at    time.Time
-		want  int64
+		want  bool
 	}{
-		{"the same device in the same window counts on", "dev", tok, now.Add(time.Minute), 2},
-		{"another device's token counts from one", "other", tok, now, 1},
-		{"a token of a past window counts from one", "dev", tok, now.Add(rule.Window), 1},
-		{"a forged token counts from one", "dev", flipLast(tok), now, 1},
-		{"an attempt token is no client token", "dev", mustSeal(t, s), now, 1},
+		{"the same device in the same window is returning", "dev", tok, now.Add(time.Minute), true},
+		{"another device's token is no mark of it", "other", tok, now, false},
+		{"a token of a past window is no mark", "dev", tok, now.Add(rule.Window), false},
+		{"a forged token is no mark", "dev", flipLast(tok), now, false},
+		{"an attempt token is no client token", "dev", mustSeal(t, s), now, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			prev, ok := s.openClient(tc.token)
-			if got := throttle.NextClientCount(rule, tc.key, prev, ok, tc.at).N; got != tc.want {
-				t.Errorf("count = %d, want %d", got, tc.want)
+			mark, ok := s.openClient(tc.token)
+			if got := ok && mark.Returning(rule, tc.key, tc.at); got != tc.want {
+				t.Errorf("returning = %v, want %v", got, tc.want)
 			}
 		})
 	}

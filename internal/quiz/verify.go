@@ -29,9 +29,22 @@ const (
 	CodeLife = 10 * time.Minute
 	// MaxCodeTries is how many codes may be tried on one verification; the next is locked.
 	MaxCodeTries = 5
-	// ResendWindow and ResendLimit bound the verifications (SMS) per phone.
+	// ResendWindow and ResendLimit bound the verifications (SMS) of one phone asked from
+	// one source: a person who did not get the code asks again, twice. Counting them per
+	// (phone, source) and not per phone keeps a stranger who types the victim's phone
+	// from locking the owner out: the stranger's requests use the stranger's share.
 	ResendWindow = 15 * time.Minute
 	ResendLimit  = 3
+	// PairDayLimit bounds the codes of one phone asked from one source in a day, and
+	// PhoneDayLimit those of one phone from all sources (SMS-bombing a victim). With 3
+	// per 15 minutes alone one source could reach PhoneDayLimit within an hour and lock
+	// the owner out for the day; at PairDayLimit = PhoneDayLimit/2 it takes two sources
+	// (two /64s or IPv4 addresses, each also under its own code limit) to use up a
+	// phone's day, and the owner asking from a third still gets one. 10 a day is as
+	// many texts as a victim can be sent by strangers, and more than a person who gets
+	// one code per contest ever needs: the phone token lasts the contest.
+	PairDayLimit  = 5
+	PhoneDayLimit = 10
 	// PhoneTokenLife is how long a confirmed phone may start entries (at most until the
 	// contest's last round closes): one SMS per person per contest, not per entry.
 	PhoneTokenLife = 7 * 24 * time.Hour
@@ -67,9 +80,10 @@ type Verification struct {
 
 // VerificationStore keeps verifications and the per-phone resend counters.
 type VerificationStore interface {
-	// TakeVerificationSlot counts one verification of a person (hashed phone) in the
-	// window starting at windowStart; an apperr.Conflict error when `limit` are taken.
-	TakeVerificationSlot(ctx context.Context, person string, windowStart, windowEnd time.Time, limit int) error
+	// TakeVerificationSlot counts one verification under key (built from the hashed
+	// phone, see phoneSlots) in the window starting at windowStart; an apperr.Conflict
+	// error when `limit` are taken, and then it counts nothing.
+	TakeVerificationSlot(ctx context.Context, key string, windowStart, windowEnd time.Time, limit int) error
 	// CreateVerification stores a new verification.
 	CreateVerification(ctx context.Context, v Verification) error
 	// GetVerification returns a verification (strongly consistent); apperr.NotFound when none.
@@ -140,27 +154,23 @@ func (s *Service) RequestVerification(ctx context.Context, req VerificationReque
 	// The checks run from the narrowest key to the widest, and each counts only requests
 	// that passed the ones before it, so a request refused for its source or its phone
 	// never uses up the deployment's SMS budget (else one bot, refused at its address,
-	// would spend the commune's hour):
-	//  1. per source: a bot rotating phone numbers from one address would otherwise make
-	//     us pay an SMS for each;
-	//  2. per phone (ResendLimit in ResendWindow);
+	// would spend the commune's hour), and a stranger refused for the victim's phone at
+	// the stranger's source never uses up the phone's day:
+	//  1. per source, in the hour and in the day: a bot rotating phone numbers from one
+	//     address would otherwise make us pay an SMS for each;
+	//  2. per phone and source (ResendLimit in ResendWindow, PairDayLimit in the day),
+	//     then per phone (PhoneDayLimit in the day), see phoneSlots;
 	//  3. the hourly SMS budget, one counter for the whole deployment.
-	// A request the budget refuses has taken its phone's slot, which costs the person
-	// nothing: ResendWindow divides an hour, so that slot's window ends no later than the
-	// budget's hour, before which no code could be sent anyway. It writes no verification
-	// and sends no SMS.
+	// A request the budget refuses has taken its phone's slots, which costs the person
+	// little: ResendWindow divides an hour, so that slot's window ends no later than the
+	// budget's hour, before which no code could be sent anyway; the day's slots are
+	// sized for that. It writes no verification and sends no SMS. Each check is one
+	// write (about 0.63 USD per million on demand, the price in docs/reference.md's cost
+	// table) against an SMS of about 0.08 USD.
 	if err := s.throttleVerification(ctx, req.Source, now); err != nil {
 		return VerificationResponse{}, err
 	}
-	// Fixed windows of ResendWindow, counted per phone (hashed) across contests.
-	start := now.Truncate(ResendWindow)
-	end := start.Add(ResendWindow)
-	if err := s.store.TakeVerificationSlot(ctx, contest.PersonKey(s.keys, phone), start, end, ResendLimit); err != nil {
-		if apperr.CodeOf(err) == apperr.Conflict {
-			return VerificationResponse{}, apperr.Throttled(apperr.RateLimited, end.Sub(now),
-				"Bạn đã yêu cầu gửi mã %d lần trong %d phút. Hãy thử lại sau %s.",
-				ResendLimit, int(ResendWindow/time.Minute), end.In(VietnamTime).Format("15:04"))
-		}
+	if err := s.takePhoneSlots(ctx, phone, req.Source, now); err != nil {
 		return VerificationResponse{}, err
 	}
 	if s.sms == nil {
@@ -337,25 +347,86 @@ func randomCode() string {
 	}
 }
 
-// throttleVerification counts a code asked from source in the source's code window, a
-// counter item of its own (the same limiter as the starts', another budget): past the
-// limit, 429 rate_limited with Retry-After and no SMS.
+// throttleVerification counts a code asked from source in the source's hour and then
+// in its day, counter items of their own (the same limiter as the starts', other
+// budgets): past either limit, 429 rate_limited with Retry-After and no SMS. A request
+// the hour refuses is not counted in the day.
 func (s *Service) throttleVerification(ctx context.Context, source string, now time.Time) error {
 	if s.counter == nil {
 		return nil
 	}
-	r := s.limits.Verify
-	n, err := s.counter.CountStart(ctx, throttle.ScopeVerify, throttle.KeyOf(s.throttleKey, throttle.ScopeVerify, source),
-		r.WindowStart(now), r.Window)
-	if err != nil {
-		return err
-	}
-	if v := throttle.Decide(r, n, now); !v.Allowed {
-		secs := throttle.RetryAfterSeconds(v.RetryAfter)
-		return apperr.Throttled(apperr.RateLimited, time.Duration(secs)*time.Second,
-			"Có quá nhiều yêu cầu gửi mã từ cùng một nơi. Vui lòng thử lại sau %d giây.", secs)
+	for _, c := range []struct {
+		scope string
+		rule  throttle.Rule
+	}{{throttle.ScopeVerify, s.limits.Verify}, {throttle.ScopeVerifyDay, s.limits.VerifyDay}} {
+		if c.rule.Hard <= 0 {
+			continue
+		}
+		n, err := s.counter.CountStart(ctx, c.scope, throttle.KeyOf(s.throttleKey, c.scope, source), c.rule.WindowStart(now), c.rule.Window)
+		if err != nil {
+			return err
+		}
+		if v := throttle.Decide(c.rule, n, now); !v.Allowed {
+			secs := throttle.RetryAfterSeconds(v.RetryAfter)
+			return apperr.Throttled(apperr.RateLimited, time.Duration(secs)*time.Second,
+				"Có quá nhiều yêu cầu gửi mã từ cùng một nơi. Vui lòng thử lại sau %s.", untilText(now, now.Add(time.Duration(secs)*time.Second)))
+		}
 	}
 	return nil
+}
+
+// phoneSlot is one per-phone limit: limit codes under key in the fixed window
+// [start, end), and the message of a refusal.
+type phoneSlot struct {
+	key        string
+	start, end time.Time
+	limit      int
+	refusal    string // format with the limit and the time the window ends
+}
+
+// phoneSlots are the limits of the codes of phone (normalised) asked from source at
+// now, narrowest first. Their keys are the phone's keyed hash (as for entries), with
+// the source's keyed hash for the pair and a suffix per kind, so no two windows of
+// different kinds share an item. The day is Vietnam's, as the person reads it.
+func (s *Service) phoneSlots(phone, source string, now time.Time) []phoneSlot {
+	person := contest.PersonKey(s.keys, phone)
+	pair := person + ".src." + throttle.KeyOf(s.throttleKey, throttle.ScopeVerify, source)
+	start := now.Truncate(ResendWindow)
+	y, m, d := now.In(VietnamTime).Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, VietnamTime).UTC()
+	return []phoneSlot{
+		{pair, start, start.Add(ResendWindow), ResendLimit,
+			"Bạn đã yêu cầu gửi mã %d lần trong " + fmt.Sprint(int(ResendWindow/time.Minute)) + " phút. Hãy thử lại sau %s."},
+		{pair + ".day", day, day.AddDate(0, 0, 1), PairDayLimit,
+			"Bạn đã yêu cầu gửi mã cho số điện thoại này %d lần trong ngày. Hãy thử lại sau %s."},
+		{person + ".day", day, day.AddDate(0, 0, 1), PhoneDayLimit,
+			"Số điện thoại này đã nhận đủ %d mã xác minh cho phép trong ngày. Hãy thử lại sau %s."},
+	}
+}
+
+// takePhoneSlots takes a slot of each of phoneSlots in turn; the first that is full
+// refuses the request with 429 rate_limited and Retry-After until its window ends.
+func (s *Service) takePhoneSlots(ctx context.Context, phone, source string, now time.Time) error {
+	for _, slot := range s.phoneSlots(phone, source, now) {
+		err := s.store.TakeVerificationSlot(ctx, slot.key, slot.start, slot.end, slot.limit)
+		if apperr.CodeOf(err) == apperr.Conflict {
+			return apperr.Throttled(apperr.RateLimited, slot.end.Sub(now), slot.refusal, slot.limit, untilText(now, slot.end))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// untilText is when a wait ends, as a person in Vietnam reads it: "15:04", or
+// "07:00 ngày 21/11" when that is not today.
+func untilText(now, end time.Time) string {
+	local, today := end.In(VietnamTime), now.In(VietnamTime)
+	if local.YearDay() == today.YearDay() && local.Year() == today.Year() {
+		return local.Format("15:04")
+	}
+	return local.Format("15:04 ngày 02/01")
 }
 
 // takeSMSBudget counts one SMS in the hour's budget (one counter item per hour for the

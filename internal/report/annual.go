@@ -222,6 +222,7 @@ type printTable struct {
 // printSection is one quiz or survey of the printable page: its title once, then its tables.
 type printSection struct {
 	Title  string
+	Note   string // under the title: why figures are hidden (quiz.KeySealedNote)
 	Tables []printTable
 }
 
@@ -257,7 +258,7 @@ func (a AnnualReport) printSections() []printSection {
 		return printTable{Name: name, Table: withoutCodes(ts[0])}
 	}
 	for _, q := range a.Quizzes {
-		out = append(out, printSection{Title: q.Title, Tables: []printTable{
+		out = append(out, printSection{Title: q.Title, Note: q.Awareness.SealedNote, Tables: []printTable{
 			part("Mức độ hiểu biết theo thôn", q.Awareness.Tables()),
 			part("Hiểu biết theo nội dung", q.Topics.Tables()),
 			part("Phân tích câu hỏi", q.Questions.Tables()),
@@ -333,6 +334,9 @@ func (a AnnualReport) HTML(w io.Writer) error {
 	}
 	for _, sec := range a.printSections() {
 		fmt.Fprintf(&b, "<section><h2>%s</h2>\n", esc(sec.Title))
+		if sec.Note != "" {
+			fmt.Fprintf(&b, "<p class=\"meta\">%s</p>\n", esc(sec.Note))
+		}
 		for _, t := range sec.Tables {
 			if t.Name != "" {
 				fmt.Fprintf(&b, "<h3>%s</h3>\n", esc(t.Name))

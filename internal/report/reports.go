@@ -64,6 +64,9 @@ type ReportScope struct {
 	From, To string
 	// MinGroup is the smallest group whose mean and rates are shown.
 	MinGroup int
+	// Seal, when sealed, hides every figure graded with the quiz's key (seal.go): the
+	// reader may not see the key yet (auth.SeesKey).
+	Seal quiz.Seal
 }
 
 // NewReportScope returns the scope of a report on unit unitID of tree about qz.
@@ -153,6 +156,9 @@ func (s *Service) loadReport(ctx context.Context, staff auth.Staff, q Query, che
 		return ReportScope{}, nil, err
 	}
 	sc := NewReportScope(tree, qz, unitID, q.From, q.To, q.MinGroup)
+	if !auth.SeesKey(staff, qz, tree, s.now()) {
+		sc.Seal = quiz.SealOf(qz)
+	}
 	if len(sc.Villages) == 0 {
 		return sc, nil, nil
 	}
@@ -349,10 +355,27 @@ func topicRate(tally quiz.TopicTally, suppressed bool) *float64 {
 	return nil
 }
 
+// A village's figures are concentrated when one address brought more than
+// ConcentratedSharePercent of its participants, and at least ConcentratedMinParticipants
+// took part. A commune-hall meeting is one address and legitimate, so the flag asks the
+// officer to look, it removes nothing; 30 % is well above what one household or a
+// neighbour's Wi-Fi brings to a village of a few hundred, and under 20 participants a
+// share says little (a family of five is a quarter of them).
+const (
+	ConcentratedSharePercent    = 30
+	ConcentratedMinParticipants = 20
+)
+
+// Concentrated judges a row from its busiest source's participants and its participants.
+func Concentrated(top, participants int64) bool {
+	return participants >= ConcentratedMinParticipants && top*100 > ConcentratedSharePercent*participants
+}
+
 // row builds an awareness row from summed counters; population 0 means unknown.
 func (sc ReportScope) row(key, label string, c aggregate.Counter, population int64, topics []string) Row {
 	r := Row{Key: key, Label: label, Participants: c.Participants, Population: population, Topics: []TopicRate{},
-		SuspectSubmissions: c.SuspectSubmissions, OverPopulation: population > 0 && c.Participants > population}
+		SuspectSubmissions: c.SuspectSubmissions, OverPopulation: population > 0 && c.Participants > population,
+		Concentrated: Concentrated(c.TopSource(), c.Participants)}
 	r.setScores(counterTally(c).scores(sc.MinGroup))
 	r.Paper, r.Assisted = c.Groups["channel:"+quiz.ChannelPaper].Participants, c.Groups["channel:"+quiz.ChannelAssisted].Participants
 	if p, ok := Percent(c.Participants, population); ok {
@@ -427,6 +450,9 @@ func BuildAwareness(sc ReportScope, counters []aggregate.Counter, groupBy string
 		}
 	}
 	a.Total = sc.row(sc.UnitID, sc.unitName(sc.UnitID), total, population, topics)
+	if sc.Seal.Sealed {
+		a.seal(sc.Seal)
+	}
 	return a, nil
 }
 
@@ -459,6 +485,9 @@ func BuildTopics(sc ReportScope, counters []aggregate.Counter) Topics {
 		out.Rows = append(out.Rows, sc.topicRow(v, byVillage[v], topics))
 	}
 	out.Total = sc.topicRow(sc.UnitID, total, topics)
+	if sc.Seal.Sealed {
+		out.seal(sc.Seal)
+	}
 	return out
 }
 
@@ -498,6 +527,9 @@ func BuildQuestions(sc ReportScope, counters []aggregate.Counter) Questions {
 		if q.Scored() {
 			out.Questions = append(out.Questions, questionStat(q, total.Questions[q.ID], sc.MinGroup))
 		}
+	}
+	if sc.Seal.Sealed {
+		out.seal(sc.Seal)
 	}
 	return out
 }
@@ -540,6 +572,9 @@ func BuildSurvey(sc ReportScope, counters []aggregate.Counter) Survey {
 			}
 		}
 		out.Questions = append(out.Questions, sq)
+	}
+	if sc.Seal.Sealed {
+		out.seal(sc.Seal)
 	}
 	return out
 }
@@ -608,6 +643,9 @@ func BuildTrend(sc ReportScope, counters []aggregate.Counter, period string, now
 	slices.Sort(keys) // YYYY-MM, YYYY-Qn and YYYY sort in time order as text
 	for _, k := range keys {
 		out.Points = append(out.Points, sc.trendPoint(k, byPeriod[k]))
+	}
+	if sc.Seal.Sealed {
+		out.seal(sc.Seal)
 	}
 	return out, nil
 }

@@ -236,8 +236,8 @@ func TestQuestionStatsFlagQuestionsByFacilityAndDiscrimination(t *testing.T) {
 	// the number of the attempt's other questions right. Five participants had rest
 	// scores 0 1 2 3 3 (Σy = 9, Σy² = 23); "twice" is ten, each rest score twice
 	// (Σy = 18, Σy² = 46). r = (nΣxy − ΣxΣy) / √((nΣx − (Σx)²)(nΣy² − (Σy)²)).
-	// (These rest scores are the former fixture's total scores 40 60 80 100 100 moved to
-	// (score − 40)/20, so the correlations, and the flags, are the same as before.)
+	// (These rest scores are the total scores 40 60 80 100 100 moved to (score − 40)/20:
+	// a linear map, so the correlations, and the flags, are those of the totals.)
 	five := aggregate.QuestionTally{N: 5, RestSum: 9, RestSqSum: 23}
 	twice := aggregate.QuestionTally{N: 10, RestSum: 18, RestSqSum: 46}
 	with := func(t aggregate.QuestionTally, correct, correctRestSum int64) aggregate.QuestionTally {
@@ -446,4 +446,33 @@ func TestPeriodOfNamesTheMonthQuarterOrYear(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestARowIsConcentratedWhenOneSourceBroughtMoreThanASetShare(t *testing.T) {
+	tests := []struct {
+		name              string
+		top, participants int64
+		want              bool
+	}{
+		{"no shared source is not concentrated", 0, 200, false},
+		{"a source with 30 % exactly is not concentrated", 60, 200, false},
+		{"a source with more than 30 % is concentrated", 61, 200, true},
+		{"one source bringing everyone is concentrated", 280, 280, true},
+		{"under 20 participants no share is judged", 19, 19, false},
+		{"at 20 participants the share is judged", 7, 20, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := report.Concentrated(tt.top, tt.participants); got != tt.want {
+				t.Errorf("Concentrated(%d, %d) = %v, want %v", tt.top, tt.participants, got, tt.want)
+			}
+		})
+	}
+	t.Run("the busiest shared source of a counter is its top source", func(t *testing.T) {
+		c := aggregate.Counter{Participants: 30, Groups: map[string]aggregate.GroupTally{
+			"org:hpn": {Participants: 25}, aggregate.SourceGroupPrefix + "aa": {Participants: 12}, aggregate.SourceGroupPrefix + "bb": {Participants: 5}}}
+		if got := c.TopSource(); got != 12 {
+			t.Errorf("TopSource() = %d, want 12 (a report group is not a source)", got)
+		}
+	})
 }

@@ -124,7 +124,7 @@ func TestCI95IsTheMeanPlusOrMinusTTimesTheStandardError(t *testing.T) {
 	}{
 		// 40 60 80 100 100: mean 76, s = 26.0768, s/√5 = 11.6619,
 		// half width = t(0.975, 4) × 11.6619 = 2.776445 × 11.6619 = 32.3786 → [43.6214, 108.3786]
-		// → clamped [43.6, 100]. (With the former table's 2.776: 32.3734.)
+		// → clamped [43.6, 100]. (With a rounded table value, 2.776: 32.3734.)
 		{"five scores reach past 100 and are clamped", 5, 380, 31600, 43.6214, 108.3786, [2]float64{43.6, 100}, true},
 		// Five 50s and five 70s: mean 60, Σx² = 5·2500 + 5·4900 = 37000,
 		// s² = (37000 − 600²/10) / 9 = 1000/9 = 111.1111, s/√10 = √11.1111 = 3.3333,

@@ -5,6 +5,7 @@ import (
 
 	"github.com/nq58/tracker/internal/activity"
 	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/vnfmt"
 )
 
@@ -51,10 +52,11 @@ var FlagLabels = map[string]string{
 	FlagTooFew:   "Quá ít lượt trả lời",
 }
 
-func awarenessRow(r Row) []any {
+func awarenessRow(r Row, seal quiz.Seal) []any {
 	return []any{r.Key, r.Label, r.Participants, r.Population, pct(r.ParticipationRate),
-		ci(r.ParticipationRateCI95, 0), ci(r.ParticipationRateCI95, 1), pct(r.MeanScore),
-		ci(r.CI95, 0), ci(r.CI95, 1), pct(r.PassRate), ci(r.PassRateCI95, 0), ci(r.PassRateCI95, 1),
+		ci(r.ParticipationRateCI95, 0), ci(r.ParticipationRateCI95, 1), graded(seal, pct(r.MeanScore)),
+		graded(seal, ci(r.CI95, 0)), graded(seal, ci(r.CI95, 1)), graded(seal, pct(r.PassRate)),
+		graded(seal, ci(r.PassRateCI95, 0)), graded(seal, ci(r.PassRateCI95, 1)),
 		yesNo(r.Suppressed), r.SuspectSubmissions, yesNo(r.OverPopulation)}
 }
 
@@ -66,13 +68,13 @@ func (a Awareness) Tables() []export.Table {
 		"Tỷ lệ đạt (%)", "Tỷ lệ đạt: KTC 95% thấp (Wilson)", "Tỷ lệ đạt: KTC 95% cao (Wilson)", "Quá ít để đánh giá",
 		"Lượt nghi ngờ (không tính)", "Vượt dân số"}}
 	for _, r := range a.Rows {
-		t.Rows = append(t.Rows, awarenessRow(r))
+		t.Rows = append(t.Rows, awarenessRow(r, a.Seal))
 	}
 	total := a.Total
 	if total.Label == "" {
 		total.Label = "Tổng"
 	}
-	t.Rows = append(t.Rows, awarenessRow(total))
+	t.Rows = append(t.Rows, awarenessRow(total, a.Seal))
 	return []export.Table{t}
 }
 
@@ -85,7 +87,7 @@ func (t Topics) Tables() []export.Table {
 	for _, r := range append(append([]TopicRow{}, t.Rows...), t.Total) {
 		row := []any{r.UnitID, r.Label, r.Participants}
 		for _, c := range r.Cells {
-			row = append(row, pct(c.CorrectRate))
+			row = append(row, graded(t.Seal, pct(c.CorrectRate)))
 		}
 		tab.Rows = append(tab.Rows, row)
 	}
@@ -100,7 +102,7 @@ func (q Questions) Tables() []export.Table {
 		if s.Facility != nil {
 			facility = vnfmt.Percent(*s.Facility * 100)
 		}
-		t.Rows = append(t.Rows, []any{s.QuestionID, s.Text, s.Topic, s.N, facility, num(s.Discrimination), FlagLabels[s.Flag]})
+		t.Rows = append(t.Rows, []any{s.QuestionID, s.Text, s.Topic, s.N, graded(q.Seal, facility), graded(q.Seal, num(s.Discrimination)), FlagLabels[s.Flag]})
 	}
 	return []export.Table{t}
 }
@@ -109,6 +111,9 @@ func (q Questions) Tables() []export.Table {
 func (s Survey) Tables() []export.Table {
 	t := export.Table{Name: "Khảo sát", Header: []string{"Mã câu", "Câu hỏi", "Đơn vị", "Phương án", "Số lượt", "Tỷ lệ (%)"}}
 	for _, q := range s.Questions {
+		if s.Sealed && q.Kind != string(quiz.Text) { // the options' counts are hidden, not absent
+			t.Rows = append(t.Rows, []any{q.QuestionID, q.Text, "Tất cả", "", SealedCell, SealedCell})
+		}
 		for _, o := range q.Options {
 			t.Rows = append(t.Rows, []any{q.QuestionID, q.Text, "Tất cả", o.Text, o.Count, pct(o.Percent)})
 		}
@@ -121,9 +126,9 @@ func (s Survey) Tables() []export.Table {
 	return []export.Table{t}
 }
 
-func trendRow(p TrendPoint) []any {
-	return []any{p.Period, p.Participants, pct(p.MeanScore), ci(p.CI95, 0), ci(p.CI95, 1), pct(p.PassRate),
-		ci(p.PassRateCI95, 0), ci(p.PassRateCI95, 1), yesNo(p.Suppressed)}
+func trendRow(p TrendPoint, seal quiz.Seal) []any {
+	return []any{p.Period, p.Participants, graded(seal, pct(p.MeanScore)), graded(seal, ci(p.CI95, 0)), graded(seal, ci(p.CI95, 1)),
+		graded(seal, pct(p.PassRate)), graded(seal, ci(p.PassRateCI95, 0)), graded(seal, ci(p.PassRateCI95, 1)), yesNo(p.Suppressed)}
 }
 
 // Tables of the trend, with this year against last year.
@@ -132,9 +137,9 @@ func (t Trend) Tables() []export.Table {
 	tab := export.Table{Name: "Xu hướng", Header: []string{"Kỳ", "Người tham gia", "Điểm trung bình (%)", "KTC 95% thấp (t)", "KTC 95% cao (t)",
 		"Tỷ lệ đạt (%)", "Tỷ lệ đạt: KTC 95% thấp (Wilson)", "Tỷ lệ đạt: KTC 95% cao (Wilson)", "Quá ít để đánh giá"}}
 	for _, p := range t.Points {
-		tab.Rows = append(tab.Rows, trendRow(p))
+		tab.Rows = append(tab.Rows, trendRow(p, t.Seal))
 	}
-	tab.Rows = append(tab.Rows, trendRow(t.LastYear), trendRow(t.ThisYear))
+	tab.Rows = append(tab.Rows, trendRow(t.LastYear, t.Seal), trendRow(t.ThisYear, t.Seal))
 	return []export.Table{tab}
 }
 

@@ -4,6 +4,8 @@
 // number of reads per village), never attempts.
 package report
 
+import "github.com/nq58/tracker/internal/quiz"
+
 // DefaultMinGroup is the smallest group whose mean and rates are shown; smaller groups
 // show counts only ("too few to judge").
 const DefaultMinGroup = 5
@@ -59,10 +61,14 @@ type Row struct {
 	SuspectSubmissions int64 `json:"suspectSubmissions"`
 	// OverPopulation says the participants exceed the unit's population (15+).
 	OverPopulation bool `json:"overPopulation"`
+	// Concentrated says more than ConcentratedSharePercent of the participants came from
+	// one address (see Concentrated).
+	Concentrated bool `json:"concentrated"`
 }
 
 // Awareness is GET /v1/reports/awareness.
 type Awareness struct {
+	quiz.Seal
 	QuizID  string `json:"quizId"`
 	UnitID  string `json:"unitId"`
 	From    string `json:"from"`
@@ -90,6 +96,7 @@ type TopicRow struct {
 
 // Topics is GET /v1/reports/topics: villages × topics, with the weakest topic per village.
 type Topics struct {
+	quiz.Seal
 	QuizID string `json:"quizId"`
 	UnitID string `json:"unitId"`
 	Topics []struct {
@@ -123,6 +130,7 @@ type QuestionStat struct {
 
 // Questions is GET /v1/reports/questions.
 type Questions struct {
+	quiz.Seal
 	QuizID    string         `json:"quizId"`
 	Questions []QuestionStat `json:"questions"`
 }
@@ -150,6 +158,7 @@ type SurveyQuestion struct {
 
 // Survey is GET /v1/reports/survey.
 type Survey struct {
+	quiz.Seal
 	QuizID       string           `json:"quizId"`
 	UnitID       string           `json:"unitId"`
 	Participants int64            `json:"participants"`
@@ -169,6 +178,7 @@ type TrendPoint struct {
 
 // Trend is GET /v1/reports/trend, with this year against last year.
 type Trend struct {
+	quiz.Seal
 	QuizID   string       `json:"quizId"`
 	UnitID   string       `json:"unitId"`
 	Period   string       `json:"period"`

@@ -360,6 +360,11 @@ func (s *Service) Winners(ctx context.Context, staff auth.Staff, quizID, roundID
 // RankingPage is a page of a round's ranking, with the round's name and times so the
 // organiser's page, which polls it, knows when closing becomes allowed.
 type RankingPage struct {
+	// Seal marks a provisional ranking shown without scores, ranks and tiers: to a reader
+	// who may not see the contest's key while it is secret.
+	quiz.Seal
+	// Entries counts the round's entries (a count reveals no key).
+	Entries    int64        `json:"entries,omitempty"`
 	Final      bool         `json:"final"` // from the frozen results, else provisional
 	Lines      []PublicLine `json:"lines"`
 	NextCursor string       `json:"nextCursor,omitempty"`
@@ -393,9 +398,10 @@ func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID
 		offset = c.Offset
 	}
 	var lines []contest.Line
-	final := false
+	var seal quiz.Seal
+	final, count := false, int64(0)
 	if r, err := s.store.GetResults(ctx, quizID, roundID); err == nil {
-		lines, final = r.Lines, true
+		lines, final, count = r.Lines, true, r.Entries
 	} else if apperr.CodeOf(err) != apperr.NotFound {
 		return RankingPage{}, err
 	} else {
@@ -404,29 +410,39 @@ func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID
 		if err != nil {
 			return RankingPage{}, err
 		}
-		truth := contest.Truth(cfg.Prediction.Truth, stats.Entries, stats.Persons, stats.Perfect)
-		// One more person than the page tells whether a next page exists.
-		attempts, err := s.topEntries(ctx, cfg, quizID, roundID, truth, offset+limit+1)
-		if err != nil {
-			return RankingPage{}, err
-		}
-		byID := map[string]quiz.Attempt{}
-		var entries []contest.Entry
-		for _, a := range attempts {
-			byID[a.ID] = a
-			e := contest.Entry{AttemptID: a.ID, Person: a.IdentityKey(), UnitID: a.Participant.UnitID, Score: a.Score,
-				MaxScore: a.MaxScore, DurationMs: a.DurationMs, SubmittedAt: a.SubmittedAt}
-			if a.Prediction != nil {
-				e.Prediction = *a.Prediction
+		count = stats.Entries
+		// While the key is secret, a reader who may not see it gets the count and no line:
+		// a score, a rank or even a line's place is an oracle for the key when each entry
+		// answers one question (issue 22), and the round's only index of entries is
+		// ordered by score, so no page of lines can be cut from it without that order
+		// showing through.
+		if !auth.SeesKey(staff, q, tree, s.now()) {
+			seal = quiz.SealOf(q)
+		} else {
+			truth := contest.Truth(cfg.Prediction.Truth, stats.Entries, stats.Persons, stats.Perfect)
+			// One more person than the page tells whether a next page exists.
+			attempts, err := s.topEntries(ctx, cfg, quizID, roundID, truth, offset+limit+1)
+			if err != nil {
+				return RankingPage{}, err
 			}
-			entries = append(entries, e)
-		}
-		for _, rk := range contest.Rank(entries, truth, cfg.Ranking) {
-			a := byID[rk.AttemptID]
-			lines = append(lines, contest.Line{Ranked: rk, Name: a.Participant.Name, Phone: a.Participant.Phone})
+			byID := map[string]quiz.Attempt{}
+			var entries []contest.Entry
+			for _, a := range attempts {
+				byID[a.ID] = a
+				e := contest.Entry{AttemptID: a.ID, Person: a.IdentityKey(), UnitID: a.Participant.UnitID, Score: a.Score,
+					MaxScore: a.MaxScore, DurationMs: a.DurationMs, SubmittedAt: a.SubmittedAt}
+				if a.Prediction != nil {
+					e.Prediction = *a.Prediction
+				}
+				entries = append(entries, e)
+			}
+			for _, rk := range contest.Rank(entries, truth, cfg.Ranking) {
+				a := byID[rk.AttemptID]
+				lines = append(lines, contest.Line{Ranked: rk, Name: a.Participant.Name, Phone: a.Participant.Phone})
+			}
 		}
 	}
-	page := RankingPage{Final: final, Lines: []PublicLine{}, RoundName: roundID, Now: s.now().UTC()}
+	page := RankingPage{Seal: seal, Entries: count, Final: final, Lines: []PublicLine{}, RoundName: roundID, Now: s.now().UTC()}
 	if round, ok := q.Contest.Normalized().Round(roundID); ok {
 		page.RoundName, page.ClosesAt, page.CloseAllowedAt = round.Name, round.ClosesAt, quiz.ResultsAfter(round)
 	}

@@ -1,7 +1,6 @@
 package samtemplate_test
 
-// Deployment rules of template.yaml. goformation (v7.14.9) was tried first and cannot
-// read this template (it rejects UserPoolDomain's ManagedLoginVersion and does not know
+// Deployment rules of template.yaml. goformation (v7.14.9) cannot read this template (it rejects UserPoolDomain's ManagedLoginVersion and does not know
 // AWS::Cognito::ManagedLoginBranding), so the rules read the YAML as samtemplate does.
 
 import (

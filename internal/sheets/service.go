@@ -118,6 +118,19 @@ func (s *Service) sheetQuiz(ctx context.Context, id string) (quiz.Quiz, error) {
 	return q, nil
 }
 
+// checkNotClosed refuses new sheets of a closed quiz (409 quiz_closed): its figures are
+// final. An entered sheet stays correctable (Correct), with a reason on record.
+func (s *Service) checkNotClosed(q quiz.Quiz) error {
+	if !q.HasClosed(s.now()) {
+		return nil
+	}
+	closed := "đã đóng"
+	if !q.ClosesAt.IsZero() && !s.now().Before(q.ClosesAt) {
+		closed = "đã đóng lúc " + q.ClosesAt.In(quiz.VietnamTime).Format("15:04 02/01/2006")
+	}
+	return apperr.Errorf(apperr.QuizClosed, "Bài %q %s: không nhận thêm phiếu. Phiếu đã nhập vẫn có thể được cán bộ sửa, kèm lý do.", q.Title, closed)
+}
+
 // checkVillage authorises the staff on the village and checks that the quiz covers it.
 func checkVillage(staff auth.Staff, tree *quiz.Tree, q quiz.Quiz, unitID string) error {
 	if err := auth.Authorize(staff, auth.CollectSheets, auth.UnitTarget(unitID), tree); err != nil {
@@ -422,6 +435,9 @@ func (s *Service) write(ctx context.Context, staff auth.Staff, pr prepared) (Ent
 func (s *Service) Enter(ctx context.Context, staff auth.Staff, code string, in EntryRequest) (EntryResult, error) {
 	sh, p, q, _, err := s.loadSheet(ctx, staff, code)
 	if err != nil {
+		return EntryResult{}, err
+	}
+	if err := s.checkNotClosed(q); err != nil {
 		return EntryResult{}, err
 	}
 	pr, err := s.prepare(staff, sh, p, q, in)

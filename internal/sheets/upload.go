@@ -132,6 +132,10 @@ func (s *Service) Upload(ctx context.Context, staff auth.Staff, contentType stri
 				rowErr("code", "%s", apperr.MessageOf(err))
 				continue
 			}
+			// A closed quiz refuses the whole file (nothing is written, as with any error).
+			if err := s.checkNotClosed(q); err != nil {
+				return UploadResult{}, err
+			}
 			quizzes[q.ID] = q
 		}
 		in := EntryRequest{Channel: quiz.ChannelPaper, Gender: get(r, "gender"), Organization: get(r, "organization")}

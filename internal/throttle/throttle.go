@@ -2,18 +2,24 @@
 // a client (the device's clientId) may make in a fixed window: under the soft limit an
 // attempt counts normally, between the soft and the hard limit it is stored but marked
 // suspect (counted apart in the figures), above the hard limit it is refused with 429
-// rate_limited and Retry-After. It also limits the verification codes (SMS) a source
+// rate_limited and Retry-After. A source's starts past a daily soft limit are suspect
+// too, so a source cannot fill a village by pacing itself window by window. It also limits the verification codes (SMS) a source
 // may ask for, and the SMS of the whole deployment in an hour (the SMS budget). The
 // decision is here; it imports no AWS package.
 //
-// Only the source's count is kept by storage (one counter item per source per window):
-// an address is what an attacker cannot rotate for free, provided it is the real one
-// (see Source: a viewer address counts only on a request that carries the origin
-// secret, which only CloudFront sends). A clientId is whatever the
-// client says, so a client limit can only ever bind a client that identifies itself;
-// such a client can as well carry its own count, sealed by the server (ClientCount in a
-// client token), which costs no write. A client that drops its token or its id is a new
-// client, exactly as one that invents a new id, and meets the source's limit.
+// Storage keeps the counts. A source has one counter item per day (Vietnam time) that
+// holds the day's count and the current window's, both added by one write. A source is
+// an address, what an attacker cannot rotate for free, provided it is the real one (see
+// Source: a viewer address counts only on a request that carries the origin secret,
+// which only CloudFront sends); an IPv6 source is its /64, which one subscriber gets
+// whole (see Network). A clientId is whatever the client says, so a client limit can
+// only ever bind a client that keeps its id and its token; a client that drops them is
+// a new client, exactly as one that invents a new id, and meets the source's limit.
+// A client's first start in a window writes nothing and answers a sealed ClientMark;
+// a start that brings the mark back counts in a counter item keyed by the client, so a
+// replayed token counts on. Telling a replay from a fresh token needs a write, and this
+// way only a device's repeat starts pay it, while most residents start once (the
+// per-attempt write budget measured in docs/speed.md).
 package throttle
 
 import (
@@ -24,6 +30,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -37,14 +44,19 @@ type Rule struct {
 	Hard   int64
 }
 
-// Limits are the rules for sources and clients, for a source's verification codes
-// (only Hard applies: a code is sent or not) and for the SMS of the whole deployment (the
-// hourly budget: one counter for everyone, Hard SMS an hour).
+// Limits are the rules for sources and clients, for a source's verification codes in an
+// hour and in a day (only Hard applies: a code is sent or not) and for the SMS of the
+// whole deployment (the hourly budget: one counter for everyone, Hard SMS an hour).
 type Limits struct {
-	Source Rule
-	Client Rule
-	Verify Rule
-	SMS    Rule
+	Source    Rule
+	Client    Rule
+	Verify    Rule
+	VerifyDay Rule
+	SMS       Rule
+	// SourceDaySoft is the last of a source's starts in a day (Vietnam time) that counts
+	// normally: past it every start is suspect, whatever its window says, so an address
+	// that paces itself under the window's soft limit cannot fill a village over the day.
+	SourceDaySoft int64
 }
 
 // DefaultLimits let a village meeting of 80 people on one Wi-Fi (one address) all start
@@ -53,46 +65,91 @@ func DefaultLimits() Limits {
 	return Limits{
 		Source: Rule{Window: 2 * time.Minute, Soft: 100, Hard: 200},
 		Client: Rule{Window: 10 * time.Minute, Soft: 5, Hard: 10},
-		// Every code is an SMS we pay for: a meeting of 80 verifying their phones on one
-		// Wi-Fi gets through, a bot rotating phone numbers from one address stops at 100.
-		Verify: Rule{Window: 10 * time.Minute, Soft: 100, Hard: 100},
+		// Every code is an SMS we pay for: 600 SMS cost about 50 USD (issue 22 spent the
+		// 50 USD monthly cap with about 600), so one SMS is about 0.08 USD. A bot rotating
+		// phone numbers from one address stops at 20 an hour and 40 a day: about 3 USD
+		// a day, where 100 per 10 minutes let it spend the month's cap in an hour. A
+		// person needs one code per contest (the phone token lasts the contest), so a
+		// family or a café on one address gets through; a meeting that verifies many
+		// phones on one Wi-Fi meets the limit and verifies on mobile data, or the
+		// operator raises the parameters for the day (template.yaml).
+		Verify:    Rule{Window: time.Hour, Soft: 20, Hard: 20},
+		VerifyDay: Rule{Window: 24 * time.Hour, Soft: 40, Hard: 40},
 		// What the commune pays for SMS in an hour whoever asks: a bot on many addresses
 		// (or many phones) stops here, and an alarm fires before it is reached.
 		SMS: Rule{Window: time.Hour, Soft: 100, Hard: 100},
+		// A commune hall holds a few meetings a day on one Wi-Fi: three of 80–100
+		// people count in full; a 300-resident village cannot be filled from one address
+		// (the 4-window attack of issue 22 left 400 participants in a village of 297).
+		SourceDaySoft: 300,
 	}
 }
 
-// Scopes name the kinds of keys: counted sources (starts, verification codes), clients
-// (counted in their own tokens) and the deployment's SMS (one key, SMSBudgetKey).
+// SharedSourceStarts is the daily start count from which a source is a shared one (more
+// than a household on one connection): its attempts then carry the source's tag
+// (SourceTag), so the figures can tell how much of a village one address made. A
+// household's few starts carry none, which keeps the village counters small.
+const SharedSourceStarts = 5
+
+// SourceTag is the short form of a source's key that a shared source's attempts carry:
+// 32 bits of the keyed hash, enough to tell the few shared sources of one village apart
+// (a collision only makes a village look more concentrated) and never the address.
+func SourceTag(key string) string {
+	if len(key) > 8 {
+		return key[:8]
+	}
+	return key
+}
+
+// dayZone is Vietnam time (UTC+7, no daylight saving): a day's count restarts at
+// local midnight, between the evening and the morning meetings.
+var dayZone = time.FixedZone("ICT", 7*60*60)
+
+// DayStart is the start of the day (Vietnam time) that holds now.
+func DayStart(now time.Time) time.Time {
+	y, m, d := now.In(dayZone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, dayZone)
+}
+
+// DecideDay judges a start that is the inDay-th of its source today: past the daily soft
+// limit it is suspect, never refused (a long day at the commune hall is legitimate).
+func DecideDay(l Limits, inDay int64) Verdict {
+	return Verdict{Allowed: true, Suspect: l.SourceDaySoft > 0 && inDay > l.SourceDaySoft}
+}
+
+// Scopes name the kinds of keys: counted sources (starts, verification codes in an hour
+// and in a day), clients (their repeat starts) and the deployment's SMS (one key,
+// SMSBudgetKey).
 const (
-	ScopeSource = "src"
-	ScopeVerify = "vfy"
-	ScopeClient = "cli"
-	ScopeSMS    = "sms"
+	ScopeSource    = "src"
+	ScopeVerify    = "vfy"
+	ScopeVerifyDay = "vfd"
+	ScopeClient    = "cli"
+	ScopeSMS       = "sms"
 )
 
 // SMSBudgetKey is the one key of the hourly SMS budget: every SMS of the deployment
 // counts in the same hour's item.
 const SMSBudgetKey = "all"
 
-// ClientCount is a client's starts in the client window, carried by the client in a
-// token the server seals (the storage never sees it).
-type ClientCount struct {
-	Key    string `json:"c"` // KeyOf(secret, ScopeClient, clientId)
-	Window int64  `json:"w"` // unix seconds of the window's start
-	N      int64  `json:"n"` // starts in the window, this one included
+// ClientMark is what a client token says: the client of Key (KeyOf(secret, ScopeClient,
+// clientId)) started in the client window starting at Window (unix seconds). The server
+// seals it; the client sends it back with its next start.
+type ClientMark struct {
+	Key    string `json:"c"`
+	Window int64  `json:"w"`
 }
 
-// NextClientCount counts one more start of the client key at now, given the count its
-// token carried (prev, when ok): a token of another client or another window counts
-// from zero.
-func NextClientCount(r Rule, key string, prev ClientCount, ok bool, now time.Time) ClientCount {
-	w := r.WindowStart(now).Unix()
-	if !ok || prev.Key != key || prev.Window != w {
-		prev = ClientCount{Key: key, Window: w}
-	}
-	prev.N++
-	return prev
+// MarkOf is the mark of client key's start at now.
+func MarkOf(r Rule, key string, now time.Time) ClientMark {
+	return ClientMark{Key: key, Window: r.WindowStart(now).Unix()}
+}
+
+// Returning tells whether a start of client key at now brings back the mark of an
+// earlier start in the same window: then its count is the stored count of the window's
+// returning starts plus one (the first, which stored nothing), else it is the first.
+func (m ClientMark) Returning(r Rule, key string, now time.Time) bool {
+	return m == MarkOf(r, key, now)
 }
 
 // WindowStart is the start of the fixed window of rule that holds now.
@@ -151,19 +208,38 @@ const ViewerAddressHeader = "cloudfront-viewer-address"
 // so its viewer address is whatever the caller wrote.
 const OriginVerifyHeader = "x-origin-verify"
 
-// Source returns the address a request came from: CloudFront's viewer address without
-// its port ("203.0.113.5:46532", "[2001:db8::1]:443") when the request proves it came
-// through CloudFront (OriginVerifyHeader equals originSecret), else API Gateway's
-// sourceIp. With no origin secret the viewer address is never trusted. A
+// Source returns the source a request counts as: the Network of CloudFront's viewer
+// address without its port ("203.0.113.5:46532", "[2001:db8::1]:443") when the request
+// proves it came through CloudFront (OriginVerifyHeader equals originSecret), else of API
+// Gateway's sourceIp. With no origin secret the viewer address is never trusted. A
 // client-supplied X-Forwarded-For is never used. headers are lower-case, as API
-// Gateway hands them over.
+// Gateway hands them over. Every limit keyed by source (starts, codes) counts this
+// value, so an attacker rotating addresses within a /64 is one source for all of them.
 func Source(headers map[string]string, sourceIP string, originSecret []byte) string {
 	if FromOrigin(headers, originSecret) {
 		if v := strings.TrimSpace(headers[ViewerAddressHeader]); v != "" {
-			return StripPort(v)
+			return Network(StripPort(v))
 		}
 	}
-	return StripPort(strings.TrimSpace(sourceIP))
+	return Network(StripPort(strings.TrimSpace(sourceIP)))
+}
+
+// Network is the part of an address that one subscriber holds: an IPv4 address itself
+// (an IPv4-mapped IPv6 address is its IPv4 address), an IPv6 address's /64 prefix
+// ("2001:db8:1:2::/64"). RFC 6177 recommends giving each subscriber site at least a /64
+// and SLAAC's privacy addresses (RFC 8981) change the lower 64 bits at will, so one
+// device or home can use any address of its /64: counting addresses would give it
+// 2^64 sources. A value that is not an address is kept as it is.
+func Network(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.Is4() {
+		return ip.String()
+	}
+	return netip.PrefixFrom(ip, 64).Masked().String()
 }
 
 // FromOrigin tells whether the request carries the origin secret. The comparison is in
@@ -199,6 +275,10 @@ func KeyOf(secret []byte, scope, value string) string {
 // (past the hard limit too: Decide refuses it).
 type Counter interface {
 	CountStart(ctx context.Context, scope, key string, windowStart time.Time, window time.Duration) (int64, error)
+	// CountStartDay counts one start of key both in the window starting at windowStart
+	// and in the day starting at dayStart, in one write, and returns both counts
+	// including it.
+	CountStartDay(ctx context.Context, scope, key string, dayStart, windowStart time.Time, window time.Duration) (inWindow, inDay int64, err error)
 }
 
 // Environment variables that configure the limiter (template parameters in AWS; the
@@ -206,9 +286,11 @@ type Counter interface {
 const (
 	EnvSourceSoft = "START_LIMIT_SOURCE_SOFT"
 	EnvSourceHard = "START_LIMIT_SOURCE_HARD"
+	EnvSourceDay  = "START_LIMIT_SOURCE_DAILY_SOFT"
 	EnvClientSoft = "START_LIMIT_CLIENT_SOFT"
 	EnvClientHard = "START_LIMIT_CLIENT_HARD"
 	EnvVerifyHard = "VERIFY_LIMIT_SOURCE_HARD"
+	EnvVerifyDay  = "VERIFY_LIMIT_SOURCE_DAILY"
 	EnvSMSBudget  = "SMS_HOURLY_BUDGET"
 )
 
@@ -218,8 +300,8 @@ func FromEnv(getenv func(string) string) (Limits, error) {
 	for _, v := range []struct {
 		name string
 		dst  *int64
-	}{{EnvSourceSoft, &l.Source.Soft}, {EnvSourceHard, &l.Source.Hard}, {EnvClientSoft, &l.Client.Soft}, {EnvClientHard, &l.Client.Hard},
-		{EnvVerifyHard, &l.Verify.Hard}, {EnvSMSBudget, &l.SMS.Hard}} {
+	}{{EnvSourceSoft, &l.Source.Soft}, {EnvSourceHard, &l.Source.Hard}, {EnvSourceDay, &l.SourceDaySoft}, {EnvClientSoft, &l.Client.Soft}, {EnvClientHard, &l.Client.Hard},
+		{EnvVerifyHard, &l.Verify.Hard}, {EnvVerifyDay, &l.VerifyDay.Hard}, {EnvSMSBudget, &l.SMS.Hard}} {
 		s := strings.TrimSpace(getenv(v.name))
 		if s == "" {
 			continue
@@ -231,6 +313,7 @@ func FromEnv(getenv func(string) string) (Limits, error) {
 		*v.dst = n
 	}
 	l.Verify.Soft = l.Verify.Hard // a code is sent or refused, never suspect
+	l.VerifyDay.Soft = l.VerifyDay.Hard
 	l.SMS.Soft = l.SMS.Hard
 	if l.Source.Soft > l.Source.Hard || l.Client.Soft > l.Client.Hard {
 		return DefaultLimits(), fmt.Errorf("a soft start limit is above its hard limit")

@@ -62,7 +62,8 @@ func TestTheSourceOfARequest(t *testing.T) {
 		want     string
 	}{
 		{"CloudFront's IPv4 viewer address loses its port", viaCloudFront("203.0.113.5:46532"), "198.51.100.1", secret, "203.0.113.5"},
-		{"CloudFront's IPv6 viewer address loses brackets and port", viaCloudFront("[2001:db8::1]:443"), "198.51.100.1", secret, "2001:db8::1"},
+		{"CloudFront's IPv6 viewer address is its /64", viaCloudFront("[2001:db8::1]:443"), "198.51.100.1", secret, "2001:db8::/64"},
+		{"the gateway's IPv6 source IP is its /64", map[string]string{}, "2001:db8:5:6:7::8", secret, "2001:db8:5:6::/64"},
 		{"without CloudFront the gateway's source IP is used", map[string]string{}, "198.51.100.1", secret, "198.51.100.1"},
 		{"with the secret but no viewer address the gateway's source IP is used", map[string]string{"x-origin-verify": string(secret)}, "198.51.100.1", secret, "198.51.100.1"},
 		{"a viewer address without the origin secret is ignored", map[string]string{"cloudfront-viewer-address": "203.0.113.5:46532"}, "198.51.100.1", secret, "198.51.100.1"},
@@ -75,6 +76,28 @@ func TestTheSourceOfARequest(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := Source(tt.headers, tt.sourceIP, tt.secret); got != tt.want {
 				t.Errorf("Source = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAnIPv6SourceIsItsSlashSixtyFour(t *testing.T) {
+	tests := []struct {
+		name, addr, want string
+	}{
+		{"an IPv4 address is itself", "203.0.113.5", "203.0.113.5"},
+		{"an IPv4-mapped IPv6 address is its IPv4 address", "::ffff:203.0.113.5", "203.0.113.5"},
+		{"an IPv6 address is its /64", "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"},
+		{"another interface id in the same /64 is the same source", "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"},
+		{"the next /64 is another source", "2001:db8:1:3::1", "2001:db8:1:3::/64"},
+		{"an upper-case, zero-padded spelling is the same source", "2001:0DB8:0001:0002::0009", "2001:db8:1:2::/64"},
+		{"a zone is dropped", "fe80::1%eth0", "fe80::/64"},
+		{"a value that is not an address is kept", "unknown", "unknown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Network(tt.addr); got != tt.want {
+				t.Errorf("Network(%q) = %q, want %q", tt.addr, got, tt.want)
 			}
 		})
 	}
@@ -95,7 +118,7 @@ func TestKeysAreKeyedHashes(t *testing.T) {
 }
 
 func TestLimitsFromTheEnvironment(t *testing.T) {
-	env := map[string]string{EnvSourceSoft: "5000", EnvSourceHard: "10000", EnvVerifyHard: "40", EnvSMSBudget: "30"}
+	env := map[string]string{EnvSourceSoft: "5000", EnvSourceHard: "10000", EnvVerifyHard: "40", EnvVerifyDay: "90", EnvSMSBudget: "30"}
 	got, err := FromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +126,7 @@ func TestLimitsFromTheEnvironment(t *testing.T) {
 	want := DefaultLimits()
 	want.Source.Soft, want.Source.Hard = 5000, 10000
 	want.Verify.Soft, want.Verify.Hard = 40, 40 // a code is sent or refused: never suspect
+	want.VerifyDay.Soft, want.VerifyDay.Hard = 90, 90
 	want.SMS.Soft, want.SMS.Hard = 30, 30
 	if got != want {
 		t.Errorf("limits = %+v, want %+v", got, want)
@@ -116,6 +140,20 @@ func TestLimitsFromTheEnvironment(t *testing.T) {
 			t.Errorf("SMS budget = %+v, want %+v", got.SMS, want)
 		}
 	})
+	t.Run("a source gets 20 codes an hour and 40 a day when unset", func(t *testing.T) {
+		got, err := FromEnv(func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct{ got, want Rule }{
+			{got.Verify, Rule{Window: time.Hour, Soft: 20, Hard: 20}},
+			{got.VerifyDay, Rule{Window: 24 * time.Hour, Soft: 40, Hard: 40}},
+		} {
+			if c.got != c.want {
+				t.Errorf("code limit = %+v, want %+v", c.got, c.want)
+			}
+		}
+	})
 	t.Run("an SMS budget of zero is refused", func(t *testing.T) {
 		if _, err := FromEnv(func(k string) string { return map[string]string{EnvSMSBudget: "0"}[k] }); err == nil {
 			t.Errorf("SMS_HOURLY_BUDGET=0 was accepted")
@@ -125,4 +163,39 @@ func TestLimitsFromTheEnvironment(t *testing.T) {
 	if _, err := FromEnv(func(k string) string { return env[k] }); err == nil {
 		t.Errorf("a soft limit above the hard limit was accepted")
 	}
+}
+
+func TestASourcesStartsPastTheDailySoftLimitAreSuspect(t *testing.T) {
+	l := DefaultLimits()
+	tests := []struct {
+		name  string
+		inDay int64
+		want  Verdict
+	}{
+		{"the first start of the day counts", 1, Verdict{Allowed: true}},
+		{"the 300th start of the day still counts", 300, Verdict{Allowed: true}},
+		{"the 301st start of the day is suspect, not refused", 301, Verdict{Allowed: true, Suspect: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := DecideDay(l, tt.inDay); got != tt.want {
+				t.Errorf("DecideDay(%d) = %+v, want %+v", tt.inDay, got, tt.want)
+			}
+		})
+	}
+	t.Run("the day starts at midnight in Vietnam", func(t *testing.T) {
+		now := time.Date(2026, 11, 20, 16, 59, 0, 0, time.UTC) // 23:59 in Vietnam
+		if got, want := DayStart(now), time.Date(2026, 11, 19, 17, 0, 0, 0, time.UTC); !got.Equal(want) {
+			t.Errorf("DayStart(%v) = %v, want %v", now, got, want)
+		}
+		if got, want := DayStart(now.Add(time.Minute)), time.Date(2026, 11, 20, 17, 0, 0, 0, time.UTC); !got.Equal(want) {
+			t.Errorf("DayStart(%v) = %v, want %v", now.Add(time.Minute), got, want)
+		}
+	})
+	t.Run("the daily soft limit comes from the environment", func(t *testing.T) {
+		got, err := FromEnv(func(k string) string { return map[string]string{EnvSourceDay: "900"}[k] })
+		if err != nil || got.SourceDaySoft != 900 {
+			t.Errorf("SourceDaySoft = %d (%v), want 900", got.SourceDaySoft, err)
+		}
+	})
 }

@@ -39,7 +39,7 @@ func publishContest(t *testing.T, base string) string {
 			"prediction":        map[string]string{"text": "Dự đoán số bài dự thi của vòng này", "truth": "entries"},
 			"ranking":           contest.DefaultRanking,
 			"prizes":            []map[string]any{{"tier": "Nhất", "count": 1, "amount": 1000000}},
-			"onePrizePerPerson": true, "fastSecondsPerQuestion": 3, "topN": 10, "verifyPhone": false,
+			"onePrizePerPerson": true, "fastSecondsPerQuestion": 3, "topN": 10, "verifyPhone": false, "allowUnverified": true,
 		},
 	})
 	if status != http.StatusCreated {
@@ -138,4 +138,17 @@ func TestStartErrorsShowNextToTheButtonOn3G(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the rules of a contest without phone verification say so", func(t *testing.T) {
+		item := `button.quiz-item[data-quiz-id="` + contestID + `"]`
+		run(t, ctx, "open the contest", chromedp.Navigate(srv.URL+"/?unit=xa-a-t01"), chromedp.WaitVisible(item), chromedp.Click(item))
+		shown := `!document.getElementById('contest-unverified').hidden`
+		if !value(t, ctx, chromedp.Evaluate[bool](shown)) {
+			t.Errorf("the contest's rules do not say it does not verify phones")
+		}
+		quizItem := `button.quiz-item[data-quiz-id="demo-nq58-quiz"]`
+		run(t, ctx, "choose the quiz", chromedp.Click(quizItem))
+		if value(t, ctx, chromedp.Evaluate[bool](shown)) {
+			t.Errorf("a quiz shows the contest's note on phone verification")
+		}
+	})
 }

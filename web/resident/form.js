@@ -19,6 +19,8 @@ export function applyKind(q) {
   $('contest-description').textContent = contest && q.description ? q.description : '';
   $('contest-description').hidden = !(contest && q.description);
   $('cccd-field').hidden = !contest;
+  // /v1/quizzes says verifyPhone false on a contest its organiser confirmed runs without.
+  $('contest-unverified').hidden = !(contest && q.verifyPhone === false);
   $('consent-cccd').hidden = !contest;
   ['name', 'phone'].forEach(function (id) {
     var inp = $(id);

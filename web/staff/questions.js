@@ -13,6 +13,9 @@ var FLAG_LABEL = {
   '': 'Đạt yêu cầu'
 };
 
+// SEALED stands where a figure of a contest whose key is still secret is hidden.
+var SEALED = 'Ẩn đến khi đóng vòng';
+
 // renderQuestions draws GET /v1/reports/questions.
 export function renderQuestions(data) {
   var table = $('questions-table');
@@ -26,9 +29,11 @@ export function renderQuestions(data) {
     cell(tr, 'th', 'qtext', q.text);
     cell(tr, 'td', 'topic', q.topic ? q.topic + '. ' + (TOPIC_LABEL[q.topic] || '') : '—');
     cell(tr, 'td', 'num n', int(q.n));
-    cell(tr, 'td', 'num facility', q.facility == null ? '—' : pct(q.facility * 100));
-    cell(tr, 'td', 'num discrimination', q.discrimination == null ? '—' : fixed2(q.discrimination));
-    var f = cell(tr, 'td', 'flag ' + (!q.flag ? 'flag-fine' : q.flag === 'too_few' ? 'flag-few' : 'flag-warn'), FLAG_LABEL[q.flag] != null ? FLAG_LABEL[q.flag] : q.flag);
+    cell(tr, 'td', 'num facility', q.facility == null ? (data.sealed ? SEALED : '—') : pct(q.facility * 100));
+    cell(tr, 'td', 'num discrimination', q.discrimination == null ? (data.sealed ? SEALED : '—') : fixed2(q.discrimination));
+    var label = FLAG_LABEL[q.flag] != null ? FLAG_LABEL[q.flag] : q.flag;
+    if (data.sealed && !q.flag) label = SEALED; // no remark can be made without the facility
+    var f = cell(tr, 'td', 'flag ' + (!q.flag ? 'flag-fine' : q.flag === 'too_few' ? 'flag-few' : 'flag-warn'), label);
     f.setAttribute('data-flag', q.flag || '');
     setSortValues(tr, { text: q.text, topic: q.topic || null, n: q.n, facility: q.facility, discrimination: q.discrimination, flag: FLAG_LABEL[q.flag] || q.flag || null });
     tbody.appendChild(tr);

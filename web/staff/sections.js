@@ -33,7 +33,8 @@ export function load(section, path, params, render) {
   setStatus(section, 'Đang tải…');
   return api('GET', path + '?' + qs(params)).then(function (data) {
     if (my !== seq[section]) return;
-    setStatus(section, '');
+    // A sealed report (a contest whose key is still secret) says why its figures are hidden.
+    setStatus(section, data && data.sealed ? data.sealedNote : '');
     render(data, qs(params));
   }).catch(function (err) {
     if (my !== seq[section] || err.silent) return;

@@ -24,7 +24,8 @@ export function renderSurvey(data) {
     body.appendChild(box);
     if (!q.options || !q.options.length) {
       box.appendChild(el('h3', null, (qi + 1) + '. ' + q.text));
-      box.appendChild(el('p', 'muted', 'Câu hỏi trả lời tự do: không thống kê theo lựa chọn. Tải tệp Excel để xem tổng hợp.'));
+      box.appendChild(el('p', 'muted', data.sealed && q.kind !== 'text' ? data.sealedNote :
+        'Câu hỏi trả lời tự do: không thống kê theo lựa chọn. Tải tệp Excel để xem tổng hợp.'));
       return;
     }
     var wrap = el('div', 'table-wrap');

@@ -167,6 +167,12 @@ function readContest() {
     if (!(amt >= 0)) return { error: 'Giải ' + tier.value.trim() + ': giá trị giải không được âm.', field: amount.id };
     prizes.push({ tier: tier.value.trim(), count: n, amount: Math.round(amt) });
   }
+  // Without phone verification a prize may go to whoever typed a number: the organiser
+  // confirms it (the server refuses such a contest otherwise).
+  var unverified = !$('c-verify-phone').checked;
+  if (unverified && prizes.length && !$('c-allow-unverified').checked) {
+    return { error: 'Hội thi có giải thưởng mà không xác minh số điện thoại: hãy đánh dấu ô xác nhận, hoặc bật xác minh.', field: 'c-allow-unverified' };
+  }
   var questions = chosenQuestions();
   if (!questions.length) return { error: 'Vui lòng lấy câu hỏi từ một bài đã công bố và chọn ít nhất một câu.', field: 'c-source' };
   var text = $('c-prediction-text').value.trim();
@@ -174,27 +180,31 @@ function readContest() {
   var minutes = numOf('c-time-limit', 10);
   var opens = rounds.map(function (r) { return Date.parse(r.opensAt); });
   var closes = rounds.map(function (r) { return Date.parse(r.closesAt); });
-  return {
-    body: {
-      kind: 'contest', title: title, description: $('c-description').value.trim(),
-      opensAt: new Date(Math.min.apply(null, opens)).toISOString(),
-      closesAt: new Date(Math.max.apply(null, closes)).toISOString(),
-      timeLimitSec: Math.round(minutes * 60), drawCount: numOf('c-draw', 0), shuffle: true,
-      scopeUnitId: $('c-scope').value, questions: questions,
-      contest: {
-        rounds: rounds, attemptsPerRound: numOf('c-attempts', 1),
-        prediction: { text: text, truth: $('c-prediction-truth').value },
-        ranking: rankingOrder(), prizes: prizes, prizeCapPercent: numOf('c-cap', 0),
-        minPrizeScore: numOf('c-min-score', 1),
-        onePrizePerPerson: $('c-one-prize').checked,
-        collective: {
-          count: numOf('c-collective-count', 0),
-          participationWeight: numOf('c-w-participation', 0.7), entrantsWeight: numOf('c-w-entrants', 0.3)
-        },
-        fastSecondsPerQuestion: numOf('c-fast', 3), topN: numOf('c-topn', 10)
-      }
+  var body = {
+    kind: 'contest', title: title, description: $('c-description').value.trim(),
+    opensAt: new Date(Math.min.apply(null, opens)).toISOString(),
+    closesAt: new Date(Math.max.apply(null, closes)).toISOString(),
+    timeLimitSec: Math.round(minutes * 60), drawCount: numOf('c-draw', 0), shuffle: true,
+    scopeUnitId: $('c-scope').value, questions: questions,
+    contest: {
+      rounds: rounds, attemptsPerRound: numOf('c-attempts', 1),
+      prediction: { text: text, truth: $('c-prediction-truth').value },
+      ranking: rankingOrder(), prizes: prizes, prizeCapPercent: numOf('c-cap', 0),
+      minPrizeScore: numOf('c-min-score', 1),
+      onePrizePerPerson: $('c-one-prize').checked,
+      collective: {
+        count: numOf('c-collective-count', 0),
+        participationWeight: numOf('c-w-participation', 0.7), entrantsWeight: numOf('c-w-entrants', 0.3)
+      },
+      fastSecondsPerQuestion: numOf('c-fast', 3), topN: numOf('c-topn', 10)
     }
   };
+  // Checked keeps the default (verified when there are prizes).
+  if (unverified) {
+    body.contest.verifyPhone = false;
+    body.contest.allowUnverified = $('c-allow-unverified').checked;
+  }
+  return { body: body };
 }
 
 $('create-form').addEventListener('submit', function (ev) {

@@ -42,6 +42,9 @@ export function loadRanking(refresh) {
     emit('round-state');
     if (state.final) stopRefresh();
     var n = state.shown;
+    // Sealed: while the contest's key is secret, a reader who may not see it gets the
+    // number of entries only, and the note saying why.
+    if (page.sealed) return showMsg($('ranking-status'), page.sealedNote + ' Số bài dự thi: ' + (page.entries || 0) + '.');
     showMsg($('ranking-status'), (n ? '' : 'Chưa có bài dự thi nào được xếp hạng. ') +
       (state.final ? 'Bảng xếp hạng chính thức (đã chốt).' : 'Bảng tạm tính, tự cập nhật mỗi 15 giây — lần cuối lúc ' + when(new Date(serverNow()).toISOString()) + '.'));
   }).catch(function (err) {

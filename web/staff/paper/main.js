@@ -1,4 +1,4 @@
-// Paper sheets and assisted entry (issue 14): print a village's sheets, enter them with
+// Paper sheets and assisted entry: print a village's sheets, enter them with
 // the keyboard (kept offline and sent when the network is back), upload a meeting's
 // file, and watch the village's running count. Native ES modules, no build.
 import { $, el, showMsg, showError } from '../../lib/dom.js';
