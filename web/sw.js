@@ -8,7 +8,7 @@ var SHELL = [
   './', 'app.css', 'favicon.svg',
   'resident/main.js', 'resident/state.js', 'resident/start.js', 'resident/form.js', 'resident/units.js',
   'resident/quiz.js', 'resident/submit.js', 'resident/result.js', 'resident/contest.js', 'resident/verify.js',
-  'lib/dom.js', 'lib/api.js', 'lib/format.js', 'lib/labels.js', 'lib/units.js'
+  'lib/dom.js', 'lib/api.js', 'lib/format.js', 'lib/labels.js', 'lib/units.js', 'lib/events.js'
 ];
 
 var HOME = new URL('./', self.location).href;

@@ -16,7 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"

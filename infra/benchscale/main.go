@@ -312,7 +312,7 @@ func verdict(ok bool) string {
 }
 
 func loadUnits(ctx context.Context, store *dynamo.Store) ([]quiz.Unit, error) {
-	b, err := os.ReadFile("infra/demo/units.csv")
+	b, err := os.ReadFile("internal/demo/units.csv")
 	if err != nil {
 		return nil, fmt.Errorf("run from the repository root: %w", err)
 	}

@@ -24,8 +24,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/pseudonym"

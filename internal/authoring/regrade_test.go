@@ -63,7 +63,7 @@ func newRegradeFixture(t *testing.T, n int) regradeFixture {
 	store := dynamo.New(ddblocal.Client(endpoint), table)
 	clock := testenv.NewClock(start)
 	e := env{svc: authoring.NewService(store, clock.Now), store: store, clock: clock}
-	b, err := os.ReadFile("../../infra/demo/units.csv")
+	b, err := os.ReadFile("../../internal/demo/units.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

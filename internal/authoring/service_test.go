@@ -40,7 +40,7 @@ func newEnv(t *testing.T) env {
 	t.Helper()
 	endpoint, table := testenv.Table(t)
 	store := dynamo.New(ddblocal.Client(endpoint), table)
-	b, err := os.ReadFile("../../infra/demo/units.csv")
+	b, err := os.ReadFile("../../internal/demo/units.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

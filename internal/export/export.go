@@ -1,6 +1,7 @@
 // Package export writes report tables as CSV and XLSX files for officers, who open them
 // in Excel or LibreOffice to print, forward and file with the annual evaluation. It knows
-// nothing of storage: it only lays out report.Table values.
+// nothing of storage nor of what the tables say: it only lays out Table values, which
+// the reports and the contest exports build.
 package export
 
 import (
@@ -16,9 +17,15 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/nq58/tracker/internal/export/vnfmt"
-	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
+
+// Table is a table for CSV and XLSX export.
+type Table struct {
+	Name   string // sheet name (≤ 31 characters)
+	Header []string
+	Rows   [][]any // string, int64, float64 or nil (empty cell)
+}
 
 // BOM is the UTF-8 byte order mark. Excel reads a CSV file without it in the system's
 // legacy code page, which turns Vietnamese letters into mojibake.
@@ -26,11 +33,11 @@ const BOM = "\ufeff"
 
 // CSV writes one table: a BOM, the header row, then the rows, with CRLF line endings as
 // RFC 4180 and Excel expect.
-func CSV(w io.Writer, t report.Table) error { return CSVRows(w, t, true) }
+func CSV(w io.Writer, t Table) error { return CSVRows(w, t, true) }
 
 // CSVRows writes a table's header (when it has one) and rows, with the BOM only when
 // asked: a file assembled from pages has its BOM and header on the first page only.
-func CSVRows(w io.Writer, t report.Table, bom bool) error {
+func CSVRows(w io.Writer, t Table, bom bool) error {
 	if bom {
 		if _, err := io.WriteString(w, BOM); err != nil {
 			return fmt.Errorf("export csv: %w", err)
@@ -132,7 +139,7 @@ func newStyles(f *excelize.File) (styles, error) {
 // XLSX writes a workbook with one sheet per table: a bold, shaded header row frozen at
 // the top, numbers as numbers in the Vietnamese style (FormatInt and the others), phones
 // as text and columns wide enough to read.
-func XLSX(w io.Writer, tables ...report.Table) error {
+func XLSX(w io.Writer, tables ...Table) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	st, err := newStyles(f)
@@ -161,7 +168,7 @@ func XLSX(w io.Writer, tables ...report.Table) error {
 	return nil
 }
 
-func writeSheet(f *excelize.File, sheet string, t report.Table, st styles) error {
+func writeSheet(f *excelize.File, sheet string, t Table, st styles) error {
 	widths := make([]int, len(t.Header))
 	measure := func(col int, s string) {
 		for len(widths) <= col {
@@ -295,7 +302,7 @@ func cellName(col, row int) string {
 // sheetNames makes every table name a valid, unique sheet name: Excel refuses
 // : \ / ? * [ ], a leading or trailing apostrophe and more than 31 characters, and
 // compares names ignoring case.
-func sheetNames(tables []report.Table) []string {
+func sheetNames(tables []Table) []string {
 	seen := map[string]bool{}
 	names := make([]string, len(tables))
 	for i, t := range tables {

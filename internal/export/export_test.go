@@ -13,12 +13,11 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/nq58/tracker/internal/export"
-	"github.com/nq58/tracker/internal/export/vnfmt"
-	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
-func villages() report.Table {
-	return report.Table{
+func villages() export.Table {
+	return export.Table{
 		Name:   "Nhận thức theo thôn",
 		Header: []string{"Thôn", "Số người tham gia", "Điểm trung bình", "Tỷ lệ đạt (%)", "Ý kiến"},
 		Rows: [][]any{
@@ -29,15 +28,15 @@ func villages() report.Table {
 	}
 }
 
-func activities() report.Table {
-	return report.Table{
+func activities() export.Table {
+	return export.Table{
 		Name:   "Hoạt động",
 		Header: []string{"Ngày", "Hình thức", "Số người", "Ghi lúc"},
 		Rows:   [][]any{{vnfmt.Date("2026-10-15"), "Hội thi", int64(300), vnfmt.Moment(time.Date(2026, 10, 15, 20, 3, 5, 0, time.UTC))}},
 	}
 }
 
-func writeCSV(t *testing.T, tb report.Table) []byte {
+func writeCSV(t *testing.T, tb export.Table) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := export.CSV(&buf, tb); err != nil {
@@ -108,13 +107,13 @@ func TestCSVWritesDaysAndMomentsDayFirstInVietnamsTime(t *testing.T) {
 
 func TestCSVRefusesAnUnsupportedCell(t *testing.T) {
 	var buf bytes.Buffer
-	err := export.CSV(&buf, report.Table{Header: []string{"x"}, Rows: [][]any{{struct{}{}}}})
+	err := export.CSV(&buf, export.Table{Header: []string{"x"}, Rows: [][]any{{struct{}{}}}})
 	if err == nil {
 		t.Error("CSV with a struct cell succeeded, want an error")
 	}
 }
 
-func writeXLSX(t *testing.T, tables ...report.Table) []byte {
+func writeXLSX(t *testing.T, tables ...export.Table) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := export.XLSX(&buf, tables...); err != nil {
@@ -281,9 +280,9 @@ func TestXLSXSheetNamesAreValidAndUnique(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var tables []report.Table
+			var tables []export.Table
 			for _, n := range tc.tables {
-				tables = append(tables, report.Table{Name: n, Header: []string{"A"}, Rows: [][]any{{int64(1)}}})
+				tables = append(tables, export.Table{Name: n, Header: []string{"A"}, Rows: [][]any{{int64(1)}}})
 			}
 			got, err := export.ReadXLSX(bytes.NewReader(writeXLSX(t, tables...)))
 			if err != nil {

@@ -11,15 +11,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/nq58/tracker/internal/export"
-	"github.com/nq58/tracker/internal/export/vnfmt"
-	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 // entrants is a table with every kind of cell a person reads: a phone, a count in the
 // thousands, a percentage, a duration, a plain decimal and free text that could be a
 // formula.
-func entrants() report.Table {
-	return report.Table{
+func entrants() export.Table {
+	return export.Table{
 		Name:   "Bài dự thi",
 		Header: []string{"Họ và tên", "Số điện thoại", "Dự đoán", "Tỷ lệ đúng (%)", "Thời gian làm bài", "Độ phân biệt", "Ghi chú"},
 		Rows: [][]any{

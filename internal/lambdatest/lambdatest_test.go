@@ -17,8 +17,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/rie"
 	"github.com/nq58/tracker/internal/testenv"

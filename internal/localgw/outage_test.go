@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"

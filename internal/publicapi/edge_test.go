@@ -17,10 +17,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/app/public"
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/metrics"

@@ -17,8 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/quiz"

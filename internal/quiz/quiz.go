@@ -8,7 +8,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
-	"github.com/nq58/tracker/internal/export/vnfmt"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 // VietnamTime is the zone deadlines and messages are read in (vnfmt.Vietnam).

@@ -69,7 +69,7 @@ func TestParseUnitsCSV(t *testing.T) {
 }
 
 func TestParseUnitsCSVDemoFile(t *testing.T) {
-	f, err := os.Open("../../infra/demo/units.csv")
+	f, err := os.Open("../../internal/demo/units.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

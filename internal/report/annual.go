@@ -13,8 +13,9 @@ import (
 	"github.com/nq58/tracker/internal/activity"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
-	"github.com/nq58/tracker/internal/export/vnfmt"
+	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 // AnnualQuiz is one quiz's part of the annual evaluation.
@@ -126,8 +127,8 @@ func (s *Service) Annual(ctx context.Context, staff auth.Staff, unitID string, y
 
 // Tables of the annual workbook: one sheet each for villages, topics, questions, survey,
 // activities and trend, a quiz column telling the quizzes apart, and the methods note.
-func (a AnnualReport) Tables() []Table {
-	withQuiz := func(title string, ts []Table) Table {
+func (a AnnualReport) Tables() []export.Table {
+	withQuiz := func(title string, ts []export.Table) export.Table {
 		t := ts[0]
 		t.Header = append([]string{"Bài"}, t.Header...)
 		for i, r := range t.Rows {
@@ -135,8 +136,8 @@ func (a AnnualReport) Tables() []Table {
 		}
 		return t
 	}
-	merge := func(name string, parts []Table) Table {
-		out := Table{Name: name}
+	merge := func(name string, parts []export.Table) export.Table {
+		out := export.Table{Name: name}
 		for _, p := range parts {
 			if out.Header == nil {
 				out.Header = p.Header
@@ -145,7 +146,7 @@ func (a AnnualReport) Tables() []Table {
 		}
 		return out
 	}
-	var villages, topics, questions, trend, surveys []Table
+	var villages, topics, questions, trend, surveys []export.Table
 	for _, q := range a.Quizzes {
 		villages = append(villages, withQuiz(q.Title, q.Awareness.Tables()))
 		topics = append(topics, withQuiz(q.Title, q.Topics.Tables()))
@@ -155,13 +156,13 @@ func (a AnnualReport) Tables() []Table {
 	for _, s := range a.Surveys {
 		surveys = append(surveys, withQuiz(s.Title, s.Survey.Tables()))
 	}
-	empty := func(t Table, header ...string) Table {
+	empty := func(t export.Table, header ...string) export.Table {
 		if t.Header == nil {
 			t.Header = header
 		}
 		return t
 	}
-	return []Table{
+	return []export.Table{
 		empty(merge("Thôn", villages), "Bài", "Không có dữ liệu"),
 		PaperTable(a.Quizzes),
 		empty(merge("Chủ đề", topics), "Bài", "Không có dữ liệu"),
@@ -203,8 +204,8 @@ var MethodsNote = [][3]string{
 }
 
 // MethodsTable is MethodsNote as a table: the sheet "Phương pháp".
-func MethodsTable() Table {
-	t := Table{Name: "Phương pháp", Header: []string{"Chỉ số", "Ý nghĩa", "Cách tính"}}
+func MethodsTable() export.Table {
+	t := export.Table{Name: "Phương pháp", Header: []string{"Chỉ số", "Ý nghĩa", "Cách tính"}}
 	for _, r := range MethodsNote {
 		t.Rows = append(t.Rows, []any{r[0], r[1], r[2]})
 	}
@@ -215,7 +216,7 @@ func MethodsTable() Table {
 // heading says it all) and the table without its code columns.
 type printTable struct {
 	Name  string
-	Table Table
+	Table export.Table
 }
 
 // printSection is one quiz or survey of the printable page: its title once, then its tables.
@@ -227,9 +228,9 @@ type printSection struct {
 
 // withoutCodes drops the columns of unit, question and row codes ("Mã…"), which mean
 // nothing on paper.
-func withoutCodes(t Table) Table {
+func withoutCodes(t export.Table) export.Table {
 	var keep []int
-	out := Table{Name: t.Name}
+	out := export.Table{Name: t.Name}
 	for j, h := range t.Header {
 		if strings.HasPrefix(h, "Mã") {
 			continue
@@ -253,7 +254,9 @@ func withoutCodes(t Table) Table {
 // heading (its title once, not on every row), without codes.
 func (a AnnualReport) printSections() []printSection {
 	var out []printSection
-	part := func(name string, ts []Table) printTable { return printTable{Name: name, Table: withoutCodes(ts[0])} }
+	part := func(name string, ts []export.Table) printTable {
+		return printTable{Name: name, Table: withoutCodes(ts[0])}
+	}
 	for _, q := range a.Quizzes {
 		out = append(out, printSection{Title: q.Title, Note: q.Awareness.SealedNote, Tables: []printTable{
 			part("Mức độ hiểu biết theo thôn", q.Awareness.Tables()),

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -39,8 +40,8 @@ func channelTally(total aggregate.Counter, channel string) aggregate.GroupTally 
 
 // PaperTable is the annual workbook's sheet of residents reached without a smartphone:
 // per quiz and village, participants, of whom on a paper sheet and entered with an officer.
-func PaperTable(quizzes []AnnualQuiz) Table {
-	t := Table{Name: "Phiếu giấy", Header: []string{"Bài", "Mã", "Thôn", "Người tham gia", "Qua phiếu giấy",
+func PaperTable(quizzes []AnnualQuiz) export.Table {
+	t := export.Table{Name: "Phiếu giấy", Header: []string{"Bài", "Mã", "Thôn", "Người tham gia", "Qua phiếu giấy",
 		"Cán bộ nhập cùng người dân", "Tỷ lệ không qua điện thoại (%)"}}
 	for _, q := range quizzes {
 		for _, r := range append(append([]Row{}, q.Awareness.Rows...), q.Awareness.Total) {

@@ -12,10 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 )
@@ -57,27 +58,27 @@ func TestASealedScopeBuildsReportsWithoutAFigureGradedWithTheKey(t *testing.T) {
 		return sc
 	}
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, quiz.VietnamTime)
-	build := map[string]func(sc report.ReportScope) (any, quiz.Seal, []report.Table){
-		"awareness": func(sc report.ReportScope) (any, quiz.Seal, []report.Table) {
+	build := map[string]func(sc report.ReportScope) (any, quiz.Seal, []export.Table){
+		"awareness": func(sc report.ReportScope) (any, quiz.Seal, []export.Table) {
 			a, err := report.BuildAwareness(sc, thisYear(), "village")
 			if err != nil {
 				t.Fatal(err)
 			}
 			return a, a.Seal, a.Tables()
 		},
-		"topics": func(sc report.ReportScope) (any, quiz.Seal, []report.Table) {
+		"topics": func(sc report.ReportScope) (any, quiz.Seal, []export.Table) {
 			r := report.BuildTopics(sc, thisYear())
 			return r, r.Seal, r.Tables()
 		},
-		"questions": func(sc report.ReportScope) (any, quiz.Seal, []report.Table) {
+		"questions": func(sc report.ReportScope) (any, quiz.Seal, []export.Table) {
 			r := report.BuildQuestions(sc, thisYear())
 			return r, r.Seal, r.Tables()
 		},
-		"survey": func(sc report.ReportScope) (any, quiz.Seal, []report.Table) {
+		"survey": func(sc report.ReportScope) (any, quiz.Seal, []export.Table) {
 			r := report.BuildSurvey(sc, thisYear())
 			return r, r.Seal, r.Tables()
 		},
-		"trend": func(sc report.ReportScope) (any, quiz.Seal, []report.Table) {
+		"trend": func(sc report.ReportScope) (any, quiz.Seal, []export.Table) {
 			r, err := report.BuildTrend(sc, thisYear(), "month", now)
 			if err != nil {
 				t.Fatal(err)

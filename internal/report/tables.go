@@ -4,8 +4,9 @@ import (
 	"strings"
 
 	"github.com/nq58/tracker/internal/activity"
-	"github.com/nq58/tracker/internal/export/vnfmt"
+	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 // Tables turn reports into the tables of the CSV and XLSX exports, with Vietnamese
@@ -60,8 +61,8 @@ func awarenessRow(r Row, seal quiz.Seal) []any {
 }
 
 // Tables of the awareness report.
-func (a Awareness) Tables() []Table {
-	t := Table{Name: "Nhận thức", Header: []string{"Mã", "Đơn vị / nhóm", "Người tham gia", "Dân số 15+",
+func (a Awareness) Tables() []export.Table {
+	t := export.Table{Name: "Nhận thức", Header: []string{"Mã", "Đơn vị / nhóm", "Người tham gia", "Dân số 15+",
 		"Tỷ lệ tham gia (%)", "Tỷ lệ tham gia: KTC 95% thấp (Wilson)", "Tỷ lệ tham gia: KTC 95% cao (Wilson)",
 		"Điểm trung bình (%)", "KTC 95% thấp (t)", "KTC 95% cao (t)",
 		"Tỷ lệ đạt (%)", "Tỷ lệ đạt: KTC 95% thấp (Wilson)", "Tỷ lệ đạt: KTC 95% cao (Wilson)", "Quá ít để đánh giá",
@@ -74,12 +75,12 @@ func (a Awareness) Tables() []Table {
 		total.Label = "Tổng"
 	}
 	t.Rows = append(t.Rows, awarenessRow(total, a.Seal))
-	return []Table{t}
+	return []export.Table{t}
 }
 
 // Tables of the topic-gap report: villages down, topics across (correct rate, %).
-func (t Topics) Tables() []Table {
-	tab := Table{Name: "Chủ đề", Header: []string{"Mã", "Thôn", "Người tham gia"}}
+func (t Topics) Tables() []export.Table {
+	tab := export.Table{Name: "Chủ đề", Header: []string{"Mã", "Thôn", "Người tham gia"}}
 	for _, tp := range t.Topics {
 		tab.Header = append(tab.Header, tp.Topic+". "+tp.Label+" (%)")
 	}
@@ -90,12 +91,12 @@ func (t Topics) Tables() []Table {
 		}
 		tab.Rows = append(tab.Rows, row)
 	}
-	return []Table{tab}
+	return []export.Table{tab}
 }
 
 // Tables of the question analysis.
-func (q Questions) Tables() []Table {
-	t := Table{Name: "Câu hỏi", Header: []string{"Mã câu", "Nội dung", "Chủ đề", "Số lượt", "Tỷ lệ đúng (%)", "Độ phân biệt (câu – phần còn lại)", "Cảnh báo"}}
+func (q Questions) Tables() []export.Table {
+	t := export.Table{Name: "Câu hỏi", Header: []string{"Mã câu", "Nội dung", "Chủ đề", "Số lượt", "Tỷ lệ đúng (%)", "Độ phân biệt (câu – phần còn lại)", "Cảnh báo"}}
 	for _, s := range q.Questions {
 		var facility any // a share on the wire (0–1), a percentage where people read it
 		if s.Facility != nil {
@@ -103,12 +104,12 @@ func (q Questions) Tables() []Table {
 		}
 		t.Rows = append(t.Rows, []any{s.QuestionID, s.Text, s.Topic, s.N, graded(q.Seal, facility), graded(q.Seal, num(s.Discrimination)), FlagLabels[s.Flag]})
 	}
-	return []Table{t}
+	return []export.Table{t}
 }
 
 // Tables of the survey results: every option overall, then by village.
-func (s Survey) Tables() []Table {
-	t := Table{Name: "Khảo sát", Header: []string{"Mã câu", "Câu hỏi", "Đơn vị", "Phương án", "Số lượt", "Tỷ lệ (%)"}}
+func (s Survey) Tables() []export.Table {
+	t := export.Table{Name: "Khảo sát", Header: []string{"Mã câu", "Câu hỏi", "Đơn vị", "Phương án", "Số lượt", "Tỷ lệ (%)"}}
 	for _, q := range s.Questions {
 		if s.Sealed && q.Kind != string(quiz.Text) { // the options' counts are hidden, not absent
 			t.Rows = append(t.Rows, []any{q.QuestionID, q.Text, "Tất cả", "", SealedCell, SealedCell})
@@ -122,7 +123,7 @@ func (s Survey) Tables() []Table {
 			}
 		}
 	}
-	return []Table{t}
+	return []export.Table{t}
 }
 
 func trendRow(p TrendPoint, seal quiz.Seal) []any {
@@ -131,20 +132,20 @@ func trendRow(p TrendPoint, seal quiz.Seal) []any {
 }
 
 // Tables of the trend, with this year against last year.
-func (t Trend) Tables() []Table {
+func (t Trend) Tables() []export.Table {
 	// A trend point carries no suspects or population: its columns end at the suppression.
-	tab := Table{Name: "Xu hướng", Header: []string{"Kỳ", "Người tham gia", "Điểm trung bình (%)", "KTC 95% thấp (t)", "KTC 95% cao (t)",
+	tab := export.Table{Name: "Xu hướng", Header: []string{"Kỳ", "Người tham gia", "Điểm trung bình (%)", "KTC 95% thấp (t)", "KTC 95% cao (t)",
 		"Tỷ lệ đạt (%)", "Tỷ lệ đạt: KTC 95% thấp (Wilson)", "Tỷ lệ đạt: KTC 95% cao (Wilson)", "Quá ít để đánh giá"}}
 	for _, p := range t.Points {
 		tab.Rows = append(tab.Rows, trendRow(p, t.Seal))
 	}
 	tab.Rows = append(tab.Rows, trendRow(t.LastYear, t.Seal), trendRow(t.ThisYear, t.Seal))
-	return []Table{tab}
+	return []export.Table{tab}
 }
 
 // ActivitiesTable is the activity log as a table.
-func ActivitiesTable(list []activity.Activity) Table {
-	t := Table{Name: "Hoạt động", Header: []string{"Ngày", "Đơn vị", "Hình thức", "Chủ đề", "Số người dự", "Ghi chú", "Người ghi"}}
+func ActivitiesTable(list []activity.Activity) export.Table {
+	t := export.Table{Name: "Hoạt động", Header: []string{"Ngày", "Đơn vị", "Hình thức", "Chủ đề", "Số người dự", "Ghi chú", "Người ghi"}}
 	for _, a := range list {
 		t.Rows = append(t.Rows, []any{vnfmt.Date(a.Date), a.UnitID, activity.Label(a.Type), strings.Join(a.Topics, ", "), int64(a.Audience), a.Note, a.CreatedBy})
 	}

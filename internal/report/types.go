@@ -186,10 +186,3 @@ type Trend struct {
 	ThisYear TrendPoint   `json:"thisYear"`
 	LastYear TrendPoint   `json:"lastYear"`
 }
-
-// Table is a report table for CSV and XLSX export.
-type Table struct {
-	Name   string // sheet name (≤ 31 characters)
-	Header []string
-	Rows   [][]any // string, int64, float64 or nil (empty cell)
-}

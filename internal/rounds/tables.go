@@ -3,23 +3,23 @@ package rounds
 import (
 	"time"
 
-	"github.com/nq58/tracker/internal/export/vnfmt"
+	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 // duration is a time taken as an export cell (mm:ss where people read it).
 func duration(ms int64) vnfmt.Duration { return vnfmt.Duration(time.Duration(ms) * time.Millisecond) }
 
 // Tables of the winners export: the winners, then the collective prizes.
-func (w WinnersReport) Tables() []report.Table {
-	t := report.Table{Name: "Giải cá nhân", Header: []string{"Hạng", "Giải", "Tiền thưởng (đồng)", "Họ và tên", "Số điện thoại", "CCCD",
+func (w WinnersReport) Tables() []export.Table {
+	t := export.Table{Name: "Giải cá nhân", Header: []string{"Hạng", "Giải", "Tiền thưởng (đồng)", "Họ và tên", "Số điện thoại", "CCCD",
 		"Mã thôn", "Thôn", "Đoàn thể", "Điểm", "Dự đoán", "Thời gian làm bài (phút:giây)", "Thời điểm nộp"}}
 	for _, x := range w.Winners {
 		t.Rows = append(t.Rows, []any{int64(x.Rank), x.Tier, x.Amount, x.Name, vnfmt.Phone(x.Phone), x.CCCD, x.UnitID, x.Unit, x.Organization,
 			int64(x.Score), x.Prediction, duration(x.DurationMs), vnfmt.Moment(x.SubmittedAt)})
 	}
-	c := report.Table{Name: "Giải tập thể", Header: []string{"Hạng", "Mã đơn vị", "Người dự thi", "Dân số 15+", "Tỷ lệ tham gia (%)",
+	c := export.Table{Name: "Giải tập thể", Header: []string{"Hạng", "Mã đơn vị", "Người dự thi", "Dân số 15+", "Tỷ lệ tham gia (%)",
 		"Tỷ lệ trong tổng số (%)", "Điểm", "Đạt giải"}}
 	for _, u := range w.Collective {
 		prize := ""
@@ -28,7 +28,7 @@ func (w WinnersReport) Tables() []report.Table {
 		}
 		c.Rows = append(c.Rows, []any{int64(u.Rank), u.UnitID, u.Entrants, u.Population, vnfmt.Percent(u.ParticipationRate), vnfmt.Percent(u.EntrantsShare), u.Points, prize})
 	}
-	return []report.Table{t, c}
+	return []export.Table{t, c}
 }
 
 // EntryRow is one entry of the audit export.
@@ -61,8 +61,8 @@ func EntryRows(list []quiz.Attempt) []EntryRow {
 }
 
 // EntriesTable is a page of the audit export of one round, named roundName, as a table.
-func EntriesTable(list []quiz.Attempt, roundName string) report.Table {
-	t := report.Table{Name: "Bài dự thi", Header: []string{"Mã bài", "Vòng", "Họ và tên", "Số điện thoại", "CCCD", "Mã thôn", "Đoàn thể",
+func EntriesTable(list []quiz.Attempt, roundName string) export.Table {
+	t := export.Table{Name: "Bài dự thi", Header: []string{"Mã bài", "Vòng", "Họ và tên", "Số điện thoại", "CCCD", "Mã thôn", "Đoàn thể",
 		"Điểm", "Điểm tối đa", "Dự đoán", "Thời gian làm bài (phút:giây)", "Thời điểm nộp", "Được xếp hạng", "Thiết bị"}}
 	for _, r := range EntryRows(list) {
 		var pred any

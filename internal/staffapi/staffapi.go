@@ -151,7 +151,7 @@ const (
 )
 
 // tables answers a report as JSON, or as CSV (the first table) or XLSX (every table).
-func tables(req events.APIGatewayV2HTTPRequest, name string, body any, ts func() []report.Table) (int, any, error) {
+func tables(req events.APIGatewayV2HTTPRequest, name string, body any, ts func() []export.Table) (int, any, error) {
 	switch format := req.QueryStringParameters["format"]; format {
 	case "", "json":
 		return http.StatusOK, body, nil
@@ -276,7 +276,7 @@ func (h *Handler) listActivities(ctx context.Context, s auth.Staff, req events.A
 		list = []activity.Activity{}
 	}
 	body := map[string]any{"activities": list}
-	return tables(req, "hoat-dong", body, func() []report.Table { return []report.Table{report.ActivitiesTable(list)} })
+	return tables(req, "hoat-dong", body, func() []export.Table { return []export.Table{report.ActivitiesTable(list)} })
 }
 
 func (h *Handler) listQuizzes(ctx context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/nq58/tracker/internal/aggregate"
-	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/quiz"
 )
@@ -20,6 +19,8 @@ import (
 // Handler applies submitted attempts to counters.
 type Handler struct {
 	store   aggregate.Store
+	flags   FlagStore
+	decode  AttemptDecoder
 	log     *slog.Logger
 	metrics *metrics.Emitter
 	now     func() time.Time
@@ -35,8 +36,16 @@ func (h *Handler) WithMetrics(m *metrics.Emitter, now func() time.Time) *Handler
 	return h
 }
 
-// New returns the stream handler.
-func New(store aggregate.Store, log *slog.Logger) *Handler { return &Handler{store: store, log: log} }
+// AttemptDecoder decodes a stored item (a stream record's new image); ok is false when
+// the item is not an attempt. The storage package owns the item layout (internal/dynamo,
+// AttemptFromItem).
+type AttemptDecoder func(item map[string]types.AttributeValue) (a quiz.Attempt, ok bool, err error)
+
+// New returns the stream handler: store keeps the counters, flags the contest entries'
+// integrity flags, and decode reads the attempts out of the records' images.
+func New(store aggregate.Store, flags FlagStore, decode AttemptDecoder, log *slog.Logger) *Handler {
+	return &Handler{store: store, flags: flags, decode: decode, log: log}
+}
 
 // Handle processes one batch of one shard. The shard id comes with the event only when
 // the event source has a tumbling window (TumblingWindowInSeconds in template.yaml):
@@ -116,16 +125,16 @@ func (h *Handler) apply(ctx context.Context, lane string, records []events.Dynam
 	}
 	// Flag evidence, grouped over the batch; idempotent, so a failure redelivers every
 	// entry from the batch's first.
-	if fs, ok := h.store.(FlagStore); ok && len(entries) > 0 {
-		if err := fs.ApplyFlags(ctx, entries); err != nil {
+	if len(entries) > 0 {
+		if err := h.flags.ApplyFlags(ctx, entries); err != nil {
 			return firstEntry, err
 		}
 	}
 	return stop, stopErr
 }
 
-// FlagStore keeps the integrity flags of contest entries (internal/dynamo, flags.go);
-// a store that has it gets each batch's entries.
+// FlagStore keeps the integrity flags of contest entries (internal/dynamo, flags.go); it
+// gets each batch's entries.
 type FlagStore interface {
 	ApplyFlags(ctx context.Context, entries []quiz.Attempt) error
 }
@@ -160,7 +169,7 @@ func (h *Handler) attempt(rec events.DynamoDBEventRecord) (quiz.Attempt, bool, e
 	if err != nil {
 		return quiz.Attempt{}, false, err
 	}
-	a, isAttempt, err := dynamo.AttemptFromItem(item)
+	a, isAttempt, err := h.decode(item)
 	if err != nil || !isAttempt || a.Status != quiz.Submitted {
 		return quiz.Attempt{}, false, err
 	}

@@ -29,7 +29,8 @@ func image(seq string, bad bool) events.DynamoDBEventRecord {
 
 func TestTheAggregatorReportsTheFirstRecordItCannotCountAndTheRest(t *testing.T) {
 	endpoint, table := testenv.Table(t)
-	h := streamapi.New(dynamo.New(ddblocal.Client(endpoint), table), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	store := dynamo.New(ddblocal.Client(endpoint), table)
+	h := streamapi.New(store, store, dynamo.AttemptFromItem, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	tests := []struct {
 		name    string
 		shard   string

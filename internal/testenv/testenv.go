@@ -15,8 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	tracker "github.com/nq58/tracker"
-	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/samtemplate"
 	"github.com/nq58/tracker/internal/tables"

@@ -17,7 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
 )

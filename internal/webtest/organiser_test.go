@@ -14,8 +14,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"github.com/nq58/tracker/infra/demo"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/testenv"

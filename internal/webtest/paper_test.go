@@ -16,7 +16,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/sheets"

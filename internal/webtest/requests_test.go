@@ -10,7 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/nq58/tracker/infra/demo"
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/testenv"
 )
 

@@ -1,6 +1,6 @@
 // Vietnamese number, date and duration formatting: the one style of everything a person
 // reads on the pages (decimal comma, thousands dot, "62,1 %", mm:ss, "0912 345 678"), the
-// same as the exports' (internal/export/vnfmt).
+// same as the exports' (internal/vnfmt).
 
 var fmtInt = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
 var fmtDec = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });

@@ -2,6 +2,7 @@
 // chosen) and the start of an attempt.
 import { $, showError, fieldError, clearFieldErrors, busy } from '../lib/dom.js';
 import { fetchJSON, errorMessage, NET_MSG } from '../lib/api.js';
+import { on } from '../lib/events.js';
 import { S, saveAtt, clientId, clientToken, saveClientToken } from './state.js';
 import { chosenLeaf } from './units.js';
 import { selectedQuiz } from './start.js';
@@ -35,6 +36,7 @@ export function applyKind(q) {
   clearStartError();
   applyVerify(q);
 }
+on('quiz-chosen', applyKind);
 
 // A field's message goes once the resident changes that field.
 ['input', 'change'].forEach(function (type) {

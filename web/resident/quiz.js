@@ -3,9 +3,8 @@
 import { $, el, showError } from '../lib/dom.js';
 import { mmss } from '../lib/format.js';
 import { TOPIC_LABEL, LIKERT_LABELS } from '../lib/labels.js';
+import { emit } from '../lib/events.js';
 import { S, saveAtt, dropAtt, show } from './state.js';
-import { submitAttempt, setSubmitBusy } from './submit.js';
-import { backToStart } from './start.js';
 
 // The prediction question of contests (its text is not in the public quiz list).
 var PREDICTION_TEXT = 'Dự đoán số bài dự thi của vòng này';
@@ -27,6 +26,13 @@ export function hasAnswer(a) {
 // A contest has one more step after its questions: the prediction question.
 export function attContest() { return !!S.att && S.att.quizKind === 'contest'; }
 function stepCount() { return S.att.questions.length + (attContest() ? 1 : 0); }
+
+// setSubmitBusy shows the submit button as busy (disabled) or ready.
+export function setSubmitBusy(busy) {
+  var b = $('submit');
+  b.disabled = busy;
+  b.textContent = busy ? 'Đang nộp bài…' : 'Nộp bài';
+}
 
 function setNav(i, total) {
   var last = i === total - 1;
@@ -183,7 +189,7 @@ function go(delta) {
 }
 $('prev').addEventListener('click', function () { if (S.att && S.att.index > 0) go(-1); });
 $('next').addEventListener('click', function () { if (S.att && S.att.index < stepCount() - 1) go(1); });
-$('submit').addEventListener('click', function () { submitAttempt(); });
+$('submit').addEventListener('click', function () { emit('submit'); });
 
 function startTimer() {
   clearInterval(S.tick);
@@ -200,7 +206,7 @@ function startTimer() {
         S.att.timeUp = true;
         saveAtt();
         renderQuestion();
-        submitAttempt();
+        emit('submit');
       }
     }
   };
@@ -222,5 +228,5 @@ $('abandon').addEventListener('click', function () {
   dropAtt();
   S.att = null;
   showError('');
-  backToStart(true);
+  emit('back-to-start', true);
 });

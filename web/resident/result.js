@@ -4,9 +4,8 @@
 import { $, el, showError } from '../lib/dom.js';
 import { atDay, mmss } from '../lib/format.js';
 import { likertLabel } from '../lib/labels.js';
+import { emit } from '../lib/events.js';
 import { S, dropAtt, show } from './state.js';
-import { stopRetry } from './submit.js';
-import { backToStart } from './start.js';
 
 function optText(q, id) {
   var o = (q.options || []).filter(function (x) { return String(x.id) === String(id); })[0];
@@ -41,7 +40,6 @@ export function reviewLines(q, ans, rv) {
 
 // showResult shows a submitted attempt's result and forgets the attempt.
 export function showResult(r) {
-  stopRetry();
   clearInterval(S.tick);
   showError('');
   var a = S.att;
@@ -99,4 +97,4 @@ export function showResult(r) {
   $('result-title').focus();
 }
 
-$('again').addEventListener('click', function () { showError(''); backToStart(true); });
+$('again').addEventListener('click', function () { showError(''); emit('back-to-start', true); });

@@ -3,9 +3,9 @@ import { $, el, showError } from '../lib/dom.js';
 import { fetchListJSON, errorMessage, NET_MSG } from '../lib/api.js';
 import { dateTime, limitText } from '../lib/format.js';
 import { KIND_LABEL } from '../lib/labels.js';
+import { on, emit } from '../lib/events.js';
 import { params, show } from './state.js';
 import { indexUnits, presetUnit, renderUnits } from './units.js';
-import { applyKind } from './form.js';
 
 var STATUS_LABEL = { open: 'Đang mở', upcoming: 'Sắp mở', scheduled: 'Sắp mở', closed: 'Đã đóng', draft: 'Chưa mở' };
 
@@ -53,7 +53,7 @@ function selectQuiz(q, scroll) {
     items[i].setAttribute('aria-pressed', items[i].getAttribute('data-quiz-id') === String(q.id) ? 'true' : 'false');
   }
   $('chosen-quiz').textContent = 'Bài đã chọn: ' + q.title;
-  applyKind(q);
+  emit('quiz-chosen', q);
   showError('');
   if (scroll) {
     var f = $('form-title');
@@ -100,8 +100,9 @@ export function backToStart(focus) {
   show('start-screen');
   selected = null;
   $('chosen-quiz').textContent = '';
-  applyKind(null);
+  emit('quiz-chosen', null);
   if (startLoaded) renderQuizzes();
   else { startLoaded = true; loadStart(); }
   if (focus) $('start-title').focus();
 }
+on('back-to-start', backToStart);

@@ -1,6 +1,6 @@
 // What the resident page's screens share: the attempt in progress (mirrored to
-// localStorage so that a reload or a lost network keeps the answers), the screens and
-// the page's URL parameters.
+// localStorage so that a reload or a lost network keeps the answers), the screens, the
+// page's URL parameters; and the events by which a screen asks another for something.
 import { $ } from '../lib/dom.js';
 
 var KEY_CLIENT = 'nq58.clientId';
@@ -51,6 +51,13 @@ export function clientToken() {
 export function saveClientToken(t) {
   try { localStorage.setItem(KEY_CLIENT_TOKEN, t); } catch (e) { /* ignore */ }
 }
+
+// The screens import downward only (main → form → start and quiz; submit → quiz and
+// result; each → state) and ask a screen above them through the page's events
+// (lib/events.js):
+//   'quiz-chosen' (quiz or null): the start screen's chosen quiz changed (form.js);
+//   'back-to-start' (focus): show the start screen again, no quiz chosen (start.js);
+//   'submit': freeze the answers and send them (submit.js).
 
 // show shows one screen and hides the others.
 export function show(screenId) {

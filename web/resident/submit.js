@@ -3,19 +3,12 @@
 // reload) sends exactly the same payload.
 import { $, showError } from '../lib/dom.js';
 import { fetchJSON, errorMessage } from '../lib/api.js';
+import { on, emit } from '../lib/events.js';
 import { S, saveAtt, dropAtt } from './state.js';
-import { attContest, hasAnswer, readPrediction, renderQuestion } from './quiz.js';
+import { attContest, hasAnswer, readPrediction, renderQuestion, setSubmitBusy } from './quiz.js';
 import { showResult } from './result.js';
-import { backToStart } from './start.js';
 
 var sending = false, retryTimer = null, retryN = 0;
-
-// setSubmitBusy shows the submit button as busy (disabled) or ready.
-export function setSubmitBusy(busy) {
-  var b = $('submit');
-  b.disabled = busy;
-  b.textContent = busy ? 'Đang nộp bài…' : 'Nộp bài';
-}
 
 function buildAnswers() {
   var out = [];
@@ -58,6 +51,7 @@ export function submitAttempt() {
   }
   sendNow();
 }
+on('submit', submitAttempt);
 
 // sendNow sends the frozen payload (unless a send is on its way).
 export function sendNow() {
@@ -70,7 +64,7 @@ export function sendNow() {
   fetchJSON('POST', '/v1/attempts/' + encodeURIComponent(id) + '/submit', S.att.payload).then(function (res) {
     sending = false;
     $('retry').disabled = false;
-    if (res.status === 200 || res.status === 201) return showResult(res.data || {});
+    if (res.status === 200 || res.status === 201) return done(res.data || {});
     if (res.status >= 500 || res.status === 408 || res.status === 429) return scheduleRetry();
     if (res.status === 409) return fetchResult();
     failSubmit(res);
@@ -100,11 +94,17 @@ export function stopRetry() {
 $('retry').addEventListener('click', function () { retryN = 0; sendNow(); });
 window.addEventListener('online', function () { if (S.att && S.att.pending) { retryN = 0; sendNow(); } });
 
+// done shows the submitted attempt's result, with no resend left.
+function done(r) {
+  stopRetry();
+  showResult(r);
+}
+
 // Already submitted (e.g. first response was lost): fetch the stored result.
 function fetchResult() {
   fetchJSON('GET', '/v1/attempts/' + encodeURIComponent(S.att.attemptId) + '?token=' + encodeURIComponent(S.att.attemptToken))
     .then(function (res) {
-      if (res.status === 200) showResult(res.data || {});
+      if (res.status === 200) done(res.data || {});
       else if (res.status >= 500) scheduleRetry();
       else failSubmit(res);
     }, scheduleRetry);
@@ -127,5 +127,5 @@ function failSubmit(res) {
   dropAtt();
   S.att = null;
   showError(msg);
-  backToStart(false);
+  emit('back-to-start', false);
 }

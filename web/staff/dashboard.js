@@ -5,12 +5,10 @@
 // the quizzes as soon as it runs, while the filters and the awareness table (filters.js)
 // are still arriving; the other panels (later.js) and Chart.js come after the table.
 import { $, showMsg, showError } from '../lib/dom.js';
-import { api, onUnauthorized, forbiddenMessage } from '../lib/api.js';
-import { restoreSession, dropSession, signOutEverywhere, showSignin, bindSignin, renderWho, hasRole } from '../lib/session.js';
+import { api } from '../lib/api.js';
+import { renderWho, hasRole } from '../lib/session.js';
+import { startStaffPage } from '../lib/staffpage.js';
 import { ROLE_LABEL } from '../lib/labels.js';
-
-forbiddenMessage('Tài khoản không có quyền xem mục này.');
-onUnauthorized(signOut);
 
 // panels are the dashboard's own modules: the filters (and through them the awareness
 // table), the shared state, the sections and the charts, loaded once, while the API is
@@ -24,8 +22,14 @@ function loadPanels() {
 }
 var me = null; // the signed-in staff
 
-function signOut(msg) {
-  dropSession();
+var signOut = startStaffPage({
+  page: 'dashboard',
+  forbidden: 'Tài khoản không có quyền xem mục này.',
+  signedOut: signedOut,
+  start: start
+});
+
+function signedOut() {
   me = null;
   if (panels) {
     panels.then(function (p) {
@@ -39,15 +43,7 @@ function signOut(msg) {
   ['setup', 'authoring', 'first-steps'].forEach(function (id) { $(id).hidden = true; });
   if ($('quiz-confirm').open) $('quiz-confirm').close();
   showError('');
-  showSignin('dashboard', msg);
 }
-
-bindSignin();
-
-$('signout').addEventListener('click', function () {
-  signOut('');
-  signOutEverywhere().catch(function (err) { showSignin('dashboard', err.message); });
-});
 
 function canReport() { return hasRole(me, ['admin', 'officer']); }
 
@@ -132,8 +128,3 @@ function start() {
     signOut(err && err.message ? err.message : 'Không tải được trang.');
   });
 }
-
-restoreSession().then(function (r) {
-  if (r.ok) start();
-  else showSignin('dashboard', r.message, r.signedOut ? 'Bạn đã đăng xuất.' : '');
-});

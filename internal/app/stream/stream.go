@@ -13,10 +13,11 @@ import (
 
 var (
 	_ aggregate.Store     = (*dynamo.Store)(nil)
-	_ streamapi.FlagStore = (*dynamo.Store)(nil) // the handler finds it by assertion
+	_ streamapi.FlagStore = (*dynamo.Store)(nil)
 )
 
-// New wires store → handler.
+// New wires store → handler: the store keeps the counters and the flags, and its item
+// layout decodes the records' images.
 func New(store *dynamo.Store, log *slog.Logger) *streamapi.Handler {
-	return streamapi.New(store, log).WithMetrics(metrics.FromEnv(os.Getenv), nil)
+	return streamapi.New(store, store, dynamo.AttemptFromItem, log).WithMetrics(metrics.FromEnv(os.Getenv), nil)
 }

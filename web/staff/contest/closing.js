@@ -4,11 +4,11 @@
 import { $, el, showMsg, showError } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
 import { mmss, atDay } from '../../lib/format.js';
+import { emit } from '../../lib/events.js';
 import { state, canManage, roundPath, serverNow } from './state.js';
 import { loadRanking, stopRefresh } from './ranking.js';
 import { loadFlags, renderFlagAction, FLAG_LABEL } from './flags.js';
 import { loadWinners, showClosed } from './winners.js';
-import { renderRoundInfo } from './pickers.js';
 
 var CLOSE_LABEL = 'Chốt kết quả vòng thi';
 var HOUR = 3600000;
@@ -46,7 +46,7 @@ export function updateCloseButton() {
   btn.disabled = busy;
   btn.textContent = CLOSE_LABEL;
   showMsg(hint, '');
-  if (wasCounting) renderRoundInfo(); // the state line leaves "đang nhận nốt bài nộp dở"
+  if (wasCounting) emit('round-state'); // the state line leaves "đang nhận nốt bài nộp dở"
 }
 
 // unreviewed groups the flags of entries not disqualified by entry, in the list's order.

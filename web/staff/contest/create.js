@@ -3,6 +3,7 @@
 import { $, el, showMsg } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
 import { unitOption } from '../../lib/units.js';
+import { on } from '../../lib/events.js';
 import { state, quizById } from './state.js';
 import { reloadQuizzes } from './pickers.js';
 import { addRound, addPrize, renderRankingOrder, rankingOrder, DEFAULT_RANKING, DEFAULT_PRIZES } from './rows.js';
@@ -20,7 +21,7 @@ function fillScopePicker() {
 function copyable(q) {
   return (q.questions || []).filter(function (x) { return COPYABLE[x.kind] && x.correctOptionIds && x.correctOptionIds.length; });
 }
-export function fillSourcePicker() {
+function fillSourcePicker() {
   var sel = $('c-source');
   var prev = sel.value;
   sel.textContent = '';
@@ -40,6 +41,7 @@ export function fillSourcePicker() {
   });
   if (prev && list.some(function (q) { return q.id === prev; })) sel.value = prev;
 }
+on('quizzes-loaded', fillSourcePicker);
 
 $('c-import').addEventListener('click', function () {
   var q = quizById($('c-source').value);
@@ -89,12 +91,13 @@ function setEditing(id, title) {
 }
 
 // stopEditing closes the form when it edits the draft id (just published).
-export function stopEditing(id) {
+function stopEditing(id) {
   if (!state.editing || state.editing !== id) return;
   setEditing('');
   $('create').hidden = true;
   $('new-contest').setAttribute('aria-expanded', 'false');
 }
+on('published', stopEditing);
 
 function resetCreateForm() {
   $('create-form').reset();

@@ -1,8 +1,8 @@
 // Flagged entries of the round and their disqualification (before close, with a reason).
 import { $, el, showMsg } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
+import { emit } from '../../lib/events.js';
 import { state, roundPath, enc, td, when, serverNow } from './state.js';
-import { loadRanking } from './ranking.js';
 
 export var FLAG_LABEL = {
   fast: 'Làm bài quá nhanh',
@@ -128,7 +128,7 @@ function openDisqualify(tr) {
       var rows = document.querySelectorAll('#flags-table tbody tr[data-attempt-id]');
       for (var i = 0; i < rows.length; i++) if (rows[i].getAttribute('data-attempt-id') === id) renderFlagAction(rows[i]);
       showMsg($('flags-status'), 'Đã loại bài của ' + tr.querySelector('td.name').textContent + '. Lý do: ' + reason);
-      loadRanking(true);
+      emit('disqualified');
     }).catch(function (err) {
       ok.disabled = false;
       if (!err.silent) showMsg(msg, err.message);

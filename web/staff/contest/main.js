@@ -3,8 +3,9 @@
 // export the winners and every entry. Native ES modules, no build. Officers see it
 // read-only.
 import { $, showError } from '../../lib/dom.js';
-import { api, onUnauthorized, forbiddenMessage } from '../../lib/api.js';
-import { restoreSession, dropSession, signOutEverywhere, showSignin, bindSignin, renderWho } from '../../lib/session.js';
+import { api } from '../../lib/api.js';
+import { renderWho } from '../../lib/session.js';
+import { startStaffPage } from '../../lib/staffpage.js';
 import { buildUnits } from '../../lib/units.js';
 import { state, canManage } from './state.js';
 import { fillContestPicker, onContestChange } from './pickers.js';
@@ -14,23 +15,16 @@ import './winners.js';
 import './closing.js';
 import './create.js';
 
-forbiddenMessage('Tài khoản không có quyền thực hiện việc này.');
-onUnauthorized(signOut);
-
-function signOut(msg) {
-  dropSession();
-  stopRefresh();
-  state.me = null;
-  state.seq++;
-  showError('');
-  showSignin('app', msg);
-}
-
-bindSignin();
-
-$('signout').addEventListener('click', function () {
-  signOut('');
-  signOutEverywhere().catch(function (err) { showSignin('app', err.message); });
+var signOut = startStaffPage({
+  page: 'app',
+  forbidden: 'Tài khoản không có quyền thực hiện việc này.',
+  signedOut: function () {
+    stopRefresh();
+    state.me = null;
+    state.seq++;
+    showError('');
+  },
+  start: start
 });
 
 function start() {
@@ -54,8 +48,3 @@ function start() {
     signOut(err && err.message ? err.message : 'Không tải được trang.');
   });
 }
-
-restoreSession().then(function (r) {
-  if (r.ok) start();
-  else showSignin('app', r.message, r.signedOut ? 'Bạn đã đăng xuất.' : '');
-});

@@ -2,11 +2,11 @@
 import { $, el, showMsg, showError } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
 import { QUIZ_STATUS_LABEL as STATUS_LABEL } from '../../lib/labels.js';
+import { on, emit } from '../../lib/events.js';
 import { state, canManage, contests, quizById, unitName, enc, when, serverNow, sortedRounds, roundName } from './state.js';
 import { loadRanking, startRefresh, stopRefresh } from './ranking.js';
 import { loadFlags } from './flags.js';
 import { loadWinners } from './winners.js';
-import { fillSourcePicker, stopEditing } from './create.js';
 import { updateCloseButton } from './closing.js';
 
 export function fillContestPicker(want) {
@@ -129,6 +129,7 @@ export function renderRoundInfo() {
   $('close-round').hidden = !(canManage() && !state.final && state.contest.status !== 'draft');
   updateCloseButton();
 }
+on('round-state', renderRoundInfo);
 
 $('contest-select').addEventListener('change', onContestChange);
 $('round-select').addEventListener('change', onRoundChange);
@@ -140,7 +141,7 @@ $('publish').addEventListener('click', function () {
   btn.disabled = true;
   api('POST', '/v1/admin/quizzes/' + enc(q.id) + '/publish').then(function () {
     btn.disabled = false;
-    stopEditing(q.id); // a published contest is no draft to save into
+    emit('published', q.id); // a published contest is no draft to save into
     showMsg($('picker-status'), 'Đã công bố cuộc thi «' + q.title + '»: người dân có thể dự thi khi vòng thi mở.');
     return reloadQuizzes(q.id);
   }).catch(function (err) {
@@ -154,7 +155,7 @@ export function reloadQuizzes(selectId) {
     var msg = $('picker-status').textContent;
     state.quizzes = data.quizzes || [];
     fillContestPicker(selectId);
-    fillSourcePicker();
+    emit('quizzes-loaded');
     onContestChange();
     showMsg($('picker-status'), msg);
   });

@@ -4,8 +4,8 @@
 import { $, el, showMsg } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
 import { minSec, tierLabel } from '../../lib/format.js';
+import { on, emit } from '../../lib/events.js';
 import { state, canManage, roundPath, enc, td, when, serverNow } from './state.js';
-import { renderRoundInfo } from './pickers.js';
 import { loadFlags } from './flags.js';
 
 var REFRESH_MS = 15000;
@@ -39,7 +39,7 @@ export function loadRanking(refresh) {
     state.shown = 0;
     state.final = !!page.final;
     appendRanking(page);
-    renderRoundInfo();
+    emit('round-state');
     if (state.final) stopRefresh();
     var n = state.shown;
     // Sealed: while the contest's key is secret, a reader who may not see it gets the
@@ -52,6 +52,8 @@ export function loadRanking(refresh) {
     showMsg($('ranking-status'), err.message, true);
   });
 }
+
+on('disqualified', function () { loadRanking(true); });
 
 function appendRanking(page) {
   var tbody = $('ranking-table').querySelector('tbody');

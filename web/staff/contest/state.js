@@ -1,5 +1,13 @@
 // What the contest page's panels share: the signed-in user, the unit tree, the quizzes,
 // the chosen contest and round, and small helpers.
+//
+// The panels import downward only (main → create → pickers → closing → ranking → flags;
+// pickers and closing → winners; each → state) and ask a panel above them through the
+// page's events (lib/events.js):
+//   'round-state': the round's state may have changed, redraw its line (pickers.js);
+//   'disqualified': an entry left the ranking, load it again (ranking.js);
+//   'quizzes-loaded': the quiz list is new, refill the create form's source (create.js);
+//   'published' (quiz id): a draft is published, stop editing it (create.js).
 import { el } from '../../lib/dom.js';
 import { dateTime } from '../../lib/format.js';
 import { hasRole } from '../../lib/session.js';

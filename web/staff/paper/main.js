@@ -2,8 +2,9 @@
 // the keyboard (kept offline and sent when the network is back), upload a meeting's
 // file, and watch the village's running count. Native ES modules, no build.
 import { $, el, showMsg, showError } from '../../lib/dom.js';
-import { api, sendFile, errorOf, onUnauthorized, forbiddenMessage } from '../../lib/api.js';
-import { restoreSession, dropSession, signOutEverywhere, showSignin, bindSignin, renderWho } from '../../lib/session.js';
+import { api, sendFile, errorOf } from '../../lib/api.js';
+import { renderWho } from '../../lib/session.js';
+import { startStaffPage } from '../../lib/staffpage.js';
 import { buildUnits, unitOption } from '../../lib/units.js';
 import { renderSheets } from './print.js';
 import { queued, failed, enqueue, flush } from './queue.js';
@@ -13,20 +14,11 @@ var RETRY_MS = 3000;
 
 var state = { me: null, units: {}, quizId: '', sheet: null, step: '', qi: 0, answers: {}, gender: '', birth: 0, entered: 0, sent: 0 };
 
-forbiddenMessage('Tài khoản không có quyền thực hiện việc này.');
-onUnauthorized(signOut);
-bindSignin();
-
-function signOut(msg) {
-  dropSession();
-  state.me = null;
-  $('app').hidden = true;
-  showSignin('app', msg);
-}
-
-$('signout').addEventListener('click', function () {
-  signOut('');
-  signOutEverywhere().catch(function (err) { showSignin('app', err.message); });
+var signOut = startStaffPage({
+  page: 'app',
+  forbidden: 'Tài khoản không có quyền thực hiện việc này.',
+  signedOut: function () { state.me = null; },
+  start: start
 });
 
 // ---- prints kept on this computer
@@ -335,8 +327,3 @@ function start() {
     signOut(err && err.message ? err.message : 'Không tải được trang.');
   });
 }
-
-restoreSession().then(function (r) {
-  if (r.ok) start();
-  else showSignin('app', r.message, r.signedOut ? 'Bạn đã đăng xuất.' : '');
-});

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nq58/tracker/internal/export/vnfmt"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 func TestTextWritesTheVietnameseStyle(t *testing.T) {

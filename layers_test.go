@@ -1,0 +1,111 @@
+package tracker
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/nq58/tracker"
+
+// goImports maps every package directory of the module (as a path relative to the
+// module root) to the module packages its files import; test files count when tests is
+// true.
+func goImports(t *testing.T, tests bool) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); p != "." && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "testdata" || name == "web") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".go") || (!tests && strings.HasSuffix(p, "_test.go")) {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, p, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		dir := filepath.ToSlash(filepath.Dir(p))
+		for _, imp := range f.Imports {
+			ip, err := strconv.Unquote(imp.Path.Value)
+			if err != nil {
+				return err
+			}
+			if rel, ok := strings.CutPrefix(ip, module+"/"); ok && !slices.Contains(out[dir], rel) {
+				out[dir] = append(out[dir], rel)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// within reports whether the package at dir is pkg or below it.
+func within(dir, pkg string) bool { return dir == pkg || strings.HasPrefix(dir, pkg+"/") }
+
+// TestImportsPointDownward checks the arrows between packages that once pointed the
+// wrong way: a domain package does not import a writer of its data, a writer does not
+// import what it writes (export owns Table; reports and rounds fill it), a library under
+// internal/ does not import a command or tool under infra/, and the stream handler
+// reaches storage only through what its wiring hands it.
+func TestImportsPointDownward(t *testing.T) {
+	rules := []struct {
+		name     string
+		from, to string // package subtrees, relative to the module root
+		tests    bool   // whether test files count too
+	}{
+		{"the quiz domain does not import the exports", "internal/quiz", "internal/export", false},
+		{"nothing under internal/, tests included, imports infra/", "internal", "infra", true},
+		{"the stream handler does not import the storage package", "internal/streamapi", "internal/dynamo", false},
+		{"the exports do not import the reports they lay out", "internal/export", "internal/report", false},
+		{"the contest rounds do not import the reports for their tables", "internal/rounds", "internal/report", false},
+	}
+	withTests, withoutTests := goImports(t, true), goImports(t, false)
+	if len(withoutTests) < 30 {
+		t.Fatalf("found %d packages, want the module's", len(withoutTests))
+	}
+	found := 0
+	for _, r := range rules {
+		t.Run(r.name, func(t *testing.T) {
+			graph := withoutTests
+			if r.tests {
+				graph = withTests
+			}
+			dirs := make([]string, 0, len(graph))
+			for dir := range graph {
+				dirs = append(dirs, dir)
+			}
+			slices.Sort(dirs)
+			for _, dir := range dirs {
+				if !within(dir, r.from) {
+					continue
+				}
+				for _, imp := range graph[dir] {
+					if within(imp, r.to) {
+						found++
+						t.Errorf("%s imports %s: want no arrow from %s up to %s", dir, path.Clean(imp), r.from, r.to)
+					}
+				}
+			}
+		})
+	}
+	if found > 0 {
+		t.Errorf("found %d upward imports, want 0", found)
+	}
+}
