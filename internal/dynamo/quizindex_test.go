@@ -17,6 +17,7 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
 )
@@ -97,7 +98,7 @@ func quizAttempts(t *testing.T, s *dynamo.Store, quizID string, n int) []quiz.At
 		}
 		recs = append(recs, record("shard-"+quizID, 100+i, a))
 		out = append(out, a)
-		v := quiz.Verification{ID: fmt.Sprintf("%s-verify-%04d", quizID, i), QuizID: quizID, Phone: "+84912345678",
+		v := phoneverify.Verification{ID: fmt.Sprintf("%s-verify-%04d", quizID, i), QuizID: quizID, Phone: "+84912345678",
 			CodeHash: "h", CreatedAt: a.StartedAt, ExpiresAt: a.StartedAt.Add(10 * time.Minute)}
 		if err := s.CreateVerification(ctx, v); err != nil {
 			t.Fatal(err)

@@ -355,7 +355,6 @@ type Store interface {
 	ClaimCCCD(ctx context.Context, quizID, cccdKey, person string) error
 	// IsStaffPhone reports whether a person key (hashed phone) belongs to a staff account.
 	IsStaffPhone(ctx context.Context, person string) (bool, error)
-	VerificationStore
 	// ResultsFrozen reports whether a contest round's results have been frozen (closed).
 	ResultsFrozen(ctx context.Context, quizID, roundID string) (bool, error)
 }
