@@ -14,6 +14,7 @@ import (
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // ContestID is the demo contest.
@@ -46,11 +47,11 @@ func LoadContest(ctx context.Context, store *dynamo.Store, keys pseudonym.Keyer,
 	if err := store.PutQuiz(ctx, c); err != nil {
 		return fmt.Errorf("demo contest: %w", err)
 	}
-	units, err := Units()
+	all, err := Units()
 	if err != nil {
 		return err
 	}
-	tree, err := quiz.NewTree(units)
+	tree, err := units.NewTree(all)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // readLog records, around the real client, every request and every item a request
@@ -115,7 +116,7 @@ func TestQuizWalksReadOnlyThatQuizsItems(t *testing.T) {
 	const mine, others = 24, 90
 	quizAttempts(t, seed, "small", mine)
 	quizAttempts(t, seed, "large", others)
-	if err := seed.PutUnits(ctx, []quiz.Unit{{ID: "v1", Name: "Thôn 1", Kind: "village"}}); err != nil {
+	if err := seed.PutUnits(ctx, []units.Unit{{ID: "v1", Name: "Thôn 1", Kind: "village"}}); err != nil {
 		t.Fatal(err)
 	}
 

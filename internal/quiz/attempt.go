@@ -11,6 +11,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/pseudonym"
+	"github.com/nq58/tracker/internal/usertext"
 )
 
 // AttemptStatus is an attempt's state.
@@ -252,7 +253,7 @@ func CheckAnswers(questions []Question, answers []Answer) ([]Answer, error) {
 			if len(ans.OptionIDs) > 0 || ans.Value != 0 {
 				return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q cần câu trả lời dạng chữ (text)", ans.QuestionID)
 			}
-			text, err := CleanText("Câu trả lời cho câu hỏi "+ans.QuestionID, ans.Text, true)
+			text, err := usertext.Clean("Câu trả lời cho câu hỏi "+ans.QuestionID, ans.Text, true)
 			if err != nil {
 				return nil, err
 			}

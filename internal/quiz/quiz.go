@@ -8,6 +8,8 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/units"
+	"github.com/nq58/tracker/internal/usertext"
 	"github.com/nq58/tracker/internal/vnfmt"
 )
 
@@ -225,17 +227,17 @@ func (q Quiz) Validate() error {
 			return err
 		}
 		for _, r := range q.Contest.Rounds {
-			if err := CheckText("Tên vòng thi "+r.ID, r.Name, false); err != nil {
+			if err := usertext.Check("Tên vòng thi "+r.ID, r.Name, false); err != nil {
 				return err // names are shown on pages and in exports
 			}
 		}
 	} else if q.Contest != nil {
 		return apperr.Errorf(apperr.Validation, "quiz %s: only a contest has a contest block", q.ID)
 	}
-	if err := CheckText("Tiêu đề", q.Title, false); err != nil {
+	if err := usertext.Check("Tiêu đề", q.Title, false); err != nil {
 		return err
 	}
-	if err := CheckText("Mô tả", q.Description, true); err != nil {
+	if err := usertext.Check("Mô tả", q.Description, true); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
@@ -255,11 +257,11 @@ func (qu Question) validate(kind Kind) error {
 	if qu.Text == "" {
 		return apperr.Errorf(apperr.Validation, "text is required")
 	}
-	if err := CheckText("Nội dung câu hỏi", qu.Text, true); err != nil {
+	if err := usertext.Check("Nội dung câu hỏi", qu.Text, true); err != nil {
 		return err
 	}
 	for _, o := range qu.Options {
-		if err := CheckText("Phương án", o.Text, false); err != nil {
+		if err := usertext.Check("Phương án", o.Text, false); err != nil {
 			return err
 		}
 	}
@@ -337,7 +339,7 @@ func validTopic(t string) bool {
 
 // Store is what the quiz service needs from storage.
 type Store interface {
-	ListUnits(ctx context.Context) ([]Unit, error)
+	ListUnits(ctx context.Context) ([]units.Unit, error)
 	ListQuizzes(ctx context.Context) ([]Quiz, error)
 	GetQuiz(ctx context.Context, id string) (Quiz, error)
 	// PutAttempt stores a submitted attempt, once: an apperr.Conflict error when an

@@ -19,6 +19,8 @@ import (
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/throttle"
+	"github.com/nq58/tracker/internal/units"
+	"github.com/nq58/tracker/internal/usertext"
 )
 
 const (
@@ -50,8 +52,8 @@ type Service struct {
 	tokens tokenSealer
 
 	mu        sync.Mutex
-	units     []Unit
-	tree      *Tree
+	units     []units.Unit
+	tree      *units.Tree
 	unitsAt   time.Time
 	quizzes   map[string]Quiz
 	quizzesAt time.Time
@@ -112,7 +114,7 @@ func NewService(store Store, now func() time.Time) *Service {
 
 // UnitsResponse is GET /v1/units.
 type UnitsResponse struct {
-	Units []Unit `json:"units"`
+	Units []units.Unit `json:"units"`
 }
 
 // QuizSummary is one quiz of GET /v1/quizzes.
@@ -259,13 +261,13 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	return json.Marshal(plain(r))
 }
 
-func (s *Service) catalogUnits(ctx context.Context) ([]Unit, *Tree, error) {
+func (s *Service) catalogUnits(ctx context.Context) ([]units.Unit, *units.Tree, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.tree != nil && s.now().Sub(s.unitsAt) < CatalogTTL {
 		return s.units, s.tree, nil
 	}
-	tree, err := LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -483,7 +485,7 @@ func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now ti
 		label string
 		text  *string
 	}{{"Họ tên", &in.Name}, {"Tên tổ chức", &in.Organization}, {"Số CCCD", &in.CCCD}, {"Mã thiết bị", &req.ClientID}} {
-		t, err := CleanText(f.label, *f.text, false)
+		t, err := usertext.Clean(f.label, *f.text, false)
 		if err != nil {
 			return Participant{}, err
 		}

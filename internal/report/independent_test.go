@@ -14,6 +14,7 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // The independent check: every figure of the reports is computed here straight from the
@@ -36,7 +37,7 @@ const (
 	tolInterval = 1e-6
 )
 
-var indepUnits = []quiz.Unit{
+var indepUnits = []units.Unit{
 	{ID: "c", Name: "Xã Kiểm Tra", Kind: "commune"},
 	{ID: "v1", ParentID: "c", Name: "Thôn Một", Kind: "village", Population: 400},
 	{ID: "v2", ParentID: "c", Name: "Thôn Hai", Kind: "village", Population: 300},
@@ -338,7 +339,7 @@ func TestEveryReportFigureEqualsAnIndependentComputationFromTheRawAttempts(t *te
 }
 
 func checkIndependently(t *testing.T, seed uint64) {
-	tree, err := quiz.NewTree(indepUnits)
+	tree, err := units.NewTree(indepUnits)
 	if err != nil {
 		t.Fatal(err)
 	}

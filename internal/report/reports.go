@@ -11,6 +11,7 @@ import (
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // The officer reports. Each Service method checks the role and the scope, reads the unit
@@ -53,7 +54,7 @@ var GenderLabels = map[string]string{
 
 // ReportScope is what one report covers, once access has been checked.
 type ReportScope struct {
-	Tree *quiz.Tree
+	Tree *units.Tree
 	Quiz quiz.Quiz
 	// UnitID is the unit asked for (the staff's scope unit when none was given).
 	UnitID string
@@ -72,7 +73,7 @@ type ReportScope struct {
 // NewReportScope returns the scope of a report on unit unitID of tree about qz.
 // minGroup below the floor (DefaultMinGroup) is raised to it, whoever asks: a request
 // may only raise the suppression of small groups, never lower it.
-func NewReportScope(tree *quiz.Tree, qz quiz.Quiz, unitID, from, to string, minGroup int) ReportScope {
+func NewReportScope(tree *units.Tree, qz quiz.Quiz, unitID, from, to string, minGroup int) ReportScope {
 	if minGroup < DefaultMinGroup {
 		minGroup = DefaultMinGroup
 	}
@@ -126,7 +127,7 @@ func normalizePeriod(p string) (string, error) {
 // caller's own validation), then reads the tree, the quiz and the counters of every
 // village the report covers, in one Counters call.
 func (s *Service) loadReport(ctx context.Context, staff auth.Staff, q Query, check func() error) (ReportScope, []aggregate.Counter, error) {
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return ReportScope{}, nil, err
 	}
