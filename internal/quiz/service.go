@@ -17,6 +17,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/groups"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/throttle"
 	"github.com/nq58/tracker/internal/units"
@@ -527,7 +528,7 @@ func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now ti
 			return p, apperr.Errorf(apperr.Validation, "Năm sinh, giới tính và số CCCD chỉ được gửi khi bạn đồng ý cho phép sử dụng thông tin cá nhân; nếu không, hãy để trống")
 		}
 		if p.Organization != "" {
-			p.Organization = OrganisationLabel(OrganisationCode(p.Organization))
+			p.Organization = groups.OrganisationLabel(groups.OrganisationCode(p.Organization))
 		}
 	}
 	if p.Phone == "" && strings.TrimSpace(req.ClientID) == "" {

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/groups"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/units"
@@ -357,7 +358,7 @@ func checkIndependently(t *testing.T, seed uint64) {
 	byMonth := map[string][]quiz.Attempt{}
 	for _, a := range firsts {
 		byVillage[a.Participant.UnitID] = append(byVillage[a.Participant.UnitID], a)
-		org := quiz.OrganisationCode(a.Participant.Organization)
+		org := groups.OrganisationCode(a.Participant.Organization)
 		byOrg[org] = append(byOrg[org], a)
 		m := a.SubmittedAt.In(quiz.VietnamTime).Format("2006-01")
 		byMonth[m] = append(byMonth[m], a)

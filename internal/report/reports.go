@@ -10,6 +10,7 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/groups"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/units"
 )
@@ -34,7 +35,7 @@ const (
 	PeriodYear    = "year"
 )
 
-// AgeBandLabels name quiz.AgeBands in Vietnamese.
+// AgeBandLabels name groups.AgeBands in Vietnamese.
 var AgeBandLabels = map[string]string{
 	"15-24":   "15–24 tuổi",
 	"25-34":   "25–34 tuổi",
@@ -44,7 +45,7 @@ var AgeBandLabels = map[string]string{
 	"unknown": "Không rõ",
 }
 
-// GenderLabels name quiz.Genders in Vietnamese.
+// GenderLabels name groups.Genders in Vietnamese.
 var GenderLabels = map[string]string{
 	"male":    "Nam",
 	"female":  "Nữ",
@@ -394,22 +395,22 @@ func (sc ReportScope) row(key, label string, c aggregate.Counter, population int
 }
 
 // reportGroups are the rows of a grouped awareness report: counter group key, row key
-// and label, in the order of quiz.Organisations, quiz.AgeBands or quiz.Genders.
+// and label, in the order of groups.Organisations, groups.AgeBands or groups.Genders.
 func reportGroups(groupBy string) (keys, codes, labels []string) {
 	add := func(prefix, code, label string) {
 		keys, codes, labels = append(keys, prefix+code), append(codes, code), append(labels, label)
 	}
 	switch groupBy {
 	case GroupByOrganization:
-		for _, o := range quiz.Organisations {
+		for _, o := range groups.Organisations {
 			add("org:", o.Code, o.Label)
 		}
 	case GroupByAgeBand:
-		for _, b := range quiz.AgeBands {
+		for _, b := range groups.AgeBands {
 			add("age:", b, AgeBandLabels[b])
 		}
 	case GroupByGender:
-		for _, g := range quiz.Genders {
+		for _, g := range groups.Genders {
 			add("gender:", g, GenderLabels[g])
 		}
 	case GroupByChannel:

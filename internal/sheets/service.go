@@ -20,6 +20,7 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/groups"
 	"github.com/nq58/tracker/internal/paper"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/units"
@@ -324,7 +325,7 @@ func (s *Service) checkDetails(in *EntryRequest) error {
 		in.Gender = g
 	}
 	if in.Organization != "" {
-		in.Organization = quiz.OrganisationLabel(organisationCode(in.Organization))
+		in.Organization = groups.OrganisationLabel(organisationCode(in.Organization))
 	}
 	return nil
 }
@@ -347,12 +348,12 @@ func genderCode(g string) string {
 
 // organisationCode takes an organisation code or name.
 func organisationCode(o string) string {
-	for _, x := range quiz.Organisations {
+	for _, x := range groups.Organisations {
 		if strings.EqualFold(o, x.Code) {
 			return x.Code
 		}
 	}
-	return quiz.OrganisationCode(o)
+	return groups.OrganisationCode(o)
 }
 
 // entryHash digests what an entry says, to tell a resend from different content.
