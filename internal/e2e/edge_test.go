@@ -1,4 +1,4 @@
-package localgw_test
+package e2e
 
 // Attack tests of issue 22 ("The public edge holds"): what a stranger at the public edge
 // tried, and what must hold.
