@@ -238,10 +238,10 @@ func (r *resident) attempt(ctx context.Context, _, iter int) error {
 // answer answers q correctly when right is true, else with an option outside the key.
 func answer(q quiz.Question, right bool) quiz.Answer {
 	a := quiz.Answer{QuestionID: q.ID}
-	switch q.Kind {
-	case quiz.Likert:
+	switch q.Kind.Answer() {
+	case quiz.AnswerValue:
 		a.Value = 4
-	case quiz.Text:
+	case quiz.AnswerText:
 		a.Text = "Tăng thời lượng phát thanh ở thôn"
 	default:
 		if right && len(q.CorrectOptionIDs) > 0 {

@@ -154,19 +154,16 @@ func parseQuestionRow(kind quiz.Kind, r row) (QuestionInput, []RowError) {
 		errs = append(errs, RowError{Row: r.n, Column: col, Message: fmt.Sprintf(format, args...)})
 	}
 	in := QuestionInput{Kind: strings.ToLower(r.get("kind")), Text: r.get("text"), Topic: strings.ToLower(r.get("topic"))}
-	qk := quiz.QuestionKind(in.Kind)
-	scored := qk == quiz.Single || qk == quiz.Multiple || qk == quiz.TrueFalse
+	qk, known := quiz.ParseQuestionKind(in.Kind)
+	scored := known && qk.Scored()
 	graded := scored && kind != quiz.KindSurvey
 
-	known := true
-	switch qk {
-	case quiz.Single, quiz.Multiple, quiz.TrueFalse, quiz.Likert, quiz.Text:
-	case "":
-		known = false
-		fail("kind", "Thiếu loại câu hỏi (single, multiple, truefalse, likert hoặc text)")
+	switch {
+	case known:
+	case in.Kind == "":
+		fail("kind", "Thiếu loại câu hỏi (%s)", quiz.KindNames("hoặc"))
 	default:
-		known = false
-		fail("kind", "Loại câu hỏi %q không hợp lệ: dùng single, multiple, truefalse, likert hoặc text", in.Kind)
+		fail("kind", "Loại câu hỏi %q không hợp lệ: dùng %s", in.Kind, quiz.KindNames("hoặc"))
 	}
 	if in.Text == "" {
 		fail("text", "Thiếu nội dung câu hỏi")
@@ -205,23 +202,8 @@ func parseQuestionRow(kind quiz.Kind, r row) (QuestionInput, []RowError) {
 	if len(opts) > 0 {
 		firstOption = optionColumn(opts[0].n)
 	}
-	switch qk {
-	case quiz.Single, quiz.Multiple:
-		if len(opts) < 2 {
-			fail(firstOption, "Câu trắc nghiệm cần ít nhất 2 lựa chọn")
-		}
-	case quiz.TrueFalse:
-		if len(opts) != 0 && len(opts) != 2 {
-			fail(firstOption, "Câu đúng/sai cần đúng 2 lựa chọn, hoặc để trống để dùng Đúng/Sai")
-		}
-	case quiz.Likert:
-		if len(opts) != 0 && len(opts) != 5 {
-			fail(firstOption, "Câu thang đo cần đúng 5 mức, hoặc để trống để dùng thang mặc định")
-		}
-	case quiz.Text:
-		if len(opts) != 0 {
-			fail(firstOption, "Câu tự luận không có lựa chọn")
-		}
+	if msg := qk.CheckWrittenOptions(len(opts)); msg != "" {
+		fail(firstOption, "%s", msg)
 	}
 
 	correct := r.get("correct")
@@ -233,18 +215,14 @@ func parseQuestionRow(kind quiz.Kind, r row) (QuestionInput, []RowError) {
 		fail("correct", "Phiếu khảo sát không có đáp án đúng: để trống cột này")
 	case !scored:
 		fail("correct", "Câu thang đo hoặc tự luận không có đáp án đúng: để trống cột này")
-	case qk == quiz.TrueFalse:
-		i, ok := trueFalseIndex(correct)
-		if !ok {
-			fail("correct", "Đáp án %q không hợp lệ: ghi Đúng hoặc Sai", correct)
-		}
-		in.CorrectOptionIndexes = []int{i}
 	default:
-		idx, msg := correctIndexes(correct, opts)
+		cols := make([]int, len(opts))
+		for i, o := range opts {
+			cols[i] = o.n
+		}
+		idx, msg := qk.ParseKey(correct, cols)
 		if msg != "" {
 			fail("correct", "%s", msg)
-		} else if qk == quiz.Single && len(idx) != 1 {
-			fail("correct", "Câu một đáp án (single) chỉ có đúng 1 đáp án đúng")
 		}
 		in.CorrectOptionIndexes = idx
 	}
@@ -264,40 +242,6 @@ func validateAlone(kind quiz.Kind, in QuestionInput) error {
 		return err
 	}
 	return quiz.Quiz{ID: "import", Kind: kind, Title: "import", Questions: []quiz.Question{qu}}.Validate()
-}
-
-func trueFalseIndex(s string) (int, bool) {
-	switch strings.ToLower(s) {
-	case "đúng", "đ", "true", "1":
-		return 0, true
-	case "sai", "s", "false", "2":
-		return 1, true
-	}
-	return 0, false
-}
-
-// correctIndexes maps "2" or "1,3" (option column numbers) to 0-based indexes of the
-// non-empty options, or returns a message.
-func correctIndexes(s string, opts []numberedOption) ([]int, string) {
-	var idx []int
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
-		n, err := strconv.Atoi(f)
-		if err != nil {
-			return nil, fmt.Sprintf("Đáp án %q không hợp lệ: ghi số thứ tự lựa chọn, ví dụ 2 hoặc 1,3", s)
-		}
-		i := slices.IndexFunc(opts, func(o numberedOption) bool { return o.n == n })
-		if i < 0 {
-			return nil, fmt.Sprintf("Đáp án %d không có: lựa chọn %d để trống", n, n)
-		}
-		if slices.Contains(idx, i) {
-			return nil, fmt.Sprintf("Đáp án %d ghi hai lần", n)
-		}
-		idx = append(idx, i)
-	}
-	if len(idx) == 0 {
-		return nil, fmt.Sprintf("Đáp án %q không hợp lệ: ghi số thứ tự lựa chọn, ví dụ 2 hoặc 1,3", s)
-	}
-	return idx, ""
 }
 
 var unitColumns = []string{"id", "parentid", "name", "kind", "population", "households"}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -31,13 +30,6 @@ func NewService(store Store, now func() time.Time) *Service {
 	}
 	return &Service{store: store, now: now}
 }
-
-// Default options for questions written without any.
-var (
-	trueFalseTexts = []string{"Đúng", "Sai"}
-	trueFalseIDs   = []string{"t", "f"}
-	likertTexts    = quiz.LikertLabels
-)
 
 var questionIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,20}$`)
 
@@ -295,9 +287,8 @@ func buildQuestions(in []QuestionInput, keepIDs bool, taken []string) ([]quiz.Qu
 	return out, nil
 }
 
-// buildQuestion assigns option ids ("a", "b"…; "t"/"f" for true/false; "1"…"5" for
-// likert, defaulting the options of those two when none are given) and maps the
-// correct options to them. n is the question's 1-based position, for messages.
+// buildQuestion assigns option ids (the kind's OptionID; its DefaultOptions when none
+// are given) and maps the correct options to them. n is the question's 1-based position, for messages.
 func buildQuestion(in QuestionInput, id string, n int) (quiz.Question, error) {
 	kind := quiz.QuestionKind(in.Kind)
 	q := quiz.Question{ID: id, Kind: kind, Text: strings.TrimSpace(in.Text), Topic: strings.TrimSpace(in.Topic), Points: in.Points}
@@ -305,15 +296,12 @@ func buildQuestion(in QuestionInput, id string, n int) (quiz.Question, error) {
 	for i, o := range in.Options {
 		texts[i] = strings.TrimSpace(o.Text)
 	}
-	switch {
-	case len(texts) == 0 && kind == quiz.TrueFalse:
-		texts = trueFalseTexts
-	case len(texts) == 0 && kind == quiz.Likert:
-		texts = likertTexts
-	}
-	q.Options = make([]quiz.Option, len(texts))
-	for i, t := range texts {
-		q.Options[i] = quiz.Option{ID: optionID(kind, i, len(texts)), Text: t}
+	q.Options = kind.DefaultOptions()
+	if len(texts) > 0 || q.Options == nil {
+		q.Options = make([]quiz.Option, len(texts))
+		for i, t := range texts {
+			q.Options[i] = quiz.Option{ID: kind.OptionID(i, len(texts)), Text: t}
+		}
 	}
 	if len(in.CorrectOptionIndexes) == 0 && len(in.CorrectOptionIDs) == 0 {
 		return q, nil
@@ -339,16 +327,4 @@ func buildQuestion(in QuestionInput, id string, n int) (quiz.Question, error) {
 		add(optID)
 	}
 	return q, nil
-}
-
-func optionID(kind quiz.QuestionKind, i, count int) string {
-	switch {
-	case kind == quiz.Likert:
-		return strconv.Itoa(i + 1)
-	case kind == quiz.TrueFalse && count == len(trueFalseIDs):
-		return trueFalseIDs[i]
-	case i < 26:
-		return string(rune('a' + i))
-	}
-	return "o" + strconv.Itoa(i+1)
 }

@@ -77,10 +77,10 @@ func demoAnswers(q quiz.Quiz, asked []quiz.PublicQuestion, level float64, rng *r
 	var out []quiz.Answer
 	for _, pq := range asked {
 		bank, _ := q.Question(pq.ID)
-		switch bank.Kind {
-		case quiz.Likert:
+		switch bank.Kind.Answer() {
+		case quiz.AnswerValue:
 			out = append(out, quiz.Answer{QuestionID: pq.ID, Value: 2 + rng.IntN(4)})
-		case quiz.Text:
+		case quiz.AnswerText:
 			if rng.IntN(3) == 0 {
 				out = append(out, quiz.Answer{QuestionID: pq.ID, Text: "Nên phát thanh vào buổi tối để bà con nghe được nhiều hơn."})
 			}

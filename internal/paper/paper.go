@@ -89,7 +89,7 @@ func NewCode() (string, error) {
 func AttemptID(code string) string { return "paper-" + code }
 
 // Letter is the box label of option i on paper: A, B, C…
-func Letter(i int) string { return string(rune('A' + i)) }
+func Letter(i int) string { return quiz.BoxLetter(i) }
 
 // PrintedQuestions are the questions of a print in sheet order.
 func PrintedQuestions(q quiz.Quiz, p Print) []quiz.Question {

@@ -7,11 +7,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/pseudonym"
-	"github.com/nq58/tracker/internal/usertext"
 )
 
 // AttemptStatus is an attempt's state.
@@ -184,7 +182,7 @@ func Draw(q Quiz, seed uint64) []Question {
 		qu := q.Questions[i]
 		qu.Options = slices.Clone(qu.Options)
 		// True/false and likert scales keep their natural order.
-		if q.Shuffle && (qu.Kind == Single || qu.Kind == Multiple) {
+		if q.Shuffle && qu.Kind.Shuffles() {
 			rng.Shuffle(len(qu.Options), func(i, j int) { qu.Options[i], qu.Options[j] = qu.Options[j], qu.Options[i] })
 		}
 		out[k] = qu
@@ -226,41 +224,9 @@ func CheckAnswers(questions []Question, answers []Answer) ([]Answer, error) {
 		if _, dup := given[ans.QuestionID]; dup {
 			return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q được trả lời hai lần", ans.QuestionID)
 		}
-		clean := Answer{QuestionID: ans.QuestionID}
-		switch qu.Kind {
-		case Single, TrueFalse, Multiple:
-			if ans.Value != 0 || ans.Text != "" {
-				return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q cần chọn phương án (optionIds)", ans.QuestionID)
-			}
-			ids := slices.Clone(ans.OptionIDs)
-			slices.Sort(ids)
-			ids = slices.Compact(ids)
-			for _, id := range ids {
-				if !qu.hasOption(id) {
-					return nil, apperr.Errorf(apperr.Validation, "Phương án %q không thuộc câu hỏi %q", id, ans.QuestionID)
-				}
-			}
-			if qu.Kind != Multiple && len(ids) > 1 {
-				return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q chỉ được chọn một phương án", ans.QuestionID)
-			}
-			clean.OptionIDs = ids
-		case Likert:
-			if len(ans.OptionIDs) > 0 || ans.Text != "" || ans.Value < likertMin || ans.Value > likertMax {
-				return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q cần một giá trị (value) từ 1 đến 5", ans.QuestionID)
-			}
-			clean.Value = ans.Value
-		case Text:
-			if len(ans.OptionIDs) > 0 || ans.Value != 0 {
-				return nil, apperr.Errorf(apperr.Validation, "Câu hỏi %q cần câu trả lời dạng chữ (text)", ans.QuestionID)
-			}
-			text, err := usertext.Clean("Câu trả lời cho câu hỏi "+ans.QuestionID, ans.Text, true)
-			if err != nil {
-				return nil, err
-			}
-			if utf8.RuneCountInString(text) > MaxTextAnswer {
-				return nil, apperr.Errorf(apperr.Validation, "Câu trả lời cho câu hỏi %q dài quá %d ký tự", ans.QuestionID, MaxTextAnswer)
-			}
-			clean.Text = strings.TrimSpace(text)
+		clean, err := qu.Kind.Canonical(qu, ans)
+		if err != nil {
+			return nil, err
 		}
 		given[ans.QuestionID] = clean
 	}
@@ -353,12 +319,9 @@ func Grade(questions []Question, answers []Answer) Grading {
 	}
 	g := Grading{Topics: map[string]TopicTally{}}
 	for _, qu := range questions {
-		r := QuestionResult{QuestionID: qu.ID, Scored: qu.Scored() && len(qu.CorrectOptionIDs) > 0}
+		r := QuestionResult{QuestionID: qu.ID}
+		r.Scored, r.Correct, r.CorrectOptionIDs = qu.Kind.Grade(qu, given[qu.ID])
 		if r.Scored {
-			want := slices.Clone(qu.CorrectOptionIDs)
-			slices.Sort(want)
-			r.CorrectOptionIDs = want
-			r.Correct = qu.Void || slices.Equal(given[qu.ID].OptionIDs, want)
 			g.MaxScore += qu.Points
 			t := g.Topics[qu.Topic]
 			t.Answered++

@@ -25,17 +25,6 @@ const (
 	KindContest Kind = "contest" // rounds and prizes (contest issue)
 )
 
-// QuestionKind says how a question is answered and graded.
-type QuestionKind string
-
-const (
-	Single    QuestionKind = "single"
-	Multiple  QuestionKind = "multiple"
-	TrueFalse QuestionKind = "truefalse"
-	Likert    QuestionKind = "likert" // 1–5, unscored
-	Text      QuestionKind = "text"   // free text, unscored
-)
-
 // Status is a quiz's life-cycle state.
 type Status string
 
@@ -50,8 +39,6 @@ const (
 	maxQuestions   = 500
 	maxOptions     = 12
 	defaultPass    = 50
-	likertMin      = 1
-	likertMax      = 5
 	maxTitleLength = 300
 )
 
@@ -69,10 +56,6 @@ var TopicLabels = map[string]string{
 	"g": "Truyền thống, tiềm năng, tứ giác phát triển",
 	"h": "Kết quả thực hiện",
 }
-
-// LikertLabels name a likert scale's values 1–5, in order: the default option texts of
-// a likert question (the pages show the same wording).
-var LikertLabels = []string{"Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"}
 
 // Option is one answer choice.
 type Option struct {
@@ -94,9 +77,7 @@ type Question struct {
 }
 
 // Scored reports whether the question counts towards the score.
-func (q Question) Scored() bool {
-	return q.Kind == Single || q.Kind == Multiple || q.Kind == TrueFalse
-}
+func (q Question) Scored() bool { return q.Kind.Scored() }
 
 func (q Question) hasOption(id string) bool {
 	for _, o := range q.Options {
@@ -275,45 +256,32 @@ func (qu Question) validate(kind Kind) error {
 		}
 		optionIDs[o.ID] = true
 	}
-	switch qu.Kind {
-	case Single, Multiple, TrueFalse:
-		if len(qu.Options) < 2 || len(qu.Options) > maxOptions {
-			return apperr.Errorf(apperr.Validation, "needs 2 to %d options", maxOptions)
-		}
-		if kind == KindSurvey {
-			return nil
-		}
-		if qu.Points <= 0 {
-			return apperr.Errorf(apperr.Validation, "a scored question needs points")
-		}
-		if !validTopic(qu.Topic) {
-			return apperr.Errorf(apperr.Validation, "topic must be one of a, b, c, d, e, g, h")
-		}
-		correct := map[string]bool{}
-		for _, id := range qu.CorrectOptionIDs {
-			if !optionIDs[id] {
-				return apperr.Errorf(apperr.Validation, "correct option %q is not an option", id)
-			}
-			if correct[id] {
-				return apperr.Errorf(apperr.Validation, "correct option %q is listed twice", id)
-			}
-			correct[id] = true
-		}
-		if n := len(qu.CorrectOptionIDs); n == 0 || (qu.Kind != Multiple && n != 1) {
-			return apperr.Errorf(apperr.Validation, "single and true/false questions need exactly one correct option, multiple at least one")
-		}
-	case Likert:
-		if len(qu.Options) != likertMax {
-			return apperr.Errorf(apperr.Validation, "a likert question has exactly 5 options")
-		}
-	case Text:
-		if len(qu.Options) != 0 {
-			return apperr.Errorf(apperr.Validation, "a text question has no options")
-		}
-	default:
-		return apperr.Errorf(apperr.Validation, "kind must be single, multiple, truefalse, likert or text")
+	if !qu.Kind.Valid() {
+		return apperr.Errorf(apperr.Validation, "kind must be %s", KindNames("or"))
 	}
-	return nil
+	if err := qu.Kind.checkOptions(len(qu.Options)); err != nil {
+		return err
+	}
+	if !qu.Kind.Scored() || kind == KindSurvey {
+		return nil
+	}
+	if qu.Points <= 0 {
+		return apperr.Errorf(apperr.Validation, "a scored question needs points")
+	}
+	if !validTopic(qu.Topic) {
+		return apperr.Errorf(apperr.Validation, "topic must be one of a, b, c, d, e, g, h")
+	}
+	correct := map[string]bool{}
+	for _, id := range qu.CorrectOptionIDs {
+		if !optionIDs[id] {
+			return apperr.Errorf(apperr.Validation, "correct option %q is not an option", id)
+		}
+		if correct[id] {
+			return apperr.Errorf(apperr.Validation, "correct option %q is listed twice", id)
+		}
+		correct[id] = true
+	}
+	return qu.Kind.checkKey(len(qu.CorrectOptionIDs))
 }
 
 func validID(id string) bool {

@@ -100,7 +100,7 @@ func TestAwarenessReadsDoNotGrowWithAttempts(t *testing.T) {
 			}
 		}
 		// The counters the aggregator would have kept for n attempts (equal to its
-		// streamed result, as the localgw tests show).
+		// streamed result, as the internal/e2e tests show).
 		if err := setup.ReplaceCounters(ctx, aggregate.Rebuild(syntheticAttempts(n, tree.Leaves("xa-a"))), nil); err != nil {
 			t.Fatal(err)
 		}

@@ -567,7 +567,7 @@ func BuildSurvey(sc ReportScope, counters []aggregate.Counter) Survey {
 	out := Survey{QuizID: sc.Quiz.ID, UnitID: sc.UnitID, Participants: total.Participants, Questions: []SurveyQuestion{}}
 	for _, q := range sc.Quiz.Questions {
 		sq := SurveyQuestion{QuestionID: q.ID, Text: q.Text, Kind: string(q.Kind), Options: []OptionCount{}, ByUnit: []surveyUnitOptions{}}
-		if q.Kind != quiz.Text && len(q.Options) > 0 {
+		if q.Kind.HasOptions() && len(q.Options) > 0 {
 			sq.Options = optionCounts(q, total, sc.MinGroup)
 			for _, v := range sc.Villages {
 				sq.ByUnit = append(sq.ByUnit, surveyUnitOptions{UnitID: v, Label: sc.unitName(v), Options: optionCounts(q, byVillage[v], sc.MinGroup)})

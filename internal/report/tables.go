@@ -111,7 +111,7 @@ func (q Questions) Tables() []export.Table {
 func (s Survey) Tables() []export.Table {
 	t := export.Table{Name: "Khảo sát", Header: []string{"Mã câu", "Câu hỏi", "Đơn vị", "Phương án", "Số lượt", "Tỷ lệ (%)"}}
 	for _, q := range s.Questions {
-		if s.Sealed && q.Kind != string(quiz.Text) { // the options' counts are hidden, not absent
+		if s.Sealed && quiz.QuestionKind(q.Kind).HasOptions() { // the options' counts are hidden, not absent
 			t.Rows = append(t.Rows, []any{q.QuestionID, q.Text, "Tất cả", "", SealedCell, SealedCell})
 		}
 		for _, o := range q.Options {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -161,7 +160,7 @@ func (s *Service) Upload(ctx context.Context, staff auth.Staff, contentType stri
 				bad = true
 				continue
 			}
-			ans, err := parseBoxes(questions[k], v)
+			ans, err := questions[k].Kind.ParseBox(questions[k], v)
 			if err != nil {
 				rowErr(fmt.Sprintf("q%d", k+1), "%s", err.Error())
 				bad = true
@@ -198,41 +197,4 @@ func (s *Service) Upload(ctx context.Context, staff auth.Staff, contentType stri
 		}
 	}
 	return out, nil
-}
-
-// parseBoxes reads the ticked boxes of one question as written in a file.
-func parseBoxes(qu quiz.Question, v string) (quiz.Answer, error) {
-	a := quiz.Answer{QuestionID: qu.ID}
-	v = strings.ToUpper(strings.TrimSpace(v))
-	switch qu.Kind {
-	case quiz.Likert:
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 5 {
-			return a, fmt.Errorf("Câu thang điểm cần một số từ 1 đến 5, không phải %q", v)
-		}
-		a.Value = n
-		return a, nil
-	case quiz.Text:
-		return a, fmt.Errorf("Phiếu giấy không nhận câu trả lời tự luận")
-	case quiz.TrueFalse:
-		switch v {
-		case "Đ", "D":
-			v = "A"
-		case "S":
-			v = "B"
-		}
-	}
-	for _, r := range strings.ReplaceAll(strings.ReplaceAll(v, ",", ""), " ", "") {
-		i := int(r - 'A')
-		if i < 0 || i >= len(qu.Options) {
-			return a, fmt.Errorf("Ô %q không có trong câu này (chỉ có A–%s)", string(r), paper.Letter(len(qu.Options)-1))
-		}
-		if !slices.Contains(a.OptionIDs, qu.Options[i].ID) {
-			a.OptionIDs = append(a.OptionIDs, qu.Options[i].ID)
-		}
-	}
-	if qu.Kind != quiz.Multiple && len(a.OptionIDs) > 1 {
-		return a, fmt.Errorf("Câu này chỉ được đánh một ô, không phải %q", v)
-	}
-	return a, nil
 }

@@ -30,9 +30,11 @@ func jsList(t *testing.T, src, name string, v any) {
 }
 
 // TestPageLabelsAreTheServers checks that web/lib/labels.js (as embedded and served)
-// names the topics and the likert values as the server does: the topic codes are
-// quiz.Topics in order, each label is quiz.TopicLabels', and the likert labels are
-// quiz.LikertLabels (authoring's default options).
+// names the topics, the likert values and the question kinds as the server does: the
+// topic codes are quiz.Topics in order, each label is quiz.TopicLabels', the likert
+// labels are quiz.LikertLabels (authoring's default options), and QUESTION_KINDS are
+// quiz.QuestionKinds in order with each kind's label, answer form, multiple picks,
+// scoring and paper rules.
 func TestPageLabelsAreTheServers(t *testing.T) {
 	raw, err := fs.ReadFile(tracker.Web(), "lib/labels.js")
 	if err != nil {
@@ -62,6 +64,24 @@ func TestPageLabelsAreTheServers(t *testing.T) {
 	jsList(t, src, "LIKERT_LABELS", &likert)
 	if !slices.Equal(likert, quiz.LikertLabels) {
 		t.Errorf("labels.js LIKERT_LABELS = %q, quiz.LikertLabels = %q", likert, quiz.LikertLabels)
+	}
+
+	type kindFacts struct {
+		Kind     quiz.QuestionKind `json:"kind"`
+		Label    string            `json:"label"`
+		Answer   quiz.AnswerForm   `json:"answer"`
+		Multiple bool              `json:"multiple"`
+		Scored   bool              `json:"scored"`
+		Paper    bool              `json:"paper"`
+	}
+	var kinds []kindFacts
+	jsList(t, src, "QUESTION_KINDS", &kinds)
+	var want []kindFacts
+	for _, k := range quiz.QuestionKinds() {
+		want = append(want, kindFacts{k, k.Label(), k.Answer(), k.MultiplePicks(), k.Scored(), k.OnPaper()})
+	}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("labels.js QUESTION_KINDS = %+v, server says %+v", kinds, want)
 	}
 }
 

@@ -1,5 +1,5 @@
-// Labels the pages share. TOPICS and LIKERT_LABELS mirror the server's lists
-// (internal/quiz Topics and LikertLabels, internal/report TopicLabels);
+// Labels the pages share. TOPICS, LIKERT_LABELS and QUESTION_KINDS mirror the server's
+// lists (internal/quiz Topics, TopicLabels, LikertLabels and the question kinds' rules);
 // internal/webtest/labels_test.go checks they stay equal. Keep both lists in JSON syntax
 // (double quotes, no trailing comma): the test reads them as JSON.
 
@@ -23,6 +23,27 @@ export const LIKERT_LABELS = [
   "Đồng ý",
   "Rất đồng ý"
 ];
+
+// QUESTION_KINDS are the question kinds in order with what the screens need of each
+// (internal/quiz kinds.go): its label; the answer form ("options": optionIds, "value":
+// a scale's value, "text": free text); whether several options may be picked; whether
+// it is scored; whether a paper sheet collects it; and, for the pages only, whether
+// it is a statement judged true or false (the review says "Câu này Đúng").
+export const QUESTION_KINDS = [
+  {"kind": "single", "label": "Một đáp án", "answer": "options", "multiple": false, "scored": true, "paper": true},
+  {"kind": "multiple", "label": "Nhiều đáp án", "answer": "options", "multiple": true, "scored": true, "paper": true},
+  {"kind": "truefalse", "label": "Đúng/sai", "answer": "options", "multiple": false, "scored": true, "paper": true, "statement": true},
+  {"kind": "likert", "label": "Thang 5 mức", "answer": "value", "multiple": false, "scored": false, "paper": true},
+  {"kind": "text", "label": "Tự luận", "answer": "text", "multiple": false, "scored": false, "paper": false}
+];
+
+// questionKind returns a question kind's entry of QUESTION_KINDS (an empty entry for an
+// unknown kind, so a screen treats it as options to pick).
+var KIND_BY_NAME = Object.fromEntries(QUESTION_KINDS.map(function (k) { return [k.kind, k]; }));
+export function questionKind(kind) { return KIND_BY_NAME[kind] || { kind: kind, answer: 'options' }; }
+
+// SCALE_VALUES are a scale question's values as option ids: "1"…"5".
+export const SCALE_VALUES = LIKERT_LABELS.map(function (_, i) { return String(i + 1); });
 
 // TOPIC_CODES are the topics' codes in order; TOPIC_LABEL maps a code to its label.
 export const TOPIC_CODES = TOPICS.map(function (t) { return t[0]; });

@@ -2,7 +2,7 @@
 // last), the countdown, and the discard of a resumed attempt.
 import { $, el, showError } from '../lib/dom.js';
 import { mmss } from '../lib/format.js';
-import { TOPIC_LABEL, LIKERT_LABELS } from '../lib/labels.js';
+import { TOPIC_LABEL, LIKERT_LABELS, questionKind } from '../lib/labels.js';
 import { emit } from '../lib/events.js';
 import { S, saveAtt, dropAtt, show } from './state.js';
 
@@ -101,7 +101,8 @@ export function renderQuestion() {
   var a = att.answers[q.id] || {};
   box.removeAttribute('role');
   box.removeAttribute('aria-labelledby');
-  if (q.kind === 'text') {
+  var kind = questionKind(q.kind);
+  if (kind.answer === 'text') {
     var lab = el('label', null, 'Câu trả lời của bạn');
     lab.htmlFor = 'answer-text';
     lab.style.fontWeight = '600';
@@ -131,8 +132,8 @@ export function renderQuestion() {
     box.appendChild(ta);
     box.appendChild(cnt);
   } else {
-    var multi = q.kind === 'multiple';
-    var opts = q.kind === 'likert'
+    var multi = !!kind.multiple;
+    var opts = kind.answer === 'value'
       ? LIKERT_LABELS.map(function (t, k) { return { id: String(k + 1), text: (k + 1) + ' — ' + t }; })
       : (q.options || []);
     box.setAttribute('role', multi ? 'group' : 'radiogroup');
@@ -145,7 +146,7 @@ export function renderQuestion() {
       inp.name = 'opt';
       inp.value = o.id;
       inp.disabled = !!locked;
-      if (q.kind === 'likert') inp.checked = a.value === +o.id;
+      if (kind.answer === 'value') inp.checked = a.value === +o.id;
       else inp.checked = !!(a.optionIds && a.optionIds.indexOf(o.id) >= 0);
       if (inp.checked) lab.className = 'ans sel';
       inp.addEventListener('change', function () { onChoice(q); });
@@ -166,7 +167,7 @@ function onChoice(q) {
     if (inputs[k].checked) ids.push(inputs[k].value);
   }
   if (!ids.length) delete S.att.answers[q.id];
-  else if (q.kind === 'likert') S.att.answers[q.id] = { value: +ids[0] };
+  else if (questionKind(q.kind).answer === 'value') S.att.answers[q.id] = { value: +ids[0] };
   else S.att.answers[q.id] = { optionIds: ids };
   saveAtt();
   updateUnanswered();

@@ -3,7 +3,7 @@
 // frozen), the prediction and the link to the round's results.
 import { $, el, showError } from '../lib/dom.js';
 import { atDay, mmss } from '../lib/format.js';
-import { likertLabel } from '../lib/labels.js';
+import { likertLabel, questionKind } from '../lib/labels.js';
 import { emit } from '../lib/events.js';
 import { S, dropAtt, show } from './state.js';
 
@@ -25,12 +25,12 @@ function quote(s) { return '“' + s + '”'; }
 // reviewLines says what the resident answered and what is right, quoting the options'
 // texts: for a true/false question "Câu này Đúng — bạn chọn Sai".
 export function reviewLines(q, ans, rv) {
-  var mine;
-  if (q.kind === 'text') mine = ans.text || '';
-  else if (q.kind === 'likert') mine = likertLabel(ans.value);
+  var mine, k = questionKind(q.kind);
+  if (k.answer === 'text') mine = ans.text || '';
+  else if (k.answer === 'value') mine = likertLabel(ans.value);
   else mine = (ans.optionIds || []).map(function (id) { return optText(q, id); }).join('; ');
   var right = (rv.correctOptionIds || []).map(function (id) { return optText(q, id); }).join('; ');
-  if (q.kind === 'truefalse' && right) {
+  if (k.statement && right) {
     return ['Câu này ' + right + ' — ' + (mine ? 'bạn chọn ' + mine : 'bạn chưa trả lời') + '.'];
   }
   if (!mine) return right ? ['Bạn chưa trả lời. Đáp án đúng: ' + quote(right) + '.'] : ['Bạn chưa trả lời.'];

@@ -4,6 +4,7 @@
 import { $, showError } from '../lib/dom.js';
 import { fetchJSON, errorMessage } from '../lib/api.js';
 import { on, emit } from '../lib/events.js';
+import { questionKind } from '../lib/labels.js';
 import { S, saveAtt, dropAtt } from './state.js';
 import { attContest, hasAnswer, readPrediction, renderQuestion, setSubmitBusy } from './quiz.js';
 import { showResult } from './result.js';
@@ -15,8 +16,9 @@ function buildAnswers() {
   S.att.questions.forEach(function (q) {
     var a = S.att.answers[q.id];
     if (!hasAnswer(a)) return;
-    if (q.kind === 'text') out.push({ questionId: q.id, text: a.text.trim() });
-    else if (q.kind === 'likert') out.push({ questionId: q.id, value: a.value });
+    var form = questionKind(q.kind).answer;
+    if (form === 'text') out.push({ questionId: q.id, text: a.text.trim() });
+    else if (form === 'value') out.push({ questionId: q.id, value: a.value });
     else out.push({ questionId: q.id, optionIds: a.optionIds });
   });
   return out;

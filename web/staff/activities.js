@@ -7,7 +7,7 @@ import { TOPIC_CODES, TOPIC_LABEL } from '../lib/labels.js';
 import { state } from './state.js';
 import { load } from './sections.js';
 import { cell, setSortValues, sortTable, sortState } from './tables.js';
-import { filters } from './filters.js';
+import { filters } from './filterform.js';
 
 // The plan's forms of informing (II.2).
 var ACTIVITY_TYPES = [

@@ -7,7 +7,7 @@ import { api, sendFile, saveBlob } from '../lib/api.js';
 import { hasRole } from '../lib/session.js';
 import { unitOption } from '../lib/units.js';
 import { dmy } from '../lib/format.js';
-import { KIND_LABEL, QUIZ_STATUS_LABEL } from '../lib/labels.js';
+import { KIND_LABEL, QUIZ_STATUS_LABEL, QUESTION_KINDS } from '../lib/labels.js';
 import { state, announce, CHANGED } from './state.js';
 import { csvText, contentTypeOf, showRowErrors } from './upload.js';
 
@@ -169,6 +169,9 @@ $('quiz-list').addEventListener('click', function (ev) {
 });
 
 // ---- a new quiz or survey from a question file
+
+// The file's kind column takes the question kinds' names: "single (một đáp án), …".
+$('qc-kinds').textContent = QUESTION_KINDS.map(function (k) { return k.kind + ' (' + k.label.toLowerCase() + ')'; }).join(', ');
 
 function syncKind() {
   $('qc-pass-field').hidden = $('qc-kind').value === 'survey';

@@ -7,6 +7,7 @@ import { unitOption } from '../lib/units.js';
 import { state, quizById, CHANGED } from './state.js';
 import { load, setReportsVisible, setStatus } from './sections.js';
 import { GROUP_HEADING, renderAwareness } from './awareness.js';
+import { filters } from './filterform.js';
 
 // laterPanels loads the panels below the first table (later.js) once.
 var later = null;
@@ -112,17 +113,6 @@ export function restoreFilters() {
   $('group-by').value = GROUP_HEADING[f.groupBy] ? f.groupBy : 'village';
   $('annual-year').value = year;
   $('activity-unit').value = $('unit').value;
-}
-
-// filters reads and checks the filter form; null (with a message) when invalid.
-export function filters() {
-  var f = { unit: $('unit').value, quiz: $('quiz').value, from: $('from').value.trim(), to: $('to').value.trim(), groupBy: $('group-by').value };
-  var month = /^\d{4}-(0[1-9]|1[0-2])$/;
-  var msg = '';
-  if ((f.from && !month.test(f.from)) || (f.to && !month.test(f.to))) msg = 'Tháng phải có dạng năm-tháng, ví dụ 2026-03.';
-  else if (f.from && f.to && f.from > f.to) msg = '“Từ tháng” phải trước hoặc bằng “Đến tháng”.';
-  showMsg($('filters-error'), msg);
-  return msg ? null : f;
 }
 
 // reloadAll loads every section for the filters.

@@ -1,12 +1,12 @@
 // Survey results: the distribution of every question with options, overall and by village.
 import { $, el } from '../lib/dom.js';
 import { int, pct } from '../lib/format.js';
-import { likertLabel } from '../lib/labels.js';
+import { likertLabel, questionKind } from '../lib/labels.js';
 import { cell, MIN_GROUP } from './tables.js';
 
 // optionText names an option; a likert value without its own text gets the scale's label.
 function optionText(q, o) {
-  var l = q.kind === 'likert' ? likertLabel(o.optionId) : '';
+  var l = questionKind(q.kind).answer === 'value' ? likertLabel(o.optionId) : '';
   if (l && (!o.text || o.text === o.optionId)) return o.optionId + ' – ' + l;
   return o.text || o.optionId;
 }
@@ -24,13 +24,13 @@ export function renderSurvey(data) {
     body.appendChild(box);
     if (!q.options || !q.options.length) {
       box.appendChild(el('h3', null, (qi + 1) + '. ' + q.text));
-      box.appendChild(el('p', 'muted', data.sealed && q.kind !== 'text' ? data.sealedNote :
+      box.appendChild(el('p', 'muted', data.sealed && questionKind(q.kind).answer !== 'text' ? data.sealedNote :
         'Câu hỏi trả lời tự do: không thống kê theo lựa chọn. Tải tệp Excel để xem tổng hợp.'));
       return;
     }
     var wrap = el('div', 'table-wrap');
     var table = el('table', 'data survey-table');
-    var cap = el('caption', null, (qi + 1) + '. ' + q.text + (q.kind === 'multiple' ? ' (được chọn nhiều đáp án)' : ''));
+    var cap = el('caption', null, (qi + 1) + '. ' + q.text + (questionKind(q.kind).multiple ? ' (được chọn nhiều đáp án)' : ''));
     table.appendChild(cap);
     var thead = table.createTHead().insertRow();
     ['Lựa chọn', 'Số lượt chọn', 'Tỷ lệ'].forEach(function (h, i) {

@@ -4,12 +4,10 @@ import { $, el, showMsg } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
 import { unitOption } from '../../lib/units.js';
 import { on } from '../../lib/events.js';
+import { questionKind } from '../../lib/labels.js';
 import { state, quizById } from './state.js';
 import { reloadQuizzes } from './pickers.js';
 import { addRound, addPrize, renderRankingOrder, rankingOrder, DEFAULT_RANKING, DEFAULT_PRIZES } from './rows.js';
-
-// Kinds of questions a contest can copy (scored, with a key).
-var COPYABLE = { single: true, multiple: true, truefalse: true };
 
 function fillScopePicker() {
   var sel = $('c-scope');
@@ -18,8 +16,9 @@ function fillScopePicker() {
   sel.value = state.me.scopeUnitId;
 }
 
+// copyable are the questions of q a contest can copy: scored, with a key.
 function copyable(q) {
-  return (q.questions || []).filter(function (x) { return COPYABLE[x.kind] && x.correctOptionIds && x.correctOptionIds.length; });
+  return (q.questions || []).filter(function (x) { return questionKind(x.kind).scored && x.correctOptionIds && x.correctOptionIds.length; });
 }
 function fillSourcePicker() {
   var sel = $('c-source');

@@ -6,6 +6,7 @@ import { api, sendFile, errorOf } from '../../lib/api.js';
 import { renderWho } from '../../lib/session.js';
 import { startStaffPage } from '../../lib/staffpage.js';
 import { buildUnits, unitOption } from '../../lib/units.js';
+import { questionKind, SCALE_VALUES } from '../../lib/labels.js';
 import { renderSheets } from './print.js';
 import { queued, failed, enqueue, flush } from './queue.js';
 
@@ -111,7 +112,7 @@ $('e-birth').addEventListener('keydown', function (ev) {
 var GENDERS = { '1': 'male', '2': 'female', '3': 'other', '0': '' };
 
 function questions() {
-  return state.sheet.print.questions.filter(function (q) { return q.kind !== 'text'; });
+  return state.sheet.print.questions.filter(function (q) { return questionKind(q.kind).paper; });
 }
 
 function renderStep() {
@@ -125,15 +126,16 @@ function renderStep() {
     box.appendChild(el('p', 'q-title', 'Câu ' + q.n + '/' + qs.length + ': ' + q.text));
     var list = el('ol');
     var a = state.answers[q.id] || [];
-    var opts = q.kind === 'likert' ? [1, 2, 3, 4, 5].map(function (k) { return { id: String(k), letter: String(k), text: '' }; }) : q.options;
+    var scale = questionKind(q.kind).answer === 'value';
+    var opts = scale ? SCALE_VALUES.map(function (v) { return { id: v, letter: v, text: '' }; }) : q.options;
     opts.forEach(function (o, i) {
       var li = el('li', a.indexOf(o.id) >= 0 ? 'on' : null);
       li.appendChild(el('span', 'key', String(i + 1)));
-      li.appendChild(document.createTextNode(q.kind === 'likert' ? o.letter : o.letter + '. ' + o.text));
+      li.appendChild(document.createTextNode(scale ? o.letter : o.letter + '. ' + o.text));
       list.appendChild(li);
     });
     box.appendChild(list);
-    box.appendChild(el('p', 'hint', q.kind === 'multiple' ? 'Bấm số để chọn/bỏ từng ô; Enter sang câu sau; ← câu trước.' :
+    box.appendChild(el('p', 'hint', questionKind(q.kind).multiple ? 'Bấm số để chọn/bỏ từng ô; Enter sang câu sau; ← câu trước.' :
       'Bấm số để chọn; Enter sang câu sau; ← câu trước.'));
   }
   box.focus();
@@ -157,10 +159,10 @@ $('e-step').addEventListener('keydown', function (ev) {
   if (/^[1-9]$/.test(ev.key)) {
     ev.preventDefault();
     var i = parseInt(ev.key, 10) - 1;
-    var ids = q.kind === 'likert' ? ['1', '2', '3', '4', '5'] : q.options.map(function (o) { return o.id; });
+    var ids = questionKind(q.kind).answer === 'value' ? SCALE_VALUES : q.options.map(function (o) { return o.id; });
     if (i >= ids.length) return;
     var cur = state.answers[q.id] || [];
-    if (q.kind === 'multiple') {
+    if (questionKind(q.kind).multiple) {
       cur = cur.indexOf(ids[i]) >= 0 ? cur.filter(function (x) { return x !== ids[i]; }) : cur.concat([ids[i]]);
     } else {
       cur = [ids[i]];
@@ -183,7 +185,7 @@ function finish() {
   questions().forEach(function (q) {
     var a = state.answers[q.id];
     if (!a || !a.length) return;
-    if (q.kind === 'likert') answers.push({ questionId: q.id, value: parseInt(a[0], 10) });
+    if (questionKind(q.kind).answer === 'value') answers.push({ questionId: q.id, value: parseInt(a[0], 10) });
     else answers.push({ questionId: q.id, optionIds: a });
   });
   var body = { channel: $('e-channel').value, answers: answers };

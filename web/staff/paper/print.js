@@ -1,8 +1,14 @@
 // The printable A4 sheets of a print run: one per code, the questions of the run's fixed
 // draw with a box per option (or boxes only, for questions read aloud at a meeting).
 import { el } from '../../lib/dom.js';
+import { questionKind, SCALE_VALUES } from '../../lib/labels.js';
 
-var KIND_HINT = { multiple: '(có thể chọn nhiều ô)', likert: '(1 = rất không đồng ý … 5 = rất đồng ý)' };
+// kindHint tells the resident how to tick a question of a kind.
+function kindHint(k) {
+  if (k.multiple) return '(có thể chọn nhiều ô)';
+  if (k.answer === 'value') return '(1 = rất không đồng ý … 5 = rất đồng ý)';
+  return '';
+}
 
 function box(label) {
   var s = el('span', 'opt');
@@ -13,7 +19,7 @@ function box(label) {
 
 // optionLabels are the boxes of a question: its options' letters, or 1–5 for a scale.
 function optionLabels(q) {
-  if (q.kind === 'likert') return ['1', '2', '3', '4', '5'];
+  if (questionKind(q.kind).answer === 'value') return SCALE_VALUES;
   return q.options.map(function (o) { return o.letter; });
 }
 
@@ -54,11 +60,12 @@ function sheet(v, code) {
       li.appendChild(el('strong', null, 'Câu ' + q.n + ': '));
       optionLabels(q).forEach(function (l) { li.appendChild(box(l + ' ')); });
     } else {
+      var k = questionKind(q.kind);
       li.appendChild(el('strong', null, 'Câu ' + q.n + '. '));
-      li.appendChild(document.createTextNode(q.text + (/nhiều/.test(q.text) ? '' : ' ' + (KIND_HINT[q.kind] || ''))));
+      li.appendChild(document.createTextNode(q.text + (/nhiều/.test(q.text) ? '' : ' ' + kindHint(k))));
       var opts = el('div', 'options');
-      if (q.kind === 'likert') optionLabels(q).forEach(function (l) { opts.appendChild(box(l)); });
-      else if (q.kind === 'text') opts.appendChild(el('em', null, '(câu tự luận: không thu trên phiếu giấy)'));
+      if (k.answer === 'value') optionLabels(q).forEach(function (l) { opts.appendChild(box(l)); });
+      else if (!k.paper) opts.appendChild(el('em', null, '(câu ' + k.label.toLowerCase() + ': không thu trên phiếu giấy)'));
       else q.options.forEach(function (o) { opts.appendChild(box(o.letter + '. ' + o.text)); });
       li.appendChild(opts);
     }

@@ -1,12 +1,10 @@
-package localgw_test
+package e2e
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -298,21 +296,6 @@ func containsStatus(want []int, got int) bool {
 
 func send(t *testing.T, base string, c call, token string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(c.method, base+c.path, bytes.NewReader(c.body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.contentType != "" {
-		req.Header.Set("Content-Type", c.contentType)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	status, raw, _ := staffRequest(t, base, token, c.method, c.path, typed{c.contentType, c.body})
+	return status, string(raw)
 }

@@ -1,4 +1,4 @@
-package localgw_test
+package e2e
 
 import (
 	"bytes"
@@ -200,21 +200,36 @@ func signIn(t *testing.T, base, user string) string {
 	return out.Token
 }
 
-// staffRequest sends a request with a staff token and, unless body is nil, a JSON body;
-// it returns the status, the body and the headers of the answer.
+// typed is a request body sent as it is, with its content type ("" sends none): a CSV or
+// XLSX file, or a body the JSON encoding would not make.
+type typed struct {
+	contentType string
+	body        []byte
+}
+
+// staffRequest sends a request with a staff token (none when token is "") and, unless
+// body is nil, a body: typed as it is, anything else as JSON. It returns the status, the
+// body and the headers of the answer.
 func staffRequest(t *testing.T, base, token, method, path string, body any) (int, []byte, http.Header) {
 	t.Helper()
 	var rd io.Reader
-	if body != nil {
-		rd = jsonBody(body)
+	contentType := ""
+	switch b := body.(type) {
+	case nil:
+	case typed:
+		rd, contentType = bytes.NewReader(b.body), b.contentType
+	default:
+		rd, contentType = jsonBody(b), "application/json" // as api/openapi.yaml requires
 	}
 	req, err := http.NewRequest(method, base+path, rd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json") // as api/openapi.yaml requires
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -1,16 +1,14 @@
-package localgw_test
+package e2e
 
 // Attack tests of issue 22 ("The public edge holds"): what a stranger at the public edge
 // tried, and what must hold.
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -129,7 +127,7 @@ func TestEveryRouteAndImportTakesTextByTheOneRule(t *testing.T) {
 	for _, name := range []string{"Thôn\x00Mới", "Thôn\x1bMới", "Thôn\u2028Mới", "Thôn \u202eiớM", "Thôn\u200bMới"} {
 		t.Run(fmt.Sprintf("a unit import with the name %+q is refused", name), func(t *testing.T) {
 			csv := "id,parentId,name,kind,population,households\nxa-a-t98,xa-a," + name + ",village,300,80\n"
-			status, raw := rawStaffRequest(t, srv.URL, admin, "POST", "/v1/admin/imports/units", "text/csv", []byte(csv))
+			status, raw, _ := staffRequest(t, srv.URL, admin, "POST", "/v1/admin/imports/units", typed{"text/csv", []byte(csv)})
 			if status != 422 {
 				t.Errorf("import = %d %s, want 422", status, raw)
 			}
@@ -144,27 +142,6 @@ func TestEveryRouteAndImportTakesTextByTheOneRule(t *testing.T) {
 			}
 		})
 	}
-}
-
-// rawStaffRequest sends a staff request with a body of the given content type.
-func rawStaffRequest(t *testing.T, base, token, method, path, contentType string, body []byte) (int, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, base+path, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", contentType)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, raw
 }
 
 func TestAPhoneInAFreeTextAnswerCannotBeGuessedFromTheStoredDigest(t *testing.T) {

@@ -1,10 +1,9 @@
-package localgw_test
+package e2e
 
 import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -60,22 +59,8 @@ func (p *paperEnv) print(t *testing.T, token, quizID, unitID string, n int) shee
 // upload posts a file of sheets as the collector.
 func (p *paperEnv) upload(t *testing.T, contentType string, body []byte) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest("POST", p.base+"/v1/paper/uploads", strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+p.collector)
-	req.Header.Set("Content-Type", contentType)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(raw)
+	status, raw, _ := staffRequest(t, p.base, p.collector, "POST", "/v1/paper/uploads", typed{contentType, body})
+	return status, string(raw)
 }
 
 // rightBoxes are the boxes that tick the right options of a printed question.

@@ -1,9 +1,8 @@
-package localgw_test
+package e2e
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -67,21 +66,8 @@ func staffAs(t *testing.T, srv *httptest.Server, user string) staffClient {
 
 func (c staffClient) do(method, path string) (int, []byte) {
 	c.t.Helper()
-	req, err := http.NewRequest(method, c.base+path, nil)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return resp.StatusCode, raw
+	status, raw, _ := staffRequest(c.t, c.base, c.token, method, path, nil)
+	return status, raw
 }
 
 // closeRound lets the aggregator count every entry, then closes the round.

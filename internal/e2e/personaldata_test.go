@@ -1,4 +1,4 @@
-package localgw_test
+package e2e
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package localgw_test
+package e2e
 
 import (
 	"context"
@@ -19,12 +19,7 @@ import (
 	"github.com/nq58/tracker/internal/localgw"
 
 	"github.com/nq58/tracker/internal/aggregate"
-	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/samtemplate"
-	"github.com/nq58/tracker/internal/staffapi"
-
-	tracker "github.com/nq58/tracker"
 )
 
 func TestResidentJourneyOverHTTP(t *testing.T) {
@@ -221,34 +216,6 @@ func TestResendingTheSameAnswersCountsOnce(t *testing.T) {
 	}
 	if len(counters) != 1 || counters[0].Submissions != 1 || counters[0].Participants != 1 {
 		t.Errorf("counters after 50 identical submits = %+v, want one submission of one participant", counters)
-	}
-}
-
-func TestEveryTemplateRouteIsServedByItsHandler(t *testing.T) {
-	tpl, err := samtemplate.Parse(tracker.TemplateYAML)
-	if err != nil {
-		t.Fatal(err)
-	}
-	routes, err := tpl.Routes()
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := map[string][]string{
-		"PublicApiFunction":  publicapi.New(nil, nil, nil).RouteKeys(),
-		"StaffApiFunction":   staffapi.New(nil, nil, nil, nil, nil, nil).RouteKeys(),
-		"StaffAdminFunction": staffapi.NewAdmin(nil, nil).RouteKeys(),
-	}
-	fromTemplate := map[string][]string{}
-	for _, r := range routes {
-		fromTemplate[r.Function] = append(fromTemplate[r.Function], r.RouteKey())
-	}
-	for fn, keys := range fromTemplate {
-		t.Run(fn+" serves exactly its template routes", func(t *testing.T) {
-			slices.Sort(keys)
-			if !slices.Equal(keys, served[fn]) {
-				t.Errorf("template routes %v, handler routes %v: they must be the same", keys, served[fn])
-			}
-		})
 	}
 }
 
