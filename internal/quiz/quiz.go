@@ -1,4 +1,4 @@
-// Package quiz holds the resident-facing domain: units, quizzes, attempts, grading and
+// Package quiz holds the resident-facing domain: quizzes, attempts, grading and
 // the service that ties them to a Store. It imports neither the AWS SDK nor Lambda events.
 package quiz
 
