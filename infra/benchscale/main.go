@@ -52,6 +52,7 @@ import (
 	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/samtemplate"
 	"github.com/nq58/tracker/internal/tables"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // Targets: the close reads the same (±20 %) at N/10 and N, no partition may take more
@@ -311,12 +312,12 @@ func verdict(ok bool) string {
 	return "MISS"
 }
 
-func loadUnits(ctx context.Context, store *dynamo.Store) ([]quiz.Unit, error) {
+func loadUnits(ctx context.Context, store *dynamo.Store) ([]units.Unit, error) {
 	b, err := os.ReadFile("internal/demo/units.csv")
 	if err != nil {
 		return nil, fmt.Errorf("run from the repository root: %w", err)
 	}
-	units, err := quiz.ParseUnitsCSV(bytes.NewReader(b))
+	units, err := units.ParseCSV(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}

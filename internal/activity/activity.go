@@ -10,6 +10,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/usertext"
 )
 
 // Limits of an activity record.
@@ -94,7 +95,7 @@ func (a *Activity) Normalize(now time.Time) error {
 	if a.Audience < 0 || a.Audience > maxAudience {
 		return apperr.Errorf(apperr.Validation, "Số người tham dự phải từ 0 đến 1.000.000")
 	}
-	if err := quiz.CheckText("Ghi chú", a.Note, true); err != nil {
+	if err := usertext.Check("Ghi chú", a.Note, true); err != nil {
 		return err
 	}
 	a.Note = strings.TrimSpace(a.Note)

@@ -6,9 +6,11 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/nq58/tracker/internal/groups"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -100,9 +102,9 @@ func EventOf(a quiz.Attempt) Event {
 		ScoreMilli:   int64(math.Round(a.ScorePercent() * 1000)),
 		Passed:       a.Passed(),
 		Topics:       a.Topics,
-		Groups:       append(quiz.GroupKeys(a.Participant, a.SubmittedAt.In(quiz.VietnamTime).Year()), sourceGroupKeys(a)...),
+		Groups:       append(groupKeys(a.Participant, a.SubmittedAt.In(quiz.VietnamTime).Year()), sourceGroupKeys(a)...),
 		Correct:      a.Correct,
-		Options:      quiz.OptionKeys(a.Answers),
+		Options:      optionKeys(a.Answers),
 		RoundID:      a.RoundID,
 		GradeVersion: a.GradeVersion,
 		Perfect:      a.MaxScore > 0 && a.Score == a.MaxScore,
@@ -123,6 +125,26 @@ func sourceGroupKeys(a quiz.Attempt) []string {
 		keys = append(keys, SourceGroupPrefix+a.SourceTag)
 	}
 	return keys
+}
+
+// groupKeys are the report groups an attempt counts in: organisation, age band, gender.
+func groupKeys(p quiz.Participant, year int) []string {
+	return []string{"org:" + groups.OrganisationCode(p.Organization), "age:" + groups.AgeBand(p.BirthYear, year), "gender:" + groups.GenderGroup(p.Gender)}
+}
+
+// optionKeys are the answer-distribution keys of an attempt's answers: "<question>:<option>"
+// for choices, "<question>:<1..5>" for likert; free text is not counted.
+func optionKeys(answers []quiz.Answer) []string {
+	var out []string
+	for _, a := range answers {
+		for _, o := range a.OptionIDs {
+			out = append(out, a.QuestionID+":"+o)
+		}
+		if a.Value != 0 {
+			out = append(out, a.QuestionID+":"+strconv.Itoa(a.Value))
+		}
+	}
+	return out
 }
 
 // TopSource is the number of participants the busiest shared source brought to c.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // Action is something a staff member asks to do.
@@ -109,7 +110,7 @@ func keyHolders(k quiz.Kind) []Role {
 // Authorize decides whether staff may do act on t. It answers nil; a Forbidden error
 // when no role of theirs allows the action (on that kind of quiz); or a NotFound error
 // when the target lies outside their scope, so that its existence is not revealed.
-func Authorize(s Staff, act Action, t Target, tree *quiz.Tree) error {
+func Authorize(s Staff, act Action, t Target, tree *units.Tree) error {
 	r, ok := policy[act]
 	if !ok {
 		return fmt.Errorf("authorize: unknown action %q", act)
@@ -124,11 +125,11 @@ func Authorize(s Staff, act Action, t Target, tree *quiz.Tree) error {
 }
 
 // May reports whether Authorize allows the action.
-func May(s Staff, act Action, t Target, tree *quiz.Tree) bool {
+func May(s Staff, act Action, t Target, tree *units.Tree) bool {
 	return Authorize(s, act, t, tree) == nil
 }
 
-func inReach(s Staff, r reach, t Target, tree *quiz.Tree) bool {
+func inReach(s Staff, r reach, t Target, tree *units.Tree) bool {
 	if s.ScopeUnitID == "" {
 		return false
 	}
@@ -155,19 +156,19 @@ func inReach(s Staff, r reach, t Target, tree *quiz.Tree) bool {
 // results time); before, only those the policy lets see the key (SeeContestKey: the
 // contest's authors). Every route that shows a key or a graded figure asks this, so
 // that no route is an oracle for the key while entries can still be made.
-func SeesKey(s Staff, q quiz.Quiz, tree *quiz.Tree, now time.Time) bool {
+func SeesKey(s Staff, q quiz.Quiz, tree *units.Tree, now time.Time) bool {
 	return !quiz.KeySecret(q, now) || May(s, SeeContestKey, QuizTarget(q), tree)
 }
 
 // Quizzes reads quizzes and the unit tree (storage).
 type Quizzes interface {
-	quiz.UnitLister
+	units.Lister
 	GetQuiz(ctx context.Context, id string) (quiz.Quiz, error)
 }
 
 // LoadQuiz reads a quiz and the unit tree and authorizes act on the quiz; an unknown
 // quiz answers as one out of scope does.
-func LoadQuiz(ctx context.Context, store Quizzes, s Staff, act Action, quizID string) (quiz.Quiz, *quiz.Tree, error) {
+func LoadQuiz(ctx context.Context, store Quizzes, s Staff, act Action, quizID string) (quiz.Quiz, *units.Tree, error) {
 	q, err := store.GetQuiz(ctx, quizID)
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return quiz.Quiz{}, nil, OutOfScope()
@@ -175,7 +176,7 @@ func LoadQuiz(ctx context.Context, store Quizzes, s Staff, act Action, quizID st
 	if err != nil {
 		return quiz.Quiz{}, nil, err
 	}
-	tree, err := quiz.LoadTree(ctx, store)
+	tree, err := units.LoadTree(ctx, store)
 	if err != nil {
 		return quiz.Quiz{}, nil, err
 	}

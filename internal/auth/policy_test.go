@@ -9,12 +9,13 @@ import (
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // tree: province th → communes xa-a, xa-b → villages.
-func policyTree(t *testing.T) *quiz.Tree {
+func policyTree(t *testing.T) *units.Tree {
 	t.Helper()
-	tree, err := quiz.NewTree([]quiz.Unit{
+	tree, err := units.NewTree([]units.Unit{
 		{ID: "th", Name: "Tỉnh Thanh Hóa", Kind: "province"},
 		{ID: "xa-a", ParentID: "th", Name: "Xã A", Kind: "commune"},
 		{ID: "xa-a-t01", ParentID: "xa-a", Name: "Thôn 1", Kind: "village"},

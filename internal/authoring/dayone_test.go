@@ -14,6 +14,7 @@ import (
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // rootOnly is a service on a table holding only the root unit th, as `make first-admin`
@@ -22,7 +23,7 @@ func rootOnly(t *testing.T) (*authoring.Service, *dynamo.Store) {
 	t.Helper()
 	endpoint, table := testenv.Table(t)
 	store := dynamo.New(ddblocal.Client(endpoint), table)
-	if err := store.PutUnits(context.Background(), []quiz.Unit{{ID: "th", Name: "Tỉnh Thanh Hóa", Kind: "province"}}); err != nil {
+	if err := store.PutUnits(context.Background(), []units.Unit{{ID: "th", Name: "Tỉnh Thanh Hóa", Kind: "province"}}); err != nil {
 		t.Fatal(err)
 	}
 	return authoring.NewService(store, testenv.NewClock(start).Now), store
@@ -50,11 +51,11 @@ func TestTheRootsAdminImportsTheWholeTreeInOneFile(t *testing.T) {
 			if got, want := res.Imported, len(tt.lines)-1; got != want {
 				t.Errorf("Imported = %d, want %d", got, want)
 			}
-			units, err := store.ListUnits(context.Background())
+			stored, err := store.ListUnits(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
-			tree, err := quiz.NewTree(units)
+			tree, err := units.NewTree(stored)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // Import limits.
@@ -79,7 +80,7 @@ func (s *Service) ReadQuestions(ctx context.Context, staff auth.Staff, kind quiz
 	if kind != quiz.KindQuiz && kind != quiz.KindSurvey && kind != quiz.KindContest {
 		return ImportResult{}, apperr.Errorf(apperr.Validation, "Loại bài %q không hợp lệ: dùng quiz, survey hoặc contest", kind)
 	}
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -259,7 +260,7 @@ func unitColumnName(c string) string {
 // the staff user's subtree, and the staff user's own unit keeps its parent. If any row
 // has an error, nothing is changed and the result lists every error.
 func (s *Service) ImportUnits(ctx context.Context, staff auth.Staff, contentType string, body []byte) (ImportResult, error) {
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -272,9 +273,9 @@ func (s *Service) ImportUnits(ctx context.Context, staff auth.Staff, contentType
 	if err != nil {
 		return ImportResult{}, err
 	}
-	units, errs := parseUnitRows(rows)
-	if units != nil {
-		errs = append(errs, checkUnitScope(existing, units, staff.ScopeUnitID)...)
+	parsed, errs := parseUnitRows(rows)
+	if parsed != nil {
+		errs = append(errs, checkUnitScope(existing, parsed, staff.ScopeUnitID)...)
 		slices.SortStableFunc(errs, func(a, b RowError) int { return a.Row - b.Row })
 	}
 	if len(errs) > 0 {
@@ -285,18 +286,18 @@ func (s *Service) ImportUnits(ctx context.Context, staff auth.Staff, contentType
 	for i, u := range merged {
 		at[u.ID] = i
 	}
-	for _, u := range units {
+	for _, u := range parsed {
 		if i, ok := at[u.unit.ID]; ok {
 			merged[i] = u.unit
 		} else {
 			merged = append(merged, u.unit)
 		}
 	}
-	if _, err := quiz.NewTree(merged); err != nil {
+	if _, err := units.NewTree(merged); err != nil {
 		return ImportResult{}, err
 	}
-	put := make([]quiz.Unit, len(units))
-	for i, u := range units {
+	put := make([]units.Unit, len(parsed))
+	for i, u := range parsed {
 		put[i] = u.unit
 	}
 	if err := s.store.PutUnits(ctx, put); err != nil {
@@ -311,7 +312,7 @@ func (s *Service) ImportUnits(ctx context.Context, staff auth.Staff, contentType
 // of its own.
 type unitRow struct {
 	row  int
-	unit quiz.Unit
+	unit units.Unit
 	bad  bool
 }
 
@@ -342,11 +343,11 @@ func parseUnitRows(rows [][]string) ([]unitRow, []RowError) {
 			return n
 		}
 		before := len(errs)
-		u := quiz.Unit{ID: r.get("id"), ParentID: r.get("parentid"), Name: r.get("name"), Kind: r.get("kind")}
+		u := units.Unit{ID: r.get("id"), ParentID: r.get("parentid"), Name: r.get("name"), Kind: r.get("kind")}
 		switch {
 		case u.ID == "":
 			fail("id", "Thiếu mã đơn vị")
-		case !quiz.ValidUnitID(u.ID):
+		case !units.ValidID(u.ID):
 			fail("id", "Mã đơn vị %q không hợp lệ: dùng 1 đến 64 chữ cái không dấu, chữ số, - hoặc _", u.ID)
 		case seen[u.ID] > 0:
 			fail("id", "Mã đơn vị %q trùng với dòng %d", u.ID, seen[u.ID])
@@ -376,8 +377,8 @@ func parseUnitRows(rows [][]string) ([]unitRow, []RowError) {
 // checkUnitScope checks that every imported unit ends up under the staff user's unit
 // (through existing units or rows of the same file), that no existing unit outside it
 // is moved in, and that the staff user's unit keeps its parent.
-func checkUnitScope(existing []quiz.Unit, rows []unitRow, scopeID string) []RowError {
-	old := make(map[string]quiz.Unit, len(existing))
+func checkUnitScope(existing []units.Unit, rows []unitRow, scopeID string) []RowError {
+	old := make(map[string]units.Unit, len(existing))
 	oldParent := make(map[string]string, len(existing))
 	parent := make(map[string]string, len(existing)+len(rows))
 	for _, u := range existing {

@@ -15,6 +15,7 @@ import (
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 func csvFile(lines ...string) []byte { return []byte(strings.Join(lines, "\r\n") + "\r\n") }
@@ -288,14 +289,14 @@ func TestQuestionRowsAreCheckedCellByCell(t *testing.T) {
 }
 
 // units returns the stored units sorted by id.
-func (e env) units(t *testing.T) []quiz.Unit {
+func (e env) units(t *testing.T) []units.Unit {
 	t.Helper()
-	units, err := e.store.ListUnits(context.Background())
+	stored, err := e.store.ListUnits(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	slices.SortFunc(units, func(a, b quiz.Unit) int { return strings.Compare(a.ID, b.ID) })
-	return units
+	slices.SortFunc(stored, func(a, b units.Unit) int { return strings.Compare(a.ID, b.ID) })
+	return stored
 }
 
 func TestImportingUnitsWithErrorsReportsEveryRowAndChangesNothing(t *testing.T) {
@@ -365,24 +366,24 @@ func TestImportingGoodUnitsAddsAndUpdatesThem(t *testing.T) {
 		t.Fatalf("admin's import: %v (rows %+v)", err, res.Errors)
 	}
 
-	units := e.units(t)
+	stored := e.units(t)
 	// The answer carries the tree as stored: the public list lags by its cache.
 	answered := slices.Clone(res.Units)
-	slices.SortFunc(answered, func(a, b quiz.Unit) int { return strings.Compare(a.ID, b.ID) })
-	if !reflect.DeepEqual(answered, units) {
-		t.Errorf("the import answers the tree\n %+v\nwant the stored one\n %+v", answered, units)
+	slices.SortFunc(answered, func(a, b units.Unit) int { return strings.Compare(a.ID, b.ID) })
+	if !reflect.DeepEqual(answered, stored) {
+		t.Errorf("the import answers the tree\n %+v\nwant the stored one\n %+v", answered, stored)
 	}
-	for _, want := range []quiz.Unit{
+	for _, want := range []units.Unit{
 		{ID: "xa-a-t08", ParentID: "xa-a", Name: "Thôn Mới", Kind: "village", Population: 300, Households: 80},
 		{ID: "xa-a-t01", ParentID: "xa-a", Name: "Thôn Phong Ý", Kind: "village", Population: 850, Households: 245},
 		{ID: "xa-c", ParentID: "th", Name: "Xã Mới (demo)", Kind: "commune"},
 		{ID: "xa-c-t01", ParentID: "xa-c", Name: "Thôn Mới Lập", Kind: "village", Population: 120, Households: 30},
 	} {
-		if !slices.Contains(units, want) {
+		if !slices.Contains(stored, want) {
 			t.Errorf("ListUnits lacks %+v", want)
 		}
 	}
-	if got, want := len(units), 18+3; got != want {
+	if got, want := len(stored), 18+3; got != want {
 		t.Errorf("ListUnits has %d units, want %d", got, want)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // crashingClient is the real client, except that every TransactWriteItems after the
@@ -67,7 +68,7 @@ func newRegradeFixture(t *testing.T, n int) regradeFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	units, err := quiz.ParseUnitsCSV(bytes.NewReader(b))
+	units, err := units.ParseCSV(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // Service authors quizzes, surveys and contest drafts and imports question banks and units.
@@ -36,7 +37,7 @@ const quizIDAttempts = 5
 
 // Create stores a new draft written by staff, in their scope unless it names a unit under it.
 func (s *Service) Create(ctx context.Context, staff auth.Staff, in QuizInput) (quiz.Quiz, error) {
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return quiz.Quiz{}, err
 	}
@@ -73,7 +74,7 @@ func (s *Service) Get(ctx context.Context, staff auth.Staff, id string) (quiz.Qu
 
 // keyFor returns q as staff may see it: without its answer key (correct options and
 // key corrections) while the key is secret and the policy does not let them see it.
-func (s *Service) keyFor(staff auth.Staff, q quiz.Quiz, tree *quiz.Tree) quiz.Quiz {
+func (s *Service) keyFor(staff auth.Staff, q quiz.Quiz, tree *units.Tree) quiz.Quiz {
 	if auth.SeesKey(staff, q, tree, s.now()) {
 		return q
 	}
@@ -88,7 +89,7 @@ func (s *Service) keyFor(staff auth.Staff, q quiz.Quiz, tree *quiz.Tree) quiz.Qu
 
 // List returns every quiz the staff user may see, most recently changed first.
 func (s *Service) List(ctx context.Context, staff auth.Staff) ([]quiz.Quiz, error) {
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +169,7 @@ func (s *Service) transition(ctx context.Context, staff auth.Staff, id string, f
 
 // editable loads a quiz the staff user may change: in their subtree and of a kind their
 // role authors.
-func (s *Service) editable(ctx context.Context, staff auth.Staff, id string) (quiz.Quiz, *quiz.Tree, error) {
+func (s *Service) editable(ctx context.Context, staff auth.Staff, id string) (quiz.Quiz, *units.Tree, error) {
 	return auth.LoadQuiz(ctx, s.store, staff, auth.Author, id)
 }
 

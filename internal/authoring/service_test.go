@@ -18,6 +18,7 @@ import (
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
+	"github.com/nq58/tracker/internal/units"
 )
 
 var (
@@ -44,7 +45,7 @@ func newEnv(t *testing.T) env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	units, err := quiz.ParseUnitsCSV(bytes.NewReader(b))
+	units, err := units.ParseCSV(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,12 +8,13 @@ import (
 
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // Store is what authoring needs from storage.
 type Store interface {
-	ListUnits(ctx context.Context) ([]quiz.Unit, error)
-	PutUnits(ctx context.Context, units []quiz.Unit) error
+	ListUnits(ctx context.Context) ([]units.Unit, error)
+	PutUnits(ctx context.Context, units []units.Unit) error
 	ListQuizzes(ctx context.Context) ([]quiz.Quiz, error)
 	GetQuiz(ctx context.Context, id string) (quiz.Quiz, error)
 	PutQuiz(ctx context.Context, q quiz.Quiz) error
@@ -70,5 +71,5 @@ type ImportResult struct {
 	// Questions are the questions read by ReadQuestions (nothing stored).
 	Questions []QuestionInput `json:"questions,omitempty"`
 	// Units is the whole unit tree after a unit import.
-	Units []quiz.Unit `json:"units,omitempty"`
+	Units []units.Unit `json:"units,omitempty"`
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/testenv"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // docPath is the operator's first-deploy steps, the list this rehearsal follows.
@@ -331,12 +332,12 @@ func (d *day) waitForLists() { d.clock.Advance(quiz.CatalogTTL + time.Second) }
 // deploy checks what a fresh deployment is: no units, no quizzes, no accounts.
 func (d *day) deploy(s docStep) {
 	lineWith(d.t, s.block(d.t, "sh", "make deploy"), "make deploy ENV=prod")
-	var units struct{ Units []quiz.Unit }
-	d.must("", "GET", "/v1/units", nil, http.StatusOK, &units)
+	var listed struct{ Units []units.Unit }
+	d.must("", "GET", "/v1/units", nil, http.StatusOK, &listed)
 	var quizzes struct{ Quizzes []json.RawMessage }
 	d.must("", "GET", "/v1/quizzes", nil, http.StatusOK, &quizzes)
-	if len(units.Units) != 0 || len(quizzes.Quizzes) != 0 {
-		d.t.Fatalf("a fresh deployment has %d units and %d quizzes, want none", len(units.Units), len(quizzes.Quizzes))
+	if len(listed.Units) != 0 || len(quizzes.Quizzes) != 0 {
+		d.t.Fatalf("a fresh deployment has %d units and %d quizzes, want none", len(listed.Units), len(quizzes.Quizzes))
 	}
 	if got := d.stack.Issuer.Users().List(); len(got) != 0 {
 		d.t.Fatalf("a fresh deployment has %d accounts, want none", len(got))
@@ -387,10 +388,10 @@ func (d *day) firstAdmin(s docStep) {
 		}
 	}
 	d.waitForLists()
-	var units struct{ Units []quiz.Unit }
-	d.must("", "GET", "/v1/units", nil, http.StatusOK, &units)
-	if len(units.Units) != 1 || units.Units[0].ID != in.UnitID || units.Units[0].ParentID != "" || units.Units[0].Name != in.UnitName {
-		d.t.Fatalf("units after the first admin = %+v, want only the root %s", units.Units, in.UnitID)
+	var listed struct{ Units []units.Unit }
+	d.must("", "GET", "/v1/units", nil, http.StatusOK, &listed)
+	if len(listed.Units) != 1 || listed.Units[0].ID != in.UnitID || listed.Units[0].ParentID != "" || listed.Units[0].Name != in.UnitName {
+		d.t.Fatalf("units after the first admin = %+v, want only the root %s", listed.Units, in.UnitID)
 	}
 }
 
@@ -442,19 +443,19 @@ func (d *day) importTree(s docStep) {
 		d.t.Errorf("imported %d units, want the file's %d", res.Imported, rows)
 	}
 	d.waitForLists()
-	var units struct{ Units []quiz.Unit }
-	d.must("", "GET", "/v1/units", nil, http.StatusOK, &units)
-	tree, err := quiz.NewTree(units.Units)
+	var listed struct{ Units []units.Unit }
+	d.must("", "GET", "/v1/units", nil, http.StatusOK, &listed)
+	tree, err := units.NewTree(listed.Units)
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	for _, u := range units.Units {
+	for _, u := range listed.Units {
 		if u.Kind == "commune" && u.ParentID == d.rootID {
 			d.communeID = u.ID
 		}
 	}
 	if d.communeID == "" || len(tree.Leaves(d.communeID)) == 0 {
-		d.t.Fatalf("after the import, no commune with villages under %s: %+v", d.rootID, units.Units)
+		d.t.Fatalf("after the import, no commune with villages under %s: %+v", d.rootID, listed.Units)
 	}
 }
 

@@ -10,9 +10,11 @@ import (
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // ContestID is the demo contest.
@@ -45,11 +47,11 @@ func LoadContest(ctx context.Context, store *dynamo.Store, keys pseudonym.Keyer,
 	if err := store.PutQuiz(ctx, c); err != nil {
 		return fmt.Errorf("demo contest: %w", err)
 	}
-	units, err := Units()
+	all, err := Units()
 	if err != nil {
 		return err
 	}
-	tree, err := quiz.NewTree(units)
+	tree, err := units.NewTree(all)
 	if err != nil {
 		return err
 	}
@@ -59,9 +61,12 @@ func LoadContest(ctx context.Context, store *dynamo.Store, keys pseudonym.Keyer,
 
 	var clock time.Time
 	sms := &lastSMS{}
-	svc := quiz.NewService(store, func() time.Time { return clock }).WithPseudonyms(keys).WithSMS(sms)
+	clockNow := func() time.Time { return clock }
+	svc := quiz.NewService(store, clockNow).WithPseudonyms(keys)
+	phones := phoneverify.NewService(store, svc, clockNow).WithPseudonyms(keys).WithSMS(sms)
+	svc.WithPhoneVerifier(phones)
 	rng := rand.New(rand.NewPCG(58, 2026)) // the same demo every time
-	p := player{svc: svc, quiz: c, clock: &clock, rng: rng, sms: sms}
+	p := player{svc: svc, phones: phones, quiz: c, clock: &clock, rng: rng, sms: sms}
 
 	// Round 1: 25 entrants over the week, a few of them twice; 28 entries in all, so
 	// predictions are spread around 28.
@@ -228,28 +233,29 @@ func demoPeople(first, n int, villages []string, rng *rand.Rand) []demoPerson {
 
 // player starts and submits entries through the quiz service at chosen times.
 type player struct {
-	svc   *quiz.Service
-	quiz  quiz.Quiz
-	clock *time.Time
-	rng   *rand.Rand
-	sms   *lastSMS
+	svc    *quiz.Service
+	phones *phoneverify.Service
+	quiz   quiz.Quiz
+	clock  *time.Time
+	rng    *rand.Rand
+	sms    *lastSMS
 }
 
 // lastSMS keeps the code last sent, so demo entrants verify their phones as residents do.
 type lastSMS struct{ code string }
 
-func (l *lastSMS) Send(_ context.Context, m quiz.SMS) error {
+func (l *lastSMS) Send(_ context.Context, m phoneverify.SMS) error {
 	l.code = m.Code
 	return nil
 }
 
 // verify verifies who's phone for the contest at the clock's time, as the page does.
 func (p player) verify(ctx context.Context, who demoPerson) (string, error) {
-	v, err := p.svc.RequestVerification(ctx, quiz.VerificationRequest{Phone: who.phone, QuizID: p.quiz.ID})
+	v, err := p.phones.RequestVerification(ctx, phoneverify.VerificationRequest{Phone: who.phone, QuizID: p.quiz.ID})
 	if err != nil {
 		return "", fmt.Errorf("demo contest verification of %s: %w", who.name, err)
 	}
-	c, err := p.svc.ConfirmVerification(ctx, v.VerificationID, quiz.ConfirmRequest{Code: p.sms.code})
+	c, err := p.phones.ConfirmVerification(ctx, v.VerificationID, phoneverify.ConfirmRequest{Code: p.sms.code})
 	if err != nil {
 		return "", fmt.Errorf("demo contest confirmation of %s: %w", who.name, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 //go:embed units.csv
@@ -20,7 +21,7 @@ var unitsCSV []byte
 var quizzesJSON []byte
 
 // Units returns the demo unit tree.
-func Units() ([]quiz.Unit, error) { return quiz.ParseUnitsCSV(bytes.NewReader(unitsCSV)) }
+func Units() ([]units.Unit, error) { return units.ParseCSV(bytes.NewReader(unitsCSV)) }
 
 // Quizzes returns the demo quiz and survey, published.
 func Quizzes() ([]quiz.Quiz, error) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // LoadResidents plays a year of demo residents through the real quiz service: attempts
@@ -16,7 +17,7 @@ import (
 // something to show. The aggregator counts them from the table's stream like any other.
 // It returns how many attempts it submitted.
 func LoadResidents(ctx context.Context, store quiz.Store, keys pseudonym.Keyer, now time.Time) (int, error) {
-	units, err := Units()
+	all, err := Units()
 	if err != nil {
 		return 0, err
 	}
@@ -24,7 +25,7 @@ func LoadResidents(ctx context.Context, store quiz.Store, keys pseudonym.Keyer, 
 	if err != nil {
 		return 0, err
 	}
-	tree, err := quiz.NewTree(units)
+	tree, err := units.NewTree(all)
 	if err != nil {
 		return 0, err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // twoShards is a stream of two shards: first attempts, practice, an earlier attempt on
@@ -131,7 +132,7 @@ func TestBatchesCountEachRecordOnceHoweverTheyAreDelivered(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				if err := s.PutUnits(ctx, []quiz.Unit{{ID: "v1", Name: "Thôn 1", Kind: "village"}, {ID: "v2", Name: "Thôn 2", Kind: "village"}}); err != nil {
+				if err := s.PutUnits(ctx, []units.Unit{{ID: "v1", Name: "Thôn 1", Kind: "village"}, {ID: "v2", Name: "Thôn 2", Kind: "village"}}); err != nil {
 					t.Fatal(err)
 				}
 				if _, err := aggregate.RebuildQuiz(ctx, s, "q1"); err != nil {

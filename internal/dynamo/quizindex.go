@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -22,7 +23,7 @@ import (
 // aggregator never sees, have the sparse ByQuiz index.
 
 // verificationIndexKeys are a phone verification's ByQuiz keys.
-func verificationIndexKeys(v quiz.Verification) (qk, qs string) {
+func verificationIndexKeys(v phoneverify.Verification) (qk, qs string) {
 	return quizVerifyPK(v.QuizID, shardOf(v.ID, QuizShards)), strconv.FormatInt(v.CreatedAt.UnixMilli(), 10) + "#" + v.ID
 }
 

@@ -17,8 +17,10 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // readLog records, around the real client, every request and every item a request
@@ -97,7 +99,7 @@ func quizAttempts(t *testing.T, s *dynamo.Store, quizID string, n int) []quiz.At
 		}
 		recs = append(recs, record("shard-"+quizID, 100+i, a))
 		out = append(out, a)
-		v := quiz.Verification{ID: fmt.Sprintf("%s-verify-%04d", quizID, i), QuizID: quizID, Phone: "+84912345678",
+		v := phoneverify.Verification{ID: fmt.Sprintf("%s-verify-%04d", quizID, i), QuizID: quizID, Phone: "+84912345678",
 			CodeHash: "h", CreatedAt: a.StartedAt, ExpiresAt: a.StartedAt.Add(10 * time.Minute)}
 		if err := s.CreateVerification(ctx, v); err != nil {
 			t.Fatal(err)
@@ -114,7 +116,7 @@ func TestQuizWalksReadOnlyThatQuizsItems(t *testing.T) {
 	const mine, others = 24, 90
 	quizAttempts(t, seed, "small", mine)
 	quizAttempts(t, seed, "large", others)
-	if err := seed.PutUnits(ctx, []quiz.Unit{{ID: "v1", Name: "Thôn 1", Kind: "village"}}); err != nil {
+	if err := seed.PutUnits(ctx, []units.Unit{{ID: "v1", Name: "Thôn 1", Kind: "village"}}); err != nil {
 		t.Fatal(err)
 	}
 

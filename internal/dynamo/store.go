@@ -22,6 +22,7 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 var (
@@ -192,7 +193,7 @@ type unitItem struct {
 }
 
 // PutUnits writes units (used by the demo loader and imports).
-func (s *Store) PutUnits(ctx context.Context, units []quiz.Unit) error {
+func (s *Store) PutUnits(ctx context.Context, units []units.Unit) error {
 	var reqs []types.WriteRequest
 	for _, u := range units {
 		pk, sk := unitKey(u.ID)
@@ -265,17 +266,17 @@ func (s *Store) batchGetItems(ctx context.Context, keys []map[string]types.Attri
 }
 
 // ListUnits returns every unit.
-func (s *Store) ListUnits(ctx context.Context) ([]quiz.Unit, error) {
+func (s *Store) ListUnits(ctx context.Context) ([]units.Unit, error) {
 	var items []unitItem
 	if err := s.queryAll(ctx, unitsPK, &items); err != nil {
 		return nil, fmt.Errorf("list units: %w", err)
 	}
-	units := make([]quiz.Unit, len(items))
+	out := make([]units.Unit, len(items))
 	for i, it := range items {
-		units[i] = quiz.Unit{ID: it.ID, ParentID: it.ParentID, Name: it.Name, Kind: it.Kind,
+		out[i] = units.Unit{ID: it.ID, ParentID: it.ParentID, Name: it.Name, Kind: it.Kind,
 			Population: it.Population, Households: it.Households}
 	}
-	return units, nil
+	return out, nil
 }
 
 // queryAll reads a whole partition into out (a pointer to a slice of item structs).

@@ -10,10 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/nq58/tracker/internal/apperr"
-	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/phoneverify"
 )
 
-var _ quiz.VerificationStore = (*Store)(nil)
+var _ phoneverify.Store = (*Store)(nil)
 
 // verificationKeep is how long after its last use a verification item stays before TTL
 // removes it; the domain checks every expiry itself, TTL only clears the table.
@@ -46,13 +46,13 @@ const (
 	attrSent      = "n" // verifications sent in a window, on the VRATE item
 )
 
-func (it verificationItem) domain(id string) quiz.Verification {
-	return quiz.Verification{ID: id, QuizID: it.QuizID, Phone: it.Phone, CodeHash: it.CodeHash,
+func (it verificationItem) domain(id string) phoneverify.Verification {
+	return phoneverify.Verification{ID: id, QuizID: it.QuizID, Phone: it.Phone, CodeHash: it.CodeHash,
 		CreatedAt: time.UnixMilli(it.CreatedAt).UTC(), ExpiresAt: time.UnixMilli(it.ExpiresAt).UTC(),
 		Tries: it.Tries, Confirmed: it.Confirmed, TokenHash: it.TokenHash, TokenExpiresAt: time.UnixMilli(it.TokenExp).UTC()}
 }
 
-// TakeVerificationSlot counts a verification under a phone's key (see quiz.VerificationStore)
+// TakeVerificationSlot counts a verification under a phone's key (see phoneverify.Store)
 // in a window with a conditional counter that expires with the window.
 func (s *Store) TakeVerificationSlot(ctx context.Context, key string, windowStart, windowEnd time.Time, limit int) error {
 	pk, sk := verifyRateKey(key, windowStart)
@@ -71,7 +71,7 @@ func (s *Store) TakeVerificationSlot(ctx context.Context, key string, windowStar
 }
 
 // CreateVerification stores a new verification (its random id never repeats).
-func (s *Store) CreateVerification(ctx context.Context, v quiz.Verification) error {
+func (s *Store) CreateVerification(ctx context.Context, v phoneverify.Verification) error {
 	pk, sk := verifyKey(v.ID)
 	it := verificationItem{PK: pk, SK: sk, Entity: entityVerify, QuizID: v.QuizID, Phone: v.Phone,
 		CodeHash: v.CodeHash, CreatedAt: v.CreatedAt.UnixMilli(), ExpiresAt: v.ExpiresAt.UnixMilli(),
@@ -89,15 +89,15 @@ func (s *Store) CreateVerification(ctx context.Context, v quiz.Verification) err
 }
 
 // GetVerification reads a verification.
-func (s *Store) GetVerification(ctx context.Context, id string) (quiz.Verification, error) {
+func (s *Store) GetVerification(ctx context.Context, id string) (phoneverify.Verification, error) {
 	pk, sk := verifyKey(id)
 	var it verificationItem
 	ok, err := s.getItem(ctx, pk, sk, &it)
 	if err != nil {
-		return quiz.Verification{}, fmt.Errorf("read verification: %w", err)
+		return phoneverify.Verification{}, fmt.Errorf("read verification: %w", err)
 	}
 	if !ok {
-		return quiz.Verification{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy yêu cầu xác minh")
+		return phoneverify.Verification{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy yêu cầu xác minh")
 	}
 	return it.domain(id), nil
 }
@@ -105,7 +105,7 @@ func (s *Store) GetVerification(ctx context.Context, id string) (quiz.Verificati
 // TryVerificationCode counts a try on an existing, unconfirmed verification with tries
 // left, in one conditional update that returns the item, so concurrent guesses cannot
 // exceed the limit.
-func (s *Store) TryVerificationCode(ctx context.Context, id string, maxTries int) (quiz.Verification, error) {
+func (s *Store) TryVerificationCode(ctx context.Context, id string, maxTries int) (phoneverify.Verification, error) {
 	pk, sk := verifyKey(id)
 	upd := expression.Add(expression.Name(attrTries), expression.Value(1))
 	cond := expression.AttributeExists(expression.Name(attrPK)).
@@ -113,16 +113,16 @@ func (s *Store) TryVerificationCode(ctx context.Context, id string, maxTries int
 		And(expression.Name(attrTries).LessThan(expression.Value(maxTries)))
 	in, err := s.updateInput(pk, sk, upd, &cond)
 	if err != nil {
-		return quiz.Verification{}, fmt.Errorf("try verification code: %w", err)
+		return phoneverify.Verification{}, fmt.Errorf("try verification code: %w", err)
 	}
 	in.ReturnValues = types.ReturnValueAllNew
 	out, err := s.db.UpdateItem(ctx, in)
 	if err != nil {
-		return quiz.Verification{}, conflictOr(err, "try verification code")
+		return phoneverify.Verification{}, conflictOr(err, "try verification code")
 	}
 	var it verificationItem
 	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
-		return quiz.Verification{}, fmt.Errorf("decode verification: %w", err)
+		return phoneverify.Verification{}, fmt.Errorf("decode verification: %w", err)
 	}
 	return it.domain(id), nil
 }

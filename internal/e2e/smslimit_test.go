@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/throttle"
 )
@@ -136,8 +137,8 @@ func TestAStrangerCannotLockTheOwnerOutOfCodes(t *testing.T) {
 	})
 	t.Run("a stranger asking for hours from one address leaves the owner codes", func(t *testing.T) {
 		for range 6 {
-			e.clock.Advance(quiz.ResendWindow)
-			for range quiz.ResendLimit {
+			e.clock.Advance(phoneverify.ResendWindow)
+			for range phoneverify.ResendLimit {
 				e.askCode(stranger, victim, ct.ID)
 			}
 		}
@@ -148,13 +149,13 @@ func TestAStrangerCannotLockTheOwnerOutOfCodes(t *testing.T) {
 	t.Run("a victim's phone gets at most the daily number of codes from many addresses", func(t *testing.T) {
 		e.clock.Advance(24 * time.Hour)
 		sent := 0
-		for i := range 2 * quiz.PhoneDayLimit {
+		for i := range 2 * phoneverify.PhoneDayLimit {
 			if e.askCode(fmt.Sprintf("192.0.2.%d:3000", i+1), "0977000888", ct.ID) == http.StatusAccepted {
 				sent++
 			}
 		}
-		if sent != quiz.PhoneDayLimit {
-			t.Errorf("codes sent to one phone from %d addresses = %d, want %d", 2*quiz.PhoneDayLimit, sent, quiz.PhoneDayLimit)
+		if sent != phoneverify.PhoneDayLimit {
+			t.Errorf("codes sent to one phone from %d addresses = %d, want %d", 2*phoneverify.PhoneDayLimit, sent, phoneverify.PhoneDayLimit)
 		}
 	})
 }

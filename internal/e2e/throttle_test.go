@@ -13,6 +13,7 @@ import (
 
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // from sends a request as CloudFront would from the viewer at source (an "address:port")
@@ -191,8 +192,8 @@ func TestOneDeviceIsLimitedHarderThanOneAddress(t *testing.T) {
 func TestAVillageMeetingOnOneWiFiAllGetsThrough(t *testing.T) {
 	e := newEnv(t)
 	const hall = "[2001:db8:58::1]:443"
-	small := quiz.Unit{ID: "xa-a-t99", ParentID: "xa-a", Name: "Thôn Nhỏ", Kind: "village", Population: 60}
-	if err := e.stack.Store.PutUnits(context.Background(), []quiz.Unit{small}); err != nil {
+	small := units.Unit{ID: "xa-a-t99", ParentID: "xa-a", Name: "Thôn Nhỏ", Kind: "village", Population: 60}
+	if err := e.stack.Store.PutUnits(context.Background(), []units.Unit{small}); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("eighty people on one address start and submit within two minutes", func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/throttle"
 )
@@ -53,13 +54,13 @@ func (v *verifier) post(t *testing.T, path string, body any) (int, []byte, http.
 }
 
 // request asks for a code and fails the test unless it is accepted.
-func (v *verifier) request(t *testing.T, phone, quizID string) quiz.VerificationResponse {
+func (v *verifier) request(t *testing.T, phone, quizID string) phoneverify.VerificationResponse {
 	t.Helper()
 	status, raw, _ := v.post(t, "/v1/verifications", map[string]string{"phone": phone, "quizId": quizID})
 	if status != http.StatusAccepted {
 		t.Fatalf("request verification: status %d, body %s", status, raw)
 	}
-	return decodeJSON[quiz.VerificationResponse](t, raw)
+	return decodeJSON[phoneverify.VerificationResponse](t, raw)
 }
 
 // lastCode reads the newest code sent to a (normalised) phone from GET /local/sms.
@@ -102,7 +103,7 @@ func (v *verifier) verify(t *testing.T, phone, normalized, quizID string) string
 	if status != http.StatusOK {
 		t.Fatalf("confirm: status %d, body %s", status, raw)
 	}
-	return decodeJSON[quiz.ConfirmResponse](t, raw).PhoneToken
+	return decodeJSON[phoneverify.ConfirmResponse](t, raw).PhoneToken
 }
 
 // withToken adds a phone token to an entrant's start body.
@@ -204,10 +205,10 @@ func TestFiveWrongCodesLockAVerification(t *testing.T) {
 	code := v.lastCode(t, "+84977000303")
 
 	t.Run("each of five wrong codes is refused with the tries left", func(t *testing.T) {
-		for i := range quiz.MaxCodeTries {
+		for i := range phoneverify.MaxCodeTries {
 			status, raw, _ := v.confirm(t, r.VerificationID, wrongCode(code))
 			want := http.StatusUnprocessableEntity
-			if i == quiz.MaxCodeTries-1 {
+			if i == phoneverify.MaxCodeTries-1 {
 				want = http.StatusTooManyRequests // the fifth wrong code locks it
 			}
 			if status != want {
@@ -246,7 +247,7 @@ func TestCodesAreSentAtMostThreeTimesPerPhoneIn15Minutes(t *testing.T) {
 	e.clock.Advance(5 * time.Minute) // into the window that opened at 09:00
 
 	t.Run("three codes for one phone are sent", func(t *testing.T) {
-		for range quiz.ResendLimit {
+		for range phoneverify.ResendLimit {
 			v.request(t, "0977000404", ct.ID)
 		}
 	})
@@ -293,7 +294,7 @@ func TestAPhoneTokenStartsOnlyItsOwnContestUntilItExpires(t *testing.T) {
 		e.start(a.ID, withToken(who, token))
 	})
 	t.Run("after seven days the token no longer starts contest A", func(t *testing.T) {
-		e.clock.Advance(quiz.PhoneTokenLife + time.Minute)
+		e.clock.Advance(phoneverify.PhoneTokenLife + time.Minute)
 		status, raw := e.call("POST", "/v1/quizzes/"+a.ID+"/attempts", withToken(who, token))
 		if status != http.StatusForbidden || errorCode(t, raw) != "phone_unverified" {
 			t.Errorf("start A with an expired token = %d %s, want 403 phone_unverified", status, raw)
@@ -335,7 +336,7 @@ func TestVerificationAnswersTheSameForStaffEnteredAndFreshPhones(t *testing.T) {
 		if len(keys) == 2 && keys[0] > keys[1] {
 			keys[0], keys[1] = keys[1], keys[0]
 		}
-		r := decodeJSON[quiz.VerificationResponse](t, raw)
+		r := decodeJSON[phoneverify.VerificationResponse](t, raw)
 		return answer{status: status, keys: keys, expires: r.ExpiresAt, header: h.Get("Content-Type") + "|" + h.Get("Retry-After")}
 	}
 	want := ask(t, fresh)

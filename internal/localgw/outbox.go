@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/phoneverify"
 )
 
 // Outbox is the local SMS sender: it keeps the messages the public function sends
@@ -34,7 +34,7 @@ func NewOutbox(now func() time.Time) *Outbox {
 }
 
 // Send keeps the message.
-func (o *Outbox) Send(_ context.Context, m quiz.SMS) error {
+func (o *Outbox) Send(_ context.Context, m phoneverify.SMS) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.msg = append(o.msg, OutboxMessage{Phone: m.Phone, Code: m.Code, SentAt: o.now().UTC()})
@@ -42,12 +42,12 @@ func (o *Outbox) Send(_ context.Context, m quiz.SMS) error {
 }
 
 // Messages returns the messages whose code is still valid, oldest first. A message is
-// forgotten once its code expires (quiz.CodeLife): the outbox holds phones, and nothing
+// forgotten once its code expires (phoneverify.CodeLife): the outbox holds phones, and nothing
 // needs them after that.
 func (o *Outbox) Messages() []OutboxMessage {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	cutoff := o.now().Add(-quiz.CodeLife)
+	cutoff := o.now().Add(-phoneverify.CodeLife)
 	kept := o.msg[:0]
 	for _, m := range o.msg {
 		if !m.SentAt.Before(cutoff) {

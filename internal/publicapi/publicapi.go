@@ -4,6 +4,7 @@ package publicapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/nq58/tracker/internal/apigw"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/metrics"
+	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/throttle"
@@ -23,6 +25,7 @@ import (
 type Handler struct {
 	*apigw.Router
 	svc     *quiz.Service
+	phones  *phoneverify.Service
 	rounds  *rounds.Service
 	metrics *metrics.Emitter
 	// origin is the secret CloudFront sends in X-Origin-Verify: only a request that
@@ -49,6 +52,13 @@ func (h *Handler) WithOriginSecret(secret []byte) *Handler {
 // source IP; never X-Forwarded-For.
 func (h *Handler) source(req events.APIGatewayV2HTTPRequest) string {
 	return throttle.Source(req.Headers, req.RequestContext.HTTP.SourceIP, h.origin)
+}
+
+// WithPhoneVerification serves the phone verification routes with phones (nil: they
+// answer an internal error).
+func (h *Handler) WithPhoneVerification(phones *phoneverify.Service) *Handler {
+	h.phones = phones
+	return h
 }
 
 // New returns the public API handler.
@@ -124,13 +134,19 @@ func (h *Handler) contestResults(ctx context.Context, req events.APIGatewayV2HTT
 	return http.StatusOK, r, err
 }
 
+// errNoPhones answers the verification routes of a handler wired without them.
+var errNoPhones = errors.New("phone verification: not configured")
+
 func (h *Handler) requestVerification(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	var body quiz.VerificationRequest
+	var body phoneverify.VerificationRequest
 	if err := apigw.Decode(req, &body); err != nil {
 		return 0, nil, err
 	}
+	if h.phones == nil {
+		return 0, nil, errNoPhones
+	}
 	body.Source = h.source(req) // as for a start
-	r, err := h.svc.RequestVerification(ctx, body)
+	r, err := h.phones.RequestVerification(ctx, body)
 	switch {
 	case err == nil:
 		h.metrics.Emit(metrics.Metric{Name: "SmsSent", Unit: metrics.Count, Value: 1},
@@ -142,10 +158,13 @@ func (h *Handler) requestVerification(ctx context.Context, req events.APIGateway
 }
 
 func (h *Handler) confirmVerification(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	var body quiz.ConfirmRequest
+	var body phoneverify.ConfirmRequest
 	if err := apigw.Decode(req, &body); err != nil {
 		return 0, nil, err
 	}
-	r, err := h.svc.ConfirmVerification(ctx, req.PathParameters["verificationId"], body)
+	if h.phones == nil {
+		return 0, nil, errNoPhones
+	}
+	r, err := h.phones.ConfirmVerification(ctx, req.PathParameters["verificationId"], body)
 	return http.StatusOK, r, err
 }

@@ -11,7 +11,7 @@ import "github.com/google/uuid"
 // never a new item. Routes that only read an item by its exact key (a contest entry's
 // disqualification) find nothing under another spelling either, and stay open to stored
 // ids that are not UUIDs (paper attempts, test fixtures). Verification ids (32
-// lower-case hex digits, verify.go) and sheet codes (normalised to their one spelling
+// lower-case hex digits, internal/phoneverify) and sheet codes (normalised to their one spelling
 // before any read or write, internal/sheets) have their own single forms.
 func ParseID(s string) (uuid.UUID, bool) {
 	id, err := uuid.Parse(s)

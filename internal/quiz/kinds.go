@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/usertext"
 )
 
 // QuestionKind says how a question is answered and graded. Every rule that differs by
@@ -321,7 +322,7 @@ func (k QuestionKind) Canonical(qu Question, ans Answer) (Answer, error) {
 		if len(ans.OptionIDs) > 0 || ans.Value != 0 {
 			return clean, apperr.Errorf(apperr.Validation, "Câu hỏi %q cần câu trả lời dạng chữ (text)", ans.QuestionID)
 		}
-		text, err := CleanText("Câu trả lời cho câu hỏi "+ans.QuestionID, ans.Text, true)
+		text, err := usertext.Clean("Câu trả lời cho câu hỏi "+ans.QuestionID, ans.Text, true)
 		if err != nil {
 			return clean, err
 		}

@@ -1,4 +1,4 @@
-// Package quiz holds the resident-facing domain: units, quizzes, attempts, grading and
+// Package quiz holds the resident-facing domain: quizzes, attempts, grading and
 // the service that ties them to a Store. It imports neither the AWS SDK nor Lambda events.
 package quiz
 
@@ -8,6 +8,8 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/units"
+	"github.com/nq58/tracker/internal/usertext"
 	"github.com/nq58/tracker/internal/vnfmt"
 )
 
@@ -206,17 +208,17 @@ func (q Quiz) Validate() error {
 			return err
 		}
 		for _, r := range q.Contest.Rounds {
-			if err := CheckText("Tên vòng thi "+r.ID, r.Name, false); err != nil {
+			if err := usertext.Check("Tên vòng thi "+r.ID, r.Name, false); err != nil {
 				return err // names are shown on pages and in exports
 			}
 		}
 	} else if q.Contest != nil {
 		return apperr.Errorf(apperr.Validation, "quiz %s: only a contest has a contest block", q.ID)
 	}
-	if err := CheckText("Tiêu đề", q.Title, false); err != nil {
+	if err := usertext.Check("Tiêu đề", q.Title, false); err != nil {
 		return err
 	}
-	if err := CheckText("Mô tả", q.Description, true); err != nil {
+	if err := usertext.Check("Mô tả", q.Description, true); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
@@ -236,11 +238,11 @@ func (qu Question) validate(kind Kind) error {
 	if qu.Text == "" {
 		return apperr.Errorf(apperr.Validation, "text is required")
 	}
-	if err := CheckText("Nội dung câu hỏi", qu.Text, true); err != nil {
+	if err := usertext.Check("Nội dung câu hỏi", qu.Text, true); err != nil {
 		return err
 	}
 	for _, o := range qu.Options {
-		if err := CheckText("Phương án", o.Text, false); err != nil {
+		if err := usertext.Check("Phương án", o.Text, false); err != nil {
 			return err
 		}
 	}
@@ -305,7 +307,7 @@ func validTopic(t string) bool {
 
 // Store is what the quiz service needs from storage.
 type Store interface {
-	ListUnits(ctx context.Context) ([]Unit, error)
+	ListUnits(ctx context.Context) ([]units.Unit, error)
 	ListQuizzes(ctx context.Context) ([]Quiz, error)
 	GetQuiz(ctx context.Context, id string) (Quiz, error)
 	// PutAttempt stores a submitted attempt, once: an apperr.Conflict error when an
@@ -323,7 +325,6 @@ type Store interface {
 	ClaimCCCD(ctx context.Context, quizID, cccdKey, person string) error
 	// IsStaffPhone reports whether a person key (hashed phone) belongs to a staff account.
 	IsStaffPhone(ctx context.Context, person string) (bool, error)
-	VerificationStore
 	// ResultsFrozen reports whether a contest round's results have been frozen (closed).
 	ResultsFrozen(ctx context.Context, quizID, roundID string) (bool, error)
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,8 +17,11 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/groups"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/throttle"
+	"github.com/nq58/tracker/internal/units"
+	"github.com/nq58/tracker/internal/usertext"
 )
 
 const (
@@ -37,7 +41,9 @@ const (
 type Service struct {
 	store Store
 	now   func() time.Time
-	sms   SMSSender // verification codes (nil: none can be sent)
+	// phones proves the phone of an entrant to a contest that requires it (nil: no
+	// phone token is accepted, so such contests cannot be entered).
+	phones PhoneVerifier
 	// keys turns phones, CCCDs and device ids into keyed hashes (the deployment's secret).
 	keys pseudonym.Keyer
 	// throttleKey keys the limiter's source and client hashes: derived from keys once,
@@ -47,8 +53,8 @@ type Service struct {
 	tokens tokenSealer
 
 	mu        sync.Mutex
-	units     []Unit
-	tree      *Tree
+	units     []units.Unit
+	tree      *units.Tree
 	unitsAt   time.Time
 	quizzes   map[string]Quiz
 	quizzesAt time.Time
@@ -57,6 +63,20 @@ type Service struct {
 	counter throttle.Counter
 	limits  throttle.Limits
 	secret  []byte
+}
+
+// PhoneVerifier proves the phone a phone token stands for (phoneverify.Service): the
+// resident service consumes it at the start of a contest that requires verified phones.
+type PhoneVerifier interface {
+	// VerifiedPhone returns the phone the token proves for quiz q at now, or an
+	// apperr.PhoneUnverified error.
+	VerifiedPhone(ctx context.Context, q Quiz, token string, now time.Time) (string, error)
+}
+
+// WithPhoneVerifier sets the checker of phone tokens and returns the service.
+func (s *Service) WithPhoneVerifier(v PhoneVerifier) *Service {
+	s.phones = v
+	return s
 }
 
 // WithThrottle turns on the start limits, counted by counter; sources and clients are
@@ -95,7 +115,7 @@ func NewService(store Store, now func() time.Time) *Service {
 
 // UnitsResponse is GET /v1/units.
 type UnitsResponse struct {
-	Units []Unit `json:"units"`
+	Units []units.Unit `json:"units"`
 }
 
 // QuizSummary is one quiz of GET /v1/quizzes.
@@ -242,13 +262,13 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	return json.Marshal(plain(r))
 }
 
-func (s *Service) catalogUnits(ctx context.Context) ([]Unit, *Tree, error) {
+func (s *Service) catalogUnits(ctx context.Context) ([]units.Unit, *units.Tree, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.tree != nil && s.now().Sub(s.unitsAt) < CatalogTTL {
 		return s.units, s.tree, nil
 	}
-	tree, err := LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -274,7 +294,9 @@ func (s *Service) catalogQuizzes(ctx context.Context) (map[string]Quiz, error) {
 	return m, nil
 }
 
-func (s *Service) quiz(ctx context.Context, id string) (Quiz, error) {
+// Quiz returns a quiz from the service's catalogue (the store when it is not cached:
+// new, or not published).
+func (s *Service) Quiz(ctx context.Context, id string) (Quiz, error) {
 	all, err := s.catalogQuizzes(ctx)
 	if err != nil {
 		return Quiz{}, err
@@ -331,7 +353,7 @@ func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
 // questions and seals the attempt into its start token: nothing else is stored until the
 // submit (a contest start also takes its entry).
 func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequest) (StartResponse, error) {
-	q, err := s.quiz(ctx, quizID)
+	q, err := s.Quiz(ctx, quizID)
 	if err != nil {
 		return StartResponse{}, err
 	}
@@ -344,7 +366,10 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 			q.OpensAt.In(VietnamTime).Format("02/01/2006 15:04"), q.ClosesAt.In(VietnamTime).Format("02/01/2006 15:04"))
 	}
 	if q.Kind == KindContest && q.Contest != nil && q.Contest.RequiresVerifiedPhone() {
-		phone, err := s.verifiedPhone(ctx, q, req.Participant.PhoneToken, now)
+		if s.phones == nil {
+			return StartResponse{}, errors.New("start attempt: no phone verifier configured")
+		}
+		phone, err := s.phones.VerifiedPhone(ctx, q, req.Participant.PhoneToken, now)
 		if err != nil {
 			return StartResponse{}, err
 		}
@@ -461,7 +486,7 @@ func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now ti
 		label string
 		text  *string
 	}{{"Họ tên", &in.Name}, {"Tên tổ chức", &in.Organization}, {"Số CCCD", &in.CCCD}, {"Mã thiết bị", &req.ClientID}} {
-		t, err := CleanText(f.label, *f.text, false)
+		t, err := usertext.Clean(f.label, *f.text, false)
 		if err != nil {
 			return Participant{}, err
 		}
@@ -503,7 +528,7 @@ func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now ti
 			return p, apperr.Errorf(apperr.Validation, "Năm sinh, giới tính và số CCCD chỉ được gửi khi bạn đồng ý cho phép sử dụng thông tin cá nhân; nếu không, hãy để trống")
 		}
 		if p.Organization != "" {
-			p.Organization = OrganisationLabel(OrganisationCode(p.Organization))
+			p.Organization = groups.OrganisationLabel(groups.OrganisationCode(p.Organization))
 		}
 	}
 	if p.Phone == "" && strings.TrimSpace(req.ClientID) == "" {
@@ -532,7 +557,7 @@ func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitReques
 	if err != nil {
 		return Result{}, err
 	}
-	q, err := s.quiz(ctx, c.Quiz)
+	q, err := s.Quiz(ctx, c.Quiz)
 	if err != nil {
 		return Result{}, err
 	}
@@ -690,7 +715,7 @@ func (s *Service) GetResult(ctx context.Context, attemptID, token string) (Resul
 	} else if err != nil {
 		return Result{}, err
 	}
-	q, err := s.quiz(ctx, a.QuizID)
+	q, err := s.Quiz(ctx, a.QuizID)
 	if err != nil {
 		return Result{}, err
 	}

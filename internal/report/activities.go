@@ -9,12 +9,12 @@ import (
 	"github.com/nq58/tracker/internal/activity"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
-	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // CreateActivity records an informing activity in a unit of the staff member's scope.
 func (s *Service) CreateActivity(ctx context.Context, staff auth.Staff, a activity.Activity) (activity.Activity, error) {
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return activity.Activity{}, err
 	}
@@ -39,7 +39,7 @@ func (s *Service) ListActivities(ctx context.Context, staff auth.Staff, unitID, 
 	if unitID == "" {
 		unitID = staff.ScopeUnitID
 	}
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return nil, err
 	}

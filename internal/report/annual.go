@@ -15,6 +15,7 @@ import (
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 	"github.com/nq58/tracker/internal/vnfmt"
 )
 
@@ -58,7 +59,7 @@ func (s *Service) Annual(ctx context.Context, staff auth.Staff, unitID string, y
 	if unitID == "" {
 		unitID = staff.ScopeUnitID
 	}
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return AnnualReport{}, err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/testenv"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // callCounter counts DynamoDB requests by operation.
@@ -73,7 +74,7 @@ func syntheticAttempts(n int, villages []string) []quiz.Attempt {
 
 func TestAwarenessReadsDoNotGrowWithAttempts(t *testing.T) {
 	ctx := context.Background()
-	units, err := demo.Units()
+	all, err := demo.Units()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestAwarenessReadsDoNotGrowWithAttempts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tree, err := quiz.NewTree(units)
+	tree, err := units.NewTree(all)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestAwarenessReadsDoNotGrowWithAttempts(t *testing.T) {
 	for _, n := range []int{1_000, 100_000} {
 		endpoint, table := testenv.Table(t)
 		setup := dynamo.New(ddblocal.Client(endpoint), table)
-		if err := setup.PutUnits(ctx, units); err != nil {
+		if err := setup.PutUnits(ctx, all); err != nil {
 			t.Fatal(err)
 		}
 		for _, q := range qs {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // Fixtures shared by the report tests. The reports are computed by the pure Build
@@ -24,7 +25,7 @@ const (
 
 // A province with two communes: Cẩm Thủy has three villages (Thôn Tây's population is
 // unknown), Cẩm Khê one.
-var testUnits = []quiz.Unit{
+var testUnits = []units.Unit{
 	{ID: "th", Name: "Tỉnh Thanh Hóa", Kind: "province"},
 	{ID: "ct", ParentID: "th", Name: "Xã Cẩm Thủy", Kind: "commune"},
 	{ID: "v1", ParentID: "ct", Name: "Thôn Đông", Kind: "village", Population: 200},
@@ -34,9 +35,9 @@ var testUnits = []quiz.Unit{
 	{ID: "k1", ParentID: "ck", Name: "Thôn Bắc", Kind: "village", Population: 50},
 }
 
-func testTree(t *testing.T) *quiz.Tree {
+func testTree(t *testing.T) *units.Tree {
 	t.Helper()
-	tree, err := quiz.NewTree(testUnits)
+	tree, err := units.NewTree(testUnits)
 	if err != nil {
 		t.Fatal(err)
 	}

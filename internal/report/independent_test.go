@@ -12,8 +12,10 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/groups"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // The independent check: every figure of the reports is computed here straight from the
@@ -36,7 +38,7 @@ const (
 	tolInterval = 1e-6
 )
 
-var indepUnits = []quiz.Unit{
+var indepUnits = []units.Unit{
 	{ID: "c", Name: "Xã Kiểm Tra", Kind: "commune"},
 	{ID: "v1", ParentID: "c", Name: "Thôn Một", Kind: "village", Population: 400},
 	{ID: "v2", ParentID: "c", Name: "Thôn Hai", Kind: "village", Population: 300},
@@ -338,7 +340,7 @@ func TestEveryReportFigureEqualsAnIndependentComputationFromTheRawAttempts(t *te
 }
 
 func checkIndependently(t *testing.T, seed uint64) {
-	tree, err := quiz.NewTree(indepUnits)
+	tree, err := units.NewTree(indepUnits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -356,7 +358,7 @@ func checkIndependently(t *testing.T, seed uint64) {
 	byMonth := map[string][]quiz.Attempt{}
 	for _, a := range firsts {
 		byVillage[a.Participant.UnitID] = append(byVillage[a.Participant.UnitID], a)
-		org := quiz.OrganisationCode(a.Participant.Organization)
+		org := groups.OrganisationCode(a.Participant.Organization)
 		byOrg[org] = append(byOrg[org], a)
 		m := a.SubmittedAt.In(quiz.VietnamTime).Format("2006-01")
 		byMonth[m] = append(byMonth[m], a)

@@ -10,7 +10,9 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/groups"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // The officer reports. Each Service method checks the role and the scope, reads the unit
@@ -33,7 +35,7 @@ const (
 	PeriodYear    = "year"
 )
 
-// AgeBandLabels name quiz.AgeBands in Vietnamese.
+// AgeBandLabels name groups.AgeBands in Vietnamese.
 var AgeBandLabels = map[string]string{
 	"15-24":   "15–24 tuổi",
 	"25-34":   "25–34 tuổi",
@@ -43,7 +45,7 @@ var AgeBandLabels = map[string]string{
 	"unknown": "Không rõ",
 }
 
-// GenderLabels name quiz.Genders in Vietnamese.
+// GenderLabels name groups.Genders in Vietnamese.
 var GenderLabels = map[string]string{
 	"male":    "Nam",
 	"female":  "Nữ",
@@ -53,7 +55,7 @@ var GenderLabels = map[string]string{
 
 // ReportScope is what one report covers, once access has been checked.
 type ReportScope struct {
-	Tree *quiz.Tree
+	Tree *units.Tree
 	Quiz quiz.Quiz
 	// UnitID is the unit asked for (the staff's scope unit when none was given).
 	UnitID string
@@ -72,7 +74,7 @@ type ReportScope struct {
 // NewReportScope returns the scope of a report on unit unitID of tree about qz.
 // minGroup below the floor (DefaultMinGroup) is raised to it, whoever asks: a request
 // may only raise the suppression of small groups, never lower it.
-func NewReportScope(tree *quiz.Tree, qz quiz.Quiz, unitID, from, to string, minGroup int) ReportScope {
+func NewReportScope(tree *units.Tree, qz quiz.Quiz, unitID, from, to string, minGroup int) ReportScope {
 	if minGroup < DefaultMinGroup {
 		minGroup = DefaultMinGroup
 	}
@@ -126,7 +128,7 @@ func normalizePeriod(p string) (string, error) {
 // caller's own validation), then reads the tree, the quiz and the counters of every
 // village the report covers, in one Counters call.
 func (s *Service) loadReport(ctx context.Context, staff auth.Staff, q Query, check func() error) (ReportScope, []aggregate.Counter, error) {
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return ReportScope{}, nil, err
 	}
@@ -393,22 +395,22 @@ func (sc ReportScope) row(key, label string, c aggregate.Counter, population int
 }
 
 // reportGroups are the rows of a grouped awareness report: counter group key, row key
-// and label, in the order of quiz.Organisations, quiz.AgeBands or quiz.Genders.
+// and label, in the order of groups.Organisations, groups.AgeBands or groups.Genders.
 func reportGroups(groupBy string) (keys, codes, labels []string) {
 	add := func(prefix, code, label string) {
 		keys, codes, labels = append(keys, prefix+code), append(codes, code), append(labels, label)
 	}
 	switch groupBy {
 	case GroupByOrganization:
-		for _, o := range quiz.Organisations {
+		for _, o := range groups.Organisations {
 			add("org:", o.Code, o.Label)
 		}
 	case GroupByAgeBand:
-		for _, b := range quiz.AgeBands {
+		for _, b := range groups.AgeBands {
 			add("age:", b, AgeBandLabels[b])
 		}
 	case GroupByGender:
-		for _, g := range quiz.Genders {
+		for _, g := range groups.Genders {
 			add("gender:", g, GenderLabels[g])
 		}
 	case GroupByChannel:

@@ -7,11 +7,12 @@ import (
 	"github.com/nq58/tracker/internal/activity"
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // Store is what reports need from storage.
 type Store interface {
-	ListUnits(ctx context.Context) ([]quiz.Unit, error)
+	ListUnits(ctx context.Context) ([]units.Unit, error)
 	GetQuiz(ctx context.Context, id string) (quiz.Quiz, error)
 	ListQuizzes(ctx context.Context) ([]quiz.Quiz, error)
 	// Counters returns every month's counter of a quiz for the given units.

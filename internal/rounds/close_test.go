@@ -15,6 +15,7 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/testenv"
+	"github.com/nq58/tracker/internal/units"
 )
 
 var admin = auth.Staff{Username: "btc", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
@@ -31,7 +32,7 @@ func newCloseFixture(t *testing.T) closeFixture {
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
 	store := dynamo.New(ddblocal.Client(endpoint), table)
-	units := []quiz.Unit{{ID: "th", Name: "Tỉnh", Kind: "province"}, {ID: "xa", ParentID: "th", Name: "Xã", Kind: "commune"},
+	units := []units.Unit{{ID: "th", Name: "Tỉnh", Kind: "province"}, {ID: "xa", ParentID: "th", Name: "Xã", Kind: "commune"},
 		{ID: "v1", ParentID: "xa", Name: "Thôn Một", Kind: "village", Population: 500},
 		{ID: "v2", ParentID: "xa", Name: "Thôn Hai", Kind: "village", Population: 700}}
 	if err := store.PutUnits(ctx, units); err != nil {

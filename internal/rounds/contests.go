@@ -13,11 +13,13 @@ import (
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
+	"github.com/nq58/tracker/internal/usertext"
 )
 
 // Store is what contests need from storage.
 type Store interface {
-	ListUnits(ctx context.Context) ([]quiz.Unit, error)
+	ListUnits(ctx context.Context) ([]units.Unit, error)
 	GetQuiz(ctx context.Context, id string) (quiz.Quiz, error)
 	GetAttempt(ctx context.Context, id string) (quiz.Attempt, error)
 	// TopEntries reads a round's ranked entries best score first until it has `persons`
@@ -61,7 +63,7 @@ func NewService(store Store, now func() time.Time) *Service {
 }
 
 // contestInScope loads a contest on which the access policy allows act.
-func (s *Service) contestInScope(ctx context.Context, staff auth.Staff, quizID string, act auth.Action) (quiz.Quiz, *quiz.Tree, error) {
+func (s *Service) contestInScope(ctx context.Context, staff auth.Staff, quizID string, act auth.Action) (quiz.Quiz, *units.Tree, error) {
 	q, tree, err := auth.LoadQuiz(ctx, s.store, staff, act, quizID)
 	if err != nil {
 		return quiz.Quiz{}, nil, err
@@ -72,7 +74,7 @@ func (s *Service) contestInScope(ctx context.Context, staff auth.Staff, quizID s
 	return q, tree, nil
 }
 
-func rootOf(tree *quiz.Tree, id string) string {
+func rootOf(tree *units.Tree, id string) string {
 	anc := tree.Ancestors(id)
 	if len(anc) == 0 {
 		return id
@@ -268,7 +270,7 @@ func (s *Service) Public(ctx context.Context, quizID, roundID string) (PublicRes
 	if err != nil {
 		return PublicResults{}, err
 	}
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return PublicResults{}, err
 	}
@@ -285,7 +287,7 @@ func (s *Service) Public(ctx context.Context, quizID, roundID string) (PublicRes
 	return out, nil
 }
 
-func masked(l contest.Line, tree *quiz.Tree) PublicLine {
+func masked(l contest.Line, tree *units.Tree) PublicLine {
 	u, _ := tree.Get(l.UnitID)
 	return PublicLine{Rank: l.Rank, Tier: l.Tier, Name: contest.MaskName(l.Name), Unit: u.Name, Phone: contest.MaskPhone(l.Phone),
 		Score: l.Score, MaxScore: l.MaxScore, Prediction: l.Prediction, DurationMs: l.DurationMs}
@@ -552,7 +554,7 @@ func (s *Service) Disqualify(ctx context.Context, staff auth.Staff, quizID, atte
 	if _, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest); err != nil {
 		return contest.Decision{}, err
 	}
-	if err := quiz.CheckText("Lý do", reason, true); err != nil {
+	if err := usertext.Check("Lý do", reason, true); err != nil {
 		return contest.Decision{}, err
 	}
 	reason = strings.TrimSpace(reason)

@@ -15,6 +15,7 @@ import (
 	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localgw"
+	"github.com/nq58/tracker/internal/units"
 
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
@@ -62,7 +63,7 @@ func flagRound(t *testing.T, now time.Time, quizID string) (*localgw.Stack, quiz
 	t.Helper()
 	ctx := context.Background()
 	stack := testenv.Stack(t, func() time.Time { return now })
-	if err := stack.Store.PutUnits(ctx, []quiz.Unit{{ID: "th", Name: "Tỉnh", Kind: "province"},
+	if err := stack.Store.PutUnits(ctx, []units.Unit{{ID: "th", Name: "Tỉnh", Kind: "province"},
 		{ID: "th-x", Name: "Xã", Kind: "commune", ParentID: "th"}, {ID: "th-x-t1", Name: "Thôn 1", Kind: "village", ParentID: "th-x"}}); err != nil {
 		t.Fatal(err)
 	}

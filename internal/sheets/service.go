@@ -20,13 +20,16 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/groups"
 	"github.com/nq58/tracker/internal/paper"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
+	"github.com/nq58/tracker/internal/usertext"
 )
 
 // Store is the storage the paper service needs.
 type Store interface {
-	quiz.UnitLister
+	units.Lister
 	GetQuiz(ctx context.Context, id string) (quiz.Quiz, error)
 	CreatePrint(ctx context.Context, p paper.Print) error
 	GetPrint(ctx context.Context, id string) (paper.Print, error)
@@ -132,7 +135,7 @@ func (s *Service) checkNotClosed(q quiz.Quiz) error {
 }
 
 // checkVillage authorises the staff on the village and checks that the quiz covers it.
-func checkVillage(staff auth.Staff, tree *quiz.Tree, q quiz.Quiz, unitID string) error {
+func checkVillage(staff auth.Staff, tree *units.Tree, q quiz.Quiz, unitID string) error {
 	if err := auth.Authorize(staff, auth.CollectSheets, auth.UnitTarget(unitID), tree); err != nil {
 		return err
 	}
@@ -147,7 +150,7 @@ func checkVillage(staff auth.Staff, tree *quiz.Tree, q quiz.Quiz, unitID string)
 
 // Print creates a print run of sheets with fresh codes and one fixed draw.
 func (s *Service) Print(ctx context.Context, staff auth.Staff, in PrintRequest) (PrintView, error) {
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return PrintView{}, err
 	}
@@ -204,7 +207,7 @@ func (s *Service) Print(ctx context.Context, staff auth.Staff, in PrintRequest) 
 	return s.view(tree, q, p, in.SiteURL)
 }
 
-func (s *Service) view(tree *quiz.Tree, q quiz.Quiz, p paper.Print, siteURL string) (PrintView, error) {
+func (s *Service) view(tree *units.Tree, q quiz.Quiz, p paper.Print, siteURL string) (PrintView, error) {
 	u, _ := tree.Get(p.UnitID)
 	v := PrintView{Print: p, QuizTitle: q.Title, UnitName: u.Name,
 		Date: p.PrintedAt.In(quiz.VietnamTime).Format("02/01/2006"), Questions: []PrintedQuestion{}}
@@ -241,7 +244,7 @@ func normCode(c string) string {
 
 // loadSheet reads a sheet, its print and quiz, and authorises the staff on its village;
 // an unknown code answers as one out of scope.
-func (s *Service) loadSheet(ctx context.Context, staff auth.Staff, code string) (paper.Sheet, paper.Print, quiz.Quiz, *quiz.Tree, error) {
+func (s *Service) loadSheet(ctx context.Context, staff auth.Staff, code string) (paper.Sheet, paper.Print, quiz.Quiz, *units.Tree, error) {
 	code = normCode(code)
 	if code == "" {
 		return paper.Sheet{}, paper.Print{}, quiz.Quiz{}, nil, apperr.Errorf(apperr.Validation, "Mã phiếu gồm %d ký tự trong %s", paper.CodeLength, paper.CodeAlphabet)
@@ -250,7 +253,7 @@ func (s *Service) loadSheet(ctx context.Context, staff auth.Staff, code string) 
 	if err != nil {
 		return paper.Sheet{}, paper.Print{}, quiz.Quiz{}, nil, err
 	}
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return paper.Sheet{}, paper.Print{}, quiz.Quiz{}, nil, err
 	}
@@ -322,7 +325,7 @@ func (s *Service) checkDetails(in *EntryRequest) error {
 		in.Gender = g
 	}
 	if in.Organization != "" {
-		in.Organization = quiz.OrganisationLabel(organisationCode(in.Organization))
+		in.Organization = groups.OrganisationLabel(organisationCode(in.Organization))
 	}
 	return nil
 }
@@ -345,12 +348,12 @@ func genderCode(g string) string {
 
 // organisationCode takes an organisation code or name.
 func organisationCode(o string) string {
-	for _, x := range quiz.Organisations {
+	for _, x := range groups.Organisations {
 		if strings.EqualFold(o, x.Code) {
 			return x.Code
 		}
 	}
-	return quiz.OrganisationCode(o)
+	return groups.OrganisationCode(o)
 }
 
 // entryHash digests what an entry says, to tell a resend from different content.
@@ -470,7 +473,7 @@ func (s *Service) Progress(ctx context.Context, staff auth.Staff, quizID, unitID
 	if unitID == "" {
 		unitID = staff.ScopeUnitID
 	}
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return Progress{}, err
 	}
@@ -546,7 +549,7 @@ func (s *Service) Correct(ctx context.Context, staff auth.Staff, code string, in
 	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > maxReason {
 		return CorrectionResult{}, apperr.Errorf(apperr.Validation, "Cần ghi lý do sửa phiếu (tối đa %d ký tự, không ghi thông tin cá nhân)", maxReason)
 	}
-	if err := quiz.CheckText("Lý do sửa phiếu", in.Reason, false); err != nil {
+	if err := usertext.Check("Lý do sửa phiếu", in.Reason, false); err != nil {
 		return CorrectionResult{}, err
 	}
 	stored, err := s.store.GetAttempt(ctx, sh.Entry.AttemptID)

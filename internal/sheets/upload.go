@@ -12,6 +12,7 @@ import (
 	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/paper"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // Bounds of a meeting's upload: rows, and columns (code, village, birthYear, gender,
@@ -38,7 +39,7 @@ var answerColumn = regexp.MustCompile(`^(?:q|câu|cau)(\d+)$`)
 // then written one by one, each idempotent, so a failure midway is finished by
 // uploading the same file again.
 func (s *Service) Upload(ctx context.Context, staff auth.Staff, contentType string, body []byte) (UploadResult, error) {
-	tree, err := quiz.LoadTree(ctx, s.store)
+	tree, err := units.LoadTree(ctx, s.store)
 	if err != nil {
 		return UploadResult{}, err
 	}

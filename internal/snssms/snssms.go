@@ -1,5 +1,5 @@
 // Package snssms sends the contests' phone verification codes as SMS with Amazon SNS
-// (Publish to a phone number). It is the AWS side of quiz.SMSSender; the local gateway
+// (Publish to a phone number). It is the AWS side of phoneverify.SMSSender; the local gateway
 // has an outbox instead.
 package snssms
 
@@ -14,10 +14,10 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/nq58/tracker/internal/lambdaenv"
-	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/phoneverify"
 )
 
-var _ quiz.SMSSender = (*Sender)(nil)
+var _ phoneverify.SMSSender = (*Sender)(nil)
 
 // EnvSenderID is the optional alphanumeric sender id the template sets on the public
 // function.
@@ -51,7 +51,7 @@ func FromEnv() *Sender {
 
 // Send publishes m.Text to m.Phone. Errors carry the SNS error code only, never the
 // phone or the text.
-func (s *Sender) Send(ctx context.Context, m quiz.SMS) error {
+func (s *Sender) Send(ctx context.Context, m phoneverify.SMS) error {
 	if s.err != nil {
 		return s.err
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
-	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // FirstAdmin asks for a deployment's first account: an admin whose username is the
@@ -21,8 +21,8 @@ type FirstAdmin struct {
 
 // FirstAdminResult is the account and the root it is scoped to.
 type FirstAdminResult struct {
-	Member Member    `json:"member"`
-	Root   quiz.Unit `json:"root"`
+	Member Member     `json:"member"`
+	Root   units.Unit `json:"root"`
 	// RootCreated is true when the tree was empty and the root was written.
 	RootCreated bool `json:"rootCreated"`
 }
@@ -38,8 +38,8 @@ const maxUsername = 128
 
 // UnitStore reads and writes the unit tree.
 type UnitStore interface {
-	quiz.UnitLister
-	PutUnits(ctx context.Context, units []quiz.Unit) error
+	units.Lister
+	PutUnits(ctx context.Context, units []units.Unit) error
 }
 
 // Normalized trims the request and lower-cases the e-mail, or says what is wrong.
@@ -54,7 +54,7 @@ func (in FirstAdmin) Normalized() (FirstAdmin, error) {
 		return in, apperr.Errorf(apperr.Validation, "Địa chỉ email %q không hợp lệ", in.Email)
 	case in.UnitID == "":
 		return in, apperr.Errorf(apperr.Validation, "Cần mã đơn vị gốc (UNIT_ID), ví dụ th")
-	case !quiz.ValidUnitID(in.UnitID):
+	case !units.ValidID(in.UnitID):
 		return in, apperr.Errorf(apperr.Validation, "Mã đơn vị %q không hợp lệ: dùng 1 đến 64 chữ cái không dấu, chữ số, - hoặc _", in.UnitID)
 	}
 	return in, nil
@@ -64,30 +64,30 @@ func (in FirstAdmin) Normalized() (FirstAdmin, error) {
 // new root (write is true; its name is needed), else the stored unit, which must be a
 // root. A tree whose root is another unit is refused: the first admin belongs to the
 // tree's top, and a second tree would split the reports.
-func FirstRoot(units []quiz.Unit, in FirstAdmin) (root quiz.Unit, write bool, err error) {
-	if len(units) == 0 {
+func FirstRoot(stored []units.Unit, in FirstAdmin) (root units.Unit, write bool, err error) {
+	if len(stored) == 0 {
 		if in.UnitName == "" {
-			return quiz.Unit{}, false, apperr.Errorf(apperr.Validation, "Chưa có đơn vị nào: cần tên đơn vị gốc (UNIT_NAME), ví dụ \"Tỉnh Thanh Hóa\"")
+			return units.Unit{}, false, apperr.Errorf(apperr.Validation, "Chưa có đơn vị nào: cần tên đơn vị gốc (UNIT_NAME), ví dụ \"Tỉnh Thanh Hóa\"")
 		}
-		root = quiz.Unit{ID: in.UnitID, Name: in.UnitName, Kind: RootKind}
+		root = units.Unit{ID: in.UnitID, Name: in.UnitName, Kind: RootKind}
 		if err := root.Validate(); err != nil {
-			return quiz.Unit{}, false, err
+			return units.Unit{}, false, err
 		}
 		return root, true, nil
 	}
 	var roots []string
-	for _, u := range units {
+	for _, u := range stored {
 		switch {
 		case u.ID == in.UnitID && u.ParentID == "":
 			return u, false, nil
 		case u.ID == in.UnitID:
-			return quiz.Unit{}, false, apperr.Errorf(apperr.Validation,
+			return units.Unit{}, false, apperr.Errorf(apperr.Validation,
 				"Đơn vị %q không phải đơn vị gốc (thuộc %q): quản trị viên đầu tiên phụ trách gốc của cây đơn vị", u.ID, u.ParentID)
 		case u.ParentID == "":
 			roots = append(roots, u.ID)
 		}
 	}
-	return quiz.Unit{}, false, apperr.Errorf(apperr.Conflict,
+	return units.Unit{}, false, apperr.Errorf(apperr.Conflict,
 		"Đã có cây đơn vị với gốc %s, không có đơn vị %q: dùng UNIT_ID là mã đơn vị gốc đã có", strings.Join(roots, ", "), in.UnitID)
 }
 
@@ -95,12 +95,12 @@ func FirstRoot(units []quiz.Unit, in FirstAdmin) (root quiz.Unit, write bool, er
 // unit is a stored root), then invites an admin scoped to it into dir: the username is
 // the e-mail, lower-cased. Run again with the same root, it writes nothing and the
 // directory answers Conflict for a taken username.
-func CreateFirstAdmin(ctx context.Context, units UnitStore, dir Directory, in FirstAdmin) (FirstAdminResult, error) {
+func CreateFirstAdmin(ctx context.Context, store UnitStore, dir Directory, in FirstAdmin) (FirstAdminResult, error) {
 	in, err := in.Normalized()
 	if err != nil {
 		return FirstAdminResult{}, err
 	}
-	tree, err := quiz.LoadTree(ctx, units)
+	tree, err := units.LoadTree(ctx, store)
 	if err != nil {
 		return FirstAdminResult{}, err
 	}
@@ -109,7 +109,7 @@ func CreateFirstAdmin(ctx context.Context, units UnitStore, dir Directory, in Fi
 		return FirstAdminResult{}, err
 	}
 	if write {
-		if err := units.PutUnits(ctx, []quiz.Unit{root}); err != nil {
+		if err := store.PutUnits(ctx, []units.Unit{root}); err != nil {
 			return FirstAdminResult{}, err
 		}
 	}

@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/apperr"
-	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/staffdir"
+	"github.com/nq58/tracker/internal/units"
 )
 
 func TestFirstAdminRequestsAreCheckedBeforeAnythingIsWritten(t *testing.T) {
@@ -37,22 +37,22 @@ func TestFirstAdminRequestsAreCheckedBeforeAnythingIsWritten(t *testing.T) {
 }
 
 func TestTheFirstAdminsRootIsWrittenOnlyIntoAnEmptyTree(t *testing.T) {
-	root := quiz.Unit{ID: "th", Name: "Tỉnh Thanh Hóa", Kind: "province"}
-	tree := []quiz.Unit{root, {ID: "cam-thuy", ParentID: "th", Name: "Xã Cẩm Thủy", Kind: "commune"}}
+	root := units.Unit{ID: "th", Name: "Tỉnh Thanh Hóa", Kind: "province"}
+	tree := []units.Unit{root, {ID: "cam-thuy", ParentID: "th", Name: "Xã Cẩm Thủy", Kind: "commune"}}
 	tests := []struct {
 		name      string
-		units     []quiz.Unit
+		units     []units.Unit
 		in        staffdir.FirstAdmin
-		wantRoot  quiz.Unit
+		wantRoot  units.Unit
 		wantWrite bool
 		wantCode  apperr.Code
 	}{
 		{"an empty tree gets the root as a province", nil, staffdir.FirstAdmin{UnitID: "th", UnitName: "Tỉnh Thanh Hóa"}, root, true, ""},
-		{"an empty tree needs the root's name", nil, staffdir.FirstAdmin{UnitID: "th"}, quiz.Unit{}, false, apperr.Validation},
+		{"an empty tree needs the root's name", nil, staffdir.FirstAdmin{UnitID: "th"}, units.Unit{}, false, apperr.Validation},
 		{"a stored root is taken as it is, its name not needed", tree, staffdir.FirstAdmin{UnitID: "th"}, root, false, ""},
 		{"a stored root is not renamed by another name", tree, staffdir.FirstAdmin{UnitID: "th", UnitName: "Thanh Hóa"}, root, false, ""},
-		{"a stored unit that has a parent is refused", tree, staffdir.FirstAdmin{UnitID: "cam-thuy"}, quiz.Unit{}, false, apperr.Validation},
-		{"a new root beside a stored tree is refused", tree, staffdir.FirstAdmin{UnitID: "hn", UnitName: "Hà Nội"}, quiz.Unit{}, false, apperr.Conflict},
+		{"a stored unit that has a parent is refused", tree, staffdir.FirstAdmin{UnitID: "cam-thuy"}, units.Unit{}, false, apperr.Validation},
+		{"a new root beside a stored tree is refused", tree, staffdir.FirstAdmin{UnitID: "hn", UnitName: "Hà Nội"}, units.Unit{}, false, apperr.Conflict},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

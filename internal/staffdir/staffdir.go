@@ -12,7 +12,8 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
-	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/units"
+	"github.com/nq58/tracker/internal/usertext"
 )
 
 // Member is a staff account as admins see it.
@@ -47,11 +48,11 @@ type Directory interface {
 // Service applies the access policy to a Directory.
 type Service struct {
 	dir   Directory
-	units quiz.UnitLister
+	units units.Lister
 }
 
 // NewService returns staff management over dir; units gives the unit tree.
-func NewService(dir Directory, units quiz.UnitLister) *Service {
+func NewService(dir Directory, units units.Lister) *Service {
 	return &Service{dir: dir, units: units}
 }
 
@@ -82,7 +83,7 @@ func (s *Service) List(ctx context.Context, staff auth.Staff) ([]Member, error) 
 func (s *Service) Invite(ctx context.Context, staff auth.Staff, in Invitation) (Member, error) {
 	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
 	in.Email = strings.TrimSpace(in.Email)
-	if err := quiz.CheckText("Địa chỉ email", in.Email, false); err != nil {
+	if err := usertext.Check("Địa chỉ email", in.Email, false); err != nil {
 		return Member{}, err
 	}
 	switch {
@@ -127,11 +128,11 @@ func (s *Service) Disable(ctx context.Context, staff auth.Staff, username string
 }
 
 // tree loads the unit tree and authorizes managing staff scoped to unit.
-func (s *Service) tree(ctx context.Context, staff auth.Staff, unit string) (*quiz.Tree, error) {
+func (s *Service) tree(ctx context.Context, staff auth.Staff, unit string) (*units.Tree, error) {
 	if err := staff.Require(auth.Admin); err != nil { // before reading anything
 		return nil, err
 	}
-	tree, err := quiz.LoadTree(ctx, s.units)
+	tree, err := units.LoadTree(ctx, s.units)
 	if err != nil {
 		return nil, err
 	}

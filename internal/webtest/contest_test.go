@@ -18,6 +18,7 @@ import (
 
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/demo"
+	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/testenv"
@@ -707,7 +708,7 @@ func verifyPhone(t *testing.T, base, phone, quizID string) string {
 	if status != http.StatusAccepted {
 		t.Fatalf("request a code for %s: %d %s", quizID, status, raw)
 	}
-	var v quiz.VerificationResponse
+	var v phoneverify.VerificationResponse
 	dashDecode(t, raw, &v)
 	normalized, err := quiz.NormalizePhone(phone)
 	if err != nil {
@@ -717,7 +718,7 @@ func verifyPhone(t *testing.T, base, phone, quizID string) string {
 	if status != http.StatusOK {
 		t.Fatalf("confirm the code: %d %s", status, raw)
 	}
-	var c quiz.ConfirmResponse
+	var c phoneverify.ConfirmResponse
 	dashDecode(t, raw, &c)
 	return c.PhoneToken
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/tables"
 	"github.com/nq58/tracker/internal/testenv"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // logWriter sends the stack's log to the test's.
@@ -39,7 +40,7 @@ func (w logWriter) Write(p []byte) (int, error) {
 // emptyStack is the product on a new table with no demo data and no staff accounts,
 // then the root unit and its admin written as the first-admin step writes them: the
 // unit through the store, the account in the issuer's directory.
-func emptyStack(t *testing.T, clock *testenv.Clock, root quiz.Unit, user, password string) *localgw.Stack {
+func emptyStack(t *testing.T, clock *testenv.Clock, root units.Unit, user, password string) *localgw.Stack {
 	t.Helper()
 	ctx := context.Background()
 	table := testenv.TableName(t)
@@ -56,7 +57,7 @@ func emptyStack(t *testing.T, clock *testenv.Clock, root quiz.Unit, user, passwo
 	if units, err := stack.Store.ListUnits(ctx); err != nil || len(units) != 0 {
 		t.Fatalf("a new stack holds units %v (%v), want none", units, err)
 	}
-	if err := stack.Store.PutUnits(ctx, []quiz.Unit{root}); err != nil {
+	if err := stack.Store.PutUnits(ctx, []units.Unit{root}); err != nil {
 		t.Fatal(err)
 	}
 	hash, err := localauth.HashPassword(password)
@@ -150,7 +151,7 @@ func byHeader(header []string, cells map[string]string) []string {
 const stepsDoneJS = `Array.from(document.querySelectorAll('#first-steps li.done')).map(li => li.id)`
 
 func TestAnEmptyDeploymentIsBroughtIntoUseFromTheStaffPages(t *testing.T) {
-	root := quiz.Unit{ID: "xa-thanh-cong", Name: "Xã Thành Công", Kind: "commune"}
+	root := units.Unit{ID: "xa-thanh-cong", Name: "Xã Thành Công", Kind: "commune"}
 	const user, password = "quantri@thanhcong.vn", "mat-khau-dau-tien-2026"
 	clock := testenv.NewClock(time.Now())
 	stack := emptyStack(t, clock, root, user, password)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/metrics"
+	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/quiz"
@@ -17,8 +18,9 @@ import (
 
 // The store serves every service this function uses.
 var (
-	_ quiz.Store   = (*dynamo.Store)(nil)
-	_ rounds.Store = (*dynamo.Store)(nil)
+	_ quiz.Store        = (*dynamo.Store)(nil)
+	_ phoneverify.Store = (*dynamo.Store)(nil)
+	_ rounds.Store      = (*dynamo.Store)(nil)
 )
 
 // New wires store → services → handler; now is the clock (nil: time.Now), sms sends
@@ -28,7 +30,7 @@ var (
 // OriginSecret; nil: no viewer address is believed). The start limits and the hourly
 // SMS budget come from the environment (throttle.FromEnv); a bad value is logged and
 // the defaults apply.
-func New(store *dynamo.Store, now func() time.Time, log *slog.Logger, sms quiz.SMSSender, keys pseudonym.Keyer, origin []byte) *publicapi.Handler {
+func New(store *dynamo.Store, now func() time.Time, log *slog.Logger, sms phoneverify.SMSSender, keys pseudonym.Keyer, origin []byte) *publicapi.Handler {
 	limits, err := throttle.FromEnv(os.Getenv)
 	if err != nil {
 		log.Error("start limits: using the defaults", "error", err.Error())
@@ -36,6 +38,7 @@ func New(store *dynamo.Store, now func() time.Time, log *slog.Logger, sms quiz.S
 	if len(origin) == 0 {
 		log.Warn("no origin secret: every source is API Gateway's sourceIp, never CloudFront's viewer address")
 	}
-	svc := quiz.NewService(store, now).WithPseudonyms(keys).WithThrottle(store, limits).WithSMS(sms)
-	return publicapi.New(svc, rounds.NewService(store, now), log).WithMetrics(metrics.FromEnv(os.Getenv)).WithOriginSecret(origin)
+	svc := quiz.NewService(store, now).WithPseudonyms(keys).WithThrottle(store, limits)
+	phones := phoneverify.NewService(store, svc, now).WithPseudonyms(keys).WithThrottle(store, limits).WithSMS(sms)
+	return publicapi.New(svc.WithPhoneVerifier(phones), rounds.NewService(store, now), log).WithPhoneVerification(phones).WithMetrics(metrics.FromEnv(os.Getenv)).WithOriginSecret(origin)
 }

@@ -1,4 +1,9 @@
-package quiz
+// Package phoneverify proves that a contest entrant holds a phone: a 6-digit code goes
+// by SMS, the person confirms it and gets a phone token the resident service accepts at
+// the start (quiz.PhoneVerifier). It exists apart from the quiz domain because it has
+// its own store items, limits (per source, per phone, the deployment's SMS budget) and
+// sender; it reads quizzes, and the quiz package never imports it.
+package phoneverify
 
 import (
 	"context"
@@ -16,7 +21,10 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/pseudonym"
+	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/throttle"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 // Phone verification for contests that require it (contest.Config.VerifyPhone): a
@@ -78,8 +86,8 @@ type Verification struct {
 	TokenExpiresAt time.Time
 }
 
-// VerificationStore keeps verifications and the per-phone resend counters.
-type VerificationStore interface {
+// Store keeps verifications and the per-phone resend counters.
+type Store interface {
 	// TakeVerificationSlot counts one verification under key (built from the hashed
 	// phone, see phoneSlots) in the window starting at windowStart; an apperr.Conflict
 	// error when `limit` are taken, and then it counts nothing.
@@ -132,6 +140,52 @@ var (
 	codePattern           = regexp.MustCompile(`^[0-9]{6}$`)
 )
 
+// Quizzes finds a quiz by id: the resident service's catalogue (quiz.Service.Quiz).
+type Quizzes interface {
+	Quiz(ctx context.Context, id string) (quiz.Quiz, error)
+}
+
+// Service requests and confirms verifications and checks phone tokens.
+type Service struct {
+	store   Store
+	quizzes Quizzes
+	now     func() time.Time
+	sms     SMSSender // verification codes (nil: none can be sent)
+	// keys turns phones into keyed hashes (the deployment's secret), the same keyer as
+	// the resident service's, so a phone's slots and its entries share one person key.
+	keys pseudonym.Keyer
+	// throttleKey keys the limiter's source hashes (the resident service's subkey).
+	throttleKey []byte
+	// Limits per source and the hourly SMS budget; off when counter is nil.
+	counter throttle.Counter
+	limits  throttle.Limits
+}
+
+// NewService wires a service to its store and the quizzes it verifies for; now is the
+// clock (time.Now when nil).
+func NewService(store Store, quizzes Quizzes, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	// Until WithPseudonyms sets the deployment's keyer, a random one: hashes then match
+	// only within this process, but can never be reversed.
+	return (&Service{store: store, quizzes: quizzes, now: now}).WithPseudonyms(pseudonym.MustNew(randomBytes(32)))
+}
+
+// WithPseudonyms sets the keyer of phones and sources: the deployment's secret, the
+// same as the resident service's.
+func (s *Service) WithPseudonyms(k pseudonym.Keyer) *Service {
+	s.keys, s.throttleKey = k, k.Subkey("throttle")
+	return s
+}
+
+// WithThrottle turns on the limits per source and the hourly SMS budget, counted by
+// counter (limits.Verify, limits.VerifyDay and limits.SMS).
+func (s *Service) WithThrottle(counter throttle.Counter, limits throttle.Limits) *Service {
+	s.counter, s.limits = counter, limits
+	return s
+}
+
 // WithSMS sets the sender of verification codes and returns the service.
 func (s *Service) WithSMS(sender SMSSender) *Service {
 	s.sms = sender
@@ -142,7 +196,7 @@ func (s *Service) WithSMS(sender SMSSender) *Service {
 // phones. Every well-formed phone gets the same answer: staff phones and phones that
 // have used their entries are refused only at the start, after the code.
 func (s *Service) RequestVerification(ctx context.Context, req VerificationRequest) (VerificationResponse, error) {
-	phone, err := NormalizePhone(req.Phone)
+	phone, err := quiz.NormalizePhone(req.Phone)
 	if err != nil {
 		return VerificationResponse{}, err
 	}
@@ -194,22 +248,22 @@ func (s *Service) RequestVerification(ctx context.Context, req VerificationReque
 
 // verifiableContest returns a published contest that requires verified phones and has
 // a round open at now.
-func (s *Service) verifiableContest(ctx context.Context, quizID string, now time.Time) (Quiz, error) {
+func (s *Service) verifiableContest(ctx context.Context, quizID string, now time.Time) (quiz.Quiz, error) {
 	if quizID == "" {
-		return Quiz{}, apperr.Errorf(apperr.Validation, "Thiếu mã cuộc thi (quizId)")
+		return quiz.Quiz{}, apperr.Errorf(apperr.Validation, "Thiếu mã cuộc thi (quizId)")
 	}
-	q, err := s.quiz(ctx, quizID)
+	q, err := s.quizzes.Quiz(ctx, quizID)
 	if err != nil {
-		return Quiz{}, err
+		return quiz.Quiz{}, err
 	}
-	if q.Status != Published {
-		return Quiz{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy bài thi")
+	if q.Status != quiz.Published {
+		return quiz.Quiz{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy bài thi")
 	}
-	if q.Kind != KindContest || q.Contest == nil || !q.Contest.RequiresVerifiedPhone() {
-		return Quiz{}, apperr.Errorf(apperr.Validation, "Bài này không cần xác minh số điện thoại")
+	if q.Kind != quiz.KindContest || q.Contest == nil || !q.Contest.RequiresVerifiedPhone() {
+		return quiz.Quiz{}, apperr.Errorf(apperr.Validation, "Bài này không cần xác minh số điện thoại")
 	}
 	if _, ok := q.Contest.RoundAt(now); !ok || !q.IsOpen(now) {
-		return Quiz{}, apperr.Errorf(apperr.NotOpen, "Hiện không có vòng thi nào đang mở")
+		return quiz.Quiz{}, apperr.Errorf(apperr.NotOpen, "Hiện không có vòng thi nào đang mở")
 	}
 	return q, nil
 }
@@ -241,7 +295,7 @@ func (s *Service) ConfirmVerification(ctx context.Context, id string, req Confir
 		}
 		return ConfirmResponse{}, lockedError()
 	}
-	q, err := s.quiz(ctx, v.QuizID)
+	q, err := s.quizzes.Quiz(ctx, v.QuizID)
 	if err != nil {
 		return ConfirmResponse{}, err
 	}
@@ -280,9 +334,9 @@ func usedError() error {
 	return apperr.Errorf(apperr.Conflict, "Mã xác minh này đã được dùng. Hãy bấm “Gửi mã” để nhận mã mới.")
 }
 
-// verifiedPhone returns the phone a phone token proves for quiz q at now, or a
+// VerifiedPhone returns the phone a phone token proves for quiz q at now, or a
 // phone_unverified error when the token is missing, unknown, expired or for another quiz.
-func (s *Service) verifiedPhone(ctx context.Context, q Quiz, token string, now time.Time) (string, error) {
+func (s *Service) VerifiedPhone(ctx context.Context, q quiz.Quiz, token string, now time.Time) (string, error) {
 	token = strings.TrimSpace(token)
 	if token == "" {
 		return "", apperr.Errorf(apperr.PhoneUnverified, "Cuộc thi này cần xác minh số điện thoại: hãy bấm “Gửi mã” và nhập mã nhận được qua tin nhắn.")
@@ -307,7 +361,7 @@ func (s *Service) verifiedPhone(ctx context.Context, q Quiz, token string, now t
 }
 
 // contestEnd is when a contest's last round closes.
-func contestEnd(q Quiz) (time.Time, bool) {
+func contestEnd(q quiz.Quiz) (time.Time, bool) {
 	if q.Contest == nil || len(q.Contest.Rounds) == 0 {
 		return time.Time{}, false
 	}
@@ -392,8 +446,8 @@ func (s *Service) phoneSlots(phone, source string, now time.Time) []phoneSlot {
 	person := contest.PersonKey(s.keys, phone)
 	pair := person + ".src." + throttle.KeyOf(s.throttleKey, throttle.ScopeVerify, source)
 	start := now.Truncate(ResendWindow)
-	y, m, d := now.In(VietnamTime).Date()
-	day := time.Date(y, m, d, 0, 0, 0, 0, VietnamTime).UTC()
+	y, m, d := now.In(vnfmt.Vietnam).Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, vnfmt.Vietnam).UTC()
 	return []phoneSlot{
 		{pair, start, start.Add(ResendWindow), ResendLimit,
 			"Bạn đã yêu cầu gửi mã %d lần trong " + fmt.Sprint(int(ResendWindow/time.Minute)) + " phút. Hãy thử lại sau %s."},
@@ -422,7 +476,7 @@ func (s *Service) takePhoneSlots(ctx context.Context, phone, source string, now 
 // untilText is when a wait ends, as a person in Vietnam reads it: "15:04", or
 // "07:00 ngày 21/11" when that is not today.
 func untilText(now, end time.Time) string {
-	local, today := end.In(VietnamTime), now.In(VietnamTime)
+	local, today := end.In(vnfmt.Vietnam), now.In(vnfmt.Vietnam)
 	if local.YearDay() == today.YearDay() && local.Year() == today.Year() {
 		return local.Format("15:04")
 	}
@@ -447,7 +501,7 @@ func (s *Service) takeSMSBudget(ctx context.Context, now time.Time) (float64, er
 		secs := throttle.RetryAfterSeconds(v.RetryAfter)
 		return 0, apperr.Throttled(apperr.SMSBudget, time.Duration(secs)*time.Second,
 			"Hệ thống đã gửi hết số tin nhắn mã xác minh cho phép trong giờ này. Vui lòng thử lại sau %s.",
-			r.WindowStart(now).Add(r.Window).In(VietnamTime).Format("15:04"))
+			r.WindowStart(now).Add(r.Window).In(vnfmt.Vietnam).Format("15:04"))
 	}
 	return float64(n) * 100 / float64(r.Hard), nil
 }

@@ -1,4 +1,4 @@
-package quiz
+package units
 
 // Tests of the unit tree (unit.go).
 

@@ -1,4 +1,4 @@
-package quiz
+package units
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/usertext"
 )
 
 // Unit is a node of the administrative tree (province → commune → village; depth not fixed).
@@ -22,9 +23,9 @@ type Unit struct {
 
 var unitIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-// ValidUnitID tells whether id may name a unit: 1 to 64 ASCII letters, digits, - or _
+// ValidID tells whether id may name a unit: 1 to 64 ASCII letters, digits, - or _
 // (it goes into keys, URLs and QR codes as is).
-func ValidUnitID(id string) bool { return unitIDPattern.MatchString(id) }
+func ValidID(id string) bool { return unitIDPattern.MatchString(id) }
 
 // Validate checks one unit's own fields.
 func (u Unit) Validate() error {
@@ -33,8 +34,8 @@ func (u Unit) Validate() error {
 		return apperr.Errorf(apperr.Validation, "unit id is required")
 	case u.Name == "":
 		return apperr.Errorf(apperr.Validation, "unit %s: name is required", u.ID)
-	case CheckText("Tên đơn vị "+u.ID, u.Name, false) != nil:
-		return CheckText("Tên đơn vị "+u.ID, u.Name, false)
+	case usertext.Check("Tên đơn vị "+u.ID, u.Name, false) != nil:
+		return usertext.Check("Tên đơn vị "+u.ID, u.Name, false)
 	case u.Kind == "":
 		return apperr.Errorf(apperr.Validation, "unit %s: kind is required", u.ID)
 	case u.Population < 0 || u.Households < 0:
@@ -151,13 +152,13 @@ func (t *Tree) Ancestors(id string) []Unit {
 	return out
 }
 
-// UnitLister lists the stored units (storage).
-type UnitLister interface {
+// Lister lists the stored units (storage).
+type Lister interface {
 	ListUnits(ctx context.Context) ([]Unit, error)
 }
 
 // LoadTree reads every unit and builds the tree: the one way services get it.
-func LoadTree(ctx context.Context, store UnitLister) (*Tree, error) {
+func LoadTree(ctx context.Context, store Lister) (*Tree, error) {
 	units, err := store.ListUnits(ctx)
 	if err != nil {
 		return nil, err

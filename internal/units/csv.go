@@ -1,4 +1,4 @@
-package quiz
+package units
 
 import (
 	"encoding/csv"
@@ -14,9 +14,9 @@ import (
 // unitColumns are the columns of a unit CSV file, in any order; extra columns are ignored.
 var unitColumns = []string{"id", "parentId", "name", "kind", "population", "households"}
 
-// ParseUnitsCSV reads a unit tree from CSV (UTF-8, optional BOM, header row). Errors
+// ParseCSV reads a unit tree from CSV (UTF-8, optional BOM, header row). Errors
 // name the row and column; a file with any error yields no units.
-func ParseUnitsCSV(r io.Reader) ([]Unit, error) {
+func ParseCSV(r io.Reader) ([]Unit, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()

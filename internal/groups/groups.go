@@ -1,9 +1,10 @@
-package quiz
+// Package groups names the report groups a participant falls in: mass organisation, age
+// band and gender, with their codes and labels. The resident service and the paper
+// sheets normalise what people wrote into these codes, the aggregator counts by them and
+// the reports lay their rows out in this order, so the groups live below all of them.
+package groups
 
-import (
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // Organisations are the mass organisations of the plan (section IV.2), by code.
 var Organisations = []struct{ Code, Label string }{
@@ -85,24 +86,4 @@ func GenderGroup(g string) string {
 		return g
 	}
 	return "unknown"
-}
-
-// GroupKeys are the report groups an attempt counts in: organisation, age band, gender.
-func GroupKeys(p Participant, year int) []string {
-	return []string{"org:" + OrganisationCode(p.Organization), "age:" + AgeBand(p.BirthYear, year), "gender:" + GenderGroup(p.Gender)}
-}
-
-// OptionKeys are the answer-distribution keys of an attempt's answers: "<question>:<option>"
-// for choices, "<question>:<1..5>" for likert; free text is not counted.
-func OptionKeys(answers []Answer) []string {
-	var out []string
-	for _, a := range answers {
-		for _, o := range a.OptionIDs {
-			out = append(out, a.QuestionID+":"+o)
-		}
-		if a.Value != 0 {
-			out = append(out, a.QuestionID+":"+strconv.Itoa(a.Value))
-		}
-	}
-	return out
 }

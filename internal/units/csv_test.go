@@ -1,6 +1,6 @@
-package quiz
+package units
 
-// Tests of ParseUnitsCSV (unitcsv.go).
+// Tests of ParseCSV (csv.go).
 
 import (
 	"os"
@@ -11,15 +11,15 @@ import (
 	"github.com/nq58/tracker/internal/apperr"
 )
 
-func TestParseUnitsCSV(t *testing.T) {
+func TestParseCSV(t *testing.T) {
 	t.Run("a file with a BOM, columns in any order and an extra column parses", func(t *testing.T) {
 		in := "\ufeffname,id,kind,parentId,households,population,note\r\n" +
 			"Tỉnh Thanh Hóa,th,province,,,,\r\n" +
 			"Xã Cẩm Thủy,xa-a,commune,th,0,0,\r\n" +
 			"\"Thôn Phong Ý, Cẩm Thủy\",t01,village,xa-a, 241 ,842,ghi chú\r\n"
-		got, err := ParseUnitsCSV(strings.NewReader(in))
+		got, err := ParseCSV(strings.NewReader(in))
 		if err != nil {
-			t.Fatalf("ParseUnitsCSV error = %v", err)
+			t.Fatalf("ParseCSV error = %v", err)
 		}
 		want := []Unit{
 			{ID: "th", Name: "Tỉnh Thanh Hóa", Kind: "province"},
@@ -27,7 +27,7 @@ func TestParseUnitsCSV(t *testing.T) {
 			{ID: "t01", ParentID: "xa-a", Name: "Thôn Phong Ý, Cẩm Thủy", Kind: "village", Population: 842, Households: 241},
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("ParseUnitsCSV =\n%+v\nwant\n%+v", got, want)
+			t.Errorf("ParseCSV =\n%+v\nwant\n%+v", got, want)
 		}
 	})
 
@@ -51,32 +51,32 @@ func TestParseUnitsCSV(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseUnitsCSV(strings.NewReader(tt.in))
+			got, err := ParseCSV(strings.NewReader(tt.in))
 			if got != nil {
-				t.Errorf("ParseUnitsCSV = %v, want nil units", got)
+				t.Errorf("ParseCSV = %v, want nil units", got)
 			}
-			wantCode(t, err, apperr.Validation, "ParseUnitsCSV")
+			wantCode(t, err, apperr.Validation, "ParseCSV")
 			if err == nil {
 				return
 			}
 			for _, s := range tt.contains {
 				if !strings.Contains(err.Error(), s) {
-					t.Errorf("ParseUnitsCSV error %q does not contain %q", err, s)
+					t.Errorf("ParseCSV error %q does not contain %q", err, s)
 				}
 			}
 		})
 	}
 }
 
-func TestParseUnitsCSVDemoFile(t *testing.T) {
+func TestParseCSVDemoFile(t *testing.T) {
 	f, err := os.Open("../../internal/demo/units.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	units, err := ParseUnitsCSV(f)
+	units, err := ParseCSV(f)
 	if err != nil {
-		t.Fatalf("ParseUnitsCSV(demo units.csv) error = %v", err)
+		t.Fatalf("ParseCSV(demo units.csv) error = %v", err)
 	}
 	kinds := map[string]int{}
 	for _, u := range units {
