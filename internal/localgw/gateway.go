@@ -184,7 +184,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
 			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims}}
 	}
-	ctx := lambdacontext.NewContext(r.Context(), &lambdacontext.LambdaContext{AwsRequestID: ev.RequestContext.RequestID})
+	// A client that goes away does not stop a Lambda invocation: it runs until it returns
+	// or hits the function's timeout, its context's only deadline (the invocation outlives
+	// its caller's connection: https://github.com/boto/boto3/issues/2510;
+	// https://docs.aws.amazon.com/lambda/latest/dg/golang-context.html). So the handler's
+	// context does not end with the browser's request (a page that navigates away).
+	ctx := lambdacontext.NewContext(context.WithoutCancel(r.Context()), &lambdacontext.LambdaContext{AwsRequestID: ev.RequestContext.RequestID})
 	resp, err := rt.handler(ctx, ev)
 	if err != nil {
 		// What API Gateway answers when the function itself fails.
