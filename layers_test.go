@@ -73,7 +73,7 @@ func TestImportsPointDownward(t *testing.T) {
 		{"the quiz domain does not import the exports", "internal/quiz", "internal/export", false},
 		{"the resident service reaches phone verification only through its interface", "internal/quiz", "internal/phoneverify", false},
 		{"nothing under internal/, tests included, imports infra/", "internal", "infra", true},
-		{"the stream handler does not import the storage package", "internal/streamapi", "internal/dynamo", false},
+		{"the stream handler does not import the storage package", "internal/aggregatorapi", "internal/dynamo", false},
 		{"the exports do not import the reports they lay out", "internal/export", "internal/report", false},
 		{"the contest rounds do not import the reports for their tables", "internal/rounds", "internal/report", false},
 	}

@@ -6,9 +6,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/nq58/tracker/internal/app/stream"
-	"github.com/nq58/tracker/internal/ddblocal"
+	aggregatorapp "github.com/nq58/tracker/internal/app/aggregator"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/localgw"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -28,13 +28,13 @@ type aggregator struct {
 
 func newAggregator(cfg config, stack *benchStack) *aggregator {
 	a := &aggregator{store: dynamo.New(stack.DB, stack.Table)}
-	h := stream.New(a.store, cappedLog(10)).Handle
+	h := aggregatorapp.New(a.store, cappedLog(10)).Handle
 	timed := func(ctx context.Context, ev events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error) {
 		t0 := time.Now()
 		defer func() { a.busy.Add(int64(time.Since(t0))) }()
 		return h(ctx, ev)
 	}
-	a.poller = localgw.NewPoller(ddblocal.StreamsClient(cfg.endpoint), stack.StreamARN, stack.Sources[0], timed, cappedLog(10))
+	a.poller = localgw.NewPoller(dynamolocal.StreamsClient(cfg.endpoint), stack.StreamARN, stack.Sources[0], timed, cappedLog(10))
 	return a
 }
 

@@ -25,7 +25,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/dynamolocal"
 )
 
 // maxErrorShare is the share of failed operations beyond which the figures mean nothing.
@@ -62,9 +62,9 @@ func run(cfg config) error {
 	if cfg.workers < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.slice <= 0 {
 		return errors.New("need -c ≥ 1, -d > 0, -slice > 0 and -warmup ≥ 0")
 	}
-	cfg.endpoint = os.Getenv(ddblocal.EndpointEnv)
+	cfg.endpoint = os.Getenv(dynamolocal.EndpointEnv)
 	if cfg.endpoint == "" {
-		return fmt.Errorf("%s is not set: run `make bench` (it starts DynamoDB Local and sets it)", ddblocal.EndpointEnv)
+		return fmt.Errorf("%s is not set: run `make bench` (it starts DynamoDB Local and sets it)", dynamolocal.EndpointEnv)
 	}
 	if err := checkLoopback(cfg.endpoint); err != nil {
 		return err
@@ -190,11 +190,11 @@ func broken(a, b phase) error {
 func checkLoopback(endpoint string) error {
 	u, err := url.Parse(endpoint)
 	if err != nil {
-		return fmt.Errorf("%s=%q: %w", ddblocal.EndpointEnv, endpoint, err)
+		return fmt.Errorf("%s=%q: %w", dynamolocal.EndpointEnv, endpoint, err)
 	}
 	host := u.Hostname()
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("%s=%q is not a loopback address: the benchmark only runs against DynamoDB Local on this machine", ddblocal.EndpointEnv, endpoint)
+		return fmt.Errorf("%s=%q is not a loopback address: the benchmark only runs against DynamoDB Local on this machine", dynamolocal.EndpointEnv, endpoint)
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/dynamolocal"
 )
 
 // rawItemBytes is the size of the item phase (a) writes, as DynamoDB counts it (attribute
@@ -47,7 +47,7 @@ func rawClient(endpoint string, workers int) *dynamodb.Client {
 		tr.MaxIdleConns = max(64, workers)
 		tr.MaxIdleConnsPerHost = max(64, workers)
 	})
-	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(dynamolocal.Config(), func(o *dynamodb.Options) {
 		o.BaseEndpoint = aws.String(endpoint)
 		o.HTTPClient = hc
 	})

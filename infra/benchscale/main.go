@@ -46,8 +46,8 @@ import (
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/contest"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/samtemplate"
@@ -92,7 +92,7 @@ func (m *meter) snapshot() (rcu float64, items, requests int64) {
 }
 
 func (m *meter) client(endpoint string) *dynamodb.Client {
-	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(dynamolocal.Config(), func(o *dynamodb.Options) {
 		o.BaseEndpoint = aws.String(endpoint)
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("meter",
@@ -184,9 +184,9 @@ func run(n, workers int, jsonPath string) error {
 	if n < 10 {
 		return errors.New("need -n ≥ 10")
 	}
-	endpoint := os.Getenv(ddblocal.EndpointEnv)
+	endpoint := os.Getenv(dynamolocal.EndpointEnv)
 	if endpoint == "" {
-		return fmt.Errorf("%s is not set (run through make bench-scale)", ddblocal.EndpointEnv)
+		return fmt.Errorf("%s is not set (run through make bench-scale)", dynamolocal.EndpointEnv)
 	}
 	ctx := context.Background()
 	tpl, err := samtemplate.Parse(tracker.TemplateYAML)
@@ -197,7 +197,7 @@ func run(n, workers int, jsonPath string) error {
 	if err != nil {
 		return err
 	}
-	raw := ddblocal.Client(endpoint)
+	raw := dynamolocal.Client(endpoint)
 	table := "benchscale-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	if _, err := tables.EnsureTable(ctx, raw, table, spec); err != nil {
 		return err

@@ -12,7 +12,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/dynamolocal"
 )
 
 func main() {
@@ -30,7 +30,7 @@ func run() int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, err := ddblocal.Start(ctx, ddblocal.Options{})
+	srv, err := dynamolocal.Start(ctx, dynamolocal.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ddblocal:", err)
 		return 1
@@ -39,7 +39,7 @@ func run() int {
 	fmt.Fprintf(os.Stderr, "ddblocal: DynamoDB Local at %s (log %s)\n", srv.Endpoint, srv.LogPath())
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), ddblocal.EndpointEnv+"="+srv.Endpoint)
+	cmd.Env = append(os.Environ(), dynamolocal.EndpointEnv+"="+srv.Endpoint)
 	err = cmd.Run()
 	var exit *exec.ExitError
 	switch {

@@ -21,8 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/nq58/tracker/internal/aggregate"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 )
 
 func main() {
@@ -47,11 +47,11 @@ func run() error {
 		}
 		db = dynamodb.NewFromConfig(cfg)
 	} else {
-		endpoint := os.Getenv(ddblocal.EndpointEnv)
+		endpoint := os.Getenv(dynamolocal.EndpointEnv)
 		if endpoint == "" {
-			return fmt.Errorf("%s is not set (or pass -aws)", ddblocal.EndpointEnv)
+			return fmt.Errorf("%s is not set (or pass -aws)", dynamolocal.EndpointEnv)
 		}
-		db = ddblocal.Client(endpoint)
+		db = dynamolocal.Client(endpoint)
 	}
 	store := dynamo.New(db, *table)
 	if *backfill {

@@ -21,10 +21,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/nq58/tracker/internal/app/stream"
-	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/app/aggregator"
 	"github.com/nq58/tracker/internal/deadletter"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 )
 
 func main() {
@@ -59,14 +59,14 @@ func run() error {
 		db, streams = dynamodb.NewFromConfig(cfg), dynamodbstreams.NewFromConfig(cfg)
 		src = deadletter.SQS{Client: sqs.NewFromConfig(cfg), QueueURL: *queue}
 	} else {
-		endpoint := os.Getenv(ddblocal.EndpointEnv)
+		endpoint := os.Getenv(dynamolocal.EndpointEnv)
 		if endpoint == "" {
-			return fmt.Errorf("%s is not set (or pass -aws)", ddblocal.EndpointEnv)
+			return fmt.Errorf("%s is not set (or pass -aws)", dynamolocal.EndpointEnv)
 		}
-		db, streams = ddblocal.Client(endpoint), ddblocal.StreamsClient(endpoint)
+		db, streams = dynamolocal.Client(endpoint), dynamolocal.StreamsClient(endpoint)
 		src = deadletter.Dir{Path: *dir}
 	}
-	handler := stream.New(dynamo.New(db, *table), log).Handle
+	handler := aggregator.New(dynamo.New(db, *table), log).Handle
 	r, err := deadletter.Replay(ctx, src, deadletter.StreamFetcher(streams), handler, 100)
 	fmt.Printf("letters %d, records delivered %d, replayed %d, still failing %d\n", r.Letters, r.Records, r.Replayed, r.Failed)
 	if err != nil {

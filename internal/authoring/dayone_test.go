@@ -10,8 +10,8 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/authoring"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
 	"github.com/nq58/tracker/internal/units"
@@ -22,7 +22,7 @@ import (
 func rootOnly(t *testing.T) (*authoring.Service, *dynamo.Store) {
 	t.Helper()
 	endpoint, table := testenv.Table(t)
-	store := dynamo.New(ddblocal.Client(endpoint), table)
+	store := dynamo.New(dynamolocal.Client(endpoint), table)
 	if err := store.PutUnits(context.Background(), []units.Unit{{ID: "th", Name: "Tỉnh Thanh Hóa", Kind: "province"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -19,8 +19,8 @@ import (
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/authoring"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
 	"github.com/nq58/tracker/internal/units"
@@ -31,7 +31,7 @@ import (
 func crashingClient(endpoint string, allowed int32) *dynamodb.Client {
 	var left atomic.Int32
 	left.Store(allowed)
-	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(dynamolocal.Config(), func(o *dynamodb.Options) {
 		o.BaseEndpoint = aws.String(endpoint)
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("crash",
@@ -61,7 +61,7 @@ func newRegradeFixture(t *testing.T, n int) regradeFixture {
 	t.Helper()
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	store := dynamo.New(ddblocal.Client(endpoint), table)
+	store := dynamo.New(dynamolocal.Client(endpoint), table)
 	clock := testenv.NewClock(start)
 	e := env{svc: authoring.NewService(store, clock.Now), store: store, clock: clock}
 	b, err := os.ReadFile("../../internal/demo/units.csv")

@@ -14,8 +14,8 @@ import (
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/contest"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
 	"github.com/nq58/tracker/internal/units"
@@ -40,7 +40,7 @@ type env struct {
 func newEnv(t *testing.T) env {
 	t.Helper()
 	endpoint, table := testenv.Table(t)
-	store := dynamo.New(ddblocal.Client(endpoint), table)
+	store := dynamo.New(dynamolocal.Client(endpoint), table)
 	b, err := os.ReadFile("../../internal/demo/units.csv")
 	if err != nil {
 		t.Fatal(err)

@@ -209,7 +209,7 @@ func newDay(t *testing.T) *day {
 	t.Helper()
 	endpoint, table := testenv.Table(t)
 	clock := testenv.NewClock(time.Date(2026, 11, 20, 9, 0, 0, 0, quiz.VietnamTime))
-	// As infra/localgw with -demo=false: no demo data and no accounts.
+	// As infra/serve with -demo=false: no demo data and no accounts.
 	stack, err := localgw.NewStack(context.Background(), localgw.StackOptions{Endpoint: endpoint, Table: table, Now: clock.Now,
 		Log: slog.New(slog.NewTextHandler(testLog{t}, nil)), DeadLetterDir: t.TempDir()})
 	if err != nil {

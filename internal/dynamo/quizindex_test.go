@@ -15,8 +15,8 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/nq58/tracker/internal/aggregate"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
@@ -66,7 +66,7 @@ func (l *readLog) record(op string, out any) {
 
 func loggingClient(endpoint string, l *readLog) *dynamodb.Client {
 	l.reset()
-	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(dynamolocal.Config(), func(o *dynamodb.Options) {
 		o.BaseEndpoint = aws.String(endpoint)
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("read-log",
@@ -112,7 +112,7 @@ func quizAttempts(t *testing.T, s *dynamo.Store, quizID string, n int) []quiz.At
 func TestQuizWalksReadOnlyThatQuizsItems(t *testing.T) {
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	seed := dynamo.New(ddblocal.Client(endpoint), table)
+	seed := dynamo.New(dynamolocal.Client(endpoint), table)
 	const mine, others = 24, 90
 	quizAttempts(t, seed, "small", mine)
 	quizAttempts(t, seed, "large", others)
@@ -192,7 +192,7 @@ func TestQuizWalksReadOnlyThatQuizsItems(t *testing.T) {
 func TestVerificationsStoredBeforeTheIndexAreFoundAfterABackfill(t *testing.T) {
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	raw := ddblocal.Client(endpoint)
+	raw := dynamolocal.Client(endpoint)
 	s := dynamo.New(raw, table)
 	quizAttempts(t, s, "old", 3)
 	// Take the index keys away, as verifications written before the index have none.

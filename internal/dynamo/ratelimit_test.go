@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/testenv"
 	"github.com/nq58/tracker/internal/throttle"
 )
@@ -18,7 +18,7 @@ import (
 func TestASourcesStartsAreCountedPerWindowAndPerDayInOneItem(t *testing.T) {
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	db := ddblocal.Client(endpoint)
+	db := dynamolocal.Client(endpoint)
 	s := dynamo.New(db, table)
 	const window = 2 * time.Minute
 	morning := time.Date(2026, 11, 20, 8, 0, 30, 0, time.FixedZone("ICT", 7*3600))

@@ -17,8 +17,8 @@ import (
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/apperr"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
 )
@@ -26,7 +26,7 @@ import (
 func newStore(t *testing.T) *dynamo.Store {
 	t.Helper()
 	endpoint, table := testenv.Table(t)
-	return dynamo.New(ddblocal.Client(endpoint), table)
+	return dynamo.New(dynamolocal.Client(endpoint), table)
 }
 
 func sampleAttempt(id string) quiz.Attempt {
@@ -129,7 +129,7 @@ func TestApplyCountsEachAttemptOnceAndEachParticipantOnce(t *testing.T) {
 
 // failingClient injects DynamoDB errors that DynamoDB Local never produces itself.
 func failingClient(endpoint string, op string, failures *atomic.Int32, err func() error) *dynamodb.Client {
-	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(dynamolocal.Config(), func(o *dynamodb.Options) {
 		o.BaseEndpoint = aws.String(endpoint)
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("inject-failure",
@@ -170,7 +170,7 @@ func TestApplyAfterAFailedCounterWriteCountsOnce(t *testing.T) {
 
 // nthFailingClient fails the n-th call of op (counted in calls) with err.
 func nthFailingClient(endpoint, op string, n int32, calls *atomic.Int32, err func() error) *dynamodb.Client {
-	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(dynamolocal.Config(), func(o *dynamodb.Options) {
 		o.BaseEndpoint = aws.String(endpoint)
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("inject-nth-failure",
@@ -273,7 +273,7 @@ func TestAQuizWrittenFromAStaleReadIsAConflict(t *testing.T) {
 // write) is sent: a concurrent delivery landing between the store's read and its write.
 func racingClient(endpoint string, race func()) *dynamodb.Client {
 	var once atomic.Bool
-	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(dynamolocal.Config(), func(o *dynamodb.Options) {
 		o.BaseEndpoint = aws.String(endpoint)
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("race",
@@ -290,7 +290,7 @@ func racingClient(endpoint string, race func()) *dynamodb.Client {
 func TestAClaimMoveRacingARegradeTakesBackTheNewGrade(t *testing.T) {
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	plain := dynamo.New(ddblocal.Client(endpoint), table)
+	plain := dynamo.New(dynamolocal.Client(endpoint), table)
 	earlier := submitted(sampleAttempt("aaaaaaa1-aaaa-4aaa-8aaa-aaaaaaaaaaaa"), 1)
 	later := submitted(sampleAttempt("bbbbbbb1-bbbb-4bbb-8bbb-bbbbbbbbbbbb"), 1)
 	later.SubmittedAt = earlier.SubmittedAt.Add(time.Minute)
@@ -342,7 +342,7 @@ func TestAClaimMoveRacingARegradeTakesBackTheNewGrade(t *testing.T) {
 func TestAnAttemptReadsBackTheSameInEitherStoredForm(t *testing.T) {
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	db := ddblocal.Client(endpoint)
+	db := dynamolocal.Client(endpoint)
 	s := dynamo.New(db, table)
 	a := submitted(sampleAttempt("44444444-4444-4444-8444-444444444444"), 1)
 	a.Correct = map[string]bool{"q01": true}

@@ -17,9 +17,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/rie"
 	"github.com/nq58/tracker/internal/testenv"
 )
@@ -64,7 +64,7 @@ func startFunctions(t *testing.T) map[string]*function {
 	t.Helper()
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	if _, err := demo.Load(ctx, dynamo.New(ddblocal.Client(endpoint), table)); err != nil {
+	if _, err := demo.Load(ctx, dynamo.New(dynamolocal.Client(endpoint), table)); err != nil {
 		t.Fatalf("load demo: %v", err)
 	}
 	root, err := rie.ModuleRoot(ctx)

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/aggregate"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/demo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
@@ -31,13 +31,13 @@ func TestCountsSurviveADynamoDBLocalOutage(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir := t.TempDir()
-	port, err := ddblocal.FreePort()
+	port, err := dynamolocal.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	startDB := func() *ddblocal.Server {
+	startDB := func() *dynamolocal.Server {
 		t.Helper()
-		srv, err := ddblocal.Start(ctx, ddblocal.Options{Port: port, DBPath: filepath.Join(dir, "data"), Log: filepath.Join(dir, fmt.Sprintf("ddb-%d.log", time.Now().UnixNano()))})
+		srv, err := dynamolocal.Start(ctx, dynamolocal.Options{Port: port, DBPath: filepath.Join(dir, "data"), Log: filepath.Join(dir, fmt.Sprintf("ddb-%d.log", time.Now().UnixNano()))})
 		if err != nil {
 			t.Fatalf("start DynamoDB Local on port %d: %v", port, err)
 		}

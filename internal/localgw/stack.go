@@ -16,14 +16,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	tracker "github.com/nq58/tracker"
+	"github.com/nq58/tracker/internal/app/aggregator"
 	"github.com/nq58/tracker/internal/app/maintenance"
 	"github.com/nq58/tracker/internal/app/public"
 	"github.com/nq58/tracker/internal/app/staff"
 	"github.com/nq58/tracker/internal/app/staffadmin"
-	"github.com/nq58/tracker/internal/app/stream"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/deadletter"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/samtemplate"
@@ -105,7 +105,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := ddblocal.Client(o.Endpoint)
+	db := dynamolocal.Client(o.Endpoint)
 	arn, err := tables.EnsureTable(ctx, db, o.Table, spec)
 	if err != nil {
 		return nil, err
@@ -133,7 +133,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		o.OriginSecret = []byte(rand.Text())
 	}
 	streamFunctions := map[string]StreamHandler{
-		"AggregatorFunction": stream.New(store, o.Log).Handle,
+		"AggregatorFunction": aggregator.New(store, o.Log).Handle,
 	}
 	issuer, err := localauth.NewIssuer(o.Users, LocalIssuer, LocalAudience, o.Now)
 	if err != nil {
@@ -205,7 +205,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		}
 		s.Schedules = append(s.Schedules, &Scheduled{Schedule: sc, handler: h, log: o.Log})
 	}
-	streams := ddblocal.StreamsClient(o.Endpoint)
+	streams := dynamolocal.StreamsClient(o.Endpoint)
 	for _, src := range sources {
 		h, ok := streamFunctions[src.Function]
 		if !ok {

@@ -1,7 +1,7 @@
 package localgw_test
 
 import (
-	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/samtemplate"
 	"github.com/nq58/tracker/internal/testenv"
@@ -9,5 +9,5 @@ import (
 
 // newPoller is a second event source mapping on the table's stream, from its start.
 func newPoller(e *env, src samtemplate.StreamSource, h localgw.StreamHandler) *localgw.Poller {
-	return localgw.NewPoller(ddblocal.StreamsClient(testenv.Endpoint(e.t)), e.stack.StreamARN, src, h, nil)
+	return localgw.NewPoller(dynamolocal.StreamsClient(testenv.Endpoint(e.t)), e.stack.StreamARN, src, h, nil)
 }

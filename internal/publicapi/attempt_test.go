@@ -11,9 +11,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
@@ -34,7 +34,7 @@ func newResident(t *testing.T) *resident {
 	t.Helper()
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	store := dynamo.New(ddblocal.Client(endpoint), table)
+	store := dynamo.New(dynamolocal.Client(endpoint), table)
 	if _, err := demo.Load(ctx, store); err != nil {
 		t.Fatal(err)
 	}

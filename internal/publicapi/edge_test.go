@@ -19,9 +19,9 @@ import (
 
 	"github.com/nq58/tracker/internal/app/public"
 	"github.com/nq58/tracker/internal/contest"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/pseudonym"
@@ -47,7 +47,7 @@ func newVerifyDesk(t *testing.T, at time.Time) *verifyDesk {
 	t.Helper()
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	db := ddblocal.Client(endpoint)
+	db := dynamolocal.Client(endpoint)
 	store := dynamo.New(db, table)
 	if _, err := demo.Load(ctx, store); err != nil {
 		t.Fatal(err)

@@ -17,9 +17,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
@@ -28,7 +28,7 @@ import (
 // throttledClient fails every PutItem as DynamoDB does under throttling, which DynamoDB
 // Local never does by itself.
 func throttledClient(endpoint string, puts *atomic.Int32) *dynamodb.Client {
-	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(dynamolocal.Config(), func(o *dynamodb.Options) {
 		o.BaseEndpoint = aws.String(endpoint)
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("throttle",
@@ -57,7 +57,7 @@ const startBody = `{"participant":{"name":"Phạm Thị Lan","phone":"0912345678
 func TestAStorageFailureIsAnInternalErrorThatLeaksNothing(t *testing.T) {
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	good := dynamo.New(ddblocal.Client(endpoint), table)
+	good := dynamo.New(dynamolocal.Client(endpoint), table)
 	if _, err := demo.Load(ctx, good); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestAStorageFailureIsAnInternalErrorThatLeaksNothing(t *testing.T) {
 func TestABase64BodyIsReadAsAPIGatewaySendsIt(t *testing.T) {
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	store := dynamo.New(ddblocal.Client(endpoint), table)
+	store := dynamo.New(dynamolocal.Client(endpoint), table)
 	if _, err := demo.Load(ctx, store); err != nil {
 		t.Fatal(err)
 	}

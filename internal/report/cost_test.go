@@ -14,9 +14,9 @@ import (
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/auth"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/testenv"
@@ -40,7 +40,7 @@ func (c *callCounter) total() int {
 }
 
 func countingClient(endpoint string, c *callCounter) *dynamodb.Client {
-	return dynamodb.NewFromConfig(ddblocal.Config(), func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(dynamolocal.Config(), func(o *dynamodb.Options) {
 		o.BaseEndpoint = aws.String(endpoint)
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("count",
@@ -90,7 +90,7 @@ func TestAwarenessReadsDoNotGrowWithAttempts(t *testing.T) {
 	calls := map[int]int{}
 	for _, n := range []int{1_000, 100_000} {
 		endpoint, table := testenv.Table(t)
-		setup := dynamo.New(ddblocal.Client(endpoint), table)
+		setup := dynamo.New(dynamolocal.Client(endpoint), table)
 		if err := setup.PutUnits(ctx, all); err != nil {
 			t.Fatal(err)
 		}

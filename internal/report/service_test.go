@@ -7,8 +7,8 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/testenv"
@@ -19,7 +19,7 @@ import (
 func TestServiceReadsReportsFromDynamoDBLocalWithinTheStaffsScope(t *testing.T) {
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	store := dynamo.New(ddblocal.Client(endpoint), table)
+	store := dynamo.New(dynamolocal.Client(endpoint), table)
 	if err := store.PutUnits(ctx, testUnits); err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/testenv"
@@ -31,7 +31,7 @@ func newCloseFixture(t *testing.T) closeFixture {
 	t.Helper()
 	ctx := context.Background()
 	endpoint, table := testenv.Table(t)
-	store := dynamo.New(ddblocal.Client(endpoint), table)
+	store := dynamo.New(dynamolocal.Client(endpoint), table)
 	units := []units.Unit{{ID: "th", Name: "Tỉnh", Kind: "province"}, {ID: "xa", ParentID: "th", Name: "Xã", Kind: "commune"},
 		{ID: "v1", ParentID: "xa", Name: "Thôn Một", Kind: "village", Population: 500},
 		{ID: "v2", ParentID: "xa", Name: "Thôn Hai", Kind: "village", Population: 700}}

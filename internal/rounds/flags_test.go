@@ -12,8 +12,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/units"
 
@@ -170,7 +170,7 @@ func TestFlagsCoverEntriesDeepInTheRanking(t *testing.T) {
 			}
 			return real(ctx, ev)
 		}
-		replay := localgw.NewPoller(ddblocal.StreamsClient(testenv.Endpoint(t)), stack.StreamARN, src, twice, nil)
+		replay := localgw.NewPoller(dynamolocal.StreamsClient(testenv.Endpoint(t)), stack.StreamARN, src, twice, nil)
 		if err := replay.Drain(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -15,8 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	tracker "github.com/nq58/tracker"
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/demo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/samtemplate"
 	"github.com/nq58/tracker/internal/tables"
@@ -25,9 +25,9 @@ import (
 // Endpoint returns the DynamoDB Local endpoint or fails the test.
 func Endpoint(t testing.TB) string {
 	t.Helper()
-	e := os.Getenv(ddblocal.EndpointEnv)
+	e := os.Getenv(dynamolocal.EndpointEnv)
 	if e == "" {
-		t.Fatalf("%s is not set: run the tests with `make test`, which starts DynamoDB Local", ddblocal.EndpointEnv)
+		t.Fatalf("%s is not set: run the tests with `make test`, which starts DynamoDB Local", dynamolocal.EndpointEnv)
 	}
 	return e
 }
@@ -115,7 +115,7 @@ func Table(t testing.TB) (endpoint, table string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := ddblocal.Client(endpoint)
+	db := dynamolocal.Client(endpoint)
 	if _, err := tables.EnsureTable(context.Background(), db, table, spec); err != nil {
 		t.Fatalf("create table: %v", err)
 	}

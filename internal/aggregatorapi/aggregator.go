@@ -1,6 +1,6 @@
-// Package streamapi is the Lambda side of the table's stream: it turns batches of
+// Package aggregatorapi is the Lambda side of the table's stream: it turns batches of
 // stream records into counter updates and reports the records that failed.
-package streamapi
+package aggregatorapi
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package streamapi_test
+package aggregatorapi_test
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/nq58/tracker/internal/ddblocal"
+	"github.com/nq58/tracker/internal/aggregatorapi"
 	"github.com/nq58/tracker/internal/dynamo"
-	"github.com/nq58/tracker/internal/streamapi"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/testenv"
 )
 
@@ -29,8 +29,8 @@ func image(seq string, bad bool) events.DynamoDBEventRecord {
 
 func TestTheAggregatorReportsTheFirstRecordItCannotCountAndTheRest(t *testing.T) {
 	endpoint, table := testenv.Table(t)
-	store := dynamo.New(ddblocal.Client(endpoint), table)
-	h := streamapi.New(store, store, dynamo.AttemptFromItem, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	store := dynamo.New(dynamolocal.Client(endpoint), table)
+	h := aggregatorapi.New(store, store, dynamo.AttemptFromItem, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	tests := []struct {
 		name    string
 		shard   string

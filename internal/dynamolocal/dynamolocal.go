@@ -1,6 +1,6 @@
 // Package ddblocal runs the real DynamoDB Local (from the npm package
 // amplify-dynamodb-simulator, unpacked by the Makefile) and builds clients for it.
-package ddblocal
+package dynamolocal
 
 import (
 	"bytes"

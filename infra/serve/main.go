@@ -24,8 +24,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/nq58/tracker/internal/ddblocal"
 	"github.com/nq58/tracker/internal/demo"
+	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/pseudonym"
@@ -64,9 +64,9 @@ func run(log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	endpoint := os.Getenv(ddblocal.EndpointEnv)
+	endpoint := os.Getenv(dynamolocal.EndpointEnv)
 	if endpoint == "" {
-		srv, err := ddblocal.Start(ctx, ddblocal.Options{DBPath: *dataDir, Log: *dataDir + ".log"})
+		srv, err := dynamolocal.Start(ctx, dynamolocal.Options{DBPath: *dataDir, Log: *dataDir + ".log"})
 		if err != nil {
 			return err
 		}
