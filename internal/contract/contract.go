@@ -1,0 +1,206 @@
+// Package contract checks HTTP exchanges against api/openapi.yaml with kin-openapi's
+// openapi3filter: every request and answer under /v1/ that passes through a Checker's
+// handler is validated, and what the description does not allow is recorded. The local
+// gateway wraps its routes in one (StackOptions.Contract); internal/testenv turns it on
+// for every test stack and fails the test whose traffic broke the description.
+package contract
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/nq58/tracker/api"
+)
+
+// The media types of the downloads and uploads: validated as opaque files.
+var fileMediaTypes = []string{"text/csv", "text/html", "application/octet-stream",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+// describedHeaders are the answer headers a client acts on: an answer that sends one
+// must declare it (kin-openapi checks only the headers an answer declares).
+var describedHeaders = []string{"ETag", "Cache-Control", "Content-Disposition", "X-Next-Cursor", "WWW-Authenticate", "Retry-After"}
+
+// The description is parsed, validated and routed once per process: every test stack
+// shares it (openapi3filter.RegisterBodyDecoder is process-wide too).
+var loadRouter = sync.OnceValues(func() (routers.Router, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPIYAML)
+	if err != nil {
+		return nil, fmt.Errorf("api/openapi.yaml: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("api/openapi.yaml: %w", err)
+	}
+	for _, ct := range fileMediaTypes {
+		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
+	}
+	return gorillamux.NewRouter(doc)
+})
+
+// Checker validates the exchanges of the handlers it wraps and keeps what it found.
+type Checker struct {
+	router routers.Router
+
+	mu         sync.Mutex
+	checked    int
+	violations []string
+}
+
+// New returns a checker of api/openapi.yaml.
+func New() (*Checker, error) {
+	router, err := loadRouter()
+	if err != nil {
+		return nil, err
+	}
+	return &Checker{router: router}, nil
+}
+
+// Checked returns how many exchanges under /v1/ were validated.
+func (c *Checker) Checked() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.checked
+}
+
+// Violations returns what the exchanges broke, one line each, with the request.
+func (c *Checker) Violations() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.violations...)
+}
+
+// Wrap returns next with every exchange under /v1/ validated. The answer is held until
+// it is checked, so a violation is recorded before the client has read the answer
+// (a test's cleanup then sees it).
+func (c *Checker) Wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/v1/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		var reqBody []byte
+		if r.Body != nil {
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, "contract: read the request: "+err.Error(), http.StatusBadRequest)
+				return
+			}
+			_ = r.Body.Close()
+			reqBody = b
+			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
+		rec := &recorder{header: http.Header{}}
+		next.ServeHTTP(rec, r)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		if v := c.check(r, reqBody, rec); v != "" {
+			c.mu.Lock()
+			c.violations = append(c.violations, fmt.Sprintf("%s %s → %d: %s", r.Method, r.URL.RequestURI(), rec.status, v))
+			c.mu.Unlock()
+		}
+		for k, vs := range rec.header {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(rec.status)
+		_, _ = w.Write(rec.body.Bytes())
+	})
+}
+
+// check returns what in the exchange the description does not allow ("" when nothing).
+func (c *Checker) check(r *http.Request, reqBody []byte, rec *recorder) string {
+	c.mu.Lock()
+	c.checked++
+	c.mu.Unlock()
+	// The router matches on the URL the description's server gives: a relative one.
+	probe := r.Clone(context.Background())
+	probe.URL.Scheme, probe.URL.Host, probe.Host = "", "", ""
+	probe.Body = io.NopCloser(bytes.NewReader(reqBody))
+	route, params, err := c.router.FindRoute(probe)
+	if err != nil {
+		if rec.status == http.StatusNotFound {
+			return "" // the gateway's answer to a route that does not exist
+		}
+		return "route not described: " + err.Error()
+	}
+	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true, MultiError: true}
+	in := &openapi3filter.RequestValidationInput{Request: probe, PathParams: params, Route: route, Options: opts}
+	// A request the description refuses must be refused by the API too.
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil && rec.status < 400 {
+		return "request refused by the description but accepted by the API: " + oneLine(err)
+	}
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.status, Header: rec.header,
+		Body: io.NopCloser(bytes.NewReader(rec.body.Bytes())), Options: opts}
+	var problems []string
+	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+		problems = append(problems, "answer not as described: "+oneLine(err))
+	}
+	if missing := undeclaredHeaders(route.Operation, rec.status, rec.header); len(missing) > 0 {
+		problems = append(problems, "answer headers not described: "+strings.Join(missing, ", "))
+	}
+	return strings.Join(problems, "; ")
+}
+
+// undeclaredHeaders returns the describedHeaders the answer sends but its description
+// (the status's response, else default) does not declare.
+func undeclaredHeaders(op *openapi3.Operation, status int, header http.Header) []string {
+	resp := op.Responses.Status(status)
+	if resp == nil {
+		resp = op.Responses.Default()
+	}
+	var missing []string
+	for _, h := range describedHeaders {
+		if header.Get(h) == "" {
+			continue
+		}
+		declared := false
+		if resp != nil && resp.Value != nil {
+			for name := range resp.Value.Headers {
+				if strings.EqualFold(name, h) {
+					declared = true
+				}
+			}
+		}
+		if !declared {
+			missing = append(missing, h)
+		}
+	}
+	sort.Strings(missing)
+	return missing
+}
+
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// recorder holds an answer until it is checked.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
