@@ -148,6 +148,11 @@ func (c *Checker) check(r *http.Request, reqBody []byte, rec *recorder) string {
 	if missing := undeclaredHeaders(route.Operation, rec.status, rec.header); len(missing) > 0 {
 		problems = append(problems, "answer headers not described: "+strings.Join(missing, ", "))
 	}
+	// A time the server never set is left out, never sent as Go's zero time: a client
+	// would read it as a real date (year 1).
+	if strings.HasPrefix(rec.header.Get("Content-Type"), "application/json") && bytes.Contains(rec.body.Bytes(), []byte(`"0001-01-01T00:00:00Z"`)) {
+		problems = append(problems, "zero time sent (0001-01-01T00:00:00Z): leave the field out")
+	}
 	return strings.Join(problems, "; ")
 }
 
