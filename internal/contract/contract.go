@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"sort"
 	"strings"
@@ -50,6 +51,10 @@ var loadRouter = sync.OnceValues(func() (routers.Router, error) {
 // Checker validates the exchanges of the handlers it wraps and keeps what it found.
 type Checker struct {
 	router routers.Router
+	// Log, when set, warns of each violation as it happens (`make run CONTRACT=1`), with
+	// the method, path and status and without the values kin-openapi quotes (a body's
+	// values may be personal data).
+	Log *slog.Logger
 
 	mu         sync.Mutex
 	checked    int
@@ -104,10 +109,14 @@ func (c *Checker) Wrap(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		if v := c.check(r, reqBody, rec); v != "" {
+		if problems := c.check(r, reqBody, rec); len(problems) > 0 {
 			c.mu.Lock()
-			c.violations = append(c.violations, fmt.Sprintf("%s %s → %d: %s", r.Method, r.URL.RequestURI(), rec.status, v))
+			c.violations = append(c.violations, fmt.Sprintf("%s %s → %d: %s", r.Method, r.URL.RequestURI(), rec.status, strings.Join(problems, "; ")))
 			c.mu.Unlock()
+			if c.Log != nil {
+				c.Log.WarnContext(r.Context(), "exchange breaks api/openapi.yaml", "method", r.Method, "path", r.URL.Path,
+					"status", rec.status, "problems", withoutValues(problems))
+			}
 		}
 		for k, vs := range rec.header {
 			w.Header()[k] = vs
@@ -117,8 +126,8 @@ func (c *Checker) Wrap(next http.Handler) http.Handler {
 	})
 }
 
-// check returns what in the exchange the description does not allow ("" when nothing).
-func (c *Checker) check(r *http.Request, reqBody []byte, rec *recorder) string {
+// check returns what in the exchange the description does not allow (none: nil).
+func (c *Checker) check(r *http.Request, reqBody []byte, rec *recorder) []string {
 	c.mu.Lock()
 	c.checked++
 	c.mu.Unlock()
@@ -129,15 +138,15 @@ func (c *Checker) check(r *http.Request, reqBody []byte, rec *recorder) string {
 	route, params, err := c.router.FindRoute(probe)
 	if err != nil {
 		if rec.status == http.StatusNotFound {
-			return "" // the gateway's answer to a route that does not exist
+			return nil // the gateway's answer to a route that does not exist
 		}
-		return "route not described: " + err.Error()
+		return []string{"route not described: " + err.Error()}
 	}
 	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true, MultiError: true}
 	in := &openapi3filter.RequestValidationInput{Request: probe, PathParams: params, Route: route, Options: opts}
 	// A request the description refuses must be refused by the API too.
 	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil && rec.status < 400 {
-		return "request refused by the description but accepted by the API: " + oneLine(err)
+		return []string{"request refused by the description but accepted by the API: " + oneLine(err)}
 	}
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.status, Header: rec.header,
 		Body: io.NopCloser(bytes.NewReader(rec.body.Bytes())), Options: opts}
@@ -153,7 +162,7 @@ func (c *Checker) check(r *http.Request, reqBody []byte, rec *recorder) string {
 	if strings.HasPrefix(rec.header.Get("Content-Type"), "application/json") && bytes.Contains(rec.body.Bytes(), []byte(`"0001-01-01T00:00:00Z"`)) {
 		problems = append(problems, "zero time sent (0001-01-01T00:00:00Z): leave the field out")
 	}
-	return strings.Join(problems, "; ")
+	return problems
 }
 
 // undeclaredHeaders returns the describedHeaders the answer sends but its description
@@ -182,6 +191,20 @@ func undeclaredHeaders(op *openapi3.Operation, status int, header http.Header) [
 	}
 	sort.Strings(missing)
 	return missing
+}
+
+// withoutValues cuts each problem before the schema and the value kin-openapi quotes.
+func withoutValues(problems []string) []string {
+	out := make([]string, len(problems))
+	for i, p := range problems {
+		for _, cut := range []string{" Schema:", " Value:"} {
+			if j := strings.Index(p, cut); j >= 0 {
+				p = p[:j]
+			}
+		}
+		out[i] = p
+	}
+	return out
 }
 
 func oneLine(err error) string {

@@ -191,6 +191,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		if gw.Contract, err = contract.New(); err != nil {
 			return nil, err
 		}
+		gw.Contract.Log = o.Log
 	}
 	sources, err := tpl.StreamSources()
 	if err != nil {
