@@ -8,6 +8,7 @@ package contract
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -34,7 +35,7 @@ var describedHeaders = []string{"ETag", "Cache-Control", "Content-Disposition", 
 
 // The description is parsed, validated and routed once per process: every test stack
 // shares it (openapi3filter.RegisterBodyDecoder is process-wide too).
-var loadRouter = sync.OnceValues(func() (routers.Router, error) {
+var loadRouter = sync.OnceValues(func() (*described, error) {
 	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPIYAML)
 	if err != nil {
 		return nil, fmt.Errorf("api/openapi.yaml: %w", err)
@@ -42,15 +43,30 @@ var loadRouter = sync.OnceValues(func() (routers.Router, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("api/openapi.yaml: %w", err)
 	}
+	errSchema := doc.Components.Schemas["Error"]
+	if errSchema == nil || errSchema.Value == nil {
+		return nil, fmt.Errorf("api/openapi.yaml: no components/schemas/Error")
+	}
 	for _, ct := range fileMediaTypes {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 	}
-	return gorillamux.NewRouter(doc)
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, err
+	}
+	return &described{router: router, errorSchema: errSchema.Value}, nil
 })
+
+// described is the loaded description: its routes and the one error schema.
+type described struct {
+	router      routers.Router
+	errorSchema *openapi3.Schema
+}
 
 // Checker validates the exchanges of the handlers it wraps and keeps what it found.
 type Checker struct {
-	router routers.Router
+	router      routers.Router
+	errorSchema *openapi3.Schema
 	// Log, when set, warns of each violation as it happens (`make run CONTRACT=1`), with
 	// the method, path and status and without the values kin-openapi quotes (a body's
 	// values may be personal data).
@@ -63,11 +79,11 @@ type Checker struct {
 
 // New returns a checker of api/openapi.yaml.
 func New() (*Checker, error) {
-	router, err := loadRouter()
+	d, err := loadRouter()
 	if err != nil {
 		return nil, err
 	}
-	return &Checker{router: router}, nil
+	return &Checker{router: d.router, errorSchema: d.errorSchema}, nil
 }
 
 // Checked returns how many exchanges under /v1/ were validated.
@@ -138,7 +154,15 @@ func (c *Checker) check(r *http.Request, reqBody []byte, rec *recorder) []string
 	route, params, err := c.router.FindRoute(probe)
 	if err != nil {
 		if rec.status == http.StatusNotFound {
-			return nil // the gateway's answer to a route that does not exist
+			// The gateway's answer to a route that does not exist: an error like any other.
+			var body any
+			if err := json.Unmarshal(rec.body.Bytes(), &body); err != nil {
+				return []string{"the 404 of an undescribed route is not JSON: " + err.Error()}
+			}
+			if err := c.errorSchema.VisitJSON(body); err != nil {
+				return []string{"the 404 of an undescribed route does not match the Error schema: " + oneLine(err)}
+			}
+			return nil
 		}
 		return []string{"route not described: " + err.Error()}
 	}
