@@ -77,16 +77,23 @@ func StackWith(t testing.TB, now func() time.Time, edit func(*localgw.StackOptio
 		t.Fatalf("new stack: %v", err)
 	}
 	t.Cleanup(func() { dropTable(t, s.DB, table) })
-	if s.Contract != nil {
-		// Registered after the table's cleanup and before the test's servers', so it runs
-		// once they are closed (cleanups run last in, first out): every exchange is in.
-		t.Cleanup(func() { checkContract(t, s.Contract) })
-	}
+	CheckContract(t, s)
 	return s
 }
 
-// checkContract fails the test with what its exchanges broke in api/openapi.yaml.
-func checkContract(t testing.TB, c *contract.Checker) {
+// CheckContract fails t, when it ends, with what the exchanges of s broke in
+// api/openapi.yaml (nothing when s has no contract check). StackWith calls it; a test
+// that builds its stack with localgw.NewStack sets StackOptions.Contract and calls it
+// right after, before it starts its servers: cleanups run last in, first out, so the
+// check runs once they are closed and every exchange is in.
+func CheckContract(t testing.TB, s *localgw.Stack) {
+	t.Helper()
+	if s.Contract != nil {
+		t.Cleanup(func() { reportContract(t, s.Contract) })
+	}
+}
+
+func reportContract(t testing.TB, c *contract.Checker) {
 	t.Helper()
 	v := c.Violations()
 	t.Logf("contract: %d exchanges checked against api/openapi.yaml, %d violations", c.Checked(), len(v))
