@@ -21,12 +21,13 @@ import (
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/attempts"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/units"
 )
 
 var (
-	_ quiz.Store      = (*Store)(nil)
+	_ attempts.Store  = (*Store)(nil)
 	_ aggregate.Store = (*Store)(nil)
 )
 

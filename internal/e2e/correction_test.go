@@ -11,6 +11,7 @@ import (
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/attempts"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/quiz"
@@ -26,7 +27,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 
 	// Shared by the steps.
 	var (
-		started []quiz.StartResponse
+		started []attempts.StartResponse
 		target  string        // the corrected question
 		bankQ   quiz.Question // its bank version, with the old key
 		asked   int           // attempts that were asked the question
@@ -86,7 +87,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 		admin = signIn(t, srv.URL, "admin")
 		res, job := correct(t, map[string]any{"correctOptionIds": newKey})
 		for _, s := range started {
-			if slices.ContainsFunc(s.Questions, func(p quiz.PublicQuestion) bool { return p.ID == target }) {
+			if slices.ContainsFunc(s.Questions, func(p attempts.PublicQuestion) bool { return p.ID == target }) {
 				asked++
 			}
 		}
@@ -171,11 +172,11 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 
 	// Shared by the steps.
 	var (
-		hanh   quiz.Result        // Hạnh's receipt when she submitted
-		graded int                // Hạnh's stored score before the correction
-		khoa   quiz.StartResponse // Khoa's entry
-		target string             // the first question of Khoa's draw
-		wrong  string             // Khoa's answer to it, the key after the correction
+		hanh   attempts.Result        // Hạnh's receipt when she submitted
+		graded int                    // Hạnh's stored score before the correction
+		khoa   attempts.StartResponse // Khoa's entry
+		target string                 // the first question of Khoa's draw
+		wrong  string                 // Khoa's answer to it, the key after the correction
 	)
 
 	if !t.Run("Hạnh answers all five right and Khoa gets the first question of his draw wrong", func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/attempts"
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
@@ -84,13 +85,13 @@ type startBody struct {
 }
 
 // start begins an attempt and fails the test unless it is created.
-func (e *env) start(quizID string, body startBody) quiz.StartResponse {
+func (e *env) start(quizID string, body startBody) attempts.StartResponse {
 	e.t.Helper()
 	status, raw := e.post("/v1/quizzes/"+quizID+"/attempts", body)
 	if status != http.StatusCreated {
 		e.t.Fatalf("start attempt: status %d, body %s", status, raw)
 	}
-	var s quiz.StartResponse
+	var s attempts.StartResponse
 	if err := json.Unmarshal(raw, &s); err != nil {
 		e.t.Fatalf("decode %s: %v", raw, err)
 	}
@@ -106,7 +107,7 @@ func resident(unitID, phone, clientID string) startBody {
 }
 
 // answers answers every question: correctly when right is true, else with a wrong option.
-func (e *env) answers(quizID string, qs []quiz.PublicQuestion, right bool) []map[string]any {
+func (e *env) answers(quizID string, qs []attempts.PublicQuestion, right bool) []map[string]any {
 	e.t.Helper()
 	var out []map[string]any
 	for _, pq := range qs {

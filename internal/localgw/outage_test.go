@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/attempts"
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/localgw"
@@ -168,7 +169,7 @@ func tryAttempt(e *env, unit, clientID string) bool {
 	if err != nil {
 		return false
 	}
-	var s quiz.StartResponse
+	var s attempts.StartResponse
 	ok := resp.StatusCode == http.StatusCreated && json.NewDecoder(resp.Body).Decode(&s) == nil
 	resp.Body.Close()
 	if !ok {

@@ -23,6 +23,6 @@ func CompleteSheet(a *Attempt, q Quiz, answers []Answer, now time.Time) error {
 	}
 	a.StartedAt = now
 	a.ExpiresAt = now
-	complete(a, q, questions, canon, now, nil)
+	Complete(a, q, questions, canon, now, nil)
 	return nil
 }
