@@ -7,7 +7,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apigw"
 	"github.com/nq58/tracker/internal/apperr"
-	"github.com/nq58/tracker/internal/attempts"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 )
 
 func TestABodyIsDecodedOnlyAsItsFieldsSpellThem(t *testing.T) {

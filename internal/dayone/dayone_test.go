@@ -20,9 +20,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nq58/tracker/internal/attempts"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/testenv"
 	"github.com/nq58/tracker/internal/units"

@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/apperr"
-	"github.com/nq58/tracker/internal/attempts"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/units"
 )
 

@@ -11,12 +11,12 @@ import (
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/apperr"
-	"github.com/nq58/tracker/internal/attempts"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/retention"
-	"github.com/nq58/tracker/internal/rounds"
 )
 
 func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {

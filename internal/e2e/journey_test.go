@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/nq58/tracker/internal/apperr"
-	"github.com/nq58/tracker/internal/attempts"
 	"github.com/nq58/tracker/internal/localgw"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/quiz"

@@ -17,9 +17,9 @@ import (
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/paper/sheets"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
-	"github.com/nq58/tracker/internal/sheets"
 )
 
 // paperEnv is the gateway with the sign-in routes, and a collector's and an admin's token.

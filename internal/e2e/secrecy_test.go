@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nq58/tracker/internal/attempts"
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 )
 
 // sealedKeys are the only keys of a contest entry's answer before its round is frozen.

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nq58/tracker/internal/attempts"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/units"
 )

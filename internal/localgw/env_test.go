@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/aggregate"
-	"github.com/nq58/tracker/internal/attempts"
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/testenv"
 )
 

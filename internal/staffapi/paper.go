@@ -9,7 +9,7 @@ import (
 	"github.com/nq58/tracker/internal/apigw"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
-	"github.com/nq58/tracker/internal/sheets"
+	"github.com/nq58/tracker/internal/paper/sheets"
 )
 
 // paperRoutes are the paper-sheet routes (collectors, officers, admins).

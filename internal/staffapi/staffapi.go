@@ -21,12 +21,12 @@ import (
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/paper/sheets"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/retention"
-	"github.com/nq58/tracker/internal/rounds"
-	"github.com/nq58/tracker/internal/sheets"
 )
 
 // MaxImportBody is the largest import file accepted (API Gateway allows 10 MB).

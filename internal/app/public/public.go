@@ -6,13 +6,13 @@ import (
 	"os"
 	"time"
 
-	"github.com/nq58/tracker/internal/attempts"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/publicapi"
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/throttle"
 )
 
