@@ -18,6 +18,7 @@ import (
 	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/quiz/attempts"
+	"github.com/nq58/tracker/internal/testenv"
 )
 
 // newContest stores a published contest of five single-choice questions from the demo
@@ -71,7 +72,7 @@ func (e *env) enter(t *testing.T, quizID string, who startBody, right int, predi
 	answers := e.answers(quizID, s.Questions, true)
 	for i := right; i < len(answers); i++ {
 		q, _ := e.bank[quizID].Question(s.Questions[i].ID)
-		answers[i]["optionIds"] = []string{wrongOption(q)}
+		answers[i]["optionIds"] = []string{testenv.WrongOption(q)}
 	}
 	e.clock.Advance(took)
 	status, raw := e.call("POST", "/v1/attempts/"+s.AttemptID+"/submit", map[string]any{"attemptToken": s.AttemptToken, "answers": answers, "prediction": prediction})

@@ -17,6 +17,7 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/retention"
+	"github.com/nq58/tracker/internal/testenv"
 )
 
 func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
@@ -79,7 +80,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 	if !t.Run("an admin gives a question the first resident answered right another key and its attempts are regraded", func(t *testing.T) {
 		target = started[0].Questions[0].ID
 		bankQ, _ = e.bank[demoQuiz].Question(target)
-		newKey := []string{wrongOption(bankQ)}
+		newKey := []string{testenv.WrongOption(bankQ)}
 		before, err := e.stack.Store.GetAttempt(ctx, started[0].AttemptID)
 		if err != nil {
 			t.Fatal(err)
@@ -160,7 +161,7 @@ func countersEqualARebuild(t *testing.T, e *env, quizID string, units []string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertCounters(t, got, aggregate.Rebuild(attempts))
+	testenv.AssertCounters(t, got, aggregate.Rebuild(attempts))
 }
 
 func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
@@ -191,7 +192,7 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 		answers := e.answers(ct.ID, khoa.Questions, true)
 		target = khoa.Questions[0].ID
 		bankQ, _ := e.bank[ct.ID].Question(target)
-		wrong = wrongOption(bankQ)
+		wrong = testenv.WrongOption(bankQ)
 		answers[0]["optionIds"] = []string{wrong}
 		e.clock.Advance(2 * time.Minute)
 		if status, raw := e.call("POST", "/v1/attempts/"+khoa.AttemptID+"/submit", map[string]any{"attemptToken": khoa.AttemptToken, "answers": answers, "prediction": 1}); status != 200 {
@@ -340,7 +341,7 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 				mine = append(mine, c)
 			}
 		}
-		assertCounters(t, countersBefore, mine)
+		testenv.AssertCounters(t, countersBefore, mine)
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz/attempts"
+	"github.com/nq58/tracker/internal/testenv"
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/quiz"
@@ -269,7 +270,7 @@ func TestCountersEqualARebuildAfterRedeliveredBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertCounters(t, got, want)
+	testenv.AssertCounters(t, got, want)
 	if got[0].Participants+got[1].Participants != 4 || got[0].Submissions+got[1].Submissions != 6 {
 		t.Errorf("counters %+v, want 4 participants and 6 submissions in all", got)
 	}
@@ -294,7 +295,7 @@ func TestCountersEqualARebuildAfterRedeliveredBatches(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			assertCounters(t, again, want)
+			testenv.AssertCounters(t, again, want)
 		})
 	}
 }

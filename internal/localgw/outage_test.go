@@ -138,7 +138,7 @@ func TestCountsSurviveADynamoDBLocalOutage(t *testing.T) {
 	}
 	t.Logf("attempts submitted %d (failed during the outage %d), stored %d, counted %d submissions, converged %s after the load",
 		submitted.Load(), failed.Load(), len(attempts), totalSubmissions(counters), time.Since(began).Round(time.Millisecond))
-	assertCounters(t, counters, aggregate.Rebuild(attempts))
+	testenv.AssertCounters(t, counters, aggregate.Rebuild(attempts))
 	if got := totalSubmissions(counters); got != int64(len(attempts)) {
 		t.Errorf("counted %d submissions for %d stored attempts", got, len(attempts))
 	}
