@@ -71,11 +71,14 @@ func TestImportsPointDownward(t *testing.T) {
 		tests    bool   // whether test files count too
 	}{
 		{"the quiz domain does not import the exports", "internal/quiz", "internal/export", false},
-		{"the resident service reaches phone verification only through its interface", "internal/quiz", "internal/phoneverify", false},
+		{"the resident service reaches phone verification only through its interface", "internal/quiz/attempts", "internal/phoneverify", false},
+		{"the quiz domain does not import the resident service beneath it", "internal/quiz", "internal/quiz/attempts", false},
+		{"the contest rules do not import the rounds service beneath them", "internal/contest", "internal/contest/rounds", false},
+		{"the paper domain does not import the sheets service beneath it", "internal/paper", "internal/paper/sheets", false},
 		{"nothing under internal/, tests included, imports infra/", "internal", "infra", true},
 		{"the stream handler does not import the storage package", "internal/aggregatorapi", "internal/dynamo", false},
 		{"the exports do not import the reports they lay out", "internal/export", "internal/report", false},
-		{"the contest rounds do not import the reports for their tables", "internal/rounds", "internal/report", false},
+		{"the contest rounds do not import the reports for their tables", "internal/contest/rounds", "internal/report", false},
 	}
 	withTests, withoutTests := goImports(t, true), goImports(t, false)
 	if len(withoutTests) < 30 {

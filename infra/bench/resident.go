@@ -20,6 +20,7 @@ import (
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/tables"
 	"github.com/nq58/tracker/internal/throttle"
 )
@@ -202,13 +203,13 @@ func serviceClock(q quiz.Quiz) func() time.Time {
 // (random clientId, no phone), then submit an answer to every question drawn, about two
 // in three correct. It fails unless both requests answer 2xx.
 func (r *resident) attempt(ctx context.Context, _, iter int) error {
-	var start quiz.StartRequest
+	var start attempts.StartRequest
 	start.Participant.UnitID = r.villages[r.next.Add(1)%uint64(len(r.villages))]
 	start.ClientID = fmt.Sprintf("bench-%016x", rand.Uint64())
 	// What CloudFront would send for a resident on a mobile network: 65,536 addresses,
 	// so no address comes near the per-source limits over a run.
 	viewer := fmt.Sprintf("100.64.%d.%d:%d", rand.IntN(256), rand.IntN(256), 1024+rand.IntN(60000))
-	var started quiz.StartResponse
+	var started attempts.StartResponse
 	if err := r.post(ctx, viewer, "start", "/v1/quizzes/"+demoQuiz+"/attempts", start, &started); err != nil {
 		return err
 	}
@@ -216,7 +217,7 @@ func (r *resident) attempt(ctx context.Context, _, iter int) error {
 		return errors.New("start: no attempt id or no questions in the answer")
 	}
 
-	sub := quiz.SubmitRequest{AttemptToken: started.AttemptToken}
+	sub := attempts.SubmitRequest{AttemptToken: started.AttemptToken}
 	for i, pq := range started.Questions {
 		q, ok := r.quiz.Question(pq.ID)
 		if !ok {
@@ -224,7 +225,7 @@ func (r *resident) attempt(ctx context.Context, _, iter int) error {
 		}
 		sub.Answers = append(sub.Answers, answer(q, (iter+i)%3 != 0))
 	}
-	var res quiz.Result
+	var res attempts.Result
 	if err := r.post(ctx, viewer, "submit", "/v1/attempts/"+started.AttemptID+"/submit", sub, &res); err != nil {
 		return err
 	}

@@ -24,13 +24,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/rie"
-	"github.com/nq58/tracker/internal/rounds"
 )
 
 func main() {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apigw"
 	"github.com/nq58/tracker/internal/apperr"
-	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 )
 
 func TestABodyIsDecodedOnlyAsItsFieldsSpellThem(t *testing.T) {
@@ -28,7 +28,7 @@ func TestABodyIsDecodedOnlyAsItsFieldsSpellThem(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var got quiz.StartRequest
+			var got attempts.StartRequest
 			err := apigw.Decode(events.APIGatewayV2HTTPRequest{Body: c.body}, &got)
 			if c.ok {
 				if err != nil {

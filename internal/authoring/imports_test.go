@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/apperr/apperrtest"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
 	"github.com/nq58/tracker/internal/quiz"
@@ -92,7 +93,7 @@ func TestImportingQuestionsWithTwoBadRowsReportsBothAndChangesNothing(t *testing
 		"multiple,Chủ đề sai,f,2,A,B,C,,\"1,3\"",
 	)
 	res, err := e.svc.ImportQuestions(ctx, officerA, draft.ID, "text/csv; charset=utf-8", body)
-	wantCode(t, err, apperr.Validation, "ImportQuestions")
+	apperrtest.WantCode(t, err, apperr.Validation, "ImportQuestions")
 	if got, want := apperr.MessageOf(err), "2 dòng có lỗi"; got != want {
 		t.Errorf("message = %q, want %q", got, want)
 	}
@@ -221,7 +222,7 @@ func TestImportingQuestionsRefusesWhatItCannotTake(t *testing.T) {
 			}
 			before := e.quiz(t, id)
 			res, err := e.svc.ImportQuestions(ctx, tt.staff, id, tt.contentType, tt.body)
-			wantCode(t, err, tt.want, "ImportQuestions")
+			apperrtest.WantCode(t, err, tt.want, "ImportQuestions")
 			if got := rowCells(res.Errors); len(tt.wantRows) > 0 && !reflect.DeepEqual(got, tt.wantRows) {
 				t.Errorf("row errors = %+v, want %+v", got, tt.wantRows)
 			}
@@ -280,7 +281,7 @@ func TestQuestionRowsAreCheckedCellByCell(t *testing.T) {
 				}
 				return
 			}
-			wantCode(t, err, apperr.Validation, "ImportQuestions")
+			apperrtest.WantCode(t, err, apperr.Validation, "ImportQuestions")
 			if got := rowCells(res.Errors); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("errors = %+v, want %+v (full: %+v)", got, tt.want, res.Errors)
 			}
@@ -315,7 +316,7 @@ func TestImportingUnitsWithErrorsReportsEveryRowAndChangesNothing(t *testing.T) 
 		"xa-a-t08,xa-a,Thôn Lặp,village,1.5,1",
 	)
 	res, err := e.svc.ImportUnits(context.Background(), officerA, "text/csv", body)
-	wantCode(t, err, apperr.Validation, "ImportUnits")
+	apperrtest.WantCode(t, err, apperr.Validation, "ImportUnits")
 	if got, want := apperr.MessageOf(err), "8 dòng có lỗi"; got != want {
 		t.Errorf("message = %q, want %q", got, want)
 	}
@@ -421,7 +422,7 @@ func TestReadingAQuestionFileBeforeTheDraftExists(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			res, err := e.svc.ReadQuestions(ctx, tt.staff, tt.kind, "text/csv", tt.body)
 			if tt.want != "" {
-				wantCode(t, err, tt.want, "ReadQuestions")
+				apperrtest.WantCode(t, err, tt.want, "ReadQuestions")
 				if got := rowCells(res.Errors); len(tt.wantRows) > 0 && !reflect.DeepEqual(got, tt.wantRows) {
 					t.Errorf("row errors = %+v, want %+v", got, tt.wantRows)
 				}

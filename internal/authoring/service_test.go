@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nq58/tracker/internal/apperr/apperrtest"
+
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
@@ -64,17 +66,6 @@ func (e env) create(t *testing.T, staff auth.Staff, in authoring.QuizInput) quiz
 		t.Fatalf("Create by %s: %v", staff.Username, err)
 	}
 	return q
-}
-
-// wantCode fails the test unless err is an application error with the given code.
-func wantCode(t *testing.T, err error, want apperr.Code, what string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("%s: got no error, want code %q", what, want)
-	}
-	if got := apperr.CodeOf(err); got != want {
-		t.Fatalf("%s: apperr.CodeOf(%v) = %q, want %q", what, err, got, want)
-	}
 }
 
 func options(texts ...string) []authoring.OptionInput {
@@ -217,7 +208,7 @@ func TestCreateChecksRoleScopeAndContent(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := e.svc.Create(context.Background(), tt.staff, tt.in)
 			if tt.want != "" {
-				wantCode(t, err, tt.want, "Create")
+				apperrtest.WantCode(t, err, tt.want, "Create")
 				return
 			}
 			if err != nil {
@@ -286,7 +277,7 @@ func TestADraftIsUpdatedThenPublishedThenClosed(t *testing.T) {
 	for _, st := range steps {
 		q, err := st.do()
 		if st.wantErr != "" {
-			wantCode(t, err, st.wantErr, st.name)
+			apperrtest.WantCode(t, err, st.wantErr, st.name)
 			continue
 		}
 		if err != nil {
@@ -352,7 +343,7 @@ func TestStaffSeeQuizzesOfTheirSubtreeAndAncestorsOnly(t *testing.T) {
 				}
 				return
 			}
-			wantCode(t, err, tt.want, tt.name)
+			apperrtest.WantCode(t, err, tt.want, tt.name)
 		})
 	}
 

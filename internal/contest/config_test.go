@@ -7,21 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nq58/tracker/internal/apperr/apperrtest"
+
 	"github.com/nq58/tracker/internal/apperr"
 )
 
 // now is the fixed "now" of the tests: 1 September 2025, 08:00 in Vietnam.
 var now = time.Date(2025, 9, 1, 1, 0, 0, 0, time.UTC)
-
-func wantCode(t *testing.T, err error, want apperr.Code, what string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("%s: got no error, want code %q", what, want)
-	}
-	if got := apperr.CodeOf(err); got != want {
-		t.Errorf("%s: apperr.CodeOf(%v) = %q, want %q", what, err, got, want)
-	}
-}
 
 // week returns round id opening n weeks after now, for one week.
 func week(id string, n int) Round {
@@ -226,7 +218,7 @@ func TestValidateRejectsInvalidConfigs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := minimalConfig()
 			tt.modify(&c)
-			wantCode(t, c.Validate(now), apperr.Validation, "Validate()")
+			apperrtest.WantCode(t, c.Validate(now), apperr.Validation, "Validate()")
 		})
 	}
 }
@@ -383,7 +375,7 @@ func TestAPrizeContestWithoutPhoneVerificationNeedsTheOrganisersConfirmation(t *
 				}
 				return
 			}
-			wantCode(t, err, apperr.Validation, "Validate()")
+			apperrtest.WantCode(t, err, apperr.Validation, "Validate()")
 			if err != nil && !strings.Contains(apperr.MessageOf(err), "allowUnverified") {
 				t.Errorf("message %q does not say how to confirm (allowUnverified)", apperr.MessageOf(err))
 			}

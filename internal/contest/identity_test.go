@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/apperr/apperrtest"
 	"github.com/nq58/tracker/internal/pseudonym"
 )
 
@@ -40,7 +41,7 @@ func TestValidateCCCD(t *testing.T) {
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ValidateCCCD(tt.in)
-			wantCode(t, err, apperr.Validation, "ValidateCCCD("+tt.in+")")
+			apperrtest.WantCode(t, err, apperr.Validation, "ValidateCCCD("+tt.in+")")
 			if got != "" {
 				t.Errorf("ValidateCCCD(%q) = %q, want \"\" with the error", tt.in, got)
 			}

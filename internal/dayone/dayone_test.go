@@ -22,6 +22,7 @@ import (
 
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/testenv"
 	"github.com/nq58/tracker/internal/units"
@@ -516,7 +517,7 @@ func (d *day) answerAsResident(s docStep) {
 	d.village = m[1]
 	var keyed quiz.Quiz // the author's view, with the key
 	d.must(d.adminToken, "GET", "/v1/admin/quizzes/"+d.quizID, nil, http.StatusOK, &keyed)
-	var started quiz.StartResponse
+	var started attempts.StartResponse
 	d.must("", "POST", "/v1/quizzes/"+d.quizID+"/attempts", map[string]any{"participant": map[string]any{"unitId": d.village},
 		"consent": false, "clientId": "day-one-phone"}, http.StatusCreated, &started)
 	var answers []map[string]any

@@ -9,11 +9,12 @@ import (
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/units"
 )
 
@@ -26,7 +27,7 @@ const demoContestUnit = "xa-a"
 
 // LoadContest stores the demo contest, a weekly "Hội thi" of the commune xa-a: round r1
 // ended a week ago and r2 is open now for six more days. It records the demo staff's
-// phones (staff may not enter), plays about 25 entrants through the real quiz service
+// phones (staff may not enter), plays about 25 entrants through the real resident service
 // in r1, lets the aggregator count them (drain delivers the table's stream; pass the
 // local stack's DrainStreams, before its pollers run), closes r1 as the demo admin, so
 // it has its ranking, winners and digest, and plays a few entries in r2. It does nothing
@@ -62,7 +63,7 @@ func LoadContest(ctx context.Context, store *dynamo.Store, keys pseudonym.Keyer,
 	var clock time.Time
 	sms := &lastSMS{}
 	clockNow := func() time.Time { return clock }
-	svc := quiz.NewService(store, clockNow).WithPseudonyms(keys)
+	svc := attempts.NewService(store, clockNow).WithPseudonyms(keys)
 	phones := phoneverify.NewService(store, svc, clockNow).WithPseudonyms(keys).WithSMS(sms)
 	svc.WithPhoneVerifier(phones)
 	rng := rand.New(rand.NewPCG(58, 2026)) // the same demo every time
@@ -231,9 +232,9 @@ func demoPeople(first, n int, villages []string, rng *rand.Rand) []demoPerson {
 	return out
 }
 
-// player starts and submits entries through the quiz service at chosen times.
+// player starts and submits entries through the resident service at chosen times.
 type player struct {
-	svc    *quiz.Service
+	svc    *attempts.Service
 	phones *phoneverify.Service
 	quiz   quiz.Quiz
 	clock  *time.Time
@@ -265,7 +266,7 @@ func (p player) verify(ctx context.Context, who demoPerson) (string, error) {
 // play enters `who` at `at`: answers right with their level of knowledge, a prediction
 // near `expected` and 2 to 12 minutes of work.
 func (p player) play(ctx context.Context, who demoPerson, at time.Time, expected int) error {
-	var req quiz.StartRequest
+	var req attempts.StartRequest
 	req.Participant.Name, req.Participant.Phone, req.Participant.UnitID = who.name, who.phone, who.unit
 	req.Participant.BirthYear, req.Participant.Gender, req.Participant.Organization = who.birthYear, who.gender, who.organization
 	req.Participant.CCCD = who.cccd
@@ -293,7 +294,7 @@ func (p player) play(ctx context.Context, who demoPerson, at time.Time, expected
 	}
 	prediction := int64(expected - 8 + p.rng.IntN(17))
 	*p.clock = at.Add(2*time.Minute + time.Duration(p.rng.IntN(600))*time.Second)
-	if _, err := p.svc.Submit(ctx, started.AttemptID, quiz.SubmitRequest{AttemptToken: started.AttemptToken,
+	if _, err := p.svc.Submit(ctx, started.AttemptID, attempts.SubmitRequest{AttemptToken: started.AttemptToken,
 		Answers: answers, Prediction: &prediction}); err != nil {
 		return fmt.Errorf("demo contest submit of %s: %w", who.name, err)
 	}

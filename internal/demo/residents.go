@@ -8,15 +8,16 @@ import (
 
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/units"
 )
 
-// LoadResidents plays a year of demo residents through the real quiz service: attempts
+// LoadResidents plays a year of demo residents through the real resident service: attempts
 // on the demo quiz and survey in every village, spread over the months up to now, each
 // village and topic with its own level of knowledge, so the officer's dashboard has
 // something to show. The aggregator counts them from the table's stream like any other.
 // It returns how many attempts it submitted.
-func LoadResidents(ctx context.Context, store quiz.Store, keys pseudonym.Keyer, now time.Time) (int, error) {
+func LoadResidents(ctx context.Context, store attempts.Store, keys pseudonym.Keyer, now time.Time) (int, error) {
 	all, err := Units()
 	if err != nil {
 		return 0, err
@@ -30,7 +31,7 @@ func LoadResidents(ctx context.Context, store quiz.Store, keys pseudonym.Keyer, 
 		return 0, err
 	}
 	var clock time.Time
-	svc := quiz.NewService(store, func() time.Time { return clock }).WithPseudonyms(keys)
+	svc := attempts.NewService(store, func() time.Time { return clock }).WithPseudonyms(keys)
 	rng := rand.New(rand.NewPCG(58, 2020)) // the same demo every time
 	start := time.Date(now.Year(), 1, 5, 8, 0, 0, 0, quiz.VietnamTime)
 	orgs := []string{"Hội Liên hiệp Phụ nữ", "Đoàn Thanh niên", "Hội Nông dân", "Hội Cựu chiến binh", ""}
@@ -50,7 +51,7 @@ func LoadResidents(ctx context.Context, store quiz.Store, keys pseudonym.Keyer, 
 					continue // half the residents also answer the survey
 				}
 				clock = at
-				var req quiz.StartRequest
+				var req attempts.StartRequest
 				req.Participant.UnitID = village
 				req.Participant.BirthYear = 1950 + rng.IntN(55)
 				req.Participant.Gender = genders[rng.IntN(len(genders))]
@@ -62,7 +63,7 @@ func LoadResidents(ctx context.Context, store quiz.Store, keys pseudonym.Keyer, 
 					return submitted, fmt.Errorf("demo attempt: %w", err)
 				}
 				clock = at.Add(time.Duration(2+rng.IntN(8)) * time.Minute)
-				if _, err := svc.Submit(ctx, started.AttemptID, quiz.SubmitRequest{AttemptToken: started.AttemptToken,
+				if _, err := svc.Submit(ctx, started.AttemptID, attempts.SubmitRequest{AttemptToken: started.AttemptToken,
 					Answers: demoAnswers(q, started.Questions, level, rng)}); err != nil {
 					return submitted, fmt.Errorf("demo submit: %w", err)
 				}
@@ -73,7 +74,7 @@ func LoadResidents(ctx context.Context, store quiz.Store, keys pseudonym.Keyer, 
 	return submitted, nil
 }
 
-func demoAnswers(q quiz.Quiz, asked []quiz.PublicQuestion, level float64, rng *rand.Rand) []quiz.Answer {
+func demoAnswers(q quiz.Quiz, asked []attempts.PublicQuestion, level float64, rng *rand.Rand) []quiz.Answer {
 	var out []quiz.Answer
 	for _, pq := range asked {
 		bank, _ := q.Question(pq.ID)

@@ -27,7 +27,7 @@ import (
 //	  and that person to one citizen id       (same transaction)  pk=PCCCD#<quizId>#<person> sk=C
 //	is this phone a staff account's         GetItem               pk=STAFF#<person> sk=S
 //	count a phone's codes sent in a window  Update (condition)    pk=VRATE#<key> sk=W#<window start, unix s>
-//	  (key: <person>.src.<source> per 15 min,                     (quiz.Service.phoneSlots)
+//	  (key: <person>.src.<source> per 15 min,                     (attempts.Service.phoneSlots)
 //	  <…>.day per day, <person>.day per day)
 //	send, try, confirm a phone code         Put / Update (cond.)  pk=VERIFY#<verificationId> sk=V
 //	check a phone token at a start          GetItem               pk=VERIFY#<verificationId> sk=V

@@ -22,11 +22,12 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/units"
 )
 
 var (
-	_ quiz.Store      = (*Store)(nil)
+	_ attempts.Store  = (*Store)(nil)
 	_ aggregate.Store = (*Store)(nil)
 )
 

@@ -14,10 +14,10 @@ import (
 	tracker "github.com/nq58/tracker"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/samtemplate"
 )
 

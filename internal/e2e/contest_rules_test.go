@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/contest"
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/contest/rounds"
 )
 
 // The rules of a contest round, end to end through the local gateway: the ranking and

@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/quiz/attempts"
+	"github.com/nq58/tracker/internal/testenv"
 )
 
 // newContest stores a published contest of five single-choice questions from the demo
@@ -64,20 +66,20 @@ func entrant(phone, name, unit, cccd string) startBody {
 }
 
 // enter starts and submits an entry: `right` of the five answers correct.
-func (e *env) enter(t *testing.T, quizID string, who startBody, right int, prediction int64, took time.Duration) quiz.Result {
+func (e *env) enter(t *testing.T, quizID string, who startBody, right int, prediction int64, took time.Duration) attempts.Result {
 	t.Helper()
 	s := e.start(quizID, who)
 	answers := e.answers(quizID, s.Questions, true)
 	for i := right; i < len(answers); i++ {
 		q, _ := e.bank[quizID].Question(s.Questions[i].ID)
-		answers[i]["optionIds"] = []string{wrongOption(q)}
+		answers[i]["optionIds"] = []string{testenv.WrongOption(q)}
 	}
 	e.clock.Advance(took)
 	status, raw := e.call("POST", "/v1/attempts/"+s.AttemptID+"/submit", map[string]any{"attemptToken": s.AttemptToken, "answers": answers, "prediction": prediction})
 	if status != http.StatusOK {
 		t.Fatalf("contest submit = %d %s", status, raw)
 	}
-	return decodeJSON[quiz.Result](t, raw)
+	return decodeJSON[attempts.Result](t, raw)
 }
 
 func TestAContestRoundFromEntriesToWinners(t *testing.T) {
@@ -91,9 +93,9 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 
 	// Shared by the steps, in the order they happen.
 	var (
-		results            = map[string]quiz.Result{} // by phone, as the submit answered
-		kept               quiz.StartResponse         // an entry whose token the test keeps
-		organizer, officer string                     // staff tokens
+		results            = map[string]attempts.Result{} // by phone, as the submit answered
+		kept               attempts.StartResponse         // an entry whose token the test keeps
+		organizer, officer string                         // staff tokens
 		closed             rounds.CloseResult
 	)
 	staff := func(t *testing.T, token, method, path string, body any) (int, []byte, http.Header) {
@@ -216,7 +218,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		// Too late now: the entry is kept but not ranked.
 		e.clock.Advance(11 * time.Minute)
 		status, raw = e.call("POST", "/v1/attempts/"+s.AttemptID+"/submit", map[string]any{"attemptToken": s.AttemptToken, "answers": e.answers(ct.ID, s.Questions, true), "prediction": 9})
-		late := decodeJSON[quiz.Result](t, raw)
+		late := decodeJSON[attempts.Result](t, raw)
 		if status != 200 || late.Ranked == nil || *late.Ranked {
 			t.Errorf("late submit = %d %s, want 200 and not ranked", status, raw)
 		}
@@ -291,7 +293,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 
 	if !t.Run("the score and the review appear once the round's results are frozen", func(t *testing.T) {
 		status, raw := e.call("GET", "/v1/attempts/"+kept.AttemptID+"?token="+kept.AttemptToken, nil)
-		if r := decodeJSON[quiz.Result](t, raw); status != 200 || len(r.Review) != 5 || r.MaxScore == 0 || r.Receipt == "" {
+		if r := decodeJSON[attempts.Result](t, raw); status != 200 || len(r.Review) != 5 || r.MaxScore == 0 || r.Receipt == "" {
 			t.Errorf("result after the close = %d %s, want the score, the review of 5 questions and the receipt", status, raw)
 		}
 	}) {

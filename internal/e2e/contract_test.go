@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/api"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/demo"
-	"github.com/nq58/tracker/internal/rounds"
 )
 
 // Every exchange of these tests is checked against api/openapi.yaml by the local gateway

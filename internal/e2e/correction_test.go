@@ -13,9 +13,11 @@ import (
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/retention"
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/testenv"
 )
 
 func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
@@ -26,7 +28,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 
 	// Shared by the steps.
 	var (
-		started []quiz.StartResponse
+		started []attempts.StartResponse
 		target  string        // the corrected question
 		bankQ   quiz.Question // its bank version, with the old key
 		asked   int           // attempts that were asked the question
@@ -78,7 +80,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 	if !t.Run("an admin gives a question the first resident answered right another key and its attempts are regraded", func(t *testing.T) {
 		target = started[0].Questions[0].ID
 		bankQ, _ = e.bank[demoQuiz].Question(target)
-		newKey := []string{wrongOption(bankQ)}
+		newKey := []string{testenv.WrongOption(bankQ)}
 		before, err := e.stack.Store.GetAttempt(ctx, started[0].AttemptID)
 		if err != nil {
 			t.Fatal(err)
@@ -86,7 +88,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 		admin = signIn(t, srv.URL, "admin")
 		res, job := correct(t, map[string]any{"correctOptionIds": newKey})
 		for _, s := range started {
-			if slices.ContainsFunc(s.Questions, func(p quiz.PublicQuestion) bool { return p.ID == target }) {
+			if slices.ContainsFunc(s.Questions, func(p attempts.PublicQuestion) bool { return p.ID == target }) {
 				asked++
 			}
 		}
@@ -159,7 +161,7 @@ func countersEqualARebuild(t *testing.T, e *env, quizID string, units []string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertCounters(t, got, aggregate.Rebuild(attempts))
+	testenv.AssertCounters(t, got, aggregate.Rebuild(attempts))
 }
 
 func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
@@ -171,11 +173,11 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 
 	// Shared by the steps.
 	var (
-		hanh   quiz.Result        // Hạnh's receipt when she submitted
-		graded int                // Hạnh's stored score before the correction
-		khoa   quiz.StartResponse // Khoa's entry
-		target string             // the first question of Khoa's draw
-		wrong  string             // Khoa's answer to it, the key after the correction
+		hanh   attempts.Result        // Hạnh's receipt when she submitted
+		graded int                    // Hạnh's stored score before the correction
+		khoa   attempts.StartResponse // Khoa's entry
+		target string                 // the first question of Khoa's draw
+		wrong  string                 // Khoa's answer to it, the key after the correction
 	)
 
 	if !t.Run("Hạnh answers all five right and Khoa gets the first question of his draw wrong", func(t *testing.T) {
@@ -190,7 +192,7 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 		answers := e.answers(ct.ID, khoa.Questions, true)
 		target = khoa.Questions[0].ID
 		bankQ, _ := e.bank[ct.ID].Question(target)
-		wrong = wrongOption(bankQ)
+		wrong = testenv.WrongOption(bankQ)
 		answers[0]["optionIds"] = []string{wrong}
 		e.clock.Advance(2 * time.Minute)
 		if status, raw := e.call("POST", "/v1/attempts/"+khoa.AttemptID+"/submit", map[string]any{"attemptToken": khoa.AttemptToken, "answers": answers, "prediction": 1}); status != 200 {
@@ -339,7 +341,7 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 				mine = append(mine, c)
 			}
 		}
-		assertCounters(t, countersBefore, mine)
+		testenv.AssertCounters(t, countersBefore, mine)
 	})
 }
 

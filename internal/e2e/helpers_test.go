@@ -2,19 +2,15 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/nq58/tracker/internal/aggregate"
-	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/testenv"
 )
 
@@ -50,22 +46,8 @@ func newEnvAsCloudFront(t *testing.T) *env {
 
 func newEnvWith(t *testing.T, edit func(*localgw.StackOptions)) *env {
 	t.Helper()
-	clock := testenv.NewClock(time.Date(2026, 11, 20, 9, 0, 0, 0, quiz.VietnamTime))
-	stack := testenv.StackWith(t, clock.Now, edit)
-	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
-	srv := httptest.NewServer(stack.Gateway)
-	t.Cleanup(srv.Close)
-	qs, err := demo.Quizzes()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bank := map[string]quiz.Quiz{}
-	for _, q := range qs {
-		bank[q.ID] = q
-	}
-	return &env{t: t, stack: stack, clock: clock, url: srv.URL, bank: bank}
+	d := testenv.NewDemo(t, edit)
+	return &env{t: t, stack: d.Stack, clock: d.Clock, url: d.URL, bank: d.Bank}
 }
 
 // call sends a request with a JSON (or raw []byte / string) body and returns status and body.
@@ -111,68 +93,26 @@ func decodeJSON[T any](t *testing.T, raw []byte) T {
 	return v
 }
 
-type startBody struct {
-	Participant map[string]any `json:"participant"`
-	Consent     bool           `json:"consent"`
-	ClientID    string         `json:"clientId"`
-	// ClientToken is the previous start's clientToken, as the page sends it.
-	ClientToken string `json:"clientToken,omitempty"`
-}
+type startBody = testenv.StartBody
 
 // start begins an attempt and fails the test unless it is created.
-func (e *env) start(quizID string, body startBody) quiz.StartResponse {
+func (e *env) start(quizID string, body startBody) attempts.StartResponse {
 	e.t.Helper()
 	status, raw := e.call("POST", "/v1/quizzes/"+quizID+"/attempts", body)
 	if status != http.StatusCreated {
 		e.t.Fatalf("start attempt: status %d, body %s", status, raw)
 	}
-	return decodeJSON[quiz.StartResponse](e.t, raw)
+	return decodeJSON[attempts.StartResponse](e.t, raw)
 }
 
 func resident(unitID, phone, clientID string) startBody {
-	p := map[string]any{"unitId": unitID}
-	if phone != "" {
-		p["name"], p["phone"] = "Nguyễn Thị Hoa", phone
-	}
-	return startBody{Participant: p, Consent: phone != "", ClientID: clientID}
+	return testenv.Resident(unitID, phone, clientID)
 }
 
 // answers answers every question: correctly when right is true, else with a wrong option.
-func (e *env) answers(quizID string, qs []quiz.PublicQuestion, right bool) []map[string]any {
+func (e *env) answers(quizID string, qs []attempts.PublicQuestion, right bool) []map[string]any {
 	e.t.Helper()
-	var out []map[string]any
-	for _, pq := range qs {
-		q, ok := e.bank[quizID].Question(pq.ID)
-		if !ok {
-			e.t.Fatalf("question %s not in the bank", pq.ID)
-		}
-		switch q.Kind {
-		case quiz.Likert:
-			out = append(out, map[string]any{"questionId": q.ID, "value": 4})
-		case quiz.Text:
-			out = append(out, map[string]any{"questionId": q.ID, "text": "Tăng thời lượng phát thanh ở thôn"})
-		default:
-			ids := q.CorrectOptionIDs
-			if !right || len(ids) == 0 {
-				ids = []string{wrongOption(q)}
-			}
-			out = append(out, map[string]any{"questionId": q.ID, "optionIds": ids})
-		}
-	}
-	return out
-}
-
-func wrongOption(q quiz.Question) string {
-	for _, o := range q.Options {
-		isKey := false
-		for _, c := range q.CorrectOptionIDs {
-			isKey = isKey || c == o.ID
-		}
-		if !isKey {
-			return o.ID
-		}
-	}
-	return q.Options[0].ID
+	return testenv.Answers(e.t, e.bank[quizID], qs, right)
 }
 
 func (e *env) submit(attemptID, token string, answers []map[string]any) (int, []byte) {
@@ -241,14 +181,4 @@ func staffRequest(t *testing.T, base, token, method, path string, body any) (int
 		t.Fatal(err)
 	}
 	return resp.StatusCode, raw, resp.Header
-}
-
-// assertCounters fails the test unless the counters are the same, field by field.
-func assertCounters(t *testing.T, got, want []aggregate.Counter) {
-	t.Helper()
-	a, _ := json.Marshal(got)
-	b, _ := json.Marshal(want)
-	if string(a) != string(b) {
-		t.Errorf("counters\n got %s\nwant %s", a, b)
-	}
 }

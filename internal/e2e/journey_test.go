@@ -17,6 +17,8 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/localgw"
+	"github.com/nq58/tracker/internal/quiz/attempts"
+	"github.com/nq58/tracker/internal/testenv"
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/quiz"
@@ -26,16 +28,16 @@ func TestResidentJourneyOverHTTP(t *testing.T) {
 	e := newEnv(t)
 
 	status, raw := e.call("GET", "/v1/units", nil)
-	units := decodeJSON[quiz.UnitsResponse](t, raw)
+	units := decodeJSON[attempts.UnitsResponse](t, raw)
 	if status != http.StatusOK || len(units.Units) != 18 {
 		t.Fatalf("GET /v1/units = %d with %d units, want 200 with 18", status, len(units.Units))
 	}
 	status, raw = e.call("GET", "/v1/quizzes", nil)
-	list := decodeJSON[quiz.QuizzesResponse](t, raw)
+	list := decodeJSON[attempts.QuizzesResponse](t, raw)
 	if status != http.StatusOK || len(list.Quizzes) != 2 {
 		t.Fatalf("GET /v1/quizzes = %d with %d quizzes, want 200 with 2", status, len(list.Quizzes))
 	}
-	var summary quiz.QuizSummary
+	var summary attempts.QuizSummary
 	for _, q := range list.Quizzes {
 		if q.ID == demoQuiz {
 			summary = q
@@ -57,7 +59,7 @@ func TestResidentJourneyOverHTTP(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("submit = %d %s, want 200", status, raw)
 	}
-	res := decodeJSON[quiz.Result](t, raw)
+	res := decodeJSON[attempts.Result](t, raw)
 	if res.Score != res.MaxScore || res.MaxScore == 0 || res.CorrectCount != 10 || res.QuestionCount != 10 {
 		t.Errorf("all-correct result = %+v, want full score and 10/10 correct", res)
 	}
@@ -96,7 +98,7 @@ func TestSurveyAttemptIsUnscoredAndCounted(t *testing.T) {
 		t.Fatalf("survey has %d questions, want %d", got, want)
 	}
 	status, raw := e.submit(started.AttemptID, started.AttemptToken, e.answers(demoSurvey, started.Questions, true))
-	res := decodeJSON[quiz.Result](t, raw)
+	res := decodeJSON[attempts.Result](t, raw)
 	if status != http.StatusOK || res.MaxScore != 0 || len(res.Review) != 0 {
 		t.Fatalf("survey submit = %d %s, want 200, no score and no review", status, raw)
 	}
@@ -268,7 +270,7 @@ func TestCountersEqualARebuildAfterRedeliveredBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertCounters(t, got, want)
+	testenv.AssertCounters(t, got, want)
 	if got[0].Participants+got[1].Participants != 4 || got[0].Submissions+got[1].Submissions != 6 {
 		t.Errorf("counters %+v, want 4 participants and 6 submissions in all", got)
 	}
@@ -293,7 +295,7 @@ func TestCountersEqualARebuildAfterRedeliveredBatches(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			assertCounters(t, again, want)
+			testenv.AssertCounters(t, again, want)
 		})
 	}
 }

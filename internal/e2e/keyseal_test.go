@@ -15,6 +15,7 @@ import (
 
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
+	"github.com/nq58/tracker/internal/testenv"
 )
 
 // sealedReportNote is what a report on a contest with a round still open says in place
@@ -157,7 +158,7 @@ func TestOfficerReportsOnAnOpenContestGiveAwayNoKey(t *testing.T) {
 			s := e.start(ct.ID, entrant(fmt.Sprintf("0977%06d", k), "Người Thử", village, ""))
 			var answers []map[string]any
 			for j, q := range ct.Questions {
-				option := wrongOption(q)
+				option := testenv.WrongOption(q)
 				if k < j+2 {
 					option = q.CorrectOptionIDs[0]
 				}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/contest/rounds"
 )
 
 // tamper changes one character in the middle of a cursor.

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/auth"
-	"github.com/nq58/tracker/internal/sheets"
+	"github.com/nq58/tracker/internal/paper/sheets"
 )
 
 // freshSheet prints one sheet of the demo quiz for the village as an admin and returns

@@ -17,9 +17,10 @@ import (
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/paper/sheets"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
-	"github.com/nq58/tracker/internal/sheets"
+	"github.com/nq58/tracker/internal/testenv"
 )
 
 // paperEnv is the gateway with the sign-in routes, and a collector's and an admin's token.
@@ -193,7 +194,7 @@ func TestTwoHundredPaperSheetsCountLikeAttemptsOnPhones(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("the counters equal a rebuild from the stored attempts", func(t *testing.T) {
-		assertCounters(t, got, aggregate.Rebuild(attempts))
+		testenv.AssertCounters(t, got, aggregate.Rebuild(attempts))
 	})
 	t.Run("each sheet is a participant of its own", func(t *testing.T) {
 		var participants int64
@@ -459,7 +460,7 @@ func TestACorrectedSheetIsRecordedAndTheCountersFollow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		assertCounters(t, got, aggregate.Rebuild(attempts))
+		testenv.AssertCounters(t, got, aggregate.Rebuild(attempts))
 		if len(got) != 1 || got[0].Participants != 1 || got[0].Passes != 1 {
 			t.Errorf("counters %+v, want one participant who passes", got)
 		}

@@ -16,9 +16,10 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/retention"
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/testenv"
 )
 
 // After the purge a scan of the whole table finds none of the personal data a contest
@@ -174,7 +175,7 @@ func TestAPurgeLeavesNoPersonalDataInTheTable(t *testing.T) {
 		}
 	})
 	t.Run("the counters and the results digest are as before", func(t *testing.T) {
-		assertCounters(t, countersBefore(), before)
+		testenv.AssertCounters(t, countersBefore(), before)
 		stored, err := e.stack.Store.GetResults(ctx, ct.ID, "r1")
 		if err != nil {
 			t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 )
 
 // sealedKeys are the only keys of a contest entry's answer before its round is frozen.
@@ -37,7 +38,7 @@ func keysOf(t *testing.T, raw []byte) []string {
 
 // assertSealed fails unless raw is a receipt only: the sealed keys, no grading key and an
 // 8-character receipt.
-func assertSealed(t *testing.T, what string, raw []byte) quiz.Result {
+func assertSealed(t *testing.T, what string, raw []byte) attempts.Result {
 	t.Helper()
 	if got := keysOf(t, raw); !slices.Equal(got, sealedKeys) {
 		t.Errorf("%s has keys %v, want %v", what, got, sealedKeys)
@@ -47,7 +48,7 @@ func assertSealed(t *testing.T, what string, raw []byte) quiz.Result {
 			t.Errorf("%s mentions %q: %s", what, k, raw)
 		}
 	}
-	r := decodeJSON[quiz.Result](t, raw)
+	r := decodeJSON[attempts.Result](t, raw)
 	if len(r.Receipt) != 8 {
 		t.Errorf("%s receipt = %q, want 8 characters", what, r.Receipt)
 	}
@@ -101,7 +102,7 @@ func TestAnOracleAttackOnAnOpenContestLearnsNothing(t *testing.T) {
 			if status != 200 {
 				t.Fatalf("get = %d %s", status, raw)
 			}
-			got, want := assertSealed(t, "a probe's result", raw), decodeJSON[quiz.Result](t, p.raw)
+			got, want := assertSealed(t, "a probe's result", raw), decodeJSON[attempts.Result](t, p.raw)
 			if got.Receipt != want.Receipt {
 				t.Errorf("receipt read back = %q, want %q as at submit", got.Receipt, want.Receipt)
 			}
@@ -129,7 +130,7 @@ func TestAnOracleAttackOnAnOpenContestLearnsNothing(t *testing.T) {
 	if !t.Run("receipts differ between entries", func(t *testing.T) {
 		seen := map[string]bool{}
 		for _, p := range probes {
-			seen[decodeJSON[quiz.Result](t, p.raw).Receipt] = true
+			seen[decodeJSON[attempts.Result](t, p.raw).Receipt] = true
 		}
 		if len(seen) != len(probes) {
 			t.Errorf("%d distinct receipts for %d entries", len(seen), len(probes))
@@ -157,7 +158,7 @@ func TestAnOracleAttackOnAnOpenContestLearnsNothing(t *testing.T) {
 		}
 		for _, p := range probes {
 			status, raw := e.call("GET", "/v1/attempts/"+p.attemptID+"?token="+p.token, nil)
-			r := decodeJSON[quiz.Result](t, raw)
+			r := decodeJSON[attempts.Result](t, raw)
 			q, _ := ct.Question(p.answers[0]["questionId"].(string))
 			chosen := p.answers[0]["optionIds"].([]string)[0]
 			want := 0
@@ -167,7 +168,7 @@ func TestAnOracleAttackOnAnOpenContestLearnsNothing(t *testing.T) {
 			if status != 200 || !slices.Contains(keysOf(t, raw), "score") || r.Score != want || r.MaxScore == 0 || len(r.Review) != len(ct.Questions) {
 				t.Errorf("after the close = %d %s, want score %d and the review", status, raw, want)
 			}
-			if r.Receipt != decodeJSON[quiz.Result](t, p.raw).Receipt {
+			if r.Receipt != decodeJSON[attempts.Result](t, p.raw).Receipt {
 				t.Errorf("receipt after the close = %q, want the one given at submit", r.Receipt)
 			}
 		}
@@ -207,7 +208,7 @@ func TestARoundsReviewWaitsUntilNoLaterRoundIsOpen(t *testing.T) {
 	t.Run("after round 1 is frozen, while round 2 is still to come, the entry is still a receipt", func(t *testing.T) {
 		raw := read(t)
 		assertSealed(t, "a round 1 entry while round 2 is open", raw)
-		r := decodeJSON[quiz.Result](t, raw)
+		r := decodeJSON[attempts.Result](t, raw)
 		if got, want := r.ResultsAfter, quiz.KeySecretUntil(e.bank[ct.ID]); got == nil || !got.Equal(want) {
 			t.Errorf("resultsAfter = %v, want the last round's results time %v", got, want)
 		}
@@ -215,7 +216,7 @@ func TestARoundsReviewWaitsUntilNoLaterRoundIsOpen(t *testing.T) {
 
 	e.clock.Advance(5 * time.Hour)
 	t.Run("once no round is open the entry shows its score and the review", func(t *testing.T) {
-		r := decodeJSON[quiz.Result](t, read(t))
+		r := decodeJSON[attempts.Result](t, read(t))
 		if got, want := r.Score, r.MaxScore; want == 0 || got != want {
 			t.Errorf("score = %d of %d, want full marks", got, want)
 		}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/phoneverify"
-	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/throttle"
 )
 
@@ -167,7 +167,7 @@ func TestAReplayedClientTokenDoesNotResetTheDevicesCount(t *testing.T) {
 	if status != http.StatusCreated {
 		t.Fatalf("first start = %d %s", status, raw)
 	}
-	body.ClientToken = decodeJSON[quiz.StartResponse](t, raw).ClientToken // the first token, replayed from now on
+	body.ClientToken = decodeJSON[attempts.StartResponse](t, raw).ClientToken // the first token, replayed from now on
 	accepted := 1
 	for i := range 14 {
 		if status, _, _ := e.from(fmt.Sprintf("198.51.100.%d:1000", 41+i), "POST", "/v1/quizzes/"+demoQuiz+"/attempts", body, nil); status == http.StatusCreated {

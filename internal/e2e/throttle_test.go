@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/units"
 )
@@ -51,7 +51,7 @@ func (e *env) startAndSubmitFrom(source string, body startBody) (int, []byte, ht
 	if status != http.StatusCreated {
 		return status, raw, h
 	}
-	s := decodeJSON[quiz.StartResponse](e.t, raw)
+	s := decodeJSON[attempts.StartResponse](e.t, raw)
 	if st, b := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, true)); st != http.StatusOK {
 		e.t.Errorf("submit: %d %s", st, b)
 	}
@@ -166,7 +166,7 @@ func TestOneDeviceIsLimitedHarderThanOneAddress(t *testing.T) {
 		status, raw, _ := e.from(fmt.Sprintf("198.51.100.%d:1000", i+1), "POST", "/v1/quizzes/"+demoQuiz+"/attempts", body, nil)
 		got = append(got, status)
 		if status == http.StatusCreated {
-			body.ClientToken = decodeJSON[quiz.StartResponse](t, raw).ClientToken
+			body.ClientToken = decodeJSON[attempts.StartResponse](t, raw).ClientToken
 		}
 	}
 	for i, status := range got {

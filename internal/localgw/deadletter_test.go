@@ -12,6 +12,7 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/deadletter"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/testenv"
 )
 
 // A record the aggregator cannot apply (a bug, say) must end in the dead letters after
@@ -102,7 +103,7 @@ func TestAPoisonRecordIsDeadLetteredAndReplayedOnce(t *testing.T) {
 				others = append(others, a)
 			}
 		}
-		assertCounters(t, counters(t), aggregate.Rebuild(others))
+		testenv.AssertCounters(t, counters(t), aggregate.Rebuild(others))
 	})
 	if !t.Run("a replay after the fix applies it, and the counters equal a rebuild", func(t *testing.T) {
 		r, err := deadletter.Replay(ctx, letters, nil, deadletter.Handler(fixed), src.BatchSize)
@@ -112,7 +113,7 @@ func TestAPoisonRecordIsDeadLetteredAndReplayedOnce(t *testing.T) {
 		if r.Failed != 0 || r.Replayed != r.Letters || r.Letters == 0 {
 			t.Fatalf("replay = %+v, want every letter replayed", r)
 		}
-		assertCounters(t, counters(t), aggregate.Rebuild(attempts))
+		testenv.AssertCounters(t, counters(t), aggregate.Rebuild(attempts))
 	}) {
 		return
 	}
@@ -126,6 +127,6 @@ func TestAPoisonRecordIsDeadLetteredAndReplayedOnce(t *testing.T) {
 		if err := again.Drain(ctx); err != nil {
 			t.Fatal(err)
 		}
-		assertCounters(t, counters(t), aggregate.Rebuild(attempts))
+		testenv.AssertCounters(t, counters(t), aggregate.Rebuild(attempts))
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/testenv"
 )
 
 func TestPollerInvokesTheAggregatorOnlyForSubmittedAttempts(t *testing.T) {
@@ -72,6 +73,6 @@ func TestPollerInvokesTheAggregatorOnlyForSubmittedAttempts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		assertCounters(t, got, aggregate.Rebuild(attempts))
+		testenv.AssertCounters(t, got, aggregate.Rebuild(attempts))
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/samtemplate"
+	"github.com/nq58/tracker/internal/staffadminapi"
 	"github.com/nq58/tracker/internal/staffapi"
 )
 
@@ -27,7 +28,7 @@ func TestEveryTemplateRouteIsServedByItsHandler(t *testing.T) {
 	served := map[string][]string{
 		"PublicApiFunction":  publicapi.New(nil, nil, nil).RouteKeys(),
 		"StaffApiFunction":   staffapi.New(nil, nil, nil, nil, nil, nil).RouteKeys(),
-		"StaffAdminFunction": staffapi.NewAdmin(nil, nil).RouteKeys(),
+		"StaffAdminFunction": staffadminapi.New(nil, nil).RouteKeys(),
 	}
 	fromTemplate := map[string][]string{}
 	for _, r := range routes {

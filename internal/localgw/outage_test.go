@@ -20,6 +20,7 @@ import (
 	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/testenv"
 )
 
@@ -139,7 +140,7 @@ func TestCountsSurviveADynamoDBLocalOutage(t *testing.T) {
 	}
 	t.Logf("attempts submitted %d (failed during the outage %d), stored %d, counted %d submissions, converged %s after the load",
 		submitted.Load(), failed.Load(), len(attempts), totalSubmissions(counters), time.Since(began).Round(time.Millisecond))
-	assertCounters(t, counters, aggregate.Rebuild(attempts))
+	testenv.AssertCounters(t, counters, aggregate.Rebuild(attempts))
 	if got := totalSubmissions(counters); got != int64(len(attempts)) {
 		t.Errorf("counted %d submissions for %d stored attempts", got, len(attempts))
 	}
@@ -170,7 +171,7 @@ func tryAttempt(e *env, unit, clientID string) bool {
 	if err != nil {
 		return false
 	}
-	var s quiz.StartResponse
+	var s attempts.StartResponse
 	ok := resp.StatusCode == http.StatusCreated && json.NewDecoder(resp.Body).Decode(&s) == nil
 	resp.Body.Close()
 	if !ok {

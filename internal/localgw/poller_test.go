@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/nq58/tracker/internal/aggregate"
+	"github.com/nq58/tracker/internal/testenv"
 )
 
 func TestPollerRetriesFromTheLowestReportedFailure(t *testing.T) {
@@ -67,7 +68,7 @@ func TestPollerRetriesFromTheLowestReportedFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertCounters(t, got, aggregate.Rebuild(attempts))
+	testenv.AssertCounters(t, got, aggregate.Rebuild(attempts))
 }
 
 // only is ev with record r alone: the same shard and window.

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -94,4 +95,25 @@ func Letter(i int) string { return quiz.BoxLetter(i) }
 // PrintedQuestions are the questions of a print in sheet order.
 func PrintedQuestions(q quiz.Quiz, p Print) []quiz.Question {
 	return quiz.AttemptQuestions(q, quiz.Attempt{Seed: p.Seed, QuestionIDs: p.QuestionIDs})
+}
+
+// Complete checks and grades the answers of a paper or assisted sheet with the same
+// rules as a resident's submit, so a sheet counts exactly like an attempt on a phone.
+// a carries the sheet's draw (Seed, QuestionIDs); free-text answers are refused, since
+// paper carries only ticks and free text could hold personal data.
+func Complete(a *quiz.Attempt, q quiz.Quiz, answers []quiz.Answer, now time.Time) error {
+	for _, ans := range answers {
+		if ans.Text != "" {
+			return apperr.Errorf(apperr.Validation, "Phiếu giấy không nhận câu trả lời tự luận (câu %q)", ans.QuestionID)
+		}
+	}
+	questions := quiz.AttemptQuestions(q, *a)
+	canon, err := quiz.CheckAnswers(questions, answers)
+	if err != nil {
+		return err
+	}
+	a.StartedAt = now
+	a.ExpiresAt = now
+	quiz.Complete(a, q, questions, canon, now, nil)
+	return nil
 }

@@ -1,6 +1,6 @@
 // Package phoneverify proves that a contest entrant holds a phone: a 6-digit code goes
 // by SMS, the person confirms it and gets a phone token the resident service accepts at
-// the start (quiz.PhoneVerifier). It exists apart from the quiz domain because it has
+// the start (attempts.PhoneVerifier). It exists apart from the quiz domain because it has
 // its own store items, limits (per source, per phone, the deployment's SMS budget) and
 // sender; it reads quizzes, and the quiz package never imports it.
 package phoneverify
@@ -140,7 +140,7 @@ var (
 	codePattern           = regexp.MustCompile(`^[0-9]{6}$`)
 )
 
-// Quizzes finds a quiz by id: the resident service's catalogue (quiz.Service.Quiz).
+// Quizzes finds a quiz by id: the resident service's catalogue (attempts.Service.Quiz).
 type Quizzes interface {
 	Quiz(ctx context.Context, id string) (quiz.Quiz, error)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/publicapi"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/testenv"
 	"github.com/nq58/tracker/internal/throttle"
 )
@@ -47,7 +48,7 @@ func newResident(t *testing.T) *resident {
 		bank[q.ID] = q
 	}
 	clock := testenv.NewClock(time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC))
-	svc := quiz.NewService(store, clock.Now).WithThrottle(store, throttle.DefaultLimits())
+	svc := attempts.NewService(store, clock.Now).WithThrottle(store, throttle.DefaultLimits())
 	return &resident{t: t, h: publicapi.New(svc, nil, slog.Default()), store: store, clock: clock, bank: bank}
 }
 
@@ -61,12 +62,12 @@ func (r *resident) do(ev events.APIGatewayV2HTTPRequest) (int, string) {
 	return resp.StatusCode, resp.Body
 }
 
-func (r *resident) start(quizID string) quiz.StartResponse {
+func (r *resident) start(quizID string) attempts.StartResponse {
 	r.t.Helper()
 	status, body := r.do(events.APIGatewayV2HTTPRequest{RouteKey: "POST /v1/quizzes/{quizId}/attempts",
 		PathParameters: map[string]string{"quizId": quizID},
 		Body:           `{"participant":{"name":"Phạm Thị Lan","phone":"0912345678","unitId":"xa-a-t01"},"consent":true,"clientId":"dev"}`})
-	var s quiz.StartResponse
+	var s attempts.StartResponse
 	if status != http.StatusCreated || json.Unmarshal([]byte(body), &s) != nil {
 		r.t.Fatalf("start = %d %s, want 201", status, body)
 	}
@@ -75,7 +76,7 @@ func (r *resident) start(quizID string) quiz.StartResponse {
 
 func (r *resident) submit(attemptID, token string, answers []quiz.Answer) (int, string) {
 	r.t.Helper()
-	b, err := json.Marshal(quiz.SubmitRequest{AttemptToken: token, Answers: answers})
+	b, err := json.Marshal(attempts.SubmitRequest{AttemptToken: token, Answers: answers})
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -91,7 +92,7 @@ func (r *resident) get(attemptID, token string) (int, string) {
 
 // answers answers every question asked: the first option (a wrong or right guess) or,
 // with right, the key; likert 4 and a short text for the others.
-func (r *resident) answers(quizID string, asked []quiz.PublicQuestion, right bool) []quiz.Answer {
+func (r *resident) answers(quizID string, asked []attempts.PublicQuestion, right bool) []quiz.Answer {
 	r.t.Helper()
 	var out []quiz.Answer
 	for _, pq := range asked {
@@ -225,7 +226,7 @@ func TestASubmitIsStoredOnceAndResendsGetTheSameResult(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("submit = %d %s", status, first)
 	}
-	var res quiz.Result
+	var res attempts.Result
 	if err := json.Unmarshal([]byte(first), &res); err != nil {
 		t.Fatal(err)
 	}

@@ -14,17 +14,17 @@ import (
 	"github.com/nq58/tracker/api"
 	"github.com/nq58/tracker/internal/apigw"
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/phoneverify"
-	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/throttle"
 )
 
 // Handler serves the public routes.
 type Handler struct {
 	*apigw.Router
-	svc     *quiz.Service
+	svc     *attempts.Service
 	phones  *phoneverify.Service
 	rounds  *rounds.Service
 	metrics *metrics.Emitter
@@ -62,7 +62,7 @@ func (h *Handler) WithPhoneVerification(phones *phoneverify.Service) *Handler {
 }
 
 // New returns the public API handler.
-func New(svc *quiz.Service, contestSvc *rounds.Service, log *slog.Logger) *Handler {
+func New(svc *attempts.Service, contestSvc *rounds.Service, log *slog.Logger) *Handler {
 	h := &Handler{svc: svc, rounds: contestSvc}
 	h.Router = apigw.NewRouter(log, map[string]apigw.Route{
 		"GET /v1/units":                                      h.listUnits,
@@ -100,7 +100,7 @@ func (h *Handler) listQuizzes(ctx context.Context, req events.APIGatewayV2HTTPRe
 }
 
 func (h *Handler) startAttempt(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	var body quiz.StartRequest
+	var body attempts.StartRequest
 	if err := apigw.Decode(req, &body); err != nil {
 		return 0, nil, err
 	}
@@ -113,7 +113,7 @@ func (h *Handler) startAttempt(ctx context.Context, req events.APIGatewayV2HTTPR
 }
 
 func (h *Handler) submitAttempt(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	var body quiz.SubmitRequest
+	var body attempts.SubmitRequest
 	if err := apigw.Decode(req, &body); err != nil {
 		return 0, nil, err
 	}

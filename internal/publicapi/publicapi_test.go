@@ -21,7 +21,7 @@ import (
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/publicapi"
-	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/testenv"
 )
 
@@ -63,7 +63,7 @@ func TestAStorageFailureIsAnInternalErrorThatLeaksNothing(t *testing.T) {
 	}
 	var puts atomic.Int32
 	var logs bytes.Buffer
-	h := publicapi.New(quiz.NewService(dynamo.New(throttledClient(endpoint, &puts), table), nil), nil,
+	h := publicapi.New(attempts.NewService(dynamo.New(throttledClient(endpoint, &puts), table), nil), nil,
 		slog.New(slog.NewJSONHandler(&logs, nil)))
 
 	// The start writes nothing (no limits here); the submit's one PutItem fails.
@@ -71,7 +71,7 @@ func TestAStorageFailureIsAnInternalErrorThatLeaksNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var started quiz.StartResponse
+	var started attempts.StartResponse
 	if resp.StatusCode != 201 || json.Unmarshal([]byte(resp.Body), &started) != nil {
 		t.Fatalf("start = %d %s, want 201", resp.StatusCode, resp.Body)
 	}
@@ -111,12 +111,12 @@ func TestABase64BodyIsReadAsAPIGatewaySendsIt(t *testing.T) {
 	if _, err := demo.Load(ctx, store); err != nil {
 		t.Fatal(err)
 	}
-	h := publicapi.New(quiz.NewService(store, nil), nil, slog.Default())
+	h := publicapi.New(attempts.NewService(store, nil), nil, slog.Default())
 	resp, err := h.Handle(ctx, startEvent(startBody, true))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got quiz.StartResponse
+	var got attempts.StartResponse
 	if resp.StatusCode != 201 || json.Unmarshal([]byte(resp.Body), &got) != nil || got.AttemptID == "" {
 		t.Errorf("start with a base64 body = %d %s, want 201 with an attempt", resp.StatusCode, resp.Body)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/apperr/apperrtest"
 )
 
 func TestCheckAnswersRejects(t *testing.T) {
@@ -42,7 +43,7 @@ func TestCheckAnswersRejects(t *testing.T) {
 			if got != nil {
 				t.Errorf("CheckAnswers(%v) = %v, want nil", tt.answers, got)
 			}
-			wantCode(t, err, apperr.Validation, fmt.Sprintf("CheckAnswers(%v)", tt.answers))
+			apperrtest.WantCode(t, err, apperr.Validation, fmt.Sprintf("CheckAnswers(%v)", tt.answers))
 		})
 	}
 }
@@ -194,7 +195,7 @@ func TestTheAnswersDigestLeavesFreeTextOut(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := sameAnswers(c.stored, c.answers); got != c.same {
+			if got := SameAnswers(c.stored, c.answers); got != c.same {
 				t.Errorf("sameAnswers = %v, want %v", got, c.same)
 			}
 		})

@@ -12,6 +12,14 @@ import (
 	"github.com/nq58/tracker/internal/pseudonym"
 )
 
+const (
+	// SubmitGrace absorbs a slow network between the resident's last tap and the server.
+	SubmitGrace = 30 * time.Second
+	// CatalogTTL bounds how stale a warm Lambda's copy of units and quizzes may be (a
+	// regrade job waits it out: authoring.StaleGradeWindow).
+	CatalogTTL = time.Minute
+)
+
 // AttemptStatus is an attempt's state.
 type AttemptStatus string
 
@@ -269,10 +277,10 @@ func hashAnswers(answers []Answer, withText bool) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// sameAnswers says whether canonical answers are those a stored attempt was submitted
+// SameAnswers says whether canonical answers are those a stored attempt was submitted
 // with: the same digest (or, for a stored digest that covers free text, the digest
 // with text) and the same free text as stored.
-func sameAnswers(stored Attempt, answers []Answer) bool {
+func SameAnswers(stored Attempt, answers []Answer) bool {
 	if stored.AnswersHash != HashAnswers(answers) && stored.AnswersHash != hashAnswers(answers, true) {
 		return false
 	}
@@ -335,4 +343,36 @@ func Grade(questions []Question, answers []Answer) Grading {
 		g.Questions = append(g.Questions, r)
 	}
 	return g
+}
+
+// InTime reports whether a submit at now is within the time limit (plus grace) and, in
+// a contest, within the attempt's round.
+func InTime(q Quiz, a Attempt, now time.Time) bool {
+	if now.After(a.ExpiresAt.Add(SubmitGrace)) {
+		return false
+	}
+	if q.Kind == KindContest {
+		round, ok := q.Contest.Round(a.RoundID)
+		return ok && !now.After(round.ClosesAt.Add(SubmitGrace))
+	}
+	return true
+}
+
+// Complete grades canonical answers into a.
+func Complete(a *Attempt, q Quiz, questions []Question, answers []Answer, now time.Time, prediction *int64) {
+	if q.Kind == KindContest {
+		a.Prediction, a.Ranked = prediction, InTime(q, *a, now)
+	}
+	g := Grade(questions, answers)
+	a.Status, a.Answers, a.AnswersHash = Submitted, answers, HashAnswers(answers)
+	a.SubmittedAt, a.DurationMs = now, now.Sub(a.StartedAt).Milliseconds()
+	a.Score, a.MaxScore, a.CorrectCount, a.Topics = g.Score, g.MaxScore, g.CorrectCount, g.Topics
+	a.PassPercent = q.Pass()
+	a.GradeVersion = q.GradeVersion()
+	a.Correct = map[string]bool{}
+	for _, r := range g.Questions {
+		if r.Scored {
+			a.Correct[r.QuestionID] = r.Correct
+		}
+	}
 }

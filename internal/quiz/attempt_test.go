@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/apperr/apperrtest"
 	"github.com/nq58/tracker/internal/pseudonym"
 )
 
@@ -63,7 +64,7 @@ func TestNormalizePhoneRejects(t *testing.T) {
 			if got != "" {
 				t.Errorf("NormalizePhone(%q) = %q, want \"\"", tt.in, got)
 			}
-			wantCode(t, err, apperr.Validation, fmt.Sprintf("NormalizePhone(%q)", tt.in))
+			apperrtest.WantCode(t, err, apperr.Validation, fmt.Sprintf("NormalizePhone(%q)", tt.in))
 		})
 	}
 }

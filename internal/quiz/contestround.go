@@ -63,8 +63,8 @@ type RoundSummary struct {
 	ResultsAfter time.Time `json:"resultsAfter"`
 }
 
-// roundSummaries lists a contest's rounds with their names (nil for other quizzes).
-func roundSummaries(q Quiz) []RoundSummary {
+// RoundSummaries lists a contest's rounds with their names (nil for other quizzes).
+func RoundSummaries(q Quiz) []RoundSummary {
 	if q.Kind != KindContest || q.Contest == nil {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/apperr/apperrtest"
 )
 
 func TestGrade(t *testing.T) {
@@ -122,7 +123,7 @@ func TestValidQuizCanBeAnsweredForFullMarks(t *testing.T) {
 			q := validQuiz()
 			tt.modify(&q)
 			if err := q.Validate(); err != nil {
-				wantCode(t, err, apperr.Validation, "Validate()")
+				apperrtest.WantCode(t, err, apperr.Validation, "Validate()")
 				return // a rejected quiz is never graded
 			}
 			var answers []Answer

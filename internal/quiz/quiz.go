@@ -3,12 +3,10 @@
 package quiz
 
 import (
-	"context"
 	"time"
 
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
-	"github.com/nq58/tracker/internal/units"
 	"github.com/nq58/tracker/internal/usertext"
 	"github.com/nq58/tracker/internal/vnfmt"
 )
@@ -303,28 +301,4 @@ func validTopic(t string) bool {
 		}
 	}
 	return false
-}
-
-// Store is what the quiz service needs from storage.
-type Store interface {
-	ListUnits(ctx context.Context) ([]units.Unit, error)
-	ListQuizzes(ctx context.Context) ([]Quiz, error)
-	GetQuiz(ctx context.Context, id string) (Quiz, error)
-	// PutAttempt stores a submitted attempt, once: an apperr.Conflict error when an
-	// attempt with its id is stored already (attempts are written only at the submit).
-	PutAttempt(ctx context.Context, a Attempt) error
-	// GetAttempt returns the attempt as last written (strongly consistent); an
-	// apperr.NotFound error when it is not stored (never submitted).
-	GetAttempt(ctx context.Context, id string) (Attempt, error)
-	// ClaimEntry takes one of a person's `limit` entries in a contest round, atomically;
-	// an apperr.Conflict error when none is left.
-	ClaimEntry(ctx context.Context, quizID, roundID, person string, limit int) error
-	// ClaimCCCD ties a citizen id and a person to each other, one to one, in a contest;
-	// an apperr.Conflict error when another person holds the citizen id or the person
-	// holds another citizen id.
-	ClaimCCCD(ctx context.Context, quizID, cccdKey, person string) error
-	// IsStaffPhone reports whether a person key (hashed phone) belongs to a staff account.
-	IsStaffPhone(ctx context.Context, person string) (bool, error)
-	// ResultsFrozen reports whether a contest round's results have been frozen (closed).
-	ResultsFrozen(ctx context.Context, quizID, roundID string) (bool, error)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/apperr/apperrtest"
 	"github.com/nq58/tracker/internal/contest"
 )
 
@@ -116,7 +117,7 @@ func TestQuizValidateRejectsInvalidQuizzes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			q := validQuiz()
 			tt.modify(&q)
-			wantCode(t, q.Validate(), apperr.Validation, "Validate()")
+			apperrtest.WantCode(t, q.Validate(), apperr.Validation, "Validate()")
 		})
 	}
 }

@@ -9,12 +9,12 @@ import (
 	"github.com/nq58/tracker/internal/apigw"
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
-	"github.com/nq58/tracker/internal/sheets"
+	"github.com/nq58/tracker/internal/paper/sheets"
 )
 
 // paperRoutes are the paper-sheet routes (collectors, officers, admins).
-func (h *Handler) paperRoutes() map[string]staffRoute {
-	return map[string]staffRoute{
+func (h *Handler) paperRoutes() map[string]apigw.StaffRoute {
+	return map[string]apigw.StaffRoute{
 		"POST /v1/paper/prints":                   h.printSheets,
 		"GET /v1/paper/sheets/{code}":             h.getSheet,
 		"PUT /v1/paper/sheets/{code}":             h.enterSheet,

@@ -21,18 +21,16 @@ import (
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/paper/sheets"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/retention"
-	"github.com/nq58/tracker/internal/rounds"
-	"github.com/nq58/tracker/internal/sheets"
 )
 
 // MaxImportBody is the largest import file accepted (API Gateway allows 10 MB).
 const MaxImportBody = 5 << 20
-
-type staffRoute func(context.Context, auth.Staff, events.APIGatewayV2HTTPRequest) (int, any, error)
 
 // Handler serves the staff routes.
 type Handler struct {
@@ -47,7 +45,7 @@ type Handler struct {
 // New returns the staff API handler.
 func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *rounds.Service, retentionSvc *retention.Service, sheetsSvc *sheets.Service, log *slog.Logger) *Handler {
 	h := &Handler{reports: reports, authoring: authoringSvc, rounds: roundsSvc, retention: retentionSvc, sheets: sheetsSvc}
-	routes := map[string]staffRoute{
+	routes := map[string]apigw.StaffRoute{
 		"GET /v1/admin/me":                                                  h.me,
 		"GET /v1/reports/awareness":                                         h.awareness,
 		"GET /v1/reports/topics":                                            h.topics,
@@ -76,33 +74,8 @@ func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *ro
 		"POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify":     h.disqualify,
 	}
 	maps.Copy(routes, h.paperRoutes())
-	h.Router = staffRouter(log, routes)
+	h.Router = apigw.NewStaffRouter(log, routes)
 	return h
-}
-
-// staffRouter serves staff routes, each reading its caller from the JWT claims.
-func staffRouter(log *slog.Logger, routes map[string]staffRoute) *apigw.Router {
-	wrapped := make(map[string]apigw.Route, len(routes))
-	for key, r := range routes {
-		wrapped[key] = asStaff(r)
-	}
-	return apigw.NewRouter(log, wrapped)
-}
-
-// asStaff turns a staff route into a route: the caller is read from the JWT
-// authorizer's claims (API Gateway verified the token) before the route runs.
-func asStaff(route staffRoute) apigw.Route {
-	return func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-		var claims map[string]string
-		if a := req.RequestContext.Authorizer; a != nil && a.JWT != nil {
-			claims = a.JWT.Claims
-		}
-		staff, err := auth.FromClaims(claims)
-		if err != nil {
-			return 0, nil, err
-		}
-		return route(ctx, staff, req)
-	}
 }
 
 // rawResponse is a response a route built itself (a file with extra headers).

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/apperr/apperrtest"
 )
 
 func TestParseCSV(t *testing.T) {
@@ -55,7 +56,7 @@ func TestParseCSV(t *testing.T) {
 			if got != nil {
 				t.Errorf("ParseCSV = %v, want nil units", got)
 			}
-			wantCode(t, err, apperr.Validation, "ParseCSV")
+			apperrtest.WantCode(t, err, apperr.Validation, "ParseCSV")
 			if err == nil {
 				return
 			}

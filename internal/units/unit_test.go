@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/apperr/apperrtest"
 )
 
 func demoTree() []Unit {
@@ -75,7 +76,7 @@ func TestNewTreeRejects(t *testing.T) {
 			if tree != nil {
 				t.Errorf("NewTree returned a tree, want nil")
 			}
-			wantCode(t, err, apperr.Validation, "NewTree")
+			apperrtest.WantCode(t, err, apperr.Validation, "NewTree")
 		})
 	}
 }

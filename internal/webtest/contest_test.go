@@ -17,10 +17,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/testenv"
 )
 
@@ -236,15 +237,15 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 	}
 
 	if !t.Run("the entry is stored ranked, with the CCCD, the phone and the prediction", func(t *testing.T) {
-		attempts, err := stack.Store.SubmittedAttempts(bg)
+		entries, err := stack.Store.SubmittedAttempts(bg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(attempts) != 1 || attempts[0].Participant.CCCD != "038190001234" || attempts[0].Participant.Phone != "+84913222333" ||
-			attempts[0].Prediction == nil || *attempts[0].Prediction != 6 || !attempts[0].Ranked || attempts[0].RoundID != "r1" {
-			t.Fatalf("stored entries = %+v, want the resident's ranked entry with CCCD and prediction 6", attempts)
+		if len(entries) != 1 || entries[0].Participant.CCCD != "038190001234" || entries[0].Participant.Phone != "+84913222333" ||
+			entries[0].Prediction == nil || *entries[0].Prediction != 6 || !entries[0].Ranked || entries[0].RoundID != "r1" {
+			t.Fatalf("stored entries = %+v, want the resident's ranked entry with CCCD and prediction 6", entries)
 		}
-		if want := quiz.Receipt(attempts[0]); receipt != want {
+		if want := attempts.Receipt(entries[0]); receipt != want {
 			t.Errorf("the page showed receipt %q, want %q", receipt, want)
 		}
 	}) {
@@ -511,7 +512,7 @@ func contestEnter(t *testing.T, base string, clock *testenv.Clock, ct quiz.Quiz,
 	if status != http.StatusCreated {
 		t.Fatalf("%s enters: %d %s", p.name, status, raw)
 	}
-	var started quiz.StartResponse
+	var started attempts.StartResponse
 	dashDecode(t, raw, &started)
 	var answers []map[string]any
 	for i, pq := range started.Questions {
@@ -536,7 +537,7 @@ func contestEnter(t *testing.T, base string, clock *testenv.Clock, ct quiz.Quiz,
 	if status != http.StatusOK {
 		t.Fatalf("%s submits: %d %s", p.name, status, raw)
 	}
-	var r quiz.Result
+	var r attempts.Result
 	dashDecode(t, raw, &r)
 	if r.Receipt == "" || r.Score != 0 || r.Ranked == nil || !*r.Ranked || len(r.Review) != 0 {
 		t.Fatalf("%s's result = %+v, want a receipt, ranked, no score, no review", p.name, r)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/testenv"
 )
 
@@ -505,7 +506,7 @@ func dashAttempt(t *testing.T, base string, bank quiz.Quiz, unit, clientID strin
 	if status != http.StatusCreated {
 		t.Fatalf("start attempt in %s: %d %s", unit, status, raw)
 	}
-	var started quiz.StartResponse
+	var started attempts.StartResponse
 	dashDecode(t, raw, &started)
 	var answers []map[string]any
 	for i, pq := range started.Questions {

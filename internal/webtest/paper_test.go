@@ -18,8 +18,8 @@ import (
 
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/localgw"
+	"github.com/nq58/tracker/internal/paper/sheets"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/sheets"
 	"github.com/nq58/tracker/internal/testenv"
 )
 

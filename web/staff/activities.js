@@ -21,7 +21,7 @@ var ACTIVITY_TYPES = [
   ['other', 'Khác']
 ];
 var ACTIVITY_LABEL = Object.fromEntries(ACTIVITY_TYPES);
-// Written by paper-sheet entry sessions (internal/sheets), never chosen in the form.
+// Written by paper-sheet entry sessions (internal/paper/sheets), never chosen in the form.
 ACTIVITY_LABEL.paper = 'Thu và nhập phiếu giấy';
 
 // fillActivityForm fills the form's types, topics and date.

@@ -6,19 +6,19 @@ import (
 	"os"
 	"time"
 
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/metrics"
 	"github.com/nq58/tracker/internal/phoneverify"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/publicapi"
-	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/rounds"
+	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/throttle"
 )
 
 // The store serves every service this function uses.
 var (
-	_ quiz.Store        = (*dynamo.Store)(nil)
+	_ attempts.Store    = (*dynamo.Store)(nil)
 	_ phoneverify.Store = (*dynamo.Store)(nil)
 	_ rounds.Store      = (*dynamo.Store)(nil)
 )
@@ -38,7 +38,7 @@ func New(store *dynamo.Store, now func() time.Time, log *slog.Logger, sms phonev
 	if len(origin) == 0 {
 		log.Warn("no origin secret: every source is API Gateway's sourceIp, never CloudFront's viewer address")
 	}
-	svc := quiz.NewService(store, now).WithPseudonyms(keys).WithThrottle(store, limits)
+	svc := attempts.NewService(store, now).WithPseudonyms(keys).WithThrottle(store, limits)
 	phones := phoneverify.NewService(store, svc, now).WithPseudonyms(keys).WithThrottle(store, limits).WithSMS(sms)
 	return publicapi.New(svc.WithPhoneVerifier(phones), rounds.NewService(store, now), log).WithPhoneVerification(phones).WithMetrics(metrics.FromEnv(os.Getenv)).WithOriginSecret(origin)
 }

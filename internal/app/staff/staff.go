@@ -6,11 +6,11 @@ import (
 	"time"
 
 	"github.com/nq58/tracker/internal/authoring"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/dynamo"
+	"github.com/nq58/tracker/internal/paper/sheets"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/retention"
-	"github.com/nq58/tracker/internal/rounds"
-	"github.com/nq58/tracker/internal/sheets"
 	"github.com/nq58/tracker/internal/staffapi"
 )
 

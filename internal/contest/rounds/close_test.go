@@ -10,10 +10,10 @@ import (
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/testenv"
 	"github.com/nq58/tracker/internal/units"
 )

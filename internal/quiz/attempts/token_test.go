@@ -1,4 +1,4 @@
-package quiz
+package attempts
 
 // Tests of the start and client tokens (token.go): what they carry, that nobody but the
 // deployment can read or forge them.
@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nq58/tracker/internal/apperr/apperrtest"
+	"github.com/nq58/tracker/internal/quiz"
+
 	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/pseudonym"
 	"github.com/nq58/tracker/internal/throttle"
@@ -20,12 +23,12 @@ func sealer(secret byte) tokenSealer {
 	return newTokenSealer(pseudonym.MustNew(bytes.Repeat([]byte{secret}, 32)).Subkey("attempt-token"))
 }
 
-func unsubmitted() Attempt {
+func unsubmitted() quiz.Attempt {
 	start := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
-	return Attempt{ID: "0b7e3c2a-5d1f-4a8e-9c3b-2f6d4e8a1b0c", QuizID: "q1", QuizKind: KindContest, Seed: 1<<63 + 5,
-		QuestionIDs: []string{"q03", "q01"}, StartedAt: start, ExpiresAt: start.Add(15 * time.Minute), Status: Started,
+	return quiz.Attempt{ID: "0b7e3c2a-5d1f-4a8e-9c3b-2f6d4e8a1b0c", QuizID: "q1", QuizKind: quiz.KindContest, Seed: 1<<63 + 5,
+		QuestionIDs: []string{"q03", "q01"}, StartedAt: start, ExpiresAt: start.Add(15 * time.Minute), Status: quiz.Started,
 		RoundID: "r1", Identity: "id-hash", ClientID: "client-hash", Suspect: true, Consent: true,
-		Participant: Participant{Name: "Lê Thị Mai", Phone: "+84912345678", UnitID: "v1", BirthYear: 1990,
+		Participant: quiz.Participant{Name: "Lê Thị Mai", Phone: "+84912345678", UnitID: "v1", BirthYear: 1990,
 			Gender: "female", Organization: "Hội Phụ nữ", CCCD: "038190001234"}}
 }
 
@@ -70,7 +73,7 @@ func TestAStartTokenCarriesTheAttemptSealed(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := tc.s.open(tc.id, tc.token)
-			wantCode(t, err, tc.want, "open")
+			apperrtest.WantCode(t, err, tc.want, "open")
 		})
 	}
 }
@@ -119,4 +122,21 @@ func flipLast(tok string) string {
 		c = "B"
 	}
 	return tok[:len(tok)-1] + c
+}
+
+func TestAStartTokenOpensOnlyUnderItsAttemptsCanonicalID(t *testing.T) {
+	s := sealer(1)
+	a := quiz.Attempt{ID: "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", QuizID: "q1"}
+	token, err := s.seal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spelling := range []string{strings.ToUpper(a.ID), "{" + a.ID + "}", "urn:uuid:" + a.ID, strings.ReplaceAll(a.ID, "-", "")} {
+		if _, err := s.open(spelling, token); err == nil {
+			t.Errorf("the token opened under %q, want only under %q", spelling, a.ID)
+		}
+	}
+	if _, err := s.open(a.ID, token); err != nil {
+		t.Errorf("the token did not open under its own id: %v", err)
+	}
 }

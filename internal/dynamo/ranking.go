@@ -10,9 +10,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/nq58/tracker/internal/apperr"
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
 )
+
+var errBadCursor = apperr.Errorf(apperr.Validation, "Con trỏ trang (cursor) không hợp lệ")
 
 const roundPageSize = 200
 

@@ -1,4 +1,8 @@
-package quiz
+// Package attempts is the resident service: the public catalogue of units and quizzes,
+// starting an attempt (participant checks, start limits, a sealed start token instead of
+// a stored item), submitting it once, and the result or contest receipt a resident sees.
+// The rules it applies (drawing, grading, key secrecy) live in package quiz.
+package attempts
 
 import (
 	"context"
@@ -19,22 +23,18 @@ import (
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/groups"
 	"github.com/nq58/tracker/internal/pseudonym"
+	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/throttle"
 	"github.com/nq58/tracker/internal/units"
 	"github.com/nq58/tracker/internal/usertext"
 )
 
 const (
-	// SubmitGrace absorbs a slow network between the resident's last tap and the server.
-	SubmitGrace = 30 * time.Second
 	// UntimedAttemptLife is how long an attempt without a time limit stays open.
 	UntimedAttemptLife = 24 * time.Hour
-	// CatalogTTL bounds how stale a warm Lambda's copy of units and quizzes may be (a
-	// regrade job waits it out: authoring.StaleGradeWindow).
-	CatalogTTL     = time.Minute
-	maxNameLength  = 100
-	maxFieldLength = 100
-	maxClientID    = 100
+	maxNameLength      = 100
+	maxFieldLength     = 100
+	maxClientID        = 100
 )
 
 // Service runs the resident journey.
@@ -56,7 +56,7 @@ type Service struct {
 	units     []units.Unit
 	tree      *units.Tree
 	unitsAt   time.Time
-	quizzes   map[string]Quiz
+	quizzes   map[string]quiz.Quiz
 	quizzesAt time.Time
 
 	// Start limits per source and per client; off when counter is nil.
@@ -70,7 +70,7 @@ type Service struct {
 type PhoneVerifier interface {
 	// VerifiedPhone returns the phone the token proves for quiz q at now, or an
 	// apperr.PhoneUnverified error.
-	VerifiedPhone(ctx context.Context, q Quiz, token string, now time.Time) (string, error)
+	VerifiedPhone(ctx context.Context, q quiz.Quiz, token string, now time.Time) (string, error)
 }
 
 // WithPhoneVerifier sets the checker of phone tokens and returns the service.
@@ -121,22 +121,22 @@ type UnitsResponse struct {
 // QuizSummary is one quiz of GET /v1/quizzes. A time the quiz does not have (a
 // contest's times are its rounds') is left out (omitzero), never sent as year 1.
 type QuizSummary struct {
-	ID            string    `json:"id"`
-	Kind          Kind      `json:"kind"`
-	Title         string    `json:"title"`
-	Description   string    `json:"description"`
-	OpensAt       time.Time `json:"opensAt,omitzero"`
-	ClosesAt      time.Time `json:"closesAt,omitzero"`
-	QuestionCount int       `json:"questionCount"`
-	TimeLimitSec  int       `json:"timeLimitSec"`
-	Status        Status    `json:"status"`
-	ScopeUnitID   string    `json:"scopeUnitId,omitempty"`
+	ID            string      `json:"id"`
+	Kind          quiz.Kind   `json:"kind"`
+	Title         string      `json:"title"`
+	Description   string      `json:"description"`
+	OpensAt       time.Time   `json:"opensAt,omitzero"`
+	ClosesAt      time.Time   `json:"closesAt,omitzero"`
+	QuestionCount int         `json:"questionCount"`
+	TimeLimitSec  int         `json:"timeLimitSec"`
+	Status        quiz.Status `json:"status"`
+	ScopeUnitID   string      `json:"scopeUnitId,omitempty"`
 	// VerifyPhone says, on every contest (true or false) and on nothing else, whether
 	// its entrants verify their phone by SMS first: a prize contest that does not is
 	// visible as such to residents.
 	VerifyPhone *bool `json:"verifyPhone,omitempty"`
 	// Rounds of a contest, with the names people read and when results come.
-	Rounds []RoundSummary `json:"rounds,omitempty"`
+	Rounds []quiz.RoundSummary `json:"rounds,omitempty"`
 }
 
 // QuizzesResponse is GET /v1/quizzes.
@@ -175,11 +175,11 @@ type PublicOption struct {
 }
 
 type PublicQuestion struct {
-	ID      string         `json:"id"`
-	Kind    QuestionKind   `json:"kind"`
-	Text    string         `json:"text"`
-	Topic   string         `json:"topic"`
-	Options []PublicOption `json:"options"`
+	ID      string            `json:"id"`
+	Kind    quiz.QuestionKind `json:"kind"`
+	Text    string            `json:"text"`
+	Topic   string            `json:"topic"`
+	Options []PublicOption    `json:"options"`
 }
 
 // StartResponse answers a started attempt.
@@ -195,8 +195,8 @@ type StartResponse struct {
 
 // SubmitRequest is the body of POST /v1/attempts/{attemptId}/submit.
 type SubmitRequest struct {
-	AttemptToken string   `json:"attemptToken"`
-	Answers      []Answer `json:"answers"`
+	AttemptToken string        `json:"attemptToken"`
+	Answers      []quiz.Answer `json:"answers"`
 	// Prediction answers a contest's tie-break question (required in contests).
 	Prediction *int64 `json:"prediction,omitempty"`
 }
@@ -231,7 +231,7 @@ type Result struct {
 	// Receipt is a contest entry's short code, the same for every answer about it.
 	Receipt string `json:"receipt,omitempty"`
 	// ResultsAfter is when an open round's results may come: its closing time plus
-	// SubmitGrace (see quiz.ResultsAfter), the earliest an organiser can close it.
+	// quiz.SubmitGrace (see quiz.ResultsAfter), the earliest an organiser can close it.
 	ResultsAfter *time.Time `json:"resultsAfter,omitempty"`
 	// Sealed marks a contest entry whose round's results are not frozen yet: it is
 	// answered with the receipt only, nothing that depends on grading (the score of
@@ -266,7 +266,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 func (s *Service) catalogUnits(ctx context.Context) ([]units.Unit, *units.Tree, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.tree != nil && s.now().Sub(s.unitsAt) < CatalogTTL {
+	if s.tree != nil && s.now().Sub(s.unitsAt) < quiz.CatalogTTL {
 		return s.units, s.tree, nil
 	}
 	tree, err := units.LoadTree(ctx, s.store)
@@ -277,17 +277,17 @@ func (s *Service) catalogUnits(ctx context.Context) ([]units.Unit, *units.Tree, 
 	return s.units, tree, nil
 }
 
-func (s *Service) catalogQuizzes(ctx context.Context) (map[string]Quiz, error) {
+func (s *Service) catalogQuizzes(ctx context.Context) (map[string]quiz.Quiz, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.quizzes != nil && s.now().Sub(s.quizzesAt) < CatalogTTL {
+	if s.quizzes != nil && s.now().Sub(s.quizzesAt) < quiz.CatalogTTL {
 		return s.quizzes, nil
 	}
 	list, err := s.store.ListQuizzes(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m := make(map[string]Quiz, len(list))
+	m := make(map[string]quiz.Quiz, len(list))
 	for _, q := range list {
 		m[q.ID] = q
 	}
@@ -297,10 +297,10 @@ func (s *Service) catalogQuizzes(ctx context.Context) (map[string]Quiz, error) {
 
 // Quiz returns a quiz from the service's catalogue (the store when it is not cached:
 // new, or not published).
-func (s *Service) Quiz(ctx context.Context, id string) (Quiz, error) {
+func (s *Service) Quiz(ctx context.Context, id string) (quiz.Quiz, error) {
 	all, err := s.catalogQuizzes(ctx)
 	if err != nil {
-		return Quiz{}, err
+		return quiz.Quiz{}, err
 	}
 	if q, ok := all[id]; ok {
 		return q, nil
@@ -326,16 +326,16 @@ func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
 	}
 	out := QuizzesResponse{Quizzes: []QuizSummary{}}
 	for _, q := range all {
-		if q.Status != Published {
+		if q.Status != quiz.Published {
 			continue
 		}
 		sum := QuizSummary{
 			ID: q.ID, Kind: q.Kind, Title: q.Title, Description: q.Description,
 			OpensAt: q.OpensAt, ClosesAt: q.ClosesAt, QuestionCount: q.QuestionCount(),
 			TimeLimitSec: q.TimeLimitSec, Status: q.Status, ScopeUnitID: q.ScopeUnitID,
-			Rounds: roundSummaries(q),
+			Rounds: quiz.RoundSummaries(q),
 		}
-		if q.Kind == KindContest {
+		if q.Kind == quiz.KindContest {
 			verifies := q.Contest != nil && q.Contest.RequiresVerifiedPhone()
 			sum.VerifyPhone = &verifies
 		}
@@ -359,14 +359,14 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 		return StartResponse{}, err
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	if q.Status != Published {
+	if q.Status != quiz.Published {
 		return StartResponse{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy bài thi")
 	}
 	if !q.IsOpen(now) {
 		return StartResponse{}, apperr.Errorf(apperr.NotOpen, "Bài này hiện không mở (mở từ %s đến %s)",
-			q.OpensAt.In(VietnamTime).Format("02/01/2006 15:04"), q.ClosesAt.In(VietnamTime).Format("02/01/2006 15:04"))
+			q.OpensAt.In(quiz.VietnamTime).Format("02/01/2006 15:04"), q.ClosesAt.In(quiz.VietnamTime).Format("02/01/2006 15:04"))
 	}
-	if q.Kind == KindContest && q.Contest != nil && q.Contest.RequiresVerifiedPhone() {
+	if q.Kind == quiz.KindContest && q.Contest != nil && q.Contest.RequiresVerifiedPhone() {
 		if s.phones == nil {
 			return StartResponse{}, errors.New("start attempt: no phone verifier configured")
 		}
@@ -392,23 +392,23 @@ func (s *Service) StartAttempt(ctx context.Context, quizID string, req StartRequ
 		return StartResponse{}, err
 	}
 	var roundID string
-	if q.Kind == KindContest {
+	if q.Kind == quiz.KindContest {
 		if roundID, err = s.enterContest(ctx, q, &p, req.Participant.CCCD, now); err != nil {
 			return StartResponse{}, err
 		}
 	}
-	a := Attempt{
+	a := quiz.Attempt{
 		ID: uuid.NewString(), QuizID: q.ID, QuizKind: q.Kind, Participant: p,
 		// The device id is kept only as a keyed hash: flags compare it, nothing reads it back.
 		Consent: req.Consent, ClientID: s.clientKey(req.ClientID),
-		Identity: IdentityOf(s.keys, p.Phone, strings.TrimSpace(req.ClientID)),
-		Seed:     newSeed(), StartedAt: now, ExpiresAt: expiry(q, now), Status: Started, RoundID: roundID,
+		Identity: quiz.IdentityOf(s.keys, p.Phone, strings.TrimSpace(req.ClientID)),
+		Seed:     newSeed(), StartedAt: now, ExpiresAt: expiry(q, now), Status: quiz.Started, RoundID: roundID,
 		Suspect: suspect, SourceTag: sourceTag,
 	}
 	if !req.Consent { // personal data travel only with consent, as they are stored
 		a.Participant.Name, a.Participant.Phone, a.Participant.CCCD = "", "", ""
 	}
-	questions := Draw(q, a.Seed)
+	questions := quiz.Draw(q, a.Seed)
 	for _, qu := range questions {
 		a.QuestionIDs = append(a.QuestionIDs, qu.ID)
 	}
@@ -481,7 +481,7 @@ func startsRefused(v throttle.Verdict) error {
 		"Có quá nhiều lượt bắt đầu từ cùng một nơi hoặc một thiết bị. Vui lòng thử lại sau %d giây.", secs)
 }
 
-func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now time.Time) (Participant, error) {
+func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now time.Time) (quiz.Participant, error) {
 	in := req.Participant
 	for _, f := range []struct {
 		label string
@@ -489,11 +489,11 @@ func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now ti
 	}{{"Họ tên", &in.Name}, {"Tên tổ chức", &in.Organization}, {"Số CCCD", &in.CCCD}, {"Mã thiết bị", &req.ClientID}} {
 		t, err := usertext.Clean(f.label, *f.text, false)
 		if err != nil {
-			return Participant{}, err
+			return quiz.Participant{}, err
 		}
 		*f.text = t
 	}
-	p := Participant{
+	p := quiz.Participant{
 		Name: strings.Join(strings.Fields(in.Name), " "), UnitID: strings.TrimSpace(in.UnitID),
 		BirthYear: in.BirthYear, Gender: in.Gender, Organization: strings.TrimSpace(in.Organization),
 	}
@@ -511,7 +511,7 @@ func (s *Service) checkParticipant(ctx context.Context, req StartRequest, now ti
 		return p, apperr.Errorf(apperr.Validation, "Hãy chọn một thôn (bản, tổ dân phố), không phải xã hay tỉnh")
 	}
 	if in.Phone != "" {
-		phone, err := NormalizePhone(in.Phone)
+		phone, err := quiz.NormalizePhone(in.Phone)
 		if err != nil {
 			return p, err
 		}
@@ -563,20 +563,20 @@ func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitReques
 		return Result{}, err
 	}
 	a := c.attempt(attemptID, q.Kind)
-	questions := AttemptQuestions(q, a)
-	answers, err := CheckAnswers(questions, req.Answers)
+	questions := quiz.AttemptQuestions(q, a)
+	answers, err := quiz.CheckAnswers(questions, req.Answers)
 	if err != nil {
 		return Result{}, err
 	}
-	if q.Kind == KindContest && req.Prediction == nil {
+	if q.Kind == quiz.KindContest && req.Prediction == nil {
 		return Result{}, apperr.Errorf(apperr.Validation, "Cần trả lời câu hỏi dự đoán (prediction, một số nguyên)")
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
 	// A late contest entry is kept but not ranked (up to AbandonedAttemptLife past its
 	// deadline); a late quiz or survey is refused. A resend of a submit that
 	// landed in time still gets its result.
-	late := !inTime(q, a, now)
-	if late && (q.Kind != KindContest || now.After(a.ExpiresAt.Add(AbandonedAttemptLife))) {
+	late := !quiz.InTime(q, a, now)
+	if late && (q.Kind != quiz.KindContest || now.After(a.ExpiresAt.Add(AbandonedAttemptLife))) {
 		stored, err := s.store.GetAttempt(ctx, attemptID)
 		if apperr.CodeOf(err) == apperr.NotFound {
 			return Result{}, apperr.Errorf(apperr.Expired, "Đã hết giờ làm bài")
@@ -585,7 +585,7 @@ func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitReques
 		}
 		return s.resubmitted(ctx, q, stored, answers)
 	}
-	complete(&a, q, questions, answers, now, req.Prediction)
+	quiz.Complete(&a, q, questions, answers, now, req.Prediction)
 	if err := s.store.PutAttempt(ctx, a); err != nil {
 		if apperr.CodeOf(err) != apperr.Conflict {
 			return Result{}, err
@@ -601,48 +601,16 @@ func (s *Service) Submit(ctx context.Context, attemptID string, req SubmitReques
 	return s.answer(ctx, q, a)
 }
 
-// inTime reports whether a submit at now is within the time limit (plus grace) and, in
-// a contest, within the attempt's round.
-func inTime(q Quiz, a Attempt, now time.Time) bool {
-	if now.After(a.ExpiresAt.Add(SubmitGrace)) {
-		return false
-	}
-	if q.Kind == KindContest {
-		round, ok := q.Contest.Round(a.RoundID)
-		return ok && !now.After(round.ClosesAt.Add(SubmitGrace))
-	}
-	return true
-}
-
-// complete grades canonical answers into a.
-func complete(a *Attempt, q Quiz, questions []Question, answers []Answer, now time.Time, prediction *int64) {
-	if q.Kind == KindContest {
-		a.Prediction, a.Ranked = prediction, inTime(q, *a, now)
-	}
-	g := Grade(questions, answers)
-	a.Status, a.Answers, a.AnswersHash = Submitted, answers, HashAnswers(answers)
-	a.SubmittedAt, a.DurationMs = now, now.Sub(a.StartedAt).Milliseconds()
-	a.Score, a.MaxScore, a.CorrectCount, a.Topics = g.Score, g.MaxScore, g.CorrectCount, g.Topics
-	a.PassPercent = q.Pass()
-	a.GradeVersion = q.GradeVersion()
-	a.Correct = map[string]bool{}
-	for _, r := range g.Questions {
-		if r.Scored {
-			a.Correct[r.QuestionID] = r.Correct
-		}
-	}
-}
-
 // expiry is when an attempt started at t must be submitted (before the grace).
-func expiry(q Quiz, t time.Time) time.Time {
+func expiry(q quiz.Quiz, t time.Time) time.Time {
 	if q.TimeLimitSec > 0 {
 		return t.Add(time.Duration(q.TimeLimitSec) * time.Second)
 	}
 	return t.Add(UntimedAttemptLife)
 }
 
-func (s *Service) resubmitted(ctx context.Context, q Quiz, stored Attempt, answers []Answer) (Result, error) {
-	if stored.Status != Submitted || !sameAnswers(stored, answers) {
+func (s *Service) resubmitted(ctx context.Context, q quiz.Quiz, stored quiz.Attempt, answers []quiz.Answer) (Result, error) {
+	if stored.Status != quiz.Submitted || !quiz.SameAnswers(stored, answers) {
 		return Result{}, apperr.Errorf(apperr.AlreadySubmitted, "Bài này đã được nộp với câu trả lời khác")
 	}
 	return s.answer(ctx, q, stored)
@@ -651,9 +619,9 @@ func (s *Service) resubmitted(ctx context.Context, q Quiz, stored Attempt, answe
 // answer is what a resident is told about a submitted attempt: a quiz's or survey's
 // result; a contest entry's receipt until its round's results are frozen and no round
 // of the contest keeps the key secret, then its score and review.
-func (s *Service) answer(ctx context.Context, q Quiz, a Attempt) (Result, error) {
+func (s *Service) answer(ctx context.Context, q quiz.Quiz, a quiz.Attempt) (Result, error) {
 	r := ResultOf(q, a)
-	if q.Kind != KindContest {
+	if q.Kind != quiz.KindContest {
 		return r, nil
 	}
 	r.Receipt = Receipt(a)
@@ -664,7 +632,7 @@ func (s *Service) answer(ctx context.Context, q Quiz, a Attempt) (Result, error)
 	}
 	r.RoundName = round.Name
 	// A round cannot be closed before its end plus the grace, so no read is needed before.
-	if ok && s.now().After(round.ClosesAt.Add(SubmitGrace)) {
+	if ok && s.now().After(round.ClosesAt.Add(quiz.SubmitGrace)) {
 		var err error
 		if frozen, err = s.store.ResultsFrozen(ctx, q.ID, a.RoundID); err != nil {
 			return Result{}, err
@@ -672,16 +640,16 @@ func (s *Service) answer(ctx context.Context, q Quiz, a Attempt) (Result, error)
 	}
 	// Rounds share the question set, so a frozen round's scores and review would give a
 	// later open round's key away: they wait until the contest's key is no longer secret.
-	if frozen && !KeySecret(q, s.now()) {
+	if frozen && !quiz.KeySecret(q, s.now()) {
 		return withReview(r, q, a), nil
 	}
 	sealed := Result{AttemptID: r.AttemptID, SubmittedAt: r.SubmittedAt, Receipt: r.Receipt, RoundID: r.RoundID,
 		RoundName: r.RoundName, Prediction: r.Prediction, Ranked: r.Ranked, Sealed: true}
 	if frozen {
-		after := KeySecretUntil(q)
+		after := quiz.KeySecretUntil(q)
 		sealed.ResultsAfter = &after
 	} else if ok {
-		after := ResultsAfter(round)
+		after := quiz.ResultsAfter(round)
 		sealed.ResultsAfter = &after
 	}
 	return sealed, nil
@@ -693,7 +661,7 @@ const receiptAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 // Receipt is a contest entry's 8-character code, derived from the attempt, its answers
 // and its submission time, so every answer about one entry gives the same code, and
 // nothing in it depends on grading.
-func Receipt(a Attempt) string {
+func Receipt(a quiz.Attempt) string {
 	sum := sha256.Sum256([]byte("receipt\x00" + a.ID + "\x00" + a.AnswersHash + "\x00" + strconv.FormatInt(a.SubmittedAt.UnixMilli(), 10)))
 	v := binary.BigEndian.Uint64(sum[:8])
 	b := make([]byte, 8)
@@ -726,7 +694,7 @@ func (s *Service) GetResult(ctx context.Context, attemptID, token string) (Resul
 
 // ResultOf builds the result of a submitted attempt from what was stored, so every
 // response about one attempt is the same.
-func ResultOf(q Quiz, a Attempt) Result {
+func ResultOf(q quiz.Quiz, a quiz.Attempt) Result {
 	r := Result{
 		AttemptID: a.ID, Score: a.Score, MaxScore: a.MaxScore, CorrectCount: a.CorrectCount,
 		QuestionCount: len(a.QuestionIDs), DurationMs: a.DurationMs, SubmittedAt: a.SubmittedAt,
@@ -736,19 +704,19 @@ func ResultOf(q Quiz, a Attempt) Result {
 		passed := a.Passed()
 		r.PassPercent, r.Passed = a.PassPercent, &passed
 	}
-	if q.Kind == KindContest {
+	if q.Kind == quiz.KindContest {
 		ranked := a.Ranked
 		r.RoundID, r.Prediction, r.Ranked = a.RoundID, a.Prediction, &ranked
 	}
-	if q.Kind != KindQuiz {
+	if q.Kind != quiz.KindQuiz {
 		return r // surveys have nothing to review; contests keep the key until the round closes
 	}
 	return withReview(r, q, a)
 }
 
 // withReview adds each scored question's correctness and key to a result.
-func withReview(r Result, q Quiz, a Attempt) Result {
-	g := Grade(AttemptQuestions(q, a), a.Answers)
+func withReview(r Result, q quiz.Quiz, a quiz.Attempt) Result {
+	g := quiz.Grade(quiz.AttemptQuestions(q, a), a.Answers)
 	for _, qr := range g.Questions {
 		if qr.Scored {
 			r.Review = append(r.Review, ReviewItem{QuestionID: qr.QuestionID, Correct: qr.Correct, CorrectOptionIDs: qr.CorrectOptionIDs})
@@ -760,7 +728,7 @@ func withReview(r Result, q Quiz, a Attempt) Result {
 // enterContest applies a contest's entry rules: full name and phone, an open round, no
 // staff accounts, one person per citizen id, and the attempts allowed per round. The
 // entry is taken last, so a refused start does not use one up.
-func (s *Service) enterContest(ctx context.Context, q Quiz, p *Participant, cccd string, now time.Time) (string, error) {
+func (s *Service) enterContest(ctx context.Context, q quiz.Quiz, p *quiz.Participant, cccd string, now time.Time) (string, error) {
 	if q.Contest == nil {
 		return "", apperr.Errorf(apperr.NotOpen, "Cuộc thi chưa được cấu hình")
 	}
@@ -802,4 +770,28 @@ func (s *Service) enterContest(ctx context.Context, q Quiz, p *Participant, cccd
 		return "", err
 	}
 	return round.ID, nil
+}
+
+// Store is what the resident service needs from storage.
+type Store interface {
+	ListUnits(ctx context.Context) ([]units.Unit, error)
+	ListQuizzes(ctx context.Context) ([]quiz.Quiz, error)
+	GetQuiz(ctx context.Context, id string) (quiz.Quiz, error)
+	// PutAttempt stores a submitted attempt, once: an apperr.Conflict error when an
+	// attempt with its id is stored already (attempts are written only at the submit).
+	PutAttempt(ctx context.Context, a quiz.Attempt) error
+	// GetAttempt returns the attempt as last written (strongly consistent); an
+	// apperr.NotFound error when it is not stored (never submitted).
+	GetAttempt(ctx context.Context, id string) (quiz.Attempt, error)
+	// ClaimEntry takes one of a person's `limit` entries in a contest round, atomically;
+	// an apperr.Conflict error when none is left.
+	ClaimEntry(ctx context.Context, quizID, roundID, person string, limit int) error
+	// ClaimCCCD ties a citizen id and a person to each other, one to one, in a contest;
+	// an apperr.Conflict error when another person holds the citizen id or the person
+	// holds another citizen id.
+	ClaimCCCD(ctx context.Context, quizID, cccdKey, person string) error
+	// IsStaffPhone reports whether a person key (hashed phone) belongs to a staff account.
+	IsStaffPhone(ctx context.Context, person string) (bool, error)
+	// ResultsFrozen reports whether a contest round's results have been frozen (closed).
+	ResultsFrozen(ctx context.Context, quizID, roundID string) (bool, error)
 }

@@ -379,7 +379,7 @@ func (s *Service) prepare(staff auth.Staff, sh paper.Sheet, p paper.Print, q qui
 	a := quiz.Attempt{ID: paper.AttemptID(sh.Code), QuizID: q.ID, QuizKind: q.Kind, Seed: p.Seed, QuestionIDs: p.QuestionIDs,
 		Channel: in.Channel, Participant: quiz.Participant{UnitID: sh.UnitID, BirthYear: in.BirthYear, Gender: in.Gender,
 			Organization: in.Organization}}
-	if err := quiz.CompleteSheet(&a, q, in.Answers, now); err != nil {
+	if err := paper.Complete(&a, q, in.Answers, now); err != nil {
 		return prepared{}, err
 	}
 	e := paper.Entry{AttemptID: a.ID, Channel: in.Channel, EnteredBy: staff.Username, EnteredAt: now, Hash: entryHash(in, a.AnswersHash)}

@@ -19,8 +19,8 @@ import (
 
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
+	"github.com/nq58/tracker/internal/contest/rounds"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/rounds"
 	"github.com/nq58/tracker/internal/testenv"
 )
 

@@ -1,4 +1,4 @@
-package quiz
+package attempts
 
 import (
 	"crypto/aes"
@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nq58/tracker/internal/apperr"
+	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/throttle"
 )
 
@@ -73,7 +74,7 @@ func newTokenSealer(key []byte) tokenSealer {
 }
 
 // claimsOf is the unsubmitted attempt a start token carries.
-func claimsOf(a Attempt) startClaims {
+func claimsOf(a quiz.Attempt) startClaims {
 	p := a.Participant
 	return startClaims{Quiz: a.QuizID, Seed: a.Seed, QIDs: strings.Join(a.QuestionIDs, ","),
 		Start: a.StartedAt.UnixMilli(), Exp: a.ExpiresAt.UnixMilli(), Round: a.RoundID, Unit: p.UnitID,
@@ -82,11 +83,11 @@ func claimsOf(a Attempt) startClaims {
 }
 
 // attempt rebuilds the unsubmitted attempt id from the claims.
-func (c startClaims) attempt(id string, kind Kind) Attempt {
-	a := Attempt{ID: id, QuizID: c.Quiz, QuizKind: kind, Seed: c.Seed,
-		StartedAt: time.UnixMilli(c.Start).UTC(), ExpiresAt: time.UnixMilli(c.Exp).UTC(), Status: Started,
+func (c startClaims) attempt(id string, kind quiz.Kind) quiz.Attempt {
+	a := quiz.Attempt{ID: id, QuizID: c.Quiz, QuizKind: kind, Seed: c.Seed,
+		StartedAt: time.UnixMilli(c.Start).UTC(), ExpiresAt: time.UnixMilli(c.Exp).UTC(), Status: quiz.Started,
 		RoundID: c.Round, Identity: c.Identity, ClientID: c.Client, Suspect: c.Suspect, SourceTag: c.Source, Consent: c.Consent,
-		Participant: Participant{Name: c.Name, Phone: c.Phone, UnitID: c.Unit, BirthYear: c.Birth,
+		Participant: quiz.Participant{Name: c.Name, Phone: c.Phone, UnitID: c.Unit, BirthYear: c.Birth,
 			Gender: c.Gender, Organization: c.Org, CCCD: c.CCCD}}
 	if c.QIDs != "" {
 		a.QuestionIDs = strings.Split(c.QIDs, ",")
@@ -117,7 +118,7 @@ func (t tokenSealer) openBytes(ad []byte, token string) ([]byte, bool) {
 }
 
 // seal makes the start token of an unsubmitted attempt.
-func (t tokenSealer) seal(a Attempt) (string, error) {
+func (t tokenSealer) seal(a quiz.Attempt) (string, error) {
 	id, err := uuid.Parse(a.ID)
 	if err != nil {
 		return "", err
@@ -136,7 +137,7 @@ func (t tokenSealer) open(attemptID, token string) (startClaims, error) {
 	if token == "" {
 		return startClaims{}, apperr.Errorf(apperr.Unauthorized, "Thiếu mã bài làm (attemptToken)")
 	}
-	id, ok := ParseID(attemptID)
+	id, ok := quiz.ParseID(attemptID)
 	if !ok {
 		return startClaims{}, apperr.Errorf(apperr.NotFound, "Không tìm thấy bài làm")
 	}
