@@ -41,7 +41,7 @@ type Row struct {
 	Label        string `json:"label"`
 	Participants int64  `json:"participants"`
 	// Paper and Assisted are the participants reached on a paper sheet or entered with an
-	// officer (internal/sheets), included in Participants.
+	// officer (internal/paper/sheets), included in Participants.
 	Paper             int64     `json:"paper,omitempty"`
 	Assisted          int64     `json:"assisted,omitempty"`
 	Population        int64     `json:"population"`
