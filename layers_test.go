@@ -4,8 +4,10 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,5 +113,54 @@ func TestImportsPointDownward(t *testing.T) {
 	}
 	if found > 0 {
 		t.Errorf("found %d upward imports, want 0", found)
+	}
+}
+
+// layerRank orders the layers of docs/architecture.md's package table, lowest first.
+var layerRank = map[string]int{"domain": 0, "service": 1, "adapter": 2, "wiring": 3, "command": 4, "tests": 5}
+
+var packageRow = regexp.MustCompile("(?m)^\\| `([^`]+)`(?: \\(`tracker`\\))? \\| ([a-z]+) \\|")
+
+// TestEveryImportPointsToItsLayerOrBelow reads each package's layer from the package
+// table of docs/architecture.md and checks every import of non-test code against it:
+// a package imports only packages of its own layer or a lower one. The rules of
+// TestImportsPointDownward add the arrows that must not exist within a layer.
+func TestEveryImportPointsToItsLayerOrBelow(t *testing.T) {
+	raw, err := os.ReadFile("docs/architecture.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers := map[string]string{}
+	for _, m := range packageRow.FindAllStringSubmatch(string(raw), -1) {
+		if _, ok := layerRank[m[2]]; !ok {
+			t.Errorf("docs/architecture.md gives %s the unknown layer %q", m[1], m[2])
+		}
+		layers[m[1]] = m[2]
+	}
+	graph := goImports(t, false)
+	if len(layers) < len(graph) {
+		t.Errorf("the package table gives a layer to %d packages, the module has %d with code", len(layers), len(graph))
+	}
+	edges := 0
+	for dir, imps := range graph {
+		from, ok := layers[dir]
+		if !ok {
+			t.Errorf("%s has no layer in docs/architecture.md", dir)
+			continue
+		}
+		for _, imp := range imps {
+			to, ok := layers[imp]
+			if !ok {
+				t.Errorf("%s imports %s, which has no layer in docs/architecture.md", dir, imp)
+				continue
+			}
+			edges++
+			if layerRank[to] > layerRank[from] {
+				t.Errorf("%s (%s) imports %s (%s): an arrow up", dir, from, imp, to)
+			}
+		}
+	}
+	if edges < 100 {
+		t.Errorf("checked %d imports, want the module's", edges)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	tracker "github.com/nq58/tracker"
 	"github.com/nq58/tracker/api"
+	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/samtemplate"
 )
 
@@ -96,5 +97,23 @@ func TestEveryTemplateRouteIsDescribed(t *testing.T) {
 	}
 	if len(routes) < 30 {
 		t.Errorf("the template has %d routes, want the whole API (≥ 30)", len(routes))
+	}
+}
+
+// The description lists the abilities /v1/admin/me can carry; they are the policy's
+// actions, so a new action is described as soon as it exists.
+func TestTheMeAnswerListsThePolicysActions(t *testing.T) {
+	items := load(t).Components.Schemas["Me"].Value.Properties["can"].Value.Items.Value
+	var got []string
+	for _, v := range items.Enum {
+		got = append(got, v.(string))
+	}
+	sort.Strings(got)
+	var want []string
+	for _, a := range auth.Actions() {
+		want = append(want, string(a))
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("Me.can enum = %v, want the policy's actions %v", got, want)
 	}
 }

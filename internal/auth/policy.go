@@ -124,6 +124,20 @@ func Authorize(s Staff, act Action, t Target, tree *units.Tree) error {
 	return nil
 }
 
+// Abilities lists the actions some role of s allows, sorted, so that pages
+// show what a staff member may do without a second copy of the policy. Where the roles
+// depend on the quiz kind (authoring, seeing a key), it answers for quizzes and surveys;
+// the scope is still checked on every request.
+func Abilities(s Staff) []Action {
+	out := []Action{}
+	for _, act := range Actions() {
+		if s.Has(policy[act].roles(quiz.KindQuiz)...) {
+			out = append(out, act)
+		}
+	}
+	return out
+}
+
 // May reports whether Authorize allows the action.
 func May(s Staff, act Action, t Target, tree *units.Tree) bool {
 	return Authorize(s, act, t, tree) == nil

@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -219,5 +220,31 @@ func TestSeesKeyHidesAContestsKeyFromAllButItsAuthorsUntilItsLastRoundsResultsTi
 	}
 	if got := quiz.KeySecretUntil(ct); !got.Equal(lastResults) {
 		t.Errorf("KeySecretUntil = %v, want the last round's results time %v", got, lastResults)
+	}
+}
+
+func TestAbilitiesAreWhatThePolicyAllowsEachRole(t *testing.T) {
+	cases := []struct {
+		name  string
+		roles []auth.Role
+		want  []auth.Action
+	}{
+		{"an admin may do everything", []auth.Role{auth.Admin}, auth.Actions()},
+		{"an officer reports, logs, imports units, authors quizzes and surveys, collects sheets and sees contests",
+			[]auth.Role{auth.Officer},
+			[]auth.Action{auth.Author, auth.CollectSheets, auth.ImportUnits, auth.LogActivity, auth.ReadReports, auth.SeeContestKey, auth.ViewContest, auth.ViewQuiz}},
+		{"an organiser runs contests and sees their entrants but authors no quiz",
+			[]auth.Role{auth.Organizer},
+			[]auth.Action{auth.RunContest, auth.SeeContestKey, auth.SeeContestPD, auth.ViewContest, auth.ViewQuiz}},
+		{"a collector only collects sheets", []auth.Role{auth.Collector}, []auth.Action{auth.CollectSheets}},
+		{"a token without a known role may do nothing", nil, []auth.Action{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := auth.Abilities(auth.Staff{Username: "u", Roles: c.roles, ScopeUnitID: "th"})
+			if !slices.Equal(got, c.want) {
+				t.Errorf("Abilities(%v) = %v, want %v", c.roles, got, c.want)
+			}
+		})
 	}
 }

@@ -40,8 +40,8 @@ func TestOneAddressCannotSpendMoreThanTwentySMSAnHour(t *testing.T) {
 	}
 
 	t.Run("the address's SMS in an hour are at most twenty", func(t *testing.T) {
-		// Twelve new phones a minute for an hour (720 requests): more than any limit
-		// the old code had, so the figure is what one address could spend.
+		// Twelve new phones a minute for an hour (720 requests): more than any other
+		// limit allows, so the figure is what one address can spend.
 		for range 60 {
 			for range 12 {
 				ask()

@@ -12,7 +12,7 @@ import "github.com/google/uuid"
 // disqualification) find nothing under another spelling either, and stay open to stored
 // ids that are not UUIDs (paper attempts, test fixtures). Verification ids (32
 // lower-case hex digits, internal/phoneverify) and sheet codes (normalised to their one spelling
-// before any read or write, internal/sheets) have their own single forms.
+// before any read or write, internal/paper/sheets) have their own single forms.
 func ParseID(s string) (uuid.UUID, bool) {
 	id, err := uuid.Parse(s)
 	if err != nil || id.String() != s {

@@ -428,7 +428,7 @@ func BuildAwareness(sc ReportScope, counters []aggregate.Counter, groupBy string
 	if err != nil {
 		return Awareness{}, err
 	}
-	a := Awareness{QuizID: sc.Quiz.ID, UnitID: sc.UnitID, From: sc.From, To: sc.To, GroupBy: groupBy, Rows: []Row{}}
+	a := Awareness{QuizID: sc.Quiz.ID, UnitID: sc.UnitID, From: sc.From, To: sc.To, GroupBy: groupBy, MinGroup: sc.MinGroup, Rows: []Row{}}
 	topics := quizTopics(sc.Quiz)
 	byVillage, total := sc.sumByVillage(counters)
 	var population int64
@@ -564,7 +564,7 @@ func optionCounts(q quiz.Question, c aggregate.Counter, minGroup int) []OptionCo
 // without options.
 func BuildSurvey(sc ReportScope, counters []aggregate.Counter) Survey {
 	byVillage, total := sc.sumByVillage(counters)
-	out := Survey{QuizID: sc.Quiz.ID, UnitID: sc.UnitID, Participants: total.Participants, Questions: []SurveyQuestion{}}
+	out := Survey{QuizID: sc.Quiz.ID, UnitID: sc.UnitID, Participants: total.Participants, MinGroup: sc.MinGroup, Questions: []SurveyQuestion{}}
 	for _, q := range sc.Quiz.Questions {
 		sq := SurveyQuestion{QuestionID: q.ID, Text: q.Text, Kind: string(q.Kind), Options: []OptionCount{}, ByUnit: []surveyUnitOptions{}}
 		if q.Kind.HasOptions() && len(q.Options) > 0 {

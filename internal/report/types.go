@@ -41,7 +41,7 @@ type Row struct {
 	Label        string `json:"label"`
 	Participants int64  `json:"participants"`
 	// Paper and Assisted are the participants reached on a paper sheet or entered with an
-	// officer (internal/sheets), included in Participants.
+	// officer (internal/paper/sheets), included in Participants.
 	Paper             int64     `json:"paper,omitempty"`
 	Assisted          int64     `json:"assisted,omitempty"`
 	Population        int64     `json:"population"`
@@ -74,8 +74,10 @@ type Awareness struct {
 	From    string `json:"from"`
 	To      string `json:"to"`
 	GroupBy string `json:"groupBy"`
-	Rows    []Row  `json:"rows"`
-	Total   Row    `json:"total"`
+	// MinGroup is the smallest group whose mean and rates are shown in this report.
+	MinGroup int   `json:"minGroup"`
+	Rows     []Row `json:"rows"`
+	Total    Row   `json:"total"`
 }
 
 // TopicCell is one village × topic cell.
@@ -159,10 +161,12 @@ type SurveyQuestion struct {
 // Survey is GET /v1/reports/survey.
 type Survey struct {
 	quiz.Seal
-	QuizID       string           `json:"quizId"`
-	UnitID       string           `json:"unitId"`
-	Participants int64            `json:"participants"`
-	Questions    []SurveyQuestion `json:"questions"`
+	QuizID       string `json:"quizId"`
+	UnitID       string `json:"unitId"`
+	Participants int64  `json:"participants"`
+	// MinGroup is the smallest group whose option shares are shown in this report.
+	MinGroup  int              `json:"minGroup"`
+	Questions []SurveyQuestion `json:"questions"`
 }
 
 // TrendPoint is one period of a trend.

@@ -156,8 +156,13 @@ func query(req events.APIGatewayV2HTTPRequest) report.Query {
 	return q
 }
 
+// me is the signed-in staff member with what the policy lets them do (auth.Abilities),
+// which the pages read instead of deciding by role names.
 func (h *Handler) me(_ context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
-	return http.StatusOK, s, nil
+	return http.StatusOK, struct {
+		auth.Staff
+		Can []auth.Action `json:"can"`
+	}{s, auth.Abilities(s)}, nil
 }
 
 func (h *Handler) awareness(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {

@@ -65,8 +65,8 @@ func DefaultLimits() Limits {
 	return Limits{
 		Source: Rule{Window: 2 * time.Minute, Soft: 100, Hard: 200},
 		Client: Rule{Window: 10 * time.Minute, Soft: 5, Hard: 10},
-		// Every code is an SMS we pay for: 600 SMS cost about 50 USD (issue 22 spent the
-		// 50 USD monthly cap with about 600), so one SMS is about 0.08 USD. A bot rotating
+		// Every code is an SMS we pay for: 600 SMS cost about 50 USD (the 50 USD
+		// monthly SMS cap holds about 600), so one SMS is about 0.08 USD. A bot rotating
 		// phone numbers from one address stops at 20 an hour and 40 a day: about 3 USD
 		// a day, where 100 per 10 minutes let it spend the month's cap in an hour. A
 		// person needs one code per contest (the phone token lasts the contest), so a

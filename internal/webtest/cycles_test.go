@@ -108,4 +108,22 @@ func TestModulesImportWithoutCycles(t *testing.T) {
 			t.Errorf("found %d import cycles, want 0", len(cycles))
 		}
 	})
+	t.Run("the shared modules in lib/ import no page's module", func(t *testing.T) {
+		graph := jsImportGraph(t, tracker.Web())
+		shared := 0
+		for m, imps := range graph {
+			if !strings.HasPrefix(m, "lib/") {
+				continue
+			}
+			shared++
+			for _, imp := range imps {
+				if !strings.HasPrefix(imp, "lib/") {
+					t.Errorf("%s imports %s: a shared module may import only lib/", m, imp)
+				}
+			}
+		}
+		if shared < 5 {
+			t.Errorf("found %d modules in lib/, want the shared ones", shared)
+		}
+	})
 }

@@ -235,8 +235,8 @@ export function renderWho(me, units) {
   $('who').hidden = false;
 }
 
-// hasRole tells whether the signed-in user me has one of roles.
-export function hasRole(me, roles) {
-  var mine = (me && me.roles) || [];
-  return roles.some(function (r) { return mine.indexOf(r) >= 0; });
+// can tells whether the signed-in user me may do action: the server's policy lists what
+// they may do in GET /v1/admin/me (auth.Abilities), so no page decides by role names.
+export function can(me, action) {
+  return ((me && me.can) || []).indexOf(action) >= 0;
 }

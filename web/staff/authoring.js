@@ -4,7 +4,7 @@
 // POST /v1/admin/quizzes); publishing and closing, each confirmed first.
 import { $, el, showMsg } from '../lib/dom.js';
 import { api, sendFile, saveBlob } from '../lib/api.js';
-import { hasRole } from '../lib/session.js';
+import { can } from '../lib/session.js';
 import { unitOption } from '../lib/units.js';
 import { dmy } from '../lib/format.js';
 import { KIND_LABEL, QUIZ_STATUS_LABEL, QUESTION_KINDS } from '../lib/labels.js';
@@ -15,7 +15,7 @@ import { csvText, contentTypeOf, showRowErrors } from './upload.js';
 var VN = '+07:00';
 
 // canAuthor: who may write quizzes and surveys (contests are the organisers', on their page).
-function canAuthor() { return hasRole(state.me, ['admin', 'officer']); }
+function canAuthor() { return can(state.me, 'author'); }
 
 // fillAuthoring shows the panel to those who may author and lists their quizzes.
 export function fillAuthoring() {

@@ -3,7 +3,7 @@
 // villages that lag coloured and named in words, one sentence on the interval, the table.
 import { $ } from '../lib/dom.js';
 import { int, pct, pctRange, ciText } from '../lib/format.js';
-import { cell, setSortValues, sortTable, MIN_GROUP, TOO_FEW, NONE_YET } from './tables.js';
+import { cell, setSortValues, sortTable, TOO_FEW, NONE_YET } from './tables.js';
 import { drawChart, noChart, errorBars, slotLabels, refLines } from './charts.js';
 import { state, quizById } from './state.js';
 
@@ -39,8 +39,11 @@ function rateText(rate, ci) {
   return ci && ci.length === 2 ? pct(rate) + ' (' + ciText(ci) + ' %)' : pct(rate);
 }
 
+// minGroup is the smallest group the shown report judges (its minGroup).
+var minGroup = 0;
+
 // smallLabel is what a suppressed group shows where its bar would be.
-function smallLabel(r) { return r.participants ? 'dưới ' + MIN_GROUP + ' người' : 'chưa có người'; }
+function smallLabel(r) { return r.participants ? 'dưới ' + minGroup + ' người' : 'chưa có người'; }
 
 function awarenessRow(r, groupBy, isTotal, lag) {
   var tr = document.createElement('tr');
@@ -88,6 +91,7 @@ export function rerenderAwareness() { if (shown) renderAwareness(shown.data, sho
 // renderAwareness draws GET /v1/reports/awareness (query: the request's query string).
 export function renderAwareness(data, query) {
   shown = { data: data, query: query };
+  minGroup = data.minGroup;
   var table = $('awareness-table');
   var groupBy = data.groupBy || 'village';
   var total = data.total || null;
@@ -126,7 +130,7 @@ function renderLegend(total, mean, target, lags) {
     ['lag-both', 'Đỏ: ' + LAG.both.words + ' (' + count('lag-both') + ')'],
     ['lag-one', 'Cam: dưới trung bình chung hoặc dưới mức đạt (' + count('lag-one') + ')'],
     ['lag-none', 'Xanh: đạt cả hai (' + count('lag-none') + ')'],
-    ['lag-na', 'Xám: dưới ' + MIN_GROUP + ' người, chưa đánh giá (' + count('lag-na') + ')']
+    ['lag-na', 'Xám: dưới ' + minGroup + ' người, chưa đánh giá (' + count('lag-na') + ')']
   ].forEach(function (x) {
     var s = document.createElement('span');
     s.className = 'swatch ' + x[0];

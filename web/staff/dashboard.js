@@ -6,7 +6,7 @@
 // are still arriving; the other panels (later.js) and Chart.js come after the table.
 import { $, showMsg, showError } from '../lib/dom.js';
 import { api } from '../lib/api.js';
-import { renderWho, hasRole } from '../lib/session.js';
+import { renderWho, can } from '../lib/session.js';
 import { startStaffPage } from '../lib/staffpage.js';
 import { ROLE_LABEL } from '../lib/labels.js';
 
@@ -45,7 +45,7 @@ function signedOut() {
   showError('');
 }
 
-function canReport() { return hasRole(me, ['admin', 'officer']); }
+function canReport() { return can(me, 'read-reports'); }
 
 // inScope tells whether a published quiz concerns the staff's units: everywhere, or a
 // unit that contains or lies within the staff's scope (as the staff list is scoped).

@@ -3,7 +3,7 @@
 // and, on an empty deployment, the first steps in place of the empty reports.
 import { $, showMsg } from '../lib/dom.js';
 import { sendFile, saveBlob } from '../lib/api.js';
-import { hasRole } from '../lib/session.js';
+import { can } from '../lib/session.js';
 import { buildUnits } from '../lib/units.js';
 import { state, announce, CHANGED } from './state.js';
 import { csvText, contentTypeOf, showRowErrors } from './upload.js';
@@ -14,9 +14,9 @@ var UNIT_COLUMNS = ['id', 'parentId', 'name', 'kind', 'population', 'households'
 // fillSetup shows the panel to admins and decides whether the first steps are shown:
 // on an empty deployment (the tree is the admin's unit alone, no quiz at all).
 export function fillSetup() {
-  var admin = hasRole(state.me, ['admin']);
-  $('setup').hidden = !admin;
-  if (!admin) return;
+  var manages = can(state.me, 'manage-staff');
+  $('setup').hidden = !manages;
+  if (!manages) return;
   var root = state.units[state.me.scopeUnitId];
   $('units-root').textContent = root ? root.name : state.me.scopeUnitId;
   if (Object.keys(state.units).length <= 1 && !state.allQuizzes.length) state.firstSteps = true;

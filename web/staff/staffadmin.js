@@ -3,16 +3,16 @@
 // In AWS Cognito e-mails the temporary password; the local gateway returns it here.
 import { $, el, showMsg } from '../lib/dom.js';
 import { api } from '../lib/api.js';
-import { hasRole } from '../lib/session.js';
+import { can } from '../lib/session.js';
 import { unitOption } from '../lib/units.js';
 import { ROLE_LABEL } from '../lib/labels.js';
 import { state, announce, CHANGED } from './state.js';
 
 // fillStaffPanel shows the panel to admins and lists their accounts.
 export function fillStaffPanel() {
-  var admin = hasRole(state.me, ['admin']);
-  $('staff-admin').hidden = !admin;
-  if (!admin) return;
+  var manages = can(state.me, 'manage-staff');
+  $('staff-admin').hidden = !manages;
+  if (!manages) return;
   fillUnits();
   loadStaff();
 }

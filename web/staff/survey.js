@@ -2,7 +2,7 @@
 import { $, el } from '../lib/dom.js';
 import { int, pct } from '../lib/format.js';
 import { likertLabel, questionKind } from '../lib/labels.js';
-import { cell, MIN_GROUP } from './tables.js';
+import { cell } from './tables.js';
 
 // optionText names an option; a likert value without its own text gets the scale's label.
 function optionText(q, o) {
@@ -17,7 +17,7 @@ export function renderSurvey(data) {
   body.textContent = '';
   var n = data.participants || 0;
   body.appendChild(el('p', 'lead', 'Số người trả lời: ' + int(n) +
-    (n < MIN_GROUP ? ' — quá ít để tính tỷ lệ; chỉ hiện số lượt chọn.' : '.')));
+    (n < data.minGroup ? ' — quá ít để tính tỷ lệ; chỉ hiện số lượt chọn.' : '.')));
   (data.questions || []).forEach(function (q, qi) {
     var box = el('div', 'survey-q');
     box.setAttribute('data-question', q.questionId);

@@ -3,7 +3,6 @@
 import { el } from '../lib/dom.js';
 
 // Wording of groups too small to judge.
-export var MIN_GROUP = 5;
 export var TOO_FEW = 'Quá ít để đánh giá';
 export var NONE_YET = 'Chưa có người tham gia';
 

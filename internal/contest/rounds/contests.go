@@ -152,12 +152,7 @@ func (s *Service) CloseRound(ctx context.Context, staff auth.Staff, quizID, roun
 	entries := make([]contest.Entry, 0, len(attempts))
 	for _, a := range attempts {
 		byID[a.ID] = a
-		e := contest.Entry{AttemptID: a.ID, Person: a.IdentityKey(), UnitID: a.Participant.UnitID, Score: a.Score,
-			MaxScore: a.MaxScore, DurationMs: a.DurationMs, SubmittedAt: a.SubmittedAt}
-		if a.Prediction != nil {
-			e.Prediction = *a.Prediction
-		}
-		entries = append(entries, e)
+		entries = append(entries, entryOf(a))
 	}
 	ranked := contest.Rank(entries, truth, cfg.Ranking)
 	var alreadyWon map[string]bool
@@ -431,12 +426,7 @@ func (s *Service) Ranking(ctx context.Context, staff auth.Staff, quizID, roundID
 			var entries []contest.Entry
 			for _, a := range attempts {
 				byID[a.ID] = a
-				e := contest.Entry{AttemptID: a.ID, Person: a.IdentityKey(), UnitID: a.Participant.UnitID, Score: a.Score,
-					MaxScore: a.MaxScore, DurationMs: a.DurationMs, SubmittedAt: a.SubmittedAt}
-				if a.Prediction != nil {
-					e.Prediction = *a.Prediction
-				}
-				entries = append(entries, e)
+				entries = append(entries, entryOf(a))
 			}
 			for _, rk := range contest.Rank(entries, truth, cfg.Ranking) {
 				a := byID[rk.AttemptID]
@@ -580,4 +570,14 @@ func (s *Service) Disqualify(ctx context.Context, staff auth.Staff, quizID, atte
 	}
 	d := contest.Decision{QuizID: quizID, AttemptID: attemptID, RoundID: a.RoundID, Reason: reason, By: staff.Username, At: s.now().UTC()}
 	return d, s.store.Disqualify(ctx, a, d)
+}
+
+// entryOf is what the ranking rules see of a submitted attempt.
+func entryOf(a quiz.Attempt) contest.Entry {
+	e := contest.Entry{AttemptID: a.ID, Person: a.IdentityKey(), UnitID: a.Participant.UnitID, Score: a.Score,
+		MaxScore: a.MaxScore, DurationMs: a.DurationMs, SubmittedAt: a.SubmittedAt}
+	if a.Prediction != nil {
+		e.Prediction = *a.Prediction
+	}
+	return e
 }

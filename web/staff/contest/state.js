@@ -10,7 +10,7 @@
 //   'published' (quiz id): a draft is published, stop editing it (create.js).
 import { el } from '../../lib/dom.js';
 import { dateTime } from '../../lib/format.js';
-import { hasRole } from '../../lib/session.js';
+import { can } from '../../lib/session.js';
 
 export var state = {
   me: null,
@@ -32,7 +32,7 @@ export var state = {
 };
 
 // canManage: admins and organisers manage contests; officers only look.
-export function canManage() { return hasRole(state.me, ['admin', 'organizer']); }
+export function canManage() { return can(state.me, 'run-contest'); }
 
 export function unitName(id) { return state.units[id] ? state.units[id].name : (id || ''); }
 
