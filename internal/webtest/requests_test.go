@@ -72,7 +72,7 @@ func TestASecondAttemptAsksTheAPIOnlyToStartAndSubmit(t *testing.T) {
 	run(t, ctx, "open the page and start",
 		chromedp.Navigate(srv.URL+"/?unit=xa-a-t01"),
 		chromedp.WaitVisible(quizButton), chromedp.Click(quizButton), chromedp.WaitVisible(`#start`),
-		chromedp.SendKeys(`#name`, "Lê Thị Mai"), chromedp.Click(`#consent`), chromedp.Click(`#start`),
+		chromedp.Click(`#more-info summary`), chromedp.SendKeys(`#name`, "Lê Thị Mai"), chromedp.Click(`#consent`), chromedp.Click(`#start`),
 	)
 	takeQuiz(t, ctx, "first attempt")
 	run(t, ctx, "take the quiz again", chromedp.Click(`#again`), chromedp.WaitVisible(quizButton), chromedp.Click(quizButton),
