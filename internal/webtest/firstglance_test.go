@@ -339,3 +339,60 @@ func TestVerificationShowsOneMessageAtATime(t *testing.T) {
 	}
 	run(t, ctx, "start the entry", chromedp.Click(`#start`), chromedp.WaitVisible(`#question-text`))
 }
+
+// TestMyEntriesListsThisDevicesReceipts: a contest entry's receipt has copy (and, where
+// the browser shares, share) buttons, and stays on the device: back on the start screen,
+// and after the page is opened again, "Lượt thi của tôi" lists it with its results link.
+func TestMyEntriesListsThisDevicesReceipts(t *testing.T) {
+	stack := testenv.Stack(t, nil)
+	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(stack.Handler())
+	t.Cleanup(srv.Close)
+	now := time.Now()
+	id := createContest(t, srv.URL, "Hội thi giữ biên nhận", false, [2]time.Time{now.Add(-time.Hour), now.Add(time.Hour)})
+	item := `button.quiz-item[data-quiz-id="` + id + `"]`
+	ctx := browser(t)
+	run(t, ctx, "enter the contest", chromedp.EmulateViewport(360, 740),
+		chromedp.Navigate(srv.URL+"/?unit=xa-a-t01"), chromedp.WaitVisible(item), chromedp.Click(item), chromedp.WaitVisible(`#name`),
+		chromedp.SendKeys(`#name`, "Phạm Thị Lan"), chromedp.SendKeys(`#phone`, "0913 555 666"), chromedp.Click(`#consent`),
+		chromedp.Click(`#start`))
+	for i := 1; i <= 2; i++ {
+		run(t, ctx, fmt.Sprintf("answer question %d", i), chromedp.WaitVisible(`#question-text`), chromedp.Click(`input[name="opt"]`), chromedp.Click(`#next`))
+	}
+	run(t, ctx, "predict and submit", chromedp.WaitVisible(`#prediction`), chromedp.SendKeys(`#prediction`, "3"),
+		chromedp.Click(`#submit`), chromedp.WaitVisible(`#receipt-box`))
+	receipt := value(t, ctx, chromedp.Text(`#receipt`))
+	shot(t, ctx, "result")
+
+	t.Run("the receipt on the result screen can be copied", func(t *testing.T) {
+		run(t, ctx, "copy it", chromedp.Click(`#receipt-actions [data-copy]`))
+		waitJS(t, ctx, "the copy says what happened", `document.querySelector('#receipt-actions [role=status]').textContent`)
+		if got := value(t, ctx, chromedp.Text(`#receipt-actions [role=status]`)); got != "Đã sao chép mã "+receipt+"." {
+			t.Errorf("after copying the page says %q, want it copied", got)
+		}
+	})
+	for _, how := range []string{"back on the start screen", "after the page is opened again"} {
+		t.Run(how+" “Lượt thi của tôi” lists the receipt with its results link and a copy button", func(t *testing.T) {
+			if how == "back on the start screen" {
+				run(t, ctx, "go back", chromedp.Click(`#again`), chromedp.WaitVisible(`#my-entries`))
+			} else {
+				run(t, ctx, "open the page again", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`#my-entries`))
+			}
+			got := value(t, ctx, chromedp.Evaluate[map[string]string](`(function(){ var li = document.querySelector('#my-entries-list li');
+				var a = li && li.querySelector('a'); var c = li && li.querySelector('[data-copy]');
+				return {text: li ? li.textContent : '', href: a ? a.getAttribute('href') : '', copy: c ? c.getAttribute('data-copy') : ''}; })()`))
+			if !strings.Contains(got["text"], receipt) || !strings.Contains(got["text"], "Hội thi giữ biên nhận") {
+				t.Errorf("my entries = %q, want receipt %s of “Hội thi giữ biên nhận”", got["text"], receipt)
+			}
+			if want := "?results=" + id + "&round=r1"; got["href"] != want {
+				t.Errorf("results link = %q, want %q", got["href"], want)
+			}
+			if got["copy"] != receipt {
+				t.Errorf("copy button copies %q, want %q", got["copy"], receipt)
+			}
+			shot(t, ctx, strings.Fields(how)[0])
+		})
+	}
+}

@@ -36,7 +36,8 @@ export function applyKind(q) {
   // A contest needs them: open, under their own title. Elsewhere they stay a tap away,
   // which keeps the start button on the first screen.
   if (contest) $('more-info').open = true;
-  $('more-info-title').textContent = contest ? 'Thông tin người dự thi' : 'Thông tin khác (không bắt buộc)';
+  $('more-info-title').textContent = contest ? 'Thông tin người dự thi' : 'Thông tin khác';
+  $('more-info-opt').hidden = contest;
   clearStartError();
   applyVerify(q);
 }

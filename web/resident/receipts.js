@@ -28,9 +28,16 @@ function shareText(x) {
 }
 
 // copyText puts text on the clipboard; the older way (a selected field and the copy
-// command) serves browsers without the Clipboard API or outside a secure context.
+// command) serves browsers without the Clipboard API, outside a secure context, or
+// refusing it.
 function copyText(text) {
-  if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+  if (navigator.clipboard && window.isSecureContext) {
+    return navigator.clipboard.writeText(text).catch(function () { return copyBySelection(text); });
+  }
+  return copyBySelection(text);
+}
+
+function copyBySelection(text) {
   return new Promise(function (resolve, reject) {
     var ta = el('textarea');
     ta.value = text;
