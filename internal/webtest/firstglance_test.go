@@ -255,6 +255,26 @@ func TestContestCardsSayWhetherTheContestIsOpen(t *testing.T) {
 	})
 }
 
+// contestForm serves the demo and a contest open for the next hour, and opens it on a
+// phone from a village's link with the entry form filled in (name, phone, consent).
+func contestForm(t *testing.T, title string, verify bool, name, phone string) (*httptest.Server, string, context.Context) {
+	t.Helper()
+	stack := testenv.Stack(t, nil)
+	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(stack.Handler())
+	t.Cleanup(srv.Close)
+	now := time.Now()
+	id := createContest(t, srv.URL, title, verify, [2]time.Time{now.Add(-time.Hour), now.Add(time.Hour)})
+	item := `button.quiz-item[data-quiz-id="` + id + `"]`
+	ctx := browser(t)
+	run(t, ctx, "open the contest and fill in the form", chromedp.EmulateViewport(360, 740),
+		chromedp.Navigate(srv.URL+"/?unit=xa-a-t01"), chromedp.WaitVisible(item), chromedp.Click(item), chromedp.WaitVisible(`#name`),
+		chromedp.SendKeys(`#name`, name), chromedp.SendKeys(`#phone`, phone), chromedp.Click(`#consent`))
+	return srv, id, ctx
+}
+
 // verifyMessage is a message of the phone verification shown on the page.
 type verifyMessage struct {
 	ID    string `json:"id"`
@@ -272,19 +292,7 @@ const verifyMessagesJS = `Array.from(document.querySelectorAll('#verify-field .f
 // verification (asked to verify, code sent, a wrong code, the right code): at each step
 // the page shows exactly one message, and an error looks and is announced as one.
 func TestVerificationShowsOneMessageAtATime(t *testing.T) {
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
-	now := time.Now()
-	id := createContest(t, srv.URL, "Hội thi có xác minh", true, [2]time.Time{now.Add(-time.Hour), now.Add(time.Hour)})
-	item := `button.quiz-item[data-quiz-id="` + id + `"]`
-	ctx := browser(t)
-	run(t, ctx, "open the contest and fill in the form", chromedp.EmulateViewport(360, 740),
-		chromedp.Navigate(srv.URL+"/?unit=xa-a-t01"), chromedp.WaitVisible(item), chromedp.Click(item), chromedp.WaitVisible(`#name`),
-		chromedp.SendKeys(`#name`, "Trần Văn Bình"), chromedp.SendKeys(`#phone`, "0913 777 888"), chromedp.Click(`#consent`))
+	srv, _, ctx := contestForm(t, "Hội thi có xác minh", true, "Trần Văn Bình", "0913 777 888")
 	var code string
 	steps := []struct {
 		name  string
@@ -344,20 +352,8 @@ func TestVerificationShowsOneMessageAtATime(t *testing.T) {
 // the browser shares, share) buttons, and stays on the device: back on the start screen,
 // and after the page is opened again, "Lượt thi của tôi" lists it with its results link.
 func TestMyEntriesListsThisDevicesReceipts(t *testing.T) {
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
-	now := time.Now()
-	id := createContest(t, srv.URL, "Hội thi giữ biên nhận", false, [2]time.Time{now.Add(-time.Hour), now.Add(time.Hour)})
-	item := `button.quiz-item[data-quiz-id="` + id + `"]`
-	ctx := browser(t)
-	run(t, ctx, "enter the contest", chromedp.EmulateViewport(360, 740),
-		chromedp.Navigate(srv.URL+"/?unit=xa-a-t01"), chromedp.WaitVisible(item), chromedp.Click(item), chromedp.WaitVisible(`#name`),
-		chromedp.SendKeys(`#name`, "Phạm Thị Lan"), chromedp.SendKeys(`#phone`, "0913 555 666"), chromedp.Click(`#consent`),
-		chromedp.Click(`#start`))
+	srv, id, ctx := contestForm(t, "Hội thi giữ biên nhận", false, "Phạm Thị Lan", "0913 555 666")
+	run(t, ctx, "enter the contest", chromedp.Click(`#start`))
 	for i := 1; i <= 2; i++ {
 		run(t, ctx, fmt.Sprintf("answer question %d", i), chromedp.WaitVisible(`#question-text`), chromedp.Click(`input[name="opt"]`), chromedp.Click(`#next`))
 	}
