@@ -121,10 +121,18 @@ func TestTheResidentsFirstScreenFitsAPhone(t *testing.T) {
 			if shift > 0.05 {
 				t.Errorf("layout shift while loading = %.3f, want at most 0.05", shift)
 			}
-			if small := value(t, ctx, chromedp.Evaluate[[]string](smallThingsJS)); len(small) > 0 {
-				t.Errorf("too small on the first screen (text under 16 px, targets under 44 px):\n%s", strings.Join(small, "\n"))
-			}
+			noSmallThings(t, ctx, "the first screen")
 		})
+	}
+}
+
+// noSmallThings fails the test for each text under 16 px or tap target under 44 px on
+// the screen shown, the details on demand opened.
+func noSmallThings(t *testing.T, ctx context.Context, screen string) {
+	t.Helper()
+	value(t, ctx, chromedp.Evaluate[bool](`(function(){ document.querySelectorAll('main details').forEach(function (d) { d.open = true; }); return true })()`))
+	if small := value(t, ctx, chromedp.Evaluate[[]string](smallThingsJS)); len(small) > 0 {
+		t.Errorf("too small on %s (text under 16 px, targets under 44 px):\n%s", screen, strings.Join(small, "\n"))
 	}
 }
 
@@ -245,6 +253,7 @@ func TestContestCardsSayWhetherTheContestIsOpen(t *testing.T) {
 			t.Errorf("upcoming contest's card offers a button to choose it")
 		}
 	})
+	t.Run("nothing on the cards is too small to read or tap", func(t *testing.T) { noSmallThings(t, ctx, "the contest cards") })
 	t.Run("the ended contest's results link opens its results page", func(t *testing.T) {
 		if readCard(t, ctx, ended).Results == "" {
 			t.Fatal("no results link to follow")
@@ -345,6 +354,7 @@ func TestVerificationShowsOneMessageAtATime(t *testing.T) {
 			}
 		})
 	}
+	t.Run("nothing on the contest's form is too small to read or tap", func(t *testing.T) { noSmallThings(t, ctx, "the contest's form") })
 	run(t, ctx, "start the entry", chromedp.Click(`#start`), chromedp.WaitVisible(`#question-text`))
 }
 
