@@ -126,6 +126,15 @@ func TestTheResidentsFirstScreenFitsAPhone(t *testing.T) {
 	}
 }
 
+// openMoreInfo opens the start form's optional details (name, phone…) with a tap, once
+// the page has stopped the smooth scroll to the form that choosing a quiz starts: a tap
+// during it lands where the summary was.
+func openMoreInfo(t *testing.T, ctx context.Context) {
+	t.Helper()
+	waitJS(t, ctx, "the page stops scrolling", `(function(){ var y = scrollY, was = window.__lastY; window.__lastY = y; return was === y; })()`)
+	run(t, ctx, "open the optional details", chromedp.Click(`#more-info summary`), chromedp.WaitVisible(`#name`))
+}
+
 // noSmallThings fails the test for each text under 16 px or tap target under 44 px on
 // the screen shown, the details on demand opened.
 func noSmallThings(t *testing.T, ctx context.Context, screen string) {
