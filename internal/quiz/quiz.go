@@ -150,6 +150,42 @@ func (q Quiz) IsOpen(t time.Time) bool {
 	return true
 }
 
+// Phase is where a published quiz stands for a resident at a time: a start is taken
+// (open), not yet (upcoming), or no more (ended).
+type Phase string
+
+const (
+	PhaseOpen     Phase = "open"
+	PhaseUpcoming Phase = "upcoming"
+	PhaseEnded    Phase = "ended"
+)
+
+// PhaseAt is q's phase at t, by the same rules as a start: a contest is open while one
+// of its rounds is (and upcoming between rounds), any other quiz between its opening
+// and closing times. The list of quizzes says it so that the resident page labels a
+// card by the server's clock, not the phone's, which may be wrong.
+func (q Quiz) PhaseAt(t time.Time) Phase {
+	if q.Kind == KindContest && q.Contest != nil {
+		cfg := q.Contest.Normalized()
+		if _, ok := cfg.RoundAt(t); ok && q.IsOpen(t) {
+			return PhaseOpen
+		}
+		for _, r := range cfg.Rounds {
+			if t.Before(r.OpensAt) && !q.HasClosed(r.OpensAt) {
+				return PhaseUpcoming
+			}
+		}
+		return PhaseEnded
+	}
+	switch {
+	case q.IsOpen(t):
+		return PhaseOpen
+	case q.Status == Published && !q.OpensAt.IsZero() && t.Before(q.OpensAt):
+		return PhaseUpcoming
+	}
+	return PhaseEnded
+}
+
 // HasClosed reports whether the quiz is closed at t: closed by its organiser or past
 // its closing time. A closed quiz takes no new answers by any channel.
 func (q Quiz) HasClosed(t time.Time) bool {

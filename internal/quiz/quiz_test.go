@@ -173,3 +173,36 @@ func TestEveryTopicHasALabel(t *testing.T) {
 		t.Errorf("TopicLabels has %d entries, Topics %d", len(TopicLabels), len(Topics))
 	}
 }
+
+func TestQuizPhaseAt(t *testing.T) {
+	at := time.Date(2026, 12, 4, 3, 0, 0, 0, time.UTC)
+	h := time.Hour
+	contestOf := func(rounds ...[2]time.Duration) Quiz {
+		q := Quiz{Kind: KindContest, Status: Published, Contest: &contest.Config{}}
+		for i, r := range rounds {
+			q.Contest.Rounds = append(q.Contest.Rounds, contest.Round{ID: "r" + string(rune('1'+i)), OpensAt: at.Add(r[0]), ClosesAt: at.Add(r[1])})
+		}
+		return q
+	}
+	tests := []struct {
+		name string
+		q    Quiz
+		want Phase
+	}{
+		{"a quiz with no dates is open", Quiz{Kind: KindQuiz, Status: Published}, PhaseOpen},
+		{"a quiz before its opening is upcoming", Quiz{Kind: KindQuiz, Status: Published, OpensAt: at.Add(h)}, PhaseUpcoming},
+		{"a quiz past its closing has ended", Quiz{Kind: KindQuiz, Status: Published, ClosesAt: at.Add(-h)}, PhaseEnded},
+		{"a quiz its organiser closed has ended", Quiz{Kind: KindQuiz, Status: Closed}, PhaseEnded},
+		{"a contest in its round is open", contestOf([2]time.Duration{-h, h}), PhaseOpen},
+		{"a contest before its first round is upcoming", contestOf([2]time.Duration{h, 2 * h}), PhaseUpcoming},
+		{"a contest between two rounds is upcoming", contestOf([2]time.Duration{-2 * h, -h}, [2]time.Duration{h, 2 * h}), PhaseUpcoming},
+		{"a contest after its last round has ended", contestOf([2]time.Duration{-2 * h, -h}), PhaseEnded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.q.PhaseAt(at); got != tt.want {
+				t.Errorf("PhaseAt = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -148,8 +148,8 @@ func TestAContestFromEntryToWinners(t *testing.T) {
 	}
 
 	if !t.Run("the start asks for a verified phone, and the code from the SMS outbox verifies it", func(t *testing.T) {
-		run(t, ctx, "start before verifying", chromedp.Click(`#start`), chromedp.WaitVisible(`#start-error`))
-		if msg := value(t, ctx, chromedp.Text(`#start-error`)); !strings.Contains(msg, "Gửi mã") {
+		run(t, ctx, "start before verifying", chromedp.Click(`#start`), chromedp.WaitVisible(`#verify-error`))
+		if msg := value(t, ctx, chromedp.Text(`#verify-error`)); !strings.Contains(msg, "Gửi mã") {
 			t.Errorf("starting unverified says %q, want to press “Gửi mã”", msg)
 		}
 		run(t, ctx, "send the code", chromedp.Click(`#send-code`), chromedp.WaitVisible(`#sms-code`))

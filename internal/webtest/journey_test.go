@@ -43,6 +43,7 @@ func TestResidentTakesTheQuizOnAPhone(t *testing.T) {
 	if preset != "xa-a-t01" {
 		t.Fatalf("village preselected from the link = %q, want xa-a-t01", preset)
 	}
+	openMoreInfo(t, ctx) // name and phone are optional: a tap away
 	run(t, ctx, "fill in the form",
 		chromedp.SendKeys(`#name`, "Lê Thị Mai"),
 		chromedp.SendKeys(`#phone`, "0912 000 111"),

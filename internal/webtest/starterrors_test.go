@@ -2,7 +2,6 @@ package webtest
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -10,9 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/demo"
-	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/testenv"
 )
 
@@ -20,37 +17,8 @@ import (
 // (no phone verification) and returns its id.
 func publishContest(t *testing.T, base string) string {
 	t.Helper()
-	admin := dashSignIn(t, base, "admin", "demo1234")
-	btc := dashSignIn(t, base, "btc", "demo1234")
-	status, raw := dashCall(t, base, "GET", "/v1/admin/quizzes/demo-nq58-quiz", admin, nil)
-	if status != http.StatusOK {
-		t.Fatalf("GET demo quiz: %d %s", status, raw)
-	}
-	var bank quiz.Quiz
-	dashDecode(t, raw, &bank)
-	questions := singleChoiceInputs(bank, 2)
 	now := time.Now()
-	status, raw = dashCall(t, base, "POST", "/v1/admin/quizzes", btc, map[string]any{
-		"kind": "contest", "title": "Hội thi thử", "timeLimitSec": 600, "drawCount": 0, "shuffle": true,
-		"scopeUnitId": "xa-a", "questions": questions,
-		"contest": map[string]any{
-			"rounds":            []map[string]any{{"id": "r1", "opensAt": now.Add(-time.Hour), "closesAt": now.Add(time.Hour)}},
-			"attemptsPerRound":  2,
-			"prediction":        map[string]string{"text": "Dự đoán số bài dự thi của vòng này", "truth": "entries"},
-			"ranking":           contest.DefaultRanking,
-			"prizes":            []map[string]any{{"tier": "Nhất", "count": 1, "amount": 1000000}},
-			"onePrizePerPerson": true, "fastSecondsPerQuestion": 3, "topN": 10, "verifyPhone": false, "allowUnverified": true,
-		},
-	})
-	if status != http.StatusCreated {
-		t.Fatalf("create contest: %d %s", status, raw)
-	}
-	var created struct{ ID string }
-	dashDecode(t, raw, &created)
-	if status, raw := dashCall(t, base, "POST", "/v1/admin/quizzes/"+created.ID+"/publish", btc, nil); status != http.StatusOK {
-		t.Fatalf("publish contest: %d %s", status, raw)
-	}
-	return created.ID
+	return createContest(t, base, "Hội thi thử", false, [2]time.Time{now.Add(-time.Hour), now.Add(time.Hour)})
 }
 
 // shownError is what the page shows after a failed start.

@@ -59,6 +59,30 @@ export function dateTime(iso) {
   if (isNaN(d.getTime()) || d.getFullYear() < 2000) return '';
   return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ' ' + pad(d.getDate()) + '/' + pad(d.getMonth() + 1) + '/' + d.getFullYear();
 }
+// shortDateTime: an RFC 3339 time as "HH:MM DD/MM" on the local clock, with "/YYYY"
+// when it is not this year's; "" for none.
+export function shortDateTime(iso) {
+  var d = new Date(iso);
+  if (isNaN(d.getTime()) || d.getFullYear() < 2000) return '';
+  return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ' ' + pad(d.getDate()) + '/' + pad(d.getMonth() + 1) +
+    (d.getFullYear() === new Date().getFullYear() ? '' : '/' + d.getFullYear());
+}
+// localDay: an RFC 3339 time's date on the local clock, "DD/MM/YYYY"; "" for none.
+export function localDay(iso) {
+  var d = new Date(iso);
+  if (isNaN(d.getTime()) || d.getFullYear() < 2000) return '';
+  return pad(d.getDate()) + '/' + pad(d.getMonth() + 1) + '/' + d.getFullYear();
+}
+// spanText: a coming span of milliseconds as a countdown: "2 ngày 3 giờ", "3 giờ 05 phút",
+// "4 phút", "dưới 1 phút".
+export function spanText(ms) {
+  var min = Math.floor(ms / 60000);
+  if (min < 1) return 'dưới 1 phút';
+  var days = Math.floor(min / 1440), hours = Math.floor(min / 60) % 24, mins = min % 60;
+  if (days) return days + ' ngày' + (hours ? ' ' + hours + ' giờ' : '');
+  if (hours) return hours + ' giờ ' + pad(mins) + ' phút';
+  return mins + ' phút';
+}
 // atDay: an RFC 3339 time as "20:46 ngày 30/11/2026" on the local clock, for a sentence
 // ("sau 20:46 ngày 30/11/2026"); "" for none.
 export function atDay(iso) {

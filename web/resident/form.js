@@ -7,7 +7,7 @@ import { S, saveAtt, clientId, clientToken, saveClientToken } from './state.js';
 import { chosenLeaf } from './units.js';
 import { selectedQuiz } from './start.js';
 import { openQuestions } from './quiz.js';
-import { applyVerify, forgetToken, needsVerification, phoneToken } from './verify.js';
+import { applyVerify, askToVerify, forgetToken, needsVerification, phoneToken } from './verify.js';
 
 function isContest(q) { return !!q && q.kind === 'contest'; }
 
@@ -33,6 +33,11 @@ export function applyKind(q) {
     ? 'Bắt buộc đánh dấu để dự thi.'
     : 'Bắt buộc đánh dấu nếu bạn nhập họ tên hoặc số điện thoại.';
   $('start').textContent = contest ? 'Bắt đầu dự thi' : 'Bắt đầu';
+  // A contest needs them: open, under their own title. Elsewhere they stay a tap away,
+  // which keeps the start button on the first screen.
+  if (contest) $('more-info').open = true;
+  $('more-info-title').textContent = contest ? 'Thông tin người dự thi' : 'Thông tin khác';
+  $('more-info-opt').hidden = contest;
   clearStartError();
   applyVerify(q);
 }
@@ -83,7 +88,7 @@ function readParticipant() {
     }
     if (needsVerification(selectedQuiz())) {
       var token = phoneToken(selectedQuiz().id);
-      if (!token) return { error: 'Hãy xác minh số điện thoại: bấm “Gửi mã” và nhập mã nhận được qua tin nhắn.', field: 'send-code' };
+      if (!token) return { error: 'Hãy xác minh số điện thoại: bấm “Gửi mã” và nhập mã nhận được qua tin nhắn.', verify: true };
       p.phoneToken = token;
     }
   }
@@ -107,6 +112,8 @@ function startError(msg, field) {
   box.hidden = !msg;
   if (!msg) return;
   if (field) {
+    var d = field.closest('details');
+    if (d) d.open = true;
     fieldError(field, msg);
     field.focus({ preventScroll: true });
     if (field.scrollIntoView) field.scrollIntoView({ block: 'center' });
@@ -141,6 +148,7 @@ function startAttempt() {
     return;
   }
   var r = readParticipant();
+  if (r.verify) { askToVerify(r.error); return; }
   if (r.error) { startError(r.error, $(r.field)); return; }
   var consent = $('consent').checked;
   if (isContest(quiz) && !consent) {
@@ -159,7 +167,11 @@ function startAttempt() {
   }).then(function (res) {
     done();
     if (res.status !== 200 && res.status !== 201) {
-      if (res.data && res.data.error && res.data.error.code === 'phone_unverified') forgetToken(quiz.id);
+      if (res.data && res.data.error && res.data.error.code === 'phone_unverified') {
+        forgetToken(quiz.id);
+        askToVerify(errorMessage(res));
+        return;
+      }
       startError(errorMessage(res));
       return;
     }

@@ -6,6 +6,7 @@ import { atDay, mmss } from '../lib/format.js';
 import { likertLabel, questionKind } from '../lib/labels.js';
 import { emit } from '../lib/events.js';
 import { S, dropAtt, show } from './state.js';
+import { keepReceipt, receiptActions } from './receipts.js';
 
 function optText(q, id) {
   var o = (q.options || []).filter(function (x) { return String(x.id) === String(id); })[0];
@@ -60,6 +61,15 @@ export function showResult(r) {
     if (sealed) review = [];
     $('receipt').textContent = r.receipt || '';
     $('receipt-box').hidden = !r.receipt;
+    var actions = $('receipt-actions');
+    actions.innerHTML = '';
+    if (r.receipt) {
+      // Kept on this device for "Lượt thi của tôi" on the start screen.
+      var entry = { receipt: r.receipt, quizId: a.quizId, title: a.quizTitle, roundId: r.roundId || '',
+        roundName: r.roundName || '', at: r.submittedAt || new Date().toISOString() };
+      keepReceipt(entry);
+      actions.appendChild(receiptActions(entry));
+    }
     // resultsAfter is the round's end plus the server's grace: the earliest publication.
     var round = r.roundName || 'vòng thi';
     var after = atDay(r.resultsAfter);

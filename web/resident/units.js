@@ -100,18 +100,29 @@ export function chosenLeaf() {
   return id != null && units[id] && isLeaf(id) ? units[id] : null;
 }
 
-// presetUnit chooses the unit id and its ancestors (a QR code's ?unit=).
+// presetUnit chooses the unit id and its ancestors (a QR code's ?unit=). A village is
+// then shown as one line with "Đổi" instead of the selects, which keeps the start
+// button on the first screen; a unit above the villages leaves the selects to finish.
 export function presetUnit(id) {
   var u = units[id];
   if (!u) { showError('Không tìm thấy thôn/đơn vị trong mã QR. Vui lòng chọn thủ công.'); return; }
+  var leaf = isLeaf(u.id);
   var path = [], names = [];
   for (var guard = 0; u && guard < 20; guard++) {
     path.unshift(u.id);
-    names.push(u.name);
+    // The province is the same for everyone: the village and its commune say enough.
+    if (names.length < 2) names.push(u.name);
     u = u.parentId != null ? units[u.parentId] : null;
   }
   unitPath = path;
-  var p = $('unit-preset');
-  p.textContent = 'Đơn vị: ' + names.join(', ');
-  p.hidden = false;
+  $('unit-preset-name').textContent = names.join(', ');
+  $('unit-preset').hidden = !leaf;
+  $('units').hidden = leaf;
 }
+
+$('unit-change').addEventListener('click', function () {
+  $('unit-preset').hidden = true;
+  $('units').hidden = false;
+  var sels = document.querySelectorAll('select.unit-select');
+  if (sels.length) sels[sels.length - 1].focus();
+});

@@ -10,7 +10,27 @@ var verified = {};      // by quiz id: {phone, token, expiresAt}
 
 function digits(s) { return String(s || '').replace(/\D/g, ''); }
 
-function status(msg) { $('verify-status').textContent = msg; }
+var VERIFIED = 'Số điện thoại đã được xác minh.';
+
+// status shows the verification's one message, replacing the one before: a step's news
+// (polite), or an error in the error style (announced at once). One state at a time:
+// an "ask to verify" never stays above "verified".
+function status(msg, isError) {
+  $('verify-status').textContent = isError ? '' : msg;
+  $('verify-error').textContent = isError ? msg : '';
+  $('verify-error').hidden = !(isError && msg);
+  if (!isError) $('send-code').removeAttribute('aria-describedby');
+}
+
+// askToVerify is the start's refusal of an unverified phone, said in the verification's
+// own place right below “Gửi mã”, which takes the focus.
+export function askToVerify(msg) {
+  status(msg, true);
+  var b = $('send-code');
+  b.setAttribute('aria-describedby', 'verify-error');
+  b.focus({ preventScroll: true });
+  if (b.scrollIntoView) b.scrollIntoView({ block: 'center' });
+}
 
 // needsVerification reports whether q is a contest that requires a verified phone.
 export function needsVerification(q) { return !!q && q.kind === 'contest' && !!q.verifyPhone; }
@@ -22,7 +42,7 @@ export function applyVerify(q) {
   pending = null;
   $('code-box').hidden = true;
   $('sms-code').value = '';
-  status(quiz && tokenFor(quiz.id) ? 'Số điện thoại đã được xác minh.' : '');
+  status(quiz && tokenFor(quiz.id) ? VERIFIED : '');
 }
 
 // phoneToken returns the token of the phone typed now for the contest, or ''.
@@ -44,41 +64,41 @@ export function forgetToken(quizId) {
 $('phone').addEventListener('input', function () {
   if (!quiz) return;
   if (pending && pending.phone !== digits(this.value)) { pending = null; $('code-box').hidden = true; }
-  status(tokenFor(quiz.id) ? 'Số điện thoại đã được xác minh.' : '');
+  status(tokenFor(quiz.id) ? VERIFIED : '');
 });
 
 $('send-code').addEventListener('click', function () {
   if (!quiz) return;
   var phone = $('phone').value.trim();
-  if (!phone) { status('Hãy nhập số điện thoại trước khi bấm “Gửi mã”.'); $('phone').focus(); return; }
+  if (!phone) { status('Hãy nhập số điện thoại trước khi bấm “Gửi mã”.', true); $('phone').focus(); return; }
   var btn = this;
   btn.disabled = true;
   status('Đang gửi mã…');
   fetchJSON('POST', '/v1/verifications', { phone: phone, quizId: quiz.id }).then(function (res) {
     btn.disabled = false;
-    if (res.status !== 202) { status(errorMessage(res)); return; }
+    if (res.status !== 202) { status(errorMessage(res), true); return; }
     pending = { verificationId: res.data.verificationId, phone: digits(phone) };
     $('code-box').hidden = false;
     $('sms-code').value = '';
     status('Mã xác minh đã được gửi qua tin nhắn đến số ' + phone + '. Hãy nhập mã vào ô dưới đây.');
     $('sms-code').focus();
-  }, function () { btn.disabled = false; status(NET_MSG); });
+  }, function () { btn.disabled = false; status(NET_MSG, true); });
 });
 
 $('confirm-code').addEventListener('click', function () {
   if (!quiz || !pending) return;
   var code = digits($('sms-code').value);
-  if (code.length !== 6) { status('Mã xác minh gồm 6 chữ số.'); $('sms-code').focus(); return; }
+  if (code.length !== 6) { status('Mã xác minh gồm 6 chữ số.', true); $('sms-code').focus(); return; }
   var btn = this;
   var p = pending;
   var quizId = quiz.id;
   btn.disabled = true;
   fetchJSON('POST', '/v1/verifications/' + encodeURIComponent(p.verificationId) + '/confirm', { code: code }).then(function (res) {
     btn.disabled = false;
-    if (res.status !== 200) { status(errorMessage(res)); return; }
+    if (res.status !== 200) { status(errorMessage(res), true); $('sms-code').focus(); return; }
     verified[quizId] = { phone: p.phone, token: res.data.phoneToken, expiresAt: res.data.expiresAt };
     pending = null;
     $('code-box').hidden = true;
-    status('Số điện thoại đã được xác minh.');
-  }, function () { btn.disabled = false; status(NET_MSG); });
+    status(VERIFIED);
+  }, function () { btn.disabled = false; status(NET_MSG, true); });
 });

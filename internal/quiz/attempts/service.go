@@ -137,6 +137,8 @@ type QuizSummary struct {
 	VerifyPhone *bool `json:"verifyPhone,omitempty"`
 	// Rounds of a contest, with the names people read and when results come.
 	Rounds []quiz.RoundSummary `json:"rounds,omitempty"`
+	// Phase is open, upcoming or ended at the server's time of the answer (see quiz.PhaseAt).
+	Phase quiz.Phase `json:"phase"`
 }
 
 // QuizzesResponse is GET /v1/quizzes.
@@ -325,6 +327,7 @@ func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
 		return QuizzesResponse{}, err
 	}
 	out := QuizzesResponse{Quizzes: []QuizSummary{}}
+	now := s.now()
 	for _, q := range all {
 		if q.Status != quiz.Published {
 			continue
@@ -333,7 +336,7 @@ func (s *Service) ListQuizzes(ctx context.Context) (QuizzesResponse, error) {
 			ID: q.ID, Kind: q.Kind, Title: q.Title, Description: q.Description,
 			OpensAt: q.OpensAt, ClosesAt: q.ClosesAt, QuestionCount: q.QuestionCount(),
 			TimeLimitSec: q.TimeLimitSec, Status: q.Status, ScopeUnitID: q.ScopeUnitID,
-			Rounds: quiz.RoundSummaries(q),
+			Rounds: quiz.RoundSummaries(q), Phase: q.PhaseAt(now),
 		}
 		if q.Kind == quiz.KindContest {
 			verifies := q.Contest != nil && q.Contest.RequiresVerifiedPhone()
