@@ -11,8 +11,8 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 
 .PHONY: run first-admin test bench bench-scale deps java chromium ddb-local modules web-vendor build clean deploy build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-StaffAdminFunction build-MaintenanceFunction
 
-run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages (LAMBDA=rie: the built bootstraps under the Lambda emulator; DEMO=0: an empty deployment in .data/empty/)
-	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/serve -addr $${ADDR:-127.0.0.1:8080} -lambda $${LAMBDA:-inprocess} -demo=$${DEMO:-1}
+run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages (LAMBDA=rie: the built bootstraps under the Lambda emulator; DEMO=0: an empty deployment in .data/empty/; CONTRACT=1: log every exchange that breaks api/openapi.yaml)
+	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/serve -addr $${ADDR:-127.0.0.1:8080} -lambda $${LAMBDA:-inprocess} -demo=$${DEMO:-1} -contract=$${CONTRACT:-0}
 
 # The first account of a deployment (docs/first-deploy.md): the root unit when the tree is
 # empty, then an admin scoped to it, username = EMAIL. ENV=local (the default when ENV is

@@ -49,6 +49,7 @@ func run(log *slog.Logger) error {
 	table := flag.String("table", "tracker", "table name")
 	loadDemo := flag.Bool("demo", true, "load the demo data and accounts when the table is empty (false: an empty deployment)")
 	lambdaMode := flag.String("lambda", "inprocess", "how the functions run: inprocess (the handlers in this process) or rie (the built bootstraps under the Lambda Runtime Interface Emulator, a pool of 2 per function)")
+	checkContract := flag.Bool("contract", false, "check every request and answer under /v1/ against api/openapi.yaml and log each mismatch (`make run CONTRACT=1`)")
 	deadLetters := flag.String("dead-letters", "", "folder for stream batches that failed every retry (go run ./infra/replay re-applies them); default dead-letters/ beside the data folder")
 	flag.Parse()
 	if *dataDir == "" {
@@ -110,7 +111,8 @@ func run(log *slog.Logger) error {
 		return fmt.Errorf("-lambda %q: want inprocess or rie", *lambdaMode)
 	}
 	stack, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: endpoint, Table: *table, Log: log, Users: users,
-		UsersFile: filepath.Join(filepath.Dir(*dataDir), "staff-users.json"), DeadLetterDir: *deadLetters, Secret: secret, OriginSecret: origin, Invoker: invoker})
+		UsersFile: filepath.Join(filepath.Dir(*dataDir), "staff-users.json"), DeadLetterDir: *deadLetters, Secret: secret, OriginSecret: origin, Invoker: invoker,
+		Contract: *checkContract})
 	if err != nil {
 		return err
 	}

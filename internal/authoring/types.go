@@ -44,8 +44,8 @@ type QuizInput struct {
 	Kind         string          `json:"kind"`
 	Title        string          `json:"title"`
 	Description  string          `json:"description"`
-	OpensAt      time.Time       `json:"opensAt"`
-	ClosesAt     time.Time       `json:"closesAt"`
+	OpensAt      time.Time       `json:"opensAt,omitzero"`
+	ClosesAt     time.Time       `json:"closesAt,omitzero"`
 	TimeLimitSec int             `json:"timeLimitSec"`
 	DrawCount    int             `json:"drawCount"`
 	Shuffle      bool            `json:"shuffle"`

@@ -3,144 +3,19 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"io"
+	"encoding/json"
 	"net/http"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
-
 	"github.com/nq58/tracker/api"
+	"github.com/nq58/tracker/internal/contest/rounds"
+	"github.com/nq58/tracker/internal/demo"
 )
 
-// TestMain runs the package's tests with a contract check on every exchange: the HTTP
-// helpers all go through http.DefaultClient, whose transport validates each request and
-// answer under /v1/ against api/openapi.yaml (errors included). A request the
-// description refuses must be refused by the API too (4xx); every answer must match it.
-// Violations fail the run after the tests, listed with the request that caused them.
-func TestMain(m *testing.M) {
-	c, err := newContract()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "contract:", err)
-		os.Exit(1)
-	}
-	http.DefaultClient.Transport = c
-	code := m.Run()
-	if code == 0 {
-		code = c.report()
-	}
-	os.Exit(code)
-}
-
-type contract struct {
-	router routers.Router
-	next   http.RoundTripper
-
-	mu         sync.Mutex
-	checked    int
-	violations []string
-}
-
-func newContract() (*contract, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPIYAML)
-	if err != nil {
-		return nil, err
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, err
-	}
-	router, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		return nil, err
-	}
-	for _, ct := range []string{"text/csv", "text/html", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} {
-		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
-	}
-	return &contract{router: router, next: http.DefaultTransport}, nil
-}
-
-func (c *contract) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !strings.HasPrefix(req.URL.Path, "/v1/") {
-		return c.next.RoundTrip(req)
-	}
-	var reqBody []byte
-	if req.Body != nil {
-		b, err := io.ReadAll(req.Body)
-		if err != nil {
-			return nil, err
-		}
-		_ = req.Body.Close()
-		reqBody = b
-		req.Body = io.NopCloser(bytes.NewReader(b))
-	}
-	resp, err := c.next.RoundTrip(req)
-	if err != nil {
-		return resp, err
-	}
-	respBody, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(respBody))
-	if v := c.check(req, reqBody, resp, respBody); v != "" {
-		c.mu.Lock()
-		c.violations = append(c.violations, fmt.Sprintf("%s %s → %d: %s", req.Method, req.URL.Path, resp.StatusCode, v))
-		c.mu.Unlock()
-	}
-	return resp, nil
-}
-
-// check returns what in the exchange the description does not allow ("" when nothing).
-func (c *contract) check(req *http.Request, reqBody []byte, resp *http.Response, respBody []byte) string {
-	c.mu.Lock()
-	c.checked++
-	c.mu.Unlock()
-	// The router matches on the URL the description's server gives: a relative one.
-	probe := req.Clone(context.Background())
-	probe.URL.Scheme, probe.URL.Host, probe.Host = "", "", ""
-	probe.Body = io.NopCloser(bytes.NewReader(reqBody))
-	route, params, err := c.router.FindRoute(probe)
-	if err != nil {
-		if resp.StatusCode == http.StatusNotFound {
-			return "" // the gateway's answer to a route that does not exist
-		}
-		return "route not described: " + err.Error()
-	}
-	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true, MultiError: true}
-	in := &openapi3filter.RequestValidationInput{Request: probe, PathParams: params, Route: route, Options: opts}
-	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil && resp.StatusCode < 400 {
-		return "request refused by the description but accepted by the API: " + err.Error()
-	}
-	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header,
-		Body: io.NopCloser(bytes.NewReader(respBody)), Options: opts}
-	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
-		return "answer not as described: " + err.Error()
-	}
-	return ""
-}
-
-// report returns the exit code of the contract check and prints its findings.
-func (c *contract) report() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.checked == 0 && len(os.Args) > 0 && !strings.Contains(strings.Join(os.Args, " "), "-test.run") {
-		fmt.Fprintln(os.Stderr, "contract: no exchange was checked: the HTTP helpers no longer use http.DefaultClient")
-		return 1
-	}
-	if len(c.violations) > 0 {
-		fmt.Fprintf(os.Stderr, "contract: %d of %d exchanges break api/openapi.yaml:\n  %s\n", len(c.violations), c.checked, strings.Join(c.violations, "\n  "))
-		return 1
-	}
-	fmt.Fprintf(os.Stderr, "contract: %d exchanges match api/openapi.yaml\n", c.checked)
-	return 0
-}
+// Every exchange of these tests is checked against api/openapi.yaml by the local gateway
+// itself (StackOptions.Contract, on in every testenv stack): a violation fails the test
+// that caused it when the test ends.
 
 func TestTheOpenAPIDescriptionIsServed(t *testing.T) {
 	e := newEnv(t)
@@ -151,5 +26,129 @@ func TestTheOpenAPIDescriptionIsServed(t *testing.T) {
 	}
 	if status != http.StatusOK || !bytes.Equal(body, want) {
 		t.Errorf("GET /v1/openapi.json: status %d, %d bytes; want 200 and the %d bytes of api/openapi.yaml as JSON", status, len(body), len(want))
+	}
+}
+
+func TestEveryTestStackChecksTheContract(t *testing.T) {
+	e := newEnv(t)
+	if e.stack.Contract == nil {
+		t.Fatal("the test stack has no contract check: testenv must turn StackOptions.Contract on")
+	}
+	before := e.stack.Contract.Checked()
+	e.call("GET", "/v1/units", nil)
+	if got := e.stack.Contract.Checked() - before; got != 1 {
+		t.Errorf("exchanges checked for one GET /v1/units: got %d, want 1", got)
+	}
+}
+
+// contractEnv is the gateway with the sign-in routes and tokens for each kind of staff.
+type contractEnv struct {
+	*env
+	base                      string
+	officer, collector, admin string
+}
+
+func newContractEnv(t *testing.T) *contractEnv {
+	t.Helper()
+	p := newPaperEnv(t)
+	return &contractEnv{env: p.env, base: p.base, collector: p.collector, admin: p.admin, officer: signIn(t, p.base, "canbo")}
+}
+
+// The mismatches issue 24 lists: each exchange goes through the gateway's contract
+// check, which fails the test when the answer is not as described.
+func TestDownloadsAreDescribedAsTheFilesTheyAre(t *testing.T) {
+	e := newContractEnv(t)
+	tests := []struct {
+		name, path, wantType string
+	}{
+		{"the activity log downloads as CSV", "/v1/activities?unitId=xa-a&format=csv", "text/csv"},
+		{"the activity log downloads as a workbook", "/v1/activities?unitId=xa-a&format=xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{"the annual evaluation is a workbook by default", "/v1/reports/annual?unitId=xa-a&year=2026", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{"the annual evaluation prints as a page", "/v1/reports/annual?unitId=xa-a&year=2026&format=html", "text/html"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, raw, h := staffRequest(t, e.base, e.officer, "GET", tt.path, nil)
+			if got := h.Get("Content-Type"); status != http.StatusOK || !strings.HasPrefix(got, tt.wantType) {
+				t.Errorf("GET %s: status %d, Content-Type %q (%.200s); want 200 and %s", tt.path, status, got, raw, tt.wantType)
+			}
+			if h.Get("Content-Disposition") == "" {
+				t.Errorf("GET %s: no Content-Disposition; want the file's name", tt.path)
+			}
+		})
+	}
+}
+
+func TestThePaperProgressWithoutAQuizIsAnIncompleteRequest(t *testing.T) {
+	e := newContractEnv(t)
+	status, raw, _ := staffRequest(t, e.base, e.collector, "GET", "/v1/paper/progress?unitId="+village, nil)
+	var got struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	if err := json.Unmarshal(raw, &got); err != nil || status != http.StatusUnprocessableEntity || got.Error.Code != "validation" || !strings.Contains(got.Error.Message, "quizId") {
+		t.Errorf("GET /v1/paper/progress without quizId: %d %s; want 422 validation naming quizId", status, raw)
+	}
+}
+
+func TestTheQuizListLeavesOutTimesAQuizDoesNotHave(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := demo.LoadContest(ctx, e.stack.Store, e.stack.Keys, rounds.NewService(e.stack.Store, e.clock.Now), e.clock.Now(), e.stack.DrainStreams); err != nil {
+		t.Fatalf("load the demo contest: %v", err)
+	}
+	status, raw := e.call("GET", "/v1/quizzes", nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET /v1/quizzes: %d %s", status, raw)
+	}
+	var list struct {
+		Quizzes []map[string]any `json:"quizzes"`
+	}
+	if err := json.Unmarshal(raw, &list); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, q := range list.Quizzes {
+		if q["id"] != demo.ContestID {
+			continue
+		}
+		found = true
+		for _, k := range []string{"opensAt", "closesAt"} {
+			if v, ok := q[k]; ok {
+				t.Errorf("the contest's %s: got %v; want it left out (its times are its rounds')", k, v)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("GET /v1/quizzes: no %s in %s", demo.ContestID, raw)
+	}
+	if bytes.Contains(raw, []byte("0001-01-01")) {
+		t.Errorf("GET /v1/quizzes sends a zero time: %s", raw)
+	}
+}
+
+func TestStaffInvitesAndStartsAreDescribedAsTheAPIReadsThem(t *testing.T) {
+	e := newContractEnv(t)
+	tests := []struct {
+		name       string
+		token      string
+		method     string
+		path       string
+		body       any
+		wantStatus int
+	}{
+		{"an admin invites a paper collector", e.admin, "POST", "/v1/admin/staff",
+			map[string]any{"username": "nhapphieu2", "email": "nhapphieu2@example.com", "role": "collector", "scopeUnitId": village}, http.StatusCreated},
+		{"an invitation without an e-mail address is refused", e.admin, "POST", "/v1/admin/staff",
+			map[string]any{"username": "canbo9", "role": "officer", "scopeUnitId": village}, http.StatusUnprocessableEntity},
+		{"a start without the device's id is refused", "", "POST", "/v1/quizzes/" + demoQuiz + "/attempts",
+			map[string]any{"participant": map[string]any{"unitId": village}, "consent": true}, http.StatusUnprocessableEntity},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, raw, _ := staffRequest(t, e.base, tt.token, tt.method, tt.path, tt.body)
+			if status != tt.wantStatus {
+				t.Errorf("%s %s: got %d %s; want %d", tt.method, tt.path, status, raw, tt.wantStatus)
+			}
+		})
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/google/uuid"
 
+	"github.com/nq58/tracker/internal/contract"
 	"github.com/nq58/tracker/internal/samtemplate"
 )
 
@@ -65,6 +66,9 @@ type Gateway struct {
 	// tests and benchmarks can act as many sources. Without it the gateway does what
 	// CloudFront does: the connection's address replaces any value a client sent.
 	KeepViewerAddress bool
+	// Contract, when set, validates every request and answer under /v1/ against
+	// api/openapi.yaml and records what breaks it (tests; `make run CONTRACT=1`).
+	Contract *contract.Checker
 }
 
 // New builds a gateway from the template's routes; functions maps each function's
@@ -146,8 +150,17 @@ func matchSegments(pattern, segs []string) (map[string]string, int, bool) {
 	return params, score, true
 }
 
-// ServeHTTP routes API calls to handlers and everything else to the pages.
+// ServeHTTP routes API calls to handlers and everything else to the pages, through the
+// contract check when there is one.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if g.Contract != nil {
+		g.Contract.Wrap(http.HandlerFunc(g.serve)).ServeHTTP(w, r)
+		return
+	}
+	g.serve(w, r)
+}
+
+func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	rt, params := g.match(r.Method, r.URL.Path)
 	if rt == nil {
 		if g.web != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasPrefix(r.URL.Path, "/v1/") {

@@ -51,10 +51,12 @@ func TestCountsSurviveADynamoDBLocalOutage(t *testing.T) {
 	// The failed requests of the outage would fill the test log: they are expected.
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	stack, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: srv.Endpoint, Table: "outage", Now: clock.Now,
-		DeadLetterDir: filepath.Join(dir, "dead-letters"), Log: quiet, KeepViewerAddress: true}) // residents on many addresses (tryAttempt)
+		DeadLetterDir: filepath.Join(dir, "dead-letters"), Log: quiet, KeepViewerAddress: true, // residents on many addresses (tryAttempt)
+		Contract: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	testenv.CheckContract(t, stack)
 	if _, err := demo.Load(ctx, stack.Store); err != nil {
 		t.Fatal(err)
 	}

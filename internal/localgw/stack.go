@@ -21,6 +21,7 @@ import (
 	"github.com/nq58/tracker/internal/app/public"
 	"github.com/nq58/tracker/internal/app/staff"
 	"github.com/nq58/tracker/internal/app/staffadmin"
+	"github.com/nq58/tracker/internal/contract"
 	"github.com/nq58/tracker/internal/deadletter"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/dynamolocal"
@@ -53,6 +54,8 @@ type Stack struct {
 	StreamARN       string
 	Sources         []samtemplate.StreamSource
 	StreamFunctions map[string]StreamHandler
+	// Contract is the gateway's contract check (nil unless StackOptions.Contract).
+	Contract *contract.Checker
 	// edgeHeaders are the distribution's response headers (template.yaml's policy).
 	edgeHeaders []samtemplate.Header
 }
@@ -85,6 +88,10 @@ type StackOptions struct {
 	// Invoker, when set, runs every function out of process (their real bootstraps
 	// under the emulator) instead of calling the handlers in-process.
 	Invoker Invoker
+	// Contract validates every request and answer under /v1/ against api/openapi.yaml
+	// (Stack.Contract keeps the findings): on in every test stack (internal/testenv),
+	// off in `make run` unless CONTRACT=1.
+	Contract bool
 }
 
 // Local development tokens: the issuer and audience the local authorizer accepts in
@@ -180,6 +187,12 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		return nil, err
 	}
 	gw.OriginSecret, gw.KeepViewerAddress = string(o.OriginSecret), o.KeepViewerAddress
+	if o.Contract {
+		if gw.Contract, err = contract.New(); err != nil {
+			return nil, err
+		}
+		gw.Contract.Log = o.Log
+	}
 	sources, err := tpl.StreamSources()
 	if err != nil {
 		return nil, err
@@ -196,7 +209,7 @@ func NewStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		o.DeadLetterDir = filepath.Join(os.TempDir(), "nq58-dead-letters", o.Table)
 	}
 	s := &Stack{Keys: keys, DeadLetters: deadletter.Dir{Path: o.DeadLetterDir}, Gateway: gw, Store: store, DB: db, Table: o.Table, StreamARN: arn, Sources: sources,
-		StreamFunctions: streamFunctions, Issuer: issuer, Outbox: outbox, edgeHeaders: edgeHeaders,
+		StreamFunctions: streamFunctions, Issuer: issuer, Outbox: outbox, edgeHeaders: edgeHeaders, Contract: gw.Contract,
 		OAuth: &localauth.OAuth{Issuer: issuer, ClientID: LocalAudience, RedirectPaths: StaffPages}}
 	for _, sc := range schedules {
 		h, ok := scheduledFunctions[sc.Function]

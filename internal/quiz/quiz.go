@@ -92,8 +92,8 @@ type Quiz struct {
 	Kind         Kind       `json:"kind"`
 	Title        string     `json:"title"`
 	Description  string     `json:"description"`
-	OpensAt      time.Time  `json:"opensAt"`
-	ClosesAt     time.Time  `json:"closesAt"`
+	OpensAt      time.Time  `json:"opensAt,omitzero"`
+	ClosesAt     time.Time  `json:"closesAt,omitzero"`
 	TimeLimitSec int        `json:"timeLimitSec"`
 	DrawCount    int        `json:"drawCount"` // 0: every question
 	Shuffle      bool       `json:"shuffle"`
@@ -102,13 +102,13 @@ type Quiz struct {
 	ScopeUnitID  string     `json:"scopeUnitId,omitempty"` // only residents under this unit may take it
 	Questions    []Question `json:"questions"`
 	CreatedBy    string     `json:"createdBy,omitempty"`
-	UpdatedAt    time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAt    time.Time  `json:"updatedAt,omitzero"`
 	// Version counts stored writes; a write based on an older version is a conflict.
 	Version int `json:"version"`
 	// Contest holds rounds, ranking and prizes when Kind is contest.
 	Contest *contest.Config `json:"contest,omitempty"`
 	// PersonalDataPurgedAt is when the attempts' names, phones and CCCD were removed.
-	PersonalDataPurgedAt time.Time `json:"personalDataPurgedAt,omitempty"`
+	PersonalDataPurgedAt time.Time `json:"personalDataPurgedAt,omitzero"`
 	// Corrections record every change of a published quiz's answer key.
 	Corrections []Correction `json:"corrections,omitempty"`
 }

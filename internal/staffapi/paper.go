@@ -65,7 +65,12 @@ func (h *Handler) uploadSheets(ctx context.Context, s auth.Staff, req events.API
 	return http.StatusOK, r, err
 }
 
+// sheetProgress needs quizId: without it the request is incomplete (422), not a quiz
+// that does not exist (404).
 func (h *Handler) sheetProgress(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	if req.QueryStringParameters["quizId"] == "" {
+		return 0, nil, apperr.Errorf(apperr.Validation, "Thiếu mã bài (quizId)")
+	}
 	p, err := h.sheets.Progress(ctx, s, req.QueryStringParameters["quizId"], req.QueryStringParameters["unitId"])
 	return http.StatusOK, p, err
 }

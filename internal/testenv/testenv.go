@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	tracker "github.com/nq58/tracker"
+	"github.com/nq58/tracker/internal/contract"
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamolocal"
 	"github.com/nq58/tracker/internal/localgw"
@@ -53,7 +55,9 @@ func Stack(t testing.TB, now func() time.Time) *localgw.Stack {
 }
 
 // StackWith is Stack with its options changed by edit (nil: none), e.g. KeepViewerAddress
-// for tests that act as many sources.
+// for tests that act as many sources. The gateway checks every request and answer under
+// /v1/ against api/openapi.yaml (StackOptions.Contract, on unless edit turns it off): when
+// the test ends, what its traffic broke fails it.
 func StackWith(t testing.TB, now func() time.Time, edit func(*localgw.StackOptions)) *localgw.Stack {
 	t.Helper()
 	endpoint := Endpoint(t)
@@ -64,7 +68,7 @@ func StackWith(t testing.TB, now func() time.Time, edit func(*localgw.StackOptio
 		t.Fatal(err)
 	}
 	o := localgw.StackOptions{Endpoint: endpoint, Table: table, Now: now, Users: users,
-		Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))}
+		Log: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Contract: true}
 	if edit != nil {
 		edit(&o)
 	}
@@ -73,7 +77,29 @@ func StackWith(t testing.TB, now func() time.Time, edit func(*localgw.StackOptio
 		t.Fatalf("new stack: %v", err)
 	}
 	t.Cleanup(func() { dropTable(t, s.DB, table) })
+	CheckContract(t, s)
 	return s
+}
+
+// CheckContract fails t, when it ends, with what the exchanges of s broke in
+// api/openapi.yaml (nothing when s has no contract check). StackWith calls it; a test
+// that builds its stack with localgw.NewStack sets StackOptions.Contract and calls it
+// right after, before it starts its servers: cleanups run last in, first out, so the
+// check runs once they are closed and every exchange is in.
+func CheckContract(t testing.TB, s *localgw.Stack) {
+	t.Helper()
+	if s.Contract != nil {
+		t.Cleanup(func() { reportContract(t, s.Contract) })
+	}
+}
+
+func reportContract(t testing.TB, c *contract.Checker) {
+	t.Helper()
+	v := c.Violations()
+	t.Logf("contract: %d exchanges checked against api/openapi.yaml, %d violations", c.Checked(), len(v))
+	if len(v) > 0 {
+		t.Errorf("contract: %d of %d exchanges break api/openapi.yaml:\n  %s", len(v), c.Checked(), strings.Join(v, "\n  "))
+	}
 }
 
 func dropTable(t testing.TB, db *dynamodb.Client, table string) {

@@ -45,7 +45,7 @@ func emptyStack(t *testing.T, clock *testenv.Clock, root units.Unit, user, passw
 	ctx := context.Background()
 	table := testenv.TableName(t)
 	stack, err := localgw.NewStack(ctx, localgw.StackOptions{Endpoint: testenv.Endpoint(t), Table: table, Now: clock.Now,
-		Log: slog.New(slog.NewTextHandler(logWriter{t}, nil))})
+		Log: slog.New(slog.NewTextHandler(logWriter{t}, nil)), Contract: true})
 	if err != nil {
 		t.Fatalf("new stack: %v", err)
 	}
@@ -54,6 +54,7 @@ func emptyStack(t *testing.T, clock *testenv.Clock, root units.Unit, user, passw
 			t.Errorf("delete table %s: %v", table, err)
 		}
 	})
+	testenv.CheckContract(t, stack)
 	if units, err := stack.Store.ListUnits(ctx); err != nil || len(units) != 0 {
 		t.Fatalf("a new stack holds units %v (%v), want none", units, err)
 	}

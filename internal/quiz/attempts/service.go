@@ -118,14 +118,15 @@ type UnitsResponse struct {
 	Units []units.Unit `json:"units"`
 }
 
-// QuizSummary is one quiz of GET /v1/quizzes.
+// QuizSummary is one quiz of GET /v1/quizzes. A time the quiz does not have (a
+// contest's times are its rounds') is left out (omitzero), never sent as year 1.
 type QuizSummary struct {
 	ID            string      `json:"id"`
 	Kind          quiz.Kind   `json:"kind"`
 	Title         string      `json:"title"`
 	Description   string      `json:"description"`
-	OpensAt       time.Time   `json:"opensAt"`
-	ClosesAt      time.Time   `json:"closesAt"`
+	OpensAt       time.Time   `json:"opensAt,omitzero"`
+	ClosesAt      time.Time   `json:"closesAt,omitzero"`
 	QuestionCount int         `json:"questionCount"`
 	TimeLimitSec  int         `json:"timeLimitSec"`
 	Status        quiz.Status `json:"status"`
