@@ -212,10 +212,11 @@ func newDay(t *testing.T) *day {
 	clock := testenv.NewClock(time.Date(2026, 11, 20, 9, 0, 0, 0, quiz.VietnamTime))
 	// As infra/serve with -demo=false: no demo data and no accounts.
 	stack, err := localgw.NewStack(context.Background(), localgw.StackOptions{Endpoint: endpoint, Table: table, Now: clock.Now,
-		Log: slog.New(slog.NewTextHandler(testLog{t}, nil)), DeadLetterDir: t.TempDir()})
+		Log: slog.New(slog.NewTextHandler(testLog{t}, nil)), DeadLetterDir: t.TempDir(), Contract: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	testenv.CheckContract(t, stack)
 	srv := httptest.NewServer(stack.Handler())
 	t.Cleanup(srv.Close)
 	return &day{t: t, stack: stack, clock: clock, url: srv.URL,
