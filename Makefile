@@ -8,8 +8,9 @@ DDB_JAR := $(DDB_DIR)/emulator/DynamoDBLocal.jar
 GO ?= go
 LAMBDA_FLAGS := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 FUNCTIONS := $(notdir $(wildcard functions/*))
+NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: run first-admin test bench bench-scale deps java chromium ddb-local modules web-vendor build clean deploy build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-StaffAdminFunction build-MaintenanceFunction
+.PHONY: run first-admin test lint-api bench bench-scale deps java chromium ddb-local modules web-vendor build clean deploy build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-StaffAdminFunction build-MaintenanceFunction
 
 run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages (LAMBDA=rie: the built bootstraps under the Lambda emulator; DEMO=0: an empty deployment in .data/empty/; CONTRACT=1: log every exchange that breaks api/openapi.yaml)
 	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/serve -addr $${ADDR:-127.0.0.1:8080} -lambda $${LAMBDA:-inprocess} -demo=$${DEMO:-1} -contract=$${CONTRACT:-0}
@@ -24,10 +25,16 @@ first-admin: ## the first admin: make first-admin EMAIL=<email> UNIT_ID=<id> UNI
 	@$(GO) run ./infra/firstadmin -env '$(FIRST_ADMIN_ENV)' -email '$(EMAIL)' -unit-id '$(UNIT_ID)' -unit-name '$(subst ','\'',$(UNIT_NAME))' -addr "$${ADDR:-127.0.0.1:8080}" \
 	  $(if $(filter dev prod,$(FIRST_ADMIN_ENV)),-stack '$(STACK)' -region '$(REGION)')
 
-test: deps chromium ## run every test against a fresh in-memory DynamoDB Local
+test: deps chromium lint-api ## run every test against a fresh in-memory DynamoDB Local
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) run ./infra/ddblocal -- $(GO) test -race -count=1 -timeout 30m ./...
+
+# The API description must lint clean in two well-kept linters, warnings included; the
+# rules switched off are argued in redocly.yaml and .spectral.yaml.
+lint-api: $(NODE_MODULES) ## lint api/openapi.yaml with Redocly and Spectral: 0 errors, 0 warnings
+	node_modules/.bin/redocly lint --format=summary api/openapi.yaml
+	node_modules/.bin/spectral lint --fail-severity=warn api/openapi.yaml
 
 bench: deps ## measure raw DynamoDB Local writes against the resident path through the gateway
 	GO="$(GO)" sh infra/bench/run.sh $(BENCH_ARGS)
@@ -60,12 +67,15 @@ chromium:
 	  fi; \
 	fi
 
-# The staff pages' chart library, from the npm registry at the version package-lock.json
-# pins, copied beside the pages (nothing is loaded from the internet at run time).
+# npm packages at the versions package-lock.json pins: the staff pages' chart library and
+# the API linters. npm writes node_modules/.package-lock.json on every install.
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+
+# The chart library is copied beside the pages (nothing is loaded from the internet at run time).
 CHART_JS := web/staff/vendor/chart.umd.min.js
 web-vendor: $(CHART_JS)
-$(CHART_JS): package.json package-lock.json
-	npm ci --silent --no-audit --no-fund
+$(CHART_JS): $(NODE_MODULES)
 	@mkdir -p $(dir $@) && cp node_modules/chart.js/dist/chart.umd.min.js $@
 
 # DynamoDB Local ships inside the npm package amplify-dynamodb-simulator; only its
