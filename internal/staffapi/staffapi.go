@@ -253,8 +253,12 @@ func (h *Handler) listActivities(ctx context.Context, s auth.Staff, req events.A
 	if list == nil {
 		list = []activity.Activity{}
 	}
+	names, err := h.reports.UnitNames(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
 	body := map[string]any{"activities": list}
-	return tables(req, "hoat-dong", body, func() []export.Table { return []export.Table{report.ActivitiesTable(list)} })
+	return tables(req, "hoat-dong", body, func() []export.Table { return []export.Table{report.ActivitiesTable(list, names)} })
 }
 
 func (h *Handler) listQuizzes(ctx context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {

@@ -323,6 +323,9 @@ type WinnersReport struct {
 	Masked     bool                 `json:"masked"`
 	Winners    []Winner             `json:"winners"`
 	Collective []contest.UnitResult `json:"collective"`
+
+	// unitNames names the collective prize's villages in the export, beside their codes.
+	unitNames map[string]string
 }
 
 // Winners returns a closed round's winners: full details for organisers and admins in
@@ -338,7 +341,12 @@ func (s *Service) Winners(ctx context.Context, staff auth.Staff, quizID, roundID
 	}
 	full := auth.May(staff, auth.SeeContestPD, auth.QuizTarget(q), tree)
 	out := WinnersReport{QuizID: quizID, RoundID: roundID, RoundName: roundName(*q.Contest, roundID), Digest: r.Digest, Truth: r.Truth, Masked: !full,
-		Winners: []Winner{}, Collective: r.Collective}
+		Winners: []Winner{}, Collective: r.Collective, unitNames: map[string]string{}}
+	for _, u := range r.Collective {
+		if n, ok := tree.Get(u.UnitID); ok {
+			out.unitNames[u.UnitID] = n.Name
+		}
+	}
 	for _, l := range r.Lines {
 		if l.Tier == "" {
 			continue

@@ -19,14 +19,14 @@ func (w WinnersReport) Tables() []export.Table {
 		t.Rows = append(t.Rows, []any{int64(x.Rank), x.Tier, x.Amount, x.Name, vnfmt.Phone(x.Phone), x.CCCD, x.UnitID, x.Unit, x.Organization,
 			int64(x.Score), x.Prediction, duration(x.DurationMs), vnfmt.Moment(x.SubmittedAt)})
 	}
-	c := export.Table{Name: "Giải tập thể", Header: []string{"Hạng", "Mã đơn vị", "Người dự thi", "Dân số 15+", "Tỷ lệ tham gia (%)",
+	c := export.Table{Name: "Giải tập thể", Header: []string{"Hạng", "Thôn", "Mã thôn", "Người dự thi", "Dân số 15+", "Tỷ lệ tham gia (%)",
 		"Tỷ lệ trong tổng số (%)", "Điểm", "Đạt giải"}}
 	for _, u := range w.Collective {
 		prize := ""
 		if u.Prize {
 			prize = "Có"
 		}
-		c.Rows = append(c.Rows, []any{int64(u.Rank), u.UnitID, u.Entrants, u.Population, vnfmt.Percent(u.ParticipationRate), vnfmt.Percent(u.EntrantsShare), u.Points, prize})
+		c.Rows = append(c.Rows, []any{int64(u.Rank), w.unitNames[u.UnitID], u.UnitID, u.Entrants, u.Population, vnfmt.Percent(u.ParticipationRate), vnfmt.Percent(u.EntrantsShare), u.Points, prize})
 	}
 	return []export.Table{t, c}
 }
