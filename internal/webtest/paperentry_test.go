@@ -56,6 +56,39 @@ func TestEverySheetPrintsOnOneA4Page(t *testing.T) {
 	}
 }
 
+// TestSheetsOfLongQuestionsStillPrintOnOneA4PageEach lays out, with the page's own
+// module, two sheets of ten questions of some 190 characters (the demo's are near 120),
+// each with four options of some 60, and counts the PDF's pages.
+func TestSheetsOfLongQuestionsStillPrintOnOneA4PageEach(t *testing.T) {
+	_, base := paperStack(t)
+	ctx := openPaperPage(t, base)
+	run(t, ctx, "lay out two sheets of ten long questions", chromedp.Evaluate[chromedp.Void](`import('/staff/paper/print.js').then(function (m) {
+		var long = 'Nghị quyết 58-NQ/TW của Bộ Chính trị về xây dựng và phát triển tỉnh Thanh Hóa đến năm 2030, tầm nhìn đến năm 2045 đặt ra mục tiêu, nhiệm vụ và giải pháp nào sau đây cho giai đoạn tới? ';
+		var qs = [];
+		for (var i = 1; i <= 10; i++) qs.push({n: i, kind: 'single', text: long, options: ['A', 'B', 'C', 'D'].map(function (l) {
+			return {letter: l, text: 'Phương án ' + l + ': phát triển kinh tế gắn với quốc phòng, an ninh'}; })});
+		document.getElementById('app').hidden = true;
+		m.renderSheets(document.getElementById('print-area'), {quizTitle: 'Tìm hiểu Nghị quyết 58-NQ/TW', unitName: '`+paperName+`', date: '04/12/2026',
+			variant: 'full', codes: ['ABCDEFG', 'HJKMNPQ'], questions: qs}, function () {});
+	})`, chromedp.EvalAwaitPromise), chromedp.WaitVisible(`#print-now`))
+	got := readSheets(t, ctx)
+	if len(got) != 2 || got[0].Questions != 10 {
+		t.Fatalf("%d sheets on the page, want 2 of 10 questions", len(got))
+	}
+	shot(t, ctx, "long")
+	prefer := true
+	pdf, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &prefer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("WEBTEST_SHOTS"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, "TestSheetsOfLongQuestionsStillPrintOnOneA4PageEach.pdf"), pdf.Data, 0o644)
+	}
+	if pages := len(pdfPage.FindAll(pdf.Data, -1)); pages != 2 {
+		t.Errorf("2 sheets of long questions print on %d PDF pages, want 2", pages)
+	}
+}
+
 // TestKeyboardEntryWarnsOfABlankAndSummarisesTheSheet enters a sheet by keyboard with
 // question 2 left blank: the page asks before leaving it blank, the saved message sums
 // the sheet up, and the village's count of paper sheets goes up at once, before the
