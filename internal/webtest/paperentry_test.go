@@ -108,7 +108,9 @@ func TestKeyboardEntryWarnsOfABlankAndSummarisesTheSheet(t *testing.T) {
 	waitJS(t, ctx, "the village's count shows", paperCell+` !== ''`)
 	before := value(t, ctx, chromedp.Evaluate[string](paperCell))
 	code := v.Codes[0]
-	step := func() string { return value(t, ctx, chromedp.Evaluate[string](`document.getElementById('e-step').textContent`)) }
+	step := func() string {
+		return value(t, ctx, chromedp.Evaluate[string](`document.getElementById('e-step').textContent`))
+	}
 
 	run(t, ctx, "enter the code, the birth year, the gender and question 1, then Enter on question 2 without a digit",
 		chromedp.SendKeys(`#e-code`, code+"\r"), chromedp.WaitEnabled(`#e-birth`), chromedp.KeyEvent("1952\r"), chromedp.KeyEvent("2"),
