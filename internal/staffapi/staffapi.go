@@ -380,7 +380,7 @@ func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.API
 		return http.StatusOK, map[string]any{"entries": rounds.EntryRows(page.Entries), "nextCursor": page.NextCursor}, nil
 	}
 	var b bytes.Buffer
-	t := rounds.EntriesTable(page.Entries, page.RoundName)
+	t := rounds.EntriesTable(page.Entries, page.RoundName, page.UnitNames)
 	if p["cursor"] != "" { // later pages append to the file the page assembles: no header, no BOM
 		t.Header = nil
 	}

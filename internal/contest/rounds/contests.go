@@ -468,7 +468,8 @@ const maxRankingOffset = 10_000_000
 type EntriesPage struct {
 	Entries    []quiz.Attempt
 	NextCursor string
-	RoundName  string // what a person reads in the export's "Vòng" column
+	RoundName  string            // what a person reads in the export's "Vòng" column
+	UnitNames  map[string]string // the entries' villages by code, named beside the code
 }
 
 // EntriesPageSize keeps a CSV page near 1 MB, well under Lambda's 6 MB response limit.
@@ -476,7 +477,7 @@ const EntriesPageSize = 5000
 
 // Entries returns a page of every entry of a round, for organisers and admins.
 func (s *Service) Entries(ctx context.Context, staff auth.Staff, quizID, roundID, cursor string) (EntriesPage, error) {
-	q, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest)
+	q, tree, err := s.contestInScope(ctx, staff, quizID, auth.RunContest)
 	if err != nil {
 		return EntriesPage{}, err
 	}
@@ -485,7 +486,13 @@ func (s *Service) Entries(ctx context.Context, staff auth.Staff, quizID, roundID
 		return EntriesPage{}, auth.OutOfScope()
 	}
 	list, next, err := s.store.RoundPage(ctx, quizID, roundID, cursor, EntriesPageSize)
-	return EntriesPage{Entries: list, NextCursor: next, RoundName: round.Name}, err
+	names := map[string]string{}
+	for _, a := range list {
+		if u, ok := tree.Get(a.Participant.UnitID); ok {
+			names[u.ID] = u.Name
+		}
+	}
+	return EntriesPage{Entries: list, NextCursor: next, RoundName: round.Name, UnitNames: names}, err
 }
 
 // Flag is an entry an organiser should look at before publishing.

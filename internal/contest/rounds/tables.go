@@ -60,9 +60,10 @@ func EntryRows(list []quiz.Attempt) []EntryRow {
 	return out
 }
 
-// EntriesTable is a page of the audit export of one round, named roundName, as a table.
-func EntriesTable(list []quiz.Attempt, roundName string) export.Table {
-	t := export.Table{Name: "Bài dự thi", Header: []string{"Mã bài", "Vòng", "Họ và tên", "Số điện thoại", "CCCD", "Mã thôn", "Đoàn thể",
+// EntriesTable is a page of the audit export of one round, named roundName, as a table,
+// each village named (by names) beside its code.
+func EntriesTable(list []quiz.Attempt, roundName string, names map[string]string) export.Table {
+	t := export.Table{Name: "Bài dự thi", Header: []string{"Mã bài", "Vòng", "Họ và tên", "Số điện thoại", "CCCD", "Mã thôn", "Thôn", "Đoàn thể",
 		"Điểm", "Điểm tối đa", "Dự đoán", "Thời gian làm bài (phút:giây)", "Thời điểm nộp", "Được xếp hạng", "Thiết bị"}}
 	for _, r := range EntryRows(list) {
 		var pred any
@@ -73,7 +74,7 @@ func EntriesTable(list []quiz.Attempt, roundName string) export.Table {
 		if r.Ranked {
 			ranked = "Có"
 		}
-		t.Rows = append(t.Rows, []any{r.AttemptID, roundName, r.Name, vnfmt.Phone(r.Phone), r.CCCD, r.UnitID, r.Organization, int64(r.Score), int64(r.MaxScore),
+		t.Rows = append(t.Rows, []any{r.AttemptID, roundName, r.Name, vnfmt.Phone(r.Phone), r.CCCD, r.UnitID, names[r.UnitID], r.Organization, int64(r.Score), int64(r.MaxScore),
 			pred, duration(r.DurationMs), vnfmt.Moment(r.SubmittedAt), ranked, r.ClientID})
 	}
 	return t
