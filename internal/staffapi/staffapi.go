@@ -253,9 +253,13 @@ func (h *Handler) listActivities(ctx context.Context, s auth.Staff, req events.A
 	if list == nil {
 		list = []activity.Activity{}
 	}
-	names, err := h.reports.UnitNames(ctx)
-	if err != nil {
-		return 0, nil, err
+	// The files name each unit beside its code; the JSON, which the page names itself,
+	// does not need the unit tree.
+	var names map[string]string
+	if f := p["format"]; f != "" && f != "json" {
+		if names, err = h.reports.UnitNames(ctx); err != nil {
+			return 0, nil, err
+		}
 	}
 	body := map[string]any{"activities": list}
 	return tables(req, "hoat-dong", body, func() []export.Table { return []export.Table{report.ActivitiesTable(list, names)} })
