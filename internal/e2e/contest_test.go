@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -410,6 +411,12 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		}
 		if len(records) > 1 && records[1][1] != "Vòng 1" {
 			t.Errorf("entries csv names the round %q, want its name %q (not its id)", records[1][1], "Vòng 1")
+		}
+		if len(records) > 1 {
+			code, name := slices.Index(records[0], "Mã thôn"), slices.Index(records[0], "Thôn")
+			if code < 0 || name < 0 || records[1][name] == "" || records[1][name] == records[1][code] {
+				t.Errorf("entries csv header %q, first row %q: want each village's name beside its code", records[0], records[1])
+			}
 		}
 		if status, _, _ := staff(t, officer, "GET", round+"/entries?format=csv", nil); status != 403 {
 			t.Errorf("an officer exporting entries = %d, want 403", status)

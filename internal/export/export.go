@@ -105,11 +105,13 @@ const (
 	FormatPercent  = "0.0 %"   // the value is a fraction: 0.621 shows 62,1 %
 	FormatDuration = "[mm]:ss" // the value is a fraction of a day; minutes go past 59
 	FormatDate     = "dd/mm/yyyy"
+	FormatMonth    = "mm/yyyy"
+	FormatYear     = "yyyy"
 	FormatMoment   = "dd/mm/yyyy hh:mm:ss" // the value is Vietnam's wall clock as a date serial
 )
 
 // styles are a workbook's cell styles.
-type styles struct{ header, integer, float, percent, duration, date, moment int }
+type styles struct{ header, integer, float, percent, duration, date, month, year, moment int }
 
 func newStyles(f *excelize.File) (styles, error) {
 	var st styles
@@ -127,7 +129,7 @@ func newStyles(f *excelize.File) (styles, error) {
 		id  *int
 		fmt string
 	}{{&st.integer, FormatInt}, {&st.float, FormatFloat}, {&st.percent, FormatPercent}, {&st.duration, FormatDuration},
-		{&st.date, FormatDate}, {&st.moment, FormatMoment}} {
+		{&st.date, FormatDate}, {&st.month, FormatMonth}, {&st.year, FormatYear}, {&st.moment, FormatMoment}} {
 		format := s.fmt
 		if *s.id, err = f.NewStyle(&excelize.Style{CustomNumFmt: &format}); err != nil {
 			return st, fmt.Errorf("number style %q: %w", s.fmt, err)
@@ -255,11 +257,17 @@ func setCell(f *excelize.File, sheet, cell string, v any, st styles) error {
 	case vnfmt.Duration:
 		return number(float64(time.Duration(x).Round(time.Second))/float64(24*time.Hour), st.duration)
 	case vnfmt.Date:
-		d, err := time.Parse(vnfmt.DateLayout, string(x))
-		if err != nil { // not a stored day: kept as text, as the CSV keeps it
-			return f.SetCellStr(sheet, cell, string(x))
+		d, layout, ok := vnfmt.ParseDate(string(x))
+		if !ok { // a quarter or other text: written as the CSV writes it
+			return f.SetCellStr(sheet, cell, vnfmt.DateText(string(x)))
 		}
-		return number(dateSerial(d), st.date)
+		// A month or a year is a date cell too (its first day), so a spreadsheet sorts
+		// and charts it as time, shown as 11/2026 or 2026.
+		style := map[string]int{vnfmt.MonthLayout: st.month, vnfmt.YearLayout: st.year}[layout]
+		if style == 0 {
+			style = st.date
+		}
+		return number(dateSerial(d), style)
 	case vnfmt.Moment:
 		if time.Time(x).IsZero() {
 			return nil

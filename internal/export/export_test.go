@@ -306,3 +306,42 @@ func TestXLSXSheetNamesAreValidAndUnique(t *testing.T) {
 		})
 	}
 }
+
+func TestPeriodsAreDateCellsInXLSXAndDayFirstInCSV(t *testing.T) {
+	tests := []struct {
+		name, period, raw, shown, csv string
+	}{
+		{"a month is its first day's serial, shown as month/year", "2026-11", "46327", "11/2026", "11/2026"},
+		{"a year is its first day's serial, shown as the year", "2026", "46023", "2026", "2026"},
+		{"a day stays a day", "2026-10-15", "46310", "15/10/2026", "15/10/2026"},
+		{"a quarter, which no date format shows, is text people read", "2026-Q4", "Quý 4/2026", "Quý 4/2026", "Quý 4/2026"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := export.Table{Name: "Xu hướng", Header: []string{"Kỳ"}, Rows: [][]any{{vnfmt.Date(tt.period)}}}
+			f, err := excelize.OpenReader(bytes.NewReader(writeXLSX(t, tab)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			raw, err := f.GetCellValue(tab.Name, "A2", excelize.Options{RawCellValue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			shown, err := f.GetCellValue(tab.Name, "A2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if raw != tt.raw || shown != tt.shown {
+				t.Errorf("xlsx cell = %q shown as %q, want %q shown as %q", raw, shown, tt.raw, tt.shown)
+			}
+			rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(writeCSV(t, tab)), export.BOM))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rows[1][0]; got != tt.csv {
+				t.Errorf("csv cell = %q, want %q", got, tt.csv)
+			}
+		})
+	}
+}

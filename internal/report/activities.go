@@ -66,3 +66,17 @@ func (s *Service) ListActivities(ctx context.Context, staff auth.Staff, unitID, 
 	}
 	return s.store.ListActivities(ctx, ids, from, to)
 }
+
+// UnitNames names every unit by its id, for the exports that show a name beside each
+// code. Unit names are public (the resident page lists them), so no scope applies.
+func (s *Service) UnitNames(ctx context.Context) (map[string]string, error) {
+	tree, err := units.LoadTree(ctx, s.store)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, u := range tree.Units() {
+		out[u.ID] = u.Name
+	}
+	return out, nil
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -126,53 +125,63 @@ func (s *Service) Annual(ctx context.Context, staff auth.Staff, unitID string, y
 	return out, nil
 }
 
-// Tables of the annual workbook: one sheet each for villages, topics, questions, survey,
-// activities and trend, a quiz column telling the quizzes apart, and the methods note.
+// Tables of the annual workbook: for each quiz its own sheets of villages, paper
+// sheets, topics, questions and trend (named by the part and the quiz's title, so a
+// contest's figures never share a table with a quiz's), one sheet per survey, the
+// activities and the methods note. In every table the readable name comes first and
+// the codes ("Mã…") last, beside the names, for whoever matches rows with other files.
 func (a AnnualReport) Tables() []export.Table {
-	withQuiz := func(title string, ts []export.Table) export.Table {
-		t := ts[0]
-		t.Header = append([]string{"Bài"}, t.Header...)
-		for i, r := range t.Rows {
-			t.Rows[i] = append([]any{title}, r...)
+	of := func(part, title string, t export.Table) export.Table {
+		t = codesLast(t)
+		t.Name = part + " – " + title
+		if len(t.Rows) == 0 {
+			t.Rows = [][]any{{"Không có dữ liệu"}}
 		}
 		return t
 	}
-	merge := func(name string, parts []export.Table) export.Table {
-		out := export.Table{Name: name}
-		for _, p := range parts {
-			if out.Header == nil {
-				out.Header = p.Header
-			}
-			out.Rows = append(out.Rows, p.Rows...)
-		}
-		return out
-	}
-	var villages, topics, questions, trend, surveys []export.Table
+	var out []export.Table
 	for _, q := range a.Quizzes {
-		villages = append(villages, withQuiz(q.Title, q.Awareness.Tables()))
-		topics = append(topics, withQuiz(q.Title, q.Topics.Tables()))
-		questions = append(questions, withQuiz(q.Title, q.Questions.Tables()))
-		trend = append(trend, withQuiz(q.Title, q.Trend.Tables()))
+		out = append(out,
+			of("Thôn", q.Title, q.Awareness.Tables()[0]),
+			of("Phiếu giấy", q.Title, PaperTable(q)),
+			of("Chủ đề", q.Title, q.Topics.Tables()[0]),
+			of("Câu hỏi", q.Title, q.Questions.Tables()[0]),
+			of("Xu hướng", q.Title, q.Trend.Tables()[0]))
 	}
 	for _, s := range a.Surveys {
-		surveys = append(surveys, withQuiz(s.Title, s.Survey.Tables()))
+		out = append(out, of("Khảo sát", s.Title, s.Survey.Tables()[0]))
 	}
-	empty := func(t export.Table, header ...string) export.Table {
-		if t.Header == nil {
-			t.Header = header
+	if len(a.Quizzes) == 0 && len(a.Surveys) == 0 {
+		out = append(out, export.Table{Name: "Thôn", Header: []string{"Bài"}, Rows: [][]any{{"Không có dữ liệu"}}})
+	}
+	return append(out, ActivitiesTable(a.Activities, a.unitNames), MethodsTable())
+}
+
+// codesLast moves the code columns ("Mã…") of a table after the others: a reader meets
+// the names first, and the codes stay for matching rows with other files.
+func codesLast(t export.Table) export.Table {
+	var order []int
+	for pass := range 2 {
+		for j, h := range t.Header {
+			if strings.HasPrefix(h, "Mã") == (pass == 1) {
+				order = append(order, j)
+			}
 		}
-		return t
 	}
-	return []export.Table{
-		empty(merge("Thôn", villages), "Bài", "Không có dữ liệu"),
-		PaperTable(a.Quizzes),
-		empty(merge("Chủ đề", topics), "Bài", "Không có dữ liệu"),
-		empty(merge("Câu hỏi", questions), "Bài", "Không có dữ liệu"),
-		empty(merge("Khảo sát", surveys), "Bài", "Không có dữ liệu"),
-		ActivitiesTable(a.Activities),
-		empty(merge("Xu hướng", trend), "Bài", "Không có dữ liệu"),
-		MethodsTable(),
+	out := export.Table{Name: t.Name}
+	for _, j := range order {
+		out.Header = append(out.Header, t.Header[j])
 	}
+	for _, r := range t.Rows {
+		row := make([]any, 0, len(order))
+		for _, j := range order {
+			if j < len(r) {
+				row = append(row, r[j])
+			}
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out
 }
 
 // MethodsNote explains, in Vietnamese, what each figure of the evaluation means and how
@@ -269,13 +278,7 @@ func (a AnnualReport) printSections() []printSection {
 	for _, s := range a.Surveys {
 		out = append(out, printSection{Title: s.Title, Tables: []printTable{part("", s.Survey.Tables())}})
 	}
-	acts := ActivitiesTable(a.Activities)
-	unit := slices.Index(acts.Header, "Đơn vị")
-	for _, r := range acts.Rows {
-		if id, ok := r[unit].(string); ok && a.unitNames[id] != "" {
-			r[unit] = a.unitNames[id]
-		}
-	}
+	acts := withoutCodes(ActivitiesTable(a.Activities, a.unitNames))
 	out = append(out, printSection{Title: "Hoạt động tuyên truyền", Tables: []printTable{{Table: acts}}})
 	out = append(out, printSection{Title: "Phương pháp", Tables: []printTable{{Table: MethodsTable()}}})
 	return out

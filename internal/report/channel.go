@@ -38,26 +38,22 @@ func channelTally(total aggregate.Counter, channel string) aggregate.GroupTally 
 	return g
 }
 
-// PaperTable is the annual workbook's sheet of residents reached without a smartphone:
-// per quiz and village, participants, of whom on a paper sheet and entered with an officer.
-func PaperTable(quizzes []AnnualQuiz) export.Table {
-	t := export.Table{Name: "Phiếu giấy", Header: []string{"Bài", "Mã", "Thôn", "Người tham gia", "Qua phiếu giấy",
-		"Cán bộ nhập cùng người dân", "Tỷ lệ không qua điện thoại (%)"}}
-	for _, q := range quizzes {
-		for _, r := range append(append([]Row{}, q.Awareness.Rows...), q.Awareness.Total) {
-			label := r.Label
-			if label == "" {
-				label = "Tổng"
-			}
-			share := any("")
-			if p, ok := Percent(r.Paper+r.Assisted, r.Participants); ok {
-				share = math.Round(p*10) / 10
-			}
-			t.Rows = append(t.Rows, []any{q.Title, r.Key, label, r.Participants, r.Paper, r.Assisted, share})
+// PaperTable is the annual workbook's sheet of residents reached without a smartphone
+// for one quiz: per village, participants, of whom on a paper sheet and entered with an
+// officer. The village's name leads; its code follows the figures.
+func PaperTable(q AnnualQuiz) export.Table {
+	t := export.Table{Name: "Phiếu giấy", Header: []string{"Thôn", "Người tham gia", "Qua phiếu giấy",
+		"Cán bộ nhập cùng người dân", "Tỷ lệ không qua điện thoại (%)", "Mã"}}
+	for _, r := range append(append([]Row{}, q.Awareness.Rows...), q.Awareness.Total) {
+		label := r.Label
+		if label == "" {
+			label = "Tổng"
 		}
-	}
-	if len(t.Rows) == 0 {
-		t.Rows = append(t.Rows, []any{"Không có dữ liệu"})
+		share := any("")
+		if p, ok := Percent(r.Paper+r.Assisted, r.Participants); ok {
+			share = math.Round(p*10) / 10
+		}
+		t.Rows = append(t.Rows, []any{label, r.Participants, r.Paper, r.Assisted, share, r.Key})
 	}
 	return t
 }

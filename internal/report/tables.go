@@ -127,7 +127,7 @@ func (s Survey) Tables() []export.Table {
 }
 
 func trendRow(p TrendPoint, seal quiz.Seal) []any {
-	return []any{p.Period, p.Participants, graded(seal, pct(p.MeanScore)), graded(seal, ci(p.CI95, 0)), graded(seal, ci(p.CI95, 1)),
+	return []any{vnfmt.Date(p.Period), p.Participants, graded(seal, pct(p.MeanScore)), graded(seal, ci(p.CI95, 0)), graded(seal, ci(p.CI95, 1)),
 		graded(seal, pct(p.PassRate)), graded(seal, ci(p.PassRateCI95, 0)), graded(seal, ci(p.PassRateCI95, 1)), yesNo(p.Suppressed)}
 }
 
@@ -143,11 +143,16 @@ func (t Trend) Tables() []export.Table {
 	return []export.Table{tab}
 }
 
-// ActivitiesTable is the activity log as a table.
-func ActivitiesTable(list []activity.Activity) export.Table {
-	t := export.Table{Name: "Hoạt động", Header: []string{"Ngày", "Đơn vị", "Hình thức", "Chủ đề", "Số người dự", "Ghi chú", "Người ghi"}}
+// ActivitiesTable is the activity log as a table: each unit's name (from names, the
+// code when unnamed) with its code beside it.
+func ActivitiesTable(list []activity.Activity, names map[string]string) export.Table {
+	t := export.Table{Name: "Hoạt động", Header: []string{"Ngày", "Đơn vị", "Mã đơn vị", "Hình thức", "Chủ đề", "Số người dự", "Ghi chú", "Người ghi"}}
 	for _, a := range list {
-		t.Rows = append(t.Rows, []any{vnfmt.Date(a.Date), a.UnitID, activity.Label(a.Type), strings.Join(a.Topics, ", "), int64(a.Audience), a.Note, a.CreatedBy})
+		name := names[a.UnitID]
+		if name == "" {
+			name = a.UnitID
+		}
+		t.Rows = append(t.Rows, []any{vnfmt.Date(a.Date), name, a.UnitID, activity.Label(a.Type), strings.Join(a.Topics, ", "), int64(a.Audience), a.Note, a.CreatedBy})
 	}
 	return t
 }

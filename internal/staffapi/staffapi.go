@@ -253,8 +253,16 @@ func (h *Handler) listActivities(ctx context.Context, s auth.Staff, req events.A
 	if list == nil {
 		list = []activity.Activity{}
 	}
+	// The files name each unit beside its code; the JSON, which the page names itself,
+	// does not need the unit tree.
+	var names map[string]string
+	if f := p["format"]; f != "" && f != "json" {
+		if names, err = h.reports.UnitNames(ctx); err != nil {
+			return 0, nil, err
+		}
+	}
 	body := map[string]any{"activities": list}
-	return tables(req, "hoat-dong", body, func() []export.Table { return []export.Table{report.ActivitiesTable(list)} })
+	return tables(req, "hoat-dong", body, func() []export.Table { return []export.Table{report.ActivitiesTable(list, names)} })
 }
 
 func (h *Handler) listQuizzes(ctx context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
@@ -376,7 +384,7 @@ func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.API
 		return http.StatusOK, map[string]any{"entries": rounds.EntryRows(page.Entries), "nextCursor": page.NextCursor}, nil
 	}
 	var b bytes.Buffer
-	t := rounds.EntriesTable(page.Entries, page.RoundName)
+	t := rounds.EntriesTable(page.Entries, page.RoundName, page.UnitNames)
 	if p["cursor"] != "" { // later pages append to the file the page assembles: no header, no BOM
 		t.Header = nil
 	}

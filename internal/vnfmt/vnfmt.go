@@ -27,7 +27,9 @@ type Duration time.Duration
 // Phone is a phone number as stored (+84xxxxxxxxx), shown as 0912 345 678.
 type Phone string
 
-// Date is a calendar day as stored ("2026-10-15"), shown as 15/10/2026.
+// Date is a calendar day as stored ("2026-10-15"), shown as 15/10/2026, or a report
+// period: a month ("2026-11", shown 11/2026), a quarter ("2026-Q4", shown Quý 4/2026)
+// or a year ("2026").
 type Date string
 
 // Moment is an instant, shown in Vietnam's time as 15/10/2026 14:03:05; the zero time
@@ -41,14 +43,43 @@ var Vietnam = time.FixedZone("ICT", 7*60*60)
 // DateLayout is how a Date is stored.
 const DateLayout = time.DateOnly
 
-// DateText writes a stored day as 15/10/2026; text that is not a stored day is kept as
-// it is rather than lost.
-func DateText(d string) string {
-	t, err := time.Parse(DateLayout, d)
-	if err != nil {
-		return d
+// Period layouts of a Date that is a month or a year, and how each is shown.
+const (
+	MonthLayout = "2006-01"
+	YearLayout  = "2006"
+)
+
+// DateLayouts are the stored forms of a Date that are dates, with the Go layout each is
+// shown with: a day, a month, a year (a quarter has no layout; DateText writes it).
+var DateLayouts = [][2]string{{DateLayout, "02/01/2006"}, {MonthLayout, "01/2006"}, {YearLayout, "2006"}}
+
+// ParseDate reads a stored day, month or year; layout is the one it matched.
+func ParseDate(d string) (t time.Time, layout string, ok bool) {
+	for _, l := range DateLayouts {
+		if len(d) != len(l[0]) {
+			continue
+		}
+		if t, err := time.Parse(l[0], d); err == nil {
+			return t, l[0], true
+		}
 	}
-	return t.Format("02/01/2006")
+	return time.Time{}, "", false
+}
+
+// DateText writes a stored day as 15/10/2026, a month as 11/2026, a quarter as
+// Quý 4/2026 and a year as 2026; other text is kept as it is rather than lost.
+func DateText(d string) string {
+	if t, layout, ok := ParseDate(d); ok {
+		for _, l := range DateLayouts {
+			if l[0] == layout {
+				return t.Format(l[1])
+			}
+		}
+	}
+	if y, q, ok := strings.Cut(d, "-Q"); ok && len(y) == 4 && len(q) == 1 && q >= "1" && q <= "4" {
+		return "Quý " + q + "/" + y
+	}
+	return d
 }
 
 // MomentText writes an instant in Vietnam's time as 15/10/2026 14:03:05; the zero time

@@ -323,6 +323,9 @@ type WinnersReport struct {
 	Masked     bool                 `json:"masked"`
 	Winners    []Winner             `json:"winners"`
 	Collective []contest.UnitResult `json:"collective"`
+
+	// unitNames names the collective prize's villages in the export, beside their codes.
+	unitNames map[string]string
 }
 
 // Winners returns a closed round's winners: full details for organisers and admins in
@@ -338,7 +341,12 @@ func (s *Service) Winners(ctx context.Context, staff auth.Staff, quizID, roundID
 	}
 	full := auth.May(staff, auth.SeeContestPD, auth.QuizTarget(q), tree)
 	out := WinnersReport{QuizID: quizID, RoundID: roundID, RoundName: roundName(*q.Contest, roundID), Digest: r.Digest, Truth: r.Truth, Masked: !full,
-		Winners: []Winner{}, Collective: r.Collective}
+		Winners: []Winner{}, Collective: r.Collective, unitNames: map[string]string{}}
+	for _, u := range r.Collective {
+		if n, ok := tree.Get(u.UnitID); ok {
+			out.unitNames[u.UnitID] = n.Name
+		}
+	}
 	for _, l := range r.Lines {
 		if l.Tier == "" {
 			continue
@@ -460,7 +468,8 @@ const maxRankingOffset = 10_000_000
 type EntriesPage struct {
 	Entries    []quiz.Attempt
 	NextCursor string
-	RoundName  string // what a person reads in the export's "Vòng" column
+	RoundName  string            // what a person reads in the export's "Vòng" column
+	UnitNames  map[string]string // the entries' villages by code, named beside the code
 }
 
 // EntriesPageSize keeps a CSV page near 1 MB, well under Lambda's 6 MB response limit.
@@ -468,7 +477,7 @@ const EntriesPageSize = 5000
 
 // Entries returns a page of every entry of a round, for organisers and admins.
 func (s *Service) Entries(ctx context.Context, staff auth.Staff, quizID, roundID, cursor string) (EntriesPage, error) {
-	q, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest)
+	q, tree, err := s.contestInScope(ctx, staff, quizID, auth.RunContest)
 	if err != nil {
 		return EntriesPage{}, err
 	}
@@ -477,7 +486,13 @@ func (s *Service) Entries(ctx context.Context, staff auth.Staff, quizID, roundID
 		return EntriesPage{}, auth.OutOfScope()
 	}
 	list, next, err := s.store.RoundPage(ctx, quizID, roundID, cursor, EntriesPageSize)
-	return EntriesPage{Entries: list, NextCursor: next, RoundName: round.Name}, err
+	names := map[string]string{}
+	for _, a := range list {
+		if u, ok := tree.Get(a.Participant.UnitID); ok {
+			names[u.ID] = u.Name
+		}
+	}
+	return EntriesPage{Entries: list, NextCursor: next, RoundName: round.Name, UnitNames: names}, err
 }
 
 // Flag is an entry an organiser should look at before publishing.

@@ -19,14 +19,14 @@ func (w WinnersReport) Tables() []export.Table {
 		t.Rows = append(t.Rows, []any{int64(x.Rank), x.Tier, x.Amount, x.Name, vnfmt.Phone(x.Phone), x.CCCD, x.UnitID, x.Unit, x.Organization,
 			int64(x.Score), x.Prediction, duration(x.DurationMs), vnfmt.Moment(x.SubmittedAt)})
 	}
-	c := export.Table{Name: "Giải tập thể", Header: []string{"Hạng", "Mã đơn vị", "Người dự thi", "Dân số 15+", "Tỷ lệ tham gia (%)",
+	c := export.Table{Name: "Giải tập thể", Header: []string{"Hạng", "Thôn", "Mã thôn", "Người dự thi", "Dân số 15+", "Tỷ lệ tham gia (%)",
 		"Tỷ lệ trong tổng số (%)", "Điểm", "Đạt giải"}}
 	for _, u := range w.Collective {
 		prize := ""
 		if u.Prize {
 			prize = "Có"
 		}
-		c.Rows = append(c.Rows, []any{int64(u.Rank), u.UnitID, u.Entrants, u.Population, vnfmt.Percent(u.ParticipationRate), vnfmt.Percent(u.EntrantsShare), u.Points, prize})
+		c.Rows = append(c.Rows, []any{int64(u.Rank), w.unitNames[u.UnitID], u.UnitID, u.Entrants, u.Population, vnfmt.Percent(u.ParticipationRate), vnfmt.Percent(u.EntrantsShare), u.Points, prize})
 	}
 	return []export.Table{t, c}
 }
@@ -60,9 +60,10 @@ func EntryRows(list []quiz.Attempt) []EntryRow {
 	return out
 }
 
-// EntriesTable is a page of the audit export of one round, named roundName, as a table.
-func EntriesTable(list []quiz.Attempt, roundName string) export.Table {
-	t := export.Table{Name: "Bài dự thi", Header: []string{"Mã bài", "Vòng", "Họ và tên", "Số điện thoại", "CCCD", "Mã thôn", "Đoàn thể",
+// EntriesTable is a page of the audit export of one round, named roundName, as a table,
+// each village named (by names) beside its code.
+func EntriesTable(list []quiz.Attempt, roundName string, names map[string]string) export.Table {
+	t := export.Table{Name: "Bài dự thi", Header: []string{"Mã bài", "Vòng", "Họ và tên", "Số điện thoại", "CCCD", "Mã thôn", "Thôn", "Đoàn thể",
 		"Điểm", "Điểm tối đa", "Dự đoán", "Thời gian làm bài (phút:giây)", "Thời điểm nộp", "Được xếp hạng", "Thiết bị"}}
 	for _, r := range EntryRows(list) {
 		var pred any
@@ -73,7 +74,7 @@ func EntriesTable(list []quiz.Attempt, roundName string) export.Table {
 		if r.Ranked {
 			ranked = "Có"
 		}
-		t.Rows = append(t.Rows, []any{r.AttemptID, roundName, r.Name, vnfmt.Phone(r.Phone), r.CCCD, r.UnitID, r.Organization, int64(r.Score), int64(r.MaxScore),
+		t.Rows = append(t.Rows, []any{r.AttemptID, roundName, r.Name, vnfmt.Phone(r.Phone), r.CCCD, r.UnitID, names[r.UnitID], r.Organization, int64(r.Score), int64(r.MaxScore),
 			pred, duration(r.DurationMs), vnfmt.Moment(r.SubmittedAt), ranked, r.ClientID})
 	}
 	return t

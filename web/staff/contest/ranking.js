@@ -3,7 +3,7 @@
 // the server's clock and when the close is allowed.
 import { $, el, showMsg } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
-import { minSec, tierLabel } from '../../lib/format.js';
+import { minSec, tierLabel, phone } from '../../lib/format.js';
 import { on, emit } from '../../lib/events.js';
 import { state, canManage, roundPath, enc, td, when, serverNow } from './state.js';
 import { loadFlags } from './flags.js';
@@ -64,7 +64,7 @@ function appendRanking(page) {
     tr.appendChild(td('tier', tierLabel(l.tier)));
     tr.appendChild(td('name', l.name));
     tr.appendChild(td('unit', l.unit));
-    tr.appendChild(td('phone', l.phone));
+    tr.appendChild(td('phone', phone(l.phone)));
     tr.appendChild(td('num score', l.score + '/' + l.maxScore));
     tr.appendChild(td('num prediction', String(l.prediction)));
     tr.appendChild(td('num duration', minSec(l.durationMs)));

@@ -2,7 +2,7 @@
 // of the winners and of every entry.
 import { $, el, showMsg } from '../../lib/dom.js';
 import { api, request, download, saveBlob, ApiError } from '../../lib/api.js';
-import { int, dec, minSec, tierLabel } from '../../lib/format.js';
+import { int, dec, minSec, tierLabel, phone } from '../../lib/format.js';
 import { state, roundPath, unitName, enc, td } from './state.js';
 
 var MAX_EXPORT_PAGES = 10000;
@@ -42,7 +42,7 @@ function renderWinners(w) {
     tr.appendChild(td('tier', tierLabel(x.tier)));
     tr.appendChild(td('num amount', int(x.amount)));
     tr.appendChild(td('name', x.name));
-    tr.appendChild(td('phone', x.phone));
+    tr.appendChild(td('phone', phone(x.phone)));
     tr.appendChild(td('cccd', x.cccd || ''));
     tr.appendChild(td('unit', x.unit || unitName(x.unitId)));
     tr.appendChild(td('org', x.organization || ''));

@@ -13,7 +13,11 @@ import { queued, failed, enqueue, flush } from './queue.js';
 var KEY_PRINTS = 'nq58.paper.prints'; // printId → print view (questions and codes), for offline entry
 var RETRY_MS = 3000;
 
-var state = { me: null, units: {}, quizId: '', sheet: null, step: '', qi: 0, answers: {}, gender: '', birth: 0, entered: 0, sent: 0 };
+var state = { me: null, units: {}, quizId: '', sheet: null, step: '', qi: 0, answers: {}, gender: '', birth: 0, entered: 0, sent: 0,
+  blankAsked: -1, // the question whose Enter without an answer was asked about, -1 when none
+  counted: {} // quizId|unitId → {base: the server's last counts, paper, assisted: sheets sent since}
+};
+var CHANNEL_COLUMN = { paper: 'paper', assisted: 'assisted' };
 
 var signOut = startStaffPage({
   page: 'app',
@@ -87,6 +91,7 @@ $('e-code').addEventListener('keydown', function (ev) {
 function open(code, v) {
   state.sheet = { code: code, print: v };
   state.answers = {};
+  state.blankAsked = -1;
   state.gender = '';
   state.qi = 0;
   state.quizId = v.quizId;
@@ -137,6 +142,13 @@ function renderStep() {
     box.appendChild(list);
     box.appendChild(el('p', 'hint', questionKind(q.kind).multiple ? 'Bấm số để chọn/bỏ từng ô; Enter sang câu sau; ← câu trước.' :
       'Bấm số để chọn; Enter sang câu sau; ← câu trước.'));
+    if (state.blankAsked === state.qi) {
+      // Asked in the step itself, which the collector is looking at and which keeps the
+      // keyboard: a dialog would take the focus away from the digits.
+      var ask = el('p', 'ask-blank', 'Để trống câu ' + q.n + '? Bấm Enter lần nữa để để trống, hoặc bấm số để chọn phương án.');
+      ask.setAttribute('role', 'alert');
+      box.appendChild(ask);
+    }
   }
   box.focus();
 }
@@ -168,12 +180,22 @@ $('e-step').addEventListener('keydown', function (ev) {
       cur = [ids[i]];
     }
     state.answers[q.id] = cur;
+    state.blankAsked = -1;
     renderStep();
   } else if (ev.key === 'Enter') {
     ev.preventDefault();
+    // An Enter without a digit is often a missed key: the first one asks, a second
+    // one leaves the question blank.
+    if (!(state.answers[q.id] || []).length && state.blankAsked !== state.qi) {
+      state.blankAsked = state.qi;
+      renderStep();
+      return;
+    }
+    state.blankAsked = -1;
     if (state.qi + 1 < qs.length) { state.qi++; renderStep(); } else finish();
   } else if (ev.key === 'ArrowLeft' || ev.key === 'Backspace') {
     ev.preventDefault();
+    state.blankAsked = -1;
     if (state.qi > 0) { state.qi--; renderStep(); }
   }
 });
@@ -181,18 +203,19 @@ $('e-step').addEventListener('keydown', function (ev) {
 // finish keeps the sheet in the queue (so nothing is lost if the page closes), then
 // tries to send it, and goes back to the code for the next sheet.
 function finish() {
-  var answers = [];
+  var answers = [], blanks = [];
   questions().forEach(function (q) {
     var a = state.answers[q.id];
-    if (!a || !a.length) return;
+    if (!a || !a.length) { blanks.push(q.n); return; }
     if (questionKind(q.kind).answer === 'value') answers.push({ questionId: q.id, value: parseInt(a[0], 10) });
     else answers.push({ questionId: q.id, optionIds: a });
   });
   var body = { channel: $('e-channel').value, answers: answers };
   if (state.birth) body.birthYear = state.birth;
   if (state.gender) body.gender = state.gender;
-  var code = state.sheet.code;
+  var code = state.sheet.code, print = state.sheet.print;
   enqueue(code, body);
+  sentFrom[code] = { quizId: print.quizId, unitId: print.unitId, channel: body.channel };
   state.entered++;
   state.sheet = null;
   state.step = '';
@@ -200,7 +223,8 @@ function finish() {
   $('e-birth').disabled = true;
   $('e-birth').value = '';
   $('e-code').value = '';
-  message('Đã lưu phiếu ' + code + ' trên máy.');
+  message('Đã lưu phiếu ' + code + ' (' + print.unitName + ') trên máy: ' + answers.length + ' câu đã trả lời, ' +
+    (blanks.length ? blanks.length + ' câu để trống (câu ' + blanks.join(', ') + ')' : 'không câu nào để trống') + '.');
   counts();
   $('e-code').focus();
   send();
@@ -227,6 +251,7 @@ function send() {
     if (r.ok) {
       state.sent++;
       setNet(true);
+      if (r.status === 201) countAtOnce(r.code);
       // 200: the server had this sheet with the same content; nothing is counted again.
       if (r.status === 200) message('Phiếu ' + r.code + ' đã có trên máy chủ với cùng nội dung: không tính thêm.');
     } else if (r.status === 0) setNet(false);
@@ -242,6 +267,48 @@ window.addEventListener('online', function () { send(); });
 
 // ---- running count
 
+// The server counts a sheet when its aggregator has read the stream, seconds later
+// (batches of up to 20 s), so the page adds the sheets it sent since the last answer
+// until the server's count has caught up with them.
+var sentFrom = {}; // code → {quizId, unitId, channel} of the sheets entered here
+
+function countAtOnce(code) {
+  var s = sentFrom[code];
+  delete sentFrom[code];
+  if (!s || !CHANNEL_COLUMN[s.channel]) return;
+  var c = state.counted[s.quizId + '|' + s.unitId];
+  if (!c) return; // no count shown yet for this quiz and village: the next answer has it
+  c[s.channel]++;
+  if (s.quizId === (state.quizId || $('p-quiz').value)) showCount(s.unitId, c);
+}
+
+// shown is what a village's row shows: the server's counts, or more while the sheets
+// sent from here are not yet in them.
+function shown(c) {
+  return { participants: Math.max(c.server.participants, c.base.participants + c.paper + c.assisted),
+    paper: Math.max(c.server.paper, c.base.paper + c.paper), assisted: Math.max(c.server.assisted, c.base.assisted + c.assisted) };
+}
+
+function showCount(unitId, c) {
+  var tr = $('progress').querySelector('tr[data-unit="' + unitId + '"]');
+  if (!tr) return;
+  var n = shown(c);
+  [n.participants, n.paper, n.assisted].forEach(function (x, i) { tr.cells[i + 1].textContent = x.toLocaleString('vi-VN'); });
+}
+
+// remember keeps the server's counts of a village; once they reach what the page showed,
+// the sheets sent from here are in them and the page adds nothing more.
+function remember(quizId, v) {
+  var key = quizId + '|' + v.unitId;
+  var server = { participants: v.participants, paper: v.paper, assisted: v.assisted };
+  var c = state.counted[key];
+  if (!c || (server.paper >= c.base.paper + c.paper && server.assisted >= c.base.assisted + c.assisted)) {
+    c = state.counted[key] = { base: server, server: server, paper: 0, assisted: 0 };
+  }
+  c.server = server;
+  return c;
+}
+
 function progress() {
   var quizId = state.quizId || $('p-quiz').value;
   if (!quizId) return Promise.resolve();
@@ -252,8 +319,9 @@ function progress() {
       var tr = el('tr');
       tr.setAttribute('data-unit', v.unitId);
       tr.appendChild(el('th', null, v.name));
-      [v.participants, v.paper, v.assisted].forEach(function (n) { tr.appendChild(el('td', 'n', n.toLocaleString('vi-VN'))); });
+      [0, 1, 2].forEach(function () { tr.appendChild(el('td', 'n')); });
       body.appendChild(tr);
+      showCount(v.unitId, remember(quizId, v));
     });
   }).catch(function (err) {
     if (err && err.status !== 0) showError(err.message);

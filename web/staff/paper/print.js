@@ -76,6 +76,20 @@ function sheet(v, code) {
   return s;
 }
 
+// PAGE_PX is the height a sheet may take: A4's 297 mm less the 10 mm margins of @page
+// (paper.css), in CSS pixels (96 per inch).
+var PAGE_PX = (297 - 20) * 96 / 25.4;
+var MIN_PT = 8;
+
+// fit keeps a sheet on one A4 page: a sheet taller than the page gets its questions in
+// two columns, then smaller type half a point at a time, down to MIN_PT. The sheet is
+// measured on screen, where paper.css gives it the printed width.
+function fit(s) {
+  if (s.scrollHeight <= PAGE_PX) return;
+  s.classList.add('two-col');
+  for (var pt = 11.5; s.scrollHeight > PAGE_PX && pt >= MIN_PT; pt -= 0.5) s.style.fontSize = pt + 'pt';
+}
+
 // renderSheets fills area with a toolbar and one sheet per code of the print view v.
 export function renderSheets(area, v, onClose) {
   area.textContent = '';
@@ -90,6 +104,9 @@ export function renderSheets(area, v, onClose) {
   bar.appendChild(printBtn);
   bar.appendChild(back);
   area.appendChild(bar);
-  v.codes.forEach(function (code) { area.appendChild(sheet(v, code)); });
+  var sheets = v.codes.map(function (code) { return area.appendChild(sheet(v, code)); });
   area.hidden = false;
+  // The sheets of a print are alike but for the code, yet each is measured: a code's
+  // letters may wrap a line differently.
+  sheets.forEach(fit);
 }
