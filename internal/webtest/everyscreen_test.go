@@ -1,0 +1,172 @@
+package webtest
+
+// Every screen at a cheap phone's size (issue 25, item 10): text a resident reads is at
+// least 16 px, everything tapped is at least 44 px tall, and axe-core finds nothing.
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/nq58/tracker/internal/demo"
+	"github.com/nq58/tracker/internal/testenv"
+)
+
+// axeScript is axe-core as npm installs it from package.json (make test runs npm ci).
+func axeScript(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join("..", "..", "node_modules", "axe-core", "axe.min.js")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("axe-core is needed at %s (npm ci installs it from package.json): %v", path, err)
+	}
+	return string(b)
+}
+
+// axeRunJS runs axe-core on the whole page and lists each violation as "rule (impact):
+// the elements".
+const axeRunJS = `axe.run(document, {resultTypes: ['violations']}).then(function (r) {
+	return r.violations.map(function (v) { return v.id + ' (' + v.impact + '): ' +
+		v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); }); })`
+
+// axeViolations injects axe-core into the page once and lists what it finds.
+func axeViolations(t *testing.T, ctx context.Context, script string) []string {
+	t.Helper()
+	// Evaluated by the DevTools protocol, not as a <script>: the pages' CSP allows no inline script.
+	if !value(t, ctx, chromedp.Evaluate[bool](`!!window.axe`)) {
+		value(t, ctx, chromedp.Evaluate[bool](script+"\n;!!window.axe"))
+	}
+	return value(t, ctx, chromedp.Evaluate[[]string](axeRunJS, chromedp.EvalAwaitPromise))
+}
+
+// tapTargetsJS lists the shown tap targets of the whole page (header included) under
+// 44 px tall; a checkbox or radio counts by its label, which takes the tap.
+const tapTargetsJS = `(function(){ var out = [];
+	var name = function (e) { return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : ''); };
+	document.querySelectorAll('body button, body a, body select, body summary, body input:not([type=checkbox]):not([type=radio]):not([type=hidden]), body label.check').forEach(function (e) {
+		if (e.getClientRects().length === 0 || getComputedStyle(e).visibility === 'hidden') return;
+		if (e.matches('a.skip')) return; // shown only while focused
+		var h = e.getBoundingClientRect().height;
+		if (h < 44) out.push('target ' + name(e) + ' ' + h.toFixed(1) + ' px tall: ' + e.textContent.trim().slice(0, 30));
+	});
+	return out; })()`
+
+// screenCheck is what one screen failed: texts under 16 px (resident screens only),
+// targets under 44 px, and axe-core's violations.
+type screenCheck struct {
+	texts, targets, axe []string
+}
+
+// checkScreen opens the screen's details on demand and checks it.
+func checkScreen(t *testing.T, ctx context.Context, script, screen string, resident bool) screenCheck {
+	t.Helper()
+	shot(t, ctx, strings.ReplaceAll(screen, " ", "-"))
+	value(t, ctx, chromedp.Evaluate[bool](`(function(){ document.querySelectorAll('main details').forEach(function (d) { d.open = true; }); return true })()`))
+	var c screenCheck
+	if resident {
+		for _, s := range value(t, ctx, chromedp.Evaluate[[]string](smallThingsJS)) {
+			if strings.HasPrefix(s, "text ") {
+				c.texts = append(c.texts, s)
+			}
+		}
+	}
+	c.targets = value(t, ctx, chromedp.Evaluate[[]string](tapTargetsJS))
+	c.axe = axeViolations(t, ctx, script)
+	t.Logf("%s: %d texts under 16 px, %d targets under 44 px, %d axe violations", screen, len(c.texts), len(c.targets), len(c.axe))
+	for _, list := range [][]string{c.texts, c.targets, c.axe} {
+		if len(list) > 0 {
+			t.Errorf("on %s:\n%s", screen, strings.Join(list, "\n"))
+		}
+	}
+	return c
+}
+
+// TestEveryScreenIsReadableTappableAndAccessibleOnAPhone walks every screen at 360×740:
+// the resident's start, form, quiz, result and a contest's public results, then the
+// officer's dashboard, the organiser's contest page and the collector's paper page.
+func TestEveryScreenIsReadableTappableAndAccessibleOnAPhone(t *testing.T) {
+	stack := testenv.Stack(t, nil)
+	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(stack.Handler())
+	t.Cleanup(srv.Close)
+	script := axeScript(t)
+	contestID := officerContest(t, srv.URL)
+	ctx := browser(t)
+	run(t, ctx, "take a phone's screen", chromedp.EmulateViewport(360, 740))
+	item := `button.quiz-item[data-quiz-id="demo-nq58-quiz"]`
+
+	screens := []struct {
+		name     string
+		resident bool
+		open     func(t *testing.T)
+	}{
+		{"the resident's start screen", true, func(t *testing.T) {
+			run(t, ctx, "open the page", chromedp.Navigate(srv.URL+"/?unit=xa-a-t01"), chromedp.WaitVisible(item))
+		}},
+		{"the resident's form", true, func(t *testing.T) {
+			run(t, ctx, "choose the quiz", chromedp.Click(item), chromedp.WaitVisible(`#start`))
+		}},
+		{"a question of the quiz", true, func(t *testing.T) {
+			run(t, ctx, "start", chromedp.Click(`#start`), chromedp.WaitVisible(`#question-text`))
+		}},
+		{"the result with its review", true, func(t *testing.T) {
+			for i := 1; i <= 10; i++ {
+				acts := []chromedp.Action[chromedp.Void]{chromedp.WaitVisible(`#question-text`), chromedp.Click(`input[name="opt"]`)}
+				if i < 10 {
+					acts = append(acts, chromedp.Click(`#next`))
+				}
+				run(t, ctx, fmt.Sprintf("answer question %d", i), acts...)
+			}
+			run(t, ctx, "submit", chromedp.Click(`#submit`), chromedp.WaitVisible(`#result`))
+		}},
+		{"a contest round's public results", true, func(t *testing.T) {
+			run(t, ctx, "open the results", chromedp.Navigate(srv.URL+"/?results="+contestID+"&round=r1"), chromedp.WaitVisible(`#results-screen`))
+			waitJS(t, ctx, "the round is named", `document.getElementById('results-quiz').textContent !== ''`)
+		}},
+		{"the officer's dashboard", false, func(t *testing.T) {
+			officerSession(t, ctx, srv.URL, dashSignIn(t, srv.URL, "canbo", "demo1234"))
+			run(t, ctx, "open the dashboard", chromedp.Navigate(srv.URL+"/staff/"), chromedp.WaitVisible(`#awareness-table tbody tr`))
+			waitJS(t, ctx, "the trend table is filled", `document.querySelector('#trend-table tbody tr')`)
+		}},
+		{"the organiser's contest page", false, func(t *testing.T) {
+			officerSession(t, ctx, srv.URL, dashSignIn(t, srv.URL, "btc", "demo1234"))
+			run(t, ctx, "open the contest page", chromedp.Navigate(srv.URL+"/staff/contest.html"), chromedp.WaitVisible(`#app`),
+				chromedp.WaitReady(chromedp.CSS(`#contest-select option[value="`+contestID+`"]`)))
+			pickRound(t, ctx, contestID, "r1")
+			waitJS(t, ctx, "the ranking is shown", `document.getElementById('ranking-table').getClientRects().length > 0`)
+		}},
+		{"the collector's paper page", false, func(t *testing.T) {
+			officerSession(t, ctx, srv.URL, dashSignIn(t, srv.URL, "nhapphieu", "demo1234"))
+			run(t, ctx, "open the paper page", chromedp.Navigate(srv.URL+"/staff/paper.html"), chromedp.WaitVisible(`#p-quiz`))
+			waitJS(t, ctx, "the quizzes are offered", `document.querySelectorAll('#p-quiz option').length > 0`)
+		}},
+	}
+	rules := map[string]int{}
+	var texts, targets int
+	for _, s := range screens {
+		t.Run(s.name+" has nothing too small and nothing axe-core objects to", func(t *testing.T) {
+			s.open(t)
+			c := checkScreen(t, ctx, script, s.name, s.resident)
+			texts, targets = texts+len(c.texts), targets+len(c.targets)
+			for _, v := range c.axe {
+				rule, _, _ := strings.Cut(v, ":")
+				rules[rule]++
+			}
+		})
+	}
+	var byRule []string
+	for r, n := range rules {
+		byRule = append(byRule, fmt.Sprintf("%s on %d screens", r, n))
+	}
+	sort.Strings(byRule)
+	t.Logf("in all: %d texts under 16 px, %d targets under 44 px, axe: %s", texts, targets, strings.Join(byRule, "; "))
+}
