@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -57,6 +58,53 @@ const tapTargetsJS = `(function(){ var out = [];
 		if (h < 44) out.push('target ' + name(e) + ' ' + h.toFixed(1) + ' px tall: ' + e.textContent.trim().slice(0, 30));
 	});
 	return out; })()`
+
+// resultTop is what the result screen shows as it opens: its duration line and how
+// far down the first "Làm bài khác" button ends (0: none shown).
+type resultTop struct {
+	Duration    string  `json:"duration"`
+	AgainBottom float64 `json:"againBottom"`
+	PageHeight  float64 `json:"pageHeight"`
+}
+
+const resultTopJS = `(function(){
+	var again = Array.from(document.querySelectorAll('#result button')).filter(function (b) {
+		return b.textContent.trim() === 'Làm bài khác' && b.getClientRects().length > 0; });
+	return {duration: document.getElementById('duration').textContent.trim(),
+		againBottom: again.length ? again[0].getBoundingClientRect().bottom + scrollY : 0,
+		pageHeight: document.documentElement.scrollHeight}; })()`
+
+// durationWords is a duration a resident reads at once.
+var durationWords = regexp.MustCompile(`^Thời gian làm bài: (\d+ phút( \d\d giây)?|\d{1,2} giây)$`)
+
+// TestDurationsReadAsWords checks the pages' one duration wording.
+func TestDurationsReadAsWords(t *testing.T) {
+	stack := testenv.Stack(t, nil)
+	srv := httptest.NewServer(stack.Gateway)
+	t.Cleanup(srv.Close)
+	ctx := browser(t)
+	run(t, ctx, "open the page", chromedp.Navigate(srv.URL+"/"))
+	tests := []struct {
+		name string
+		ms   int
+		want string
+	}{
+		{"twenty seconds read as seconds alone", 20_000, "20 giây"},
+		{"a duration over a minute gives minutes and two-digit seconds", 185_000, "3 phút 05 giây"},
+		{"whole minutes leave the seconds out", 180_000, "3 phút"},
+		{"half a second rounds to the nearest second", 1_500, "2 giây"},
+		{"nothing reads as zero seconds", 0, "0 giây"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := value(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`import('/lib/format.js').then(function (m) { return m.durationText(%d); })`, tt.ms),
+				chromedp.EvalAwaitPromise))
+			if got != tt.want {
+				t.Errorf("durationText(%d) = %q, want %q", tt.ms, got, tt.want)
+			}
+		})
+	}
+}
 
 // screenCheck is what one screen failed: texts under 16 px (resident screens only),
 // targets under 44 px, and axe-core's violations.
@@ -127,6 +175,14 @@ func TestEveryScreenIsReadableTappableAndAccessibleOnAPhone(t *testing.T) {
 				run(t, ctx, fmt.Sprintf("answer question %d", i), acts...)
 			}
 			run(t, ctx, "submit", chromedp.Click(`#submit`), chromedp.WaitVisible(`#result`))
+			got := value(t, ctx, chromedp.Evaluate[resultTop](resultTopJS))
+			t.Logf("result: page %.0f px tall, %q, a \"Làm bài khác\" ends at %.0f px", got.PageHeight, got.Duration, got.AgainBottom)
+			if !durationWords.MatchString(got.Duration) {
+				t.Errorf("duration = %q, want it in words (\"20 giây\", \"3 phút 05 giây\")", got.Duration)
+			}
+			if got.AgainBottom <= 0 || got.AgainBottom > 740 {
+				t.Errorf("the first \"Làm bài khác\" ends %.0f px down a %.0f px page, want it on the first 740 px screen", got.AgainBottom, got.PageHeight)
+			}
 		}},
 		{"a contest round's public results", true, func(t *testing.T) {
 			run(t, ctx, "open the results", chromedp.Navigate(srv.URL+"/?results="+contestID+"&round=r1"), chromedp.WaitVisible(`#results-screen`))
