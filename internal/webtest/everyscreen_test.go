@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -137,7 +138,8 @@ func checkScreen(t *testing.T, ctx context.Context, script, screen string, resid
 }
 
 // TestEveryScreenIsReadableTappableAndAccessibleOnAPhone walks every screen at 360×740:
-// the resident's start, form, quiz, result and a contest's public results, then the
+// the resident's start, form, quiz, result, a contest's public results, a contest
+// entry's receipt and the start screen listing it, then the
 // officer's dashboard, the organiser's contest page and the collector's paper page.
 func TestEveryScreenIsReadableTappableAndAccessibleOnAPhone(t *testing.T) {
 	stack := testenv.Stack(t, nil)
@@ -148,6 +150,8 @@ func TestEveryScreenIsReadableTappableAndAccessibleOnAPhone(t *testing.T) {
 	t.Cleanup(srv.Close)
 	script := axeScript(t)
 	contestID := officerContest(t, srv.URL)
+	now := time.Now()
+	openID := createContest(t, srv.URL, "Hội thi giữ biên nhận", false, [2]time.Time{now.Add(-time.Hour), now.Add(time.Hour)})
 	ctx := browser(t)
 	run(t, ctx, "take a phone's screen", chromedp.EmulateViewport(360, 740))
 	item := `button.quiz-item[data-quiz-id="demo-nq58-quiz"]`
@@ -187,6 +191,21 @@ func TestEveryScreenIsReadableTappableAndAccessibleOnAPhone(t *testing.T) {
 		{"a contest round's public results", true, func(t *testing.T) {
 			run(t, ctx, "open the results", chromedp.Navigate(srv.URL+"/?results="+contestID+"&round=r1"), chromedp.WaitVisible(`#results-screen`))
 			waitJS(t, ctx, "the round is named", `document.getElementById('results-quiz').textContent !== ''`)
+		}},
+		{"a contest entry's receipt", true, func(t *testing.T) {
+			entry := `button.quiz-item[data-quiz-id="` + openID + `"]`
+			run(t, ctx, "open the open contest and fill in the form", chromedp.Navigate(srv.URL+"/?unit=xa-a-t01"),
+				chromedp.WaitVisible(entry), chromedp.Click(entry), chromedp.WaitVisible(`#name`),
+				chromedp.SendKeys(`#name`, "Phạm Thị Lan"), chromedp.SendKeys(`#phone`, "0913 555 666"), chromedp.Click(`#consent`),
+				chromedp.Click(`#start`))
+			for i := 1; i <= 2; i++ {
+				run(t, ctx, fmt.Sprintf("answer question %d", i), chromedp.WaitVisible(`#question-text`), chromedp.Click(`input[name="opt"]`), chromedp.Click(`#next`))
+			}
+			run(t, ctx, "predict and submit", chromedp.WaitVisible(`#prediction`), chromedp.SendKeys(`#prediction`, "3"),
+				chromedp.Click(`#submit`), chromedp.WaitVisible(`#receipt-box`))
+		}},
+		{"the start screen with this device's entries", true, func(t *testing.T) {
+			run(t, ctx, "go back", chromedp.Click(`#again`), chromedp.WaitVisible(`#my-entries`))
 		}},
 		{"the officer's dashboard", false, func(t *testing.T) {
 			officerSession(t, ctx, srv.URL, dashSignIn(t, srv.URL, "canbo", "demo1234"))
