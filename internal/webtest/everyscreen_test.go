@@ -212,6 +212,11 @@ func TestEveryScreenIsReadableTappableAndAccessibleOnAPhone(t *testing.T) {
 			run(t, ctx, "open the dashboard", chromedp.Navigate(srv.URL+"/staff/"), chromedp.WaitVisible(`#awareness-table tbody tr`))
 			waitJS(t, ctx, "the trend table is filled", `document.querySelector('#trend-table tbody tr')`)
 		}},
+		{"the admin's dashboard, with the set-up, authoring and accounts panels", false, func(t *testing.T) {
+			officerSession(t, ctx, srv.URL, dashSignIn(t, srv.URL, "admin", "demo1234"))
+			run(t, ctx, "open the dashboard", chromedp.Navigate(srv.URL+"/staff/"), chromedp.WaitVisible(`#awareness-table tbody tr`),
+				chromedp.WaitVisible(`#staff-admin`))
+		}},
 		{"the organiser's contest page", false, func(t *testing.T) {
 			officerSession(t, ctx, srv.URL, dashSignIn(t, srv.URL, "btc", "demo1234"))
 			run(t, ctx, "open the contest page", chromedp.Navigate(srv.URL+"/staff/contest.html"), chromedp.WaitVisible(`#app`),
