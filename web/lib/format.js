@@ -34,12 +34,21 @@ export function phone(p) {
 // signed: a difference with its sign (+, − or none), f formats its size.
 export function signed(x, f) { return (x > 0 ? '+' : x < 0 ? '−' : '') + f(Math.abs(x)); }
 
-// mmss: milliseconds as "mm:ss" (a countdown, a duration on the resident page).
+// mmss: milliseconds as "mm:ss" (a countdown).
 export function mmss(ms) {
   var s = Math.max(0, Math.round(ms / 1000));
   var m = Math.floor(s / 60);
   s = s % 60;
   return (m < 10 ? '0' : '') + m + ':' + (s < 10 ? '0' : '') + s;
+}
+// durationText: milliseconds as words a resident reads at once, "20 giây" or
+// "3 phút 05 giây" ("00:20" reads as a clock time).
+export function durationText(ms) {
+  var s = Math.max(0, Math.round((ms || 0) / 1000));
+  var m = Math.floor(s / 60);
+  s = s % 60;
+  if (!m) return s + ' giây';
+  return m + ' phút' + (s ? ' ' + pad(s) + ' giây' : '');
 }
 // minSec: milliseconds as "m:ss".
 export function minSec(ms) {

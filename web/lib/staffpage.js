@@ -16,6 +16,7 @@ export function startStaffPage(o) {
     o.signedOut();
     showSignin(o.page, msg);
   }
+  reachableScrollAreas();
   forbiddenMessage(o.forbidden);
   onUnauthorized(signOut);
   bindSignin();
@@ -28,4 +29,26 @@ export function startStaffPage(o) {
     else showSignin(o.page, r.message, r.signedOut ? 'Bạn đã đăng xuất.' : '');
   });
   return signOut;
+}
+
+// reachableScrollAreas lets the keyboard reach every table's scroll area, now and as
+// tables are added: a wide table scrolls sideways on a phone, and a scroll area with
+// nothing focusable inside cannot be scrolled without a mouse (WCAG 2.1.1; axe-core's
+// rule scrollable-region-focusable, https://dequeuniversity.com/rules/axe/4.14/scrollable-region-focusable).
+// Each area is a named region, so a screen reader says what gets the focus.
+function reachableScrollAreas() {
+  function mark(root) {
+    root.querySelectorAll('.table-wrap:not([tabindex])').forEach(function (w) {
+      var cap = w.querySelector('caption');
+      w.tabIndex = 0;
+      w.setAttribute('role', 'region');
+      w.setAttribute('aria-label', cap && cap.textContent.trim() ? cap.textContent.trim() : 'Bảng số liệu');
+    });
+  }
+  mark(document);
+  new MutationObserver(function (changes) {
+    changes.forEach(function (c) {
+      c.addedNodes.forEach(function (n) { if (n.nodeType === 1) mark(n.parentNode || n); });
+    });
+  }).observe(document.body, { childList: true, subtree: true });
 }

@@ -1,7 +1,7 @@
 // Public results of a closed contest round: ?results=<quizId>&round=<roundId>.
 import { $, el, showError } from '../lib/dom.js';
 import { fetchJSON, fetchListJSON, errorMessage, NET_MSG } from '../lib/api.js';
-import { dec, mmss, tierLabel, atDay } from '../lib/format.js';
+import { dec, durationText, tierLabel, atDay } from '../lib/format.js';
 import { show } from './state.js';
 
 // showPublicResults loads and shows a round's published results. The round's name and
@@ -56,7 +56,7 @@ function renderPublicResults(d) {
     li.appendChild(head);
     li.appendChild(el('p', 'name', l.name + (l.unit ? ' — ' + l.unit : '')));
     li.appendChild(el('p', 'small', 'SĐT: ' + (l.phone || '—') + ' · Điểm: ' + l.score + '/' + l.maxScore +
-      ' · Dự đoán: ' + l.prediction + ' · Thời gian: ' + mmss(l.durationMs || 0)));
+      ' · Dự đoán: ' + l.prediction + ' · Thời gian: ' + durationText(l.durationMs || 0)));
     top.appendChild(li);
   });
   if (!top.children.length) top.appendChild(el('li', 'muted', 'Chưa có bài dự thi được xếp hạng.'));

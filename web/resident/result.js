@@ -2,7 +2,7 @@
 // of each answer, and for a contest the receipt (no score until the round's results are
 // frozen), the prediction and the link to the round's results.
 import { $, el, showError } from '../lib/dom.js';
-import { atDay, mmss } from '../lib/format.js';
+import { atDay, durationText } from '../lib/format.js';
 import { likertLabel, questionKind } from '../lib/labels.js';
 import { emit } from '../lib/events.js';
 import { S, dropAtt, show } from './state.js';
@@ -52,7 +52,7 @@ export function showResult(r) {
   $('pass-note').textContent = r.passPercent ? 'Cần đúng từ ' + r.passPercent + '% số điểm trở lên để đạt.' : '';
   $('score-box').hidden = survey || sealed;
   $('thanks').hidden = !survey;
-  $('duration').textContent = r.durationMs != null ? 'Thời gian làm bài: ' + mmss(r.durationMs) : '';
+  $('duration').textContent = r.durationMs != null ? 'Thời gian làm bài: ' + durationText(r.durationMs) : '';
   var contest = a.quizKind === 'contest';
   $('contest-result').hidden = !contest;
   if (contest) {
@@ -101,10 +101,14 @@ export function showResult(r) {
     list.appendChild(li);
   });
   $('review-title').hidden = !list.children.length;
+  // A long review puts the bottom button screens away: the way back is also above it.
+  $('again-top').hidden = !list.children.length;
   S.att = null;
   dropAtt();
   show('result');
   $('result-title').focus();
 }
 
-$('again').addEventListener('click', function () { showError(''); emit('back-to-start', true); });
+['again', 'again-top'].forEach(function (id) {
+  $(id).addEventListener('click', function () { showError(''); emit('back-to-start', true); });
+});
