@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -145,11 +146,18 @@ func TestOfficerPhoneFirstTableOn3G(t *testing.T) {
 // viewShot saves what the first screen shows (WEBTEST_SHOTS=dir), never asserted.
 func viewShot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	dir := os.Getenv("WEBTEST_SHOTS")
-	if dir == "" {
+	viewShotAt(t, ctx, name, "")
+}
+
+// viewShotAt saves the screen scrolled to the element of a CSS selector (the page's top
+// when empty), as a person sees it; never asserted.
+func viewShotAt(t *testing.T, ctx context.Context, name, selector string) {
+	t.Helper()
+	if os.Getenv("WEBTEST_SHOTS") == "" {
 		return
 	}
-	value(t, ctx, chromedp.Evaluate[bool](`(window.scrollTo(0, 0), true)`))
+	value(t, ctx, chromedp.Evaluate[bool](`(function(){ var e = `+strconv.Quote(selector)+` && document.querySelector(`+strconv.Quote(selector)+`);
+		if (e) e.scrollIntoView({block: 'center'}); else window.scrollTo(0, 0); return true })()`))
 	if png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
 		saveShot(t, png, name)
 	}
