@@ -81,6 +81,8 @@ func TestTheOfficerDashboardOnAPhone(t *testing.T) {
 	waitJS(t, ctx, "the topic table is filled", `document.querySelector('#topics-table tbody tr[data-key]')`)
 	got := value(t, ctx, chromedp.Evaluate[phoneLayout](phoneLayoutJS))
 	viewShot(t, ctx, "first-screen")
+	viewShotAt(t, ctx, "awareness-table", "#awareness-table")
+	viewShotAt(t, ctx, "topics-table", "#topics-table")
 	shot(t, ctx, "360")
 	t.Logf("360×740: page %v px wide, chart at %v px, table at %v px, rows %v, topic columns %q",
 		got.ScrollWidth, got.ChartTop, got.TableTop, got.FirstLag, got.TopicHeads)
