@@ -666,7 +666,8 @@ func TestAnOrganiserCreatesAContestInThePage(t *testing.T) {
 	if got := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('contest-select').value`)); got != made.ID {
 		t.Errorf("the picker shows %q after saving, want the new draft %s", got, made.ID)
 	}
-	run(t, ctx, "publish", chromedp.Click(`#publish`), chromedp.WaitNotVisible(`#publish`))
+	run(t, ctx, "publish", chromedp.Click(`#publish`), chromedp.WaitVisible(`#publish-confirm-ok`),
+		chromedp.Click(`#publish-confirm-ok`), chromedp.WaitNotVisible(`#publish`))
 	status, raw = dashCall(t, srv.URL, "GET", "/v1/admin/quizzes/"+made.ID, btc, nil)
 	var after quiz.Quiz
 	dashDecode(t, raw, &after)

@@ -201,6 +201,25 @@ func TestAnOrganiserClosesARoundOnlyAfterTheGraceAndAfterReviewingFlags(t *testi
 			t.Errorf("the confirmation lists %q, want the fast entry of %s", listed, contest.MaskName("Lê Văn Cường"))
 		}
 		shot(t, ctx, "confirm-close")
+		buttons := value(t, ctx, chromedp.Evaluate[map[string]bool](`({cancelMain: document.getElementById('close-confirm-cancel').classList.contains('primary'),
+			closeMain: document.getElementById('close-confirm-ok').classList.contains('primary')})`))
+		if !buttons["cancelMain"] || buttons["closeMain"] {
+			t.Errorf("main button of the close dialog: cancel %v, close anyway %v; want the safe choice (cancel) as the main button", buttons["cancelMain"], buttons["closeMain"])
+		}
+		links := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#close-confirm-list li')).map(function (li) {
+			var a = li.querySelector('a[href^="#flag-"], button.go-flag'); return a ? (a.getAttribute('href') || a.dataset.target) : '' })`))
+		if len(links) != 1 || links[0] == "" {
+			t.Errorf("the listed flags link to %q, want each to link to its entry in the flags panel", links)
+		} else {
+			run(t, ctx, "follow the link to the entry", chromedp.Click(chromedp.CSS(`#close-confirm-list li a, #close-confirm-list li button.go-flag`)))
+			waitJS(t, ctx, "the dialog closes on the entry", `!document.getElementById('close-confirm').open &&
+				document.activeElement && document.activeElement.closest && !!document.activeElement.closest('#flags-table tr[data-attempt-id="`+ids["Cuong"]+`"]')`)
+			if status, raw := dashCall(t, srv.URL, "GET", "/v1/contests/"+ct.ID+"/rounds/r1/results", "", nil); status != http.StatusNotFound {
+				t.Errorf("after following the link the results are %d %s, want 404 (not closed)", status, raw)
+			}
+			run(t, ctx, "press close again", chromedp.Click(`#close-round`))
+			waitJS(t, ctx, "the confirmation opens again", `document.getElementById('close-confirm').open`)
+		}
 		run(t, ctx, "cancel", chromedp.Click(`#close-confirm-cancel`))
 		waitJS(t, ctx, "the dialog closes", `!document.getElementById('close-confirm').open && !document.getElementById('close-round').disabled`)
 		if status, raw := dashCall(t, srv.URL, "GET", "/v1/contests/"+ct.ID+"/rounds/r1/results", "", nil); status != http.StatusNotFound {

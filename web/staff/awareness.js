@@ -26,6 +26,12 @@ var LAG = {
   na: { cls: 'lag-na', color: '#cccccc', words: '' }
 };
 
+// LAG_RANK orders standings for a phone: both below first, not judged last.
+var LAG_RANK = { both: 0, mean: 1, target: 1, none: 2, na: 3 };
+
+// PHONE matches the screens staff.css lays out in one column.
+var PHONE = window.matchMedia('(max-width: 600px)');
+
 // lagOf tells a row's standing (a key of LAG).
 export function lagOf(r, mean, target) {
   if (r.suppressed || r.meanScore == null) return 'na';
@@ -105,6 +111,14 @@ export function renderAwareness(data, query) {
   tfoot.textContent = '';
   var rows = data.rows || [];
   var lags = rows.map(function (r) { return lagOf(r, mean, target); });
+  if (PHONE.matches) {
+    // A phone shows a few rows per screen: the villages that lag come first, in the
+    // table and the chart alike, until the officer sorts by a column.
+    var order = rows.map(function (r, i) { return i; });
+    order.sort(function (a, b) { return LAG_RANK[lags[a]] - LAG_RANK[lags[b]] || a - b; });
+    rows = order.map(function (i) { return rows[i]; });
+    lags = order.map(function (i) { return lags[i]; });
+  }
   rows.forEach(function (r, i) { tbody.appendChild(awarenessRow(r, groupBy, false, lags[i])); });
   if (!rows.length) {
     var tr = document.createElement('tr');

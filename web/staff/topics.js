@@ -18,6 +18,14 @@ export function renderTopics(data) {
   th.setAttribute('data-type', 'text');
   th.appendChild(el('button', null, 'Thôn, bản')).type = 'button';
   head.appendChild(th);
+  // The weakest topic next to the village's name: what a commune acts on, readable on a
+  // phone without scrolling past every topic's column.
+  th = el('th');
+  th.scope = 'col';
+  th.setAttribute('data-sort', 'weakest');
+  th.setAttribute('data-type', 'text');
+  th.appendChild(el('button', null, 'Nội dung cần tăng cường')).type = 'button';
+  head.appendChild(th);
   th = el('th', 'num');
   th.scope = 'col';
   th.setAttribute('data-sort', 'participants');
@@ -35,12 +43,6 @@ export function renderTopics(data) {
     h.appendChild(b);
     head.appendChild(h);
   });
-  th = el('th');
-  th.scope = 'col';
-  th.setAttribute('data-sort', 'weakest');
-  th.setAttribute('data-type', 'text');
-  th.appendChild(el('button', null, 'Nội dung cần tăng cường')).type = 'button';
-  head.appendChild(th);
 
   var tbody = table.tBodies[0], tfoot = table.tFoot;
   tbody.textContent = '';
@@ -57,6 +59,7 @@ function topicRow(r, topics, isTotal) {
   else tr.setAttribute('data-key', r.unitId);
   if (r.suppressed) tr.classList.add('suppressed');
   cell(tr, 'th', 'label', isTotal ? 'Tổng: ' + r.label : r.label);
+  var weakestCell = cell(tr, 'td', 'weakest', '');
   cell(tr, 'td', 'num participants', int(r.participants));
   var byTopic = {};
   (r.cells || []).forEach(function (c) { byTopic[c.topic] = c; });
@@ -73,7 +76,7 @@ function topicRow(r, topics, isTotal) {
     if (rate != null && (!weakest || rate < weakest.rate)) weakest = { topic: t, rate: rate };
   });
   var w = weakest ? weakest.topic.topic + '. ' + (weakest.topic.label || TOPIC_LABEL[weakest.topic.topic]) : '';
-  cell(tr, 'td', 'weakest', r.suppressed ? (r.participants ? TOO_FEW : NONE_YET) : (w || '—'));
+  weakestCell.textContent = r.suppressed ? (r.participants ? TOO_FEW : NONE_YET) : (w || '—');
   sortValues.weakest = w || null;
   setSortValues(tr, sortValues);
   return tr;

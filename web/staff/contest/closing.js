@@ -60,22 +60,47 @@ function unreviewed(flags) {
   return order.map(function (id) { var x = by[id]; x.attemptId = id; return x; });
 }
 
+// goTo is the entry whose "Xem bài" closed the dialog.
+var goTo = '';
+
+// focusFlag brings an entry's row of the flags panel into view with the focus on its
+// first control (the row itself when it has none).
+function focusFlag(attemptId) {
+  var row = document.querySelector('#flags-table tbody tr[data-attempt-id="' + CSS.escape(attemptId) + '"]');
+  if (!row) return;
+  var target = row.querySelector('button, a') || row;
+  if (target === row) row.tabIndex = -1;
+  row.scrollIntoView({ block: 'center' });
+  target.focus();
+}
+
 // confirmClose shows the unreviewed flags and resolves true only on "Vẫn chốt kết quả".
 function confirmClose(list) {
   var dlg = $('close-confirm'), ul = $('close-confirm-list');
   ul.textContent = '';
   list.forEach(function (x) {
-    var li = el('li', null, x.name + ' — ' + x.score + ' điểm — ' + x.kinds.join('; '));
+    var li = el('li', null, x.name + ' — ' + x.score + ' điểm — ' + x.kinds.join('; ') + ' ');
     li.setAttribute('data-attempt-id', x.attemptId);
+    // A link to the entry's row in the flags panel, where it is kept or disqualified:
+    // following it cancels the close.
+    var go = el('button', 'btn small go-flag', 'Xem bài');
+    go.type = 'button';
+    go.setAttribute('data-target', x.attemptId);
+    go.setAttribute('aria-label', 'Xem bài của ' + x.name + ' trong danh sách cần xem xét');
+    go.addEventListener('click', function () { goTo = x.attemptId; $('close-confirm-cancel').click(); });
+    li.appendChild(go);
     ul.appendChild(li);
   });
   $('close-confirm-title').textContent = 'Còn ' + list.length + ' bài cần xem xét chưa xử lý';
   return new Promise(function (resolve) {
     function done(ok) {
+      var target = goTo;
+      goTo = '';
       $('close-confirm-ok').removeEventListener('click', yes);
       $('close-confirm-cancel').removeEventListener('click', no);
       dlg.removeEventListener('cancel', esc);
       if (dlg.open) dlg.close();
+      if (target) focusFlag(target);
       resolve(ok);
     }
     function yes() { done(true); }

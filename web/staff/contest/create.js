@@ -7,7 +7,8 @@ import { on } from '../../lib/events.js';
 import { questionKind } from '../../lib/labels.js';
 import { state, quizById } from './state.js';
 import { reloadQuizzes } from './pickers.js';
-import { addRound, addPrize, renderRankingOrder, rankingOrder, DEFAULT_RANKING, DEFAULT_PRIZES } from './rows.js';
+import { addRound, addPrize, renderRankingOrder, rankingOrder, moneyValue, DEFAULT_RANKING, DEFAULT_PRIZES } from './rows.js';
+import { askPublish } from './pickers.js';
 
 function fillScopePicker() {
   var sel = $('c-scope');
@@ -162,8 +163,8 @@ function readContest() {
     if (!tier.value.trim()) return { error: 'Hạng giải thứ ' + (k + 1) + ' cần có tên.', field: tier.id };
     var n = Number(count.value);
     if (!(n >= 1) || Math.floor(n) !== n) return { error: 'Giải ' + tier.value.trim() + ': số giải phải là số nguyên từ 1.', field: count.id };
-    var amt = Number(amount.value || 0);
-    if (!(amt >= 0)) return { error: 'Giải ' + tier.value.trim() + ': giá trị giải không được âm.', field: amount.id };
+    var amt = moneyValue(amount);
+    if (!(amt >= 0)) return { error: 'Giải ' + tier.value.trim() + ': giá trị giải chỉ gồm chữ số, ví dụ 2.000.000.', field: amount.id };
     prizes.push({ tier: tier.value.trim(), count: n, amount: Math.round(amt) });
   }
   // Without phone verification a prize may go to whoever typed a number: the organiser
@@ -225,7 +226,13 @@ $('create-form').addEventListener('submit', function (ev) {
     btn.disabled = false;
     setEditing(out.id, r.body.title);
     showMsg($('c-done'), (editing ? 'Đã lưu thay đổi bản nháp «' : 'Đã lưu bản nháp «') + r.body.title +
-      '». Kiểm tra lại rồi bấm «Công bố cuộc thi» để mở cho người dự thi.');
+      '». Kiểm tra lại rồi công bố để mở cho người dự thi. ');
+    // The publish button right in the message: the picker's is far above the form.
+    var pub = el('button', 'btn primary', 'Công bố cuộc thi');
+    pub.type = 'button';
+    pub.id = 'c-publish';
+    pub.addEventListener('click', function () { askPublish(); });
+    $('c-done').appendChild(pub);
     return reloadQuizzes(out.id);
   }).catch(function (err) {
     btn.disabled = false;

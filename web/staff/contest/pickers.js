@@ -134,20 +134,37 @@ on('round-state', renderRoundInfo);
 $('contest-select').addEventListener('change', onContestChange);
 $('round-select').addEventListener('change', onRoundChange);
 
-$('publish').addEventListener('click', function () {
+// askPublish asks before publishing the chosen contest and says what cannot be undone;
+// the safe choice (not yet) has the focus.
+export function askPublish() {
+  var q = state.contest;
+  if (!q || q.status !== 'draft') return;
+  var dlg = $('publish-confirm');
+  $('publish-confirm-title').textContent = 'Công bố cuộc thi «' + q.title + '»?';
+  dlg.showModal();
+}
+
+function publish() {
   var q = state.contest;
   if (!q) return;
-  var btn = this;
-  btn.disabled = true;
+  var btns = [$('publish'), $('c-publish')].filter(Boolean);
+  btns.forEach(function (b) { b.disabled = true; });
   api('POST', '/v1/admin/quizzes/' + enc(q.id) + '/publish').then(function () {
-    btn.disabled = false;
+    btns.forEach(function (b) { b.disabled = false; });
     emit('published', q.id); // a published contest is no draft to save into
     showMsg($('picker-status'), 'Đã công bố cuộc thi «' + q.title + '»: người dân có thể dự thi khi vòng thi mở.');
     return reloadQuizzes(q.id);
   }).catch(function (err) {
-    btn.disabled = false;
+    btns.forEach(function (b) { b.disabled = false; });
     if (!err.silent) showError(err.message);
   });
+}
+
+$('publish').addEventListener('click', askPublish);
+$('publish-confirm-cancel').addEventListener('click', function () { $('publish-confirm').close(); });
+$('publish-confirm-ok').addEventListener('click', function () {
+  $('publish-confirm').close();
+  publish();
 });
 
 export function reloadQuizzes(selectId) {

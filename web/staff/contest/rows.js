@@ -30,6 +30,48 @@ function numberField(cls, label, value, min, max, step) {
   return f;
 }
 
+// moneyField is a prize amount in đồng, grouped as it is typed ("2.000.000 đ"): a text
+// field, as a number field neither shows nor keeps the thousands dots.
+function moneyField(cls, label, value) {
+  var f = el('div', 'field');
+  var lab = el('label', null, label);
+  var id = cls + '-' + Math.random().toString(36).slice(2, 8);
+  var box = el('div', 'money');
+  var inp = el('input', cls);
+  inp.type = 'text';
+  inp.inputMode = 'numeric';
+  inp.autocomplete = 'off';
+  inp.id = id;
+  inp.value = groupDigits(String(value == null ? '' : value));
+  lab.htmlFor = id;
+  inp.addEventListener('input', function () {
+    // Keep the caret after the same number of digits as before the regrouping.
+    var caret = inp.selectionStart == null ? inp.value.length : inp.selectionStart;
+    var before = inp.value.slice(0, caret).replace(/\D/g, '').length;
+    inp.value = groupDigits(inp.value);
+    var pos = 0, seen = 0;
+    while (pos < inp.value.length && seen < before) { if (/\d/.test(inp.value[pos])) seen++; pos++; }
+    inp.setSelectionRange(pos, pos);
+  });
+  box.appendChild(inp);
+  box.appendChild(el('span', 'unit', 'đ'));
+  f.appendChild(lab);
+  f.appendChild(box);
+  return f;
+}
+
+// groupDigits keeps the digits of s, grouped by three with dots (Vietnamese style).
+function groupDigits(s) {
+  var d = s.replace(/\D/g, '').replace(/^0+(?=\d)/, '');
+  return d.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+}
+
+// moneyValue reads a money field: its digits as a number, NaN when it has none.
+export function moneyValue(inp) {
+  var d = inp.value.replace(/[.\s]/g, '');
+  return d === '' ? 0 : /^\d+$/.test(d) ? Number(d) : NaN;
+}
+
 export function addRound(opens, closes) {
   var box = $('c-rounds');
   var row = el('div', 'row-item round-row');
@@ -140,7 +182,7 @@ export function addPrize(tier, count, amount) {
   f.appendChild(inp);
   row.appendChild(f);
   row.appendChild(numberField('c-count', 'Số giải', count, 1, 10000));
-  row.appendChild(numberField('c-amount', 'Giá trị mỗi giải (đồng)', amount, 0, null, 1000));
+  row.appendChild(moneyField('c-amount', 'Giá trị mỗi giải (đồng)', amount));
   var rm = el('button', 'btn small', 'Xóa');
   rm.type = 'button';
   rm.setAttribute('aria-label', 'Xóa hạng giải');
