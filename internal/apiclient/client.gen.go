@@ -15,7 +15,74 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Defines values for ActivityRequestType.
+const (
+	ActivityRequestTypeConference  ActivityRequestType = "conference"
+	ActivityRequestTypeContest     ActivityRequestType = "contest"
+	ActivityRequestTypeCultural    ActivityRequestType = "cultural"
+	ActivityRequestTypeLoudspeaker ActivityRequestType = "loudspeaker"
+	ActivityRequestTypeMobile      ActivityRequestType = "mobile"
+	ActivityRequestTypeOther       ActivityRequestType = "other"
+	ActivityRequestTypePaper       ActivityRequestType = "paper"
+	ActivityRequestTypePortal      ActivityRequestType = "portal"
+	ActivityRequestTypeVisual      ActivityRequestType = "visual"
+)
+
+// Valid indicates whether the value is a known member of the ActivityRequestType enum.
+func (e ActivityRequestType) Valid() bool {
+	switch e {
+	case ActivityRequestTypeConference:
+		return true
+	case ActivityRequestTypeContest:
+		return true
+	case ActivityRequestTypeCultural:
+		return true
+	case ActivityRequestTypeLoudspeaker:
+		return true
+	case ActivityRequestTypeMobile:
+		return true
+	case ActivityRequestTypeOther:
+		return true
+	case ActivityRequestTypePaper:
+		return true
+	case ActivityRequestTypePortal:
+		return true
+	case ActivityRequestTypeVisual:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AwarenessGroupBy.
+const (
+	AwarenessGroupByAgeBand      AwarenessGroupBy = "ageBand"
+	AwarenessGroupByChannel      AwarenessGroupBy = "channel"
+	AwarenessGroupByGender       AwarenessGroupBy = "gender"
+	AwarenessGroupByOrganization AwarenessGroupBy = "organization"
+	AwarenessGroupByVillage      AwarenessGroupBy = "village"
+)
+
+// Valid indicates whether the value is a known member of the AwarenessGroupBy enum.
+func (e AwarenessGroupBy) Valid() bool {
+	switch e {
+	case AwarenessGroupByAgeBand:
+		return true
+	case AwarenessGroupByChannel:
+		return true
+	case AwarenessGroupByGender:
+		return true
+	case AwarenessGroupByOrganization:
+		return true
+	case AwarenessGroupByVillage:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for ErrorErrorCode.
 const (
@@ -122,6 +189,51 @@ func (e MeCan) Valid() bool {
 	}
 }
 
+// Defines values for ParticipantGender.
+const (
+	ParticipantGenderEmpty  ParticipantGender = ""
+	ParticipantGenderFemale ParticipantGender = "female"
+	ParticipantGenderMale   ParticipantGender = "male"
+	ParticipantGenderOther  ParticipantGender = "other"
+)
+
+// Valid indicates whether the value is a known member of the ParticipantGender enum.
+func (e ParticipantGender) Valid() bool {
+	switch e {
+	case ParticipantGenderEmpty:
+		return true
+	case ParticipantGenderFemale:
+		return true
+	case ParticipantGenderMale:
+		return true
+	case ParticipantGenderOther:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PrintRequestVariant.
+const (
+	PrintRequestVariantAnswers PrintRequestVariant = "answers"
+	PrintRequestVariantEmpty   PrintRequestVariant = ""
+	PrintRequestVariantFull    PrintRequestVariant = "full"
+)
+
+// Valid indicates whether the value is a known member of the PrintRequestVariant enum.
+func (e PrintRequestVariant) Valid() bool {
+	switch e {
+	case PrintRequestVariantAnswers:
+		return true
+	case PrintRequestVariantEmpty:
+		return true
+	case PrintRequestVariantFull:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for QuizzesQuizzesPhase.
 const (
 	Ended    QuizzesQuizzesPhase = "ended"
@@ -164,6 +276,75 @@ func (e RegradeJobStatus) Valid() bool {
 	}
 }
 
+// Defines values for SheetCorrectionRequestChannel.
+const (
+	SheetCorrectionRequestChannelAssisted SheetCorrectionRequestChannel = "assisted"
+	SheetCorrectionRequestChannelPaper    SheetCorrectionRequestChannel = "paper"
+)
+
+// Valid indicates whether the value is a known member of the SheetCorrectionRequestChannel enum.
+func (e SheetCorrectionRequestChannel) Valid() bool {
+	switch e {
+	case SheetCorrectionRequestChannelAssisted:
+		return true
+	case SheetCorrectionRequestChannelPaper:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SheetEntryRequestChannel.
+const (
+	SheetEntryRequestChannelAssisted SheetEntryRequestChannel = "assisted"
+	SheetEntryRequestChannelPaper    SheetEntryRequestChannel = "paper"
+)
+
+// Valid indicates whether the value is a known member of the SheetEntryRequestChannel enum.
+func (e SheetEntryRequestChannel) Valid() bool {
+	switch e {
+	case SheetEntryRequestChannelAssisted:
+		return true
+	case SheetEntryRequestChannelPaper:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Topic.
+const (
+	A Topic = "a"
+	B Topic = "b"
+	C Topic = "c"
+	D Topic = "d"
+	E Topic = "e"
+	G Topic = "g"
+	H Topic = "h"
+)
+
+// Valid indicates whether the value is a known member of the Topic enum.
+func (e Topic) Valid() bool {
+	switch e {
+	case A:
+		return true
+	case B:
+		return true
+	case C:
+		return true
+	case D:
+		return true
+	case E:
+		return true
+	case G:
+		return true
+	case H:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListActivitiesParamsFormat.
 const (
 	ListActivitiesParamsFormatCsv  ListActivitiesParamsFormat = "csv"
@@ -185,21 +366,60 @@ func (e ListActivitiesParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for RoundEntriesParamsFormat.
+const (
+	RoundEntriesParamsFormatCsv  RoundEntriesParamsFormat = "csv"
+	RoundEntriesParamsFormatJson RoundEntriesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the RoundEntriesParamsFormat enum.
+func (e RoundEntriesParamsFormat) Valid() bool {
+	switch e {
+	case RoundEntriesParamsFormatCsv:
+		return true
+	case RoundEntriesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoundWinnersParamsFormat.
+const (
+	RoundWinnersParamsFormatCsv  RoundWinnersParamsFormat = "csv"
+	RoundWinnersParamsFormatJson RoundWinnersParamsFormat = "json"
+	RoundWinnersParamsFormatXlsx RoundWinnersParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the RoundWinnersParamsFormat enum.
+func (e RoundWinnersParamsFormat) Valid() bool {
+	switch e {
+	case RoundWinnersParamsFormatCsv:
+		return true
+	case RoundWinnersParamsFormatJson:
+		return true
+	case RoundWinnersParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ImportQuestionsParamsKind.
 const (
-	Contest ImportQuestionsParamsKind = "contest"
-	Quiz    ImportQuestionsParamsKind = "quiz"
-	Survey  ImportQuestionsParamsKind = "survey"
+	ImportQuestionsParamsKindContest ImportQuestionsParamsKind = "contest"
+	ImportQuestionsParamsKindQuiz    ImportQuestionsParamsKind = "quiz"
+	ImportQuestionsParamsKindSurvey  ImportQuestionsParamsKind = "survey"
 )
 
 // Valid indicates whether the value is a known member of the ImportQuestionsParamsKind enum.
 func (e ImportQuestionsParamsKind) Valid() bool {
 	switch e {
-	case Contest:
+	case ImportQuestionsParamsKindContest:
 		return true
-	case Quiz:
+	case ImportQuestionsParamsKindQuiz:
 		return true
-	case Survey:
+	case ImportQuestionsParamsKindSurvey:
 		return true
 	default:
 		return false
@@ -248,12 +468,254 @@ func (e AnnualReportParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for AwarenessReportParamsGroupBy.
+const (
+	AwarenessReportParamsGroupByAgeBand      AwarenessReportParamsGroupBy = "ageBand"
+	AwarenessReportParamsGroupByChannel      AwarenessReportParamsGroupBy = "channel"
+	AwarenessReportParamsGroupByGender       AwarenessReportParamsGroupBy = "gender"
+	AwarenessReportParamsGroupByOrganization AwarenessReportParamsGroupBy = "organization"
+	AwarenessReportParamsGroupByVillage      AwarenessReportParamsGroupBy = "village"
+)
+
+// Valid indicates whether the value is a known member of the AwarenessReportParamsGroupBy enum.
+func (e AwarenessReportParamsGroupBy) Valid() bool {
+	switch e {
+	case AwarenessReportParamsGroupByAgeBand:
+		return true
+	case AwarenessReportParamsGroupByChannel:
+		return true
+	case AwarenessReportParamsGroupByGender:
+		return true
+	case AwarenessReportParamsGroupByOrganization:
+		return true
+	case AwarenessReportParamsGroupByVillage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AwarenessReportParamsFormat.
+const (
+	AwarenessReportParamsFormatCsv  AwarenessReportParamsFormat = "csv"
+	AwarenessReportParamsFormatJson AwarenessReportParamsFormat = "json"
+	AwarenessReportParamsFormatXlsx AwarenessReportParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the AwarenessReportParamsFormat enum.
+func (e AwarenessReportParamsFormat) Valid() bool {
+	switch e {
+	case AwarenessReportParamsFormatCsv:
+		return true
+	case AwarenessReportParamsFormatJson:
+		return true
+	case AwarenessReportParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QuestionsReportParamsFormat.
+const (
+	QuestionsReportParamsFormatCsv  QuestionsReportParamsFormat = "csv"
+	QuestionsReportParamsFormatJson QuestionsReportParamsFormat = "json"
+	QuestionsReportParamsFormatXlsx QuestionsReportParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the QuestionsReportParamsFormat enum.
+func (e QuestionsReportParamsFormat) Valid() bool {
+	switch e {
+	case QuestionsReportParamsFormatCsv:
+		return true
+	case QuestionsReportParamsFormatJson:
+		return true
+	case QuestionsReportParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SurveyReportParamsFormat.
+const (
+	SurveyReportParamsFormatCsv  SurveyReportParamsFormat = "csv"
+	SurveyReportParamsFormatJson SurveyReportParamsFormat = "json"
+	SurveyReportParamsFormatXlsx SurveyReportParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the SurveyReportParamsFormat enum.
+func (e SurveyReportParamsFormat) Valid() bool {
+	switch e {
+	case SurveyReportParamsFormatCsv:
+		return true
+	case SurveyReportParamsFormatJson:
+		return true
+	case SurveyReportParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TopicsReportParamsFormat.
+const (
+	TopicsReportParamsFormatCsv  TopicsReportParamsFormat = "csv"
+	TopicsReportParamsFormatJson TopicsReportParamsFormat = "json"
+	TopicsReportParamsFormatXlsx TopicsReportParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the TopicsReportParamsFormat enum.
+func (e TopicsReportParamsFormat) Valid() bool {
+	switch e {
+	case TopicsReportParamsFormatCsv:
+		return true
+	case TopicsReportParamsFormatJson:
+		return true
+	case TopicsReportParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrendReportParamsPeriod.
+const (
+	Month   TrendReportParamsPeriod = "month"
+	Quarter TrendReportParamsPeriod = "quarter"
+	Year    TrendReportParamsPeriod = "year"
+)
+
+// Valid indicates whether the value is a known member of the TrendReportParamsPeriod enum.
+func (e TrendReportParamsPeriod) Valid() bool {
+	switch e {
+	case Month:
+		return true
+	case Quarter:
+		return true
+	case Year:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrendReportParamsFormat.
+const (
+	TrendReportParamsFormatCsv  TrendReportParamsFormat = "csv"
+	TrendReportParamsFormatJson TrendReportParamsFormat = "json"
+	TrendReportParamsFormatXlsx TrendReportParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the TrendReportParamsFormat enum.
+func (e TrendReportParamsFormat) Valid() bool {
+	switch e {
+	case TrendReportParamsFormatCsv:
+		return true
+	case TrendReportParamsFormatJson:
+		return true
+	case TrendReportParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// ActivityRequest An informing activity to log; `id`, `createdBy` and `createdAt` are the server's (sent values are ignored).
+type ActivityRequest struct {
+	Audience  *int    `json:"audience,omitempty"`
+	CreatedAt *string `json:"createdAt,omitempty"`
+	CreatedBy *string `json:"createdBy,omitempty"`
+
+	// Date 2020-01-01 to today (Vietnam time)
+	Date   openapi_types.Date  `json:"date"`
+	Id     *string             `json:"id,omitempty"`
+	Note   *string             `json:"note,omitempty"`
+	Topics *[]Topic            `json:"topics,omitempty"`
+	Type   ActivityRequestType `json:"type"`
+
+	// UnitId a unit of the staff member's subtree (default: their scope unit)
+	UnitId *string `json:"unitId,omitempty"`
+}
+
+// ActivityRequestType defines model for ActivityRequest.Type.
+type ActivityRequestType string
+
 // Answer defines model for Answer.
 type Answer struct {
 	OptionIds  *[]string `json:"optionIds,omitempty"`
 	QuestionId string    `json:"questionId"`
-	Text       *string   `json:"text,omitempty"`
-	Value      *int      `json:"value,omitempty"`
+
+	// Text a text answer
+	Text *string `json:"text,omitempty"`
+
+	// Value a Likert answer (1–5)
+	Value *int `json:"value,omitempty"`
+}
+
+// Awareness The awareness report's JSON answer; percentages are 0–100, null when suppressed (a group under `minGroup`) or not applicable.
+type Awareness struct {
+	From    string           `json:"from"`
+	GroupBy AwarenessGroupBy `json:"groupBy"`
+
+	// MinGroup the smallest group whose mean and rates are shown
+	MinGroup int            `json:"minGroup"`
+	QuizId   string         `json:"quizId"`
+	Rows     []AwarenessRow `json:"rows"`
+
+	// Sealed the contest's key is secret to this reader: graded figures are null or left out
+	Sealed *bool `json:"sealed,omitempty"`
+
+	// SealedNote The Vietnamese note the pages show
+	SealedNote *string `json:"sealedNote,omitempty"`
+
+	// SealedUntil when the key stops being secret
+	SealedUntil *time.Time `json:"sealedUntil,omitempty"`
+	To          string     `json:"to"`
+
+	// Total One group of the awareness report (the unit id as key when grouped by village).
+	Total  AwarenessRow `json:"total"`
+	UnitId string       `json:"unitId"`
+}
+
+// AwarenessGroupBy defines model for Awareness.GroupBy.
+type AwarenessGroupBy string
+
+// AwarenessRow One group of the awareness report (the unit id as key when grouped by village).
+type AwarenessRow struct {
+	// Assisted participants entered with an officer (included in participants)
+	Assisted *int `json:"assisted,omitempty"`
+
+	// Ci95 A 95 % interval [low, high], null when suppressed or undefined.
+	Ci95           *Interval `json:"ci95"`
+	Concentrated   bool      `json:"concentrated"`
+	Key            string    `json:"key"`
+	Label          string    `json:"label"`
+	MeanScore      *float64  `json:"meanScore"`
+	OverPopulation bool      `json:"overPopulation"`
+
+	// Paper participants reached on a paper sheet (included in participants)
+	Paper             *int     `json:"paper,omitempty"`
+	Participants      int      `json:"participants"`
+	ParticipationRate *float64 `json:"participationRate"`
+
+	// ParticipationRateCi95 A 95 % interval [low, high], null when suppressed or undefined.
+	ParticipationRateCi95 *Interval `json:"participationRateCi95"`
+	PassRate              *float64  `json:"passRate"`
+
+	// PassRateCi95 A 95 % interval [low, high], null when suppressed or undefined.
+	PassRateCi95 *Interval `json:"passRateCi95"`
+	Population   int       `json:"population"`
+	Suppressed   bool      `json:"suppressed"`
+
+	// SuspectSubmissions attempts started past a source's or device's soft limit (left out of the figures)
+	SuspectSubmissions int `json:"suspectSubmissions"`
+	Topics             *[]struct {
+		Answered    int      `json:"answered"`
+		CorrectRate *float64 `json:"correctRate"`
+		Label       string   `json:"label"`
+		Topic       string   `json:"topic"`
+	} `json:"topics"`
 }
 
 // ConfirmRequest defines model for ConfirmRequest.
@@ -296,6 +758,9 @@ type Error0 = interface{}
 // Error1 defines model for Error.1.
 type Error1 = interface{}
 
+// Interval A 95 % interval [low, high], null when suppressed or undefined.
+type Interval = []float64
+
 // Me defines model for Me.
 type Me struct {
 	// Can What the policy lets this staff member do (on quizzes and surveys where it depends on the kind); the scope is checked on every request.
@@ -313,20 +778,73 @@ type Object = map[string]interface{}
 
 // Participant defines model for Participant.
 type Participant struct {
-	BirthYear    *int    `json:"birthYear,omitempty"`
-	Cccd         *string `json:"cccd,omitempty"`
-	Gender       *string `json:"gender,omitempty"`
-	Name         *string `json:"name,omitempty"`
-	Organization *string `json:"organization,omitempty"`
-	Phone        *string `json:"phone,omitempty"`
-	PhoneToken   *string `json:"phoneToken,omitempty"`
-	UnitId       string  `json:"unitId"`
+	// BirthYear 1900 to this year; with consent only
+	BirthYear *int    `json:"birthYear,omitempty"`
+	Cccd      *string `json:"cccd,omitempty"`
+
+	// Gender with consent only
+	Gender       *ParticipantGender `json:"gender,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+	Organization *string            `json:"organization,omitempty"`
+	Phone        *string            `json:"phone,omitempty"`
+	PhoneToken   *string            `json:"phoneToken,omitempty"`
+
+	// UnitId a village (a leaf of the unit tree)
+	UnitId string `json:"unitId"`
 }
+
+// ParticipantGender with consent only
+type ParticipantGender string
 
 // PhoneToken defines model for PhoneToken.
 type PhoneToken struct {
 	ExpiresAt  string `json:"expiresAt"`
 	PhoneToken string `json:"phoneToken"`
+}
+
+// PrintRequest defines model for PrintRequest.
+type PrintRequest struct {
+	Count  int     `json:"count"`
+	QuizId *string `json:"quizId,omitempty"`
+
+	// SiteUrl the resident site's address, for the QR code
+	SiteUrl *string `json:"siteUrl,omitempty"`
+	UnitId  *string `json:"unitId,omitempty"`
+
+	// Variant full (default): questions, options and boxes; answers: boxes only
+	Variant *PrintRequestVariant `json:"variant,omitempty"`
+}
+
+// PrintRequestVariant full (default): questions, options and boxes; answers: boxes only
+type PrintRequestVariant string
+
+// QuizInput A quiz, survey or contest as staff write it (POST creates, PUT replaces a draft).
+type QuizInput struct {
+	ClosesAt *time.Time `json:"closesAt,omitempty"`
+
+	// Contest a contest's rounds, ranking, prizes and rules (kind contest)
+	Contest     *map[string]interface{} `json:"contest,omitempty"`
+	Description *string                 `json:"description,omitempty"`
+	DrawCount   *int                    `json:"drawCount,omitempty"`
+	Kind        *string                 `json:"kind,omitempty"`
+	OpensAt     *time.Time              `json:"opensAt,omitempty"`
+	PassPercent *int                    `json:"passPercent,omitempty"`
+	Questions   *[]struct {
+		CorrectOptionIds     *[]string `json:"correctOptionIds,omitempty"`
+		CorrectOptionIndexes *[]int    `json:"correctOptionIndexes,omitempty"`
+		Id                   *string   `json:"id,omitempty"`
+		Kind                 *string   `json:"kind,omitempty"`
+		Options              *[]struct {
+			Text *string `json:"text,omitempty"`
+		} `json:"options,omitempty"`
+		Points *int    `json:"points,omitempty"`
+		Text   *string `json:"text,omitempty"`
+		Topic  *string `json:"topic,omitempty"`
+	} `json:"questions,omitempty"`
+	ScopeUnitId  *string `json:"scopeUnitId,omitempty"`
+	Shuffle      *bool   `json:"shuffle,omitempty"`
+	TimeLimitSec *int    `json:"timeLimitSec,omitempty"`
+	Title        *string `json:"title,omitempty"`
 }
 
 // Quizzes defines model for Quizzes.
@@ -454,6 +972,35 @@ type Result struct {
 	SubmittedAt *time.Time `json:"submittedAt,omitempty"`
 }
 
+// SheetCorrectionRequest defines model for SheetCorrectionRequest.
+type SheetCorrectionRequest struct {
+	Answers   *[]Answer                     `json:"answers,omitempty"`
+	BirthYear *int                          `json:"birthYear,omitempty"`
+	Channel   SheetCorrectionRequestChannel `json:"channel"`
+
+	// Gender male, female or other (or nam, nữ, khác)
+	Gender       *string `json:"gender,omitempty"`
+	Organization *string `json:"organization,omitempty"`
+	Reason       string  `json:"reason"`
+}
+
+// SheetCorrectionRequestChannel defines model for SheetCorrectionRequest.Channel.
+type SheetCorrectionRequestChannel string
+
+// SheetEntryRequest defines model for SheetEntryRequest.
+type SheetEntryRequest struct {
+	Answers   *[]Answer                `json:"answers,omitempty"`
+	BirthYear *int                     `json:"birthYear,omitempty"`
+	Channel   SheetEntryRequestChannel `json:"channel"`
+
+	// Gender male, female or other (or nam, nữ, khác)
+	Gender       *string `json:"gender,omitempty"`
+	Organization *string `json:"organization,omitempty"`
+}
+
+// SheetEntryRequestChannel defines model for SheetEntryRequest.Channel.
+type SheetEntryRequestChannel string
+
 // StartRequest defines model for StartRequest.
 type StartRequest struct {
 	// ClientId the device's id (any string the page keeps), for the device's start limit
@@ -463,7 +1010,6 @@ type StartRequest struct {
 	ClientToken *string     `json:"clientToken,omitempty"`
 	Consent     *bool       `json:"consent,omitempty"`
 	Participant Participant `json:"participant"`
-	Prediction  *int        `json:"prediction,omitempty"`
 }
 
 // StartResponse defines model for StartResponse.
@@ -489,8 +1035,13 @@ type StartResponse struct {
 type SubmitRequest struct {
 	Answers      []Answer `json:"answers"`
 	AttemptToken string   `json:"attemptToken"`
-	Prediction   *int     `json:"prediction,omitempty"`
+
+	// Prediction a contest's tie-break answer (required in contests)
+	Prediction *int `json:"prediction,omitempty"`
 }
+
+// Topic A content section of the plan (II.1 a–h; the plan has no f).
+type Topic string
 
 // Units defines model for Units.
 type Units struct {
@@ -524,11 +1075,11 @@ type NotFound = Error
 
 // ListActivitiesParams defines parameters for ListActivities.
 type ListActivitiesParams struct {
-	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
-	From   *string `form:"from,omitempty" json:"from,omitempty"`
-	To     *string `form:"to,omitempty" json:"to,omitempty"`
-	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
-	Limit  *string `form:"limit,omitempty" json:"limit,omitempty"`
+	UnitId *string             `form:"unitId,omitempty" json:"unitId,omitempty"`
+	From   *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+	To     *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+	Cursor *string             `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *string             `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Format json (default), csv or xlsx
 	Format *ListActivitiesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
@@ -539,20 +1090,26 @@ type ListActivitiesParamsFormat string
 
 // RoundEntriesParams defines parameters for RoundEntries.
 type RoundEntriesParams struct {
-	Format *string `form:"format,omitempty" json:"format,omitempty"`
-	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Format *RoundEntriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+	Cursor *string                   `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
+
+// RoundEntriesParamsFormat defines parameters for RoundEntries.
+type RoundEntriesParamsFormat string
 
 // RoundRankingParams defines parameters for RoundRanking.
 type RoundRankingParams struct {
-	Limit  *string `form:"limit,omitempty" json:"limit,omitempty"`
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // RoundWinnersParams defines parameters for RoundWinners.
 type RoundWinnersParams struct {
-	Format *string `form:"format,omitempty" json:"format,omitempty"`
+	Format *RoundWinnersParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 }
+
+// RoundWinnersParamsFormat defines parameters for RoundWinners.
+type RoundWinnersParamsFormat string
 
 // ImportQuestionsParams defines parameters for ImportQuestions.
 type ImportQuestionsParams struct {
@@ -601,7 +1158,7 @@ type ListQuizzesParams struct {
 // AnnualReportParams defines parameters for AnnualReport.
 type AnnualReportParams struct {
 	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
-	Year   string  `form:"year" json:"year"`
+	Year   int     `form:"year" json:"year"`
 
 	// Format xlsx (default) or html; never JSON
 	Format *AnnualReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
@@ -612,44 +1169,69 @@ type AnnualReportParamsFormat string
 
 // AwarenessReportParams defines parameters for AwarenessReport.
 type AwarenessReportParams struct {
-	QuizId   *string `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string `form:"unitId,omitempty" json:"unitId,omitempty"`
-	From     *string `form:"from,omitempty" json:"from,omitempty"`
-	To       *string `form:"to,omitempty" json:"to,omitempty"`
-	GroupBy  *string `form:"groupBy,omitempty" json:"groupBy,omitempty"`
-	Format   *string `form:"format,omitempty" json:"format,omitempty"`
-	MinGroup *string `form:"minGroup,omitempty" json:"minGroup,omitempty"`
+	QuizId   *string                       `form:"quizId,omitempty" json:"quizId,omitempty"`
+	UnitId   *string                       `form:"unitId,omitempty" json:"unitId,omitempty"`
+	From     *string                       `form:"from,omitempty" json:"from,omitempty"`
+	To       *string                       `form:"to,omitempty" json:"to,omitempty"`
+	GroupBy  *AwarenessReportParamsGroupBy `form:"groupBy,omitempty" json:"groupBy,omitempty"`
+	Format   *AwarenessReportParamsFormat  `form:"format,omitempty" json:"format,omitempty"`
+	MinGroup *int                          `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
+
+// AwarenessReportParamsGroupBy defines parameters for AwarenessReport.
+type AwarenessReportParamsGroupBy string
+
+// AwarenessReportParamsFormat defines parameters for AwarenessReport.
+type AwarenessReportParamsFormat string
 
 // QuestionsReportParams defines parameters for QuestionsReport.
 type QuestionsReportParams struct {
-	QuizId *string `form:"quizId,omitempty" json:"quizId,omitempty"`
-	Format *string `form:"format,omitempty" json:"format,omitempty"`
+	QuizId   *string                      `form:"quizId,omitempty" json:"quizId,omitempty"`
+	Format   *QuestionsReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+	MinGroup *int                         `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
+
+// QuestionsReportParamsFormat defines parameters for QuestionsReport.
+type QuestionsReportParamsFormat string
 
 // SurveyReportParams defines parameters for SurveyReport.
 type SurveyReportParams struct {
-	QuizId *string `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
-	Format *string `form:"format,omitempty" json:"format,omitempty"`
+	QuizId   *string                   `form:"quizId,omitempty" json:"quizId,omitempty"`
+	UnitId   *string                   `form:"unitId,omitempty" json:"unitId,omitempty"`
+	Format   *SurveyReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+	MinGroup *int                      `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
+
+// SurveyReportParamsFormat defines parameters for SurveyReport.
+type SurveyReportParamsFormat string
 
 // TopicsReportParams defines parameters for TopicsReport.
 type TopicsReportParams struct {
-	QuizId *string `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
-	From   *string `form:"from,omitempty" json:"from,omitempty"`
-	To     *string `form:"to,omitempty" json:"to,omitempty"`
-	Format *string `form:"format,omitempty" json:"format,omitempty"`
+	QuizId   *string                   `form:"quizId,omitempty" json:"quizId,omitempty"`
+	UnitId   *string                   `form:"unitId,omitempty" json:"unitId,omitempty"`
+	From     *string                   `form:"from,omitempty" json:"from,omitempty"`
+	To       *string                   `form:"to,omitempty" json:"to,omitempty"`
+	Format   *TopicsReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+	MinGroup *int                      `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
+
+// TopicsReportParamsFormat defines parameters for TopicsReport.
+type TopicsReportParamsFormat string
 
 // TrendReportParams defines parameters for TrendReport.
 type TrendReportParams struct {
-	QuizId *string `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
-	Period *string `form:"period,omitempty" json:"period,omitempty"`
-	Format *string `form:"format,omitempty" json:"format,omitempty"`
+	QuizId   *string                  `form:"quizId,omitempty" json:"quizId,omitempty"`
+	UnitId   *string                  `form:"unitId,omitempty" json:"unitId,omitempty"`
+	Period   *TrendReportParamsPeriod `form:"period,omitempty" json:"period,omitempty"`
+	Format   *TrendReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+	MinGroup *int                     `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
+
+// TrendReportParamsPeriod defines parameters for TrendReport.
+type TrendReportParamsPeriod string
+
+// TrendReportParamsFormat defines parameters for TrendReport.
+type TrendReportParamsFormat string
 
 // ListUnitsParams defines parameters for ListUnits.
 type ListUnitsParams struct {
@@ -657,7 +1239,7 @@ type ListUnitsParams struct {
 }
 
 // CreateActivityJSONRequestBody defines body for CreateActivity for application/json ContentType.
-type CreateActivityJSONRequestBody = Object
+type CreateActivityJSONRequestBody = ActivityRequest
 
 // DisqualifyEntryJSONRequestBody defines body for DisqualifyEntry for application/json ContentType.
 type DisqualifyEntryJSONRequestBody = DisqualifyRequest
@@ -666,10 +1248,10 @@ type DisqualifyEntryJSONRequestBody = DisqualifyRequest
 type CloseRoundJSONRequestBody = Object
 
 // CreateQuizJSONRequestBody defines body for CreateQuiz for application/json ContentType.
-type CreateQuizJSONRequestBody = Object
+type CreateQuizJSONRequestBody = QuizInput
 
 // UpdateQuizJSONRequestBody defines body for UpdateQuiz for application/json ContentType.
-type UpdateQuizJSONRequestBody = Object
+type UpdateQuizJSONRequestBody = QuizInput
 
 // CloseQuizJSONRequestBody defines body for CloseQuiz for application/json ContentType.
 type CloseQuizJSONRequestBody = Object
@@ -690,13 +1272,13 @@ type InviteStaffJSONRequestBody InviteStaffJSONBody
 type SubmitAttemptJSONRequestBody = SubmitRequest
 
 // PrintSheetsJSONRequestBody defines body for PrintSheets for application/json ContentType.
-type PrintSheetsJSONRequestBody = Object
+type PrintSheetsJSONRequestBody = PrintRequest
 
 // EnterSheetJSONRequestBody defines body for EnterSheet for application/json ContentType.
-type EnterSheetJSONRequestBody = Object
+type EnterSheetJSONRequestBody = SheetEntryRequest
 
 // CorrectSheetJSONRequestBody defines body for CorrectSheet for application/json ContentType.
-type CorrectSheetJSONRequestBody = Object
+type CorrectSheetJSONRequestBody = SheetCorrectionRequest
 
 // StartAttemptJSONRequestBody defines body for StartAttempt for application/json ContentType.
 type StartAttemptJSONRequestBody = StartRequest
@@ -2560,7 +3142,7 @@ func NewListActivitiesRequest(server string, params *ListActivitiesParams) (*htt
 
 		if params.From != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2572,7 +3154,7 @@ func NewListActivitiesRequest(server string, params *ListActivitiesParams) (*htt
 
 		if params.To != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2945,7 +3527,7 @@ func NewRoundRankingRequest(server string, quizId string, roundId string, params
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -4261,7 +4843,7 @@ func NewAnnualReportRequest(server string, params *AnnualReportParams) (*http.Re
 
 		}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "year", params.Year, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "year", params.Year, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 			return nil, err
 		} else {
 			for _, qp := range strings.Split(queryFrag, "&") {
@@ -4397,7 +4979,7 @@ func NewAwarenessReportRequest(server string, params *AwarenessReportParams) (*h
 
 		if params.MinGroup != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minGroup", *params.MinGroup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minGroup", *params.MinGroup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -4464,6 +5046,18 @@ func NewQuestionsReportRequest(server string, params *QuestionsReportParams) (*h
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinGroup != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minGroup", *params.MinGroup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -4542,6 +5136,18 @@ func NewSurveyReportRequest(server string, params *SurveyReportParams) (*http.Re
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinGroup != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minGroup", *params.MinGroup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -4653,6 +5259,18 @@ func NewTopicsReportRequest(server string, params *TopicsReportParams) (*http.Re
 
 		}
 
+		if params.MinGroup != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minGroup", *params.MinGroup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -4734,6 +5352,18 @@ func NewTrendReportRequest(server string, params *TrendReportParams) (*http.Requ
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinGroup != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minGroup", *params.MinGroup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8680,7 +9310,7 @@ type AwarenessReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *Awareness
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8698,7 +9328,7 @@ type AwarenessReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AwarenessReportResponse) GetJSON200() *Object {
+func (r AwarenessReportResponse) GetJSON200() *Awareness {
 	return r.JSON200
 }
 
@@ -13720,7 +14350,7 @@ func ParseAwarenessReportResponse(rsp *http.Response) (*AwarenessReportResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest Awareness
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
