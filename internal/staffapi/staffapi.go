@@ -421,7 +421,7 @@ func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.API
 	switch p["format"] {
 	case "", "json":
 		return http.StatusOK, map[string]any{"entries": rounds.EntryRows(page.Entries), "nextCursor": page.NextCursor}, nil
-	case "csv":
+	case "csv": // the page of the file, below
 	default:
 		return 0, nil, apperr.Errorf(apperr.Validation, "format phải là json hoặc csv")
 	}
