@@ -204,9 +204,10 @@ func deref[T any](p *T) any {
 	return *p
 }
 
-// Every query parameter the description types (an integer, an enum) is one the API
-// checks too: a request the description refuses is refused by the API, never answered
-// with a default (the gateway's contract check also fails the test when it is not).
+// Every query parameter and body field the description types (an integer, an enum, a
+// bound, no unknown field) is one the API checks too: a request the description refuses
+// is refused by the API, never answered with a default (the gateway's contract check also
+// fails the test when it is not).
 func TestRequestsTheDescriptionRefusesAreRefusedByTheAPI(t *testing.T) {
 	e := newEnv(t)
 	srv := httptest.NewServer(e.stack.Handler())
@@ -219,20 +220,34 @@ func TestRequestsTheDescriptionRefusesAreRefusedByTheAPI(t *testing.T) {
 	}
 	round := "/v1/admin/contests/" + contestID + "/rounds/r1"
 	tests := []struct {
-		name, path string
+		name, method, path string
+		body               any
+		want               int
 	}{
-		{"a report's minGroup that is not a number is refused", "/v1/reports/awareness?quizId=" + demoQuiz + "&unitId=xa-a&minGroup=abc"},
-		{"the trend's minGroup that is not a number is refused", "/v1/reports/trend?quizId=" + demoQuiz + "&unitId=xa-a&minGroup=5x"},
-		{"a ranking's limit that is not a number is refused", round + "/ranking?limit=ten"},
-		{"the entries in a format other than JSON or CSV are refused", round + "/entries?format=pdf"},
-		{"a report grouped by something unknown is refused", "/v1/reports/awareness?quizId=" + demoQuiz + "&unitId=xa-a&groupBy=street"},
-		{"a report's month not written YYYY-MM is refused", "/v1/reports/topics?quizId=" + demoQuiz + "&unitId=xa-a&from=2026-13"},
+		{"a report's minGroup that is not a number is refused", "GET", "/v1/reports/awareness?quizId=" + demoQuiz + "&unitId=xa-a&minGroup=abc", nil, http.StatusUnprocessableEntity},
+		{"the trend's minGroup that is not a number is refused", "GET", "/v1/reports/trend?quizId=" + demoQuiz + "&unitId=xa-a&minGroup=5x", nil, http.StatusUnprocessableEntity},
+		{"a ranking's limit that is not a number is refused", "GET", round + "/ranking?limit=ten", nil, http.StatusUnprocessableEntity},
+		{"the entries in a format other than JSON or CSV are refused", "GET", round + "/entries?format=pdf", nil, http.StatusUnprocessableEntity},
+		{"a report grouped by something unknown is refused", "GET", "/v1/reports/awareness?quizId=" + demoQuiz + "&unitId=xa-a&groupBy=street", nil, http.StatusUnprocessableEntity},
+		{"a report's month not written YYYY-MM is refused", "GET", "/v1/reports/topics?quizId=" + demoQuiz + "&unitId=xa-a&from=2026-13", nil, http.StatusUnprocessableEntity},
+		{"an activity of a topic the plan does not have is refused", "POST", "/v1/activities",
+			map[string]any{"unitId": "xa-a", "type": "conference", "date": "2026-11-01", "topics": []string{"f"}}, http.StatusUnprocessableEntity},
+		{"an activity of an unknown type is refused", "POST", "/v1/activities",
+			map[string]any{"unitId": "xa-a", "type": "party", "date": "2026-11-01"}, http.StatusUnprocessableEntity},
+		{"an activity with a field the API does not know is refused", "POST", "/v1/activities",
+			map[string]any{"unitId": "xa-a", "type": "conference", "date": "2026-11-01", "place": "nhà văn hoá"}, http.StatusBadRequest},
+		{"a print of no sheets is refused", "POST", "/v1/paper/prints",
+			map[string]any{"quizId": demoQuiz, "unitId": village, "count": 0}, http.StatusUnprocessableEntity},
+		{"a print in an unknown variant is refused", "POST", "/v1/paper/prints",
+			map[string]any{"quizId": demoQuiz, "unitId": village, "count": 5, "variant": "large"}, http.StatusUnprocessableEntity},
+		{"a staff member invited with an unknown role is refused", "POST", "/v1/admin/staff",
+			map[string]any{"username": "canbo2", "email": "canbo2@example.vn", "role": "mayor", "scopeUnitId": "xa-a"}, http.StatusUnprocessableEntity},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, raw, _ := staffRequest(t, srv.URL, admin, "GET", tt.path, nil)
-			if status != http.StatusUnprocessableEntity {
-				t.Errorf("GET %s: status %d (%.200s); want 422", tt.path, status, raw)
+			status, raw, _ := staffRequest(t, srv.URL, admin, tt.method, tt.path, tt.body)
+			if status != tt.want {
+				t.Errorf("%s %s: status %d (%.200s); want %d", tt.method, tt.path, status, raw, tt.want)
 			}
 		})
 	}
