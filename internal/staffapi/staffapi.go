@@ -149,11 +149,27 @@ func tables(req events.APIGatewayV2HTTPRequest, name string, body any, ts func()
 	}
 }
 
-func query(req events.APIGatewayV2HTTPRequest) report.Query {
+func query(req events.APIGatewayV2HTTPRequest) (report.Query, error) {
 	p := req.QueryStringParameters
 	q := report.Query{QuizID: p["quizId"], UnitID: p["unitId"], From: p["from"], To: p["to"]}
-	q.MinGroup, _ = strconv.Atoi(p["minGroup"])
-	return q
+	var err error
+	q.MinGroup, err = intParam(p, "minGroup")
+	return q, err
+}
+
+// intParam reads an optional integer query parameter (0 when absent). A value that is not
+// an integer is refused rather than read as 0, as api/openapi.yaml describes it: a client
+// that sends minGroup=abc learns of its mistake instead of getting a default report.
+func intParam(p map[string]string, name string) (int, error) {
+	v, ok := p[name]
+	if !ok || v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, apperr.Errorf(apperr.Validation, "%s phải là một số nguyên, không phải %q", name, v)
+	}
+	return n, nil
 }
 
 // me is the signed-in staff member with what the policy lets them do (auth.Abilities),
@@ -166,7 +182,11 @@ func (h *Handler) me(_ context.Context, s auth.Staff, _ events.APIGatewayV2HTTPR
 }
 
 func (h *Handler) awareness(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.reports.Awareness(ctx, s, report.AwarenessQuery{Query: query(req), GroupBy: req.QueryStringParameters["groupBy"]})
+	q, err := query(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	r, err := h.reports.Awareness(ctx, s, report.AwarenessQuery{Query: q, GroupBy: req.QueryStringParameters["groupBy"]})
 	if err != nil {
 		return 0, nil, err
 	}
@@ -174,7 +194,11 @@ func (h *Handler) awareness(ctx context.Context, s auth.Staff, req events.APIGat
 }
 
 func (h *Handler) topics(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.reports.Topics(ctx, s, query(req))
+	q, err := query(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	r, err := h.reports.Topics(ctx, s, q)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -182,7 +206,10 @@ func (h *Handler) topics(ctx context.Context, s auth.Staff, req events.APIGatewa
 }
 
 func (h *Handler) questions(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	q := query(req)
+	q, err := query(req)
+	if err != nil {
+		return 0, nil, err
+	}
 	r, err := h.reports.Questions(ctx, s, q.QuizID, q.MinGroup)
 	if err != nil {
 		return 0, nil, err
@@ -191,7 +218,11 @@ func (h *Handler) questions(ctx context.Context, s auth.Staff, req events.APIGat
 }
 
 func (h *Handler) survey(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.reports.Survey(ctx, s, query(req))
+	q, err := query(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	r, err := h.reports.Survey(ctx, s, q)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -199,7 +230,11 @@ func (h *Handler) survey(ctx context.Context, s auth.Staff, req events.APIGatewa
 }
 
 func (h *Handler) trend(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	r, err := h.reports.Trend(ctx, s, query(req), req.QueryStringParameters["period"])
+	q, err := query(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	r, err := h.reports.Trend(ctx, s, q, req.QueryStringParameters["period"])
 	if err != nil {
 		return 0, nil, err
 	}
@@ -361,7 +396,10 @@ func (h *Handler) closeRound(ctx context.Context, s auth.Staff, req events.APIGa
 
 func (h *Handler) roundRanking(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
-	limit, _ := strconv.Atoi(p["limit"])
+	limit, err := intParam(p, "limit")
+	if err != nil {
+		return 0, nil, err
+	}
 	r, err := h.rounds.Ranking(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"], limit, p["cursor"])
 	return http.StatusOK, r, err
 }
@@ -380,8 +418,12 @@ func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.API
 	if err != nil {
 		return 0, nil, err
 	}
-	if p["format"] != "csv" {
+	switch p["format"] {
+	case "", "json":
 		return http.StatusOK, map[string]any{"entries": rounds.EntryRows(page.Entries), "nextCursor": page.NextCursor}, nil
+	case "csv": // the page of the file, below
+	default:
+		return 0, nil, apperr.Errorf(apperr.Validation, "format phải là json hoặc csv")
 	}
 	var b bytes.Buffer
 	t := rounds.EntriesTable(page.Entries, page.RoundName, page.UnitNames)
