@@ -73,15 +73,16 @@ func shot(t *testing.T, ctx context.Context, name ...string) {
 	}
 }
 
-// waitJS waits up to thirty seconds for a JavaScript condition on the page: long enough
-// for one of the pages' own 15 s refreshes on a loaded machine (a condition a refresh
-// brings about is met by the next one), and still a bound when it never is.
+// waitJS waits up to ninety seconds for a JavaScript condition on the page: long enough
+// for one of the pages' own 15 s refreshes, and for the requests behind it, on a machine
+// loaded with other test packages' browsers (a fresh-clone run saw 30 s run out there), and
+// still a bound when the condition never comes. It checks no speed: benchmarks do.
 func waitJS(t *testing.T, ctx context.Context, step, cond string) {
 	t.Helper()
 	js := `new Promise(function (resolve, reject) { var n = 0; (function poll() {
 		var ok = false; try { ok = !!(` + cond + `); } catch (e) { ok = false; }
 		if (ok) { resolve(true); return; }
-		if (++n > 600) { var e = document.getElementById('error'); reject(new Error('timed out' + (e && !e.hidden ? ': ' + e.textContent : ''))); return; }
+		if (++n > 1800) { var e = document.getElementById('error'); reject(new Error('timed out' + (e && !e.hidden ? ': ' + e.textContent : ''))); return; }
 		setTimeout(poll, 50); })(); })`
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise)); err != nil {
 		shot(t, ctx)
