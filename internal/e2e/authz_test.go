@@ -55,7 +55,7 @@ type authzEnv struct {
 func (e *authzEnv) openContest(t *testing.T) string {
 	t.Helper()
 	e.n++
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	return e.newContest(t, fmt.Sprintf("ct-open-%d", e.n), "xa-a", now.Add(-time.Hour), now.Add(time.Hour)).ID
 }
 
@@ -64,11 +64,11 @@ func (e *authzEnv) openContest(t *testing.T) string {
 func (e *authzEnv) endedContest(t *testing.T, closed bool) string {
 	t.Helper()
 	e.n++
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	id := e.newContest(t, fmt.Sprintf("ct-ended-%d", e.n), "xa-a", now.Add(-48*time.Hour), now.Add(-24*time.Hour)).ID
 	if closed {
 		admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
-		if _, err := rounds.NewService(e.stack.Store, e.clock.Now).CloseRound(context.Background(), admin, id, "r1"); err != nil {
+		if _, err := rounds.NewService(e.Stack.Store, e.Clock.Now).CloseRound(context.Background(), admin, id, "r1"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -77,10 +77,10 @@ func (e *authzEnv) endedContest(t *testing.T, closed bool) string {
 
 func (e *authzEnv) draft(t *testing.T, status quiz.Status) string {
 	t.Helper()
-	q := e.bank[demoQuiz]
+	q := e.Bank[demoQuiz]
 	q.ID = "scoped-" + strings.ReplaceAll(time.Now().Format("150405.000000000"), ".", "")
 	q.ScopeUnitID, q.Status, q.Title = "xa-a", status, "Bài riêng của xã A"
-	if err := e.stack.Store.PutQuiz(context.Background(), q); err != nil {
+	if err := e.Stack.Store.PutQuiz(context.Background(), q); err != nil {
 		t.Fatal(err)
 	}
 	return q.ID
@@ -149,7 +149,7 @@ var staffRoutes = map[string]expect{
 	"POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify": {build: func(t *testing.T, e *authzEnv) call {
 		id := e.openContest(t)
 		e.enter(t, id, entrant(fmt.Sprintf("09330000%02d", e.n), "Ngô Văn Phú", village, ""), 3, 5, time.Minute)
-		attempts, err := e.stack.Store.SubmittedAttempts(context.Background())
+		attempts, err := e.Stack.Store.SubmittedAttempts(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,13 +163,13 @@ var staffRoutes = map[string]expect{
 	}, inScope: 403, outOfScope: 403, organizer: 200, admin: 200},
 	"POST /v1/admin/quizzes/{quizId}/questions/{questionId}/correction": {build: func(t *testing.T, e *authzEnv) call {
 		id := e.scopedPub()
-		return jsonCall("POST", "/v1/admin/quizzes/"+id+"/questions/"+e.bank[demoQuiz].Questions[0].ID+"/correction", map[string]any{"void": true})
+		return jsonCall("POST", "/v1/admin/quizzes/"+id+"/questions/"+e.Bank[demoQuiz].Questions[0].ID+"/correction", map[string]any{"void": true})
 	}, inScope: 202, outOfScope: 404, organizer: 403, admin: 202},
 	"GET /v1/admin/quizzes/{quizId}/regrade-jobs/{jobId}": {build: func(t *testing.T, e *authzEnv) call {
 		id := e.scopedPub()
 		admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
-		res, err := authoring.NewService(e.stack.Store, e.clock.Now).Correct(context.Background(), admin, id,
-			e.bank[demoQuiz].Questions[0].ID, authoring.CorrectionInput{Void: true})
+		res, err := authoring.NewService(e.Stack.Store, e.Clock.Now).Correct(context.Background(), admin, id,
+			e.Bank[demoQuiz].Questions[0].ID, authoring.CorrectionInput{Void: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +192,7 @@ var staffRoutes = map[string]expect{
 	"POST /v1/admin/staff/{username}/disable": {build: func(t *testing.T, e *authzEnv) call {
 		e.n++
 		name := fmt.Sprintf("cu-%d", e.n)
-		if err := e.stack.Issuer.Users().Add(localauth.User{Username: name, Role: "officer", Scope: "xa-a"}); err != nil {
+		if err := e.Stack.Issuer.Users().Add(localauth.User{Username: name, Role: "officer", Scope: "xa-a"}); err != nil {
 			t.Fatal(err)
 		}
 		return call{method: "POST", path: "/v1/admin/staff/" + name + "/disable"}
@@ -209,18 +209,18 @@ func TestEveryRouteAnswersEachKindOfCaller(t *testing.T) {
 	e := &authzEnv{env: newEnv(t)}
 	e.scopedDraft = func() string { return e.draft(t, quiz.Draft) }
 	e.scopedPub = func() string { return e.draft(t, quiz.Published) }
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
 
 	tok := func(user string, groups []string, scope string, exp time.Time) string {
-		s, err := e.stack.Issuer.Token(user, groups, scope, exp)
+		s, err := e.Stack.Issuer.Token(user, groups, scope, exp)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
 	}
 	// Tokens live on the gateway's clock (the test clock).
-	later := e.clock.Now().Add(time.Hour)
+	later := e.Clock.Now().Add(time.Hour)
 	other, err := localauth.NewIssuer(nil, localgw.LocalIssuer, localgw.LocalAudience, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +236,7 @@ func TestEveryRouteAnswersEachKindOfCaller(t *testing.T) {
 	admin := persona{"admin", tok("admin", []string{"admin"}, "th", later)}
 	unauthenticated := []persona{
 		{"anonymous", ""},
-		{"expired token", tok("canbo", []string{"officer"}, "xa-a", e.clock.Now().Add(-time.Minute))},
+		{"expired token", tok("canbo", []string{"officer"}, "xa-a", e.Clock.Now().Add(-time.Minute))},
 		{"token signed by another key", forged},
 	}
 

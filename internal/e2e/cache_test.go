@@ -10,7 +10,7 @@ func TestTheListsRevalidateThroughTheGateway(t *testing.T) {
 	e := newEnv(t)
 	get := func(t *testing.T, path, ifNoneMatch string) (*http.Response, []byte) {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodGet, e.url+path, nil)
+		req, err := http.NewRequest(http.MethodGet, e.URL+path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

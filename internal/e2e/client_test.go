@@ -46,8 +46,8 @@ func wantStatus(t *testing.T, what string, got, want int, body []byte) {
 func TestTheGeneratedClientTakesAResidentThroughAQuiz(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	c := newGeneratedClient(t, e.url, "")
-	before := e.stack.Contract.Checked()
+	c := newGeneratedClient(t, e.URL, "")
+	before := e.Stack.Contract.Checked()
 
 	units, err := c.ListUnitsWithResponse(ctx, nil)
 	if err != nil {
@@ -112,7 +112,7 @@ func TestTheGeneratedClientTakesAResidentThroughAQuiz(t *testing.T) {
 		t.Errorf("the result again: attempt %s score %v; want %s score %v", result.JSON200.AttemptId, deref(result.JSON200.Score), attemptID, deref(got.Score))
 	}
 
-	if n := e.stack.Contract.Checked() - before; n != 5 {
+	if n := e.Stack.Contract.Checked() - before; n != 5 {
 		t.Errorf("exchanges checked against the description: got %d, want 5 (units, quizzes, start, submit, result)", n)
 	}
 }
@@ -120,9 +120,9 @@ func TestTheGeneratedClientTakesAResidentThroughAQuiz(t *testing.T) {
 func TestTheGeneratedClientTakesAnOfficerToAReportAndItsExport(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	srv := httptest.NewServer(e.stack.Handler()) // the API with the development sign-in
+	srv := httptest.NewServer(e.Stack.Handler()) // the API with the development sign-in
 	t.Cleanup(srv.Close)
-	before := e.stack.Contract.Checked()
+	before := e.Stack.Contract.Checked()
 
 	token := clientSignIn(t, srv.URL, "canbo")
 	c := newGeneratedClient(t, srv.URL, token)
@@ -162,7 +162,7 @@ func TestTheGeneratedClientTakesAnOfficerToAReportAndItsExport(t *testing.T) {
 	}
 
 	// The sign-in is the local gateway's own route, outside the description: 3 exchanges checked.
-	if n := e.stack.Contract.Checked() - before; n != 3 {
+	if n := e.Stack.Contract.Checked() - before; n != 3 {
 		t.Errorf("exchanges checked against the description: got %d, want 3 (me, report, export)", n)
 	}
 }
@@ -210,11 +210,11 @@ func deref[T any](p *T) any {
 // fails the test when it is not).
 func TestRequestsTheDescriptionRefusesAreRefusedByTheAPI(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	contestID := e.newContest(t, "ct-typed-params", "xa-a", now.Add(-time.Hour), now.Add(time.Hour)).ID
-	admin, err := e.stack.Issuer.Token("admin", []string{"admin"}, "th", now.Add(2*time.Hour))
+	admin, err := e.Stack.Issuer.Token("admin", []string{"admin"}, "th", now.Add(2*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

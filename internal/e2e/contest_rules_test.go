@@ -40,16 +40,16 @@ func (e *env) enterAll(t *testing.T, quizID string, field []contender) {
 func (e *env) reconfigure(t *testing.T, quizID string, change func(c *contest.Config)) {
 	t.Helper()
 	ctx := context.Background()
-	q, err := e.stack.Store.GetQuiz(ctx, quizID)
+	q, err := e.Stack.Store.GetQuiz(ctx, quizID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	change(q.Contest)
-	if err := e.stack.Store.PutQuiz(ctx, q); err != nil {
+	if err := e.Stack.Store.PutQuiz(ctx, q); err != nil {
 		t.Fatalf("re-put contest %s: %v", quizID, err)
 	}
-	e.bank[quizID] = q
-	e.clock.Advance(2 * time.Minute)
+	e.Bank[quizID] = q
+	e.Clock.Advance(2 * time.Minute)
 }
 
 // staffClient calls the staff API through the gateway with a development token.
@@ -73,7 +73,7 @@ func (c staffClient) do(method, path string) (int, []byte) {
 // closeRound lets the aggregator count every entry, then closes the round.
 func (e *env) closeRound(t *testing.T, by staffClient, quizID, roundID string) rounds.CloseResult {
 	t.Helper()
-	if err := e.stack.DrainStreams(context.Background()); err != nil {
+	if err := e.Stack.DrainStreams(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	status, raw := by.do("POST", "/v1/admin/contests/"+quizID+"/rounds/"+roundID+"/close")
@@ -126,9 +126,9 @@ func ranksAndNames(lines []rounds.PublicLine) []string {
 func TestEveryTieBreakDecidesAPlaceInTheRankingOrderTheContestSets(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	byScore := e.newContest(t, "xep-hang-mac-dinh", "xa-a", now.Add(-time.Hour), now.Add(2*time.Hour))
 	byPrediction := e.newContest(t, "xep-hang-du-doan", "xa-a", now.Add(-time.Hour), now.Add(2*time.Hour))
 	e.reconfigure(t, byPrediction.ID, func(c *contest.Config) {
@@ -149,7 +149,7 @@ func TestEveryTieBreakDecidesAPlaceInTheRankingOrderTheContestSets(t *testing.T)
 	e.enterAll(t, byScore.ID, field)
 	e.enterAll(t, byPrediction.ID, field)
 
-	e.clock.Advance(3 * time.Hour)
+	e.Clock.Advance(3 * time.Hour)
 	organizer := staffAs(t, srv, "btc")
 	cases := []struct {
 		name    string
@@ -190,7 +190,7 @@ func TestEveryTieBreakDecidesAPlaceInTheRankingOrderTheContestSets(t *testing.T)
 			if got := ranksAndNames(page.Lines); !page.Final || !slices.Equal(got, c.ranking) {
 				t.Errorf("ranking (final %v) =\n %v\nwant\n %v", page.Final, got, c.ranking)
 			}
-			results, err := e.stack.Store.GetResults(ctx, c.quizID, "r1")
+			results, err := e.Stack.Store.GetResults(ctx, c.quizID, "r1")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -214,9 +214,9 @@ func TestEveryTieBreakDecidesAPlaceInTheRankingOrderTheContestSets(t *testing.T)
 
 func TestThePrizeCapTakesPlacesFromTheLowestTiersFirst(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "gioi-han-giai", "xa-a", now.Add(-time.Hour), now.Add(2*time.Hour))
 	// The tiers offer 1 + 1 + 1 + 2 = 5 places. The cap is 60 % of the distinct persons
 	// who entered: 7 persons give floor(4.2) = 4 places. Two persons enter twice, so the
@@ -235,11 +235,11 @@ func TestThePrizeCapTakesPlacesFromTheLowestTiersFirst(t *testing.T) {
 		{"0944000007", "Phan Văn Hùng", village, 0, 9, 3 * time.Minute},
 	}
 	e.enterAll(t, ct.ID, field)
-	e.clock.Advance(3 * time.Hour)
+	e.Clock.Advance(3 * time.Hour)
 	organizer := staffAs(t, srv, "btc")
 	closed := e.closeRound(t, organizer, ct.ID, "r1")
 
-	results, err := e.stack.Store.GetResults(context.Background(), ct.ID, "r1")
+	results, err := e.Stack.Store.GetResults(context.Background(), ct.ID, "r1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,9 +259,9 @@ func TestThePrizeCapTakesPlacesFromTheLowestTiersFirst(t *testing.T) {
 
 func TestAPersonWinsOnePrizePerContestUnlessTheContestAllowsMore(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	r1 := contest.Round{ID: "r1", OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour)}
 	r2 := contest.Round{ID: "r2", OpensAt: r1.ClosesAt, ClosesAt: r1.ClosesAt.Add(2 * time.Hour)}
 	onePrize := e.newContest(t, "mot-nguoi-mot-giai", "xa-a", r1.OpensAt, r1.ClosesAt)
@@ -281,7 +281,7 @@ func TestAPersonWinsOnePrizePerContestUnlessTheContestAllowsMore(t *testing.T) {
 			{"0955000002", "Trần Thị Quế", "xa-a-t02", 3, 2, 3 * time.Minute},
 		})
 	}
-	e.clock.Advance(r1.ClosesAt.Add(time.Minute).Sub(e.clock.Now()))
+	e.Clock.Advance(r1.ClosesAt.Add(time.Minute).Sub(e.Clock.Now()))
 	for _, id := range quizIDs {
 		e.closeRound(t, organizer, id, "r1")
 		w, _ := organizer.winners(id, "r1")
@@ -302,7 +302,7 @@ func TestAPersonWinsOnePrizePerContestUnlessTheContestAllowsMore(t *testing.T) {
 	for _, id := range quizIDs {
 		e.enterAll(t, id, round2)
 	}
-	e.clock.Advance(r2.ClosesAt.Add(time.Minute).Sub(e.clock.Now()))
+	e.Clock.Advance(r2.ClosesAt.Add(time.Minute).Sub(e.Clock.Now()))
 
 	cases := []struct {
 		name    string
@@ -337,16 +337,16 @@ func TestAPersonWinsOnePrizePerContestUnlessTheContestAllowsMore(t *testing.T) {
 
 func TestAnOfficerSeesWinnersAndRankingMaskedAndAnOrganiserSeesTheWinnersInFull(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "che-thong-tin", "xa-a", now.Add(-time.Hour), now.Add(2*time.Hour))
 	e.enter(t, ct.ID, entrant("0966000001", "Nguyễn Văn An", village, "038190001234"), 5, 3, 3*time.Minute)
 	e.enterAll(t, ct.ID, []contender{
 		{"0966000002", "Lê Thị Bình", "xa-a-t02", 4, 3, 3 * time.Minute},
 		{"0966000003", "Hoàng Văn Cường", "xa-a-t03", 3, 3, 3 * time.Minute},
 	})
-	e.clock.Advance(3 * time.Hour)
+	e.Clock.Advance(3 * time.Hour)
 	organizer, officer := staffAs(t, srv, "btc"), staffAs(t, srv, "canbo")
 	e.closeRound(t, organizer, ct.ID, "r1")
 	full := []string{"Nguyễn Văn An", "+84966000001", "038190001234", "Lê Thị Bình", "+84966000002", "Hoàng Văn Cường", "+84966000003"}

@@ -37,7 +37,7 @@ func (e *env) newContest(t *testing.T, id, scope string, opens, closes time.Time
 func (e *env) putContest(t *testing.T, id, scope string, opens, closes time.Time, verifyPhone *bool) quiz.Quiz {
 	t.Helper()
 	var qs []quiz.Question
-	for _, q := range e.bank[demoQuiz].Questions {
+	for _, q := range e.Bank[demoQuiz].Questions {
 		if q.Kind == quiz.Single && len(qs) < 5 {
 			qs = append(qs, q)
 		}
@@ -51,10 +51,10 @@ func (e *env) putContest(t *testing.T, id, scope string, opens, closes time.Time
 	c.Prediction.Text, c.Prediction.Truth = "Có bao nhiêu bài dự thi trong vòng này?", contest.TruthEntries
 	q := quiz.Quiz{ID: id, Kind: quiz.KindContest, Title: "Hội thi tìm hiểu Nghị quyết 58", Status: quiz.Published,
 		ScopeUnitID: scope, TimeLimitSec: 600, Shuffle: true, Questions: qs, Contest: c}
-	if err := e.stack.Store.PutQuiz(context.Background(), q); err != nil {
+	if err := e.Stack.Store.PutQuiz(context.Background(), q); err != nil {
 		t.Fatal(err)
 	}
-	e.bank[id] = q
+	e.Bank[id] = q
 	return q
 }
 
@@ -72,10 +72,10 @@ func (e *env) enter(t *testing.T, quizID string, who startBody, right int, predi
 	s := e.start(quizID, who)
 	answers := e.answers(quizID, s.Questions, true)
 	for i := right; i < len(answers); i++ {
-		q, _ := e.bank[quizID].Question(s.Questions[i].ID)
+		q, _ := e.Bank[quizID].Question(s.Questions[i].ID)
 		answers[i]["optionIds"] = []string{testenv.WrongOption(q)}
 	}
-	e.clock.Advance(took)
+	e.Clock.Advance(took)
 	status, raw := e.call("POST", "/v1/attempts/"+s.AttemptID+"/submit", map[string]any{"attemptToken": s.AttemptToken, "answers": answers, "prediction": prediction})
 	if status != http.StatusOK {
 		t.Fatalf("contest submit = %d %s", status, raw)
@@ -86,9 +86,9 @@ func (e *env) enter(t *testing.T, quizID string, who startBody, right int, predi
 func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "hoi-thi-58", "xa-a", now.Add(-time.Hour), now.Add(2*time.Hour))
 	round := "/v1/admin/contests/" + ct.ID + "/rounds/r1"
 
@@ -130,7 +130,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 	}
 
 	if !t.Run("entry rules are enforced", func(t *testing.T) {
-		if err := e.stack.Store.PutStaffPhones(ctx, []string{contest.PersonKey(e.stack.Keys, "+84900000001")}); err != nil {
+		if err := e.Stack.Store.PutStaffPhones(ctx, []string{contest.PersonKey(e.Stack.Keys, "+84900000001")}); err != nil {
 			t.Fatal(err)
 		}
 		cases := []struct {
@@ -217,7 +217,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 			t.Errorf("submit without prediction = %d %s, want 422", status, raw)
 		}
 		// Too late now: the entry is kept but not ranked.
-		e.clock.Advance(11 * time.Minute)
+		e.Clock.Advance(11 * time.Minute)
 		status, raw = e.call("POST", "/v1/attempts/"+s.AttemptID+"/submit", map[string]any{"attemptToken": s.AttemptToken, "answers": e.answers(ct.ID, s.Questions, true), "prediction": 9})
 		late := decodeJSON[attempts.Result](t, raw)
 		if status != 200 || late.Ranked == nil || *late.Ranked {
@@ -235,7 +235,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 
 	if !t.Run("an organiser disqualifies an entry before the close, with a recorded reason", func(t *testing.T) {
 		// Disqualify the fastest perfect entry (Lê Thị Bình would otherwise win).
-		attempts, err := e.stack.Store.SubmittedAttempts(ctx)
+		attempts, err := e.Stack.Store.SubmittedAttempts(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,7 +249,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		if status != 200 {
 			t.Fatalf("disqualify = %d %s", status, raw)
 		}
-		ds, err := e.stack.Store.ListDecisions(ctx, ct.ID)
+		ds, err := e.Stack.Store.ListDecisions(ctx, ct.ID)
 		if err != nil || len(ds) != 1 || ds[0].By != "btc" || ds[0].Reason != "Khai sai thông tin" || ds[0].AttemptID != binh {
 			t.Errorf("decisions = %+v (%v), want one by btc with the reason", ds, err)
 		}
@@ -269,7 +269,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 	}
 
 	if !t.Run("after the round's end and before its close the result is still a receipt", func(t *testing.T) {
-		e.clock.Advance(3 * time.Hour)
+		e.Clock.Advance(3 * time.Hour)
 		status, raw := e.call("GET", "/v1/attempts/"+kept.AttemptID+"?token="+kept.AttemptToken, nil)
 		if status != 200 {
 			t.Errorf("result after the round = %d %s, want 200", status, raw)
@@ -280,7 +280,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 	}
 
 	if !t.Run("the organiser closes the round and gets the digest, 9 entries and the truth", func(t *testing.T) {
-		if err := e.stack.DrainStreams(ctx); err != nil {
+		if err := e.Stack.DrainStreams(ctx); err != nil {
 			t.Fatal(err)
 		}
 		status, raw, _ := staff(t, organizer, "POST", round+"/close", nil)
@@ -305,7 +305,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		if status, _, _ := staff(t, organizer, "POST", round+"/close", nil); status != 409 {
 			t.Errorf("second close = %d, want 409", status)
 		}
-		r, err := e.stack.Store.GetResults(ctx, ct.ID, "r1")
+		r, err := e.Stack.Store.GetResults(ctx, ct.ID, "r1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -387,7 +387,7 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 	if !t.Run("the entries export pages through every entry, ranked or not", func(t *testing.T) {
 		seen, pages, cursor := 0, 0, ""
 		for {
-			list, next, err := e.stack.Store.RoundPage(ctx, ct.ID, "r1", cursor, 3)
+			list, next, err := e.Stack.Store.RoundPage(ctx, ct.ID, "r1", cursor, 3)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -426,10 +426,10 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 	}
 
 	t.Run("fast entries are flagged", func(t *testing.T) {
-		ct2 := e.newContest(t, "hoi-thi-nhanh", "xa-a", e.clock.Now().Add(-time.Minute), e.clock.Now().Add(time.Hour))
+		ct2 := e.newContest(t, "hoi-thi-nhanh", "xa-a", e.Clock.Now().Add(-time.Minute), e.Clock.Now().Add(time.Hour))
 		e.enter(t, ct2.ID, entrant("0922000001", "Đinh Văn Tốc", village, ""), 5, 1, 2*time.Second)
 		e.enter(t, ct2.ID, entrant("0922000002", "Đinh Thị Chậm", village, ""), 5, 1, 5*time.Minute)
-		if err := e.stack.DrainStreams(ctx); err != nil { // the aggregator flags entries
+		if err := e.Stack.DrainStreams(ctx); err != nil { // the aggregator flags entries
 			t.Fatal(err)
 		}
 		status, raw, _ := staff(t, organizer, "GET", "/v1/admin/contests/"+ct2.ID+"/rounds/r1/flags", nil)
@@ -454,10 +454,10 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 
 func TestAPrizeContestWithoutPhoneVerificationIsPublishedOnlyWhenTheOrganiserConfirms(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
-	btc, err := e.stack.Issuer.Token("btc", []string{"organizer"}, "xa-a", now.Add(time.Hour))
+	now := e.Clock.Now()
+	btc, err := e.Stack.Issuer.Token("btc", []string{"organizer"}, "xa-a", now.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -486,7 +486,7 @@ func TestAPrizeContestWithoutPhoneVerificationIsPublishedOnlyWhenTheOrganiserCon
 	}
 	listed := func(t *testing.T) map[string]json.RawMessage {
 		t.Helper()
-		e.clock.Advance(quiz.CatalogTTL) // past the resident function's catalog cache
+		e.Clock.Advance(quiz.CatalogTTL) // past the resident function's catalog cache
 		st, raw := e.call("GET", "/v1/quizzes", nil)
 		if st != http.StatusOK {
 			t.Fatalf("quizzes = %d %s", st, raw)

@@ -31,12 +31,12 @@ func TestTheOpenAPIDescriptionIsServed(t *testing.T) {
 
 func TestEveryTestStackChecksTheContract(t *testing.T) {
 	e := newEnv(t)
-	if e.stack.Contract == nil {
+	if e.Stack.Contract == nil {
 		t.Fatal("the test stack has no contract check: testenv must turn StackOptions.Contract on")
 	}
-	before := e.stack.Contract.Checked()
+	before := e.Stack.Contract.Checked()
 	e.call("GET", "/v1/units", nil)
-	if got := e.stack.Contract.Checked() - before; got != 1 {
+	if got := e.Stack.Contract.Checked() - before; got != 1 {
 		t.Errorf("exchanges checked for one GET /v1/units: got %d, want 1", got)
 	}
 }
@@ -93,7 +93,7 @@ func TestThePaperProgressWithoutAQuizIsAnIncompleteRequest(t *testing.T) {
 func TestTheQuizListLeavesOutTimesAQuizDoesNotHave(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	if err := demo.LoadContest(ctx, e.stack.Store, e.stack.Keys, rounds.NewService(e.stack.Store, e.clock.Now), e.clock.Now(), e.stack.DrainStreams); err != nil {
+	if err := demo.LoadContest(ctx, e.Stack.Store, e.Stack.Keys, rounds.NewService(e.Stack.Store, e.Clock.Now), e.Clock.Now(), e.Stack.DrainStreams); err != nil {
 		t.Fatalf("load the demo contest: %v", err)
 	}
 	status, raw := e.call("GET", "/v1/quizzes", nil)

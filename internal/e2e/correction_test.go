@@ -23,7 +23,7 @@ import (
 func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
 
 	// Shared by the steps.
@@ -45,10 +45,10 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 			t.Fatalf("correction = %d %s, want 202 with a job", status, raw)
 		}
 		for range 2 {
-			if err := e.stack.InvokeScheduleEvent(ctx, "MaintenanceFunction", "RegradeJobs"); err != nil {
+			if err := e.Stack.InvokeScheduleEvent(ctx, "MaintenanceFunction", "RegradeJobs"); err != nil {
 				t.Fatal(err)
 			}
-			e.clock.Advance(authoring.StaleGradeWindow)
+			e.Clock.Advance(authoring.StaleGradeWindow)
 		}
 		status, raw, _ = staffRequest(t, srv.URL, admin, "GET", "/v1/admin/quizzes/"+demoQuiz+"/regrade-jobs/"+out.Job.ID, nil)
 		var job quiz.RegradeJob
@@ -70,7 +70,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 			}
 			started = append(started, s)
 		}
-		if err := e.stack.DrainStreams(ctx); err != nil {
+		if err := e.Stack.DrainStreams(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}) {
@@ -79,9 +79,9 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 
 	if !t.Run("an admin gives a question the first resident answered right another key and its attempts are regraded", func(t *testing.T) {
 		target = started[0].Questions[0].ID
-		bankQ, _ = e.bank[demoQuiz].Question(target)
+		bankQ, _ = e.Bank[demoQuiz].Question(target)
 		newKey := []string{testenv.WrongOption(bankQ)}
-		before, err := e.stack.Store.GetAttempt(ctx, started[0].AttemptID)
+		before, err := e.Stack.Store.GetAttempt(ctx, started[0].AttemptID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 		if job.Changed != asked || job.Phase != quiz.RegradeDone || res.GradeVersion != 1 {
 			t.Errorf("correction = %+v, job %+v, want %d attempts regraded at grade version 1 and the job done", res, job, asked)
 		}
-		after, err := e.stack.Store.GetAttempt(ctx, started[0].AttemptID)
+		after, err := e.Stack.Store.GetAttempt(ctx, started[0].AttemptID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,12 +113,12 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 	}
 
 	if !t.Run("a minute later the admin voids the question and it counts as correct for every attempt that had it", func(t *testing.T) {
-		e.clock.Advance(time.Minute)
+		e.Clock.Advance(time.Minute)
 		res, _ := correct(t, map[string]any{"void": true})
 		if res.GradeVersion != 2 {
 			t.Errorf("void correction = %+v, want grade version 2", res)
 		}
-		voided, err := e.stack.Store.GetAttempt(ctx, started[1].AttemptID)
+		voided, err := e.Stack.Store.GetAttempt(ctx, started[1].AttemptID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 	}
 
 	t.Run("both corrections are recorded with who made them", func(t *testing.T) {
-		stored, err := e.stack.Store.GetQuiz(ctx, demoQuiz)
+		stored, err := e.Stack.Store.GetQuiz(ctx, demoQuiz)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,14 +150,14 @@ func TestAKeyCorrectionRegradesAttemptsAndTheCountersFollow(t *testing.T) {
 // quiz in the units equal a rebuild from every submitted attempt.
 func countersEqualARebuild(t *testing.T, e *env, quizID string, units []string) {
 	t.Helper()
-	if err := e.stack.DrainStreams(context.Background()); err != nil {
+	if err := e.Stack.DrainStreams(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	attempts, err := e.stack.Store.SubmittedAttempts(context.Background())
+	attempts, err := e.Stack.Store.SubmittedAttempts(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.stack.Store.Counters(context.Background(), quizID, units)
+	got, err := e.Stack.Store.Counters(context.Background(), quizID, units)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,9 +167,9 @@ func countersEqualARebuild(t *testing.T, e *env, quizID string, units []string) 
 func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "hoi-thi-dinh-chinh", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
-	svc := authoring.NewService(e.stack.Store, e.clock.Now)
+	svc := authoring.NewService(e.Stack.Store, e.Clock.Now)
 
 	// Shared by the steps.
 	var (
@@ -183,7 +183,7 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 	if !t.Run("Hạnh answers all five right and Khoa gets the first question of his draw wrong", func(t *testing.T) {
 		// Khoa would be right under the corrected key.
 		hanh = e.enter(t, ct.ID, entrant("0944000001", "Lý Thị Hạnh", village, ""), 5, 1, 3*time.Minute)
-		stored, err := e.stack.Store.GetAttempt(ctx, hanh.AttemptID)
+		stored, err := e.Stack.Store.GetAttempt(ctx, hanh.AttemptID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,10 +191,10 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 		khoa = e.start(ct.ID, entrant("0944000002", "Tô Văn Khoa", village, ""))
 		answers := e.answers(ct.ID, khoa.Questions, true)
 		target = khoa.Questions[0].ID
-		bankQ, _ := e.bank[ct.ID].Question(target)
+		bankQ, _ := e.Bank[ct.ID].Question(target)
 		wrong = testenv.WrongOption(bankQ)
 		answers[0]["optionIds"] = []string{wrong}
-		e.clock.Advance(2 * time.Minute)
+		e.Clock.Advance(2 * time.Minute)
 		if status, raw := e.call("POST", "/v1/attempts/"+khoa.AttemptID+"/submit", map[string]any{"attemptToken": khoa.AttemptToken, "answers": answers, "prediction": 1}); status != 200 {
 			t.Fatalf("submit: %d %s", status, raw)
 		}
@@ -209,7 +209,7 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The job finds entries through their ledgers: the aggregator has counted them.
-		if err := e.stack.DrainStreams(ctx); err != nil {
+		if err := e.Stack.DrainStreams(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := svc.RunRegradeJob(ctx, ct.ID, res.Job.ID); err != nil {
@@ -222,7 +222,7 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 		if job.Changed != 2 {
 			t.Errorf("regraded %d entries, want both", job.Changed)
 		}
-		top, err := e.stack.Store.TopEntries(ctx, ct.ID, "r1", 0)
+		top, err := e.Stack.Store.TopEntries(ctx, ct.ID, "r1", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,10 +247,10 @@ func TestACorrectionInAContestReordersTheRoundBeforeItCloses(t *testing.T) {
 func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "hoi-thi-xoa", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
 	organizer := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
-	svc := rounds.NewService(e.stack.Store, e.clock.Now)
+	svc := rounds.NewService(e.Stack.Store, e.Clock.Now)
 
 	// Shared by the steps.
 	var (
@@ -267,7 +267,7 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 	}
 
 	if !t.Run("a purge before the round closes is refused", func(t *testing.T) {
-		if _, err := retention.NewService(e.stack.Store, e.clock.Now).PurgePersonalData(ctx, organizer, ct.ID); apperr.CodeOf(err) != apperr.Conflict {
+		if _, err := retention.NewService(e.Stack.Store, e.Clock.Now).PurgePersonalData(ctx, organizer, ct.ID); apperr.CodeOf(err) != apperr.Conflict {
 			t.Fatalf("purge before the close = %v, want a conflict", err)
 		}
 	}) {
@@ -275,8 +275,8 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 	}
 
 	if !t.Run("the round ends and the organiser closes it", func(t *testing.T) {
-		e.clock.Advance(2 * time.Hour)
-		if err := e.stack.DrainStreams(ctx); err != nil {
+		e.Clock.Advance(2 * time.Hour)
+		if err := e.Stack.DrainStreams(ctx); err != nil {
 			t.Fatal(err)
 		}
 		var err error
@@ -284,7 +284,7 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 		if err != nil {
 			t.Fatal(err)
 		}
-		countersBefore, err = e.stack.Store.Counters(ctx, ct.ID, []string{village})
+		countersBefore, err = e.Stack.Store.Counters(ctx, ct.ID, []string{village})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -293,7 +293,7 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 	}
 
 	if !t.Run("the organiser purges the personal data of both attempts and the round", func(t *testing.T) {
-		res, err := retention.NewService(e.stack.Store, e.clock.Now).PurgePersonalData(ctx, organizer, ct.ID)
+		res, err := retention.NewService(e.Stack.Store, e.Clock.Now).PurgePersonalData(ctx, organizer, ct.ID)
 		if err != nil || res.Attempts != 2 || res.Rounds != 1 {
 			t.Fatalf("purge = %+v, %v; want 2 attempts and 1 round cleaned", res, err)
 		}
@@ -303,7 +303,7 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 
 	if !t.Run("no attempt of the contest keeps a name, phone or CCCD", func(t *testing.T) {
 		var err error
-		attempts, err = e.stack.Store.SubmittedAttempts(ctx)
+		attempts, err = e.Stack.Store.SubmittedAttempts(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -317,7 +317,7 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 	}
 
 	if !t.Run("the frozen results still match their digest and name nobody", func(t *testing.T) {
-		stored, err := e.stack.Store.GetResults(ctx, ct.ID, "r1")
+		stored, err := e.Stack.Store.GetResults(ctx, ct.ID, "r1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,12 +348,12 @@ func TestPersonalDataIsPurgedOnlyAfterTheContestAndReportsStayTheSame(t *testing
 func TestTheDailyPurgeWaitsForTheKeepingPeriod(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "hoi-thi-het-han", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
-	svc := rounds.NewService(e.stack.Store, e.clock.Now)
+	svc := rounds.NewService(e.Stack.Store, e.Clock.Now)
 	purge := func(t *testing.T) []string {
 		t.Helper()
-		ids, err := retention.NewService(e.stack.Store, e.clock.Now).PurgeExpired(ctx)
+		ids, err := retention.NewService(e.Stack.Store, e.Clock.Now).PurgeExpired(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -362,8 +362,8 @@ func TestTheDailyPurgeWaitsForTheKeepingPeriod(t *testing.T) {
 
 	if !t.Run("a resident enters and the organiser closes the round after its end", func(t *testing.T) {
 		e.enter(t, ct.ID, entrant("0966000001", "Mạc Thị Nga", village, ""), 4, 2, 2*time.Minute)
-		e.clock.Advance(2 * time.Hour)
-		if err := e.stack.DrainStreams(ctx); err != nil {
+		e.Clock.Advance(2 * time.Hour)
+		if err := e.Stack.DrainStreams(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := svc.CloseRound(ctx, auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}, ct.ID, "r1"); err != nil {
@@ -382,7 +382,7 @@ func TestTheDailyPurgeWaitsForTheKeepingPeriod(t *testing.T) {
 	}
 
 	if !t.Run("after 91 days the daily purge cleans the contest, and only once", func(t *testing.T) {
-		e.clock.Advance(91 * 24 * time.Hour)
+		e.Clock.Advance(91 * 24 * time.Hour)
 		if got := purge(t); !slices.Contains(got, ct.ID) {
 			t.Fatalf("purged %v after 91 days, want the contest", got)
 		}
@@ -394,7 +394,7 @@ func TestTheDailyPurgeWaitsForTheKeepingPeriod(t *testing.T) {
 	}
 
 	t.Run("the purged attempt keeps no phone", func(t *testing.T) {
-		attempts, err := e.stack.Store.SubmittedAttempts(ctx)
+		attempts, err := e.Stack.Store.SubmittedAttempts(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -409,28 +409,28 @@ func TestTheDailyPurgeWaitsForTheKeepingPeriod(t *testing.T) {
 func TestTheGatewayRunsTheTemplatesDailyPurge(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "hoi-thi-lich", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
 	e.enter(t, ct.ID, entrant("0966000002", "Lã Văn Tùng", village, ""), 4, 2, 2*time.Minute)
-	e.clock.Advance(2 * time.Hour)
-	if err := e.stack.DrainStreams(ctx); err != nil {
+	e.Clock.Advance(2 * time.Hour)
+	if err := e.Stack.DrainStreams(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rounds.NewService(e.stack.Store, e.clock.Now).CloseRound(ctx, auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}, ct.ID, "r1"); err != nil {
+	if _, err := rounds.NewService(e.Stack.Store, e.Clock.Now).CloseRound(ctx, auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}, ct.ID, "r1"); err != nil {
 		t.Fatal(err)
 	}
-	e.clock.Advance(91 * 24 * time.Hour)
-	if err := e.stack.InvokeSchedule(ctx, "MaintenanceFunction"); err != nil {
+	e.Clock.Advance(91 * 24 * time.Hour)
+	if err := e.Stack.InvokeSchedule(ctx, "MaintenanceFunction"); err != nil {
 		t.Fatalf("InvokeSchedule(MaintenanceFunction) error = %v", err)
 	}
-	q, err := e.stack.Store.GetQuiz(ctx, ct.ID)
+	q, err := e.Stack.Store.GetQuiz(ctx, ct.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if q.PersonalDataPurgedAt.IsZero() {
 		t.Errorf("the contest was not purged by the template's daily schedule")
 	}
-	if err := e.stack.InvokeSchedule(ctx, "PublicApiFunction"); err == nil {
+	if err := e.Stack.InvokeSchedule(ctx, "PublicApiFunction"); err == nil {
 		t.Errorf("InvokeSchedule(PublicApiFunction) = nil, want an error: it has no schedule")
 	}
 }

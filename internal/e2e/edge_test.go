@@ -19,14 +19,14 @@ import (
 func TestOneStartGivesAtMostOneEntryWhateverTheSpellingOfItsID(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "hoi-thi-mot-luot", "xa-a", now.Add(-time.Hour), now.Add(2*time.Hour))
 	ct.Contest.AttemptsPerRound = 1
 	ct.Version = 1 // the version newContest stored
-	if err := e.stack.Store.PutQuiz(ctx, ct); err != nil {
+	if err := e.Stack.Store.PutQuiz(ctx, ct); err != nil {
 		t.Fatal(err)
 	}
-	e.bank[ct.ID] = ct
+	e.Bank[ct.ID] = ct
 
 	s := e.start(ct.ID, entrant("0977000101", "Lê Văn Tám", village, ""))
 	body := map[string]any{"attemptToken": s.AttemptToken, "answers": e.answers(ct.ID, s.Questions, true), "prediction": 9}
@@ -50,7 +50,7 @@ func TestOneStartGivesAtMostOneEntryWhateverTheSpellingOfItsID(t *testing.T) {
 		}
 	})
 	t.Run("the contest holds exactly one ranked entry for the start", func(t *testing.T) {
-		all, err := e.stack.Store.SubmittedAttempts(ctx)
+		all, err := e.Stack.Store.SubmittedAttempts(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +72,7 @@ func TestOneStartGivesAtMostOneEntryWhateverTheSpellingOfItsID(t *testing.T) {
 
 func TestEveryRouteAndImportTakesTextByTheOneRule(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
 	admin := signIn(t, srv.URL, "admin")
 	start := func(name string) map[string]any {
@@ -115,7 +115,7 @@ func TestEveryRouteAndImportTakesTextByTheOneRule(t *testing.T) {
 		if status != http.StatusOK {
 			t.Fatalf("submit = %d %s", status, raw)
 		}
-		a, err := e.stack.Store.GetAttempt(context.Background(), s.AttemptID)
+		a, err := e.Stack.Store.GetAttempt(context.Background(), s.AttemptID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func TestAPhoneInAFreeTextAnswerCannotBeGuessedFromTheStoredDigest(t *testing.T)
 	if status, raw := e.submit(s.AttemptID, s.AttemptToken, answers); status != http.StatusOK {
 		t.Fatalf("submit = %d %s", status, raw)
 	}
-	a, err := e.stack.Store.GetAttempt(context.Background(), s.AttemptID)
+	a, err := e.Stack.Store.GetAttempt(context.Background(), s.AttemptID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/localgw"
-	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/testenv"
 )
@@ -23,11 +22,8 @@ const (
 
 // env is the product served over HTTP by the local gateway on a fresh table.
 type env struct {
-	t     *testing.T
-	stack *localgw.Stack
-	clock *testenv.Clock
-	url   string
-	bank  map[string]quiz.Quiz // demo quizzes with their keys, to answer correctly
+	t *testing.T
+	testenv.Demo
 }
 
 func newEnv(t *testing.T) *env {
@@ -47,7 +43,7 @@ func newEnvAsCloudFront(t *testing.T) *env {
 func newEnvWith(t *testing.T, edit func(*localgw.StackOptions)) *env {
 	t.Helper()
 	d := testenv.NewDemo(t, edit)
-	return &env{t: t, stack: d.Stack, clock: d.Clock, url: d.URL, bank: d.Bank}
+	return &env{t: t, Demo: d}
 }
 
 // call sends a request with a JSON (or raw []byte / string) body and returns status and body.
@@ -67,7 +63,7 @@ func (e *env) call(method, path string, body any) (int, []byte) {
 		}
 		rd = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequest(method, e.url+path, rd)
+	req, err := http.NewRequest(method, e.URL+path, rd)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -112,7 +108,7 @@ func resident(unitID, phone, clientID string) startBody {
 // answers answers every question: correctly when right is true, else with a wrong option.
 func (e *env) answers(quizID string, qs []attempts.PublicQuestion, right bool) []map[string]any {
 	e.t.Helper()
-	return testenv.Answers(e.t, e.bank[quizID], qs, right)
+	return testenv.Answers(e.t, e.Bank[quizID], qs, right)
 }
 
 func (e *env) submit(attemptID, token string, answers []map[string]any) (int, []byte) {

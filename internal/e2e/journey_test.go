@@ -54,7 +54,7 @@ func TestResidentJourneyOverHTTP(t *testing.T) {
 	if got, want := started.ExpiresAt.Sub(started.StartedAt), 15*time.Minute; got != want {
 		t.Errorf("attempt lasts %v, want %v", got, want)
 	}
-	e.clock.Advance(95 * time.Second)
+	e.Clock.Advance(95 * time.Second)
 	status, raw = e.submit(started.AttemptID, started.AttemptToken, e.answers(demoQuiz, started.Questions, true))
 	if status != http.StatusOK {
 		t.Fatalf("submit = %d %s, want 200", status, raw)
@@ -76,10 +76,10 @@ func TestResidentJourneyOverHTTP(t *testing.T) {
 	}
 
 	// The village's counter follows, through the table's stream.
-	if err := e.stack.DrainStreams(context.Background()); err != nil {
+	if err := e.Stack.DrainStreams(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	counters, err := e.stack.Store.Counters(context.Background(), demoQuiz, []string{village})
+	counters, err := e.Stack.Store.Counters(context.Background(), demoQuiz, []string{village})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,10 +102,10 @@ func TestSurveyAttemptIsUnscoredAndCounted(t *testing.T) {
 	if status != http.StatusOK || res.MaxScore != 0 || len(res.Review) != 0 {
 		t.Fatalf("survey submit = %d %s, want 200, no score and no review", status, raw)
 	}
-	if err := e.stack.DrainStreams(context.Background()); err != nil {
+	if err := e.Stack.DrainStreams(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	counters, err := e.stack.Store.Counters(context.Background(), demoSurvey, []string{village2})
+	counters, err := e.Stack.Store.Counters(context.Background(), demoSurvey, []string{village2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestPublicResponsesBeforeSubmitCarryNoAnswerKey(t *testing.T) {
 			// A device each: one device is limited to 10 starts in 10 minutes.
 			s := e.start(demoQuiz, resident(village, "", fmt.Sprintf("device-order-%d", i)))
 			for _, pq := range s.Questions {
-				q, _ := e.bank[demoQuiz].Question(pq.ID)
+				q, _ := e.Bank[demoQuiz].Question(pq.ID)
 				if q.Kind != quiz.Single {
 					continue
 				}
@@ -202,17 +202,17 @@ func TestResendingTheSameAnswersCountsOnce(t *testing.T) {
 			t.Fatalf("submit %d = %d %s, want 200 and the same body as the first (%s)", i, statuses[i], bodies[i], bodies[0])
 		}
 	}
-	attempts, err := e.stack.Store.SubmittedAttempts(context.Background())
+	attempts, err := e.Stack.Store.SubmittedAttempts(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := len(attempts), 1; got != want {
 		t.Fatalf("stored submitted attempts = %d, want %d", got, want)
 	}
-	if err := e.stack.DrainStreams(context.Background()); err != nil {
+	if err := e.Stack.DrainStreams(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	counters, err := e.stack.Store.Counters(context.Background(), demoQuiz, []string{village})
+	counters, err := e.Stack.Store.Counters(context.Background(), demoQuiz, []string{village})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,16 +239,16 @@ func TestCountersEqualARebuildAfterRedeliveredBatches(t *testing.T) {
 	}
 	for _, p := range plan {
 		s := e.start(demoQuiz, resident(p.unit, p.phone, p.device))
-		e.clock.Advance(time.Minute)
+		e.Clock.Advance(time.Minute)
 		if status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, p.right)); status != http.StatusOK {
 			t.Fatalf("submit = %d %s", status, raw)
 		}
 	}
 	// Every batch is delivered twice, and then a second event source mapping replays the
 	// whole stream from its start: each record reaches the aggregator at least three times.
-	src := e.stack.Sources[0]
+	src := e.Stack.Sources[0]
 	src.BatchSize = 3
-	handler := e.stack.StreamFunctions[src.Function]
+	handler := e.Stack.StreamFunctions[src.Function]
 	twice := func(ctx context.Context, ev events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error) {
 		if _, err := handler(ctx, ev); err != nil {
 			return events.DynamoDBTimeWindowEventResponse{}, err
@@ -261,12 +261,12 @@ func TestCountersEqualARebuildAfterRedeliveredBatches(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	attempts, err := e.stack.Store.SubmittedAttempts(ctx)
+	attempts, err := e.Stack.Store.SubmittedAttempts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := aggregate.Rebuild(attempts)
-	got, err := e.stack.Store.Counters(ctx, demoQuiz, []string{village, village2})
+	got, err := e.Stack.Store.Counters(ctx, demoQuiz, []string{village, village2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,10 +280,10 @@ func TestCountersEqualARebuildAfterRedeliveredBatches(t *testing.T) {
 		rebuild func() (int, error)
 	}{
 		{"the rebuild command (one scan of the attempts) writes the same counters", func() (int, error) {
-			return aggregate.RebuildStored(ctx, e.stack.Store)
+			return aggregate.RebuildStored(ctx, e.Stack.Store)
 		}},
 		{"a rebuild quiz by quiz from the ledgers writes the same counters", func() (int, error) {
-			return aggregate.RebuildAll(ctx, e.stack.Store)
+			return aggregate.RebuildAll(ctx, e.Stack.Store)
 		}},
 	}
 	for _, r := range rebuilds {
@@ -291,7 +291,7 @@ func TestCountersEqualARebuildAfterRedeliveredBatches(t *testing.T) {
 			if _, err := r.rebuild(); err != nil {
 				t.Fatal(err)
 			}
-			again, err := e.stack.Store.Counters(ctx, demoQuiz, []string{village, village2})
+			again, err := e.Stack.Store.Counters(ctx, demoQuiz, []string{village, village2})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -302,9 +302,9 @@ func TestCountersEqualARebuildAfterRedeliveredBatches(t *testing.T) {
 
 func TestErrorsAreClearJSONAndLoseNothing(t *testing.T) {
 	e := newEnv(t)
-	notOpen := e.bank[demoQuiz]
-	notOpen.ID, notOpen.OpensAt = "future-quiz", e.clock.Now().Add(48*time.Hour)
-	if err := e.stack.Store.PutQuiz(context.Background(), notOpen); err != nil {
+	notOpen := e.Bank[demoQuiz]
+	notOpen.ID, notOpen.OpensAt = "future-quiz", e.Clock.Now().Add(48*time.Hour)
+	if err := e.Stack.Store.PutQuiz(context.Background(), notOpen); err != nil {
 		t.Fatal(err)
 	}
 	s := e.start(demoQuiz, resident(village, "", "device-5"))
@@ -365,7 +365,7 @@ func TestErrorsAreClearJSONAndLoseNothing(t *testing.T) {
 	}
 
 	t.Run("the failed submits stored nothing and a valid submit still works", func(t *testing.T) {
-		if a, err := e.stack.Store.GetAttempt(context.Background(), s.AttemptID); apperr.CodeOf(err) != apperr.NotFound {
+		if a, err := e.Stack.Store.GetAttempt(context.Background(), s.AttemptID); apperr.CodeOf(err) != apperr.NotFound {
 			t.Fatalf("attempt after rejected submits = %s with %d answers (%v), want none stored", a.Status, len(a.Answers), err)
 		}
 		if status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, true)); status != 200 {
@@ -375,7 +375,7 @@ func TestErrorsAreClearJSONAndLoseNothing(t *testing.T) {
 
 	t.Run("a submit past the time limit and grace is gone", func(t *testing.T) {
 		late := e.start(demoQuiz, resident(village, "", "device-7"))
-		e.clock.Advance(15*time.Minute + quiz.SubmitGrace + time.Second)
+		e.Clock.Advance(15*time.Minute + quiz.SubmitGrace + time.Second)
 		status, raw := e.submit(late.AttemptID, late.AttemptToken, e.answers(demoQuiz, late.Questions, true))
 		if status != http.StatusGone || !strings.Contains(string(raw), `"expired"`) {
 			t.Errorf("late submit = %d %s, want 410 expired", status, raw)

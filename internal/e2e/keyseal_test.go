@@ -147,9 +147,9 @@ func csvFigures(t *testing.T, c staffClient, ct quiz.Quiz) (map[string]float64, 
 // the close the officer does too.
 func TestOfficerReportsOnAnOpenContestGiveAwayNoKey(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "hoi-thi-bao-cao", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
 	const entries = 7
 
@@ -170,7 +170,7 @@ func TestOfficerReportsOnAnOpenContestGiveAwayNoKey(t *testing.T) {
 				t.Fatalf("submit = %d %s", status, raw)
 			}
 		}
-		if err := e.stack.DrainStreams(context.Background()); err != nil {
+		if err := e.Stack.DrainStreams(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}) {
@@ -274,7 +274,7 @@ func TestOfficerReportsOnAnOpenContestGiveAwayNoKey(t *testing.T) {
 	})
 
 	t.Run("after the close the officer reads the figures, and they give the key", func(t *testing.T) {
-		e.clock.Advance(2 * time.Hour)
+		e.Clock.Advance(2 * time.Hour)
 		e.closeRound(t, staffAs(t, srv, "btc"), ct.ID, "r1")
 		qs, _, facility, shares := reportFigures(t, officer, ct.ID)
 		if qs.Sealed || len(facility) != len(ct.Questions) {
@@ -326,9 +326,9 @@ func rankingOracle(t *testing.T, ct quiz.Quiz, raw []byte, probes [][2]string) (
 // officer does too.
 func TestTheProvisionalRankingIsNoScoreOracleForOfficers(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "hoi-thi-xep-hang", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
 	var probes [][2]string // question id, option id; the index is the prediction
 
@@ -345,7 +345,7 @@ func TestTheProvisionalRankingIsNoScoreOracleForOfficers(t *testing.T) {
 				probes = append(probes, [2]string{q.ID, o.ID})
 			}
 		}
-		if err := e.stack.DrainStreams(context.Background()); err != nil {
+		if err := e.Stack.DrainStreams(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}) {
@@ -376,7 +376,7 @@ func TestTheProvisionalRankingIsNoScoreOracleForOfficers(t *testing.T) {
 	})
 
 	t.Run("after the close the officer's ranking shows the scores", func(t *testing.T) {
-		e.clock.Advance(2 * time.Hour)
+		e.Clock.Advance(2 * time.Hour)
 		e.closeRound(t, organizer, ct.ID, "r1")
 		page, raw := officer.ranking(ct.ID, "r1")
 		derived, graded := rankingOracle(t, ct, raw, probes)

@@ -29,14 +29,14 @@ func tamper(c string) string {
 func TestPagedListsHaveOpaqueValidatedCursors(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "hoi-thi-trang", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
 	for i := range 5 {
 		e.enter(t, ct.ID, entrant(fmt.Sprintf("0955%06d", i), "Người Thi", village, ""), 5-i, 1, time.Minute)
 	}
-	if err := e.stack.DrainStreams(ctx); err != nil {
+	if err := e.Stack.DrainStreams(ctx); err != nil {
 		t.Fatal(err)
 	}
 	organizer := signIn(t, srv.URL, "btc")
@@ -102,7 +102,7 @@ func TestPagedListsHaveOpaqueValidatedCursors(t *testing.T) {
 	t.Run("the entries pages two at a time through every entry", func(t *testing.T) {
 		seen, cursor := 0, ""
 		for range 10 {
-			list, next, err := e.stack.Store.RoundPage(ctx, ct.ID, "r1", cursor, 2)
+			list, next, err := e.Stack.Store.RoundPage(ctx, ct.ID, "r1", cursor, 2)
 			if err != nil {
 				t.Fatal(err)
 			}

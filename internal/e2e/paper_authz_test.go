@@ -13,7 +13,7 @@ import (
 func (e *authzEnv) freshSheet(t *testing.T) string {
 	t.Helper()
 	admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
-	v, err := sheets.NewService(e.stack.Store, e.clock.Now).Print(context.Background(), admin,
+	v, err := sheets.NewService(e.Stack.Store, e.Clock.Now).Print(context.Background(), admin,
 		sheets.PrintRequest{QuizID: demoQuiz, UnitID: village, Count: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func init() {
 	staffRoutes["POST /v1/paper/sheets/{code}/correction"] = expect{build: func(t *testing.T, e *authzEnv) call {
 		code := e.freshSheet(t)
 		admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
-		if _, err := sheets.NewService(e.stack.Store, e.clock.Now).Enter(context.Background(), admin, code,
+		if _, err := sheets.NewService(e.Stack.Store, e.Clock.Now).Enter(context.Background(), admin, code,
 			sheets.EntryRequest{Channel: "paper", Gender: "male"}); err != nil {
 			t.Fatal(err)
 		}

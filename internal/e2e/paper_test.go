@@ -33,11 +33,11 @@ type paperEnv struct {
 func newPaperEnv(t *testing.T) *paperEnv {
 	t.Helper()
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	later := e.clock.Now().Add(2 * time.Hour)
+	later := e.Clock.Now().Add(2 * time.Hour)
 	tok := func(user, group, scope string) string {
-		s, err := e.stack.Issuer.Token(user, []string{group}, scope, later)
+		s, err := e.Stack.Issuer.Token(user, []string{group}, scope, later)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +139,7 @@ func csvOf(rows [][]string) []byte {
 
 func paperAttempts(t *testing.T, e *env) []quiz.Attempt {
 	t.Helper()
-	all, err := e.stack.Store.SubmittedAttempts(context.Background())
+	all, err := e.Stack.Store.SubmittedAttempts(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func paperAttempts(t *testing.T, e *env) []quiz.Attempt {
 func TestTwoHundredPaperSheetsCountLikeAttemptsOnPhones(t *testing.T) {
 	p := newPaperEnv(t)
 	ctx := context.Background()
-	bank := p.bank[demoQuiz]
+	bank := p.Bank[demoQuiz]
 	// Residents on phones in the same village, so the channels mix in one counter.
 	for i := range 6 {
 		s := p.start(demoQuiz, resident(village, "", fmt.Sprintf("phone-%d", i)))
@@ -181,15 +181,15 @@ func TestTwoHundredPaperSheetsCountLikeAttemptsOnPhones(t *testing.T) {
 		map[string]any{"channel": "assisted", "birthYear": 1948, "answers": []any{}}); st != http.StatusCreated {
 		t.Fatalf("assisted entry = %d %s", st, raw)
 	}
-	if err := p.stack.DrainStreams(ctx); err != nil {
+	if err := p.Stack.DrainStreams(ctx); err != nil {
 		t.Fatal(err)
 	}
 
-	attempts, err := p.stack.Store.SubmittedAttempts(ctx)
+	attempts, err := p.Stack.Store.SubmittedAttempts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := p.stack.Store.Counters(ctx, demoQuiz, []string{village})
+	got, err := p.Stack.Store.Counters(ctx, demoQuiz, []string{village})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +302,7 @@ func TestABadRowInAnUploadChangesNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" is reported by row and column and nothing is written", func(t *testing.T) {
-			rows := sheetRows(v, p.bank[demoQuiz], rng, false)
+			rows := sheetRows(v, p.Bank[demoQuiz], rng, false)
 			tt.spoil(rows)
 			status, body := p.upload(t, "text/csv", csvOf(rows))
 			if status != http.StatusUnprocessableEntity || !strings.Contains(body, `"column":"`+tt.column+`"`) {
@@ -355,7 +355,7 @@ func TestASheetCodeIsEnteredOnce(t *testing.T) {
 	})
 	t.Run("the same file uploaded twice enters nothing the second time", func(t *testing.T) {
 		w := p.print(t, p.collector, demoQuiz, village, 4)
-		file := csvOf(sheetRows(w, p.bank[demoQuiz], rand.New(rand.NewPCG(3, 4)), false))
+		file := csvOf(sheetRows(w, p.Bank[demoQuiz], rand.New(rand.NewPCG(3, 4)), false))
 		for _, want := range []string{`"entered":4`, `"entered":0,"unchanged":4`} {
 			if status, body := p.upload(t, "text/csv", file); status != http.StatusOK || !strings.Contains(body, want) {
 				t.Errorf("upload = %d %s, want %s", status, body, want)
@@ -369,7 +369,7 @@ func TestASheetCodeIsEnteredOnce(t *testing.T) {
 
 func TestContestsTakeNoPaperSheets(t *testing.T) {
 	p := newPaperEnv(t)
-	now := p.clock.Now()
+	now := p.Clock.Now()
 	contest := p.newContest(t, "ct-paper", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
 	t.Run("a contest's sheets cannot be printed", func(t *testing.T) {
 		st, raw, _ := staffRequest(t, p.base, p.admin, "POST", "/v1/paper/prints", map[string]any{"quizId": contest.ID, "unitId": village, "count": 5})
@@ -379,7 +379,7 @@ func TestContestsTakeNoPaperSheets(t *testing.T) {
 	})
 	t.Run("paper attempts belong to no round", func(t *testing.T) {
 		v := p.print(t, p.collector, demoQuiz, village, 2)
-		if status, body := p.upload(t, "text/csv", csvOf(sheetRows(v, p.bank[demoQuiz], rand.New(rand.NewPCG(5, 6)), false))); status != http.StatusOK {
+		if status, body := p.upload(t, "text/csv", csvOf(sheetRows(v, p.Bank[demoQuiz], rand.New(rand.NewPCG(5, 6)), false))); status != http.StatusOK {
 			t.Fatalf("upload = %d %s", status, body)
 		}
 		for _, a := range paperAttempts(t, p.env) {
@@ -393,7 +393,7 @@ func TestContestsTakeNoPaperSheets(t *testing.T) {
 func TestACorrectedSheetIsRecordedAndTheCountersFollow(t *testing.T) {
 	p := newPaperEnv(t)
 	ctx := context.Background()
-	bank := p.bank[demoQuiz]
+	bank := p.Bank[demoQuiz]
 	v := p.print(t, p.collector, demoQuiz, village, 2)
 	code := v.Codes[0]
 	// answersOf ticks, for every printed question, all its right options or its first
@@ -420,7 +420,7 @@ func TestACorrectedSheetIsRecordedAndTheCountersFollow(t *testing.T) {
 		map[string]any{"channel": "paper", "answers": answersOf(false)}); st != http.StatusCreated {
 		t.Fatalf("entry = %d %s", st, raw)
 	}
-	if err := p.stack.DrainStreams(ctx); err != nil {
+	if err := p.Stack.DrainStreams(ctx); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -443,7 +443,7 @@ func TestACorrectedSheetIsRecordedAndTheCountersFollow(t *testing.T) {
 			}
 		})
 	}
-	if err := p.stack.DrainStreams(ctx); err != nil {
+	if err := p.Stack.DrainStreams(ctx); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("the sheet shows who corrected it, when and why", func(t *testing.T) {
@@ -458,11 +458,11 @@ func TestACorrectedSheetIsRecordedAndTheCountersFollow(t *testing.T) {
 		}
 	})
 	t.Run("the counters count the corrected sheet once, as a rebuild does", func(t *testing.T) {
-		attempts, err := p.stack.Store.SubmittedAttempts(ctx)
+		attempts, err := p.Stack.Store.SubmittedAttempts(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := p.stack.Store.Counters(ctx, demoQuiz, []string{village})
+		got, err := p.Stack.Store.Counters(ctx, demoQuiz, []string{village})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -499,7 +499,7 @@ func TestAClosedQuizTakesNoNewSheets(t *testing.T) {
 			return st, string(raw)
 		}, http.StatusConflict, "quiz_closed"},
 		{"an upload of the quiz's sheets after the close is refused with quiz_closed", func() (int, string) {
-			return p.upload(t, "text/csv", csvOf(sheetRows(rest, p.bank[demoQuiz], rand.New(rand.NewPCG(7, 8)), false)))
+			return p.upload(t, "text/csv", csvOf(sheetRows(rest, p.Bank[demoQuiz], rand.New(rand.NewPCG(7, 8)), false)))
 		}, http.StatusConflict, "quiz_closed"},
 		{"an officer still corrects an entered sheet with a reason", func() (int, string) {
 			st, raw, _ := staffRequest(t, p.base, p.collector, "POST", "/v1/paper/sheets/"+v.Codes[0]+"/correction",

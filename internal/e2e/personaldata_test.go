@@ -29,7 +29,7 @@ func TestAPurgeLeavesNoPersonalDataInTheTable(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	v := newVerifier(t, e)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	organizer := auth.Staff{Username: "btc", Roles: []auth.Role{auth.Organizer}, ScopeUnitID: "xa-a"}
 	admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"} // the demo survey is province-wide
 
@@ -85,27 +85,27 @@ func TestAPurgeLeavesNoPersonalDataInTheTable(t *testing.T) {
 	unsubmitted := e.start(demoSurvey, unsubmittedBody)
 
 	// The contest ends and is closed; the survey is closed.
-	e.clock.Advance(2 * time.Hour)
-	if err := e.stack.DrainStreams(ctx); err != nil {
+	e.Clock.Advance(2 * time.Hour)
+	if err := e.Stack.DrainStreams(ctx); err != nil {
 		t.Fatal(err)
 	}
-	closed, err := rounds.NewService(e.stack.Store, e.clock.Now).CloseRound(ctx, organizer, ct.ID, "r1")
+	closed, err := rounds.NewService(e.Stack.Store, e.Clock.Now).CloseRound(ctx, organizer, ct.ID, "r1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	survey, err := e.stack.Store.GetQuiz(ctx, demoSurvey)
+	survey, err := e.Stack.Store.GetQuiz(ctx, demoSurvey)
 	if err != nil {
 		t.Fatal(err)
 	}
 	survey.Status = quiz.Closed
-	if err := e.stack.Store.PutQuiz(ctx, survey); err != nil {
+	if err := e.Stack.Store.PutQuiz(ctx, survey); err != nil {
 		t.Fatal(err)
 	}
 	countersBefore := func() []aggregate.Counter {
 		t.Helper()
 		var all []aggregate.Counter
 		for _, id := range []string{ct.ID, demoSurvey} {
-			c, err := e.stack.Store.Counters(ctx, id, []string{village, village2})
+			c, err := e.Stack.Store.Counters(ctx, id, []string{village, village2})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -137,7 +137,7 @@ func TestAPurgeLeavesNoPersonalDataInTheTable(t *testing.T) {
 		}
 	})
 	t.Run("the organiser purges the contest and the admin the province-wide survey", func(t *testing.T) {
-		svc := retention.NewService(e.stack.Store, e.clock.Now)
+		svc := retention.NewService(e.Stack.Store, e.Clock.Now)
 		if r, err := svc.PurgePersonalData(ctx, organizer, ct.ID); err != nil || r.Attempts < 2 || r.Verifications < 3 {
 			t.Fatalf("contest purge = %+v, %v; want both entries and every verification", r, err)
 		}
@@ -176,7 +176,7 @@ func TestAPurgeLeavesNoPersonalDataInTheTable(t *testing.T) {
 	})
 	t.Run("the counters and the results digest are as before", func(t *testing.T) {
 		testenv.AssertCounters(t, countersBefore(), before)
-		stored, err := e.stack.Store.GetResults(ctx, ct.ID, "r1")
+		stored, err := e.Stack.Store.GetResults(ctx, ct.ID, "r1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,7 +200,7 @@ var birthYear = regexp.MustCompile(`.{0,60}("1975"|:1975[,}]).{0,20}`)
 func scanTable(t *testing.T, e *env) string {
 	t.Helper()
 	var b strings.Builder
-	p := dynamodb.NewScanPaginator(e.stack.DB, &dynamodb.ScanInput{TableName: &e.stack.Table})
+	p := dynamodb.NewScanPaginator(e.Stack.DB, &dynamodb.ScanInput{TableName: &e.Stack.Table})
 	for p.HasMorePages() {
 		page, err := p.NextPage(context.Background())
 		if err != nil {

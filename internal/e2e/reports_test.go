@@ -18,7 +18,7 @@ import (
 
 func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
 	base := "/v1/reports/awareness?quizId=" + demoQuiz + "&unitId=xa-a&from=2026-01&to=2026-12"
 
@@ -45,7 +45,7 @@ func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 		if status, raw := e.submit(s.AttemptID, s.AttemptToken, e.answers(demoQuiz, s.Questions, true)); status != 200 {
 			t.Fatalf("submit: %d %s", status, raw)
 		}
-		if err := e.stack.DrainStreams(context.Background()); err != nil {
+		if err := e.Stack.DrainStreams(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}) {
@@ -138,7 +138,7 @@ func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 	}
 
 	t.Run("the annual workbook has a sheet for each part and the page prints", func(t *testing.T) {
-		year := e.clock.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006")
+		year := e.Clock.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006")
 		status, raw, _ := get(t, "/v1/reports/annual?unitId=xa-a&year="+year+"&format=xlsx")
 		if status != 200 {
 			t.Fatalf("annual xlsx = %d %s", status, raw)

@@ -62,9 +62,9 @@ func assertSealed(t *testing.T, what string, raw []byte) attempts.Result {
 func TestAnOracleAttackOnAnOpenContestLearnsNothing(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "hoi-thi-bi-mat", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
 
 	type probe struct {
@@ -140,7 +140,7 @@ func TestAnOracleAttackOnAnOpenContestLearnsNothing(t *testing.T) {
 	}
 
 	if !t.Run("after the round's end but before its close the answer is still a receipt", func(t *testing.T) {
-		e.clock.Advance(2 * time.Hour)
+		e.Clock.Advance(2 * time.Hour)
 		p := probes[0]
 		_, raw := e.call("GET", "/v1/attempts/"+p.attemptID+"?token="+p.token, nil)
 		assertSealed(t, "a result before the close", raw)
@@ -149,7 +149,7 @@ func TestAnOracleAttackOnAnOpenContestLearnsNothing(t *testing.T) {
 	}
 
 	t.Run("after the close the same read shows the score and the review", func(t *testing.T) {
-		if err := e.stack.DrainStreams(ctx); err != nil {
+		if err := e.Stack.DrainStreams(ctx); err != nil {
 			t.Fatal(err)
 		}
 		organizer := signIn(t, srv.URL, "btc")
@@ -182,9 +182,9 @@ func TestAnOracleAttackOnAnOpenContestLearnsNothing(t *testing.T) {
 // no longer secret, then shows the score and the review.
 func TestARoundsReviewWaitsUntilNoLaterRoundIsOpen(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "hoi-thi-hai-vong", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
 	e.reconfigure(t, ct.ID, func(c *contest.Config) {
 		c.Rounds = append(c.Rounds, contest.Round{ID: "r2", OpensAt: now.Add(2 * time.Hour), ClosesAt: now.Add(5 * time.Hour)})
@@ -203,18 +203,18 @@ func TestARoundsReviewWaitsUntilNoLaterRoundIsOpen(t *testing.T) {
 		return raw
 	}
 
-	e.clock.Advance(time.Hour + quiz.SubmitGrace)
+	e.Clock.Advance(time.Hour + quiz.SubmitGrace)
 	e.closeRound(t, staffAs(t, srv, "btc"), ct.ID, "r1")
 	t.Run("after round 1 is frozen, while round 2 is still to come, the entry is still a receipt", func(t *testing.T) {
 		raw := read(t)
 		assertSealed(t, "a round 1 entry while round 2 is open", raw)
 		r := decodeJSON[attempts.Result](t, raw)
-		if got, want := r.ResultsAfter, quiz.KeySecretUntil(e.bank[ct.ID]); got == nil || !got.Equal(want) {
+		if got, want := r.ResultsAfter, quiz.KeySecretUntil(e.Bank[ct.ID]); got == nil || !got.Equal(want) {
 			t.Errorf("resultsAfter = %v, want the last round's results time %v", got, want)
 		}
 	})
 
-	e.clock.Advance(5 * time.Hour)
+	e.Clock.Advance(5 * time.Hour)
 	t.Run("once no round is open the entry shows its score and the review", func(t *testing.T) {
 		r := decodeJSON[attempts.Result](t, read(t))
 		if got, want := r.Score, r.MaxScore; want == 0 || got != want {

@@ -26,7 +26,7 @@ func (e *env) askCode(source, phone, quizID string) int {
 func TestOneAddressCannotSpendMoreThanTwentySMSAnHour(t *testing.T) {
 	t.Setenv(throttle.EnvSMSBudget, "100000") // this test is about one address
 	e := newEnv(t)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newVerifiedContest(t, "hoi-thi-mot-gio", now.Add(-time.Hour), now.Add(30*time.Hour))
 	const bot = "203.0.113.66:40000"
 	// Every 202 is an SMS sent (the code goes out before the answer); the outbox forgets
@@ -46,7 +46,7 @@ func TestOneAddressCannotSpendMoreThanTwentySMSAnHour(t *testing.T) {
 			for range 12 {
 				ask()
 			}
-			e.clock.Advance(time.Minute)
+			e.Clock.Advance(time.Minute)
 		}
 		t.Logf("SMS sent to one address's 720 requests in an hour: %d", sent)
 		if sent > 20 {
@@ -58,7 +58,7 @@ func TestOneAddressCannotSpendMoreThanTwentySMSAnHour(t *testing.T) {
 		// day's window): the hourly limit alone would let all 12 an hour through.
 		for range 20 * 12 {
 			ask()
-			e.clock.Advance(5 * time.Minute)
+			e.Clock.Advance(5 * time.Minute)
 		}
 		t.Logf("SMS sent to one address's 960 requests in 21 hours of one day: %d", sent)
 		if want := int(throttle.DefaultLimits().VerifyDay.Hard); sent > want {
@@ -75,7 +75,7 @@ func TestOneAddressCannotSpendMoreThanTwentySMSAnHour(t *testing.T) {
 func TestAddressesWithinOneIPv6SlashSixtyFourAreOneSource(t *testing.T) {
 	t.Setenv(throttle.EnvSMSBudget, "100000")
 	e := newEnv(t)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newVerifiedContest(t, "hoi-thi-ipv6", now.Add(-time.Hour), now.Add(3*time.Hour))
 
 	t.Run("25 codes asked from 25 addresses of one /64 send at most 20", func(t *testing.T) {
@@ -116,7 +116,7 @@ func TestAddressesWithinOneIPv6SlashSixtyFourAreOneSource(t *testing.T) {
 
 func TestAStrangerCannotLockTheOwnerOutOfCodes(t *testing.T) {
 	e := newEnv(t)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newVerifiedContest(t, "hoi-thi-khoa-ma", now.Add(-time.Hour), now.Add(30*time.Hour))
 	const victim = "0977000777"
 	const stranger, owner = "203.0.113.90:1000", "198.51.100.90:2000"
@@ -137,7 +137,7 @@ func TestAStrangerCannotLockTheOwnerOutOfCodes(t *testing.T) {
 	})
 	t.Run("a stranger asking for hours from one address leaves the owner codes", func(t *testing.T) {
 		for range 6 {
-			e.clock.Advance(phoneverify.ResendWindow)
+			e.Clock.Advance(phoneverify.ResendWindow)
 			for range phoneverify.ResendLimit {
 				e.askCode(stranger, victim, ct.ID)
 			}
@@ -147,7 +147,7 @@ func TestAStrangerCannotLockTheOwnerOutOfCodes(t *testing.T) {
 		}
 	})
 	t.Run("a victim's phone gets at most the daily number of codes from many addresses", func(t *testing.T) {
-		e.clock.Advance(24 * time.Hour)
+		e.Clock.Advance(24 * time.Hour)
 		sent := 0
 		for i := range 2 * phoneverify.PhoneDayLimit {
 			if e.askCode(fmt.Sprintf("192.0.2.%d:3000", i+1), "0977000888", ct.ID) == http.StatusAccepted {

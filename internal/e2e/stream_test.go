@@ -9,5 +9,5 @@ import (
 
 // newPoller is a second event source mapping on the table's stream, from its start.
 func newPoller(e *env, src samtemplate.StreamSource, h localgw.StreamHandler) *localgw.Poller {
-	return localgw.NewPoller(dynamolocal.StreamsClient(testenv.Endpoint(e.t)), e.stack.StreamARN, src, h, nil)
+	return localgw.NewPoller(dynamolocal.StreamsClient(testenv.Endpoint(e.t)), e.Stack.StreamARN, src, h, nil)
 }

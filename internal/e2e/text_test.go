@@ -9,9 +9,9 @@ import (
 
 func TestControlCharactersAreRefusedInNamesAndFreeText(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newContest(t, "hoi-thi-ky-tu", "xa-a", now.Add(-time.Hour), now.Add(time.Hour))
 	organizer := signIn(t, srv.URL, "btc")
 	officer := signIn(t, srv.URL, "canbo")

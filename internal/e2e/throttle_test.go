@@ -20,7 +20,7 @@ import (
 // with extra headers, and returns the status, the body and the headers of the answer.
 func (e *env) from(source, method, path string, body any, extra map[string]string) (int, []byte, http.Header) {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.url+path, jsonBody(body))
+	req, err := http.NewRequest(method, e.URL+path, jsonBody(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -61,10 +61,10 @@ func (e *env) startAndSubmitFrom(source string, body startBody) (int, []byte, ht
 // awarenessOf reads the awareness report of one unit as the commune's officer.
 func (e *env) awarenessOf(t *testing.T, unitID, extra string) report.Awareness {
 	t.Helper()
-	if err := e.stack.DrainStreams(context.Background()); err != nil {
+	if err := e.Stack.DrainStreams(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	defer srv.Close()
 	token := signIn(t, srv.URL, "canbo")
 	status, raw, _ := staffRequest(t, srv.URL, token, "GET", "/v1/reports/awareness?quizId="+demoQuiz+"&unitId="+unitID+extra, nil)
@@ -149,7 +149,7 @@ func TestABurstFromOneSourceCannotInflateAVillage(t *testing.T) {
 		}
 	})
 	t.Run("the same source starts again in the next window", func(t *testing.T) {
-		e.clock.Advance(2 * time.Minute)
+		e.Clock.Advance(2 * time.Minute)
 		if status, raw, _ := e.from(bot, "POST", "/v1/quizzes/"+demoQuiz+"/attempts", resident(village, "", "later"), nil); status != http.StatusCreated {
 			t.Errorf("start after the window = %d %s, want 201", status, raw)
 		}
@@ -193,12 +193,12 @@ func TestAVillageMeetingOnOneWiFiAllGetsThrough(t *testing.T) {
 	e := newEnv(t)
 	const hall = "[2001:db8:58::1]:443"
 	small := units.Unit{ID: "xa-a-t99", ParentID: "xa-a", Name: "Thôn Nhỏ", Kind: "village", Population: 60}
-	if err := e.stack.Store.PutUnits(context.Background(), []units.Unit{small}); err != nil {
+	if err := e.Stack.Store.PutUnits(context.Background(), []units.Unit{small}); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("eighty people on one address start and submit within two minutes", func(t *testing.T) {
 		for i := range 80 {
-			e.clock.Advance(1400 * time.Millisecond) // 112 s in all, one two-minute window
+			e.Clock.Advance(1400 * time.Millisecond) // 112 s in all, one two-minute window
 			if status, raw, _ := e.startAndSubmitFrom(hall, resident(small.ID, "", fmt.Sprintf("meeting-%d", i))); status != http.StatusCreated {
 				t.Fatalf("person %d: start = %d %s", i+1, status, raw)
 			}
@@ -249,7 +249,7 @@ func TestFourWindowsFromOneAddressCannotInflateAVillage(t *testing.T) {
 		}
 		close(work)
 		wg.Wait()
-		e.clock.Advance(2 * time.Minute)
+		e.Clock.Advance(2 * time.Minute)
 	}
 	got := e.awarenessOf(t, target, "").Total
 	t.Logf("accepted %d; participants %d of population %d, suspect %d, concentrated %v", accepted, got.Participants, got.Population, got.SuspectSubmissions, got.Concentrated)

@@ -26,7 +26,7 @@ type verifier struct {
 
 func newVerifier(t *testing.T, e *env) *verifier {
 	t.Helper()
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
 	return &verifier{e: e, url: srv.URL}
 }
@@ -133,7 +133,7 @@ func errorCode(t *testing.T, raw []byte) string {
 func TestAStrangerWithAVictimsPhoneCannotUseUpTheOwnersEntries(t *testing.T) {
 	e := newEnv(t)
 	v := newVerifier(t, e)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newVerifiedContest(t, "hoi-thi-xac-minh", now.Add(-time.Hour), now.Add(2*time.Hour))
 	const victim, victimE164 = "0977000101", "+84977000101"
 	const stranger, strangerE164 = "0977000202", "+84977000202"
@@ -169,7 +169,7 @@ func TestAStrangerWithAVictimsPhoneCannotUseUpTheOwnersEntries(t *testing.T) {
 		for i := range 2 {
 			// Stored at the submit, from what the sealed start token carries.
 			r := e.enter(t, ct.ID, withToken(entrant(victim, "Kẻ Lạ", village, ""), token), 1, 7, time.Minute)
-			a, err := e.stack.Store.GetAttempt(context.Background(), r.AttemptID)
+			a, err := e.Stack.Store.GetAttempt(context.Background(), r.AttemptID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -199,7 +199,7 @@ func TestAStrangerWithAVictimsPhoneCannotUseUpTheOwnersEntries(t *testing.T) {
 func TestFiveWrongCodesLockAVerification(t *testing.T) {
 	e := newEnv(t)
 	v := newVerifier(t, e)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newVerifiedContest(t, "hoi-thi-khoa-ma", now.Add(-time.Hour), now.Add(2*time.Hour))
 	r := v.request(t, "0977000303", ct.ID)
 	code := v.lastCode(t, "+84977000303")
@@ -242,9 +242,9 @@ func TestFiveWrongCodesLockAVerification(t *testing.T) {
 func TestCodesAreSentAtMostThreeTimesPerPhoneIn15Minutes(t *testing.T) {
 	e := newEnv(t)
 	v := newVerifier(t, e)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newVerifiedContest(t, "hoi-thi-gui-lai", now.Add(-time.Hour), now.Add(3*time.Hour))
-	e.clock.Advance(5 * time.Minute) // into the window that opened at 09:00
+	e.Clock.Advance(5 * time.Minute) // into the window that opened at 09:00
 
 	t.Run("three codes for one phone are sent", func(t *testing.T) {
 		for range phoneverify.ResendLimit {
@@ -270,7 +270,7 @@ func TestCodesAreSentAtMostThreeTimesPerPhoneIn15Minutes(t *testing.T) {
 		v.request(t, "0977000405", ct.ID)
 	})
 	t.Run("the phone gets codes again in the next window", func(t *testing.T) {
-		e.clock.Advance(10 * time.Minute)
+		e.Clock.Advance(10 * time.Minute)
 		v.request(t, "0977000404", ct.ID)
 	})
 }
@@ -278,7 +278,7 @@ func TestCodesAreSentAtMostThreeTimesPerPhoneIn15Minutes(t *testing.T) {
 func TestAPhoneTokenStartsOnlyItsOwnContestUntilItExpires(t *testing.T) {
 	e := newEnv(t)
 	v := newVerifier(t, e)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	a := e.newVerifiedContest(t, "hoi-thi-a", now.Add(-time.Hour), now.Add(30*24*time.Hour))
 	b := e.newVerifiedContest(t, "hoi-thi-b", now.Add(-time.Hour), now.Add(30*24*time.Hour))
 	token := v.verify(t, "0977000505", "+84977000505", a.ID)
@@ -294,7 +294,7 @@ func TestAPhoneTokenStartsOnlyItsOwnContestUntilItExpires(t *testing.T) {
 		e.start(a.ID, withToken(who, token))
 	})
 	t.Run("after seven days the token no longer starts contest A", func(t *testing.T) {
-		e.clock.Advance(phoneverify.PhoneTokenLife + time.Minute)
+		e.Clock.Advance(phoneverify.PhoneTokenLife + time.Minute)
 		status, raw := e.call("POST", "/v1/quizzes/"+a.ID+"/attempts", withToken(who, token))
 		if status != http.StatusForbidden || errorCode(t, raw) != "phone_unverified" {
 			t.Errorf("start A with an expired token = %d %s, want 403 phone_unverified", status, raw)
@@ -305,10 +305,10 @@ func TestAPhoneTokenStartsOnlyItsOwnContestUntilItExpires(t *testing.T) {
 func TestVerificationAnswersTheSameForStaffEnteredAndFreshPhones(t *testing.T) {
 	e := newEnv(t)
 	v := newVerifier(t, e)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newVerifiedContest(t, "hoi-thi-kin-dao", now.Add(-time.Hour), now.Add(2*time.Hour))
 	const staffPhone, entered, fresh = "0900000071", "0977000606", "0977000607"
-	if err := e.stack.Store.PutStaffPhones(context.Background(), []string{contest.PersonKey(e.stack.Keys, "+84900000071")}); err != nil {
+	if err := e.Stack.Store.PutStaffPhones(context.Background(), []string{contest.PersonKey(e.Stack.Keys, "+84900000071")}); err != nil {
 		t.Fatal(err)
 	}
 	token := v.verify(t, entered, "+84977000606", ct.ID)
@@ -386,7 +386,7 @@ func TestABotRotatingPhonesFromOneAddressCannotMakeUsPayForSMS(t *testing.T) {
 	t.Setenv(throttle.EnvSMSBudget, "1000")
 	e := newEnv(t)
 	v := newVerifier(t, e)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.newVerifiedContest(t, "hoi-thi-sms", now.Add(-time.Hour), now.Add(2*time.Hour))
 	const bot = "203.0.113.77:40000"
 	statuses := map[int]int{}
@@ -432,7 +432,7 @@ func TestForgedViewerAddressesThroughTheLocalGatewayAreOneSource(t *testing.T) {
 	// A stack as `make run` builds it: the gateway plays CloudFront and sets the viewer
 	// address from the connection, whatever the client wrote.
 	e := newEnvAsCloudFront(t)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	ct := e.putContest(t, "hoi-thi-gia-mao", "xa-a", now.Add(-time.Hour), now.Add(2*time.Hour), nil)
 	statuses := map[int]int{}
 	for i := range 21 {

@@ -30,8 +30,8 @@ func TestAPoisonRecordIsDeadLetteredAndReplayedOnce(t *testing.T) {
 		attemptIDs = append(attemptIDs, s.AttemptID)
 	}
 	poison := attemptIDs[1]
-	src := e.stack.Sources[0]
-	fixed := e.stack.StreamFunctions[src.Function]
+	src := e.Stack.Sources[0]
+	fixed := e.Stack.StreamFunctions[src.Function]
 	var mu sync.Mutex
 	deliveries := 0
 	// The "bug": the function fails on every record of one attempt.
@@ -68,7 +68,7 @@ func TestAPoisonRecordIsDeadLetteredAndReplayedOnce(t *testing.T) {
 		}
 		for _, s := range stored {
 			l := s.Letter
-			if l.RequestContext.Condition != deadletter.RetryAttemptsExhausted || l.Batch.BatchSize != len(l.Records) || l.Batch.StreamArn != e.stack.StreamARN {
+			if l.RequestContext.Condition != deadletter.RetryAttemptsExhausted || l.Batch.BatchSize != len(l.Records) || l.Batch.StreamArn != e.Stack.StreamARN {
 				t.Errorf("letter = %+v, want retries exhausted with its records and stream", l.RequestContext)
 			}
 			for _, r := range l.Records {
@@ -84,13 +84,13 @@ func TestAPoisonRecordIsDeadLetteredAndReplayedOnce(t *testing.T) {
 	}) {
 		return
 	}
-	attempts, err := e.stack.Store.SubmittedAttempts(ctx)
+	attempts, err := e.Stack.Store.SubmittedAttempts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	counters := func(t *testing.T) []aggregate.Counter {
 		t.Helper()
-		got, err := e.stack.Store.Counters(ctx, demoQuiz, []string{village, village2})
+		got, err := e.Stack.Store.Counters(ctx, demoQuiz, []string{village, village2})
 		if err != nil {
 			t.Fatal(err)
 		}

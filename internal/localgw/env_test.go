@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/localgw"
-	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/testenv"
 )
@@ -25,11 +24,8 @@ const (
 
 // env is the stack served over HTTP by the local gateway on a fresh table with the demo data.
 type env struct {
-	t     *testing.T
-	stack *localgw.Stack
-	clock *testenv.Clock
-	url   string
-	bank  map[string]quiz.Quiz // demo quizzes with their keys, to answer correctly
+	t *testing.T
+	testenv.Demo
 }
 
 func newEnv(t *testing.T) *env {
@@ -37,7 +33,7 @@ func newEnv(t *testing.T) *env {
 	// Residents come from many addresses (none here set one), so the gateway keeps the
 	// address a request carries, as in internal/e2e.
 	d := testenv.NewDemo(t, func(o *localgw.StackOptions) { o.KeepViewerAddress = true })
-	return &env{t: t, stack: d.Stack, clock: d.Clock, url: d.URL, bank: d.Bank}
+	return &env{t: t, Demo: d}
 }
 
 // post sends a JSON body and returns the status and the body of the answer.
@@ -47,7 +43,7 @@ func (e *env) post(path string, body any) (int, []byte) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	resp, err := http.Post(e.url+path, "application/json", bytes.NewReader(raw))
+	resp, err := http.Post(e.URL+path, "application/json", bytes.NewReader(raw))
 	if err != nil {
 		e.t.Fatalf("POST %s: %v", path, err)
 	}
@@ -82,7 +78,7 @@ func resident(unitID, phone, clientID string) startBody {
 // answers answers every question: correctly when right is true, else with a wrong option.
 func (e *env) answers(quizID string, qs []attempts.PublicQuestion, right bool) []map[string]any {
 	e.t.Helper()
-	return testenv.Answers(e.t, e.bank[quizID], qs, right)
+	return testenv.Answers(e.t, e.Bank[quizID], qs, right)
 }
 
 func (e *env) submit(attemptID, token string, answers []map[string]any) (int, []byte) {

@@ -24,11 +24,11 @@ func TestPollerInvokesTheAggregatorOnlyForSubmittedAttempts(t *testing.T) {
 	}
 	e.start(demoQuiz, resident(village, "", "device-unsubmitted"))
 
-	src := e.stack.Sources[0]
+	src := e.Stack.Sources[0]
 	if len(src.Filters) == 0 {
 		t.Fatal("the template's stream source should have a filter")
 	}
-	real := e.stack.StreamFunctions[src.Function]
+	real := e.Stack.StreamFunctions[src.Function]
 	var mu sync.Mutex
 	var delivered []events.DynamoDBEventRecord
 	handler := func(ctx context.Context, ev events.DynamoDBTimeWindowEvent) (events.DynamoDBTimeWindowEventResponse, error) {
@@ -65,11 +65,11 @@ func TestPollerInvokesTheAggregatorOnlyForSubmittedAttempts(t *testing.T) {
 	})
 
 	t.Run("the counters still equal a rebuild", func(t *testing.T) {
-		attempts, err := e.stack.Store.SubmittedAttempts(ctx)
+		attempts, err := e.Stack.Store.SubmittedAttempts(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := e.stack.Store.Counters(ctx, demoQuiz, []string{village, village2})
+		got, err := e.Stack.Store.Counters(ctx, demoQuiz, []string{village, village2})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -54,7 +54,7 @@ func templateHeaders(t *testing.T) []samtemplate.Header {
 
 func TestEveryAnswerCarriesTheDistributionsSecurityHeaders(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
 	want := templateHeaders(t)
 
@@ -111,7 +111,7 @@ func TestEveryAnswerCarriesTheDistributionsSecurityHeaders(t *testing.T) {
 
 func TestAPIAnswersAreGzippedForClientsThatAcceptIt(t *testing.T) {
 	e := newEnv(t)
-	srv := httptest.NewServer(e.stack.Handler())
+	srv := httptest.NewServer(e.Stack.Handler())
 	t.Cleanup(srv.Close)
 
 	plainResp, plain := rawGet(t, srv.URL+"/v1/openapi.json", nil)

@@ -70,7 +70,7 @@ func TestCountsSurviveADynamoDBLocalOutage(t *testing.T) {
 	}
 	web := httptest.NewServer(stack.Gateway)
 	defer web.Close()
-	e := &env{t: t, stack: stack, clock: clock, url: web.URL, bank: bank}
+	e := &env{t: t, Demo: testenv.Demo{Stack: stack, Clock: clock, URL: web.URL, Bank: bank}}
 	for _, p := range stack.Pollers {
 		// Retries from 1 s doubling to 10 s: the template's 10 retries then span about 75 s,
 		// more than a JVM restart on this shared machine (up to 30 s seen), and a retry
@@ -156,7 +156,7 @@ func TestCountsSurviveADynamoDBLocalOutage(t *testing.T) {
 // tryAttempt starts and submits one attempt; false when any step fails.
 func tryAttempt(e *env, unit, clientID string) bool {
 	body, _ := json.Marshal(resident(unit, "", clientID))
-	req, err := http.NewRequest("POST", e.url+"/v1/quizzes/"+demoQuiz+"/attempts", bytes.NewReader(body))
+	req, err := http.NewRequest("POST", e.URL+"/v1/quizzes/"+demoQuiz+"/attempts", bytes.NewReader(body))
 	if err != nil {
 		return false
 	}
@@ -178,7 +178,7 @@ func tryAttempt(e *env, unit, clientID string) bool {
 		return false
 	}
 	answers, _ := json.Marshal(map[string]any{"attemptToken": s.AttemptToken, "answers": e.answers(demoQuiz, s.Questions, len(clientID)%2 == 0)})
-	resp, err = http.Post(e.url+"/v1/attempts/"+s.AttemptID+"/submit", "application/json", bytes.NewReader(answers))
+	resp, err = http.Post(e.URL+"/v1/attempts/"+s.AttemptID+"/submit", "application/json", bytes.NewReader(answers))
 	if err != nil {
 		return false
 	}

@@ -21,11 +21,11 @@ func TestPollerRetriesFromTheLowestReportedFailure(t *testing.T) {
 			t.Fatalf("submit = %d %s", status, raw)
 		}
 	}
-	src := e.stack.Sources[0]
+	src := e.Stack.Sources[0]
 	if !src.ReportBatchItemFailures {
 		t.Fatal("the template's stream source should report batch item failures")
 	}
-	real := e.stack.StreamFunctions[src.Function]
+	real := e.Stack.StreamFunctions[src.Function]
 	var mu sync.Mutex
 	seen := map[string]int{} // deliveries per sequence number
 	failOnce := ""
@@ -60,11 +60,11 @@ func TestPollerRetriesFromTheLowestReportedFailure(t *testing.T) {
 	if seen[failOnce] != 2 {
 		t.Errorf("the failed record was delivered %d times, want 2", seen[failOnce])
 	}
-	attempts, err := e.stack.Store.SubmittedAttempts(ctx)
+	attempts, err := e.Stack.Store.SubmittedAttempts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.stack.Store.Counters(ctx, demoQuiz, []string{village, village2})
+	got, err := e.Stack.Store.Counters(ctx, demoQuiz, []string{village, village2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -551,13 +551,7 @@ func contestEnter(t *testing.T, base string, clock *testenv.Clock, ct quiz.Quiz,
 // ranking order changed with the buttons, the default prize tiers, questions copied from
 // the demo quiz; saves the draft and publishes it.
 func TestAnOrganiserCreatesAContestInThePage(t *testing.T) {
-	bg := context.Background()
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(bg, stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
+	_, srv := demoSite(t)
 	btc := dashSignIn(t, srv.URL, "btc", "demo1234")
 	qs, err := demo.Quizzes()
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -20,7 +19,6 @@ import (
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/quiz/attempts"
-	"github.com/nq58/tracker/internal/testenv"
 )
 
 const dashQuiz = "demo-nq58-quiz"
@@ -58,12 +56,7 @@ type pageRow struct {
 // activity through the form.
 func TestDashboardShowsTheReportNumbers(t *testing.T) {
 	bg := context.Background()
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(bg, stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
+	stack, srv := demoSite(t)
 	qs, err := demo.Quizzes()
 	if err != nil {
 		t.Fatal(err)

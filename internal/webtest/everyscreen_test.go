@@ -17,7 +17,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/testenv"
 )
 
@@ -142,12 +141,7 @@ func checkScreen(t *testing.T, ctx context.Context, script, screen string, resid
 // entry's receipt and the start screen listing it, then the
 // officer's dashboard, the organiser's contest page and the collector's paper page.
 func TestEveryScreenIsReadableTappableAndAccessibleOnAPhone(t *testing.T) {
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
+	_, srv := demoSite(t)
 	script := axeScript(t)
 	contestID := officerContest(t, srv.URL)
 	now := time.Now()

@@ -210,12 +210,7 @@ func readCard(t *testing.T, ctx context.Context, id string) contestCard {
 // upcoming or ended with its round dates; an ended contest says "Đã kết thúc" and links
 // to its public results instead of offering the entry form, even from a link to it.
 func TestContestCardsSayWhetherTheContestIsOpen(t *testing.T) {
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
+	_, srv := demoSite(t)
 	now := time.Now()
 	ended := createContest(t, srv.URL, "Hội thi đã xong", false, [2]time.Time{now.Add(-72 * time.Hour), now.Add(-48 * time.Hour)})
 	open := createContest(t, srv.URL, "Hội thi đang mở", false, [2]time.Time{now.Add(-time.Hour), now.Add(50 * time.Hour)})
@@ -277,12 +272,7 @@ func TestContestCardsSayWhetherTheContestIsOpen(t *testing.T) {
 // phone from a village's link with the entry form filled in (name, phone, consent).
 func contestForm(t *testing.T, title string, verify bool, name, phone string) (*httptest.Server, string, context.Context) {
 	t.Helper()
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
+	_, srv := demoSite(t)
 	now := time.Now()
 	id := createContest(t, srv.URL, title, verify, [2]time.Time{now.Add(-time.Hour), now.Add(time.Hour)})
 	item := `button.quiz-item[data-quiz-id="` + id + `"]`

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
 )
 
@@ -203,4 +205,27 @@ func singleChoiceInputs(bank quiz.Quiz, n int) []map[string]any {
 			"options": options, "correctOptionIndexes": correct})
 	}
 	return questions
+}
+
+// demoSite serves the whole product (pages, sign-in, API) on a fresh table with the demo
+// data, until the test ends.
+func demoSite(t *testing.T) (*localgw.Stack, *httptest.Server) {
+	t.Helper()
+	stack, srv := demoSite(t)
+	return stack, srv
+}
+
+// officerOn3GSite is demoSite with three counted attempts in two villages and an
+// officer's token: what the 3G first-table measurements load.
+func officerOn3GSite(t *testing.T) (*localgw.Stack, *httptest.Server, string) {
+	t.Helper()
+	stack, srv := demoSite(t)
+	bank := demoBank(t)
+	for i, unit := range []string{"xa-a-t01", "xa-a-t01", "xa-a-t02"} {
+		dashAttempt(t, srv.URL, bank, unit, fmt.Sprintf("3g-client-%d", i), 7)
+	}
+	if err := stack.DrainStreams(context.Background()); err != nil {
+		t.Fatalf("drain streams: %v", err)
+	}
+	return stack, srv, dashSignIn(t, srv.URL, "canbo", "demo1234")
 }

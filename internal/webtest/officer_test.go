@@ -28,7 +28,6 @@ import (
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/testenv"
 )
 
 // laptop is the officer's screen.
@@ -115,12 +114,7 @@ func lagWant(r dashRow, mean *float64, target float64) string {
 
 func TestTheOfficerDashboardOnALaptop(t *testing.T) {
 	bg := context.Background()
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(bg, stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
+	stack, srv := demoSite(t)
 	bank := demoBank(t)
 	ctx := browser(t)
 	year := strconv.Itoa(time.Now().In(quiz.VietnamTime).Year())
@@ -399,21 +393,7 @@ func eagerChart(next http.Handler) http.Handler {
 // before the tables (as before) and after them (now). Printed, not asserted: wall-clock
 // time depends on the machine.
 func TestOfficerFirstTablesOn3G(t *testing.T) {
-	bg := context.Background()
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(bg, stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	bank := demoBank(t)
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
-	for i, unit := range []string{"xa-a-t01", "xa-a-t01", "xa-a-t02"} {
-		dashAttempt(t, srv.URL, bank, unit, fmt.Sprintf("g3-client-%d", i), 7)
-	}
-	if err := stack.DrainStreams(bg); err != nil {
-		t.Fatalf("drain streams: %v", err)
-	}
-	token := dashSignIn(t, srv.URL, "canbo", "demo1234")
+	stack, srv, token := officerOn3GSite(t)
 	before := httptest.NewServer(eagerChart(stack.Handler()))
 	t.Cleanup(before.Close)
 

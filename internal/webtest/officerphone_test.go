@@ -7,7 +7,6 @@ package webtest
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -17,9 +16,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-
-	"github.com/nq58/tracker/internal/demo"
-	"github.com/nq58/tracker/internal/testenv"
 )
 
 // phoneLayout is where the dashboard's parts are on a phone, in px from the page's top.
@@ -48,12 +44,7 @@ const phoneLayoutJS = `(function(){ window.scrollTo(0, 0);
 
 func TestTheOfficerDashboardOnAPhone(t *testing.T) {
 	bg := context.Background()
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(bg, stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
+	stack, srv := demoSite(t)
 	bank := demoBank(t)
 	// xa-a-t01 does well, xa-a-t02 badly (it lags), xa-a-t03 has too few people to judge.
 	n := 0
@@ -115,21 +106,7 @@ func TestTheOfficerDashboardOnAPhone(t *testing.T) {
 // TestOfficerPhoneFirstTableOn3G prints how long an officer on a 360 px phone on 3G
 // waits for the first awareness table and what it cost. Printed, not asserted.
 func TestOfficerPhoneFirstTableOn3G(t *testing.T) {
-	bg := context.Background()
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(bg, stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	bank := demoBank(t)
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
-	for i, unit := range []string{"xa-a-t01", "xa-a-t01", "xa-a-t02"} {
-		dashAttempt(t, srv.URL, bank, unit, fmt.Sprintf("p3g-client-%d", i), 7)
-	}
-	if err := stack.DrainStreams(bg); err != nil {
-		t.Fatalf("drain streams: %v", err)
-	}
-	token := dashSignIn(t, srv.URL, "canbo", "demo1234")
+	_, srv, token := officerOn3GSite(t)
 	ctx := browser(t)
 	officerSession(t, ctx, srv.URL, token)
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: firstTableJS}); err != nil {

@@ -5,27 +5,17 @@ package webtest
 // says what cannot be undone.
 
 import (
-	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/quiz"
-	"github.com/nq58/tracker/internal/testenv"
 )
 
 func TestAnOrganiserPublishesOnAPhoneAfterConfirming(t *testing.T) {
-	bg := context.Background()
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(bg, stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
+	_, srv := demoSite(t)
 	btc := dashSignIn(t, srv.URL, "btc", "demo1234")
 	ctx := browser(t)
 	title := "Hội thi tìm hiểu Nghị quyết 58 — vòng xã"

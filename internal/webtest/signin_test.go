@@ -2,15 +2,11 @@ package webtest
 
 import (
 	"context"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/nq58/tracker/internal/demo"
-	"github.com/nq58/tracker/internal/testenv"
 )
 
 // signInThroughIssuer goes from the staff page's sign-in screen to the issuer's login
@@ -32,12 +28,7 @@ func signInThroughIssuer(t *testing.T, ctx context.Context, user, password, read
 // panel, signs out through the logout endpoint, signs in as the new officer and checks
 // that only xa-a's subtree is offered and commune xa-b's report is not reachable.
 func TestAnAdminInvitesAnOfficerWhoSeesOnlyTheirCommune(t *testing.T) {
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
+	_, srv := demoSite(t)
 	ctx := browser(t)
 
 	if !t.Run("the admin signs in through the login page and the tokens stay out of localStorage", func(t *testing.T) {

@@ -1,16 +1,11 @@
 package webtest
 
 import (
-	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/nq58/tracker/internal/demo"
-	"github.com/nq58/tracker/internal/testenv"
 )
 
 // publishContest creates and publishes, through the staff API, a small contest open now
@@ -45,12 +40,7 @@ const shownErrorJS = `(function(){
 })()`
 
 func TestStartErrorsShowNextToTheButtonOn3G(t *testing.T) {
-	stack := testenv.Stack(t, nil)
-	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(stack.Handler())
-	t.Cleanup(srv.Close)
+	_, srv := demoSite(t)
 	contestID := publishContest(t, srv.URL)
 	ctx := browser(t)
 	run(t, ctx, "open a blank page", chromedp.EmulateViewport(360, 740), chromedp.Navigate("about:blank"))
