@@ -19,8 +19,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/testenv"
 )
 
 // browser starts headless Chromium at a cheap phone's screen size.
@@ -211,7 +213,12 @@ func singleChoiceInputs(bank quiz.Quiz, n int) []map[string]any {
 // data, until the test ends.
 func demoSite(t *testing.T) (*localgw.Stack, *httptest.Server) {
 	t.Helper()
-	stack, srv := demoSite(t)
+	stack := testenv.Stack(t, nil)
+	if _, err := demo.Load(context.Background(), stack.Store); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(stack.Handler())
+	t.Cleanup(srv.Close)
 	return stack, srv
 }
 
