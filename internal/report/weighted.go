@@ -119,3 +119,22 @@ func WeightedFigures(e Estimate, ok bool, unitPopulation int64) Weighted {
 	}
 	return w
 }
+
+// SampleSize is how many to draw by simple random sampling from a frame of N for a 95 %
+// margin of error of marginPoints percentage points on a proportion, at p = 0.5 (the
+// largest variance, so the margin holds whatever the answer): n₀ = z²·0.25/e², then the
+// finite-population correction n = n₀ / (1 + (n₀ − 1)/N), rounded up and at most N
+// (Cochran, Sampling Techniques, 3rd ed., eq. 4.1–4.2). ±5 points in a village of 300
+// gives 169; in an unbounded population, 385. ok is false for a margin outside (0, 50].
+func SampleSize(marginPoints float64, frame int64) (n int64, ok bool) {
+	if !(marginPoints > 0 && marginPoints <= 50) || frame < 0 {
+		return 0, false
+	}
+	e := marginPoints / 100
+	n0 := z975 * z975 * 0.25 / (e * e)
+	if frame == 0 {
+		return int64(math.Ceil(n0)), true
+	}
+	n = int64(math.Ceil(n0 / (1 + (n0-1)/float64(frame))))
+	return min(n, frame), true
+}

@@ -71,3 +71,28 @@ func TestDifferenceCI95AddsTheVariances(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
+
+func TestSampleSizeFollowsCochransFormulaWithTheFinitePopulationCorrection(t *testing.T) {
+	tests := []struct {
+		name        string
+		margin      float64
+		frame, want int64
+	}{
+		{"±5 points in a village of 300 needs 169", 5, 300, 169},
+		{"±5 points in an unbounded population needs 385", 5, 0, 385},
+		{"±10 points in a village of 300 needs 73", 10, 300, 73},
+		{"±3 points in a hamlet of 40 needs nearly all of it", 3, 40, 39},
+		{"a margin wider than the frame needs draws no more than the frame", 1, 10, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := SampleSize(tt.margin, tt.frame)
+			if !ok || got != tt.want {
+				t.Errorf("got %d (ok %v), want %d", got, ok, tt.want)
+			}
+		})
+	}
+	if _, ok := SampleSize(0, 100); ok {
+		t.Error("a margin of 0 gave a size")
+	}
+}
