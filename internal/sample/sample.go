@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -54,6 +55,9 @@ type Sample struct {
 	// Seed and DrawnAt are set by the draw, once.
 	Seed    string     `json:"seed,omitempty"`
 	DrawnAt *time.Time `json:"drawnAt,omitempty"`
+	DrawnBy string     `json:"-"`
+	// DrawnTotal is the number of codes the draw took, over every village.
+	DrawnTotal int `json:"drawnTotal,omitempty"`
 }
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -365,4 +369,38 @@ func ResponseRate(drawn, responded, moved int) (rate float64, ok bool) {
 		return 0, false
 	}
 	return 100 * float64(responded) / float64(eligible), true
+}
+
+// ---- drawn codes
+
+// Code is a drawn code and what became of it: an outcome when it gave no answer, or its
+// response (never both).
+type Code struct {
+	Code   string `json:"code"`
+	UnitID string `json:"unitId"`
+	// Order is the code's place in its village's draw (0 first): visits follow it.
+	Order    int       `json:"order"`
+	Outcome  Outcome   `json:"outcome,omitempty"`
+	Response *Response `json:"response,omitempty"`
+}
+
+// Response is a drawn code's answered sheet, as the sample's figures need it.
+type Response struct {
+	// Scored is false for an answer without a score (a survey).
+	Scored bool `json:"scored"`
+	// Score is in percent (0–100).
+	Score     float64   `json:"score"`
+	Passed    bool      `json:"passed"`
+	EnteredAt time.Time `json:"enteredAt"`
+}
+
+// DrawCodes lists a draw's codes, villages in id order, each in draw order.
+func DrawCodes(drawn map[string][]string) []Code {
+	var out []Code
+	for _, unitID := range slices.Sorted(maps.Keys(drawn)) {
+		for i, c := range drawn[unitID] {
+			out = append(out, Code{Code: c, UnitID: unitID, Order: i})
+		}
+	}
+	return out
 }
