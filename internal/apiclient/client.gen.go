@@ -153,6 +153,7 @@ const (
 	ManageStaff   MeCan = "manage-staff"
 	ReadReports   MeCan = "read-reports"
 	RunContest    MeCan = "run-contest"
+	RunSamples    MeCan = "run-samples"
 	SeeContestKey MeCan = "see-contest-key"
 	SeeContestPd  MeCan = "see-contest-pd"
 	ViewContest   MeCan = "view-contest"
@@ -175,6 +176,8 @@ func (e MeCan) Valid() bool {
 	case ReadReports:
 		return true
 	case RunContest:
+		return true
+	case RunSamples:
 		return true
 	case SeeContestKey:
 		return true
@@ -270,6 +273,30 @@ func (e RegradeJobStatus) Valid() bool {
 	case Running:
 		return true
 	case Sweeping:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SampleOutcomeRequestOutcome.
+const (
+	SampleOutcomeRequestOutcomeAbsent  SampleOutcomeRequestOutcome = "absent"
+	SampleOutcomeRequestOutcomeMoved   SampleOutcomeRequestOutcome = "moved"
+	SampleOutcomeRequestOutcomeOther   SampleOutcomeRequestOutcome = "other"
+	SampleOutcomeRequestOutcomeRefused SampleOutcomeRequestOutcome = "refused"
+)
+
+// Valid indicates whether the value is a known member of the SampleOutcomeRequestOutcome enum.
+func (e SampleOutcomeRequestOutcome) Valid() bool {
+	switch e {
+	case SampleOutcomeRequestOutcomeAbsent:
+		return true
+	case SampleOutcomeRequestOutcomeMoved:
+		return true
+	case SampleOutcomeRequestOutcomeOther:
+		return true
+	case SampleOutcomeRequestOutcomeRefused:
 		return true
 	default:
 		return false
@@ -972,6 +999,80 @@ type Result struct {
 	SubmittedAt *time.Time `json:"submittedAt,omitempty"`
 }
 
+// SampleCreateRequest defines model for SampleCreateRequest.
+type SampleCreateRequest struct {
+	// MarginOfError percentage points at 95 %
+	MarginOfError *float64 `json:"marginOfError,omitempty"`
+	PerVillage    *int     `json:"perVillage,omitempty"`
+	QuizId        string   `json:"quizId"`
+	UnitId        string   `json:"unitId"`
+}
+
+// SampleDrawRequest defines model for SampleDrawRequest.
+type SampleDrawRequest struct {
+	// Seed generated (16 hex digits) when absent
+	Seed *string `json:"seed,omitempty"`
+}
+
+// SampleOutcomeRequest defines model for SampleOutcomeRequest.
+type SampleOutcomeRequest struct {
+	Code    string                      `json:"code"`
+	Outcome SampleOutcomeRequestOutcome `json:"outcome"`
+}
+
+// SampleOutcomeRequestOutcome defines model for SampleOutcomeRequest.Outcome.
+type SampleOutcomeRequestOutcome string
+
+// SampleReport A random sample's own figures (GET /v1/reports/awareness with sampleId), labelled "mẫu ngẫu nhiên"; percentages 0–100.
+type SampleReport struct {
+	FrameSha256 string `json:"frameSha256"`
+	Label       string `json:"label"`
+	MinGroup    int    `json:"minGroup"`
+	QuizId      string `json:"quizId"`
+	QuizTitle   string `json:"quizTitle"`
+	Rows        []struct {
+		Absent    int      `json:"absent"`
+		Drawn     int      `json:"drawn"`
+		FrameSize int      `json:"frameSize"`
+		MeanScore *float64 `json:"meanScore"`
+		Moved     int      `json:"moved"`
+		Name      string   `json:"name"`
+		Other     int      `json:"other"`
+		PassRate  *float64 `json:"passRate"`
+		Refused   int      `json:"refused"`
+		Responded int      `json:"responded"`
+
+		// ResponseRate AAPOR RR1: responded ÷ (drawn − moved)
+		ResponseRate *float64 `json:"responseRate"`
+		Suppressed   bool     `json:"suppressed"`
+		UnitId       string   `json:"unitId"`
+	} `json:"rows"`
+	SampleId string `json:"sampleId"`
+	Seed     string `json:"seed"`
+	Total    struct {
+		Drawn        int      `json:"drawn"`
+		FrameSize    int      `json:"frameSize"`
+		Moved        int      `json:"moved"`
+		Responded    int      `json:"responded"`
+		ResponseRate *float64 `json:"responseRate"`
+
+		// Weighted the stratified estimate with each village's frame size as N_h
+		Weighted struct {
+			// Ci95 A 95 % interval [low, high], null when suppressed or undefined.
+			Ci95      *Interval `json:"ci95"`
+			MeanScore *float64  `json:"meanScore"`
+			PassRate  *float64  `json:"passRate"`
+
+			// PassRateCi95 A 95 % interval [low, high], null when suppressed or undefined.
+			PassRateCi95      *Interval `json:"passRateCi95"`
+			PopulationCovered *float64  `json:"populationCovered"`
+			VillagesCovered   int       `json:"villagesCovered"`
+		} `json:"weighted"`
+	} `json:"total"`
+	UnitId   string `json:"unitId"`
+	UnitName string `json:"unitName"`
+}
+
 // SheetCorrectionRequest defines model for SheetCorrectionRequest.
 type SheetCorrectionRequest struct {
 	Answers   *[]Answer                     `json:"answers,omitempty"`
@@ -1176,6 +1277,9 @@ type AwarenessReportParams struct {
 	GroupBy  *AwarenessReportParamsGroupBy `form:"groupBy,omitempty" json:"groupBy,omitempty"`
 	Format   *AwarenessReportParamsFormat  `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                          `form:"minGroup,omitempty" json:"minGroup,omitempty"`
+
+	// SampleId a random sample's own figures (SampleReport) instead of the open quiz's; the other parameters are then ignored
+	SampleId *string `form:"sampleId,omitempty" json:"sampleId,omitempty"`
 }
 
 // AwarenessReportParamsGroupBy defines parameters for AwarenessReport.
@@ -1183,6 +1287,11 @@ type AwarenessReportParamsGroupBy string
 
 // AwarenessReportParamsFormat defines parameters for AwarenessReport.
 type AwarenessReportParamsFormat string
+
+// AwarenessReport200JSONResponseBody defines parameters for AwarenessReport.
+type AwarenessReport200JSONResponseBody struct {
+	union json.RawMessage
+}
 
 // QuestionsReportParams defines parameters for QuestionsReport.
 type QuestionsReportParams struct {
@@ -1264,6 +1373,15 @@ type PurgePersonalDataJSONRequestBody = Object
 
 // CorrectQuestionJSONRequestBody defines body for CorrectQuestion for application/json ContentType.
 type CorrectQuestionJSONRequestBody = CorrectionRequest
+
+// CreateSampleJSONRequestBody defines body for CreateSample for application/json ContentType.
+type CreateSampleJSONRequestBody = SampleCreateRequest
+
+// DrawSampleJSONRequestBody defines body for DrawSample for application/json ContentType.
+type DrawSampleJSONRequestBody = SampleDrawRequest
+
+// RecordSampleOutcomeJSONRequestBody defines body for RecordSampleOutcome for application/json ContentType.
+type RecordSampleOutcomeJSONRequestBody = SampleOutcomeRequest
 
 // InviteStaffJSONRequestBody defines body for InviteStaff for application/json ContentType.
 type InviteStaffJSONRequestBody InviteStaffJSONBody
@@ -1410,6 +1528,68 @@ func (t *Error) UnmarshalJSON(b []byte) error {
 		}
 	}
 
+	return err
+}
+
+// AsAwareness returns the union data inside the AwarenessReport200JSONResponseBody as a Awareness
+func (t AwarenessReport200JSONResponseBody) AsAwareness() (Awareness, error) {
+	var body Awareness
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAwareness overwrites any union data inside the AwarenessReport200JSONResponseBody as the provided Awareness
+func (t *AwarenessReport200JSONResponseBody) FromAwareness(v Awareness) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAwareness performs a merge with any union data inside the AwarenessReport200JSONResponseBody, using the provided Awareness
+func (t *AwarenessReport200JSONResponseBody) MergeAwareness(v Awareness) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSampleReport returns the union data inside the AwarenessReport200JSONResponseBody as a SampleReport
+func (t AwarenessReport200JSONResponseBody) AsSampleReport() (SampleReport, error) {
+	var body SampleReport
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSampleReport overwrites any union data inside the AwarenessReport200JSONResponseBody as the provided SampleReport
+func (t *AwarenessReport200JSONResponseBody) FromSampleReport(v SampleReport) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSampleReport performs a merge with any union data inside the AwarenessReport200JSONResponseBody, using the provided SampleReport
+func (t *AwarenessReport200JSONResponseBody) MergeSampleReport(v SampleReport) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t AwarenessReport200JSONResponseBody) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *AwarenessReport200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
@@ -1729,6 +1909,76 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/admin/quizzes/{quizId}/regrade-jobs/{jobId} (the `GetRegradeJob` operationId).
 	GetRegradeJob(ctx context.Context, quizId string, jobId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSampleWithBody Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+	//
+	// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+	CreateSampleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSample Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+	//
+	// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+	CreateSample(ctx context.Context, body CreateSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSample A sample with its frame sizes, seed, frame SHA-256 and, once drawn, each village's codes and outcomes
+	//
+	// The sample, each village's frame size and size to draw, and once drawn the seed, the frame's SHA-256 and each village's codes in draw order with their outcome or response.
+	//
+	// Corresponds with GET /v1/admin/samples/{sampleId} (the `GetSample` operationId).
+	GetSample(ctx context.Context, sampleId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DrawSampleWithBody Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+	//
+	// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+	DrawSampleWithBody(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DrawSample Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+	//
+	// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+	DrawSample(ctx context.Context, sampleId string, body DrawSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutSampleFrameWithBody Upload a sample's frame (CSV or XLSX, columns unitId,code; codes only, no names) until it is drawn
+	//
+	// Replaces the frame with the register's codes per village (`unitId,code`, no other column); every row is checked first and any error answers 422 by row and column with nothing written. After the draw the frame cannot change (409).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/admin/samples/{sampleId}/frame (the `PutSampleFrame` operationId).
+	PutSampleFrameWithBody(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RecordSampleOutcomeWithBody Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+	//
+	// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+	RecordSampleOutcomeWithBody(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RecordSampleOutcome Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+	//
+	// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+	RecordSampleOutcome(ctx context.Context, sampleId string, body RecordSampleOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStaff Staff accounts in the admin's subtree (admins only)
 	//
@@ -2512,6 +2762,156 @@ func (c *Client) CorrectQuestion(ctx context.Context, quizId string, questionId 
 // Corresponds with GET /v1/admin/quizzes/{quizId}/regrade-jobs/{jobId} (the `GetRegradeJob` operationId).
 func (c *Client) GetRegradeJob(ctx context.Context, quizId string, jobId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetRegradeJobRequest(c.Server, quizId, jobId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSampleWithBody Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+//
+// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+func (c *Client) CreateSampleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSampleRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSample Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+//
+// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+func (c *Client) CreateSample(ctx context.Context, body CreateSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSampleRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSample A sample with its frame sizes, seed, frame SHA-256 and, once drawn, each village's codes and outcomes
+//
+// The sample, each village's frame size and size to draw, and once drawn the seed, the frame's SHA-256 and each village's codes in draw order with their outcome or response.
+//
+// Corresponds with GET /v1/admin/samples/{sampleId} (the `GetSample` operationId).
+func (c *Client) GetSample(ctx context.Context, sampleId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSampleRequest(c.Server, sampleId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DrawSampleWithBody Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+//
+// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+func (c *Client) DrawSampleWithBody(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDrawSampleRequestWithBody(c.Server, sampleId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DrawSample Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+//
+// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+func (c *Client) DrawSample(ctx context.Context, sampleId string, body DrawSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDrawSampleRequest(c.Server, sampleId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutSampleFrameWithBody Upload a sample's frame (CSV or XLSX, columns unitId,code; codes only, no names) until it is drawn
+//
+// Replaces the frame with the register's codes per village (`unitId,code`, no other column); every row is checked first and any error answers 422 by row and column with nothing written. After the draw the frame cannot change (409).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/admin/samples/{sampleId}/frame (the `PutSampleFrame` operationId).
+func (c *Client) PutSampleFrameWithBody(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutSampleFrameRequestWithBody(c.Server, sampleId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RecordSampleOutcomeWithBody Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+//
+// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+func (c *Client) RecordSampleOutcomeWithBody(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordSampleOutcomeRequestWithBody(c.Server, sampleId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RecordSampleOutcome Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+//
+// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+func (c *Client) RecordSampleOutcome(ctx context.Context, sampleId string, body RecordSampleOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordSampleOutcomeRequest(c.Server, sampleId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4178,6 +4578,210 @@ func NewGetRegradeJobRequest(server string, quizId string, jobId string) (*http.
 	return req, nil
 }
 
+// NewCreateSampleRequest calls the generic CreateSample builder with application/json body
+func NewCreateSampleRequest(server string, body CreateSampleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSampleRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateSampleRequestWithBody constructs an http.Request for the CreateSample method, with any body, and a specified content type
+func NewCreateSampleRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSampleRequest constructs an http.Request for the GetSample method
+func NewGetSampleRequest(server string, sampleId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sampleId", sampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDrawSampleRequest calls the generic DrawSample builder with application/json body
+func NewDrawSampleRequest(server string, sampleId string, body DrawSampleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDrawSampleRequestWithBody(server, sampleId, "application/json", bodyReader)
+}
+
+// NewDrawSampleRequestWithBody constructs an http.Request for the DrawSample method, with any body, and a specified content type
+func NewDrawSampleRequestWithBody(server string, sampleId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sampleId", sampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples/%s/draw", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPutSampleFrameRequestWithBody constructs an http.Request for the PutSampleFrame method, with any body, and a specified content type
+func NewPutSampleFrameRequestWithBody(server string, sampleId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sampleId", sampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples/%s/frame", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRecordSampleOutcomeRequest calls the generic RecordSampleOutcome builder with application/json body
+func NewRecordSampleOutcomeRequest(server string, sampleId string, body RecordSampleOutcomeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRecordSampleOutcomeRequestWithBody(server, sampleId, "application/json", bodyReader)
+}
+
+// NewRecordSampleOutcomeRequestWithBody constructs an http.Request for the RecordSampleOutcome method, with any body, and a specified content type
+func NewRecordSampleOutcomeRequestWithBody(server string, sampleId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sampleId", sampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples/%s/outcomes", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListStaffRequest constructs an http.Request for the ListStaff method
 func NewListStaffRequest(server string) (*http.Request, error) {
 	var err error
@@ -4980,6 +5584,18 @@ func NewAwarenessReportRequest(server string, params *AwarenessReportParams) (*h
 		if params.MinGroup != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minGroup", *params.MinGroup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SampleId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sampleId", *params.SampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -5820,6 +6436,78 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/admin/quizzes/{quizId}/regrade-jobs/{jobId} (the `GetRegradeJob` operationId).
 	GetRegradeJobWithResponse(ctx context.Context, quizId string, jobId string, reqEditors ...RequestEditorFn) (*GetRegradeJobResponse, error)
+
+	// CreateSampleWithBodyWithResponse Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+	//
+	// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+	CreateSampleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSampleResponse, error)
+
+	// CreateSampleWithResponse Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+	//
+	// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+	CreateSampleWithResponse(ctx context.Context, body CreateSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSampleResponse, error)
+
+	// GetSampleWithResponse A sample with its frame sizes, seed, frame SHA-256 and, once drawn, each village's codes and outcomes
+	//
+	// The sample, each village's frame size and size to draw, and once drawn the seed, the frame's SHA-256 and each village's codes in draw order with their outcome or response.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/admin/samples/{sampleId} (the `GetSample` operationId).
+	GetSampleWithResponse(ctx context.Context, sampleId string, reqEditors ...RequestEditorFn) (*GetSampleResponse, error)
+
+	// DrawSampleWithBodyWithResponse Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+	//
+	// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+	DrawSampleWithBodyWithResponse(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DrawSampleResponse, error)
+
+	// DrawSampleWithResponse Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+	//
+	// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+	DrawSampleWithResponse(ctx context.Context, sampleId string, body DrawSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*DrawSampleResponse, error)
+
+	// PutSampleFrameWithBodyWithResponse Upload a sample's frame (CSV or XLSX, columns unitId,code; codes only, no names) until it is drawn
+	//
+	// Replaces the frame with the register's codes per village (`unitId,code`, no other column); every row is checked first and any error answers 422 by row and column with nothing written. After the draw the frame cannot change (409).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/admin/samples/{sampleId}/frame (the `PutSampleFrame` operationId).
+	PutSampleFrameWithBodyWithResponse(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutSampleFrameResponse, error)
+
+	// RecordSampleOutcomeWithBodyWithResponse Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+	//
+	// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+	RecordSampleOutcomeWithBodyWithResponse(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordSampleOutcomeResponse, error)
+
+	// RecordSampleOutcomeWithResponse Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+	//
+	// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+	RecordSampleOutcomeWithResponse(ctx context.Context, sampleId string, body RecordSampleOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordSampleOutcomeResponse, error)
 
 	// ListStaffWithResponse Staff accounts in the admin's subtree (admins only)
 	//
@@ -7944,6 +8632,461 @@ func (r GetRegradeJobResponse) ContentType() string {
 	return ""
 }
 
+// CreateSampleResponse201Headers the declared response headers of an HTTP 201 response for CreateSample
+type CreateSampleResponse201Headers struct {
+	CacheControl *string
+}
+
+// CreateSampleResponse401Headers the declared response headers of an HTTP 401 response for CreateSample
+type CreateSampleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateSampleResponse404Headers the declared response headers of an HTTP 404 response for CreateSample
+type CreateSampleResponse404Headers struct {
+	CacheControl *string
+}
+
+// CreateSampleResponseDefaultHeaders the declared response headers of an HTTP default response for CreateSample
+type CreateSampleResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type CreateSampleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Object
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateSampleResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSampleResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateSampleResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *CreateSampleResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateSampleResponse) GetJSON201() *Object {
+	return r.JSON201
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSampleResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateSampleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateSampleResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSampleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSampleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSampleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSampleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetSampleResponse200Headers the declared response headers of an HTTP 200 response for GetSample
+type GetSampleResponse200Headers struct {
+	CacheControl *string
+}
+
+// GetSampleResponse401Headers the declared response headers of an HTTP 401 response for GetSample
+type GetSampleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetSampleResponse404Headers the declared response headers of an HTTP 404 response for GetSample
+type GetSampleResponse404Headers struct {
+	CacheControl *string
+}
+
+// GetSampleResponseDefaultHeaders the declared response headers of an HTTP default response for GetSample
+type GetSampleResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type GetSampleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Object
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSampleResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetSampleResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetSampleResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetSampleResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSampleResponse) GetJSON200() *Object {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetSampleResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetSampleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSampleResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSampleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSampleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSampleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSampleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DrawSampleResponse200Headers the declared response headers of an HTTP 200 response for DrawSample
+type DrawSampleResponse200Headers struct {
+	CacheControl *string
+}
+
+// DrawSampleResponse401Headers the declared response headers of an HTTP 401 response for DrawSample
+type DrawSampleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DrawSampleResponse404Headers the declared response headers of an HTTP 404 response for DrawSample
+type DrawSampleResponse404Headers struct {
+	CacheControl *string
+}
+
+// DrawSampleResponseDefaultHeaders the declared response headers of an HTTP default response for DrawSample
+type DrawSampleResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type DrawSampleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Object
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DrawSampleResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DrawSampleResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DrawSampleResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *DrawSampleResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DrawSampleResponse) GetJSON200() *Object {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DrawSampleResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DrawSampleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DrawSampleResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DrawSampleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DrawSampleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DrawSampleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DrawSampleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutSampleFrameResponse200Headers the declared response headers of an HTTP 200 response for PutSampleFrame
+type PutSampleFrameResponse200Headers struct {
+	CacheControl *string
+}
+
+// PutSampleFrameResponse401Headers the declared response headers of an HTTP 401 response for PutSampleFrame
+type PutSampleFrameResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PutSampleFrameResponse404Headers the declared response headers of an HTTP 404 response for PutSampleFrame
+type PutSampleFrameResponse404Headers struct {
+	CacheControl *string
+}
+
+// PutSampleFrameResponseDefaultHeaders the declared response headers of an HTTP default response for PutSampleFrame
+type PutSampleFrameResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type PutSampleFrameResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Object
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutSampleFrameResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutSampleFrameResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PutSampleFrameResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *PutSampleFrameResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutSampleFrameResponse) GetJSON200() *Object {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutSampleFrameResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PutSampleFrameResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PutSampleFrameResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PutSampleFrameResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutSampleFrameResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutSampleFrameResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutSampleFrameResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RecordSampleOutcomeResponse200Headers the declared response headers of an HTTP 200 response for RecordSampleOutcome
+type RecordSampleOutcomeResponse200Headers struct {
+	CacheControl *string
+}
+
+// RecordSampleOutcomeResponse401Headers the declared response headers of an HTTP 401 response for RecordSampleOutcome
+type RecordSampleOutcomeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RecordSampleOutcomeResponse404Headers the declared response headers of an HTTP 404 response for RecordSampleOutcome
+type RecordSampleOutcomeResponse404Headers struct {
+	CacheControl *string
+}
+
+// RecordSampleOutcomeResponseDefaultHeaders the declared response headers of an HTTP default response for RecordSampleOutcome
+type RecordSampleOutcomeResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type RecordSampleOutcomeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Object
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RecordSampleOutcomeResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RecordSampleOutcomeResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *RecordSampleOutcomeResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *RecordSampleOutcomeResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RecordSampleOutcomeResponse) GetJSON200() *Object {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RecordSampleOutcomeResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RecordSampleOutcomeResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RecordSampleOutcomeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RecordSampleOutcomeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RecordSampleOutcomeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RecordSampleOutcomeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RecordSampleOutcomeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListStaffResponse200Headers the declared response headers of an HTTP 200 response for ListStaff
 type ListStaffResponse200Headers struct {
 	CacheControl *string
@@ -9310,7 +10453,7 @@ type AwarenessReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Awareness
+	JSON200 *AwarenessReport200JSONResponseBody
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9328,7 +10471,7 @@ type AwarenessReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AwarenessReportResponse) GetJSON200() *Awareness {
+func (r AwarenessReportResponse) GetJSON200() *AwarenessReport200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -10432,6 +11575,126 @@ func (c *ClientWithResponses) GetRegradeJobWithResponse(ctx context.Context, qui
 		return nil, err
 	}
 	return ParseGetRegradeJobResponse(rsp)
+}
+
+// CreateSampleWithBodyWithResponse Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+//
+// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+func (c *ClientWithResponses) CreateSampleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSampleResponse, error) {
+	rsp, err := c.CreateSampleWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSampleResponse(rsp)
+}
+
+// CreateSampleWithResponse Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+//
+// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+func (c *ClientWithResponses) CreateSampleWithResponse(ctx context.Context, body CreateSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSampleResponse, error) {
+	rsp, err := c.CreateSample(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSampleResponse(rsp)
+}
+
+// GetSampleWithResponse A sample with its frame sizes, seed, frame SHA-256 and, once drawn, each village's codes and outcomes
+//
+// The sample, each village's frame size and size to draw, and once drawn the seed, the frame's SHA-256 and each village's codes in draw order with their outcome or response.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/admin/samples/{sampleId} (the `GetSample` operationId).
+func (c *ClientWithResponses) GetSampleWithResponse(ctx context.Context, sampleId string, reqEditors ...RequestEditorFn) (*GetSampleResponse, error) {
+	rsp, err := c.GetSample(ctx, sampleId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSampleResponse(rsp)
+}
+
+// DrawSampleWithBodyWithResponse Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+//
+// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+func (c *ClientWithResponses) DrawSampleWithBodyWithResponse(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DrawSampleResponse, error) {
+	rsp, err := c.DrawSampleWithBody(ctx, sampleId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDrawSampleResponse(rsp)
+}
+
+// DrawSampleWithResponse Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+//
+// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+func (c *ClientWithResponses) DrawSampleWithResponse(ctx context.Context, sampleId string, body DrawSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*DrawSampleResponse, error) {
+	rsp, err := c.DrawSample(ctx, sampleId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDrawSampleResponse(rsp)
+}
+
+// PutSampleFrameWithBodyWithResponse Upload a sample's frame (CSV or XLSX, columns unitId,code; codes only, no names) until it is drawn
+//
+// Replaces the frame with the register's codes per village (`unitId,code`, no other column); every row is checked first and any error answers 422 by row and column with nothing written. After the draw the frame cannot change (409).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/admin/samples/{sampleId}/frame (the `PutSampleFrame` operationId).
+func (c *ClientWithResponses) PutSampleFrameWithBodyWithResponse(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutSampleFrameResponse, error) {
+	rsp, err := c.PutSampleFrameWithBody(ctx, sampleId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutSampleFrameResponse(rsp)
+}
+
+// RecordSampleOutcomeWithBodyWithResponse Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+//
+// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+func (c *ClientWithResponses) RecordSampleOutcomeWithBodyWithResponse(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordSampleOutcomeResponse, error) {
+	rsp, err := c.RecordSampleOutcomeWithBody(ctx, sampleId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordSampleOutcomeResponse(rsp)
+}
+
+// RecordSampleOutcomeWithResponse Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+//
+// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+func (c *ClientWithResponses) RecordSampleOutcomeWithResponse(ctx context.Context, sampleId string, body RecordSampleOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordSampleOutcomeResponse, error) {
+	rsp, err := c.RecordSampleOutcome(ctx, sampleId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordSampleOutcomeResponse(rsp)
 }
 
 // ListStaffWithResponse Staff accounts in the admin's subtree (admins only)
@@ -12896,6 +14159,491 @@ func ParseGetRegradeJobResponse(rsp *http.Response) (*GetRegradeJobResponse, err
 	return response, nil
 }
 
+// ParseCreateSampleResponse parses an HTTP response from a CreateSampleWithResponse call
+func ParseCreateSampleResponse(rsp *http.Response) (*CreateSampleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSampleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Object
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateSampleResponse201Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSampleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateSampleResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers CreateSampleResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSampleResponse parses an HTTP response from a GetSampleWithResponse call
+func ParseGetSampleResponse(rsp *http.Response) (*GetSampleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSampleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Object
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSampleResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetSampleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetSampleResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers GetSampleResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDrawSampleResponse parses an HTTP response from a DrawSampleWithResponse call
+func ParseDrawSampleResponse(rsp *http.Response) (*DrawSampleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DrawSampleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Object
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DrawSampleResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers DrawSampleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers DrawSampleResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers DrawSampleResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutSampleFrameResponse parses an HTTP response from a PutSampleFrameWithResponse call
+func ParsePutSampleFrameResponse(rsp *http.Response) (*PutSampleFrameResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutSampleFrameResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Object
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PutSampleFrameResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PutSampleFrameResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers PutSampleFrameResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers PutSampleFrameResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRecordSampleOutcomeResponse parses an HTTP response from a RecordSampleOutcomeWithResponse call
+func ParseRecordSampleOutcomeResponse(rsp *http.Response) (*RecordSampleOutcomeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RecordSampleOutcomeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Object
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RecordSampleOutcomeResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers RecordSampleOutcomeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers RecordSampleOutcomeResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers RecordSampleOutcomeResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListStaffResponse parses an HTTP response from a ListStaffWithResponse call
 func ParseListStaffResponse(rsp *http.Response) (*ListStaffResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -14350,7 +16098,7 @@ func ParseAwarenessReportResponse(rsp *http.Response) (*AwarenessReportResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Awareness
+		var dest AwarenessReport200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
