@@ -1073,6 +1073,11 @@ type SampleReport struct {
 	UnitName string `json:"unitName"`
 }
 
+// SampleResponseRequest defines model for SampleResponseRequest.
+type SampleResponseRequest struct {
+	Answers []Answer `json:"answers"`
+}
+
 // SheetCorrectionRequest defines model for SheetCorrectionRequest.
 type SheetCorrectionRequest struct {
 	Answers   *[]Answer                     `json:"answers,omitempty"`
@@ -1229,6 +1234,11 @@ type ListQuizzesAdminParams struct {
 	Status *string `form:"status,omitempty" json:"status,omitempty"`
 }
 
+// SampleSheetsParams defines parameters for SampleSheets.
+type SampleSheetsParams struct {
+	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
+}
+
 // InviteStaffJSONBody defines parameters for InviteStaff.
 type InviteStaffJSONBody struct {
 	Email       string                  `json:"email"`
@@ -1382,6 +1392,9 @@ type DrawSampleJSONRequestBody = SampleDrawRequest
 
 // RecordSampleOutcomeJSONRequestBody defines body for RecordSampleOutcome for application/json ContentType.
 type RecordSampleOutcomeJSONRequestBody = SampleOutcomeRequest
+
+// EnterSampleResponseJSONRequestBody defines body for EnterSampleResponse for application/json ContentType.
+type EnterSampleResponseJSONRequestBody = SampleResponseRequest
 
 // InviteStaffJSONRequestBody defines body for InviteStaff for application/json ContentType.
 type InviteStaffJSONRequestBody InviteStaffJSONBody
@@ -1979,6 +1992,31 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
 	RecordSampleOutcome(ctx context.Context, sampleId string, body RecordSampleOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EnterSampleResponseWithBody Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+	//
+	// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+	EnterSampleResponseWithBody(ctx context.Context, sampleId string, code string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EnterSampleResponse Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+	//
+	// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+	EnterSampleResponse(ctx context.Context, sampleId string, code string, body EnterSampleResponseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SampleSheets A drawn sample's sheets to print, one per drawn code carrying it, with the sample's one fixed draw of questions
+	//
+	// One sheet per drawn code (of one village with `unitId`), in visit order, and the questions every sheet of the sample asks (never the key).
+	//
+	// Corresponds with GET /v1/admin/samples/{sampleId}/sheets (the `SampleSheets` operationId).
+	SampleSheets(ctx context.Context, sampleId string, params *SampleSheetsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStaff Staff accounts in the admin's subtree (admins only)
 	//
@@ -2912,6 +2950,61 @@ func (c *Client) RecordSampleOutcomeWithBody(ctx context.Context, sampleId strin
 // Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
 func (c *Client) RecordSampleOutcome(ctx context.Context, sampleId string, body RecordSampleOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRecordSampleOutcomeRequest(c.Server, sampleId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EnterSampleResponseWithBody Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+//
+// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+func (c *Client) EnterSampleResponseWithBody(ctx context.Context, sampleId string, code string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEnterSampleResponseRequestWithBody(c.Server, sampleId, code, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EnterSampleResponse Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+//
+// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+func (c *Client) EnterSampleResponse(ctx context.Context, sampleId string, code string, body EnterSampleResponseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEnterSampleResponseRequest(c.Server, sampleId, code, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SampleSheets A drawn sample's sheets to print, one per drawn code carrying it, with the sample's one fixed draw of questions
+//
+// One sheet per drawn code (of one village with `unitId`), in visit order, and the questions every sheet of the sample asks (never the key).
+//
+// Corresponds with GET /v1/admin/samples/{sampleId}/sheets (the `SampleSheets` operationId).
+func (c *Client) SampleSheets(ctx context.Context, sampleId string, params *SampleSheetsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSampleSheetsRequest(c.Server, sampleId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4782,6 +4875,121 @@ func NewRecordSampleOutcomeRequestWithBody(server string, sampleId string, conte
 	return req, nil
 }
 
+// NewEnterSampleResponseRequest calls the generic EnterSampleResponse builder with application/json body
+func NewEnterSampleResponseRequest(server string, sampleId string, code string, body EnterSampleResponseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewEnterSampleResponseRequestWithBody(server, sampleId, code, "application/json", bodyReader)
+}
+
+// NewEnterSampleResponseRequestWithBody constructs an http.Request for the EnterSampleResponse method, with any body, and a specified content type
+func NewEnterSampleResponseRequestWithBody(server string, sampleId string, code string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sampleId", sampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "code", code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples/%s/responses/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewSampleSheetsRequest constructs an http.Request for the SampleSheets method
+func NewSampleSheetsRequest(server string, sampleId string, params *SampleSheetsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sampleId", sampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples/%s/sheets", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UnitId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unitId", *params.UnitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListStaffRequest constructs an http.Request for the ListStaff method
 func NewListStaffRequest(server string) (*http.Request, error) {
 	var err error
@@ -6508,6 +6716,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
 	RecordSampleOutcomeWithResponse(ctx context.Context, sampleId string, body RecordSampleOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordSampleOutcomeResponse, error)
+
+	// EnterSampleResponseWithBodyWithResponse Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+	//
+	// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+	EnterSampleResponseWithBodyWithResponse(ctx context.Context, sampleId string, code string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EnterSampleResponseResponse, error)
+
+	// EnterSampleResponseWithResponse Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+	//
+	// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+	EnterSampleResponseWithResponse(ctx context.Context, sampleId string, code string, body EnterSampleResponseJSONRequestBody, reqEditors ...RequestEditorFn) (*EnterSampleResponseResponse, error)
+
+	// SampleSheetsWithResponse A drawn sample's sheets to print, one per drawn code carrying it, with the sample's one fixed draw of questions
+	//
+	// One sheet per drawn code (of one village with `unitId`), in visit order, and the questions every sheet of the sample asks (never the key).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/admin/samples/{sampleId}/sheets (the `SampleSheets` operationId).
+	SampleSheetsWithResponse(ctx context.Context, sampleId string, params *SampleSheetsParams, reqEditors ...RequestEditorFn) (*SampleSheetsResponse, error)
 
 	// ListStaffWithResponse Staff accounts in the admin's subtree (admins only)
 	//
@@ -9081,6 +9316,188 @@ func (r RecordSampleOutcomeResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RecordSampleOutcomeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EnterSampleResponseResponse201Headers the declared response headers of an HTTP 201 response for EnterSampleResponse
+type EnterSampleResponseResponse201Headers struct {
+	CacheControl *string
+}
+
+// EnterSampleResponseResponse401Headers the declared response headers of an HTTP 401 response for EnterSampleResponse
+type EnterSampleResponseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// EnterSampleResponseResponse404Headers the declared response headers of an HTTP 404 response for EnterSampleResponse
+type EnterSampleResponseResponse404Headers struct {
+	CacheControl *string
+}
+
+// EnterSampleResponseResponseDefaultHeaders the declared response headers of an HTTP default response for EnterSampleResponse
+type EnterSampleResponseResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type EnterSampleResponseResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Object
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *EnterSampleResponseResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *EnterSampleResponseResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *EnterSampleResponseResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *EnterSampleResponseResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r EnterSampleResponseResponse) GetJSON201() *Object {
+	return r.JSON201
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r EnterSampleResponseResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r EnterSampleResponseResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r EnterSampleResponseResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r EnterSampleResponseResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EnterSampleResponseResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EnterSampleResponseResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EnterSampleResponseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SampleSheetsResponse200Headers the declared response headers of an HTTP 200 response for SampleSheets
+type SampleSheetsResponse200Headers struct {
+	CacheControl *string
+}
+
+// SampleSheetsResponse401Headers the declared response headers of an HTTP 401 response for SampleSheets
+type SampleSheetsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SampleSheetsResponse404Headers the declared response headers of an HTTP 404 response for SampleSheets
+type SampleSheetsResponse404Headers struct {
+	CacheControl *string
+}
+
+// SampleSheetsResponseDefaultHeaders the declared response headers of an HTTP default response for SampleSheets
+type SampleSheetsResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type SampleSheetsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Object
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SampleSheetsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SampleSheetsResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *SampleSheetsResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *SampleSheetsResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SampleSheetsResponse) GetJSON200() *Object {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SampleSheetsResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SampleSheetsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SampleSheetsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SampleSheetsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SampleSheetsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SampleSheetsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SampleSheetsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -11695,6 +12112,51 @@ func (c *ClientWithResponses) RecordSampleOutcomeWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseRecordSampleOutcomeResponse(rsp)
+}
+
+// EnterSampleResponseWithBodyWithResponse Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+//
+// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+func (c *ClientWithResponses) EnterSampleResponseWithBodyWithResponse(ctx context.Context, sampleId string, code string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EnterSampleResponseResponse, error) {
+	rsp, err := c.EnterSampleResponseWithBody(ctx, sampleId, code, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEnterSampleResponseResponse(rsp)
+}
+
+// EnterSampleResponseWithResponse Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+//
+// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+func (c *ClientWithResponses) EnterSampleResponseWithResponse(ctx context.Context, sampleId string, code string, body EnterSampleResponseJSONRequestBody, reqEditors ...RequestEditorFn) (*EnterSampleResponseResponse, error) {
+	rsp, err := c.EnterSampleResponse(ctx, sampleId, code, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEnterSampleResponseResponse(rsp)
+}
+
+// SampleSheetsWithResponse A drawn sample's sheets to print, one per drawn code carrying it, with the sample's one fixed draw of questions
+//
+// One sheet per drawn code (of one village with `unitId`), in visit order, and the questions every sheet of the sample asks (never the key).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/admin/samples/{sampleId}/sheets (the `SampleSheets` operationId).
+func (c *ClientWithResponses) SampleSheetsWithResponse(ctx context.Context, sampleId string, params *SampleSheetsParams, reqEditors ...RequestEditorFn) (*SampleSheetsResponse, error) {
+	rsp, err := c.SampleSheets(ctx, sampleId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSampleSheetsResponse(rsp)
 }
 
 // ListStaffWithResponse Staff accounts in the admin's subtree (admins only)
@@ -14624,6 +15086,200 @@ func ParseRecordSampleOutcomeResponse(rsp *http.Response) (*RecordSampleOutcomeR
 		response.Headers404 = &headers
 	case true:
 		var headers RecordSampleOutcomeResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEnterSampleResponseResponse parses an HTTP response from a EnterSampleResponseWithResponse call
+func ParseEnterSampleResponseResponse(rsp *http.Response) (*EnterSampleResponseResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EnterSampleResponseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Object
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers EnterSampleResponseResponse201Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers EnterSampleResponseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers EnterSampleResponseResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers EnterSampleResponseResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSampleSheetsResponse parses an HTTP response from a SampleSheetsWithResponse call
+func ParseSampleSheetsResponse(rsp *http.Response) (*SampleSheetsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SampleSheetsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Object
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SampleSheetsResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers SampleSheetsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers SampleSheetsResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers SampleSheetsResponseDefaultHeaders
 		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -1,10 +1,13 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/sample/samples"
 )
 
@@ -65,8 +68,68 @@ func TestARandomSampleOverTheGateway(t *testing.T) {
 			t.Errorf("the CSV does not say it is a random sample: %.200s", csv)
 		}
 	})
+	t.Run("entering sample sheets leaves the open quiz's awareness report unchanged", func(t *testing.T) {
+		ctx := context.Background()
+		// Residents on their phones, so that the open quiz's report has figures to keep.
+		for i, right := range []bool{true, false, true} {
+			st := p.start(demoQuiz, resident(village, "", fmt.Sprintf("device-sample-%d", i)))
+			if status, raw := p.submit(st.AttemptID, st.AttemptToken, p.answers(demoQuiz, st.Questions, right)); status != http.StatusOK {
+				t.Fatalf("submit = %d %s", status, raw)
+			}
+		}
+		if err := p.Stack.DrainStreams(ctx); err != nil {
+			t.Fatal(err)
+		}
+		open := "/v1/reports/awareness?quizId=" + demoQuiz + "&unitId=xa-a"
+		before := call(t, officer, "GET", open, nil, http.StatusOK)
+		if !strings.Contains(string(before), `"participants":3`) {
+			t.Fatalf("the open quiz's report before: %.400s, want the 3 residents counted", before)
+		}
+
+		sheets := decodeJSON[samples.SheetsView](t, call(t, officer, "GET", base+"/sheets?unitId=xa-a-t02", nil, http.StatusOK))
+		if len(sheets.Sheets) != 3 || len(sheets.Questions) == 0 || sheets.Label != "mẫu ngẫu nhiên" {
+			t.Fatalf("sheets: got %d sheets, %d questions, label %q", len(sheets.Sheets), len(sheets.Questions), sheets.Label)
+		}
+		bank := p.Bank[demoQuiz]
+		for _, sh := range sheets.Sheets {
+			var answers []map[string]any
+			for _, pq := range sheets.Questions {
+				answers = append(answers, map[string]any{"questionId": pq.ID, "optionIds": []string{rightOption(t, bank, pq.ID)}})
+			}
+			call(t, officer, "PUT", base+"/responses/"+sh.Code, map[string]any{"answers": answers}, http.StatusCreated)
+		}
+		call(t, officer, "PUT", base+"/responses/"+sheets.Sheets[0].Code, map[string]any{"answers": []any{}}, http.StatusConflict)
+		if err := p.Stack.DrainStreams(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if after := call(t, officer, "GET", open, nil, http.StatusOK); string(after) != string(before) {
+			t.Errorf("the open quiz's report changed:\nbefore %s\nafter  %s", before, after)
+		}
+		r := decodeJSON[samples.Report](t, call(t, officer, "GET", "/v1/reports/awareness?sampleId="+created.ID, nil, http.StatusOK))
+		if r.Total.Responded != 3 || r.Rows[1].Responded != 3 {
+			t.Errorf("the sample's report: got %d responses (%+v), want 3 in xa-a-t02", r.Total.Responded, r.Rows)
+		}
+	})
 	t.Run("another commune's officer does not see the sample", func(t *testing.T) {
 		other := p.token(t, "canbo2", "officer", "xa-b")
 		call(t, other, "GET", base, nil, http.StatusNotFound)
 	})
+}
+
+// rightOption is the first correct option of a question of the bank (a single-answer
+// question's answer; a multiple one's first, which is still a valid sheet).
+func rightOption(t *testing.T, bank quiz.Quiz, questionID string) string {
+	t.Helper()
+	for _, q := range bank.Questions {
+		if q.ID == questionID && len(q.CorrectOptionIDs) > 0 {
+			return q.CorrectOptionIDs[0]
+		}
+	}
+	for _, q := range bank.Questions {
+		if q.ID == questionID && len(q.Options) > 0 {
+			return q.Options[0].ID
+		}
+	}
+	t.Fatalf("question %s: no option", questionID)
+	return ""
 }

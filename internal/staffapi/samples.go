@@ -23,11 +23,13 @@ func (h *Handler) WithSamples(svc *samples.Service) *Handler {
 // sampleRoutes are the random-sample survey routes (admins and officers of the unit).
 func (h *Handler) sampleRoutes() map[string]apigw.StaffRoute {
 	return map[string]apigw.StaffRoute{
-		"POST /v1/admin/samples":                     h.createSample,
-		"GET /v1/admin/samples/{sampleId}":           h.getSample,
-		"PUT /v1/admin/samples/{sampleId}/frame":     h.putSampleFrame,
-		"POST /v1/admin/samples/{sampleId}/draw":     h.drawSample,
-		"POST /v1/admin/samples/{sampleId}/outcomes": h.sampleOutcome,
+		"POST /v1/admin/samples":                            h.createSample,
+		"GET /v1/admin/samples/{sampleId}":                  h.getSample,
+		"PUT /v1/admin/samples/{sampleId}/frame":            h.putSampleFrame,
+		"POST /v1/admin/samples/{sampleId}/draw":            h.drawSample,
+		"POST /v1/admin/samples/{sampleId}/outcomes":        h.sampleOutcome,
+		"GET /v1/admin/samples/{sampleId}/sheets":           h.sampleSheets,
+		"PUT /v1/admin/samples/{sampleId}/responses/{code}": h.sampleResponse,
 	}
 }
 
@@ -118,4 +120,27 @@ func (h *Handler) sampleReport(ctx context.Context, s auth.Staff, req events.API
 		return 0, nil, err
 	}
 	return tables(req, "mau-ngau-nhien-"+r.UnitID, r, r.Tables)
+}
+
+func (h *Handler) sampleSheets(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	svc, err := h.sampleService()
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := svc.Sheets(ctx, s, req.PathParameters["sampleId"], req.QueryStringParameters["unitId"])
+	return http.StatusOK, v, err
+}
+
+// sampleResponse enters a sample's sheet: 201, once per drawn code.
+func (h *Handler) sampleResponse(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	svc, err := h.sampleService()
+	if err != nil {
+		return 0, nil, err
+	}
+	var in samples.ResponseRequest
+	if err := apigw.Decode(req, &in); err != nil {
+		return 0, nil, err
+	}
+	r, err := svc.EnterResponse(ctx, s, req.PathParameters["sampleId"], req.PathParameters["code"], in)
+	return http.StatusCreated, r, err
 }
