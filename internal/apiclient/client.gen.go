@@ -1234,6 +1234,11 @@ type ListQuizzesAdminParams struct {
 	Status *string `form:"status,omitempty" json:"status,omitempty"`
 }
 
+// ListSamplesParams defines parameters for ListSamples.
+type ListSamplesParams struct {
+	QuizId string `form:"quizId" json:"quizId"`
+}
+
 // SampleSheetsParams defines parameters for SampleSheets.
 type SampleSheetsParams struct {
 	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
@@ -1922,6 +1927,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/admin/quizzes/{quizId}/regrade-jobs/{jobId} (the `GetRegradeJob` operationId).
 	GetRegradeJob(ctx context.Context, quizId string, jobId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSamples A quiz's random samples in the caller's units; quizId required
+	//
+	// The samples of a quiz whose unit the caller may run samples in, oldest first.
+	//
+	// Corresponds with GET /v1/admin/samples (the `ListSamples` operationId).
+	ListSamples(ctx context.Context, params *ListSamplesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateSampleWithBody Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
 	//
@@ -2800,6 +2812,23 @@ func (c *Client) CorrectQuestion(ctx context.Context, quizId string, questionId 
 // Corresponds with GET /v1/admin/quizzes/{quizId}/regrade-jobs/{jobId} (the `GetRegradeJob` operationId).
 func (c *Client) GetRegradeJob(ctx context.Context, quizId string, jobId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetRegradeJobRequest(c.Server, quizId, jobId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSamples A quiz's random samples in the caller's units; quizId required
+//
+// The samples of a quiz whose unit the caller may run samples in, oldest first.
+//
+// Corresponds with GET /v1/admin/samples (the `ListSamples` operationId).
+func (c *Client) ListSamples(ctx context.Context, params *ListSamplesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSamplesRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4661,6 +4690,56 @@ func NewGetRegradeJobRequest(server string, quizId string, jobId string) (*http.
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListSamplesRequest constructs an http.Request for the ListSamples method
+func NewListSamplesRequest(server string, params *ListSamplesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "quizId", params.QuizId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -6644,6 +6723,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/admin/quizzes/{quizId}/regrade-jobs/{jobId} (the `GetRegradeJob` operationId).
 	GetRegradeJobWithResponse(ctx context.Context, quizId string, jobId string, reqEditors ...RequestEditorFn) (*GetRegradeJobResponse, error)
+
+	// ListSamplesWithResponse A quiz's random samples in the caller's units; quizId required
+	//
+	// The samples of a quiz whose unit the caller may run samples in, oldest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/admin/samples (the `ListSamples` operationId).
+	ListSamplesWithResponse(ctx context.Context, params *ListSamplesParams, reqEditors ...RequestEditorFn) (*ListSamplesResponse, error)
 
 	// CreateSampleWithBodyWithResponse Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
 	//
@@ -8861,6 +8949,97 @@ func (r GetRegradeJobResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetRegradeJobResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListSamplesResponse200Headers the declared response headers of an HTTP 200 response for ListSamples
+type ListSamplesResponse200Headers struct {
+	CacheControl *string
+}
+
+// ListSamplesResponse401Headers the declared response headers of an HTTP 401 response for ListSamples
+type ListSamplesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListSamplesResponse404Headers the declared response headers of an HTTP 404 response for ListSamples
+type ListSamplesResponse404Headers struct {
+	CacheControl *string
+}
+
+// ListSamplesResponseDefaultHeaders the declared response headers of an HTTP default response for ListSamples
+type ListSamplesResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type ListSamplesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Object
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSamplesResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSamplesResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListSamplesResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ListSamplesResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSamplesResponse) GetJSON200() *Object {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSamplesResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListSamplesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListSamplesResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSamplesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSamplesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSamplesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSamplesResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -11994,6 +12173,21 @@ func (c *ClientWithResponses) GetRegradeJobWithResponse(ctx context.Context, qui
 	return ParseGetRegradeJobResponse(rsp)
 }
 
+// ListSamplesWithResponse A quiz's random samples in the caller's units; quizId required
+//
+// The samples of a quiz whose unit the caller may run samples in, oldest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/admin/samples (the `ListSamples` operationId).
+func (c *ClientWithResponses) ListSamplesWithResponse(ctx context.Context, params *ListSamplesParams, reqEditors ...RequestEditorFn) (*ListSamplesResponse, error) {
+	rsp, err := c.ListSamples(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSamplesResponse(rsp)
+}
+
 // CreateSampleWithBodyWithResponse Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
 //
 // Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
@@ -14601,6 +14795,103 @@ func ParseGetRegradeJobResponse(rsp *http.Response) (*GetRegradeJobResponse, err
 		response.Headers404 = &headers
 	case true:
 		var headers GetRegradeJobResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSamplesResponse parses an HTTP response from a ListSamplesWithResponse call
+func ParseListSamplesResponse(rsp *http.Response) (*ListSamplesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSamplesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Object
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSamplesResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListSamplesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListSamplesResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers ListSamplesResponseDefaultHeaders
 		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

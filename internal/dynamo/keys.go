@@ -68,7 +68,9 @@ import (
 //	                                          + Update ADD ACT#<unitId> sk=<date>#sheets-<channel>-<user> (entry session)
 //	correct an entered sheet                Transact: Update SHEET#<code> (cond. hash as read, history appended)
 //	                                          + Put ATTEMPT#paper-<code> (cond. gv as read)
-//	a random sample (samples.go)            Put (cond. absent) / Get / Update (cond.) pk=SAMPLE#<sampleId> sk=S
+//	a random sample (samples.go)            Transact Put (cond.   pk=SAMPLE#<sampleId> sk=S
+//	  and its entry in the quiz's list        absent) / Get / Upd.  + pk=QSAMPLES#<quizId> sk=<sampleId>
+//	a quiz's samples (list, purge)          Query                 pk=QSAMPLES#<quizId>
 //	  its frame, per village in chunks      BatchWrite / Query     pk=SAMPLE#<sampleId> sk=F#<frame sha256>#<unitId>#<chunk 0000>
 //	    (a new frame goes under its own hash, so a draw never reads a half-written one)
 //	  its drawn codes, outcome or response  BatchWrite / Update    pk=SAMPLE#<sampleId> sk=C#<code>
@@ -125,6 +127,7 @@ const (
 	entitySample       = "sample"
 	entitySampleFrame  = "sampleframe"
 	entitySampleCode   = "samplecode"
+	entitySampleRef    = "sampleref"
 )
 
 // Key prefixes and fixed sort keys.
@@ -165,6 +168,7 @@ const (
 	prefixFlagCount  = "RFCNT#"
 	prefixFlagSlots  = "RFWIN#"
 	prefixSample     = "SAMPLE#"
+	prefixQuizSample = "QSAMPLES#"
 	flagCountSK      = "C"
 	flagSlotsSK      = "W"
 
@@ -388,10 +392,11 @@ const (
 	sampleCodePrefix  = "C#"
 )
 
-func samplePK(id string) string                     { return prefixSample + id }
-func sampleKey(id string) (pk, sk string)           { return samplePK(id), sampleSK }
-func sampleCodeKey(id, code string) (pk, sk string) { return samplePK(id), sampleCodePrefix + code }
-func sampleFramePrefixOf(hash string) string        { return sampleFramePrefix + hash + "#" }
+func sampleRefKey(quizID, id string) (pk, sk string) { return prefixQuizSample + quizID, id }
+func samplePK(id string) string                      { return prefixSample + id }
+func sampleKey(id string) (pk, sk string)            { return samplePK(id), sampleSK }
+func sampleCodeKey(id, code string) (pk, sk string)  { return samplePK(id), sampleCodePrefix + code }
+func sampleFramePrefixOf(hash string) string         { return sampleFramePrefix + hash + "#" }
 func sampleFrameSK(hash, unitID string, chunk int) string {
 	return fmt.Sprintf("%s%s#%04d", sampleFramePrefixOf(hash), unitID, chunk)
 }

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -77,23 +78,64 @@ const (
 	attrSampleResp    = "resp"
 )
 
-// CreateSample stores a new sample (a repeated id is a Conflict).
+// sampleRefItem lists a sample under its quiz, for the sample list and the purge.
+type sampleRefItem struct {
+	PK        string `dynamodbav:"pk"`
+	SK        string `dynamodbav:"sk"`
+	Entity    string `dynamodbav:"e"`
+	ID        string `dynamodbav:"id"`
+	UnitID    string `dynamodbav:"unitId"`
+	CreatedAt string `dynamodbav:"at"`
+}
+
+// CreateSample stores a new sample and its entry in the quiz's list, together (a
+// repeated id is a Conflict).
 func (s *Store) CreateSample(ctx context.Context, sm sample.Sample) error {
 	pk, sk := sampleKey(sm.ID)
+	at := sm.CreatedAt.UTC().Format(timeLayout)
 	cond := expression.AttributeNotExists(expression.Name(attrPK))
-	in, err := s.putInput(sampleItem{PK: pk, SK: sk, Entity: entitySample, ID: sm.ID, QuizID: sm.QuizID, UnitID: sm.UnitID,
-		PerVillage: sm.PerVillage, MarginOfError: sm.MarginOfError, CreatedAt: sm.CreatedAt.UTC().Format(timeLayout),
-		CreatedBy: sm.CreatedBy}, &cond)
+	put, err := s.putOf(sampleItem{PK: pk, SK: sk, Entity: entitySample, ID: sm.ID, QuizID: sm.QuizID, UnitID: sm.UnitID,
+		PerVillage: sm.PerVillage, MarginOfError: sm.MarginOfError, CreatedAt: at, CreatedBy: sm.CreatedBy}, &cond)
 	if err != nil {
 		return err
 	}
-	in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
-	out, err := s.db.PutItem(ctx, in)
+	rpk, rsk := sampleRefKey(sm.QuizID, sm.ID)
+	ref, err := s.putOf(sampleRefItem{PK: rpk, SK: rsk, Entity: entitySampleRef, ID: sm.ID, UnitID: sm.UnitID, CreatedAt: at}, nil)
 	if err != nil {
-		return conflictOr(err, "create sample")
+		return err
 	}
-	s.meter(deref(out.ConsumedCapacity)...)
+	out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+		TransactItems:          []types.TransactWriteItem{{Put: put}, {Put: ref}},
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		var tce *types.TransactionCanceledException
+		if errors.As(err, &tce) {
+			return apperr.Errorf(apperr.Conflict, "Mẫu %s đã có", sm.ID)
+		}
+		return fmt.Errorf("create sample: %w", err)
+	}
+	s.meter(out.ConsumedCapacity...)
 	return nil
+}
+
+// ListSamples lists a quiz's samples (id, unit, creation time), oldest first.
+func (s *Store) ListSamples(ctx context.Context, quizID string) ([]sample.Sample, error) {
+	pk, _ := sampleRefKey(quizID, "")
+	var its []sampleRefItem
+	if err := s.queryAll(ctx, pk, &its); err != nil {
+		return nil, fmt.Errorf("list samples: %w", err)
+	}
+	out := make([]sample.Sample, len(its))
+	for i, it := range its {
+		out[i] = sample.Sample{ID: it.ID, QuizID: quizID, UnitID: it.UnitID}
+		at, err := time.Parse(timeLayout, it.CreatedAt)
+		if err != nil {
+			return nil, fmt.Errorf("sample %s: createdAt: %w", it.ID, err)
+		}
+		out[i].CreatedAt = at
+	}
+	slices.SortStableFunc(out, func(a, b sample.Sample) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return out, nil
 }
 
 // GetSample reads a sample (NotFound when there is none).
@@ -353,8 +395,18 @@ func (s *Store) updateSampleCode(ctx context.Context, id, code string, upd expre
 	return apperr.Errorf(apperr.Conflict, conflict, code)
 }
 
-// DeleteSample removes a sample and every item of its partition (frame, codes,
-// outcomes, responses).
-func (s *Store) DeleteSample(ctx context.Context, id string) error {
-	return s.deleteSampleItems(ctx, id, "")
+// DeleteSample removes a sample, every item of its partition (frame, codes, outcomes,
+// responses) and its entry in the quiz's list.
+func (s *Store) DeleteSample(ctx context.Context, quizID, id string) error {
+	if err := s.deleteSampleItems(ctx, id, ""); err != nil {
+		return err
+	}
+	pk, sk := sampleRefKey(quizID, id)
+	out, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: key(pk, sk),
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		return fmt.Errorf("delete sample ref: %w", err)
+	}
+	s.meter(deref(out.ConsumedCapacity)...)
+	return nil
 }

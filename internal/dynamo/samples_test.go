@@ -43,6 +43,15 @@ func TestASampleIsCreatedOnceAndReadBack(t *testing.T) {
 			t.Errorf("got %+v, want %+v", got, want)
 		}
 	})
+	t.Run("the quiz lists its samples", func(t *testing.T) {
+		if err := s.CreateSample(ctx, testSample("s2")); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ListSamples(ctx, "q1")
+		if err != nil || len(got) != 2 || got[0].ID != "s1" || got[1].UnitID != "c1" {
+			t.Errorf("got %+v (%v), want s1 and s2", got, err)
+		}
+	})
 	t.Run("an unknown sample is not found", func(t *testing.T) {
 		_, err := s.GetSample(ctx, "nope")
 		wantCode(t, err, apperr.NotFound)
@@ -176,7 +185,7 @@ func TestSampleCodesTakeAnOutcomeOrOneResponse(t *testing.T) {
 		}
 	})
 	t.Run("deleting the sample removes every item of it", func(t *testing.T) {
-		if err := s.DeleteSample(ctx, "s1"); err != nil {
+		if err := s.DeleteSample(ctx, "q1", "s1"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.GetSample(ctx, "s1"); apperr.CodeOf(err) != apperr.NotFound {
@@ -184,6 +193,9 @@ func TestSampleCodesTakeAnOutcomeOrOneResponse(t *testing.T) {
 		}
 		if got, _ := s.SampleCodes(ctx, "s1"); len(got) != 0 {
 			t.Errorf("codes: got %d, want none", len(got))
+		}
+		if got, _ := s.ListSamples(ctx, "q1"); len(got) != 0 {
+			t.Errorf("the quiz's list: got %v, want none", got)
 		}
 	})
 }

@@ -144,3 +144,13 @@ func (h *Handler) sampleResponse(ctx context.Context, s auth.Staff, req events.A
 	r, err := svc.EnterResponse(ctx, s, req.PathParameters["sampleId"], req.PathParameters["code"], in)
 	return http.StatusCreated, r, err
 }
+
+// listSamples needs quizId: without it the request is incomplete (422).
+func (h *Handler) listSamples(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	svc, err := h.sampleService()
+	if err != nil {
+		return 0, nil, err
+	}
+	l, err := svc.List(ctx, s, req.QueryStringParameters["quizId"])
+	return http.StatusOK, map[string]any{"samples": l}, err
+}

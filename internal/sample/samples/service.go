@@ -37,6 +37,7 @@ type Store interface {
 	SampleCodes(ctx context.Context, id string) ([]sample.Code, error)
 	SetSampleOutcome(ctx context.Context, id, code string, o sample.Outcome) error
 	SetSampleResponse(ctx context.Context, id, code string, r sample.Response) error
+	ListSamples(ctx context.Context, quizID string) ([]sample.Sample, error)
 }
 
 // Service runs random-sample surveys.
@@ -129,6 +130,37 @@ func (s *Service) Create(ctx context.Context, staff auth.Staff, in CreateRequest
 		return View{}, err
 	}
 	return s.view(tree, q, sm, nil), nil
+}
+
+// Listed is a sample in a quiz's list.
+type Listed struct {
+	ID        string    `json:"sampleId"`
+	UnitID    string    `json:"unitId"`
+	UnitName  string    `json:"unitName"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// List lists a quiz's samples of units the staff member may run samples in.
+func (s *Service) List(ctx context.Context, staff auth.Staff, quizID string) ([]Listed, error) {
+	if quizID == "" {
+		return nil, apperr.Errorf(apperr.Validation, "Thiếu mã bài (quizId)")
+	}
+	_, tree, err := auth.LoadQuiz(ctx, s.store, staff, auth.ViewQuiz, quizID)
+	if err != nil {
+		return nil, err
+	}
+	sms, err := s.store.ListSamples(ctx, quizID)
+	if err != nil {
+		return nil, err
+	}
+	out := []Listed{}
+	for _, sm := range sms {
+		if auth.May(staff, auth.RunSamples, auth.UnitTarget(sm.UnitID), tree) {
+			u, _ := tree.Get(sm.UnitID)
+			out = append(out, Listed{ID: sm.ID, UnitID: sm.UnitID, UnitName: u.Name, CreatedAt: sm.CreatedAt})
+		}
+	}
+	return out, nil
 }
 
 // load reads a sample, its quiz and the tree, and authorizes the staff member on the

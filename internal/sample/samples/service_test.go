@@ -15,6 +15,8 @@ import (
 	"github.com/nq58/tracker/internal/demo"
 	"github.com/nq58/tracker/internal/dynamo"
 	"github.com/nq58/tracker/internal/dynamolocal"
+	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/retention"
 	"github.com/nq58/tracker/internal/sample"
 	"github.com/nq58/tracker/internal/sample/samples"
 	"github.com/nq58/tracker/internal/testenv"
@@ -295,6 +297,59 @@ func TestSampleFiguresEqualAHandComputation(t *testing.T) {
 		tables := r.Tables()
 		if r.Label != "mẫu ngẫu nhiên" || !strings.Contains(tables[0].Header[0], "mẫu ngẫu nhiên") {
 			t.Errorf("got label %q, header %q", r.Label, tables[0].Header[0])
+		}
+	})
+}
+
+func TestAQuizsPurgeDeletesItsSamples(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	v := e.created(t, samples.CreateRequest{QuizID: demoQuiz, UnitID: "xa-a", PerVillage: 2})
+	fr, err := e.svc.PutFrame(ctx, officerA, v.ID, "text/csv", frameCSV(4, "xa-a-t01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Draw(ctx, officerA, v.ID, samples.DrawRequest{Seed: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the quiz lists the sample to its officers only", func(t *testing.T) {
+		mine, err := e.svc.List(ctx, officerA, demoQuiz)
+		if err != nil || len(mine) != 1 || mine[0].ID != v.ID {
+			t.Errorf("officer A: got %+v (%v), want the sample", mine, err)
+		}
+		theirs, err := e.svc.List(ctx, officerB, demoQuiz)
+		if err != nil || len(theirs) != 0 {
+			t.Errorf("officer B: got %+v (%v), want none", theirs, err)
+		}
+	})
+	q, err := e.store.GetQuiz(ctx, demoQuiz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if frame, _ := e.store.SampleFrame(ctx, v.ID, fr.FrameSHA256); len(frame) != 4 {
+		t.Fatalf("frame before the purge: got %d entries, want 4", len(frame))
+	}
+	q.Status = quiz.Closed
+	if err := e.store.PutQuiz(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
+	got, err := retention.NewService(e.store, nil).PurgePersonalData(ctx, admin, demoQuiz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the purge counts the sample and leaves nothing of it", func(t *testing.T) {
+		if got.Samples != 1 {
+			t.Errorf("purged samples: got %d, want 1", got.Samples)
+		}
+		if _, err := e.store.GetSample(ctx, v.ID); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("sample: got %v, want not found", err)
+		}
+		if codes, _ := e.store.SampleCodes(ctx, v.ID); len(codes) != 0 {
+			t.Errorf("codes: got %d, want none", len(codes))
+		}
+		if frame, _ := e.store.SampleFrame(ctx, v.ID, fr.FrameSHA256); len(frame) != 0 {
+			t.Errorf("frame: got %d entries, want none", len(frame))
 		}
 	})
 }
