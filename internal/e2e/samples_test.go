@@ -113,6 +113,14 @@ func TestARandomSampleOverTheGateway(t *testing.T) {
 	t.Run("another commune's officer does not see the sample", func(t *testing.T) {
 		other := p.token(t, "canbo2", "officer", "xa-b")
 		call(t, other, "GET", base, nil, http.StatusNotFound)
+		if raw := call(t, other, "GET", "/v1/admin/samples?quizId="+demoQuiz, nil, http.StatusOK); strings.Contains(string(raw), created.ID) {
+			t.Errorf("the list shows another commune's sample: %s", raw)
+		}
+	})
+	t.Run("the quiz's list shows the sample to its officer", func(t *testing.T) {
+		if raw := call(t, officer, "GET", "/v1/admin/samples?quizId="+demoQuiz, nil, http.StatusOK); !strings.Contains(string(raw), created.ID) {
+			t.Errorf("got %s, want the sample", raw)
+		}
 	})
 }
 

@@ -24,6 +24,7 @@ func (h *Handler) WithSamples(svc *samples.Service) *Handler {
 func (h *Handler) sampleRoutes() map[string]apigw.StaffRoute {
 	return map[string]apigw.StaffRoute{
 		"POST /v1/admin/samples":                            h.createSample,
+		"GET /v1/admin/samples":                             h.listSamples,
 		"GET /v1/admin/samples/{sampleId}":                  h.getSample,
 		"PUT /v1/admin/samples/{sampleId}/frame":            h.putSampleFrame,
 		"POST /v1/admin/samples/{sampleId}/draw":            h.drawSample,
