@@ -291,6 +291,9 @@ func (s *Service) Draw(ctx context.Context, staff auth.Staff, id string, in Draw
 	if sm.FrameSHA256 == "" {
 		return View{}, apperr.Errorf(apperr.Validation, "Chưa có khung mẫu: hãy tải lên danh sách mã hộ trước khi rút thăm")
 	}
+	// written are the codes of an interrupted draw already stored: the completion leaves
+	// them, and the outcomes and responses recorded on them since, as they are.
+	written := map[string]bool{}
 	if sm.Drawn() {
 		codes, err := s.store.SampleCodes(ctx, id)
 		if err != nil {
@@ -298,6 +301,9 @@ func (s *Service) Draw(ctx context.Context, staff auth.Staff, id string, in Draw
 		}
 		if len(codes) >= sm.DrawnTotal {
 			return View{}, apperr.Errorf(apperr.Conflict, "Mẫu đã được rút thăm: mỗi mẫu chỉ rút một lần")
+		}
+		for _, c := range codes {
+			written[c.Code] = true
 		}
 		in.Seed = sm.Seed
 	}
@@ -327,8 +333,14 @@ func (s *Service) Draw(ctx context.Context, staff auth.Staff, id string, in Draw
 			return View{}, err
 		}
 	}
-	if err := s.store.PutSampleCodes(ctx, id, codes); err != nil {
+	missing := slices.DeleteFunc(slices.Clone(codes), func(c sample.Code) bool { return written[c.Code] })
+	if err := s.store.PutSampleCodes(ctx, id, missing); err != nil {
 		return View{}, err
+	}
+	if len(written) > 0 {
+		if codes, err = s.store.SampleCodes(ctx, id); err != nil {
+			return View{}, err
+		}
 	}
 	return s.view(tree, q, sm, codes), nil
 }

@@ -353,3 +353,76 @@ func TestAQuizsPurgeDeletesItsSamples(t *testing.T) {
 		}
 	})
 }
+
+// TestCompletingAnInterruptedDrawKeepsWhatWasRecorded: a draw recorded on the sample
+// whose codes were only partly written (the function stopped in between) is completed
+// by the next draw call from the stored seed, without touching the codes already there
+// and the outcomes and responses recorded on them since.
+func TestCompletingAnInterruptedDrawKeepsWhatWasRecorded(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	v := e.created(t, samples.CreateRequest{QuizID: demoQuiz, UnitID: "xa-a", PerVillage: 4})
+	fr, err := e.svc.PutFrame(ctx, officerA, v.ID, "text/csv", frameCSV(10, "xa-a-t01", "xa-a-t02"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The draw as the service makes it, recorded, then only its first village written.
+	frame, err := e.store.SampleFrame(ctx, v.ID, fr.FrameSHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := sample.DrawCodes(sample.Draw("cut", frame, func(int) int { return 4 }))
+	sm, err := e.store.GetSample(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	sm.Seed, sm.DrawnAt, sm.DrawnBy, sm.DrawnTotal = "cut", &at, "canbo", len(codes)
+	if err := e.store.ClaimSampleDraw(ctx, sm); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.PutSampleCodes(ctx, v.ID, codes[:4]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.SetOutcome(ctx, officerA, v.ID, samples.OutcomeRequest{Code: codes[0].Code, Outcome: "refused"}); err != nil {
+		t.Fatal(err)
+	}
+	resp := sample.Response{Scored: true, Score: 90, Passed: true, EnteredAt: at}
+	if err := e.store.SetSampleResponse(ctx, v.ID, codes[1].Code, resp); err != nil {
+		t.Fatal(err)
+	}
+
+	done, err := e.svc.Draw(ctx, officerA, v.ID, samples.DrawRequest{Seed: "another"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.store.SampleCodes(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCode := map[string]sample.Code{}
+	for _, c := range got {
+		byCode[c.Code] = c
+	}
+	kept := 0
+	if byCode[codes[0].Code].Outcome == sample.Refused {
+		kept++
+	}
+	if byCode[codes[1].Code].Response != nil {
+		kept++
+	}
+	t.Run("the draw is completed from the stored seed", func(t *testing.T) {
+		if done.Seed != "cut" || len(got) != len(codes) {
+			t.Errorf("got seed %q and %d codes, want cut and %d", done.Seed, len(got), len(codes))
+		}
+	})
+	t.Run("the outcome and the response recorded before stay", func(t *testing.T) {
+		if kept != 2 {
+			t.Errorf("got %d of 2 kept (%+v, %+v)", kept, byCode[codes[0].Code], byCode[codes[1].Code])
+		}
+	})
+	t.Run("a draw once complete is a conflict", func(t *testing.T) {
+		_, err := e.svc.Draw(ctx, officerA, v.ID, samples.DrawRequest{})
+		apperrtest.WantCode(t, err, apperr.Conflict, "Draw")
+	})
+}
