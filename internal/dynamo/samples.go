@@ -48,7 +48,9 @@ type sampleFrameItem struct {
 	Codes  string `dynamodbav:"codes"`
 }
 
-// sampleFrameChunk: 5,000 codes of at most 32 bytes and a comma are 165 KB.
+// sampleFrameChunk: 5,000 codes of at most 32 bytes and a comma are 165 KB, under the
+// 400 KB an item may hold, names and values together
+// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-items).
 const sampleFrameChunk = 5000
 
 // sampleCodeItem is a drawn code; an outcome or a response is added once drawn.
@@ -308,7 +310,10 @@ func (s *Store) ClaimSampleDraw(ctx context.Context, sm sample.Sample) error {
 	return nil
 }
 
-// PutSampleCodes writes drawn codes (without outcome or response).
+// PutSampleCodes writes drawn codes (without outcome or response). BatchWriteItem takes
+// no condition and replaces an item whole
+// (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html):
+// callers write only codes not stored yet.
 func (s *Store) PutSampleCodes(ctx context.Context, id string, codes []sample.Code) error {
 	reqs := make([]types.WriteRequest, 0, len(codes))
 	for _, c := range codes {
