@@ -330,6 +330,30 @@ func (s *Store) PutSampleCodes(ctx context.Context, id string, codes []sample.Co
 	return nil
 }
 
+// AddSampleCodes writes drawn codes that are not stored yet, each on the condition that
+// it is absent, so that completing an interrupted draw never replaces a code written
+// meanwhile with the outcome or response recorded on it since.
+func (s *Store) AddSampleCodes(ctx context.Context, id string, codes []sample.Code) error {
+	cond := expression.AttributeNotExists(expression.Name(attrPK))
+	for _, c := range codes {
+		pk, sk := sampleCodeKey(id, c.Code)
+		in, err := s.putInput(sampleCodeItem{PK: pk, SK: sk, Entity: entitySampleCode, Code: c.Code, UnitID: c.UnitID, Order: c.Order}, &cond)
+		if err != nil {
+			return err
+		}
+		in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
+		out, err := s.db.PutItem(ctx, in)
+		if err != nil {
+			if apperr.CodeOf(conflictOr(err, "")) == apperr.Conflict {
+				continue // written meanwhile: it stays as it is
+			}
+			return fmt.Errorf("add sample code: %w", err)
+		}
+		s.meter(deref(out.ConsumedCapacity)...)
+	}
+	return nil
+}
+
 // SampleCodes reads a sample's drawn codes with their outcomes and responses, villages
 // and codes in key order.
 func (s *Store) SampleCodes(ctx context.Context, id string) ([]sample.Code, error) {

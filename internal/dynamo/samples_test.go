@@ -184,6 +184,19 @@ func TestSampleCodesTakeAnOutcomeOrOneResponse(t *testing.T) {
 			t.Errorf("got %+v, want %+v", got, want)
 		}
 	})
+	t.Run("adding codes leaves the stored ones and their outcome as they are", func(t *testing.T) {
+		more := []sample.Code{{Code: "A1", UnitID: "v1", Order: 0}, {Code: "B2", UnitID: "v2", Order: 1}}
+		if err := s.AddSampleCodes(ctx, "s1", more); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.SampleCodes(ctx, "s1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 4 || got[0].Code != "A1" || got[0].Outcome != sample.Refused {
+			t.Errorf("got %+v, want 4 codes with A1 still refused", got)
+		}
+	})
 	t.Run("deleting the sample removes every item of it", func(t *testing.T) {
 		if err := s.DeleteSample(ctx, "q1", "s1"); err != nil {
 			t.Fatal(err)

@@ -34,6 +34,8 @@ type Store interface {
 	// changed since it was read, is a Conflict.
 	ClaimSampleDraw(ctx context.Context, s sample.Sample) error
 	PutSampleCodes(ctx context.Context, id string, codes []sample.Code) error
+	// AddSampleCodes writes codes not stored yet, leaving any stored meanwhile.
+	AddSampleCodes(ctx context.Context, id string, codes []sample.Code) error
 	SampleCodes(ctx context.Context, id string) ([]sample.Code, error)
 	SetSampleOutcome(ctx context.Context, id, code string, o sample.Outcome) error
 	SetSampleResponse(ctx context.Context, id, code string, r sample.Response) error
@@ -333,11 +335,18 @@ func (s *Service) Draw(ctx context.Context, staff auth.Staff, id string, in Draw
 			return View{}, err
 		}
 	}
-	missing := slices.DeleteFunc(slices.Clone(codes), func(c sample.Code) bool { return written[c.Code] })
-	if err := s.store.PutSampleCodes(ctx, id, missing); err != nil {
-		return View{}, err
-	}
-	if len(written) > 0 {
+	if !sm.Drawn() {
+		// Nothing can be recorded on a code before it is written: one batch write is safe.
+		if err := s.store.PutSampleCodes(ctx, id, codes); err != nil {
+			return View{}, err
+		}
+	} else {
+		// Completing: only the missing codes, each on the condition that it is still
+		// absent (another completion may be writing them).
+		missing := slices.DeleteFunc(slices.Clone(codes), func(c sample.Code) bool { return written[c.Code] })
+		if err := s.store.AddSampleCodes(ctx, id, missing); err != nil {
+			return View{}, err
+		}
 		if codes, err = s.store.SampleCodes(ctx, id); err != nil {
 			return View{}, err
 		}
