@@ -1,10 +1,15 @@
 package webtest
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/nq58/tracker/internal/auth"
+	"github.com/nq58/tracker/internal/localgw"
+	"github.com/nq58/tracker/internal/sample/samples"
 )
 
 // TestAnOfficerRunsARandomSampleInThePage: create a sample, upload its frame, draw it
@@ -63,4 +68,24 @@ func TestAnOfficerRunsARandomSampleInThePage(t *testing.T) {
 		t.Errorf("the total reads %q; want it labelled a random sample with RR1 100,0 %% (1 of 1 eligible)", weighted)
 	}
 	shot(t, ctx, "sample")
+}
+
+// drawnSample is a drawn sample of the demo quiz in commune xa-a (two villages, two
+// codes each), made through the service.
+func drawnSample(t *testing.T, stack *localgw.Stack) {
+	t.Helper()
+	ctx := context.Background()
+	admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
+	svc := samples.NewService(stack.Store, nil)
+	v, err := svc.Create(ctx, admin, samples.CreateRequest{QuizID: paperQuiz, UnitID: "xa-a", PerVillage: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := "unitId,code\nxa-a-t01,A1\nxa-a-t01,A2\nxa-a-t01,A3\nxa-a-t02,B1\nxa-a-t02,B2\n"
+	if _, err := svc.PutFrame(ctx, admin, v.ID, "text/csv", []byte(frame)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Draw(ctx, admin, v.ID, samples.DrawRequest{Seed: "man-hinh"}); err != nil {
+		t.Fatal(err)
+	}
 }
