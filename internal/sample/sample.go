@@ -227,8 +227,8 @@ func blank(r []string) bool {
 }
 
 // FrameHash is the SHA-256, in lower-case hex, of the frame's canonical form: one line
-// "<unitId>,<code>\n" per entry, the lines sorted by their bytes (UTF-8, so sort -C or
-// LC_ALL=C sort), concatenated. Anyone with the frame file recomputes it with
+// "<unitId>,<code>\n" per entry, the lines sorted by their bytes (as LC_ALL=C sort
+// does), concatenated. Anyone with the frame file recomputes it with
 //
 //	tail -n +2 frame.csv | tr -d '\r' | LC_ALL=C sort | sha256sum
 //
