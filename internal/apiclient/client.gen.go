@@ -18,6 +18,111 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for ActivityTopics.
+const (
+	ActivityTopicsA ActivityTopics = "a"
+	ActivityTopicsB ActivityTopics = "b"
+	ActivityTopicsC ActivityTopics = "c"
+	ActivityTopicsD ActivityTopics = "d"
+	ActivityTopicsE ActivityTopics = "e"
+	ActivityTopicsG ActivityTopics = "g"
+	ActivityTopicsH ActivityTopics = "h"
+)
+
+// Valid indicates whether the value is a known member of the ActivityTopics enum.
+func (e ActivityTopics) Valid() bool {
+	switch e {
+	case ActivityTopicsA:
+		return true
+	case ActivityTopicsB:
+		return true
+	case ActivityTopicsC:
+		return true
+	case ActivityTopicsD:
+		return true
+	case ActivityTopicsE:
+		return true
+	case ActivityTopicsG:
+		return true
+	case ActivityTopicsH:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActivityType.
+const (
+	ActivityTypeConference  ActivityType = "conference"
+	ActivityTypeContest     ActivityType = "contest"
+	ActivityTypeCultural    ActivityType = "cultural"
+	ActivityTypeLoudspeaker ActivityType = "loudspeaker"
+	ActivityTypeMobile      ActivityType = "mobile"
+	ActivityTypeOther       ActivityType = "other"
+	ActivityTypePaper       ActivityType = "paper"
+	ActivityTypePortal      ActivityType = "portal"
+	ActivityTypeVisual      ActivityType = "visual"
+)
+
+// Valid indicates whether the value is a known member of the ActivityType enum.
+func (e ActivityType) Valid() bool {
+	switch e {
+	case ActivityTypeConference:
+		return true
+	case ActivityTypeContest:
+		return true
+	case ActivityTypeCultural:
+		return true
+	case ActivityTypeLoudspeaker:
+		return true
+	case ActivityTypeMobile:
+		return true
+	case ActivityTypeOther:
+		return true
+	case ActivityTypePaper:
+		return true
+	case ActivityTypePortal:
+		return true
+	case ActivityTypeVisual:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActivityRequestTopics.
+const (
+	ActivityRequestTopicsA ActivityRequestTopics = "a"
+	ActivityRequestTopicsB ActivityRequestTopics = "b"
+	ActivityRequestTopicsC ActivityRequestTopics = "c"
+	ActivityRequestTopicsD ActivityRequestTopics = "d"
+	ActivityRequestTopicsE ActivityRequestTopics = "e"
+	ActivityRequestTopicsG ActivityRequestTopics = "g"
+	ActivityRequestTopicsH ActivityRequestTopics = "h"
+)
+
+// Valid indicates whether the value is a known member of the ActivityRequestTopics enum.
+func (e ActivityRequestTopics) Valid() bool {
+	switch e {
+	case ActivityRequestTopicsA:
+		return true
+	case ActivityRequestTopicsB:
+		return true
+	case ActivityRequestTopicsC:
+		return true
+	case ActivityRequestTopicsD:
+		return true
+	case ActivityRequestTopicsE:
+		return true
+	case ActivityRequestTopicsG:
+		return true
+	case ActivityRequestTopicsH:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ActivityRequestType.
 const (
 	ActivityRequestTypeConference  ActivityRequestType = "conference"
@@ -51,33 +156,6 @@ func (e ActivityRequestType) Valid() bool {
 	case ActivityRequestTypePortal:
 		return true
 	case ActivityRequestTypeVisual:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for AwarenessGroupBy.
-const (
-	AwarenessGroupByAgeBand      AwarenessGroupBy = "ageBand"
-	AwarenessGroupByChannel      AwarenessGroupBy = "channel"
-	AwarenessGroupByGender       AwarenessGroupBy = "gender"
-	AwarenessGroupByOrganization AwarenessGroupBy = "organization"
-	AwarenessGroupByVillage      AwarenessGroupBy = "village"
-)
-
-// Valid indicates whether the value is a known member of the AwarenessGroupBy enum.
-func (e AwarenessGroupBy) Valid() bool {
-	switch e {
-	case AwarenessGroupByAgeBand:
-		return true
-	case AwarenessGroupByChannel:
-		return true
-	case AwarenessGroupByGender:
-		return true
-	case AwarenessGroupByOrganization:
-		return true
-	case AwarenessGroupByVillage:
 		return true
 	default:
 		return false
@@ -144,6 +222,30 @@ func (e ErrorErrorCode) Valid() bool {
 	}
 }
 
+// Defines values for InvitationRole.
+const (
+	InvitationRoleAdmin     InvitationRole = "admin"
+	InvitationRoleCollector InvitationRole = "collector"
+	InvitationRoleOfficer   InvitationRole = "officer"
+	InvitationRoleOrganizer InvitationRole = "organizer"
+)
+
+// Valid indicates whether the value is a known member of the InvitationRole enum.
+func (e InvitationRole) Valid() bool {
+	switch e {
+	case InvitationRoleAdmin:
+		return true
+	case InvitationRoleCollector:
+		return true
+	case InvitationRoleOfficer:
+		return true
+	case InvitationRoleOrganizer:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MeCan.
 const (
 	Author        MeCan = "author"
@@ -189,24 +291,48 @@ func (e MeCan) Valid() bool {
 	}
 }
 
-// Defines values for ParticipantGender.
+// Defines values for MeRoles.
 const (
-	ParticipantGenderEmpty  ParticipantGender = ""
-	ParticipantGenderFemale ParticipantGender = "female"
-	ParticipantGenderMale   ParticipantGender = "male"
-	ParticipantGenderOther  ParticipantGender = "other"
+	MeRolesAdmin     MeRoles = "admin"
+	MeRolesCollector MeRoles = "collector"
+	MeRolesOfficer   MeRoles = "officer"
+	MeRolesOrganizer MeRoles = "organizer"
 )
 
-// Valid indicates whether the value is a known member of the ParticipantGender enum.
-func (e ParticipantGender) Valid() bool {
+// Valid indicates whether the value is a known member of the MeRoles enum.
+func (e MeRoles) Valid() bool {
 	switch e {
-	case ParticipantGenderEmpty:
+	case MeRolesAdmin:
 		return true
-	case ParticipantGenderFemale:
+	case MeRolesCollector:
 		return true
-	case ParticipantGenderMale:
+	case MeRolesOfficer:
 		return true
-	case ParticipantGenderOther:
+	case MeRolesOrganizer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MemberRole.
+const (
+	MemberRoleAdmin     MemberRole = "admin"
+	MemberRoleCollector MemberRole = "collector"
+	MemberRoleOfficer   MemberRole = "officer"
+	MemberRoleOrganizer MemberRole = "organizer"
+)
+
+// Valid indicates whether the value is a known member of the MemberRole enum.
+func (e MemberRole) Valid() bool {
+	switch e {
+	case MemberRoleAdmin:
+		return true
+	case MemberRoleCollector:
+		return true
+	case MemberRoleOfficer:
+		return true
+	case MemberRoleOrganizer:
 		return true
 	default:
 		return false
@@ -234,60 +360,153 @@ func (e PrintRequestVariant) Valid() bool {
 	}
 }
 
-// Defines values for QuizzesQuizzesPhase.
+// Defines values for PrintedQuestionKind.
 const (
-	Ended    QuizzesQuizzesPhase = "ended"
-	Open     QuizzesQuizzesPhase = "open"
-	Upcoming QuizzesQuizzesPhase = "upcoming"
+	PrintedQuestionKindLikert    PrintedQuestionKind = "likert"
+	PrintedQuestionKindMultiple  PrintedQuestionKind = "multiple"
+	PrintedQuestionKindSingle    PrintedQuestionKind = "single"
+	PrintedQuestionKindText      PrintedQuestionKind = "text"
+	PrintedQuestionKindTruefalse PrintedQuestionKind = "truefalse"
 )
 
-// Valid indicates whether the value is a known member of the QuizzesQuizzesPhase enum.
-func (e QuizzesQuizzesPhase) Valid() bool {
+// Valid indicates whether the value is a known member of the PrintedQuestionKind enum.
+func (e PrintedQuestionKind) Valid() bool {
 	switch e {
-	case Ended:
+	case PrintedQuestionKindLikert:
 		return true
-	case Open:
+	case PrintedQuestionKindMultiple:
 		return true
-	case Upcoming:
+	case PrintedQuestionKindSingle:
+		return true
+	case PrintedQuestionKindText:
+		return true
+	case PrintedQuestionKindTruefalse:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for RegradeJobStatus.
+// Defines values for PublicQuestionKind.
 const (
-	Done     RegradeJobStatus = "done"
-	Running  RegradeJobStatus = "running"
-	Sweeping RegradeJobStatus = "sweeping"
+	PublicQuestionKindLikert    PublicQuestionKind = "likert"
+	PublicQuestionKindMultiple  PublicQuestionKind = "multiple"
+	PublicQuestionKindSingle    PublicQuestionKind = "single"
+	PublicQuestionKindText      PublicQuestionKind = "text"
+	PublicQuestionKindTruefalse PublicQuestionKind = "truefalse"
 )
 
-// Valid indicates whether the value is a known member of the RegradeJobStatus enum.
-func (e RegradeJobStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the PublicQuestionKind enum.
+func (e PublicQuestionKind) Valid() bool {
 	switch e {
-	case Done:
+	case PublicQuestionKindLikert:
 		return true
-	case Running:
+	case PublicQuestionKindMultiple:
 		return true
-	case Sweeping:
+	case PublicQuestionKindSingle:
+		return true
+	case PublicQuestionKindText:
+		return true
+	case PublicQuestionKindTruefalse:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for SheetCorrectionRequestChannel.
+// Defines values for QuestionKind.
 const (
-	SheetCorrectionRequestChannelAssisted SheetCorrectionRequestChannel = "assisted"
-	SheetCorrectionRequestChannelPaper    SheetCorrectionRequestChannel = "paper"
+	QuestionKindLikert    QuestionKind = "likert"
+	QuestionKindMultiple  QuestionKind = "multiple"
+	QuestionKindSingle    QuestionKind = "single"
+	QuestionKindText      QuestionKind = "text"
+	QuestionKindTruefalse QuestionKind = "truefalse"
 )
 
-// Valid indicates whether the value is a known member of the SheetCorrectionRequestChannel enum.
-func (e SheetCorrectionRequestChannel) Valid() bool {
+// Valid indicates whether the value is a known member of the QuestionKind enum.
+func (e QuestionKind) Valid() bool {
 	switch e {
-	case SheetCorrectionRequestChannelAssisted:
+	case QuestionKindLikert:
 		return true
-	case SheetCorrectionRequestChannelPaper:
+	case QuestionKindMultiple:
+		return true
+	case QuestionKindSingle:
+		return true
+	case QuestionKindText:
+		return true
+	case QuestionKindTruefalse:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QuestionInputTopic.
+const (
+	QuestionInputTopicA     QuestionInputTopic = "a"
+	QuestionInputTopicB     QuestionInputTopic = "b"
+	QuestionInputTopicC     QuestionInputTopic = "c"
+	QuestionInputTopicD     QuestionInputTopic = "d"
+	QuestionInputTopicE     QuestionInputTopic = "e"
+	QuestionInputTopicEmpty QuestionInputTopic = ""
+	QuestionInputTopicG     QuestionInputTopic = "g"
+	QuestionInputTopicH     QuestionInputTopic = "h"
+)
+
+// Valid indicates whether the value is a known member of the QuestionInputTopic enum.
+func (e QuestionInputTopic) Valid() bool {
+	switch e {
+	case QuestionInputTopicA:
+		return true
+	case QuestionInputTopicB:
+		return true
+	case QuestionInputTopicC:
+		return true
+	case QuestionInputTopicD:
+		return true
+	case QuestionInputTopicE:
+		return true
+	case QuestionInputTopicEmpty:
+		return true
+	case QuestionInputTopicG:
+		return true
+	case QuestionInputTopicH:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QuestionInputBodyTopic.
+const (
+	QuestionInputBodyTopicA     QuestionInputBodyTopic = "a"
+	QuestionInputBodyTopicB     QuestionInputBodyTopic = "b"
+	QuestionInputBodyTopicC     QuestionInputBodyTopic = "c"
+	QuestionInputBodyTopicD     QuestionInputBodyTopic = "d"
+	QuestionInputBodyTopicE     QuestionInputBodyTopic = "e"
+	QuestionInputBodyTopicEmpty QuestionInputBodyTopic = ""
+	QuestionInputBodyTopicG     QuestionInputBodyTopic = "g"
+	QuestionInputBodyTopicH     QuestionInputBodyTopic = "h"
+)
+
+// Valid indicates whether the value is a known member of the QuestionInputBodyTopic enum.
+func (e QuestionInputBodyTopic) Valid() bool {
+	switch e {
+	case QuestionInputBodyTopicA:
+		return true
+	case QuestionInputBodyTopicB:
+		return true
+	case QuestionInputBodyTopicC:
+		return true
+	case QuestionInputBodyTopicD:
+		return true
+	case QuestionInputBodyTopicE:
+		return true
+	case QuestionInputBodyTopicEmpty:
+		return true
+	case QuestionInputBodyTopicG:
+		return true
+	case QuestionInputBodyTopicH:
 		return true
 	default:
 		return false
@@ -312,33 +531,24 @@ func (e SheetEntryRequestChannel) Valid() bool {
 	}
 }
 
-// Defines values for Topic.
+// Defines values for StartRequestParticipantGender.
 const (
-	A Topic = "a"
-	B Topic = "b"
-	C Topic = "c"
-	D Topic = "d"
-	E Topic = "e"
-	G Topic = "g"
-	H Topic = "h"
+	StartRequestParticipantGenderEmpty  StartRequestParticipantGender = ""
+	StartRequestParticipantGenderFemale StartRequestParticipantGender = "female"
+	StartRequestParticipantGenderMale   StartRequestParticipantGender = "male"
+	StartRequestParticipantGenderOther  StartRequestParticipantGender = "other"
 )
 
-// Valid indicates whether the value is a known member of the Topic enum.
-func (e Topic) Valid() bool {
+// Valid indicates whether the value is a known member of the StartRequestParticipantGender enum.
+func (e StartRequestParticipantGender) Valid() bool {
 	switch e {
-	case A:
+	case StartRequestParticipantGenderEmpty:
 		return true
-	case B:
+	case StartRequestParticipantGenderFemale:
 		return true
-	case C:
+	case StartRequestParticipantGenderMale:
 		return true
-	case D:
-		return true
-	case E:
-		return true
-	case G:
-		return true
-	case H:
+	case StartRequestParticipantGenderOther:
 		return true
 	default:
 		return false
@@ -426,30 +636,6 @@ func (e ImportQuestionsParamsKind) Valid() bool {
 	}
 }
 
-// Defines values for InviteStaffJSONBodyRole.
-const (
-	Admin     InviteStaffJSONBodyRole = "admin"
-	Collector InviteStaffJSONBodyRole = "collector"
-	Officer   InviteStaffJSONBodyRole = "officer"
-	Organizer InviteStaffJSONBodyRole = "organizer"
-)
-
-// Valid indicates whether the value is a known member of the InviteStaffJSONBodyRole enum.
-func (e InviteStaffJSONBodyRole) Valid() bool {
-	switch e {
-	case Admin:
-		return true
-	case Collector:
-		return true
-	case Officer:
-		return true
-	case Organizer:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for AnnualReportParamsFormat.
 const (
 	AnnualReportParamsFormatHtml AnnualReportParamsFormat = "html"
@@ -470,25 +656,25 @@ func (e AnnualReportParamsFormat) Valid() bool {
 
 // Defines values for AwarenessReportParamsGroupBy.
 const (
-	AwarenessReportParamsGroupByAgeBand      AwarenessReportParamsGroupBy = "ageBand"
-	AwarenessReportParamsGroupByChannel      AwarenessReportParamsGroupBy = "channel"
-	AwarenessReportParamsGroupByGender       AwarenessReportParamsGroupBy = "gender"
-	AwarenessReportParamsGroupByOrganization AwarenessReportParamsGroupBy = "organization"
-	AwarenessReportParamsGroupByVillage      AwarenessReportParamsGroupBy = "village"
+	AgeBand      AwarenessReportParamsGroupBy = "ageBand"
+	Channel      AwarenessReportParamsGroupBy = "channel"
+	Gender       AwarenessReportParamsGroupBy = "gender"
+	Organization AwarenessReportParamsGroupBy = "organization"
+	Village      AwarenessReportParamsGroupBy = "village"
 )
 
 // Valid indicates whether the value is a known member of the AwarenessReportParamsGroupBy enum.
 func (e AwarenessReportParamsGroupBy) Valid() bool {
 	switch e {
-	case AwarenessReportParamsGroupByAgeBand:
+	case AgeBand:
 		return true
-	case AwarenessReportParamsGroupByChannel:
+	case Channel:
 		return true
-	case AwarenessReportParamsGroupByGender:
+	case Gender:
 		return true
-	case AwarenessReportParamsGroupByOrganization:
+	case Organization:
 		return true
-	case AwarenessReportParamsGroupByVillage:
+	case Village:
 		return true
 	default:
 		return false
@@ -621,22 +807,45 @@ func (e TrendReportParamsFormat) Valid() bool {
 	}
 }
 
-// ActivityRequest An informing activity to log; `id`, `createdBy` and `createdAt` are the server's (sent values are ignored).
-type ActivityRequest struct {
-	Audience  *int    `json:"audience,omitempty"`
-	CreatedAt *string `json:"createdAt,omitempty"`
-	CreatedBy *string `json:"createdBy,omitempty"`
-
-	// Date 2020-01-01 to today (Vietnam time)
-	Date   openapi_types.Date  `json:"date"`
-	Id     *string             `json:"id,omitempty"`
-	Note   *string             `json:"note,omitempty"`
-	Topics *[]Topic            `json:"topics,omitempty"`
-	Type   ActivityRequestType `json:"type"`
-
-	// UnitId a unit of the staff member's subtree (default: their scope unit)
-	UnitId *string `json:"unitId,omitempty"`
+// Activity defines model for Activity.
+type Activity struct {
+	Audience  int                `json:"audience"`
+	CreatedAt time.Time          `json:"createdAt"`
+	CreatedBy string             `json:"createdBy"`
+	Date      openapi_types.Date `json:"date"`
+	Id        string             `json:"id"`
+	Note      string             `json:"note"`
+	Topics    *[]ActivityTopics  `json:"topics"`
+	Type      ActivityType       `json:"type"`
+	UnitId    string             `json:"unitId"`
 }
+
+// ActivityTopics defines model for Activity.Topics.
+type ActivityTopics string
+
+// ActivityType defines model for Activity.Type.
+type ActivityType string
+
+// ActivityList defines model for ActivityList.
+type ActivityList struct {
+	Activities *[]Activity `json:"activities"`
+}
+
+// ActivityRequest defines model for ActivityRequest.
+type ActivityRequest struct {
+	Audience  *int                     `json:"audience,omitempty"`
+	CreatedAt *time.Time               `json:"createdAt,omitempty"`
+	CreatedBy *string                  `json:"createdBy,omitempty"`
+	Date      openapi_types.Date       `json:"date"`
+	Id        *string                  `json:"id,omitempty"`
+	Note      *string                  `json:"note,omitempty"`
+	Topics    *[]ActivityRequestTopics `json:"topics,omitempty"`
+	Type      ActivityRequestType      `json:"type"`
+	UnitId    *string                  `json:"unitId,omitempty"`
+}
+
+// ActivityRequestTopics defines model for ActivityRequest.Topics.
+type ActivityRequestTopics string
 
 // ActivityRequestType defines model for ActivityRequest.Type.
 type ActivityRequestType string
@@ -645,82 +854,104 @@ type ActivityRequestType string
 type Answer struct {
 	OptionIds  *[]string `json:"optionIds,omitempty"`
 	QuestionId string    `json:"questionId"`
-
-	// Text a text answer
-	Text *string `json:"text,omitempty"`
-
-	// Value a Likert answer (1–5)
-	Value *int `json:"value,omitempty"`
+	Text       *string   `json:"text,omitempty"`
+	Value      *int      `json:"value,omitempty"`
 }
 
-// Awareness The awareness report's JSON answer; percentages are 0–100, null when suppressed (a group under `minGroup`) or not applicable.
+// Awareness defines model for Awareness.
 type Awareness struct {
-	From    string           `json:"from"`
-	GroupBy AwarenessGroupBy `json:"groupBy"`
-
-	// MinGroup the smallest group whose mean and rates are shown
-	MinGroup int            `json:"minGroup"`
-	QuizId   string         `json:"quizId"`
-	Rows     []AwarenessRow `json:"rows"`
-
-	// Sealed the contest's key is secret to this reader: graded figures are null or left out
-	Sealed *bool `json:"sealed,omitempty"`
-
-	// SealedNote The Vietnamese note the pages show
-	SealedNote *string `json:"sealedNote,omitempty"`
-
-	// SealedUntil when the key stops being secret
+	From        string     `json:"from"`
+	GroupBy     string     `json:"groupBy"`
+	MinGroup    int        `json:"minGroup"`
+	QuizId      string     `json:"quizId"`
+	Rows        *[]Row     `json:"rows"`
+	Sealed      *bool      `json:"sealed,omitempty"`
+	SealedNote  *string    `json:"sealedNote,omitempty"`
 	SealedUntil *time.Time `json:"sealedUntil,omitempty"`
 	To          string     `json:"to"`
-
-	// Total One group of the awareness report (the unit id as key when grouped by village).
-	Total  AwarenessRow `json:"total"`
-	UnitId string       `json:"unitId"`
+	Total       Row        `json:"total"`
+	UnitId      string     `json:"unitId"`
 }
 
-// AwarenessGroupBy defines model for Awareness.GroupBy.
-type AwarenessGroupBy string
+// CloseResult defines model for CloseResult.
+type CloseResult struct {
+	Digest  string `json:"digest"`
+	Entries int    `json:"entries"`
+	Truth   int    `json:"truth"`
+}
 
-// AwarenessRow One group of the awareness report (the unit id as key when grouped by village).
-type AwarenessRow struct {
-	// Assisted participants entered with an officer (included in participants)
-	Assisted *int `json:"assisted,omitempty"`
+// Collective defines model for Collective.
+type Collective struct {
+	Count               int     `json:"count"`
+	EntrantsWeight      float32 `json:"entrantsWeight"`
+	ParticipationWeight float32 `json:"participationWeight"`
+	UnitKind            string  `json:"unitKind"`
+}
 
-	// Ci95 A 95 % interval [low, high], null when suppressed or undefined.
-	Ci95           *Interval `json:"ci95"`
-	Concentrated   bool      `json:"concentrated"`
-	Key            string    `json:"key"`
-	Label          string    `json:"label"`
-	MeanScore      *float64  `json:"meanScore"`
-	OverPopulation bool      `json:"overPopulation"`
+// CollectiveInput defines model for CollectiveInput.
+type CollectiveInput struct {
+	Count               *int     `json:"count,omitempty"`
+	EntrantsWeight      *float32 `json:"entrantsWeight,omitempty"`
+	ParticipationWeight *float32 `json:"participationWeight,omitempty"`
+	UnitKind            *string  `json:"unitKind,omitempty"`
+}
 
-	// Paper participants reached on a paper sheet (included in participants)
-	Paper             *int     `json:"paper,omitempty"`
-	Participants      int      `json:"participants"`
-	ParticipationRate *float64 `json:"participationRate"`
+// Config defines model for Config.
+type Config struct {
+	AllowUnverified        *bool      `json:"allowUnverified,omitempty"`
+	AttemptsPerRound       int        `json:"attemptsPerRound"`
+	Collective             Collective `json:"collective"`
+	FastSecondsPerQuestion int        `json:"fastSecondsPerQuestion"`
+	KeepPersonalDataDays   int        `json:"keepPersonalDataDays"`
+	MinPrizeScore          int        `json:"minPrizeScore"`
+	OnePrizePerPerson      *bool      `json:"onePrizePerPerson"`
+	Prediction             struct {
+		Text  string `json:"text"`
+		Truth string `json:"truth"`
+	} `json:"prediction"`
+	PrizeCapPercent int       `json:"prizeCapPercent"`
+	Prizes          *[]Prize  `json:"prizes"`
+	Ranking         *[]string `json:"ranking"`
+	Rounds          *[]Round  `json:"rounds"`
+	TopN            int       `json:"topN"`
+	VerifyPhone     *bool     `json:"verifyPhone"`
+}
 
-	// ParticipationRateCi95 A 95 % interval [low, high], null when suppressed or undefined.
-	ParticipationRateCi95 *Interval `json:"participationRateCi95"`
-	PassRate              *float64  `json:"passRate"`
-
-	// PassRateCi95 A 95 % interval [low, high], null when suppressed or undefined.
-	PassRateCi95 *Interval `json:"passRateCi95"`
-	Population   int       `json:"population"`
-	Suppressed   bool      `json:"suppressed"`
-
-	// SuspectSubmissions attempts started past a source's or device's soft limit (left out of the figures)
-	SuspectSubmissions int `json:"suspectSubmissions"`
-	Topics             *[]struct {
-		Answered    int      `json:"answered"`
-		CorrectRate *float64 `json:"correctRate"`
-		Label       string   `json:"label"`
-		Topic       string   `json:"topic"`
-	} `json:"topics"`
+// ConfigInput defines model for ConfigInput.
+type ConfigInput struct {
+	AllowUnverified        *bool            `json:"allowUnverified,omitempty"`
+	AttemptsPerRound       *int             `json:"attemptsPerRound,omitempty"`
+	Collective             *CollectiveInput `json:"collective,omitempty"`
+	FastSecondsPerQuestion *int             `json:"fastSecondsPerQuestion,omitempty"`
+	KeepPersonalDataDays   *int             `json:"keepPersonalDataDays,omitempty"`
+	MinPrizeScore          *int             `json:"minPrizeScore,omitempty"`
+	OnePrizePerPerson      *bool            `json:"onePrizePerPerson,omitempty"`
+	Prediction             *struct {
+		Text  *string `json:"text,omitempty"`
+		Truth *string `json:"truth,omitempty"`
+	} `json:"prediction,omitempty"`
+	PrizeCapPercent *int          `json:"prizeCapPercent,omitempty"`
+	Prizes          *[]PrizeInput `json:"prizes,omitempty"`
+	Ranking         *[]string     `json:"ranking,omitempty"`
+	Rounds          *[]RoundInput `json:"rounds,omitempty"`
+	TopN            *int          `json:"topN,omitempty"`
+	VerifyPhone     *bool         `json:"verifyPhone,omitempty"`
 }
 
 // ConfirmRequest defines model for ConfirmRequest.
 type ConfirmRequest struct {
 	Code string `json:"code"`
+}
+
+// Correction defines model for Correction.
+type Correction struct {
+	After      *[]string `json:"after,omitempty"`
+	At         time.Time `json:"at"`
+	Before     *[]string `json:"before"`
+	By         string    `json:"by"`
+	QuestionId string    `json:"questionId"`
+	Regraded   int       `json:"regraded"`
+	Void       *bool     `json:"void,omitempty"`
 }
 
 // CorrectionRequest defines model for CorrectionRequest.
@@ -729,9 +960,59 @@ type CorrectionRequest struct {
 	Void             *bool     `json:"void,omitempty"`
 }
 
+// CorrectionResult defines model for CorrectionResult.
+type CorrectionResult struct {
+	FrozenRounds *[]string  `json:"frozenRounds,omitempty"`
+	GradeVersion int        `json:"gradeVersion"`
+	Job          RegradeJob `json:"job"`
+	QuestionId   string     `json:"questionId"`
+}
+
+// Decision defines model for Decision.
+type Decision struct {
+	At        time.Time `json:"at"`
+	AttemptId string    `json:"attemptId"`
+	By        string    `json:"by"`
+	QuizId    string    `json:"quizId"`
+	Reason    string    `json:"reason"`
+	RoundId   string    `json:"roundId"`
+}
+
 // DisqualifyRequest defines model for DisqualifyRequest.
 type DisqualifyRequest struct {
 	Reason string `json:"reason"`
+}
+
+// Entry defines model for Entry.
+type Entry struct {
+	AttemptId string    `json:"attemptId"`
+	Channel   string    `json:"channel"`
+	EnteredAt time.Time `json:"enteredAt"`
+	EnteredBy string    `json:"enteredBy"`
+}
+
+// EntryPage defines model for EntryPage.
+type EntryPage struct {
+	Entries    *[]EntryRow `json:"entries"`
+	NextCursor string      `json:"nextCursor"`
+}
+
+// EntryRow defines model for EntryRow.
+type EntryRow struct {
+	AttemptId    string    `json:"attemptId"`
+	Cccd         *string   `json:"cccd,omitempty"`
+	ClientId     *string   `json:"clientId,omitempty"`
+	DurationMs   int       `json:"durationMs"`
+	MaxScore     int       `json:"maxScore"`
+	Name         string    `json:"name"`
+	Organization *string   `json:"organization,omitempty"`
+	Phone        string    `json:"phone"`
+	Prediction   *int      `json:"prediction"`
+	Ranked       bool      `json:"ranked"`
+	RoundId      string    `json:"roundId"`
+	Score        int       `json:"score"`
+	SubmittedAt  time.Time `json:"submittedAt"`
+	UnitId       string    `json:"unitId"`
 }
 
 // Error Every error answer. The functions answer `{"error":{"code","message"}}` (with `rows` on a file's row errors); API Gateway's own answers (unknown route 404, missing or invalid token 401, body over 10 MB 413, throttled 429) are `{"message"}`, a body an HTTP API cannot change (custom gateway responses are a REST API feature: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html).
@@ -745,7 +1026,7 @@ type Error struct {
 	Message *string `json:"message,omitempty"`
 
 	// Rows A file's errors by row and column (422)
-	Rows  *[]map[string]interface{} `json:"rows,omitempty"`
+	Rows  *[]RowError `json:"rows,omitempty"`
 	union json.RawMessage
 }
 
@@ -758,313 +1039,743 @@ type Error0 = interface{}
 // Error1 defines model for Error.1.
 type Error1 = interface{}
 
-// Interval A 95 % interval [low, high], null when suppressed or undefined.
-type Interval = []float64
+// Flag defines model for Flag.
+type Flag struct {
+	AttemptId string `json:"attemptId"`
+	Detail    string `json:"detail"`
+	Kind      string `json:"kind"`
+	Name      string `json:"name"`
+	Rank      int    `json:"rank"`
+	Score     int    `json:"score"`
+}
+
+// FlagList defines model for FlagList.
+type FlagList struct {
+	Flags *[]Flag `json:"flags"`
+}
+
+// ImportResult defines model for ImportResult.
+type ImportResult struct {
+	Errors    *[]RowError      `json:"errors,omitempty"`
+	Imported  int              `json:"imported"`
+	Questions *[]QuestionInput `json:"questions,omitempty"`
+	Units     *[]Unit          `json:"units,omitempty"`
+}
+
+// Invitation defines model for Invitation.
+type Invitation struct {
+	Email       string         `json:"email"`
+	Role        InvitationRole `json:"role"`
+	ScopeUnitId string         `json:"scopeUnitId"`
+	Username    string         `json:"username"`
+}
+
+// InvitationRole defines model for Invitation.Role.
+type InvitationRole string
 
 // Me defines model for Me.
 type Me struct {
-	// Can What the policy lets this staff member do (on quizzes and surveys where it depends on the kind); the scope is checked on every request.
-	Can         []MeCan  `json:"can"`
-	Roles       []string `json:"roles"`
-	ScopeUnitId *string  `json:"scopeUnitId,omitempty"`
-	Username    string   `json:"username"`
+	Can         *[]MeCan   `json:"can"`
+	Roles       *[]MeRoles `json:"roles"`
+	ScopeUnitId string     `json:"scopeUnitId"`
+	Username    string     `json:"username"`
 }
 
 // MeCan defines model for Me.Can.
 type MeCan string
 
-// Object defines model for Object.
-type Object = map[string]interface{}
+// MeRoles defines model for Me.Roles.
+type MeRoles string
 
-// Participant defines model for Participant.
-type Participant struct {
-	// BirthYear 1900 to this year; with consent only
-	BirthYear *int    `json:"birthYear,omitempty"`
-	Cccd      *string `json:"cccd,omitempty"`
-
-	// Gender with consent only
-	Gender       *ParticipantGender `json:"gender,omitempty"`
-	Name         *string            `json:"name,omitempty"`
-	Organization *string            `json:"organization,omitempty"`
-	Phone        *string            `json:"phone,omitempty"`
-	PhoneToken   *string            `json:"phoneToken,omitempty"`
-
-	// UnitId a village (a leaf of the unit tree)
-	UnitId string `json:"unitId"`
+// Member defines model for Member.
+type Member struct {
+	Email             *string    `json:"email,omitempty"`
+	Enabled           bool       `json:"enabled"`
+	Role              MemberRole `json:"role"`
+	ScopeUnitId       string     `json:"scopeUnitId"`
+	TemporaryPassword *string    `json:"temporaryPassword,omitempty"`
+	Username          string     `json:"username"`
 }
 
-// ParticipantGender with consent only
-type ParticipantGender string
+// MemberRole defines model for Member.Role.
+type MemberRole string
+
+// Option defines model for Option.
+type Option struct {
+	Id   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// OptionCount defines model for OptionCount.
+type OptionCount struct {
+	Count    int      `json:"count"`
+	OptionId string   `json:"optionId"`
+	Percent  *float32 `json:"percent"`
+	Text     string   `json:"text"`
+}
+
+// OptionInput defines model for OptionInput.
+type OptionInput struct {
+	Text string `json:"text"`
+}
+
+// OptionInputBody defines model for OptionInputBody.
+type OptionInputBody struct {
+	Text *string `json:"text,omitempty"`
+}
+
+// PaperCorrection defines model for PaperCorrection.
+type PaperCorrection struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
+}
 
 // PhoneToken defines model for PhoneToken.
 type PhoneToken struct {
-	ExpiresAt  string `json:"expiresAt"`
-	PhoneToken string `json:"phoneToken"`
+	ExpiresAt  time.Time `json:"expiresAt"`
+	PhoneToken string    `json:"phoneToken"`
 }
 
 // PrintRequest defines model for PrintRequest.
 type PrintRequest struct {
-	Count  int     `json:"count"`
-	QuizId *string `json:"quizId,omitempty"`
-
-	// SiteUrl the resident site's address, for the QR code
-	SiteUrl *string `json:"siteUrl,omitempty"`
-	UnitId  *string `json:"unitId,omitempty"`
-
-	// Variant full (default): questions, options and boxes; answers: boxes only
+	Count   int                  `json:"count"`
+	QuizId  *string              `json:"quizId,omitempty"`
+	SiteUrl *string              `json:"siteUrl,omitempty"`
+	UnitId  *string              `json:"unitId,omitempty"`
 	Variant *PrintRequestVariant `json:"variant,omitempty"`
 }
 
-// PrintRequestVariant full (default): questions, options and boxes; answers: boxes only
+// PrintRequestVariant defines model for PrintRequest.Variant.
 type PrintRequestVariant string
 
-// QuizInput A quiz, survey or contest as staff write it (POST creates, PUT replaces a draft).
-type QuizInput struct {
-	ClosesAt *time.Time `json:"closesAt,omitempty"`
+// PrintView defines model for PrintView.
+type PrintView struct {
+	Codes     *[]string          `json:"codes"`
+	Date      string             `json:"date"`
+	Link      *string            `json:"link,omitempty"`
+	PrintId   string             `json:"printId"`
+	PrintedAt time.Time          `json:"printedAt"`
+	PrintedBy string             `json:"printedBy"`
+	QrSvg     *string            `json:"qrSvg,omitempty"`
+	Questions *[]PrintedQuestion `json:"questions"`
+	QuizId    string             `json:"quizId"`
+	QuizTitle string             `json:"quizTitle"`
+	UnitId    string             `json:"unitId"`
+	UnitName  string             `json:"unitName"`
+	Variant   string             `json:"variant"`
+}
 
-	// Contest a contest's rounds, ranking, prizes and rules (kind contest)
-	Contest     *map[string]interface{} `json:"contest,omitempty"`
-	Description *string                 `json:"description,omitempty"`
-	DrawCount   *int                    `json:"drawCount,omitempty"`
-	Kind        *string                 `json:"kind,omitempty"`
-	OpensAt     *time.Time              `json:"opensAt,omitempty"`
-	PassPercent *int                    `json:"passPercent,omitempty"`
-	Questions   *[]struct {
-		CorrectOptionIds     *[]string `json:"correctOptionIds,omitempty"`
-		CorrectOptionIndexes *[]int    `json:"correctOptionIndexes,omitempty"`
-		Id                   *string   `json:"id,omitempty"`
-		Kind                 *string   `json:"kind,omitempty"`
-		Options              *[]struct {
-			Text *string `json:"text,omitempty"`
-		} `json:"options,omitempty"`
-		Points *int    `json:"points,omitempty"`
-		Text   *string `json:"text,omitempty"`
-		Topic  *string `json:"topic,omitempty"`
-	} `json:"questions,omitempty"`
-	ScopeUnitId  *string `json:"scopeUnitId,omitempty"`
-	Shuffle      *bool   `json:"shuffle,omitempty"`
-	TimeLimitSec *int    `json:"timeLimitSec,omitempty"`
-	Title        *string `json:"title,omitempty"`
+// PrintedOption defines model for PrintedOption.
+type PrintedOption struct {
+	Id     string `json:"id"`
+	Letter string `json:"letter"`
+	Text   string `json:"text"`
+}
+
+// PrintedQuestion defines model for PrintedQuestion.
+type PrintedQuestion struct {
+	Id      string              `json:"id"`
+	Kind    PrintedQuestionKind `json:"kind"`
+	N       int                 `json:"n"`
+	Options *[]PrintedOption    `json:"options"`
+	Text    string              `json:"text"`
+}
+
+// PrintedQuestionKind defines model for PrintedQuestion.Kind.
+type PrintedQuestionKind string
+
+// Prize defines model for Prize.
+type Prize struct {
+	Amount int    `json:"amount"`
+	Count  int    `json:"count"`
+	Tier   string `json:"tier"`
+}
+
+// PrizeInput defines model for PrizeInput.
+type PrizeInput struct {
+	Amount *int    `json:"amount,omitempty"`
+	Count  *int    `json:"count,omitempty"`
+	Tier   *string `json:"tier,omitempty"`
+}
+
+// PublicLine defines model for PublicLine.
+type PublicLine struct {
+	DurationMs int     `json:"durationMs"`
+	MaxScore   int     `json:"maxScore"`
+	Name       string  `json:"name"`
+	Phone      string  `json:"phone"`
+	Prediction int     `json:"prediction"`
+	Rank       int     `json:"rank"`
+	Score      int     `json:"score"`
+	Tier       *string `json:"tier,omitempty"`
+	Unit       string  `json:"unit"`
+}
+
+// PublicOption defines model for PublicOption.
+type PublicOption struct {
+	Id   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// PublicQuestion defines model for PublicQuestion.
+type PublicQuestion struct {
+	Id      string             `json:"id"`
+	Kind    PublicQuestionKind `json:"kind"`
+	Options *[]PublicOption    `json:"options"`
+	Text    string             `json:"text"`
+	Topic   string             `json:"topic"`
+}
+
+// PublicQuestionKind defines model for PublicQuestion.Kind.
+type PublicQuestionKind string
+
+// PublicResults defines model for PublicResults.
+type PublicResults struct {
+	ByUnit     *[]UnitCount  `json:"byUnit"`
+	Collective *[]UnitResult `json:"collective"`
+	Digest     string        `json:"digest"`
+	Entries    int           `json:"entries"`
+	QuizId     string        `json:"quizId"`
+	RoundId    string        `json:"roundId"`
+	RoundName  string        `json:"roundName"`
+	Top        *[]PublicLine `json:"top"`
+	Truth      int           `json:"truth"`
+}
+
+// PurgeResult defines model for PurgeResult.
+type PurgeResult struct {
+	Attempts      int `json:"attempts"`
+	Rounds        int `json:"rounds"`
+	Verifications int `json:"verifications"`
+}
+
+// Question defines model for Question.
+type Question struct {
+	CorrectOptionIds *[]string    `json:"correctOptionIds,omitempty"`
+	Id               string       `json:"id"`
+	Kind             QuestionKind `json:"kind"`
+	Options          *[]Option    `json:"options"`
+	Points           int          `json:"points"`
+	Text             string       `json:"text"`
+	Topic            string       `json:"topic"`
+	Void             *bool        `json:"void,omitempty"`
+}
+
+// QuestionKind defines model for Question.Kind.
+type QuestionKind string
+
+// QuestionInput defines model for QuestionInput.
+type QuestionInput struct {
+	CorrectOptionIds     *[]string          `json:"correctOptionIds,omitempty"`
+	CorrectOptionIndexes *[]int             `json:"correctOptionIndexes,omitempty"`
+	Id                   *string            `json:"id,omitempty"`
+	Kind                 string             `json:"kind"`
+	Options              *[]OptionInput     `json:"options"`
+	Points               int                `json:"points"`
+	Text                 string             `json:"text"`
+	Topic                QuestionInputTopic `json:"topic"`
+}
+
+// QuestionInputTopic defines model for QuestionInput.Topic.
+type QuestionInputTopic string
+
+// QuestionInputBody defines model for QuestionInputBody.
+type QuestionInputBody struct {
+	CorrectOptionIds     *[]string               `json:"correctOptionIds,omitempty"`
+	CorrectOptionIndexes *[]int                  `json:"correctOptionIndexes,omitempty"`
+	Id                   *string                 `json:"id,omitempty"`
+	Kind                 *string                 `json:"kind,omitempty"`
+	Options              *[]OptionInputBody      `json:"options,omitempty"`
+	Points               *int                    `json:"points,omitempty"`
+	Text                 *string                 `json:"text,omitempty"`
+	Topic                *QuestionInputBodyTopic `json:"topic,omitempty"`
+}
+
+// QuestionInputBodyTopic defines model for QuestionInputBody.Topic.
+type QuestionInputBodyTopic string
+
+// QuestionStat defines model for QuestionStat.
+type QuestionStat struct {
+	Discrimination *float32 `json:"discrimination"`
+	Facility       *float32 `json:"facility"`
+	Flag           string   `json:"flag"`
+	N              int      `json:"n"`
+	QuestionId     string   `json:"questionId"`
+	Text           string   `json:"text"`
+	Topic          string   `json:"topic"`
+}
+
+// QuestionsReport defines model for QuestionsReport.
+type QuestionsReport struct {
+	Questions   *[]QuestionStat `json:"questions"`
+	QuizId      string          `json:"quizId"`
+	Sealed      *bool           `json:"sealed,omitempty"`
+	SealedNote  *string         `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time      `json:"sealedUntil,omitempty"`
+}
+
+// Quiz defines model for Quiz.
+type Quiz struct {
+	ClosesAt             *time.Time    `json:"closesAt,omitempty"`
+	Contest              *Config       `json:"contest,omitempty"`
+	Corrections          *[]Correction `json:"corrections,omitempty"`
+	CreatedBy            *string       `json:"createdBy,omitempty"`
+	Description          string        `json:"description"`
+	DrawCount            int           `json:"drawCount"`
+	Id                   string        `json:"id"`
+	Kind                 string        `json:"kind"`
+	OpensAt              *time.Time    `json:"opensAt,omitempty"`
+	PassPercent          int           `json:"passPercent"`
+	PersonalDataPurgedAt *time.Time    `json:"personalDataPurgedAt,omitempty"`
+	Questions            *[]Question   `json:"questions"`
+	ScopeUnitId          *string       `json:"scopeUnitId,omitempty"`
+	Shuffle              bool          `json:"shuffle"`
+	Status               string        `json:"status"`
+	TimeLimitSec         int           `json:"timeLimitSec"`
+	Title                string        `json:"title"`
+	UpdatedAt            *time.Time    `json:"updatedAt,omitempty"`
+	Version              int           `json:"version"`
+}
+
+// QuizInput defines model for QuizInput.
+type QuizInput struct {
+	ClosesAt     *time.Time           `json:"closesAt,omitempty"`
+	Contest      *ConfigInput         `json:"contest,omitempty"`
+	Description  *string              `json:"description,omitempty"`
+	DrawCount    *int                 `json:"drawCount,omitempty"`
+	Kind         *string              `json:"kind,omitempty"`
+	OpensAt      *time.Time           `json:"opensAt,omitempty"`
+	PassPercent  *int                 `json:"passPercent,omitempty"`
+	Questions    *[]QuestionInputBody `json:"questions,omitempty"`
+	ScopeUnitId  *string              `json:"scopeUnitId,omitempty"`
+	Shuffle      *bool                `json:"shuffle,omitempty"`
+	TimeLimitSec *int                 `json:"timeLimitSec,omitempty"`
+	Title        *string              `json:"title,omitempty"`
+}
+
+// QuizList defines model for QuizList.
+type QuizList struct {
+	Quizzes *[]Quiz `json:"quizzes"`
+}
+
+// QuizStatus defines model for QuizStatus.
+type QuizStatus struct {
+	Id     string `json:"id"`
+	Status string `json:"status"`
+}
+
+// QuizSummary defines model for QuizSummary.
+type QuizSummary struct {
+	ClosesAt      *time.Time      `json:"closesAt,omitempty"`
+	Description   string          `json:"description"`
+	Id            string          `json:"id"`
+	Kind          string          `json:"kind"`
+	OpensAt       *time.Time      `json:"opensAt,omitempty"`
+	Phase         string          `json:"phase"`
+	QuestionCount int             `json:"questionCount"`
+	Rounds        *[]RoundSummary `json:"rounds,omitempty"`
+	ScopeUnitId   *string         `json:"scopeUnitId,omitempty"`
+	Status        string          `json:"status"`
+	TimeLimitSec  int             `json:"timeLimitSec"`
+	Title         string          `json:"title"`
+	VerifyPhone   *bool           `json:"verifyPhone,omitempty"`
 }
 
 // Quizzes defines model for Quizzes.
 type Quizzes struct {
-	Quizzes []struct {
-		// ClosesAt left out when the quiz has no closing time
-		ClosesAt    *time.Time `json:"closesAt,omitempty"`
-		Description *string    `json:"description,omitempty"`
-		Id          string     `json:"id"`
-		Kind        string     `json:"kind"`
-
-		// OpensAt left out when the quiz has no opening time
-		OpensAt *time.Time `json:"opensAt,omitempty"`
-
-		// Phase Open, upcoming or ended at the server's time of the answer (a contest by its rounds).
-		Phase         *QuizzesQuizzesPhase `json:"phase,omitempty"`
-		QuestionCount *int                 `json:"questionCount,omitempty"`
-
-		// Rounds A contest's rounds, with the names people read and when results may come (the end plus the submit grace).
-		Rounds *[]struct {
-			ClosesAt     string `json:"closesAt"`
-			Id           string `json:"id"`
-			Name         string `json:"name"`
-			OpensAt      string `json:"opensAt"`
-			ResultsAfter string `json:"resultsAfter"`
-		} `json:"rounds,omitempty"`
-
-		// ScopeUnitId only residents under this unit may take it (left out when anyone may)
-		ScopeUnitId  *string `json:"scopeUnitId,omitempty"`
-		Status       *string `json:"status,omitempty"`
-		TimeLimitSec *int    `json:"timeLimitSec,omitempty"`
-		Title        string  `json:"title"`
-		VerifyPhone  *bool   `json:"verifyPhone,omitempty"`
-	} `json:"quizzes"`
+	Quizzes *[]QuizSummary `json:"quizzes"`
 }
-
-// QuizzesQuizzesPhase Open, upcoming or ended at the server's time of the answer (a contest by its rounds).
-type QuizzesQuizzesPhase string
 
 // RankingPage defines model for RankingPage.
 type RankingPage struct {
-	// CloseAllowedAt The round's end plus the submit grace: a close before is refused (409)
-	CloseAllowedAt string `json:"closeAllowedAt"`
-	ClosesAt       string `json:"closesAt"`
-
-	// Entries The round's number of entries
-	Entries    *int                     `json:"entries,omitempty"`
-	Final      bool                     `json:"final"`
-	Lines      []map[string]interface{} `json:"lines"`
-	NextCursor *string                  `json:"nextCursor,omitempty"`
-
-	// Now The server's clock, for a countdown that does not trust the device's
-	Now       string `json:"now"`
-	RoundName string `json:"roundName"`
-
-	// Sealed A provisional ranking read by someone who may not see the contest's key while it is secret: no lines (a score, a rank or a place would give the key away), the count only
-	Sealed *bool `json:"sealed,omitempty"`
-
-	// SealedNote The Vietnamese note the pages show
-	SealedNote *string `json:"sealedNote,omitempty"`
-
-	// SealedUntil When the key stops being secret: the last round's end plus the submit grace
-	SealedUntil *string `json:"sealedUntil,omitempty"`
+	CloseAllowedAt time.Time     `json:"closeAllowedAt"`
+	ClosesAt       time.Time     `json:"closesAt"`
+	Entries        *int          `json:"entries,omitempty"`
+	Final          bool          `json:"final"`
+	Lines          *[]PublicLine `json:"lines"`
+	NextCursor     *string       `json:"nextCursor,omitempty"`
+	Now            time.Time     `json:"now"`
+	RoundName      string        `json:"roundName"`
+	Sealed         *bool         `json:"sealed,omitempty"`
+	SealedNote     *string       `json:"sealedNote,omitempty"`
+	SealedUntil    *time.Time    `json:"sealedUntil,omitempty"`
 }
 
 // RegradeJob defines model for RegradeJob.
 type RegradeJob struct {
-	// Changed attempts regraded
-	Changed int `json:"changed"`
-
-	// Checked attempts read with an older grade
-	Checked    int       `json:"checked"`
-	CreatedAt  time.Time `json:"createdAt"`
-	JobId      string    `json:"jobId"`
-	KeyVersion int       `json:"keyVersion"`
-
-	// Pass walks begun after the first
-	Pass *int `json:"pass,omitempty"`
-
-	// PassChanged attempts the current walk has regraded
-	PassChanged *int             `json:"passChanged,omitempty"`
-	QuestionId  string           `json:"questionId"`
-	QuizId      string           `json:"quizId"`
-	Status      RegradeJobStatus `json:"status"`
-
-	// SweepAfter the sweeps (walks that catch attempts graded with the old key) start after this
-	SweepAfter *time.Time `json:"sweepAfter,omitempty"`
-	UpdatedAt  *time.Time `json:"updatedAt,omitempty"`
+	Changed     int       `json:"changed"`
+	Checked     int       `json:"checked"`
+	CreatedAt   time.Time `json:"createdAt"`
+	JobId       string    `json:"jobId"`
+	KeyVersion  int       `json:"keyVersion"`
+	Pass        int       `json:"pass"`
+	PassChanged int       `json:"passChanged"`
+	QuestionId  string    `json:"questionId"`
+	QuizId      string    `json:"quizId"`
+	Status      string    `json:"status"`
+	SweepAfter  time.Time `json:"sweepAfter"`
+	UpdatedAt   time.Time `json:"updatedAt"`
 }
-
-// RegradeJobStatus defines model for RegradeJob.Status.
-type RegradeJobStatus string
 
 // Result defines model for Result.
 type Result struct {
-	AttemptId    string   `json:"attemptId"`
-	CorrectCount *int     `json:"correctCount,omitempty"`
-	DurationMs   *int     `json:"durationMs,omitempty"`
-	MaxScore     *float32 `json:"maxScore,omitempty"`
+	AttemptId     string        `json:"attemptId"`
+	CorrectCount  *int          `json:"correctCount,omitempty"`
+	DurationMs    *int          `json:"durationMs,omitempty"`
+	MaxScore      *int          `json:"maxScore,omitempty"`
+	PassPercent   *int          `json:"passPercent,omitempty"`
+	Passed        *bool         `json:"passed,omitempty"`
+	Prediction    *int          `json:"prediction,omitempty"`
+	QuestionCount *int          `json:"questionCount,omitempty"`
+	Ranked        *bool         `json:"ranked,omitempty"`
+	Receipt       *string       `json:"receipt,omitempty"`
+	ResultsAfter  *time.Time    `json:"resultsAfter,omitempty"`
+	Review        *[]ReviewItem `json:"review,omitempty"`
+	RoundId       *string       `json:"roundId,omitempty"`
+	RoundName     *string       `json:"roundName,omitempty"`
+	Score         *int          `json:"score,omitempty"`
+	SubmittedAt   time.Time     `json:"submittedAt"`
+}
 
-	// PassPercent The quiz's pass mark, in percent of the maximum score (scored attempts only)
-	PassPercent *int `json:"passPercent,omitempty"`
+// ReviewItem defines model for ReviewItem.
+type ReviewItem struct {
+	Correct          bool      `json:"correct"`
+	CorrectOptionIds *[]string `json:"correctOptionIds"`
+	QuestionId       string    `json:"questionId"`
+}
 
-	// Passed whether the attempt reached the pass mark (scored attempts only)
-	Passed *bool `json:"passed,omitempty"`
+// Round defines model for Round.
+type Round struct {
+	ClosesAt time.Time `json:"closesAt"`
+	Id       string    `json:"id"`
+	Name     *string   `json:"name,omitempty"`
+	OpensAt  time.Time `json:"opensAt"`
+}
 
-	// Prediction A contest entry's answer to the tie-break question
-	Prediction    *int `json:"prediction,omitempty"`
-	QuestionCount *int `json:"questionCount,omitempty"`
+// RoundInput defines model for RoundInput.
+type RoundInput struct {
+	ClosesAt *time.Time `json:"closesAt,omitempty"`
+	Id       *string    `json:"id,omitempty"`
+	Name     *string    `json:"name,omitempty"`
+	OpensAt  *time.Time `json:"opensAt,omitempty"`
+}
 
-	// Ranked A contest entry: false when it came after its round's end (kept, not ranked)
-	Ranked  *bool   `json:"ranked,omitempty"`
-	Receipt *string `json:"receipt,omitempty"`
+// RoundSummary defines model for RoundSummary.
+type RoundSummary struct {
+	ClosesAt     time.Time `json:"closesAt"`
+	Id           string    `json:"id"`
+	Name         string    `json:"name"`
+	OpensAt      time.Time `json:"opensAt"`
+	ResultsAfter time.Time `json:"resultsAfter"`
+}
 
-	// ResultsAfter A sealed contest entry: the earliest time its round's results may be published (the round's end plus the submit grace)
-	ResultsAfter *time.Time `json:"resultsAfter,omitempty"`
-	Review       *[]struct {
-		Correct          *bool     `json:"correct,omitempty"`
-		CorrectOptionIds *[]string `json:"correctOptionIds,omitempty"`
-		QuestionId       string    `json:"questionId"`
-	} `json:"review,omitempty"`
-	RoundId     *string    `json:"roundId,omitempty"`
-	RoundName   *string    `json:"roundName,omitempty"`
-	Score       *float32   `json:"score,omitempty"`
-	SubmittedAt *time.Time `json:"submittedAt,omitempty"`
+// Row defines model for Row.
+type Row struct {
+	Assisted              *int         `json:"assisted,omitempty"`
+	Ci95                  *[]float32   `json:"ci95"`
+	Concentrated          bool         `json:"concentrated"`
+	Key                   string       `json:"key"`
+	Label                 string       `json:"label"`
+	MeanScore             *float32     `json:"meanScore"`
+	OverPopulation        bool         `json:"overPopulation"`
+	Paper                 *int         `json:"paper,omitempty"`
+	Participants          int          `json:"participants"`
+	ParticipationRate     *float32     `json:"participationRate"`
+	ParticipationRateCi95 *[]float32   `json:"participationRateCi95"`
+	PassRate              *float32     `json:"passRate"`
+	PassRateCi95          *[]float32   `json:"passRateCi95"`
+	Population            int          `json:"population"`
+	Suppressed            bool         `json:"suppressed"`
+	SuspectSubmissions    int          `json:"suspectSubmissions"`
+	Topics                *[]TopicRate `json:"topics"`
+}
+
+// RowError defines model for RowError.
+type RowError struct {
+	Column  string `json:"column"`
+	Message string `json:"message"`
+	Row     int    `json:"row"`
 }
 
 // SheetCorrectionRequest defines model for SheetCorrectionRequest.
 type SheetCorrectionRequest struct {
-	Answers   *[]Answer                     `json:"answers,omitempty"`
-	BirthYear *int                          `json:"birthYear,omitempty"`
-	Channel   SheetCorrectionRequestChannel `json:"channel"`
-
-	// Gender male, female or other (or nam, nữ, khác)
-	Gender       *string `json:"gender,omitempty"`
-	Organization *string `json:"organization,omitempty"`
-	Reason       string  `json:"reason"`
+	Answers      *[]Answer `json:"answers,omitempty"`
+	BirthYear    *int      `json:"birthYear,omitempty"`
+	Channel      string    `json:"channel"`
+	Gender       *string   `json:"gender,omitempty"`
+	Organization *string   `json:"organization,omitempty"`
+	Reason       string    `json:"reason"`
 }
 
-// SheetCorrectionRequestChannel defines model for SheetCorrectionRequest.Channel.
-type SheetCorrectionRequestChannel string
+// SheetCorrectionResult defines model for SheetCorrectionResult.
+type SheetCorrectionResult struct {
+	AttemptId    string             `json:"attemptId"`
+	Code         string             `json:"code"`
+	CorrectCount int                `json:"correctCount"`
+	Corrections  *[]PaperCorrection `json:"corrections"`
+	MaxScore     int                `json:"maxScore"`
+	Score        int                `json:"score"`
+}
 
 // SheetEntryRequest defines model for SheetEntryRequest.
 type SheetEntryRequest struct {
-	Answers   *[]Answer                `json:"answers,omitempty"`
-	BirthYear *int                     `json:"birthYear,omitempty"`
-	Channel   SheetEntryRequestChannel `json:"channel"`
-
-	// Gender male, female or other (or nam, nữ, khác)
-	Gender       *string `json:"gender,omitempty"`
-	Organization *string `json:"organization,omitempty"`
+	Answers      *[]Answer                `json:"answers,omitempty"`
+	BirthYear    *int                     `json:"birthYear,omitempty"`
+	Channel      SheetEntryRequestChannel `json:"channel"`
+	Gender       *string                  `json:"gender,omitempty"`
+	Organization *string                  `json:"organization,omitempty"`
 }
 
 // SheetEntryRequestChannel defines model for SheetEntryRequest.Channel.
 type SheetEntryRequestChannel string
 
+// SheetEntryResult defines model for SheetEntryResult.
+type SheetEntryResult struct {
+	AttemptId    string `json:"attemptId"`
+	Code         string `json:"code"`
+	CorrectCount int    `json:"correctCount"`
+	Created      bool   `json:"created"`
+	Entry        *Entry `json:"entry"`
+	MaxScore     int    `json:"maxScore"`
+	Score        int    `json:"score"`
+	UnitId       string `json:"unitId"`
+}
+
+// SheetProgress defines model for SheetProgress.
+type SheetProgress struct {
+	QuizId   string             `json:"quizId"`
+	UnitId   string             `json:"unitId"`
+	Villages *[]VillageProgress `json:"villages"`
+}
+
+// SheetView defines model for SheetView.
+type SheetView struct {
+	Code        string             `json:"code"`
+	Corrections *[]PaperCorrection `json:"corrections,omitempty"`
+	Entry       *Entry             `json:"entry,omitempty"`
+	Print       PrintView          `json:"print"`
+}
+
+// StaffList defines model for StaffList.
+type StaffList struct {
+	Staff *[]Member `json:"staff"`
+}
+
 // StartRequest defines model for StartRequest.
 type StartRequest struct {
-	// ClientId the device's id (any string the page keeps), for the device's start limit
-	ClientId string `json:"clientId"`
-
-	// ClientToken the clientToken of the device's previous start
-	ClientToken *string     `json:"clientToken,omitempty"`
-	Consent     *bool       `json:"consent,omitempty"`
-	Participant Participant `json:"participant"`
+	ClientId    string  `json:"clientId"`
+	ClientToken *string `json:"clientToken,omitempty"`
+	Consent     *bool   `json:"consent,omitempty"`
+	Participant struct {
+		BirthYear    *int                           `json:"birthYear,omitempty"`
+		Cccd         *string                        `json:"cccd,omitempty"`
+		Gender       *StartRequestParticipantGender `json:"gender,omitempty"`
+		Name         *string                        `json:"name,omitempty"`
+		Organization *string                        `json:"organization,omitempty"`
+		Phone        *string                        `json:"phone,omitempty"`
+		PhoneToken   *string                        `json:"phoneToken,omitempty"`
+		UnitId       string                         `json:"unitId"`
+	} `json:"participant"`
 }
+
+// StartRequestParticipantGender defines model for StartRequest.Participant.Gender.
+type StartRequestParticipantGender string
 
 // StartResponse defines model for StartResponse.
 type StartResponse struct {
-	AttemptId    string  `json:"attemptId"`
-	AttemptToken string  `json:"attemptToken"`
-	ClientToken  *string `json:"clientToken,omitempty"`
-	ExpiresAt    string  `json:"expiresAt"`
-	Questions    []struct {
-		Id      string `json:"id"`
-		Kind    string `json:"kind"`
-		Options *[]struct {
-			Id   string `json:"id"`
-			Text string `json:"text"`
-		} `json:"options,omitempty"`
-		Text  string  `json:"text"`
-		Topic *string `json:"topic,omitempty"`
-	} `json:"questions"`
-	StartedAt string `json:"startedAt"`
+	AttemptId    string            `json:"attemptId"`
+	AttemptToken string            `json:"attemptToken"`
+	ClientToken  *string           `json:"clientToken,omitempty"`
+	ExpiresAt    time.Time         `json:"expiresAt"`
+	Questions    *[]PublicQuestion `json:"questions"`
+	StartedAt    time.Time         `json:"startedAt"`
 }
 
 // SubmitRequest defines model for SubmitRequest.
 type SubmitRequest struct {
-	Answers      []Answer `json:"answers"`
-	AttemptToken string   `json:"attemptToken"`
-
-	// Prediction a contest's tie-break answer (required in contests)
-	Prediction *int `json:"prediction,omitempty"`
+	Answers      *[]Answer `json:"answers"`
+	AttemptToken string    `json:"attemptToken"`
+	Prediction   *int      `json:"prediction,omitempty"`
 }
 
-// Topic A content section of the plan (II.1 a–h; the plan has no f).
-type Topic string
+// SurveyQuestion defines model for SurveyQuestion.
+type SurveyQuestion struct {
+	ByUnit *[]struct {
+		Label   string         `json:"label"`
+		Options *[]OptionCount `json:"options"`
+		UnitId  string         `json:"unitId"`
+	} `json:"byUnit"`
+	Kind       string         `json:"kind"`
+	Options    *[]OptionCount `json:"options"`
+	QuestionId string         `json:"questionId"`
+	Text       string         `json:"text"`
+}
+
+// SurveyReport defines model for SurveyReport.
+type SurveyReport struct {
+	MinGroup     int               `json:"minGroup"`
+	Participants int               `json:"participants"`
+	Questions    *[]SurveyQuestion `json:"questions"`
+	QuizId       string            `json:"quizId"`
+	Sealed       *bool             `json:"sealed,omitempty"`
+	SealedNote   *string           `json:"sealedNote,omitempty"`
+	SealedUntil  *time.Time        `json:"sealedUntil,omitempty"`
+	UnitId       string            `json:"unitId"`
+}
+
+// TopicCell defines model for TopicCell.
+type TopicCell struct {
+	Answered    int      `json:"answered"`
+	CorrectRate *float32 `json:"correctRate"`
+	Topic       string   `json:"topic"`
+}
+
+// TopicRate defines model for TopicRate.
+type TopicRate struct {
+	Answered    int      `json:"answered"`
+	CorrectRate *float32 `json:"correctRate"`
+	Label       string   `json:"label"`
+	Topic       string   `json:"topic"`
+}
+
+// TopicRow defines model for TopicRow.
+type TopicRow struct {
+	Cells        *[]TopicCell `json:"cells"`
+	Label        string       `json:"label"`
+	Participants int          `json:"participants"`
+	Suppressed   bool         `json:"suppressed"`
+	UnitId       string       `json:"unitId"`
+}
+
+// TopicsReport defines model for TopicsReport.
+type TopicsReport struct {
+	QuizId      string      `json:"quizId"`
+	Rows        *[]TopicRow `json:"rows"`
+	Sealed      *bool       `json:"sealed,omitempty"`
+	SealedNote  *string     `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time  `json:"sealedUntil,omitempty"`
+	Topics      *[]struct {
+		Label string `json:"label"`
+		Topic string `json:"topic"`
+	} `json:"topics"`
+	Total  TopicRow `json:"total"`
+	UnitId string   `json:"unitId"`
+}
+
+// TrendPoint defines model for TrendPoint.
+type TrendPoint struct {
+	Ci95         *[]float32 `json:"ci95"`
+	MeanScore    *float32   `json:"meanScore"`
+	Participants int        `json:"participants"`
+	PassRate     *float32   `json:"passRate"`
+	PassRateCi95 *[]float32 `json:"passRateCi95"`
+	Period       string     `json:"period"`
+	Suppressed   bool       `json:"suppressed"`
+}
+
+// TrendReport defines model for TrendReport.
+type TrendReport struct {
+	LastYear    TrendPoint    `json:"lastYear"`
+	Period      string        `json:"period"`
+	Points      *[]TrendPoint `json:"points"`
+	QuizId      string        `json:"quizId"`
+	Sealed      *bool         `json:"sealed,omitempty"`
+	SealedNote  *string       `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time    `json:"sealedUntil,omitempty"`
+	ThisYear    TrendPoint    `json:"thisYear"`
+	UnitId      string        `json:"unitId"`
+}
+
+// Unit defines model for Unit.
+type Unit struct {
+	Households int    `json:"households"`
+	Id         string `json:"id"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	ParentId   string `json:"parentId"`
+	Population int    `json:"population"`
+}
+
+// UnitCount defines model for UnitCount.
+type UnitCount struct {
+	Entrants int    `json:"entrants"`
+	Label    string `json:"label"`
+	UnitId   string `json:"unitId"`
+}
+
+// UnitResult defines model for UnitResult.
+type UnitResult struct {
+	Entrants          int     `json:"entrants"`
+	EntrantsShare     float32 `json:"entrantsShare"`
+	ParticipationRate float32 `json:"participationRate"`
+	Points            float32 `json:"points"`
+	Population        int     `json:"population"`
+	Prize             bool    `json:"prize"`
+	Rank              int     `json:"rank"`
+	UnitId            string  `json:"unitId"`
+}
 
 // Units defines model for Units.
 type Units struct {
-	Units []struct {
-		Households *int    `json:"households,omitempty"`
-		Id         string  `json:"id"`
-		Kind       string  `json:"kind"`
-		Name       string  `json:"name"`
-		ParentId   *string `json:"parentId,omitempty"`
-		Population *int    `json:"population,omitempty"`
-	} `json:"units"`
+	Units *[]Unit `json:"units"`
+}
+
+// UploadResult defines model for UploadResult.
+type UploadResult struct {
+	Entered   int         `json:"entered"`
+	Errors    *[]RowError `json:"errors,omitempty"`
+	Unchanged int         `json:"unchanged"`
 }
 
 // Verification defines model for Verification.
 type Verification struct {
-	ExpiresAt      string `json:"expiresAt"`
-	VerificationId string `json:"verificationId"`
+	ExpiresAt      time.Time `json:"expiresAt"`
+	VerificationId string    `json:"verificationId"`
 }
 
 // VerificationRequest defines model for VerificationRequest.
 type VerificationRequest struct {
 	Phone  string `json:"phone"`
 	QuizId string `json:"quizId"`
+}
+
+// VillageProgress defines model for VillageProgress.
+type VillageProgress struct {
+	Assisted     int    `json:"assisted"`
+	Name         string `json:"name"`
+	Paper        int    `json:"paper"`
+	Participants int    `json:"participants"`
+	UnitId       string `json:"unitId"`
+}
+
+// Winner defines model for Winner.
+type Winner struct {
+	Amount       int       `json:"amount"`
+	Cccd         string    `json:"cccd"`
+	DurationMs   int       `json:"durationMs"`
+	Name         string    `json:"name"`
+	Organization string    `json:"organization"`
+	Phone        string    `json:"phone"`
+	Prediction   int       `json:"prediction"`
+	Rank         int       `json:"rank"`
+	Score        int       `json:"score"`
+	SubmittedAt  time.Time `json:"submittedAt"`
+	Tier         string    `json:"tier"`
+	Unit         string    `json:"unit"`
+	UnitId       string    `json:"unitId"`
+}
+
+// WinnersReport defines model for WinnersReport.
+type WinnersReport struct {
+	Collective *[]UnitResult `json:"collective"`
+	Digest     string        `json:"digest"`
+	Masked     bool          `json:"masked"`
+	QuizId     string        `json:"quizId"`
+	RoundId    string        `json:"roundId"`
+	RoundName  string        `json:"roundName"`
+	Truth      int           `json:"truth"`
+	Winners    *[]Winner     `json:"winners"`
 }
 
 // GatewayError Every error answer. The functions answer `{"error":{"code","message"}}` (with `rows` on a file's row errors); API Gateway's own answers (unknown route 404, missing or invalid token 401, body over 10 MB 413, throttled 429) are `{"message"}`, a body an HTTP API cannot change (custom gateway responses are a REST API feature: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html).
@@ -1127,17 +1838,6 @@ type ListQuizzesAdminParams struct {
 	Kind   *string `form:"kind,omitempty" json:"kind,omitempty"`
 	Status *string `form:"status,omitempty" json:"status,omitempty"`
 }
-
-// InviteStaffJSONBody defines parameters for InviteStaff.
-type InviteStaffJSONBody struct {
-	Email       string                  `json:"email"`
-	Role        InviteStaffJSONBodyRole `json:"role"`
-	ScopeUnitId string                  `json:"scopeUnitId"`
-	Username    string                  `json:"username"`
-}
-
-// InviteStaffJSONBodyRole defines parameters for InviteStaff.
-type InviteStaffJSONBodyRole string
 
 // GetAttemptParams defines parameters for GetAttempt.
 type GetAttemptParams struct {
@@ -1244,29 +1944,17 @@ type CreateActivityJSONRequestBody = ActivityRequest
 // DisqualifyEntryJSONRequestBody defines body for DisqualifyEntry for application/json ContentType.
 type DisqualifyEntryJSONRequestBody = DisqualifyRequest
 
-// CloseRoundJSONRequestBody defines body for CloseRound for application/json ContentType.
-type CloseRoundJSONRequestBody = Object
-
 // CreateQuizJSONRequestBody defines body for CreateQuiz for application/json ContentType.
 type CreateQuizJSONRequestBody = QuizInput
 
 // UpdateQuizJSONRequestBody defines body for UpdateQuiz for application/json ContentType.
 type UpdateQuizJSONRequestBody = QuizInput
 
-// CloseQuizJSONRequestBody defines body for CloseQuiz for application/json ContentType.
-type CloseQuizJSONRequestBody = Object
-
-// PublishQuizJSONRequestBody defines body for PublishQuiz for application/json ContentType.
-type PublishQuizJSONRequestBody = Object
-
-// PurgePersonalDataJSONRequestBody defines body for PurgePersonalData for application/json ContentType.
-type PurgePersonalDataJSONRequestBody = Object
-
 // CorrectQuestionJSONRequestBody defines body for CorrectQuestion for application/json ContentType.
 type CorrectQuestionJSONRequestBody = CorrectionRequest
 
 // InviteStaffJSONRequestBody defines body for InviteStaff for application/json ContentType.
-type InviteStaffJSONRequestBody InviteStaffJSONBody
+type InviteStaffJSONRequestBody = Invitation
 
 // SubmitAttemptJSONRequestBody defines body for SubmitAttempt for application/json ContentType.
 type SubmitAttemptJSONRequestBody = SubmitRequest
@@ -1530,23 +2218,12 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify (the `DisqualifyEntry` operationId).
 	DisqualifyEntry(ctx context.Context, quizId string, entryId string, body DisqualifyEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CloseRoundWithBody Close a contest round and freeze its results
-	//
-	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRoundWithBody(ctx context.Context, quizId string, roundId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
 	// CloseRound Close a contest round and freeze its results
 	//
 	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 	//
-	// Takes a body of the `application/json` content type.
-	//
 	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRound(ctx context.Context, quizId string, roundId string, body CloseRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CloseRound(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundEntries Every entry of a round, a page at a time
 	//
@@ -1651,59 +2328,26 @@ type ClientInterface interface {
 	// Corresponds with PUT /v1/admin/quizzes/{quizId} (the `UpdateQuiz` operationId).
 	UpdateQuiz(ctx context.Context, quizId string, body UpdateQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CloseQuizWithBody Close a published quiz
-	//
-	// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-	CloseQuizWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
 	// CloseQuiz Close a published quiz
 	//
 	// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
 	//
-	// Takes a body of the `application/json` content type.
-	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-	CloseQuiz(ctx context.Context, quizId string, body CloseQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// PublishQuizWithBody Publish a draft
-	//
-	// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-	PublishQuizWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CloseQuiz(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PublishQuiz Publish a draft
 	//
 	// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
 	//
-	// Takes a body of the `application/json` content type.
-	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-	PublishQuiz(ctx context.Context, quizId string, body PublishQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// PurgePersonalDataWithBody Remove the personal data of a finished quiz or contest
-	//
-	// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-	PurgePersonalDataWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PublishQuiz(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PurgePersonalData Remove the personal data of a finished quiz or contest
 	//
 	// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
 	//
-	// Takes a body of the `application/json` content type.
-	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-	PurgePersonalData(ctx context.Context, quizId string, body PurgePersonalDataJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PurgePersonalData(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CorrectQuestionWithBody Correct or void a question's key; the regrade runs as a job
 	//
@@ -2082,34 +2726,13 @@ func (c *Client) DisqualifyEntry(ctx context.Context, quizId string, entryId str
 	return c.Client.Do(req)
 }
 
-// CloseRoundWithBody Close a contest round and freeze its results
-//
-// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *Client) CloseRoundWithBody(ctx context.Context, quizId string, roundId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseRoundRequestWithBody(c.Server, quizId, roundId, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
 // CloseRound Close a contest round and freeze its results
 //
 // Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 //
-// Takes a body of the `application/json` content type.
-//
 // Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *Client) CloseRound(ctx context.Context, quizId string, roundId string, body CloseRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseRoundRequest(c.Server, quizId, roundId, body)
+func (c *Client) CloseRound(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseRoundRequest(c.Server, quizId, roundId)
 	if err != nil {
 		return nil, err
 	}
@@ -2353,53 +2976,13 @@ func (c *Client) UpdateQuiz(ctx context.Context, quizId string, body UpdateQuizJ
 	return c.Client.Do(req)
 }
 
-// CloseQuizWithBody Close a published quiz
-//
-// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-func (c *Client) CloseQuizWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseQuizRequestWithBody(c.Server, quizId, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
 // CloseQuiz Close a published quiz
 //
 // End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
 //
-// Takes a body of the `application/json` content type.
-//
 // Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-func (c *Client) CloseQuiz(ctx context.Context, quizId string, body CloseQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseQuizRequest(c.Server, quizId, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// PublishQuizWithBody Publish a draft
-//
-// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-func (c *Client) PublishQuizWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPublishQuizRequestWithBody(c.Server, quizId, contentType, body)
+func (c *Client) CloseQuiz(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseQuizRequest(c.Server, quizId)
 	if err != nil {
 		return nil, err
 	}
@@ -2414,30 +2997,9 @@ func (c *Client) PublishQuizWithBody(ctx context.Context, quizId string, content
 //
 // Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
 //
-// Takes a body of the `application/json` content type.
-//
 // Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-func (c *Client) PublishQuiz(ctx context.Context, quizId string, body PublishQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPublishQuizRequest(c.Server, quizId, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// PurgePersonalDataWithBody Remove the personal data of a finished quiz or contest
-//
-// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-func (c *Client) PurgePersonalDataWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPurgePersonalDataRequestWithBody(c.Server, quizId, contentType, body)
+func (c *Client) PublishQuiz(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPublishQuizRequest(c.Server, quizId)
 	if err != nil {
 		return nil, err
 	}
@@ -2452,11 +3014,9 @@ func (c *Client) PurgePersonalDataWithBody(ctx context.Context, quizId string, c
 //
 // Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
 //
-// Takes a body of the `application/json` content type.
-//
 // Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-func (c *Client) PurgePersonalData(ctx context.Context, quizId string, body PurgePersonalDataJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPurgePersonalDataRequest(c.Server, quizId, body)
+func (c *Client) PurgePersonalData(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPurgePersonalDataRequest(c.Server, quizId)
 	if err != nil {
 		return nil, err
 	}
@@ -3308,19 +3868,8 @@ func NewDisqualifyEntryRequestWithBody(server string, quizId string, entryId str
 	return req, nil
 }
 
-// NewCloseRoundRequest calls the generic CloseRound builder with application/json body
-func NewCloseRoundRequest(server string, quizId string, roundId string, body CloseRoundJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCloseRoundRequestWithBody(server, quizId, roundId, "application/json", bodyReader)
-}
-
-// NewCloseRoundRequestWithBody constructs an http.Request for the CloseRound method, with any body, and a specified content type
-func NewCloseRoundRequestWithBody(server string, quizId string, roundId string, contentType string, body io.Reader) (*http.Request, error) {
+// NewCloseRoundRequest constructs an http.Request for the CloseRound method
+func NewCloseRoundRequest(server string, quizId string, roundId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3352,12 +3901,10 @@ func NewCloseRoundRequestWithBody(server string, quizId string, roundId string, 
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -3942,19 +4489,8 @@ func NewUpdateQuizRequestWithBody(server string, quizId string, contentType stri
 	return req, nil
 }
 
-// NewCloseQuizRequest calls the generic CloseQuiz builder with application/json body
-func NewCloseQuizRequest(server string, quizId string, body CloseQuizJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCloseQuizRequestWithBody(server, quizId, "application/json", bodyReader)
-}
-
-// NewCloseQuizRequestWithBody constructs an http.Request for the CloseQuiz method, with any body, and a specified content type
-func NewCloseQuizRequestWithBody(server string, quizId string, contentType string, body io.Reader) (*http.Request, error) {
+// NewCloseQuizRequest constructs an http.Request for the CloseQuiz method
+func NewCloseQuizRequest(server string, quizId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3979,29 +4515,16 @@ func NewCloseQuizRequestWithBody(server string, quizId string, contentType strin
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
 
-// NewPublishQuizRequest calls the generic PublishQuiz builder with application/json body
-func NewPublishQuizRequest(server string, quizId string, body PublishQuizJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewPublishQuizRequestWithBody(server, quizId, "application/json", bodyReader)
-}
-
-// NewPublishQuizRequestWithBody constructs an http.Request for the PublishQuiz method, with any body, and a specified content type
-func NewPublishQuizRequestWithBody(server string, quizId string, contentType string, body io.Reader) (*http.Request, error) {
+// NewPublishQuizRequest constructs an http.Request for the PublishQuiz method
+func NewPublishQuizRequest(server string, quizId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4026,29 +4549,16 @@ func NewPublishQuizRequestWithBody(server string, quizId string, contentType str
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
 
-// NewPurgePersonalDataRequest calls the generic PurgePersonalData builder with application/json body
-func NewPurgePersonalDataRequest(server string, quizId string, body PurgePersonalDataJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewPurgePersonalDataRequestWithBody(server, quizId, "application/json", bodyReader)
-}
-
-// NewPurgePersonalDataRequestWithBody constructs an http.Request for the PurgePersonalData method, with any body, and a specified content type
-func NewPurgePersonalDataRequestWithBody(server string, quizId string, contentType string, body io.Reader) (*http.Request, error) {
+// NewPurgePersonalDataRequest constructs an http.Request for the PurgePersonalData method
+func NewPurgePersonalDataRequest(server string, quizId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4073,12 +4583,10 @@ func NewPurgePersonalDataRequestWithBody(server string, quizId string, contentTy
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -5605,23 +6113,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify (the `DisqualifyEntry` operationId).
 	DisqualifyEntryWithResponse(ctx context.Context, quizId string, entryId string, body DisqualifyEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*DisqualifyEntryResponse, error)
 
-	// CloseRoundWithBodyWithResponse Close a contest round and freeze its results
-	//
-	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRoundWithBodyWithResponse(ctx context.Context, quizId string, roundId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error)
-
 	// CloseRoundWithResponse Close a contest round and freeze its results
 	//
 	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRoundWithResponse(ctx context.Context, quizId string, roundId string, body CloseRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error)
+	CloseRoundWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error)
 
 	// RoundEntriesWithResponse Every entry of a round, a page at a time
 	//
@@ -5740,59 +6239,32 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v1/admin/quizzes/{quizId} (the `UpdateQuiz` operationId).
 	UpdateQuizWithResponse(ctx context.Context, quizId string, body UpdateQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateQuizResponse, error)
 
-	// CloseQuizWithBodyWithResponse Close a published quiz
-	//
-	// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-	CloseQuizWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error)
-
 	// CloseQuizWithResponse Close a published quiz
 	//
 	// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
 	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-	CloseQuizWithResponse(ctx context.Context, quizId string, body CloseQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error)
-
-	// PublishQuizWithBodyWithResponse Publish a draft
-	//
-	// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-	PublishQuizWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error)
+	CloseQuizWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error)
 
 	// PublishQuizWithResponse Publish a draft
 	//
 	// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
 	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-	PublishQuizWithResponse(ctx context.Context, quizId string, body PublishQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error)
-
-	// PurgePersonalDataWithBodyWithResponse Remove the personal data of a finished quiz or contest
-	//
-	// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-	PurgePersonalDataWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error)
+	PublishQuizWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error)
 
 	// PurgePersonalDataWithResponse Remove the personal data of a finished quiz or contest
 	//
 	// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
 	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-	PurgePersonalDataWithResponse(ctx context.Context, quizId string, body PurgePersonalDataJSONRequestBody, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error)
+	PurgePersonalDataWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error)
 
 	// CorrectQuestionWithBodyWithResponse Correct or void a question's key; the regrade runs as a job
 	//
@@ -6136,7 +6608,7 @@ type ListActivitiesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *ActivityList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6154,7 +6626,7 @@ type ListActivitiesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListActivitiesResponse) GetJSON200() *Object {
+func (r ListActivitiesResponse) GetJSON200() *ActivityList {
 	return r.JSON200
 }
 
@@ -6227,7 +6699,7 @@ type CreateActivityResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *Activity
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6245,7 +6717,7 @@ type CreateActivityResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateActivityResponse) GetJSON201() *Object {
+func (r CreateActivityResponse) GetJSON201() *Activity {
 	return r.JSON201
 }
 
@@ -6318,7 +6790,7 @@ type DisqualifyEntryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *Decision
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6336,7 +6808,7 @@ type DisqualifyEntryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DisqualifyEntryResponse) GetJSON200() *Object {
+func (r DisqualifyEntryResponse) GetJSON200() *Decision {
 	return r.JSON200
 }
 
@@ -6409,7 +6881,7 @@ type CloseRoundResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *CloseResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6427,7 +6899,7 @@ type CloseRoundResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CloseRoundResponse) GetJSON200() *Object {
+func (r CloseRoundResponse) GetJSON200() *CloseResult {
 	return r.JSON200
 }
 
@@ -6502,7 +6974,7 @@ type RoundEntriesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *EntryPage
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6520,7 +6992,7 @@ type RoundEntriesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RoundEntriesResponse) GetJSON200() *Object {
+func (r RoundEntriesResponse) GetJSON200() *EntryPage {
 	return r.JSON200
 }
 
@@ -6593,7 +7065,7 @@ type RoundFlagsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *FlagList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6611,7 +7083,7 @@ type RoundFlagsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RoundFlagsResponse) GetJSON200() *Object {
+func (r RoundFlagsResponse) GetJSON200() *FlagList {
 	return r.JSON200
 }
 
@@ -6776,7 +7248,7 @@ type RoundWinnersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *WinnersReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6794,7 +7266,7 @@ type RoundWinnersResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RoundWinnersResponse) GetJSON200() *Object {
+func (r RoundWinnersResponse) GetJSON200() *WinnersReport {
 	return r.JSON200
 }
 
@@ -6867,7 +7339,7 @@ type ImportQuestionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *ImportResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6885,7 +7357,7 @@ type ImportQuestionsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ImportQuestionsResponse) GetJSON200() *Object {
+func (r ImportQuestionsResponse) GetJSON200() *ImportResult {
 	return r.JSON200
 }
 
@@ -6958,7 +7430,7 @@ type ImportUnitsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *ImportResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6976,7 +7448,7 @@ type ImportUnitsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ImportUnitsResponse) GetJSON200() *Object {
+func (r ImportUnitsResponse) GetJSON200() *ImportResult {
 	return r.JSON200
 }
 
@@ -7140,7 +7612,7 @@ type ListQuizzesAdminResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *QuizList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7158,7 +7630,7 @@ type ListQuizzesAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListQuizzesAdminResponse) GetJSON200() *Object {
+func (r ListQuizzesAdminResponse) GetJSON200() *QuizList {
 	return r.JSON200
 }
 
@@ -7231,7 +7703,7 @@ type CreateQuizResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *QuizStatus
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7249,7 +7721,7 @@ type CreateQuizResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateQuizResponse) GetJSON201() *Object {
+func (r CreateQuizResponse) GetJSON201() *QuizStatus {
 	return r.JSON201
 }
 
@@ -7322,7 +7794,7 @@ type GetQuizAdminResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *Quiz
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7340,7 +7812,7 @@ type GetQuizAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetQuizAdminResponse) GetJSON200() *Object {
+func (r GetQuizAdminResponse) GetJSON200() *Quiz {
 	return r.JSON200
 }
 
@@ -7413,7 +7885,7 @@ type UpdateQuizResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *Quiz
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7431,7 +7903,7 @@ type UpdateQuizResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateQuizResponse) GetJSON200() *Object {
+func (r UpdateQuizResponse) GetJSON200() *Quiz {
 	return r.JSON200
 }
 
@@ -7504,7 +7976,7 @@ type CloseQuizResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *QuizStatus
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7522,7 +7994,7 @@ type CloseQuizResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CloseQuizResponse) GetJSON200() *Object {
+func (r CloseQuizResponse) GetJSON200() *QuizStatus {
 	return r.JSON200
 }
 
@@ -7595,7 +8067,7 @@ type PublishQuizResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *QuizStatus
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7613,7 +8085,7 @@ type PublishQuizResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PublishQuizResponse) GetJSON200() *Object {
+func (r PublishQuizResponse) GetJSON200() *QuizStatus {
 	return r.JSON200
 }
 
@@ -7686,7 +8158,7 @@ type PurgePersonalDataResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *PurgeResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7704,7 +8176,7 @@ type PurgePersonalDataResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PurgePersonalDataResponse) GetJSON200() *Object {
+func (r PurgePersonalDataResponse) GetJSON200() *PurgeResult {
 	return r.JSON200
 }
 
@@ -7777,12 +8249,7 @@ type CorrectQuestionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *struct {
-		FrozenRounds *[]string  `json:"frozenRounds,omitempty"`
-		GradeVersion int        `json:"gradeVersion"`
-		Job          RegradeJob `json:"job"`
-		QuestionId   string     `json:"questionId"`
-	}
+	JSON202 *CorrectionResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7800,12 +8267,7 @@ type CorrectQuestionResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r CorrectQuestionResponse) GetJSON202() *struct {
-	FrozenRounds *[]string  `json:"frozenRounds,omitempty"`
-	GradeVersion int        `json:"gradeVersion"`
-	Job          RegradeJob `json:"job"`
-	QuestionId   string     `json:"questionId"`
-} {
+func (r CorrectQuestionResponse) GetJSON202() *CorrectionResult {
 	return r.JSON202
 }
 
@@ -7964,7 +8426,7 @@ type ListStaffResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *StaffList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -7978,7 +8440,7 @@ type ListStaffResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListStaffResponse) GetJSON200() *Object {
+func (r ListStaffResponse) GetJSON200() *StaffList {
 	return r.JSON200
 }
 
@@ -8041,7 +8503,7 @@ type InviteStaffResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *Member
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -8055,7 +8517,7 @@ type InviteStaffResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r InviteStaffResponse) GetJSON201() *Object {
+func (r InviteStaffResponse) GetJSON201() *Member {
 	return r.JSON201
 }
 
@@ -8342,7 +8804,7 @@ type ContestResultsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *PublicResults
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -8356,7 +8818,7 @@ type ContestResultsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ContestResultsResponse) GetJSON200() *Object {
+func (r ContestResultsResponse) GetJSON200() *PublicResults {
 	return r.JSON200
 }
 
@@ -8419,7 +8881,7 @@ type OpenAPIResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *map[string]interface{}
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -8433,7 +8895,7 @@ type OpenAPIResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r OpenAPIResponse) GetJSON200() *Object {
+func (r OpenAPIResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
 }
 
@@ -8501,7 +8963,7 @@ type PrintSheetsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *PrintView
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8519,7 +8981,7 @@ type PrintSheetsResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r PrintSheetsResponse) GetJSON201() *Object {
+func (r PrintSheetsResponse) GetJSON201() *PrintView {
 	return r.JSON201
 }
 
@@ -8592,7 +9054,7 @@ type SheetProgressResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SheetProgress
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8610,7 +9072,7 @@ type SheetProgressResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SheetProgressResponse) GetJSON200() *Object {
+func (r SheetProgressResponse) GetJSON200() *SheetProgress {
 	return r.JSON200
 }
 
@@ -8683,7 +9145,7 @@ type GetSheetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SheetView
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8701,7 +9163,7 @@ type GetSheetResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetSheetResponse) GetJSON200() *Object {
+func (r GetSheetResponse) GetJSON200() *SheetView {
 	return r.JSON200
 }
 
@@ -8779,9 +9241,9 @@ type EnterSheetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SheetEntryResult
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *SheetEntryResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8801,12 +9263,12 @@ type EnterSheetResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EnterSheetResponse) GetJSON200() *Object {
+func (r EnterSheetResponse) GetJSON200() *SheetEntryResult {
 	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r EnterSheetResponse) GetJSON201() *Object {
+func (r EnterSheetResponse) GetJSON201() *SheetEntryResult {
 	return r.JSON201
 }
 
@@ -8879,7 +9341,7 @@ type CorrectSheetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SheetCorrectionResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8897,7 +9359,7 @@ type CorrectSheetResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CorrectSheetResponse) GetJSON200() *Object {
+func (r CorrectSheetResponse) GetJSON200() *SheetCorrectionResult {
 	return r.JSON200
 }
 
@@ -8970,7 +9432,7 @@ type UploadSheetsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *UploadResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8988,7 +9450,7 @@ type UploadSheetsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UploadSheetsResponse) GetJSON200() *Object {
+func (r UploadSheetsResponse) GetJSON200() *UploadResult {
 	return r.JSON200
 }
 
@@ -9402,7 +9864,7 @@ type QuestionsReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *QuestionsReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9420,7 +9882,7 @@ type QuestionsReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r QuestionsReportResponse) GetJSON200() *Object {
+func (r QuestionsReportResponse) GetJSON200() *QuestionsReport {
 	return r.JSON200
 }
 
@@ -9494,7 +9956,7 @@ type SurveyReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SurveyReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9512,7 +9974,7 @@ type SurveyReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SurveyReportResponse) GetJSON200() *Object {
+func (r SurveyReportResponse) GetJSON200() *SurveyReport {
 	return r.JSON200
 }
 
@@ -9586,7 +10048,7 @@ type TopicsReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *TopicsReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9604,7 +10066,7 @@ type TopicsReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r TopicsReportResponse) GetJSON200() *Object {
+func (r TopicsReportResponse) GetJSON200() *TopicsReport {
 	return r.JSON200
 }
 
@@ -9678,7 +10140,7 @@ type TrendReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *TrendReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9696,7 +10158,7 @@ type TrendReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r TrendReportResponse) GetJSON200() *Object {
+func (r TrendReportResponse) GetJSON200() *TrendReport {
 	return r.JSON200
 }
 
@@ -10074,30 +10536,15 @@ func (c *ClientWithResponses) DisqualifyEntryWithResponse(ctx context.Context, q
 	return ParseDisqualifyEntryResponse(rsp)
 }
 
-// CloseRoundWithBodyWithResponse Close a contest round and freeze its results
-//
-// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *ClientWithResponses) CloseRoundWithBodyWithResponse(ctx context.Context, quizId string, roundId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error) {
-	rsp, err := c.CloseRoundWithBody(ctx, quizId, roundId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseCloseRoundResponse(rsp)
-}
-
 // CloseRoundWithResponse Close a contest round and freeze its results
 //
 // Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 //
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+// Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *ClientWithResponses) CloseRoundWithResponse(ctx context.Context, quizId string, roundId string, body CloseRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error) {
-	rsp, err := c.CloseRound(ctx, quizId, roundId, body, reqEditors...)
+func (c *ClientWithResponses) CloseRoundWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error) {
+	rsp, err := c.CloseRound(ctx, quizId, roundId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -10299,90 +10746,45 @@ func (c *ClientWithResponses) UpdateQuizWithResponse(ctx context.Context, quizId
 	return ParseUpdateQuizResponse(rsp)
 }
 
-// CloseQuizWithBodyWithResponse Close a published quiz
-//
-// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-func (c *ClientWithResponses) CloseQuizWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error) {
-	rsp, err := c.CloseQuizWithBody(ctx, quizId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseCloseQuizResponse(rsp)
-}
-
 // CloseQuizWithResponse Close a published quiz
 //
 // End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
 //
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+// Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-func (c *ClientWithResponses) CloseQuizWithResponse(ctx context.Context, quizId string, body CloseQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error) {
-	rsp, err := c.CloseQuiz(ctx, quizId, body, reqEditors...)
+func (c *ClientWithResponses) CloseQuizWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error) {
+	rsp, err := c.CloseQuiz(ctx, quizId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseCloseQuizResponse(rsp)
-}
-
-// PublishQuizWithBodyWithResponse Publish a draft
-//
-// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-func (c *ClientWithResponses) PublishQuizWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error) {
-	rsp, err := c.PublishQuizWithBody(ctx, quizId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParsePublishQuizResponse(rsp)
 }
 
 // PublishQuizWithResponse Publish a draft
 //
 // Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
 //
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+// Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-func (c *ClientWithResponses) PublishQuizWithResponse(ctx context.Context, quizId string, body PublishQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error) {
-	rsp, err := c.PublishQuiz(ctx, quizId, body, reqEditors...)
+func (c *ClientWithResponses) PublishQuizWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error) {
+	rsp, err := c.PublishQuiz(ctx, quizId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParsePublishQuizResponse(rsp)
 }
 
-// PurgePersonalDataWithBodyWithResponse Remove the personal data of a finished quiz or contest
-//
-// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-func (c *ClientWithResponses) PurgePersonalDataWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error) {
-	rsp, err := c.PurgePersonalDataWithBody(ctx, quizId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParsePurgePersonalDataResponse(rsp)
-}
-
 // PurgePersonalDataWithResponse Remove the personal data of a finished quiz or contest
 //
 // Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
 //
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+// Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-func (c *ClientWithResponses) PurgePersonalDataWithResponse(ctx context.Context, quizId string, body PurgePersonalDataJSONRequestBody, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error) {
-	rsp, err := c.PurgePersonalData(ctx, quizId, body, reqEditors...)
+func (c *ClientWithResponses) PurgePersonalDataWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error) {
+	rsp, err := c.PurgePersonalData(ctx, quizId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -10929,7 +11331,7 @@ func ParseListActivitiesResponse(rsp *http.Response) (*ListActivitiesResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest ActivityList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11036,7 +11438,7 @@ func ParseCreateActivityResponse(rsp *http.Response) (*CreateActivityResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest Activity
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11133,7 +11535,7 @@ func ParseDisqualifyEntryResponse(rsp *http.Response) (*DisqualifyEntryResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest Decision
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11230,7 +11632,7 @@ func ParseCloseRoundResponse(rsp *http.Response) (*CloseRoundResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest CloseResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11327,7 +11729,7 @@ func ParseRoundEntriesResponse(rsp *http.Response) (*RoundEntriesResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest EntryPage
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11441,7 +11843,7 @@ func ParseRoundFlagsResponse(rsp *http.Response) (*RoundFlagsResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest FlagList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11635,7 +12037,7 @@ func ParseRoundWinnersResponse(rsp *http.Response) (*RoundWinnersResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest WinnersReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11742,7 +12144,7 @@ func ParseImportQuestionsResponse(rsp *http.Response) (*ImportQuestionsResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest ImportResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11839,7 +12241,7 @@ func ParseImportUnitsResponse(rsp *http.Response) (*ImportUnitsResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest ImportResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12033,7 +12435,7 @@ func ParseListQuizzesAdminResponse(rsp *http.Response) (*ListQuizzesAdminRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest QuizList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12130,7 +12532,7 @@ func ParseCreateQuizResponse(rsp *http.Response) (*CreateQuizResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest QuizStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12227,7 +12629,7 @@ func ParseGetQuizAdminResponse(rsp *http.Response) (*GetQuizAdminResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest Quiz
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12324,7 +12726,7 @@ func ParseUpdateQuizResponse(rsp *http.Response) (*UpdateQuizResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest Quiz
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12421,7 +12823,7 @@ func ParseCloseQuizResponse(rsp *http.Response) (*CloseQuizResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest QuizStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12518,7 +12920,7 @@ func ParsePublishQuizResponse(rsp *http.Response) (*PublishQuizResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest QuizStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12615,7 +13017,7 @@ func ParsePurgePersonalDataResponse(rsp *http.Response) (*PurgePersonalDataRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest PurgeResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12712,12 +13114,7 @@ func ParseCorrectQuestionResponse(rsp *http.Response) (*CorrectQuestionResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest struct {
-			FrozenRounds *[]string  `json:"frozenRounds,omitempty"`
-			GradeVersion int        `json:"gradeVersion"`
-			Job          RegradeJob `json:"job"`
-			QuestionId   string     `json:"questionId"`
-		}
+		var dest CorrectionResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12911,7 +13308,7 @@ func ParseListStaffResponse(rsp *http.Response) (*ListStaffResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest StaffList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12991,7 +13388,7 @@ func ParseInviteStaffResponse(rsp *http.Response) (*InviteStaffResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest Member
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13307,7 +13704,7 @@ func ParseContestResultsResponse(rsp *http.Response) (*ContestResultsResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest PublicResults
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13387,7 +13784,7 @@ func ParseOpenAPIResponse(rsp *http.Response) (*OpenAPIResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest map[string]interface{}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13467,7 +13864,7 @@ func ParsePrintSheetsResponse(rsp *http.Response) (*PrintSheetsResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest PrintView
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13564,7 +13961,7 @@ func ParseSheetProgressResponse(rsp *http.Response) (*SheetProgressResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SheetProgress
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13661,7 +14058,7 @@ func ParseGetSheetResponse(rsp *http.Response) (*GetSheetResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SheetView
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13758,14 +14155,14 @@ func ParseEnterSheetResponse(rsp *http.Response) (*EnterSheetResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SheetEntryResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest SheetEntryResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13872,7 +14269,7 @@ func ParseCorrectSheetResponse(rsp *http.Response) (*CorrectSheetResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SheetCorrectionResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13969,7 +14366,7 @@ func ParseUploadSheetsResponse(rsp *http.Response) (*UploadSheetsResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest UploadResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14457,7 +14854,7 @@ func ParseQuestionsReportResponse(rsp *http.Response) (*QuestionsReportResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest QuestionsReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14564,7 +14961,7 @@ func ParseSurveyReportResponse(rsp *http.Response) (*SurveyReportResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SurveyReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14671,7 +15068,7 @@ func ParseTopicsReportResponse(rsp *http.Response) (*TopicsReportResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest TopicsReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14778,7 +15175,7 @@ func ParseTrendReportResponse(rsp *http.Response) (*TrendReportResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest TrendReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

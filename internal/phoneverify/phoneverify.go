@@ -107,8 +107,8 @@ type Store interface {
 
 // VerificationRequest is the body of POST /v1/verifications.
 type VerificationRequest struct {
-	Phone  string `json:"phone"`
-	QuizID string `json:"quizId"`
+	Phone  string `json:"phone" jsonschema:"required"`
+	QuizID string `json:"quizId" jsonschema:"required"`
 	// Source is the viewer's address, set by the adapter as for a start (never from the
 	// body); each code asked from it counts against the source's code limit.
 	Source string `json:"-"`
@@ -126,7 +126,7 @@ type VerificationResponse struct {
 
 // ConfirmRequest is the body of POST /v1/verifications/{verificationId}/confirm.
 type ConfirmRequest struct {
-	Code string `json:"code"`
+	Code string `json:"code" jsonschema:"required"`
 }
 
 // ConfirmResponse carries the phone token for participant.phoneToken.
