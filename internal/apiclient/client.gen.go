@@ -1404,18 +1404,18 @@ type RankingPage struct {
 
 // RegradeJob defines model for RegradeJob.
 type RegradeJob struct {
-	Changed     int       `json:"changed"`
-	Checked     int       `json:"checked"`
-	CreatedAt   time.Time `json:"createdAt"`
-	JobId       string    `json:"jobId"`
-	KeyVersion  int       `json:"keyVersion"`
-	Pass        int       `json:"pass"`
-	PassChanged int       `json:"passChanged"`
-	QuestionId  string    `json:"questionId"`
-	QuizId      string    `json:"quizId"`
-	Status      string    `json:"status"`
-	SweepAfter  time.Time `json:"sweepAfter"`
-	UpdatedAt   time.Time `json:"updatedAt"`
+	Changed     int        `json:"changed"`
+	Checked     int        `json:"checked"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	JobId       string     `json:"jobId"`
+	KeyVersion  int        `json:"keyVersion"`
+	Pass        int        `json:"pass"`
+	PassChanged int        `json:"passChanged"`
+	QuestionId  string     `json:"questionId"`
+	QuizId      string     `json:"quizId"`
+	Status      string     `json:"status"`
+	SweepAfter  time.Time  `json:"sweepAfter"`
+	UpdatedAt   *time.Time `json:"updatedAt,omitempty"`
 }
 
 // Result defines model for Result.

@@ -42,7 +42,7 @@ type RegradeJob struct {
 	PassChanged int       `json:"passChanged"`
 	CreatedAt   time.Time `json:"createdAt"`
 	SweepAfter  time.Time `json:"sweepAfter"` // the sweeps start after this
-	UpdatedAt   time.Time `json:"updatedAt"`
+	UpdatedAt   time.Time `json:"updatedAt,omitzero"` // zero (left out) until the job first moves
 }
 
 // ShardsDone counts the shards finished in the current phase.
