@@ -41,7 +41,7 @@ type RegradeJob struct {
 	Pass        int       `json:"pass"`
 	PassChanged int       `json:"passChanged"`
 	CreatedAt   time.Time `json:"createdAt"`
-	SweepAfter  time.Time `json:"sweepAfter"` // the sweeps start after this
+	SweepAfter  time.Time `json:"sweepAfter"`         // the sweeps start after this
 	UpdatedAt   time.Time `json:"updatedAt,omitzero"` // zero (left out) until the job first moves
 }
 
