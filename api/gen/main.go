@@ -54,6 +54,14 @@ type entry struct {
 	in   bool
 }
 
+// scalar is a schema written in the registry rather than reflected.
+type scalar struct {
+	name   string
+	schema *jsonschema.Schema
+}
+
+func ptr[T any](v T) *T { return &v }
+
 func in[T any](name string) entry  { return entry{name, reflect.TypeFor[T](), true} }
 func out[T any](name string) entry { return entry{name, reflect.TypeFor[T](), false} }
 
@@ -179,8 +187,17 @@ func schemas(reg []entry) (map[string]*jsonschema.Schema, error) {
 		}
 	}
 	var errs []error
+	for _, sc := range scalars {
+		if _, ok := defs[sc.name]; ok {
+			errs = append(errs, fmt.Errorf("schema name %s is both a scalar and a type's", sc.name))
+		}
+		defs[sc.name] = sc.schema
+	}
 	used := map[fieldKey]bool{}
 	for name, d := range defs {
+		if slices.ContainsFunc(scalars, func(sc scalar) bool { return sc.name == name }) {
+			continue
+		}
 		t, ok := types[name]
 		if !ok {
 			errs = append(errs, fmt.Errorf("schema %s: no Go type", name))

@@ -20,6 +20,7 @@ import (
 	"github.com/nq58/tracker/internal/staffadminapi"
 	"github.com/nq58/tracker/internal/staffapi"
 	"github.com/nq58/tracker/internal/staffdir"
+	"github.com/nq58/tracker/internal/units"
 )
 
 // The registry: every schema of components.schemas that is a Go type, by the name the
@@ -79,6 +80,17 @@ var registry = []entry{
 	out[staffapi.QuizList]("QuizList"),
 	out[staffapi.QuizStatus]("QuizStatus"),
 	out[staffdir.Member]("Member"),
+}
+
+// scalars are the strings the paths' parameters refer to (ids, months, cursors), with
+// the pattern the code checks them against.
+var scalars = []scalar{
+	{"Cursor", &jsonschema.Schema{Type: "string", Pattern: contest.CursorPattern, MaxLength: ptr(uint64(contest.MaxCursorLength)),
+		Description: "An opaque page cursor, as the previous page gave it"}},
+	{"Month", &jsonschema.Schema{Type: "string", Pattern: report.MonthPattern, Description: "A month, YYYY-MM"}},
+	{"RoundId", &jsonschema.Schema{Type: "string", Pattern: contest.RoundIDPattern}},
+	{"UnitId", &jsonschema.Schema{Type: "string", Pattern: units.IDPattern}},
+	{"VerificationId", &jsonschema.Schema{Type: "string", Pattern: phoneverify.VerificationIDPattern}},
 }
 
 // enums are the allowed values of the types whose values are a list in code, so the

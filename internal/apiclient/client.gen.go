@@ -767,19 +767,19 @@ func (e TopicsReportParamsFormat) Valid() bool {
 
 // Defines values for TrendReportParamsPeriod.
 const (
-	Month   TrendReportParamsPeriod = "month"
-	Quarter TrendReportParamsPeriod = "quarter"
-	Year    TrendReportParamsPeriod = "year"
+	TrendReportParamsPeriodMonth   TrendReportParamsPeriod = "month"
+	TrendReportParamsPeriodQuarter TrendReportParamsPeriod = "quarter"
+	TrendReportParamsPeriodYear    TrendReportParamsPeriod = "year"
 )
 
 // Valid indicates whether the value is a known member of the TrendReportParamsPeriod enum.
 func (e TrendReportParamsPeriod) Valid() bool {
 	switch e {
-	case Month:
+	case TrendReportParamsPeriodMonth:
 		return true
-	case Quarter:
+	case TrendReportParamsPeriodQuarter:
 		return true
-	case Year:
+	case TrendReportParamsPeriodYear:
 		return true
 	default:
 		return false
@@ -968,6 +968,9 @@ type CorrectionResult struct {
 	QuestionId   string     `json:"questionId"`
 }
 
+// Cursor An opaque page cursor, as the previous page gave it
+type Cursor = string
+
 // Decision defines model for Decision.
 type Decision struct {
 	At        time.Time `json:"at"`
@@ -1099,6 +1102,9 @@ type Member struct {
 
 // MemberRole defines model for Member.Role.
 type MemberRole string
+
+// Month A month, YYYY-MM
+type Month = string
 
 // Option defines model for Option.
 type Option struct {
@@ -1453,6 +1459,9 @@ type Round struct {
 	OpensAt  time.Time `json:"opensAt"`
 }
 
+// RoundId defines model for RoundId.
+type RoundId = string
+
 // RoundInput defines model for RoundInput.
 type RoundInput struct {
 	ClosesAt *time.Time `json:"closesAt,omitempty"`
@@ -1704,6 +1713,9 @@ type UnitCount struct {
 	UnitId   string `json:"unitId"`
 }
 
+// UnitId defines model for UnitId.
+type UnitId = string
+
 // UnitResult defines model for UnitResult.
 type UnitResult struct {
 	Entrants          int     `json:"entrants"`
@@ -1733,6 +1745,9 @@ type Verification struct {
 	ExpiresAt      time.Time `json:"expiresAt"`
 	VerificationId string    `json:"verificationId"`
 }
+
+// VerificationId defines model for VerificationId.
+type VerificationId = string
 
 // VerificationRequest defines model for VerificationRequest.
 type VerificationRequest struct {
@@ -1786,11 +1801,9 @@ type NotFound = Error
 
 // ListActivitiesParams defines parameters for ListActivities.
 type ListActivitiesParams struct {
-	UnitId *string             `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId *UnitId             `form:"unitId,omitempty" json:"unitId,omitempty"`
 	From   *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
 	To     *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
-	Cursor *string             `form:"cursor,omitempty" json:"cursor,omitempty"`
-	Limit  *string             `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Format json (default), csv or xlsx
 	Format *ListActivitiesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
@@ -1802,7 +1815,7 @@ type ListActivitiesParamsFormat string
 // RoundEntriesParams defines parameters for RoundEntries.
 type RoundEntriesParams struct {
 	Format *RoundEntriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
-	Cursor *string                   `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Cursor *Cursor                   `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // RoundEntriesParamsFormat defines parameters for RoundEntries.
@@ -1810,8 +1823,9 @@ type RoundEntriesParamsFormat string
 
 // RoundRankingParams defines parameters for RoundRanking.
 type RoundRankingParams struct {
+	// Limit lines a page, 1 to 500 (another value: 50)
 	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
-	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // RoundWinnersParams defines parameters for RoundWinners.
@@ -1833,12 +1847,6 @@ type ImportQuestionsParams struct {
 // ImportQuestionsParamsKind defines parameters for ImportQuestions.
 type ImportQuestionsParamsKind string
 
-// ListQuizzesAdminParams defines parameters for ListQuizzesAdmin.
-type ListQuizzesAdminParams struct {
-	Kind   *string `form:"kind,omitempty" json:"kind,omitempty"`
-	Status *string `form:"status,omitempty" json:"status,omitempty"`
-}
-
 // GetAttemptParams defines parameters for GetAttempt.
 type GetAttemptParams struct {
 	Token *string `form:"token,omitempty" json:"token,omitempty"`
@@ -1847,7 +1855,7 @@ type GetAttemptParams struct {
 // SheetProgressParams defines parameters for SheetProgress.
 type SheetProgressParams struct {
 	QuizId string  `form:"quizId" json:"quizId"`
-	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId *UnitId `form:"unitId,omitempty" json:"unitId,omitempty"`
 }
 
 // ListQuizzesParams defines parameters for ListQuizzes.
@@ -1857,7 +1865,7 @@ type ListQuizzesParams struct {
 
 // AnnualReportParams defines parameters for AnnualReport.
 type AnnualReportParams struct {
-	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId *UnitId `form:"unitId,omitempty" json:"unitId,omitempty"`
 	Year   int     `form:"year" json:"year"`
 
 	// Format xlsx (default) or html; never JSON
@@ -1870,9 +1878,9 @@ type AnnualReportParamsFormat string
 // AwarenessReportParams defines parameters for AwarenessReport.
 type AwarenessReportParams struct {
 	QuizId   *string                       `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string                       `form:"unitId,omitempty" json:"unitId,omitempty"`
-	From     *string                       `form:"from,omitempty" json:"from,omitempty"`
-	To       *string                       `form:"to,omitempty" json:"to,omitempty"`
+	UnitId   *UnitId                       `form:"unitId,omitempty" json:"unitId,omitempty"`
+	From     *Month                        `form:"from,omitempty" json:"from,omitempty"`
+	To       *Month                        `form:"to,omitempty" json:"to,omitempty"`
 	GroupBy  *AwarenessReportParamsGroupBy `form:"groupBy,omitempty" json:"groupBy,omitempty"`
 	Format   *AwarenessReportParamsFormat  `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                          `form:"minGroup,omitempty" json:"minGroup,omitempty"`
@@ -1897,7 +1905,7 @@ type QuestionsReportParamsFormat string
 // SurveyReportParams defines parameters for SurveyReport.
 type SurveyReportParams struct {
 	QuizId   *string                   `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string                   `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId   *UnitId                   `form:"unitId,omitempty" json:"unitId,omitempty"`
 	Format   *SurveyReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                      `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
@@ -1908,9 +1916,9 @@ type SurveyReportParamsFormat string
 // TopicsReportParams defines parameters for TopicsReport.
 type TopicsReportParams struct {
 	QuizId   *string                   `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string                   `form:"unitId,omitempty" json:"unitId,omitempty"`
-	From     *string                   `form:"from,omitempty" json:"from,omitempty"`
-	To       *string                   `form:"to,omitempty" json:"to,omitempty"`
+	UnitId   *UnitId                   `form:"unitId,omitempty" json:"unitId,omitempty"`
+	From     *Month                    `form:"from,omitempty" json:"from,omitempty"`
+	To       *Month                    `form:"to,omitempty" json:"to,omitempty"`
 	Format   *TopicsReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                      `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
@@ -1921,7 +1929,7 @@ type TopicsReportParamsFormat string
 // TrendReportParams defines parameters for TrendReport.
 type TrendReportParams struct {
 	QuizId   *string                  `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string                  `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId   *UnitId                  `form:"unitId,omitempty" json:"unitId,omitempty"`
 	Period   *TrendReportParamsPeriod `form:"period,omitempty" json:"period,omitempty"`
 	Format   *TrendReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                     `form:"minGroup,omitempty" json:"minGroup,omitempty"`
@@ -2223,35 +2231,35 @@ type ClientInterface interface {
 	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 	//
 	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRound(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CloseRound(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundEntries Every entry of a round, a page at a time
 	//
 	// Admins and organisers read every entry of a round (ranked, late, disqualified), 5,000 a page; the next page's cursor is `nextCursor` (JSON) or `X-Next-Cursor` (CSV).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries (the `RoundEntries` operationId).
-	RoundEntries(ctx context.Context, quizId string, roundId string, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RoundEntries(ctx context.Context, quizId string, roundId RoundId, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundFlags Entries flagged for review
 	//
 	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
-	RoundFlags(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RoundFlags(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundRanking A round's ranking (masked)
 	//
 	// The frozen ranking after the close, a provisional one before, with names and phones masked. While the key is secret, readers who may not see it get the entry count only.
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking (the `RoundRanking` operationId).
-	RoundRanking(ctx context.Context, quizId string, roundId string, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RoundRanking(ctx context.Context, quizId string, roundId RoundId, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundWinners A round's winners
 	//
 	// A closed round's winners by prize tier and the collective prizes; organisers and admins see full contact details, officers masked ones; `format=csv|xlsx` downloads them.
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners (the `RoundWinners` operationId).
-	RoundWinners(ctx context.Context, quizId string, roundId string, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RoundWinners(ctx context.Context, quizId string, roundId RoundId, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ImportQuestionsWithBody Import questions (CSV or XLSX)
 	//
@@ -2283,7 +2291,7 @@ type ClientInterface interface {
 	// Quizzes, surveys and contests the caller may view, drafts included, as authored (keys shown only to those who may see them).
 	//
 	// Corresponds with GET /v1/admin/quizzes (the `ListQuizzesAdmin` operationId).
-	ListQuizzesAdmin(ctx context.Context, params *ListQuizzesAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListQuizzesAdmin(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateQuizWithBody Create a draft quiz
 	//
@@ -2436,7 +2444,7 @@ type ClientInterface interface {
 	// Anyone may read a frozen round's results: ranks, masked names, villages, prize tiers and the digest that proves the list unchanged. Before the close 404.
 	//
 	// Corresponds with GET /v1/contests/{quizId}/rounds/{roundId}/results (the `ContestResults` operationId).
-	ContestResults(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ContestResults(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OpenAPI This description (OpenAPI 3.1, JSON)
 	//
@@ -2621,7 +2629,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-	ConfirmVerificationWithBody(ctx context.Context, verificationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConfirmVerificationWithBody(ctx context.Context, verificationId VerificationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ConfirmVerification Confirm a phone with its code
 	//
@@ -2630,7 +2638,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-	ConfirmVerification(ctx context.Context, verificationId string, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConfirmVerification(ctx context.Context, verificationId VerificationId, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListActivities The activity log
@@ -2731,7 +2739,7 @@ func (c *Client) DisqualifyEntry(ctx context.Context, quizId string, entryId str
 // Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 //
 // Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *Client) CloseRound(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CloseRound(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCloseRoundRequest(c.Server, quizId, roundId)
 	if err != nil {
 		return nil, err
@@ -2748,7 +2756,7 @@ func (c *Client) CloseRound(ctx context.Context, quizId string, roundId string, 
 // Admins and organisers read every entry of a round (ranked, late, disqualified), 5,000 a page; the next page's cursor is `nextCursor` (JSON) or `X-Next-Cursor` (CSV).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries (the `RoundEntries` operationId).
-func (c *Client) RoundEntries(ctx context.Context, quizId string, roundId string, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RoundEntries(ctx context.Context, quizId string, roundId RoundId, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRoundEntriesRequest(c.Server, quizId, roundId, params)
 	if err != nil {
 		return nil, err
@@ -2765,7 +2773,7 @@ func (c *Client) RoundEntries(ctx context.Context, quizId string, roundId string
 // Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
-func (c *Client) RoundFlags(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RoundFlags(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRoundFlagsRequest(c.Server, quizId, roundId)
 	if err != nil {
 		return nil, err
@@ -2782,7 +2790,7 @@ func (c *Client) RoundFlags(ctx context.Context, quizId string, roundId string, 
 // The frozen ranking after the close, a provisional one before, with names and phones masked. While the key is secret, readers who may not see it get the entry count only.
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking (the `RoundRanking` operationId).
-func (c *Client) RoundRanking(ctx context.Context, quizId string, roundId string, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RoundRanking(ctx context.Context, quizId string, roundId RoundId, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRoundRankingRequest(c.Server, quizId, roundId, params)
 	if err != nil {
 		return nil, err
@@ -2799,7 +2807,7 @@ func (c *Client) RoundRanking(ctx context.Context, quizId string, roundId string
 // A closed round's winners by prize tier and the collective prizes; organisers and admins see full contact details, officers masked ones; `format=csv|xlsx` downloads them.
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners (the `RoundWinners` operationId).
-func (c *Client) RoundWinners(ctx context.Context, quizId string, roundId string, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RoundWinners(ctx context.Context, quizId string, roundId RoundId, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRoundWinnersRequest(c.Server, quizId, roundId, params)
 	if err != nil {
 		return nil, err
@@ -2871,8 +2879,8 @@ func (c *Client) Me(ctx context.Context, reqEditors ...RequestEditorFn) (*http.R
 // Quizzes, surveys and contests the caller may view, drafts included, as authored (keys shown only to those who may see them).
 //
 // Corresponds with GET /v1/admin/quizzes (the `ListQuizzesAdmin` operationId).
-func (c *Client) ListQuizzesAdmin(ctx context.Context, params *ListQuizzesAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListQuizzesAdminRequest(c.Server, params)
+func (c *Client) ListQuizzesAdmin(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListQuizzesAdminRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -3214,7 +3222,7 @@ func (c *Client) SubmitAttempt(ctx context.Context, attemptId string, body Submi
 // Anyone may read a frozen round's results: ranks, masked names, villages, prize tiers and the digest that proves the list unchanged. Before the close 404.
 //
 // Corresponds with GET /v1/contests/{quizId}/rounds/{roundId}/results (the `ContestResults` operationId).
-func (c *Client) ContestResults(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ContestResults(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewContestResultsRequest(c.Server, quizId, roundId)
 	if err != nil {
 		return nil, err
@@ -3629,7 +3637,7 @@ func (c *Client) RequestVerification(ctx context.Context, body RequestVerificati
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-func (c *Client) ConfirmVerificationWithBody(ctx context.Context, verificationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ConfirmVerificationWithBody(ctx context.Context, verificationId VerificationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewConfirmVerificationRequestWithBody(c.Server, verificationId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3648,7 +3656,7 @@ func (c *Client) ConfirmVerificationWithBody(ctx context.Context, verificationId
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-func (c *Client) ConfirmVerification(ctx context.Context, verificationId string, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ConfirmVerification(ctx context.Context, verificationId VerificationId, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewConfirmVerificationRequest(c.Server, verificationId, body)
 	if err != nil {
 		return nil, err
@@ -3715,30 +3723,6 @@ func NewListActivitiesRequest(server string, params *ListActivitiesParams) (*htt
 		if params.To != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Cursor != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -3869,7 +3853,7 @@ func NewDisqualifyEntryRequestWithBody(server string, quizId string, entryId str
 }
 
 // NewCloseRoundRequest constructs an http.Request for the CloseRound method
-func NewCloseRoundRequest(server string, quizId string, roundId string) (*http.Request, error) {
+func NewCloseRoundRequest(server string, quizId string, roundId RoundId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3910,7 +3894,7 @@ func NewCloseRoundRequest(server string, quizId string, roundId string) (*http.R
 }
 
 // NewRoundEntriesRequest constructs an http.Request for the RoundEntries method
-func NewRoundEntriesRequest(server string, quizId string, roundId string, params *RoundEntriesParams) (*http.Request, error) {
+func NewRoundEntriesRequest(server string, quizId string, roundId RoundId, params *RoundEntriesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3990,7 +3974,7 @@ func NewRoundEntriesRequest(server string, quizId string, roundId string, params
 }
 
 // NewRoundFlagsRequest constructs an http.Request for the RoundFlags method
-func NewRoundFlagsRequest(server string, quizId string, roundId string) (*http.Request, error) {
+func NewRoundFlagsRequest(server string, quizId string, roundId RoundId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4031,7 +4015,7 @@ func NewRoundFlagsRequest(server string, quizId string, roundId string) (*http.R
 }
 
 // NewRoundRankingRequest constructs an http.Request for the RoundRanking method
-func NewRoundRankingRequest(server string, quizId string, roundId string, params *RoundRankingParams) (*http.Request, error) {
+func NewRoundRankingRequest(server string, quizId string, roundId RoundId, params *RoundRankingParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4111,7 +4095,7 @@ func NewRoundRankingRequest(server string, quizId string, roundId string, params
 }
 
 // NewRoundWinnersRequest constructs an http.Request for the RoundWinners method
-func NewRoundWinnersRequest(server string, quizId string, roundId string, params *RoundWinnersParams) (*http.Request, error) {
+func NewRoundWinnersRequest(server string, quizId string, roundId RoundId, params *RoundWinnersParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4303,7 +4287,7 @@ func NewMeRequest(server string) (*http.Request, error) {
 }
 
 // NewListQuizzesAdminRequest constructs an http.Request for the ListQuizzesAdmin method
-func NewListQuizzesAdminRequest(server string, params *ListQuizzesAdminParams) (*http.Request, error) {
+func NewListQuizzesAdminRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -4319,45 +4303,6 @@ func NewListQuizzesAdminRequest(server string, params *ListQuizzesAdminParams) (
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Kind != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "kind", *params.Kind, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Status != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -4896,7 +4841,7 @@ func NewSubmitAttemptRequestWithBody(server string, attemptId string, contentTyp
 }
 
 // NewContestResultsRequest constructs an http.Request for the ContestResults method
-func NewContestResultsRequest(server string, quizId string, roundId string) (*http.Request, error) {
+func NewContestResultsRequest(server string, quizId string, roundId RoundId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5978,7 +5923,7 @@ func NewRequestVerificationRequestWithBody(server string, contentType string, bo
 }
 
 // NewConfirmVerificationRequest calls the generic ConfirmVerification builder with application/json body
-func NewConfirmVerificationRequest(server string, verificationId string, body ConfirmVerificationJSONRequestBody) (*http.Request, error) {
+func NewConfirmVerificationRequest(server string, verificationId VerificationId, body ConfirmVerificationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5989,7 +5934,7 @@ func NewConfirmVerificationRequest(server string, verificationId string, body Co
 }
 
 // NewConfirmVerificationRequestWithBody constructs an http.Request for the ConfirmVerification method, with any body, and a specified content type
-func NewConfirmVerificationRequestWithBody(server string, verificationId string, contentType string, body io.Reader) (*http.Request, error) {
+func NewConfirmVerificationRequestWithBody(server string, verificationId VerificationId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6120,7 +6065,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRoundWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error)
+	CloseRoundWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error)
 
 	// RoundEntriesWithResponse Every entry of a round, a page at a time
 	//
@@ -6129,7 +6074,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries (the `RoundEntries` operationId).
-	RoundEntriesWithResponse(ctx context.Context, quizId string, roundId string, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*RoundEntriesResponse, error)
+	RoundEntriesWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*RoundEntriesResponse, error)
 
 	// RoundFlagsWithResponse Entries flagged for review
 	//
@@ -6138,7 +6083,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
-	RoundFlagsWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*RoundFlagsResponse, error)
+	RoundFlagsWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*RoundFlagsResponse, error)
 
 	// RoundRankingWithResponse A round's ranking (masked)
 	//
@@ -6147,7 +6092,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking (the `RoundRanking` operationId).
-	RoundRankingWithResponse(ctx context.Context, quizId string, roundId string, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*RoundRankingResponse, error)
+	RoundRankingWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*RoundRankingResponse, error)
 
 	// RoundWinnersWithResponse A round's winners
 	//
@@ -6156,7 +6101,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners (the `RoundWinners` operationId).
-	RoundWinnersWithResponse(ctx context.Context, quizId string, roundId string, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*RoundWinnersResponse, error)
+	RoundWinnersWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*RoundWinnersResponse, error)
 
 	// ImportQuestionsWithBodyWithResponse Import questions (CSV or XLSX)
 	//
@@ -6192,7 +6137,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/quizzes (the `ListQuizzesAdmin` operationId).
-	ListQuizzesAdminWithResponse(ctx context.Context, params *ListQuizzesAdminParams, reqEditors ...RequestEditorFn) (*ListQuizzesAdminResponse, error)
+	ListQuizzesAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListQuizzesAdminResponse, error)
 
 	// CreateQuizWithBodyWithResponse Create a draft quiz
 	//
@@ -6363,7 +6308,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/contests/{quizId}/rounds/{roundId}/results (the `ContestResults` operationId).
-	ContestResultsWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*ContestResultsResponse, error)
+	ContestResultsWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*ContestResultsResponse, error)
 
 	// OpenAPIWithResponse This description (OpenAPI 3.1, JSON)
 	//
@@ -6570,7 +6515,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-	ConfirmVerificationWithBodyWithResponse(ctx context.Context, verificationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error)
+	ConfirmVerificationWithBodyWithResponse(ctx context.Context, verificationId VerificationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error)
 
 	// ConfirmVerificationWithResponse Confirm a phone with its code
 	//
@@ -6579,7 +6524,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-	ConfirmVerificationWithResponse(ctx context.Context, verificationId string, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error)
+	ConfirmVerificationWithResponse(ctx context.Context, verificationId VerificationId, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error)
 }
 
 // ListActivitiesResponse200Headers the declared response headers of an HTTP 200 response for ListActivities
@@ -10543,7 +10488,7 @@ func (c *ClientWithResponses) DisqualifyEntryWithResponse(ctx context.Context, q
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *ClientWithResponses) CloseRoundWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error) {
+func (c *ClientWithResponses) CloseRoundWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error) {
 	rsp, err := c.CloseRound(ctx, quizId, roundId, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -10558,7 +10503,7 @@ func (c *ClientWithResponses) CloseRoundWithResponse(ctx context.Context, quizId
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries (the `RoundEntries` operationId).
-func (c *ClientWithResponses) RoundEntriesWithResponse(ctx context.Context, quizId string, roundId string, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*RoundEntriesResponse, error) {
+func (c *ClientWithResponses) RoundEntriesWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*RoundEntriesResponse, error) {
 	rsp, err := c.RoundEntries(ctx, quizId, roundId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -10573,7 +10518,7 @@ func (c *ClientWithResponses) RoundEntriesWithResponse(ctx context.Context, quiz
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
-func (c *ClientWithResponses) RoundFlagsWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*RoundFlagsResponse, error) {
+func (c *ClientWithResponses) RoundFlagsWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*RoundFlagsResponse, error) {
 	rsp, err := c.RoundFlags(ctx, quizId, roundId, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -10588,7 +10533,7 @@ func (c *ClientWithResponses) RoundFlagsWithResponse(ctx context.Context, quizId
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking (the `RoundRanking` operationId).
-func (c *ClientWithResponses) RoundRankingWithResponse(ctx context.Context, quizId string, roundId string, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*RoundRankingResponse, error) {
+func (c *ClientWithResponses) RoundRankingWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*RoundRankingResponse, error) {
 	rsp, err := c.RoundRanking(ctx, quizId, roundId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -10603,7 +10548,7 @@ func (c *ClientWithResponses) RoundRankingWithResponse(ctx context.Context, quiz
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners (the `RoundWinners` operationId).
-func (c *ClientWithResponses) RoundWinnersWithResponse(ctx context.Context, quizId string, roundId string, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*RoundWinnersResponse, error) {
+func (c *ClientWithResponses) RoundWinnersWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*RoundWinnersResponse, error) {
 	rsp, err := c.RoundWinners(ctx, quizId, roundId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -10663,8 +10608,8 @@ func (c *ClientWithResponses) MeWithResponse(ctx context.Context, reqEditors ...
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/quizzes (the `ListQuizzesAdmin` operationId).
-func (c *ClientWithResponses) ListQuizzesAdminWithResponse(ctx context.Context, params *ListQuizzesAdminParams, reqEditors ...RequestEditorFn) (*ListQuizzesAdminResponse, error) {
-	rsp, err := c.ListQuizzesAdmin(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListQuizzesAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListQuizzesAdminResponse, error) {
+	rsp, err := c.ListQuizzesAdmin(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -10948,7 +10893,7 @@ func (c *ClientWithResponses) SubmitAttemptWithResponse(ctx context.Context, att
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/contests/{quizId}/rounds/{roundId}/results (the `ContestResults` operationId).
-func (c *ClientWithResponses) ContestResultsWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*ContestResultsResponse, error) {
+func (c *ClientWithResponses) ContestResultsWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*ContestResultsResponse, error) {
 	rsp, err := c.ContestResults(ctx, quizId, roundId, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -11293,7 +11238,7 @@ func (c *ClientWithResponses) RequestVerificationWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-func (c *ClientWithResponses) ConfirmVerificationWithBodyWithResponse(ctx context.Context, verificationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error) {
+func (c *ClientWithResponses) ConfirmVerificationWithBodyWithResponse(ctx context.Context, verificationId VerificationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error) {
 	rsp, err := c.ConfirmVerificationWithBody(ctx, verificationId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -11308,7 +11253,7 @@ func (c *ClientWithResponses) ConfirmVerificationWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-func (c *ClientWithResponses) ConfirmVerificationWithResponse(ctx context.Context, verificationId string, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error) {
+func (c *ClientWithResponses) ConfirmVerificationWithResponse(ctx context.Context, verificationId VerificationId, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error) {
 	rsp, err := c.ConfirmVerification(ctx, verificationId, body, reqEditors...)
 	if err != nil {
 		return nil, err

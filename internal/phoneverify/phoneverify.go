@@ -135,8 +135,12 @@ type ConfirmResponse struct {
 	ExpiresAt  time.Time `json:"expiresAt"`
 }
 
+// VerificationIDPattern is what a verification id is; the description's VerificationId
+// says the same.
+const VerificationIDPattern = `^[0-9a-f]{32}$`
+
 var (
-	verificationIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	verificationIDPattern = regexp.MustCompile(VerificationIDPattern)
 	codePattern           = regexp.MustCompile(`^[0-9]{6}$`)
 )
 

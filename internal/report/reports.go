@@ -90,7 +90,11 @@ func NewReportScope(tree *units.Tree, qz quiz.Quiz, unitID, from, to string, min
 
 // ---- access and reads
 
-var reportMonthPattern = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
+// MonthPattern is a report's from and to month, YYYY-MM; the description's Month says
+// the same.
+const MonthPattern = `^[0-9]{4}-(0[1-9]|1[0-2])$`
+
+var reportMonthPattern = regexp.MustCompile(MonthPattern)
 
 func validateReportMonths(from, to string) error {
 	for _, m := range []struct{ name, v string }{{"from", from}, {"to", to}} {
