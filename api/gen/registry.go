@@ -99,6 +99,8 @@ var enums = map[reflect.Type]func() []any{
 	reflect.TypeFor[auth.Action]():       func() []any { return anys(auth.Actions()) },
 	reflect.TypeFor[auth.Role]():         func() []any { return anys(auth.Roles()) },
 	reflect.TypeFor[quiz.QuestionKind](): func() []any { return anys(quiz.QuestionKinds()) },
+	reflect.TypeFor[quiz.Kind]():         func() []any { return anys(quiz.Kinds()) },
+	reflect.TypeFor[quiz.Status]():       func() []any { return anys(quiz.Statuses()) },
 }
 
 // fieldEnums are the allowed values of plain string fields (of a list's items) whose
@@ -112,8 +114,9 @@ var fieldEnums = map[fieldKey]func() []any{
 		return out
 	},
 	fieldOf[activity.Activity]("topics"):      func() []any { return anys(quiz.Topics) },
-	fieldOf[authoring.QuestionInput]("topic"): func() []any { return append([]any{""}, anys(quiz.Topics)...) },    // "": an unscored question
-	fieldOf[sheets.EntryRequest]("channel"):   func() []any { return anys(quiz.Channels[1:]) },                    // not web: sheets are paper or assisted
+	fieldOf[authoring.QuestionInput]("topic"): func() []any { return append([]any{""}, anys(quiz.Topics)...) }, // "": an unscored question
+	fieldOf[sheets.EntryRequest]("channel"):   func() []any { return anys(quiz.Channels[1:]) },                 // not web: sheets are paper or assisted
+	fieldOf[authoring.QuizInput]("kind"):      func() []any { return anys(quiz.Kinds()) },
 	fieldOf[sheets.PrintRequest]("variant"):   func() []any { return append([]any{""}, anys(paper.Variants)...) }, // "": full
 }
 
