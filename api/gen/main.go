@@ -54,6 +54,15 @@ type entry struct {
 	in   bool
 }
 
+// enum is a type's schema name and its values.
+type enum struct {
+	name   string
+	values func() []any
+}
+
+// enumMark marks where an enum type was reflected, to become a reference to its schema.
+const enumMark = "x-enum-schema"
+
 // scalar is a schema written in the registry rather than reflected.
 type scalar struct {
 	name   string
@@ -167,8 +176,8 @@ func schemas(reg []entry) (map[string]*jsonschema.Schema, error) {
 			RequiredFromJSONSchemaTags: dir,
 			Namer:                      n.name,
 			Mapper: func(t reflect.Type) *jsonschema.Schema {
-				if values, ok := enums[t]; ok {
-					return &jsonschema.Schema{Type: "string", Enum: values()}
+				if e, ok := enums[t]; ok { // marked here, a reference once reflected
+					return &jsonschema.Schema{Type: "string", Extras: map[string]any{enumMark: e.name}}
 				}
 				return nil
 			},
@@ -194,6 +203,7 @@ func schemas(reg []entry) (map[string]*jsonschema.Schema, error) {
 		defs[sc.name] = sc.schema
 	}
 	used := map[fieldKey]bool{}
+	usedEnums := map[string]bool{}
 	for name, d := range defs {
 		if slices.ContainsFunc(scalars, func(sc scalar) bool { return sc.name == name }) {
 			continue
@@ -209,7 +219,20 @@ func schemas(reg []entry) (map[string]*jsonschema.Schema, error) {
 		}
 		walk(d, func(s *jsonschema.Schema) {
 			s.Ref = strings.Replace(s.Ref, "#/$defs/", "#/components/schemas/", 1)
+			if name, ok := s.Extras[enumMark].(string); ok {
+				*s = jsonschema.Schema{Ref: "#/components/schemas/" + name}
+				usedEnums[name] = true
+			}
 		})
+	}
+	for _, e := range enums {
+		if !usedEnums[e.name] {
+			continue // an unused schema is a lint warning
+		}
+		if _, ok := defs[e.name]; ok {
+			errs = append(errs, fmt.Errorf("schema name %s is both an enum and a type's", e.name))
+		}
+		defs[e.name] = &jsonschema.Schema{Type: "string", Enum: e.values()}
 	}
 	for k := range fieldEnums {
 		if !used[k] {

@@ -93,14 +93,14 @@ var scalars = []scalar{
 	{"VerificationId", &jsonschema.Schema{Type: "string", Pattern: phoneverify.VerificationIDPattern}},
 }
 
-// enums are the allowed values of the types whose values are a list in code, so the
-// description cannot allow what the code refuses, or the reverse.
-var enums = map[reflect.Type]func() []any{
-	reflect.TypeFor[auth.Action]():       func() []any { return anys(auth.Actions()) },
-	reflect.TypeFor[auth.Role]():         func() []any { return anys(auth.Roles()) },
-	reflect.TypeFor[quiz.QuestionKind](): func() []any { return anys(quiz.QuestionKinds()) },
-	reflect.TypeFor[quiz.Kind]():         func() []any { return anys(quiz.Kinds()) },
-	reflect.TypeFor[quiz.Status]():       func() []any { return anys(quiz.Statuses()) },
+// enums are the types whose values are a list in code, each a schema of its own (its
+// name here) so the description cannot allow what the code refuses, or the reverse.
+var enums = map[reflect.Type]enum{
+	reflect.TypeFor[auth.Action]():       {"Action", func() []any { return anys(auth.Actions()) }},
+	reflect.TypeFor[auth.Role]():         {"Role", func() []any { return anys(auth.Roles()) }},
+	reflect.TypeFor[quiz.QuestionKind](): {"QuestionKind", func() []any { return anys(quiz.QuestionKinds()) }},
+	reflect.TypeFor[quiz.Kind]():         {"Kind", func() []any { return anys(quiz.Kinds()) }},
+	reflect.TypeFor[quiz.Status]():       {"Status", func() []any { return anys(quiz.Statuses()) }},
 }
 
 // fieldEnums are the allowed values of plain string fields (of a list's items) whose

@@ -18,6 +18,51 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for Action.
+const (
+	Author        Action = "author"
+	CollectSheets Action = "collect-sheets"
+	ImportUnits   Action = "import-units"
+	LogActivity   Action = "log-activity"
+	ManageStaff   Action = "manage-staff"
+	ReadReports   Action = "read-reports"
+	RunContest    Action = "run-contest"
+	SeeContestKey Action = "see-contest-key"
+	SeeContestPd  Action = "see-contest-pd"
+	ViewContest   Action = "view-contest"
+	ViewQuiz      Action = "view-quiz"
+)
+
+// Valid indicates whether the value is a known member of the Action enum.
+func (e Action) Valid() bool {
+	switch e {
+	case Author:
+		return true
+	case CollectSheets:
+		return true
+	case ImportUnits:
+		return true
+	case LogActivity:
+		return true
+	case ManageStaff:
+		return true
+	case ReadReports:
+		return true
+	case RunContest:
+		return true
+	case SeeContestKey:
+		return true
+	case SeeContestPd:
+		return true
+	case ViewContest:
+		return true
+	case ViewQuiz:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ActivityTopics.
 const (
 	ActivityTopicsA ActivityTopics = "a"
@@ -222,117 +267,21 @@ func (e ErrorErrorCode) Valid() bool {
 	}
 }
 
-// Defines values for InvitationRole.
+// Defines values for Kind.
 const (
-	InvitationRoleAdmin     InvitationRole = "admin"
-	InvitationRoleCollector InvitationRole = "collector"
-	InvitationRoleOfficer   InvitationRole = "officer"
-	InvitationRoleOrganizer InvitationRole = "organizer"
+	KindContest Kind = "contest"
+	KindQuiz    Kind = "quiz"
+	KindSurvey  Kind = "survey"
 )
 
-// Valid indicates whether the value is a known member of the InvitationRole enum.
-func (e InvitationRole) Valid() bool {
+// Valid indicates whether the value is a known member of the Kind enum.
+func (e Kind) Valid() bool {
 	switch e {
-	case InvitationRoleAdmin:
+	case KindContest:
 		return true
-	case InvitationRoleCollector:
+	case KindQuiz:
 		return true
-	case InvitationRoleOfficer:
-		return true
-	case InvitationRoleOrganizer:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MeCan.
-const (
-	Author        MeCan = "author"
-	CollectSheets MeCan = "collect-sheets"
-	ImportUnits   MeCan = "import-units"
-	LogActivity   MeCan = "log-activity"
-	ManageStaff   MeCan = "manage-staff"
-	ReadReports   MeCan = "read-reports"
-	RunContest    MeCan = "run-contest"
-	SeeContestKey MeCan = "see-contest-key"
-	SeeContestPd  MeCan = "see-contest-pd"
-	ViewContest   MeCan = "view-contest"
-	ViewQuiz      MeCan = "view-quiz"
-)
-
-// Valid indicates whether the value is a known member of the MeCan enum.
-func (e MeCan) Valid() bool {
-	switch e {
-	case Author:
-		return true
-	case CollectSheets:
-		return true
-	case ImportUnits:
-		return true
-	case LogActivity:
-		return true
-	case ManageStaff:
-		return true
-	case ReadReports:
-		return true
-	case RunContest:
-		return true
-	case SeeContestKey:
-		return true
-	case SeeContestPd:
-		return true
-	case ViewContest:
-		return true
-	case ViewQuiz:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MeRoles.
-const (
-	MeRolesAdmin     MeRoles = "admin"
-	MeRolesCollector MeRoles = "collector"
-	MeRolesOfficer   MeRoles = "officer"
-	MeRolesOrganizer MeRoles = "organizer"
-)
-
-// Valid indicates whether the value is a known member of the MeRoles enum.
-func (e MeRoles) Valid() bool {
-	switch e {
-	case MeRolesAdmin:
-		return true
-	case MeRolesCollector:
-		return true
-	case MeRolesOfficer:
-		return true
-	case MeRolesOrganizer:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MemberRole.
-const (
-	MemberRoleAdmin     MemberRole = "admin"
-	MemberRoleCollector MemberRole = "collector"
-	MemberRoleOfficer   MemberRole = "officer"
-	MemberRoleOrganizer MemberRole = "organizer"
-)
-
-// Valid indicates whether the value is a known member of the MemberRole enum.
-func (e MemberRole) Valid() bool {
-	switch e {
-	case MemberRoleAdmin:
-		return true
-	case MemberRoleCollector:
-		return true
-	case MemberRoleOfficer:
-		return true
-	case MemberRoleOrganizer:
+	case KindSurvey:
 		return true
 	default:
 		return false
@@ -354,87 +303,6 @@ func (e PrintRequestVariant) Valid() bool {
 	case PrintRequestVariantEmpty:
 		return true
 	case PrintRequestVariantFull:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for PrintedQuestionKind.
-const (
-	PrintedQuestionKindLikert    PrintedQuestionKind = "likert"
-	PrintedQuestionKindMultiple  PrintedQuestionKind = "multiple"
-	PrintedQuestionKindSingle    PrintedQuestionKind = "single"
-	PrintedQuestionKindText      PrintedQuestionKind = "text"
-	PrintedQuestionKindTruefalse PrintedQuestionKind = "truefalse"
-)
-
-// Valid indicates whether the value is a known member of the PrintedQuestionKind enum.
-func (e PrintedQuestionKind) Valid() bool {
-	switch e {
-	case PrintedQuestionKindLikert:
-		return true
-	case PrintedQuestionKindMultiple:
-		return true
-	case PrintedQuestionKindSingle:
-		return true
-	case PrintedQuestionKindText:
-		return true
-	case PrintedQuestionKindTruefalse:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for PublicQuestionKind.
-const (
-	PublicQuestionKindLikert    PublicQuestionKind = "likert"
-	PublicQuestionKindMultiple  PublicQuestionKind = "multiple"
-	PublicQuestionKindSingle    PublicQuestionKind = "single"
-	PublicQuestionKindText      PublicQuestionKind = "text"
-	PublicQuestionKindTruefalse PublicQuestionKind = "truefalse"
-)
-
-// Valid indicates whether the value is a known member of the PublicQuestionKind enum.
-func (e PublicQuestionKind) Valid() bool {
-	switch e {
-	case PublicQuestionKindLikert:
-		return true
-	case PublicQuestionKindMultiple:
-		return true
-	case PublicQuestionKindSingle:
-		return true
-	case PublicQuestionKindText:
-		return true
-	case PublicQuestionKindTruefalse:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for QuestionKind.
-const (
-	QuestionKindLikert    QuestionKind = "likert"
-	QuestionKindMultiple  QuestionKind = "multiple"
-	QuestionKindSingle    QuestionKind = "single"
-	QuestionKindText      QuestionKind = "text"
-	QuestionKindTruefalse QuestionKind = "truefalse"
-)
-
-// Valid indicates whether the value is a known member of the QuestionKind enum.
-func (e QuestionKind) Valid() bool {
-	switch e {
-	case QuestionKindLikert:
-		return true
-	case QuestionKindMultiple:
-		return true
-	case QuestionKindSingle:
-		return true
-	case QuestionKindText:
-		return true
-	case QuestionKindTruefalse:
 		return true
 	default:
 		return false
@@ -513,6 +381,78 @@ func (e QuestionInputBodyTopic) Valid() bool {
 	}
 }
 
+// Defines values for QuestionKind.
+const (
+	Likert    QuestionKind = "likert"
+	Multiple  QuestionKind = "multiple"
+	Single    QuestionKind = "single"
+	Text      QuestionKind = "text"
+	Truefalse QuestionKind = "truefalse"
+)
+
+// Valid indicates whether the value is a known member of the QuestionKind enum.
+func (e QuestionKind) Valid() bool {
+	switch e {
+	case Likert:
+		return true
+	case Multiple:
+		return true
+	case Single:
+		return true
+	case Text:
+		return true
+	case Truefalse:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QuizInputKind.
+const (
+	QuizInputKindContest QuizInputKind = "contest"
+	QuizInputKindQuiz    QuizInputKind = "quiz"
+	QuizInputKindSurvey  QuizInputKind = "survey"
+)
+
+// Valid indicates whether the value is a known member of the QuizInputKind enum.
+func (e QuizInputKind) Valid() bool {
+	switch e {
+	case QuizInputKindContest:
+		return true
+	case QuizInputKindQuiz:
+		return true
+	case QuizInputKindSurvey:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Role.
+const (
+	Admin     Role = "admin"
+	Collector Role = "collector"
+	Officer   Role = "officer"
+	Organizer Role = "organizer"
+)
+
+// Valid indicates whether the value is a known member of the Role enum.
+func (e Role) Valid() bool {
+	switch e {
+	case Admin:
+		return true
+	case Collector:
+		return true
+	case Officer:
+		return true
+	case Organizer:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SheetEntryRequestChannel.
 const (
 	SheetEntryRequestChannelAssisted SheetEntryRequestChannel = "assisted"
@@ -549,6 +489,27 @@ func (e StartRequestParticipantGender) Valid() bool {
 	case StartRequestParticipantGenderMale:
 		return true
 	case StartRequestParticipantGenderOther:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Status.
+const (
+	Closed    Status = "closed"
+	Draft     Status = "draft"
+	Published Status = "published"
+)
+
+// Valid indicates whether the value is a known member of the Status enum.
+func (e Status) Valid() bool {
+	switch e {
+	case Closed:
+		return true
+	case Draft:
+		return true
+	case Published:
 		return true
 	default:
 		return false
@@ -806,6 +767,9 @@ func (e TrendReportParamsFormat) Valid() bool {
 		return false
 	}
 }
+
+// Action defines model for Action.
+type Action string
 
 // Activity defines model for Activity.
 type Activity struct {
@@ -1067,41 +1031,32 @@ type ImportResult struct {
 
 // Invitation defines model for Invitation.
 type Invitation struct {
-	Email       string         `json:"email"`
-	Role        InvitationRole `json:"role"`
-	ScopeUnitId string         `json:"scopeUnitId"`
-	Username    string         `json:"username"`
+	Email       string `json:"email"`
+	Role        Role   `json:"role"`
+	ScopeUnitId string `json:"scopeUnitId"`
+	Username    string `json:"username"`
 }
 
-// InvitationRole defines model for Invitation.Role.
-type InvitationRole string
+// Kind defines model for Kind.
+type Kind string
 
 // Me defines model for Me.
 type Me struct {
-	Can         *[]MeCan   `json:"can"`
-	Roles       *[]MeRoles `json:"roles"`
-	ScopeUnitId string     `json:"scopeUnitId"`
-	Username    string     `json:"username"`
+	Can         *[]Action `json:"can"`
+	Roles       *[]Role   `json:"roles"`
+	ScopeUnitId string    `json:"scopeUnitId"`
+	Username    string    `json:"username"`
 }
-
-// MeCan defines model for Me.Can.
-type MeCan string
-
-// MeRoles defines model for Me.Roles.
-type MeRoles string
 
 // Member defines model for Member.
 type Member struct {
-	Email             *string    `json:"email,omitempty"`
-	Enabled           bool       `json:"enabled"`
-	Role              MemberRole `json:"role"`
-	ScopeUnitId       string     `json:"scopeUnitId"`
-	TemporaryPassword *string    `json:"temporaryPassword,omitempty"`
-	Username          string     `json:"username"`
+	Email             *string `json:"email,omitempty"`
+	Enabled           bool    `json:"enabled"`
+	Role              Role    `json:"role"`
+	ScopeUnitId       string  `json:"scopeUnitId"`
+	TemporaryPassword *string `json:"temporaryPassword,omitempty"`
+	Username          string  `json:"username"`
 }
-
-// MemberRole defines model for Member.Role.
-type MemberRole string
 
 // Month A month, YYYY-MM
 type Month = string
@@ -1181,15 +1136,12 @@ type PrintedOption struct {
 
 // PrintedQuestion defines model for PrintedQuestion.
 type PrintedQuestion struct {
-	Id      string              `json:"id"`
-	Kind    PrintedQuestionKind `json:"kind"`
-	N       int                 `json:"n"`
-	Options *[]PrintedOption    `json:"options"`
-	Text    string              `json:"text"`
+	Id      string           `json:"id"`
+	Kind    QuestionKind     `json:"kind"`
+	N       int              `json:"n"`
+	Options *[]PrintedOption `json:"options"`
+	Text    string           `json:"text"`
 }
-
-// PrintedQuestionKind defines model for PrintedQuestion.Kind.
-type PrintedQuestionKind string
 
 // Prize defines model for Prize.
 type Prize struct {
@@ -1226,15 +1178,12 @@ type PublicOption struct {
 
 // PublicQuestion defines model for PublicQuestion.
 type PublicQuestion struct {
-	Id      string             `json:"id"`
-	Kind    PublicQuestionKind `json:"kind"`
-	Options *[]PublicOption    `json:"options"`
-	Text    string             `json:"text"`
-	Topic   string             `json:"topic"`
+	Id      string          `json:"id"`
+	Kind    QuestionKind    `json:"kind"`
+	Options *[]PublicOption `json:"options"`
+	Text    string          `json:"text"`
+	Topic   string          `json:"topic"`
 }
-
-// PublicQuestionKind defines model for PublicQuestion.Kind.
-type PublicQuestionKind string
 
 // PublicResults defines model for PublicResults.
 type PublicResults struct {
@@ -1268,9 +1217,6 @@ type Question struct {
 	Void             *bool        `json:"void,omitempty"`
 }
 
-// QuestionKind defines model for Question.Kind.
-type QuestionKind string
-
 // QuestionInput defines model for QuestionInput.
 type QuestionInput struct {
 	CorrectOptionIds     *[]string          `json:"correctOptionIds,omitempty"`
@@ -1301,6 +1247,9 @@ type QuestionInputBody struct {
 // QuestionInputBodyTopic defines model for QuestionInputBody.Topic.
 type QuestionInputBodyTopic string
 
+// QuestionKind defines model for QuestionKind.
+type QuestionKind string
+
 // QuestionStat defines model for QuestionStat.
 type QuestionStat struct {
 	Discrimination *float32 `json:"discrimination"`
@@ -1330,14 +1279,14 @@ type Quiz struct {
 	Description          string        `json:"description"`
 	DrawCount            int           `json:"drawCount"`
 	Id                   string        `json:"id"`
-	Kind                 string        `json:"kind"`
+	Kind                 Kind          `json:"kind"`
 	OpensAt              *time.Time    `json:"opensAt,omitempty"`
 	PassPercent          int           `json:"passPercent"`
 	PersonalDataPurgedAt *time.Time    `json:"personalDataPurgedAt,omitempty"`
 	Questions            *[]Question   `json:"questions"`
 	ScopeUnitId          *string       `json:"scopeUnitId,omitempty"`
 	Shuffle              bool          `json:"shuffle"`
-	Status               string        `json:"status"`
+	Status               Status        `json:"status"`
 	TimeLimitSec         int           `json:"timeLimitSec"`
 	Title                string        `json:"title"`
 	UpdatedAt            *time.Time    `json:"updatedAt,omitempty"`
@@ -1350,7 +1299,7 @@ type QuizInput struct {
 	Contest      *ConfigInput         `json:"contest,omitempty"`
 	Description  *string              `json:"description,omitempty"`
 	DrawCount    *int                 `json:"drawCount,omitempty"`
-	Kind         *string              `json:"kind,omitempty"`
+	Kind         *QuizInputKind       `json:"kind,omitempty"`
 	OpensAt      *time.Time           `json:"opensAt,omitempty"`
 	PassPercent  *int                 `json:"passPercent,omitempty"`
 	Questions    *[]QuestionInputBody `json:"questions,omitempty"`
@@ -1360,6 +1309,9 @@ type QuizInput struct {
 	Title        *string              `json:"title,omitempty"`
 }
 
+// QuizInputKind defines model for QuizInput.Kind.
+type QuizInputKind string
+
 // QuizList defines model for QuizList.
 type QuizList struct {
 	Quizzes *[]Quiz `json:"quizzes"`
@@ -1368,7 +1320,7 @@ type QuizList struct {
 // QuizStatus defines model for QuizStatus.
 type QuizStatus struct {
 	Id     string `json:"id"`
-	Status string `json:"status"`
+	Status Status `json:"status"`
 }
 
 // QuizSummary defines model for QuizSummary.
@@ -1376,13 +1328,13 @@ type QuizSummary struct {
 	ClosesAt      *time.Time      `json:"closesAt,omitempty"`
 	Description   string          `json:"description"`
 	Id            string          `json:"id"`
-	Kind          string          `json:"kind"`
+	Kind          Kind            `json:"kind"`
 	OpensAt       *time.Time      `json:"opensAt,omitempty"`
 	Phase         string          `json:"phase"`
 	QuestionCount int             `json:"questionCount"`
 	Rounds        *[]RoundSummary `json:"rounds,omitempty"`
 	ScopeUnitId   *string         `json:"scopeUnitId,omitempty"`
-	Status        string          `json:"status"`
+	Status        Status          `json:"status"`
 	TimeLimitSec  int             `json:"timeLimitSec"`
 	Title         string          `json:"title"`
 	VerifyPhone   *bool           `json:"verifyPhone,omitempty"`
@@ -1450,6 +1402,9 @@ type ReviewItem struct {
 	CorrectOptionIds *[]string `json:"correctOptionIds"`
 	QuestionId       string    `json:"questionId"`
 }
+
+// Role defines model for Role.
+type Role string
 
 // Round defines model for Round.
 type Round struct {
@@ -1600,6 +1555,9 @@ type StartResponse struct {
 	Questions    *[]PublicQuestion `json:"questions"`
 	StartedAt    time.Time         `json:"startedAt"`
 }
+
+// Status defines model for Status.
+type Status string
 
 // SubmitRequest defines model for SubmitRequest.
 type SubmitRequest struct {

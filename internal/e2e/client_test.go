@@ -130,7 +130,7 @@ func TestTheGeneratedClientTakesAnOfficerToAReportAndItsExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, "GET /v1/admin/me", me.StatusCode(), http.StatusOK, me.Body)
-	if me.JSON200.Username != "canbo" || !containsAbility(list(me.JSON200.Can), apiclient.MeCan("read-reports")) {
+	if me.JSON200.Username != "canbo" || !containsAbility(list(me.JSON200.Can), apiclient.Action("read-reports")) {
 		t.Errorf("GET /v1/admin/me: %s may %v; want canbo, who may read-reports", me.JSON200.Username, me.JSON200.Can)
 	}
 
@@ -186,7 +186,7 @@ func clientAnswers(t *testing.T, in []map[string]any) []apiclient.Answer {
 	return out
 }
 
-func containsAbility(can []apiclient.MeCan, want apiclient.MeCan) bool {
+func containsAbility(can []apiclient.Action, want apiclient.Action) bool {
 	for _, c := range can {
 		if c == want {
 			return true
