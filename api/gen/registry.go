@@ -87,6 +87,8 @@ var registry = []entry{
 var scalars = []scalar{
 	{"Cursor", &jsonschema.Schema{Type: "string", Pattern: contest.CursorPattern, MaxLength: ptr(uint64(contest.MaxCursorLength)),
 		Description: "An opaque page cursor, as the previous page gave it"}},
+	{"GroupBy", &jsonschema.Schema{Type: "string", Enum: anys(report.GroupBys), Default: report.GroupBys[0]}},
+	{"Period", &jsonschema.Schema{Type: "string", Enum: anys(report.Periods), Default: report.Periods[0]}},
 	{"Month", &jsonschema.Schema{Type: "string", Pattern: report.MonthPattern, Description: "A month, YYYY-MM"}},
 	{"RoundId", &jsonschema.Schema{Type: "string", Pattern: contest.RoundIDPattern}},
 	{"UnitId", &jsonschema.Schema{Type: "string", Pattern: units.IDPattern}},
@@ -117,6 +119,8 @@ var fieldEnums = map[fieldKey]func() []any{
 	fieldOf[authoring.QuestionInput]("topic"): func() []any { return append([]any{""}, anys(quiz.Topics)...) }, // "": an unscored question
 	fieldOf[sheets.EntryRequest]("channel"):   func() []any { return anys(quiz.Channels[1:]) },                 // not web: sheets are paper or assisted
 	fieldOf[authoring.QuizInput]("kind"):      func() []any { return anys(quiz.Kinds()) },
+	fieldOf[report.Awareness]("groupBy"):      func() []any { return anys(report.GroupBys) },
+	fieldOf[report.Trend]("period"):           func() []any { return anys(report.Periods) },
 	fieldOf[sheets.PrintRequest]("variant"):   func() []any { return append([]any{""}, anys(paper.Variants)...) }, // "": full
 }
 

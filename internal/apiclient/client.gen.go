@@ -207,6 +207,33 @@ func (e ActivityRequestType) Valid() bool {
 	}
 }
 
+// Defines values for AwarenessGroupBy.
+const (
+	AwarenessGroupByAgeBand      AwarenessGroupBy = "ageBand"
+	AwarenessGroupByChannel      AwarenessGroupBy = "channel"
+	AwarenessGroupByGender       AwarenessGroupBy = "gender"
+	AwarenessGroupByOrganization AwarenessGroupBy = "organization"
+	AwarenessGroupByVillage      AwarenessGroupBy = "village"
+)
+
+// Valid indicates whether the value is a known member of the AwarenessGroupBy enum.
+func (e AwarenessGroupBy) Valid() bool {
+	switch e {
+	case AwarenessGroupByAgeBand:
+		return true
+	case AwarenessGroupByChannel:
+		return true
+	case AwarenessGroupByGender:
+		return true
+	case AwarenessGroupByOrganization:
+		return true
+	case AwarenessGroupByVillage:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorErrorCode.
 const (
 	ErrorErrorCodeAlreadySubmitted ErrorErrorCode = "already_submitted"
@@ -267,6 +294,33 @@ func (e ErrorErrorCode) Valid() bool {
 	}
 }
 
+// Defines values for GroupBy.
+const (
+	GroupByAgeBand      GroupBy = "ageBand"
+	GroupByChannel      GroupBy = "channel"
+	GroupByGender       GroupBy = "gender"
+	GroupByOrganization GroupBy = "organization"
+	GroupByVillage      GroupBy = "village"
+)
+
+// Valid indicates whether the value is a known member of the GroupBy enum.
+func (e GroupBy) Valid() bool {
+	switch e {
+	case GroupByAgeBand:
+		return true
+	case GroupByChannel:
+		return true
+	case GroupByGender:
+		return true
+	case GroupByOrganization:
+		return true
+	case GroupByVillage:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Kind.
 const (
 	KindContest Kind = "contest"
@@ -282,6 +336,27 @@ func (e Kind) Valid() bool {
 	case KindQuiz:
 		return true
 	case KindSurvey:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Period.
+const (
+	PeriodMonth   Period = "month"
+	PeriodQuarter Period = "quarter"
+	PeriodYear    Period = "year"
+)
+
+// Valid indicates whether the value is a known member of the Period enum.
+func (e Period) Valid() bool {
+	switch e {
+	case PeriodMonth:
+		return true
+	case PeriodQuarter:
+		return true
+	case PeriodYear:
 		return true
 	default:
 		return false
@@ -516,6 +591,27 @@ func (e Status) Valid() bool {
 	}
 }
 
+// Defines values for TrendReportPeriod.
+const (
+	TrendReportPeriodMonth   TrendReportPeriod = "month"
+	TrendReportPeriodQuarter TrendReportPeriod = "quarter"
+	TrendReportPeriodYear    TrendReportPeriod = "year"
+)
+
+// Valid indicates whether the value is a known member of the TrendReportPeriod enum.
+func (e TrendReportPeriod) Valid() bool {
+	switch e {
+	case TrendReportPeriodMonth:
+		return true
+	case TrendReportPeriodQuarter:
+		return true
+	case TrendReportPeriodYear:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListActivitiesParamsFormat.
 const (
 	ListActivitiesParamsFormatCsv  ListActivitiesParamsFormat = "csv"
@@ -615,33 +711,6 @@ func (e AnnualReportParamsFormat) Valid() bool {
 	}
 }
 
-// Defines values for AwarenessReportParamsGroupBy.
-const (
-	AgeBand      AwarenessReportParamsGroupBy = "ageBand"
-	Channel      AwarenessReportParamsGroupBy = "channel"
-	Gender       AwarenessReportParamsGroupBy = "gender"
-	Organization AwarenessReportParamsGroupBy = "organization"
-	Village      AwarenessReportParamsGroupBy = "village"
-)
-
-// Valid indicates whether the value is a known member of the AwarenessReportParamsGroupBy enum.
-func (e AwarenessReportParamsGroupBy) Valid() bool {
-	switch e {
-	case AgeBand:
-		return true
-	case Channel:
-		return true
-	case Gender:
-		return true
-	case Organization:
-		return true
-	case Village:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for AwarenessReportParamsFormat.
 const (
 	AwarenessReportParamsFormatCsv  AwarenessReportParamsFormat = "csv"
@@ -726,27 +795,6 @@ func (e TopicsReportParamsFormat) Valid() bool {
 	}
 }
 
-// Defines values for TrendReportParamsPeriod.
-const (
-	TrendReportParamsPeriodMonth   TrendReportParamsPeriod = "month"
-	TrendReportParamsPeriodQuarter TrendReportParamsPeriod = "quarter"
-	TrendReportParamsPeriodYear    TrendReportParamsPeriod = "year"
-)
-
-// Valid indicates whether the value is a known member of the TrendReportParamsPeriod enum.
-func (e TrendReportParamsPeriod) Valid() bool {
-	switch e {
-	case TrendReportParamsPeriodMonth:
-		return true
-	case TrendReportParamsPeriodQuarter:
-		return true
-	case TrendReportParamsPeriodYear:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for TrendReportParamsFormat.
 const (
 	TrendReportParamsFormatCsv  TrendReportParamsFormat = "csv"
@@ -824,18 +872,21 @@ type Answer struct {
 
 // Awareness defines model for Awareness.
 type Awareness struct {
-	From        string     `json:"from"`
-	GroupBy     string     `json:"groupBy"`
-	MinGroup    int        `json:"minGroup"`
-	QuizId      string     `json:"quizId"`
-	Rows        *[]Row     `json:"rows"`
-	Sealed      *bool      `json:"sealed,omitempty"`
-	SealedNote  *string    `json:"sealedNote,omitempty"`
-	SealedUntil *time.Time `json:"sealedUntil,omitempty"`
-	To          string     `json:"to"`
-	Total       Row        `json:"total"`
-	UnitId      string     `json:"unitId"`
+	From        string           `json:"from"`
+	GroupBy     AwarenessGroupBy `json:"groupBy"`
+	MinGroup    int              `json:"minGroup"`
+	QuizId      string           `json:"quizId"`
+	Rows        *[]Row           `json:"rows"`
+	Sealed      *bool            `json:"sealed,omitempty"`
+	SealedNote  *string          `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time       `json:"sealedUntil,omitempty"`
+	To          string           `json:"to"`
+	Total       Row              `json:"total"`
+	UnitId      string           `json:"unitId"`
 }
+
+// AwarenessGroupBy defines model for Awareness.GroupBy.
+type AwarenessGroupBy string
 
 // CloseResult defines model for CloseResult.
 type CloseResult struct {
@@ -1021,6 +1072,9 @@ type FlagList struct {
 	Flags *[]Flag `json:"flags"`
 }
 
+// GroupBy defines model for GroupBy.
+type GroupBy string
+
 // ImportResult defines model for ImportResult.
 type ImportResult struct {
 	Errors    *[]RowError      `json:"errors,omitempty"`
@@ -1091,6 +1145,9 @@ type PaperCorrection struct {
 	By     string    `json:"by"`
 	Reason string    `json:"reason"`
 }
+
+// Period defines model for Period.
+type Period string
 
 // PhoneToken defines model for PhoneToken.
 type PhoneToken struct {
@@ -1643,16 +1700,19 @@ type TrendPoint struct {
 
 // TrendReport defines model for TrendReport.
 type TrendReport struct {
-	LastYear    TrendPoint    `json:"lastYear"`
-	Period      string        `json:"period"`
-	Points      *[]TrendPoint `json:"points"`
-	QuizId      string        `json:"quizId"`
-	Sealed      *bool         `json:"sealed,omitempty"`
-	SealedNote  *string       `json:"sealedNote,omitempty"`
-	SealedUntil *time.Time    `json:"sealedUntil,omitempty"`
-	ThisYear    TrendPoint    `json:"thisYear"`
-	UnitId      string        `json:"unitId"`
+	LastYear    TrendPoint        `json:"lastYear"`
+	Period      TrendReportPeriod `json:"period"`
+	Points      *[]TrendPoint     `json:"points"`
+	QuizId      string            `json:"quizId"`
+	Sealed      *bool             `json:"sealed,omitempty"`
+	SealedNote  *string           `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time        `json:"sealedUntil,omitempty"`
+	ThisYear    TrendPoint        `json:"thisYear"`
+	UnitId      string            `json:"unitId"`
 }
+
+// TrendReportPeriod defines model for TrendReport.Period.
+type TrendReportPeriod string
 
 // Unit defines model for Unit.
 type Unit struct {
@@ -1835,17 +1895,14 @@ type AnnualReportParamsFormat string
 
 // AwarenessReportParams defines parameters for AwarenessReport.
 type AwarenessReportParams struct {
-	QuizId   *string                       `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *UnitId                       `form:"unitId,omitempty" json:"unitId,omitempty"`
-	From     *Month                        `form:"from,omitempty" json:"from,omitempty"`
-	To       *Month                        `form:"to,omitempty" json:"to,omitempty"`
-	GroupBy  *AwarenessReportParamsGroupBy `form:"groupBy,omitempty" json:"groupBy,omitempty"`
-	Format   *AwarenessReportParamsFormat  `form:"format,omitempty" json:"format,omitempty"`
-	MinGroup *int                          `form:"minGroup,omitempty" json:"minGroup,omitempty"`
+	QuizId   *string                      `form:"quizId,omitempty" json:"quizId,omitempty"`
+	UnitId   *UnitId                      `form:"unitId,omitempty" json:"unitId,omitempty"`
+	From     *Month                       `form:"from,omitempty" json:"from,omitempty"`
+	To       *Month                       `form:"to,omitempty" json:"to,omitempty"`
+	GroupBy  *GroupBy                     `form:"groupBy,omitempty" json:"groupBy,omitempty"`
+	Format   *AwarenessReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+	MinGroup *int                         `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
-
-// AwarenessReportParamsGroupBy defines parameters for AwarenessReport.
-type AwarenessReportParamsGroupBy string
 
 // AwarenessReportParamsFormat defines parameters for AwarenessReport.
 type AwarenessReportParamsFormat string
@@ -1888,13 +1945,10 @@ type TopicsReportParamsFormat string
 type TrendReportParams struct {
 	QuizId   *string                  `form:"quizId,omitempty" json:"quizId,omitempty"`
 	UnitId   *UnitId                  `form:"unitId,omitempty" json:"unitId,omitempty"`
-	Period   *TrendReportParamsPeriod `form:"period,omitempty" json:"period,omitempty"`
+	Period   *Period                  `form:"period,omitempty" json:"period,omitempty"`
 	Format   *TrendReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                     `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
-
-// TrendReportParamsPeriod defines parameters for TrendReport.
-type TrendReportParamsPeriod string
 
 // TrendReportParamsFormat defines parameters for TrendReport.
 type TrendReportParamsFormat string
