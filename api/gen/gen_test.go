@@ -14,7 +14,7 @@ func TestTheSchemasAreWhatTheGeneratorMakesNow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := generate(committed)
+	got, err := generate(committed, "../..")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestTheSchemasAreWhatTheGeneratorMakesNow(t *testing.T) {
 // Every registered type gives a schema of its registered name, and no two schemas share
 // a name (a collision would describe one type with another's shape).
 func TestEveryRegisteredTypeIsGeneratedUnderItsName(t *testing.T) {
-	defs, err := schemas(registry)
+	defs, err := schemas(registry, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func main() {
 	}
 	doc, err := os.ReadFile(path)
 	if err == nil {
-		doc, err = generate(doc)
+		doc, err = generate(doc, "..") // go generate runs in api/
 	}
 	if err == nil {
 		err = os.WriteFile(path, doc, 0o644)
@@ -82,13 +82,21 @@ func anys[T any](list []T) []any {
 	return out
 }
 
-// generate returns doc with everything below the marker replaced by the registry's schemas.
-func generate(doc []byte) ([]byte, error) {
+// module is the module's path, the prefix of the Go comments' keys.
+const module = "github.com/nq58/tracker"
+
+// generate returns doc with everything below the marker replaced by the registry's
+// schemas, described by the Go comments of the module at root.
+func generate(doc []byte, root string) ([]byte, error) {
 	i := bytes.Index(doc, []byte(marker+"\n"))
 	if i < 0 {
 		return nil, fmt.Errorf("no marker line %q", marker)
 	}
-	defs, err := schemas(registry)
+	comments, err := goComments(root)
+	if err != nil {
+		return nil, err
+	}
+	defs, err := schemas(registry, comments)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +159,7 @@ func upperFirst(s string) string {
 
 // schemas reflects the registry's types: answers first, so their parts keep the Go
 // names and a request's part of the same name gets "Input".
-func schemas(reg []entry) (map[string]*jsonschema.Schema, error) {
+func schemas(reg []entry, comments map[string]string) (map[string]*jsonschema.Schema, error) {
 	taken := map[string]reflect.Type{}
 	defs := map[string]*jsonschema.Schema{}
 	types := map[string]reflect.Type{}
@@ -174,6 +182,7 @@ func schemas(reg []entry) (map[string]*jsonschema.Schema, error) {
 		r := &jsonschema.Reflector{
 			Anonymous:                  true,
 			RequiredFromJSONSchemaTags: dir,
+			CommentMap:                 comments,
 			Namer:                      n.name,
 			Mapper: func(t reflect.Type) *jsonschema.Schema {
 				if e, ok := enums[t]; ok { // marked here, a reference once reflected
@@ -245,6 +254,28 @@ func schemas(reg []entry) (map[string]*jsonschema.Schema, error) {
 		}
 	}
 	return defs, errors.Join(errs...)
+}
+
+// goComments reads the doc comments of the types and fields under root/internal, the
+// schemas' descriptions, each on one line.
+func goComments(root string) (map[string]string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	// AddGoComments names packages by the directories it walks: it walks from the root.
+	if err := os.Chdir(root); err != nil {
+		return nil, err
+	}
+	defer func() { _ = os.Chdir(wd) }()
+	r := &jsonschema.Reflector{}
+	if err := r.AddGoComments(module, "internal"); err != nil {
+		return nil, err
+	}
+	for k, v := range r.CommentMap {
+		r.CommentMap[k] = strings.Join(strings.Fields(v), " ")
+	}
+	return r.CommentMap, nil
 }
 
 // walk calls fn on s and every schema within it.

@@ -128,5 +128,8 @@ var fieldEnums = map[fieldKey]func() []any{
 var fixes = map[string]func(*jsonschema.Schema){
 	// A sealed contest entry is answered with its receipt only (attempts.Result's
 	// MarshalJSON): the graded fields may be absent.
-	"Result": func(s *jsonschema.Schema) { s.Required = []string{"attemptId", "submittedAt"} },
+	"Result": func(s *jsonschema.Schema) {
+		s.Required = []string{"attemptId", "submittedAt"}
+		s.Description += " A sealed contest entry (its round's results not frozen yet) is answered with attemptId, submittedAt, receipt, the round, the prediction and ranked only."
+	},
 }

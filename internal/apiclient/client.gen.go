@@ -819,17 +819,19 @@ func (e TrendReportParamsFormat) Valid() bool {
 // Action defines model for Action.
 type Action string
 
-// Activity defines model for Activity.
+// Activity Activity is an informing activity a staff member recorded.
 type Activity struct {
-	Audience  int                `json:"audience"`
-	CreatedAt time.Time          `json:"createdAt"`
-	CreatedBy string             `json:"createdBy"`
-	Date      openapi_types.Date `json:"date"`
-	Id        string             `json:"id"`
-	Note      string             `json:"note"`
-	Topics    *[]ActivityTopics  `json:"topics"`
-	Type      ActivityType       `json:"type"`
-	UnitId    string             `json:"unitId"`
+	Audience  int       `json:"audience"`
+	CreatedAt time.Time `json:"createdAt"`
+	CreatedBy string    `json:"createdBy"`
+
+	// Date YYYY-MM-DD
+	Date   openapi_types.Date `json:"date"`
+	Id     string             `json:"id"`
+	Note   string             `json:"note"`
+	Topics *[]ActivityTopics  `json:"topics"`
+	Type   ActivityType       `json:"type"`
+	UnitId string             `json:"unitId"`
 }
 
 // ActivityTopics defines model for Activity.Topics.
@@ -838,22 +840,24 @@ type ActivityTopics string
 // ActivityType defines model for Activity.Type.
 type ActivityType string
 
-// ActivityList defines model for ActivityList.
+// ActivityList ActivityList is GET /v1/activities's JSON answer.
 type ActivityList struct {
 	Activities *[]Activity `json:"activities"`
 }
 
-// ActivityRequest defines model for ActivityRequest.
+// ActivityRequest Activity is an informing activity a staff member recorded.
 type ActivityRequest struct {
-	Audience  *int                     `json:"audience,omitempty"`
-	CreatedAt *time.Time               `json:"createdAt,omitempty"`
-	CreatedBy *string                  `json:"createdBy,omitempty"`
-	Date      openapi_types.Date       `json:"date"`
-	Id        *string                  `json:"id,omitempty"`
-	Note      *string                  `json:"note,omitempty"`
-	Topics    *[]ActivityRequestTopics `json:"topics,omitempty"`
-	Type      ActivityRequestType      `json:"type"`
-	UnitId    *string                  `json:"unitId,omitempty"`
+	Audience  *int       `json:"audience,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedBy *string    `json:"createdBy,omitempty"`
+
+	// Date YYYY-MM-DD
+	Date   openapi_types.Date       `json:"date"`
+	Id     *string                  `json:"id,omitempty"`
+	Note   *string                  `json:"note,omitempty"`
+	Topics *[]ActivityRequestTopics `json:"topics,omitempty"`
+	Type   ActivityRequestType      `json:"type"`
+	UnitId *string                  `json:"unitId,omitempty"`
 }
 
 // ActivityRequestTopics defines model for ActivityRequest.Topics.
@@ -862,7 +866,7 @@ type ActivityRequestTopics string
 // ActivityRequestType defines model for ActivityRequest.Type.
 type ActivityRequestType string
 
-// Answer defines model for Answer.
+// Answer Answer is a resident's answer to one question: option ids, a likert value or a text.
 type Answer struct {
 	OptionIds  *[]string `json:"optionIds,omitempty"`
 	QuestionId string    `json:"questionId"`
@@ -870,123 +874,184 @@ type Answer struct {
 	Value      *int      `json:"value,omitempty"`
 }
 
-// Awareness defines model for Awareness.
+// Awareness Awareness is GET /v1/reports/awareness.
 type Awareness struct {
-	From        string           `json:"from"`
-	GroupBy     AwarenessGroupBy `json:"groupBy"`
-	MinGroup    int              `json:"minGroup"`
-	QuizId      string           `json:"quizId"`
-	Rows        *[]Row           `json:"rows"`
-	Sealed      *bool            `json:"sealed,omitempty"`
-	SealedNote  *string          `json:"sealedNote,omitempty"`
-	SealedUntil *time.Time       `json:"sealedUntil,omitempty"`
-	To          string           `json:"to"`
-	Total       Row              `json:"total"`
-	UnitId      string           `json:"unitId"`
+	From    string           `json:"from"`
+	GroupBy AwarenessGroupBy `json:"groupBy"`
+
+	// MinGroup MinGroup is the smallest group whose mean and rates are shown in this report.
+	MinGroup    int        `json:"minGroup"`
+	QuizId      string     `json:"quizId"`
+	Rows        *[]Row     `json:"rows"`
+	Sealed      *bool      `json:"sealed,omitempty"`
+	SealedNote  *string    `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time `json:"sealedUntil,omitempty"`
+	To          string     `json:"to"`
+
+	// Total Row is one group of an awareness report.
+	Total  Row    `json:"total"`
+	UnitId string `json:"unitId"`
 }
 
 // AwarenessGroupBy defines model for Awareness.GroupBy.
 type AwarenessGroupBy string
 
-// CloseResult defines model for CloseResult.
+// CloseResult CloseResult answers a close.
 type CloseResult struct {
 	Digest  string `json:"digest"`
 	Entries int    `json:"entries"`
 	Truth   int    `json:"truth"`
 }
 
-// Collective defines model for Collective.
+// Collective Collective configures the unit prizes: units ranked by a weighted sum of their participation rate (entrants ÷ population, %) and their share of all entrants (%).
 type Collective struct {
-	Count               int     `json:"count"`
-	EntrantsWeight      float32 `json:"entrantsWeight"`
+	// Count how many units get a prize
+	Count int `json:"count"`
+
+	// EntrantsWeight default 0.3
+	EntrantsWeight float32 `json:"entrantsWeight"`
+
+	// ParticipationWeight default 0.7
 	ParticipationWeight float32 `json:"participationWeight"`
-	UnitKind            string  `json:"unitKind"`
+
+	// UnitKind rank units of this kind (default: villages, the leaves)
+	UnitKind string `json:"unitKind"`
 }
 
-// CollectiveInput defines model for CollectiveInput.
+// CollectiveInput Collective configures the unit prizes: units ranked by a weighted sum of their participation rate (entrants ÷ population, %) and their share of all entrants (%).
 type CollectiveInput struct {
-	Count               *int     `json:"count,omitempty"`
-	EntrantsWeight      *float32 `json:"entrantsWeight,omitempty"`
+	// Count how many units get a prize
+	Count *int `json:"count,omitempty"`
+
+	// EntrantsWeight default 0.3
+	EntrantsWeight *float32 `json:"entrantsWeight,omitempty"`
+
+	// ParticipationWeight default 0.7
 	ParticipationWeight *float32 `json:"participationWeight,omitempty"`
-	UnitKind            *string  `json:"unitKind,omitempty"`
+
+	// UnitKind rank units of this kind (default: villages, the leaves)
+	UnitKind *string `json:"unitKind,omitempty"`
 }
 
-// Config defines model for Config.
+// Config Config is the contest block of a quiz of kind contest.
 type Config struct {
-	AllowUnverified        *bool      `json:"allowUnverified,omitempty"`
-	AttemptsPerRound       int        `json:"attemptsPerRound"`
-	Collective             Collective `json:"collective"`
-	FastSecondsPerQuestion int        `json:"fastSecondsPerQuestion"`
-	KeepPersonalDataDays   int        `json:"keepPersonalDataDays"`
-	MinPrizeScore          int        `json:"minPrizeScore"`
-	OnePrizePerPerson      *bool      `json:"onePrizePerPerson"`
-	Prediction             struct {
+	// AllowUnverified AllowUnverified is the organiser's confirmation that a contest with prizes runs without phone verification (verifyPhone false): without it such a contest is refused, so prizes never go to unverified phones by an oversight.
+	AllowUnverified *bool `json:"allowUnverified,omitempty"`
+
+	// AttemptsPerRound default 1
+	AttemptsPerRound int `json:"attemptsPerRound"`
+
+	// Collective Collective configures the unit prizes: units ranked by a weighted sum of their participation rate (entrants ÷ population, %) and their share of all entrants (%).
+	Collective Collective `json:"collective"`
+
+	// FastSecondsPerQuestion FastSecondsPerQuestion flags attempts faster than this per question (default 3).
+	FastSecondsPerQuestion int `json:"fastSecondsPerQuestion"`
+
+	// KeepPersonalDataDays KeepPersonalDataDays is how long after the last round closes the entrants' names, phones and CCCD numbers are kept (default 90); then they are purged.
+	KeepPersonalDataDays int `json:"keepPersonalDataDays"`
+
+	// MinPrizeScore MinPrizeScore is the lowest score that can win a prize (default 1: at least one correct answer, every scored question being worth at least a point), so an entry with nothing right never wins, however fast or well predicted.
+	MinPrizeScore int `json:"minPrizeScore"`
+
+	// OnePrizePerPerson nil: true
+	OnePrizePerPerson *bool `json:"onePrizePerPerson"`
+	Prediction        struct {
 		Text  string `json:"text"`
 		Truth string `json:"truth"`
 	} `json:"prediction"`
+
+	// PrizeCapPercent 0: no cap
 	PrizeCapPercent int       `json:"prizeCapPercent"`
 	Prizes          *[]Prize  `json:"prizes"`
 	Ranking         *[]string `json:"ranking"`
 	Rounds          *[]Round  `json:"rounds"`
-	TopN            int       `json:"topN"`
-	VerifyPhone     *bool     `json:"verifyPhone"`
+
+	// TopN TopN is how many entries the public results page shows (default 10).
+	TopN int `json:"topN"`
+
+	// VerifyPhone VerifyPhone requires entrants to prove their phone with a code sent by SMS before they start (nil: on when the contest has prizes).
+	VerifyPhone *bool `json:"verifyPhone"`
 }
 
-// ConfigInput defines model for ConfigInput.
+// ConfigInput Config is the contest block of a quiz of kind contest.
 type ConfigInput struct {
-	AllowUnverified        *bool            `json:"allowUnverified,omitempty"`
-	AttemptsPerRound       *int             `json:"attemptsPerRound,omitempty"`
-	Collective             *CollectiveInput `json:"collective,omitempty"`
-	FastSecondsPerQuestion *int             `json:"fastSecondsPerQuestion,omitempty"`
-	KeepPersonalDataDays   *int             `json:"keepPersonalDataDays,omitempty"`
-	MinPrizeScore          *int             `json:"minPrizeScore,omitempty"`
-	OnePrizePerPerson      *bool            `json:"onePrizePerPerson,omitempty"`
-	Prediction             *struct {
+	// AllowUnverified AllowUnverified is the organiser's confirmation that a contest with prizes runs without phone verification (verifyPhone false): without it such a contest is refused, so prizes never go to unverified phones by an oversight.
+	AllowUnverified *bool `json:"allowUnverified,omitempty"`
+
+	// AttemptsPerRound default 1
+	AttemptsPerRound *int `json:"attemptsPerRound,omitempty"`
+
+	// Collective Collective configures the unit prizes: units ranked by a weighted sum of their participation rate (entrants ÷ population, %) and their share of all entrants (%).
+	Collective *CollectiveInput `json:"collective,omitempty"`
+
+	// FastSecondsPerQuestion FastSecondsPerQuestion flags attempts faster than this per question (default 3).
+	FastSecondsPerQuestion *int `json:"fastSecondsPerQuestion,omitempty"`
+
+	// KeepPersonalDataDays KeepPersonalDataDays is how long after the last round closes the entrants' names, phones and CCCD numbers are kept (default 90); then they are purged.
+	KeepPersonalDataDays *int `json:"keepPersonalDataDays,omitempty"`
+
+	// MinPrizeScore MinPrizeScore is the lowest score that can win a prize (default 1: at least one correct answer, every scored question being worth at least a point), so an entry with nothing right never wins, however fast or well predicted.
+	MinPrizeScore *int `json:"minPrizeScore,omitempty"`
+
+	// OnePrizePerPerson nil: true
+	OnePrizePerPerson *bool `json:"onePrizePerPerson,omitempty"`
+	Prediction        *struct {
 		Text  *string `json:"text,omitempty"`
 		Truth *string `json:"truth,omitempty"`
 	} `json:"prediction,omitempty"`
+
+	// PrizeCapPercent 0: no cap
 	PrizeCapPercent *int          `json:"prizeCapPercent,omitempty"`
 	Prizes          *[]PrizeInput `json:"prizes,omitempty"`
 	Ranking         *[]string     `json:"ranking,omitempty"`
 	Rounds          *[]RoundInput `json:"rounds,omitempty"`
-	TopN            *int          `json:"topN,omitempty"`
-	VerifyPhone     *bool         `json:"verifyPhone,omitempty"`
+
+	// TopN TopN is how many entries the public results page shows (default 10).
+	TopN *int `json:"topN,omitempty"`
+
+	// VerifyPhone VerifyPhone requires entrants to prove their phone with a code sent by SMS before they start (nil: on when the contest has prizes).
+	VerifyPhone *bool `json:"verifyPhone,omitempty"`
 }
 
-// ConfirmRequest defines model for ConfirmRequest.
+// ConfirmRequest ConfirmRequest is the body of POST /v1/verifications/{verificationId}/confirm.
 type ConfirmRequest struct {
 	Code string `json:"code"`
 }
 
-// Correction defines model for Correction.
+// Correction Correction is a recorded change of a question's answer key after publication.
 type Correction struct {
 	After      *[]string `json:"after,omitempty"`
 	At         time.Time `json:"at"`
 	Before     *[]string `json:"before"`
 	By         string    `json:"by"`
 	QuestionId string    `json:"questionId"`
-	Regraded   int       `json:"regraded"`
-	Void       *bool     `json:"void,omitempty"`
+
+	// Regraded attempts regraded
+	Regraded int   `json:"regraded"`
+	Void     *bool `json:"void,omitempty"`
 }
 
-// CorrectionRequest defines model for CorrectionRequest.
+// CorrectionRequest CorrectionInput is the body of a correction: new correct options, or void.
 type CorrectionRequest struct {
 	CorrectOptionIds *[]string `json:"correctOptionIds,omitempty"`
 	Void             *bool     `json:"void,omitempty"`
 }
 
-// CorrectionResult defines model for CorrectionResult.
+// CorrectionResult CorrectionResult answers a correction.
 type CorrectionResult struct {
-	FrozenRounds *[]string  `json:"frozenRounds,omitempty"`
-	GradeVersion int        `json:"gradeVersion"`
-	Job          RegradeJob `json:"job"`
-	QuestionId   string     `json:"questionId"`
+	// FrozenRounds closed rounds keep their published results
+	FrozenRounds *[]string `json:"frozenRounds,omitempty"`
+	GradeVersion int       `json:"gradeVersion"`
+
+	// Job the regrade, done by the maintenance function
+	Job        RegradeJob `json:"job"`
+	QuestionId string     `json:"questionId"`
 }
 
 // Cursor An opaque page cursor, as the previous page gave it
 type Cursor = string
 
-// Decision defines model for Decision.
+// Decision Decision records a disqualification: who, when and why.
 type Decision struct {
 	At        time.Time `json:"at"`
 	AttemptId string    `json:"attemptId"`
@@ -996,12 +1061,12 @@ type Decision struct {
 	RoundId   string    `json:"roundId"`
 }
 
-// DisqualifyRequest defines model for DisqualifyRequest.
+// DisqualifyRequest DisqualifyRequest is the reason an entry is disqualified, kept for the audit.
 type DisqualifyRequest struct {
 	Reason string `json:"reason"`
 }
 
-// Entry defines model for Entry.
+// Entry Entry records who entered a sheet, when, how, and a digest of what was entered (so a second entry of the same content is recognised).
 type Entry struct {
 	AttemptId string    `json:"attemptId"`
 	Channel   string    `json:"channel"`
@@ -1009,13 +1074,13 @@ type Entry struct {
 	EnteredBy string    `json:"enteredBy"`
 }
 
-// EntryPage defines model for EntryPage.
+// EntryPage EntryPage is a JSON page of a round's entries; NextCursor is empty on the last.
 type EntryPage struct {
 	Entries    *[]EntryRow `json:"entries"`
 	NextCursor string      `json:"nextCursor"`
 }
 
-// EntryRow defines model for EntryRow.
+// EntryRow EntryRow is one entry of the audit export.
 type EntryRow struct {
 	AttemptId    string    `json:"attemptId"`
 	Cccd         *string   `json:"cccd,omitempty"`
@@ -1057,17 +1122,21 @@ type Error0 = interface{}
 // Error1 defines model for Error.1.
 type Error1 = interface{}
 
-// Flag defines model for Flag.
+// Flag Flag is an entry an organiser should look at before publishing.
 type Flag struct {
 	AttemptId string `json:"attemptId"`
 	Detail    string `json:"detail"`
-	Kind      string `json:"kind"`
-	Name      string `json:"name"`
-	Rank      int    `json:"rank"`
-	Score     int    `json:"score"`
+
+	// Kind fast, identicalBurst, sharedDevice, manyAttempts
+	Kind string `json:"kind"`
+
+	// Name masked
+	Name  string `json:"name"`
+	Rank  int    `json:"rank"`
+	Score int    `json:"score"`
 }
 
-// FlagList defines model for FlagList.
+// FlagList FlagList is a round's entries flagged for review.
 type FlagList struct {
 	Flags *[]Flag `json:"flags"`
 }
@@ -1075,15 +1144,19 @@ type FlagList struct {
 // GroupBy defines model for GroupBy.
 type GroupBy string
 
-// ImportResult defines model for ImportResult.
+// ImportResult ImportResult answers an import: how many rows were taken, or every row error (and then nothing was changed); a file only read also gives back its questions.
 type ImportResult struct {
-	Errors    *[]RowError      `json:"errors,omitempty"`
-	Imported  int              `json:"imported"`
+	Errors   *[]RowError `json:"errors,omitempty"`
+	Imported int         `json:"imported"`
+
+	// Questions Questions are the questions read by ReadQuestions (nothing stored).
 	Questions *[]QuestionInput `json:"questions,omitempty"`
-	Units     *[]Unit          `json:"units,omitempty"`
+
+	// Units Units is the whole unit tree after a unit import.
+	Units *[]Unit `json:"units,omitempty"`
 }
 
-// Invitation defines model for Invitation.
+// Invitation Invitation is a new account.
 type Invitation struct {
 	Email       string `json:"email"`
 	Role        Role   `json:"role"`
@@ -1094,7 +1167,7 @@ type Invitation struct {
 // Kind defines model for Kind.
 type Kind string
 
-// Me defines model for Me.
+// Me Me is GET /v1/admin/me's answer.
 type Me struct {
 	Can         *[]Action `json:"can"`
 	Roles       *[]Role   `json:"roles"`
@@ -1102,12 +1175,14 @@ type Me struct {
 	Username    string    `json:"username"`
 }
 
-// Member defines model for Member.
+// Member Member is a staff account as admins see it.
 type Member struct {
-	Email             *string `json:"email,omitempty"`
-	Enabled           bool    `json:"enabled"`
-	Role              Role    `json:"role"`
-	ScopeUnitId       string  `json:"scopeUnitId"`
+	Email       *string `json:"email,omitempty"`
+	Enabled     bool    `json:"enabled"`
+	Role        Role    `json:"role"`
+	ScopeUnitId string  `json:"scopeUnitId"`
+
+	// TemporaryPassword TemporaryPassword is set only by the local directory, so that a tester can sign in as the invited account; in AWS Cognito e-mails it and it is never returned.
 	TemporaryPassword *string `json:"temporaryPassword,omitempty"`
 	Username          string  `json:"username"`
 }
@@ -1115,31 +1190,33 @@ type Member struct {
 // Month A month, YYYY-MM
 type Month = string
 
-// Option defines model for Option.
+// Option Option is one answer choice.
 type Option struct {
 	Id   string `json:"id"`
 	Text string `json:"text"`
 }
 
-// OptionCount defines model for OptionCount.
+// OptionCount OptionCount is how often an option (or likert value) was chosen.
 type OptionCount struct {
-	Count    int      `json:"count"`
-	OptionId string   `json:"optionId"`
-	Percent  *float32 `json:"percent"`
-	Text     string   `json:"text"`
+	Count    int    `json:"count"`
+	OptionId string `json:"optionId"`
+
+	// Percent of participants who answered the question
+	Percent *float32 `json:"percent"`
+	Text    string   `json:"text"`
 }
 
-// OptionInput defines model for OptionInput.
+// OptionInput OptionInput is an option as staff write it; the server assigns its id.
 type OptionInput struct {
 	Text string `json:"text"`
 }
 
-// OptionInputBody defines model for OptionInputBody.
+// OptionInputBody OptionInput is an option as staff write it; the server assigns its id.
 type OptionInputBody struct {
 	Text *string `json:"text,omitempty"`
 }
 
-// PaperCorrection defines model for PaperCorrection.
+// PaperCorrection Correction records one change of an entered sheet: who, when, why, and a digest of the entry it replaced.
 type PaperCorrection struct {
 	At     time.Time `json:"at"`
 	By     string    `json:"by"`
@@ -1149,16 +1226,18 @@ type PaperCorrection struct {
 // Period defines model for Period.
 type Period string
 
-// PhoneToken defines model for PhoneToken.
+// PhoneToken ConfirmResponse carries the phone token for participant.phoneToken.
 type PhoneToken struct {
 	ExpiresAt  time.Time `json:"expiresAt"`
 	PhoneToken string    `json:"phoneToken"`
 }
 
-// PrintRequest defines model for PrintRequest.
+// PrintRequest PrintRequest is the body of POST /v1/paper/prints.
 type PrintRequest struct {
-	Count   int                  `json:"count"`
-	QuizId  *string              `json:"quizId,omitempty"`
+	Count  int     `json:"count"`
+	QuizId *string `json:"quizId,omitempty"`
+
+	// SiteUrl SiteURL is the resident site's address (the staff page's origin), for the QR code.
 	SiteUrl *string              `json:"siteUrl,omitempty"`
 	UnitId  *string              `json:"unitId,omitempty"`
 	Variant *PrintRequestVariant `json:"variant,omitempty"`
@@ -1167,9 +1246,11 @@ type PrintRequest struct {
 // PrintRequestVariant defines model for PrintRequest.Variant.
 type PrintRequestVariant string
 
-// PrintView defines model for PrintView.
+// PrintView PrintView is what the print page and the entry page show.
 type PrintView struct {
-	Codes     *[]string          `json:"codes"`
+	Codes *[]string `json:"codes"`
+
+	// Date dd/mm/yyyy, Vietnam time
 	Date      string             `json:"date"`
 	Link      *string            `json:"link,omitempty"`
 	PrintId   string             `json:"printId"`
@@ -1184,14 +1265,14 @@ type PrintView struct {
 	Variant   string             `json:"variant"`
 }
 
-// PrintedOption defines model for PrintedOption.
+// PrintedOption PrintedOption is an option with its box letter.
 type PrintedOption struct {
 	Id     string `json:"id"`
 	Letter string `json:"letter"`
 	Text   string `json:"text"`
 }
 
-// PrintedQuestion defines model for PrintedQuestion.
+// PrintedQuestion PrintedQuestion is a question as printed: number, text, options; never the key.
 type PrintedQuestion struct {
 	Id      string           `json:"id"`
 	Kind    QuestionKind     `json:"kind"`
@@ -1200,21 +1281,23 @@ type PrintedQuestion struct {
 	Text    string           `json:"text"`
 }
 
-// Prize defines model for Prize.
+// Prize Prize is a tier: giải Nhất, Nhì, Ba, Khuyến khích…
 type Prize struct {
+	// Amount VND
 	Amount int    `json:"amount"`
 	Count  int    `json:"count"`
 	Tier   string `json:"tier"`
 }
 
-// PrizeInput defines model for PrizeInput.
+// PrizeInput Prize is a tier: giải Nhất, Nhì, Ba, Khuyến khích…
 type PrizeInput struct {
+	// Amount VND
 	Amount *int    `json:"amount,omitempty"`
 	Count  *int    `json:"count,omitempty"`
 	Tier   *string `json:"tier,omitempty"`
 }
 
-// PublicLine defines model for PublicLine.
+// PublicLine PublicLine is an entry on the public results page: masked details only.
 type PublicLine struct {
 	DurationMs int     `json:"durationMs"`
 	MaxScore   int     `json:"maxScore"`
@@ -1227,7 +1310,7 @@ type PublicLine struct {
 	Unit       string  `json:"unit"`
 }
 
-// PublicOption defines model for PublicOption.
+// PublicOption PublicOption and PublicQuestion are what a resident sees: no key, no points.
 type PublicOption struct {
 	Id   string `json:"id"`
 	Text string `json:"text"`
@@ -1242,7 +1325,7 @@ type PublicQuestion struct {
 	Topic   string          `json:"topic"`
 }
 
-// PublicResults defines model for PublicResults.
+// PublicResults PublicResults is GET /v1/contests/{quizId}/rounds/{roundId}/results.
 type PublicResults struct {
 	ByUnit     *[]UnitCount  `json:"byUnit"`
 	Collective *[]UnitResult `json:"collective"`
@@ -1255,14 +1338,19 @@ type PublicResults struct {
 	Truth      int           `json:"truth"`
 }
 
-// PurgeResult defines model for PurgeResult.
+// PurgeResult PurgeResult answers a purge of personal data.
 type PurgeResult struct {
-	Attempts      int `json:"attempts"`
-	Rounds        int `json:"rounds"`
+	// Attempts attempts whose personal data was removed
+	Attempts int `json:"attempts"`
+
+	// Rounds frozen results cleaned
+	Rounds int `json:"rounds"`
+
+	// Verifications phone verifications deleted
 	Verifications int `json:"verifications"`
 }
 
-// Question defines model for Question.
+// Question Question is one item of a quiz's bank.
 type Question struct {
 	CorrectOptionIds *[]string    `json:"correctOptionIds,omitempty"`
 	Id               string       `json:"id"`
@@ -1271,10 +1359,12 @@ type Question struct {
 	Points           int          `json:"points"`
 	Text             string       `json:"text"`
 	Topic            string       `json:"topic"`
-	Void             *bool        `json:"void,omitempty"`
+
+	// Void Void questions were withdrawn by a correction: everyone gets their points.
+	Void *bool `json:"void,omitempty"`
 }
 
-// QuestionInput defines model for QuestionInput.
+// QuestionInput QuestionInput is a question as staff write it.
 type QuestionInput struct {
 	CorrectOptionIds     *[]string          `json:"correctOptionIds,omitempty"`
 	CorrectOptionIndexes *[]int             `json:"correctOptionIndexes,omitempty"`
@@ -1289,7 +1379,7 @@ type QuestionInput struct {
 // QuestionInputTopic defines model for QuestionInput.Topic.
 type QuestionInputTopic string
 
-// QuestionInputBody defines model for QuestionInputBody.
+// QuestionInputBody QuestionInput is a question as staff write it.
 type QuestionInputBody struct {
 	CorrectOptionIds     *[]string               `json:"correctOptionIds,omitempty"`
 	CorrectOptionIndexes *[]int                  `json:"correctOptionIndexes,omitempty"`
@@ -1307,18 +1397,21 @@ type QuestionInputBodyTopic string
 // QuestionKind defines model for QuestionKind.
 type QuestionKind string
 
-// QuestionStat defines model for QuestionStat.
+// QuestionStat QuestionStat is one question of the question analysis.
 type QuestionStat struct {
+	// Discrimination corrected (item–rest) point-biserial, −1–1
 	Discrimination *float32 `json:"discrimination"`
-	Facility       *float32 `json:"facility"`
-	Flag           string   `json:"flag"`
-	N              int      `json:"n"`
-	QuestionId     string   `json:"questionId"`
-	Text           string   `json:"text"`
-	Topic          string   `json:"topic"`
+
+	// Facility share correct, 0–1
+	Facility   *float32 `json:"facility"`
+	Flag       string   `json:"flag"`
+	N          int      `json:"n"`
+	QuestionId string   `json:"questionId"`
+	Text       string   `json:"text"`
+	Topic      string   `json:"topic"`
 }
 
-// QuestionsReport defines model for QuestionsReport.
+// QuestionsReport Questions is GET /v1/reports/questions.
 type QuestionsReport struct {
 	Questions   *[]QuestionStat `json:"questions"`
 	QuizId      string          `json:"quizId"`
@@ -1327,32 +1420,46 @@ type QuestionsReport struct {
 	SealedUntil *time.Time      `json:"sealedUntil,omitempty"`
 }
 
-// Quiz defines model for Quiz.
+// Quiz Quiz is a quiz, survey or contest with its question bank.
 type Quiz struct {
-	ClosesAt             *time.Time    `json:"closesAt,omitempty"`
-	Contest              *Config       `json:"contest,omitempty"`
-	Corrections          *[]Correction `json:"corrections,omitempty"`
-	CreatedBy            *string       `json:"createdBy,omitempty"`
-	Description          string        `json:"description"`
-	DrawCount            int           `json:"drawCount"`
-	Id                   string        `json:"id"`
-	Kind                 Kind          `json:"kind"`
-	OpensAt              *time.Time    `json:"opensAt,omitempty"`
-	PassPercent          int           `json:"passPercent"`
-	PersonalDataPurgedAt *time.Time    `json:"personalDataPurgedAt,omitempty"`
-	Questions            *[]Question   `json:"questions"`
-	ScopeUnitId          *string       `json:"scopeUnitId,omitempty"`
-	Shuffle              bool          `json:"shuffle"`
-	Status               Status        `json:"status"`
-	TimeLimitSec         int           `json:"timeLimitSec"`
-	Title                string        `json:"title"`
-	UpdatedAt            *time.Time    `json:"updatedAt,omitempty"`
-	Version              int           `json:"version"`
+	ClosesAt *time.Time `json:"closesAt,omitempty"`
+
+	// Contest Contest holds rounds, ranking and prizes when Kind is contest.
+	Contest *Config `json:"contest,omitempty"`
+
+	// Corrections Corrections record every change of a published quiz's answer key.
+	Corrections *[]Correction `json:"corrections,omitempty"`
+	CreatedBy   *string       `json:"createdBy,omitempty"`
+	Description string        `json:"description"`
+
+	// DrawCount 0: every question
+	DrawCount   int        `json:"drawCount"`
+	Id          string     `json:"id"`
+	Kind        Kind       `json:"kind"`
+	OpensAt     *time.Time `json:"opensAt,omitempty"`
+	PassPercent int        `json:"passPercent"`
+
+	// PersonalDataPurgedAt PersonalDataPurgedAt is when the attempts' names, phones and CCCD were removed.
+	PersonalDataPurgedAt *time.Time  `json:"personalDataPurgedAt,omitempty"`
+	Questions            *[]Question `json:"questions"`
+
+	// ScopeUnitId only residents under this unit may take it
+	ScopeUnitId  *string    `json:"scopeUnitId,omitempty"`
+	Shuffle      bool       `json:"shuffle"`
+	Status       Status     `json:"status"`
+	TimeLimitSec int        `json:"timeLimitSec"`
+	Title        string     `json:"title"`
+	UpdatedAt    *time.Time `json:"updatedAt,omitempty"`
+
+	// Version Version counts stored writes; a write based on an older version is a conflict.
+	Version int `json:"version"`
 }
 
-// QuizInput defines model for QuizInput.
+// QuizInput QuizInput is the body of POST and PUT /v1/admin/quizzes.
 type QuizInput struct {
-	ClosesAt     *time.Time           `json:"closesAt,omitempty"`
+	ClosesAt *time.Time `json:"closesAt,omitempty"`
+
+	// Contest Contest is the contest block of a quiz of kind contest.
 	Contest      *ConfigInput         `json:"contest,omitempty"`
 	Description  *string              `json:"description,omitempty"`
 	DrawCount    *int                 `json:"drawCount,omitempty"`
@@ -1369,91 +1476,123 @@ type QuizInput struct {
 // QuizInputKind defines model for QuizInput.Kind.
 type QuizInputKind string
 
-// QuizList defines model for QuizList.
+// QuizList QuizList is GET /v1/admin/quizzes's answer.
 type QuizList struct {
 	Quizzes *[]Quiz `json:"quizzes"`
 }
 
-// QuizStatus defines model for QuizStatus.
+// QuizStatus QuizStatus answers a quiz's creation, publication and closing: its id and new status.
 type QuizStatus struct {
 	Id     string `json:"id"`
 	Status Status `json:"status"`
 }
 
-// QuizSummary defines model for QuizSummary.
+// QuizSummary QuizSummary is one quiz of GET /v1/quizzes.
 type QuizSummary struct {
-	ClosesAt      *time.Time      `json:"closesAt,omitempty"`
-	Description   string          `json:"description"`
-	Id            string          `json:"id"`
-	Kind          Kind            `json:"kind"`
-	OpensAt       *time.Time      `json:"opensAt,omitempty"`
-	Phase         string          `json:"phase"`
-	QuestionCount int             `json:"questionCount"`
-	Rounds        *[]RoundSummary `json:"rounds,omitempty"`
-	ScopeUnitId   *string         `json:"scopeUnitId,omitempty"`
-	Status        Status          `json:"status"`
-	TimeLimitSec  int             `json:"timeLimitSec"`
-	Title         string          `json:"title"`
-	VerifyPhone   *bool           `json:"verifyPhone,omitempty"`
+	ClosesAt    *time.Time `json:"closesAt,omitempty"`
+	Description string     `json:"description"`
+	Id          string     `json:"id"`
+	Kind        Kind       `json:"kind"`
+	OpensAt     *time.Time `json:"opensAt,omitempty"`
+
+	// Phase Phase is open, upcoming or ended at the server's time of the answer (see quiz.PhaseAt).
+	Phase         string `json:"phase"`
+	QuestionCount int    `json:"questionCount"`
+
+	// Rounds Rounds of a contest, with the names people read and when results come.
+	Rounds       *[]RoundSummary `json:"rounds,omitempty"`
+	ScopeUnitId  *string         `json:"scopeUnitId,omitempty"`
+	Status       Status          `json:"status"`
+	TimeLimitSec int             `json:"timeLimitSec"`
+	Title        string          `json:"title"`
+
+	// VerifyPhone VerifyPhone says, on every contest (true or false) and on nothing else, whether its entrants verify their phone by SMS first: a prize contest that does not is visible as such to residents.
+	VerifyPhone *bool `json:"verifyPhone,omitempty"`
 }
 
-// Quizzes defines model for Quizzes.
+// Quizzes QuizzesResponse is GET /v1/quizzes.
 type Quizzes struct {
 	Quizzes *[]QuizSummary `json:"quizzes"`
 }
 
-// RankingPage defines model for RankingPage.
+// RankingPage RankingPage is a page of a round's ranking, with the round's name and times so the organiser's page, which polls it, knows when closing becomes allowed.
 type RankingPage struct {
-	CloseAllowedAt time.Time     `json:"closeAllowedAt"`
-	ClosesAt       time.Time     `json:"closesAt"`
-	Entries        *int          `json:"entries,omitempty"`
-	Final          bool          `json:"final"`
-	Lines          *[]PublicLine `json:"lines"`
-	NextCursor     *string       `json:"nextCursor,omitempty"`
-	Now            time.Time     `json:"now"`
-	RoundName      string        `json:"roundName"`
-	Sealed         *bool         `json:"sealed,omitempty"`
-	SealedNote     *string       `json:"sealedNote,omitempty"`
-	SealedUntil    *time.Time    `json:"sealedUntil,omitempty"`
+	// CloseAllowedAt CloseAllowedAt is the end plus the submit grace: the close is refused before.
+	CloseAllowedAt time.Time `json:"closeAllowedAt"`
+	ClosesAt       time.Time `json:"closesAt"`
+
+	// Entries Entries counts the round's entries (a count reveals no key).
+	Entries *int `json:"entries,omitempty"`
+
+	// Final from the frozen results, else provisional
+	Final      bool          `json:"final"`
+	Lines      *[]PublicLine `json:"lines"`
+	NextCursor *string       `json:"nextCursor,omitempty"`
+
+	// Now Now is the server's clock, so a page counts down from it, not from the device's.
+	Now         time.Time  `json:"now"`
+	RoundName   string     `json:"roundName"`
+	Sealed      *bool      `json:"sealed,omitempty"`
+	SealedNote  *string    `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time `json:"sealedUntil,omitempty"`
 }
 
-// RegradeJob defines model for RegradeJob.
+// RegradeJob RegradeJob is an answer-key correction's regrade of a quiz's attempts: resumable, with a checkpoint per shard of the quiz's attempts.
 type RegradeJob struct {
-	Changed     int        `json:"changed"`
-	Checked     int        `json:"checked"`
-	CreatedAt   time.Time  `json:"createdAt"`
-	JobId       string     `json:"jobId"`
-	KeyVersion  int        `json:"keyVersion"`
-	Pass        int        `json:"pass"`
-	PassChanged int        `json:"passChanged"`
-	QuestionId  string     `json:"questionId"`
-	QuizId      string     `json:"quizId"`
-	Status      string     `json:"status"`
-	SweepAfter  time.Time  `json:"sweepAfter"`
-	UpdatedAt   *time.Time `json:"updatedAt,omitempty"`
+	// Changed attempts regraded
+	Changed int `json:"changed"`
+
+	// Checked attempts read with an older grade
+	Checked   int       `json:"checked"`
+	CreatedAt time.Time `json:"createdAt"`
+	JobId     string    `json:"jobId"`
+
+	// KeyVersion the quiz's grade version the correction made
+	KeyVersion int `json:"keyVersion"`
+
+	// Pass Pass counts the walks begun after the first; PassChanged is what the current walk has regraded so far (a sweep that regraded nothing ends the job).
+	Pass        int    `json:"pass"`
+	PassChanged int    `json:"passChanged"`
+	QuestionId  string `json:"questionId"`
+	QuizId      string `json:"quizId"`
+	Status      string `json:"status"`
+
+	// SweepAfter the sweeps start after this
+	SweepAfter time.Time `json:"sweepAfter"`
+
+	// UpdatedAt zero (left out) until the job first moves
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
-// Result defines model for Result.
+// Result Result is a submitted attempt's outcome. A sealed contest entry (its round's results not frozen yet) is answered with attemptId, submittedAt, receipt, the round, the prediction and ranked only.
 type Result struct {
-	AttemptId     string        `json:"attemptId"`
-	CorrectCount  *int          `json:"correctCount,omitempty"`
-	DurationMs    *int          `json:"durationMs,omitempty"`
-	MaxScore      *int          `json:"maxScore,omitempty"`
-	PassPercent   *int          `json:"passPercent,omitempty"`
-	Passed        *bool         `json:"passed,omitempty"`
-	Prediction    *int          `json:"prediction,omitempty"`
-	QuestionCount *int          `json:"questionCount,omitempty"`
-	Ranked        *bool         `json:"ranked,omitempty"`
-	Receipt       *string       `json:"receipt,omitempty"`
-	ResultsAfter  *time.Time    `json:"resultsAfter,omitempty"`
-	Review        *[]ReviewItem `json:"review,omitempty"`
-	RoundId       *string       `json:"roundId,omitempty"`
-	RoundName     *string       `json:"roundName,omitempty"`
-	Score         *int          `json:"score,omitempty"`
-	SubmittedAt   time.Time     `json:"submittedAt"`
+	AttemptId    string `json:"attemptId"`
+	CorrectCount *int   `json:"correctCount,omitempty"`
+	DurationMs   *int   `json:"durationMs,omitempty"`
+	MaxScore     *int   `json:"maxScore,omitempty"`
+
+	// PassPercent PassPercent is the quiz's pass mark (percent of the maximum score) and Passed whether this attempt reached it; both absent for unscored attempts.
+	PassPercent   *int  `json:"passPercent,omitempty"`
+	Passed        *bool `json:"passed,omitempty"`
+	Prediction    *int  `json:"prediction,omitempty"`
+	QuestionCount *int  `json:"questionCount,omitempty"`
+	Ranked        *bool `json:"ranked,omitempty"`
+
+	// Receipt Receipt is a contest entry's short code, the same for every answer about it.
+	Receipt *string `json:"receipt,omitempty"`
+
+	// ResultsAfter ResultsAfter is when an open round's results may come: its closing time plus quiz.SubmitGrace (see quiz.ResultsAfter), the earliest an organiser can close it.
+	ResultsAfter *time.Time    `json:"resultsAfter,omitempty"`
+	Review       *[]ReviewItem `json:"review,omitempty"`
+
+	// RoundId Contests: the round, the prediction and whether the entry is ranked (a late entry is kept but not ranked).
+	RoundId     *string   `json:"roundId,omitempty"`
+	RoundName   *string   `json:"roundName,omitempty"`
+	Score       *int      `json:"score,omitempty"`
+	SubmittedAt time.Time `json:"submittedAt"`
 }
 
-// ReviewItem defines model for ReviewItem.
+// ReviewItem ReviewItem tells the resident whether a question was right and what was right.
 type ReviewItem struct {
 	Correct          bool      `json:"correct"`
 	CorrectOptionIds *[]string `json:"correctOptionIds"`
@@ -1463,26 +1602,30 @@ type ReviewItem struct {
 // Role defines model for Role.
 type Role string
 
-// Round defines model for Round.
+// Round Round is one period of a contest.
 type Round struct {
 	ClosesAt time.Time `json:"closesAt"`
 	Id       string    `json:"id"`
-	Name     *string   `json:"name,omitempty"`
-	OpensAt  time.Time `json:"opensAt"`
+
+	// Name Name is what people read ("Vòng 1", "Tuần 2"); the id stays in links and keys. Normalized fills an empty name with "Vòng <position>".
+	Name    *string   `json:"name,omitempty"`
+	OpensAt time.Time `json:"opensAt"`
 }
 
 // RoundId defines model for RoundId.
 type RoundId = string
 
-// RoundInput defines model for RoundInput.
+// RoundInput Round is one period of a contest.
 type RoundInput struct {
 	ClosesAt *time.Time `json:"closesAt,omitempty"`
 	Id       *string    `json:"id,omitempty"`
-	Name     *string    `json:"name,omitempty"`
-	OpensAt  *time.Time `json:"opensAt,omitempty"`
+
+	// Name Name is what people read ("Vòng 1", "Tuần 2"); the id stays in links and keys. Normalized fills an empty name with "Vòng <position>".
+	Name    *string    `json:"name,omitempty"`
+	OpensAt *time.Time `json:"opensAt,omitempty"`
 }
 
-// RoundSummary defines model for RoundSummary.
+// RoundSummary RoundSummary is a contest round as GET /v1/quizzes lists it: what a resident reads (the name, the times, when results come), nothing about answers.
 type RoundSummary struct {
 	ClosesAt     time.Time `json:"closesAt"`
 	Id           string    `json:"id"`
@@ -1491,35 +1634,49 @@ type RoundSummary struct {
 	ResultsAfter time.Time `json:"resultsAfter"`
 }
 
-// Row defines model for Row.
+// Row Row is one group of an awareness report.
 type Row struct {
-	Assisted              *int         `json:"assisted,omitempty"`
-	Ci95                  *[]float32   `json:"ci95"`
-	Concentrated          bool         `json:"concentrated"`
-	Key                   string       `json:"key"`
-	Label                 string       `json:"label"`
-	MeanScore             *float32     `json:"meanScore"`
-	OverPopulation        bool         `json:"overPopulation"`
-	Paper                 *int         `json:"paper,omitempty"`
-	Participants          int          `json:"participants"`
-	ParticipationRate     *float32     `json:"participationRate"`
-	ParticipationRateCi95 *[]float32   `json:"participationRateCi95"`
-	PassRate              *float32     `json:"passRate"`
-	PassRateCi95          *[]float32   `json:"passRateCi95"`
-	Population            int          `json:"population"`
-	Suppressed            bool         `json:"suppressed"`
-	SuspectSubmissions    int          `json:"suspectSubmissions"`
-	Topics                *[]TopicRate `json:"topics"`
+	Assisted *int `json:"assisted,omitempty"`
+
+	// Ci95 [lo, hi] or null: Student t interval of the mean
+	Ci95 *[]float32 `json:"ci95"`
+
+	// Concentrated Concentrated says more than ConcentratedSharePercent of the participants came from one address (see Concentrated).
+	Concentrated bool `json:"concentrated"`
+
+	// Key the unit id when grouped by village
+	Key       string   `json:"key"`
+	Label     string   `json:"label"`
+	MeanScore *float32 `json:"meanScore"`
+
+	// OverPopulation OverPopulation says the participants exceed the unit's population (15+).
+	OverPopulation bool `json:"overPopulation"`
+
+	// Paper Paper and Assisted are the participants reached on a paper sheet or entered with an officer (internal/paper/sheets), included in Participants.
+	Paper                 *int       `json:"paper,omitempty"`
+	Participants          int        `json:"participants"`
+	ParticipationRate     *float32   `json:"participationRate"`
+	ParticipationRateCi95 *[]float32 `json:"participationRateCi95"`
+	PassRate              *float32   `json:"passRate"`
+
+	// PassRateCi95 PassRateCI95 and ParticipationRateCI95 are Wilson 95 % intervals [lo, hi] in percent, null when suppressed or undefined (no population, more participants than residents).
+	PassRateCi95 *[]float32 `json:"passRateCi95"`
+	Population   int        `json:"population"`
+	Suppressed   bool       `json:"suppressed"`
+
+	// SuspectSubmissions SuspectSubmissions are attempts started past a source's or client's soft limit: left out of participants, mean and rates.
+	SuspectSubmissions int          `json:"suspectSubmissions"`
+	Topics             *[]TopicRate `json:"topics"`
 }
 
-// RowError defines model for RowError.
+// RowError RowError is one problem of an import, by row (1 = the header) and column.
 type RowError struct {
 	Column  string `json:"column"`
 	Message string `json:"message"`
 	Row     int    `json:"row"`
 }
 
-// SheetCorrectionRequest defines model for SheetCorrectionRequest.
+// SheetCorrectionRequest CorrectionRequest is the body of POST /v1/paper/sheets/{code}/correction: the whole sheet as it should have been entered, and why.
 type SheetCorrectionRequest struct {
 	Answers      *[]Answer `json:"answers,omitempty"`
 	BirthYear    *int      `json:"birthYear,omitempty"`
@@ -1529,7 +1686,7 @@ type SheetCorrectionRequest struct {
 	Reason       string    `json:"reason"`
 }
 
-// SheetCorrectionResult defines model for SheetCorrectionResult.
+// SheetCorrectionResult CorrectionResult answers a correction with the sheet's new grade and its history.
 type SheetCorrectionResult struct {
 	AttemptId    string             `json:"attemptId"`
 	Code         string             `json:"code"`
@@ -1539,7 +1696,7 @@ type SheetCorrectionResult struct {
 	Score        int                `json:"score"`
 }
 
-// SheetEntryRequest defines model for SheetEntryRequest.
+// SheetEntryRequest EntryRequest is the body of PUT /v1/paper/sheets/{code}: what the resident ticked and the optional, anonymous details of the sheet's header.
 type SheetEntryRequest struct {
 	Answers      *[]Answer                `json:"answers,omitempty"`
 	BirthYear    *int                     `json:"birthYear,omitempty"`
@@ -1551,41 +1708,49 @@ type SheetEntryRequest struct {
 // SheetEntryRequestChannel defines model for SheetEntryRequest.Channel.
 type SheetEntryRequestChannel string
 
-// SheetEntryResult defines model for SheetEntryResult.
+// SheetEntryResult EntryResult answers an entry.
 type SheetEntryResult struct {
 	AttemptId    string `json:"attemptId"`
 	Code         string `json:"code"`
 	CorrectCount int    `json:"correctCount"`
-	Created      bool   `json:"created"`
-	Entry        *Entry `json:"entry"`
-	MaxScore     int    `json:"maxScore"`
-	Score        int    `json:"score"`
-	UnitId       string `json:"unitId"`
+
+	// Created Created is false when the same content had been entered before (a resend).
+	Created  bool   `json:"created"`
+	Entry    *Entry `json:"entry"`
+	MaxScore int    `json:"maxScore"`
+	Score    int    `json:"score"`
+	UnitId   string `json:"unitId"`
 }
 
-// SheetProgress defines model for SheetProgress.
+// SheetProgress Progress is the running count of a quiz's participants per village of a unit, from the aggregator's counters (what the reports will show), with the staff channels apart.
 type SheetProgress struct {
 	QuizId   string             `json:"quizId"`
 	UnitId   string             `json:"unitId"`
 	Villages *[]VillageProgress `json:"villages"`
 }
 
-// SheetView defines model for SheetView.
+// SheetView SheetView answers GET /v1/paper/sheets/{code}: the sheet's print (its questions and codes, so the entry page can work offline on the whole print) and its entry.
 type SheetView struct {
 	Code        string             `json:"code"`
 	Corrections *[]PaperCorrection `json:"corrections,omitempty"`
-	Entry       *Entry             `json:"entry,omitempty"`
-	Print       PrintView          `json:"print"`
+
+	// Entry Entry records who entered a sheet, when, how, and a digest of what was entered (so a second entry of the same content is recognised).
+	Entry *Entry `json:"entry,omitempty"`
+
+	// Print PrintView is what the print page and the entry page show.
+	Print PrintView `json:"print"`
 }
 
-// StaffList defines model for StaffList.
+// StaffList StaffList is GET /v1/admin/staff's answer.
 type StaffList struct {
 	Staff *[]Member `json:"staff"`
 }
 
-// StartRequest defines model for StartRequest.
+// StartRequest StartRequest is the body of POST /v1/quizzes/{quizId}/attempts.
 type StartRequest struct {
-	ClientId    string  `json:"clientId"`
+	ClientId string `json:"clientId"`
+
+	// ClientToken ClientToken is the clientToken of the device's previous start, if any: it marks the device as returning in the client window (see package throttle).
 	ClientToken *string `json:"clientToken,omitempty"`
 	Consent     *bool   `json:"consent,omitempty"`
 	Participant struct {
@@ -1603,27 +1768,31 @@ type StartRequest struct {
 // StartRequestParticipantGender defines model for StartRequest.Participant.Gender.
 type StartRequestParticipantGender string
 
-// StartResponse defines model for StartResponse.
+// StartResponse StartResponse answers a started attempt.
 type StartResponse struct {
-	AttemptId    string            `json:"attemptId"`
-	AttemptToken string            `json:"attemptToken"`
-	ClientToken  *string           `json:"clientToken,omitempty"`
-	ExpiresAt    time.Time         `json:"expiresAt"`
-	Questions    *[]PublicQuestion `json:"questions"`
-	StartedAt    time.Time         `json:"startedAt"`
+	AttemptId    string `json:"attemptId"`
+	AttemptToken string `json:"attemptToken"`
+
+	// ClientToken ClientToken is for the device's next start (absent when starts are not limited).
+	ClientToken *string           `json:"clientToken,omitempty"`
+	ExpiresAt   time.Time         `json:"expiresAt"`
+	Questions   *[]PublicQuestion `json:"questions"`
+	StartedAt   time.Time         `json:"startedAt"`
 }
 
 // Status defines model for Status.
 type Status string
 
-// SubmitRequest defines model for SubmitRequest.
+// SubmitRequest SubmitRequest is the body of POST /v1/attempts/{attemptId}/submit.
 type SubmitRequest struct {
 	Answers      *[]Answer `json:"answers"`
 	AttemptToken string    `json:"attemptToken"`
-	Prediction   *int      `json:"prediction,omitempty"`
+
+	// Prediction Prediction answers a contest's tie-break question (required in contests).
+	Prediction *int `json:"prediction,omitempty"`
 }
 
-// SurveyQuestion defines model for SurveyQuestion.
+// SurveyQuestion SurveyQuestion is one question's answer distribution, overall and by village.
 type SurveyQuestion struct {
 	ByUnit *[]struct {
 		Label   string         `json:"label"`
@@ -1636,8 +1805,9 @@ type SurveyQuestion struct {
 	Text       string         `json:"text"`
 }
 
-// SurveyReport defines model for SurveyReport.
+// SurveyReport Survey is GET /v1/reports/survey.
 type SurveyReport struct {
+	// MinGroup MinGroup is the smallest group whose option shares are shown in this report.
 	MinGroup     int               `json:"minGroup"`
 	Participants int               `json:"participants"`
 	Questions    *[]SurveyQuestion `json:"questions"`
@@ -1648,22 +1818,24 @@ type SurveyReport struct {
 	UnitId       string            `json:"unitId"`
 }
 
-// TopicCell defines model for TopicCell.
+// TopicCell TopicCell is one village × topic cell.
 type TopicCell struct {
 	Answered    int      `json:"answered"`
 	CorrectRate *float32 `json:"correctRate"`
 	Topic       string   `json:"topic"`
 }
 
-// TopicRate defines model for TopicRate.
+// TopicRate TopicRate is one topic's result in a group.
 type TopicRate struct {
-	Answered    int      `json:"answered"`
+	Answered int `json:"answered"`
+
+	// CorrectRate percent; null when suppressed
 	CorrectRate *float32 `json:"correctRate"`
 	Label       string   `json:"label"`
 	Topic       string   `json:"topic"`
 }
 
-// TopicRow defines model for TopicRow.
+// TopicRow TopicRow is one village of the topic-gap table.
 type TopicRow struct {
 	Cells        *[]TopicCell `json:"cells"`
 	Label        string       `json:"label"`
@@ -1672,7 +1844,7 @@ type TopicRow struct {
 	UnitId       string       `json:"unitId"`
 }
 
-// TopicsReport defines model for TopicsReport.
+// TopicsReport Topics is GET /v1/reports/topics: villages × topics, with the weakest topic per village.
 type TopicsReport struct {
 	QuizId      string      `json:"quizId"`
 	Rows        *[]TopicRow `json:"rows"`
@@ -1683,23 +1855,30 @@ type TopicsReport struct {
 		Label string `json:"label"`
 		Topic string `json:"topic"`
 	} `json:"topics"`
+
+	// Total TopicRow is one village of the topic-gap table.
 	Total  TopicRow `json:"total"`
 	UnitId string   `json:"unitId"`
 }
 
-// TrendPoint defines model for TrendPoint.
+// TrendPoint TrendPoint is one period of a trend.
 type TrendPoint struct {
 	Ci95         *[]float32 `json:"ci95"`
 	MeanScore    *float32   `json:"meanScore"`
 	Participants int        `json:"participants"`
 	PassRate     *float32   `json:"passRate"`
+
+	// PassRateCi95 Wilson 95 % interval, percent
 	PassRateCi95 *[]float32 `json:"passRateCi95"`
-	Period       string     `json:"period"`
-	Suppressed   bool       `json:"suppressed"`
+
+	// Period 2026-11, 2026-Q4 or 2026
+	Period     string `json:"period"`
+	Suppressed bool   `json:"suppressed"`
 }
 
-// TrendReport defines model for TrendReport.
+// TrendReport Trend is GET /v1/reports/trend, with this year against last year.
 type TrendReport struct {
+	// LastYear TrendPoint is one period of a trend.
 	LastYear    TrendPoint        `json:"lastYear"`
 	Period      TrendReportPeriod `json:"period"`
 	Points      *[]TrendPoint     `json:"points"`
@@ -1707,24 +1886,28 @@ type TrendReport struct {
 	Sealed      *bool             `json:"sealed,omitempty"`
 	SealedNote  *string           `json:"sealedNote,omitempty"`
 	SealedUntil *time.Time        `json:"sealedUntil,omitempty"`
-	ThisYear    TrendPoint        `json:"thisYear"`
-	UnitId      string            `json:"unitId"`
+
+	// ThisYear TrendPoint is one period of a trend.
+	ThisYear TrendPoint `json:"thisYear"`
+	UnitId   string     `json:"unitId"`
 }
 
 // TrendReportPeriod defines model for TrendReport.Period.
 type TrendReportPeriod string
 
-// Unit defines model for Unit.
+// Unit Unit is a node of the administrative tree (province → commune → village; depth not fixed).
 type Unit struct {
 	Households int    `json:"households"`
 	Id         string `json:"id"`
 	Kind       string `json:"kind"`
 	Name       string `json:"name"`
 	ParentId   string `json:"parentId"`
-	Population int    `json:"population"`
+
+	// Population residents aged 15+, for leaves
+	Population int `json:"population"`
 }
 
-// UnitCount defines model for UnitCount.
+// UnitCount UnitCount is how many persons of a unit entered the round.
 type UnitCount struct {
 	Entrants int    `json:"entrants"`
 	Label    string `json:"label"`
@@ -1734,10 +1917,14 @@ type UnitCount struct {
 // UnitId defines model for UnitId.
 type UnitId = string
 
-// UnitResult defines model for UnitResult.
+// UnitResult UnitResult is a unit's standing for the collective prizes.
 type UnitResult struct {
-	Entrants          int     `json:"entrants"`
-	EntrantsShare     float32 `json:"entrantsShare"`
+	Entrants int `json:"entrants"`
+
+	// EntrantsShare % of all entrants
+	EntrantsShare float32 `json:"entrantsShare"`
+
+	// ParticipationRate %
 	ParticipationRate float32 `json:"participationRate"`
 	Points            float32 `json:"points"`
 	Population        int     `json:"population"`
@@ -1746,19 +1933,19 @@ type UnitResult struct {
 	UnitId            string  `json:"unitId"`
 }
 
-// Units defines model for Units.
+// Units UnitsResponse is GET /v1/units.
 type Units struct {
 	Units *[]Unit `json:"units"`
 }
 
-// UploadResult defines model for UploadResult.
+// UploadResult UploadResult answers an upload: sheets entered now, sheets entered before with the same content (a re-upload), or every row error (and then nothing was written).
 type UploadResult struct {
 	Entered   int         `json:"entered"`
 	Errors    *[]RowError `json:"errors,omitempty"`
 	Unchanged int         `json:"unchanged"`
 }
 
-// Verification defines model for Verification.
+// Verification VerificationResponse answers a requested verification (202, whatever the phone).
 type Verification struct {
 	ExpiresAt      time.Time `json:"expiresAt"`
 	VerificationId string    `json:"verificationId"`
@@ -1767,13 +1954,13 @@ type Verification struct {
 // VerificationId defines model for VerificationId.
 type VerificationId = string
 
-// VerificationRequest defines model for VerificationRequest.
+// VerificationRequest VerificationRequest is the body of POST /v1/verifications.
 type VerificationRequest struct {
 	Phone  string `json:"phone"`
 	QuizId string `json:"quizId"`
 }
 
-// VillageProgress defines model for VillageProgress.
+// VillageProgress VillageProgress is one village's running count.
 type VillageProgress struct {
 	Assisted     int    `json:"assisted"`
 	Name         string `json:"name"`
@@ -1782,7 +1969,7 @@ type VillageProgress struct {
 	UnitId       string `json:"unitId"`
 }
 
-// Winner defines model for Winner.
+// Winner Winner is a line of the winners export.
 type Winner struct {
 	Amount       int       `json:"amount"`
 	Cccd         string    `json:"cccd"`
@@ -1799,7 +1986,7 @@ type Winner struct {
 	UnitId       string    `json:"unitId"`
 }
 
-// WinnersReport defines model for WinnersReport.
+// WinnersReport WinnersReport is the winners export.
 type WinnersReport struct {
 	Collective *[]UnitResult `json:"collective"`
 	Digest     string        `json:"digest"`
