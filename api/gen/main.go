@@ -96,7 +96,10 @@ func generate(doc []byte, root string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defs, err := schemas(registry, comments)
+	defs, unused, err := schemas(registry, comments)
+	if err == nil {
+		err = errors.Join(unused...)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -159,9 +162,11 @@ func upperFirst(s string) string {
 
 // schemas reflects the registry's types: answers first, so their parts keep the Go
 // names and a request's part of the same name gets "Input".
-func schemas(reg []entry, comments map[string]string) (map[string]*jsonschema.Schema, error) {
+//
+// unused lists the field enums and fixes no schema of reg took: a registry's mistake.
+func schemas(reg []entry, comments map[string]string) (defs map[string]*jsonschema.Schema, unused []error, err error) {
 	taken := map[string]reflect.Type{}
-	defs := map[string]*jsonschema.Schema{}
+	defs = map[string]*jsonschema.Schema{}
 	types := map[string]reflect.Type{}
 	for _, dir := range []bool{false, true} {
 		n := &namer{given: map[reflect.Type]string{}, taken: taken, names: map[reflect.Type]string{}}
@@ -171,10 +176,10 @@ func schemas(reg []entry, comments map[string]string) (map[string]*jsonschema.Sc
 		for _, e := range reg {
 			if e.in == dir {
 				if prev, ok := n.given[e.typ]; ok {
-					return nil, fmt.Errorf("%v is registered twice, as %s and %s", e.typ, prev, e.name)
+					return nil, nil, fmt.Errorf("%v is registered twice, as %s and %s", e.typ, prev, e.name)
 				}
 				if _, ok := taken[e.name]; ok {
-					return nil, fmt.Errorf("schema name %s is registered twice", e.name)
+					return nil, nil, fmt.Errorf("schema name %s is registered twice", e.name)
 				}
 				n.given[e.typ] = e.name
 			}
@@ -245,15 +250,15 @@ func schemas(reg []entry, comments map[string]string) (map[string]*jsonschema.Sc
 	}
 	for k := range fieldEnums {
 		if !used[k] {
-			errs = append(errs, fmt.Errorf("an enum for %v's field %s, which no schema has", k.typ, k.name))
+			unused = append(unused, fmt.Errorf("an enum for %v's field %s, which no schema has", k.typ, k.name))
 		}
 	}
 	for name := range fixes {
 		if defs[name] == nil {
-			errs = append(errs, fmt.Errorf("a fix for %s, which is not generated", name))
+			unused = append(unused, fmt.Errorf("a fix for %s, which is not generated", name))
 		}
 	}
-	return defs, errors.Join(errs...)
+	return defs, unused, errors.Join(errs...)
 }
 
 // goComments reads the doc comments of the types and fields under root/internal, the
