@@ -18,6 +18,156 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for Action.
+const (
+	Author        Action = "author"
+	CollectSheets Action = "collect-sheets"
+	ImportUnits   Action = "import-units"
+	LogActivity   Action = "log-activity"
+	ManageStaff   Action = "manage-staff"
+	ReadReports   Action = "read-reports"
+	RunContest    Action = "run-contest"
+	SeeContestKey Action = "see-contest-key"
+	SeeContestPd  Action = "see-contest-pd"
+	ViewContest   Action = "view-contest"
+	ViewQuiz      Action = "view-quiz"
+)
+
+// Valid indicates whether the value is a known member of the Action enum.
+func (e Action) Valid() bool {
+	switch e {
+	case Author:
+		return true
+	case CollectSheets:
+		return true
+	case ImportUnits:
+		return true
+	case LogActivity:
+		return true
+	case ManageStaff:
+		return true
+	case ReadReports:
+		return true
+	case RunContest:
+		return true
+	case SeeContestKey:
+		return true
+	case SeeContestPd:
+		return true
+	case ViewContest:
+		return true
+	case ViewQuiz:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActivityTopics.
+const (
+	ActivityTopicsA ActivityTopics = "a"
+	ActivityTopicsB ActivityTopics = "b"
+	ActivityTopicsC ActivityTopics = "c"
+	ActivityTopicsD ActivityTopics = "d"
+	ActivityTopicsE ActivityTopics = "e"
+	ActivityTopicsG ActivityTopics = "g"
+	ActivityTopicsH ActivityTopics = "h"
+)
+
+// Valid indicates whether the value is a known member of the ActivityTopics enum.
+func (e ActivityTopics) Valid() bool {
+	switch e {
+	case ActivityTopicsA:
+		return true
+	case ActivityTopicsB:
+		return true
+	case ActivityTopicsC:
+		return true
+	case ActivityTopicsD:
+		return true
+	case ActivityTopicsE:
+		return true
+	case ActivityTopicsG:
+		return true
+	case ActivityTopicsH:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActivityType.
+const (
+	ActivityTypeConference  ActivityType = "conference"
+	ActivityTypeContest     ActivityType = "contest"
+	ActivityTypeCultural    ActivityType = "cultural"
+	ActivityTypeLoudspeaker ActivityType = "loudspeaker"
+	ActivityTypeMobile      ActivityType = "mobile"
+	ActivityTypeOther       ActivityType = "other"
+	ActivityTypePaper       ActivityType = "paper"
+	ActivityTypePortal      ActivityType = "portal"
+	ActivityTypeVisual      ActivityType = "visual"
+)
+
+// Valid indicates whether the value is a known member of the ActivityType enum.
+func (e ActivityType) Valid() bool {
+	switch e {
+	case ActivityTypeConference:
+		return true
+	case ActivityTypeContest:
+		return true
+	case ActivityTypeCultural:
+		return true
+	case ActivityTypeLoudspeaker:
+		return true
+	case ActivityTypeMobile:
+		return true
+	case ActivityTypeOther:
+		return true
+	case ActivityTypePaper:
+		return true
+	case ActivityTypePortal:
+		return true
+	case ActivityTypeVisual:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActivityRequestTopics.
+const (
+	ActivityRequestTopicsA ActivityRequestTopics = "a"
+	ActivityRequestTopicsB ActivityRequestTopics = "b"
+	ActivityRequestTopicsC ActivityRequestTopics = "c"
+	ActivityRequestTopicsD ActivityRequestTopics = "d"
+	ActivityRequestTopicsE ActivityRequestTopics = "e"
+	ActivityRequestTopicsG ActivityRequestTopics = "g"
+	ActivityRequestTopicsH ActivityRequestTopics = "h"
+)
+
+// Valid indicates whether the value is a known member of the ActivityRequestTopics enum.
+func (e ActivityRequestTopics) Valid() bool {
+	switch e {
+	case ActivityRequestTopicsA:
+		return true
+	case ActivityRequestTopicsB:
+		return true
+	case ActivityRequestTopicsC:
+		return true
+	case ActivityRequestTopicsD:
+		return true
+	case ActivityRequestTopicsE:
+		return true
+	case ActivityRequestTopicsG:
+		return true
+	case ActivityRequestTopicsH:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ActivityRequestType.
 const (
 	ActivityRequestTypeConference  ActivityRequestType = "conference"
@@ -144,69 +294,69 @@ func (e ErrorErrorCode) Valid() bool {
 	}
 }
 
-// Defines values for MeCan.
+// Defines values for GroupBy.
 const (
-	Author        MeCan = "author"
-	CollectSheets MeCan = "collect-sheets"
-	ImportUnits   MeCan = "import-units"
-	LogActivity   MeCan = "log-activity"
-	ManageStaff   MeCan = "manage-staff"
-	ReadReports   MeCan = "read-reports"
-	RunContest    MeCan = "run-contest"
-	SeeContestKey MeCan = "see-contest-key"
-	SeeContestPd  MeCan = "see-contest-pd"
-	ViewContest   MeCan = "view-contest"
-	ViewQuiz      MeCan = "view-quiz"
+	GroupByAgeBand      GroupBy = "ageBand"
+	GroupByChannel      GroupBy = "channel"
+	GroupByGender       GroupBy = "gender"
+	GroupByOrganization GroupBy = "organization"
+	GroupByVillage      GroupBy = "village"
 )
 
-// Valid indicates whether the value is a known member of the MeCan enum.
-func (e MeCan) Valid() bool {
+// Valid indicates whether the value is a known member of the GroupBy enum.
+func (e GroupBy) Valid() bool {
 	switch e {
-	case Author:
+	case GroupByAgeBand:
 		return true
-	case CollectSheets:
+	case GroupByChannel:
 		return true
-	case ImportUnits:
+	case GroupByGender:
 		return true
-	case LogActivity:
+	case GroupByOrganization:
 		return true
-	case ManageStaff:
-		return true
-	case ReadReports:
-		return true
-	case RunContest:
-		return true
-	case SeeContestKey:
-		return true
-	case SeeContestPd:
-		return true
-	case ViewContest:
-		return true
-	case ViewQuiz:
+	case GroupByVillage:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ParticipantGender.
+// Defines values for Kind.
 const (
-	ParticipantGenderEmpty  ParticipantGender = ""
-	ParticipantGenderFemale ParticipantGender = "female"
-	ParticipantGenderMale   ParticipantGender = "male"
-	ParticipantGenderOther  ParticipantGender = "other"
+	KindContest Kind = "contest"
+	KindQuiz    Kind = "quiz"
+	KindSurvey  Kind = "survey"
 )
 
-// Valid indicates whether the value is a known member of the ParticipantGender enum.
-func (e ParticipantGender) Valid() bool {
+// Valid indicates whether the value is a known member of the Kind enum.
+func (e Kind) Valid() bool {
 	switch e {
-	case ParticipantGenderEmpty:
+	case KindContest:
 		return true
-	case ParticipantGenderFemale:
+	case KindQuiz:
 		return true
-	case ParticipantGenderMale:
+	case KindSurvey:
 		return true
-	case ParticipantGenderOther:
+	default:
+		return false
+	}
+}
+
+// Defines values for Period.
+const (
+	PeriodMonth   Period = "month"
+	PeriodQuarter Period = "quarter"
+	PeriodYear    Period = "year"
+)
+
+// Valid indicates whether the value is a known member of the Period enum.
+func (e Period) Valid() bool {
+	switch e {
+	case PeriodMonth:
+		return true
+	case PeriodQuarter:
+		return true
+	case PeriodYear:
 		return true
 	default:
 		return false
@@ -234,60 +384,144 @@ func (e PrintRequestVariant) Valid() bool {
 	}
 }
 
-// Defines values for QuizzesQuizzesPhase.
+// Defines values for QuestionInputTopic.
 const (
-	Ended    QuizzesQuizzesPhase = "ended"
-	Open     QuizzesQuizzesPhase = "open"
-	Upcoming QuizzesQuizzesPhase = "upcoming"
+	QuestionInputTopicA     QuestionInputTopic = "a"
+	QuestionInputTopicB     QuestionInputTopic = "b"
+	QuestionInputTopicC     QuestionInputTopic = "c"
+	QuestionInputTopicD     QuestionInputTopic = "d"
+	QuestionInputTopicE     QuestionInputTopic = "e"
+	QuestionInputTopicEmpty QuestionInputTopic = ""
+	QuestionInputTopicG     QuestionInputTopic = "g"
+	QuestionInputTopicH     QuestionInputTopic = "h"
 )
 
-// Valid indicates whether the value is a known member of the QuizzesQuizzesPhase enum.
-func (e QuizzesQuizzesPhase) Valid() bool {
+// Valid indicates whether the value is a known member of the QuestionInputTopic enum.
+func (e QuestionInputTopic) Valid() bool {
 	switch e {
-	case Ended:
+	case QuestionInputTopicA:
 		return true
-	case Open:
+	case QuestionInputTopicB:
 		return true
-	case Upcoming:
+	case QuestionInputTopicC:
+		return true
+	case QuestionInputTopicD:
+		return true
+	case QuestionInputTopicE:
+		return true
+	case QuestionInputTopicEmpty:
+		return true
+	case QuestionInputTopicG:
+		return true
+	case QuestionInputTopicH:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for RegradeJobStatus.
+// Defines values for QuestionInputBodyTopic.
 const (
-	Done     RegradeJobStatus = "done"
-	Running  RegradeJobStatus = "running"
-	Sweeping RegradeJobStatus = "sweeping"
+	QuestionInputBodyTopicA     QuestionInputBodyTopic = "a"
+	QuestionInputBodyTopicB     QuestionInputBodyTopic = "b"
+	QuestionInputBodyTopicC     QuestionInputBodyTopic = "c"
+	QuestionInputBodyTopicD     QuestionInputBodyTopic = "d"
+	QuestionInputBodyTopicE     QuestionInputBodyTopic = "e"
+	QuestionInputBodyTopicEmpty QuestionInputBodyTopic = ""
+	QuestionInputBodyTopicG     QuestionInputBodyTopic = "g"
+	QuestionInputBodyTopicH     QuestionInputBodyTopic = "h"
 )
 
-// Valid indicates whether the value is a known member of the RegradeJobStatus enum.
-func (e RegradeJobStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the QuestionInputBodyTopic enum.
+func (e QuestionInputBodyTopic) Valid() bool {
 	switch e {
-	case Done:
+	case QuestionInputBodyTopicA:
 		return true
-	case Running:
+	case QuestionInputBodyTopicB:
 		return true
-	case Sweeping:
+	case QuestionInputBodyTopicC:
+		return true
+	case QuestionInputBodyTopicD:
+		return true
+	case QuestionInputBodyTopicE:
+		return true
+	case QuestionInputBodyTopicEmpty:
+		return true
+	case QuestionInputBodyTopicG:
+		return true
+	case QuestionInputBodyTopicH:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for SheetCorrectionRequestChannel.
+// Defines values for QuestionKind.
 const (
-	SheetCorrectionRequestChannelAssisted SheetCorrectionRequestChannel = "assisted"
-	SheetCorrectionRequestChannelPaper    SheetCorrectionRequestChannel = "paper"
+	Likert    QuestionKind = "likert"
+	Multiple  QuestionKind = "multiple"
+	Single    QuestionKind = "single"
+	Text      QuestionKind = "text"
+	Truefalse QuestionKind = "truefalse"
 )
 
-// Valid indicates whether the value is a known member of the SheetCorrectionRequestChannel enum.
-func (e SheetCorrectionRequestChannel) Valid() bool {
+// Valid indicates whether the value is a known member of the QuestionKind enum.
+func (e QuestionKind) Valid() bool {
 	switch e {
-	case SheetCorrectionRequestChannelAssisted:
+	case Likert:
 		return true
-	case SheetCorrectionRequestChannelPaper:
+	case Multiple:
+		return true
+	case Single:
+		return true
+	case Text:
+		return true
+	case Truefalse:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QuizInputKind.
+const (
+	QuizInputKindContest QuizInputKind = "contest"
+	QuizInputKindQuiz    QuizInputKind = "quiz"
+	QuizInputKindSurvey  QuizInputKind = "survey"
+)
+
+// Valid indicates whether the value is a known member of the QuizInputKind enum.
+func (e QuizInputKind) Valid() bool {
+	switch e {
+	case QuizInputKindContest:
+		return true
+	case QuizInputKindQuiz:
+		return true
+	case QuizInputKindSurvey:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Role.
+const (
+	Admin     Role = "admin"
+	Collector Role = "collector"
+	Officer   Role = "officer"
+	Organizer Role = "organizer"
+)
+
+// Valid indicates whether the value is a known member of the Role enum.
+func (e Role) Valid() bool {
+	switch e {
+	case Admin:
+		return true
+	case Collector:
+		return true
+	case Officer:
+		return true
+	case Organizer:
 		return true
 	default:
 		return false
@@ -312,33 +546,66 @@ func (e SheetEntryRequestChannel) Valid() bool {
 	}
 }
 
-// Defines values for Topic.
+// Defines values for StartRequestParticipantGender.
 const (
-	A Topic = "a"
-	B Topic = "b"
-	C Topic = "c"
-	D Topic = "d"
-	E Topic = "e"
-	G Topic = "g"
-	H Topic = "h"
+	StartRequestParticipantGenderEmpty  StartRequestParticipantGender = ""
+	StartRequestParticipantGenderFemale StartRequestParticipantGender = "female"
+	StartRequestParticipantGenderMale   StartRequestParticipantGender = "male"
+	StartRequestParticipantGenderOther  StartRequestParticipantGender = "other"
 )
 
-// Valid indicates whether the value is a known member of the Topic enum.
-func (e Topic) Valid() bool {
+// Valid indicates whether the value is a known member of the StartRequestParticipantGender enum.
+func (e StartRequestParticipantGender) Valid() bool {
 	switch e {
-	case A:
+	case StartRequestParticipantGenderEmpty:
 		return true
-	case B:
+	case StartRequestParticipantGenderFemale:
 		return true
-	case C:
+	case StartRequestParticipantGenderMale:
 		return true
-	case D:
+	case StartRequestParticipantGenderOther:
 		return true
-	case E:
+	default:
+		return false
+	}
+}
+
+// Defines values for Status.
+const (
+	Closed    Status = "closed"
+	Draft     Status = "draft"
+	Published Status = "published"
+)
+
+// Valid indicates whether the value is a known member of the Status enum.
+func (e Status) Valid() bool {
+	switch e {
+	case Closed:
 		return true
-	case G:
+	case Draft:
 		return true
-	case H:
+	case Published:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrendReportPeriod.
+const (
+	TrendReportPeriodMonth   TrendReportPeriod = "month"
+	TrendReportPeriodQuarter TrendReportPeriod = "quarter"
+	TrendReportPeriodYear    TrendReportPeriod = "year"
+)
+
+// Valid indicates whether the value is a known member of the TrendReportPeriod enum.
+func (e TrendReportPeriod) Valid() bool {
+	switch e {
+	case TrendReportPeriodMonth:
+		return true
+	case TrendReportPeriodQuarter:
+		return true
+	case TrendReportPeriodYear:
 		return true
 	default:
 		return false
@@ -426,30 +693,6 @@ func (e ImportQuestionsParamsKind) Valid() bool {
 	}
 }
 
-// Defines values for InviteStaffJSONBodyRole.
-const (
-	Admin     InviteStaffJSONBodyRole = "admin"
-	Collector InviteStaffJSONBodyRole = "collector"
-	Officer   InviteStaffJSONBodyRole = "officer"
-	Organizer InviteStaffJSONBodyRole = "organizer"
-)
-
-// Valid indicates whether the value is a known member of the InviteStaffJSONBodyRole enum.
-func (e InviteStaffJSONBodyRole) Valid() bool {
-	switch e {
-	case Admin:
-		return true
-	case Collector:
-		return true
-	case Officer:
-		return true
-	case Organizer:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for AnnualReportParamsFormat.
 const (
 	AnnualReportParamsFormatHtml AnnualReportParamsFormat = "html"
@@ -462,33 +705,6 @@ func (e AnnualReportParamsFormat) Valid() bool {
 	case AnnualReportParamsFormatHtml:
 		return true
 	case AnnualReportParamsFormatXlsx:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for AwarenessReportParamsGroupBy.
-const (
-	AwarenessReportParamsGroupByAgeBand      AwarenessReportParamsGroupBy = "ageBand"
-	AwarenessReportParamsGroupByChannel      AwarenessReportParamsGroupBy = "channel"
-	AwarenessReportParamsGroupByGender       AwarenessReportParamsGroupBy = "gender"
-	AwarenessReportParamsGroupByOrganization AwarenessReportParamsGroupBy = "organization"
-	AwarenessReportParamsGroupByVillage      AwarenessReportParamsGroupBy = "village"
-)
-
-// Valid indicates whether the value is a known member of the AwarenessReportParamsGroupBy enum.
-func (e AwarenessReportParamsGroupBy) Valid() bool {
-	switch e {
-	case AwarenessReportParamsGroupByAgeBand:
-		return true
-	case AwarenessReportParamsGroupByChannel:
-		return true
-	case AwarenessReportParamsGroupByGender:
-		return true
-	case AwarenessReportParamsGroupByOrganization:
-		return true
-	case AwarenessReportParamsGroupByVillage:
 		return true
 	default:
 		return false
@@ -579,27 +795,6 @@ func (e TopicsReportParamsFormat) Valid() bool {
 	}
 }
 
-// Defines values for TrendReportParamsPeriod.
-const (
-	Month   TrendReportParamsPeriod = "month"
-	Quarter TrendReportParamsPeriod = "quarter"
-	Year    TrendReportParamsPeriod = "year"
-)
-
-// Valid indicates whether the value is a known member of the TrendReportParamsPeriod enum.
-func (e TrendReportParamsPeriod) Valid() bool {
-	switch e {
-	case Month:
-		return true
-	case Quarter:
-		return true
-	case Year:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for TrendReportParamsFormat.
 const (
 	TrendReportParamsFormatCsv  TrendReportParamsFormat = "csv"
@@ -621,117 +816,286 @@ func (e TrendReportParamsFormat) Valid() bool {
 	}
 }
 
-// ActivityRequest An informing activity to log; `id`, `createdBy` and `createdAt` are the server's (sent values are ignored).
-type ActivityRequest struct {
-	Audience  *int    `json:"audience,omitempty"`
-	CreatedAt *string `json:"createdAt,omitempty"`
-	CreatedBy *string `json:"createdBy,omitempty"`
+// Action defines model for Action.
+type Action string
 
-	// Date 2020-01-01 to today (Vietnam time)
-	Date   openapi_types.Date  `json:"date"`
-	Id     *string             `json:"id,omitempty"`
-	Note   *string             `json:"note,omitempty"`
-	Topics *[]Topic            `json:"topics,omitempty"`
-	Type   ActivityRequestType `json:"type"`
+// Activity Activity is an informing activity a staff member recorded.
+type Activity struct {
+	Audience  int       `json:"audience"`
+	CreatedAt time.Time `json:"createdAt"`
+	CreatedBy string    `json:"createdBy"`
 
-	// UnitId a unit of the staff member's subtree (default: their scope unit)
-	UnitId *string `json:"unitId,omitempty"`
+	// Date YYYY-MM-DD
+	Date   openapi_types.Date `json:"date"`
+	Id     string             `json:"id"`
+	Note   string             `json:"note"`
+	Topics *[]ActivityTopics  `json:"topics"`
+	Type   ActivityType       `json:"type"`
+	UnitId string             `json:"unitId"`
 }
+
+// ActivityTopics defines model for Activity.Topics.
+type ActivityTopics string
+
+// ActivityType defines model for Activity.Type.
+type ActivityType string
+
+// ActivityList ActivityList is GET /v1/activities's JSON answer.
+type ActivityList struct {
+	Activities *[]Activity `json:"activities"`
+}
+
+// ActivityRequest Activity is an informing activity a staff member recorded.
+type ActivityRequest struct {
+	Audience  *int       `json:"audience,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedBy *string    `json:"createdBy,omitempty"`
+
+	// Date YYYY-MM-DD
+	Date   openapi_types.Date       `json:"date"`
+	Id     *string                  `json:"id,omitempty"`
+	Note   *string                  `json:"note,omitempty"`
+	Topics *[]ActivityRequestTopics `json:"topics,omitempty"`
+	Type   ActivityRequestType      `json:"type"`
+	UnitId *string                  `json:"unitId,omitempty"`
+}
+
+// ActivityRequestTopics defines model for ActivityRequest.Topics.
+type ActivityRequestTopics string
 
 // ActivityRequestType defines model for ActivityRequest.Type.
 type ActivityRequestType string
 
-// Answer defines model for Answer.
+// Answer Answer is a resident's answer to one question: option ids, a likert value or a text.
 type Answer struct {
 	OptionIds  *[]string `json:"optionIds,omitempty"`
 	QuestionId string    `json:"questionId"`
-
-	// Text a text answer
-	Text *string `json:"text,omitempty"`
-
-	// Value a Likert answer (1–5)
-	Value *int `json:"value,omitempty"`
+	Text       *string   `json:"text,omitempty"`
+	Value      *int      `json:"value,omitempty"`
 }
 
-// Awareness The awareness report's JSON answer; percentages are 0–100, null when suppressed (a group under `minGroup`) or not applicable.
+// Awareness Awareness is GET /v1/reports/awareness.
 type Awareness struct {
 	From    string           `json:"from"`
 	GroupBy AwarenessGroupBy `json:"groupBy"`
 
-	// MinGroup the smallest group whose mean and rates are shown
-	MinGroup int            `json:"minGroup"`
-	QuizId   string         `json:"quizId"`
-	Rows     []AwarenessRow `json:"rows"`
-
-	// Sealed the contest's key is secret to this reader: graded figures are null or left out
-	Sealed *bool `json:"sealed,omitempty"`
-
-	// SealedNote The Vietnamese note the pages show
-	SealedNote *string `json:"sealedNote,omitempty"`
-
-	// SealedUntil when the key stops being secret
+	// MinGroup MinGroup is the smallest group whose mean and rates are shown in this report.
+	MinGroup    int        `json:"minGroup"`
+	QuizId      string     `json:"quizId"`
+	Rows        *[]Row     `json:"rows"`
+	Sealed      *bool      `json:"sealed,omitempty"`
+	SealedNote  *string    `json:"sealedNote,omitempty"`
 	SealedUntil *time.Time `json:"sealedUntil,omitempty"`
 	To          string     `json:"to"`
 
-	// Total One group of the awareness report (the unit id as key when grouped by village).
-	Total  AwarenessRow `json:"total"`
-	UnitId string       `json:"unitId"`
+	// Total Row is one group of an awareness report.
+	Total  Row    `json:"total"`
+	UnitId string `json:"unitId"`
 }
 
 // AwarenessGroupBy defines model for Awareness.GroupBy.
 type AwarenessGroupBy string
 
-// AwarenessRow One group of the awareness report (the unit id as key when grouped by village).
-type AwarenessRow struct {
-	// Assisted participants entered with an officer (included in participants)
-	Assisted *int `json:"assisted,omitempty"`
-
-	// Ci95 A 95 % interval [low, high], null when suppressed or undefined.
-	Ci95           *Interval `json:"ci95"`
-	Concentrated   bool      `json:"concentrated"`
-	Key            string    `json:"key"`
-	Label          string    `json:"label"`
-	MeanScore      *float64  `json:"meanScore"`
-	OverPopulation bool      `json:"overPopulation"`
-
-	// Paper participants reached on a paper sheet (included in participants)
-	Paper             *int     `json:"paper,omitempty"`
-	Participants      int      `json:"participants"`
-	ParticipationRate *float64 `json:"participationRate"`
-
-	// ParticipationRateCi95 A 95 % interval [low, high], null when suppressed or undefined.
-	ParticipationRateCi95 *Interval `json:"participationRateCi95"`
-	PassRate              *float64  `json:"passRate"`
-
-	// PassRateCi95 A 95 % interval [low, high], null when suppressed or undefined.
-	PassRateCi95 *Interval `json:"passRateCi95"`
-	Population   int       `json:"population"`
-	Suppressed   bool      `json:"suppressed"`
-
-	// SuspectSubmissions attempts started past a source's or device's soft limit (left out of the figures)
-	SuspectSubmissions int `json:"suspectSubmissions"`
-	Topics             *[]struct {
-		Answered    int      `json:"answered"`
-		CorrectRate *float64 `json:"correctRate"`
-		Label       string   `json:"label"`
-		Topic       string   `json:"topic"`
-	} `json:"topics"`
+// CloseResult CloseResult answers a close.
+type CloseResult struct {
+	Digest  string `json:"digest"`
+	Entries int    `json:"entries"`
+	Truth   int    `json:"truth"`
 }
 
-// ConfirmRequest defines model for ConfirmRequest.
+// Collective Collective configures the unit prizes: units ranked by a weighted sum of their participation rate (entrants ÷ population, %) and their share of all entrants (%).
+type Collective struct {
+	// Count how many units get a prize
+	Count int `json:"count"`
+
+	// EntrantsWeight default 0.3
+	EntrantsWeight float32 `json:"entrantsWeight"`
+
+	// ParticipationWeight default 0.7
+	ParticipationWeight float32 `json:"participationWeight"`
+
+	// UnitKind rank units of this kind (default: villages, the leaves)
+	UnitKind string `json:"unitKind"`
+}
+
+// CollectiveInput Collective configures the unit prizes: units ranked by a weighted sum of their participation rate (entrants ÷ population, %) and their share of all entrants (%).
+type CollectiveInput struct {
+	// Count how many units get a prize
+	Count *int `json:"count,omitempty"`
+
+	// EntrantsWeight default 0.3
+	EntrantsWeight *float32 `json:"entrantsWeight,omitempty"`
+
+	// ParticipationWeight default 0.7
+	ParticipationWeight *float32 `json:"participationWeight,omitempty"`
+
+	// UnitKind rank units of this kind (default: villages, the leaves)
+	UnitKind *string `json:"unitKind,omitempty"`
+}
+
+// Config Config is the contest block of a quiz of kind contest.
+type Config struct {
+	// AllowUnverified AllowUnverified is the organiser's confirmation that a contest with prizes runs without phone verification (verifyPhone false): without it such a contest is refused, so prizes never go to unverified phones by an oversight.
+	AllowUnverified *bool `json:"allowUnverified,omitempty"`
+
+	// AttemptsPerRound default 1
+	AttemptsPerRound int `json:"attemptsPerRound"`
+
+	// Collective Collective configures the unit prizes: units ranked by a weighted sum of their participation rate (entrants ÷ population, %) and their share of all entrants (%).
+	Collective Collective `json:"collective"`
+
+	// FastSecondsPerQuestion FastSecondsPerQuestion flags attempts faster than this per question (default 3).
+	FastSecondsPerQuestion int `json:"fastSecondsPerQuestion"`
+
+	// KeepPersonalDataDays KeepPersonalDataDays is how long after the last round closes the entrants' names, phones and CCCD numbers are kept (default 90); then they are purged.
+	KeepPersonalDataDays int `json:"keepPersonalDataDays"`
+
+	// MinPrizeScore MinPrizeScore is the lowest score that can win a prize (default 1: at least one correct answer, every scored question being worth at least a point), so an entry with nothing right never wins, however fast or well predicted.
+	MinPrizeScore int `json:"minPrizeScore"`
+
+	// OnePrizePerPerson nil: true
+	OnePrizePerPerson *bool `json:"onePrizePerPerson"`
+	Prediction        struct {
+		Text  string `json:"text"`
+		Truth string `json:"truth"`
+	} `json:"prediction"`
+
+	// PrizeCapPercent 0: no cap
+	PrizeCapPercent int       `json:"prizeCapPercent"`
+	Prizes          *[]Prize  `json:"prizes"`
+	Ranking         *[]string `json:"ranking"`
+	Rounds          *[]Round  `json:"rounds"`
+
+	// TopN TopN is how many entries the public results page shows (default 10).
+	TopN int `json:"topN"`
+
+	// VerifyPhone VerifyPhone requires entrants to prove their phone with a code sent by SMS before they start (nil: on when the contest has prizes).
+	VerifyPhone *bool `json:"verifyPhone"`
+}
+
+// ConfigInput Config is the contest block of a quiz of kind contest.
+type ConfigInput struct {
+	// AllowUnverified AllowUnverified is the organiser's confirmation that a contest with prizes runs without phone verification (verifyPhone false): without it such a contest is refused, so prizes never go to unverified phones by an oversight.
+	AllowUnverified *bool `json:"allowUnverified,omitempty"`
+
+	// AttemptsPerRound default 1
+	AttemptsPerRound *int `json:"attemptsPerRound,omitempty"`
+
+	// Collective Collective configures the unit prizes: units ranked by a weighted sum of their participation rate (entrants ÷ population, %) and their share of all entrants (%).
+	Collective *CollectiveInput `json:"collective,omitempty"`
+
+	// FastSecondsPerQuestion FastSecondsPerQuestion flags attempts faster than this per question (default 3).
+	FastSecondsPerQuestion *int `json:"fastSecondsPerQuestion,omitempty"`
+
+	// KeepPersonalDataDays KeepPersonalDataDays is how long after the last round closes the entrants' names, phones and CCCD numbers are kept (default 90); then they are purged.
+	KeepPersonalDataDays *int `json:"keepPersonalDataDays,omitempty"`
+
+	// MinPrizeScore MinPrizeScore is the lowest score that can win a prize (default 1: at least one correct answer, every scored question being worth at least a point), so an entry with nothing right never wins, however fast or well predicted.
+	MinPrizeScore *int `json:"minPrizeScore,omitempty"`
+
+	// OnePrizePerPerson nil: true
+	OnePrizePerPerson *bool `json:"onePrizePerPerson,omitempty"`
+	Prediction        *struct {
+		Text  *string `json:"text,omitempty"`
+		Truth *string `json:"truth,omitempty"`
+	} `json:"prediction,omitempty"`
+
+	// PrizeCapPercent 0: no cap
+	PrizeCapPercent *int          `json:"prizeCapPercent,omitempty"`
+	Prizes          *[]PrizeInput `json:"prizes,omitempty"`
+	Ranking         *[]string     `json:"ranking,omitempty"`
+	Rounds          *[]RoundInput `json:"rounds,omitempty"`
+
+	// TopN TopN is how many entries the public results page shows (default 10).
+	TopN *int `json:"topN,omitempty"`
+
+	// VerifyPhone VerifyPhone requires entrants to prove their phone with a code sent by SMS before they start (nil: on when the contest has prizes).
+	VerifyPhone *bool `json:"verifyPhone,omitempty"`
+}
+
+// ConfirmRequest ConfirmRequest is the body of POST /v1/verifications/{verificationId}/confirm.
 type ConfirmRequest struct {
 	Code string `json:"code"`
 }
 
-// CorrectionRequest defines model for CorrectionRequest.
+// Correction Correction is a recorded change of a question's answer key after publication.
+type Correction struct {
+	After      *[]string `json:"after,omitempty"`
+	At         time.Time `json:"at"`
+	Before     *[]string `json:"before"`
+	By         string    `json:"by"`
+	QuestionId string    `json:"questionId"`
+
+	// Regraded attempts regraded
+	Regraded int   `json:"regraded"`
+	Void     *bool `json:"void,omitempty"`
+}
+
+// CorrectionRequest CorrectionInput is the body of a correction: new correct options, or void.
 type CorrectionRequest struct {
 	CorrectOptionIds *[]string `json:"correctOptionIds,omitempty"`
 	Void             *bool     `json:"void,omitempty"`
 }
 
-// DisqualifyRequest defines model for DisqualifyRequest.
+// CorrectionResult CorrectionResult answers a correction.
+type CorrectionResult struct {
+	// FrozenRounds closed rounds keep their published results
+	FrozenRounds *[]string `json:"frozenRounds,omitempty"`
+	GradeVersion int       `json:"gradeVersion"`
+
+	// Job the regrade, done by the maintenance function
+	Job        RegradeJob `json:"job"`
+	QuestionId string     `json:"questionId"`
+}
+
+// Cursor An opaque page cursor, as the previous page gave it
+type Cursor = string
+
+// Decision Decision records a disqualification: who, when and why.
+type Decision struct {
+	At        time.Time `json:"at"`
+	AttemptId string    `json:"attemptId"`
+	By        string    `json:"by"`
+	QuizId    string    `json:"quizId"`
+	Reason    string    `json:"reason"`
+	RoundId   string    `json:"roundId"`
+}
+
+// DisqualifyRequest DisqualifyRequest is the reason an entry is disqualified, kept for the audit.
 type DisqualifyRequest struct {
 	Reason string `json:"reason"`
+}
+
+// Entry Entry records who entered a sheet, when, how, and a digest of what was entered (so a second entry of the same content is recognised).
+type Entry struct {
+	AttemptId string    `json:"attemptId"`
+	Channel   string    `json:"channel"`
+	EnteredAt time.Time `json:"enteredAt"`
+	EnteredBy string    `json:"enteredBy"`
+}
+
+// EntryPage EntryPage is a JSON page of a round's entries; NextCursor is empty on the last.
+type EntryPage struct {
+	Entries    *[]EntryRow `json:"entries"`
+	NextCursor string      `json:"nextCursor"`
+}
+
+// EntryRow EntryRow is one entry of the audit export.
+type EntryRow struct {
+	AttemptId    string    `json:"attemptId"`
+	Cccd         *string   `json:"cccd,omitempty"`
+	ClientId     *string   `json:"clientId,omitempty"`
+	DurationMs   int       `json:"durationMs"`
+	MaxScore     int       `json:"maxScore"`
+	Name         string    `json:"name"`
+	Organization *string   `json:"organization,omitempty"`
+	Phone        string    `json:"phone"`
+	Prediction   *int      `json:"prediction"`
+	Ranked       bool      `json:"ranked"`
+	RoundId      string    `json:"roundId"`
+	Score        int       `json:"score"`
+	SubmittedAt  time.Time `json:"submittedAt"`
+	UnitId       string    `json:"unitId"`
 }
 
 // Error Every error answer. The functions answer `{"error":{"code","message"}}` (with `rows` on a file's row errors); API Gateway's own answers (unknown route 404, missing or invalid token 401, body over 10 MB 413, throttled 429) are `{"message"}`, a body an HTTP API cannot change (custom gateway responses are a REST API feature: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html).
@@ -745,7 +1109,7 @@ type Error struct {
 	Message *string `json:"message,omitempty"`
 
 	// Rows A file's errors by row and column (422)
-	Rows  *[]map[string]interface{} `json:"rows,omitempty"`
+	Rows  *[]RowError `json:"rows,omitempty"`
 	union json.RawMessage
 }
 
@@ -758,313 +1122,880 @@ type Error0 = interface{}
 // Error1 defines model for Error.1.
 type Error1 = interface{}
 
-// Interval A 95 % interval [low, high], null when suppressed or undefined.
-type Interval = []float64
+// Flag Flag is an entry an organiser should look at before publishing.
+type Flag struct {
+	AttemptId string `json:"attemptId"`
+	Detail    string `json:"detail"`
 
-// Me defines model for Me.
+	// Kind fast, identicalBurst, sharedDevice, manyAttempts
+	Kind string `json:"kind"`
+
+	// Name masked
+	Name  string `json:"name"`
+	Rank  int    `json:"rank"`
+	Score int    `json:"score"`
+}
+
+// FlagList FlagList is a round's entries flagged for review.
+type FlagList struct {
+	Flags *[]Flag `json:"flags"`
+}
+
+// GroupBy defines model for GroupBy.
+type GroupBy string
+
+// ImportResult ImportResult answers an import: how many rows were taken, or every row error (and then nothing was changed); a file only read also gives back its questions.
+type ImportResult struct {
+	Errors   *[]RowError `json:"errors,omitempty"`
+	Imported int         `json:"imported"`
+
+	// Questions Questions are the questions read by ReadQuestions (nothing stored).
+	Questions *[]QuestionInput `json:"questions,omitempty"`
+
+	// Units Units is the whole unit tree after a unit import.
+	Units *[]Unit `json:"units,omitempty"`
+}
+
+// Invitation Invitation is a new account.
+type Invitation struct {
+	Email       string `json:"email"`
+	Role        Role   `json:"role"`
+	ScopeUnitId string `json:"scopeUnitId"`
+	Username    string `json:"username"`
+}
+
+// Kind defines model for Kind.
+type Kind string
+
+// Me Me is GET /v1/admin/me's answer.
 type Me struct {
-	// Can What the policy lets this staff member do (on quizzes and surveys where it depends on the kind); the scope is checked on every request.
-	Can         []MeCan  `json:"can"`
-	Roles       []string `json:"roles"`
-	ScopeUnitId *string  `json:"scopeUnitId,omitempty"`
-	Username    string   `json:"username"`
+	Can         *[]Action `json:"can"`
+	Roles       *[]Role   `json:"roles"`
+	ScopeUnitId string    `json:"scopeUnitId"`
+	Username    string    `json:"username"`
 }
 
-// MeCan defines model for Me.Can.
-type MeCan string
+// Member Member is a staff account as admins see it.
+type Member struct {
+	Email       *string `json:"email,omitempty"`
+	Enabled     bool    `json:"enabled"`
+	Role        Role    `json:"role"`
+	ScopeUnitId string  `json:"scopeUnitId"`
 
-// Object defines model for Object.
-type Object = map[string]interface{}
-
-// Participant defines model for Participant.
-type Participant struct {
-	// BirthYear 1900 to this year; with consent only
-	BirthYear *int    `json:"birthYear,omitempty"`
-	Cccd      *string `json:"cccd,omitempty"`
-
-	// Gender with consent only
-	Gender       *ParticipantGender `json:"gender,omitempty"`
-	Name         *string            `json:"name,omitempty"`
-	Organization *string            `json:"organization,omitempty"`
-	Phone        *string            `json:"phone,omitempty"`
-	PhoneToken   *string            `json:"phoneToken,omitempty"`
-
-	// UnitId a village (a leaf of the unit tree)
-	UnitId string `json:"unitId"`
+	// TemporaryPassword TemporaryPassword is set only by the local directory, so that a tester can sign in as the invited account; in AWS Cognito e-mails it and it is never returned.
+	TemporaryPassword *string `json:"temporaryPassword,omitempty"`
+	Username          string  `json:"username"`
 }
 
-// ParticipantGender with consent only
-type ParticipantGender string
+// Month A month, YYYY-MM
+type Month = string
 
-// PhoneToken defines model for PhoneToken.
+// Option Option is one answer choice.
+type Option struct {
+	Id   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// OptionCount OptionCount is how often an option (or likert value) was chosen.
+type OptionCount struct {
+	Count    int    `json:"count"`
+	OptionId string `json:"optionId"`
+
+	// Percent of participants who answered the question
+	Percent *float32 `json:"percent"`
+	Text    string   `json:"text"`
+}
+
+// OptionInput OptionInput is an option as staff write it; the server assigns its id.
+type OptionInput struct {
+	Text string `json:"text"`
+}
+
+// OptionInputBody OptionInput is an option as staff write it; the server assigns its id.
+type OptionInputBody struct {
+	Text *string `json:"text,omitempty"`
+}
+
+// PaperCorrection Correction records one change of an entered sheet: who, when, why, and a digest of the entry it replaced.
+type PaperCorrection struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
+}
+
+// Period defines model for Period.
+type Period string
+
+// PhoneToken ConfirmResponse carries the phone token for participant.phoneToken.
 type PhoneToken struct {
-	ExpiresAt  string `json:"expiresAt"`
-	PhoneToken string `json:"phoneToken"`
+	ExpiresAt  time.Time `json:"expiresAt"`
+	PhoneToken string    `json:"phoneToken"`
 }
 
-// PrintRequest defines model for PrintRequest.
+// PrintRequest PrintRequest is the body of POST /v1/paper/prints.
 type PrintRequest struct {
 	Count  int     `json:"count"`
 	QuizId *string `json:"quizId,omitempty"`
 
-	// SiteUrl the resident site's address, for the QR code
-	SiteUrl *string `json:"siteUrl,omitempty"`
-	UnitId  *string `json:"unitId,omitempty"`
-
-	// Variant full (default): questions, options and boxes; answers: boxes only
+	// SiteUrl SiteURL is the resident site's address (the staff page's origin), for the QR code.
+	SiteUrl *string              `json:"siteUrl,omitempty"`
+	UnitId  *string              `json:"unitId,omitempty"`
 	Variant *PrintRequestVariant `json:"variant,omitempty"`
 }
 
-// PrintRequestVariant full (default): questions, options and boxes; answers: boxes only
+// PrintRequestVariant defines model for PrintRequest.Variant.
 type PrintRequestVariant string
 
-// QuizInput A quiz, survey or contest as staff write it (POST creates, PUT replaces a draft).
+// PrintView PrintView is what the print page and the entry page show.
+type PrintView struct {
+	Codes *[]string `json:"codes"`
+
+	// Date dd/mm/yyyy, Vietnam time
+	Date      string             `json:"date"`
+	Link      *string            `json:"link,omitempty"`
+	PrintId   string             `json:"printId"`
+	PrintedAt time.Time          `json:"printedAt"`
+	PrintedBy string             `json:"printedBy"`
+	QrSvg     *string            `json:"qrSvg,omitempty"`
+	Questions *[]PrintedQuestion `json:"questions"`
+	QuizId    string             `json:"quizId"`
+	QuizTitle string             `json:"quizTitle"`
+	UnitId    string             `json:"unitId"`
+	UnitName  string             `json:"unitName"`
+	Variant   string             `json:"variant"`
+}
+
+// PrintedOption PrintedOption is an option with its box letter.
+type PrintedOption struct {
+	Id     string `json:"id"`
+	Letter string `json:"letter"`
+	Text   string `json:"text"`
+}
+
+// PrintedQuestion PrintedQuestion is a question as printed: number, text, options; never the key.
+type PrintedQuestion struct {
+	Id      string           `json:"id"`
+	Kind    QuestionKind     `json:"kind"`
+	N       int              `json:"n"`
+	Options *[]PrintedOption `json:"options"`
+	Text    string           `json:"text"`
+}
+
+// Prize Prize is a tier: giải Nhất, Nhì, Ba, Khuyến khích…
+type Prize struct {
+	// Amount VND
+	Amount int    `json:"amount"`
+	Count  int    `json:"count"`
+	Tier   string `json:"tier"`
+}
+
+// PrizeInput Prize is a tier: giải Nhất, Nhì, Ba, Khuyến khích…
+type PrizeInput struct {
+	// Amount VND
+	Amount *int    `json:"amount,omitempty"`
+	Count  *int    `json:"count,omitempty"`
+	Tier   *string `json:"tier,omitempty"`
+}
+
+// PublicLine PublicLine is an entry on the public results page: masked details only.
+type PublicLine struct {
+	DurationMs int     `json:"durationMs"`
+	MaxScore   int     `json:"maxScore"`
+	Name       string  `json:"name"`
+	Phone      string  `json:"phone"`
+	Prediction int     `json:"prediction"`
+	Rank       int     `json:"rank"`
+	Score      int     `json:"score"`
+	Tier       *string `json:"tier,omitempty"`
+	Unit       string  `json:"unit"`
+}
+
+// PublicOption PublicOption and PublicQuestion are what a resident sees: no key, no points.
+type PublicOption struct {
+	Id   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// PublicQuestion defines model for PublicQuestion.
+type PublicQuestion struct {
+	Id      string          `json:"id"`
+	Kind    QuestionKind    `json:"kind"`
+	Options *[]PublicOption `json:"options"`
+	Text    string          `json:"text"`
+	Topic   string          `json:"topic"`
+}
+
+// PublicResults PublicResults is GET /v1/contests/{quizId}/rounds/{roundId}/results.
+type PublicResults struct {
+	ByUnit     *[]UnitCount  `json:"byUnit"`
+	Collective *[]UnitResult `json:"collective"`
+	Digest     string        `json:"digest"`
+	Entries    int           `json:"entries"`
+	QuizId     string        `json:"quizId"`
+	RoundId    string        `json:"roundId"`
+	RoundName  string        `json:"roundName"`
+	Top        *[]PublicLine `json:"top"`
+	Truth      int           `json:"truth"`
+}
+
+// PurgeResult PurgeResult answers a purge of personal data.
+type PurgeResult struct {
+	// Attempts attempts whose personal data was removed
+	Attempts int `json:"attempts"`
+
+	// Rounds frozen results cleaned
+	Rounds int `json:"rounds"`
+
+	// Verifications phone verifications deleted
+	Verifications int `json:"verifications"`
+}
+
+// Question Question is one item of a quiz's bank.
+type Question struct {
+	CorrectOptionIds *[]string    `json:"correctOptionIds,omitempty"`
+	Id               string       `json:"id"`
+	Kind             QuestionKind `json:"kind"`
+	Options          *[]Option    `json:"options"`
+	Points           int          `json:"points"`
+	Text             string       `json:"text"`
+	Topic            string       `json:"topic"`
+
+	// Void Void questions were withdrawn by a correction: everyone gets their points.
+	Void *bool `json:"void,omitempty"`
+}
+
+// QuestionInput QuestionInput is a question as staff write it.
+type QuestionInput struct {
+	CorrectOptionIds     *[]string          `json:"correctOptionIds,omitempty"`
+	CorrectOptionIndexes *[]int             `json:"correctOptionIndexes,omitempty"`
+	Id                   *string            `json:"id,omitempty"`
+	Kind                 string             `json:"kind"`
+	Options              *[]OptionInput     `json:"options"`
+	Points               int                `json:"points"`
+	Text                 string             `json:"text"`
+	Topic                QuestionInputTopic `json:"topic"`
+}
+
+// QuestionInputTopic defines model for QuestionInput.Topic.
+type QuestionInputTopic string
+
+// QuestionInputBody QuestionInput is a question as staff write it.
+type QuestionInputBody struct {
+	CorrectOptionIds     *[]string               `json:"correctOptionIds,omitempty"`
+	CorrectOptionIndexes *[]int                  `json:"correctOptionIndexes,omitempty"`
+	Id                   *string                 `json:"id,omitempty"`
+	Kind                 *string                 `json:"kind,omitempty"`
+	Options              *[]OptionInputBody      `json:"options,omitempty"`
+	Points               *int                    `json:"points,omitempty"`
+	Text                 *string                 `json:"text,omitempty"`
+	Topic                *QuestionInputBodyTopic `json:"topic,omitempty"`
+}
+
+// QuestionInputBodyTopic defines model for QuestionInputBody.Topic.
+type QuestionInputBodyTopic string
+
+// QuestionKind defines model for QuestionKind.
+type QuestionKind string
+
+// QuestionStat QuestionStat is one question of the question analysis.
+type QuestionStat struct {
+	// Discrimination corrected (item–rest) point-biserial, −1–1
+	Discrimination *float32 `json:"discrimination"`
+
+	// Facility share correct, 0–1
+	Facility   *float32 `json:"facility"`
+	Flag       string   `json:"flag"`
+	N          int      `json:"n"`
+	QuestionId string   `json:"questionId"`
+	Text       string   `json:"text"`
+	Topic      string   `json:"topic"`
+}
+
+// QuestionsReport Questions is GET /v1/reports/questions.
+type QuestionsReport struct {
+	Questions   *[]QuestionStat `json:"questions"`
+	QuizId      string          `json:"quizId"`
+	Sealed      *bool           `json:"sealed,omitempty"`
+	SealedNote  *string         `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time      `json:"sealedUntil,omitempty"`
+}
+
+// Quiz Quiz is a quiz, survey or contest with its question bank.
+type Quiz struct {
+	ClosesAt *time.Time `json:"closesAt,omitempty"`
+
+	// Contest Contest holds rounds, ranking and prizes when Kind is contest.
+	Contest *Config `json:"contest,omitempty"`
+
+	// Corrections Corrections record every change of a published quiz's answer key.
+	Corrections *[]Correction `json:"corrections,omitempty"`
+	CreatedBy   *string       `json:"createdBy,omitempty"`
+	Description string        `json:"description"`
+
+	// DrawCount 0: every question
+	DrawCount   int        `json:"drawCount"`
+	Id          string     `json:"id"`
+	Kind        Kind       `json:"kind"`
+	OpensAt     *time.Time `json:"opensAt,omitempty"`
+	PassPercent int        `json:"passPercent"`
+
+	// PersonalDataPurgedAt PersonalDataPurgedAt is when the attempts' names, phones and CCCD were removed.
+	PersonalDataPurgedAt *time.Time  `json:"personalDataPurgedAt,omitempty"`
+	Questions            *[]Question `json:"questions"`
+
+	// ScopeUnitId only residents under this unit may take it
+	ScopeUnitId  *string    `json:"scopeUnitId,omitempty"`
+	Shuffle      bool       `json:"shuffle"`
+	Status       Status     `json:"status"`
+	TimeLimitSec int        `json:"timeLimitSec"`
+	Title        string     `json:"title"`
+	UpdatedAt    *time.Time `json:"updatedAt,omitempty"`
+
+	// Version Version counts stored writes; a write based on an older version is a conflict.
+	Version int `json:"version"`
+}
+
+// QuizInput QuizInput is the body of POST and PUT /v1/admin/quizzes.
 type QuizInput struct {
 	ClosesAt *time.Time `json:"closesAt,omitempty"`
 
-	// Contest a contest's rounds, ranking, prizes and rules (kind contest)
-	Contest     *map[string]interface{} `json:"contest,omitempty"`
-	Description *string                 `json:"description,omitempty"`
-	DrawCount   *int                    `json:"drawCount,omitempty"`
-	Kind        *string                 `json:"kind,omitempty"`
-	OpensAt     *time.Time              `json:"opensAt,omitempty"`
-	PassPercent *int                    `json:"passPercent,omitempty"`
-	Questions   *[]struct {
-		CorrectOptionIds     *[]string `json:"correctOptionIds,omitempty"`
-		CorrectOptionIndexes *[]int    `json:"correctOptionIndexes,omitempty"`
-		Id                   *string   `json:"id,omitempty"`
-		Kind                 *string   `json:"kind,omitempty"`
-		Options              *[]struct {
-			Text *string `json:"text,omitempty"`
-		} `json:"options,omitempty"`
-		Points *int    `json:"points,omitempty"`
-		Text   *string `json:"text,omitempty"`
-		Topic  *string `json:"topic,omitempty"`
-	} `json:"questions,omitempty"`
-	ScopeUnitId  *string `json:"scopeUnitId,omitempty"`
-	Shuffle      *bool   `json:"shuffle,omitempty"`
-	TimeLimitSec *int    `json:"timeLimitSec,omitempty"`
-	Title        *string `json:"title,omitempty"`
+	// Contest Contest is the contest block of a quiz of kind contest.
+	Contest      *ConfigInput         `json:"contest,omitempty"`
+	Description  *string              `json:"description,omitempty"`
+	DrawCount    *int                 `json:"drawCount,omitempty"`
+	Kind         *QuizInputKind       `json:"kind,omitempty"`
+	OpensAt      *time.Time           `json:"opensAt,omitempty"`
+	PassPercent  *int                 `json:"passPercent,omitempty"`
+	Questions    *[]QuestionInputBody `json:"questions,omitempty"`
+	ScopeUnitId  *string              `json:"scopeUnitId,omitempty"`
+	Shuffle      *bool                `json:"shuffle,omitempty"`
+	TimeLimitSec *int                 `json:"timeLimitSec,omitempty"`
+	Title        *string              `json:"title,omitempty"`
 }
 
-// Quizzes defines model for Quizzes.
+// QuizInputKind defines model for QuizInput.Kind.
+type QuizInputKind string
+
+// QuizList QuizList is GET /v1/admin/quizzes's answer.
+type QuizList struct {
+	Quizzes *[]Quiz `json:"quizzes"`
+}
+
+// QuizStatus QuizStatus answers a quiz's creation, publication and closing: its id and new status.
+type QuizStatus struct {
+	Id     string `json:"id"`
+	Status Status `json:"status"`
+}
+
+// QuizSummary QuizSummary is one quiz of GET /v1/quizzes.
+type QuizSummary struct {
+	ClosesAt    *time.Time `json:"closesAt,omitempty"`
+	Description string     `json:"description"`
+	Id          string     `json:"id"`
+	Kind        Kind       `json:"kind"`
+	OpensAt     *time.Time `json:"opensAt,omitempty"`
+
+	// Phase Phase is open, upcoming or ended at the server's time of the answer (see quiz.PhaseAt).
+	Phase         string `json:"phase"`
+	QuestionCount int    `json:"questionCount"`
+
+	// Rounds Rounds of a contest, with the names people read and when results come.
+	Rounds       *[]RoundSummary `json:"rounds,omitempty"`
+	ScopeUnitId  *string         `json:"scopeUnitId,omitempty"`
+	Status       Status          `json:"status"`
+	TimeLimitSec int             `json:"timeLimitSec"`
+	Title        string          `json:"title"`
+
+	// VerifyPhone VerifyPhone says, on every contest (true or false) and on nothing else, whether its entrants verify their phone by SMS first: a prize contest that does not is visible as such to residents.
+	VerifyPhone *bool `json:"verifyPhone,omitempty"`
+}
+
+// Quizzes QuizzesResponse is GET /v1/quizzes.
 type Quizzes struct {
-	Quizzes []struct {
-		// ClosesAt left out when the quiz has no closing time
-		ClosesAt    *time.Time `json:"closesAt,omitempty"`
-		Description *string    `json:"description,omitempty"`
-		Id          string     `json:"id"`
-		Kind        string     `json:"kind"`
-
-		// OpensAt left out when the quiz has no opening time
-		OpensAt *time.Time `json:"opensAt,omitempty"`
-
-		// Phase Open, upcoming or ended at the server's time of the answer (a contest by its rounds).
-		Phase         *QuizzesQuizzesPhase `json:"phase,omitempty"`
-		QuestionCount *int                 `json:"questionCount,omitempty"`
-
-		// Rounds A contest's rounds, with the names people read and when results may come (the end plus the submit grace).
-		Rounds *[]struct {
-			ClosesAt     string `json:"closesAt"`
-			Id           string `json:"id"`
-			Name         string `json:"name"`
-			OpensAt      string `json:"opensAt"`
-			ResultsAfter string `json:"resultsAfter"`
-		} `json:"rounds,omitempty"`
-
-		// ScopeUnitId only residents under this unit may take it (left out when anyone may)
-		ScopeUnitId  *string `json:"scopeUnitId,omitempty"`
-		Status       *string `json:"status,omitempty"`
-		TimeLimitSec *int    `json:"timeLimitSec,omitempty"`
-		Title        string  `json:"title"`
-		VerifyPhone  *bool   `json:"verifyPhone,omitempty"`
-	} `json:"quizzes"`
+	Quizzes *[]QuizSummary `json:"quizzes"`
 }
 
-// QuizzesQuizzesPhase Open, upcoming or ended at the server's time of the answer (a contest by its rounds).
-type QuizzesQuizzesPhase string
-
-// RankingPage defines model for RankingPage.
+// RankingPage RankingPage is a page of a round's ranking, with the round's name and times so the organiser's page, which polls it, knows when closing becomes allowed.
 type RankingPage struct {
-	// CloseAllowedAt The round's end plus the submit grace: a close before is refused (409)
-	CloseAllowedAt string `json:"closeAllowedAt"`
-	ClosesAt       string `json:"closesAt"`
+	// CloseAllowedAt CloseAllowedAt is the end plus the submit grace: the close is refused before.
+	CloseAllowedAt time.Time `json:"closeAllowedAt"`
+	ClosesAt       time.Time `json:"closesAt"`
 
-	// Entries The round's number of entries
-	Entries    *int                     `json:"entries,omitempty"`
-	Final      bool                     `json:"final"`
-	Lines      []map[string]interface{} `json:"lines"`
-	NextCursor *string                  `json:"nextCursor,omitempty"`
+	// Entries Entries counts the round's entries (a count reveals no key).
+	Entries *int `json:"entries,omitempty"`
 
-	// Now The server's clock, for a countdown that does not trust the device's
-	Now       string `json:"now"`
-	RoundName string `json:"roundName"`
+	// Final from the frozen results, else provisional
+	Final      bool          `json:"final"`
+	Lines      *[]PublicLine `json:"lines"`
+	NextCursor *string       `json:"nextCursor,omitempty"`
 
-	// Sealed A provisional ranking read by someone who may not see the contest's key while it is secret: no lines (a score, a rank or a place would give the key away), the count only
-	Sealed *bool `json:"sealed,omitempty"`
-
-	// SealedNote The Vietnamese note the pages show
-	SealedNote *string `json:"sealedNote,omitempty"`
-
-	// SealedUntil When the key stops being secret: the last round's end plus the submit grace
-	SealedUntil *string `json:"sealedUntil,omitempty"`
+	// Now Now is the server's clock, so a page counts down from it, not from the device's.
+	Now         time.Time  `json:"now"`
+	RoundName   string     `json:"roundName"`
+	Sealed      *bool      `json:"sealed,omitempty"`
+	SealedNote  *string    `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time `json:"sealedUntil,omitempty"`
 }
 
-// RegradeJob defines model for RegradeJob.
+// RegradeJob RegradeJob is an answer-key correction's regrade of a quiz's attempts: resumable, with a checkpoint per shard of the quiz's attempts.
 type RegradeJob struct {
 	// Changed attempts regraded
 	Changed int `json:"changed"`
 
 	// Checked attempts read with an older grade
-	Checked    int       `json:"checked"`
-	CreatedAt  time.Time `json:"createdAt"`
-	JobId      string    `json:"jobId"`
-	KeyVersion int       `json:"keyVersion"`
+	Checked   int       `json:"checked"`
+	CreatedAt time.Time `json:"createdAt"`
+	JobId     string    `json:"jobId"`
 
-	// Pass walks begun after the first
-	Pass *int `json:"pass,omitempty"`
+	// KeyVersion the quiz's grade version the correction made
+	KeyVersion int `json:"keyVersion"`
 
-	// PassChanged attempts the current walk has regraded
-	PassChanged *int             `json:"passChanged,omitempty"`
-	QuestionId  string           `json:"questionId"`
-	QuizId      string           `json:"quizId"`
-	Status      RegradeJobStatus `json:"status"`
+	// Pass Pass counts the walks begun after the first; PassChanged is what the current walk has regraded so far (a sweep that regraded nothing ends the job).
+	Pass        int    `json:"pass"`
+	PassChanged int    `json:"passChanged"`
+	QuestionId  string `json:"questionId"`
+	QuizId      string `json:"quizId"`
+	Status      string `json:"status"`
 
-	// SweepAfter the sweeps (walks that catch attempts graded with the old key) start after this
-	SweepAfter *time.Time `json:"sweepAfter,omitempty"`
-	UpdatedAt  *time.Time `json:"updatedAt,omitempty"`
+	// SweepAfter the sweeps start after this
+	SweepAfter time.Time `json:"sweepAfter"`
+
+	// UpdatedAt zero (left out) until the job first moves
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
-// RegradeJobStatus defines model for RegradeJob.Status.
-type RegradeJobStatus string
-
-// Result defines model for Result.
+// Result Result is a submitted attempt's outcome. A sealed contest entry (its round's results not frozen yet) is answered with attemptId, submittedAt, receipt, the round, the prediction and ranked only.
 type Result struct {
-	AttemptId    string   `json:"attemptId"`
-	CorrectCount *int     `json:"correctCount,omitempty"`
-	DurationMs   *int     `json:"durationMs,omitempty"`
-	MaxScore     *float32 `json:"maxScore,omitempty"`
+	AttemptId    string `json:"attemptId"`
+	CorrectCount *int   `json:"correctCount,omitempty"`
+	DurationMs   *int   `json:"durationMs,omitempty"`
+	MaxScore     *int   `json:"maxScore,omitempty"`
 
-	// PassPercent The quiz's pass mark, in percent of the maximum score (scored attempts only)
-	PassPercent *int `json:"passPercent,omitempty"`
+	// PassPercent PassPercent is the quiz's pass mark (percent of the maximum score) and Passed whether this attempt reached it; both absent for unscored attempts.
+	PassPercent   *int  `json:"passPercent,omitempty"`
+	Passed        *bool `json:"passed,omitempty"`
+	Prediction    *int  `json:"prediction,omitempty"`
+	QuestionCount *int  `json:"questionCount,omitempty"`
+	Ranked        *bool `json:"ranked,omitempty"`
 
-	// Passed whether the attempt reached the pass mark (scored attempts only)
-	Passed *bool `json:"passed,omitempty"`
-
-	// Prediction A contest entry's answer to the tie-break question
-	Prediction    *int `json:"prediction,omitempty"`
-	QuestionCount *int `json:"questionCount,omitempty"`
-
-	// Ranked A contest entry: false when it came after its round's end (kept, not ranked)
-	Ranked  *bool   `json:"ranked,omitempty"`
+	// Receipt Receipt is a contest entry's short code, the same for every answer about it.
 	Receipt *string `json:"receipt,omitempty"`
 
-	// ResultsAfter A sealed contest entry: the earliest time its round's results may be published (the round's end plus the submit grace)
-	ResultsAfter *time.Time `json:"resultsAfter,omitempty"`
-	Review       *[]struct {
-		Correct          *bool     `json:"correct,omitempty"`
-		CorrectOptionIds *[]string `json:"correctOptionIds,omitempty"`
-		QuestionId       string    `json:"questionId"`
-	} `json:"review,omitempty"`
-	RoundId     *string    `json:"roundId,omitempty"`
-	RoundName   *string    `json:"roundName,omitempty"`
-	Score       *float32   `json:"score,omitempty"`
-	SubmittedAt *time.Time `json:"submittedAt,omitempty"`
+	// ResultsAfter ResultsAfter is when an open round's results may come: its closing time plus quiz.SubmitGrace (see quiz.ResultsAfter), the earliest an organiser can close it.
+	ResultsAfter *time.Time    `json:"resultsAfter,omitempty"`
+	Review       *[]ReviewItem `json:"review,omitempty"`
+
+	// RoundId Contests: the round, the prediction and whether the entry is ranked (a late entry is kept but not ranked).
+	RoundId     *string   `json:"roundId,omitempty"`
+	RoundName   *string   `json:"roundName,omitempty"`
+	Score       *int      `json:"score,omitempty"`
+	SubmittedAt time.Time `json:"submittedAt"`
 }
 
-// SheetCorrectionRequest defines model for SheetCorrectionRequest.
+// ReviewItem ReviewItem tells the resident whether a question was right and what was right.
+type ReviewItem struct {
+	Correct          bool      `json:"correct"`
+	CorrectOptionIds *[]string `json:"correctOptionIds"`
+	QuestionId       string    `json:"questionId"`
+}
+
+// Role defines model for Role.
+type Role string
+
+// Round Round is one period of a contest.
+type Round struct {
+	ClosesAt time.Time `json:"closesAt"`
+	Id       string    `json:"id"`
+
+	// Name Name is what people read ("Vòng 1", "Tuần 2"); the id stays in links and keys. Normalized fills an empty name with "Vòng <position>".
+	Name    *string   `json:"name,omitempty"`
+	OpensAt time.Time `json:"opensAt"`
+}
+
+// RoundId defines model for RoundId.
+type RoundId = string
+
+// RoundInput Round is one period of a contest.
+type RoundInput struct {
+	ClosesAt *time.Time `json:"closesAt,omitempty"`
+	Id       *string    `json:"id,omitempty"`
+
+	// Name Name is what people read ("Vòng 1", "Tuần 2"); the id stays in links and keys. Normalized fills an empty name with "Vòng <position>".
+	Name    *string    `json:"name,omitempty"`
+	OpensAt *time.Time `json:"opensAt,omitempty"`
+}
+
+// RoundSummary RoundSummary is a contest round as GET /v1/quizzes lists it: what a resident reads (the name, the times, when results come), nothing about answers.
+type RoundSummary struct {
+	ClosesAt     time.Time `json:"closesAt"`
+	Id           string    `json:"id"`
+	Name         string    `json:"name"`
+	OpensAt      time.Time `json:"opensAt"`
+	ResultsAfter time.Time `json:"resultsAfter"`
+}
+
+// Row Row is one group of an awareness report.
+type Row struct {
+	Assisted *int `json:"assisted,omitempty"`
+
+	// Ci95 [lo, hi] or null: Student t interval of the mean
+	Ci95 *[]float32 `json:"ci95"`
+
+	// Concentrated Concentrated says more than ConcentratedSharePercent of the participants came from one address (see Concentrated).
+	Concentrated bool `json:"concentrated"`
+
+	// Key the unit id when grouped by village
+	Key       string   `json:"key"`
+	Label     string   `json:"label"`
+	MeanScore *float32 `json:"meanScore"`
+
+	// OverPopulation OverPopulation says the participants exceed the unit's population (15+).
+	OverPopulation bool `json:"overPopulation"`
+
+	// Paper Paper and Assisted are the participants reached on a paper sheet or entered with an officer (internal/paper/sheets), included in Participants.
+	Paper                 *int       `json:"paper,omitempty"`
+	Participants          int        `json:"participants"`
+	ParticipationRate     *float32   `json:"participationRate"`
+	ParticipationRateCi95 *[]float32 `json:"participationRateCi95"`
+	PassRate              *float32   `json:"passRate"`
+
+	// PassRateCi95 PassRateCI95 and ParticipationRateCI95 are Wilson 95 % intervals [lo, hi] in percent, null when suppressed or undefined (no population, more participants than residents).
+	PassRateCi95 *[]float32 `json:"passRateCi95"`
+	Population   int        `json:"population"`
+	Suppressed   bool       `json:"suppressed"`
+
+	// SuspectSubmissions SuspectSubmissions are attempts started past a source's or client's soft limit: left out of participants, mean and rates.
+	SuspectSubmissions int          `json:"suspectSubmissions"`
+	Topics             *[]TopicRate `json:"topics"`
+}
+
+// RowError RowError is one problem of an import, by row (1 = the header) and column.
+type RowError struct {
+	Column  string `json:"column"`
+	Message string `json:"message"`
+	Row     int    `json:"row"`
+}
+
+// SheetCorrectionRequest CorrectionRequest is the body of POST /v1/paper/sheets/{code}/correction: the whole sheet as it should have been entered, and why.
 type SheetCorrectionRequest struct {
-	Answers   *[]Answer                     `json:"answers,omitempty"`
-	BirthYear *int                          `json:"birthYear,omitempty"`
-	Channel   SheetCorrectionRequestChannel `json:"channel"`
-
-	// Gender male, female or other (or nam, nữ, khác)
-	Gender       *string `json:"gender,omitempty"`
-	Organization *string `json:"organization,omitempty"`
-	Reason       string  `json:"reason"`
+	Answers      *[]Answer `json:"answers,omitempty"`
+	BirthYear    *int      `json:"birthYear,omitempty"`
+	Channel      string    `json:"channel"`
+	Gender       *string   `json:"gender,omitempty"`
+	Organization *string   `json:"organization,omitempty"`
+	Reason       string    `json:"reason"`
 }
 
-// SheetCorrectionRequestChannel defines model for SheetCorrectionRequest.Channel.
-type SheetCorrectionRequestChannel string
+// SheetCorrectionResult CorrectionResult answers a correction with the sheet's new grade and its history.
+type SheetCorrectionResult struct {
+	AttemptId    string             `json:"attemptId"`
+	Code         string             `json:"code"`
+	CorrectCount int                `json:"correctCount"`
+	Corrections  *[]PaperCorrection `json:"corrections"`
+	MaxScore     int                `json:"maxScore"`
+	Score        int                `json:"score"`
+}
 
-// SheetEntryRequest defines model for SheetEntryRequest.
+// SheetEntryRequest EntryRequest is the body of PUT /v1/paper/sheets/{code}: what the resident ticked and the optional, anonymous details of the sheet's header.
 type SheetEntryRequest struct {
-	Answers   *[]Answer                `json:"answers,omitempty"`
-	BirthYear *int                     `json:"birthYear,omitempty"`
-	Channel   SheetEntryRequestChannel `json:"channel"`
-
-	// Gender male, female or other (or nam, nữ, khác)
-	Gender       *string `json:"gender,omitempty"`
-	Organization *string `json:"organization,omitempty"`
+	Answers      *[]Answer                `json:"answers,omitempty"`
+	BirthYear    *int                     `json:"birthYear,omitempty"`
+	Channel      SheetEntryRequestChannel `json:"channel"`
+	Gender       *string                  `json:"gender,omitempty"`
+	Organization *string                  `json:"organization,omitempty"`
 }
 
 // SheetEntryRequestChannel defines model for SheetEntryRequest.Channel.
 type SheetEntryRequestChannel string
 
-// StartRequest defines model for StartRequest.
+// SheetEntryResult EntryResult answers an entry.
+type SheetEntryResult struct {
+	AttemptId    string `json:"attemptId"`
+	Code         string `json:"code"`
+	CorrectCount int    `json:"correctCount"`
+
+	// Created Created is false when the same content had been entered before (a resend).
+	Created  bool   `json:"created"`
+	Entry    *Entry `json:"entry"`
+	MaxScore int    `json:"maxScore"`
+	Score    int    `json:"score"`
+	UnitId   string `json:"unitId"`
+}
+
+// SheetProgress Progress is the running count of a quiz's participants per village of a unit, from the aggregator's counters (what the reports will show), with the staff channels apart.
+type SheetProgress struct {
+	QuizId   string             `json:"quizId"`
+	UnitId   string             `json:"unitId"`
+	Villages *[]VillageProgress `json:"villages"`
+}
+
+// SheetView SheetView answers GET /v1/paper/sheets/{code}: the sheet's print (its questions and codes, so the entry page can work offline on the whole print) and its entry.
+type SheetView struct {
+	Code        string             `json:"code"`
+	Corrections *[]PaperCorrection `json:"corrections,omitempty"`
+
+	// Entry Entry records who entered a sheet, when, how, and a digest of what was entered (so a second entry of the same content is recognised).
+	Entry *Entry `json:"entry,omitempty"`
+
+	// Print PrintView is what the print page and the entry page show.
+	Print PrintView `json:"print"`
+}
+
+// StaffList StaffList is GET /v1/admin/staff's answer.
+type StaffList struct {
+	Staff *[]Member `json:"staff"`
+}
+
+// StartRequest StartRequest is the body of POST /v1/quizzes/{quizId}/attempts.
 type StartRequest struct {
-	// ClientId the device's id (any string the page keeps), for the device's start limit
 	ClientId string `json:"clientId"`
 
-	// ClientToken the clientToken of the device's previous start
-	ClientToken *string     `json:"clientToken,omitempty"`
-	Consent     *bool       `json:"consent,omitempty"`
-	Participant Participant `json:"participant"`
+	// ClientToken ClientToken is the clientToken of the device's previous start, if any: it marks the device as returning in the client window (see package throttle).
+	ClientToken *string `json:"clientToken,omitempty"`
+	Consent     *bool   `json:"consent,omitempty"`
+	Participant struct {
+		BirthYear    *int                           `json:"birthYear,omitempty"`
+		Cccd         *string                        `json:"cccd,omitempty"`
+		Gender       *StartRequestParticipantGender `json:"gender,omitempty"`
+		Name         *string                        `json:"name,omitempty"`
+		Organization *string                        `json:"organization,omitempty"`
+		Phone        *string                        `json:"phone,omitempty"`
+		PhoneToken   *string                        `json:"phoneToken,omitempty"`
+		UnitId       string                         `json:"unitId"`
+	} `json:"participant"`
 }
 
-// StartResponse defines model for StartResponse.
+// StartRequestParticipantGender defines model for StartRequest.Participant.Gender.
+type StartRequestParticipantGender string
+
+// StartResponse StartResponse answers a started attempt.
 type StartResponse struct {
-	AttemptId    string  `json:"attemptId"`
-	AttemptToken string  `json:"attemptToken"`
-	ClientToken  *string `json:"clientToken,omitempty"`
-	ExpiresAt    string  `json:"expiresAt"`
-	Questions    []struct {
-		Id      string `json:"id"`
-		Kind    string `json:"kind"`
-		Options *[]struct {
-			Id   string `json:"id"`
-			Text string `json:"text"`
-		} `json:"options,omitempty"`
-		Text  string  `json:"text"`
-		Topic *string `json:"topic,omitempty"`
-	} `json:"questions"`
-	StartedAt string `json:"startedAt"`
+	AttemptId    string `json:"attemptId"`
+	AttemptToken string `json:"attemptToken"`
+
+	// ClientToken ClientToken is for the device's next start (absent when starts are not limited).
+	ClientToken *string           `json:"clientToken,omitempty"`
+	ExpiresAt   time.Time         `json:"expiresAt"`
+	Questions   *[]PublicQuestion `json:"questions"`
+	StartedAt   time.Time         `json:"startedAt"`
 }
 
-// SubmitRequest defines model for SubmitRequest.
-type SubmitRequest struct {
-	Answers      []Answer `json:"answers"`
-	AttemptToken string   `json:"attemptToken"`
+// Status defines model for Status.
+type Status string
 
-	// Prediction a contest's tie-break answer (required in contests)
+// SubmitRequest SubmitRequest is the body of POST /v1/attempts/{attemptId}/submit.
+type SubmitRequest struct {
+	Answers      *[]Answer `json:"answers"`
+	AttemptToken string    `json:"attemptToken"`
+
+	// Prediction Prediction answers a contest's tie-break question (required in contests).
 	Prediction *int `json:"prediction,omitempty"`
 }
 
-// Topic A content section of the plan (II.1 a–h; the plan has no f).
-type Topic string
+// SurveyQuestion SurveyQuestion is one question's answer distribution, overall and by village.
+type SurveyQuestion struct {
+	ByUnit *[]struct {
+		Label   string         `json:"label"`
+		Options *[]OptionCount `json:"options"`
+		UnitId  string         `json:"unitId"`
+	} `json:"byUnit"`
+	Kind       string         `json:"kind"`
+	Options    *[]OptionCount `json:"options"`
+	QuestionId string         `json:"questionId"`
+	Text       string         `json:"text"`
+}
 
-// Units defines model for Units.
+// SurveyReport Survey is GET /v1/reports/survey.
+type SurveyReport struct {
+	// MinGroup MinGroup is the smallest group whose option shares are shown in this report.
+	MinGroup     int               `json:"minGroup"`
+	Participants int               `json:"participants"`
+	Questions    *[]SurveyQuestion `json:"questions"`
+	QuizId       string            `json:"quizId"`
+	Sealed       *bool             `json:"sealed,omitempty"`
+	SealedNote   *string           `json:"sealedNote,omitempty"`
+	SealedUntil  *time.Time        `json:"sealedUntil,omitempty"`
+	UnitId       string            `json:"unitId"`
+}
+
+// TopicCell TopicCell is one village × topic cell.
+type TopicCell struct {
+	Answered    int      `json:"answered"`
+	CorrectRate *float32 `json:"correctRate"`
+	Topic       string   `json:"topic"`
+}
+
+// TopicRate TopicRate is one topic's result in a group.
+type TopicRate struct {
+	Answered int `json:"answered"`
+
+	// CorrectRate percent; null when suppressed
+	CorrectRate *float32 `json:"correctRate"`
+	Label       string   `json:"label"`
+	Topic       string   `json:"topic"`
+}
+
+// TopicRow TopicRow is one village of the topic-gap table.
+type TopicRow struct {
+	Cells        *[]TopicCell `json:"cells"`
+	Label        string       `json:"label"`
+	Participants int          `json:"participants"`
+	Suppressed   bool         `json:"suppressed"`
+	UnitId       string       `json:"unitId"`
+}
+
+// TopicsReport Topics is GET /v1/reports/topics: villages × topics, with the weakest topic per village.
+type TopicsReport struct {
+	QuizId      string      `json:"quizId"`
+	Rows        *[]TopicRow `json:"rows"`
+	Sealed      *bool       `json:"sealed,omitempty"`
+	SealedNote  *string     `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time  `json:"sealedUntil,omitempty"`
+	Topics      *[]struct {
+		Label string `json:"label"`
+		Topic string `json:"topic"`
+	} `json:"topics"`
+
+	// Total TopicRow is one village of the topic-gap table.
+	Total  TopicRow `json:"total"`
+	UnitId string   `json:"unitId"`
+}
+
+// TrendPoint TrendPoint is one period of a trend.
+type TrendPoint struct {
+	Ci95         *[]float32 `json:"ci95"`
+	MeanScore    *float32   `json:"meanScore"`
+	Participants int        `json:"participants"`
+	PassRate     *float32   `json:"passRate"`
+
+	// PassRateCi95 Wilson 95 % interval, percent
+	PassRateCi95 *[]float32 `json:"passRateCi95"`
+
+	// Period 2026-11, 2026-Q4 or 2026
+	Period     string `json:"period"`
+	Suppressed bool   `json:"suppressed"`
+}
+
+// TrendReport Trend is GET /v1/reports/trend, with this year against last year.
+type TrendReport struct {
+	// LastYear TrendPoint is one period of a trend.
+	LastYear    TrendPoint        `json:"lastYear"`
+	Period      TrendReportPeriod `json:"period"`
+	Points      *[]TrendPoint     `json:"points"`
+	QuizId      string            `json:"quizId"`
+	Sealed      *bool             `json:"sealed,omitempty"`
+	SealedNote  *string           `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time        `json:"sealedUntil,omitempty"`
+
+	// ThisYear TrendPoint is one period of a trend.
+	ThisYear TrendPoint `json:"thisYear"`
+	UnitId   string     `json:"unitId"`
+}
+
+// TrendReportPeriod defines model for TrendReport.Period.
+type TrendReportPeriod string
+
+// Unit Unit is a node of the administrative tree (province → commune → village; depth not fixed).
+type Unit struct {
+	Households int    `json:"households"`
+	Id         string `json:"id"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	ParentId   string `json:"parentId"`
+
+	// Population residents aged 15+, for leaves
+	Population int `json:"population"`
+}
+
+// UnitCount UnitCount is how many persons of a unit entered the round.
+type UnitCount struct {
+	Entrants int    `json:"entrants"`
+	Label    string `json:"label"`
+	UnitId   string `json:"unitId"`
+}
+
+// UnitId defines model for UnitId.
+type UnitId = string
+
+// UnitResult UnitResult is a unit's standing for the collective prizes.
+type UnitResult struct {
+	Entrants int `json:"entrants"`
+
+	// EntrantsShare % of all entrants
+	EntrantsShare float32 `json:"entrantsShare"`
+
+	// ParticipationRate %
+	ParticipationRate float32 `json:"participationRate"`
+	Points            float32 `json:"points"`
+	Population        int     `json:"population"`
+	Prize             bool    `json:"prize"`
+	Rank              int     `json:"rank"`
+	UnitId            string  `json:"unitId"`
+}
+
+// Units UnitsResponse is GET /v1/units.
 type Units struct {
-	Units []struct {
-		Households *int    `json:"households,omitempty"`
-		Id         string  `json:"id"`
-		Kind       string  `json:"kind"`
-		Name       string  `json:"name"`
-		ParentId   *string `json:"parentId,omitempty"`
-		Population *int    `json:"population,omitempty"`
-	} `json:"units"`
+	Units *[]Unit `json:"units"`
 }
 
-// Verification defines model for Verification.
+// UploadResult UploadResult answers an upload: sheets entered now, sheets entered before with the same content (a re-upload), or every row error (and then nothing was written).
+type UploadResult struct {
+	Entered   int         `json:"entered"`
+	Errors    *[]RowError `json:"errors,omitempty"`
+	Unchanged int         `json:"unchanged"`
+}
+
+// Verification VerificationResponse answers a requested verification (202, whatever the phone).
 type Verification struct {
-	ExpiresAt      string `json:"expiresAt"`
-	VerificationId string `json:"verificationId"`
+	ExpiresAt      time.Time `json:"expiresAt"`
+	VerificationId string    `json:"verificationId"`
 }
 
-// VerificationRequest defines model for VerificationRequest.
+// VerificationId defines model for VerificationId.
+type VerificationId = string
+
+// VerificationRequest VerificationRequest is the body of POST /v1/verifications.
 type VerificationRequest struct {
 	Phone  string `json:"phone"`
 	QuizId string `json:"quizId"`
+}
+
+// VillageProgress VillageProgress is one village's running count.
+type VillageProgress struct {
+	Assisted     int    `json:"assisted"`
+	Name         string `json:"name"`
+	Paper        int    `json:"paper"`
+	Participants int    `json:"participants"`
+	UnitId       string `json:"unitId"`
+}
+
+// Winner Winner is a line of the winners export.
+type Winner struct {
+	Amount       int       `json:"amount"`
+	Cccd         string    `json:"cccd"`
+	DurationMs   int       `json:"durationMs"`
+	Name         string    `json:"name"`
+	Organization string    `json:"organization"`
+	Phone        string    `json:"phone"`
+	Prediction   int       `json:"prediction"`
+	Rank         int       `json:"rank"`
+	Score        int       `json:"score"`
+	SubmittedAt  time.Time `json:"submittedAt"`
+	Tier         string    `json:"tier"`
+	Unit         string    `json:"unit"`
+	UnitId       string    `json:"unitId"`
+}
+
+// WinnersReport WinnersReport is the winners export.
+type WinnersReport struct {
+	Collective *[]UnitResult `json:"collective"`
+	Digest     string        `json:"digest"`
+	Masked     bool          `json:"masked"`
+	QuizId     string        `json:"quizId"`
+	RoundId    string        `json:"roundId"`
+	RoundName  string        `json:"roundName"`
+	Truth      int           `json:"truth"`
+	Winners    *[]Winner     `json:"winners"`
 }
 
 // GatewayError Every error answer. The functions answer `{"error":{"code","message"}}` (with `rows` on a file's row errors); API Gateway's own answers (unknown route 404, missing or invalid token 401, body over 10 MB 413, throttled 429) are `{"message"}`, a body an HTTP API cannot change (custom gateway responses are a REST API feature: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html).
@@ -1075,11 +2006,9 @@ type NotFound = Error
 
 // ListActivitiesParams defines parameters for ListActivities.
 type ListActivitiesParams struct {
-	UnitId *string             `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId *UnitId             `form:"unitId,omitempty" json:"unitId,omitempty"`
 	From   *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
 	To     *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
-	Cursor *string             `form:"cursor,omitempty" json:"cursor,omitempty"`
-	Limit  *string             `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Format json (default), csv or xlsx
 	Format *ListActivitiesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
@@ -1091,7 +2020,7 @@ type ListActivitiesParamsFormat string
 // RoundEntriesParams defines parameters for RoundEntries.
 type RoundEntriesParams struct {
 	Format *RoundEntriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
-	Cursor *string                   `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Cursor *Cursor                   `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // RoundEntriesParamsFormat defines parameters for RoundEntries.
@@ -1099,8 +2028,9 @@ type RoundEntriesParamsFormat string
 
 // RoundRankingParams defines parameters for RoundRanking.
 type RoundRankingParams struct {
+	// Limit lines a page, 1 to 500 (another value: 50)
 	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
-	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // RoundWinnersParams defines parameters for RoundWinners.
@@ -1122,23 +2052,6 @@ type ImportQuestionsParams struct {
 // ImportQuestionsParamsKind defines parameters for ImportQuestions.
 type ImportQuestionsParamsKind string
 
-// ListQuizzesAdminParams defines parameters for ListQuizzesAdmin.
-type ListQuizzesAdminParams struct {
-	Kind   *string `form:"kind,omitempty" json:"kind,omitempty"`
-	Status *string `form:"status,omitempty" json:"status,omitempty"`
-}
-
-// InviteStaffJSONBody defines parameters for InviteStaff.
-type InviteStaffJSONBody struct {
-	Email       string                  `json:"email"`
-	Role        InviteStaffJSONBodyRole `json:"role"`
-	ScopeUnitId string                  `json:"scopeUnitId"`
-	Username    string                  `json:"username"`
-}
-
-// InviteStaffJSONBodyRole defines parameters for InviteStaff.
-type InviteStaffJSONBodyRole string
-
 // GetAttemptParams defines parameters for GetAttempt.
 type GetAttemptParams struct {
 	Token *string `form:"token,omitempty" json:"token,omitempty"`
@@ -1147,7 +2060,7 @@ type GetAttemptParams struct {
 // SheetProgressParams defines parameters for SheetProgress.
 type SheetProgressParams struct {
 	QuizId string  `form:"quizId" json:"quizId"`
-	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId *UnitId `form:"unitId,omitempty" json:"unitId,omitempty"`
 }
 
 // ListQuizzesParams defines parameters for ListQuizzes.
@@ -1157,7 +2070,7 @@ type ListQuizzesParams struct {
 
 // AnnualReportParams defines parameters for AnnualReport.
 type AnnualReportParams struct {
-	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId *UnitId `form:"unitId,omitempty" json:"unitId,omitempty"`
 	Year   int     `form:"year" json:"year"`
 
 	// Format xlsx (default) or html; never JSON
@@ -1169,17 +2082,14 @@ type AnnualReportParamsFormat string
 
 // AwarenessReportParams defines parameters for AwarenessReport.
 type AwarenessReportParams struct {
-	QuizId   *string                       `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string                       `form:"unitId,omitempty" json:"unitId,omitempty"`
-	From     *string                       `form:"from,omitempty" json:"from,omitempty"`
-	To       *string                       `form:"to,omitempty" json:"to,omitempty"`
-	GroupBy  *AwarenessReportParamsGroupBy `form:"groupBy,omitempty" json:"groupBy,omitempty"`
-	Format   *AwarenessReportParamsFormat  `form:"format,omitempty" json:"format,omitempty"`
-	MinGroup *int                          `form:"minGroup,omitempty" json:"minGroup,omitempty"`
+	QuizId   *string                      `form:"quizId,omitempty" json:"quizId,omitempty"`
+	UnitId   *UnitId                      `form:"unitId,omitempty" json:"unitId,omitempty"`
+	From     *Month                       `form:"from,omitempty" json:"from,omitempty"`
+	To       *Month                       `form:"to,omitempty" json:"to,omitempty"`
+	GroupBy  *GroupBy                     `form:"groupBy,omitempty" json:"groupBy,omitempty"`
+	Format   *AwarenessReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+	MinGroup *int                         `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
-
-// AwarenessReportParamsGroupBy defines parameters for AwarenessReport.
-type AwarenessReportParamsGroupBy string
 
 // AwarenessReportParamsFormat defines parameters for AwarenessReport.
 type AwarenessReportParamsFormat string
@@ -1197,7 +2107,7 @@ type QuestionsReportParamsFormat string
 // SurveyReportParams defines parameters for SurveyReport.
 type SurveyReportParams struct {
 	QuizId   *string                   `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string                   `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId   *UnitId                   `form:"unitId,omitempty" json:"unitId,omitempty"`
 	Format   *SurveyReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                      `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
@@ -1208,9 +2118,9 @@ type SurveyReportParamsFormat string
 // TopicsReportParams defines parameters for TopicsReport.
 type TopicsReportParams struct {
 	QuizId   *string                   `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string                   `form:"unitId,omitempty" json:"unitId,omitempty"`
-	From     *string                   `form:"from,omitempty" json:"from,omitempty"`
-	To       *string                   `form:"to,omitempty" json:"to,omitempty"`
+	UnitId   *UnitId                   `form:"unitId,omitempty" json:"unitId,omitempty"`
+	From     *Month                    `form:"from,omitempty" json:"from,omitempty"`
+	To       *Month                    `form:"to,omitempty" json:"to,omitempty"`
 	Format   *TopicsReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                      `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
@@ -1221,14 +2131,11 @@ type TopicsReportParamsFormat string
 // TrendReportParams defines parameters for TrendReport.
 type TrendReportParams struct {
 	QuizId   *string                  `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string                  `form:"unitId,omitempty" json:"unitId,omitempty"`
-	Period   *TrendReportParamsPeriod `form:"period,omitempty" json:"period,omitempty"`
+	UnitId   *UnitId                  `form:"unitId,omitempty" json:"unitId,omitempty"`
+	Period   *Period                  `form:"period,omitempty" json:"period,omitempty"`
 	Format   *TrendReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                     `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
-
-// TrendReportParamsPeriod defines parameters for TrendReport.
-type TrendReportParamsPeriod string
 
 // TrendReportParamsFormat defines parameters for TrendReport.
 type TrendReportParamsFormat string
@@ -1244,29 +2151,17 @@ type CreateActivityJSONRequestBody = ActivityRequest
 // DisqualifyEntryJSONRequestBody defines body for DisqualifyEntry for application/json ContentType.
 type DisqualifyEntryJSONRequestBody = DisqualifyRequest
 
-// CloseRoundJSONRequestBody defines body for CloseRound for application/json ContentType.
-type CloseRoundJSONRequestBody = Object
-
 // CreateQuizJSONRequestBody defines body for CreateQuiz for application/json ContentType.
 type CreateQuizJSONRequestBody = QuizInput
 
 // UpdateQuizJSONRequestBody defines body for UpdateQuiz for application/json ContentType.
 type UpdateQuizJSONRequestBody = QuizInput
 
-// CloseQuizJSONRequestBody defines body for CloseQuiz for application/json ContentType.
-type CloseQuizJSONRequestBody = Object
-
-// PublishQuizJSONRequestBody defines body for PublishQuiz for application/json ContentType.
-type PublishQuizJSONRequestBody = Object
-
-// PurgePersonalDataJSONRequestBody defines body for PurgePersonalData for application/json ContentType.
-type PurgePersonalDataJSONRequestBody = Object
-
 // CorrectQuestionJSONRequestBody defines body for CorrectQuestion for application/json ContentType.
 type CorrectQuestionJSONRequestBody = CorrectionRequest
 
 // InviteStaffJSONRequestBody defines body for InviteStaff for application/json ContentType.
-type InviteStaffJSONRequestBody InviteStaffJSONBody
+type InviteStaffJSONRequestBody = Invitation
 
 // SubmitAttemptJSONRequestBody defines body for SubmitAttempt for application/json ContentType.
 type SubmitAttemptJSONRequestBody = SubmitRequest
@@ -1530,51 +2425,40 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify (the `DisqualifyEntry` operationId).
 	DisqualifyEntry(ctx context.Context, quizId string, entryId string, body DisqualifyEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CloseRoundWithBody Close a contest round and freeze its results
-	//
-	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRoundWithBody(ctx context.Context, quizId string, roundId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
 	// CloseRound Close a contest round and freeze its results
 	//
 	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 	//
-	// Takes a body of the `application/json` content type.
-	//
 	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRound(ctx context.Context, quizId string, roundId string, body CloseRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CloseRound(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundEntries Every entry of a round, a page at a time
 	//
 	// Admins and organisers read every entry of a round (ranked, late, disqualified), 5,000 a page; the next page's cursor is `nextCursor` (JSON) or `X-Next-Cursor` (CSV).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries (the `RoundEntries` operationId).
-	RoundEntries(ctx context.Context, quizId string, roundId string, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RoundEntries(ctx context.Context, quizId string, roundId RoundId, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundFlags Entries flagged for review
 	//
 	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
-	RoundFlags(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RoundFlags(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundRanking A round's ranking (masked)
 	//
 	// The frozen ranking after the close, a provisional one before, with names and phones masked. While the key is secret, readers who may not see it get the entry count only.
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking (the `RoundRanking` operationId).
-	RoundRanking(ctx context.Context, quizId string, roundId string, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RoundRanking(ctx context.Context, quizId string, roundId RoundId, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundWinners A round's winners
 	//
 	// A closed round's winners by prize tier and the collective prizes; organisers and admins see full contact details, officers masked ones; `format=csv|xlsx` downloads them.
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners (the `RoundWinners` operationId).
-	RoundWinners(ctx context.Context, quizId string, roundId string, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RoundWinners(ctx context.Context, quizId string, roundId RoundId, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ImportQuestionsWithBody Import questions (CSV or XLSX)
 	//
@@ -1606,7 +2490,7 @@ type ClientInterface interface {
 	// Quizzes, surveys and contests the caller may view, drafts included, as authored (keys shown only to those who may see them).
 	//
 	// Corresponds with GET /v1/admin/quizzes (the `ListQuizzesAdmin` operationId).
-	ListQuizzesAdmin(ctx context.Context, params *ListQuizzesAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListQuizzesAdmin(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateQuizWithBody Create a draft quiz
 	//
@@ -1651,59 +2535,26 @@ type ClientInterface interface {
 	// Corresponds with PUT /v1/admin/quizzes/{quizId} (the `UpdateQuiz` operationId).
 	UpdateQuiz(ctx context.Context, quizId string, body UpdateQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CloseQuizWithBody Close a published quiz
-	//
-	// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-	CloseQuizWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
 	// CloseQuiz Close a published quiz
 	//
 	// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
 	//
-	// Takes a body of the `application/json` content type.
-	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-	CloseQuiz(ctx context.Context, quizId string, body CloseQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// PublishQuizWithBody Publish a draft
-	//
-	// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-	PublishQuizWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CloseQuiz(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PublishQuiz Publish a draft
 	//
 	// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
 	//
-	// Takes a body of the `application/json` content type.
-	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-	PublishQuiz(ctx context.Context, quizId string, body PublishQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// PurgePersonalDataWithBody Remove the personal data of a finished quiz or contest
-	//
-	// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-	PurgePersonalDataWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PublishQuiz(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PurgePersonalData Remove the personal data of a finished quiz or contest
 	//
 	// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
 	//
-	// Takes a body of the `application/json` content type.
-	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-	PurgePersonalData(ctx context.Context, quizId string, body PurgePersonalDataJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PurgePersonalData(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CorrectQuestionWithBody Correct or void a question's key; the regrade runs as a job
 	//
@@ -1792,7 +2643,7 @@ type ClientInterface interface {
 	// Anyone may read a frozen round's results: ranks, masked names, villages, prize tiers and the digest that proves the list unchanged. Before the close 404.
 	//
 	// Corresponds with GET /v1/contests/{quizId}/rounds/{roundId}/results (the `ContestResults` operationId).
-	ContestResults(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ContestResults(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OpenAPI This description (OpenAPI 3.1, JSON)
 	//
@@ -1977,7 +2828,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-	ConfirmVerificationWithBody(ctx context.Context, verificationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConfirmVerificationWithBody(ctx context.Context, verificationId VerificationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ConfirmVerification Confirm a phone with its code
 	//
@@ -1986,7 +2837,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-	ConfirmVerification(ctx context.Context, verificationId string, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConfirmVerification(ctx context.Context, verificationId VerificationId, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListActivities The activity log
@@ -2082,34 +2933,13 @@ func (c *Client) DisqualifyEntry(ctx context.Context, quizId string, entryId str
 	return c.Client.Do(req)
 }
 
-// CloseRoundWithBody Close a contest round and freeze its results
-//
-// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *Client) CloseRoundWithBody(ctx context.Context, quizId string, roundId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseRoundRequestWithBody(c.Server, quizId, roundId, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
 // CloseRound Close a contest round and freeze its results
 //
 // Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 //
-// Takes a body of the `application/json` content type.
-//
 // Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *Client) CloseRound(ctx context.Context, quizId string, roundId string, body CloseRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseRoundRequest(c.Server, quizId, roundId, body)
+func (c *Client) CloseRound(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseRoundRequest(c.Server, quizId, roundId)
 	if err != nil {
 		return nil, err
 	}
@@ -2125,7 +2955,7 @@ func (c *Client) CloseRound(ctx context.Context, quizId string, roundId string, 
 // Admins and organisers read every entry of a round (ranked, late, disqualified), 5,000 a page; the next page's cursor is `nextCursor` (JSON) or `X-Next-Cursor` (CSV).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries (the `RoundEntries` operationId).
-func (c *Client) RoundEntries(ctx context.Context, quizId string, roundId string, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RoundEntries(ctx context.Context, quizId string, roundId RoundId, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRoundEntriesRequest(c.Server, quizId, roundId, params)
 	if err != nil {
 		return nil, err
@@ -2142,7 +2972,7 @@ func (c *Client) RoundEntries(ctx context.Context, quizId string, roundId string
 // Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
-func (c *Client) RoundFlags(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RoundFlags(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRoundFlagsRequest(c.Server, quizId, roundId)
 	if err != nil {
 		return nil, err
@@ -2159,7 +2989,7 @@ func (c *Client) RoundFlags(ctx context.Context, quizId string, roundId string, 
 // The frozen ranking after the close, a provisional one before, with names and phones masked. While the key is secret, readers who may not see it get the entry count only.
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking (the `RoundRanking` operationId).
-func (c *Client) RoundRanking(ctx context.Context, quizId string, roundId string, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RoundRanking(ctx context.Context, quizId string, roundId RoundId, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRoundRankingRequest(c.Server, quizId, roundId, params)
 	if err != nil {
 		return nil, err
@@ -2176,7 +3006,7 @@ func (c *Client) RoundRanking(ctx context.Context, quizId string, roundId string
 // A closed round's winners by prize tier and the collective prizes; organisers and admins see full contact details, officers masked ones; `format=csv|xlsx` downloads them.
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners (the `RoundWinners` operationId).
-func (c *Client) RoundWinners(ctx context.Context, quizId string, roundId string, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RoundWinners(ctx context.Context, quizId string, roundId RoundId, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRoundWinnersRequest(c.Server, quizId, roundId, params)
 	if err != nil {
 		return nil, err
@@ -2248,8 +3078,8 @@ func (c *Client) Me(ctx context.Context, reqEditors ...RequestEditorFn) (*http.R
 // Quizzes, surveys and contests the caller may view, drafts included, as authored (keys shown only to those who may see them).
 //
 // Corresponds with GET /v1/admin/quizzes (the `ListQuizzesAdmin` operationId).
-func (c *Client) ListQuizzesAdmin(ctx context.Context, params *ListQuizzesAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListQuizzesAdminRequest(c.Server, params)
+func (c *Client) ListQuizzesAdmin(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListQuizzesAdminRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2353,53 +3183,13 @@ func (c *Client) UpdateQuiz(ctx context.Context, quizId string, body UpdateQuizJ
 	return c.Client.Do(req)
 }
 
-// CloseQuizWithBody Close a published quiz
-//
-// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-func (c *Client) CloseQuizWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseQuizRequestWithBody(c.Server, quizId, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
 // CloseQuiz Close a published quiz
 //
 // End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
 //
-// Takes a body of the `application/json` content type.
-//
 // Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-func (c *Client) CloseQuiz(ctx context.Context, quizId string, body CloseQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseQuizRequest(c.Server, quizId, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// PublishQuizWithBody Publish a draft
-//
-// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-func (c *Client) PublishQuizWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPublishQuizRequestWithBody(c.Server, quizId, contentType, body)
+func (c *Client) CloseQuiz(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseQuizRequest(c.Server, quizId)
 	if err != nil {
 		return nil, err
 	}
@@ -2414,30 +3204,9 @@ func (c *Client) PublishQuizWithBody(ctx context.Context, quizId string, content
 //
 // Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
 //
-// Takes a body of the `application/json` content type.
-//
 // Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-func (c *Client) PublishQuiz(ctx context.Context, quizId string, body PublishQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPublishQuizRequest(c.Server, quizId, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// PurgePersonalDataWithBody Remove the personal data of a finished quiz or contest
-//
-// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-func (c *Client) PurgePersonalDataWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPurgePersonalDataRequestWithBody(c.Server, quizId, contentType, body)
+func (c *Client) PublishQuiz(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPublishQuizRequest(c.Server, quizId)
 	if err != nil {
 		return nil, err
 	}
@@ -2452,11 +3221,9 @@ func (c *Client) PurgePersonalDataWithBody(ctx context.Context, quizId string, c
 //
 // Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
 //
-// Takes a body of the `application/json` content type.
-//
 // Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-func (c *Client) PurgePersonalData(ctx context.Context, quizId string, body PurgePersonalDataJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPurgePersonalDataRequest(c.Server, quizId, body)
+func (c *Client) PurgePersonalData(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPurgePersonalDataRequest(c.Server, quizId)
 	if err != nil {
 		return nil, err
 	}
@@ -2654,7 +3421,7 @@ func (c *Client) SubmitAttempt(ctx context.Context, attemptId string, body Submi
 // Anyone may read a frozen round's results: ranks, masked names, villages, prize tiers and the digest that proves the list unchanged. Before the close 404.
 //
 // Corresponds with GET /v1/contests/{quizId}/rounds/{roundId}/results (the `ContestResults` operationId).
-func (c *Client) ContestResults(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ContestResults(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewContestResultsRequest(c.Server, quizId, roundId)
 	if err != nil {
 		return nil, err
@@ -3069,7 +3836,7 @@ func (c *Client) RequestVerification(ctx context.Context, body RequestVerificati
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-func (c *Client) ConfirmVerificationWithBody(ctx context.Context, verificationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ConfirmVerificationWithBody(ctx context.Context, verificationId VerificationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewConfirmVerificationRequestWithBody(c.Server, verificationId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3088,7 +3855,7 @@ func (c *Client) ConfirmVerificationWithBody(ctx context.Context, verificationId
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-func (c *Client) ConfirmVerification(ctx context.Context, verificationId string, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ConfirmVerification(ctx context.Context, verificationId VerificationId, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewConfirmVerificationRequest(c.Server, verificationId, body)
 	if err != nil {
 		return nil, err
@@ -3155,30 +3922,6 @@ func NewListActivitiesRequest(server string, params *ListActivitiesParams) (*htt
 		if params.To != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Cursor != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -3308,19 +4051,8 @@ func NewDisqualifyEntryRequestWithBody(server string, quizId string, entryId str
 	return req, nil
 }
 
-// NewCloseRoundRequest calls the generic CloseRound builder with application/json body
-func NewCloseRoundRequest(server string, quizId string, roundId string, body CloseRoundJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCloseRoundRequestWithBody(server, quizId, roundId, "application/json", bodyReader)
-}
-
-// NewCloseRoundRequestWithBody constructs an http.Request for the CloseRound method, with any body, and a specified content type
-func NewCloseRoundRequestWithBody(server string, quizId string, roundId string, contentType string, body io.Reader) (*http.Request, error) {
+// NewCloseRoundRequest constructs an http.Request for the CloseRound method
+func NewCloseRoundRequest(server string, quizId string, roundId RoundId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3352,18 +4084,16 @@ func NewCloseRoundRequestWithBody(server string, quizId string, roundId string, 
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
 
 // NewRoundEntriesRequest constructs an http.Request for the RoundEntries method
-func NewRoundEntriesRequest(server string, quizId string, roundId string, params *RoundEntriesParams) (*http.Request, error) {
+func NewRoundEntriesRequest(server string, quizId string, roundId RoundId, params *RoundEntriesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3443,7 +4173,7 @@ func NewRoundEntriesRequest(server string, quizId string, roundId string, params
 }
 
 // NewRoundFlagsRequest constructs an http.Request for the RoundFlags method
-func NewRoundFlagsRequest(server string, quizId string, roundId string) (*http.Request, error) {
+func NewRoundFlagsRequest(server string, quizId string, roundId RoundId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3484,7 +4214,7 @@ func NewRoundFlagsRequest(server string, quizId string, roundId string) (*http.R
 }
 
 // NewRoundRankingRequest constructs an http.Request for the RoundRanking method
-func NewRoundRankingRequest(server string, quizId string, roundId string, params *RoundRankingParams) (*http.Request, error) {
+func NewRoundRankingRequest(server string, quizId string, roundId RoundId, params *RoundRankingParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3564,7 +4294,7 @@ func NewRoundRankingRequest(server string, quizId string, roundId string, params
 }
 
 // NewRoundWinnersRequest constructs an http.Request for the RoundWinners method
-func NewRoundWinnersRequest(server string, quizId string, roundId string, params *RoundWinnersParams) (*http.Request, error) {
+func NewRoundWinnersRequest(server string, quizId string, roundId RoundId, params *RoundWinnersParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3756,7 +4486,7 @@ func NewMeRequest(server string) (*http.Request, error) {
 }
 
 // NewListQuizzesAdminRequest constructs an http.Request for the ListQuizzesAdmin method
-func NewListQuizzesAdminRequest(server string, params *ListQuizzesAdminParams) (*http.Request, error) {
+func NewListQuizzesAdminRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -3772,45 +4502,6 @@ func NewListQuizzesAdminRequest(server string, params *ListQuizzesAdminParams) (
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Kind != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "kind", *params.Kind, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Status != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -3942,19 +4633,8 @@ func NewUpdateQuizRequestWithBody(server string, quizId string, contentType stri
 	return req, nil
 }
 
-// NewCloseQuizRequest calls the generic CloseQuiz builder with application/json body
-func NewCloseQuizRequest(server string, quizId string, body CloseQuizJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCloseQuizRequestWithBody(server, quizId, "application/json", bodyReader)
-}
-
-// NewCloseQuizRequestWithBody constructs an http.Request for the CloseQuiz method, with any body, and a specified content type
-func NewCloseQuizRequestWithBody(server string, quizId string, contentType string, body io.Reader) (*http.Request, error) {
+// NewCloseQuizRequest constructs an http.Request for the CloseQuiz method
+func NewCloseQuizRequest(server string, quizId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3979,29 +4659,16 @@ func NewCloseQuizRequestWithBody(server string, quizId string, contentType strin
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
 
-// NewPublishQuizRequest calls the generic PublishQuiz builder with application/json body
-func NewPublishQuizRequest(server string, quizId string, body PublishQuizJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewPublishQuizRequestWithBody(server, quizId, "application/json", bodyReader)
-}
-
-// NewPublishQuizRequestWithBody constructs an http.Request for the PublishQuiz method, with any body, and a specified content type
-func NewPublishQuizRequestWithBody(server string, quizId string, contentType string, body io.Reader) (*http.Request, error) {
+// NewPublishQuizRequest constructs an http.Request for the PublishQuiz method
+func NewPublishQuizRequest(server string, quizId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4026,29 +4693,16 @@ func NewPublishQuizRequestWithBody(server string, quizId string, contentType str
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
 
-// NewPurgePersonalDataRequest calls the generic PurgePersonalData builder with application/json body
-func NewPurgePersonalDataRequest(server string, quizId string, body PurgePersonalDataJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewPurgePersonalDataRequestWithBody(server, quizId, "application/json", bodyReader)
-}
-
-// NewPurgePersonalDataRequestWithBody constructs an http.Request for the PurgePersonalData method, with any body, and a specified content type
-func NewPurgePersonalDataRequestWithBody(server string, quizId string, contentType string, body io.Reader) (*http.Request, error) {
+// NewPurgePersonalDataRequest constructs an http.Request for the PurgePersonalData method
+func NewPurgePersonalDataRequest(server string, quizId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4073,12 +4727,10 @@ func NewPurgePersonalDataRequestWithBody(server string, quizId string, contentTy
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -4388,7 +5040,7 @@ func NewSubmitAttemptRequestWithBody(server string, attemptId string, contentTyp
 }
 
 // NewContestResultsRequest constructs an http.Request for the ContestResults method
-func NewContestResultsRequest(server string, quizId string, roundId string) (*http.Request, error) {
+func NewContestResultsRequest(server string, quizId string, roundId RoundId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5470,7 +6122,7 @@ func NewRequestVerificationRequestWithBody(server string, contentType string, bo
 }
 
 // NewConfirmVerificationRequest calls the generic ConfirmVerification builder with application/json body
-func NewConfirmVerificationRequest(server string, verificationId string, body ConfirmVerificationJSONRequestBody) (*http.Request, error) {
+func NewConfirmVerificationRequest(server string, verificationId VerificationId, body ConfirmVerificationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5481,7 +6133,7 @@ func NewConfirmVerificationRequest(server string, verificationId string, body Co
 }
 
 // NewConfirmVerificationRequestWithBody constructs an http.Request for the ConfirmVerification method, with any body, and a specified content type
-func NewConfirmVerificationRequestWithBody(server string, verificationId string, contentType string, body io.Reader) (*http.Request, error) {
+func NewConfirmVerificationRequestWithBody(server string, verificationId VerificationId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5605,23 +6257,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify (the `DisqualifyEntry` operationId).
 	DisqualifyEntryWithResponse(ctx context.Context, quizId string, entryId string, body DisqualifyEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*DisqualifyEntryResponse, error)
 
-	// CloseRoundWithBodyWithResponse Close a contest round and freeze its results
-	//
-	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRoundWithBodyWithResponse(ctx context.Context, quizId string, roundId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error)
-
 	// CloseRoundWithResponse Close a contest round and freeze its results
 	//
 	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRoundWithResponse(ctx context.Context, quizId string, roundId string, body CloseRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error)
+	CloseRoundWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error)
 
 	// RoundEntriesWithResponse Every entry of a round, a page at a time
 	//
@@ -5630,7 +6273,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries (the `RoundEntries` operationId).
-	RoundEntriesWithResponse(ctx context.Context, quizId string, roundId string, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*RoundEntriesResponse, error)
+	RoundEntriesWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*RoundEntriesResponse, error)
 
 	// RoundFlagsWithResponse Entries flagged for review
 	//
@@ -5639,7 +6282,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
-	RoundFlagsWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*RoundFlagsResponse, error)
+	RoundFlagsWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*RoundFlagsResponse, error)
 
 	// RoundRankingWithResponse A round's ranking (masked)
 	//
@@ -5648,7 +6291,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking (the `RoundRanking` operationId).
-	RoundRankingWithResponse(ctx context.Context, quizId string, roundId string, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*RoundRankingResponse, error)
+	RoundRankingWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*RoundRankingResponse, error)
 
 	// RoundWinnersWithResponse A round's winners
 	//
@@ -5657,7 +6300,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners (the `RoundWinners` operationId).
-	RoundWinnersWithResponse(ctx context.Context, quizId string, roundId string, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*RoundWinnersResponse, error)
+	RoundWinnersWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*RoundWinnersResponse, error)
 
 	// ImportQuestionsWithBodyWithResponse Import questions (CSV or XLSX)
 	//
@@ -5693,7 +6336,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/quizzes (the `ListQuizzesAdmin` operationId).
-	ListQuizzesAdminWithResponse(ctx context.Context, params *ListQuizzesAdminParams, reqEditors ...RequestEditorFn) (*ListQuizzesAdminResponse, error)
+	ListQuizzesAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListQuizzesAdminResponse, error)
 
 	// CreateQuizWithBodyWithResponse Create a draft quiz
 	//
@@ -5740,59 +6383,32 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v1/admin/quizzes/{quizId} (the `UpdateQuiz` operationId).
 	UpdateQuizWithResponse(ctx context.Context, quizId string, body UpdateQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateQuizResponse, error)
 
-	// CloseQuizWithBodyWithResponse Close a published quiz
-	//
-	// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-	CloseQuizWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error)
-
 	// CloseQuizWithResponse Close a published quiz
 	//
 	// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
 	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-	CloseQuizWithResponse(ctx context.Context, quizId string, body CloseQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error)
-
-	// PublishQuizWithBodyWithResponse Publish a draft
-	//
-	// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-	PublishQuizWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error)
+	CloseQuizWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error)
 
 	// PublishQuizWithResponse Publish a draft
 	//
 	// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
 	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-	PublishQuizWithResponse(ctx context.Context, quizId string, body PublishQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error)
-
-	// PurgePersonalDataWithBodyWithResponse Remove the personal data of a finished quiz or contest
-	//
-	// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-	PurgePersonalDataWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error)
+	PublishQuizWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error)
 
 	// PurgePersonalDataWithResponse Remove the personal data of a finished quiz or contest
 	//
 	// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
 	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-	PurgePersonalDataWithResponse(ctx context.Context, quizId string, body PurgePersonalDataJSONRequestBody, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error)
+	PurgePersonalDataWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error)
 
 	// CorrectQuestionWithBodyWithResponse Correct or void a question's key; the regrade runs as a job
 	//
@@ -5891,7 +6507,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/contests/{quizId}/rounds/{roundId}/results (the `ContestResults` operationId).
-	ContestResultsWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*ContestResultsResponse, error)
+	ContestResultsWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*ContestResultsResponse, error)
 
 	// OpenAPIWithResponse This description (OpenAPI 3.1, JSON)
 	//
@@ -6098,7 +6714,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-	ConfirmVerificationWithBodyWithResponse(ctx context.Context, verificationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error)
+	ConfirmVerificationWithBodyWithResponse(ctx context.Context, verificationId VerificationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error)
 
 	// ConfirmVerificationWithResponse Confirm a phone with its code
 	//
@@ -6107,7 +6723,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-	ConfirmVerificationWithResponse(ctx context.Context, verificationId string, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error)
+	ConfirmVerificationWithResponse(ctx context.Context, verificationId VerificationId, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error)
 }
 
 // ListActivitiesResponse200Headers the declared response headers of an HTTP 200 response for ListActivities
@@ -6136,7 +6752,7 @@ type ListActivitiesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *ActivityList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6154,7 +6770,7 @@ type ListActivitiesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListActivitiesResponse) GetJSON200() *Object {
+func (r ListActivitiesResponse) GetJSON200() *ActivityList {
 	return r.JSON200
 }
 
@@ -6227,7 +6843,7 @@ type CreateActivityResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *Activity
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6245,7 +6861,7 @@ type CreateActivityResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateActivityResponse) GetJSON201() *Object {
+func (r CreateActivityResponse) GetJSON201() *Activity {
 	return r.JSON201
 }
 
@@ -6318,7 +6934,7 @@ type DisqualifyEntryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *Decision
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6336,7 +6952,7 @@ type DisqualifyEntryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DisqualifyEntryResponse) GetJSON200() *Object {
+func (r DisqualifyEntryResponse) GetJSON200() *Decision {
 	return r.JSON200
 }
 
@@ -6409,7 +7025,7 @@ type CloseRoundResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *CloseResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6427,7 +7043,7 @@ type CloseRoundResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CloseRoundResponse) GetJSON200() *Object {
+func (r CloseRoundResponse) GetJSON200() *CloseResult {
 	return r.JSON200
 }
 
@@ -6502,7 +7118,7 @@ type RoundEntriesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *EntryPage
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6520,7 +7136,7 @@ type RoundEntriesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RoundEntriesResponse) GetJSON200() *Object {
+func (r RoundEntriesResponse) GetJSON200() *EntryPage {
 	return r.JSON200
 }
 
@@ -6593,7 +7209,7 @@ type RoundFlagsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *FlagList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6611,7 +7227,7 @@ type RoundFlagsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RoundFlagsResponse) GetJSON200() *Object {
+func (r RoundFlagsResponse) GetJSON200() *FlagList {
 	return r.JSON200
 }
 
@@ -6776,7 +7392,7 @@ type RoundWinnersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *WinnersReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6794,7 +7410,7 @@ type RoundWinnersResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RoundWinnersResponse) GetJSON200() *Object {
+func (r RoundWinnersResponse) GetJSON200() *WinnersReport {
 	return r.JSON200
 }
 
@@ -6867,7 +7483,7 @@ type ImportQuestionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *ImportResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6885,7 +7501,7 @@ type ImportQuestionsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ImportQuestionsResponse) GetJSON200() *Object {
+func (r ImportQuestionsResponse) GetJSON200() *ImportResult {
 	return r.JSON200
 }
 
@@ -6958,7 +7574,7 @@ type ImportUnitsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *ImportResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6976,7 +7592,7 @@ type ImportUnitsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ImportUnitsResponse) GetJSON200() *Object {
+func (r ImportUnitsResponse) GetJSON200() *ImportResult {
 	return r.JSON200
 }
 
@@ -7140,7 +7756,7 @@ type ListQuizzesAdminResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *QuizList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7158,7 +7774,7 @@ type ListQuizzesAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListQuizzesAdminResponse) GetJSON200() *Object {
+func (r ListQuizzesAdminResponse) GetJSON200() *QuizList {
 	return r.JSON200
 }
 
@@ -7231,7 +7847,7 @@ type CreateQuizResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *QuizStatus
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7249,7 +7865,7 @@ type CreateQuizResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateQuizResponse) GetJSON201() *Object {
+func (r CreateQuizResponse) GetJSON201() *QuizStatus {
 	return r.JSON201
 }
 
@@ -7322,7 +7938,7 @@ type GetQuizAdminResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *Quiz
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7340,7 +7956,7 @@ type GetQuizAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetQuizAdminResponse) GetJSON200() *Object {
+func (r GetQuizAdminResponse) GetJSON200() *Quiz {
 	return r.JSON200
 }
 
@@ -7413,7 +8029,7 @@ type UpdateQuizResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *Quiz
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7431,7 +8047,7 @@ type UpdateQuizResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateQuizResponse) GetJSON200() *Object {
+func (r UpdateQuizResponse) GetJSON200() *Quiz {
 	return r.JSON200
 }
 
@@ -7504,7 +8120,7 @@ type CloseQuizResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *QuizStatus
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7522,7 +8138,7 @@ type CloseQuizResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CloseQuizResponse) GetJSON200() *Object {
+func (r CloseQuizResponse) GetJSON200() *QuizStatus {
 	return r.JSON200
 }
 
@@ -7595,7 +8211,7 @@ type PublishQuizResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *QuizStatus
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7613,7 +8229,7 @@ type PublishQuizResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PublishQuizResponse) GetJSON200() *Object {
+func (r PublishQuizResponse) GetJSON200() *QuizStatus {
 	return r.JSON200
 }
 
@@ -7686,7 +8302,7 @@ type PurgePersonalDataResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *PurgeResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7704,7 +8320,7 @@ type PurgePersonalDataResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PurgePersonalDataResponse) GetJSON200() *Object {
+func (r PurgePersonalDataResponse) GetJSON200() *PurgeResult {
 	return r.JSON200
 }
 
@@ -7777,12 +8393,7 @@ type CorrectQuestionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *struct {
-		FrozenRounds *[]string  `json:"frozenRounds,omitempty"`
-		GradeVersion int        `json:"gradeVersion"`
-		Job          RegradeJob `json:"job"`
-		QuestionId   string     `json:"questionId"`
-	}
+	JSON202 *CorrectionResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7800,12 +8411,7 @@ type CorrectQuestionResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r CorrectQuestionResponse) GetJSON202() *struct {
-	FrozenRounds *[]string  `json:"frozenRounds,omitempty"`
-	GradeVersion int        `json:"gradeVersion"`
-	Job          RegradeJob `json:"job"`
-	QuestionId   string     `json:"questionId"`
-} {
+func (r CorrectQuestionResponse) GetJSON202() *CorrectionResult {
 	return r.JSON202
 }
 
@@ -7964,7 +8570,7 @@ type ListStaffResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *StaffList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -7978,7 +8584,7 @@ type ListStaffResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListStaffResponse) GetJSON200() *Object {
+func (r ListStaffResponse) GetJSON200() *StaffList {
 	return r.JSON200
 }
 
@@ -8041,7 +8647,7 @@ type InviteStaffResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *Member
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -8055,7 +8661,7 @@ type InviteStaffResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r InviteStaffResponse) GetJSON201() *Object {
+func (r InviteStaffResponse) GetJSON201() *Member {
 	return r.JSON201
 }
 
@@ -8342,7 +8948,7 @@ type ContestResultsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *PublicResults
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -8356,7 +8962,7 @@ type ContestResultsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ContestResultsResponse) GetJSON200() *Object {
+func (r ContestResultsResponse) GetJSON200() *PublicResults {
 	return r.JSON200
 }
 
@@ -8419,7 +9025,7 @@ type OpenAPIResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *map[string]interface{}
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -8433,7 +9039,7 @@ type OpenAPIResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r OpenAPIResponse) GetJSON200() *Object {
+func (r OpenAPIResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
 }
 
@@ -8501,7 +9107,7 @@ type PrintSheetsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *PrintView
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8519,7 +9125,7 @@ type PrintSheetsResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r PrintSheetsResponse) GetJSON201() *Object {
+func (r PrintSheetsResponse) GetJSON201() *PrintView {
 	return r.JSON201
 }
 
@@ -8592,7 +9198,7 @@ type SheetProgressResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SheetProgress
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8610,7 +9216,7 @@ type SheetProgressResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SheetProgressResponse) GetJSON200() *Object {
+func (r SheetProgressResponse) GetJSON200() *SheetProgress {
 	return r.JSON200
 }
 
@@ -8683,7 +9289,7 @@ type GetSheetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SheetView
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8701,7 +9307,7 @@ type GetSheetResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetSheetResponse) GetJSON200() *Object {
+func (r GetSheetResponse) GetJSON200() *SheetView {
 	return r.JSON200
 }
 
@@ -8779,9 +9385,9 @@ type EnterSheetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SheetEntryResult
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *SheetEntryResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8801,12 +9407,12 @@ type EnterSheetResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EnterSheetResponse) GetJSON200() *Object {
+func (r EnterSheetResponse) GetJSON200() *SheetEntryResult {
 	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r EnterSheetResponse) GetJSON201() *Object {
+func (r EnterSheetResponse) GetJSON201() *SheetEntryResult {
 	return r.JSON201
 }
 
@@ -8879,7 +9485,7 @@ type CorrectSheetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SheetCorrectionResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8897,7 +9503,7 @@ type CorrectSheetResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CorrectSheetResponse) GetJSON200() *Object {
+func (r CorrectSheetResponse) GetJSON200() *SheetCorrectionResult {
 	return r.JSON200
 }
 
@@ -8970,7 +9576,7 @@ type UploadSheetsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *UploadResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8988,7 +9594,7 @@ type UploadSheetsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UploadSheetsResponse) GetJSON200() *Object {
+func (r UploadSheetsResponse) GetJSON200() *UploadResult {
 	return r.JSON200
 }
 
@@ -9402,7 +10008,7 @@ type QuestionsReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *QuestionsReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9420,7 +10026,7 @@ type QuestionsReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r QuestionsReportResponse) GetJSON200() *Object {
+func (r QuestionsReportResponse) GetJSON200() *QuestionsReport {
 	return r.JSON200
 }
 
@@ -9494,7 +10100,7 @@ type SurveyReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SurveyReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9512,7 +10118,7 @@ type SurveyReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SurveyReportResponse) GetJSON200() *Object {
+func (r SurveyReportResponse) GetJSON200() *SurveyReport {
 	return r.JSON200
 }
 
@@ -9586,7 +10192,7 @@ type TopicsReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *TopicsReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9604,7 +10210,7 @@ type TopicsReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r TopicsReportResponse) GetJSON200() *Object {
+func (r TopicsReportResponse) GetJSON200() *TopicsReport {
 	return r.JSON200
 }
 
@@ -9678,7 +10284,7 @@ type TrendReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *TrendReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9696,7 +10302,7 @@ type TrendReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r TrendReportResponse) GetJSON200() *Object {
+func (r TrendReportResponse) GetJSON200() *TrendReport {
 	return r.JSON200
 }
 
@@ -10074,30 +10680,15 @@ func (c *ClientWithResponses) DisqualifyEntryWithResponse(ctx context.Context, q
 	return ParseDisqualifyEntryResponse(rsp)
 }
 
-// CloseRoundWithBodyWithResponse Close a contest round and freeze its results
-//
-// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *ClientWithResponses) CloseRoundWithBodyWithResponse(ctx context.Context, quizId string, roundId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error) {
-	rsp, err := c.CloseRoundWithBody(ctx, quizId, roundId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseCloseRoundResponse(rsp)
-}
-
 // CloseRoundWithResponse Close a contest round and freeze its results
 //
 // Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 //
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+// Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *ClientWithResponses) CloseRoundWithResponse(ctx context.Context, quizId string, roundId string, body CloseRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error) {
-	rsp, err := c.CloseRound(ctx, quizId, roundId, body, reqEditors...)
+func (c *ClientWithResponses) CloseRoundWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error) {
+	rsp, err := c.CloseRound(ctx, quizId, roundId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -10111,7 +10702,7 @@ func (c *ClientWithResponses) CloseRoundWithResponse(ctx context.Context, quizId
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries (the `RoundEntries` operationId).
-func (c *ClientWithResponses) RoundEntriesWithResponse(ctx context.Context, quizId string, roundId string, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*RoundEntriesResponse, error) {
+func (c *ClientWithResponses) RoundEntriesWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*RoundEntriesResponse, error) {
 	rsp, err := c.RoundEntries(ctx, quizId, roundId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -10126,7 +10717,7 @@ func (c *ClientWithResponses) RoundEntriesWithResponse(ctx context.Context, quiz
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
-func (c *ClientWithResponses) RoundFlagsWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*RoundFlagsResponse, error) {
+func (c *ClientWithResponses) RoundFlagsWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*RoundFlagsResponse, error) {
 	rsp, err := c.RoundFlags(ctx, quizId, roundId, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -10141,7 +10732,7 @@ func (c *ClientWithResponses) RoundFlagsWithResponse(ctx context.Context, quizId
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking (the `RoundRanking` operationId).
-func (c *ClientWithResponses) RoundRankingWithResponse(ctx context.Context, quizId string, roundId string, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*RoundRankingResponse, error) {
+func (c *ClientWithResponses) RoundRankingWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*RoundRankingResponse, error) {
 	rsp, err := c.RoundRanking(ctx, quizId, roundId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -10156,7 +10747,7 @@ func (c *ClientWithResponses) RoundRankingWithResponse(ctx context.Context, quiz
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners (the `RoundWinners` operationId).
-func (c *ClientWithResponses) RoundWinnersWithResponse(ctx context.Context, quizId string, roundId string, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*RoundWinnersResponse, error) {
+func (c *ClientWithResponses) RoundWinnersWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*RoundWinnersResponse, error) {
 	rsp, err := c.RoundWinners(ctx, quizId, roundId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -10216,8 +10807,8 @@ func (c *ClientWithResponses) MeWithResponse(ctx context.Context, reqEditors ...
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/quizzes (the `ListQuizzesAdmin` operationId).
-func (c *ClientWithResponses) ListQuizzesAdminWithResponse(ctx context.Context, params *ListQuizzesAdminParams, reqEditors ...RequestEditorFn) (*ListQuizzesAdminResponse, error) {
-	rsp, err := c.ListQuizzesAdmin(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListQuizzesAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListQuizzesAdminResponse, error) {
+	rsp, err := c.ListQuizzesAdmin(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -10299,90 +10890,45 @@ func (c *ClientWithResponses) UpdateQuizWithResponse(ctx context.Context, quizId
 	return ParseUpdateQuizResponse(rsp)
 }
 
-// CloseQuizWithBodyWithResponse Close a published quiz
-//
-// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-func (c *ClientWithResponses) CloseQuizWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error) {
-	rsp, err := c.CloseQuizWithBody(ctx, quizId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseCloseQuizResponse(rsp)
-}
-
 // CloseQuizWithResponse Close a published quiz
 //
 // End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
 //
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+// Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-func (c *ClientWithResponses) CloseQuizWithResponse(ctx context.Context, quizId string, body CloseQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error) {
-	rsp, err := c.CloseQuiz(ctx, quizId, body, reqEditors...)
+func (c *ClientWithResponses) CloseQuizWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error) {
+	rsp, err := c.CloseQuiz(ctx, quizId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseCloseQuizResponse(rsp)
-}
-
-// PublishQuizWithBodyWithResponse Publish a draft
-//
-// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-func (c *ClientWithResponses) PublishQuizWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error) {
-	rsp, err := c.PublishQuizWithBody(ctx, quizId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParsePublishQuizResponse(rsp)
 }
 
 // PublishQuizWithResponse Publish a draft
 //
 // Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
 //
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+// Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-func (c *ClientWithResponses) PublishQuizWithResponse(ctx context.Context, quizId string, body PublishQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error) {
-	rsp, err := c.PublishQuiz(ctx, quizId, body, reqEditors...)
+func (c *ClientWithResponses) PublishQuizWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error) {
+	rsp, err := c.PublishQuiz(ctx, quizId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParsePublishQuizResponse(rsp)
 }
 
-// PurgePersonalDataWithBodyWithResponse Remove the personal data of a finished quiz or contest
-//
-// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-func (c *ClientWithResponses) PurgePersonalDataWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error) {
-	rsp, err := c.PurgePersonalDataWithBody(ctx, quizId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParsePurgePersonalDataResponse(rsp)
-}
-
 // PurgePersonalDataWithResponse Remove the personal data of a finished quiz or contest
 //
 // Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
 //
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+// Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-func (c *ClientWithResponses) PurgePersonalDataWithResponse(ctx context.Context, quizId string, body PurgePersonalDataJSONRequestBody, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error) {
-	rsp, err := c.PurgePersonalData(ctx, quizId, body, reqEditors...)
+func (c *ClientWithResponses) PurgePersonalDataWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error) {
+	rsp, err := c.PurgePersonalData(ctx, quizId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -10546,7 +11092,7 @@ func (c *ClientWithResponses) SubmitAttemptWithResponse(ctx context.Context, att
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/contests/{quizId}/rounds/{roundId}/results (the `ContestResults` operationId).
-func (c *ClientWithResponses) ContestResultsWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*ContestResultsResponse, error) {
+func (c *ClientWithResponses) ContestResultsWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*ContestResultsResponse, error) {
 	rsp, err := c.ContestResults(ctx, quizId, roundId, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -10891,7 +11437,7 @@ func (c *ClientWithResponses) RequestVerificationWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-func (c *ClientWithResponses) ConfirmVerificationWithBodyWithResponse(ctx context.Context, verificationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error) {
+func (c *ClientWithResponses) ConfirmVerificationWithBodyWithResponse(ctx context.Context, verificationId VerificationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error) {
 	rsp, err := c.ConfirmVerificationWithBody(ctx, verificationId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -10906,7 +11452,7 @@ func (c *ClientWithResponses) ConfirmVerificationWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-func (c *ClientWithResponses) ConfirmVerificationWithResponse(ctx context.Context, verificationId string, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error) {
+func (c *ClientWithResponses) ConfirmVerificationWithResponse(ctx context.Context, verificationId VerificationId, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error) {
 	rsp, err := c.ConfirmVerification(ctx, verificationId, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -10929,7 +11475,7 @@ func ParseListActivitiesResponse(rsp *http.Response) (*ListActivitiesResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest ActivityList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11036,7 +11582,7 @@ func ParseCreateActivityResponse(rsp *http.Response) (*CreateActivityResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest Activity
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11133,7 +11679,7 @@ func ParseDisqualifyEntryResponse(rsp *http.Response) (*DisqualifyEntryResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest Decision
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11230,7 +11776,7 @@ func ParseCloseRoundResponse(rsp *http.Response) (*CloseRoundResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest CloseResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11327,7 +11873,7 @@ func ParseRoundEntriesResponse(rsp *http.Response) (*RoundEntriesResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest EntryPage
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11441,7 +11987,7 @@ func ParseRoundFlagsResponse(rsp *http.Response) (*RoundFlagsResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest FlagList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11635,7 +12181,7 @@ func ParseRoundWinnersResponse(rsp *http.Response) (*RoundWinnersResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest WinnersReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11742,7 +12288,7 @@ func ParseImportQuestionsResponse(rsp *http.Response) (*ImportQuestionsResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest ImportResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11839,7 +12385,7 @@ func ParseImportUnitsResponse(rsp *http.Response) (*ImportUnitsResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest ImportResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12033,7 +12579,7 @@ func ParseListQuizzesAdminResponse(rsp *http.Response) (*ListQuizzesAdminRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest QuizList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12130,7 +12676,7 @@ func ParseCreateQuizResponse(rsp *http.Response) (*CreateQuizResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest QuizStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12227,7 +12773,7 @@ func ParseGetQuizAdminResponse(rsp *http.Response) (*GetQuizAdminResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest Quiz
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12324,7 +12870,7 @@ func ParseUpdateQuizResponse(rsp *http.Response) (*UpdateQuizResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest Quiz
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12421,7 +12967,7 @@ func ParseCloseQuizResponse(rsp *http.Response) (*CloseQuizResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest QuizStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12518,7 +13064,7 @@ func ParsePublishQuizResponse(rsp *http.Response) (*PublishQuizResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest QuizStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12615,7 +13161,7 @@ func ParsePurgePersonalDataResponse(rsp *http.Response) (*PurgePersonalDataRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest PurgeResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12712,12 +13258,7 @@ func ParseCorrectQuestionResponse(rsp *http.Response) (*CorrectQuestionResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest struct {
-			FrozenRounds *[]string  `json:"frozenRounds,omitempty"`
-			GradeVersion int        `json:"gradeVersion"`
-			Job          RegradeJob `json:"job"`
-			QuestionId   string     `json:"questionId"`
-		}
+		var dest CorrectionResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12911,7 +13452,7 @@ func ParseListStaffResponse(rsp *http.Response) (*ListStaffResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest StaffList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12991,7 +13532,7 @@ func ParseInviteStaffResponse(rsp *http.Response) (*InviteStaffResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest Member
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13307,7 +13848,7 @@ func ParseContestResultsResponse(rsp *http.Response) (*ContestResultsResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest PublicResults
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13387,7 +13928,7 @@ func ParseOpenAPIResponse(rsp *http.Response) (*OpenAPIResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest map[string]interface{}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13467,7 +14008,7 @@ func ParsePrintSheetsResponse(rsp *http.Response) (*PrintSheetsResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest PrintView
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13564,7 +14105,7 @@ func ParseSheetProgressResponse(rsp *http.Response) (*SheetProgressResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SheetProgress
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13661,7 +14202,7 @@ func ParseGetSheetResponse(rsp *http.Response) (*GetSheetResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SheetView
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13758,14 +14299,14 @@ func ParseEnterSheetResponse(rsp *http.Response) (*EnterSheetResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SheetEntryResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest SheetEntryResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13872,7 +14413,7 @@ func ParseCorrectSheetResponse(rsp *http.Response) (*CorrectSheetResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SheetCorrectionResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13969,7 +14510,7 @@ func ParseUploadSheetsResponse(rsp *http.Response) (*UploadSheetsResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest UploadResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14457,7 +14998,7 @@ func ParseQuestionsReportResponse(rsp *http.Response) (*QuestionsReportResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest QuestionsReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14564,7 +15105,7 @@ func ParseSurveyReportResponse(rsp *http.Response) (*SurveyReportResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SurveyReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14671,7 +15212,7 @@ func ParseTopicsReportResponse(rsp *http.Response) (*TopicsReportResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest TopicsReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14778,7 +15319,7 @@ func ParseTrendReportResponse(rsp *http.Response) (*TrendReportResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest TrendReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

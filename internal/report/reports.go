@@ -90,7 +90,11 @@ func NewReportScope(tree *units.Tree, qz quiz.Quiz, unitID, from, to string, min
 
 // ---- access and reads
 
-var reportMonthPattern = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
+// MonthPattern is a report's from and to month, YYYY-MM; the description's Month says
+// the same.
+const MonthPattern = `^[0-9]{4}-(0[1-9]|1[0-2])$`
+
+var reportMonthPattern = regexp.MustCompile(MonthPattern)
 
 func validateReportMonths(from, to string) error {
 	for _, m := range []struct{ name, v string }{{"from", from}, {"to", to}} {
@@ -104,21 +108,28 @@ func validateReportMonths(from, to string) error {
 	return nil
 }
 
+// GroupBys lists the awareness report's groupings, the first the default; Periods the
+// trend report's periods, likewise. The description's GroupBy and Period say the same.
+var (
+	GroupBys = []string{GroupByVillage, GroupByOrganization, GroupByAgeBand, GroupByGender, GroupByChannel}
+	Periods  = []string{PeriodMonth, PeriodQuarter, PeriodYear}
+)
+
 func normalizeGroupBy(g string) (string, error) {
-	switch g {
-	case "", GroupByVillage:
-		return GroupByVillage, nil
-	case GroupByOrganization, GroupByAgeBand, GroupByGender, GroupByChannel:
+	switch {
+	case g == "":
+		return GroupBys[0], nil
+	case slices.Contains(GroupBys, g):
 		return g, nil
 	}
 	return "", apperr.Errorf(apperr.Validation, "groupBy %q không hợp lệ: dùng village, organization, ageBand, gender hoặc channel", g)
 }
 
 func normalizePeriod(p string) (string, error) {
-	switch p {
-	case "", PeriodMonth:
-		return PeriodMonth, nil
-	case PeriodQuarter, PeriodYear:
+	switch {
+	case p == "":
+		return Periods[0], nil
+	case slices.Contains(Periods, p):
 		return p, nil
 	}
 	return "", apperr.Errorf(apperr.Validation, "period %q không hợp lệ: dùng month, quarter hoặc year", p)

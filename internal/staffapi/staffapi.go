@@ -172,13 +172,16 @@ func intParam(p map[string]string, name string) (int, error) {
 	return n, nil
 }
 
+// Me is GET /v1/admin/me's answer.
+type Me struct {
+	auth.Staff
+	Can []auth.Action `json:"can"`
+}
+
 // me is the signed-in staff member with what the policy lets them do (auth.Abilities),
 // which the pages read instead of deciding by role names.
 func (h *Handler) me(_ context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
-	return http.StatusOK, struct {
-		auth.Staff
-		Can []auth.Action `json:"can"`
-	}{s, auth.Abilities(s)}, nil
+	return http.StatusOK, Me{s, auth.Abilities(s)}, nil
 }
 
 func (h *Handler) awareness(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
@@ -279,6 +282,11 @@ func (h *Handler) createActivity(ctx context.Context, s auth.Staff, req events.A
 	return http.StatusCreated, a, err
 }
 
+// ActivityList is GET /v1/activities's JSON answer.
+type ActivityList struct {
+	Activities []activity.Activity `json:"activities"`
+}
+
 func (h *Handler) listActivities(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
 	list, err := h.reports.ListActivities(ctx, s, p["unitId"], p["from"], p["to"])
@@ -296,8 +304,19 @@ func (h *Handler) listActivities(ctx context.Context, s auth.Staff, req events.A
 			return 0, nil, err
 		}
 	}
-	body := map[string]any{"activities": list}
+	body := ActivityList{Activities: list}
 	return tables(req, "hoat-dong", body, func() []export.Table { return []export.Table{report.ActivitiesTable(list, names)} })
+}
+
+// QuizList is GET /v1/admin/quizzes's answer.
+type QuizList struct {
+	Quizzes []quiz.Quiz `json:"quizzes"`
+}
+
+// QuizStatus answers a quiz's creation, publication and closing: its id and new status.
+type QuizStatus struct {
+	ID     string      `json:"id"`
+	Status quiz.Status `json:"status"`
 }
 
 func (h *Handler) listQuizzes(ctx context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
@@ -305,7 +324,7 @@ func (h *Handler) listQuizzes(ctx context.Context, s auth.Staff, _ events.APIGat
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]any{"quizzes": list}, nil
+	return http.StatusOK, QuizList{Quizzes: list}, nil
 }
 
 func (h *Handler) createQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
@@ -314,7 +333,7 @@ func (h *Handler) createQuiz(ctx context.Context, s auth.Staff, req events.APIGa
 		return 0, nil, err
 	}
 	q, err := h.authoring.Create(ctx, s, in)
-	return http.StatusCreated, map[string]any{"id": q.ID, "status": q.Status}, err
+	return http.StatusCreated, QuizStatus{ID: q.ID, Status: q.Status}, err
 }
 
 func (h *Handler) getQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
@@ -333,12 +352,12 @@ func (h *Handler) updateQuiz(ctx context.Context, s auth.Staff, req events.APIGa
 
 func (h *Handler) publishQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	q, err := h.authoring.Publish(ctx, s, req.PathParameters["quizId"])
-	return http.StatusOK, map[string]any{"id": q.ID, "status": q.Status}, err
+	return http.StatusOK, QuizStatus{ID: q.ID, Status: q.Status}, err
 }
 
 func (h *Handler) closeQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	q, err := h.authoring.Close(ctx, s, req.PathParameters["quizId"])
-	return http.StatusOK, map[string]any{"id": q.ID, "status": q.Status}, err
+	return http.StatusOK, QuizStatus{ID: q.ID, Status: q.Status}, err
 }
 
 // rawBody returns an upload's bytes (API Gateway base64-encodes binary bodies).
@@ -383,8 +402,7 @@ func (h *Handler) importUnits(ctx context.Context, s auth.Staff, req events.APIG
 // importResult answers an import with its row errors when it was refused.
 func importResult(r authoring.ImportResult, err error) (int, any, error) {
 	if err != nil && len(r.Errors) > 0 {
-		body := map[string]any{"error": map[string]any{"code": apperr.CodeOf(err), "message": apperr.MessageOf(err)}, "rows": r.Errors}
-		return http.StatusUnprocessableEntity, body, nil
+		return http.StatusUnprocessableEntity, rowErrors(err, r.Errors), nil
 	}
 	return http.StatusOK, r, err
 }
@@ -412,6 +430,12 @@ func (h *Handler) roundWinners(ctx context.Context, s auth.Staff, req events.API
 	return tables(req, "giai-thuong-"+r.QuizID+"-"+r.RoundID, r, r.Tables)
 }
 
+// EntryPage is a JSON page of a round's entries; NextCursor is empty on the last.
+type EntryPage struct {
+	Entries    []rounds.EntryRow `json:"entries"`
+	NextCursor string            `json:"nextCursor"`
+}
+
 func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
 	page, err := h.rounds.Entries(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"], p["cursor"])
@@ -420,7 +444,7 @@ func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.API
 	}
 	switch p["format"] {
 	case "", "json":
-		return http.StatusOK, map[string]any{"entries": rounds.EntryRows(page.Entries), "nextCursor": page.NextCursor}, nil
+		return http.StatusOK, EntryPage{Entries: rounds.EntryRows(page.Entries), NextCursor: page.NextCursor}, nil
 	case "csv": // the page of the file, below
 	default:
 		return 0, nil, apperr.Errorf(apperr.Validation, "format phải là json hoặc csv")
@@ -439,15 +463,23 @@ func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.API
 	return http.StatusOK, rawResponse(resp), nil
 }
 
+// FlagList is a round's entries flagged for review.
+type FlagList struct {
+	Flags []rounds.Flag `json:"flags"`
+}
+
 func (h *Handler) roundFlags(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	flags, err := h.rounds.Flags(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
-	return http.StatusOK, map[string]any{"flags": flags}, err
+	return http.StatusOK, FlagList{Flags: flags}, err
+}
+
+// DisqualifyRequest is the reason an entry is disqualified, kept for the audit.
+type DisqualifyRequest struct {
+	Reason string `json:"reason" jsonschema:"required,minLength=1,maxLength=500"`
 }
 
 func (h *Handler) disqualify(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in DisqualifyRequest
 	if err := apigw.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
@@ -473,4 +505,20 @@ func (h *Handler) regradeJob(ctx context.Context, s auth.Staff, req events.APIGa
 func (h *Handler) purgePersonalData(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.retention.PurgePersonalData(ctx, s, req.PathParameters["quizId"])
 	return http.StatusOK, r, err
+}
+
+// FileRefusal is a refused file's answer (422): the error, as every error answer, and
+// the file's errors by row and column (the Error schema's `rows`).
+type FileRefusal struct {
+	Error struct {
+		Code    apperr.Code `json:"code"`
+		Message string      `json:"message"`
+	} `json:"error"`
+	Rows []authoring.RowError `json:"rows"`
+}
+
+func rowErrors(err error, rows []authoring.RowError) FileRefusal {
+	var r FileRefusal
+	r.Error.Code, r.Error.Message, r.Rows = apperr.CodeOf(err), apperr.MessageOf(err), rows
+	return r
 }
