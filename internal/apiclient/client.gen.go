@@ -1578,7 +1578,7 @@ type ClientInterface interface {
 
 	// RoundFlags Entries flagged for review
 	//
-	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
+	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close. The too-fast rule is also applied at each read to the first 50 places of the provisional ranking, so an entry the ranking shows is judged as fresh as it is shown. A flag of an entry an organiser kept carries `kept` (by, at, reason).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
 	RoundFlags(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2198,7 +2198,7 @@ func (c *Client) RoundEntries(ctx context.Context, quizId string, roundId string
 
 // RoundFlags Entries flagged for review
 //
-// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
+// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close. The too-fast rule is also applied at each read to the first 50 places of the provisional ranking, so an entry the ranking shows is judged as fresh as it is shown. A flag of an entry an organiser kept carries `kept` (by, at, reason).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
 func (c *Client) RoundFlags(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5765,7 +5765,7 @@ type ClientWithResponsesInterface interface {
 
 	// RoundFlagsWithResponse Entries flagged for review
 	//
-	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
+	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close. The too-fast rule is also applied at each read to the first 50 places of the provisional ranking, so an entry the ranking shows is judged as fresh as it is shown. A flag of an entry an organiser kept carries `kept` (by, at, reason).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10373,7 +10373,7 @@ func (c *ClientWithResponses) RoundEntriesWithResponse(ctx context.Context, quiz
 
 // RoundFlagsWithResponse Entries flagged for review
 //
-// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
+// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close. The too-fast rule is also applied at each read to the first 50 places of the provisional ranking, so an entry the ranking shows is judged as fresh as it is shown. A flag of an entry an organiser kept carries `kept` (by, at, reason).
 //
 // Returns a wrapper object for the known response body format(s).
 //
