@@ -23,8 +23,12 @@ if (params.get('results') && params.get('round')) {
 } else {
   dropAtt();
   openStart();
-  // The next screens once the start screen is up, so a tap on "Bắt đầu" finds them here.
-  window.addEventListener('load', function () { screens().catch(function () { /* asked again at the start */ }); });
+  // The next screens once the start screen is up and the page idle (their parsing must
+  // not hold back drawing the list on a slow phone), so a tap on "Bắt đầu" finds them here.
+  window.addEventListener('load', function () {
+    var idle = window.requestIdleCallback || function (fn) { setTimeout(fn, 500); };
+    idle(function () { screens().catch(function () { /* asked again at the start */ }); }, { timeout: 3000 });
+  });
 }
 
 // The service worker keeps the page's shell for opening without a network; registered
