@@ -1051,17 +1051,20 @@ type CorrectionResult struct {
 // Cursor An opaque page cursor, as the previous page gave it
 type Cursor = string
 
-// Decision Decision records a disqualification: who, when and why.
+// Decision Decision records an organiser's decision on an entry: who, when, why, and whether the entry is disqualified or kept.
 type Decision struct {
 	At        time.Time `json:"at"`
 	AttemptId string    `json:"attemptId"`
 	By        string    `json:"by"`
-	QuizId    string    `json:"quizId"`
-	Reason    string    `json:"reason"`
-	RoundId   string    `json:"roundId"`
+
+	// Kind Kind is DecisionDisqualify or DecisionKeep; decisions stored before keeping existed have none and are disqualifications.
+	Kind    *string `json:"kind,omitempty"`
+	QuizId  string  `json:"quizId"`
+	Reason  string  `json:"reason"`
+	RoundId string  `json:"roundId"`
 }
 
-// DisqualifyRequest DisqualifyRequest is the reason an entry is disqualified, kept for the audit.
+// DisqualifyRequest DisqualifyRequest is the reason an entry is disqualified or kept, recorded for the audit.
 type DisqualifyRequest struct {
 	Reason string `json:"reason"`
 }
@@ -1127,6 +1130,9 @@ type Flag struct {
 	AttemptId string `json:"attemptId"`
 	Detail    string `json:"detail"`
 
+	// Kept Kept is the organiser's latest decision to keep the entry, if any: the flag is reviewed, no longer pending.
+	Kept *Kept `json:"kept,omitempty"`
+
 	// Kind fast, identicalBurst, sharedDevice, manyAttempts
 	Kind string `json:"kind"`
 
@@ -1162,6 +1168,13 @@ type Invitation struct {
 	Role        Role   `json:"role"`
 	ScopeUnitId string `json:"scopeUnitId"`
 	Username    string `json:"username"`
+}
+
+// Kept Kept is who kept a flagged entry, when and why.
+type Kept struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
 }
 
 // Kind defines model for Kind.
@@ -2151,6 +2164,9 @@ type CreateActivityJSONRequestBody = ActivityRequest
 // DisqualifyEntryJSONRequestBody defines body for DisqualifyEntry for application/json ContentType.
 type DisqualifyEntryJSONRequestBody = DisqualifyRequest
 
+// KeepEntryJSONRequestBody defines body for KeepEntry for application/json ContentType.
+type KeepEntryJSONRequestBody = DisqualifyRequest
+
 // CreateQuizJSONRequestBody defines body for CreateQuiz for application/json ContentType.
 type CreateQuizJSONRequestBody = QuizInput
 
@@ -2425,6 +2441,24 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify (the `DisqualifyEntry` operationId).
 	DisqualifyEntry(ctx context.Context, quizId string, entryId string, body DisqualifyEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// KeepEntryWithBody Keep a flagged entry before the close
+	//
+	// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+	KeepEntryWithBody(ctx context.Context, quizId string, entryId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// KeepEntry Keep a flagged entry before the close
+	//
+	// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+	KeepEntry(ctx context.Context, quizId string, entryId string, body KeepEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CloseRound Close a contest round and freeze its results
 	//
 	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
@@ -2441,7 +2475,7 @@ type ClientInterface interface {
 
 	// RoundFlags Entries flagged for review
 	//
-	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
+	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close. The too-fast rule is also applied at each read to the first 50 places of the provisional ranking, so an entry the ranking shows is judged as fresh as it is shown. A flag of an entry an organiser kept carries `kept` (by, at, reason).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
 	RoundFlags(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2933,6 +2967,44 @@ func (c *Client) DisqualifyEntry(ctx context.Context, quizId string, entryId str
 	return c.Client.Do(req)
 }
 
+// KeepEntryWithBody Keep a flagged entry before the close
+//
+// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+func (c *Client) KeepEntryWithBody(ctx context.Context, quizId string, entryId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewKeepEntryRequestWithBody(c.Server, quizId, entryId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// KeepEntry Keep a flagged entry before the close
+//
+// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+func (c *Client) KeepEntry(ctx context.Context, quizId string, entryId string, body KeepEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewKeepEntryRequest(c.Server, quizId, entryId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CloseRound Close a contest round and freeze its results
 //
 // Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
@@ -2969,7 +3041,7 @@ func (c *Client) RoundEntries(ctx context.Context, quizId string, roundId RoundI
 
 // RoundFlags Entries flagged for review
 //
-// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
+// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close. The too-fast rule is also applied at each read to the first 50 places of the provisional ranking, so an entry the ranking shows is judged as fresh as it is shown. A flag of an entry an organiser kept carries `kept` (by, at, reason).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
 func (c *Client) RoundFlags(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4032,6 +4104,60 @@ func NewDisqualifyEntryRequestWithBody(server string, quizId string, entryId str
 	}
 
 	operationPath := fmt.Sprintf("/v1/admin/contests/%s/entries/%s/disqualify", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewKeepEntryRequest calls the generic KeepEntry builder with application/json body
+func NewKeepEntryRequest(server string, quizId string, entryId string, body KeepEntryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewKeepEntryRequestWithBody(server, quizId, entryId, "application/json", bodyReader)
+}
+
+// NewKeepEntryRequestWithBody constructs an http.Request for the KeepEntry method, with any body, and a specified content type
+func NewKeepEntryRequestWithBody(server string, quizId string, entryId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "quizId", quizId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "entryId", entryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/contests/%s/entries/%s/keep", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -6257,6 +6383,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify (the `DisqualifyEntry` operationId).
 	DisqualifyEntryWithResponse(ctx context.Context, quizId string, entryId string, body DisqualifyEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*DisqualifyEntryResponse, error)
 
+	// KeepEntryWithBodyWithResponse Keep a flagged entry before the close
+	//
+	// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+	KeepEntryWithBodyWithResponse(ctx context.Context, quizId string, entryId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*KeepEntryResponse, error)
+
+	// KeepEntryWithResponse Keep a flagged entry before the close
+	//
+	// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+	KeepEntryWithResponse(ctx context.Context, quizId string, entryId string, body KeepEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*KeepEntryResponse, error)
+
 	// CloseRoundWithResponse Close a contest round and freeze its results
 	//
 	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
@@ -6277,7 +6421,7 @@ type ClientWithResponsesInterface interface {
 
 	// RoundFlagsWithResponse Entries flagged for review
 	//
-	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
+	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close. The too-fast rule is also applied at each read to the first 50 places of the provisional ranking, so an entry the ranking shows is judged as fresh as it is shown. A flag of an entry an organiser kept carries `kept` (by, at, reason).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6994,6 +7138,97 @@ func (r DisqualifyEntryResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r DisqualifyEntryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// KeepEntryResponse200Headers the declared response headers of an HTTP 200 response for KeepEntry
+type KeepEntryResponse200Headers struct {
+	CacheControl *string
+}
+
+// KeepEntryResponse401Headers the declared response headers of an HTTP 401 response for KeepEntry
+type KeepEntryResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// KeepEntryResponse404Headers the declared response headers of an HTTP 404 response for KeepEntry
+type KeepEntryResponse404Headers struct {
+	CacheControl *string
+}
+
+// KeepEntryResponseDefaultHeaders the declared response headers of an HTTP default response for KeepEntry
+type KeepEntryResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type KeepEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Decision
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *KeepEntryResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *KeepEntryResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *KeepEntryResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *KeepEntryResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r KeepEntryResponse) GetJSON200() *Decision {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r KeepEntryResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r KeepEntryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r KeepEntryResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r KeepEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r KeepEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r KeepEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r KeepEntryResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -10680,6 +10915,36 @@ func (c *ClientWithResponses) DisqualifyEntryWithResponse(ctx context.Context, q
 	return ParseDisqualifyEntryResponse(rsp)
 }
 
+// KeepEntryWithBodyWithResponse Keep a flagged entry before the close
+//
+// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+func (c *ClientWithResponses) KeepEntryWithBodyWithResponse(ctx context.Context, quizId string, entryId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*KeepEntryResponse, error) {
+	rsp, err := c.KeepEntryWithBody(ctx, quizId, entryId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseKeepEntryResponse(rsp)
+}
+
+// KeepEntryWithResponse Keep a flagged entry before the close
+//
+// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+func (c *ClientWithResponses) KeepEntryWithResponse(ctx context.Context, quizId string, entryId string, body KeepEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*KeepEntryResponse, error) {
+	rsp, err := c.KeepEntry(ctx, quizId, entryId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseKeepEntryResponse(rsp)
+}
+
 // CloseRoundWithResponse Close a contest round and freeze its results
 //
 // Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
@@ -10712,7 +10977,7 @@ func (c *ClientWithResponses) RoundEntriesWithResponse(ctx context.Context, quiz
 
 // RoundFlagsWithResponse Entries flagged for review
 //
-// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
+// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close. The too-fast rule is also applied at each read to the first 50 places of the provisional ranking, so an entry the ranking shows is judged as fresh as it is shown. A flag of an entry an organiser kept carries `kept` (by, at, reason).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -11741,6 +12006,103 @@ func ParseDisqualifyEntryResponse(rsp *http.Response) (*DisqualifyEntryResponse,
 		response.Headers404 = &headers
 	case true:
 		var headers DisqualifyEntryResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseKeepEntryResponse parses an HTTP response from a KeepEntryWithResponse call
+func ParseKeepEntryResponse(rsp *http.Response) (*KeepEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &KeepEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Decision
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers KeepEntryResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers KeepEntryResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers KeepEntryResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers KeepEntryResponseDefaultHeaders
 		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

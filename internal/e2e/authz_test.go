@@ -161,6 +161,21 @@ var staffRoutes = map[string]expect{
 		}
 		return jsonCall("POST", "/v1/admin/contests/"+id+"/entries/"+entry+"/disqualify", map[string]any{"reason": "Trùng người dự thi"})
 	}, inScope: 403, outOfScope: 403, organizer: 200, admin: 200},
+	"POST /v1/admin/contests/{quizId}/entries/{entryId}/keep": {build: func(t *testing.T, e *authzEnv) call {
+		id := e.openContest(t)
+		e.enter(t, id, entrant(fmt.Sprintf("09340000%02d", e.n), "Ngô Văn Phú", village, ""), 3, 5, time.Minute)
+		attempts, err := e.Stack.Store.SubmittedAttempts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		entry := ""
+		for _, a := range attempts {
+			if a.QuizID == id {
+				entry = a.ID
+			}
+		}
+		return jsonCall("POST", "/v1/admin/contests/"+id+"/entries/"+entry+"/keep", map[string]any{"reason": "Đã gọi điện xác minh"})
+	}, inScope: 403, outOfScope: 403, organizer: 200, admin: 200},
 	"POST /v1/admin/quizzes/{quizId}/questions/{questionId}/correction": {build: func(t *testing.T, e *authzEnv) call {
 		id := e.scopedPub()
 		return jsonCall("POST", "/v1/admin/quizzes/"+id+"/questions/"+e.Bank[demoQuiz].Questions[0].ID+"/correction", map[string]any{"void": true})

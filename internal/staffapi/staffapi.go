@@ -72,6 +72,7 @@ func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *ro
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries":          h.roundEntries,
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags":            h.roundFlags,
 		"POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify":     h.disqualify,
+		"POST /v1/admin/contests/{quizId}/entries/{entryId}/keep":           h.keep,
 	}
 	maps.Copy(routes, h.paperRoutes())
 	h.Router = apigw.NewStaffRouter(log, routes)
@@ -473,7 +474,7 @@ func (h *Handler) roundFlags(ctx context.Context, s auth.Staff, req events.APIGa
 	return http.StatusOK, FlagList{Flags: flags}, err
 }
 
-// DisqualifyRequest is the reason an entry is disqualified, kept for the audit.
+// DisqualifyRequest is the reason an entry is disqualified or kept, recorded for the audit.
 type DisqualifyRequest struct {
 	Reason string `json:"reason" jsonschema:"required,minLength=1,maxLength=500"`
 }
@@ -484,6 +485,15 @@ func (h *Handler) disqualify(ctx context.Context, s auth.Staff, req events.APIGa
 		return 0, nil, err
 	}
 	d, err := h.rounds.Disqualify(ctx, s, req.PathParameters["quizId"], req.PathParameters["entryId"], in.Reason)
+	return http.StatusOK, d, err
+}
+
+func (h *Handler) keep(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var in DisqualifyRequest
+	if err := apigw.Decode(req, &in); err != nil {
+		return 0, nil, err
+	}
+	d, err := h.rounds.Keep(ctx, s, req.PathParameters["quizId"], req.PathParameters["entryId"], in.Reason)
 	return http.StatusOK, d, err
 }
 

@@ -4,7 +4,6 @@
 import { $ } from '../lib/dom.js';
 import { int, pct, pctRange, ciText } from '../lib/format.js';
 import { cell, setSortValues, sortTable, TOO_FEW, NONE_YET } from './tables.js';
-import { drawChart, noChart, errorBars, slotLabels, refLines } from './charts.js';
 import { state, quizById } from './state.js';
 
 export var GROUP_HEADING = { village: 'Thôn, bản', organization: 'Đoàn thể', ageBand: 'Nhóm tuổi', gender: 'Giới tính' };
@@ -180,12 +179,18 @@ function drawMeanChart(rows, groupBy, lags, mean, target) {
       return r.label + ' ' + (r.suppressed ? smallLabel(r) : pct(r.meanScore) + ' (' + pctRange(r.ci95) + ')' +
         (LAG[lags[i]].words ? ', ' + LAG[lags[i]].words : ''));
     }).join('; ') || 'không có dữ liệu') + '.');
+  // The chart module comes after the table (it is not needed to show the numbers): on
+  // 3G every byte before the first table delays it.
+  import('./charts.js').then(function (c) { meanChart(c, canvas, rows, lags, mean, target); });
+}
+
+function meanChart(c, canvas, rows, lags, mean, target) {
   // Nobody has taken part yet (a quiz just published): nothing to draw, not empty axes.
   if (!rows.some(function (r) { return r.participants > 0; })) {
-    noChart('mean-chart', 'Chưa có ai tham gia trong phạm vi đã chọn: biểu đồ hiện khi có kết quả.');
+    c.noChart('mean-chart', 'Chưa có ai tham gia trong phạm vi đã chọn: biểu đồ hiện khi có kết quả.');
     return;
   }
-  drawChart('mean-chart', function (Chart) {
+  c.drawChart('mean-chart', function (Chart) {
     return new Chart(canvas, {
       type: 'bar',
       data: {
@@ -227,7 +232,7 @@ function drawMeanChart(rows, groupBy, lags, mean, target) {
           }
         }
       },
-      plugins: [errorBars, slotLabels, refLines]
+      plugins: [c.errorBars, c.slotLabels, c.refLines]
     });
   });
 }
