@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/activity"
+	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 func TestTheAwarenessTableCarriesSuspectsAndOverPopulation(t *testing.T) {
@@ -151,6 +153,37 @@ func TestThePrintablePageEscapesWhatStaffTyped(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := strings.Contains(page, tt.substr); got != tt.want {
 				t.Errorf("page contains %q = %v, want %v", tt.substr, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTheAwarenessTableCarriesTheWeightedTotalBelowThePool(t *testing.T) {
+	p, m, cov := 43.6, 42.3, 82.4
+	total := Row{Key: "c", Label: "Xã A", Participants: 393, Population: 1700,
+		Weighted: &Weighted{PassRate: &p, PassRateCI95: []float64{35.2, 51.9}, MeanScore: &m, CI95: []float64{38.3, 46.2}, PopulationCovered: &cov, VillagesCovered: 2}}
+	sealed := quiz.Seal{Sealed: true}
+	tests := []struct {
+		name string
+		seal quiz.Seal
+		want []any
+	}{
+		{"an open quiz's weighted row shows its scores and coverage", quiz.Seal{},
+			[]any{"c", "Xã A – theo dân số (tự nguyện)", nil, nil, nil, nil, nil, vnfmt.Percent(42.3), vnfmt.Percent(38.3), vnfmt.Percent(46.2),
+				vnfmt.Percent(43.6), vnfmt.Percent(35.2), vnfmt.Percent(51.9), "", nil, "", vnfmt.Percent(82.4), 2}},
+		{"a sealed contest's weighted row shows the coverage only", sealed,
+			[]any{"c", "Xã A – theo dân số (tự nguyện)", nil, nil, nil, nil, nil, SealedCell, SealedCell, SealedCell,
+				SealedCell, SealedCell, SealedCell, "", nil, "", vnfmt.Percent(82.4), 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := Awareness{Total: total, Seal: tt.seal}.Tables()[0]
+			if len(tab.Rows) != 2 {
+				t.Fatalf("%d rows, want the pool's total and the weighted one", len(tab.Rows))
+			}
+			got := tab.Rows[1]
+			if len(got) != len(tab.Header) || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("weighted row\ngot  %v\nwant %v (%d columns)", got, tt.want, len(tab.Header))
 			}
 		})
 	}
