@@ -467,6 +467,12 @@ func BuildAwareness(sc ReportScope, counters []aggregate.Counter, groupBy string
 // the rows, so that no hidden village's figure enters a shown one); population is the
 // unit's, the base of the coverage.
 func (sc ReportScope) weighted(byVillage map[string]aggregate.Counter, population int64) Weighted {
+	e, ok := sc.stratified(byVillage)
+	return WeightedFigures(e, ok, population)
+}
+
+// stratified is the stratified estimate over the report's villages (see weighted).
+func (sc ReportScope) stratified(byVillage map[string]aggregate.Counter) (Estimate, bool) {
 	strata := make([]Stratum, 0, len(sc.Villages))
 	for _, v := range sc.Villages {
 		u, _ := sc.Tree.Get(v)
@@ -475,8 +481,7 @@ func (sc ReportScope) weighted(byVillage map[string]aggregate.Counter, populatio
 		strata = append(strata, Stratum{Population: int64(u.Population), Scored: c.Scored, Passes: c.Passes,
 			ScoreSum: float64(c.ScoreSum) / 1000, ScoreSqSum: float64(c.ScoreSqSum) / 1e6})
 	}
-	e, ok := Stratified(strata, sc.MinGroup)
-	return WeightedFigures(e, ok, population)
+	return Stratified(strata, sc.MinGroup)
 }
 
 // topicRow builds a row of the topic-gap table.
