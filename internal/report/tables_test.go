@@ -68,6 +68,13 @@ func TestTheAnnualEvaluationCarriesTheMethodsNote(t *testing.T) {
 		{"discrimination is named as the corrected point-biserial", "corrected point-biserial"},
 		{"self-selection is said to limit intervals to precision", "không cho biết con số đại diện cho cả thôn"},
 		{"the floor of five is explained", "Ngưỡng 5 người"},
+		{"the pool is named as the self-selected pool", "Gộp người tham gia (tự nguyện)"},
+		{"the weighted figure is named as stratified by population", "Ước lượng phân tầng (Cochran)"},
+		{"coverage is explained", "Phủ dân số"},
+		{"weighting is said not to correct self-selection within a village", "không sửa được việc trong mỗi thôn chỉ những người quan tâm mới tham gia"},
+		{"the random sample is the figure to report upward", "Đây là con số nên báo cáo lên cấp trên"},
+		{"the change's village interval is named as Newcombe's", "khoảng Newcombe (phương pháp 10, Newcombe 1998)"},
+		{"suspect attempts are explained", "Lượt nghi ngờ (không tính)"},
 	}
 	if methods.Name != "Phương pháp" {
 		t.Fatalf("last sheet = %q, want “Phương pháp”", methods.Name)
