@@ -26,6 +26,8 @@ type AnnualQuiz struct {
 	Topics    Topics    `json:"topics"`
 	Questions Questions `json:"questions"`
 	Trend     Trend     `json:"trend"`
+	// Change compares the quiz with the evaluation's base quiz, when one was chosen.
+	Change *Change `json:"change,omitempty"`
 }
 
 // AnnualSurvey is one survey's part of the annual evaluation.
@@ -53,8 +55,10 @@ type AnnualReport struct {
 }
 
 // Annual builds the evaluation of a unit for a year from every quiz and survey that
-// had participants there that year.
-func (s *Service) Annual(ctx context.Context, staff auth.Staff, unitID string, year int) (AnnualReport, error) {
+// had participants there that year. With a baseQuizID each quiz also gets its change
+// against that quiz (last year's round, say): the officer names the base, since only
+// they know which earlier quiz asked comparable questions; none is guessed.
+func (s *Service) Annual(ctx context.Context, staff auth.Staff, unitID string, year int, baseQuizID string) (AnnualReport, error) {
 	if unitID == "" {
 		unitID = staff.ScopeUnitID
 	}
@@ -109,7 +113,15 @@ func (s *Service) Annual(ctx context.Context, staff auth.Staff, unitID string, y
 		if err != nil {
 			return AnnualReport{}, err
 		}
-		out.Quizzes = append(out.Quizzes, AnnualQuiz{QuizID: q.ID, Title: q.Title, Awareness: aw, Topics: tp, Questions: qs, Trend: tr})
+		aq := AnnualQuiz{QuizID: q.ID, Title: q.Title, Awareness: aw, Topics: tp, Questions: qs, Trend: tr}
+		if baseQuizID != "" && baseQuizID != q.ID {
+			ch, err := s.Change(ctx, staff, ChangeQuery{QuizID: q.ID, BaseQuizID: baseQuizID, UnitID: unitID})
+			if err != nil {
+				return AnnualReport{}, err
+			}
+			aq.Change = &ch
+		}
+		out.Quizzes = append(out.Quizzes, aq)
 	}
 	acts, err := s.ListActivities(ctx, staff, unitID, fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year))
 	if err != nil {
@@ -147,6 +159,9 @@ func (a AnnualReport) Tables() []export.Table {
 			of("Chủ đề", q.Title, q.Topics.Tables()[0]),
 			of("Câu hỏi", q.Title, q.Questions.Tables()[0]),
 			of("Xu hướng", q.Title, q.Trend.Tables()[0]))
+		if q.Change != nil {
+			out = append(out, of("Thay đổi", q.Title, q.Change.Tables()[0]))
+		}
 	}
 	for _, s := range a.Surveys {
 		out = append(out, of("Khảo sát", s.Title, s.Survey.Tables()[0]))
@@ -299,12 +314,16 @@ func (a AnnualReport) printSections() []printSection {
 		return printTable{Name: name, Table: withoutCodes(ts[0])}
 	}
 	for _, q := range a.Quizzes {
-		out = append(out, printSection{Title: q.Title, Note: q.Awareness.SealedNote, Tables: []printTable{
+		sec := printSection{Title: q.Title, Note: q.Awareness.SealedNote, Tables: []printTable{
 			part("Mức độ hiểu biết theo thôn", q.Awareness.Tables()),
 			part("Hiểu biết theo nội dung", q.Topics.Tables()),
 			part("Phân tích câu hỏi", q.Questions.Tables()),
 			part("Diễn biến theo tháng", q.Trend.Tables()),
-		}})
+		}}
+		if q.Change != nil {
+			sec.Tables = append(sec.Tables, part("Thay đổi so với bài so sánh", q.Change.Tables()))
+		}
+		out = append(out, sec)
 	}
 	for _, s := range a.Surveys {
 		out = append(out, printSection{Title: s.Title, Tables: []printTable{part("", s.Survey.Tables())}})

@@ -174,3 +174,35 @@ func ActivitiesTable(list []activity.Activity, names map[string]string) export.T
 	}
 	return t
 }
+
+// changeRow is a row of the change table: rates in percent, the difference and its
+// interval in percentage points (plain numbers: a difference is not a share).
+func changeRow(r ChangeRow, seal quiz.Seal) []any {
+	verdict := ""
+	if r.Difference != nil {
+		verdict = "Không"
+		if r.Clear {
+			verdict = "Rõ rệt"
+		}
+	}
+	lo, hi := any(nil), any(nil)
+	if len(r.DifferenceCI95) == 2 {
+		lo, hi = r.DifferenceCI95[0], r.DifferenceCI95[1]
+	}
+	return []any{r.Key, r.Label, r.Participants, r.BaseParticipants, graded(seal, pct(r.PassRate)), graded(seal, pct(r.BasePassRate)),
+		graded(seal, num(r.Difference)), graded(seal, lo), graded(seal, hi), graded(seal, verdict), yesNo(r.Suppressed)}
+}
+
+// Tables of the change report: the villages, then the weighted total.
+func (c Change) Tables() []export.Table {
+	t := export.Table{Name: "Thay đổi", Header: []string{"Mã", "Đơn vị", "Người tham gia", "Người tham gia (bài so sánh)",
+		"Tỷ lệ đạt (%)", "Tỷ lệ đạt bài so sánh (%)", "Thay đổi (điểm %)", "Thay đổi: KTC 95% thấp", "Thay đổi: KTC 95% cao",
+		"Thay đổi rõ rệt", "Quá ít để đánh giá"}}
+	for _, r := range c.Rows {
+		t.Rows = append(t.Rows, changeRow(r, c.Seal))
+	}
+	total := c.Total
+	total.Label += " – " + WeightedLabel
+	t.Rows = append(t.Rows, changeRow(total, c.Seal))
+	return []export.Table{t}
+}

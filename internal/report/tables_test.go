@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/activity"
+	"github.com/nq58/tracker/internal/export"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/vnfmt"
 )
@@ -193,5 +194,47 @@ func TestTheAwarenessTableCarriesTheWeightedTotalBelowThePool(t *testing.T) {
 				t.Errorf("weighted row\ngot  %v\nwant %v (%d columns)", got, tt.want, len(tab.Header))
 			}
 		})
+	}
+}
+
+func TestTheAnnualWorkbookCarriesEachQuizsChangeAgainstTheBaseQuiz(t *testing.T) {
+	change := &Change{QuizID: "nq58-2026", BaseQuizID: "nq58-2025", Rows: []ChangeRow{
+		{Key: "v1", Label: "Thôn Đông", Participants: 70, BaseParticipants: 80, PassRate: fp(80), BasePassRate: fp(60), Difference: fp(20),
+			DifferenceCI95: []float64{5.2, 33.4}, Clear: true},
+		{Key: "v2", Label: "Thôn Tây", Participants: 10, BaseParticipants: 3, Suppressed: true},
+	}, Total: ChangeRow{Key: "ct", Label: "Xã Cẩm Thủy", Participants: 80, BaseParticipants: 83, PassRate: fp(53.3), BasePassRate: fp(40),
+		Difference: fp(13.3), DifferenceCI95: []float64{5.8, 20.9}, Clear: true}}
+	a := AnnualReport{UnitName: "Xã Cẩm Thủy", Year: 2026, Quizzes: []AnnualQuiz{{QuizID: "nq58-2026", Title: "Vòng 2026", Change: change}}}
+	var sheet *export.Table
+	for _, tab := range a.Tables() {
+		if tab.Name == "Thay đổi – Vòng 2026" {
+			sheet = &tab
+		}
+	}
+	if sheet == nil {
+		t.Fatal("the workbook has no sheet “Thay đổi – Vòng 2026”")
+	}
+	tests := []struct {
+		name string
+		row  int
+		want string
+	}{
+		{"a village's clear change shows its interval and says so", 0, "[Thôn Đông 70 80 80 60 20 5.2 33.4 Rõ rệt  v1]"},
+		{"a village too small in the base quiz shows counts only", 1, "[Thôn Tây 10 3 <nil> <nil> <nil> <nil> <nil>  Có v2]"},
+		{"the weighted total closes the sheet", 2, "[Xã Cẩm Thủy – theo dân số (tự nguyện) 80 83 53.3 40 13.3 5.8 20.9 Rõ rệt  ct]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fmt.Sprint(sheet.Rows[tt.row]); got != tt.want {
+				t.Errorf("row %d = %s, want %s", tt.row, got, tt.want)
+			}
+		})
+	}
+	var page strings.Builder
+	if err := a.HTML(&page); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page.String(), "Thay đổi so với bài so sánh") {
+		t.Error("the printable page lacks the change")
 	}
 }

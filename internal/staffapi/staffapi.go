@@ -247,7 +247,7 @@ func (h *Handler) annual(ctx context.Context, s auth.Staff, req events.APIGatewa
 	if err != nil {
 		return 0, nil, apperr.Errorf(apperr.Validation, "Cần năm đánh giá (year), ví dụ 2026")
 	}
-	r, err := h.reports.Annual(ctx, s, p["unitId"], year)
+	r, err := h.reports.Annual(ctx, s, p["unitId"], year, p["baseQuizId"])
 	if err != nil {
 		return 0, nil, err
 	}
