@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/nq58/tracker/internal/demo"
@@ -89,6 +90,21 @@ func TestTheDemoCommuneShowsItsWeightedFigureBesideThePoolAndTheSampleSizesPerVi
 			if status, raw := officer.do("GET", "/v1/reports/sample-size?unitId=xa-a&marginOfError="+m); status != 422 {
 				t.Errorf("marginOfError=%s = %d %s, want 422", m, status, raw)
 			}
+		}
+	})
+
+	t.Run("the annual evaluation against a base quiz carries each quiz's change", func(t *testing.T) {
+		base := e.Bank[demoQuiz]
+		base.ID, base.Title = "demo-nq58-nam-truoc", "Tìm hiểu Nghị quyết 58 (năm trước)"
+		if err := e.Stack.Store.PutQuiz(context.Background(), base); err != nil {
+			t.Fatal(err)
+		}
+		status, raw := officer.do("GET", "/v1/reports/annual?unitId=xa-a&year=2026&format=html&baseQuizId="+base.ID)
+		if status != 200 || !strings.Contains(string(raw), "Thay đổi so với bài so sánh") || !strings.Contains(string(raw), "theo dân số (tự nguyện)") {
+			t.Errorf("annual page = %d, want 200 with the change and the weighted total", status)
+		}
+		if status, raw := officer.do("GET", "/v1/reports/annual?unitId=xa-a&year=2026&baseQuizId=khong-co"); status != 404 {
+			t.Errorf("annual against a quiz that does not exist = %d %.200s, want 404", status, raw)
 		}
 	})
 
