@@ -732,6 +732,27 @@ func (e AwarenessReportParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ChangeReportParamsFormat.
+const (
+	ChangeReportParamsFormatCsv  ChangeReportParamsFormat = "csv"
+	ChangeReportParamsFormatJson ChangeReportParamsFormat = "json"
+	ChangeReportParamsFormatXlsx ChangeReportParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ChangeReportParamsFormat enum.
+func (e ChangeReportParamsFormat) Valid() bool {
+	switch e {
+	case ChangeReportParamsFormatCsv:
+		return true
+	case ChangeReportParamsFormatJson:
+		return true
+	case ChangeReportParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for QuestionsReportParamsFormat.
 const (
 	QuestionsReportParamsFormatCsv  QuestionsReportParamsFormat = "csv"
@@ -895,6 +916,37 @@ type Awareness struct {
 
 // AwarenessGroupBy defines model for Awareness.GroupBy.
 type AwarenessGroupBy string
+
+// Change Change is GET /v1/reports/change.
+type Change struct {
+	BaseQuizId  string       `json:"baseQuizId"`
+	MinGroup    int          `json:"minGroup"`
+	QuizId      string       `json:"quizId"`
+	Rows        *[]ChangeRow `json:"rows"`
+	Sealed      *bool        `json:"sealed,omitempty"`
+	SealedNote  *string      `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time   `json:"sealedUntil,omitempty"`
+
+	// Total Total compares the population-weighted pass rates (Row.Weighted) of the unit.
+	Total  ChangeRow `json:"total"`
+	UnitId string    `json:"unitId"`
+}
+
+// ChangeRow ChangeRow is one village (or the weighted total) of the change report.
+type ChangeRow struct {
+	BaseParticipants int      `json:"baseParticipants"`
+	BasePassRate     *float32 `json:"basePassRate"`
+
+	// Clear Clear says the interval excludes 0: the change is unlikely to be chance alone.
+	Clear          bool       `json:"clear"`
+	Difference     *float32   `json:"difference"`
+	DifferenceCi95 *[]float32 `json:"differenceCi95"`
+	Key            string     `json:"key"`
+	Label          string     `json:"label"`
+	Participants   int        `json:"participants"`
+	PassRate       *float32   `json:"passRate"`
+	Suppressed     bool       `json:"suppressed"`
+}
 
 // CloseResult CloseResult answers a close.
 type CloseResult struct {
@@ -1198,6 +1250,18 @@ type Member struct {
 	// TemporaryPassword TemporaryPassword is set only by the local directory, so that a tester can sign in as the invited account; in AWS Cognito e-mails it and it is never returned.
 	TemporaryPassword *string `json:"temporaryPassword,omitempty"`
 	Username          string  `json:"username"`
+}
+
+// MethodsNote MethodsAnswer is the methods note (report.MethodsNote), the text of the workbook's sheet "Phương pháp", for the report page's "Cách tính".
+type MethodsNote struct {
+	Rows *[]MethodsRow `json:"rows"`
+}
+
+// MethodsRow MethodsRow is one row of the methods note as GET /v1/reports/methods answers it, for the report page's "Cách tính".
+type MethodsRow struct {
+	Figure  string `json:"figure"`
+	Meaning string `json:"meaning"`
+	Method  string `json:"method"`
 }
 
 // Month A month, YYYY-MM
@@ -1680,6 +1744,9 @@ type Row struct {
 	// SuspectSubmissions SuspectSubmissions are attempts started past a source's or client's soft limit: left out of participants, mean and rates.
 	SuspectSubmissions int          `json:"suspectSubmissions"`
 	Topics             *[]TopicRate `json:"topics"`
+
+	// Weighted Weighted is the population-weighted (stratified) figure of a parent unit over its villages (weighted.go): only on the total of a report grouped by village, where the rows have a population.
+	Weighted *Weighted `json:"weighted,omitempty"`
 }
 
 // RowError RowError is one problem of an import, by row (1 = the header) and column.
@@ -1687,6 +1754,28 @@ type RowError struct {
 	Column  string `json:"column"`
 	Message string `json:"message"`
 	Row     int    `json:"row"`
+}
+
+// SampleSizeRow SampleSizeRow is how many to draw in one village for the margin: Draw is null when the village's population (the frame until a sample's frame is loaded) is unknown.
+type SampleSizeRow struct {
+	Draw       *int   `json:"draw"`
+	Key        string `json:"key"`
+	Label      string `json:"label"`
+	Population int    `json:"population"`
+}
+
+// SampleSizes SampleSizes is GET /v1/reports/sample-size: per village and in total, how many to draw by simple random sampling for each village's own figure to hold within ±MarginOfError points at 95 % (SampleSize).
+type SampleSizes struct {
+	MarginOfError float32          `json:"marginOfError"`
+	Population    int              `json:"population"`
+	Rows          *[]SampleSizeRow `json:"rows"`
+
+	// Total Total is the sum of the villages' draws; Population the sum of their frames.
+	Total  int    `json:"total"`
+	UnitId string `json:"unitId"`
+
+	// Unknown Unknown counts the villages without a population, left out of Total.
+	Unknown int `json:"unknown"`
 }
 
 // SheetCorrectionRequest CorrectionRequest is the body of POST /v1/paper/sheets/{code}/correction: the whole sheet as it should have been entered, and why.
@@ -1982,6 +2071,16 @@ type VillageProgress struct {
 	UnitId       string `json:"unitId"`
 }
 
+// Weighted Weighted is a parent unit's population-weighted figures, in percent, rounded to one decimal.
+type Weighted struct {
+	Ci95              *[]float32 `json:"ci95"`
+	MeanScore         *float32   `json:"meanScore"`
+	PassRate          *float32   `json:"passRate"`
+	PassRateCi95      *[]float32 `json:"passRateCi95"`
+	PopulationCovered *float32   `json:"populationCovered"`
+	VillagesCovered   int        `json:"villagesCovered"`
+}
+
 // Winner Winner is a line of the winners export.
 type Winner struct {
 	Amount       int       `json:"amount"`
@@ -2086,6 +2185,9 @@ type AnnualReportParams struct {
 	UnitId *UnitId `form:"unitId,omitempty" json:"unitId,omitempty"`
 	Year   int     `form:"year" json:"year"`
 
+	// BaseQuizId a quiz to compare each of the year's quizzes with (a change sheet per quiz, as GET /v1/reports/change)
+	BaseQuizId *string `form:"baseQuizId,omitempty" json:"baseQuizId,omitempty"`
+
 	// Format xlsx (default) or html; never JSON
 	Format *AnnualReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 }
@@ -2107,6 +2209,18 @@ type AwarenessReportParams struct {
 // AwarenessReportParamsFormat defines parameters for AwarenessReport.
 type AwarenessReportParamsFormat string
 
+// ChangeReportParams defines parameters for ChangeReport.
+type ChangeReportParams struct {
+	QuizId     *string                   `form:"quizId,omitempty" json:"quizId,omitempty"`
+	BaseQuizId *string                   `form:"baseQuizId,omitempty" json:"baseQuizId,omitempty"`
+	UnitId     *string                   `form:"unitId,omitempty" json:"unitId,omitempty"`
+	Format     *ChangeReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+	MinGroup   *int                      `form:"minGroup,omitempty" json:"minGroup,omitempty"`
+}
+
+// ChangeReportParamsFormat defines parameters for ChangeReport.
+type ChangeReportParamsFormat string
+
 // QuestionsReportParams defines parameters for QuestionsReport.
 type QuestionsReportParams struct {
 	QuizId   *string                      `form:"quizId,omitempty" json:"quizId,omitempty"`
@@ -2116,6 +2230,12 @@ type QuestionsReportParams struct {
 
 // QuestionsReportParamsFormat defines parameters for QuestionsReport.
 type QuestionsReportParamsFormat string
+
+// SampleSizeReportParams defines parameters for SampleSizeReport.
+type SampleSizeReportParams struct {
+	UnitId        *string  `form:"unitId,omitempty" json:"unitId,omitempty"`
+	MarginOfError *float32 `form:"marginOfError,omitempty" json:"marginOfError,omitempty"`
+}
 
 // SurveyReportParams defines parameters for SurveyReport.
 type SurveyReportParams struct {
@@ -2802,12 +2922,33 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/reports/awareness (the `AwarenessReport` operationId).
 	AwarenessReport(ctx context.Context, params *AwarenessReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ChangeReport A quiz's pass rates against a base quiz's, per village and weighted by population
+	//
+	// Per village: passRate, basePassRate, difference (percentage points) and differenceCi95, Newcombe's hybrid score interval (method 10, Newcombe 1998); the total compares the population-weighted pass rates, ±1.96·√(Var₁ + Var₂). clear when the interval excludes 0. A village under minGroup in either quiz shows counts only. The access and the seal of each quiz are those of its own reports: while either is sealed for the reader, every rate and difference is null and "sealed" is true. CSV or XLSX with format=csv|xlsx.
+	//
+	// Corresponds with GET /v1/reports/change (the `ChangeReport` operationId).
+	ChangeReport(ctx context.Context, params *ChangeReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MethodsNote The methods note (what each figure means and how it is computed), in Vietnamese
+	//
+	// The same text as the annual workbook's sheet "Phương pháp".
+	//
+	// Corresponds with GET /v1/reports/methods (the `MethodsNote` operationId).
+	MethodsNote(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// QuestionsReport Facility and discrimination per question
 	//
 	// CSV or XLSX with format=csv|xlsx. While a round of the contest is open (its last round's end plus the submit grace), a reader who may not see the key (officers) gets every figure graded with it (facility, discrimination, option counts and shares, mean, pass rate, topic correct rate) null or left out, and "sealed": true, "sealedUntil" and "sealedNote" in the answer; counts of participants stay.
 	//
 	// Corresponds with GET /v1/reports/questions (the `QuestionsReport` operationId).
 	QuestionsReport(ctx context.Context, params *QuestionsReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SampleSizeReport How many to draw per village for a margin of error
+	//
+	// For a 95 % margin of error in percentage points (5 by default, at most 50), each village's draw by simple random sampling, with its population as the frame size: n₀ = 1.96²·0.25/e², n = n₀/(1 + (n₀ − 1)/N), rounded up (Cochran). draw is null for a village without a population.
+	//
+	// Corresponds with GET /v1/reports/sample-size (the `SampleSizeReport` operationId).
+	SampleSizeReport(ctx context.Context, params *SampleSizeReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SurveyReport Answer distribution per question
 	//
@@ -3778,6 +3919,40 @@ func (c *Client) AwarenessReport(ctx context.Context, params *AwarenessReportPar
 	return c.Client.Do(req)
 }
 
+// ChangeReport A quiz's pass rates against a base quiz's, per village and weighted by population
+//
+// Per village: passRate, basePassRate, difference (percentage points) and differenceCi95, Newcombe's hybrid score interval (method 10, Newcombe 1998); the total compares the population-weighted pass rates, ±1.96·√(Var₁ + Var₂). clear when the interval excludes 0. A village under minGroup in either quiz shows counts only. The access and the seal of each quiz are those of its own reports: while either is sealed for the reader, every rate and difference is null and "sealed" is true. CSV or XLSX with format=csv|xlsx.
+//
+// Corresponds with GET /v1/reports/change (the `ChangeReport` operationId).
+func (c *Client) ChangeReport(ctx context.Context, params *ChangeReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReportRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MethodsNote The methods note (what each figure means and how it is computed), in Vietnamese
+//
+// The same text as the annual workbook's sheet "Phương pháp".
+//
+// Corresponds with GET /v1/reports/methods (the `MethodsNote` operationId).
+func (c *Client) MethodsNote(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMethodsNoteRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // QuestionsReport Facility and discrimination per question
 //
 // CSV or XLSX with format=csv|xlsx. While a round of the contest is open (its last round's end plus the submit grace), a reader who may not see the key (officers) gets every figure graded with it (facility, discrimination, option counts and shares, mean, pass rate, topic correct rate) null or left out, and "sealed": true, "sealedUntil" and "sealedNote" in the answer; counts of participants stay.
@@ -3785,6 +3960,23 @@ func (c *Client) AwarenessReport(ctx context.Context, params *AwarenessReportPar
 // Corresponds with GET /v1/reports/questions (the `QuestionsReport` operationId).
 func (c *Client) QuestionsReport(ctx context.Context, params *QuestionsReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewQuestionsReportRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SampleSizeReport How many to draw per village for a margin of error
+//
+// For a 95 % margin of error in percentage points (5 by default, at most 50), each village's draw by simple random sampling, with its population as the frame size: n₀ = 1.96²·0.25/e², n = n₀/(1 + (n₀ − 1)/N), rounded up (Cochran). draw is null for a village without a population.
+//
+// Corresponds with GET /v1/reports/sample-size (the `SampleSizeReport` operationId).
+func (c *Client) SampleSizeReport(ctx context.Context, params *SampleSizeReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSampleSizeReportRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5629,6 +5821,18 @@ func NewAnnualReportRequest(server string, params *AnnualReportParams) (*http.Re
 			}
 		}
 
+		if params.BaseQuizId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "baseQuizId", *params.BaseQuizId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -5781,6 +5985,135 @@ func NewAwarenessReportRequest(server string, params *AwarenessReportParams) (*h
 	return req, nil
 }
 
+// NewChangeReportRequest constructs an http.Request for the ChangeReport method
+func NewChangeReportRequest(server string, params *ChangeReportParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports/change")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.QuizId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "quizId", *params.QuizId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BaseQuizId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "baseQuizId", *params.BaseQuizId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnitId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unitId", *params.UnitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinGroup != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minGroup", *params.MinGroup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewMethodsNoteRequest constructs an http.Request for the MethodsNote method
+func NewMethodsNoteRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports/methods")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewQuestionsReportRequest constructs an http.Request for the QuestionsReport method
 func NewQuestionsReportRequest(server string, params *QuestionsReportParams) (*http.Request, error) {
 	var err error
@@ -5836,6 +6169,72 @@ func NewQuestionsReportRequest(server string, params *QuestionsReportParams) (*h
 		if params.MinGroup != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minGroup", *params.MinGroup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSampleSizeReportRequest constructs an http.Request for the SampleSizeReport method
+func NewSampleSizeReportRequest(server string, params *SampleSizeReportParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports/sample-size")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UnitId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unitId", *params.UnitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MarginOfError != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "marginOfError", *params.MarginOfError, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -6788,6 +7187,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/reports/awareness (the `AwarenessReport` operationId).
 	AwarenessReportWithResponse(ctx context.Context, params *AwarenessReportParams, reqEditors ...RequestEditorFn) (*AwarenessReportResponse, error)
 
+	// ChangeReportWithResponse A quiz's pass rates against a base quiz's, per village and weighted by population
+	//
+	// Per village: passRate, basePassRate, difference (percentage points) and differenceCi95, Newcombe's hybrid score interval (method 10, Newcombe 1998); the total compares the population-weighted pass rates, ±1.96·√(Var₁ + Var₂). clear when the interval excludes 0. A village under minGroup in either quiz shows counts only. The access and the seal of each quiz are those of its own reports: while either is sealed for the reader, every rate and difference is null and "sealed" is true. CSV or XLSX with format=csv|xlsx.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reports/change (the `ChangeReport` operationId).
+	ChangeReportWithResponse(ctx context.Context, params *ChangeReportParams, reqEditors ...RequestEditorFn) (*ChangeReportResponse, error)
+
+	// MethodsNoteWithResponse The methods note (what each figure means and how it is computed), in Vietnamese
+	//
+	// The same text as the annual workbook's sheet "Phương pháp".
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reports/methods (the `MethodsNote` operationId).
+	MethodsNoteWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*MethodsNoteResponse, error)
+
 	// QuestionsReportWithResponse Facility and discrimination per question
 	//
 	// CSV or XLSX with format=csv|xlsx. While a round of the contest is open (its last round's end plus the submit grace), a reader who may not see the key (officers) gets every figure graded with it (facility, discrimination, option counts and shares, mean, pass rate, topic correct rate) null or left out, and "sealed": true, "sealedUntil" and "sealedNote" in the answer; counts of participants stay.
@@ -6796,6 +7213,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/reports/questions (the `QuestionsReport` operationId).
 	QuestionsReportWithResponse(ctx context.Context, params *QuestionsReportParams, reqEditors ...RequestEditorFn) (*QuestionsReportResponse, error)
+
+	// SampleSizeReportWithResponse How many to draw per village for a margin of error
+	//
+	// For a 95 % margin of error in percentage points (5 by default, at most 50), each village's draw by simple random sampling, with its population as the frame size: n₀ = 1.96²·0.25/e², n = n₀/(1 + (n₀ − 1)/N), rounded up (Cochran). draw is null for a village without a population.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reports/sample-size (the `SampleSizeReport` operationId).
+	SampleSizeReportWithResponse(ctx context.Context, params *SampleSizeReportParams, reqEditors ...RequestEditorFn) (*SampleSizeReportResponse, error)
 
 	// SurveyReportWithResponse Answer distribution per question
 	//
@@ -10217,6 +10643,175 @@ func (r AwarenessReportResponse) ContentType() string {
 	return ""
 }
 
+// ChangeReportResponse200Headers the declared response headers of an HTTP 200 response for ChangeReport
+type ChangeReportResponse200Headers struct {
+	CacheControl       *string
+	ContentDisposition *string
+}
+
+// ChangeReportResponse401Headers the declared response headers of an HTTP 401 response for ChangeReport
+type ChangeReportResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ChangeReportResponse404Headers the declared response headers of an HTTP 404 response for ChangeReport
+type ChangeReportResponse404Headers struct {
+	CacheControl *string
+}
+
+// ChangeReportResponseDefaultHeaders the declared response headers of an HTTP default response for ChangeReport
+type ChangeReportResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type ChangeReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Change
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ChangeReportResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ChangeReportResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ChangeReportResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ChangeReportResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ChangeReportResponse) GetJSON200() *Change {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ChangeReportResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ChangeReportResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ChangeReportResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ChangeReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ChangeReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ChangeReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ChangeReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// MethodsNoteResponse200Headers the declared response headers of an HTTP 200 response for MethodsNote
+type MethodsNoteResponse200Headers struct {
+	CacheControl *string
+}
+
+// MethodsNoteResponse401Headers the declared response headers of an HTTP 401 response for MethodsNote
+type MethodsNoteResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// MethodsNoteResponseDefaultHeaders the declared response headers of an HTTP default response for MethodsNote
+type MethodsNoteResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type MethodsNoteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MethodsNote
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *MethodsNoteResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *MethodsNoteResponse401Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *MethodsNoteResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MethodsNoteResponse) GetJSON200() *MethodsNote {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MethodsNoteResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r MethodsNoteResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r MethodsNoteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MethodsNoteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MethodsNoteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MethodsNoteResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // QuestionsReportResponse200Headers the declared response headers of an HTTP 200 response for QuestionsReport
 type QuestionsReportResponse200Headers struct {
 	CacheControl       *string
@@ -10303,6 +10898,97 @@ func (r QuestionsReportResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r QuestionsReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SampleSizeReportResponse200Headers the declared response headers of an HTTP 200 response for SampleSizeReport
+type SampleSizeReportResponse200Headers struct {
+	CacheControl *string
+}
+
+// SampleSizeReportResponse401Headers the declared response headers of an HTTP 401 response for SampleSizeReport
+type SampleSizeReportResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SampleSizeReportResponse404Headers the declared response headers of an HTTP 404 response for SampleSizeReport
+type SampleSizeReportResponse404Headers struct {
+	CacheControl *string
+}
+
+// SampleSizeReportResponseDefaultHeaders the declared response headers of an HTTP default response for SampleSizeReport
+type SampleSizeReportResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type SampleSizeReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SampleSizes
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SampleSizeReportResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SampleSizeReportResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *SampleSizeReportResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *SampleSizeReportResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SampleSizeReportResponse) GetJSON200() *SampleSizes {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SampleSizeReportResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SampleSizeReportResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SampleSizeReportResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SampleSizeReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SampleSizeReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SampleSizeReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SampleSizeReportResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -11590,6 +12276,36 @@ func (c *ClientWithResponses) AwarenessReportWithResponse(ctx context.Context, p
 	return ParseAwarenessReportResponse(rsp)
 }
 
+// ChangeReportWithResponse A quiz's pass rates against a base quiz's, per village and weighted by population
+//
+// Per village: passRate, basePassRate, difference (percentage points) and differenceCi95, Newcombe's hybrid score interval (method 10, Newcombe 1998); the total compares the population-weighted pass rates, ±1.96·√(Var₁ + Var₂). clear when the interval excludes 0. A village under minGroup in either quiz shows counts only. The access and the seal of each quiz are those of its own reports: while either is sealed for the reader, every rate and difference is null and "sealed" is true. CSV or XLSX with format=csv|xlsx.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reports/change (the `ChangeReport` operationId).
+func (c *ClientWithResponses) ChangeReportWithResponse(ctx context.Context, params *ChangeReportParams, reqEditors ...RequestEditorFn) (*ChangeReportResponse, error) {
+	rsp, err := c.ChangeReport(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeReportResponse(rsp)
+}
+
+// MethodsNoteWithResponse The methods note (what each figure means and how it is computed), in Vietnamese
+//
+// The same text as the annual workbook's sheet "Phương pháp".
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reports/methods (the `MethodsNote` operationId).
+func (c *ClientWithResponses) MethodsNoteWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*MethodsNoteResponse, error) {
+	rsp, err := c.MethodsNote(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMethodsNoteResponse(rsp)
+}
+
 // QuestionsReportWithResponse Facility and discrimination per question
 //
 // CSV or XLSX with format=csv|xlsx. While a round of the contest is open (its last round's end plus the submit grace), a reader who may not see the key (officers) gets every figure graded with it (facility, discrimination, option counts and shares, mean, pass rate, topic correct rate) null or left out, and "sealed": true, "sealedUntil" and "sealedNote" in the answer; counts of participants stay.
@@ -11603,6 +12319,21 @@ func (c *ClientWithResponses) QuestionsReportWithResponse(ctx context.Context, p
 		return nil, err
 	}
 	return ParseQuestionsReportResponse(rsp)
+}
+
+// SampleSizeReportWithResponse How many to draw per village for a margin of error
+//
+// For a 95 % margin of error in percentage points (5 by default, at most 50), each village's draw by simple random sampling, with its population as the frame size: n₀ = 1.96²·0.25/e², n = n₀/(1 + (n₀ − 1)/N), rounded up (Cochran). draw is null for a village without a population.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reports/sample-size (the `SampleSizeReport` operationId).
+func (c *ClientWithResponses) SampleSizeReportWithResponse(ctx context.Context, params *SampleSizeReportParams, reqEditors ...RequestEditorFn) (*SampleSizeReportResponse, error) {
+	rsp, err := c.SampleSizeReport(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSampleSizeReportResponse(rsp)
 }
 
 // SurveyReportWithResponse Answer distribution per question
@@ -15345,6 +16076,193 @@ func ParseAwarenessReportResponse(rsp *http.Response) (*AwarenessReportResponse,
 	return response, nil
 }
 
+// ParseChangeReportResponse parses an HTTP response from a ChangeReportWithResponse call
+func ParseChangeReportResponse(rsp *http.Response) (*ChangeReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ChangeReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Change
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ChangeReportResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ChangeReportResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ChangeReportResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers ChangeReportResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseMethodsNoteResponse parses an HTTP response from a MethodsNoteWithResponse call
+func ParseMethodsNoteResponse(rsp *http.Response) (*MethodsNoteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MethodsNoteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MethodsNote
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers MethodsNoteResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers MethodsNoteResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case true:
+		var headers MethodsNoteResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseQuestionsReportResponse parses an HTTP response from a QuestionsReportWithResponse call
 func ParseQuestionsReportResponse(rsp *http.Response) (*QuestionsReportResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -15432,6 +16350,103 @@ func ParseQuestionsReportResponse(rsp *http.Response) (*QuestionsReportResponse,
 		response.Headers404 = &headers
 	case true:
 		var headers QuestionsReportResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSampleSizeReportResponse parses an HTTP response from a SampleSizeReportWithResponse call
+func ParseSampleSizeReportResponse(rsp *http.Response) (*SampleSizeReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SampleSizeReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SampleSizes
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SampleSizeReportResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers SampleSizeReportResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers SampleSizeReportResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers SampleSizeReportResponseDefaultHeaders
 		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -107,6 +107,11 @@ var staffRoutes = map[string]expect{
 	"GET /v1/reports/survey": {build: get("/v1/reports/survey?quizId=" + demoSurvey + "&unitId=xa-a"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
 	"GET /v1/reports/trend":  {build: get("/v1/reports/trend?quizId=" + demoQuiz + "&unitId=xa-a&period=month"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
 	"GET /v1/reports/annual": {build: get("/v1/reports/annual?unitId=xa-a&year=2026&format=xlsx"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/reports/change": {build: func(t *testing.T, e *authzEnv) call {
+		return call{method: "GET", path: "/v1/reports/change?quizId=" + demoQuiz + "&baseQuizId=" + e.scopedPub() + "&unitId=xa-a"}
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/reports/sample-size": {build: get("/v1/reports/sample-size?unitId=xa-a&marginOfError=5"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/reports/methods":     {build: get("/v1/reports/methods"), inScope: 200, outOfScope: 200, organizer: 200, admin: 200, collector: 200},
 	"POST /v1/activities": {build: func(*testing.T, *authzEnv) call {
 		return jsonCall("POST", "/v1/activities", map[string]any{"unitId": village, "type": "loudspeaker", "date": "2026-11-02", "topics": []string{"a"}, "audience": 120, "note": "Phát thanh 3 buổi"})
 	}, inScope: 201, outOfScope: 404, organizer: 403, admin: 201},

@@ -463,10 +463,36 @@ func BuildAwareness(sc ReportScope, counters []aggregate.Counter, groupBy string
 		}
 	}
 	a.Total = sc.row(sc.UnitID, sc.unitName(sc.UnitID), total, population, topics)
+	if groupBy == GroupByVillage {
+		w := sc.weighted(byVillage, population)
+		a.Total.Weighted = &w
+	}
 	if sc.Seal.Sealed {
 		a.seal(sc.Seal)
 	}
 	return a, nil
+}
+
+// weighted is the population-weighted figure over the report's villages: each village
+// with a population and at least MinGroup scored participants is a stratum (the floor of
+// the rows, so that no hidden village's figure enters a shown one); population is the
+// unit's, the base of the coverage.
+func (sc ReportScope) weighted(byVillage map[string]aggregate.Counter, population int64) Weighted {
+	e, ok := sc.stratified(byVillage)
+	return WeightedFigures(e, ok, population)
+}
+
+// stratified is the stratified estimate over the report's villages (see weighted).
+func (sc ReportScope) stratified(byVillage map[string]aggregate.Counter) (Estimate, bool) {
+	strata := make([]Stratum, 0, len(sc.Villages))
+	for _, v := range sc.Villages {
+		u, _ := sc.Tree.Get(v)
+		c := byVillage[v]
+		// The counters keep scores in milli-percent: Σx/1000 and Σx²/10⁶ are in percent.
+		strata = append(strata, Stratum{Population: int64(u.Population), Scored: c.Scored, Passes: c.Passes,
+			ScoreSum: float64(c.ScoreSum) / 1000, ScoreSqSum: float64(c.ScoreSqSum) / 1e6})
+	}
+	return Stratified(strata, sc.MinGroup)
 }
 
 // topicRow builds a row of the topic-gap table.

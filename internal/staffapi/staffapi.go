@@ -53,6 +53,9 @@ func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *ro
 		"GET /v1/reports/survey":                                            h.survey,
 		"GET /v1/reports/trend":                                             h.trend,
 		"GET /v1/reports/annual":                                            h.annual,
+		"GET /v1/reports/change":                                            h.change,
+		"GET /v1/reports/sample-size":                                       h.sampleSize,
+		"GET /v1/reports/methods":                                           h.methods,
 		"POST /v1/activities":                                               h.createActivity,
 		"GET /v1/activities":                                                h.listActivities,
 		"GET /v1/admin/quizzes":                                             h.listQuizzes,
@@ -245,13 +248,48 @@ func (h *Handler) trend(ctx context.Context, s auth.Staff, req events.APIGateway
 	return tables(req, "xu-huong-"+r.UnitID, r, r.Tables)
 }
 
+func (h *Handler) change(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	p := req.QueryStringParameters
+	minGroup, err := intParam(p, "minGroup")
+	if err != nil {
+		return 0, nil, err
+	}
+	r, err := h.reports.Change(ctx, s, report.ChangeQuery{QuizID: p["quizId"], BaseQuizID: p["baseQuizId"], UnitID: p["unitId"], MinGroup: minGroup})
+	if err != nil {
+		return 0, nil, err
+	}
+	return tables(req, "thay-doi-"+r.UnitID, r, r.Tables)
+}
+
+func (h *Handler) sampleSize(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var margin float64
+	if v := req.QueryStringParameters["marginOfError"]; v != "" {
+		var err error
+		if margin, err = strconv.ParseFloat(v, 64); err != nil || margin == 0 {
+			return 0, nil, apperr.Errorf(apperr.Validation, "Sai số (marginOfError) phải là một số điểm phần trăm, ví dụ 5, không phải %q", v)
+		}
+	}
+	r, err := h.reports.SampleSizes(ctx, s, req.QueryStringParameters["unitId"], margin)
+	return http.StatusOK, r, err
+}
+
+// MethodsAnswer is the methods note (report.MethodsNote), the text of the workbook's sheet
+// "Phương pháp", for the report page's "Cách tính".
+type MethodsAnswer struct {
+	Rows []report.MethodsRow `json:"rows"`
+}
+
+func (h *Handler) methods(context.Context, auth.Staff, events.APIGatewayV2HTTPRequest) (int, any, error) {
+	return http.StatusOK, MethodsAnswer{Rows: report.MethodsRows()}, nil
+}
+
 func (h *Handler) annual(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
 	year, err := strconv.Atoi(p["year"])
 	if err != nil {
 		return 0, nil, apperr.Errorf(apperr.Validation, "Cần năm đánh giá (year), ví dụ 2026")
 	}
-	r, err := h.reports.Annual(ctx, s, p["unitId"], year)
+	r, err := h.reports.Annual(ctx, s, p["unitId"], year, p["baseQuizId"])
 	if err != nil {
 		return 0, nil, err
 	}

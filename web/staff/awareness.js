@@ -1,7 +1,7 @@
 // Awareness by village (or organisation, age band, gender): the bar chart of mean scores
 // with their 95 % intervals (above the table, so a laptop sees it without scrolling), the
 // villages that lag coloured and named in words, one sentence on the interval, the table.
-import { $ } from '../lib/dom.js';
+import { $, el } from '../lib/dom.js';
 import { int, pct, pctRange, ciText } from '../lib/format.js';
 import { cell, setSortValues, sortTable, TOO_FEW, NONE_YET } from './tables.js';
 import { state, quizById } from './state.js';
@@ -128,9 +128,44 @@ export function renderAwareness(data, query) {
   if (total) tfoot.appendChild(awarenessRow(total, groupBy, true, 'na'));
   sortTable(table);
   table.setAttribute('data-query', query);
+  renderCommuneFigure(data, total, groupBy);
   renderLegend(total, mean, target, lags);
   renderIntervalNote(total, groupBy);
   drawMeanChart(rows, groupBy, lags, mean, target);
+}
+
+// SELF_SELECTED labels the figures of people who chose to take part ("tự nguyện"),
+// beside which a random sample's figure reads "mẫu ngẫu nhiên".
+export var SELF_SELECTED = 'tự nguyện';
+
+// renderCommuneFigure shows the unit's own figure: the pass rate weighted by the
+// villages' populations (report.Weighted), with the plain pool of participants and the
+// coverage beside it. Only by village: groups have no population.
+function renderCommuneFigure(data, total, groupBy) {
+  var box = $('commune-figure');
+  var w = total && total.weighted;
+  box.hidden = groupBy !== 'village' || !w;
+  if (box.hidden) return;
+  var head = $('weighted-figure'), pool = $('pool-figure');
+  head.textContent = '';
+  var who = total.label;
+  if (data.sealed) {
+    head.textContent = 'Tỷ lệ đạt của ' + who + ' theo dân số: ẩn đến khi đóng vòng.';
+  } else if (w.passRate == null) {
+    head.textContent = 'Chưa có thôn nào có dân số và từ ' + minGroup + ' người có điểm: chưa tính được tỷ lệ đạt của ' + who + ' theo dân số.';
+  } else {
+    head.appendChild(document.createTextNode('Tỷ lệ đạt của ' + who + ', tính theo dân số: '));
+    head.appendChild(el('strong', 'weighted-pass', pct(w.passRate)));
+    head.appendChild(document.createTextNode(' (KTC 95 %: ' + pctRange(w.passRateCi95) + '); điểm trung bình ' +
+      pct(w.meanScore) + ' (' + pctRange(w.ci95) + ')'));
+  }
+  head.appendChild(el('span', 'source-tag', SELF_SELECTED));
+  var parts = [];
+  if (!data.sealed && !total.suppressed) {
+    parts.push('Gộp người tham gia: tỷ lệ đạt ' + rateText(total.passRate, total.passRateCi95) + ', điểm trung bình ' + pct(total.meanScore));
+  }
+  parts.push(w.villagesCovered ? 'phủ ' + pct(w.populationCovered) + ' dân số, ' + int(w.villagesCovered) + ' thôn' : 'chưa phủ thôn nào');
+  pool.textContent = parts.join('; ') + '.';
 }
 
 // renderLegend says in words what the colours mean, with the two reference values.

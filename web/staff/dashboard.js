@@ -78,6 +78,7 @@ function start() {
       p.sections.setReportsVisible(false, false);
       $('activities').hidden = true;
       $('annual').hidden = true;
+      $('sample-size').hidden = true;
       $('filters').hidden = true;
       showMsg($('quiz-note'), 'Tài khoản ' + (ROLE_LABEL[(state.me.roles || [])[0]] || '') +
         ' không xem được báo cáo đánh giá. Trang này dành cho cán bộ văn hóa – xã hội và quản trị viên.');
@@ -86,6 +87,7 @@ function start() {
     $('filters').hidden = false;
     $('activities').hidden = false;
     $('annual').hidden = false;
+    $('sample-size').hidden = false;
     f.fillUnitPickers();
     f.restoreFilters();
     var early = false; // the first table was asked for from the public list
@@ -117,6 +119,7 @@ function start() {
         lp.fillActivityForm();
         lp.fillSetup();
         lp.fillAuthoring();
+        lp.refreshChangeBases();
       });
     });
   }).catch(function (err) {
