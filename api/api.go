@@ -1,7 +1,11 @@
 // Package api holds the OpenAPI 3.1 description of the HTTP API, api/openapi.yaml: the
-// one source of truth clients are generated from, hand-written and embedded here. The
-// public function serves it as JSON at GET /v1/openapi.json.
+// one source of truth clients are generated from, embedded here. Its paths, parameters,
+// answers and the Error schema are hand-written; the schemas below its marker line are
+// generated from the Go types the handlers decode and encode (api/gen). The public
+// function serves it as JSON at GET /v1/openapi.json.
 package api
+
+//go:generate go run ./gen
 
 import (
 	_ "embed"

@@ -6,7 +6,7 @@
 var CACHE = 'nq58-shell-v1';
 var SHELL = [
   './', 'app.css', 'favicon.svg',
-  'resident/main.js', 'resident/state.js', 'resident/start.js', 'resident/form.js', 'resident/units.js',
+  'resident/main.js', 'resident/state.js', 'resident/screens.js', 'resident/start.js', 'resident/form.js', 'resident/units.js',
   'resident/quiz.js', 'resident/submit.js', 'resident/result.js', 'resident/contest.js', 'resident/verify.js', 'resident/receipts.js',
   'lib/dom.js', 'lib/api.js', 'lib/format.js', 'lib/labels.js', 'lib/units.js', 'lib/events.js'
 ];

@@ -55,11 +55,11 @@ func Label(code string) string {
 type Activity struct {
 	ID        string    `json:"id"`
 	UnitID    string    `json:"unitId"`
-	Type      string    `json:"type"`
-	Date      string    `json:"date"` // YYYY-MM-DD
+	Type      string    `json:"type" jsonschema:"required"`
+	Date      string    `json:"date" jsonschema:"required,format=date"` // YYYY-MM-DD
 	Topics    []string  `json:"topics"`
-	Audience  int       `json:"audience"`
-	Note      string    `json:"note"`
+	Audience  int       `json:"audience" jsonschema:"minimum=0,maximum=1000000"`
+	Note      string    `json:"note" jsonschema:"maxLength=1000"`
 	CreatedBy string    `json:"createdBy"`
 	CreatedAt time.Time `json:"createdAt"`
 }

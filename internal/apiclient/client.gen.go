@@ -18,6 +18,159 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for Action.
+const (
+	Author        Action = "author"
+	CollectSheets Action = "collect-sheets"
+	ImportUnits   Action = "import-units"
+	LogActivity   Action = "log-activity"
+	ManageStaff   Action = "manage-staff"
+	ReadReports   Action = "read-reports"
+	RunContest    Action = "run-contest"
+	RunSamples    Action = "run-samples"
+	SeeContestKey Action = "see-contest-key"
+	SeeContestPd  Action = "see-contest-pd"
+	ViewContest   Action = "view-contest"
+	ViewQuiz      Action = "view-quiz"
+)
+
+// Valid indicates whether the value is a known member of the Action enum.
+func (e Action) Valid() bool {
+	switch e {
+	case Author:
+		return true
+	case CollectSheets:
+		return true
+	case ImportUnits:
+		return true
+	case LogActivity:
+		return true
+	case ManageStaff:
+		return true
+	case ReadReports:
+		return true
+	case RunContest:
+		return true
+	case RunSamples:
+		return true
+	case SeeContestKey:
+		return true
+	case SeeContestPd:
+		return true
+	case ViewContest:
+		return true
+	case ViewQuiz:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActivityTopics.
+const (
+	ActivityTopicsA ActivityTopics = "a"
+	ActivityTopicsB ActivityTopics = "b"
+	ActivityTopicsC ActivityTopics = "c"
+	ActivityTopicsD ActivityTopics = "d"
+	ActivityTopicsE ActivityTopics = "e"
+	ActivityTopicsG ActivityTopics = "g"
+	ActivityTopicsH ActivityTopics = "h"
+)
+
+// Valid indicates whether the value is a known member of the ActivityTopics enum.
+func (e ActivityTopics) Valid() bool {
+	switch e {
+	case ActivityTopicsA:
+		return true
+	case ActivityTopicsB:
+		return true
+	case ActivityTopicsC:
+		return true
+	case ActivityTopicsD:
+		return true
+	case ActivityTopicsE:
+		return true
+	case ActivityTopicsG:
+		return true
+	case ActivityTopicsH:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActivityType.
+const (
+	ActivityTypeConference  ActivityType = "conference"
+	ActivityTypeContest     ActivityType = "contest"
+	ActivityTypeCultural    ActivityType = "cultural"
+	ActivityTypeLoudspeaker ActivityType = "loudspeaker"
+	ActivityTypeMobile      ActivityType = "mobile"
+	ActivityTypeOther       ActivityType = "other"
+	ActivityTypePaper       ActivityType = "paper"
+	ActivityTypePortal      ActivityType = "portal"
+	ActivityTypeVisual      ActivityType = "visual"
+)
+
+// Valid indicates whether the value is a known member of the ActivityType enum.
+func (e ActivityType) Valid() bool {
+	switch e {
+	case ActivityTypeConference:
+		return true
+	case ActivityTypeContest:
+		return true
+	case ActivityTypeCultural:
+		return true
+	case ActivityTypeLoudspeaker:
+		return true
+	case ActivityTypeMobile:
+		return true
+	case ActivityTypeOther:
+		return true
+	case ActivityTypePaper:
+		return true
+	case ActivityTypePortal:
+		return true
+	case ActivityTypeVisual:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActivityRequestTopics.
+const (
+	ActivityRequestTopicsA ActivityRequestTopics = "a"
+	ActivityRequestTopicsB ActivityRequestTopics = "b"
+	ActivityRequestTopicsC ActivityRequestTopics = "c"
+	ActivityRequestTopicsD ActivityRequestTopics = "d"
+	ActivityRequestTopicsE ActivityRequestTopics = "e"
+	ActivityRequestTopicsG ActivityRequestTopics = "g"
+	ActivityRequestTopicsH ActivityRequestTopics = "h"
+)
+
+// Valid indicates whether the value is a known member of the ActivityRequestTopics enum.
+func (e ActivityRequestTopics) Valid() bool {
+	switch e {
+	case ActivityRequestTopicsA:
+		return true
+	case ActivityRequestTopicsB:
+		return true
+	case ActivityRequestTopicsC:
+		return true
+	case ActivityRequestTopicsD:
+		return true
+	case ActivityRequestTopicsE:
+		return true
+	case ActivityRequestTopicsG:
+		return true
+	case ActivityRequestTopicsH:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ActivityRequestType.
 const (
 	ActivityRequestTypeConference  ActivityRequestType = "conference"
@@ -144,72 +297,93 @@ func (e ErrorErrorCode) Valid() bool {
 	}
 }
 
-// Defines values for MeCan.
+// Defines values for GroupBy.
 const (
-	Author        MeCan = "author"
-	CollectSheets MeCan = "collect-sheets"
-	ImportUnits   MeCan = "import-units"
-	LogActivity   MeCan = "log-activity"
-	ManageStaff   MeCan = "manage-staff"
-	ReadReports   MeCan = "read-reports"
-	RunContest    MeCan = "run-contest"
-	RunSamples    MeCan = "run-samples"
-	SeeContestKey MeCan = "see-contest-key"
-	SeeContestPd  MeCan = "see-contest-pd"
-	ViewContest   MeCan = "view-contest"
-	ViewQuiz      MeCan = "view-quiz"
+	GroupByAgeBand      GroupBy = "ageBand"
+	GroupByChannel      GroupBy = "channel"
+	GroupByGender       GroupBy = "gender"
+	GroupByOrganization GroupBy = "organization"
+	GroupByVillage      GroupBy = "village"
 )
 
-// Valid indicates whether the value is a known member of the MeCan enum.
-func (e MeCan) Valid() bool {
+// Valid indicates whether the value is a known member of the GroupBy enum.
+func (e GroupBy) Valid() bool {
 	switch e {
-	case Author:
+	case GroupByAgeBand:
 		return true
-	case CollectSheets:
+	case GroupByChannel:
 		return true
-	case ImportUnits:
+	case GroupByGender:
 		return true
-	case LogActivity:
+	case GroupByOrganization:
 		return true
-	case ManageStaff:
-		return true
-	case ReadReports:
-		return true
-	case RunContest:
-		return true
-	case RunSamples:
-		return true
-	case SeeContestKey:
-		return true
-	case SeeContestPd:
-		return true
-	case ViewContest:
-		return true
-	case ViewQuiz:
+	case GroupByVillage:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ParticipantGender.
+// Defines values for Kind.
 const (
-	ParticipantGenderEmpty  ParticipantGender = ""
-	ParticipantGenderFemale ParticipantGender = "female"
-	ParticipantGenderMale   ParticipantGender = "male"
-	ParticipantGenderOther  ParticipantGender = "other"
+	KindContest Kind = "contest"
+	KindQuiz    Kind = "quiz"
+	KindSurvey  Kind = "survey"
 )
 
-// Valid indicates whether the value is a known member of the ParticipantGender enum.
-func (e ParticipantGender) Valid() bool {
+// Valid indicates whether the value is a known member of the Kind enum.
+func (e Kind) Valid() bool {
 	switch e {
-	case ParticipantGenderEmpty:
+	case KindContest:
 		return true
-	case ParticipantGenderFemale:
+	case KindQuiz:
 		return true
-	case ParticipantGenderMale:
+	case KindSurvey:
 		return true
-	case ParticipantGenderOther:
+	default:
+		return false
+	}
+}
+
+// Defines values for Outcome.
+const (
+	OutcomeAbsent  Outcome = "absent"
+	OutcomeMoved   Outcome = "moved"
+	OutcomeOther   Outcome = "other"
+	OutcomeRefused Outcome = "refused"
+)
+
+// Valid indicates whether the value is a known member of the Outcome enum.
+func (e Outcome) Valid() bool {
+	switch e {
+	case OutcomeAbsent:
+		return true
+	case OutcomeMoved:
+		return true
+	case OutcomeOther:
+		return true
+	case OutcomeRefused:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Period.
+const (
+	PeriodMonth   Period = "month"
+	PeriodQuarter Period = "quarter"
+	PeriodYear    Period = "year"
+)
+
+// Valid indicates whether the value is a known member of the Period enum.
+func (e Period) Valid() bool {
+	switch e {
+	case PeriodMonth:
+		return true
+	case PeriodQuarter:
+		return true
+	case PeriodYear:
 		return true
 	default:
 		return false
@@ -237,42 +411,144 @@ func (e PrintRequestVariant) Valid() bool {
 	}
 }
 
-// Defines values for QuizzesQuizzesPhase.
+// Defines values for QuestionInputTopic.
 const (
-	Ended    QuizzesQuizzesPhase = "ended"
-	Open     QuizzesQuizzesPhase = "open"
-	Upcoming QuizzesQuizzesPhase = "upcoming"
+	QuestionInputTopicA     QuestionInputTopic = "a"
+	QuestionInputTopicB     QuestionInputTopic = "b"
+	QuestionInputTopicC     QuestionInputTopic = "c"
+	QuestionInputTopicD     QuestionInputTopic = "d"
+	QuestionInputTopicE     QuestionInputTopic = "e"
+	QuestionInputTopicEmpty QuestionInputTopic = ""
+	QuestionInputTopicG     QuestionInputTopic = "g"
+	QuestionInputTopicH     QuestionInputTopic = "h"
 )
 
-// Valid indicates whether the value is a known member of the QuizzesQuizzesPhase enum.
-func (e QuizzesQuizzesPhase) Valid() bool {
+// Valid indicates whether the value is a known member of the QuestionInputTopic enum.
+func (e QuestionInputTopic) Valid() bool {
 	switch e {
-	case Ended:
+	case QuestionInputTopicA:
 		return true
-	case Open:
+	case QuestionInputTopicB:
 		return true
-	case Upcoming:
+	case QuestionInputTopicC:
+		return true
+	case QuestionInputTopicD:
+		return true
+	case QuestionInputTopicE:
+		return true
+	case QuestionInputTopicEmpty:
+		return true
+	case QuestionInputTopicG:
+		return true
+	case QuestionInputTopicH:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for RegradeJobStatus.
+// Defines values for QuestionInputBodyTopic.
 const (
-	Done     RegradeJobStatus = "done"
-	Running  RegradeJobStatus = "running"
-	Sweeping RegradeJobStatus = "sweeping"
+	QuestionInputBodyTopicA     QuestionInputBodyTopic = "a"
+	QuestionInputBodyTopicB     QuestionInputBodyTopic = "b"
+	QuestionInputBodyTopicC     QuestionInputBodyTopic = "c"
+	QuestionInputBodyTopicD     QuestionInputBodyTopic = "d"
+	QuestionInputBodyTopicE     QuestionInputBodyTopic = "e"
+	QuestionInputBodyTopicEmpty QuestionInputBodyTopic = ""
+	QuestionInputBodyTopicG     QuestionInputBodyTopic = "g"
+	QuestionInputBodyTopicH     QuestionInputBodyTopic = "h"
 )
 
-// Valid indicates whether the value is a known member of the RegradeJobStatus enum.
-func (e RegradeJobStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the QuestionInputBodyTopic enum.
+func (e QuestionInputBodyTopic) Valid() bool {
 	switch e {
-	case Done:
+	case QuestionInputBodyTopicA:
 		return true
-	case Running:
+	case QuestionInputBodyTopicB:
 		return true
-	case Sweeping:
+	case QuestionInputBodyTopicC:
+		return true
+	case QuestionInputBodyTopicD:
+		return true
+	case QuestionInputBodyTopicE:
+		return true
+	case QuestionInputBodyTopicEmpty:
+		return true
+	case QuestionInputBodyTopicG:
+		return true
+	case QuestionInputBodyTopicH:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QuestionKind.
+const (
+	Likert    QuestionKind = "likert"
+	Multiple  QuestionKind = "multiple"
+	Single    QuestionKind = "single"
+	Text      QuestionKind = "text"
+	Truefalse QuestionKind = "truefalse"
+)
+
+// Valid indicates whether the value is a known member of the QuestionKind enum.
+func (e QuestionKind) Valid() bool {
+	switch e {
+	case Likert:
+		return true
+	case Multiple:
+		return true
+	case Single:
+		return true
+	case Text:
+		return true
+	case Truefalse:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QuizInputKind.
+const (
+	QuizInputKindContest QuizInputKind = "contest"
+	QuizInputKindQuiz    QuizInputKind = "quiz"
+	QuizInputKindSurvey  QuizInputKind = "survey"
+)
+
+// Valid indicates whether the value is a known member of the QuizInputKind enum.
+func (e QuizInputKind) Valid() bool {
+	switch e {
+	case QuizInputKindContest:
+		return true
+	case QuizInputKindQuiz:
+		return true
+	case QuizInputKindSurvey:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Role.
+const (
+	Admin     Role = "admin"
+	Collector Role = "collector"
+	Officer   Role = "officer"
+	Organizer Role = "organizer"
+)
+
+// Valid indicates whether the value is a known member of the Role enum.
+func (e Role) Valid() bool {
+	switch e {
+	case Admin:
+		return true
+	case Collector:
+		return true
+	case Officer:
+		return true
+	case Organizer:
 		return true
 	default:
 		return false
@@ -303,24 +579,6 @@ func (e SampleOutcomeRequestOutcome) Valid() bool {
 	}
 }
 
-// Defines values for SheetCorrectionRequestChannel.
-const (
-	SheetCorrectionRequestChannelAssisted SheetCorrectionRequestChannel = "assisted"
-	SheetCorrectionRequestChannelPaper    SheetCorrectionRequestChannel = "paper"
-)
-
-// Valid indicates whether the value is a known member of the SheetCorrectionRequestChannel enum.
-func (e SheetCorrectionRequestChannel) Valid() bool {
-	switch e {
-	case SheetCorrectionRequestChannelAssisted:
-		return true
-	case SheetCorrectionRequestChannelPaper:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for SheetEntryRequestChannel.
 const (
 	SheetEntryRequestChannelAssisted SheetEntryRequestChannel = "assisted"
@@ -339,33 +597,66 @@ func (e SheetEntryRequestChannel) Valid() bool {
 	}
 }
 
-// Defines values for Topic.
+// Defines values for StartRequestParticipantGender.
 const (
-	A Topic = "a"
-	B Topic = "b"
-	C Topic = "c"
-	D Topic = "d"
-	E Topic = "e"
-	G Topic = "g"
-	H Topic = "h"
+	StartRequestParticipantGenderEmpty  StartRequestParticipantGender = ""
+	StartRequestParticipantGenderFemale StartRequestParticipantGender = "female"
+	StartRequestParticipantGenderMale   StartRequestParticipantGender = "male"
+	StartRequestParticipantGenderOther  StartRequestParticipantGender = "other"
 )
 
-// Valid indicates whether the value is a known member of the Topic enum.
-func (e Topic) Valid() bool {
+// Valid indicates whether the value is a known member of the StartRequestParticipantGender enum.
+func (e StartRequestParticipantGender) Valid() bool {
 	switch e {
-	case A:
+	case StartRequestParticipantGenderEmpty:
 		return true
-	case B:
+	case StartRequestParticipantGenderFemale:
 		return true
-	case C:
+	case StartRequestParticipantGenderMale:
 		return true
-	case D:
+	case StartRequestParticipantGenderOther:
 		return true
-	case E:
+	default:
+		return false
+	}
+}
+
+// Defines values for Status.
+const (
+	Closed    Status = "closed"
+	Draft     Status = "draft"
+	Published Status = "published"
+)
+
+// Valid indicates whether the value is a known member of the Status enum.
+func (e Status) Valid() bool {
+	switch e {
+	case Closed:
 		return true
-	case G:
+	case Draft:
 		return true
-	case H:
+	case Published:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrendReportPeriod.
+const (
+	TrendReportPeriodMonth   TrendReportPeriod = "month"
+	TrendReportPeriodQuarter TrendReportPeriod = "quarter"
+	TrendReportPeriodYear    TrendReportPeriod = "year"
+)
+
+// Valid indicates whether the value is a known member of the TrendReportPeriod enum.
+func (e TrendReportPeriod) Valid() bool {
+	switch e {
+	case TrendReportPeriodMonth:
+		return true
+	case TrendReportPeriodQuarter:
+		return true
+	case TrendReportPeriodYear:
 		return true
 	default:
 		return false
@@ -453,30 +744,6 @@ func (e ImportQuestionsParamsKind) Valid() bool {
 	}
 }
 
-// Defines values for InviteStaffJSONBodyRole.
-const (
-	Admin     InviteStaffJSONBodyRole = "admin"
-	Collector InviteStaffJSONBodyRole = "collector"
-	Officer   InviteStaffJSONBodyRole = "officer"
-	Organizer InviteStaffJSONBodyRole = "organizer"
-)
-
-// Valid indicates whether the value is a known member of the InviteStaffJSONBodyRole enum.
-func (e InviteStaffJSONBodyRole) Valid() bool {
-	switch e {
-	case Admin:
-		return true
-	case Collector:
-		return true
-	case Officer:
-		return true
-	case Organizer:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for AnnualReportParamsFormat.
 const (
 	AnnualReportParamsFormatHtml AnnualReportParamsFormat = "html"
@@ -489,33 +756,6 @@ func (e AnnualReportParamsFormat) Valid() bool {
 	case AnnualReportParamsFormatHtml:
 		return true
 	case AnnualReportParamsFormatXlsx:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for AwarenessReportParamsGroupBy.
-const (
-	AwarenessReportParamsGroupByAgeBand      AwarenessReportParamsGroupBy = "ageBand"
-	AwarenessReportParamsGroupByChannel      AwarenessReportParamsGroupBy = "channel"
-	AwarenessReportParamsGroupByGender       AwarenessReportParamsGroupBy = "gender"
-	AwarenessReportParamsGroupByOrganization AwarenessReportParamsGroupBy = "organization"
-	AwarenessReportParamsGroupByVillage      AwarenessReportParamsGroupBy = "village"
-)
-
-// Valid indicates whether the value is a known member of the AwarenessReportParamsGroupBy enum.
-func (e AwarenessReportParamsGroupBy) Valid() bool {
-	switch e {
-	case AwarenessReportParamsGroupByAgeBand:
-		return true
-	case AwarenessReportParamsGroupByChannel:
-		return true
-	case AwarenessReportParamsGroupByGender:
-		return true
-	case AwarenessReportParamsGroupByOrganization:
-		return true
-	case AwarenessReportParamsGroupByVillage:
 		return true
 	default:
 		return false
@@ -537,6 +777,27 @@ func (e AwarenessReportParamsFormat) Valid() bool {
 	case AwarenessReportParamsFormatJson:
 		return true
 	case AwarenessReportParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ChangeReportParamsFormat.
+const (
+	ChangeReportParamsFormatCsv  ChangeReportParamsFormat = "csv"
+	ChangeReportParamsFormatJson ChangeReportParamsFormat = "json"
+	ChangeReportParamsFormatXlsx ChangeReportParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ChangeReportParamsFormat enum.
+func (e ChangeReportParamsFormat) Valid() bool {
+	switch e {
+	case ChangeReportParamsFormatCsv:
+		return true
+	case ChangeReportParamsFormatJson:
+		return true
+	case ChangeReportParamsFormatXlsx:
 		return true
 	default:
 		return false
@@ -606,27 +867,6 @@ func (e TopicsReportParamsFormat) Valid() bool {
 	}
 }
 
-// Defines values for TrendReportParamsPeriod.
-const (
-	Month   TrendReportParamsPeriod = "month"
-	Quarter TrendReportParamsPeriod = "quarter"
-	Year    TrendReportParamsPeriod = "year"
-)
-
-// Valid indicates whether the value is a known member of the TrendReportParamsPeriod enum.
-func (e TrendReportParamsPeriod) Valid() bool {
-	switch e {
-	case Month:
-		return true
-	case Quarter:
-		return true
-	case Year:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for TrendReportParamsFormat.
 const (
 	TrendReportParamsFormatCsv  TrendReportParamsFormat = "csv"
@@ -648,117 +888,320 @@ func (e TrendReportParamsFormat) Valid() bool {
 	}
 }
 
-// ActivityRequest An informing activity to log; `id`, `createdBy` and `createdAt` are the server's (sent values are ignored).
-type ActivityRequest struct {
-	Audience  *int    `json:"audience,omitempty"`
-	CreatedAt *string `json:"createdAt,omitempty"`
-	CreatedBy *string `json:"createdBy,omitempty"`
+// Action defines model for Action.
+type Action string
 
-	// Date 2020-01-01 to today (Vietnam time)
-	Date   openapi_types.Date  `json:"date"`
-	Id     *string             `json:"id,omitempty"`
-	Note   *string             `json:"note,omitempty"`
-	Topics *[]Topic            `json:"topics,omitempty"`
-	Type   ActivityRequestType `json:"type"`
+// Activity Activity is an informing activity a staff member recorded.
+type Activity struct {
+	Audience  int       `json:"audience"`
+	CreatedAt time.Time `json:"createdAt"`
+	CreatedBy string    `json:"createdBy"`
 
-	// UnitId a unit of the staff member's subtree (default: their scope unit)
-	UnitId *string `json:"unitId,omitempty"`
+	// Date YYYY-MM-DD
+	Date   openapi_types.Date `json:"date"`
+	Id     string             `json:"id"`
+	Note   string             `json:"note"`
+	Topics *[]ActivityTopics  `json:"topics"`
+	Type   ActivityType       `json:"type"`
+	UnitId string             `json:"unitId"`
 }
+
+// ActivityTopics defines model for Activity.Topics.
+type ActivityTopics string
+
+// ActivityType defines model for Activity.Type.
+type ActivityType string
+
+// ActivityList ActivityList is GET /v1/activities's JSON answer.
+type ActivityList struct {
+	Activities *[]Activity `json:"activities"`
+}
+
+// ActivityRequest Activity is an informing activity a staff member recorded.
+type ActivityRequest struct {
+	Audience  *int       `json:"audience,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedBy *string    `json:"createdBy,omitempty"`
+
+	// Date YYYY-MM-DD
+	Date   openapi_types.Date       `json:"date"`
+	Id     *string                  `json:"id,omitempty"`
+	Note   *string                  `json:"note,omitempty"`
+	Topics *[]ActivityRequestTopics `json:"topics,omitempty"`
+	Type   ActivityRequestType      `json:"type"`
+	UnitId *string                  `json:"unitId,omitempty"`
+}
+
+// ActivityRequestTopics defines model for ActivityRequest.Topics.
+type ActivityRequestTopics string
 
 // ActivityRequestType defines model for ActivityRequest.Type.
 type ActivityRequestType string
 
-// Answer defines model for Answer.
+// Answer Answer is a resident's answer to one question: option ids, a likert value or a text.
 type Answer struct {
 	OptionIds  *[]string `json:"optionIds,omitempty"`
 	QuestionId string    `json:"questionId"`
-
-	// Text a text answer
-	Text *string `json:"text,omitempty"`
-
-	// Value a Likert answer (1–5)
-	Value *int `json:"value,omitempty"`
+	Text       *string   `json:"text,omitempty"`
+	Value      *int      `json:"value,omitempty"`
 }
 
-// Awareness The awareness report's JSON answer; percentages are 0–100, null when suppressed (a group under `minGroup`) or not applicable.
+// Awareness Awareness is GET /v1/reports/awareness.
 type Awareness struct {
 	From    string           `json:"from"`
 	GroupBy AwarenessGroupBy `json:"groupBy"`
 
-	// MinGroup the smallest group whose mean and rates are shown
-	MinGroup int            `json:"minGroup"`
-	QuizId   string         `json:"quizId"`
-	Rows     []AwarenessRow `json:"rows"`
-
-	// Sealed the contest's key is secret to this reader: graded figures are null or left out
-	Sealed *bool `json:"sealed,omitempty"`
-
-	// SealedNote The Vietnamese note the pages show
-	SealedNote *string `json:"sealedNote,omitempty"`
-
-	// SealedUntil when the key stops being secret
+	// MinGroup MinGroup is the smallest group whose mean and rates are shown in this report.
+	MinGroup    int        `json:"minGroup"`
+	QuizId      string     `json:"quizId"`
+	Rows        *[]Row     `json:"rows"`
+	Sealed      *bool      `json:"sealed,omitempty"`
+	SealedNote  *string    `json:"sealedNote,omitempty"`
 	SealedUntil *time.Time `json:"sealedUntil,omitempty"`
 	To          string     `json:"to"`
 
-	// Total One group of the awareness report (the unit id as key when grouped by village).
-	Total  AwarenessRow `json:"total"`
-	UnitId string       `json:"unitId"`
+	// Total Row is one group of an awareness report.
+	Total  Row    `json:"total"`
+	UnitId string `json:"unitId"`
 }
 
 // AwarenessGroupBy defines model for Awareness.GroupBy.
 type AwarenessGroupBy string
 
-// AwarenessRow One group of the awareness report (the unit id as key when grouped by village).
-type AwarenessRow struct {
-	// Assisted participants entered with an officer (included in participants)
-	Assisted *int `json:"assisted,omitempty"`
+// Change Change is GET /v1/reports/change.
+type Change struct {
+	BaseQuizId  string       `json:"baseQuizId"`
+	MinGroup    int          `json:"minGroup"`
+	QuizId      string       `json:"quizId"`
+	Rows        *[]ChangeRow `json:"rows"`
+	Sealed      *bool        `json:"sealed,omitempty"`
+	SealedNote  *string      `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time   `json:"sealedUntil,omitempty"`
 
-	// Ci95 A 95 % interval [low, high], null when suppressed or undefined.
-	Ci95           *Interval `json:"ci95"`
-	Concentrated   bool      `json:"concentrated"`
-	Key            string    `json:"key"`
-	Label          string    `json:"label"`
-	MeanScore      *float64  `json:"meanScore"`
-	OverPopulation bool      `json:"overPopulation"`
-
-	// Paper participants reached on a paper sheet (included in participants)
-	Paper             *int     `json:"paper,omitempty"`
-	Participants      int      `json:"participants"`
-	ParticipationRate *float64 `json:"participationRate"`
-
-	// ParticipationRateCi95 A 95 % interval [low, high], null when suppressed or undefined.
-	ParticipationRateCi95 *Interval `json:"participationRateCi95"`
-	PassRate              *float64  `json:"passRate"`
-
-	// PassRateCi95 A 95 % interval [low, high], null when suppressed or undefined.
-	PassRateCi95 *Interval `json:"passRateCi95"`
-	Population   int       `json:"population"`
-	Suppressed   bool      `json:"suppressed"`
-
-	// SuspectSubmissions attempts started past a source's or device's soft limit (left out of the figures)
-	SuspectSubmissions int `json:"suspectSubmissions"`
-	Topics             *[]struct {
-		Answered    int      `json:"answered"`
-		CorrectRate *float64 `json:"correctRate"`
-		Label       string   `json:"label"`
-		Topic       string   `json:"topic"`
-	} `json:"topics"`
+	// Total Total compares the population-weighted pass rates (Row.Weighted) of the unit.
+	Total  ChangeRow `json:"total"`
+	UnitId string    `json:"unitId"`
 }
 
-// ConfirmRequest defines model for ConfirmRequest.
+// ChangeRow ChangeRow is one village (or the weighted total) of the change report.
+type ChangeRow struct {
+	BaseParticipants int      `json:"baseParticipants"`
+	BasePassRate     *float32 `json:"basePassRate"`
+
+	// Clear Clear says the interval excludes 0: the change is unlikely to be chance alone.
+	Clear          bool       `json:"clear"`
+	Difference     *float32   `json:"difference"`
+	DifferenceCi95 *[]float32 `json:"differenceCi95"`
+	Key            string     `json:"key"`
+	Label          string     `json:"label"`
+	Participants   int        `json:"participants"`
+	PassRate       *float32   `json:"passRate"`
+	Suppressed     bool       `json:"suppressed"`
+}
+
+// CloseResult CloseResult answers a close.
+type CloseResult struct {
+	Digest  string `json:"digest"`
+	Entries int    `json:"entries"`
+	Truth   int    `json:"truth"`
+}
+
+// Collective Collective configures the unit prizes: units ranked by a weighted sum of their participation rate (entrants ÷ population, %) and their share of all entrants (%).
+type Collective struct {
+	// Count how many units get a prize
+	Count int `json:"count"`
+
+	// EntrantsWeight default 0.3
+	EntrantsWeight float32 `json:"entrantsWeight"`
+
+	// ParticipationWeight default 0.7
+	ParticipationWeight float32 `json:"participationWeight"`
+
+	// UnitKind rank units of this kind (default: villages, the leaves)
+	UnitKind string `json:"unitKind"`
+}
+
+// CollectiveInput Collective configures the unit prizes: units ranked by a weighted sum of their participation rate (entrants ÷ population, %) and their share of all entrants (%).
+type CollectiveInput struct {
+	// Count how many units get a prize
+	Count *int `json:"count,omitempty"`
+
+	// EntrantsWeight default 0.3
+	EntrantsWeight *float32 `json:"entrantsWeight,omitempty"`
+
+	// ParticipationWeight default 0.7
+	ParticipationWeight *float32 `json:"participationWeight,omitempty"`
+
+	// UnitKind rank units of this kind (default: villages, the leaves)
+	UnitKind *string `json:"unitKind,omitempty"`
+}
+
+// Config Config is the contest block of a quiz of kind contest.
+type Config struct {
+	// AllowUnverified AllowUnverified is the organiser's confirmation that a contest with prizes runs without phone verification (verifyPhone false): without it such a contest is refused, so prizes never go to unverified phones by an oversight.
+	AllowUnverified *bool `json:"allowUnverified,omitempty"`
+
+	// AttemptsPerRound default 1
+	AttemptsPerRound int `json:"attemptsPerRound"`
+
+	// Collective Collective configures the unit prizes: units ranked by a weighted sum of their participation rate (entrants ÷ population, %) and their share of all entrants (%).
+	Collective Collective `json:"collective"`
+
+	// FastSecondsPerQuestion FastSecondsPerQuestion flags attempts faster than this per question (default 3).
+	FastSecondsPerQuestion int `json:"fastSecondsPerQuestion"`
+
+	// KeepPersonalDataDays KeepPersonalDataDays is how long after the last round closes the entrants' names, phones and CCCD numbers are kept (default 90); then they are purged.
+	KeepPersonalDataDays int `json:"keepPersonalDataDays"`
+
+	// MinPrizeScore MinPrizeScore is the lowest score that can win a prize (default 1: at least one correct answer, every scored question being worth at least a point), so an entry with nothing right never wins, however fast or well predicted.
+	MinPrizeScore int `json:"minPrizeScore"`
+
+	// OnePrizePerPerson nil: true
+	OnePrizePerPerson *bool `json:"onePrizePerPerson"`
+	Prediction        struct {
+		Text  string `json:"text"`
+		Truth string `json:"truth"`
+	} `json:"prediction"`
+
+	// PrizeCapPercent 0: no cap
+	PrizeCapPercent int       `json:"prizeCapPercent"`
+	Prizes          *[]Prize  `json:"prizes"`
+	Ranking         *[]string `json:"ranking"`
+	Rounds          *[]Round  `json:"rounds"`
+
+	// TopN TopN is how many entries the public results page shows (default 10).
+	TopN int `json:"topN"`
+
+	// VerifyPhone VerifyPhone requires entrants to prove their phone with a code sent by SMS before they start (nil: on when the contest has prizes).
+	VerifyPhone *bool `json:"verifyPhone"`
+}
+
+// ConfigInput Config is the contest block of a quiz of kind contest.
+type ConfigInput struct {
+	// AllowUnverified AllowUnverified is the organiser's confirmation that a contest with prizes runs without phone verification (verifyPhone false): without it such a contest is refused, so prizes never go to unverified phones by an oversight.
+	AllowUnverified *bool `json:"allowUnverified,omitempty"`
+
+	// AttemptsPerRound default 1
+	AttemptsPerRound *int `json:"attemptsPerRound,omitempty"`
+
+	// Collective Collective configures the unit prizes: units ranked by a weighted sum of their participation rate (entrants ÷ population, %) and their share of all entrants (%).
+	Collective *CollectiveInput `json:"collective,omitempty"`
+
+	// FastSecondsPerQuestion FastSecondsPerQuestion flags attempts faster than this per question (default 3).
+	FastSecondsPerQuestion *int `json:"fastSecondsPerQuestion,omitempty"`
+
+	// KeepPersonalDataDays KeepPersonalDataDays is how long after the last round closes the entrants' names, phones and CCCD numbers are kept (default 90); then they are purged.
+	KeepPersonalDataDays *int `json:"keepPersonalDataDays,omitempty"`
+
+	// MinPrizeScore MinPrizeScore is the lowest score that can win a prize (default 1: at least one correct answer, every scored question being worth at least a point), so an entry with nothing right never wins, however fast or well predicted.
+	MinPrizeScore *int `json:"minPrizeScore,omitempty"`
+
+	// OnePrizePerPerson nil: true
+	OnePrizePerPerson *bool `json:"onePrizePerPerson,omitempty"`
+	Prediction        *struct {
+		Text  *string `json:"text,omitempty"`
+		Truth *string `json:"truth,omitempty"`
+	} `json:"prediction,omitempty"`
+
+	// PrizeCapPercent 0: no cap
+	PrizeCapPercent *int          `json:"prizeCapPercent,omitempty"`
+	Prizes          *[]PrizeInput `json:"prizes,omitempty"`
+	Ranking         *[]string     `json:"ranking,omitempty"`
+	Rounds          *[]RoundInput `json:"rounds,omitempty"`
+
+	// TopN TopN is how many entries the public results page shows (default 10).
+	TopN *int `json:"topN,omitempty"`
+
+	// VerifyPhone VerifyPhone requires entrants to prove their phone with a code sent by SMS before they start (nil: on when the contest has prizes).
+	VerifyPhone *bool `json:"verifyPhone,omitempty"`
+}
+
+// ConfirmRequest ConfirmRequest is the body of POST /v1/verifications/{verificationId}/confirm.
 type ConfirmRequest struct {
 	Code string `json:"code"`
 }
 
-// CorrectionRequest defines model for CorrectionRequest.
+// Correction Correction is a recorded change of a question's answer key after publication.
+type Correction struct {
+	After      *[]string `json:"after,omitempty"`
+	At         time.Time `json:"at"`
+	Before     *[]string `json:"before"`
+	By         string    `json:"by"`
+	QuestionId string    `json:"questionId"`
+
+	// Regraded attempts regraded
+	Regraded int   `json:"regraded"`
+	Void     *bool `json:"void,omitempty"`
+}
+
+// CorrectionRequest CorrectionInput is the body of a correction: new correct options, or void.
 type CorrectionRequest struct {
 	CorrectOptionIds *[]string `json:"correctOptionIds,omitempty"`
 	Void             *bool     `json:"void,omitempty"`
 }
 
-// DisqualifyRequest defines model for DisqualifyRequest.
+// CorrectionResult CorrectionResult answers a correction.
+type CorrectionResult struct {
+	// FrozenRounds closed rounds keep their published results
+	FrozenRounds *[]string `json:"frozenRounds,omitempty"`
+	GradeVersion int       `json:"gradeVersion"`
+
+	// Job the regrade, done by the maintenance function
+	Job        RegradeJob `json:"job"`
+	QuestionId string     `json:"questionId"`
+}
+
+// Cursor An opaque page cursor, as the previous page gave it
+type Cursor = string
+
+// Decision Decision records an organiser's decision on an entry: who, when, why, and whether the entry is disqualified or kept.
+type Decision struct {
+	At        time.Time `json:"at"`
+	AttemptId string    `json:"attemptId"`
+	By        string    `json:"by"`
+
+	// Kind Kind is DecisionDisqualify or DecisionKeep; decisions stored before keeping existed have none and are disqualifications.
+	Kind    *string `json:"kind,omitempty"`
+	QuizId  string  `json:"quizId"`
+	Reason  string  `json:"reason"`
+	RoundId string  `json:"roundId"`
+}
+
+// DisqualifyRequest DisqualifyRequest is the reason an entry is disqualified or kept, recorded for the audit.
 type DisqualifyRequest struct {
 	Reason string `json:"reason"`
+}
+
+// Entry Entry records who entered a sheet, when, how, and a digest of what was entered (so a second entry of the same content is recognised).
+type Entry struct {
+	AttemptId string    `json:"attemptId"`
+	Channel   string    `json:"channel"`
+	EnteredAt time.Time `json:"enteredAt"`
+	EnteredBy string    `json:"enteredBy"`
+}
+
+// EntryPage EntryPage is a JSON page of a round's entries; NextCursor is empty on the last.
+type EntryPage struct {
+	Entries    *[]EntryRow `json:"entries"`
+	NextCursor string      `json:"nextCursor"`
+}
+
+// EntryRow EntryRow is one entry of the audit export.
+type EntryRow struct {
+	AttemptId    string    `json:"attemptId"`
+	Cccd         *string   `json:"cccd,omitempty"`
+	ClientId     *string   `json:"clientId,omitempty"`
+	DurationMs   int       `json:"durationMs"`
+	MaxScore     int       `json:"maxScore"`
+	Name         string    `json:"name"`
+	Organization *string   `json:"organization,omitempty"`
+	Phone        string    `json:"phone"`
+	Prediction   *int      `json:"prediction"`
+	Ranked       bool      `json:"ranked"`
+	RoundId      string    `json:"roundId"`
+	Score        int       `json:"score"`
+	SubmittedAt  time.Time `json:"submittedAt"`
+	UnitId       string    `json:"unitId"`
 }
 
 // Error Every error answer. The functions answer `{"error":{"code","message"}}` (with `rows` on a file's row errors); API Gateway's own answers (unknown route 404, missing or invalid token 401, body over 10 MB 413, throttled 429) are `{"message"}`, a body an HTTP API cannot change (custom gateway responses are a REST API feature: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html).
@@ -772,7 +1215,7 @@ type Error struct {
 	Message *string `json:"message,omitempty"`
 
 	// Rows A file's errors by row and column (422)
-	Rows  *[]map[string]interface{} `json:"rows,omitempty"`
+	Rows  *[]RowError `json:"rows,omitempty"`
 	union json.RawMessage
 }
 
@@ -785,236 +1228,683 @@ type Error0 = interface{}
 // Error1 defines model for Error.1.
 type Error1 = interface{}
 
-// Interval A 95 % interval [low, high], null when suppressed or undefined.
-type Interval = []float64
+// Flag Flag is an entry an organiser should look at before publishing.
+type Flag struct {
+	AttemptId string `json:"attemptId"`
+	Detail    string `json:"detail"`
 
-// Me defines model for Me.
+	// Kept Kept is the organiser's latest decision to keep the entry, if any: the flag is reviewed, no longer pending.
+	Kept *Kept `json:"kept,omitempty"`
+
+	// Kind fast, identicalBurst, sharedDevice, manyAttempts
+	Kind string `json:"kind"`
+
+	// Name masked
+	Name  string `json:"name"`
+	Rank  int    `json:"rank"`
+	Score int    `json:"score"`
+}
+
+// FlagList FlagList is a round's entries flagged for review.
+type FlagList struct {
+	Flags *[]Flag `json:"flags"`
+}
+
+// GroupBy defines model for GroupBy.
+type GroupBy string
+
+// ImportResult ImportResult answers an import: how many rows were taken, or every row error (and then nothing was changed); a file only read also gives back its questions.
+type ImportResult struct {
+	Errors   *[]RowError `json:"errors,omitempty"`
+	Imported int         `json:"imported"`
+
+	// Questions Questions are the questions read by ReadQuestions (nothing stored).
+	Questions *[]QuestionInput `json:"questions,omitempty"`
+
+	// Units Units is the whole unit tree after a unit import.
+	Units *[]Unit `json:"units,omitempty"`
+}
+
+// Invitation Invitation is a new account.
+type Invitation struct {
+	Email       string `json:"email"`
+	Role        Role   `json:"role"`
+	ScopeUnitId string `json:"scopeUnitId"`
+	Username    string `json:"username"`
+}
+
+// Kept Kept is who kept a flagged entry, when and why.
+type Kept struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
+}
+
+// Kind defines model for Kind.
+type Kind string
+
+// Listed Listed is a sample in a quiz's list.
+type Listed struct {
+	CreatedAt time.Time `json:"createdAt"`
+	SampleId  string    `json:"sampleId"`
+	UnitId    string    `json:"unitId"`
+	UnitName  string    `json:"unitName"`
+}
+
+// Me Me is GET /v1/admin/me's answer.
 type Me struct {
-	// Can What the policy lets this staff member do (on quizzes and surveys where it depends on the kind); the scope is checked on every request.
-	Can         []MeCan  `json:"can"`
-	Roles       []string `json:"roles"`
-	ScopeUnitId *string  `json:"scopeUnitId,omitempty"`
-	Username    string   `json:"username"`
+	Can         *[]Action `json:"can"`
+	Roles       *[]Role   `json:"roles"`
+	ScopeUnitId string    `json:"scopeUnitId"`
+	Username    string    `json:"username"`
 }
 
-// MeCan defines model for Me.Can.
-type MeCan string
+// Member Member is a staff account as admins see it.
+type Member struct {
+	Email       *string `json:"email,omitempty"`
+	Enabled     bool    `json:"enabled"`
+	Role        Role    `json:"role"`
+	ScopeUnitId string  `json:"scopeUnitId"`
 
-// Object defines model for Object.
-type Object = map[string]interface{}
-
-// Participant defines model for Participant.
-type Participant struct {
-	// BirthYear 1900 to this year; with consent only
-	BirthYear *int    `json:"birthYear,omitempty"`
-	Cccd      *string `json:"cccd,omitempty"`
-
-	// Gender with consent only
-	Gender       *ParticipantGender `json:"gender,omitempty"`
-	Name         *string            `json:"name,omitempty"`
-	Organization *string            `json:"organization,omitempty"`
-	Phone        *string            `json:"phone,omitempty"`
-	PhoneToken   *string            `json:"phoneToken,omitempty"`
-
-	// UnitId a village (a leaf of the unit tree)
-	UnitId string `json:"unitId"`
+	// TemporaryPassword TemporaryPassword is set only by the local directory, so that a tester can sign in as the invited account; in AWS Cognito e-mails it and it is never returned.
+	TemporaryPassword *string `json:"temporaryPassword,omitempty"`
+	Username          string  `json:"username"`
 }
 
-// ParticipantGender with consent only
-type ParticipantGender string
+// MethodsNote MethodsAnswer is the methods note (report.MethodsNote), the text of the workbook's sheet "Phương pháp", for the report page's "Cách tính".
+type MethodsNote struct {
+	Rows *[]MethodsRow `json:"rows"`
+}
 
-// PhoneToken defines model for PhoneToken.
+// MethodsRow MethodsRow is one row of the methods note as GET /v1/reports/methods answers it, for the report page's "Cách tính".
+type MethodsRow struct {
+	Figure  string `json:"figure"`
+	Meaning string `json:"meaning"`
+	Method  string `json:"method"`
+}
+
+// Month A month, YYYY-MM
+type Month = string
+
+// Option Option is one answer choice.
+type Option struct {
+	Id   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// OptionCount OptionCount is how often an option (or likert value) was chosen.
+type OptionCount struct {
+	Count    int    `json:"count"`
+	OptionId string `json:"optionId"`
+
+	// Percent of participants who answered the question
+	Percent *float32 `json:"percent"`
+	Text    string   `json:"text"`
+}
+
+// OptionInput OptionInput is an option as staff write it; the server assigns its id.
+type OptionInput struct {
+	Text string `json:"text"`
+}
+
+// OptionInputBody OptionInput is an option as staff write it; the server assigns its id.
+type OptionInputBody struct {
+	Text *string `json:"text,omitempty"`
+}
+
+// Outcome defines model for Outcome.
+type Outcome string
+
+// PaperCorrection Correction records one change of an entered sheet: who, when, why, and a digest of the entry it replaced.
+type PaperCorrection struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
+}
+
+// Period defines model for Period.
+type Period string
+
+// PhoneToken ConfirmResponse carries the phone token for participant.phoneToken.
 type PhoneToken struct {
-	ExpiresAt  string `json:"expiresAt"`
-	PhoneToken string `json:"phoneToken"`
+	ExpiresAt  time.Time `json:"expiresAt"`
+	PhoneToken string    `json:"phoneToken"`
 }
 
-// PrintRequest defines model for PrintRequest.
+// PrintRequest PrintRequest is the body of POST /v1/paper/prints.
 type PrintRequest struct {
 	Count  int     `json:"count"`
 	QuizId *string `json:"quizId,omitempty"`
 
-	// SiteUrl the resident site's address, for the QR code
-	SiteUrl *string `json:"siteUrl,omitempty"`
-	UnitId  *string `json:"unitId,omitempty"`
-
-	// Variant full (default): questions, options and boxes; answers: boxes only
+	// SiteUrl SiteURL is the resident site's address (the staff page's origin), for the QR code.
+	SiteUrl *string              `json:"siteUrl,omitempty"`
+	UnitId  *string              `json:"unitId,omitempty"`
 	Variant *PrintRequestVariant `json:"variant,omitempty"`
 }
 
-// PrintRequestVariant full (default): questions, options and boxes; answers: boxes only
+// PrintRequestVariant defines model for PrintRequest.Variant.
 type PrintRequestVariant string
 
-// QuizInput A quiz, survey or contest as staff write it (POST creates, PUT replaces a draft).
+// PrintView PrintView is what the print page and the entry page show.
+type PrintView struct {
+	Codes *[]string `json:"codes"`
+
+	// Date dd/mm/yyyy, Vietnam time
+	Date      string             `json:"date"`
+	Link      *string            `json:"link,omitempty"`
+	PrintId   string             `json:"printId"`
+	PrintedAt time.Time          `json:"printedAt"`
+	PrintedBy string             `json:"printedBy"`
+	QrSvg     *string            `json:"qrSvg,omitempty"`
+	Questions *[]PrintedQuestion `json:"questions"`
+	QuizId    string             `json:"quizId"`
+	QuizTitle string             `json:"quizTitle"`
+	UnitId    string             `json:"unitId"`
+	UnitName  string             `json:"unitName"`
+	Variant   string             `json:"variant"`
+}
+
+// PrintedOption PrintedOption is an option with its box letter.
+type PrintedOption struct {
+	Id     string `json:"id"`
+	Letter string `json:"letter"`
+	Text   string `json:"text"`
+}
+
+// PrintedQuestion PrintedQuestion is a question as printed: number, text, options; never the key.
+type PrintedQuestion struct {
+	Id      string           `json:"id"`
+	Kind    QuestionKind     `json:"kind"`
+	N       int              `json:"n"`
+	Options *[]PrintedOption `json:"options"`
+	Text    string           `json:"text"`
+}
+
+// Prize Prize is a tier: giải Nhất, Nhì, Ba, Khuyến khích…
+type Prize struct {
+	// Amount VND
+	Amount int    `json:"amount"`
+	Count  int    `json:"count"`
+	Tier   string `json:"tier"`
+}
+
+// PrizeInput Prize is a tier: giải Nhất, Nhì, Ba, Khuyến khích…
+type PrizeInput struct {
+	// Amount VND
+	Amount *int    `json:"amount,omitempty"`
+	Count  *int    `json:"count,omitempty"`
+	Tier   *string `json:"tier,omitempty"`
+}
+
+// PublicLine PublicLine is an entry on the public results page: masked details only.
+type PublicLine struct {
+	DurationMs int     `json:"durationMs"`
+	MaxScore   int     `json:"maxScore"`
+	Name       string  `json:"name"`
+	Phone      string  `json:"phone"`
+	Prediction int     `json:"prediction"`
+	Rank       int     `json:"rank"`
+	Score      int     `json:"score"`
+	Tier       *string `json:"tier,omitempty"`
+	Unit       string  `json:"unit"`
+}
+
+// PublicOption PublicOption and PublicQuestion are what a resident sees: no key, no points.
+type PublicOption struct {
+	Id   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// PublicQuestion defines model for PublicQuestion.
+type PublicQuestion struct {
+	Id      string          `json:"id"`
+	Kind    QuestionKind    `json:"kind"`
+	Options *[]PublicOption `json:"options"`
+	Text    string          `json:"text"`
+	Topic   string          `json:"topic"`
+}
+
+// PublicResults PublicResults is GET /v1/contests/{quizId}/rounds/{roundId}/results.
+type PublicResults struct {
+	ByUnit     *[]UnitCount  `json:"byUnit"`
+	Collective *[]UnitResult `json:"collective"`
+	Digest     string        `json:"digest"`
+	Entries    int           `json:"entries"`
+	QuizId     string        `json:"quizId"`
+	RoundId    string        `json:"roundId"`
+	RoundName  string        `json:"roundName"`
+	Top        *[]PublicLine `json:"top"`
+	Truth      int           `json:"truth"`
+}
+
+// PurgeResult PurgeResult answers a purge of personal data.
+type PurgeResult struct {
+	// Attempts attempts whose personal data was removed
+	Attempts int `json:"attempts"`
+
+	// Rounds frozen results cleaned
+	Rounds int `json:"rounds"`
+
+	// Samples random samples deleted (frame, codes and figures)
+	Samples int `json:"samples"`
+
+	// Verifications phone verifications deleted
+	Verifications int `json:"verifications"`
+}
+
+// Question Question is one item of a quiz's bank.
+type Question struct {
+	CorrectOptionIds *[]string    `json:"correctOptionIds,omitempty"`
+	Id               string       `json:"id"`
+	Kind             QuestionKind `json:"kind"`
+	Options          *[]Option    `json:"options"`
+	Points           int          `json:"points"`
+	Text             string       `json:"text"`
+	Topic            string       `json:"topic"`
+
+	// Void Void questions were withdrawn by a correction: everyone gets their points.
+	Void *bool `json:"void,omitempty"`
+}
+
+// QuestionInput QuestionInput is a question as staff write it.
+type QuestionInput struct {
+	CorrectOptionIds     *[]string          `json:"correctOptionIds,omitempty"`
+	CorrectOptionIndexes *[]int             `json:"correctOptionIndexes,omitempty"`
+	Id                   *string            `json:"id,omitempty"`
+	Kind                 string             `json:"kind"`
+	Options              *[]OptionInput     `json:"options"`
+	Points               int                `json:"points"`
+	Text                 string             `json:"text"`
+	Topic                QuestionInputTopic `json:"topic"`
+}
+
+// QuestionInputTopic defines model for QuestionInput.Topic.
+type QuestionInputTopic string
+
+// QuestionInputBody QuestionInput is a question as staff write it.
+type QuestionInputBody struct {
+	CorrectOptionIds     *[]string               `json:"correctOptionIds,omitempty"`
+	CorrectOptionIndexes *[]int                  `json:"correctOptionIndexes,omitempty"`
+	Id                   *string                 `json:"id,omitempty"`
+	Kind                 *string                 `json:"kind,omitempty"`
+	Options              *[]OptionInputBody      `json:"options,omitempty"`
+	Points               *int                    `json:"points,omitempty"`
+	Text                 *string                 `json:"text,omitempty"`
+	Topic                *QuestionInputBodyTopic `json:"topic,omitempty"`
+}
+
+// QuestionInputBodyTopic defines model for QuestionInputBody.Topic.
+type QuestionInputBodyTopic string
+
+// QuestionKind defines model for QuestionKind.
+type QuestionKind string
+
+// QuestionStat QuestionStat is one question of the question analysis.
+type QuestionStat struct {
+	// Discrimination corrected (item–rest) point-biserial, −1–1
+	Discrimination *float32 `json:"discrimination"`
+
+	// Facility share correct, 0–1
+	Facility   *float32 `json:"facility"`
+	Flag       string   `json:"flag"`
+	N          int      `json:"n"`
+	QuestionId string   `json:"questionId"`
+	Text       string   `json:"text"`
+	Topic      string   `json:"topic"`
+}
+
+// QuestionsReport Questions is GET /v1/reports/questions.
+type QuestionsReport struct {
+	Questions   *[]QuestionStat `json:"questions"`
+	QuizId      string          `json:"quizId"`
+	Sealed      *bool           `json:"sealed,omitempty"`
+	SealedNote  *string         `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time      `json:"sealedUntil,omitempty"`
+}
+
+// Quiz Quiz is a quiz, survey or contest with its question bank.
+type Quiz struct {
+	ClosesAt *time.Time `json:"closesAt,omitempty"`
+
+	// Contest Contest holds rounds, ranking and prizes when Kind is contest.
+	Contest *Config `json:"contest,omitempty"`
+
+	// Corrections Corrections record every change of a published quiz's answer key.
+	Corrections *[]Correction `json:"corrections,omitempty"`
+	CreatedBy   *string       `json:"createdBy,omitempty"`
+	Description string        `json:"description"`
+
+	// DrawCount 0: every question
+	DrawCount   int        `json:"drawCount"`
+	Id          string     `json:"id"`
+	Kind        Kind       `json:"kind"`
+	OpensAt     *time.Time `json:"opensAt,omitempty"`
+	PassPercent int        `json:"passPercent"`
+
+	// PersonalDataPurgedAt PersonalDataPurgedAt is when the attempts' names, phones and CCCD were removed.
+	PersonalDataPurgedAt *time.Time  `json:"personalDataPurgedAt,omitempty"`
+	Questions            *[]Question `json:"questions"`
+
+	// ScopeUnitId only residents under this unit may take it
+	ScopeUnitId  *string    `json:"scopeUnitId,omitempty"`
+	Shuffle      bool       `json:"shuffle"`
+	Status       Status     `json:"status"`
+	TimeLimitSec int        `json:"timeLimitSec"`
+	Title        string     `json:"title"`
+	UpdatedAt    *time.Time `json:"updatedAt,omitempty"`
+
+	// Version Version counts stored writes; a write based on an older version is a conflict.
+	Version int `json:"version"`
+}
+
+// QuizInput QuizInput is the body of POST and PUT /v1/admin/quizzes.
 type QuizInput struct {
 	ClosesAt *time.Time `json:"closesAt,omitempty"`
 
-	// Contest a contest's rounds, ranking, prizes and rules (kind contest)
-	Contest     *map[string]interface{} `json:"contest,omitempty"`
-	Description *string                 `json:"description,omitempty"`
-	DrawCount   *int                    `json:"drawCount,omitempty"`
-	Kind        *string                 `json:"kind,omitempty"`
-	OpensAt     *time.Time              `json:"opensAt,omitempty"`
-	PassPercent *int                    `json:"passPercent,omitempty"`
-	Questions   *[]struct {
-		CorrectOptionIds     *[]string `json:"correctOptionIds,omitempty"`
-		CorrectOptionIndexes *[]int    `json:"correctOptionIndexes,omitempty"`
-		Id                   *string   `json:"id,omitempty"`
-		Kind                 *string   `json:"kind,omitempty"`
-		Options              *[]struct {
-			Text *string `json:"text,omitempty"`
-		} `json:"options,omitempty"`
-		Points *int    `json:"points,omitempty"`
-		Text   *string `json:"text,omitempty"`
-		Topic  *string `json:"topic,omitempty"`
-	} `json:"questions,omitempty"`
-	ScopeUnitId  *string `json:"scopeUnitId,omitempty"`
-	Shuffle      *bool   `json:"shuffle,omitempty"`
-	TimeLimitSec *int    `json:"timeLimitSec,omitempty"`
-	Title        *string `json:"title,omitempty"`
+	// Contest Contest is the contest block of a quiz of kind contest.
+	Contest      *ConfigInput         `json:"contest,omitempty"`
+	Description  *string              `json:"description,omitempty"`
+	DrawCount    *int                 `json:"drawCount,omitempty"`
+	Kind         *QuizInputKind       `json:"kind,omitempty"`
+	OpensAt      *time.Time           `json:"opensAt,omitempty"`
+	PassPercent  *int                 `json:"passPercent,omitempty"`
+	Questions    *[]QuestionInputBody `json:"questions,omitempty"`
+	ScopeUnitId  *string              `json:"scopeUnitId,omitempty"`
+	Shuffle      *bool                `json:"shuffle,omitempty"`
+	TimeLimitSec *int                 `json:"timeLimitSec,omitempty"`
+	Title        *string              `json:"title,omitempty"`
 }
 
-// Quizzes defines model for Quizzes.
+// QuizInputKind defines model for QuizInput.Kind.
+type QuizInputKind string
+
+// QuizList QuizList is GET /v1/admin/quizzes's answer.
+type QuizList struct {
+	Quizzes *[]Quiz `json:"quizzes"`
+}
+
+// QuizStatus QuizStatus answers a quiz's creation, publication and closing: its id and new status.
+type QuizStatus struct {
+	Id     string `json:"id"`
+	Status Status `json:"status"`
+}
+
+// QuizSummary QuizSummary is one quiz of GET /v1/quizzes.
+type QuizSummary struct {
+	ClosesAt    *time.Time `json:"closesAt,omitempty"`
+	Description string     `json:"description"`
+	Id          string     `json:"id"`
+	Kind        Kind       `json:"kind"`
+	OpensAt     *time.Time `json:"opensAt,omitempty"`
+
+	// Phase Phase is open, upcoming or ended at the server's time of the answer (see quiz.PhaseAt).
+	Phase         string `json:"phase"`
+	QuestionCount int    `json:"questionCount"`
+
+	// Rounds Rounds of a contest, with the names people read and when results come.
+	Rounds       *[]RoundSummary `json:"rounds,omitempty"`
+	ScopeUnitId  *string         `json:"scopeUnitId,omitempty"`
+	Status       Status          `json:"status"`
+	TimeLimitSec int             `json:"timeLimitSec"`
+	Title        string          `json:"title"`
+
+	// VerifyPhone VerifyPhone says, on every contest (true or false) and on nothing else, whether its entrants verify their phone by SMS first: a prize contest that does not is visible as such to residents.
+	VerifyPhone *bool `json:"verifyPhone,omitempty"`
+}
+
+// Quizzes QuizzesResponse is GET /v1/quizzes.
 type Quizzes struct {
-	Quizzes []struct {
-		// ClosesAt left out when the quiz has no closing time
-		ClosesAt    *time.Time `json:"closesAt,omitempty"`
-		Description *string    `json:"description,omitempty"`
-		Id          string     `json:"id"`
-		Kind        string     `json:"kind"`
-
-		// OpensAt left out when the quiz has no opening time
-		OpensAt *time.Time `json:"opensAt,omitempty"`
-
-		// Phase Open, upcoming or ended at the server's time of the answer (a contest by its rounds).
-		Phase         *QuizzesQuizzesPhase `json:"phase,omitempty"`
-		QuestionCount *int                 `json:"questionCount,omitempty"`
-
-		// Rounds A contest's rounds, with the names people read and when results may come (the end plus the submit grace).
-		Rounds *[]struct {
-			ClosesAt     string `json:"closesAt"`
-			Id           string `json:"id"`
-			Name         string `json:"name"`
-			OpensAt      string `json:"opensAt"`
-			ResultsAfter string `json:"resultsAfter"`
-		} `json:"rounds,omitempty"`
-
-		// ScopeUnitId only residents under this unit may take it (left out when anyone may)
-		ScopeUnitId  *string `json:"scopeUnitId,omitempty"`
-		Status       *string `json:"status,omitempty"`
-		TimeLimitSec *int    `json:"timeLimitSec,omitempty"`
-		Title        string  `json:"title"`
-		VerifyPhone  *bool   `json:"verifyPhone,omitempty"`
-	} `json:"quizzes"`
+	Quizzes *[]QuizSummary `json:"quizzes"`
 }
 
-// QuizzesQuizzesPhase Open, upcoming or ended at the server's time of the answer (a contest by its rounds).
-type QuizzesQuizzesPhase string
-
-// RankingPage defines model for RankingPage.
+// RankingPage RankingPage is a page of a round's ranking, with the round's name and times so the organiser's page, which polls it, knows when closing becomes allowed.
 type RankingPage struct {
-	// CloseAllowedAt The round's end plus the submit grace: a close before is refused (409)
-	CloseAllowedAt string `json:"closeAllowedAt"`
-	ClosesAt       string `json:"closesAt"`
+	// CloseAllowedAt CloseAllowedAt is the end plus the submit grace: the close is refused before.
+	CloseAllowedAt time.Time `json:"closeAllowedAt"`
+	ClosesAt       time.Time `json:"closesAt"`
 
-	// Entries The round's number of entries
-	Entries    *int                     `json:"entries,omitempty"`
-	Final      bool                     `json:"final"`
-	Lines      []map[string]interface{} `json:"lines"`
-	NextCursor *string                  `json:"nextCursor,omitempty"`
+	// Entries Entries counts the round's entries (a count reveals no key).
+	Entries *int `json:"entries,omitempty"`
 
-	// Now The server's clock, for a countdown that does not trust the device's
-	Now       string `json:"now"`
-	RoundName string `json:"roundName"`
+	// Final from the frozen results, else provisional
+	Final      bool          `json:"final"`
+	Lines      *[]PublicLine `json:"lines"`
+	NextCursor *string       `json:"nextCursor,omitempty"`
 
-	// Sealed A provisional ranking read by someone who may not see the contest's key while it is secret: no lines (a score, a rank or a place would give the key away), the count only
-	Sealed *bool `json:"sealed,omitempty"`
-
-	// SealedNote The Vietnamese note the pages show
-	SealedNote *string `json:"sealedNote,omitempty"`
-
-	// SealedUntil When the key stops being secret: the last round's end plus the submit grace
-	SealedUntil *string `json:"sealedUntil,omitempty"`
+	// Now Now is the server's clock, so a page counts down from it, not from the device's.
+	Now         time.Time  `json:"now"`
+	RoundName   string     `json:"roundName"`
+	Sealed      *bool      `json:"sealed,omitempty"`
+	SealedNote  *string    `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time `json:"sealedUntil,omitempty"`
 }
 
-// RegradeJob defines model for RegradeJob.
+// RegradeJob RegradeJob is an answer-key correction's regrade of a quiz's attempts: resumable, with a checkpoint per shard of the quiz's attempts.
 type RegradeJob struct {
 	// Changed attempts regraded
 	Changed int `json:"changed"`
 
 	// Checked attempts read with an older grade
-	Checked    int       `json:"checked"`
-	CreatedAt  time.Time `json:"createdAt"`
-	JobId      string    `json:"jobId"`
-	KeyVersion int       `json:"keyVersion"`
+	Checked   int       `json:"checked"`
+	CreatedAt time.Time `json:"createdAt"`
+	JobId     string    `json:"jobId"`
 
-	// Pass walks begun after the first
-	Pass *int `json:"pass,omitempty"`
+	// KeyVersion the quiz's grade version the correction made
+	KeyVersion int `json:"keyVersion"`
 
-	// PassChanged attempts the current walk has regraded
-	PassChanged *int             `json:"passChanged,omitempty"`
-	QuestionId  string           `json:"questionId"`
-	QuizId      string           `json:"quizId"`
-	Status      RegradeJobStatus `json:"status"`
+	// Pass Pass counts the walks begun after the first; PassChanged is what the current walk has regraded so far (a sweep that regraded nothing ends the job).
+	Pass        int    `json:"pass"`
+	PassChanged int    `json:"passChanged"`
+	QuestionId  string `json:"questionId"`
+	QuizId      string `json:"quizId"`
+	Status      string `json:"status"`
 
-	// SweepAfter the sweeps (walks that catch attempts graded with the old key) start after this
-	SweepAfter *time.Time `json:"sweepAfter,omitempty"`
-	UpdatedAt  *time.Time `json:"updatedAt,omitempty"`
+	// SweepAfter the sweeps start after this
+	SweepAfter time.Time `json:"sweepAfter"`
+
+	// UpdatedAt zero (left out) until the job first moves
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
-// RegradeJobStatus defines model for RegradeJob.Status.
-type RegradeJobStatus string
+// ReportRow ReportRow is one village of a sample's figures.
+type ReportRow struct {
+	Absent    int      `json:"absent"`
+	Drawn     int      `json:"drawn"`
+	FrameSize int      `json:"frameSize"`
+	MeanScore *float32 `json:"meanScore"`
+	Moved     int      `json:"moved"`
+	Name      string   `json:"name"`
+	Other     int      `json:"other"`
+	PassRate  *float32 `json:"passRate"`
+	Refused   int      `json:"refused"`
+	Responded int      `json:"responded"`
 
-// Result defines model for Result.
+	// ResponseRate ResponseRate is AAPOR RR1: responded ÷ (drawn − moved).
+	ResponseRate *float32 `json:"responseRate"`
+	Suppressed   bool     `json:"suppressed"`
+	UnitId       string   `json:"unitId"`
+}
+
+// ReportTotal ReportTotal is the sample's total: counts over every village, RR1 over them, and the stratified estimate with each village's frame size as N_h.
+type ReportTotal struct {
+	Drawn        int      `json:"drawn"`
+	FrameSize    int      `json:"frameSize"`
+	Moved        int      `json:"moved"`
+	Responded    int      `json:"responded"`
+	ResponseRate *float32 `json:"responseRate"`
+
+	// Weighted Weighted is a parent unit's population-weighted figures, in percent, rounded to one decimal.
+	Weighted Weighted `json:"weighted"`
+}
+
+// Response Response is a drawn code's answered sheet, as the sample's figures need it.
+type Response struct {
+	EnteredAt time.Time `json:"enteredAt"`
+	Passed    bool      `json:"passed"`
+
+	// Score Score is in percent (0–100).
+	Score float32 `json:"score"`
+
+	// Scored Scored is false for an answer without a score (a survey).
+	Scored bool `json:"scored"`
+}
+
+// Result Result is a submitted attempt's outcome. A sealed contest entry (its round's results not frozen yet) is answered with attemptId, submittedAt, receipt, the round, the prediction and ranked only.
 type Result struct {
-	AttemptId    string   `json:"attemptId"`
-	CorrectCount *int     `json:"correctCount,omitempty"`
-	DurationMs   *int     `json:"durationMs,omitempty"`
-	MaxScore     *float32 `json:"maxScore,omitempty"`
+	AttemptId    string `json:"attemptId"`
+	CorrectCount *int   `json:"correctCount,omitempty"`
+	DurationMs   *int   `json:"durationMs,omitempty"`
+	MaxScore     *int   `json:"maxScore,omitempty"`
 
-	// PassPercent The quiz's pass mark, in percent of the maximum score (scored attempts only)
-	PassPercent *int `json:"passPercent,omitempty"`
+	// PassPercent PassPercent is the quiz's pass mark (percent of the maximum score) and Passed whether this attempt reached it; both absent for unscored attempts.
+	PassPercent   *int  `json:"passPercent,omitempty"`
+	Passed        *bool `json:"passed,omitempty"`
+	Prediction    *int  `json:"prediction,omitempty"`
+	QuestionCount *int  `json:"questionCount,omitempty"`
+	Ranked        *bool `json:"ranked,omitempty"`
 
-	// Passed whether the attempt reached the pass mark (scored attempts only)
-	Passed *bool `json:"passed,omitempty"`
-
-	// Prediction A contest entry's answer to the tie-break question
-	Prediction    *int `json:"prediction,omitempty"`
-	QuestionCount *int `json:"questionCount,omitempty"`
-
-	// Ranked A contest entry: false when it came after its round's end (kept, not ranked)
-	Ranked  *bool   `json:"ranked,omitempty"`
+	// Receipt Receipt is a contest entry's short code, the same for every answer about it.
 	Receipt *string `json:"receipt,omitempty"`
 
-	// ResultsAfter A sealed contest entry: the earliest time its round's results may be published (the round's end plus the submit grace)
-	ResultsAfter *time.Time `json:"resultsAfter,omitempty"`
-	Review       *[]struct {
-		Correct          *bool     `json:"correct,omitempty"`
-		CorrectOptionIds *[]string `json:"correctOptionIds,omitempty"`
-		QuestionId       string    `json:"questionId"`
-	} `json:"review,omitempty"`
-	RoundId     *string    `json:"roundId,omitempty"`
-	RoundName   *string    `json:"roundName,omitempty"`
-	Score       *float32   `json:"score,omitempty"`
-	SubmittedAt *time.Time `json:"submittedAt,omitempty"`
+	// ResultsAfter ResultsAfter is when an open round's results may come: its closing time plus quiz.SubmitGrace (see quiz.ResultsAfter), the earliest an organiser can close it.
+	ResultsAfter *time.Time    `json:"resultsAfter,omitempty"`
+	Review       *[]ReviewItem `json:"review,omitempty"`
+
+	// RoundId Contests: the round, the prediction and whether the entry is ranked (a late entry is kept but not ranked).
+	RoundId     *string   `json:"roundId,omitempty"`
+	RoundName   *string   `json:"roundName,omitempty"`
+	Score       *int      `json:"score,omitempty"`
+	SubmittedAt time.Time `json:"submittedAt"`
 }
 
-// SampleCreateRequest defines model for SampleCreateRequest.
+// ReviewItem ReviewItem tells the resident whether a question was right and what was right.
+type ReviewItem struct {
+	Correct          bool      `json:"correct"`
+	CorrectOptionIds *[]string `json:"correctOptionIds"`
+	QuestionId       string    `json:"questionId"`
+}
+
+// Role defines model for Role.
+type Role string
+
+// Round Round is one period of a contest.
+type Round struct {
+	ClosesAt time.Time `json:"closesAt"`
+	Id       string    `json:"id"`
+
+	// Name Name is what people read ("Vòng 1", "Tuần 2"); the id stays in links and keys. Normalized fills an empty name with "Vòng <position>".
+	Name    *string   `json:"name,omitempty"`
+	OpensAt time.Time `json:"opensAt"`
+}
+
+// RoundId defines model for RoundId.
+type RoundId = string
+
+// RoundInput Round is one period of a contest.
+type RoundInput struct {
+	ClosesAt *time.Time `json:"closesAt,omitempty"`
+	Id       *string    `json:"id,omitempty"`
+
+	// Name Name is what people read ("Vòng 1", "Tuần 2"); the id stays in links and keys. Normalized fills an empty name with "Vòng <position>".
+	Name    *string    `json:"name,omitempty"`
+	OpensAt *time.Time `json:"opensAt,omitempty"`
+}
+
+// RoundSummary RoundSummary is a contest round as GET /v1/quizzes lists it: what a resident reads (the name, the times, when results come), nothing about answers.
+type RoundSummary struct {
+	ClosesAt     time.Time `json:"closesAt"`
+	Id           string    `json:"id"`
+	Name         string    `json:"name"`
+	OpensAt      time.Time `json:"opensAt"`
+	ResultsAfter time.Time `json:"resultsAfter"`
+}
+
+// Row Row is one group of an awareness report.
+type Row struct {
+	Assisted *int `json:"assisted,omitempty"`
+
+	// Ci95 [lo, hi] or null: Student t interval of the mean
+	Ci95 *[]float32 `json:"ci95"`
+
+	// Concentrated Concentrated says more than ConcentratedSharePercent of the participants came from one address (see Concentrated).
+	Concentrated bool `json:"concentrated"`
+
+	// Key the unit id when grouped by village
+	Key       string   `json:"key"`
+	Label     string   `json:"label"`
+	MeanScore *float32 `json:"meanScore"`
+
+	// OverPopulation OverPopulation says the participants exceed the unit's population (15+).
+	OverPopulation bool `json:"overPopulation"`
+
+	// Paper Paper and Assisted are the participants reached on a paper sheet or entered with an officer (internal/paper/sheets), included in Participants.
+	Paper                 *int       `json:"paper,omitempty"`
+	Participants          int        `json:"participants"`
+	ParticipationRate     *float32   `json:"participationRate"`
+	ParticipationRateCi95 *[]float32 `json:"participationRateCi95"`
+	PassRate              *float32   `json:"passRate"`
+
+	// PassRateCi95 PassRateCI95 and ParticipationRateCI95 are Wilson 95 % intervals [lo, hi] in percent, null when suppressed or undefined (no population, more participants than residents).
+	PassRateCi95 *[]float32 `json:"passRateCi95"`
+	Population   int        `json:"population"`
+	Suppressed   bool       `json:"suppressed"`
+
+	// SuspectSubmissions SuspectSubmissions are attempts started past a source's or client's soft limit: left out of participants, mean and rates.
+	SuspectSubmissions int          `json:"suspectSubmissions"`
+	Topics             *[]TopicRate `json:"topics"`
+
+	// Weighted Weighted is the population-weighted (stratified) figure of a parent unit over its villages (weighted.go): only on the total of a report grouped by village, where the rows have a population.
+	Weighted *Weighted `json:"weighted,omitempty"`
+}
+
+// RowError RowError is one problem of an import, by row (1 = the header) and column.
+type RowError struct {
+	Column  string `json:"column"`
+	Message string `json:"message"`
+	Row     int    `json:"row"`
+}
+
+// SampleCode Code is a drawn code and what became of it: an outcome when it gave no answer, or its response (never both).
+type SampleCode struct {
+	Code string `json:"code"`
+
+	// Order Order is the code's place in its village's draw (0 first): visits follow it.
+	Order   int      `json:"order"`
+	Outcome *Outcome `json:"outcome,omitempty"`
+
+	// Response Response is a drawn code's answered sheet, as the sample's figures need it.
+	Response *Response `json:"response,omitempty"`
+	UnitId   string    `json:"unitId"`
+}
+
+// SampleCreateRequest CreateRequest is the body of POST /v1/admin/samples: perVillage, or marginOfError (percentage points at 95 %) from which each village's size follows.
 type SampleCreateRequest struct {
-	// MarginOfError percentage points at 95 %
-	MarginOfError *float64 `json:"marginOfError,omitempty"`
+	MarginOfError *float32 `json:"marginOfError,omitempty"`
 	PerVillage    *int     `json:"perVillage,omitempty"`
 	QuizId        string   `json:"quizId"`
 	UnitId        string   `json:"unitId"`
 }
 
-// SampleDrawRequest defines model for SampleDrawRequest.
+// SampleDrawRequest DrawRequest is the body of POST /v1/admin/samples/{sampleId}/draw.
 type SampleDrawRequest struct {
-	// Seed generated (16 hex digits) when absent
+	// Seed Seed is optional: one is made when absent.
 	Seed *string `json:"seed,omitempty"`
 }
 
-// SampleOutcomeRequest defines model for SampleOutcomeRequest.
+// SampleFrame FrameResult answers PUT /v1/admin/samples/{sampleId}/frame: the frame's size per village and its hash, or every row error.
+type SampleFrame struct {
+	Errors      *[]SampleRowError `json:"errors,omitempty"`
+	FrameSha256 *string           `json:"frameSha256,omitempty"`
+	Total       int               `json:"total"`
+	Villages    *[]Village        `json:"villages,omitempty"`
+}
+
+// SampleList List answers GET /v1/admin/samples: a quiz's samples.
+type SampleList struct {
+	Samples *[]Listed `json:"samples"`
+}
+
+// SampleOutcomeRequest OutcomeRequest is the body of POST /v1/admin/samples/{sampleId}/outcomes.
 type SampleOutcomeRequest struct {
 	Code    string                      `json:"code"`
 	Outcome SampleOutcomeRequestOutcome `json:"outcome"`
@@ -1023,154 +1913,476 @@ type SampleOutcomeRequest struct {
 // SampleOutcomeRequestOutcome defines model for SampleOutcomeRequest.Outcome.
 type SampleOutcomeRequestOutcome string
 
-// SampleReport A random sample's own figures (GET /v1/reports/awareness with sampleId), labelled "mẫu ngẫu nhiên"; percentages 0–100.
+// SampleReport Report answers GET /v1/reports/awareness?sampleId=: a sample's own figures, from its responses only.
 type SampleReport struct {
-	FrameSha256 string `json:"frameSha256"`
-	Label       string `json:"label"`
-	MinGroup    int    `json:"minGroup"`
-	QuizId      string `json:"quizId"`
-	QuizTitle   string `json:"quizTitle"`
-	Rows        []struct {
-		Absent    int      `json:"absent"`
-		Drawn     int      `json:"drawn"`
-		FrameSize int      `json:"frameSize"`
-		MeanScore *float64 `json:"meanScore"`
-		Moved     int      `json:"moved"`
-		Name      string   `json:"name"`
-		Other     int      `json:"other"`
-		PassRate  *float64 `json:"passRate"`
-		Refused   int      `json:"refused"`
-		Responded int      `json:"responded"`
+	FrameSha256 string       `json:"frameSha256"`
+	Label       string       `json:"label"`
+	MinGroup    int          `json:"minGroup"`
+	QuizId      string       `json:"quizId"`
+	QuizTitle   string       `json:"quizTitle"`
+	Rows        *[]ReportRow `json:"rows"`
+	SampleId    string       `json:"sampleId"`
+	Seed        string       `json:"seed"`
 
-		// ResponseRate AAPOR RR1: responded ÷ (drawn − moved)
-		ResponseRate *float64 `json:"responseRate"`
-		Suppressed   bool     `json:"suppressed"`
-		UnitId       string   `json:"unitId"`
-	} `json:"rows"`
-	SampleId string `json:"sampleId"`
-	Seed     string `json:"seed"`
-	Total    struct {
-		Drawn        int      `json:"drawn"`
-		FrameSize    int      `json:"frameSize"`
-		Moved        int      `json:"moved"`
-		Responded    int      `json:"responded"`
-		ResponseRate *float64 `json:"responseRate"`
+	// Total ReportTotal is the sample's total: counts over every village, RR1 over them, and the stratified estimate with each village's frame size as N_h.
+	Total    ReportTotal `json:"total"`
+	UnitId   string      `json:"unitId"`
+	UnitName string      `json:"unitName"`
+}
 
-		// Weighted the stratified estimate with each village's frame size as N_h
-		Weighted struct {
-			// Ci95 A 95 % interval [low, high], null when suppressed or undefined.
-			Ci95      *Interval `json:"ci95"`
-			MeanScore *float64  `json:"meanScore"`
-			PassRate  *float64  `json:"passRate"`
+// SampleResponseRequest ResponseRequest is the body of PUT /v1/admin/samples/{sampleId}/responses/{code}: what the drawn person ticked on the sample's sheet.
+type SampleResponseRequest struct {
+	Answers *[]Answer `json:"answers,omitempty"`
+}
 
-			// PassRateCi95 A 95 % interval [low, high], null when suppressed or undefined.
-			PassRateCi95      *Interval `json:"passRateCi95"`
-			PopulationCovered *float64  `json:"populationCovered"`
-			VillagesCovered   int       `json:"villagesCovered"`
-		} `json:"weighted"`
-	} `json:"total"`
+// SampleResponseResult ResponseResult answers an entered sample sheet.
+type SampleResponseResult struct {
+	Channel  string `json:"channel"`
+	Code     string `json:"code"`
+	MaxScore int    `json:"maxScore"`
+
+	// Response Response is a drawn code's answered sheet, as the sample's figures need it.
+	Response Response `json:"response"`
+	Score    int      `json:"score"`
+}
+
+// SampleRowError RowError is an error of one row of an upload, as the other imports report them.
+type SampleRowError struct {
+	Column  string `json:"column"`
+	Message string `json:"message"`
+	Row     int    `json:"row"`
+}
+
+// SampleSheets SheetsView answers GET /v1/admin/samples/{sampleId}/sheets: one sheet per drawn code, each carrying it, with the sample's one fixed draw of questions.
+type SampleSheets struct {
+	Label     string                    `json:"label"`
+	Questions *[]SamplesPrintedQuestion `json:"questions"`
+	QuizTitle string                    `json:"quizTitle"`
+	SampleId  string                    `json:"sampleId"`
+	Sheets    *[]Sheet                  `json:"sheets"`
+	UnitName  string                    `json:"unitName"`
+}
+
+// SampleSizeRow SampleSizeRow is how many to draw in one village for the margin: Draw is null when the village's population (the frame until a sample's frame is loaded) is unknown.
+type SampleSizeRow struct {
+	Draw       *int   `json:"draw"`
+	Key        string `json:"key"`
+	Label      string `json:"label"`
+	Population int    `json:"population"`
+}
+
+// SampleSizes SampleSizes is GET /v1/reports/sample-size: per village and in total, how many to draw by simple random sampling for each village's own figure to hold within ±MarginOfError points at 95 % (SampleSize).
+type SampleSizes struct {
+	MarginOfError float32          `json:"marginOfError"`
+	Population    int              `json:"population"`
+	Rows          *[]SampleSizeRow `json:"rows"`
+
+	// Total Total is the sum of the villages' draws; Population the sum of their frames.
+	Total  int    `json:"total"`
+	UnitId string `json:"unitId"`
+
+	// Unknown Unknown counts the villages without a population, left out of Total.
+	Unknown int `json:"unknown"`
+}
+
+// SampleView View is a sample as the routes answer it.
+type SampleView struct {
+	CreatedAt time.Time  `json:"createdAt"`
+	DrawnAt   *time.Time `json:"drawnAt,omitempty"`
+
+	// DrawnTotal DrawnTotal is the number of codes the draw took, over every village.
+	DrawnTotal *int `json:"drawnTotal,omitempty"`
+
+	// FrameSha256 FrameSHA256 is FrameHash of the frame; empty before a frame is uploaded.
+	FrameSha256 *string `json:"frameSha256,omitempty"`
+
+	// FrameSizes FrameSizes is the frame size per village (N_h).
+	FrameSizes *map[string]int `json:"frameSizes,omitempty"`
+
+	// Label Label says what kind of figures these are, on every page and export.
+	Label string `json:"label"`
+
+	// MarginOfError MarginOfError, in percentage points at 95 %, sets each village's size from its frame size (report.SampleSize) when PerVillage is 0.
+	MarginOfError *float32 `json:"marginOfError,omitempty"`
+
+	// PerVillage PerVillage is the number drawn per village, or 0 when MarginOfError sets it.
+	PerVillage *int   `json:"perVillage,omitempty"`
+	QuizId     string `json:"quizId"`
+	QuizTitle  string `json:"quizTitle"`
+	SampleId   string `json:"sampleId"`
+
+	// Seed Seed and DrawnAt are set by the draw, once.
+	Seed *string `json:"seed,omitempty"`
+
+	// UnitId UnitID is the unit surveyed (a commune, or a single village); its villages are the strata.
+	UnitId   string     `json:"unitId"`
+	UnitName string     `json:"unitName"`
+	Villages *[]Village `json:"villages"`
+}
+
+// SamplesPrintedOption PrintedOption is an option with its box letter.
+type SamplesPrintedOption struct {
+	Id     string `json:"id"`
+	Letter string `json:"letter"`
+	Text   string `json:"text"`
+}
+
+// SamplesPrintedQuestion PrintedQuestion is a question as printed on a sample's sheets; never the key.
+type SamplesPrintedQuestion struct {
+	Id      string                  `json:"id"`
+	Kind    QuestionKind            `json:"kind"`
+	N       int                     `json:"n"`
+	Options *[]SamplesPrintedOption `json:"options"`
+	Text    string                  `json:"text"`
+}
+
+// Sheet Sheet is one sheet to print: a drawn code, in its village's visit order.
+type Sheet struct {
+	Code     string `json:"code"`
+	Order    int    `json:"order"`
 	UnitId   string `json:"unitId"`
 	UnitName string `json:"unitName"`
 }
 
-// SampleResponseRequest defines model for SampleResponseRequest.
-type SampleResponseRequest struct {
-	Answers []Answer `json:"answers"`
-}
-
-// SheetCorrectionRequest defines model for SheetCorrectionRequest.
+// SheetCorrectionRequest CorrectionRequest is the body of POST /v1/paper/sheets/{code}/correction: the whole sheet as it should have been entered, and why.
 type SheetCorrectionRequest struct {
-	Answers   *[]Answer                     `json:"answers,omitempty"`
-	BirthYear *int                          `json:"birthYear,omitempty"`
-	Channel   SheetCorrectionRequestChannel `json:"channel"`
-
-	// Gender male, female or other (or nam, nữ, khác)
-	Gender       *string `json:"gender,omitempty"`
-	Organization *string `json:"organization,omitempty"`
-	Reason       string  `json:"reason"`
+	Answers      *[]Answer `json:"answers,omitempty"`
+	BirthYear    *int      `json:"birthYear,omitempty"`
+	Channel      string    `json:"channel"`
+	Gender       *string   `json:"gender,omitempty"`
+	Organization *string   `json:"organization,omitempty"`
+	Reason       string    `json:"reason"`
 }
 
-// SheetCorrectionRequestChannel defines model for SheetCorrectionRequest.Channel.
-type SheetCorrectionRequestChannel string
+// SheetCorrectionResult CorrectionResult answers a correction with the sheet's new grade and its history.
+type SheetCorrectionResult struct {
+	AttemptId    string             `json:"attemptId"`
+	Code         string             `json:"code"`
+	CorrectCount int                `json:"correctCount"`
+	Corrections  *[]PaperCorrection `json:"corrections"`
+	MaxScore     int                `json:"maxScore"`
+	Score        int                `json:"score"`
+}
 
-// SheetEntryRequest defines model for SheetEntryRequest.
+// SheetEntryRequest EntryRequest is the body of PUT /v1/paper/sheets/{code}: what the resident ticked and the optional, anonymous details of the sheet's header.
 type SheetEntryRequest struct {
-	Answers   *[]Answer                `json:"answers,omitempty"`
-	BirthYear *int                     `json:"birthYear,omitempty"`
-	Channel   SheetEntryRequestChannel `json:"channel"`
-
-	// Gender male, female or other (or nam, nữ, khác)
-	Gender       *string `json:"gender,omitempty"`
-	Organization *string `json:"organization,omitempty"`
+	Answers      *[]Answer                `json:"answers,omitempty"`
+	BirthYear    *int                     `json:"birthYear,omitempty"`
+	Channel      SheetEntryRequestChannel `json:"channel"`
+	Gender       *string                  `json:"gender,omitempty"`
+	Organization *string                  `json:"organization,omitempty"`
 }
 
 // SheetEntryRequestChannel defines model for SheetEntryRequest.Channel.
 type SheetEntryRequestChannel string
 
-// StartRequest defines model for StartRequest.
+// SheetEntryResult EntryResult answers an entry.
+type SheetEntryResult struct {
+	AttemptId    string `json:"attemptId"`
+	Code         string `json:"code"`
+	CorrectCount int    `json:"correctCount"`
+
+	// Created Created is false when the same content had been entered before (a resend).
+	Created  bool   `json:"created"`
+	Entry    *Entry `json:"entry"`
+	MaxScore int    `json:"maxScore"`
+	Score    int    `json:"score"`
+	UnitId   string `json:"unitId"`
+}
+
+// SheetProgress Progress is the running count of a quiz's participants per village of a unit, from the aggregator's counters (what the reports will show), with the staff channels apart.
+type SheetProgress struct {
+	QuizId   string             `json:"quizId"`
+	UnitId   string             `json:"unitId"`
+	Villages *[]VillageProgress `json:"villages"`
+}
+
+// SheetView SheetView answers GET /v1/paper/sheets/{code}: the sheet's print (its questions and codes, so the entry page can work offline on the whole print) and its entry.
+type SheetView struct {
+	Code        string             `json:"code"`
+	Corrections *[]PaperCorrection `json:"corrections,omitempty"`
+
+	// Entry Entry records who entered a sheet, when, how, and a digest of what was entered (so a second entry of the same content is recognised).
+	Entry *Entry `json:"entry,omitempty"`
+
+	// Print PrintView is what the print page and the entry page show.
+	Print PrintView `json:"print"`
+}
+
+// StaffList StaffList is GET /v1/admin/staff's answer.
+type StaffList struct {
+	Staff *[]Member `json:"staff"`
+}
+
+// StartRequest StartRequest is the body of POST /v1/quizzes/{quizId}/attempts.
 type StartRequest struct {
-	// ClientId the device's id (any string the page keeps), for the device's start limit
 	ClientId string `json:"clientId"`
 
-	// ClientToken the clientToken of the device's previous start
-	ClientToken *string     `json:"clientToken,omitempty"`
-	Consent     *bool       `json:"consent,omitempty"`
-	Participant Participant `json:"participant"`
+	// ClientToken ClientToken is the clientToken of the device's previous start, if any: it marks the device as returning in the client window (see package throttle).
+	ClientToken *string `json:"clientToken,omitempty"`
+	Consent     *bool   `json:"consent,omitempty"`
+	Participant struct {
+		BirthYear    *int                           `json:"birthYear,omitempty"`
+		Cccd         *string                        `json:"cccd,omitempty"`
+		Gender       *StartRequestParticipantGender `json:"gender,omitempty"`
+		Name         *string                        `json:"name,omitempty"`
+		Organization *string                        `json:"organization,omitempty"`
+		Phone        *string                        `json:"phone,omitempty"`
+		PhoneToken   *string                        `json:"phoneToken,omitempty"`
+		UnitId       string                         `json:"unitId"`
+	} `json:"participant"`
 }
 
-// StartResponse defines model for StartResponse.
+// StartRequestParticipantGender defines model for StartRequest.Participant.Gender.
+type StartRequestParticipantGender string
+
+// StartResponse StartResponse answers a started attempt.
 type StartResponse struct {
-	AttemptId    string  `json:"attemptId"`
-	AttemptToken string  `json:"attemptToken"`
-	ClientToken  *string `json:"clientToken,omitempty"`
-	ExpiresAt    string  `json:"expiresAt"`
-	Questions    []struct {
-		Id      string `json:"id"`
-		Kind    string `json:"kind"`
-		Options *[]struct {
-			Id   string `json:"id"`
-			Text string `json:"text"`
-		} `json:"options,omitempty"`
-		Text  string  `json:"text"`
-		Topic *string `json:"topic,omitempty"`
-	} `json:"questions"`
-	StartedAt string `json:"startedAt"`
+	AttemptId    string `json:"attemptId"`
+	AttemptToken string `json:"attemptToken"`
+
+	// ClientToken ClientToken is for the device's next start (absent when starts are not limited).
+	ClientToken *string           `json:"clientToken,omitempty"`
+	ExpiresAt   time.Time         `json:"expiresAt"`
+	Questions   *[]PublicQuestion `json:"questions"`
+	StartedAt   time.Time         `json:"startedAt"`
 }
 
-// SubmitRequest defines model for SubmitRequest.
-type SubmitRequest struct {
-	Answers      []Answer `json:"answers"`
-	AttemptToken string   `json:"attemptToken"`
+// Status defines model for Status.
+type Status string
 
-	// Prediction a contest's tie-break answer (required in contests)
+// SubmitRequest SubmitRequest is the body of POST /v1/attempts/{attemptId}/submit.
+type SubmitRequest struct {
+	Answers      *[]Answer `json:"answers"`
+	AttemptToken string    `json:"attemptToken"`
+
+	// Prediction Prediction answers a contest's tie-break question (required in contests).
 	Prediction *int `json:"prediction,omitempty"`
 }
 
-// Topic A content section of the plan (II.1 a–h; the plan has no f).
-type Topic string
+// SurveyQuestion SurveyQuestion is one question's answer distribution, overall and by village.
+type SurveyQuestion struct {
+	ByUnit *[]struct {
+		Label   string         `json:"label"`
+		Options *[]OptionCount `json:"options"`
+		UnitId  string         `json:"unitId"`
+	} `json:"byUnit"`
+	Kind       string         `json:"kind"`
+	Options    *[]OptionCount `json:"options"`
+	QuestionId string         `json:"questionId"`
+	Text       string         `json:"text"`
+}
 
-// Units defines model for Units.
+// SurveyReport Survey is GET /v1/reports/survey.
+type SurveyReport struct {
+	// MinGroup MinGroup is the smallest group whose option shares are shown in this report.
+	MinGroup     int               `json:"minGroup"`
+	Participants int               `json:"participants"`
+	Questions    *[]SurveyQuestion `json:"questions"`
+	QuizId       string            `json:"quizId"`
+	Sealed       *bool             `json:"sealed,omitempty"`
+	SealedNote   *string           `json:"sealedNote,omitempty"`
+	SealedUntil  *time.Time        `json:"sealedUntil,omitempty"`
+	UnitId       string            `json:"unitId"`
+}
+
+// TopicCell TopicCell is one village × topic cell.
+type TopicCell struct {
+	Answered    int      `json:"answered"`
+	CorrectRate *float32 `json:"correctRate"`
+	Topic       string   `json:"topic"`
+}
+
+// TopicRate TopicRate is one topic's result in a group.
+type TopicRate struct {
+	Answered int `json:"answered"`
+
+	// CorrectRate percent; null when suppressed
+	CorrectRate *float32 `json:"correctRate"`
+	Label       string   `json:"label"`
+	Topic       string   `json:"topic"`
+}
+
+// TopicRow TopicRow is one village of the topic-gap table.
+type TopicRow struct {
+	Cells        *[]TopicCell `json:"cells"`
+	Label        string       `json:"label"`
+	Participants int          `json:"participants"`
+	Suppressed   bool         `json:"suppressed"`
+	UnitId       string       `json:"unitId"`
+}
+
+// TopicsReport Topics is GET /v1/reports/topics: villages × topics, with the weakest topic per village.
+type TopicsReport struct {
+	QuizId      string      `json:"quizId"`
+	Rows        *[]TopicRow `json:"rows"`
+	Sealed      *bool       `json:"sealed,omitempty"`
+	SealedNote  *string     `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time  `json:"sealedUntil,omitempty"`
+	Topics      *[]struct {
+		Label string `json:"label"`
+		Topic string `json:"topic"`
+	} `json:"topics"`
+
+	// Total TopicRow is one village of the topic-gap table.
+	Total  TopicRow `json:"total"`
+	UnitId string   `json:"unitId"`
+}
+
+// TrendPoint TrendPoint is one period of a trend.
+type TrendPoint struct {
+	Ci95         *[]float32 `json:"ci95"`
+	MeanScore    *float32   `json:"meanScore"`
+	Participants int        `json:"participants"`
+	PassRate     *float32   `json:"passRate"`
+
+	// PassRateCi95 Wilson 95 % interval, percent
+	PassRateCi95 *[]float32 `json:"passRateCi95"`
+
+	// Period 2026-11, 2026-Q4 or 2026
+	Period     string `json:"period"`
+	Suppressed bool   `json:"suppressed"`
+}
+
+// TrendReport Trend is GET /v1/reports/trend, with this year against last year.
+type TrendReport struct {
+	// LastYear TrendPoint is one period of a trend.
+	LastYear    TrendPoint        `json:"lastYear"`
+	Period      TrendReportPeriod `json:"period"`
+	Points      *[]TrendPoint     `json:"points"`
+	QuizId      string            `json:"quizId"`
+	Sealed      *bool             `json:"sealed,omitempty"`
+	SealedNote  *string           `json:"sealedNote,omitempty"`
+	SealedUntil *time.Time        `json:"sealedUntil,omitempty"`
+
+	// ThisYear TrendPoint is one period of a trend.
+	ThisYear TrendPoint `json:"thisYear"`
+	UnitId   string     `json:"unitId"`
+}
+
+// TrendReportPeriod defines model for TrendReport.Period.
+type TrendReportPeriod string
+
+// Unit Unit is a node of the administrative tree (province → commune → village; depth not fixed).
+type Unit struct {
+	Households int    `json:"households"`
+	Id         string `json:"id"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	ParentId   string `json:"parentId"`
+
+	// Population residents aged 15+, for leaves
+	Population int `json:"population"`
+}
+
+// UnitCount UnitCount is how many persons of a unit entered the round.
+type UnitCount struct {
+	Entrants int    `json:"entrants"`
+	Label    string `json:"label"`
+	UnitId   string `json:"unitId"`
+}
+
+// UnitId defines model for UnitId.
+type UnitId = string
+
+// UnitResult UnitResult is a unit's standing for the collective prizes.
+type UnitResult struct {
+	Entrants int `json:"entrants"`
+
+	// EntrantsShare % of all entrants
+	EntrantsShare float32 `json:"entrantsShare"`
+
+	// ParticipationRate %
+	ParticipationRate float32 `json:"participationRate"`
+	Points            float32 `json:"points"`
+	Population        int     `json:"population"`
+	Prize             bool    `json:"prize"`
+	Rank              int     `json:"rank"`
+	UnitId            string  `json:"unitId"`
+}
+
+// Units UnitsResponse is GET /v1/units.
 type Units struct {
-	Units []struct {
-		Households *int    `json:"households,omitempty"`
-		Id         string  `json:"id"`
-		Kind       string  `json:"kind"`
-		Name       string  `json:"name"`
-		ParentId   *string `json:"parentId,omitempty"`
-		Population *int    `json:"population,omitempty"`
-	} `json:"units"`
+	Units *[]Unit `json:"units"`
 }
 
-// Verification defines model for Verification.
+// UploadResult UploadResult answers an upload: sheets entered now, sheets entered before with the same content (a re-upload), or every row error (and then nothing was written).
+type UploadResult struct {
+	Entered   int         `json:"entered"`
+	Errors    *[]RowError `json:"errors,omitempty"`
+	Unchanged int         `json:"unchanged"`
+}
+
+// Verification VerificationResponse answers a requested verification (202, whatever the phone).
 type Verification struct {
-	ExpiresAt      string `json:"expiresAt"`
-	VerificationId string `json:"verificationId"`
+	ExpiresAt      time.Time `json:"expiresAt"`
+	VerificationId string    `json:"verificationId"`
 }
 
-// VerificationRequest defines model for VerificationRequest.
+// VerificationId defines model for VerificationId.
+type VerificationId = string
+
+// VerificationRequest VerificationRequest is the body of POST /v1/verifications.
 type VerificationRequest struct {
 	Phone  string `json:"phone"`
 	QuizId string `json:"quizId"`
+}
+
+// Village Village is one village of a sample: its frame size, the size to draw, and once drawn its codes.
+type Village struct {
+	Codes     *[]SampleCode `json:"codes,omitempty"`
+	FrameSize int           `json:"frameSize"`
+	Name      string        `json:"name"`
+	Size      int           `json:"size"`
+	UnitId    string        `json:"unitId"`
+}
+
+// VillageProgress VillageProgress is one village's running count.
+type VillageProgress struct {
+	Assisted     int    `json:"assisted"`
+	Name         string `json:"name"`
+	Paper        int    `json:"paper"`
+	Participants int    `json:"participants"`
+	UnitId       string `json:"unitId"`
+}
+
+// Weighted Weighted is a parent unit's population-weighted figures, in percent, rounded to one decimal.
+type Weighted struct {
+	Ci95              *[]float32 `json:"ci95"`
+	MeanScore         *float32   `json:"meanScore"`
+	PassRate          *float32   `json:"passRate"`
+	PassRateCi95      *[]float32 `json:"passRateCi95"`
+	PopulationCovered *float32   `json:"populationCovered"`
+	VillagesCovered   int        `json:"villagesCovered"`
+}
+
+// Winner Winner is a line of the winners export.
+type Winner struct {
+	Amount       int       `json:"amount"`
+	Cccd         string    `json:"cccd"`
+	DurationMs   int       `json:"durationMs"`
+	Name         string    `json:"name"`
+	Organization string    `json:"organization"`
+	Phone        string    `json:"phone"`
+	Prediction   int       `json:"prediction"`
+	Rank         int       `json:"rank"`
+	Score        int       `json:"score"`
+	SubmittedAt  time.Time `json:"submittedAt"`
+	Tier         string    `json:"tier"`
+	Unit         string    `json:"unit"`
+	UnitId       string    `json:"unitId"`
+}
+
+// WinnersReport WinnersReport is the winners export.
+type WinnersReport struct {
+	Collective *[]UnitResult `json:"collective"`
+	Digest     string        `json:"digest"`
+	Masked     bool          `json:"masked"`
+	QuizId     string        `json:"quizId"`
+	RoundId    string        `json:"roundId"`
+	RoundName  string        `json:"roundName"`
+	Truth      int           `json:"truth"`
+	Winners    *[]Winner     `json:"winners"`
 }
 
 // GatewayError Every error answer. The functions answer `{"error":{"code","message"}}` (with `rows` on a file's row errors); API Gateway's own answers (unknown route 404, missing or invalid token 401, body over 10 MB 413, throttled 429) are `{"message"}`, a body an HTTP API cannot change (custom gateway responses are a REST API feature: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html).
@@ -1181,11 +2393,9 @@ type NotFound = Error
 
 // ListActivitiesParams defines parameters for ListActivities.
 type ListActivitiesParams struct {
-	UnitId *string             `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId *UnitId             `form:"unitId,omitempty" json:"unitId,omitempty"`
 	From   *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
 	To     *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
-	Cursor *string             `form:"cursor,omitempty" json:"cursor,omitempty"`
-	Limit  *string             `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Format json (default), csv or xlsx
 	Format *ListActivitiesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
@@ -1197,7 +2407,7 @@ type ListActivitiesParamsFormat string
 // RoundEntriesParams defines parameters for RoundEntries.
 type RoundEntriesParams struct {
 	Format *RoundEntriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
-	Cursor *string                   `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Cursor *Cursor                   `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // RoundEntriesParamsFormat defines parameters for RoundEntries.
@@ -1205,8 +2415,9 @@ type RoundEntriesParamsFormat string
 
 // RoundRankingParams defines parameters for RoundRanking.
 type RoundRankingParams struct {
+	// Limit lines a page, 1 to 500 (another value: 50)
 	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
-	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // RoundWinnersParams defines parameters for RoundWinners.
@@ -1228,12 +2439,6 @@ type ImportQuestionsParams struct {
 // ImportQuestionsParamsKind defines parameters for ImportQuestions.
 type ImportQuestionsParamsKind string
 
-// ListQuizzesAdminParams defines parameters for ListQuizzesAdmin.
-type ListQuizzesAdminParams struct {
-	Kind   *string `form:"kind,omitempty" json:"kind,omitempty"`
-	Status *string `form:"status,omitempty" json:"status,omitempty"`
-}
-
 // ListSamplesParams defines parameters for ListSamples.
 type ListSamplesParams struct {
 	QuizId string `form:"quizId" json:"quizId"`
@@ -1244,17 +2449,6 @@ type SampleSheetsParams struct {
 	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
 }
 
-// InviteStaffJSONBody defines parameters for InviteStaff.
-type InviteStaffJSONBody struct {
-	Email       string                  `json:"email"`
-	Role        InviteStaffJSONBodyRole `json:"role"`
-	ScopeUnitId string                  `json:"scopeUnitId"`
-	Username    string                  `json:"username"`
-}
-
-// InviteStaffJSONBodyRole defines parameters for InviteStaff.
-type InviteStaffJSONBodyRole string
-
 // GetAttemptParams defines parameters for GetAttempt.
 type GetAttemptParams struct {
 	Token *string `form:"token,omitempty" json:"token,omitempty"`
@@ -1263,7 +2457,7 @@ type GetAttemptParams struct {
 // SheetProgressParams defines parameters for SheetProgress.
 type SheetProgressParams struct {
 	QuizId string  `form:"quizId" json:"quizId"`
-	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId *UnitId `form:"unitId,omitempty" json:"unitId,omitempty"`
 }
 
 // ListQuizzesParams defines parameters for ListQuizzes.
@@ -1273,8 +2467,11 @@ type ListQuizzesParams struct {
 
 // AnnualReportParams defines parameters for AnnualReport.
 type AnnualReportParams struct {
-	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId *UnitId `form:"unitId,omitempty" json:"unitId,omitempty"`
 	Year   int     `form:"year" json:"year"`
+
+	// BaseQuizId a quiz to compare each of the year's quizzes with (a change sheet per quiz, as GET /v1/reports/change)
+	BaseQuizId *string `form:"baseQuizId,omitempty" json:"baseQuizId,omitempty"`
 
 	// Format xlsx (default) or html; never JSON
 	Format *AnnualReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
@@ -1285,20 +2482,17 @@ type AnnualReportParamsFormat string
 
 // AwarenessReportParams defines parameters for AwarenessReport.
 type AwarenessReportParams struct {
-	QuizId   *string                       `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string                       `form:"unitId,omitempty" json:"unitId,omitempty"`
-	From     *string                       `form:"from,omitempty" json:"from,omitempty"`
-	To       *string                       `form:"to,omitempty" json:"to,omitempty"`
-	GroupBy  *AwarenessReportParamsGroupBy `form:"groupBy,omitempty" json:"groupBy,omitempty"`
-	Format   *AwarenessReportParamsFormat  `form:"format,omitempty" json:"format,omitempty"`
-	MinGroup *int                          `form:"minGroup,omitempty" json:"minGroup,omitempty"`
+	QuizId   *string                      `form:"quizId,omitempty" json:"quizId,omitempty"`
+	UnitId   *UnitId                      `form:"unitId,omitempty" json:"unitId,omitempty"`
+	From     *Month                       `form:"from,omitempty" json:"from,omitempty"`
+	To       *Month                       `form:"to,omitempty" json:"to,omitempty"`
+	GroupBy  *GroupBy                     `form:"groupBy,omitempty" json:"groupBy,omitempty"`
+	Format   *AwarenessReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+	MinGroup *int                         `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 
 	// SampleId a random sample's own figures (SampleReport) instead of the open quiz's; the other parameters are then ignored
 	SampleId *string `form:"sampleId,omitempty" json:"sampleId,omitempty"`
 }
-
-// AwarenessReportParamsGroupBy defines parameters for AwarenessReport.
-type AwarenessReportParamsGroupBy string
 
 // AwarenessReportParamsFormat defines parameters for AwarenessReport.
 type AwarenessReportParamsFormat string
@@ -1307,6 +2501,18 @@ type AwarenessReportParamsFormat string
 type AwarenessReport200JSONResponseBody struct {
 	union json.RawMessage
 }
+
+// ChangeReportParams defines parameters for ChangeReport.
+type ChangeReportParams struct {
+	QuizId     *string                   `form:"quizId,omitempty" json:"quizId,omitempty"`
+	BaseQuizId *string                   `form:"baseQuizId,omitempty" json:"baseQuizId,omitempty"`
+	UnitId     *string                   `form:"unitId,omitempty" json:"unitId,omitempty"`
+	Format     *ChangeReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+	MinGroup   *int                      `form:"minGroup,omitempty" json:"minGroup,omitempty"`
+}
+
+// ChangeReportParamsFormat defines parameters for ChangeReport.
+type ChangeReportParamsFormat string
 
 // QuestionsReportParams defines parameters for QuestionsReport.
 type QuestionsReportParams struct {
@@ -1318,10 +2524,16 @@ type QuestionsReportParams struct {
 // QuestionsReportParamsFormat defines parameters for QuestionsReport.
 type QuestionsReportParamsFormat string
 
+// SampleSizeReportParams defines parameters for SampleSizeReport.
+type SampleSizeReportParams struct {
+	UnitId        *string  `form:"unitId,omitempty" json:"unitId,omitempty"`
+	MarginOfError *float32 `form:"marginOfError,omitempty" json:"marginOfError,omitempty"`
+}
+
 // SurveyReportParams defines parameters for SurveyReport.
 type SurveyReportParams struct {
 	QuizId   *string                   `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string                   `form:"unitId,omitempty" json:"unitId,omitempty"`
+	UnitId   *UnitId                   `form:"unitId,omitempty" json:"unitId,omitempty"`
 	Format   *SurveyReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                      `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
@@ -1332,9 +2544,9 @@ type SurveyReportParamsFormat string
 // TopicsReportParams defines parameters for TopicsReport.
 type TopicsReportParams struct {
 	QuizId   *string                   `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string                   `form:"unitId,omitempty" json:"unitId,omitempty"`
-	From     *string                   `form:"from,omitempty" json:"from,omitempty"`
-	To       *string                   `form:"to,omitempty" json:"to,omitempty"`
+	UnitId   *UnitId                   `form:"unitId,omitempty" json:"unitId,omitempty"`
+	From     *Month                    `form:"from,omitempty" json:"from,omitempty"`
+	To       *Month                    `form:"to,omitempty" json:"to,omitempty"`
 	Format   *TopicsReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                      `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
@@ -1345,14 +2557,11 @@ type TopicsReportParamsFormat string
 // TrendReportParams defines parameters for TrendReport.
 type TrendReportParams struct {
 	QuizId   *string                  `form:"quizId,omitempty" json:"quizId,omitempty"`
-	UnitId   *string                  `form:"unitId,omitempty" json:"unitId,omitempty"`
-	Period   *TrendReportParamsPeriod `form:"period,omitempty" json:"period,omitempty"`
+	UnitId   *UnitId                  `form:"unitId,omitempty" json:"unitId,omitempty"`
+	Period   *Period                  `form:"period,omitempty" json:"period,omitempty"`
 	Format   *TrendReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                     `form:"minGroup,omitempty" json:"minGroup,omitempty"`
 }
-
-// TrendReportParamsPeriod defines parameters for TrendReport.
-type TrendReportParamsPeriod string
 
 // TrendReportParamsFormat defines parameters for TrendReport.
 type TrendReportParamsFormat string
@@ -1368,23 +2577,14 @@ type CreateActivityJSONRequestBody = ActivityRequest
 // DisqualifyEntryJSONRequestBody defines body for DisqualifyEntry for application/json ContentType.
 type DisqualifyEntryJSONRequestBody = DisqualifyRequest
 
-// CloseRoundJSONRequestBody defines body for CloseRound for application/json ContentType.
-type CloseRoundJSONRequestBody = Object
+// KeepEntryJSONRequestBody defines body for KeepEntry for application/json ContentType.
+type KeepEntryJSONRequestBody = DisqualifyRequest
 
 // CreateQuizJSONRequestBody defines body for CreateQuiz for application/json ContentType.
 type CreateQuizJSONRequestBody = QuizInput
 
 // UpdateQuizJSONRequestBody defines body for UpdateQuiz for application/json ContentType.
 type UpdateQuizJSONRequestBody = QuizInput
-
-// CloseQuizJSONRequestBody defines body for CloseQuiz for application/json ContentType.
-type CloseQuizJSONRequestBody = Object
-
-// PublishQuizJSONRequestBody defines body for PublishQuiz for application/json ContentType.
-type PublishQuizJSONRequestBody = Object
-
-// PurgePersonalDataJSONRequestBody defines body for PurgePersonalData for application/json ContentType.
-type PurgePersonalDataJSONRequestBody = Object
 
 // CorrectQuestionJSONRequestBody defines body for CorrectQuestion for application/json ContentType.
 type CorrectQuestionJSONRequestBody = CorrectionRequest
@@ -1402,7 +2602,7 @@ type RecordSampleOutcomeJSONRequestBody = SampleOutcomeRequest
 type EnterSampleResponseJSONRequestBody = SampleResponseRequest
 
 // InviteStaffJSONRequestBody defines body for InviteStaff for application/json ContentType.
-type InviteStaffJSONRequestBody InviteStaffJSONBody
+type InviteStaffJSONRequestBody = Invitation
 
 // SubmitAttemptJSONRequestBody defines body for SubmitAttempt for application/json ContentType.
 type SubmitAttemptJSONRequestBody = SubmitRequest
@@ -1728,51 +2928,58 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify (the `DisqualifyEntry` operationId).
 	DisqualifyEntry(ctx context.Context, quizId string, entryId string, body DisqualifyEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CloseRoundWithBody Close a contest round and freeze its results
+	// KeepEntryWithBody Keep a flagged entry before the close
 	//
-	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
+	// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRoundWithBody(ctx context.Context, quizId string, roundId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+	KeepEntryWithBody(ctx context.Context, quizId string, entryId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// KeepEntry Keep a flagged entry before the close
+	//
+	// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+	KeepEntry(ctx context.Context, quizId string, entryId string, body KeepEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CloseRound Close a contest round and freeze its results
 	//
 	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 	//
-	// Takes a body of the `application/json` content type.
-	//
 	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRound(ctx context.Context, quizId string, roundId string, body CloseRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CloseRound(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundEntries Every entry of a round, a page at a time
 	//
 	// Admins and organisers read every entry of a round (ranked, late, disqualified), 5,000 a page; the next page's cursor is `nextCursor` (JSON) or `X-Next-Cursor` (CSV).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries (the `RoundEntries` operationId).
-	RoundEntries(ctx context.Context, quizId string, roundId string, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RoundEntries(ctx context.Context, quizId string, roundId RoundId, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundFlags Entries flagged for review
 	//
-	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
+	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close. The too-fast rule is also applied at each read to the first 50 places of the provisional ranking, so an entry the ranking shows is judged as fresh as it is shown. A flag of an entry an organiser kept carries `kept` (by, at, reason).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
-	RoundFlags(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RoundFlags(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundRanking A round's ranking (masked)
 	//
 	// The frozen ranking after the close, a provisional one before, with names and phones masked. While the key is secret, readers who may not see it get the entry count only.
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking (the `RoundRanking` operationId).
-	RoundRanking(ctx context.Context, quizId string, roundId string, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RoundRanking(ctx context.Context, quizId string, roundId RoundId, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoundWinners A round's winners
 	//
 	// A closed round's winners by prize tier and the collective prizes; organisers and admins see full contact details, officers masked ones; `format=csv|xlsx` downloads them.
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners (the `RoundWinners` operationId).
-	RoundWinners(ctx context.Context, quizId string, roundId string, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RoundWinners(ctx context.Context, quizId string, roundId RoundId, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ImportQuestionsWithBody Import questions (CSV or XLSX)
 	//
@@ -1804,7 +3011,7 @@ type ClientInterface interface {
 	// Quizzes, surveys and contests the caller may view, drafts included, as authored (keys shown only to those who may see them).
 	//
 	// Corresponds with GET /v1/admin/quizzes (the `ListQuizzesAdmin` operationId).
-	ListQuizzesAdmin(ctx context.Context, params *ListQuizzesAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListQuizzesAdmin(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateQuizWithBody Create a draft quiz
 	//
@@ -1849,59 +3056,26 @@ type ClientInterface interface {
 	// Corresponds with PUT /v1/admin/quizzes/{quizId} (the `UpdateQuiz` operationId).
 	UpdateQuiz(ctx context.Context, quizId string, body UpdateQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CloseQuizWithBody Close a published quiz
-	//
-	// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-	CloseQuizWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
 	// CloseQuiz Close a published quiz
 	//
 	// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
 	//
-	// Takes a body of the `application/json` content type.
-	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-	CloseQuiz(ctx context.Context, quizId string, body CloseQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// PublishQuizWithBody Publish a draft
-	//
-	// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-	PublishQuizWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CloseQuiz(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PublishQuiz Publish a draft
 	//
 	// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
 	//
-	// Takes a body of the `application/json` content type.
-	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-	PublishQuiz(ctx context.Context, quizId string, body PublishQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// PurgePersonalDataWithBody Remove the personal data of a finished quiz or contest
-	//
-	// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-	PurgePersonalDataWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PublishQuiz(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PurgePersonalData Remove the personal data of a finished quiz or contest
 	//
 	// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
 	//
-	// Takes a body of the `application/json` content type.
-	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-	PurgePersonalData(ctx context.Context, quizId string, body PurgePersonalDataJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PurgePersonalData(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CorrectQuestionWithBody Correct or void a question's key; the regrade runs as a job
 	//
@@ -2092,7 +3266,7 @@ type ClientInterface interface {
 	// Anyone may read a frozen round's results: ranks, masked names, villages, prize tiers and the digest that proves the list unchanged. Before the close 404.
 	//
 	// Corresponds with GET /v1/contests/{quizId}/rounds/{roundId}/results (the `ContestResults` operationId).
-	ContestResults(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ContestResults(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OpenAPI This description (OpenAPI 3.1, JSON)
 	//
@@ -2217,12 +3391,33 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/reports/awareness (the `AwarenessReport` operationId).
 	AwarenessReport(ctx context.Context, params *AwarenessReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ChangeReport A quiz's pass rates against a base quiz's, per village and weighted by population
+	//
+	// Per village: passRate, basePassRate, difference (percentage points) and differenceCi95, Newcombe's hybrid score interval (method 10, Newcombe 1998); the total compares the population-weighted pass rates, ±1.96·√(Var₁ + Var₂). clear when the interval excludes 0. A village under minGroup in either quiz shows counts only. The access and the seal of each quiz are those of its own reports: while either is sealed for the reader, every rate and difference is null and "sealed" is true. CSV or XLSX with format=csv|xlsx.
+	//
+	// Corresponds with GET /v1/reports/change (the `ChangeReport` operationId).
+	ChangeReport(ctx context.Context, params *ChangeReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MethodsNote The methods note (what each figure means and how it is computed), in Vietnamese
+	//
+	// The same text as the annual workbook's sheet "Phương pháp".
+	//
+	// Corresponds with GET /v1/reports/methods (the `MethodsNote` operationId).
+	MethodsNote(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// QuestionsReport Facility and discrimination per question
 	//
 	// CSV or XLSX with format=csv|xlsx. While a round of the contest is open (its last round's end plus the submit grace), a reader who may not see the key (officers) gets every figure graded with it (facility, discrimination, option counts and shares, mean, pass rate, topic correct rate) null or left out, and "sealed": true, "sealedUntil" and "sealedNote" in the answer; counts of participants stay.
 	//
 	// Corresponds with GET /v1/reports/questions (the `QuestionsReport` operationId).
 	QuestionsReport(ctx context.Context, params *QuestionsReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SampleSizeReport How many to draw per village for a margin of error
+	//
+	// For a 95 % margin of error in percentage points (5 by default, at most 50), each village's draw by simple random sampling, with its population as the frame size: n₀ = 1.96²·0.25/e², n = n₀/(1 + (n₀ − 1)/N), rounded up (Cochran). draw is null for a village without a population.
+	//
+	// Corresponds with GET /v1/reports/sample-size (the `SampleSizeReport` operationId).
+	SampleSizeReport(ctx context.Context, params *SampleSizeReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SurveyReport Answer distribution per question
 	//
@@ -2277,7 +3472,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-	ConfirmVerificationWithBody(ctx context.Context, verificationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConfirmVerificationWithBody(ctx context.Context, verificationId VerificationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ConfirmVerification Confirm a phone with its code
 	//
@@ -2286,7 +3481,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-	ConfirmVerification(ctx context.Context, verificationId string, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConfirmVerification(ctx context.Context, verificationId VerificationId, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListActivities The activity log
@@ -2382,15 +3577,34 @@ func (c *Client) DisqualifyEntry(ctx context.Context, quizId string, entryId str
 	return c.Client.Do(req)
 }
 
-// CloseRoundWithBody Close a contest round and freeze its results
+// KeepEntryWithBody Keep a flagged entry before the close
 //
-// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
+// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *Client) CloseRoundWithBody(ctx context.Context, quizId string, roundId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseRoundRequestWithBody(c.Server, quizId, roundId, contentType, body)
+// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+func (c *Client) KeepEntryWithBody(ctx context.Context, quizId string, entryId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewKeepEntryRequestWithBody(c.Server, quizId, entryId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// KeepEntry Keep a flagged entry before the close
+//
+// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+func (c *Client) KeepEntry(ctx context.Context, quizId string, entryId string, body KeepEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewKeepEntryRequest(c.Server, quizId, entryId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2405,11 +3619,9 @@ func (c *Client) CloseRoundWithBody(ctx context.Context, quizId string, roundId 
 //
 // Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 //
-// Takes a body of the `application/json` content type.
-//
 // Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *Client) CloseRound(ctx context.Context, quizId string, roundId string, body CloseRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseRoundRequest(c.Server, quizId, roundId, body)
+func (c *Client) CloseRound(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseRoundRequest(c.Server, quizId, roundId)
 	if err != nil {
 		return nil, err
 	}
@@ -2425,7 +3637,7 @@ func (c *Client) CloseRound(ctx context.Context, quizId string, roundId string, 
 // Admins and organisers read every entry of a round (ranked, late, disqualified), 5,000 a page; the next page's cursor is `nextCursor` (JSON) or `X-Next-Cursor` (CSV).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries (the `RoundEntries` operationId).
-func (c *Client) RoundEntries(ctx context.Context, quizId string, roundId string, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RoundEntries(ctx context.Context, quizId string, roundId RoundId, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRoundEntriesRequest(c.Server, quizId, roundId, params)
 	if err != nil {
 		return nil, err
@@ -2439,10 +3651,10 @@ func (c *Client) RoundEntries(ctx context.Context, quizId string, roundId string
 
 // RoundFlags Entries flagged for review
 //
-// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
+// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close. The too-fast rule is also applied at each read to the first 50 places of the provisional ranking, so an entry the ranking shows is judged as fresh as it is shown. A flag of an entry an organiser kept carries `kept` (by, at, reason).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
-func (c *Client) RoundFlags(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RoundFlags(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRoundFlagsRequest(c.Server, quizId, roundId)
 	if err != nil {
 		return nil, err
@@ -2459,7 +3671,7 @@ func (c *Client) RoundFlags(ctx context.Context, quizId string, roundId string, 
 // The frozen ranking after the close, a provisional one before, with names and phones masked. While the key is secret, readers who may not see it get the entry count only.
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking (the `RoundRanking` operationId).
-func (c *Client) RoundRanking(ctx context.Context, quizId string, roundId string, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RoundRanking(ctx context.Context, quizId string, roundId RoundId, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRoundRankingRequest(c.Server, quizId, roundId, params)
 	if err != nil {
 		return nil, err
@@ -2476,7 +3688,7 @@ func (c *Client) RoundRanking(ctx context.Context, quizId string, roundId string
 // A closed round's winners by prize tier and the collective prizes; organisers and admins see full contact details, officers masked ones; `format=csv|xlsx` downloads them.
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners (the `RoundWinners` operationId).
-func (c *Client) RoundWinners(ctx context.Context, quizId string, roundId string, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RoundWinners(ctx context.Context, quizId string, roundId RoundId, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRoundWinnersRequest(c.Server, quizId, roundId, params)
 	if err != nil {
 		return nil, err
@@ -2548,8 +3760,8 @@ func (c *Client) Me(ctx context.Context, reqEditors ...RequestEditorFn) (*http.R
 // Quizzes, surveys and contests the caller may view, drafts included, as authored (keys shown only to those who may see them).
 //
 // Corresponds with GET /v1/admin/quizzes (the `ListQuizzesAdmin` operationId).
-func (c *Client) ListQuizzesAdmin(ctx context.Context, params *ListQuizzesAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListQuizzesAdminRequest(c.Server, params)
+func (c *Client) ListQuizzesAdmin(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListQuizzesAdminRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2653,53 +3865,13 @@ func (c *Client) UpdateQuiz(ctx context.Context, quizId string, body UpdateQuizJ
 	return c.Client.Do(req)
 }
 
-// CloseQuizWithBody Close a published quiz
-//
-// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-func (c *Client) CloseQuizWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseQuizRequestWithBody(c.Server, quizId, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
 // CloseQuiz Close a published quiz
 //
 // End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
 //
-// Takes a body of the `application/json` content type.
-//
 // Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-func (c *Client) CloseQuiz(ctx context.Context, quizId string, body CloseQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseQuizRequest(c.Server, quizId, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// PublishQuizWithBody Publish a draft
-//
-// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-func (c *Client) PublishQuizWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPublishQuizRequestWithBody(c.Server, quizId, contentType, body)
+func (c *Client) CloseQuiz(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseQuizRequest(c.Server, quizId)
 	if err != nil {
 		return nil, err
 	}
@@ -2714,30 +3886,9 @@ func (c *Client) PublishQuizWithBody(ctx context.Context, quizId string, content
 //
 // Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
 //
-// Takes a body of the `application/json` content type.
-//
 // Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-func (c *Client) PublishQuiz(ctx context.Context, quizId string, body PublishQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPublishQuizRequest(c.Server, quizId, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// PurgePersonalDataWithBody Remove the personal data of a finished quiz or contest
-//
-// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-func (c *Client) PurgePersonalDataWithBody(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPurgePersonalDataRequestWithBody(c.Server, quizId, contentType, body)
+func (c *Client) PublishQuiz(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPublishQuizRequest(c.Server, quizId)
 	if err != nil {
 		return nil, err
 	}
@@ -2752,11 +3903,9 @@ func (c *Client) PurgePersonalDataWithBody(ctx context.Context, quizId string, c
 //
 // Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
 //
-// Takes a body of the `application/json` content type.
-//
 // Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-func (c *Client) PurgePersonalData(ctx context.Context, quizId string, body PurgePersonalDataJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPurgePersonalDataRequest(c.Server, quizId, body)
+func (c *Client) PurgePersonalData(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPurgePersonalDataRequest(c.Server, quizId)
 	if err != nil {
 		return nil, err
 	}
@@ -3176,7 +4325,7 @@ func (c *Client) SubmitAttempt(ctx context.Context, attemptId string, body Submi
 // Anyone may read a frozen round's results: ranks, masked names, villages, prize tiers and the digest that proves the list unchanged. Before the close 404.
 //
 // Corresponds with GET /v1/contests/{quizId}/rounds/{roundId}/results (the `ContestResults` operationId).
-func (c *Client) ContestResults(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ContestResults(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewContestResultsRequest(c.Server, quizId, roundId)
 	if err != nil {
 		return nil, err
@@ -3461,6 +4610,40 @@ func (c *Client) AwarenessReport(ctx context.Context, params *AwarenessReportPar
 	return c.Client.Do(req)
 }
 
+// ChangeReport A quiz's pass rates against a base quiz's, per village and weighted by population
+//
+// Per village: passRate, basePassRate, difference (percentage points) and differenceCi95, Newcombe's hybrid score interval (method 10, Newcombe 1998); the total compares the population-weighted pass rates, ±1.96·√(Var₁ + Var₂). clear when the interval excludes 0. A village under minGroup in either quiz shows counts only. The access and the seal of each quiz are those of its own reports: while either is sealed for the reader, every rate and difference is null and "sealed" is true. CSV or XLSX with format=csv|xlsx.
+//
+// Corresponds with GET /v1/reports/change (the `ChangeReport` operationId).
+func (c *Client) ChangeReport(ctx context.Context, params *ChangeReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReportRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MethodsNote The methods note (what each figure means and how it is computed), in Vietnamese
+//
+// The same text as the annual workbook's sheet "Phương pháp".
+//
+// Corresponds with GET /v1/reports/methods (the `MethodsNote` operationId).
+func (c *Client) MethodsNote(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMethodsNoteRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // QuestionsReport Facility and discrimination per question
 //
 // CSV or XLSX with format=csv|xlsx. While a round of the contest is open (its last round's end plus the submit grace), a reader who may not see the key (officers) gets every figure graded with it (facility, discrimination, option counts and shares, mean, pass rate, topic correct rate) null or left out, and "sealed": true, "sealedUntil" and "sealedNote" in the answer; counts of participants stay.
@@ -3468,6 +4651,23 @@ func (c *Client) AwarenessReport(ctx context.Context, params *AwarenessReportPar
 // Corresponds with GET /v1/reports/questions (the `QuestionsReport` operationId).
 func (c *Client) QuestionsReport(ctx context.Context, params *QuestionsReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewQuestionsReportRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SampleSizeReport How many to draw per village for a margin of error
+//
+// For a 95 % margin of error in percentage points (5 by default, at most 50), each village's draw by simple random sampling, with its population as the frame size: n₀ = 1.96²·0.25/e², n = n₀/(1 + (n₀ − 1)/N), rounded up (Cochran). draw is null for a village without a population.
+//
+// Corresponds with GET /v1/reports/sample-size (the `SampleSizeReport` operationId).
+func (c *Client) SampleSizeReport(ctx context.Context, params *SampleSizeReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSampleSizeReportRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3591,7 +4791,7 @@ func (c *Client) RequestVerification(ctx context.Context, body RequestVerificati
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-func (c *Client) ConfirmVerificationWithBody(ctx context.Context, verificationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ConfirmVerificationWithBody(ctx context.Context, verificationId VerificationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewConfirmVerificationRequestWithBody(c.Server, verificationId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3610,7 +4810,7 @@ func (c *Client) ConfirmVerificationWithBody(ctx context.Context, verificationId
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-func (c *Client) ConfirmVerification(ctx context.Context, verificationId string, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ConfirmVerification(ctx context.Context, verificationId VerificationId, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewConfirmVerificationRequest(c.Server, verificationId, body)
 	if err != nil {
 		return nil, err
@@ -3677,30 +4877,6 @@ func NewListActivitiesRequest(server string, params *ListActivitiesParams) (*htt
 		if params.To != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Cursor != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -3830,19 +5006,62 @@ func NewDisqualifyEntryRequestWithBody(server string, quizId string, entryId str
 	return req, nil
 }
 
-// NewCloseRoundRequest calls the generic CloseRound builder with application/json body
-func NewCloseRoundRequest(server string, quizId string, roundId string, body CloseRoundJSONRequestBody) (*http.Request, error) {
+// NewKeepEntryRequest calls the generic KeepEntry builder with application/json body
+func NewKeepEntryRequest(server string, quizId string, entryId string, body KeepEntryJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCloseRoundRequestWithBody(server, quizId, roundId, "application/json", bodyReader)
+	return NewKeepEntryRequestWithBody(server, quizId, entryId, "application/json", bodyReader)
 }
 
-// NewCloseRoundRequestWithBody constructs an http.Request for the CloseRound method, with any body, and a specified content type
-func NewCloseRoundRequestWithBody(server string, quizId string, roundId string, contentType string, body io.Reader) (*http.Request, error) {
+// NewKeepEntryRequestWithBody constructs an http.Request for the KeepEntry method, with any body, and a specified content type
+func NewKeepEntryRequestWithBody(server string, quizId string, entryId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "quizId", quizId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "entryId", entryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/contests/%s/entries/%s/keep", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCloseRoundRequest constructs an http.Request for the CloseRound method
+func NewCloseRoundRequest(server string, quizId string, roundId RoundId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3874,18 +5093,16 @@ func NewCloseRoundRequestWithBody(server string, quizId string, roundId string, 
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
 
 // NewRoundEntriesRequest constructs an http.Request for the RoundEntries method
-func NewRoundEntriesRequest(server string, quizId string, roundId string, params *RoundEntriesParams) (*http.Request, error) {
+func NewRoundEntriesRequest(server string, quizId string, roundId RoundId, params *RoundEntriesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3965,7 +5182,7 @@ func NewRoundEntriesRequest(server string, quizId string, roundId string, params
 }
 
 // NewRoundFlagsRequest constructs an http.Request for the RoundFlags method
-func NewRoundFlagsRequest(server string, quizId string, roundId string) (*http.Request, error) {
+func NewRoundFlagsRequest(server string, quizId string, roundId RoundId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4006,7 +5223,7 @@ func NewRoundFlagsRequest(server string, quizId string, roundId string) (*http.R
 }
 
 // NewRoundRankingRequest constructs an http.Request for the RoundRanking method
-func NewRoundRankingRequest(server string, quizId string, roundId string, params *RoundRankingParams) (*http.Request, error) {
+func NewRoundRankingRequest(server string, quizId string, roundId RoundId, params *RoundRankingParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4086,7 +5303,7 @@ func NewRoundRankingRequest(server string, quizId string, roundId string, params
 }
 
 // NewRoundWinnersRequest constructs an http.Request for the RoundWinners method
-func NewRoundWinnersRequest(server string, quizId string, roundId string, params *RoundWinnersParams) (*http.Request, error) {
+func NewRoundWinnersRequest(server string, quizId string, roundId RoundId, params *RoundWinnersParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4278,7 +5495,7 @@ func NewMeRequest(server string) (*http.Request, error) {
 }
 
 // NewListQuizzesAdminRequest constructs an http.Request for the ListQuizzesAdmin method
-func NewListQuizzesAdminRequest(server string, params *ListQuizzesAdminParams) (*http.Request, error) {
+func NewListQuizzesAdminRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -4294,45 +5511,6 @@ func NewListQuizzesAdminRequest(server string, params *ListQuizzesAdminParams) (
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Kind != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "kind", *params.Kind, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Status != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -4464,19 +5642,8 @@ func NewUpdateQuizRequestWithBody(server string, quizId string, contentType stri
 	return req, nil
 }
 
-// NewCloseQuizRequest calls the generic CloseQuiz builder with application/json body
-func NewCloseQuizRequest(server string, quizId string, body CloseQuizJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCloseQuizRequestWithBody(server, quizId, "application/json", bodyReader)
-}
-
-// NewCloseQuizRequestWithBody constructs an http.Request for the CloseQuiz method, with any body, and a specified content type
-func NewCloseQuizRequestWithBody(server string, quizId string, contentType string, body io.Reader) (*http.Request, error) {
+// NewCloseQuizRequest constructs an http.Request for the CloseQuiz method
+func NewCloseQuizRequest(server string, quizId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4501,29 +5668,16 @@ func NewCloseQuizRequestWithBody(server string, quizId string, contentType strin
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
 
-// NewPublishQuizRequest calls the generic PublishQuiz builder with application/json body
-func NewPublishQuizRequest(server string, quizId string, body PublishQuizJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewPublishQuizRequestWithBody(server, quizId, "application/json", bodyReader)
-}
-
-// NewPublishQuizRequestWithBody constructs an http.Request for the PublishQuiz method, with any body, and a specified content type
-func NewPublishQuizRequestWithBody(server string, quizId string, contentType string, body io.Reader) (*http.Request, error) {
+// NewPublishQuizRequest constructs an http.Request for the PublishQuiz method
+func NewPublishQuizRequest(server string, quizId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4548,29 +5702,16 @@ func NewPublishQuizRequestWithBody(server string, quizId string, contentType str
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
 
-// NewPurgePersonalDataRequest calls the generic PurgePersonalData builder with application/json body
-func NewPurgePersonalDataRequest(server string, quizId string, body PurgePersonalDataJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewPurgePersonalDataRequestWithBody(server, quizId, "application/json", bodyReader)
-}
-
-// NewPurgePersonalDataRequestWithBody constructs an http.Request for the PurgePersonalData method, with any body, and a specified content type
-func NewPurgePersonalDataRequestWithBody(server string, quizId string, contentType string, body io.Reader) (*http.Request, error) {
+// NewPurgePersonalDataRequest constructs an http.Request for the PurgePersonalData method
+func NewPurgePersonalDataRequest(server string, quizId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4595,12 +5736,10 @@ func NewPurgePersonalDataRequestWithBody(server string, quizId string, contentTy
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -5279,7 +6418,7 @@ func NewSubmitAttemptRequestWithBody(server string, attemptId string, contentTyp
 }
 
 // NewContestResultsRequest constructs an http.Request for the ContestResults method
-func NewContestResultsRequest(server string, quizId string, roundId string) (*http.Request, error) {
+func NewContestResultsRequest(server string, quizId string, roundId RoundId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5742,6 +6881,18 @@ func NewAnnualReportRequest(server string, params *AnnualReportParams) (*http.Re
 			}
 		}
 
+		if params.BaseQuizId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "baseQuizId", *params.BaseQuizId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -5906,6 +7057,135 @@ func NewAwarenessReportRequest(server string, params *AwarenessReportParams) (*h
 	return req, nil
 }
 
+// NewChangeReportRequest constructs an http.Request for the ChangeReport method
+func NewChangeReportRequest(server string, params *ChangeReportParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports/change")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.QuizId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "quizId", *params.QuizId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BaseQuizId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "baseQuizId", *params.BaseQuizId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnitId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unitId", *params.UnitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinGroup != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minGroup", *params.MinGroup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewMethodsNoteRequest constructs an http.Request for the MethodsNote method
+func NewMethodsNoteRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports/methods")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewQuestionsReportRequest constructs an http.Request for the QuestionsReport method
 func NewQuestionsReportRequest(server string, params *QuestionsReportParams) (*http.Request, error) {
 	var err error
@@ -5961,6 +7241,72 @@ func NewQuestionsReportRequest(server string, params *QuestionsReportParams) (*h
 		if params.MinGroup != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minGroup", *params.MinGroup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSampleSizeReportRequest constructs an http.Request for the SampleSizeReport method
+func NewSampleSizeReportRequest(server string, params *SampleSizeReportParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports/sample-size")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UnitId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unitId", *params.UnitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MarginOfError != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "marginOfError", *params.MarginOfError, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -6373,7 +7719,7 @@ func NewRequestVerificationRequestWithBody(server string, contentType string, bo
 }
 
 // NewConfirmVerificationRequest calls the generic ConfirmVerification builder with application/json body
-func NewConfirmVerificationRequest(server string, verificationId string, body ConfirmVerificationJSONRequestBody) (*http.Request, error) {
+func NewConfirmVerificationRequest(server string, verificationId VerificationId, body ConfirmVerificationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -6384,7 +7730,7 @@ func NewConfirmVerificationRequest(server string, verificationId string, body Co
 }
 
 // NewConfirmVerificationRequestWithBody constructs an http.Request for the ConfirmVerification method, with any body, and a specified content type
-func NewConfirmVerificationRequestWithBody(server string, verificationId string, contentType string, body io.Reader) (*http.Request, error) {
+func NewConfirmVerificationRequestWithBody(server string, verificationId VerificationId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6508,23 +7854,32 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify (the `DisqualifyEntry` operationId).
 	DisqualifyEntryWithResponse(ctx context.Context, quizId string, entryId string, body DisqualifyEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*DisqualifyEntryResponse, error)
 
-	// CloseRoundWithBodyWithResponse Close a contest round and freeze its results
+	// KeepEntryWithBodyWithResponse Keep a flagged entry before the close
 	//
-	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
+	// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRoundWithBodyWithResponse(ctx context.Context, quizId string, roundId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error)
+	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+	KeepEntryWithBodyWithResponse(ctx context.Context, quizId string, entryId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*KeepEntryResponse, error)
+
+	// KeepEntryWithResponse Keep a flagged entry before the close
+	//
+	// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+	KeepEntryWithResponse(ctx context.Context, quizId string, entryId string, body KeepEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*KeepEntryResponse, error)
 
 	// CloseRoundWithResponse Close a contest round and freeze its results
 	//
 	// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-	CloseRoundWithResponse(ctx context.Context, quizId string, roundId string, body CloseRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error)
+	CloseRoundWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error)
 
 	// RoundEntriesWithResponse Every entry of a round, a page at a time
 	//
@@ -6533,16 +7888,16 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries (the `RoundEntries` operationId).
-	RoundEntriesWithResponse(ctx context.Context, quizId string, roundId string, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*RoundEntriesResponse, error)
+	RoundEntriesWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*RoundEntriesResponse, error)
 
 	// RoundFlagsWithResponse Entries flagged for review
 	//
-	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
+	// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close. The too-fast rule is also applied at each read to the first 50 places of the provisional ranking, so an entry the ranking shows is judged as fresh as it is shown. A flag of an entry an organiser kept carries `kept` (by, at, reason).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
-	RoundFlagsWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*RoundFlagsResponse, error)
+	RoundFlagsWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*RoundFlagsResponse, error)
 
 	// RoundRankingWithResponse A round's ranking (masked)
 	//
@@ -6551,7 +7906,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking (the `RoundRanking` operationId).
-	RoundRankingWithResponse(ctx context.Context, quizId string, roundId string, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*RoundRankingResponse, error)
+	RoundRankingWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*RoundRankingResponse, error)
 
 	// RoundWinnersWithResponse A round's winners
 	//
@@ -6560,7 +7915,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners (the `RoundWinners` operationId).
-	RoundWinnersWithResponse(ctx context.Context, quizId string, roundId string, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*RoundWinnersResponse, error)
+	RoundWinnersWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*RoundWinnersResponse, error)
 
 	// ImportQuestionsWithBodyWithResponse Import questions (CSV or XLSX)
 	//
@@ -6596,7 +7951,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/admin/quizzes (the `ListQuizzesAdmin` operationId).
-	ListQuizzesAdminWithResponse(ctx context.Context, params *ListQuizzesAdminParams, reqEditors ...RequestEditorFn) (*ListQuizzesAdminResponse, error)
+	ListQuizzesAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListQuizzesAdminResponse, error)
 
 	// CreateQuizWithBodyWithResponse Create a draft quiz
 	//
@@ -6643,59 +7998,32 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v1/admin/quizzes/{quizId} (the `UpdateQuiz` operationId).
 	UpdateQuizWithResponse(ctx context.Context, quizId string, body UpdateQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateQuizResponse, error)
 
-	// CloseQuizWithBodyWithResponse Close a published quiz
-	//
-	// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-	CloseQuizWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error)
-
 	// CloseQuizWithResponse Close a published quiz
 	//
 	// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
 	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-	CloseQuizWithResponse(ctx context.Context, quizId string, body CloseQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error)
-
-	// PublishQuizWithBodyWithResponse Publish a draft
-	//
-	// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-	PublishQuizWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error)
+	CloseQuizWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error)
 
 	// PublishQuizWithResponse Publish a draft
 	//
 	// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
 	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-	PublishQuizWithResponse(ctx context.Context, quizId string, body PublishQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error)
-
-	// PurgePersonalDataWithBodyWithResponse Remove the personal data of a finished quiz or contest
-	//
-	// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-	PurgePersonalDataWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error)
+	PublishQuizWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error)
 
 	// PurgePersonalDataWithResponse Remove the personal data of a finished quiz or contest
 	//
 	// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
 	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-	PurgePersonalDataWithResponse(ctx context.Context, quizId string, body PurgePersonalDataJSONRequestBody, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error)
+	PurgePersonalDataWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error)
 
 	// CorrectQuestionWithBodyWithResponse Correct or void a question's key; the regrade runs as a job
 	//
@@ -6902,7 +8230,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/contests/{quizId}/rounds/{roundId}/results (the `ContestResults` operationId).
-	ContestResultsWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*ContestResultsResponse, error)
+	ContestResultsWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*ContestResultsResponse, error)
 
 	// OpenAPIWithResponse This description (OpenAPI 3.1, JSON)
 	//
@@ -7039,6 +8367,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/reports/awareness (the `AwarenessReport` operationId).
 	AwarenessReportWithResponse(ctx context.Context, params *AwarenessReportParams, reqEditors ...RequestEditorFn) (*AwarenessReportResponse, error)
 
+	// ChangeReportWithResponse A quiz's pass rates against a base quiz's, per village and weighted by population
+	//
+	// Per village: passRate, basePassRate, difference (percentage points) and differenceCi95, Newcombe's hybrid score interval (method 10, Newcombe 1998); the total compares the population-weighted pass rates, ±1.96·√(Var₁ + Var₂). clear when the interval excludes 0. A village under minGroup in either quiz shows counts only. The access and the seal of each quiz are those of its own reports: while either is sealed for the reader, every rate and difference is null and "sealed" is true. CSV or XLSX with format=csv|xlsx.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reports/change (the `ChangeReport` operationId).
+	ChangeReportWithResponse(ctx context.Context, params *ChangeReportParams, reqEditors ...RequestEditorFn) (*ChangeReportResponse, error)
+
+	// MethodsNoteWithResponse The methods note (what each figure means and how it is computed), in Vietnamese
+	//
+	// The same text as the annual workbook's sheet "Phương pháp".
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reports/methods (the `MethodsNote` operationId).
+	MethodsNoteWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*MethodsNoteResponse, error)
+
 	// QuestionsReportWithResponse Facility and discrimination per question
 	//
 	// CSV or XLSX with format=csv|xlsx. While a round of the contest is open (its last round's end plus the submit grace), a reader who may not see the key (officers) gets every figure graded with it (facility, discrimination, option counts and shares, mean, pass rate, topic correct rate) null or left out, and "sealed": true, "sealedUntil" and "sealedNote" in the answer; counts of participants stay.
@@ -7047,6 +8393,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/reports/questions (the `QuestionsReport` operationId).
 	QuestionsReportWithResponse(ctx context.Context, params *QuestionsReportParams, reqEditors ...RequestEditorFn) (*QuestionsReportResponse, error)
+
+	// SampleSizeReportWithResponse How many to draw per village for a margin of error
+	//
+	// For a 95 % margin of error in percentage points (5 by default, at most 50), each village's draw by simple random sampling, with its population as the frame size: n₀ = 1.96²·0.25/e², n = n₀/(1 + (n₀ − 1)/N), rounded up (Cochran). draw is null for a village without a population.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reports/sample-size (the `SampleSizeReport` operationId).
+	SampleSizeReportWithResponse(ctx context.Context, params *SampleSizeReportParams, reqEditors ...RequestEditorFn) (*SampleSizeReportResponse, error)
 
 	// SurveyReportWithResponse Answer distribution per question
 	//
@@ -7109,7 +8464,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-	ConfirmVerificationWithBodyWithResponse(ctx context.Context, verificationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error)
+	ConfirmVerificationWithBodyWithResponse(ctx context.Context, verificationId VerificationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error)
 
 	// ConfirmVerificationWithResponse Confirm a phone with its code
 	//
@@ -7118,7 +8473,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-	ConfirmVerificationWithResponse(ctx context.Context, verificationId string, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error)
+	ConfirmVerificationWithResponse(ctx context.Context, verificationId VerificationId, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error)
 }
 
 // ListActivitiesResponse200Headers the declared response headers of an HTTP 200 response for ListActivities
@@ -7147,7 +8502,7 @@ type ListActivitiesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *ActivityList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7165,7 +8520,7 @@ type ListActivitiesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListActivitiesResponse) GetJSON200() *Object {
+func (r ListActivitiesResponse) GetJSON200() *ActivityList {
 	return r.JSON200
 }
 
@@ -7238,7 +8593,7 @@ type CreateActivityResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *Activity
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7256,7 +8611,7 @@ type CreateActivityResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateActivityResponse) GetJSON201() *Object {
+func (r CreateActivityResponse) GetJSON201() *Activity {
 	return r.JSON201
 }
 
@@ -7329,7 +8684,7 @@ type DisqualifyEntryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *Decision
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7347,7 +8702,7 @@ type DisqualifyEntryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DisqualifyEntryResponse) GetJSON200() *Object {
+func (r DisqualifyEntryResponse) GetJSON200() *Decision {
 	return r.JSON200
 }
 
@@ -7395,6 +8750,97 @@ func (r DisqualifyEntryResponse) ContentType() string {
 	return ""
 }
 
+// KeepEntryResponse200Headers the declared response headers of an HTTP 200 response for KeepEntry
+type KeepEntryResponse200Headers struct {
+	CacheControl *string
+}
+
+// KeepEntryResponse401Headers the declared response headers of an HTTP 401 response for KeepEntry
+type KeepEntryResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// KeepEntryResponse404Headers the declared response headers of an HTTP 404 response for KeepEntry
+type KeepEntryResponse404Headers struct {
+	CacheControl *string
+}
+
+// KeepEntryResponseDefaultHeaders the declared response headers of an HTTP default response for KeepEntry
+type KeepEntryResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type KeepEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Decision
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *KeepEntryResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *KeepEntryResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *KeepEntryResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *KeepEntryResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r KeepEntryResponse) GetJSON200() *Decision {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r KeepEntryResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r KeepEntryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r KeepEntryResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r KeepEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r KeepEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r KeepEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r KeepEntryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CloseRoundResponse200Headers the declared response headers of an HTTP 200 response for CloseRound
 type CloseRoundResponse200Headers struct {
 	CacheControl *string
@@ -7420,7 +8866,7 @@ type CloseRoundResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *CloseResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7438,7 +8884,7 @@ type CloseRoundResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CloseRoundResponse) GetJSON200() *Object {
+func (r CloseRoundResponse) GetJSON200() *CloseResult {
 	return r.JSON200
 }
 
@@ -7513,7 +8959,7 @@ type RoundEntriesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *EntryPage
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7531,7 +8977,7 @@ type RoundEntriesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RoundEntriesResponse) GetJSON200() *Object {
+func (r RoundEntriesResponse) GetJSON200() *EntryPage {
 	return r.JSON200
 }
 
@@ -7604,7 +9050,7 @@ type RoundFlagsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *FlagList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7622,7 +9068,7 @@ type RoundFlagsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RoundFlagsResponse) GetJSON200() *Object {
+func (r RoundFlagsResponse) GetJSON200() *FlagList {
 	return r.JSON200
 }
 
@@ -7787,7 +9233,7 @@ type RoundWinnersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *WinnersReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7805,7 +9251,7 @@ type RoundWinnersResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RoundWinnersResponse) GetJSON200() *Object {
+func (r RoundWinnersResponse) GetJSON200() *WinnersReport {
 	return r.JSON200
 }
 
@@ -7878,7 +9324,7 @@ type ImportQuestionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *ImportResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7896,7 +9342,7 @@ type ImportQuestionsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ImportQuestionsResponse) GetJSON200() *Object {
+func (r ImportQuestionsResponse) GetJSON200() *ImportResult {
 	return r.JSON200
 }
 
@@ -7969,7 +9415,7 @@ type ImportUnitsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *ImportResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7987,7 +9433,7 @@ type ImportUnitsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ImportUnitsResponse) GetJSON200() *Object {
+func (r ImportUnitsResponse) GetJSON200() *ImportResult {
 	return r.JSON200
 }
 
@@ -8151,7 +9597,7 @@ type ListQuizzesAdminResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *QuizList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8169,7 +9615,7 @@ type ListQuizzesAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListQuizzesAdminResponse) GetJSON200() *Object {
+func (r ListQuizzesAdminResponse) GetJSON200() *QuizList {
 	return r.JSON200
 }
 
@@ -8242,7 +9688,7 @@ type CreateQuizResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *QuizStatus
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8260,7 +9706,7 @@ type CreateQuizResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateQuizResponse) GetJSON201() *Object {
+func (r CreateQuizResponse) GetJSON201() *QuizStatus {
 	return r.JSON201
 }
 
@@ -8333,7 +9779,7 @@ type GetQuizAdminResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *Quiz
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8351,7 +9797,7 @@ type GetQuizAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetQuizAdminResponse) GetJSON200() *Object {
+func (r GetQuizAdminResponse) GetJSON200() *Quiz {
 	return r.JSON200
 }
 
@@ -8424,7 +9870,7 @@ type UpdateQuizResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *Quiz
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8442,7 +9888,7 @@ type UpdateQuizResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateQuizResponse) GetJSON200() *Object {
+func (r UpdateQuizResponse) GetJSON200() *Quiz {
 	return r.JSON200
 }
 
@@ -8515,7 +9961,7 @@ type CloseQuizResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *QuizStatus
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8533,7 +9979,7 @@ type CloseQuizResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CloseQuizResponse) GetJSON200() *Object {
+func (r CloseQuizResponse) GetJSON200() *QuizStatus {
 	return r.JSON200
 }
 
@@ -8606,7 +10052,7 @@ type PublishQuizResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *QuizStatus
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8624,7 +10070,7 @@ type PublishQuizResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PublishQuizResponse) GetJSON200() *Object {
+func (r PublishQuizResponse) GetJSON200() *QuizStatus {
 	return r.JSON200
 }
 
@@ -8697,7 +10143,7 @@ type PurgePersonalDataResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *PurgeResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8715,7 +10161,7 @@ type PurgePersonalDataResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PurgePersonalDataResponse) GetJSON200() *Object {
+func (r PurgePersonalDataResponse) GetJSON200() *PurgeResult {
 	return r.JSON200
 }
 
@@ -8788,12 +10234,7 @@ type CorrectQuestionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *struct {
-		FrozenRounds *[]string  `json:"frozenRounds,omitempty"`
-		GradeVersion int        `json:"gradeVersion"`
-		Job          RegradeJob `json:"job"`
-		QuestionId   string     `json:"questionId"`
-	}
+	JSON202 *CorrectionResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8811,12 +10252,7 @@ type CorrectQuestionResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r CorrectQuestionResponse) GetJSON202() *struct {
-	FrozenRounds *[]string  `json:"frozenRounds,omitempty"`
-	GradeVersion int        `json:"gradeVersion"`
-	Job          RegradeJob `json:"job"`
-	QuestionId   string     `json:"questionId"`
-} {
+func (r CorrectQuestionResponse) GetJSON202() *CorrectionResult {
 	return r.JSON202
 }
 
@@ -8980,7 +10416,7 @@ type ListSamplesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SampleList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8998,7 +10434,7 @@ type ListSamplesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSamplesResponse) GetJSON200() *Object {
+func (r ListSamplesResponse) GetJSON200() *SampleList {
 	return r.JSON200
 }
 
@@ -9071,7 +10507,7 @@ type CreateSampleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *SampleView
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9089,7 +10525,7 @@ type CreateSampleResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateSampleResponse) GetJSON201() *Object {
+func (r CreateSampleResponse) GetJSON201() *SampleView {
 	return r.JSON201
 }
 
@@ -9162,7 +10598,7 @@ type GetSampleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SampleView
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9180,7 +10616,7 @@ type GetSampleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetSampleResponse) GetJSON200() *Object {
+func (r GetSampleResponse) GetJSON200() *SampleView {
 	return r.JSON200
 }
 
@@ -9253,7 +10689,7 @@ type DrawSampleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SampleView
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9271,7 +10707,7 @@ type DrawSampleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DrawSampleResponse) GetJSON200() *Object {
+func (r DrawSampleResponse) GetJSON200() *SampleView {
 	return r.JSON200
 }
 
@@ -9344,7 +10780,7 @@ type PutSampleFrameResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SampleFrame
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9362,7 +10798,7 @@ type PutSampleFrameResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PutSampleFrameResponse) GetJSON200() *Object {
+func (r PutSampleFrameResponse) GetJSON200() *SampleFrame {
 	return r.JSON200
 }
 
@@ -9435,7 +10871,7 @@ type RecordSampleOutcomeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SampleCode
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9453,7 +10889,7 @@ type RecordSampleOutcomeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RecordSampleOutcomeResponse) GetJSON200() *Object {
+func (r RecordSampleOutcomeResponse) GetJSON200() *SampleCode {
 	return r.JSON200
 }
 
@@ -9526,7 +10962,7 @@ type EnterSampleResponseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *SampleResponseResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9544,7 +10980,7 @@ type EnterSampleResponseResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r EnterSampleResponseResponse) GetJSON201() *Object {
+func (r EnterSampleResponseResponse) GetJSON201() *SampleResponseResult {
 	return r.JSON201
 }
 
@@ -9617,7 +11053,7 @@ type SampleSheetsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SampleSheets
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9635,7 +11071,7 @@ type SampleSheetsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SampleSheetsResponse) GetJSON200() *Object {
+func (r SampleSheetsResponse) GetJSON200() *SampleSheets {
 	return r.JSON200
 }
 
@@ -9703,7 +11139,7 @@ type ListStaffResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *StaffList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -9717,7 +11153,7 @@ type ListStaffResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListStaffResponse) GetJSON200() *Object {
+func (r ListStaffResponse) GetJSON200() *StaffList {
 	return r.JSON200
 }
 
@@ -9780,7 +11216,7 @@ type InviteStaffResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *Member
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -9794,7 +11230,7 @@ type InviteStaffResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r InviteStaffResponse) GetJSON201() *Object {
+func (r InviteStaffResponse) GetJSON201() *Member {
 	return r.JSON201
 }
 
@@ -10081,7 +11517,7 @@ type ContestResultsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *PublicResults
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -10095,7 +11531,7 @@ type ContestResultsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ContestResultsResponse) GetJSON200() *Object {
+func (r ContestResultsResponse) GetJSON200() *PublicResults {
 	return r.JSON200
 }
 
@@ -10158,7 +11594,7 @@ type OpenAPIResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *map[string]interface{}
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -10172,7 +11608,7 @@ type OpenAPIResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r OpenAPIResponse) GetJSON200() *Object {
+func (r OpenAPIResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
 }
 
@@ -10240,7 +11676,7 @@ type PrintSheetsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *PrintView
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10258,7 +11694,7 @@ type PrintSheetsResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r PrintSheetsResponse) GetJSON201() *Object {
+func (r PrintSheetsResponse) GetJSON201() *PrintView {
 	return r.JSON201
 }
 
@@ -10331,7 +11767,7 @@ type SheetProgressResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SheetProgress
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10349,7 +11785,7 @@ type SheetProgressResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SheetProgressResponse) GetJSON200() *Object {
+func (r SheetProgressResponse) GetJSON200() *SheetProgress {
 	return r.JSON200
 }
 
@@ -10422,7 +11858,7 @@ type GetSheetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SheetView
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10440,7 +11876,7 @@ type GetSheetResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetSheetResponse) GetJSON200() *Object {
+func (r GetSheetResponse) GetJSON200() *SheetView {
 	return r.JSON200
 }
 
@@ -10518,9 +11954,9 @@ type EnterSheetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SheetEntryResult
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Object
+	JSON201 *SheetEntryResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10540,12 +11976,12 @@ type EnterSheetResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EnterSheetResponse) GetJSON200() *Object {
+func (r EnterSheetResponse) GetJSON200() *SheetEntryResult {
 	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r EnterSheetResponse) GetJSON201() *Object {
+func (r EnterSheetResponse) GetJSON201() *SheetEntryResult {
 	return r.JSON201
 }
 
@@ -10618,7 +12054,7 @@ type CorrectSheetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SheetCorrectionResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10636,7 +12072,7 @@ type CorrectSheetResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CorrectSheetResponse) GetJSON200() *Object {
+func (r CorrectSheetResponse) GetJSON200() *SheetCorrectionResult {
 	return r.JSON200
 }
 
@@ -10709,7 +12145,7 @@ type UploadSheetsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *UploadResult
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10727,7 +12163,7 @@ type UploadSheetsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UploadSheetsResponse) GetJSON200() *Object {
+func (r UploadSheetsResponse) GetJSON200() *UploadResult {
 	return r.JSON200
 }
 
@@ -11115,6 +12551,175 @@ func (r AwarenessReportResponse) ContentType() string {
 	return ""
 }
 
+// ChangeReportResponse200Headers the declared response headers of an HTTP 200 response for ChangeReport
+type ChangeReportResponse200Headers struct {
+	CacheControl       *string
+	ContentDisposition *string
+}
+
+// ChangeReportResponse401Headers the declared response headers of an HTTP 401 response for ChangeReport
+type ChangeReportResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ChangeReportResponse404Headers the declared response headers of an HTTP 404 response for ChangeReport
+type ChangeReportResponse404Headers struct {
+	CacheControl *string
+}
+
+// ChangeReportResponseDefaultHeaders the declared response headers of an HTTP default response for ChangeReport
+type ChangeReportResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type ChangeReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Change
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ChangeReportResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ChangeReportResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ChangeReportResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ChangeReportResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ChangeReportResponse) GetJSON200() *Change {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ChangeReportResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ChangeReportResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ChangeReportResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ChangeReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ChangeReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ChangeReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ChangeReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// MethodsNoteResponse200Headers the declared response headers of an HTTP 200 response for MethodsNote
+type MethodsNoteResponse200Headers struct {
+	CacheControl *string
+}
+
+// MethodsNoteResponse401Headers the declared response headers of an HTTP 401 response for MethodsNote
+type MethodsNoteResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// MethodsNoteResponseDefaultHeaders the declared response headers of an HTTP default response for MethodsNote
+type MethodsNoteResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type MethodsNoteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MethodsNote
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *MethodsNoteResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *MethodsNoteResponse401Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *MethodsNoteResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MethodsNoteResponse) GetJSON200() *MethodsNote {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MethodsNoteResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r MethodsNoteResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r MethodsNoteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MethodsNoteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MethodsNoteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MethodsNoteResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // QuestionsReportResponse200Headers the declared response headers of an HTTP 200 response for QuestionsReport
 type QuestionsReportResponse200Headers struct {
 	CacheControl       *string
@@ -11141,7 +12746,7 @@ type QuestionsReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *QuestionsReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -11159,7 +12764,7 @@ type QuestionsReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r QuestionsReportResponse) GetJSON200() *Object {
+func (r QuestionsReportResponse) GetJSON200() *QuestionsReport {
 	return r.JSON200
 }
 
@@ -11207,6 +12812,97 @@ func (r QuestionsReportResponse) ContentType() string {
 	return ""
 }
 
+// SampleSizeReportResponse200Headers the declared response headers of an HTTP 200 response for SampleSizeReport
+type SampleSizeReportResponse200Headers struct {
+	CacheControl *string
+}
+
+// SampleSizeReportResponse401Headers the declared response headers of an HTTP 401 response for SampleSizeReport
+type SampleSizeReportResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SampleSizeReportResponse404Headers the declared response headers of an HTTP 404 response for SampleSizeReport
+type SampleSizeReportResponse404Headers struct {
+	CacheControl *string
+}
+
+// SampleSizeReportResponseDefaultHeaders the declared response headers of an HTTP default response for SampleSizeReport
+type SampleSizeReportResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type SampleSizeReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SampleSizes
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SampleSizeReportResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SampleSizeReportResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *SampleSizeReportResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *SampleSizeReportResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SampleSizeReportResponse) GetJSON200() *SampleSizes {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SampleSizeReportResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SampleSizeReportResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SampleSizeReportResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SampleSizeReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SampleSizeReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SampleSizeReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SampleSizeReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // SurveyReportResponse200Headers the declared response headers of an HTTP 200 response for SurveyReport
 type SurveyReportResponse200Headers struct {
 	CacheControl       *string
@@ -11233,7 +12929,7 @@ type SurveyReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *SurveyReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -11251,7 +12947,7 @@ type SurveyReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SurveyReportResponse) GetJSON200() *Object {
+func (r SurveyReportResponse) GetJSON200() *SurveyReport {
 	return r.JSON200
 }
 
@@ -11325,7 +13021,7 @@ type TopicsReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *TopicsReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -11343,7 +13039,7 @@ type TopicsReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r TopicsReportResponse) GetJSON200() *Object {
+func (r TopicsReportResponse) GetJSON200() *TopicsReport {
 	return r.JSON200
 }
 
@@ -11417,7 +13113,7 @@ type TrendReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Object
+	JSON200 *TrendReport
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -11435,7 +13131,7 @@ type TrendReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r TrendReportResponse) GetJSON200() *Object {
+func (r TrendReportResponse) GetJSON200() *TrendReport {
 	return r.JSON200
 }
 
@@ -11813,30 +13509,45 @@ func (c *ClientWithResponses) DisqualifyEntryWithResponse(ctx context.Context, q
 	return ParseDisqualifyEntryResponse(rsp)
 }
 
-// CloseRoundWithBodyWithResponse Close a contest round and freeze its results
+// KeepEntryWithBodyWithResponse Keep a flagged entry before the close
 //
-// Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
+// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *ClientWithResponses) CloseRoundWithBodyWithResponse(ctx context.Context, quizId string, roundId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error) {
-	rsp, err := c.CloseRoundWithBody(ctx, quizId, roundId, contentType, body, reqEditors...)
+// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+func (c *ClientWithResponses) KeepEntryWithBodyWithResponse(ctx context.Context, quizId string, entryId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*KeepEntryResponse, error) {
+	rsp, err := c.KeepEntryWithBody(ctx, quizId, entryId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCloseRoundResponse(rsp)
+	return ParseKeepEntryResponse(rsp)
+}
+
+// KeepEntryWithResponse Keep a flagged entry before the close
+//
+// Admins and the contest's organisers keep a flagged entry in its round's ranking with a reason, recorded for the audit like a disqualification (who, when, why); its flags then read as kept and the close no longer lists them. Only before the round is closed, and not for an entry already disqualified (409).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/contests/{quizId}/entries/{entryId}/keep (the `KeepEntry` operationId).
+func (c *ClientWithResponses) KeepEntryWithResponse(ctx context.Context, quizId string, entryId string, body KeepEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*KeepEntryResponse, error) {
+	rsp, err := c.KeepEntry(ctx, quizId, entryId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseKeepEntryResponse(rsp)
 }
 
 // CloseRoundWithResponse Close a contest round and freeze its results
 //
 // Admins and organisers close a round once its end plus the submit grace has passed: the ranking with its tie-breaks and prizes is frozen with a SHA-256 digest and can no longer change. A second close is 409.
 //
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+// Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/contests/{quizId}/rounds/{roundId}/close (the `CloseRound` operationId).
-func (c *ClientWithResponses) CloseRoundWithResponse(ctx context.Context, quizId string, roundId string, body CloseRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error) {
-	rsp, err := c.CloseRound(ctx, quizId, roundId, body, reqEditors...)
+func (c *ClientWithResponses) CloseRoundWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*CloseRoundResponse, error) {
+	rsp, err := c.CloseRound(ctx, quizId, roundId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -11850,7 +13561,7 @@ func (c *ClientWithResponses) CloseRoundWithResponse(ctx context.Context, quizId
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries (the `RoundEntries` operationId).
-func (c *ClientWithResponses) RoundEntriesWithResponse(ctx context.Context, quizId string, roundId string, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*RoundEntriesResponse, error) {
+func (c *ClientWithResponses) RoundEntriesWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundEntriesParams, reqEditors ...RequestEditorFn) (*RoundEntriesResponse, error) {
 	rsp, err := c.RoundEntries(ctx, quizId, roundId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -11860,12 +13571,12 @@ func (c *ClientWithResponses) RoundEntriesWithResponse(ctx context.Context, quiz
 
 // RoundFlagsWithResponse Entries flagged for review
 //
-// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close.
+// Admins and organisers read the integrity flags the aggregator raised on a round's entries (too fast, many attempts, shared device, improbable identical answers), to review before the close. The too-fast rule is also applied at each read to the first 50 places of the provisional ranking, so an entry the ranking shows is judged as fresh as it is shown. A flag of an entry an organiser kept carries `kept` (by, at, reason).
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags (the `RoundFlags` operationId).
-func (c *ClientWithResponses) RoundFlagsWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*RoundFlagsResponse, error) {
+func (c *ClientWithResponses) RoundFlagsWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*RoundFlagsResponse, error) {
 	rsp, err := c.RoundFlags(ctx, quizId, roundId, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -11880,7 +13591,7 @@ func (c *ClientWithResponses) RoundFlagsWithResponse(ctx context.Context, quizId
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/ranking (the `RoundRanking` operationId).
-func (c *ClientWithResponses) RoundRankingWithResponse(ctx context.Context, quizId string, roundId string, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*RoundRankingResponse, error) {
+func (c *ClientWithResponses) RoundRankingWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundRankingParams, reqEditors ...RequestEditorFn) (*RoundRankingResponse, error) {
 	rsp, err := c.RoundRanking(ctx, quizId, roundId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -11895,7 +13606,7 @@ func (c *ClientWithResponses) RoundRankingWithResponse(ctx context.Context, quiz
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/contests/{quizId}/rounds/{roundId}/winners (the `RoundWinners` operationId).
-func (c *ClientWithResponses) RoundWinnersWithResponse(ctx context.Context, quizId string, roundId string, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*RoundWinnersResponse, error) {
+func (c *ClientWithResponses) RoundWinnersWithResponse(ctx context.Context, quizId string, roundId RoundId, params *RoundWinnersParams, reqEditors ...RequestEditorFn) (*RoundWinnersResponse, error) {
 	rsp, err := c.RoundWinners(ctx, quizId, roundId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -11955,8 +13666,8 @@ func (c *ClientWithResponses) MeWithResponse(ctx context.Context, reqEditors ...
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/admin/quizzes (the `ListQuizzesAdmin` operationId).
-func (c *ClientWithResponses) ListQuizzesAdminWithResponse(ctx context.Context, params *ListQuizzesAdminParams, reqEditors ...RequestEditorFn) (*ListQuizzesAdminResponse, error) {
-	rsp, err := c.ListQuizzesAdmin(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListQuizzesAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListQuizzesAdminResponse, error) {
+	rsp, err := c.ListQuizzesAdmin(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -12038,90 +13749,45 @@ func (c *ClientWithResponses) UpdateQuizWithResponse(ctx context.Context, quizId
 	return ParseUpdateQuizResponse(rsp)
 }
 
-// CloseQuizWithBodyWithResponse Close a published quiz
-//
-// End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-func (c *ClientWithResponses) CloseQuizWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error) {
-	rsp, err := c.CloseQuizWithBody(ctx, quizId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseCloseQuizResponse(rsp)
-}
-
 // CloseQuizWithResponse Close a published quiz
 //
 // End a published quiz or survey early: residents can no longer start it; attempts already started may still be submitted within their time.
 //
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+// Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/quizzes/{quizId}/close (the `CloseQuiz` operationId).
-func (c *ClientWithResponses) CloseQuizWithResponse(ctx context.Context, quizId string, body CloseQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error) {
-	rsp, err := c.CloseQuiz(ctx, quizId, body, reqEditors...)
+func (c *ClientWithResponses) CloseQuizWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*CloseQuizResponse, error) {
+	rsp, err := c.CloseQuiz(ctx, quizId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseCloseQuizResponse(rsp)
-}
-
-// PublishQuizWithBodyWithResponse Publish a draft
-//
-// Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-func (c *ClientWithResponses) PublishQuizWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error) {
-	rsp, err := c.PublishQuizWithBody(ctx, quizId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParsePublishQuizResponse(rsp)
 }
 
 // PublishQuizWithResponse Publish a draft
 //
 // Make a draft visible to residents; irreversible. A prize contest without phone verification is published only with `allowUnverified: true`.
 //
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+// Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/quizzes/{quizId}/publish (the `PublishQuiz` operationId).
-func (c *ClientWithResponses) PublishQuizWithResponse(ctx context.Context, quizId string, body PublishQuizJSONRequestBody, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error) {
-	rsp, err := c.PublishQuiz(ctx, quizId, body, reqEditors...)
+func (c *ClientWithResponses) PublishQuizWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*PublishQuizResponse, error) {
+	rsp, err := c.PublishQuiz(ctx, quizId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParsePublishQuizResponse(rsp)
 }
 
-// PurgePersonalDataWithBodyWithResponse Remove the personal data of a finished quiz or contest
-//
-// Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-func (c *ClientWithResponses) PurgePersonalDataWithBodyWithResponse(ctx context.Context, quizId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error) {
-	rsp, err := c.PurgePersonalDataWithBody(ctx, quizId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParsePurgePersonalDataResponse(rsp)
-}
-
 // PurgePersonalDataWithResponse Remove the personal data of a finished quiz or contest
 //
 // Remove names, phones, CCCDs, devices and free text of a closed quiz or a contest whose rounds are all frozen; counters, rankings and digests stay the same.
 //
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+// Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/quizzes/{quizId}/purge-personal-data (the `PurgePersonalData` operationId).
-func (c *ClientWithResponses) PurgePersonalDataWithResponse(ctx context.Context, quizId string, body PurgePersonalDataJSONRequestBody, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error) {
-	rsp, err := c.PurgePersonalData(ctx, quizId, body, reqEditors...)
+func (c *ClientWithResponses) PurgePersonalDataWithResponse(ctx context.Context, quizId string, reqEditors ...RequestEditorFn) (*PurgePersonalDataResponse, error) {
+	rsp, err := c.PurgePersonalData(ctx, quizId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -12465,7 +14131,7 @@ func (c *ClientWithResponses) SubmitAttemptWithResponse(ctx context.Context, att
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/contests/{quizId}/rounds/{roundId}/results (the `ContestResults` operationId).
-func (c *ClientWithResponses) ContestResultsWithResponse(ctx context.Context, quizId string, roundId string, reqEditors ...RequestEditorFn) (*ContestResultsResponse, error) {
+func (c *ClientWithResponses) ContestResultsWithResponse(ctx context.Context, quizId string, roundId RoundId, reqEditors ...RequestEditorFn) (*ContestResultsResponse, error) {
 	rsp, err := c.ContestResults(ctx, quizId, roundId, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -12698,6 +14364,36 @@ func (c *ClientWithResponses) AwarenessReportWithResponse(ctx context.Context, p
 	return ParseAwarenessReportResponse(rsp)
 }
 
+// ChangeReportWithResponse A quiz's pass rates against a base quiz's, per village and weighted by population
+//
+// Per village: passRate, basePassRate, difference (percentage points) and differenceCi95, Newcombe's hybrid score interval (method 10, Newcombe 1998); the total compares the population-weighted pass rates, ±1.96·√(Var₁ + Var₂). clear when the interval excludes 0. A village under minGroup in either quiz shows counts only. The access and the seal of each quiz are those of its own reports: while either is sealed for the reader, every rate and difference is null and "sealed" is true. CSV or XLSX with format=csv|xlsx.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reports/change (the `ChangeReport` operationId).
+func (c *ClientWithResponses) ChangeReportWithResponse(ctx context.Context, params *ChangeReportParams, reqEditors ...RequestEditorFn) (*ChangeReportResponse, error) {
+	rsp, err := c.ChangeReport(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeReportResponse(rsp)
+}
+
+// MethodsNoteWithResponse The methods note (what each figure means and how it is computed), in Vietnamese
+//
+// The same text as the annual workbook's sheet "Phương pháp".
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reports/methods (the `MethodsNote` operationId).
+func (c *ClientWithResponses) MethodsNoteWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*MethodsNoteResponse, error) {
+	rsp, err := c.MethodsNote(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMethodsNoteResponse(rsp)
+}
+
 // QuestionsReportWithResponse Facility and discrimination per question
 //
 // CSV or XLSX with format=csv|xlsx. While a round of the contest is open (its last round's end plus the submit grace), a reader who may not see the key (officers) gets every figure graded with it (facility, discrimination, option counts and shares, mean, pass rate, topic correct rate) null or left out, and "sealed": true, "sealedUntil" and "sealedNote" in the answer; counts of participants stay.
@@ -12711,6 +14407,21 @@ func (c *ClientWithResponses) QuestionsReportWithResponse(ctx context.Context, p
 		return nil, err
 	}
 	return ParseQuestionsReportResponse(rsp)
+}
+
+// SampleSizeReportWithResponse How many to draw per village for a margin of error
+//
+// For a 95 % margin of error in percentage points (5 by default, at most 50), each village's draw by simple random sampling, with its population as the frame size: n₀ = 1.96²·0.25/e², n = n₀/(1 + (n₀ − 1)/N), rounded up (Cochran). draw is null for a village without a population.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reports/sample-size (the `SampleSizeReport` operationId).
+func (c *ClientWithResponses) SampleSizeReportWithResponse(ctx context.Context, params *SampleSizeReportParams, reqEditors ...RequestEditorFn) (*SampleSizeReportResponse, error) {
+	rsp, err := c.SampleSizeReport(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSampleSizeReportResponse(rsp)
 }
 
 // SurveyReportWithResponse Answer distribution per question
@@ -12810,7 +14521,7 @@ func (c *ClientWithResponses) RequestVerificationWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-func (c *ClientWithResponses) ConfirmVerificationWithBodyWithResponse(ctx context.Context, verificationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error) {
+func (c *ClientWithResponses) ConfirmVerificationWithBodyWithResponse(ctx context.Context, verificationId VerificationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error) {
 	rsp, err := c.ConfirmVerificationWithBody(ctx, verificationId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -12825,7 +14536,7 @@ func (c *ClientWithResponses) ConfirmVerificationWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/verifications/{verificationId}/confirm (the `ConfirmVerification` operationId).
-func (c *ClientWithResponses) ConfirmVerificationWithResponse(ctx context.Context, verificationId string, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error) {
+func (c *ClientWithResponses) ConfirmVerificationWithResponse(ctx context.Context, verificationId VerificationId, body ConfirmVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmVerificationResponse, error) {
 	rsp, err := c.ConfirmVerification(ctx, verificationId, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -12848,7 +14559,7 @@ func ParseListActivitiesResponse(rsp *http.Response) (*ListActivitiesResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest ActivityList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12955,7 +14666,7 @@ func ParseCreateActivityResponse(rsp *http.Response) (*CreateActivityResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest Activity
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13052,7 +14763,7 @@ func ParseDisqualifyEntryResponse(rsp *http.Response) (*DisqualifyEntryResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest Decision
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13134,6 +14845,103 @@ func ParseDisqualifyEntryResponse(rsp *http.Response) (*DisqualifyEntryResponse,
 	return response, nil
 }
 
+// ParseKeepEntryResponse parses an HTTP response from a KeepEntryWithResponse call
+func ParseKeepEntryResponse(rsp *http.Response) (*KeepEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &KeepEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Decision
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers KeepEntryResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers KeepEntryResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers KeepEntryResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers KeepEntryResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseCloseRoundResponse parses an HTTP response from a CloseRoundWithResponse call
 func ParseCloseRoundResponse(rsp *http.Response) (*CloseRoundResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -13149,7 +14957,7 @@ func ParseCloseRoundResponse(rsp *http.Response) (*CloseRoundResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest CloseResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13246,7 +15054,7 @@ func ParseRoundEntriesResponse(rsp *http.Response) (*RoundEntriesResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest EntryPage
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13360,7 +15168,7 @@ func ParseRoundFlagsResponse(rsp *http.Response) (*RoundFlagsResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest FlagList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13554,7 +15362,7 @@ func ParseRoundWinnersResponse(rsp *http.Response) (*RoundWinnersResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest WinnersReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13661,7 +15469,7 @@ func ParseImportQuestionsResponse(rsp *http.Response) (*ImportQuestionsResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest ImportResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13758,7 +15566,7 @@ func ParseImportUnitsResponse(rsp *http.Response) (*ImportUnitsResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest ImportResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13952,7 +15760,7 @@ func ParseListQuizzesAdminResponse(rsp *http.Response) (*ListQuizzesAdminRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest QuizList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14049,7 +15857,7 @@ func ParseCreateQuizResponse(rsp *http.Response) (*CreateQuizResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest QuizStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14146,7 +15954,7 @@ func ParseGetQuizAdminResponse(rsp *http.Response) (*GetQuizAdminResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest Quiz
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14243,7 +16051,7 @@ func ParseUpdateQuizResponse(rsp *http.Response) (*UpdateQuizResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest Quiz
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14340,7 +16148,7 @@ func ParseCloseQuizResponse(rsp *http.Response) (*CloseQuizResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest QuizStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14437,7 +16245,7 @@ func ParsePublishQuizResponse(rsp *http.Response) (*PublishQuizResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest QuizStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14534,7 +16342,7 @@ func ParsePurgePersonalDataResponse(rsp *http.Response) (*PurgePersonalDataRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest PurgeResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14631,12 +16439,7 @@ func ParseCorrectQuestionResponse(rsp *http.Response) (*CorrectQuestionResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest struct {
-			FrozenRounds *[]string  `json:"frozenRounds,omitempty"`
-			GradeVersion int        `json:"gradeVersion"`
-			Job          RegradeJob `json:"job"`
-			QuestionId   string     `json:"questionId"`
-		}
+		var dest CorrectionResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14830,7 +16633,7 @@ func ParseListSamplesResponse(rsp *http.Response) (*ListSamplesResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SampleList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -14927,7 +16730,7 @@ func ParseCreateSampleResponse(rsp *http.Response) (*CreateSampleResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest SampleView
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15024,7 +16827,7 @@ func ParseGetSampleResponse(rsp *http.Response) (*GetSampleResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SampleView
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15121,7 +16924,7 @@ func ParseDrawSampleResponse(rsp *http.Response) (*DrawSampleResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SampleView
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15218,7 +17021,7 @@ func ParsePutSampleFrameResponse(rsp *http.Response) (*PutSampleFrameResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SampleFrame
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15315,7 +17118,7 @@ func ParseRecordSampleOutcomeResponse(rsp *http.Response) (*RecordSampleOutcomeR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SampleCode
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15412,7 +17215,7 @@ func ParseEnterSampleResponseResponse(rsp *http.Response) (*EnterSampleResponseR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest SampleResponseResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15509,7 +17312,7 @@ func ParseSampleSheetsResponse(rsp *http.Response) (*SampleSheetsResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SampleSheets
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15606,7 +17409,7 @@ func ParseListStaffResponse(rsp *http.Response) (*ListStaffResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest StaffList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15686,7 +17489,7 @@ func ParseInviteStaffResponse(rsp *http.Response) (*InviteStaffResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest Member
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -16002,7 +17805,7 @@ func ParseContestResultsResponse(rsp *http.Response) (*ContestResultsResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest PublicResults
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -16082,7 +17885,7 @@ func ParseOpenAPIResponse(rsp *http.Response) (*OpenAPIResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest map[string]interface{}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -16162,7 +17965,7 @@ func ParsePrintSheetsResponse(rsp *http.Response) (*PrintSheetsResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest PrintView
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -16259,7 +18062,7 @@ func ParseSheetProgressResponse(rsp *http.Response) (*SheetProgressResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SheetProgress
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -16356,7 +18159,7 @@ func ParseGetSheetResponse(rsp *http.Response) (*GetSheetResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SheetView
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -16453,14 +18256,14 @@ func ParseEnterSheetResponse(rsp *http.Response) (*EnterSheetResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SheetEntryResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Object
+		var dest SheetEntryResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -16567,7 +18370,7 @@ func ParseCorrectSheetResponse(rsp *http.Response) (*CorrectSheetResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SheetCorrectionResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -16664,7 +18467,7 @@ func ParseUploadSheetsResponse(rsp *http.Response) (*UploadSheetsResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest UploadResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -17137,6 +18940,193 @@ func ParseAwarenessReportResponse(rsp *http.Response) (*AwarenessReportResponse,
 	return response, nil
 }
 
+// ParseChangeReportResponse parses an HTTP response from a ChangeReportWithResponse call
+func ParseChangeReportResponse(rsp *http.Response) (*ChangeReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ChangeReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Change
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ChangeReportResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ChangeReportResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ChangeReportResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers ChangeReportResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseMethodsNoteResponse parses an HTTP response from a MethodsNoteWithResponse call
+func ParseMethodsNoteResponse(rsp *http.Response) (*MethodsNoteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MethodsNoteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MethodsNote
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers MethodsNoteResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers MethodsNoteResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case true:
+		var headers MethodsNoteResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseQuestionsReportResponse parses an HTTP response from a QuestionsReportWithResponse call
 func ParseQuestionsReportResponse(rsp *http.Response) (*QuestionsReportResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -17152,7 +19142,7 @@ func ParseQuestionsReportResponse(rsp *http.Response) (*QuestionsReportResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest QuestionsReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -17244,6 +19234,103 @@ func ParseQuestionsReportResponse(rsp *http.Response) (*QuestionsReportResponse,
 	return response, nil
 }
 
+// ParseSampleSizeReportResponse parses an HTTP response from a SampleSizeReportWithResponse call
+func ParseSampleSizeReportResponse(rsp *http.Response) (*SampleSizeReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SampleSizeReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SampleSizes
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SampleSizeReportResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers SampleSizeReportResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers SampleSizeReportResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers SampleSizeReportResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseSurveyReportResponse parses an HTTP response from a SurveyReportWithResponse call
 func ParseSurveyReportResponse(rsp *http.Response) (*SurveyReportResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -17259,7 +19346,7 @@ func ParseSurveyReportResponse(rsp *http.Response) (*SurveyReportResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest SurveyReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -17366,7 +19453,7 @@ func ParseTopicsReportResponse(rsp *http.Response) (*TopicsReportResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest TopicsReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -17473,7 +19560,7 @@ func ParseTrendReportResponse(rsp *http.Response) (*TrendReportResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Object
+		var dest TrendReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -22,6 +22,10 @@ const (
 	Collector Role = "collector"
 )
 
+// Roles lists every role, in a stable order: the groups FromClaims reads and the
+// description's enum (api/gen).
+func Roles() []Role { return []Role{Admin, Officer, Organizer, Collector} }
+
 // Claims names, as Cognito writes them in an ID token.
 const (
 	ClaimUsername = "cognito:username"
@@ -44,8 +48,7 @@ func FromClaims(claims map[string]string) (Staff, error) {
 		s.Username = claims["sub"]
 	}
 	for _, g := range parseList(claims[ClaimGroups]) {
-		switch r := Role(g); r {
-		case Admin, Officer, Organizer, Collector:
+		if r := Role(g); slices.Contains(Roles(), r) {
 			s.Roles = append(s.Roles, r)
 		}
 	}

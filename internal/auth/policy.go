@@ -23,7 +23,7 @@ const (
 	ViewQuiz     Action = "view-quiz"      // read a quiz as authored, list quizzes
 	Author       Action = "author"         // create, edit, publish, close, import questions, correct a key, purge
 	ViewContest  Action = "view-contest"   // a round's ranking and winners (officers see them masked)
-	RunContest   Action = "run-contest"    // close a round, entries, flags, disqualify
+	RunContest   Action = "run-contest"    // close a round, entries, flags, keep or disqualify
 	SeeContestPD Action = "see-contest-pd" // a contest's winners with full personal details
 	// SeeContestKey: a quiz's answer key (correct options, key corrections) while it is
 	// secret, that is a contest's before its last round closes.

@@ -34,7 +34,10 @@ const (
 	DefaultEntrantsWeight         = 0.3
 )
 
-var roundIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,20}$`)
+// RoundIDPattern is what a round id may be; the description's RoundId says the same.
+const RoundIDPattern = `^[A-Za-z0-9_-]{1,20}$`
+
+var roundIDPattern = regexp.MustCompile(RoundIDPattern)
 
 // Normalized returns a copy of c with defaults filled in: 1 attempt per round, the
 // default ranking, one prize per person, collective weights 0.7/0.3 (when both are 0),

@@ -15,6 +15,13 @@ import (
 // The check is not a signature: the position is validated again by whoever reads it.
 const cursorVersion = 1
 
+// MaxCursorLength bounds a cursor a client sends back; CursorPattern is its alphabet
+// (base64url without padding). The description's Cursor says the same.
+const (
+	MaxCursorLength = 2048
+	CursorPattern   = `^[A-Za-z0-9_-]*$`
+)
+
 // EncodeCursor makes an opaque cursor of a page position.
 func EncodeCursor(v any) string {
 	body, err := json.Marshal(v)
@@ -30,7 +37,7 @@ func EncodeCursor(v any) string {
 // ones encoded; anything malformed is an apperr.Validation error.
 func DecodeCursor(s string, v any) error {
 	bad := apperr.Errorf(apperr.Validation, "Con trỏ trang (cursor) không hợp lệ")
-	if len(s) > 2048 {
+	if len(s) > MaxCursorLength {
 		return bad
 	}
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(s)

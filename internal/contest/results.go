@@ -34,7 +34,8 @@ type Results struct {
 	Digest         string       `json:"digest"`
 }
 
-// Decision records a disqualification: who, when and why.
+// Decision records an organiser's decision on an entry: who, when, why, and whether the
+// entry is disqualified or kept.
 type Decision struct {
 	QuizID    string    `json:"quizId"`
 	AttemptID string    `json:"attemptId"`
@@ -42,4 +43,18 @@ type Decision struct {
 	Reason    string    `json:"reason"`
 	By        string    `json:"by"`
 	At        time.Time `json:"at"`
+	// Kind is DecisionDisqualify or DecisionKeep; decisions stored before keeping
+	// existed have none and are disqualifications.
+	Kind string `json:"kind,omitempty"`
 }
+
+// Decision kinds.
+const (
+	// DecisionDisqualify takes the entry out of the ranking.
+	DecisionDisqualify = "disqualify"
+	// DecisionKeep keeps a flagged entry in the ranking: its flags are reviewed.
+	DecisionKeep = "keep"
+)
+
+// Keeps reports whether the decision keeps its entry.
+func (d Decision) Keeps() bool { return d.Kind == DecisionKeep }

@@ -424,6 +424,8 @@ func (d *day) signInAsAdmin(docStep) {
 		{"the topic report without a quiz asks for one", "/v1/reports/topics", 422},
 		{"the trend report without a quiz asks for one", "/v1/reports/trend", 422},
 		{"the awareness report of an unknown quiz is not found", "/v1/reports/awareness?quizId=nothing", 404},
+		{"the sample sizes of a tree without villages answer", "/v1/reports/sample-size", 200},
+		{"the methods note answers", "/v1/reports/methods", 200},
 	}
 	for _, tt := range empty {
 		if status, raw := d.call(d.adminToken, "GET", tt.path, "", nil); status != tt.status {

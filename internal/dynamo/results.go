@@ -15,7 +15,7 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 )
 
-// A round's frozen results and the organisers' disqualification decisions.
+// A round's frozen results and the organisers' decisions (disqualify, keep).
 
 // PutResults stores a round's results once; a second write is a conflict.
 func (s *Store) PutResults(ctx context.Context, r contest.Results) error {
@@ -97,7 +97,28 @@ func (s *Store) Disqualify(ctx context.Context, a quiz.Attempt, d contest.Decisi
 	return nil
 }
 
-// ListDecisions returns a contest's disqualifications, oldest first.
+// Keep records that an organiser keeps a flagged entry in its ranking. The entry itself
+// does not change: the decision is the record the flags are read against.
+func (s *Store) Keep(ctx context.Context, d contest.Decision) error {
+	body, err := json.Marshal(decisionDoc(d))
+	if err != nil {
+		return err
+	}
+	pk, sk := decisionKey(d.QuizID, d.At.UTC().Format(timeLayout), d.AttemptID)
+	in, err := s.putInput(decisionItem{PK: pk, SK: sk, Entity: entityDecision, Body: string(body)}, nil)
+	if err != nil {
+		return fmt.Errorf("keep: %w", err)
+	}
+	in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
+	out, err := s.db.PutItem(ctx, in)
+	if err != nil {
+		return fmt.Errorf("keep: %w", err)
+	}
+	s.meter(deref(out.ConsumedCapacity)...)
+	return nil
+}
+
+// ListDecisions returns a contest's decisions (disqualifications and keeps), oldest first.
 func (s *Store) ListDecisions(ctx context.Context, quizID string) ([]contest.Decision, error) {
 	var items []decisionItem
 	if err := s.queryAll(ctx, decisionPK(quizID), &items); err != nil {

@@ -119,7 +119,7 @@ func (d resultsDoc) toDomain() contest.Results {
 	}
 }
 
-// decisionItem is a disqualification, sorted by time in its contest's partition.
+// decisionItem is a disqualification or a keep, sorted by time in its contest's partition.
 type decisionItem struct {
 	PK     string `dynamodbav:"pk"`
 	SK     string `dynamodbav:"sk"`
@@ -134,6 +134,7 @@ type decisionDoc struct {
 	Reason    string    `json:"reason"`
 	By        string    `json:"by"`
 	At        time.Time `json:"at"`
+	Kind      string    `json:"kind,omitempty"`
 }
 
 // cccdItem ties a citizen id to the person who first entered with it.

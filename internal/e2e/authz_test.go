@@ -108,6 +108,11 @@ var staffRoutes = map[string]expect{
 	"GET /v1/reports/survey": {build: get("/v1/reports/survey?quizId=" + demoSurvey + "&unitId=xa-a"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
 	"GET /v1/reports/trend":  {build: get("/v1/reports/trend?quizId=" + demoQuiz + "&unitId=xa-a&period=month"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
 	"GET /v1/reports/annual": {build: get("/v1/reports/annual?unitId=xa-a&year=2026&format=xlsx"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/reports/change": {build: func(t *testing.T, e *authzEnv) call {
+		return call{method: "GET", path: "/v1/reports/change?quizId=" + demoQuiz + "&baseQuizId=" + e.scopedPub() + "&unitId=xa-a"}
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/reports/sample-size": {build: get("/v1/reports/sample-size?unitId=xa-a&marginOfError=5"), inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/reports/methods":     {build: get("/v1/reports/methods"), inScope: 200, outOfScope: 200, organizer: 200, admin: 200, collector: 200},
 	"POST /v1/activities": {build: func(*testing.T, *authzEnv) call {
 		return jsonCall("POST", "/v1/activities", map[string]any{"unitId": village, "type": "loudspeaker", "date": "2026-11-02", "topics": []string{"a"}, "audience": 120, "note": "Phát thanh 3 buổi"})
 	}, inScope: 201, outOfScope: 404, organizer: 403, admin: 201},
@@ -161,6 +166,21 @@ var staffRoutes = map[string]expect{
 			}
 		}
 		return jsonCall("POST", "/v1/admin/contests/"+id+"/entries/"+entry+"/disqualify", map[string]any{"reason": "Trùng người dự thi"})
+	}, inScope: 403, outOfScope: 403, organizer: 200, admin: 200},
+	"POST /v1/admin/contests/{quizId}/entries/{entryId}/keep": {build: func(t *testing.T, e *authzEnv) call {
+		id := e.openContest(t)
+		e.enter(t, id, entrant(fmt.Sprintf("09340000%02d", e.n), "Ngô Văn Phú", village, ""), 3, 5, time.Minute)
+		attempts, err := e.Stack.Store.SubmittedAttempts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		entry := ""
+		for _, a := range attempts {
+			if a.QuizID == id {
+				entry = a.ID
+			}
+		}
+		return jsonCall("POST", "/v1/admin/contests/"+id+"/entries/"+entry+"/keep", map[string]any{"reason": "Đã gọi điện xác minh"})
 	}, inScope: 403, outOfScope: 403, organizer: 200, admin: 200},
 	"POST /v1/admin/quizzes/{quizId}/questions/{questionId}/correction": {build: func(t *testing.T, e *authzEnv) call {
 		id := e.scopedPub()

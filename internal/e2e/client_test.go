@@ -55,11 +55,11 @@ func TestTheGeneratedClientTakesAResidentThroughAQuiz(t *testing.T) {
 	}
 	wantStatus(t, "GET /v1/units", units.StatusCode(), http.StatusOK, units.Body)
 	found := false
-	for _, u := range units.JSON200.Units {
+	for _, u := range list(units.JSON200.Units) {
 		found = found || u.Id == village
 	}
 	if !found {
-		t.Fatalf("GET /v1/units: no unit %s among %d units", village, len(units.JSON200.Units))
+		t.Fatalf("GET /v1/units: no unit %s among %d units", village, len(list(units.JSON200.Units)))
 	}
 
 	quizzes, err := c.ListQuizzesWithResponse(ctx, nil)
@@ -68,7 +68,7 @@ func TestTheGeneratedClientTakesAResidentThroughAQuiz(t *testing.T) {
 	}
 	wantStatus(t, "GET /v1/quizzes", quizzes.StatusCode(), http.StatusOK, quizzes.Body)
 	listed := false
-	for _, q := range quizzes.JSON200.Quizzes {
+	for _, q := range list(quizzes.JSON200.Quizzes) {
 		listed = listed || q.Id == demoQuiz
 	}
 	if !listed {
@@ -76,24 +76,22 @@ func TestTheGeneratedClientTakesAResidentThroughAQuiz(t *testing.T) {
 	}
 
 	name, phone, consent := "Nguyễn Thị Hoa", "0912000111", true
-	start, err := c.StartAttemptWithResponse(ctx, demoQuiz, apiclient.StartRequest{
-		Participant: apiclient.Participant{UnitId: village, Name: &name, Phone: &phone},
-		Consent:     &consent,
-		ClientId:    "generated-client-device",
-	})
+	body := apiclient.StartRequest{Consent: &consent, ClientId: "generated-client-device"}
+	body.Participant.UnitId, body.Participant.Name, body.Participant.Phone = village, &name, &phone
+	start, err := c.StartAttemptWithResponse(ctx, demoQuiz, body)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantStatus(t, "POST /v1/quizzes/{quizId}/attempts", start.StatusCode(), http.StatusCreated, start.Body)
 	// The bank's key answers the drawn questions; the client's own types carry them.
 	var drawn []attempts.PublicQuestion
-	for _, q := range start.JSON201.Questions {
+	for _, q := range list(start.JSON201.Questions) {
 		drawn = append(drawn, attempts.PublicQuestion{ID: q.Id})
 	}
 	answers := clientAnswers(t, e.answers(demoQuiz, drawn, true))
 
 	attemptID, token := start.JSON201.AttemptId, start.JSON201.AttemptToken
-	submit, err := c.SubmitAttemptWithResponse(ctx, attemptID, apiclient.SubmitRequest{AttemptToken: token, Answers: answers})
+	submit, err := c.SubmitAttemptWithResponse(ctx, attemptID, apiclient.SubmitRequest{AttemptToken: token, Answers: &answers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +130,7 @@ func TestTheGeneratedClientTakesAnOfficerToAReportAndItsExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, "GET /v1/admin/me", me.StatusCode(), http.StatusOK, me.Body)
-	if me.JSON200.Username != "canbo" || !containsAbility(me.JSON200.Can, apiclient.MeCan("read-reports")) {
+	if me.JSON200.Username != "canbo" || !containsAbility(list(me.JSON200.Can), apiclient.Action("read-reports")) {
 		t.Errorf("GET /v1/admin/me: %s may %v; want canbo, who may read-reports", me.JSON200.Username, me.JSON200.Can)
 	}
 
@@ -147,7 +145,7 @@ func TestTheGeneratedClientTakesAnOfficerToAReportAndItsExport(t *testing.T) {
 	}
 	// The answer is one of the open quiz's report and a random sample's (sampleId).
 	aw, err := report.JSON200.AsAwareness()
-	if err != nil || aw.QuizId != demoQuiz || aw.UnitId != unitID || len(aw.Rows) == 0 {
+	if err != nil || aw.QuizId != demoQuiz || aw.UnitId != unitID || len(list(aw.Rows)) == 0 {
 		t.Fatalf("GET /v1/reports/awareness: %.300s; want the report of %s in %s with its rows", report.Body, demoQuiz, unitID)
 	}
 
@@ -162,8 +160,8 @@ func TestTheGeneratedClientTakesAnOfficerToAReportAndItsExport(t *testing.T) {
 	}
 	// One line per group plus the header and the total, as the JSON answer has them.
 	lines := strings.Count(strings.TrimSpace(string(export.Body)), "\n") + 1
-	if want := len(aw.Rows) + 2; lines < want {
-		t.Errorf("the export has %d lines; want at least %d (header, %d groups, total)", lines, want, len(aw.Rows))
+	if want := len(list(aw.Rows)) + 2; lines < want {
+		t.Errorf("the export has %d lines; want at least %d (header, %d groups, total)", lines, want, len(list(aw.Rows)))
 	}
 
 	// The sign-in is the local gateway's own route, outside the description: 3 exchanges checked.
@@ -193,13 +191,21 @@ func clientAnswers(t *testing.T, in []map[string]any) []apiclient.Answer {
 	return out
 }
 
-func containsAbility(can []apiclient.MeCan, want apiclient.MeCan) bool {
+func containsAbility(can []apiclient.Action, want apiclient.Action) bool {
 	for _, c := range can {
 		if c == want {
 			return true
 		}
 	}
 	return false
+}
+
+// list is a list the description allows to be null (a nil slice) as a slice.
+func list[T any](p *[]T) []T {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 func deref[T any](p *T) any {

@@ -260,6 +260,49 @@ func TestAContestRoundFromEntriesToWinners(t *testing.T) {
 		return
 	}
 
+	if !t.Run("a keep goes through the API only for an organiser, with a reason, on an entry still ranked", func(t *testing.T) {
+		attempts, err := e.Stack.Store.SubmittedAttempts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]string{}
+		for _, a := range attempts {
+			ids[a.Participant.Phone] = a.ID
+		}
+		keep := func(id string) string { return "/v1/admin/contests/" + ct.ID + "/entries/" + id + "/keep" }
+		tests := []struct {
+			name   string
+			token  string
+			path   string
+			body   map[string]any
+			status int
+		}{
+			{"an officer may not keep an entry", officer, keep(ids["+84911000001"]), map[string]any{"reason": "Đã xác minh"}, 403},
+			{"a keep without a reason is refused", organizer, keep(ids["+84911000001"]), map[string]any{"reason": ""}, 422},
+			{"a disqualified entry cannot be kept", organizer, keep(ids["+84911000002"]), map[string]any{"reason": "Đã xác minh"}, 409},
+			{"an organiser keeps a ranked entry", organizer, keep(ids["+84911000001"]), map[string]any{"reason": "Đã xác minh"}, 200},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				if status, raw, _ := staff(t, tt.token, "POST", tt.path, tt.body); status != tt.status {
+					t.Errorf("keep = %d %s, want %d", status, raw, tt.status)
+				}
+			})
+		}
+		ds, err := e.Stack.Store.ListDecisions(ctx, ct.ID)
+		var keeps []contest.Decision
+		for _, d := range ds {
+			if d.Keeps() {
+				keeps = append(keeps, d)
+			}
+		}
+		if err != nil || len(ds) != 2 || len(keeps) != 1 || keeps[0].By != "btc" || keeps[0].Reason != "Đã xác minh" || keeps[0].AttemptID != ids["+84911000001"] {
+			t.Errorf("decisions = %+v (%v), want the disqualification and the keep by btc with its reason", ds, err)
+		}
+	}) {
+		return
+	}
+
 	if !t.Run("a round cannot close before its end", func(t *testing.T) {
 		if status, raw, _ := staff(t, organizer, "POST", round+"/close", nil); status != 409 {
 			t.Errorf("early close = %d %s, want 409", status, raw)

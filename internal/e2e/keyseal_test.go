@@ -236,6 +236,25 @@ func TestOfficerReportsOnAnOpenContestGiveAwayNoKey(t *testing.T) {
 				}
 			}
 		}
+		if w := aw.Total.Weighted; w == nil || w.PassRate != nil || w.PassRateCI95 != nil || w.MeanScore != nil || w.CI95 != nil {
+			t.Errorf("awareness total's weighted figures = %+v; want present, without a score", w)
+		}
+		for _, path := range []string{"/v1/reports/change?quizId=" + ct.ID + "&baseQuizId=" + demoQuiz + "&unitId=xa-a",
+			"/v1/reports/change?quizId=" + demoQuiz + "&baseQuizId=" + ct.ID + "&unitId=xa-a"} {
+			var ch report.Change
+			status, raw := officer.do("GET", path)
+			if status != 200 || json.Unmarshal(raw, &ch) != nil {
+				t.Fatalf("%s = %d %s", path, status, raw)
+			}
+			for _, r := range append(slices.Clone(ch.Rows), ch.Total) {
+				if r.PassRate != nil || r.BasePassRate != nil || r.Difference != nil || r.DifferenceCI95 != nil || r.Clear {
+					t.Errorf("%s: row %s = %s against %s, difference %s %v; want none", path, r.Key, shown(r.PassRate), shown(r.BasePassRate), shown(r.Difference), r.DifferenceCI95)
+				}
+			}
+			if !ch.Sealed || ch.SealedNote != sealedReportNote {
+				t.Errorf("%s: sealed = %v %q, want true and %q", path, ch.Sealed, ch.SealedNote, sealedReportNote)
+			}
+		}
 		if aw.Total.Participants != entries || !aw.Sealed {
 			t.Errorf("awareness total = %d participants, sealed %v; want %d, sealed", aw.Total.Participants, aw.Sealed, entries)
 		}

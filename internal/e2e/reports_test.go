@@ -96,8 +96,11 @@ func TestReportsAndTheirFilesOverHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := len(records), 1+len(aw.Rows)+1; got != want {
-			t.Errorf("csv has %d records, want header + %d rows + total", got, len(aw.Rows))
+		if got, want := len(records), 1+len(aw.Rows)+2; got != want {
+			t.Errorf("csv has %d records, want header + %d rows + total + weighted total", got, len(aw.Rows))
+		}
+		if last := records[len(records)-1]; !strings.HasSuffix(last[1], report.WeightedLabel) {
+			t.Errorf("csv's last row = %v, want the weighted total (%s)", last, report.WeightedLabel)
 		}
 		mean := slices.Index(records[0], "Điểm trung bình (%)")
 		for _, rec := range records {

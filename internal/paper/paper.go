@@ -21,6 +21,9 @@ const (
 	CodeAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 )
 
+// Variants lists the variants of a printed sheet.
+var Variants = []string{VariantFull, VariantAnswers}
+
 // Variants of a printed sheet.
 const (
 	VariantFull    = "full"    // questions, options and boxes

@@ -107,8 +107,8 @@ type Store interface {
 
 // VerificationRequest is the body of POST /v1/verifications.
 type VerificationRequest struct {
-	Phone  string `json:"phone"`
-	QuizID string `json:"quizId"`
+	Phone  string `json:"phone" jsonschema:"required"`
+	QuizID string `json:"quizId" jsonschema:"required"`
 	// Source is the viewer's address, set by the adapter as for a start (never from the
 	// body); each code asked from it counts against the source's code limit.
 	Source string `json:"-"`
@@ -126,7 +126,7 @@ type VerificationResponse struct {
 
 // ConfirmRequest is the body of POST /v1/verifications/{verificationId}/confirm.
 type ConfirmRequest struct {
-	Code string `json:"code"`
+	Code string `json:"code" jsonschema:"required"`
 }
 
 // ConfirmResponse carries the phone token for participant.phoneToken.
@@ -135,8 +135,12 @@ type ConfirmResponse struct {
 	ExpiresAt  time.Time `json:"expiresAt"`
 }
 
+// VerificationIDPattern is what a verification id is; the description's VerificationId
+// says the same.
+const VerificationIDPattern = `^[0-9a-f]{32}$`
+
 var (
-	verificationIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	verificationIDPattern = regexp.MustCompile(VerificationIDPattern)
 	codePattern           = regexp.MustCompile(`^[0-9]{6}$`)
 )
 

@@ -42,10 +42,10 @@ type Participant struct {
 
 // Answer is a resident's answer to one question: option ids, a likert value or a text.
 type Answer struct {
-	QuestionID string   `json:"questionId"`
+	QuestionID string   `json:"questionId" jsonschema:"required"`
 	OptionIDs  []string `json:"optionIds,omitempty"`
-	Value      int      `json:"value,omitempty"`
-	Text       string   `json:"text,omitempty"`
+	Value      int      `json:"value,omitempty" jsonschema:"minimum=1,maximum=5"`
+	Text       string   `json:"text,omitempty" jsonschema:"maxLength=500"`
 }
 
 // TopicTally counts a topic's scored questions in one attempt.

@@ -3,6 +3,7 @@
 package quiz
 
 import (
+	"slices"
 	"time"
 
 	"github.com/nq58/tracker/internal/apperr"
@@ -23,6 +24,9 @@ const (
 	KindContest Kind = "contest" // rounds and prizes (contest issue)
 )
 
+// Kinds lists every kind: the ones a quiz may have, and the description's enum (api/gen).
+func Kinds() []Kind { return []Kind{KindQuiz, KindSurvey, KindContest} }
+
 // Status is a quiz's life-cycle state.
 type Status string
 
@@ -31,6 +35,9 @@ const (
 	Published Status = "published"
 	Closed    Status = "closed"
 )
+
+// Statuses lists every status, for the description's enum (api/gen).
+func Statuses() []Status { return []Status{Draft, Published, Closed} }
 
 const (
 	MaxTextAnswer  = 500 // characters
@@ -215,7 +222,7 @@ func (q Quiz) Validate() error {
 	switch {
 	case !validID(q.ID):
 		return apperr.Errorf(apperr.Validation, "quiz id %q: use 1 to 64 letters, digits, - or _", q.ID)
-	case q.Kind != KindQuiz && q.Kind != KindSurvey && q.Kind != KindContest:
+	case !slices.Contains(Kinds(), q.Kind):
 		return apperr.Errorf(apperr.Validation, "quiz %s: kind must be quiz, survey or contest", q.ID)
 	case q.Title == "" || len([]rune(q.Title)) > maxTitleLength:
 		return apperr.Errorf(apperr.Validation, "quiz %s: title is required (at most %d characters)", q.ID, maxTitleLength)

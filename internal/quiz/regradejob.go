@@ -41,8 +41,8 @@ type RegradeJob struct {
 	Pass        int       `json:"pass"`
 	PassChanged int       `json:"passChanged"`
 	CreatedAt   time.Time `json:"createdAt"`
-	SweepAfter  time.Time `json:"sweepAfter"` // the sweeps start after this
-	UpdatedAt   time.Time `json:"updatedAt"`
+	SweepAfter  time.Time `json:"sweepAfter"`         // the sweeps start after this
+	UpdatedAt   time.Time `json:"updatedAt,omitzero"` // zero (left out) until the job first moves
 }
 
 // ShardsDone counts the shards finished in the current phase.

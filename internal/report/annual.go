@@ -26,6 +26,8 @@ type AnnualQuiz struct {
 	Topics    Topics    `json:"topics"`
 	Questions Questions `json:"questions"`
 	Trend     Trend     `json:"trend"`
+	// Change compares the quiz with the evaluation's base quiz, when one was chosen.
+	Change *Change `json:"change,omitempty"`
 }
 
 // AnnualSurvey is one survey's part of the annual evaluation.
@@ -53,8 +55,10 @@ type AnnualReport struct {
 }
 
 // Annual builds the evaluation of a unit for a year from every quiz and survey that
-// had participants there that year.
-func (s *Service) Annual(ctx context.Context, staff auth.Staff, unitID string, year int) (AnnualReport, error) {
+// had participants there that year. With a baseQuizID each quiz also gets its change
+// against that quiz (last year's round, say): the officer names the base, since only
+// they know which earlier quiz asked comparable questions; none is guessed.
+func (s *Service) Annual(ctx context.Context, staff auth.Staff, unitID string, year int, baseQuizID string) (AnnualReport, error) {
 	if unitID == "" {
 		unitID = staff.ScopeUnitID
 	}
@@ -109,7 +113,15 @@ func (s *Service) Annual(ctx context.Context, staff auth.Staff, unitID string, y
 		if err != nil {
 			return AnnualReport{}, err
 		}
-		out.Quizzes = append(out.Quizzes, AnnualQuiz{QuizID: q.ID, Title: q.Title, Awareness: aw, Topics: tp, Questions: qs, Trend: tr})
+		aq := AnnualQuiz{QuizID: q.ID, Title: q.Title, Awareness: aw, Topics: tp, Questions: qs, Trend: tr}
+		if baseQuizID != "" && baseQuizID != q.ID {
+			ch, err := s.Change(ctx, staff, ChangeQuery{QuizID: q.ID, BaseQuizID: baseQuizID, UnitID: unitID})
+			if err != nil {
+				return AnnualReport{}, err
+			}
+			aq.Change = &ch
+		}
+		out.Quizzes = append(out.Quizzes, aq)
 	}
 	acts, err := s.ListActivities(ctx, staff, unitID, fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year))
 	if err != nil {
@@ -147,6 +159,9 @@ func (a AnnualReport) Tables() []export.Table {
 			of("Chủ đề", q.Title, q.Topics.Tables()[0]),
 			of("Câu hỏi", q.Title, q.Questions.Tables()[0]),
 			of("Xu hướng", q.Title, q.Trend.Tables()[0]))
+		if q.Change != nil {
+			out = append(out, of("Thay đổi", q.Title, q.Change.Tables()[0]))
+		}
 	}
 	for _, s := range a.Surveys {
 		out = append(out, of("Khảo sát", s.Title, s.Survey.Tables()[0]))
@@ -209,8 +224,39 @@ var MethodsNote = [][3]string{
 		"Hệ số tương quan điểm–nhị phân hiệu chỉnh (corrected point-biserial): tương quan Pearson giữa điểm câu hỏi (1 đúng, 0 sai) và điểm phần còn lại (số câu khác trong cùng lượt làm bài được trả lời đúng, không tính chính câu đó), trên những lượt được hỏi câu đó: r = (nΣxy − ΣxΣy) ÷ √((nΣx − (Σx)²)(nΣy² − (Σy)²)). Dưới 0: phân biệt ngược; dưới 0,2: phân biệt yếu."},
 	{"Người tham gia tự chọn", "Người dân tự quyết định có làm bài hay không, nên những người tham gia không phải là mẫu ngẫu nhiên của dân số thôn.",
 		"Các khoảng tin cậy chỉ cho biết độ chính xác của con số đối với chính những người đã tham gia (nhóm càng ít người, con số càng kém chắc chắn); chúng không cho biết con số đại diện cho cả thôn đến đâu. Người quan tâm đến Nghị quyết có thể tham gia nhiều hơn, nên điểm của cả thôn có thể thấp hơn."},
+	{"Lượt nghi ngờ (không tính)", "Lượt làm bài bắt đầu khi một địa chỉ mạng hoặc một thiết bị đã vượt giới hạn truy cập (thường là máy tự động hoặc một người làm hộ nhiều người).",
+		"Đếm riêng để cán bộ xem xét; không tính vào người tham gia, điểm và tỷ lệ. Cột “Tập trung một nguồn” đánh dấu thôn có trên 30 % người tham gia từ cùng một địa chỉ: chỉ để xem lại, không loại bỏ gì."},
+	{"Gộp người tham gia (tự nguyện)", "Con số của xã tính gộp mọi người đã tham gia, như thể họ là một nhóm.",
+		"Tổng số người đạt ÷ tổng số người có điểm của mọi thôn. Thôn vận động được nhiều người (ví dụ 80 % dân) nặng ký hơn thôn chỉ có 5 % dân tham gia, nên con số gộp phản ánh thôn nào được vận động nhiều, không phản ánh cả xã."},
+	{"Theo dân số (tự nguyện)", "Con số của xã trong đó mỗi thôn được tính theo số dân của thôn, không theo số người tham gia: con số được báo cáo là con số của xã.",
+		"Ước lượng phân tầng (Cochran): mỗi thôn có dân số và có ít nhất 5 người có điểm là một tầng; trọng số W = dân số thôn ÷ tổng dân số các thôn đó; tỷ lệ đạt p = Σ W × p thôn, phương sai Σ W² × (1 − n ÷ N) × p(1 − p) ÷ (n − 1); điểm trung bình tương tự với s² ÷ n. Khoảng tin cậy 95 % = ước lượng ± 1,96 × √phương sai, giới hạn trong 0–100 %."},
+	{"Phủ dân số", "Phần dân số của xã sống ở các thôn được tính vào con số theo dân số, và số thôn đó.",
+		"Dân số các thôn có ít nhất 5 người có điểm ÷ dân số mọi thôn có dân số × 100. Thôn dưới ngưỡng hoặc chưa có dân số không được tính: phủ càng thấp, con số càng ít nói về cả xã."},
+	{"Trọng số sửa được gì, không sửa được gì", "Trọng số theo dân số sửa được chênh lệch vận động giữa các thôn (thôn nào được vận động nhiều). Nó không sửa được việc trong mỗi thôn chỉ những người quan tâm mới tham gia.",
+		"Trong một thôn, người tự nguyện tham gia thường trẻ hơn và quan tâm hơn người không tham gia, nên con số theo dân số vẫn có thể cao hơn thực tế của thôn. Khoảng tin cậy không đo được sai lệch này."},
+	{"Mẫu ngẫu nhiên", "Con số từ những người được rút thăm ngẫu nhiên trong danh sách hộ hoặc người của thôn, rồi được đến tận nơi hỏi (phiếu giấy).",
+		"Vì ai cũng có cùng cơ hội được chọn, con số đại diện cho cả thôn, kể cả người không tự tham gia; khoảng tin cậy lúc đó nói đúng độ chính xác đối với cả thôn. Đây là con số nên báo cáo lên cấp trên; con số “tự nguyện” dùng để theo dõi phong trào. Số người cần rút cho mỗi thôn: n₀ = 1,96² × 0,25 ÷ e² (e là sai số mong muốn), rồi n = n₀ ÷ (1 + (n₀ − 1) ÷ N) với N là số hộ hoặc người trong danh sách; ±5 điểm với thôn 300 người cần 169 người."},
+	{"Thay đổi so với bài trước", "Tỷ lệ đạt của bài này trừ tỷ lệ đạt của bài được chọn để so sánh (ví dụ vòng năm trước), tính bằng điểm phần trăm, với khoảng tin cậy 95 %.",
+		"Theo thôn: khoảng Newcombe (phương pháp 10, Newcombe 1998) ghép hai khoảng Wilson: d − √((p₁ − l₁)² + (u₂ − p₂)²) đến d + √((u₁ − p₁)² + (p₂ − l₂)²). Theo xã: hai con số theo dân số, d ± 1,96 × √(phương sai₁ + phương sai₂). “Rõ rệt” khi khoảng không chứa 0. Thôn có dưới 5 người ở một trong hai bài chỉ hiện số lượng. Chỉ nên so hai bài có câu hỏi tương đương."},
 	{"Nhóm dưới 5 người bị ẩn", "Thôn hoặc nhóm có dưới 5 người tham gia (hoặc câu hỏi có dưới 5 lượt trả lời) chỉ hiện số lượng, ghi “Quá ít để đánh giá”.",
 		"Ngưỡng 5 người: với ít người, điểm và tỷ lệ dao động quá lớn để so sánh (khoảng tin cậy gần như 0–100 %), và trong nhóm rất nhỏ có thể đoán ra kết quả của từng người. Ngưỡng có thể được nâng lên, không hạ xuống dưới 5."},
+}
+
+// MethodsRow is one row of the methods note as GET /v1/reports/methods answers it, for
+// the report page's "Cách tính".
+type MethodsRow struct {
+	Figure  string `json:"figure"`
+	Meaning string `json:"meaning"`
+	Method  string `json:"method"`
+}
+
+// MethodsRows is MethodsNote for the page: the same text as the workbook's sheet.
+func MethodsRows() []MethodsRow {
+	out := make([]MethodsRow, 0, len(MethodsNote))
+	for _, r := range MethodsNote {
+		out = append(out, MethodsRow{Figure: r[0], Meaning: r[1], Method: r[2]})
+	}
+	return out
 }
 
 // MethodsTable is MethodsNote as a table: the sheet "Phương pháp".
@@ -268,12 +314,16 @@ func (a AnnualReport) printSections() []printSection {
 		return printTable{Name: name, Table: withoutCodes(ts[0])}
 	}
 	for _, q := range a.Quizzes {
-		out = append(out, printSection{Title: q.Title, Note: q.Awareness.SealedNote, Tables: []printTable{
+		sec := printSection{Title: q.Title, Note: q.Awareness.SealedNote, Tables: []printTable{
 			part("Mức độ hiểu biết theo thôn", q.Awareness.Tables()),
 			part("Hiểu biết theo nội dung", q.Topics.Tables()),
 			part("Phân tích câu hỏi", q.Questions.Tables()),
 			part("Diễn biến theo tháng", q.Trend.Tables()),
-		}})
+		}}
+		if q.Change != nil {
+			sec.Tables = append(sec.Tables, part("Thay đổi so với bài so sánh", q.Change.Tables()))
+		}
+		out = append(out, sec)
 	}
 	for _, s := range a.Surveys {
 		out = append(out, printSection{Title: s.Title, Tables: []printTable{part("", s.Survey.Tables())}})

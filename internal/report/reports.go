@@ -90,7 +90,11 @@ func NewReportScope(tree *units.Tree, qz quiz.Quiz, unitID, from, to string, min
 
 // ---- access and reads
 
-var reportMonthPattern = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
+// MonthPattern is a report's from and to month, YYYY-MM; the description's Month says
+// the same.
+const MonthPattern = `^[0-9]{4}-(0[1-9]|1[0-2])$`
+
+var reportMonthPattern = regexp.MustCompile(MonthPattern)
 
 func validateReportMonths(from, to string) error {
 	for _, m := range []struct{ name, v string }{{"from", from}, {"to", to}} {
@@ -104,21 +108,28 @@ func validateReportMonths(from, to string) error {
 	return nil
 }
 
+// GroupBys lists the awareness report's groupings, the first the default; Periods the
+// trend report's periods, likewise. The description's GroupBy and Period say the same.
+var (
+	GroupBys = []string{GroupByVillage, GroupByOrganization, GroupByAgeBand, GroupByGender, GroupByChannel}
+	Periods  = []string{PeriodMonth, PeriodQuarter, PeriodYear}
+)
+
 func normalizeGroupBy(g string) (string, error) {
-	switch g {
-	case "", GroupByVillage:
-		return GroupByVillage, nil
-	case GroupByOrganization, GroupByAgeBand, GroupByGender, GroupByChannel:
+	switch {
+	case g == "":
+		return GroupBys[0], nil
+	case slices.Contains(GroupBys, g):
 		return g, nil
 	}
 	return "", apperr.Errorf(apperr.Validation, "groupBy %q không hợp lệ: dùng village, organization, ageBand, gender hoặc channel", g)
 }
 
 func normalizePeriod(p string) (string, error) {
-	switch p {
-	case "", PeriodMonth:
-		return PeriodMonth, nil
-	case PeriodQuarter, PeriodYear:
+	switch {
+	case p == "":
+		return Periods[0], nil
+	case slices.Contains(Periods, p):
 		return p, nil
 	}
 	return "", apperr.Errorf(apperr.Validation, "period %q không hợp lệ: dùng month, quarter hoặc year", p)
@@ -452,10 +463,36 @@ func BuildAwareness(sc ReportScope, counters []aggregate.Counter, groupBy string
 		}
 	}
 	a.Total = sc.row(sc.UnitID, sc.unitName(sc.UnitID), total, population, topics)
+	if groupBy == GroupByVillage {
+		w := sc.weighted(byVillage, population)
+		a.Total.Weighted = &w
+	}
 	if sc.Seal.Sealed {
 		a.seal(sc.Seal)
 	}
 	return a, nil
+}
+
+// weighted is the population-weighted figure over the report's villages: each village
+// with a population and at least MinGroup scored participants is a stratum (the floor of
+// the rows, so that no hidden village's figure enters a shown one); population is the
+// unit's, the base of the coverage.
+func (sc ReportScope) weighted(byVillage map[string]aggregate.Counter, population int64) Weighted {
+	e, ok := sc.stratified(byVillage)
+	return WeightedFigures(e, ok, population)
+}
+
+// stratified is the stratified estimate over the report's villages (see weighted).
+func (sc ReportScope) stratified(byVillage map[string]aggregate.Counter) (Estimate, bool) {
+	strata := make([]Stratum, 0, len(sc.Villages))
+	for _, v := range sc.Villages {
+		u, _ := sc.Tree.Get(v)
+		c := byVillage[v]
+		// The counters keep scores in milli-percent: Σx/1000 and Σx²/10⁶ are in percent.
+		strata = append(strata, Stratum{Population: int64(u.Population), Scored: c.Scored, Passes: c.Passes,
+			ScoreSum: float64(c.ScoreSum) / 1000, ScoreSqSum: float64(c.ScoreSqSum) / 1e6})
+	}
+	return Stratified(strata, sc.MinGroup)
 }
 
 // topicRow builds a row of the topic-gap table.

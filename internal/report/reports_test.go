@@ -37,6 +37,11 @@ func TestNewReportScopeReadsTheVillagesUnderBothTheUnitAndTheQuizScope(t *testin
 	}
 }
 
+// v1Weighted is the weighted total when Thôn Đông's March five are its only stratum
+// (worked in TestAwarenessByVillageShowsEachVillageAndTheTotal).
+var v1Weighted = report.Weighted{PassRate: ptr(80), PassRateCI95: []float64{41.3, 100}, MeanScore: ptr(76), CI95: []float64{53.4, 98.6},
+	PopulationCovered: ptr(66.7), VillagesCovered: 1}
+
 func TestAwarenessByVillageShowsEachVillageAndTheTotal(t *testing.T) {
 	// Thôn Đông (5 participants, 200 residents): participation 5/200 = 2.5 %, mean
 	// 380/5 = 76, interval [43.6, 108.4] clamped to [43.6, 100] (see stats_test.go),
@@ -61,10 +66,17 @@ func TestAwarenessByVillageShowsEachVillageAndTheTotal(t *testing.T) {
 	// passes 4 + 4 = 8 of 9 = 88.9 %; topic a (7+6)/(10+8) = 13/18 = 72.2 %,
 	// d (2+1)/(5+4) = 3/9 = 33.3 %. Thôn Bắc's counter is not counted.
 	// Wilson: 8 of 9 → [56.5, 98.0], 9 of 300 → [1.6, 5.6].
+	// Weighted: Thôn Đông is the only stratum (Thôn Tây has no population, Thôn Nam no
+	// one), so W = 1 and the figures are its own with the finite-population correction
+	// 1 − 5/200 = 0.975: pass rate 80 %, Var = 0.975 × 0.8 × 0.2 / 4 = 0.039 → 390 %²,
+	// half width 1.96 × 19.75 = 38.7 → [41.3, 100]; mean 76, s² = (31600 − 380²/5)/4 =
+	// 680, Var = 0.975 × 680 / 5 = 132.6, half width 1.96 × 11.52 = 22.6 → [53.4, 98.6];
+	// it covers 200 of the commune's 300 residents, 66.7 %.
 	total := report.Row{Key: "ct", Label: "Xã Cẩm Thủy", Participants: 9, Population: 300, ParticipationRate: ptr(3),
 		ParticipationRateCI95: []float64{1.6, 5.6},
 		MeanScore:             ptr(75.6), CI95: []float64{58.8, 92.4}, PassRate: ptr(88.9), PassRateCI95: []float64{56.5, 98},
-		Topics: []report.TopicRate{{Topic: "a", Label: labelA, Answered: 18, CorrectRate: ptr(72.2)}, {Topic: "d", Label: labelD, Answered: 9, CorrectRate: ptr(33.3)}}}
+		Topics:   []report.TopicRate{{Topic: "a", Label: labelA, Answered: 18, CorrectRate: ptr(72.2)}, {Topic: "d", Label: labelD, Answered: 9, CorrectRate: ptr(33.3)}},
+		Weighted: &v1Weighted}
 
 	// With a minimum group of 4, Thôn Tây is shown: scores 50 70 90 90, mean 300/4 = 75,
 	// s² = (23600 − 300²/4)/3 = 1100/3 = 366.67, s = 19.149, s/2 = 9.574,
@@ -72,8 +84,10 @@ func TestAwarenessByVillageShowsEachVillageAndTheTotal(t *testing.T) {
 	// all four pass (100 %); topic a 6/8 = 75 %, d 1/4 = 25 %.
 
 	// From April only Thôn Tây's counter is left: 4 of 300 = 1.33 → 1.3 %, too few.
+	// No village with a population has five scored: no weighted figure, nothing covered.
 	fromApril := report.Row{Key: "ct", Label: "Xã Cẩm Thủy", Participants: 4, Population: 300, ParticipationRate: ptr(1.3), Suppressed: true,
-		Topics: []report.TopicRate{{Topic: "a", Label: labelA, Answered: 8}, {Topic: "d", Label: labelD, Answered: 4}}}
+		Topics:   []report.TopicRate{{Topic: "a", Label: labelA, Answered: 8}, {Topic: "d", Label: labelD, Answered: 4}},
+		Weighted: &report.Weighted{}}
 	v1NoneInApril := report.Row{Key: "v1", Label: "Thôn Đông", Population: 200, ParticipationRate: ptr(0), Suppressed: true,
 		Topics: []report.TopicRate{{Topic: "a", Label: labelA}, {Topic: "d", Label: labelD}}}
 	// Up to March only Thôn Đông's: 5 of 300 = 1.67 → 1.7 % (Wilson [0.7, 3.8]), its
@@ -81,6 +95,7 @@ func TestAwarenessByVillageShowsEachVillageAndTheTotal(t *testing.T) {
 	toMarch := v1
 	toMarch.Key, toMarch.Label, toMarch.Population, toMarch.ParticipationRate = "ct", "Xã Cẩm Thủy", 300, ptr(1.7)
 	toMarch.ParticipationRateCI95 = []float64{0.7, 3.8}
+	toMarch.Weighted = &v1Weighted
 	v2NoneInMarch := report.Row{Key: "v2", Label: "Thôn Tây", Suppressed: true,
 		Topics: []report.TopicRate{{Topic: "a", Label: labelA}, {Topic: "d", Label: labelD}}}
 
@@ -134,6 +149,10 @@ func sumTotal() report.Row {
 	r := sumV1()
 	r.Key, r.Label, r.Population, r.ParticipationRate = "ct", "Xã Cẩm Thủy", 300, ptr(3)
 	r.ParticipationRateCI95 = []float64{1.6, 5.6}
+	// Weighted: Thôn Đông alone again, now nine scored of 200 (fpc 0.955): 8/9 =
+	// 88.9 % [67.6, 100], mean 75.6 [61.6, 89.5], 66.7 % of the residents covered.
+	r.Weighted = &report.Weighted{PassRate: ptr(88.9), PassRateCI95: []float64{67.6, 100}, MeanScore: ptr(75.6), CI95: []float64{61.6, 89.5},
+		PopulationCovered: ptr(66.7), VillagesCovered: 1}
 	return r
 }
 

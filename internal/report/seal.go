@@ -26,6 +26,11 @@ func (r *Row) seal() {
 	for i := range r.Topics {
 		r.Topics[i].CorrectRate = nil
 	}
+	if r.Weighted != nil {
+		// The weighted figures are scores too; the coverage counts villages and people.
+		w := r.Weighted
+		w.PassRate, w.PassRateCI95, w.MeanScore, w.CI95 = nil, nil, nil, nil
+	}
 }
 
 func (a *Awareness) seal(s quiz.Seal) {

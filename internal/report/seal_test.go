@@ -124,3 +124,34 @@ func TestASealedScopeBuildsReportsWithoutAFigureGradedWithTheKey(t *testing.T) {
 		}
 	})
 }
+
+func TestASealedContestsWeightedTotalShowsItsCoverageButNoScore(t *testing.T) {
+	// Thôn Đông's five are a stratum (see reports_test.go): open, the weighted total
+	// shows 80 % and a mean of 76; sealed, only how much of the commune it covers.
+	until := time.Date(2026, 11, 20, 3, 0, 30, 0, time.UTC)
+	tests := []struct {
+		name   string
+		sealed bool
+		want   report.Weighted
+	}{
+		{"an open quiz's total shows the weighted scores", false, report.Weighted{PassRate: ptr(80), PassRateCI95: []float64{41.3, 100},
+			MeanScore: ptr(76), CI95: []float64{53.4, 98.6}, PopulationCovered: ptr(66.7), VillagesCovered: 1}},
+		{"a contest before its close shows the coverage and no weighted score", true, report.Weighted{PopulationCovered: ptr(66.7), VillagesCovered: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := report.NewReportScope(testTree(t), testQuiz(), "ct", "", "", 0)
+			if tt.sealed {
+				sc.Seal = quiz.Seal{Sealed: true, SealedUntil: &until, SealedNote: quiz.KeySealedNote}
+			}
+			a, err := report.BuildAwareness(sc, thisYear(), report.GroupByVillage)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Total.Weighted == nil {
+				t.Fatal("the total has no weighted figures")
+			}
+			check(t, "weighted", *a.Total.Weighted, tt.want)
+		})
+	}
+}

@@ -54,6 +54,30 @@ func Wilson95(successes, n int64) (lo, hi float64, ok bool) {
 	return math.Max(0, centre-half), math.Min(1, centre+half), true
 }
 
+// NewcombeDifference95 returns the 95 % interval of the difference of two independent
+// proportions, x1/n1 − x2/n2 (−1 to 1), by Newcombe's hybrid score method (method 10 of
+// Newcombe, "Interval estimation for the difference between independent proportions:
+// comparison of eleven methods", Statistics in Medicine 1998;17:873–890): with (l1, u1)
+// and (l2, u2) the Wilson intervals of each proportion and d = p1 − p2,
+//
+//	lo = d − √((p1 − l1)² + (u2 − p2)²),  hi = d + √((u1 − p1)² + (p2 − l2)²)
+//
+// Like Wilson's, it stays within −1..1 and keeps a width at 0 % or 100 %, where the
+// plain d ± 1.96·√(Var₁ + Var₂) shrinks to a point (0/10 against 0/10 gives −27.75 to
+// 27.75 points, not 0). ok is false when either proportion is undefined.
+func NewcombeDifference95(x1, n1, x2, n2 int64) (lo, hi float64, ok bool) {
+	l1, u1, ok1 := Wilson95(x1, n1)
+	l2, u2, ok2 := Wilson95(x2, n2)
+	if !ok1 || !ok2 {
+		return 0, 0, false
+	}
+	p1, p2 := float64(x1)/float64(n1), float64(x2)/float64(n2)
+	d := p1 - p2
+	lo = d - math.Hypot(p1-l1, u2-p2)
+	hi = d + math.Hypot(u1-p1, p2-l2)
+	return math.Max(-1, lo), math.Min(1, hi), true
+}
+
 // Mean returns Σx/n; ok is false when n is 0.
 func Mean(n int64, sum float64) (mean float64, ok bool) {
 	if n <= 0 {

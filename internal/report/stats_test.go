@@ -238,3 +238,37 @@ func TestRoundKeepsTheGivenDecimals(t *testing.T) {
 		})
 	}
 }
+
+func TestNewcombeDifference95EqualsNewcombesPublishedTable(t *testing.T) {
+	// Newcombe 1998 (Stat Med 17:873–890), Table II, method 10 (score, no continuity
+	// correction), to the table's 4 decimals; the same values are reproduced by R's
+	// DescTools::BinomDiffCI(method = "score") and the SAS references its tests carry.
+	tests := []struct {
+		name           string
+		x1, n1, x2, n2 int64
+		lo, hi         float64
+	}{
+		{"(a) 56/70 against 48/80 is 0.0524 to 0.3339", 56, 70, 48, 80, 0.0524, 0.3339},
+		{"(b) 9/10 against 3/10 is 0.1705 to 0.8090", 9, 10, 3, 10, 0.1705, 0.8090},
+		{"(c) 6/7 against 2/7 is 0.0582 to 0.8062", 6, 7, 2, 7, 0.0582, 0.8062},
+		{"(d) 5/56 against 0/29 is −0.0381 to 0.1926", 5, 56, 0, 29, -0.0381, 0.1926},
+		{"(e) 0/10 against 0/20 is −0.1611 to 0.2775", 0, 10, 0, 20, -0.1611, 0.2775},
+		{"(f) 0/10 against 0/10 is −0.2775 to 0.2775", 0, 10, 0, 10, -0.2775, 0.2775},
+		{"(g) 10/10 against 0/20 is 0.6791 to 1", 10, 10, 0, 20, 0.6791, 1},
+		{"(h) 10/10 against 0/10 is 0.6075 to 1", 10, 10, 0, 10, 0.6075, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lo, hi, ok := report.NewcombeDifference95(tt.x1, tt.n1, tt.x2, tt.n2)
+			// The table rounds to 4 decimals: the exact value lies within half a unit.
+			if !ok || math.Abs(lo-tt.lo) > 5e-5 || math.Abs(hi-tt.hi) > 5e-5 {
+				t.Errorf("got %.6f to %.6f (ok %v), want %.4f to %.4f", lo, hi, ok, tt.lo, tt.hi)
+			}
+		})
+	}
+	t.Run("an empty group has no interval", func(t *testing.T) {
+		if _, _, ok := report.NewcombeDifference95(0, 0, 3, 10); ok {
+			t.Error("0/0 against 3/10 gave an interval")
+		}
+	})
+}

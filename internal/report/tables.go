@@ -57,7 +57,22 @@ func awarenessRow(r Row, seal quiz.Seal) []any {
 		ci(r.ParticipationRateCI95, 0), ci(r.ParticipationRateCI95, 1), graded(seal, pct(r.MeanScore)),
 		graded(seal, ci(r.CI95, 0)), graded(seal, ci(r.CI95, 1)), graded(seal, pct(r.PassRate)),
 		graded(seal, ci(r.PassRateCI95, 0)), graded(seal, ci(r.PassRateCI95, 1)),
-		yesNo(r.Suppressed), r.SuspectSubmissions, yesNo(r.OverPopulation)}
+		yesNo(r.Suppressed), r.SuspectSubmissions, yesNo(r.OverPopulation), nil, nil}
+}
+
+// WeightedLabel marks the weighted total's row: weighted by population over the villages
+// of self-selected participants ("tự nguyện"), beside which a random sample's figure
+// reads "mẫu ngẫu nhiên".
+const WeightedLabel = "theo dân số (tự nguyện)"
+
+// weightedRow is the weighted total's row of the awareness table: its scores in the
+// columns of the pool's, its coverage in the last two columns, the counts empty.
+func weightedRow(total Row, seal quiz.Seal) []any {
+	w := total.Weighted
+	return []any{total.Key, total.Label + " – " + WeightedLabel, nil, nil, nil, nil, nil,
+		graded(seal, pct(w.MeanScore)), graded(seal, ci(w.CI95, 0)), graded(seal, ci(w.CI95, 1)),
+		graded(seal, pct(w.PassRate)), graded(seal, ci(w.PassRateCI95, 0)), graded(seal, ci(w.PassRateCI95, 1)),
+		"", nil, "", pct(w.PopulationCovered), w.VillagesCovered}
 }
 
 // Tables of the awareness report.
@@ -66,7 +81,7 @@ func (a Awareness) Tables() []export.Table {
 		"Tỷ lệ tham gia (%)", "Tỷ lệ tham gia: KTC 95% thấp (Wilson)", "Tỷ lệ tham gia: KTC 95% cao (Wilson)",
 		"Điểm trung bình (%)", "KTC 95% thấp (t)", "KTC 95% cao (t)",
 		"Tỷ lệ đạt (%)", "Tỷ lệ đạt: KTC 95% thấp (Wilson)", "Tỷ lệ đạt: KTC 95% cao (Wilson)", "Quá ít để đánh giá",
-		"Lượt nghi ngờ (không tính)", "Vượt dân số"}}
+		"Lượt nghi ngờ (không tính)", "Vượt dân số", "Phủ dân số (%)", "Số thôn tính theo dân số"}}
 	for _, r := range a.Rows {
 		t.Rows = append(t.Rows, awarenessRow(r, a.Seal))
 	}
@@ -75,6 +90,9 @@ func (a Awareness) Tables() []export.Table {
 		total.Label = "Tổng"
 	}
 	t.Rows = append(t.Rows, awarenessRow(total, a.Seal))
+	if total.Weighted != nil {
+		t.Rows = append(t.Rows, weightedRow(total, a.Seal))
+	}
 	return []export.Table{t}
 }
 
@@ -155,4 +173,36 @@ func ActivitiesTable(list []activity.Activity, names map[string]string) export.T
 		t.Rows = append(t.Rows, []any{vnfmt.Date(a.Date), name, a.UnitID, activity.Label(a.Type), strings.Join(a.Topics, ", "), int64(a.Audience), a.Note, a.CreatedBy})
 	}
 	return t
+}
+
+// changeRow is a row of the change table: rates in percent, the difference and its
+// interval in percentage points (plain numbers: a difference is not a share).
+func changeRow(r ChangeRow, seal quiz.Seal) []any {
+	verdict := ""
+	if r.Difference != nil {
+		verdict = "Không"
+		if r.Clear {
+			verdict = "Rõ rệt"
+		}
+	}
+	lo, hi := any(nil), any(nil)
+	if len(r.DifferenceCI95) == 2 {
+		lo, hi = r.DifferenceCI95[0], r.DifferenceCI95[1]
+	}
+	return []any{r.Key, r.Label, r.Participants, r.BaseParticipants, graded(seal, pct(r.PassRate)), graded(seal, pct(r.BasePassRate)),
+		graded(seal, num(r.Difference)), graded(seal, lo), graded(seal, hi), graded(seal, verdict), yesNo(r.Suppressed)}
+}
+
+// Tables of the change report: the villages, then the weighted total.
+func (c Change) Tables() []export.Table {
+	t := export.Table{Name: "Thay đổi", Header: []string{"Mã", "Đơn vị", "Người tham gia", "Người tham gia (bài so sánh)",
+		"Tỷ lệ đạt (%)", "Tỷ lệ đạt bài so sánh (%)", "Thay đổi (điểm %)", "Thay đổi: KTC 95% thấp", "Thay đổi: KTC 95% cao",
+		"Thay đổi rõ rệt", "Quá ít để đánh giá"}}
+	for _, r := range c.Rows {
+		t.Rows = append(t.Rows, changeRow(r, c.Seal))
+	}
+	total := c.Total
+	total.Label += " – " + WeightedLabel
+	t.Rows = append(t.Rows, changeRow(total, c.Seal))
+	return []export.Table{t}
 }

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/nq58/tracker/internal/activity"
+	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/vnfmt"
 )
 
 func TestTheAwarenessTableCarriesSuspectsAndOverPopulation(t *testing.T) {
@@ -66,6 +69,13 @@ func TestTheAnnualEvaluationCarriesTheMethodsNote(t *testing.T) {
 		{"discrimination is named as the corrected point-biserial", "corrected point-biserial"},
 		{"self-selection is said to limit intervals to precision", "không cho biết con số đại diện cho cả thôn"},
 		{"the floor of five is explained", "Ngưỡng 5 người"},
+		{"the pool is named as the self-selected pool", "Gộp người tham gia (tự nguyện)"},
+		{"the weighted figure is named as stratified by population", "Ước lượng phân tầng (Cochran)"},
+		{"coverage is explained", "Phủ dân số"},
+		{"weighting is said not to correct self-selection within a village", "không sửa được việc trong mỗi thôn chỉ những người quan tâm mới tham gia"},
+		{"the random sample is the figure to report upward", "Đây là con số nên báo cáo lên cấp trên"},
+		{"the change's village interval is named as Newcombe's", "khoảng Newcombe (phương pháp 10, Newcombe 1998)"},
+		{"suspect attempts are explained", "Lượt nghi ngờ (không tính)"},
 	}
 	if methods.Name != "Phương pháp" {
 		t.Fatalf("last sheet = %q, want “Phương pháp”", methods.Name)
@@ -153,5 +163,78 @@ func TestThePrintablePageEscapesWhatStaffTyped(t *testing.T) {
 				t.Errorf("page contains %q = %v, want %v", tt.substr, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestTheAwarenessTableCarriesTheWeightedTotalBelowThePool(t *testing.T) {
+	p, m, cov := 43.6, 42.3, 82.4
+	total := Row{Key: "c", Label: "Xã A", Participants: 393, Population: 1700,
+		Weighted: &Weighted{PassRate: &p, PassRateCI95: []float64{35.2, 51.9}, MeanScore: &m, CI95: []float64{38.3, 46.2}, PopulationCovered: &cov, VillagesCovered: 2}}
+	sealed := quiz.Seal{Sealed: true}
+	tests := []struct {
+		name string
+		seal quiz.Seal
+		want []any
+	}{
+		{"an open quiz's weighted row shows its scores and coverage", quiz.Seal{},
+			[]any{"c", "Xã A – theo dân số (tự nguyện)", nil, nil, nil, nil, nil, vnfmt.Percent(42.3), vnfmt.Percent(38.3), vnfmt.Percent(46.2),
+				vnfmt.Percent(43.6), vnfmt.Percent(35.2), vnfmt.Percent(51.9), "", nil, "", vnfmt.Percent(82.4), 2}},
+		{"a sealed contest's weighted row shows the coverage only", sealed,
+			[]any{"c", "Xã A – theo dân số (tự nguyện)", nil, nil, nil, nil, nil, SealedCell, SealedCell, SealedCell,
+				SealedCell, SealedCell, SealedCell, "", nil, "", vnfmt.Percent(82.4), 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := Awareness{Total: total, Seal: tt.seal}.Tables()[0]
+			if len(tab.Rows) != 2 {
+				t.Fatalf("%d rows, want the pool's total and the weighted one", len(tab.Rows))
+			}
+			got := tab.Rows[1]
+			if len(got) != len(tab.Header) || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("weighted row\ngot  %v\nwant %v (%d columns)", got, tt.want, len(tab.Header))
+			}
+		})
+	}
+}
+
+func TestTheAnnualWorkbookCarriesEachQuizsChangeAgainstTheBaseQuiz(t *testing.T) {
+	change := &Change{QuizID: "nq58-2026", BaseQuizID: "nq58-2025", Rows: []ChangeRow{
+		{Key: "v1", Label: "Thôn Đông", Participants: 70, BaseParticipants: 80, PassRate: fp(80), BasePassRate: fp(60), Difference: fp(20),
+			DifferenceCI95: []float64{5.2, 33.4}, Clear: true},
+		{Key: "v2", Label: "Thôn Tây", Participants: 10, BaseParticipants: 3, Suppressed: true},
+	}, Total: ChangeRow{Key: "ct", Label: "Xã Cẩm Thủy", Participants: 80, BaseParticipants: 83, PassRate: fp(53.3), BasePassRate: fp(40),
+		Difference: fp(13.3), DifferenceCI95: []float64{5.8, 20.9}, Clear: true}}
+	a := AnnualReport{UnitName: "Xã Cẩm Thủy", Year: 2026, Quizzes: []AnnualQuiz{{QuizID: "nq58-2026", Title: "Vòng 2026", Change: change}}}
+	var sheet *export.Table
+	for _, tab := range a.Tables() {
+		if tab.Name == "Thay đổi – Vòng 2026" {
+			sheet = &tab
+		}
+	}
+	if sheet == nil {
+		t.Fatal("the workbook has no sheet “Thay đổi – Vòng 2026”")
+	}
+	tests := []struct {
+		name string
+		row  int
+		want string
+	}{
+		{"a village's clear change shows its interval and says so", 0, "[Thôn Đông 70 80 80 60 20 5.2 33.4 Rõ rệt  v1]"},
+		{"a village too small in the base quiz shows counts only", 1, "[Thôn Tây 10 3 <nil> <nil> <nil> <nil> <nil>  Có v2]"},
+		{"the weighted total closes the sheet", 2, "[Xã Cẩm Thủy – theo dân số (tự nguyện) 80 83 53.3 40 13.3 5.8 20.9 Rõ rệt  ct]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fmt.Sprint(sheet.Rows[tt.row]); got != tt.want {
+				t.Errorf("row %d = %s, want %s", tt.row, got, tt.want)
+			}
+		})
+	}
+	var page strings.Builder
+	if err := a.HTML(&page); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page.String(), "Thay đổi so với bài so sánh") {
+		t.Error("the printable page lacks the change")
 	}
 }

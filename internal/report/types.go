@@ -64,6 +64,10 @@ type Row struct {
 	// Concentrated says more than ConcentratedSharePercent of the participants came from
 	// one address (see Concentrated).
 	Concentrated bool `json:"concentrated"`
+	// Weighted is the population-weighted (stratified) figure of a parent unit over its
+	// villages (weighted.go): only on the total of a report grouped by village, where
+	// the rows have a population.
+	Weighted *Weighted `json:"weighted,omitempty"`
 }
 
 // Awareness is GET /v1/reports/awareness.

@@ -32,9 +32,14 @@ func New(staffSvc *staffdir.Service, log *slog.Logger) *Handler {
 	return h
 }
 
+// StaffList is GET /v1/admin/staff's answer.
+type StaffList struct {
+	Staff []staffdir.Member `json:"staff"`
+}
+
 func (h *Handler) listStaff(ctx context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
 	list, err := h.staff.List(ctx, s)
-	return http.StatusOK, map[string]any{"staff": list}, err
+	return http.StatusOK, StaffList{Staff: list}, err
 }
 
 func (h *Handler) inviteStaff(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {

@@ -59,8 +59,7 @@ func (h *Handler) uploadSheets(ctx context.Context, s auth.Staff, req events.API
 	}
 	r, err := h.sheets.Upload(ctx, s, req.Headers["content-type"], b)
 	if err != nil && len(r.Errors) > 0 {
-		body := map[string]any{"error": map[string]any{"code": apperr.CodeOf(err), "message": apperr.MessageOf(err)}, "rows": r.Errors}
-		return http.StatusUnprocessableEntity, body, nil
+		return http.StatusUnprocessableEntity, rowErrors(err, r.Errors), nil
 	}
 	return http.StatusOK, r, err
 }

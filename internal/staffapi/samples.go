@@ -153,5 +153,5 @@ func (h *Handler) listSamples(ctx context.Context, s auth.Staff, req events.APIG
 		return 0, nil, err
 	}
 	l, err := svc.List(ctx, s, req.QueryStringParameters["quizId"])
-	return http.StatusOK, map[string]any{"samples": l}, err
+	return http.StatusOK, samples.List{Samples: l}, err
 }

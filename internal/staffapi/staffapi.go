@@ -55,6 +55,9 @@ func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *ro
 		"GET /v1/reports/survey":                                            h.survey,
 		"GET /v1/reports/trend":                                             h.trend,
 		"GET /v1/reports/annual":                                            h.annual,
+		"GET /v1/reports/change":                                            h.change,
+		"GET /v1/reports/sample-size":                                       h.sampleSize,
+		"GET /v1/reports/methods":                                           h.methods,
 		"POST /v1/activities":                                               h.createActivity,
 		"GET /v1/activities":                                                h.listActivities,
 		"GET /v1/admin/quizzes":                                             h.listQuizzes,
@@ -74,6 +77,7 @@ func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *ro
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/entries":          h.roundEntries,
 		"GET /v1/admin/contests/{quizId}/rounds/{roundId}/flags":            h.roundFlags,
 		"POST /v1/admin/contests/{quizId}/entries/{entryId}/disqualify":     h.disqualify,
+		"POST /v1/admin/contests/{quizId}/entries/{entryId}/keep":           h.keep,
 	}
 	maps.Copy(routes, h.paperRoutes())
 	maps.Copy(routes, h.sampleRoutes())
@@ -175,13 +179,16 @@ func intParam(p map[string]string, name string) (int, error) {
 	return n, nil
 }
 
+// Me is GET /v1/admin/me's answer.
+type Me struct {
+	auth.Staff
+	Can []auth.Action `json:"can"`
+}
+
 // me is the signed-in staff member with what the policy lets them do (auth.Abilities),
 // which the pages read instead of deciding by role names.
 func (h *Handler) me(_ context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
-	return http.StatusOK, struct {
-		auth.Staff
-		Can []auth.Action `json:"can"`
-	}{s, auth.Abilities(s)}, nil
+	return http.StatusOK, Me{s, auth.Abilities(s)}, nil
 }
 
 func (h *Handler) awareness(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
@@ -247,13 +254,48 @@ func (h *Handler) trend(ctx context.Context, s auth.Staff, req events.APIGateway
 	return tables(req, "xu-huong-"+r.UnitID, r, r.Tables)
 }
 
+func (h *Handler) change(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	p := req.QueryStringParameters
+	minGroup, err := intParam(p, "minGroup")
+	if err != nil {
+		return 0, nil, err
+	}
+	r, err := h.reports.Change(ctx, s, report.ChangeQuery{QuizID: p["quizId"], BaseQuizID: p["baseQuizId"], UnitID: p["unitId"], MinGroup: minGroup})
+	if err != nil {
+		return 0, nil, err
+	}
+	return tables(req, "thay-doi-"+r.UnitID, r, r.Tables)
+}
+
+func (h *Handler) sampleSize(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var margin float64
+	if v := req.QueryStringParameters["marginOfError"]; v != "" {
+		var err error
+		if margin, err = strconv.ParseFloat(v, 64); err != nil || margin == 0 {
+			return 0, nil, apperr.Errorf(apperr.Validation, "Sai số (marginOfError) phải là một số điểm phần trăm, ví dụ 5, không phải %q", v)
+		}
+	}
+	r, err := h.reports.SampleSizes(ctx, s, req.QueryStringParameters["unitId"], margin)
+	return http.StatusOK, r, err
+}
+
+// MethodsAnswer is the methods note (report.MethodsNote), the text of the workbook's sheet
+// "Phương pháp", for the report page's "Cách tính".
+type MethodsAnswer struct {
+	Rows []report.MethodsRow `json:"rows"`
+}
+
+func (h *Handler) methods(context.Context, auth.Staff, events.APIGatewayV2HTTPRequest) (int, any, error) {
+	return http.StatusOK, MethodsAnswer{Rows: report.MethodsRows()}, nil
+}
+
 func (h *Handler) annual(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
 	year, err := strconv.Atoi(p["year"])
 	if err != nil {
 		return 0, nil, apperr.Errorf(apperr.Validation, "Cần năm đánh giá (year), ví dụ 2026")
 	}
-	r, err := h.reports.Annual(ctx, s, p["unitId"], year)
+	r, err := h.reports.Annual(ctx, s, p["unitId"], year, p["baseQuizId"])
 	if err != nil {
 		return 0, nil, err
 	}
@@ -285,6 +327,11 @@ func (h *Handler) createActivity(ctx context.Context, s auth.Staff, req events.A
 	return http.StatusCreated, a, err
 }
 
+// ActivityList is GET /v1/activities's JSON answer.
+type ActivityList struct {
+	Activities []activity.Activity `json:"activities"`
+}
+
 func (h *Handler) listActivities(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
 	list, err := h.reports.ListActivities(ctx, s, p["unitId"], p["from"], p["to"])
@@ -302,8 +349,19 @@ func (h *Handler) listActivities(ctx context.Context, s auth.Staff, req events.A
 			return 0, nil, err
 		}
 	}
-	body := map[string]any{"activities": list}
+	body := ActivityList{Activities: list}
 	return tables(req, "hoat-dong", body, func() []export.Table { return []export.Table{report.ActivitiesTable(list, names)} })
+}
+
+// QuizList is GET /v1/admin/quizzes's answer.
+type QuizList struct {
+	Quizzes []quiz.Quiz `json:"quizzes"`
+}
+
+// QuizStatus answers a quiz's creation, publication and closing: its id and new status.
+type QuizStatus struct {
+	ID     string      `json:"id"`
+	Status quiz.Status `json:"status"`
 }
 
 func (h *Handler) listQuizzes(ctx context.Context, s auth.Staff, _ events.APIGatewayV2HTTPRequest) (int, any, error) {
@@ -311,7 +369,7 @@ func (h *Handler) listQuizzes(ctx context.Context, s auth.Staff, _ events.APIGat
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]any{"quizzes": list}, nil
+	return http.StatusOK, QuizList{Quizzes: list}, nil
 }
 
 func (h *Handler) createQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
@@ -320,7 +378,7 @@ func (h *Handler) createQuiz(ctx context.Context, s auth.Staff, req events.APIGa
 		return 0, nil, err
 	}
 	q, err := h.authoring.Create(ctx, s, in)
-	return http.StatusCreated, map[string]any{"id": q.ID, "status": q.Status}, err
+	return http.StatusCreated, QuizStatus{ID: q.ID, Status: q.Status}, err
 }
 
 func (h *Handler) getQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
@@ -339,12 +397,12 @@ func (h *Handler) updateQuiz(ctx context.Context, s auth.Staff, req events.APIGa
 
 func (h *Handler) publishQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	q, err := h.authoring.Publish(ctx, s, req.PathParameters["quizId"])
-	return http.StatusOK, map[string]any{"id": q.ID, "status": q.Status}, err
+	return http.StatusOK, QuizStatus{ID: q.ID, Status: q.Status}, err
 }
 
 func (h *Handler) closeQuiz(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	q, err := h.authoring.Close(ctx, s, req.PathParameters["quizId"])
-	return http.StatusOK, map[string]any{"id": q.ID, "status": q.Status}, err
+	return http.StatusOK, QuizStatus{ID: q.ID, Status: q.Status}, err
 }
 
 // rawBody returns an upload's bytes (API Gateway base64-encodes binary bodies).
@@ -389,8 +447,7 @@ func (h *Handler) importUnits(ctx context.Context, s auth.Staff, req events.APIG
 // importResult answers an import with its row errors when it was refused.
 func importResult(r authoring.ImportResult, err error) (int, any, error) {
 	if err != nil && len(r.Errors) > 0 {
-		body := map[string]any{"error": map[string]any{"code": apperr.CodeOf(err), "message": apperr.MessageOf(err)}, "rows": r.Errors}
-		return http.StatusUnprocessableEntity, body, nil
+		return http.StatusUnprocessableEntity, rowErrors(err, r.Errors), nil
 	}
 	return http.StatusOK, r, err
 }
@@ -418,6 +475,12 @@ func (h *Handler) roundWinners(ctx context.Context, s auth.Staff, req events.API
 	return tables(req, "giai-thuong-"+r.QuizID+"-"+r.RoundID, r, r.Tables)
 }
 
+// EntryPage is a JSON page of a round's entries; NextCursor is empty on the last.
+type EntryPage struct {
+	Entries    []rounds.EntryRow `json:"entries"`
+	NextCursor string            `json:"nextCursor"`
+}
+
 func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	p := req.QueryStringParameters
 	page, err := h.rounds.Entries(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"], p["cursor"])
@@ -426,7 +489,7 @@ func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.API
 	}
 	switch p["format"] {
 	case "", "json":
-		return http.StatusOK, map[string]any{"entries": rounds.EntryRows(page.Entries), "nextCursor": page.NextCursor}, nil
+		return http.StatusOK, EntryPage{Entries: rounds.EntryRows(page.Entries), NextCursor: page.NextCursor}, nil
 	case "csv": // the page of the file, below
 	default:
 		return 0, nil, apperr.Errorf(apperr.Validation, "format phải là json hoặc csv")
@@ -445,19 +508,36 @@ func (h *Handler) roundEntries(ctx context.Context, s auth.Staff, req events.API
 	return http.StatusOK, rawResponse(resp), nil
 }
 
+// FlagList is a round's entries flagged for review.
+type FlagList struct {
+	Flags []rounds.Flag `json:"flags"`
+}
+
 func (h *Handler) roundFlags(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	flags, err := h.rounds.Flags(ctx, s, req.PathParameters["quizId"], req.PathParameters["roundId"])
-	return http.StatusOK, map[string]any{"flags": flags}, err
+	return http.StatusOK, FlagList{Flags: flags}, err
+}
+
+// DisqualifyRequest is the reason an entry is disqualified or kept, recorded for the audit.
+type DisqualifyRequest struct {
+	Reason string `json:"reason" jsonschema:"required,minLength=1,maxLength=500"`
 }
 
 func (h *Handler) disqualify(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in DisqualifyRequest
 	if err := apigw.Decode(req, &in); err != nil {
 		return 0, nil, err
 	}
 	d, err := h.rounds.Disqualify(ctx, s, req.PathParameters["quizId"], req.PathParameters["entryId"], in.Reason)
+	return http.StatusOK, d, err
+}
+
+func (h *Handler) keep(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	var in DisqualifyRequest
+	if err := apigw.Decode(req, &in); err != nil {
+		return 0, nil, err
+	}
+	d, err := h.rounds.Keep(ctx, s, req.PathParameters["quizId"], req.PathParameters["entryId"], in.Reason)
 	return http.StatusOK, d, err
 }
 
@@ -479,4 +559,20 @@ func (h *Handler) regradeJob(ctx context.Context, s auth.Staff, req events.APIGa
 func (h *Handler) purgePersonalData(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
 	r, err := h.retention.PurgePersonalData(ctx, s, req.PathParameters["quizId"])
 	return http.StatusOK, r, err
+}
+
+// FileRefusal is a refused file's answer (422): the error, as every error answer, and
+// the file's errors by row and column (the Error schema's `rows`).
+type FileRefusal struct {
+	Error struct {
+		Code    apperr.Code `json:"code"`
+		Message string      `json:"message"`
+	} `json:"error"`
+	Rows []authoring.RowError `json:"rows"`
+}
+
+func rowErrors(err error, rows []authoring.RowError) FileRefusal {
+	var r FileRefusal
+	r.Error.Code, r.Error.Message, r.Rows = apperr.CodeOf(err), apperr.MessageOf(err), rows
+	return r
 }

@@ -30,10 +30,10 @@ type Member struct {
 
 // Invitation is a new account.
 type Invitation struct {
-	Username    string    `json:"username"`
-	Email       string    `json:"email"`
-	Role        auth.Role `json:"role"`
-	ScopeUnitID string    `json:"scopeUnitId"`
+	Username    string    `json:"username" jsonschema:"required"`
+	Email       string    `json:"email" jsonschema:"required,maxLength=254"`
+	Role        auth.Role `json:"role" jsonschema:"required"`
+	ScopeUnitID string    `json:"scopeUnitId" jsonschema:"required"`
 }
 
 // Directory stores staff accounts. Get answers apperr.NotFound for an unknown user;

@@ -21,7 +21,10 @@ type Unit struct {
 	Households int    `json:"households"`
 }
 
-var unitIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+// IDPattern is what a unit id may be (ValidID); the description's UnitId says the same.
+const IDPattern = `^[A-Za-z0-9_-]{1,64}$`
+
+var unitIDPattern = regexp.MustCompile(IDPattern)
 
 // ValidID tells whether id may name a unit: 1 to 64 ASCII letters, digits, - or _
 // (it goes into keys, URLs and QR codes as is).

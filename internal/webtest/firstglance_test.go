@@ -41,6 +41,10 @@ type firstScreen struct {
 	PickerBottom float64 `json:"pickerBottom"`
 	StartBottom  float64 `json:"startBottom"`
 	Cards        int     `json:"cards"`
+	// Bytes and Entries are what was transferred by then: the requests' path, bytes and
+	// start–end since the navigation.
+	Bytes   int      `json:"bytes"`
+	Entries []string `json:"entries"`
 }
 
 // firstScreenJS waits until the quiz list, the village picker (or the village of the
@@ -52,8 +56,14 @@ const firstScreenJS = `new Promise(function (resolve, reject) { var n = 0; (func
 	var shown = function (e) { return e && e.getClientRects().length > 0; };
 	if (cards.length && shown(picker) && shown(start)) {
 		var p = picker.getBoundingClientRect(), s = start.getBoundingClientRect();
-		resolve({usableMs: performance.now(), pickerTop: p.top + scrollY, pickerBottom: p.bottom + scrollY,
-			startBottom: s.bottom + scrollY, cards: cards.length});
+		var now = performance.now();
+		var done = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+			.filter(function (e) { return e.responseEnd > 0 && e.responseEnd <= now; });
+		resolve({usableMs: now, pickerTop: p.top + scrollY, pickerBottom: p.bottom + scrollY,
+			startBottom: s.bottom + scrollY, cards: cards.length,
+			bytes: done.reduce(function (n, e) { return n + (e.transferSize || 0); }, 0),
+			entries: done.map(function (e) {
+				return e.name.replace(location.origin, '') + ' ' + e.transferSize + ' B ' + Math.round(e.startTime) + '–' + Math.round(e.responseEnd) + ' ms'; })});
 		return;
 	}
 	if (++n > 1500) { reject(new Error('the first screen never became usable')); return; }
@@ -109,8 +119,9 @@ func TestTheResidentsFirstScreenFitsAPhone(t *testing.T) {
 			got := value(t, ctx, chromedp.Evaluate[firstScreen](firstScreenJS, chromedp.EvalAwaitPromise))
 			shift := value(t, ctx, chromedp.Evaluate[float64](layoutShiftJS, chromedp.EvalAwaitPromise))
 			tr := value(t, ctx, chromedp.Evaluate[transferred](transferJS))
-			t.Logf("%s: usable after %.2f s, %.1f KB in %d requests; %d cards, picker at %.0f–%.0f px, start button ends at %.0f px, layout shift %.3f",
-				tt.url, got.UsableMs/1000, float64(tr.Bytes)/1024, tr.Requests, got.Cards, got.PickerTop, got.PickerBottom, got.StartBottom, shift)
+			t.Logf("%s: usable after %.2f s, %.1f KB in %d requests by then (%.1f KB in %d requests once measured); %d cards, picker at %.0f–%.0f px, start button ends at %.0f px, layout shift %.3f; requests by then:\n%s",
+				tt.url, got.UsableMs/1000, float64(got.Bytes)/1024, len(got.Entries), float64(tr.Bytes)/1024, tr.Requests, got.Cards, got.PickerTop, got.PickerBottom, got.StartBottom, shift,
+				strings.Join(got.Entries, "\n"))
 			shot(t, ctx, strings.Trim(strings.NewReplacer("/", "", "?", "", "=", "-").Replace(tt.url), "-")+"first")
 			if got.PickerBottom > 740 {
 				t.Errorf("village picker at %.0f–%.0f px, want it inside the first 740 px", got.PickerTop, got.PickerBottom)

@@ -160,14 +160,19 @@ func TestAnOrganiserClosesARoundOnlyAfterTheGraceAndAfterReviewingFlags(t *testi
 		return
 	}
 
-	if !t.Run("an entry in five seconds appears among the flags at the next refresh, without a reload", func(t *testing.T) {
+	if !t.Run("an entry in five seconds is in the flags panel within one refresh, before the aggregator has run", func(t *testing.T) {
+		// In AWS the aggregator gathers entries for up to 20 s before it writes their
+		// flags, longer than the page's 15 s refresh: the panel must not wait for it.
 		ids["Cuong"] = contestEnter(t, srv.URL, clock, ct, contestPerson{"Lê Văn Cường", "0914000003", "xa-a-t03", 2, 9, 5 * time.Second})
-		if err := stack.DrainStreams(bg); err != nil { // the aggregator flags it
+		start := time.Now()
+		waitLong(t, ctx, "the fast entry is ranked", `document.querySelectorAll('#ranking-table tbody tr[data-rank]').length === 3`, 17)
+		ranked := time.Since(start)
+		waitLong(t, ctx, "the fast entry is flagged in the same refresh", `!!document.querySelector('#flags-table tbody tr[data-kind="fast"][data-attempt-id="`+ids["Cuong"]+`"]')`, 2)
+		t.Logf("ranked and flagged %.1f s after the entry, the aggregator not run", ranked.Seconds())
+		shot(t, ctx, "flag-refreshed")
+		if err := stack.DrainStreams(bg); err != nil { // the aggregator's flag makes no second row
 			t.Fatalf("drain streams: %v", err)
 		}
-		waitLong(t, ctx, "the fast entry is flagged", `!!document.querySelector('#flags-table tbody tr[data-kind="fast"][data-attempt-id="`+ids["Cuong"]+`"]')`, 25)
-		waitJS(t, ctx, "and ranked", `document.querySelectorAll('#ranking-table tbody tr[data-rank]').length === 3`)
-		shot(t, ctx, "flag-refreshed")
 	}) {
 		return
 	}
@@ -232,12 +237,38 @@ func TestAnOrganiserClosesARoundOnlyAfterTheGraceAndAfterReviewingFlags(t *testi
 		return
 	}
 
-	if !t.Run("confirming closes the round, and the entry with nothing right gets no prize though a prize is left", func(t *testing.T) {
-		run(t, ctx, "press close and confirm",
+	if !t.Run("the organiser keeps the flagged entry with a reason: stored, audited, shown as kept", func(t *testing.T) {
+		reason := "Đã gọi điện: anh Cường làm bài trên giấy trước rồi nhập lại"
+		row := `#flags-table tbody tr[data-attempt-id="` + ids["Cuong"] + `"]`
+		run(t, ctx, "keep the flagged entry",
+			chromedp.Click(chromedp.CSS(row+` button.keep`)),
+			chromedp.WaitVisible(chromedp.CSS(`#flags-table .reason-row[data-decision="keep"] input.reason`)),
+			chromedp.SendKeys(chromedp.CSS(`#flags-table .reason-row input.reason`), reason),
+			chromedp.Click(chromedp.CSS(`#flags-table .reason-row .confirm-keep`)),
+			chromedp.WaitVisible(chromedp.CSS(row+`.kept`)))
+		decisions, err := stack.Store.ListDecisions(bg, ct.ID)
+		if err != nil || len(decisions) != 1 || !decisions[0].Keeps() || decisions[0].AttemptID != ids["Cuong"] || decisions[0].By != "btc" ||
+			decisions[0].Reason != reason || decisions[0].At.IsZero() {
+			t.Errorf("decisions = %+v (%v), want the keep by btc with its time and reason", decisions, err)
+		}
+		run(t, ctx, "load the flags again from the server", chromedp.Click(`#flags-refresh`))
+		waitJS(t, ctx, "the reloaded flag still reads as kept", `document.querySelector('`+row+` td.action').textContent.indexOf('Đã giữ — `+reason+`') === 0`)
+		if keep := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('`+row+` button.keep').length`)); keep != 0 {
+			t.Errorf("the kept entry still offers %d keep buttons, want none", keep)
+		}
+		shot(t, ctx, "flag-kept")
+	}) {
+		return
+	}
+
+	if !t.Run("with its only flag kept the close asks nothing and closes, and the entry with nothing right gets no prize though a prize is left", func(t *testing.T) {
+		// The only flag is kept: nothing is left to review, so the close asks nothing.
+		run(t, ctx, "press close",
 			chromedp.Click(`#close-round`),
-			chromedp.WaitVisible(`#close-confirm-ok`),
-			chromedp.Click(`#close-confirm-ok`),
 			chromedp.WaitVisible(`#close-result`))
+		if opened := value(t, ctx, chromedp.Evaluate[bool](`document.getElementById('close-confirm').open`)); opened {
+			t.Errorf("the close dialog opened with the only flag kept, want no question")
+		}
 		waitJS(t, ctx, "the winners are listed", `document.querySelectorAll('#winners-table tbody tr[data-rank]').length > 0`)
 		status, raw := dashCall(t, srv.URL, "GET", "/v1/admin/contests/"+ct.ID+"/rounds/r1/winners", btc, nil)
 		if status != http.StatusOK {

@@ -57,35 +57,58 @@ func TestEverySheetPrintsOnOneA4Page(t *testing.T) {
 }
 
 // TestSheetsOfLongQuestionsStillPrintOnOneA4PageEach lays out, with the page's own
-// module, two sheets of ten questions of some 190 characters (the demo's are near 120),
-// each with four options of some 60, and counts the PDF's pages.
+// module, two sheets of long questions (the demo's are near 120 characters, with four
+// options of some 30) and counts the PDF's pages: one per sheet, whatever the lengths.
 func TestSheetsOfLongQuestionsStillPrintOnOneA4PageEach(t *testing.T) {
 	_, base := paperStack(t)
 	ctx := openPaperPage(t, base)
-	run(t, ctx, "lay out two sheets of ten long questions", chromedp.Evaluate[chromedp.Void](`import('/staff/paper/print.js').then(function (m) {
-		var long = 'Nghị quyết 58-NQ/TW của Bộ Chính trị về xây dựng và phát triển tỉnh Thanh Hóa đến năm 2030, tầm nhìn đến năm 2045 đặt ra mục tiêu, nhiệm vụ và giải pháp nào sau đây cho giai đoạn tới? ';
-		var qs = [];
-		for (var i = 1; i <= 10; i++) qs.push({n: i, kind: 'single', text: long, options: ['A', 'B', 'C', 'D'].map(function (l) {
-			return {letter: l, text: 'Phương án ' + l + ': phát triển kinh tế gắn với quốc phòng, an ninh'}; })});
-		document.getElementById('app').hidden = true;
-		m.renderSheets(document.getElementById('print-area'), {quizTitle: 'Tìm hiểu Nghị quyết 58-NQ/TW', unitName: '`+paperName+`', date: '04/12/2026',
-			variant: 'full', codes: ['ABCDEFG', 'HJKMNPQ'], questions: qs}, function () {});
-	})`, chromedp.EvalAwaitPromise), chromedp.WaitVisible(`#print-now`))
-	got := readSheets(t, ctx)
-	if len(got) != 2 || got[0].Questions != 10 {
-		t.Fatalf("%d sheets on the page, want 2 of 10 questions", len(got))
+	long := "Nghị quyết 58-NQ/TW của Bộ Chính trị về xây dựng và phát triển tỉnh Thanh Hóa đến năm 2030, tầm nhìn đến năm 2045 đặt ra mục tiêu, nhiệm vụ và giải pháp nào sau đây cho giai đoạn tới? "
+	option := "phát triển kinh tế gắn với quốc phòng, an ninh"
+	tests := []struct {
+		name                          string
+		questions, textTimes, options int
+		optionTimes                   int
+	}{
+		{"ten questions of some 190 characters with four options of some 60", 10, 1, 4, 1},
+		{"ten questions of some 750 characters with six options of some 200", 10, 4, 6, 4},
+		{"twenty-five questions of some 190 characters with five options of some 100", 25, 1, 5, 2},
 	}
-	shot(t, ctx, "long")
-	prefer := true
-	pdf, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &prefer})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if dir := os.Getenv("WEBTEST_SHOTS"); dir != "" {
-		_ = os.WriteFile(filepath.Join(dir, "TestSheetsOfLongQuestionsStillPrintOnOneA4PageEach.pdf"), pdf.Data, 0o644)
-	}
-	if pages := len(pdfPage.FindAll(pdf.Data, -1)); pages != 2 {
-		t.Errorf("2 sheets of long questions print on %d PDF pages, want 2", pages)
+	for _, tt := range tests {
+		t.Run(tt.name+" print on one A4 page per sheet", func(t *testing.T) {
+			run(t, ctx, "lay out two sheets", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`import('/staff/paper/print.js').then(function (m) {
+				var qs = [], letters = 'ABCDEFGH';
+				for (var i = 1; i <= %d; i++) {
+					var opts = [];
+					for (var j = 0; j < %d; j++) opts.push({letter: letters[j], text: 'Phương án ' + letters[j] + ': ' + %q.repeat(%d)});
+					qs.push({n: i, kind: 'single', text: %q.repeat(%d), options: opts});
+				}
+				document.getElementById('app').hidden = true;
+				m.renderSheets(document.getElementById('print-area'), {quizTitle: 'Tìm hiểu Nghị quyết 58-NQ/TW', unitName: '%s', date: '04/12/2026',
+					variant: 'full', codes: ['ABCDEFG', 'HJKMNPQ'], questions: qs}, function () {});
+			})`, tt.questions, tt.options, option+" ", tt.optionTimes, long, tt.textTimes, paperName), chromedp.EvalAwaitPromise),
+				chromedp.WaitVisible(`#print-now`))
+			got := readSheets(t, ctx)
+			if len(got) != 2 || got[0].Questions != tt.questions {
+				t.Fatalf("%d sheets on the page, want 2 of %d questions", len(got), tt.questions)
+			}
+			fitted := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#print-area .sheet')).map(function (s) {
+				return (s.classList.contains('two-col') ? 'two columns, ' : 'one column, ') + (s.style.fontSize || '12pt') + (s.style.zoom ? ', scaled ' + s.style.zoom : ''); })`))
+			shot(t, ctx, "long")
+			prefer := true
+			pdf, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &prefer})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dir := os.Getenv("WEBTEST_SHOTS"); dir != "" {
+				_ = os.WriteFile(filepath.Join(dir, "TestSheetsOfLongQuestionsStillPrintOnOneA4PageEach-"+strconv.Itoa(tt.questions)+"x"+strconv.Itoa(tt.textTimes)+".pdf"), pdf.Data, 0o644)
+			}
+			pages := len(pdfPage.FindAll(pdf.Data, -1))
+			t.Logf("2 sheets on %d PDF pages, laid out as %v", pages, fitted)
+			if pages != 2 {
+				t.Errorf("2 sheets print on %d PDF pages, want 2", pages)
+			}
+			run(t, ctx, "back to the form", chromedp.Click(`#print-area .toolbar .btn:not(.primary)`))
+		})
 	}
 }
 

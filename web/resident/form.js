@@ -4,9 +4,9 @@ import { $, showError, fieldError, clearFieldErrors, busy } from '../lib/dom.js'
 import { fetchJSON, errorMessage, NET_MSG } from '../lib/api.js';
 import { on } from '../lib/events.js';
 import { S, saveAtt, clientId, clientToken, saveClientToken } from './state.js';
+import { screens } from './screens.js';
 import { chosenLeaf } from './units.js';
 import { selectedQuiz } from './start.js';
-import { openQuestions } from './quiz.js';
 import { applyVerify, askToVerify, forgetToken, needsVerification, phoneToken } from './verify.js';
 
 function isContest(q) { return !!q && q.kind === 'contest'; }
@@ -192,7 +192,9 @@ function startAttempt() {
     if (isContest(quiz)) S.att.prediction = '';
     saveAtt();
     resetForm();
-    openQuestions();
+    // The attempt is saved: if the questions' module cannot be loaded now, a reload
+    // resumes it.
+    return screens().then(function (m) { m.quiz.openQuestions(); }, function () { startError(NET_MSG); });
   }, function () { done(); startError(NET_MSG); });
 }
 

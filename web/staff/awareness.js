@@ -1,10 +1,9 @@
 // Awareness by village (or organisation, age band, gender): the bar chart of mean scores
 // with their 95 % intervals (above the table, so a laptop sees it without scrolling), the
 // villages that lag coloured and named in words, one sentence on the interval, the table.
-import { $ } from '../lib/dom.js';
+import { $, el } from '../lib/dom.js';
 import { int, pct, pctRange, ciText } from '../lib/format.js';
 import { cell, setSortValues, sortTable, TOO_FEW, NONE_YET } from './tables.js';
-import { drawChart, noChart, errorBars, slotLabels, refLines } from './charts.js';
 import { state, quizById } from './state.js';
 
 export var GROUP_HEADING = { village: 'Thôn, bản', organization: 'Đoàn thể', ageBand: 'Nhóm tuổi', gender: 'Giới tính' };
@@ -129,9 +128,44 @@ export function renderAwareness(data, query) {
   if (total) tfoot.appendChild(awarenessRow(total, groupBy, true, 'na'));
   sortTable(table);
   table.setAttribute('data-query', query);
+  renderCommuneFigure(data, total, groupBy);
   renderLegend(total, mean, target, lags);
   renderIntervalNote(total, groupBy);
   drawMeanChart(rows, groupBy, lags, mean, target);
+}
+
+// SELF_SELECTED labels the figures of people who chose to take part ("tự nguyện"),
+// beside which a random sample's figure reads "mẫu ngẫu nhiên".
+export var SELF_SELECTED = 'tự nguyện';
+
+// renderCommuneFigure shows the unit's own figure: the pass rate weighted by the
+// villages' populations (report.Weighted), with the plain pool of participants and the
+// coverage beside it. Only by village: groups have no population.
+function renderCommuneFigure(data, total, groupBy) {
+  var box = $('commune-figure');
+  var w = total && total.weighted;
+  box.hidden = groupBy !== 'village' || !w;
+  if (box.hidden) return;
+  var head = $('weighted-figure'), pool = $('pool-figure');
+  head.textContent = '';
+  var who = total.label;
+  if (data.sealed) {
+    head.textContent = 'Tỷ lệ đạt của ' + who + ' theo dân số: ẩn đến khi đóng vòng.';
+  } else if (w.passRate == null) {
+    head.textContent = 'Chưa có thôn nào có dân số và từ ' + minGroup + ' người có điểm: chưa tính được tỷ lệ đạt của ' + who + ' theo dân số.';
+  } else {
+    head.appendChild(document.createTextNode('Tỷ lệ đạt của ' + who + ', tính theo dân số: '));
+    head.appendChild(el('strong', 'weighted-pass', pct(w.passRate)));
+    head.appendChild(document.createTextNode(' (KTC 95 %: ' + pctRange(w.passRateCi95) + '); điểm trung bình ' +
+      pct(w.meanScore) + ' (' + pctRange(w.ci95) + ')'));
+  }
+  head.appendChild(el('span', 'source-tag', SELF_SELECTED));
+  var parts = [];
+  if (!data.sealed && !total.suppressed) {
+    parts.push('Gộp người tham gia: tỷ lệ đạt ' + rateText(total.passRate, total.passRateCi95) + ', điểm trung bình ' + pct(total.meanScore));
+  }
+  parts.push(w.villagesCovered ? 'phủ ' + pct(w.populationCovered) + ' dân số, ' + int(w.villagesCovered) + ' thôn' : 'chưa phủ thôn nào');
+  pool.textContent = parts.join('; ') + '.';
 }
 
 // renderLegend says in words what the colours mean, with the two reference values.
@@ -180,12 +214,18 @@ function drawMeanChart(rows, groupBy, lags, mean, target) {
       return r.label + ' ' + (r.suppressed ? smallLabel(r) : pct(r.meanScore) + ' (' + pctRange(r.ci95) + ')' +
         (LAG[lags[i]].words ? ', ' + LAG[lags[i]].words : ''));
     }).join('; ') || 'không có dữ liệu') + '.');
+  // The chart module comes after the table (it is not needed to show the numbers): on
+  // 3G every byte before the first table delays it.
+  import('./charts.js').then(function (c) { meanChart(c, canvas, rows, lags, mean, target); });
+}
+
+function meanChart(c, canvas, rows, lags, mean, target) {
   // Nobody has taken part yet (a quiz just published): nothing to draw, not empty axes.
   if (!rows.some(function (r) { return r.participants > 0; })) {
-    noChart('mean-chart', 'Chưa có ai tham gia trong phạm vi đã chọn: biểu đồ hiện khi có kết quả.');
+    c.noChart('mean-chart', 'Chưa có ai tham gia trong phạm vi đã chọn: biểu đồ hiện khi có kết quả.');
     return;
   }
-  drawChart('mean-chart', function (Chart) {
+  c.drawChart('mean-chart', function (Chart) {
     return new Chart(canvas, {
       type: 'bar',
       data: {
@@ -227,7 +267,7 @@ function drawMeanChart(rows, groupBy, lags, mean, target) {
           }
         }
       },
-      plugins: [errorBars, slotLabels, refLines]
+      plugins: [c.errorBars, c.slotLabels, c.refLines]
     });
   });
 }

@@ -11,13 +11,13 @@ import { startStaffPage } from '../lib/staffpage.js';
 import { ROLE_LABEL } from '../lib/labels.js';
 
 // panels are the dashboard's own modules: the filters (and through them the awareness
-// table), the shared state, the sections and the charts, loaded once, while the API is
+// table), the shared state and the sections, loaded once, while the API is
 // already being asked (only what asking needs is imported above).
 var panels = null;
 function loadPanels() {
   return panels || (panels = Promise.all([import('./filters.js'), import('./state.js'), import('../lib/units.js'),
-    import('./sections.js'), import('./charts.js'), import('./awareness.js')]).then(function (m) {
-    return { f: m[0], state: m[1].state, buildUnits: m[2].buildUnits, sections: m[3], charts: m[4], awareness: m[5] };
+    import('./sections.js'), import('./awareness.js')]).then(function (m) {
+    return { f: m[0], state: m[1].state, buildUnits: m[2].buildUnits, sections: m[3], awareness: m[4] };
   }));
 }
 var me = null; // the signed-in staff
@@ -36,7 +36,7 @@ function signedOut() {
       p.state.me = null;
       p.state.firstSteps = false;
       p.sections.dropPending(); // drop answers still on their way
-      p.charts.destroyCharts();
+      import('./charts.js').then(function (c) { c.destroyCharts(); }); // loaded after the first table
     });
   }
   $('staff-admin').hidden = true;
@@ -78,6 +78,7 @@ function start() {
       p.sections.setReportsVisible(false, false);
       $('activities').hidden = true;
       $('annual').hidden = true;
+      $('sample-size').hidden = true;
       $('filters').hidden = true;
       showMsg($('quiz-note'), 'Tài khoản ' + (ROLE_LABEL[(state.me.roles || [])[0]] || '') +
         ' không xem được báo cáo đánh giá. Trang này dành cho cán bộ văn hóa – xã hội và quản trị viên.');
@@ -86,6 +87,7 @@ function start() {
     $('filters').hidden = false;
     $('activities').hidden = false;
     $('annual').hidden = false;
+    $('sample-size').hidden = false;
     f.fillUnitPickers();
     f.restoreFilters();
     var early = false; // the first table was asked for from the public list
@@ -117,6 +119,7 @@ function start() {
         lp.fillActivityForm();
         lp.fillSetup();
         lp.fillAuthoring();
+        lp.refreshChangeBases();
       });
     });
   }).catch(function (err) {

@@ -24,8 +24,11 @@ document.addEventListener('click', function (ev) {
   });
 });
 
+// annualPath asks for the evaluation of the chosen unit and year, with the change sheets
+// against the base quiz chosen in "Thay đổi so với bài trước", if any.
 function annualPath(format) {
-  return '/v1/reports/annual?' + qs({ unitId: $('unit').value, year: $('annual-year').value.trim(), format: format });
+  return '/v1/reports/annual?' + qs({ unitId: $('unit').value, year: $('annual-year').value.trim(),
+    baseQuizId: $('change-base').value, format: format });
 }
 
 // updateAnnualLinks points the annual report's links at the chosen unit and year.
@@ -35,6 +38,7 @@ export function updateAnnualLinks() {
 }
 $('annual-year').addEventListener('input', updateAnnualLinks);
 $('unit').addEventListener('change', updateAnnualLinks);
+$('change-base').addEventListener('change', updateAnnualLinks);
 
 function annualClick(format) {
   return function (ev) {

@@ -142,11 +142,14 @@ export function reloadAll() {
       load('topics', '/v1/reports/topics', base, p.renderTopics);
       load('questions', '/v1/reports/questions', { quizId: q.id }, p.renderQuestions);
       load('trend', '/v1/reports/trend', { quizId: q.id, unitId: f.unit, period: 'month' }, p.renderTrend);
+      p.reloadChange(q, f.unit);
     });
   }
   afterFirstTable(function (p) {
     p.updateAnnualLinks();
     p.loadActivities();
+    p.loadMethods();
+    p.loadSampleSizes();
   });
 }
 

@@ -4,14 +4,14 @@ import { $ } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { state, qs } from './state.js';
 
-var seq = { awareness: 0, topics: 0, questions: 0, trend: 0, survey: 0, activities: 0 };
+var seq = { awareness: 0, topics: 0, questions: 0, trend: 0, survey: 0, activities: 0, change: 0, 'sample-size': 0 };
 
 // dropPending makes every answer still on its way be ignored (at sign-out).
 export function dropPending() { Object.keys(seq).forEach(function (k) { seq[k]++; }); }
 
-// setReportsVisible shows the quiz reports (awareness, topics, questions, trend) or the survey.
+// setReportsVisible shows the quiz reports (awareness, topics, questions, trend, change) or the survey.
 export function setReportsVisible(awareness, survey) {
-  ['awareness', 'topics', 'questions', 'trend'].forEach(function (id) { $(id).hidden = !awareness; });
+  ['awareness', 'topics', 'questions', 'trend', 'change'].forEach(function (id) { $(id).hidden = !awareness; });
   $('survey').hidden = !survey;
 }
 

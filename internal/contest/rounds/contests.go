@@ -41,6 +41,8 @@ type Store interface {
 	PurgeResults(ctx context.Context, r contest.Results) error
 	// Disqualify takes an entry out of the ranking and records the decision.
 	Disqualify(ctx context.Context, a quiz.Attempt, d contest.Decision) error
+	// Keep records that a flagged entry stays in the ranking.
+	Keep(ctx context.Context, d contest.Decision) error
 	ListDecisions(ctx context.Context, quizID string) ([]contest.Decision, error)
 	// RoundFlags reads every flag the aggregator wrote for a round's entries.
 	RoundFlags(ctx context.Context, quizID, roundID string) ([]contest.EntryFlag, error)
@@ -503,34 +505,85 @@ type Flag struct {
 	Name      string `json:"name"` // masked
 	Score     int    `json:"score"`
 	Rank      int    `json:"rank"`
+	// Kept is the organiser's latest decision to keep the entry, if any: the flag is
+	// reviewed, no longer pending.
+	Kept *Kept `json:"kept,omitempty"`
 }
+
+// Kept is who kept a flagged entry, when and why.
+type Kept struct {
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+}
+
+// FreshPlaces is how many places of the provisional ranking the flags judge again at
+// each read, from the entries themselves: the organiser page's first ranking page. The
+// stream aggregator gathers entries for up to 20 s before it writes their flags
+// (template.yaml, MaximumBatchingWindowInSeconds), longer than the page's 15 s refresh,
+// so without this an entry could show in the ranking a refresh before its flag.
+const FreshPlaces = 50
 
 // Flags lists the ranked entries of a round flagged for review: implausibly fast,
 // identical wrong answer sequences within ten minutes, several persons on one device,
 // persons with many attempts. The stream aggregator decides them over every entry as
 // it arrives (package contest's rules, internal/dynamo flags.go), so this reads the
-// flags and their entries only: its reads grow with the flags, not with the round.
-// Entries no longer ranked (disqualified, late) are left out.
+// flags and their entries: its reads grow with the flags, not with the round. The rule
+// that needs only the entry (fast) is also applied to the top FreshPlaces of the
+// ranking as read now, so what the ranking shows is judged as fresh as it is shown.
+// Entries no longer ranked (disqualified, late) are left out; kept ones say so.
 func (s *Service) Flags(ctx context.Context, staff auth.Staff, quizID, roundID string) ([]Flag, error) {
-	if _, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest); err != nil {
+	q, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest)
+	if err != nil {
 		return nil, err
 	}
 	stored, err := s.store.RoundFlags(ctx, quizID, roundID)
 	if err != nil {
 		return nil, err
 	}
+	top, err := s.freshTop(ctx, q.Contest.Normalized(), quizID, roundID)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]quiz.Attempt, len(top))
+	seen := map[string]bool{}
+	for _, f := range stored {
+		seen[f.AttemptID+" "+f.Kind] = true
+	}
+	cfg := q.Contest.Normalized()
+	for _, a := range top {
+		byID[a.ID] = a
+		f, ok := contest.FastFlag(cfg, contest.FlagEntry{AttemptID: a.ID, DurationMs: a.DurationMs, Questions: len(a.QuestionIDs)})
+		if ok && !seen[f.AttemptID+" "+f.Kind] {
+			stored = append(stored, f)
+			seen[f.AttemptID+" "+f.Kind] = true
+		}
+	}
 	var ids []string
 	for _, f := range stored {
-		ids = append(ids, f.AttemptID)
+		if _, ok := byID[f.AttemptID]; !ok {
+			ids = append(ids, f.AttemptID)
+		}
 	}
 	slices.Sort(ids)
 	attempts, err := s.store.GetAttempts(ctx, slices.Compact(ids))
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]quiz.Attempt, len(attempts))
 	for _, a := range attempts {
 		byID[a.ID] = a
+	}
+	kept := map[string]*Kept{}
+	if len(stored) > 0 {
+		decisions, err := s.store.ListDecisions(ctx, quizID)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range decisions { // oldest first: the latest keep wins
+			if d.Keeps() && d.RoundID == roundID {
+				kept[d.AttemptID] = &Kept{By: d.By, At: d.At, Reason: d.Reason}
+			}
+		}
 	}
 	flags := []Flag{}
 	for _, f := range stored {
@@ -538,7 +591,8 @@ func (s *Service) Flags(ctx context.Context, staff auth.Staff, quizID, roundID s
 		if !ok || a.QuizID != quizID || a.RoundID != roundID || !a.Ranked {
 			continue
 		}
-		flags = append(flags, Flag{AttemptID: a.ID, Kind: f.Kind, Detail: f.Detail, Name: contest.MaskName(a.Participant.Name), Score: a.Score})
+		flags = append(flags, Flag{AttemptID: a.ID, Kind: f.Kind, Detail: f.Detail, Name: contest.MaskName(a.Participant.Name), Score: a.Score,
+			Kept: kept[a.ID]})
 	}
 	kinds := []string{contest.FlagFast, contest.FlagIdenticalBurst, contest.FlagSharedDevice, contest.FlagManyAttempts}
 	slices.SortFunc(flags, func(a, b Flag) int {
@@ -553,38 +607,82 @@ func (s *Service) Flags(ctx context.Context, staff auth.Staff, quizID, roundID s
 	return flags, nil
 }
 
+// freshTop reads the top FreshPlaces of a round's provisional ranking as Ranking reads
+// them (none once the round is closed: the flags no longer change anything).
+func (s *Service) freshTop(ctx context.Context, cfg contest.Config, quizID, roundID string) ([]quiz.Attempt, error) {
+	if _, err := s.store.GetResults(ctx, quizID, roundID); err == nil {
+		return nil, nil
+	} else if apperr.CodeOf(err) != apperr.NotFound {
+		return nil, err
+	}
+	stats, err := s.store.RoundStats(ctx, quizID, roundID)
+	if err != nil {
+		return nil, err
+	}
+	truth := contest.Truth(cfg.Prediction.Truth, stats.Entries, stats.Persons, stats.Perfect)
+	return s.topEntries(ctx, cfg, quizID, roundID, truth, FreshPlaces)
+}
+
 // Disqualify takes an entry out of its round's ranking, before the round is closed,
 // and records who decided, when and why.
 func (s *Service) Disqualify(ctx context.Context, staff auth.Staff, quizID, attemptID, reason string) (contest.Decision, error) {
-	if _, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest); err != nil {
+	a, d, err := s.decide(ctx, staff, quizID, attemptID, reason, contest.DecisionDisqualify)
+	if err != nil {
 		return contest.Decision{}, err
 	}
-	if err := usertext.Check("Lý do", reason, true); err != nil {
+	return d, s.store.Disqualify(ctx, a, d)
+}
+
+// Keep records that an organiser keeps a flagged entry in its round's ranking, before
+// the round is closed: who decided, when and why. The flags panel then shows its flags
+// as kept and the close no longer counts them as needing review.
+func (s *Service) Keep(ctx context.Context, staff auth.Staff, quizID, attemptID, reason string) (contest.Decision, error) {
+	a, d, err := s.decide(ctx, staff, quizID, attemptID, reason, contest.DecisionKeep)
+	if err != nil {
 		return contest.Decision{}, err
+	}
+	if !a.Ranked {
+		return contest.Decision{}, apperr.Errorf(apperr.Conflict, "Bài dự thi đã bị loại hoặc nộp muộn nên không thể giữ")
+	}
+	return d, s.store.Keep(ctx, d)
+}
+
+// decide checks an organiser's decision on an entry (the access policy, the reason, a
+// submitted entry of an open round) and returns the entry and the decision to store.
+func (s *Service) decide(ctx context.Context, staff auth.Staff, quizID, attemptID, reason, kind string) (quiz.Attempt, contest.Decision, error) {
+	if _, _, err := s.contestInScope(ctx, staff, quizID, auth.RunContest); err != nil {
+		return quiz.Attempt{}, contest.Decision{}, err
+	}
+	if err := usertext.Check("Lý do", reason, true); err != nil {
+		return quiz.Attempt{}, contest.Decision{}, err
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > 500 {
-		return contest.Decision{}, apperr.Errorf(apperr.Validation, "Cần ghi lý do loại bài (tối đa 500 ký tự)")
+		what := "loại"
+		if kind == contest.DecisionKeep {
+			what = "giữ"
+		}
+		return quiz.Attempt{}, contest.Decision{}, apperr.Errorf(apperr.Validation, "Cần ghi lý do %s bài (tối đa 500 ký tự)", what)
 	}
 	// Read by its exact key: an entry id in another spelling than the stored one is not
 	// found (and answers as out of scope); nothing is created from it.
 	a, err := s.store.GetAttempt(ctx, attemptID)
 	if apperr.CodeOf(err) == apperr.NotFound || (err == nil && a.QuizID != quizID) {
-		return contest.Decision{}, auth.OutOfScope()
+		return quiz.Attempt{}, contest.Decision{}, auth.OutOfScope()
 	}
 	if err != nil {
-		return contest.Decision{}, err
+		return quiz.Attempt{}, contest.Decision{}, err
 	}
 	if a.Status != quiz.Submitted || a.RoundID == "" {
-		return contest.Decision{}, apperr.Errorf(apperr.Conflict, "Bài dự thi chưa được nộp")
+		return quiz.Attempt{}, contest.Decision{}, apperr.Errorf(apperr.Conflict, "Bài dự thi chưa được nộp")
 	}
 	if _, err := s.store.GetResults(ctx, quizID, a.RoundID); err == nil {
-		return contest.Decision{}, apperr.Errorf(apperr.Conflict, "Vòng thi đã đóng: kết quả đã công bố không thể thay đổi")
+		return quiz.Attempt{}, contest.Decision{}, apperr.Errorf(apperr.Conflict, "Vòng thi đã đóng: kết quả đã công bố không thể thay đổi")
 	} else if apperr.CodeOf(err) != apperr.NotFound {
-		return contest.Decision{}, err
+		return quiz.Attempt{}, contest.Decision{}, err
 	}
-	d := contest.Decision{QuizID: quizID, AttemptID: attemptID, RoundID: a.RoundID, Reason: reason, By: staff.Username, At: s.now().UTC()}
-	return d, s.store.Disqualify(ctx, a, d)
+	d := contest.Decision{QuizID: quizID, AttemptID: attemptID, RoundID: a.RoundID, Reason: reason, By: staff.Username, At: s.now().UTC(), Kind: kind}
+	return a, d, nil
 }
 
 // entryOf is what the ranking rules see of a submitted attempt.

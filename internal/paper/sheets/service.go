@@ -63,7 +63,7 @@ func NewService(store Store, now func() time.Time) *Service {
 type PrintRequest struct {
 	QuizID  string `json:"quizId"`
 	UnitID  string `json:"unitId"`
-	Count   int    `json:"count"`
+	Count   int    `json:"count" jsonschema:"required,minimum=1,maximum=300"`
 	Variant string `json:"variant"`
 	// SiteURL is the resident site's address (the staff page's origin), for the QR code.
 	SiteURL string `json:"siteUrl"`
@@ -167,11 +167,10 @@ func (s *Service) Print(ctx context.Context, staff auth.Staff, in PrintRequest) 
 	if q.Status != quiz.Published {
 		return PrintView{}, apperr.Errorf(apperr.Validation, "Chỉ in phiếu cho bài đã công bố")
 	}
-	switch in.Variant {
-	case "":
+	if in.Variant == "" {
 		in.Variant = paper.VariantFull
-	case paper.VariantFull, paper.VariantAnswers:
-	default:
+	}
+	if !slices.Contains(paper.Variants, in.Variant) {
 		return PrintView{}, apperr.Errorf(apperr.Validation, "Mẫu phiếu %q không hợp lệ: dùng full hoặc answers", in.Variant)
 	}
 	if in.Count < 1 || in.Count > paper.MaxSheetsPerPrint {
@@ -287,7 +286,7 @@ func (s *Service) GetSheet(ctx context.Context, staff auth.Staff, code string) (
 // EntryRequest is the body of PUT /v1/paper/sheets/{code}: what the resident ticked and
 // the optional, anonymous details of the sheet's header.
 type EntryRequest struct {
-	Channel      string        `json:"channel"`
+	Channel      string        `json:"channel" jsonschema:"required"`
 	BirthYear    int           `json:"birthYear,omitempty"`
 	Gender       string        `json:"gender,omitempty"`
 	Organization string        `json:"organization,omitempty"`
@@ -518,7 +517,7 @@ func (s *Service) Progress(ctx context.Context, staff auth.Staff, quizID, unitID
 // sheet as it should have been entered, and why.
 type CorrectionRequest struct {
 	EntryRequest
-	Reason string `json:"reason"`
+	Reason string `json:"reason" jsonschema:"required,minLength=1,maxLength=300"`
 }
 
 // CorrectionResult answers a correction with the sheet's new grade and its history.

@@ -149,19 +149,19 @@ type QuizzesResponse struct {
 // StartRequest is the body of POST /v1/quizzes/{quizId}/attempts.
 type StartRequest struct {
 	Participant struct {
-		Name         string `json:"name"`
+		Name         string `json:"name" jsonschema:"maxLength=100"`
 		Phone        string `json:"phone"`
-		UnitID       string `json:"unitId"`
+		UnitID       string `json:"unitId" jsonschema:"required"`
 		BirthYear    int    `json:"birthYear"`
-		Gender       string `json:"gender"`
-		Organization string `json:"organization"`
+		Gender       string `json:"gender" jsonschema:"enum=,enum=male,enum=female,enum=other"`
+		Organization string `json:"organization" jsonschema:"maxLength=100"`
 		CCCD         string `json:"cccd"`
 		// PhoneToken proves the phone in contests that require it; the start then uses
 		// the verified phone, whatever phone is typed.
 		PhoneToken string `json:"phoneToken"`
-	} `json:"participant"`
+	} `json:"participant" jsonschema:"required"`
 	Consent  bool   `json:"consent"`
-	ClientID string `json:"clientId"`
+	ClientID string `json:"clientId" jsonschema:"required,maxLength=100"`
 	// ClientToken is the clientToken of the device's previous start, if any: it marks
 	// the device as returning in the client window (see package throttle).
 	ClientToken string `json:"clientToken"`
@@ -197,8 +197,8 @@ type StartResponse struct {
 
 // SubmitRequest is the body of POST /v1/attempts/{attemptId}/submit.
 type SubmitRequest struct {
-	AttemptToken string        `json:"attemptToken"`
-	Answers      []quiz.Answer `json:"answers"`
+	AttemptToken string        `json:"attemptToken" jsonschema:"required"`
+	Answers      []quiz.Answer `json:"answers" jsonschema:"required"`
 	// Prediction answers a contest's tie-break question (required in contests).
 	Prediction *int64 `json:"prediction,omitempty"`
 }

@@ -56,10 +56,11 @@ func NewService(store Store, now func() time.Time) *Service {
 	return &Service{store: store, now: now}
 }
 
-// CreateRequest is the body of POST /v1/admin/samples.
+// CreateRequest is the body of POST /v1/admin/samples: perVillage, or marginOfError
+// (percentage points at 95 %) from which each village's size follows.
 type CreateRequest struct {
-	QuizID        string  `json:"quizId"`
-	UnitID        string  `json:"unitId"`
+	QuizID        string  `json:"quizId" jsonschema:"required"`
+	UnitID        string  `json:"unitId" jsonschema:"required"`
 	PerVillage    int     `json:"perVillage,omitempty"`
 	MarginOfError float64 `json:"marginOfError,omitempty"`
 }
@@ -101,8 +102,8 @@ type DrawRequest struct {
 
 // OutcomeRequest is the body of POST /v1/admin/samples/{sampleId}/outcomes.
 type OutcomeRequest struct {
-	Code    string `json:"code"`
-	Outcome string `json:"outcome"`
+	Code    string `json:"code" jsonschema:"required"`
+	Outcome string `json:"outcome" jsonschema:"required"`
 }
 
 // Label is the figures' label: a random sample, against the open quiz's "tự nguyện".
@@ -132,6 +133,11 @@ func (s *Service) Create(ctx context.Context, staff auth.Staff, in CreateRequest
 		return View{}, err
 	}
 	return s.view(tree, q, sm, nil), nil
+}
+
+// List answers GET /v1/admin/samples: a quiz's samples.
+type List struct {
+	Samples []Listed `json:"samples"`
 }
 
 // Listed is a sample in a quiz's list.

@@ -49,11 +49,12 @@ export function updateCloseButton() {
   if (wasCounting) emit('round-state'); // the state line leaves "đang nhận nốt bài nộp dở"
 }
 
-// unreviewed groups the flags of entries not disqualified by entry, in the list's order.
+// unreviewed groups the flags of entries neither kept nor disqualified by entry, in the
+// list's order.
 function unreviewed(flags) {
   var by = {}, order = [];
   (flags || []).forEach(function (f) {
-    if (state.disqualified[f.attemptId]) return;
+    if (state.disqualified[f.attemptId] || f.kept || state.kept[f.attemptId]) return; // decided
     if (!by[f.attemptId]) { by[f.attemptId] = { name: f.name, score: f.score, kinds: [] }; order.push(f.attemptId); }
     by[f.attemptId].kinds.push((FLAG_LABEL[f.kind] || f.kind) + (f.detail ? ' (' + f.detail + ')' : ''));
   });

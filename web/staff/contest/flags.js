@@ -1,4 +1,5 @@
-// Flagged entries of the round and their disqualification (before close, with a reason).
+// Flagged entries of the round and the organiser's decision on each, before the close and
+// with a reason: keep it ("Giữ", the flags are reviewed) or disqualify it ("Loại").
 import { $, el, showMsg } from '../../lib/dom.js';
 import { api } from '../../lib/api.js';
 import { emit } from '../../lib/events.js';
@@ -64,31 +65,59 @@ export function renderFlagAction(tr) {
     cell.appendChild(el('span', null, 'Đã loại'));
     return;
   }
+  var kept = keptOf(id);
+  if (kept) {
+    tr.classList.add('kept');
+    cell.appendChild(el('span', 'kept-note', 'Đã giữ — ' + kept.reason));
+  }
   if (state.final) {
-    cell.appendChild(el('span', 'muted', 'Đã chốt kết quả'));
+    if (!kept) cell.appendChild(el('span', 'muted', 'Đã chốt kết quả'));
     return;
+  }
+  var name = tr.querySelector('td.name').textContent;
+  if (!kept) {
+    var k = el('button', 'btn small keep', 'Giữ');
+    k.type = 'button';
+    k.setAttribute('aria-label', 'Giữ bài của ' + name);
+    k.addEventListener('click', function () { openDecision(tr, 'keep'); });
+    cell.appendChild(k);
   }
   var b = el('button', 'btn small disqualify', 'Loại');
   b.type = 'button';
-  b.setAttribute('aria-label', 'Loại bài của ' + tr.querySelector('td.name').textContent);
-  b.addEventListener('click', function () { openDisqualify(tr); });
+  b.setAttribute('aria-label', 'Loại bài của ' + name);
+  b.addEventListener('click', function () { openDecision(tr, 'disqualify'); });
   cell.appendChild(b);
 }
 
-// openDisqualify asks the reason in a form under the flagged row.
-function openDisqualify(tr) {
+// keptOf is the keep decision on an entry: from this page, else as the flags say.
+function keptOf(id) {
+  if (state.kept[id]) return state.kept[id];
+  var f = (state.flags || []).filter(function (g) { return g.attemptId === id && g.kept; })[0];
+  return f ? f.kept : null;
+}
+
+var DECISION = {
+  keep: { label: 'Lý do giữ bài (được ghi vào hồ sơ)', ok: 'Xác nhận giữ', okClass: 'confirm-keep', empty: 'Vui lòng ghi lý do giữ bài.', done: 'Đã giữ bài của ' },
+  disqualify: { label: 'Lý do loại bài (được ghi vào hồ sơ)', ok: 'Xác nhận loại', okClass: 'confirm-disqualify', empty: 'Vui lòng ghi lý do loại bài.', done: 'Đã loại bài của ' }
+};
+
+// openDecision asks the reason of a keep or a disqualification in a form under the
+// flagged row.
+function openDecision(tr, kind) {
   var id = tr.getAttribute('data-attempt-id');
+  var d = DECISION[kind];
   var open = document.querySelector('#flags-table tr.reason-row');
   if (open) open.remove();
   var row = el('tr', 'reason-row');
   row.setAttribute('data-for', id);
+  row.setAttribute('data-decision', kind);
   var cell = el('td');
   cell.colSpan = 5;
   var form = el('form', 'inline-form');
   form.noValidate = true;
   var field = el('div', 'field');
   var inputId = 'reason-' + id;
-  var lab = el('label', null, 'Lý do loại bài (được ghi vào hồ sơ)');
+  var lab = el('label', null, d.label);
   lab.htmlFor = inputId;
   var inp = el('input', 'reason');
   inp.type = 'text';
@@ -97,7 +126,7 @@ function openDisqualify(tr) {
   inp.required = true;
   field.appendChild(lab);
   field.appendChild(inp);
-  var ok = el('button', 'btn small primary confirm-disqualify', 'Xác nhận loại');
+  var ok = el('button', 'btn small primary ' + d.okClass, d.ok);
   ok.type = 'submit';
   var cancel = el('button', 'btn small', 'Hủy');
   cancel.type = 'button';
@@ -114,21 +143,22 @@ function openDisqualify(tr) {
   inp.focus();
   cancel.addEventListener('click', function () {
     row.remove();
-    var b = tr.querySelector('button.disqualify');
+    var b = tr.querySelector('button.' + kind);
     if (b) b.focus();
   });
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
     var reason = inp.value.trim();
-    if (!reason) { showMsg(msg, 'Vui lòng ghi lý do loại bài.'); inp.focus(); return; }
+    if (!reason) { showMsg(msg, d.empty); inp.focus(); return; }
     ok.disabled = true;
-    api('POST', '/v1/admin/contests/' + enc(state.contest.id) + '/entries/' + enc(id) + '/disqualify', { reason: reason }).then(function () {
-      state.disqualified[id] = true;
+    api('POST', '/v1/admin/contests/' + enc(state.contest.id) + '/entries/' + enc(id) + '/' + kind, { reason: reason }).then(function (dec) {
+      if (kind === 'keep') state.kept[id] = { by: dec.by, at: dec.at, reason: dec.reason };
+      else state.disqualified[id] = true;
       row.remove();
       var rows = document.querySelectorAll('#flags-table tbody tr[data-attempt-id]');
       for (var i = 0; i < rows.length; i++) if (rows[i].getAttribute('data-attempt-id') === id) renderFlagAction(rows[i]);
-      showMsg($('flags-status'), 'Đã loại bài của ' + tr.querySelector('td.name').textContent + '. Lý do: ' + reason);
-      emit('disqualified');
+      showMsg($('flags-status'), d.done + tr.querySelector('td.name').textContent + '. Lý do: ' + reason);
+      if (kind === 'disqualify') emit('disqualified');
     }).catch(function (err) {
       ok.disabled = false;
       if (!err.silent) showMsg(msg, err.message);

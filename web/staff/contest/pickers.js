@@ -91,6 +91,7 @@ function onRoundChange() {
   state.round = r || null;
   state.final = false;
   state.disqualified = {};
+  state.kept = {};
   state.closeAllowedAt = '';
   state.flags = null;
   if (!r) { $('round-panel').hidden = true; updateCloseButton(); return; }

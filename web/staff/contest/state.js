@@ -23,6 +23,7 @@ export var state = {
   shown: 0,         // ranking lines shown
   cursor: '',       // next ranking page
   disqualified: {}, // attemptId → true, decided on this page
+  kept: {},         // attemptId → {by, at, reason}, kept on this page
   closeAllowedAt: '', // the chosen round's end plus the server's grace, from the ranking API
   skew: 0,          // the server's clock minus the device's, in ms, from the ranking API
   editing: '',      // the draft the create form saves into, once saved

@@ -82,12 +82,32 @@ var PAGE_PX = (297 - 20) * 96 / 25.4;
 var MIN_PT = 8;
 
 // fit keeps a sheet on one A4 page: a sheet taller than the page gets its questions in
-// two columns, then smaller type half a point at a time, down to MIN_PT. The sheet is
-// measured on screen, where paper.css gives it the printed width.
+// two columns, then smaller type half a point at a time, down to MIN_PT; a sheet still
+// too tall (very long questions or many options) is scaled down whole, header and QR
+// code included, so that each sheet stays one page with its code and village on it. The
+// sheet is measured on screen, where paper.css gives it the printed width; zoom (not a
+// transform) also shrinks the box that print pagination measures.
 function fit(s) {
   if (s.scrollHeight <= PAGE_PX) return;
   s.classList.add('two-col');
   for (var pt = 11.5; s.scrollHeight > PAGE_PX && pt >= MIN_PT; pt -= 0.5) s.style.fontSize = pt + 'pt';
+  var h = s.getBoundingClientRect().height;
+  if (h <= PAGE_PX) return;
+  // A zoomed sheet keeps its printed width (190 mm) when its own width grows by 1/zoom;
+  // its lines then hold more words, so the largest zoom that fits lies between
+  // PAGE_PX / h (it fits even without the longer lines) and 1: a binary search to 0.01.
+  function fits(z) {
+    s.style.zoom = String(z);
+    s.style.width = (190 / z) + 'mm';
+    return s.getBoundingClientRect().height <= PAGE_PX;
+  }
+  var lo = Math.floor(PAGE_PX / h * 100) / 100, hi = 1;
+  while (hi - lo > 0.01) {
+    var mid = Math.round((lo + hi) * 50) / 100;
+    if (mid <= lo || mid >= hi) break;
+    if (fits(mid)) lo = mid; else hi = mid;
+  }
+  fits(lo);
 }
 
 // renderSheets fills area with a toolbar and one sheet per code of the print view v.
