@@ -77,6 +77,7 @@ func TestImportsPointDownward(t *testing.T) {
 		{"the quiz domain does not import the resident service beneath it", "internal/quiz", "internal/quiz/attempts", false},
 		{"the contest rules do not import the rounds service beneath them", "internal/contest", "internal/contest/rounds", false},
 		{"the paper domain does not import the sheets service beneath it", "internal/paper", "internal/paper/sheets", false},
+		{"the sample domain does not import the samples service beneath it", "internal/sample", "internal/sample/samples", false},
 		{"nothing under internal/, tests included, imports infra/", "internal", "infra", true},
 		{"the stream handler does not import the storage package", "internal/aggregatorapi", "internal/dynamo", false},
 		{"the exports do not import the reports they lay out", "internal/export", "internal/report", false},

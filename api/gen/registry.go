@@ -17,6 +17,8 @@ import (
 	"github.com/nq58/tracker/internal/quiz/attempts"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/retention"
+	randsample "github.com/nq58/tracker/internal/sample"
+	"github.com/nq58/tracker/internal/sample/samples"
 	"github.com/nq58/tracker/internal/staffadminapi"
 	"github.com/nq58/tracker/internal/staffapi"
 	"github.com/nq58/tracker/internal/staffdir"
@@ -43,6 +45,10 @@ var registry = []entry{
 	in[sheets.PrintRequest]("PrintRequest"),
 	in[staffapi.DisqualifyRequest]("DisqualifyRequest"),
 	in[staffdir.Invitation]("Invitation"),
+	in[samples.CreateRequest]("SampleCreateRequest"),
+	in[samples.DrawRequest]("SampleDrawRequest"),
+	in[samples.OutcomeRequest]("SampleOutcomeRequest"),
+	in[samples.ResponseRequest]("SampleResponseRequest"),
 
 	out[activity.Activity]("Activity"),
 	out[attempts.QuizzesResponse]("Quizzes"),
@@ -83,6 +89,13 @@ var registry = []entry{
 	out[staffapi.QuizList]("QuizList"),
 	out[staffapi.QuizStatus]("QuizStatus"),
 	out[staffdir.Member]("Member"),
+	out[samples.List]("SampleList"),
+	out[samples.View]("SampleView"),
+	out[samples.FrameResult]("SampleFrame"),
+	out[randsample.Code]("SampleCode"),
+	out[samples.SheetsView]("SampleSheets"),
+	out[samples.ResponseResult]("SampleResponseResult"),
+	out[samples.Report]("SampleReport"),
 }
 
 // scalars are the strings the paths' parameters refer to (ids, months, cursors), with
@@ -101,11 +114,12 @@ var scalars = []scalar{
 // enums are the types whose values are a list in code, each a schema of its own (its
 // name here) so the description cannot allow what the code refuses, or the reverse.
 var enums = map[reflect.Type]enum{
-	reflect.TypeFor[auth.Action]():       {"Action", func() []any { return anys(auth.Actions()) }},
-	reflect.TypeFor[auth.Role]():         {"Role", func() []any { return anys(auth.Roles()) }},
-	reflect.TypeFor[quiz.QuestionKind](): {"QuestionKind", func() []any { return anys(quiz.QuestionKinds()) }},
-	reflect.TypeFor[quiz.Kind]():         {"Kind", func() []any { return anys(quiz.Kinds()) }},
-	reflect.TypeFor[quiz.Status]():       {"Status", func() []any { return anys(quiz.Statuses()) }},
+	reflect.TypeFor[auth.Action]():        {"Action", func() []any { return anys(auth.Actions()) }},
+	reflect.TypeFor[auth.Role]():          {"Role", func() []any { return anys(auth.Roles()) }},
+	reflect.TypeFor[quiz.QuestionKind]():  {"QuestionKind", func() []any { return anys(quiz.QuestionKinds()) }},
+	reflect.TypeFor[quiz.Kind]():          {"Kind", func() []any { return anys(quiz.Kinds()) }},
+	reflect.TypeFor[quiz.Status]():        {"Status", func() []any { return anys(quiz.Statuses()) }},
+	reflect.TypeFor[randsample.Outcome](): {"Outcome", func() []any { return anys(randsample.Outcomes) }},
 }
 
 // fieldEnums are the allowed values of plain string fields (of a list's items) whose
@@ -118,13 +132,14 @@ var fieldEnums = map[fieldKey]func() []any{
 		}
 		return out
 	},
-	fieldOf[activity.Activity]("topics"):      func() []any { return anys(quiz.Topics) },
-	fieldOf[authoring.QuestionInput]("topic"): func() []any { return append([]any{""}, anys(quiz.Topics)...) }, // "": an unscored question
-	fieldOf[sheets.EntryRequest]("channel"):   func() []any { return anys(quiz.Channels[1:]) },                 // not web: sheets are paper or assisted
-	fieldOf[authoring.QuizInput]("kind"):      func() []any { return anys(quiz.Kinds()) },
-	fieldOf[report.Awareness]("groupBy"):      func() []any { return anys(report.GroupBys) },
-	fieldOf[report.Trend]("period"):           func() []any { return anys(report.Periods) },
-	fieldOf[sheets.PrintRequest]("variant"):   func() []any { return append([]any{""}, anys(paper.Variants)...) }, // "": full
+	fieldOf[activity.Activity]("topics"):       func() []any { return anys(quiz.Topics) },
+	fieldOf[authoring.QuestionInput]("topic"):  func() []any { return append([]any{""}, anys(quiz.Topics)...) }, // "": an unscored question
+	fieldOf[sheets.EntryRequest]("channel"):    func() []any { return anys(quiz.Channels[1:]) },                 // not web: sheets are paper or assisted
+	fieldOf[authoring.QuizInput]("kind"):       func() []any { return anys(quiz.Kinds()) },
+	fieldOf[report.Awareness]("groupBy"):       func() []any { return anys(report.GroupBys) },
+	fieldOf[report.Trend]("period"):            func() []any { return anys(report.Periods) },
+	fieldOf[sheets.PrintRequest]("variant"):    func() []any { return append([]any{""}, anys(paper.Variants)...) }, // "": full
+	fieldOf[samples.OutcomeRequest]("outcome"): func() []any { return anys(randsample.Outcomes) },
 }
 
 // fixes adjust a generated schema where the encoding is not the struct's fields alone.

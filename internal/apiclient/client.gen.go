@@ -27,6 +27,7 @@ const (
 	ManageStaff   Action = "manage-staff"
 	ReadReports   Action = "read-reports"
 	RunContest    Action = "run-contest"
+	RunSamples    Action = "run-samples"
 	SeeContestKey Action = "see-contest-key"
 	SeeContestPd  Action = "see-contest-pd"
 	ViewContest   Action = "view-contest"
@@ -49,6 +50,8 @@ func (e Action) Valid() bool {
 	case ReadReports:
 		return true
 	case RunContest:
+		return true
+	case RunSamples:
 		return true
 	case SeeContestKey:
 		return true
@@ -342,6 +345,30 @@ func (e Kind) Valid() bool {
 	}
 }
 
+// Defines values for Outcome.
+const (
+	OutcomeAbsent  Outcome = "absent"
+	OutcomeMoved   Outcome = "moved"
+	OutcomeOther   Outcome = "other"
+	OutcomeRefused Outcome = "refused"
+)
+
+// Valid indicates whether the value is a known member of the Outcome enum.
+func (e Outcome) Valid() bool {
+	switch e {
+	case OutcomeAbsent:
+		return true
+	case OutcomeMoved:
+		return true
+	case OutcomeOther:
+		return true
+	case OutcomeRefused:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Period.
 const (
 	PeriodMonth   Period = "month"
@@ -522,6 +549,30 @@ func (e Role) Valid() bool {
 	case Officer:
 		return true
 	case Organizer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SampleOutcomeRequestOutcome.
+const (
+	SampleOutcomeRequestOutcomeAbsent  SampleOutcomeRequestOutcome = "absent"
+	SampleOutcomeRequestOutcomeMoved   SampleOutcomeRequestOutcome = "moved"
+	SampleOutcomeRequestOutcomeOther   SampleOutcomeRequestOutcome = "other"
+	SampleOutcomeRequestOutcomeRefused SampleOutcomeRequestOutcome = "refused"
+)
+
+// Valid indicates whether the value is a known member of the SampleOutcomeRequestOutcome enum.
+func (e SampleOutcomeRequestOutcome) Valid() bool {
+	switch e {
+	case SampleOutcomeRequestOutcomeAbsent:
+		return true
+	case SampleOutcomeRequestOutcomeMoved:
+		return true
+	case SampleOutcomeRequestOutcomeOther:
+		return true
+	case SampleOutcomeRequestOutcomeRefused:
 		return true
 	default:
 		return false
@@ -1232,6 +1283,14 @@ type Kept struct {
 // Kind defines model for Kind.
 type Kind string
 
+// Listed Listed is a sample in a quiz's list.
+type Listed struct {
+	CreatedAt time.Time `json:"createdAt"`
+	SampleId  string    `json:"sampleId"`
+	UnitId    string    `json:"unitId"`
+	UnitName  string    `json:"unitName"`
+}
+
 // Me Me is GET /v1/admin/me's answer.
 type Me struct {
 	Can         *[]Action `json:"can"`
@@ -1292,6 +1351,9 @@ type OptionInput struct {
 type OptionInputBody struct {
 	Text *string `json:"text,omitempty"`
 }
+
+// Outcome defines model for Outcome.
+type Outcome string
 
 // PaperCorrection Correction records one change of an entered sheet: who, when, why, and a digest of the entry it replaced.
 type PaperCorrection struct {
@@ -1422,6 +1484,9 @@ type PurgeResult struct {
 
 	// Rounds frozen results cleaned
 	Rounds int `json:"rounds"`
+
+	// Samples random samples deleted (frame, codes and figures)
+	Samples int `json:"samples"`
 
 	// Verifications phone verifications deleted
 	Verifications int `json:"verifications"`
@@ -1641,6 +1706,49 @@ type RegradeJob struct {
 	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
+// ReportRow ReportRow is one village of a sample's figures.
+type ReportRow struct {
+	Absent    int      `json:"absent"`
+	Drawn     int      `json:"drawn"`
+	FrameSize int      `json:"frameSize"`
+	MeanScore *float32 `json:"meanScore"`
+	Moved     int      `json:"moved"`
+	Name      string   `json:"name"`
+	Other     int      `json:"other"`
+	PassRate  *float32 `json:"passRate"`
+	Refused   int      `json:"refused"`
+	Responded int      `json:"responded"`
+
+	// ResponseRate ResponseRate is AAPOR RR1: responded ÷ (drawn − moved).
+	ResponseRate *float32 `json:"responseRate"`
+	Suppressed   bool     `json:"suppressed"`
+	UnitId       string   `json:"unitId"`
+}
+
+// ReportTotal ReportTotal is the sample's total: counts over every village, RR1 over them, and the stratified estimate with each village's frame size as N_h.
+type ReportTotal struct {
+	Drawn        int      `json:"drawn"`
+	FrameSize    int      `json:"frameSize"`
+	Moved        int      `json:"moved"`
+	Responded    int      `json:"responded"`
+	ResponseRate *float32 `json:"responseRate"`
+
+	// Weighted Weighted is a parent unit's population-weighted figures, in percent, rounded to one decimal.
+	Weighted Weighted `json:"weighted"`
+}
+
+// Response Response is a drawn code's answered sheet, as the sample's figures need it.
+type Response struct {
+	EnteredAt time.Time `json:"enteredAt"`
+	Passed    bool      `json:"passed"`
+
+	// Score Score is in percent (0–100).
+	Score float32 `json:"score"`
+
+	// Scored Scored is false for an answer without a score (a survey).
+	Scored bool `json:"scored"`
+}
+
 // Result Result is a submitted attempt's outcome. A sealed contest entry (its round's results not frozen yet) is answered with attemptId, submittedAt, receipt, the round, the prediction and ranked only.
 type Result struct {
 	AttemptId    string `json:"attemptId"`
@@ -1756,6 +1864,105 @@ type RowError struct {
 	Row     int    `json:"row"`
 }
 
+// SampleCode Code is a drawn code and what became of it: an outcome when it gave no answer, or its response (never both).
+type SampleCode struct {
+	Code string `json:"code"`
+
+	// Order Order is the code's place in its village's draw (0 first): visits follow it.
+	Order   int      `json:"order"`
+	Outcome *Outcome `json:"outcome,omitempty"`
+
+	// Response Response is a drawn code's answered sheet, as the sample's figures need it.
+	Response *Response `json:"response,omitempty"`
+	UnitId   string    `json:"unitId"`
+}
+
+// SampleCreateRequest CreateRequest is the body of POST /v1/admin/samples: perVillage, or marginOfError (percentage points at 95 %) from which each village's size follows.
+type SampleCreateRequest struct {
+	MarginOfError *float32 `json:"marginOfError,omitempty"`
+	PerVillage    *int     `json:"perVillage,omitempty"`
+	QuizId        string   `json:"quizId"`
+	UnitId        string   `json:"unitId"`
+}
+
+// SampleDrawRequest DrawRequest is the body of POST /v1/admin/samples/{sampleId}/draw.
+type SampleDrawRequest struct {
+	// Seed Seed is optional: one is made when absent.
+	Seed *string `json:"seed,omitempty"`
+}
+
+// SampleFrame FrameResult answers PUT /v1/admin/samples/{sampleId}/frame: the frame's size per village and its hash, or every row error.
+type SampleFrame struct {
+	Errors      *[]SampleRowError `json:"errors,omitempty"`
+	FrameSha256 *string           `json:"frameSha256,omitempty"`
+	Total       int               `json:"total"`
+	Villages    *[]Village        `json:"villages,omitempty"`
+}
+
+// SampleList List answers GET /v1/admin/samples: a quiz's samples.
+type SampleList struct {
+	Samples *[]Listed `json:"samples"`
+}
+
+// SampleOutcomeRequest OutcomeRequest is the body of POST /v1/admin/samples/{sampleId}/outcomes.
+type SampleOutcomeRequest struct {
+	Code    string                      `json:"code"`
+	Outcome SampleOutcomeRequestOutcome `json:"outcome"`
+}
+
+// SampleOutcomeRequestOutcome defines model for SampleOutcomeRequest.Outcome.
+type SampleOutcomeRequestOutcome string
+
+// SampleReport Report answers GET /v1/reports/awareness?sampleId=: a sample's own figures, from its responses only.
+type SampleReport struct {
+	FrameSha256 string       `json:"frameSha256"`
+	Label       string       `json:"label"`
+	MinGroup    int          `json:"minGroup"`
+	QuizId      string       `json:"quizId"`
+	QuizTitle   string       `json:"quizTitle"`
+	Rows        *[]ReportRow `json:"rows"`
+	SampleId    string       `json:"sampleId"`
+	Seed        string       `json:"seed"`
+
+	// Total ReportTotal is the sample's total: counts over every village, RR1 over them, and the stratified estimate with each village's frame size as N_h.
+	Total    ReportTotal `json:"total"`
+	UnitId   string      `json:"unitId"`
+	UnitName string      `json:"unitName"`
+}
+
+// SampleResponseRequest ResponseRequest is the body of PUT /v1/admin/samples/{sampleId}/responses/{code}: what the drawn person ticked on the sample's sheet.
+type SampleResponseRequest struct {
+	Answers *[]Answer `json:"answers,omitempty"`
+}
+
+// SampleResponseResult ResponseResult answers an entered sample sheet.
+type SampleResponseResult struct {
+	Channel  string `json:"channel"`
+	Code     string `json:"code"`
+	MaxScore int    `json:"maxScore"`
+
+	// Response Response is a drawn code's answered sheet, as the sample's figures need it.
+	Response Response `json:"response"`
+	Score    int      `json:"score"`
+}
+
+// SampleRowError RowError is an error of one row of an upload, as the other imports report them.
+type SampleRowError struct {
+	Column  string `json:"column"`
+	Message string `json:"message"`
+	Row     int    `json:"row"`
+}
+
+// SampleSheets SheetsView answers GET /v1/admin/samples/{sampleId}/sheets: one sheet per drawn code, each carrying it, with the sample's one fixed draw of questions.
+type SampleSheets struct {
+	Label     string                    `json:"label"`
+	Questions *[]SamplesPrintedQuestion `json:"questions"`
+	QuizTitle string                    `json:"quizTitle"`
+	SampleId  string                    `json:"sampleId"`
+	Sheets    *[]Sheet                  `json:"sheets"`
+	UnitName  string                    `json:"unitName"`
+}
+
 // SampleSizeRow SampleSizeRow is how many to draw in one village for the margin: Draw is null when the village's population (the frame until a sample's frame is loaded) is unknown.
 type SampleSizeRow struct {
 	Draw       *int   `json:"draw"`
@@ -1776,6 +1983,65 @@ type SampleSizes struct {
 
 	// Unknown Unknown counts the villages without a population, left out of Total.
 	Unknown int `json:"unknown"`
+}
+
+// SampleView View is a sample as the routes answer it.
+type SampleView struct {
+	CreatedAt time.Time  `json:"createdAt"`
+	DrawnAt   *time.Time `json:"drawnAt,omitempty"`
+
+	// DrawnTotal DrawnTotal is the number of codes the draw took, over every village.
+	DrawnTotal *int `json:"drawnTotal,omitempty"`
+
+	// FrameSha256 FrameSHA256 is FrameHash of the frame; empty before a frame is uploaded.
+	FrameSha256 *string `json:"frameSha256,omitempty"`
+
+	// FrameSizes FrameSizes is the frame size per village (N_h).
+	FrameSizes *map[string]int `json:"frameSizes,omitempty"`
+
+	// Label Label says what kind of figures these are, on every page and export.
+	Label string `json:"label"`
+
+	// MarginOfError MarginOfError, in percentage points at 95 %, sets each village's size from its frame size (report.SampleSize) when PerVillage is 0.
+	MarginOfError *float32 `json:"marginOfError,omitempty"`
+
+	// PerVillage PerVillage is the number drawn per village, or 0 when MarginOfError sets it.
+	PerVillage *int   `json:"perVillage,omitempty"`
+	QuizId     string `json:"quizId"`
+	QuizTitle  string `json:"quizTitle"`
+	SampleId   string `json:"sampleId"`
+
+	// Seed Seed and DrawnAt are set by the draw, once.
+	Seed *string `json:"seed,omitempty"`
+
+	// UnitId UnitID is the unit surveyed (a commune, or a single village); its villages are the strata.
+	UnitId   string     `json:"unitId"`
+	UnitName string     `json:"unitName"`
+	Villages *[]Village `json:"villages"`
+}
+
+// SamplesPrintedOption PrintedOption is an option with its box letter.
+type SamplesPrintedOption struct {
+	Id     string `json:"id"`
+	Letter string `json:"letter"`
+	Text   string `json:"text"`
+}
+
+// SamplesPrintedQuestion PrintedQuestion is a question as printed on a sample's sheets; never the key.
+type SamplesPrintedQuestion struct {
+	Id      string                  `json:"id"`
+	Kind    QuestionKind            `json:"kind"`
+	N       int                     `json:"n"`
+	Options *[]SamplesPrintedOption `json:"options"`
+	Text    string                  `json:"text"`
+}
+
+// Sheet Sheet is one sheet to print: a drawn code, in its village's visit order.
+type Sheet struct {
+	Code     string `json:"code"`
+	Order    int    `json:"order"`
+	UnitId   string `json:"unitId"`
+	UnitName string `json:"unitName"`
 }
 
 // SheetCorrectionRequest CorrectionRequest is the body of POST /v1/paper/sheets/{code}/correction: the whole sheet as it should have been entered, and why.
@@ -2062,6 +2328,15 @@ type VerificationRequest struct {
 	QuizId string `json:"quizId"`
 }
 
+// Village Village is one village of a sample: its frame size, the size to draw, and once drawn its codes.
+type Village struct {
+	Codes     *[]SampleCode `json:"codes,omitempty"`
+	FrameSize int           `json:"frameSize"`
+	Name      string        `json:"name"`
+	Size      int           `json:"size"`
+	UnitId    string        `json:"unitId"`
+}
+
 // VillageProgress VillageProgress is one village's running count.
 type VillageProgress struct {
 	Assisted     int    `json:"assisted"`
@@ -2164,6 +2439,16 @@ type ImportQuestionsParams struct {
 // ImportQuestionsParamsKind defines parameters for ImportQuestions.
 type ImportQuestionsParamsKind string
 
+// ListSamplesParams defines parameters for ListSamples.
+type ListSamplesParams struct {
+	QuizId string `form:"quizId" json:"quizId"`
+}
+
+// SampleSheetsParams defines parameters for SampleSheets.
+type SampleSheetsParams struct {
+	UnitId *string `form:"unitId,omitempty" json:"unitId,omitempty"`
+}
+
 // GetAttemptParams defines parameters for GetAttempt.
 type GetAttemptParams struct {
 	Token *string `form:"token,omitempty" json:"token,omitempty"`
@@ -2204,10 +2489,18 @@ type AwarenessReportParams struct {
 	GroupBy  *GroupBy                     `form:"groupBy,omitempty" json:"groupBy,omitempty"`
 	Format   *AwarenessReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 	MinGroup *int                         `form:"minGroup,omitempty" json:"minGroup,omitempty"`
+
+	// SampleId a random sample's own figures (SampleReport) instead of the open quiz's; the other parameters are then ignored
+	SampleId *string `form:"sampleId,omitempty" json:"sampleId,omitempty"`
 }
 
 // AwarenessReportParamsFormat defines parameters for AwarenessReport.
 type AwarenessReportParamsFormat string
+
+// AwarenessReport200JSONResponseBody defines parameters for AwarenessReport.
+type AwarenessReport200JSONResponseBody struct {
+	union json.RawMessage
+}
 
 // ChangeReportParams defines parameters for ChangeReport.
 type ChangeReportParams struct {
@@ -2295,6 +2588,18 @@ type UpdateQuizJSONRequestBody = QuizInput
 
 // CorrectQuestionJSONRequestBody defines body for CorrectQuestion for application/json ContentType.
 type CorrectQuestionJSONRequestBody = CorrectionRequest
+
+// CreateSampleJSONRequestBody defines body for CreateSample for application/json ContentType.
+type CreateSampleJSONRequestBody = SampleCreateRequest
+
+// DrawSampleJSONRequestBody defines body for DrawSample for application/json ContentType.
+type DrawSampleJSONRequestBody = SampleDrawRequest
+
+// RecordSampleOutcomeJSONRequestBody defines body for RecordSampleOutcome for application/json ContentType.
+type RecordSampleOutcomeJSONRequestBody = SampleOutcomeRequest
+
+// EnterSampleResponseJSONRequestBody defines body for EnterSampleResponse for application/json ContentType.
+type EnterSampleResponseJSONRequestBody = SampleResponseRequest
 
 // InviteStaffJSONRequestBody defines body for InviteStaff for application/json ContentType.
 type InviteStaffJSONRequestBody = Invitation
@@ -2441,6 +2746,68 @@ func (t *Error) UnmarshalJSON(b []byte) error {
 		}
 	}
 
+	return err
+}
+
+// AsAwareness returns the union data inside the AwarenessReport200JSONResponseBody as a Awareness
+func (t AwarenessReport200JSONResponseBody) AsAwareness() (Awareness, error) {
+	var body Awareness
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAwareness overwrites any union data inside the AwarenessReport200JSONResponseBody as the provided Awareness
+func (t *AwarenessReport200JSONResponseBody) FromAwareness(v Awareness) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAwareness performs a merge with any union data inside the AwarenessReport200JSONResponseBody, using the provided Awareness
+func (t *AwarenessReport200JSONResponseBody) MergeAwareness(v Awareness) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSampleReport returns the union data inside the AwarenessReport200JSONResponseBody as a SampleReport
+func (t AwarenessReport200JSONResponseBody) AsSampleReport() (SampleReport, error) {
+	var body SampleReport
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSampleReport overwrites any union data inside the AwarenessReport200JSONResponseBody as the provided SampleReport
+func (t *AwarenessReport200JSONResponseBody) FromSampleReport(v SampleReport) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSampleReport performs a merge with any union data inside the AwarenessReport200JSONResponseBody, using the provided SampleReport
+func (t *AwarenessReport200JSONResponseBody) MergeSampleReport(v SampleReport) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t AwarenessReport200JSONResponseBody) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *AwarenessReport200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
@@ -2734,6 +3101,108 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/admin/quizzes/{quizId}/regrade-jobs/{jobId} (the `GetRegradeJob` operationId).
 	GetRegradeJob(ctx context.Context, quizId string, jobId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSamples A quiz's random samples in the caller's units; quizId required
+	//
+	// The samples of a quiz whose unit the caller may run samples in, oldest first.
+	//
+	// Corresponds with GET /v1/admin/samples (the `ListSamples` operationId).
+	ListSamples(ctx context.Context, params *ListSamplesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSampleWithBody Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+	//
+	// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+	CreateSampleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSample Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+	//
+	// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+	CreateSample(ctx context.Context, body CreateSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSample A sample with its frame sizes, seed, frame SHA-256 and, once drawn, each village's codes and outcomes
+	//
+	// The sample, each village's frame size and size to draw, and once drawn the seed, the frame's SHA-256 and each village's codes in draw order with their outcome or response.
+	//
+	// Corresponds with GET /v1/admin/samples/{sampleId} (the `GetSample` operationId).
+	GetSample(ctx context.Context, sampleId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DrawSampleWithBody Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+	//
+	// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+	DrawSampleWithBody(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DrawSample Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+	//
+	// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+	DrawSample(ctx context.Context, sampleId string, body DrawSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutSampleFrameWithBody Upload a sample's frame (CSV or XLSX, columns unitId,code; codes only, no names) until it is drawn
+	//
+	// Replaces the frame with the register's codes per village (`unitId,code`, no other column); every row is checked first and any error answers 422 by row and column with nothing written. After the draw the frame cannot change (409).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/admin/samples/{sampleId}/frame (the `PutSampleFrame` operationId).
+	PutSampleFrameWithBody(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RecordSampleOutcomeWithBody Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+	//
+	// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+	RecordSampleOutcomeWithBody(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RecordSampleOutcome Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+	//
+	// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+	RecordSampleOutcome(ctx context.Context, sampleId string, body RecordSampleOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EnterSampleResponseWithBody Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+	//
+	// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+	EnterSampleResponseWithBody(ctx context.Context, sampleId string, code string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EnterSampleResponse Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+	//
+	// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+	EnterSampleResponse(ctx context.Context, sampleId string, code string, body EnterSampleResponseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SampleSheets A drawn sample's sheets to print, one per drawn code carrying it, with the sample's one fixed draw of questions
+	//
+	// One sheet per drawn code (of one village with `unitId`), in visit order, and the questions every sheet of the sample asks (never the key).
+	//
+	// Corresponds with GET /v1/admin/samples/{sampleId}/sheets (the `SampleSheets` operationId).
+	SampleSheets(ctx context.Context, sampleId string, params *SampleSheetsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStaff Staff accounts in the admin's subtree (admins only)
 	//
@@ -3492,6 +3961,228 @@ func (c *Client) CorrectQuestion(ctx context.Context, quizId string, questionId 
 // Corresponds with GET /v1/admin/quizzes/{quizId}/regrade-jobs/{jobId} (the `GetRegradeJob` operationId).
 func (c *Client) GetRegradeJob(ctx context.Context, quizId string, jobId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetRegradeJobRequest(c.Server, quizId, jobId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSamples A quiz's random samples in the caller's units; quizId required
+//
+// The samples of a quiz whose unit the caller may run samples in, oldest first.
+//
+// Corresponds with GET /v1/admin/samples (the `ListSamples` operationId).
+func (c *Client) ListSamples(ctx context.Context, params *ListSamplesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSamplesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSampleWithBody Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+//
+// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+func (c *Client) CreateSampleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSampleRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSample Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+//
+// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+func (c *Client) CreateSample(ctx context.Context, body CreateSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSampleRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSample A sample with its frame sizes, seed, frame SHA-256 and, once drawn, each village's codes and outcomes
+//
+// The sample, each village's frame size and size to draw, and once drawn the seed, the frame's SHA-256 and each village's codes in draw order with their outcome or response.
+//
+// Corresponds with GET /v1/admin/samples/{sampleId} (the `GetSample` operationId).
+func (c *Client) GetSample(ctx context.Context, sampleId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSampleRequest(c.Server, sampleId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DrawSampleWithBody Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+//
+// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+func (c *Client) DrawSampleWithBody(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDrawSampleRequestWithBody(c.Server, sampleId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DrawSample Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+//
+// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+func (c *Client) DrawSample(ctx context.Context, sampleId string, body DrawSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDrawSampleRequest(c.Server, sampleId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutSampleFrameWithBody Upload a sample's frame (CSV or XLSX, columns unitId,code; codes only, no names) until it is drawn
+//
+// Replaces the frame with the register's codes per village (`unitId,code`, no other column); every row is checked first and any error answers 422 by row and column with nothing written. After the draw the frame cannot change (409).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/admin/samples/{sampleId}/frame (the `PutSampleFrame` operationId).
+func (c *Client) PutSampleFrameWithBody(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutSampleFrameRequestWithBody(c.Server, sampleId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RecordSampleOutcomeWithBody Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+//
+// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+func (c *Client) RecordSampleOutcomeWithBody(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordSampleOutcomeRequestWithBody(c.Server, sampleId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RecordSampleOutcome Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+//
+// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+func (c *Client) RecordSampleOutcome(ctx context.Context, sampleId string, body RecordSampleOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordSampleOutcomeRequest(c.Server, sampleId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EnterSampleResponseWithBody Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+//
+// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+func (c *Client) EnterSampleResponseWithBody(ctx context.Context, sampleId string, code string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEnterSampleResponseRequestWithBody(c.Server, sampleId, code, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EnterSampleResponse Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+//
+// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+func (c *Client) EnterSampleResponse(ctx context.Context, sampleId string, code string, body EnterSampleResponseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEnterSampleResponseRequest(c.Server, sampleId, code, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SampleSheets A drawn sample's sheets to print, one per drawn code carrying it, with the sample's one fixed draw of questions
+//
+// One sheet per drawn code (of one village with `unitId`), in visit order, and the questions every sheet of the sample asks (never the key).
+//
+// Corresponds with GET /v1/admin/samples/{sampleId}/sheets (the `SampleSheets` operationId).
+func (c *Client) SampleSheets(ctx context.Context, sampleId string, params *SampleSheetsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSampleSheetsRequest(c.Server, sampleId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5148,6 +5839,375 @@ func NewGetRegradeJobRequest(server string, quizId string, jobId string) (*http.
 	return req, nil
 }
 
+// NewListSamplesRequest constructs an http.Request for the ListSamples method
+func NewListSamplesRequest(server string, params *ListSamplesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "quizId", params.QuizId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSampleRequest calls the generic CreateSample builder with application/json body
+func NewCreateSampleRequest(server string, body CreateSampleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSampleRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateSampleRequestWithBody constructs an http.Request for the CreateSample method, with any body, and a specified content type
+func NewCreateSampleRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSampleRequest constructs an http.Request for the GetSample method
+func NewGetSampleRequest(server string, sampleId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sampleId", sampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDrawSampleRequest calls the generic DrawSample builder with application/json body
+func NewDrawSampleRequest(server string, sampleId string, body DrawSampleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDrawSampleRequestWithBody(server, sampleId, "application/json", bodyReader)
+}
+
+// NewDrawSampleRequestWithBody constructs an http.Request for the DrawSample method, with any body, and a specified content type
+func NewDrawSampleRequestWithBody(server string, sampleId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sampleId", sampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples/%s/draw", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPutSampleFrameRequestWithBody constructs an http.Request for the PutSampleFrame method, with any body, and a specified content type
+func NewPutSampleFrameRequestWithBody(server string, sampleId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sampleId", sampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples/%s/frame", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRecordSampleOutcomeRequest calls the generic RecordSampleOutcome builder with application/json body
+func NewRecordSampleOutcomeRequest(server string, sampleId string, body RecordSampleOutcomeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRecordSampleOutcomeRequestWithBody(server, sampleId, "application/json", bodyReader)
+}
+
+// NewRecordSampleOutcomeRequestWithBody constructs an http.Request for the RecordSampleOutcome method, with any body, and a specified content type
+func NewRecordSampleOutcomeRequestWithBody(server string, sampleId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sampleId", sampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples/%s/outcomes", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewEnterSampleResponseRequest calls the generic EnterSampleResponse builder with application/json body
+func NewEnterSampleResponseRequest(server string, sampleId string, code string, body EnterSampleResponseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewEnterSampleResponseRequestWithBody(server, sampleId, code, "application/json", bodyReader)
+}
+
+// NewEnterSampleResponseRequestWithBody constructs an http.Request for the EnterSampleResponse method, with any body, and a specified content type
+func NewEnterSampleResponseRequestWithBody(server string, sampleId string, code string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sampleId", sampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "code", code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples/%s/responses/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewSampleSheetsRequest constructs an http.Request for the SampleSheets method
+func NewSampleSheetsRequest(server string, sampleId string, params *SampleSheetsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sampleId", sampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/samples/%s/sheets", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UnitId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unitId", *params.UnitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListStaffRequest constructs an http.Request for the ListStaff method
 func NewListStaffRequest(server string) (*http.Request, error) {
 	var err error
@@ -5962,6 +7022,18 @@ func NewAwarenessReportRequest(server string, params *AwarenessReportParams) (*h
 		if params.MinGroup != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minGroup", *params.MinGroup, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SampleId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sampleId", *params.SampleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -6979,6 +8051,114 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/admin/quizzes/{quizId}/regrade-jobs/{jobId} (the `GetRegradeJob` operationId).
 	GetRegradeJobWithResponse(ctx context.Context, quizId string, jobId string, reqEditors ...RequestEditorFn) (*GetRegradeJobResponse, error)
+
+	// ListSamplesWithResponse A quiz's random samples in the caller's units; quizId required
+	//
+	// The samples of a quiz whose unit the caller may run samples in, oldest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/admin/samples (the `ListSamples` operationId).
+	ListSamplesWithResponse(ctx context.Context, params *ListSamplesParams, reqEditors ...RequestEditorFn) (*ListSamplesResponse, error)
+
+	// CreateSampleWithBodyWithResponse Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+	//
+	// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+	CreateSampleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSampleResponse, error)
+
+	// CreateSampleWithResponse Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+	//
+	// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+	CreateSampleWithResponse(ctx context.Context, body CreateSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSampleResponse, error)
+
+	// GetSampleWithResponse A sample with its frame sizes, seed, frame SHA-256 and, once drawn, each village's codes and outcomes
+	//
+	// The sample, each village's frame size and size to draw, and once drawn the seed, the frame's SHA-256 and each village's codes in draw order with their outcome or response.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/admin/samples/{sampleId} (the `GetSample` operationId).
+	GetSampleWithResponse(ctx context.Context, sampleId string, reqEditors ...RequestEditorFn) (*GetSampleResponse, error)
+
+	// DrawSampleWithBodyWithResponse Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+	//
+	// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+	DrawSampleWithBodyWithResponse(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DrawSampleResponse, error)
+
+	// DrawSampleWithResponse Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+	//
+	// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+	DrawSampleWithResponse(ctx context.Context, sampleId string, body DrawSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*DrawSampleResponse, error)
+
+	// PutSampleFrameWithBodyWithResponse Upload a sample's frame (CSV or XLSX, columns unitId,code; codes only, no names) until it is drawn
+	//
+	// Replaces the frame with the register's codes per village (`unitId,code`, no other column); every row is checked first and any error answers 422 by row and column with nothing written. After the draw the frame cannot change (409).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/admin/samples/{sampleId}/frame (the `PutSampleFrame` operationId).
+	PutSampleFrameWithBodyWithResponse(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutSampleFrameResponse, error)
+
+	// RecordSampleOutcomeWithBodyWithResponse Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+	//
+	// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+	RecordSampleOutcomeWithBodyWithResponse(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordSampleOutcomeResponse, error)
+
+	// RecordSampleOutcomeWithResponse Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+	//
+	// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+	RecordSampleOutcomeWithResponse(ctx context.Context, sampleId string, body RecordSampleOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordSampleOutcomeResponse, error)
+
+	// EnterSampleResponseWithBodyWithResponse Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+	//
+	// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+	EnterSampleResponseWithBodyWithResponse(ctx context.Context, sampleId string, code string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EnterSampleResponseResponse, error)
+
+	// EnterSampleResponseWithResponse Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+	//
+	// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+	EnterSampleResponseWithResponse(ctx context.Context, sampleId string, code string, body EnterSampleResponseJSONRequestBody, reqEditors ...RequestEditorFn) (*EnterSampleResponseResponse, error)
+
+	// SampleSheetsWithResponse A drawn sample's sheets to print, one per drawn code carrying it, with the sample's one fixed draw of questions
+	//
+	// One sheet per drawn code (of one village with `unitId`), in visit order, and the questions every sheet of the sample asks (never the key).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/admin/samples/{sampleId}/sheets (the `SampleSheets` operationId).
+	SampleSheetsWithResponse(ctx context.Context, sampleId string, params *SampleSheetsParams, reqEditors ...RequestEditorFn) (*SampleSheetsResponse, error)
 
 	// ListStaffWithResponse Staff accounts in the admin's subtree (admins only)
 	//
@@ -9211,6 +10391,734 @@ func (r GetRegradeJobResponse) ContentType() string {
 	return ""
 }
 
+// ListSamplesResponse200Headers the declared response headers of an HTTP 200 response for ListSamples
+type ListSamplesResponse200Headers struct {
+	CacheControl *string
+}
+
+// ListSamplesResponse401Headers the declared response headers of an HTTP 401 response for ListSamples
+type ListSamplesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListSamplesResponse404Headers the declared response headers of an HTTP 404 response for ListSamples
+type ListSamplesResponse404Headers struct {
+	CacheControl *string
+}
+
+// ListSamplesResponseDefaultHeaders the declared response headers of an HTTP default response for ListSamples
+type ListSamplesResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type ListSamplesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SampleList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSamplesResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSamplesResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListSamplesResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ListSamplesResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSamplesResponse) GetJSON200() *SampleList {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSamplesResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListSamplesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListSamplesResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSamplesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSamplesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSamplesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSamplesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSampleResponse201Headers the declared response headers of an HTTP 201 response for CreateSample
+type CreateSampleResponse201Headers struct {
+	CacheControl *string
+}
+
+// CreateSampleResponse401Headers the declared response headers of an HTTP 401 response for CreateSample
+type CreateSampleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateSampleResponse404Headers the declared response headers of an HTTP 404 response for CreateSample
+type CreateSampleResponse404Headers struct {
+	CacheControl *string
+}
+
+// CreateSampleResponseDefaultHeaders the declared response headers of an HTTP default response for CreateSample
+type CreateSampleResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type CreateSampleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SampleView
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateSampleResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSampleResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateSampleResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *CreateSampleResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateSampleResponse) GetJSON201() *SampleView {
+	return r.JSON201
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSampleResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateSampleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateSampleResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSampleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSampleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSampleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSampleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetSampleResponse200Headers the declared response headers of an HTTP 200 response for GetSample
+type GetSampleResponse200Headers struct {
+	CacheControl *string
+}
+
+// GetSampleResponse401Headers the declared response headers of an HTTP 401 response for GetSample
+type GetSampleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetSampleResponse404Headers the declared response headers of an HTTP 404 response for GetSample
+type GetSampleResponse404Headers struct {
+	CacheControl *string
+}
+
+// GetSampleResponseDefaultHeaders the declared response headers of an HTTP default response for GetSample
+type GetSampleResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type GetSampleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SampleView
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSampleResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetSampleResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetSampleResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetSampleResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSampleResponse) GetJSON200() *SampleView {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetSampleResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetSampleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSampleResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSampleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSampleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSampleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSampleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DrawSampleResponse200Headers the declared response headers of an HTTP 200 response for DrawSample
+type DrawSampleResponse200Headers struct {
+	CacheControl *string
+}
+
+// DrawSampleResponse401Headers the declared response headers of an HTTP 401 response for DrawSample
+type DrawSampleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DrawSampleResponse404Headers the declared response headers of an HTTP 404 response for DrawSample
+type DrawSampleResponse404Headers struct {
+	CacheControl *string
+}
+
+// DrawSampleResponseDefaultHeaders the declared response headers of an HTTP default response for DrawSample
+type DrawSampleResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type DrawSampleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SampleView
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DrawSampleResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DrawSampleResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DrawSampleResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *DrawSampleResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DrawSampleResponse) GetJSON200() *SampleView {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DrawSampleResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DrawSampleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DrawSampleResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DrawSampleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DrawSampleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DrawSampleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DrawSampleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutSampleFrameResponse200Headers the declared response headers of an HTTP 200 response for PutSampleFrame
+type PutSampleFrameResponse200Headers struct {
+	CacheControl *string
+}
+
+// PutSampleFrameResponse401Headers the declared response headers of an HTTP 401 response for PutSampleFrame
+type PutSampleFrameResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PutSampleFrameResponse404Headers the declared response headers of an HTTP 404 response for PutSampleFrame
+type PutSampleFrameResponse404Headers struct {
+	CacheControl *string
+}
+
+// PutSampleFrameResponseDefaultHeaders the declared response headers of an HTTP default response for PutSampleFrame
+type PutSampleFrameResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type PutSampleFrameResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SampleFrame
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutSampleFrameResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutSampleFrameResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PutSampleFrameResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *PutSampleFrameResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutSampleFrameResponse) GetJSON200() *SampleFrame {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutSampleFrameResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PutSampleFrameResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PutSampleFrameResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PutSampleFrameResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutSampleFrameResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutSampleFrameResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutSampleFrameResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RecordSampleOutcomeResponse200Headers the declared response headers of an HTTP 200 response for RecordSampleOutcome
+type RecordSampleOutcomeResponse200Headers struct {
+	CacheControl *string
+}
+
+// RecordSampleOutcomeResponse401Headers the declared response headers of an HTTP 401 response for RecordSampleOutcome
+type RecordSampleOutcomeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RecordSampleOutcomeResponse404Headers the declared response headers of an HTTP 404 response for RecordSampleOutcome
+type RecordSampleOutcomeResponse404Headers struct {
+	CacheControl *string
+}
+
+// RecordSampleOutcomeResponseDefaultHeaders the declared response headers of an HTTP default response for RecordSampleOutcome
+type RecordSampleOutcomeResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type RecordSampleOutcomeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SampleCode
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RecordSampleOutcomeResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RecordSampleOutcomeResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *RecordSampleOutcomeResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *RecordSampleOutcomeResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RecordSampleOutcomeResponse) GetJSON200() *SampleCode {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RecordSampleOutcomeResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RecordSampleOutcomeResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RecordSampleOutcomeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RecordSampleOutcomeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RecordSampleOutcomeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RecordSampleOutcomeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RecordSampleOutcomeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EnterSampleResponseResponse201Headers the declared response headers of an HTTP 201 response for EnterSampleResponse
+type EnterSampleResponseResponse201Headers struct {
+	CacheControl *string
+}
+
+// EnterSampleResponseResponse401Headers the declared response headers of an HTTP 401 response for EnterSampleResponse
+type EnterSampleResponseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// EnterSampleResponseResponse404Headers the declared response headers of an HTTP 404 response for EnterSampleResponse
+type EnterSampleResponseResponse404Headers struct {
+	CacheControl *string
+}
+
+// EnterSampleResponseResponseDefaultHeaders the declared response headers of an HTTP default response for EnterSampleResponse
+type EnterSampleResponseResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type EnterSampleResponseResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SampleResponseResult
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *EnterSampleResponseResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *EnterSampleResponseResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *EnterSampleResponseResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *EnterSampleResponseResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r EnterSampleResponseResponse) GetJSON201() *SampleResponseResult {
+	return r.JSON201
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r EnterSampleResponseResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r EnterSampleResponseResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r EnterSampleResponseResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r EnterSampleResponseResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EnterSampleResponseResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EnterSampleResponseResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EnterSampleResponseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SampleSheetsResponse200Headers the declared response headers of an HTTP 200 response for SampleSheets
+type SampleSheetsResponse200Headers struct {
+	CacheControl *string
+}
+
+// SampleSheetsResponse401Headers the declared response headers of an HTTP 401 response for SampleSheets
+type SampleSheetsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SampleSheetsResponse404Headers the declared response headers of an HTTP 404 response for SampleSheets
+type SampleSheetsResponse404Headers struct {
+	CacheControl *string
+}
+
+// SampleSheetsResponseDefaultHeaders the declared response headers of an HTTP default response for SampleSheets
+type SampleSheetsResponseDefaultHeaders struct {
+	CacheControl *string
+	RetryAfter   *string
+}
+
+type SampleSheetsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SampleSheets
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *GatewayError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SampleSheetsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SampleSheetsResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *SampleSheetsResponse404Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *SampleSheetsResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SampleSheetsResponse) GetJSON200() *SampleSheets {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SampleSheetsResponse) GetJSON401() *GatewayError {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SampleSheetsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SampleSheetsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SampleSheetsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SampleSheetsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SampleSheetsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SampleSheetsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListStaffResponse200Headers the declared response headers of an HTTP 200 response for ListStaff
 type ListStaffResponse200Headers struct {
 	CacheControl *string
@@ -10577,7 +12485,7 @@ type AwarenessReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Awareness
+	JSON200 *AwarenessReport200JSONResponseBody
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10595,7 +12503,7 @@ type AwarenessReportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AwarenessReportResponse) GetJSON200() *Awareness {
+func (r AwarenessReportResponse) GetJSON200() *AwarenessReport200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -11929,6 +13837,186 @@ func (c *ClientWithResponses) GetRegradeJobWithResponse(ctx context.Context, qui
 		return nil, err
 	}
 	return ParseGetRegradeJobResponse(rsp)
+}
+
+// ListSamplesWithResponse A quiz's random samples in the caller's units; quizId required
+//
+// The samples of a quiz whose unit the caller may run samples in, oldest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/admin/samples (the `ListSamples` operationId).
+func (c *ClientWithResponses) ListSamplesWithResponse(ctx context.Context, params *ListSamplesParams, reqEditors ...RequestEditorFn) (*ListSamplesResponse, error) {
+	rsp, err := c.ListSamples(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSamplesResponse(rsp)
+}
+
+// CreateSampleWithBodyWithResponse Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+//
+// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+func (c *ClientWithResponses) CreateSampleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSampleResponse, error) {
+	rsp, err := c.CreateSampleWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSampleResponse(rsp)
+}
+
+// CreateSampleWithResponse Create a random-sample survey of a quiz in a unit; body {quizId, unitId, perVillage | marginOfError}
+//
+// Admins and officers of the unit create a sample: a fixed number per village (`perVillage`) or a 95 % margin of error in percentage points (`marginOfError`), from which each village's size follows with the finite-population correction.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/samples (the `CreateSample` operationId).
+func (c *ClientWithResponses) CreateSampleWithResponse(ctx context.Context, body CreateSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSampleResponse, error) {
+	rsp, err := c.CreateSample(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSampleResponse(rsp)
+}
+
+// GetSampleWithResponse A sample with its frame sizes, seed, frame SHA-256 and, once drawn, each village's codes and outcomes
+//
+// The sample, each village's frame size and size to draw, and once drawn the seed, the frame's SHA-256 and each village's codes in draw order with their outcome or response.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/admin/samples/{sampleId} (the `GetSample` operationId).
+func (c *ClientWithResponses) GetSampleWithResponse(ctx context.Context, sampleId string, reqEditors ...RequestEditorFn) (*GetSampleResponse, error) {
+	rsp, err := c.GetSample(ctx, sampleId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSampleResponse(rsp)
+}
+
+// DrawSampleWithBodyWithResponse Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+//
+// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+func (c *ClientWithResponses) DrawSampleWithBodyWithResponse(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DrawSampleResponse, error) {
+	rsp, err := c.DrawSampleWithBody(ctx, sampleId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDrawSampleResponse(rsp)
+}
+
+// DrawSampleWithResponse Draw the sample once (simple random sampling without replacement per village, reproducible from the seed and the frame); body {seed?}
+//
+// Draws each village's codes from the frame with the given seed, or a generated one; the seed and the frame's SHA-256 are stored and shown so that anyone can redo the draw (docs/data.md). A second draw is a 409.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/draw (the `DrawSample` operationId).
+func (c *ClientWithResponses) DrawSampleWithResponse(ctx context.Context, sampleId string, body DrawSampleJSONRequestBody, reqEditors ...RequestEditorFn) (*DrawSampleResponse, error) {
+	rsp, err := c.DrawSample(ctx, sampleId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDrawSampleResponse(rsp)
+}
+
+// PutSampleFrameWithBodyWithResponse Upload a sample's frame (CSV or XLSX, columns unitId,code; codes only, no names) until it is drawn
+//
+// Replaces the frame with the register's codes per village (`unitId,code`, no other column); every row is checked first and any error answers 422 by row and column with nothing written. After the draw the frame cannot change (409).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/admin/samples/{sampleId}/frame (the `PutSampleFrame` operationId).
+func (c *ClientWithResponses) PutSampleFrameWithBodyWithResponse(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutSampleFrameResponse, error) {
+	rsp, err := c.PutSampleFrameWithBody(ctx, sampleId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutSampleFrameResponse(rsp)
+}
+
+// RecordSampleOutcomeWithBodyWithResponse Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+//
+// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+func (c *ClientWithResponses) RecordSampleOutcomeWithBodyWithResponse(ctx context.Context, sampleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordSampleOutcomeResponse, error) {
+	rsp, err := c.RecordSampleOutcomeWithBody(ctx, sampleId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordSampleOutcomeResponse(rsp)
+}
+
+// RecordSampleOutcomeWithResponse Record why a drawn code gave no answer; body {code, outcome absent|refused|moved|other}
+//
+// The code must be drawn (404 otherwise) and have no response (409); a later visit's outcome replaces an earlier one. `moved` (ineligible) leaves the response rate's base.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/samples/{sampleId}/outcomes (the `RecordSampleOutcome` operationId).
+func (c *ClientWithResponses) RecordSampleOutcomeWithResponse(ctx context.Context, sampleId string, body RecordSampleOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordSampleOutcomeResponse, error) {
+	rsp, err := c.RecordSampleOutcome(ctx, sampleId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordSampleOutcomeResponse(rsp)
+}
+
+// EnterSampleResponseWithBodyWithResponse Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+//
+// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+func (c *ClientWithResponses) EnterSampleResponseWithBodyWithResponse(ctx context.Context, sampleId string, code string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EnterSampleResponseResponse, error) {
+	rsp, err := c.EnterSampleResponseWithBody(ctx, sampleId, code, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEnterSampleResponseResponse(rsp)
+}
+
+// EnterSampleResponseWithResponse Enter a sample's sheet for a drawn code (channel sample); once per code, never in the open quiz's figures
+//
+// Grades the sheet as every sheet is graded and keeps it as the code's response, once (409 for a second response or a code with an outcome, 404 for a code not drawn). No attempt is written: the open quiz's counters and reports never see it.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/admin/samples/{sampleId}/responses/{code} (the `EnterSampleResponse` operationId).
+func (c *ClientWithResponses) EnterSampleResponseWithResponse(ctx context.Context, sampleId string, code string, body EnterSampleResponseJSONRequestBody, reqEditors ...RequestEditorFn) (*EnterSampleResponseResponse, error) {
+	rsp, err := c.EnterSampleResponse(ctx, sampleId, code, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEnterSampleResponseResponse(rsp)
+}
+
+// SampleSheetsWithResponse A drawn sample's sheets to print, one per drawn code carrying it, with the sample's one fixed draw of questions
+//
+// One sheet per drawn code (of one village with `unitId`), in visit order, and the questions every sheet of the sample asks (never the key).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/admin/samples/{sampleId}/sheets (the `SampleSheets` operationId).
+func (c *ClientWithResponses) SampleSheetsWithResponse(ctx context.Context, sampleId string, params *SampleSheetsParams, reqEditors ...RequestEditorFn) (*SampleSheetsResponse, error) {
+	rsp, err := c.SampleSheets(ctx, sampleId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSampleSheetsResponse(rsp)
 }
 
 // ListStaffWithResponse Staff accounts in the admin's subtree (admins only)
@@ -14530,6 +16618,782 @@ func ParseGetRegradeJobResponse(rsp *http.Response) (*GetRegradeJobResponse, err
 	return response, nil
 }
 
+// ParseListSamplesResponse parses an HTTP response from a ListSamplesWithResponse call
+func ParseListSamplesResponse(rsp *http.Response) (*ListSamplesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSamplesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SampleList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSamplesResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListSamplesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListSamplesResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers ListSamplesResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateSampleResponse parses an HTTP response from a CreateSampleWithResponse call
+func ParseCreateSampleResponse(rsp *http.Response) (*CreateSampleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSampleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SampleView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateSampleResponse201Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSampleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateSampleResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers CreateSampleResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSampleResponse parses an HTTP response from a GetSampleWithResponse call
+func ParseGetSampleResponse(rsp *http.Response) (*GetSampleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSampleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SampleView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSampleResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetSampleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetSampleResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers GetSampleResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDrawSampleResponse parses an HTTP response from a DrawSampleWithResponse call
+func ParseDrawSampleResponse(rsp *http.Response) (*DrawSampleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DrawSampleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SampleView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DrawSampleResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers DrawSampleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers DrawSampleResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers DrawSampleResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutSampleFrameResponse parses an HTTP response from a PutSampleFrameWithResponse call
+func ParsePutSampleFrameResponse(rsp *http.Response) (*PutSampleFrameResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutSampleFrameResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SampleFrame
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PutSampleFrameResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PutSampleFrameResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers PutSampleFrameResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers PutSampleFrameResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRecordSampleOutcomeResponse parses an HTTP response from a RecordSampleOutcomeWithResponse call
+func ParseRecordSampleOutcomeResponse(rsp *http.Response) (*RecordSampleOutcomeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RecordSampleOutcomeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SampleCode
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RecordSampleOutcomeResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers RecordSampleOutcomeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers RecordSampleOutcomeResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers RecordSampleOutcomeResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEnterSampleResponseResponse parses an HTTP response from a EnterSampleResponseWithResponse call
+func ParseEnterSampleResponseResponse(rsp *http.Response) (*EnterSampleResponseResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EnterSampleResponseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SampleResponseResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers EnterSampleResponseResponse201Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers EnterSampleResponseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers EnterSampleResponseResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers EnterSampleResponseResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSampleSheetsResponse parses an HTTP response from a SampleSheetsWithResponse call
+func ParseSampleSheetsResponse(rsp *http.Response) (*SampleSheetsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SampleSheetsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SampleSheets
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SampleSheetsResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers SampleSheetsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers SampleSheetsResponse404Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers404 = &headers
+	case true:
+		var headers SampleSheetsResponseDefaultHeaders
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListStaffResponse parses an HTTP response from a ListStaffWithResponse call
 func ParseListStaffResponse(rsp *http.Response) (*ListStaffResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -15984,7 +18848,7 @@ func ParseAwarenessReportResponse(rsp *http.Response) (*AwarenessReportResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Awareness
+		var dest AwarenessReport200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -33,6 +33,9 @@ const (
 	// CollectSheets: print paper quiz sheets for a village, enter them (by hand or in a
 	// bulk upload) and follow the village's running count.
 	CollectSheets Action = "collect-sheets"
+	// RunSamples: create a random-sample survey of a unit, upload its frame, draw it,
+	// record outcomes and responses, read its figures.
+	RunSamples Action = "run-samples"
 )
 
 // Target is what an action is on: a quiz (its kind and scope unit, "" for the whole
@@ -97,6 +100,8 @@ var policy = map[Action]rule{
 	ManageStaff: {roles(Admin), manage},
 	// Paper sheets are entered where the collector works: a village or commune in scope.
 	CollectSheets: {roles(Admin, Officer, Collector), manage},
+	// A sample is its unit's own evaluation: its admins and officers run it.
+	RunSamples: {roles(Admin, Officer), manage},
 }
 
 // keyHolders: only a contest's authors hold its key; any viewer holds a quiz's.

@@ -154,6 +154,13 @@ func TestTheAccessPolicy(t *testing.T) {
 		{"a collector may not read the reports", collectorA, auth.ReadReports, auth.UnitTarget("xa-a-t01"), forbidden},
 		{"a collector may not author a quiz", collectorA, auth.Author, quizA, forbidden},
 		{"a collector may not manage staff", collectorA, auth.ManageStaff, auth.UnitTarget("xa-a-t01"), forbidden},
+
+		// Random samples: the unit's admins and officers.
+		{"an officer runs a sample of their commune", officerA, auth.RunSamples, auth.UnitTarget("xa-a"), allowed},
+		{"an officer cannot reach another commune's sample", officerA, auth.RunSamples, auth.UnitTarget("xa-b"), hidden},
+		{"a commune admin runs a sample of a village of theirs", adminA, auth.RunSamples, auth.UnitTarget("xa-a-t01"), allowed},
+		{"a collector may not run a sample", collectorA, auth.RunSamples, auth.UnitTarget("xa-a"), forbidden},
+		{"an organiser may not run a sample", organizerA, auth.RunSamples, auth.UnitTarget("xa-a"), forbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -230,9 +237,9 @@ func TestAbilitiesAreWhatThePolicyAllowsEachRole(t *testing.T) {
 		want  []auth.Action
 	}{
 		{"an admin may do everything", []auth.Role{auth.Admin}, auth.Actions()},
-		{"an officer reports, logs, imports units, authors quizzes and surveys, collects sheets and sees contests",
+		{"an officer reports, logs, imports units, authors quizzes and surveys, collects sheets, runs samples and sees contests",
 			[]auth.Role{auth.Officer},
-			[]auth.Action{auth.Author, auth.CollectSheets, auth.ImportUnits, auth.LogActivity, auth.ReadReports, auth.SeeContestKey, auth.ViewContest, auth.ViewQuiz}},
+			[]auth.Action{auth.Author, auth.CollectSheets, auth.ImportUnits, auth.LogActivity, auth.ReadReports, auth.RunSamples, auth.SeeContestKey, auth.ViewContest, auth.ViewQuiz}},
 		{"an organiser runs contests and sees their entrants but authors no quiz",
 			[]auth.Role{auth.Organizer},
 			[]auth.Action{auth.RunContest, auth.SeeContestKey, auth.SeeContestPD, auth.ViewContest, auth.ViewQuiz}},

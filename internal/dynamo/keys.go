@@ -68,6 +68,13 @@ import (
 //	                                          + Update ADD ACT#<unitId> sk=<date>#sheets-<channel>-<user> (entry session)
 //	correct an entered sheet                Transact: Update SHEET#<code> (cond. hash as read, history appended)
 //	                                          + Put ATTEMPT#paper-<code> (cond. gv as read)
+//	a random sample (samples.go)            Transact Put (cond.   pk=SAMPLE#<sampleId> sk=S
+//	  and its entry in the quiz's list        absent) / Get / Upd.  + pk=QSAMPLES#<quizId> sk=<sampleId>
+//	a quiz's samples (list, purge)          Query                 pk=QSAMPLES#<quizId>
+//	  its frame, per village in chunks      BatchWrite / Query     pk=SAMPLE#<sampleId> sk=F#<frame sha256>#<unitId>#<chunk 0000>
+//	    (a new frame goes under its own hash, so a draw never reads a half-written one)
+//	  its drawn codes, outcome or response  BatchWrite / Update    pk=SAMPLE#<sampleId> sk=C#<code>
+//	    (cond. drawn, and no response; a response: no outcome nor response) / Query begins_with C#
 //
 // Hot writes go to partitions keyed by attempt, identity or village, never to one
 // partition per quiz, so a province-wide contest spreads over thousands of partitions.
@@ -117,6 +124,10 @@ const (
 	entityFlagEvidence = "flagevidence"
 	entityFlagCount    = "flagcount"
 	entityFlagSlots    = "flagslots"
+	entitySample       = "sample"
+	entitySampleFrame  = "sampleframe"
+	entitySampleCode   = "samplecode"
+	entitySampleRef    = "sampleref"
 )
 
 // Key prefixes and fixed sort keys.
@@ -156,6 +167,8 @@ const (
 	evidenceSK       = "V"
 	prefixFlagCount  = "RFCNT#"
 	prefixFlagSlots  = "RFWIN#"
+	prefixSample     = "SAMPLE#"
+	prefixQuizSample = "QSAMPLES#"
 	flagCountSK      = "C"
 	flagSlotsSK      = "W"
 
@@ -370,6 +383,23 @@ func dayOfSlotsPK(pk string) (day int64, ok bool) {
 
 func printKey(id string) (pk, sk string)   { return prefixPrint + id, "P" }
 func sheetKey(code string) (pk, sk string) { return prefixSheet + code, "S" }
+
+// Keys of a random sample's items: all in the sample's partition (a sample is a few
+// thousand codes at most), so one query reads it and one purge removes it.
+const (
+	sampleSK          = "S"
+	sampleFramePrefix = "F#"
+	sampleCodePrefix  = "C#"
+)
+
+func sampleRefKey(quizID, id string) (pk, sk string) { return prefixQuizSample + quizID, id }
+func samplePK(id string) string                      { return prefixSample + id }
+func sampleKey(id string) (pk, sk string)            { return samplePK(id), sampleSK }
+func sampleCodeKey(id, code string) (pk, sk string)  { return samplePK(id), sampleCodePrefix + code }
+func sampleFramePrefixOf(hash string) string         { return sampleFramePrefix + hash + "#" }
+func sampleFrameSK(hash, unitID string, chunk int) string {
+	return fmt.Sprintf("%s%s#%04d", sampleFramePrefixOf(hash), unitID, chunk)
+}
 
 func activityPK(unitID string) string { return prefixActivity + unitID }
 func activityKey(unitID, date, id string) (pk, sk string) {

@@ -18,6 +18,7 @@ import (
 	"github.com/nq58/tracker/internal/localauth"
 	"github.com/nq58/tracker/internal/localgw"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/sample/samples"
 	"github.com/nq58/tracker/internal/samtemplate"
 )
 
@@ -217,6 +218,61 @@ var staffRoutes = map[string]expect{
 		}
 		return call{method: "POST", path: "/v1/admin/staff/" + name + "/disable"}
 	}, inScope: 403, outOfScope: 403, organizer: 403, admin: 204},
+	// Random samples: the unit's admins and officers (internal/sample/samples tests the rules).
+	"GET /v1/admin/samples": {build: get("/v1/admin/samples?quizId=" + demoQuiz), inScope: 200, outOfScope: 200, organizer: 200, admin: 200},
+	"POST /v1/admin/samples": {build: func(*testing.T, *authzEnv) call {
+		return jsonCall("POST", "/v1/admin/samples", map[string]any{"quizId": demoQuiz, "unitId": "xa-a", "perVillage": 2})
+	}, inScope: 201, outOfScope: 404, organizer: 403, admin: 201},
+	"GET /v1/admin/samples/{sampleId}": {build: func(t *testing.T, e *authzEnv) call {
+		id, _ := e.sample(t, false, false)
+		return call{method: "GET", path: "/v1/admin/samples/" + id}
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"PUT /v1/admin/samples/{sampleId}/frame": {build: func(t *testing.T, e *authzEnv) call {
+		id, _ := e.sample(t, false, false)
+		return call{method: "PUT", path: "/v1/admin/samples/" + id + "/frame", contentType: "text/csv", body: []byte("unitId,code\nxa-a-t01,H1\n")}
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"POST /v1/admin/samples/{sampleId}/draw": {build: func(t *testing.T, e *authzEnv) call {
+		id, _ := e.sample(t, true, false)
+		return jsonCall("POST", "/v1/admin/samples/"+id+"/draw", map[string]any{"seed": "ma-tran"})
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"POST /v1/admin/samples/{sampleId}/outcomes": {build: func(t *testing.T, e *authzEnv) call {
+		id, code := e.sample(t, true, true)
+		return jsonCall("POST", "/v1/admin/samples/"+id+"/outcomes", map[string]any{"code": code, "outcome": "absent"})
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"GET /v1/admin/samples/{sampleId}/sheets": {build: func(t *testing.T, e *authzEnv) call {
+		id, _ := e.sample(t, true, true)
+		return call{method: "GET", path: "/v1/admin/samples/" + id + "/sheets"}
+	}, inScope: 200, outOfScope: 404, organizer: 403, admin: 200},
+	"PUT /v1/admin/samples/{sampleId}/responses/{code}": {build: func(t *testing.T, e *authzEnv) call {
+		id, code := e.sample(t, true, true)
+		return jsonCall("PUT", "/v1/admin/samples/"+id+"/responses/"+code, map[string]any{"answers": []any{}})
+	}, inScope: 201, outOfScope: 404, organizer: 403, admin: 201},
+}
+
+// sample is a fresh sample of commune xa-a, with a frame of two codes in xa-a-t01 when
+// framed and drawn (one code) when drawn; it answers its id and a drawn code.
+func (e *authzEnv) sample(t *testing.T, framed, drawn bool) (id, code string) {
+	t.Helper()
+	ctx := context.Background()
+	admin := auth.Staff{Username: "admin", Roles: []auth.Role{auth.Admin}, ScopeUnitID: "th"}
+	svc := samples.NewService(e.Stack.Store, e.Clock.Now)
+	v, err := svc.Create(ctx, admin, samples.CreateRequest{QuizID: demoQuiz, UnitID: "xa-a", PerVillage: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if framed {
+		if _, err := svc.PutFrame(ctx, admin, v.ID, "text/csv", []byte("unitId,code\nxa-a-t01,H1\nxa-a-t01,H2\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if drawn {
+		d, err := svc.Draw(ctx, admin, v.ID, samples.DrawRequest{Seed: "ma-tran"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		code = d.Villages[0].Codes[0].Code
+	}
+	return v.ID, code
 }
 
 func newQuizBody(scope string) map[string]any {

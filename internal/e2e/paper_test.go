@@ -46,6 +46,16 @@ func newPaperEnv(t *testing.T) *paperEnv {
 	return &paperEnv{env: e, base: srv.URL, collector: tok("nhapphieu", "collector", village), admin: tok("admin", "admin", "th")}
 }
 
+// token is a staff token of one group and scope, valid for two hours.
+func (p *paperEnv) token(t *testing.T, user, group, scope string) string {
+	t.Helper()
+	s, err := p.Stack.Issuer.Token(user, []string{group}, scope, p.Clock.Now().Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // print prints n sheets of a quiz for a village and fails the test unless it is created.
 func (p *paperEnv) print(t *testing.T, token, quizID, unitID string, n int) sheets.PrintView {
 	t.Helper()

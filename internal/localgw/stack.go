@@ -257,7 +257,7 @@ func samtemplateParse() (*samtemplate.Template, error) {
 
 // StaffPages are the staff pages the sign-in may return to (the user pool client's
 // callback and logout URLs in AWS).
-var StaffPages = []string{"/staff/", "/staff/contest.html", "/staff/paper.html"}
+var StaffPages = []string{"/staff/", "/staff/contest.html", "/staff/paper.html", "/staff/sample.html"}
 
 // Handler serves the gateway plus the local-only parts: the pages' /config.json, the
 // issuer's OAuth endpoints (authorization code + PKCE, as Cognito's managed login:

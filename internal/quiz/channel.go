@@ -6,6 +6,9 @@ const (
 	ChannelWeb      = "web"
 	ChannelPaper    = "paper"    // a printed sheet the resident filled in, entered later
 	ChannelAssisted = "assisted" // an officer entered it with the resident present
+	// ChannelSample is a random sample's sheet: graded like the others but kept in the
+	// sample's own items, never an attempt, so never in the open quiz's counters.
+	ChannelSample = "sample"
 )
 
 // Channels are the report groups of groupBy=channel, in report order.

@@ -11,6 +11,7 @@ import (
 	"github.com/nq58/tracker/internal/auth"
 	"github.com/nq58/tracker/internal/contest"
 	"github.com/nq58/tracker/internal/quiz"
+	"github.com/nq58/tracker/internal/sample"
 )
 
 // Store is what retention needs from storage.
@@ -29,6 +30,10 @@ type Store interface {
 	PurgeAttempt(ctx context.Context, a quiz.Attempt) error
 	// PurgeVerifications deletes a quiz's phone verifications.
 	PurgeVerifications(ctx context.Context, quizID string) (int, error)
+	// ListSamples and DeleteSample: a quiz's random samples hold register codes (frame,
+	// drawn codes), whose purpose ends with the quiz's.
+	ListSamples(ctx context.Context, quizID string) ([]sample.Sample, error)
+	DeleteSample(ctx context.Context, quizID, id string) error
 }
 
 // Service purges personal data.
@@ -50,6 +55,7 @@ type PurgeResult struct {
 	Attempts      int `json:"attempts"`      // attempts whose personal data was removed
 	Rounds        int `json:"rounds"`        // frozen results cleaned
 	Verifications int `json:"verifications"` // phone verifications deleted
+	Samples       int `json:"samples"`       // random samples deleted (frame, codes and figures)
 }
 
 // PurgePersonalData removes names, phones, CCCD numbers and organisations from every
@@ -95,6 +101,18 @@ func (s *Service) purge(ctx context.Context, q quiz.Quiz) (PurgeResult, error) {
 	}
 	if out.Verifications, err = s.store.PurgeVerifications(ctx, q.ID); err != nil {
 		return out, err
+	}
+	// A sample's frame and codes are register codes: they go whole with their purpose
+	// (the sample's figures with them; its export is the record kept).
+	sms, err := s.store.ListSamples(ctx, q.ID)
+	if err != nil {
+		return out, err
+	}
+	for _, sm := range sms {
+		if err := s.store.DeleteSample(ctx, q.ID, sm.ID); err != nil {
+			return out, err
+		}
+		out.Samples++
 	}
 	for _, r := range frozen {
 		for i := range r.Lines {

@@ -27,6 +27,7 @@ import (
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/retention"
+	"github.com/nq58/tracker/internal/sample/samples"
 )
 
 // MaxImportBody is the largest import file accepted (API Gateway allows 10 MB).
@@ -39,6 +40,7 @@ type Handler struct {
 	rounds    *rounds.Service
 	retention *retention.Service
 	sheets    *sheets.Service
+	samples   *samples.Service
 	*apigw.Router
 }
 
@@ -78,6 +80,7 @@ func New(reports *report.Service, authoringSvc *authoring.Service, roundsSvc *ro
 		"POST /v1/admin/contests/{quizId}/entries/{entryId}/keep":           h.keep,
 	}
 	maps.Copy(routes, h.paperRoutes())
+	maps.Copy(routes, h.sampleRoutes())
 	h.Router = apigw.NewStaffRouter(log, routes)
 	return h
 }
@@ -189,6 +192,9 @@ func (h *Handler) me(_ context.Context, s auth.Staff, _ events.APIGatewayV2HTTPR
 }
 
 func (h *Handler) awareness(ctx context.Context, s auth.Staff, req events.APIGatewayV2HTTPRequest) (int, any, error) {
+	if req.QueryStringParameters["sampleId"] != "" {
+		return h.sampleReport(ctx, s, req)
+	}
 	q, err := query(req)
 	if err != nil {
 		return 0, nil, err

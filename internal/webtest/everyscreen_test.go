@@ -139,9 +139,10 @@ func checkScreen(t *testing.T, ctx context.Context, script, screen string, resid
 // TestEveryScreenIsReadableTappableAndAccessibleOnAPhone walks every screen at 360×740:
 // the resident's start, form, quiz, result, a contest's public results, a contest
 // entry's receipt and the start screen listing it, then the
-// officer's dashboard, the organiser's contest page and the collector's paper page.
+// officer's dashboard, the organiser's contest page, the officer's random-sample page and
+// the collector's paper page.
 func TestEveryScreenIsReadableTappableAndAccessibleOnAPhone(t *testing.T) {
-	_, srv := demoSite(t)
+	stack, srv := demoSite(t)
 	script := axeScript(t)
 	contestID := officerContest(t, srv.URL)
 	now := time.Now()
@@ -217,6 +218,16 @@ func TestEveryScreenIsReadableTappableAndAccessibleOnAPhone(t *testing.T) {
 				chromedp.WaitReady(chromedp.CSS(`#contest-select option[value="`+contestID+`"]`)))
 			pickRound(t, ctx, contestID, "r1")
 			waitJS(t, ctx, "the ranking is shown", `document.getElementById('ranking-table').getClientRects().length > 0`)
+		}},
+		{"the officer's random-sample page, with a drawn sample", false, func(t *testing.T) {
+			drawnSample(t, stack)
+			officerSession(t, ctx, srv.URL, dashSignIn(t, srv.URL, "canbo", "demo1234"))
+			run(t, ctx, "open the sample page", chromedp.Navigate(srv.URL+"/staff/sample.html"), chromedp.WaitVisible(`#s-quiz`))
+			waitJS(t, ctx, "the sample is listed", `document.querySelectorAll('#s-pick option').length > 1`)
+			value(t, ctx, chromedp.Evaluate[bool](`(function(){ var s = document.getElementById('s-pick'); s.selectedIndex = 1;
+				s.dispatchEvent(new Event('change')); return true })()`))
+			waitJS(t, ctx, "the codes and figures are shown", `document.querySelectorAll('#codes tbody tr').length > 0 &&
+				document.querySelectorAll('#figures tbody tr').length > 0`)
 		}},
 		{"the collector's paper page", false, func(t *testing.T) {
 			officerSession(t, ctx, srv.URL, dashSignIn(t, srv.URL, "nhapphieu", "demo1234"))

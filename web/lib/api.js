@@ -117,9 +117,10 @@ export function request(method, path, body, accept) {
 }
 
 // sendFile posts a file's bytes (an upload) with the token; resolves {status, data} for
-// any answer, so a 422 with row errors can be shown row by row; a 401 signs out.
-export function sendFile(path, buf, contentType) {
-  var opts = { method: 'POST', body: buf, cache: 'no-store', credentials: 'same-origin',
+// any answer, so a 422 with row errors can be shown row by row; a 401 signs out. method
+// is POST unless given (a sample's frame is a PUT).
+export function sendFile(path, buf, contentType, method) {
+  var opts = { method: method || 'POST', body: buf, cache: 'no-store', credentials: 'same-origin',
     headers: { 'Content-Type': contentType, Accept: 'application/json' } };
   var token = tokenOf();
   if (token) opts.headers.Authorization = 'Bearer ' + token;

@@ -11,6 +11,7 @@ import (
 	"github.com/nq58/tracker/internal/paper/sheets"
 	"github.com/nq58/tracker/internal/report"
 	"github.com/nq58/tracker/internal/retention"
+	"github.com/nq58/tracker/internal/sample/samples"
 	"github.com/nq58/tracker/internal/staffapi"
 )
 
@@ -21,10 +22,12 @@ var (
 	_ rounds.Store    = (*dynamo.Store)(nil)
 	_ retention.Store = (*dynamo.Store)(nil)
 	_ sheets.Store    = (*dynamo.Store)(nil)
+	_ samples.Store   = (*dynamo.Store)(nil)
 )
 
 // New wires store → services → handler; now is the clock (nil: time.Now).
 func New(store *dynamo.Store, now func() time.Time, log *slog.Logger) *staffapi.Handler {
 	return staffapi.New(report.NewService(store, now), authoring.NewService(store, now),
-		rounds.NewService(store, now), retention.NewService(store, now), sheets.NewService(store, now), log)
+		rounds.NewService(store, now), retention.NewService(store, now), sheets.NewService(store, now), log).
+		WithSamples(samples.NewService(store, now))
 }
