@@ -81,7 +81,7 @@ $(CHART_JS): $(NODE_MODULES)
 # The resident page's and the dashboard's one-file bundles of their modules (esbuild,
 # pinned by package.json), committed: run after editing a module under web/; make test
 # fails while a bundle is not what esbuild makes of the modules (infra/webbundle).
-bundle: $(NODE_MODULES) ## rebuild web/resident/bundle.js and web/staff/bundle.js from the modules
+bundle: $(NODE_MODULES) ## rebuild web/resident/bundle.js and web/staff/bundle/ from the modules, and the preload lines of the two pages
 	$(GO) run ./infra/webbundle
 
 # DynamoDB Local ships inside the npm package amplify-dynamodb-simulator; only its
