@@ -36,13 +36,17 @@ type bundle struct {
 	// entry's file in dir, where esbuild splits the code the page imports later (import())
 	// into files of their own and the modules both need into shared chunks.
 	out, dir string
+	// first are modules the page imports dynamically (import()) for its first screen:
+	// their files are preloaded too. The entry's small files run and ask the API while
+	// these still load.
+	first []string
 }
 
 // bundles are the pages measured on 3G (issue 25). The resident page's later screens are
 // small: one file. The dashboard's later panels are as big as its first table: split.
 var bundles = []bundle{
 	{entry: "resident/main.js", page: "index.html", out: "resident/bundle.js"},
-	{entry: "staff/dashboard.js", page: "staff/index.html", dir: "staff/bundle", out: "staff/bundle/dashboard.js"},
+	{entry: "staff/dashboard.js", page: "staff/index.html", dir: "staff/bundle", out: "staff/bundle/dashboard.js", first: []string{"staff/panels.js"}},
 }
 
 // banner is the first line of every file of a bundle: it names the entry module, for
@@ -132,7 +136,8 @@ func build(esbuild, web, out string) ([]built, error) {
 }
 
 // preloads reads from the metafile the files of a bundle and those the page needs first:
-// the entry's file and, transitively, the chunks it imports statically.
+// the entry's file and the files of b.first and, transitively, the chunks they import
+// statically.
 func preloads(m metafile, web, root string, b bundle) (built, error) {
 	webAbs, err := filepath.Abs(web)
 	if err != nil {
@@ -144,12 +149,16 @@ func preloads(m metafile, web, root string, b bundle) (built, error) {
 	}
 	res := built{bundle: b}
 	imports := map[string][]string{}
+	var firsts []string
 	for p, o := range m.Outputs {
 		f, err := under(p)
 		if err != nil {
 			return built{}, err
 		}
 		res.files = append(res.files, f)
+		if o.EntryPoint != "" && slices.Contains(b.first, o.EntryPoint) {
+			firsts = append(firsts, f)
+		}
 		for _, imp := range o.Imports {
 			if imp.Kind == "import-statement" {
 				g, err := under(imp.Path)
@@ -164,15 +173,26 @@ func preloads(m metafile, web, root string, b bundle) (built, error) {
 	if !slices.Contains(res.files, b.out) {
 		return built{}, fmt.Errorf("esbuild wrote %v for %s, not %s", res.files, b.entry, b.out)
 	}
-	need := []string{b.out}
-	for i := 0; i < len(need); i++ {
-		for _, g := range imports[need[i]] {
-			if !slices.Contains(need, g) {
-				need = append(need, g)
+	if len(firsts) != len(b.first) {
+		return built{}, fmt.Errorf("esbuild wrote no file of its own for some of %v (%v)", b.first, res.files)
+	}
+	slices.Sort(firsts)
+	// The entry's file and the chunks it imports first, then each dynamic import's: in
+	// that order the browser asks for them, and the entry's run and ask the API first.
+	var need []string
+	for _, start := range append([]string{b.out}, firsts...) {
+		from := len(need)
+		need = append(need, start)
+		for i := from; i < len(need); i++ {
+			next := slices.Clone(imports[need[i]])
+			slices.Sort(next)
+			for _, g := range next {
+				if !slices.Contains(need, g) {
+					need = append(need, g)
+				}
 			}
 		}
 	}
-	slices.Sort(need[1:]) // the entry first, then its chunks in a stable order
 	var block strings.Builder
 	block.WriteString("<!-- webbundle preloads: do not edit (make bundle) -->\n")
 	for _, f := range need {

@@ -1,34 +1,22 @@
 // Staff dashboard for Resolution 58-NQ/TW: awareness by village, topics, questions,
 // survey results, trend, activity log and the annual evaluation. Native ES modules,
-// loaded as one bundle (infra/webbundle, make bundle). On a slow line every round trip
-// counts (400 ms on 3G), so: index.html preloads the bundle of this module and of what it
-// imports, the first table's; this module asks for the user, the units and the quizzes
-// as soon as it runs; the other panels (later.js, their own file in the bundle) and
-// Chart.js come after the table.
+// loaded as a bundle (infra/webbundle, make bundle). On a slow line every round trip
+// counts (400 ms on 3G), so: index.html preloads the bundle's files of the first table;
+// this module, in the smallest of them, asks for the user, the units and the quizzes as
+// soon as it runs, while the filters and the awareness table (panels.js) still arrive;
+// the other panels (later.js) and Chart.js come after the table.
 import { $, showMsg, showError } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { renderWho, can } from '../lib/session.js';
 import { startStaffPage } from '../lib/staffpage.js';
 import { ROLE_LABEL } from '../lib/labels.js';
-import { afterFirstTable, fillQuizPicker, fillUnitPickers, laterPanels, mainQuiz, refreshQuizNote, reloadAll, restoreFilters, savedQuiz } from './filters.js';
-import { state as staffState } from './state.js';
-import { buildUnits } from '../lib/units.js';
-import { dropPending, setReportsVisible } from './sections.js';
-import { rerenderAwareness } from './awareness.js';
 
-// panels are the dashboard's own modules: the filters (and through them the awareness
-// table), the shared state and the sections. Imported statically, so that the bundle
-// holds them with this module in the files index.html preloads.
+// panels are the dashboard's own modules of the first table (panels.js), loaded once,
+// while the API is already being asked (only what asking needs is imported above).
 var panels = null;
 function loadPanels() {
-  return panels || (panels = Promise.resolve({
-    f: {
-      afterFirstTable: afterFirstTable, fillQuizPicker: fillQuizPicker, fillUnitPickers: fillUnitPickers, laterPanels: laterPanels,
-      mainQuiz: mainQuiz, refreshQuizNote: refreshQuizNote, reloadAll: reloadAll, restoreFilters: restoreFilters, savedQuiz: savedQuiz
-    },
-    state: staffState, buildUnits: buildUnits,
-    sections: { dropPending: dropPending, setReportsVisible: setReportsVisible },
-    awareness: { rerenderAwareness: rerenderAwareness }
+  return panels || (panels = import('./panels.js').then(function (m) {
+    return { f: m, state: m.state, buildUnits: m.buildUnits, sections: m, awareness: m };
   }));
 }
 var me = null; // the signed-in staff
