@@ -16,8 +16,13 @@ export function startRefresh() {
   stopRefresh();
   refreshTimer = setInterval(function () {
     if (document.hidden || !state.round || state.final) return;
-    loadRanking(true);
-    if (canManage()) loadFlags(true);
+    // Once both have answered, the table records the refresh and what it ranked, so the
+    // ranking and the flags panel can be seen to agree at the end of each refresh.
+    Promise.all([loadRanking(true), canManage() ? loadFlags(true) : null]).then(function () {
+      var t = $('ranking-table');
+      t.dataset.refreshes = String(+(t.dataset.refreshes || 0) + 1);
+      t.dataset.refreshedRows = String(t.querySelectorAll('tbody tr[data-rank]').length);
+    });
   }, REFRESH_MS);
 }
 export function stopRefresh() {
