@@ -10,9 +10,9 @@ LAMBDA_FLAGS := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 FUNCTIONS := $(notdir $(wildcard functions/*))
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: run first-admin test lint-api bench bench-scale deps java chromium ddb-local modules web-vendor build clean deploy build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-StaffAdminFunction build-MaintenanceFunction
+.PHONY: run first-admin test lint-api bench bench-scale deps java chromium ddb-local modules web-vendor bundle build clean deploy build-PublicApiFunction build-AggregatorFunction build-StaffApiFunction build-StaffAdminFunction build-MaintenanceFunction
 
-run: deps ## start DynamoDB Local, the table, demo data, the local gateway and the pages (LAMBDA=rie: the built bootstraps under the Lambda emulator; DEMO=0: an empty deployment in .data/empty/; CONTRACT=1: log every exchange that breaks api/openapi.yaml)
+run: deps bundle ## start DynamoDB Local, the table, demo data, the local gateway and the pages (LAMBDA=rie: the built bootstraps under the Lambda emulator; DEMO=0: an empty deployment in .data/empty/; CONTRACT=1: log every exchange that breaks api/openapi.yaml)
 	AWS_LAMBDA_LOG_FORMAT=JSON $(GO) run ./infra/serve -addr $${ADDR:-127.0.0.1:8080} -lambda $${LAMBDA:-inprocess} -demo=$${DEMO:-1} -contract=$${CONTRACT:-0}
 
 # The first account of a deployment (docs/first-deploy.md): the root unit when the tree is
@@ -77,6 +77,12 @@ CHART_JS := web/staff/vendor/chart.umd.min.js
 web-vendor: $(CHART_JS)
 $(CHART_JS): $(NODE_MODULES)
 	@mkdir -p $(dir $@) && cp node_modules/chart.js/dist/chart.umd.min.js $@
+
+# The resident page's and the dashboard's bundles of their modules (esbuild,
+# pinned by package.json), committed: after editing a module under web/ (make run does it); make test
+# fails while a bundle is not what esbuild makes of the modules (infra/webbundle).
+bundle: $(NODE_MODULES) ## rebuild web/resident/bundle.js and web/staff/bundle/ from the modules, and the preload lines of the two pages
+	$(GO) run ./infra/webbundle
 
 # DynamoDB Local ships inside the npm package amplify-dynamodb-simulator; only its
 # emulator/ folder is unpacked.

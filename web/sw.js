@@ -1,15 +1,12 @@
 // The resident page's service worker (scope /): it keeps the page's shell (HTML, CSS,
-// modules, icon) so that the page opens without a network and says so in Vietnamese.
+// the bundle of its modules, icon) so that the page opens without a network and says
+// so in Vietnamese.
 // It never answers API calls (/v1/…), staff pages or anything but GET: those go to the
 // network as if it were not there, so a submit that fails offline is kept and resent by
 // the page itself (resident/submit.js), exactly as without a service worker.
-var CACHE = 'nq58-shell-v1';
-var SHELL = [
-  './', 'app.css', 'favicon.svg',
-  'resident/main.js', 'resident/state.js', 'resident/screens.js', 'resident/start.js', 'resident/form.js', 'resident/units.js',
-  'resident/quiz.js', 'resident/submit.js', 'resident/result.js', 'resident/contest.js', 'resident/verify.js', 'resident/receipts.js',
-  'lib/dom.js', 'lib/api.js', 'lib/format.js', 'lib/labels.js', 'lib/units.js', 'lib/events.js'
-];
+// v2: the page loads its modules as one bundle (infra/webbundle); activating drops v1.
+var CACHE = 'nq58-shell-v2';
+var SHELL = ['./', 'app.css', 'favicon.svg', 'resident/bundle.js'];
 
 var HOME = new URL('./', self.location).href;
 

@@ -37,11 +37,31 @@ var (
 // vendored files are classic scripts copied by make web-vendor (Chart.js).
 func vendored(p string) bool { return strings.HasPrefix(p, "staff/vendor/") }
 
+// bundleBanner is the first line infra/webbundle writes in a bundle: it names the
+// bundle's entry module.
+var bundleBanner = regexp.MustCompile(`^// Built from (\S+\.js) by infra/webbundle`)
+
+// bundledFrom returns the entry module a bundle under web/ was built from; ok is false for
+// a file that is not a bundle.
+func bundledFrom(t *testing.T, web fs.FS, p string) (entry string, ok bool) {
+	t.Helper()
+	raw, err := fs.ReadFile(web, p)
+	if err != nil {
+		return "", false
+	}
+	m := bundleBanner.FindSubmatch(raw)
+	if m == nil {
+		return "", false
+	}
+	return string(m[1]), true
+}
+
 // worker is the resident page's service worker: a classic script the page registers
 // (resident/main.js), never imported.
 const worker = "sw.js"
 
-// pageModules returns every page's module entry points (paths in tracker.Web()).
+// pageModules returns every page's module entry points (paths in tracker.Web()): for a
+// page that loads a bundle, the module the bundle was built from.
 func pageModules(t *testing.T, web fs.FS) []string {
 	t.Helper()
 	pages, err := fs.Glob(web, "*.html")
@@ -73,6 +93,9 @@ func pageModules(t *testing.T, web fs.FS) []string {
 			case !vendored(p) && !module:
 				t.Errorf("%s loads %s as a classic script, want type=\"module\"", page, p)
 			case !vendored(p):
+				if entry, ok := bundledFrom(t, web, p); ok {
+					p = entry
+				}
 				entries = append(entries, p)
 			}
 		}
@@ -86,7 +109,7 @@ func pageModules(t *testing.T, web fs.FS) []string {
 // TestModulesResolve follows every page's imports through web/: each imported file
 // exists under web/ (relative specifiers only, nothing from the internet), each imported
 // name is exported by it, no module sets a window global, and every .js file under web/
-// (but the vendored Chart.js) is used by a page.
+// (but the vendored Chart.js and the bundles built from the modules) is used by a page.
 func TestModulesResolve(t *testing.T) {
 	web := tracker.Web()
 	exports := map[string][]string{}
@@ -151,7 +174,10 @@ func TestModulesResolve(t *testing.T) {
 		visit(entry, "a page")
 	}
 	err := fs.WalkDir(web, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".js") && !vendored(p) && p != worker && !seen[p] {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".js") || vendored(p) || p == worker || seen[p] {
+			return err
+		}
+		if _, ok := bundledFrom(t, web, p); !ok {
 			t.Errorf("%s is not imported by any page", p)
 		}
 		return err

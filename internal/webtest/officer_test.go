@@ -371,8 +371,8 @@ func eagerChart(next http.Handler) http.Handler {
 		plain.Header.Del("If-None-Match")
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, plain)
-		body := strings.Replace(rec.Body.String(), `<script type="module" src="/staff/dashboard.js">`,
-			`<script src="/staff/vendor/chart.umd.min.js"></script><script type="module" src="/staff/dashboard.js">`, 1)
+		body := strings.Replace(rec.Body.String(), `<script type="module" src="/staff/bundle/dashboard.js">`,
+			`<script src="/staff/vendor/chart.umd.min.js"></script><script type="module" src="/staff/bundle/dashboard.js">`, 1)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-cache")
 		if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {

@@ -25,6 +25,9 @@ func TestNoPageDecidesByRoleName(t *testing.T) {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".js") || vendored(p) || p == "lib/labels.js" {
 			return err
 		}
+		if _, ok := bundledFrom(t, web, p); ok { // its modules are checked one by one
+			return nil
+		}
 		raw, err := fs.ReadFile(web, p)
 		if err != nil {
 			return err

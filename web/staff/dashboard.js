@@ -1,23 +1,22 @@
 // Staff dashboard for Resolution 58-NQ/TW: awareness by village, topics, questions,
-// survey results, trend, activity log and the annual evaluation. Native ES modules, no
-// build. On a slow line every round trip counts (400 ms on 3G), so: the modules of the
-// first table are preloaded by index.html; this module asks for the user, the units and
-// the quizzes as soon as it runs, while the filters and the awareness table (filters.js)
-// are still arriving; the other panels (later.js) and Chart.js come after the table.
+// survey results, trend, activity log and the annual evaluation. Native ES modules,
+// loaded as a bundle (infra/webbundle, make bundle). On a slow line every round trip
+// counts (400 ms on 3G), so: index.html preloads the bundle's files of the first table;
+// this module, in the smallest of them, asks for the user, the units and the quizzes as
+// soon as it runs, while the filters and the awareness table (panels.js) still arrive;
+// the other panels (later.js) and Chart.js come after the table.
 import { $, showMsg, showError } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { renderWho, can } from '../lib/session.js';
 import { startStaffPage } from '../lib/staffpage.js';
 import { ROLE_LABEL } from '../lib/labels.js';
 
-// panels are the dashboard's own modules: the filters (and through them the awareness
-// table), the shared state and the sections, loaded once, while the API is
-// already being asked (only what asking needs is imported above).
+// panels are the dashboard's own modules of the first table (panels.js), loaded once,
+// while the API is already being asked (only what asking needs is imported above).
 var panels = null;
 function loadPanels() {
-  return panels || (panels = Promise.all([import('./filters.js'), import('./state.js'), import('../lib/units.js'),
-    import('./sections.js'), import('./awareness.js')]).then(function (m) {
-    return { f: m[0], state: m[1].state, buildUnits: m[2].buildUnits, sections: m[3], awareness: m[4] };
+  return panels || (panels = import('./panels.js').then(function (m) {
+    return { f: m, state: m.state, buildUnits: m.buildUnits, sections: m, awareness: m };
   }));
 }
 var me = null; // the signed-in staff

@@ -1,0 +1,2 @@
+// Built from staff/dashboard.js by infra/webbundle (make bundle): edit the modules, not this file.
+function o(e){return document.getElementById(e)}function n(e,t,r){var i=document.createElement(e);return t&&(i.className=t),r!=null&&(i.textContent=r),i}function a(e,t,r){e.textContent=t||"",e.hidden=!t,e.classList.contains("status")&&e.classList.toggle("error",!!r&&!!t)}function l(e){a(o("error"),e)}export{o as a,n as b,a as c,l as d};
