@@ -1955,12 +1955,12 @@ type SampleRowError struct {
 
 // SampleSheets SheetsView answers GET /v1/admin/samples/{sampleId}/sheets: one sheet per drawn code, each carrying it, with the sample's one fixed draw of questions.
 type SampleSheets struct {
-	Label     string                    `json:"label"`
-	Questions *[]SamplesPrintedQuestion `json:"questions"`
-	QuizTitle string                    `json:"quizTitle"`
-	SampleId  string                    `json:"sampleId"`
-	Sheets    *[]Sheet                  `json:"sheets"`
-	UnitName  string                    `json:"unitName"`
+	Label     string             `json:"label"`
+	Questions *[]PrintedQuestion `json:"questions"`
+	QuizTitle string             `json:"quizTitle"`
+	SampleId  string             `json:"sampleId"`
+	Sheets    *[]Sheet           `json:"sheets"`
+	UnitName  string             `json:"unitName"`
 }
 
 // SampleSizeRow SampleSizeRow is how many to draw in one village for the margin: Draw is null when the village's population (the frame until a sample's frame is loaded) is unknown.
@@ -2018,22 +2018,6 @@ type SampleView struct {
 	UnitId   string     `json:"unitId"`
 	UnitName string     `json:"unitName"`
 	Villages *[]Village `json:"villages"`
-}
-
-// SamplesPrintedOption PrintedOption is an option with its box letter.
-type SamplesPrintedOption struct {
-	Id     string `json:"id"`
-	Letter string `json:"letter"`
-	Text   string `json:"text"`
-}
-
-// SamplesPrintedQuestion PrintedQuestion is a question as printed on a sample's sheets; never the key.
-type SamplesPrintedQuestion struct {
-	Id      string                  `json:"id"`
-	Kind    QuestionKind            `json:"kind"`
-	N       int                     `json:"n"`
-	Options *[]SamplesPrintedOption `json:"options"`
-	Text    string                  `json:"text"`
 }
 
 // Sheet Sheet is one sheet to print: a drawn code, in its village's visit order.

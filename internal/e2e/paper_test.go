@@ -17,6 +17,7 @@ import (
 
 	"github.com/nq58/tracker/internal/aggregate"
 	"github.com/nq58/tracker/internal/export"
+	"github.com/nq58/tracker/internal/paper"
 	"github.com/nq58/tracker/internal/paper/sheets"
 	"github.com/nq58/tracker/internal/quiz"
 	"github.com/nq58/tracker/internal/report"
@@ -75,7 +76,7 @@ func (p *paperEnv) upload(t *testing.T, contentType string, body []byte) (int, s
 }
 
 // rightBoxes are the boxes that tick the right options of a printed question.
-func rightBoxes(bank quiz.Quiz, pq sheets.PrintedQuestion) string {
+func rightBoxes(bank quiz.Quiz, pq paper.PrintedQuestion) string {
 	qu, _ := bank.Question(pq.ID)
 	var out string
 	for _, o := range pq.Options {

@@ -95,6 +95,36 @@ func AttemptID(code string) string { return "paper-" + code }
 // Letter is the box label of option i on paper: A, B, C…
 func Letter(i int) string { return quiz.BoxLetter(i) }
 
+// PrintedOption is an option with its box letter.
+type PrintedOption struct {
+	ID     string `json:"id"`
+	Letter string `json:"letter"`
+	Text   string `json:"text"`
+}
+
+// PrintedQuestion is a question as printed: number, text, options; never the key.
+type PrintedQuestion struct {
+	N       int               `json:"n"`
+	ID      string            `json:"id"`
+	Kind    quiz.QuestionKind `json:"kind"`
+	Text    string            `json:"text"`
+	Options []PrintedOption   `json:"options"`
+}
+
+// Printed numbers questions in sheet order and letters their options, as a sheet
+// prints them (a print's or a random sample's).
+func Printed(qs []quiz.Question) []PrintedQuestion {
+	out := make([]PrintedQuestion, 0, len(qs))
+	for i, qu := range qs {
+		pq := PrintedQuestion{N: i + 1, ID: qu.ID, Kind: qu.Kind, Text: qu.Text, Options: make([]PrintedOption, 0, len(qu.Options))}
+		for j, o := range qu.Options {
+			pq.Options = append(pq.Options, PrintedOption{ID: o.ID, Letter: Letter(j), Text: o.Text})
+		}
+		out = append(out, pq)
+	}
+	return out
+}
+
 // PrintedQuestions are the questions of a print in sheet order.
 func PrintedQuestions(q quiz.Quiz, p Print) []quiz.Question {
 	return quiz.AttemptQuestions(q, quiz.Attempt{Seed: p.Seed, QuestionIDs: p.QuestionIDs})

@@ -69,31 +69,15 @@ type PrintRequest struct {
 	SiteURL string `json:"siteUrl"`
 }
 
-// PrintedOption is an option with its box letter.
-type PrintedOption struct {
-	ID     string `json:"id"`
-	Letter string `json:"letter"`
-	Text   string `json:"text"`
-}
-
-// PrintedQuestion is a question as printed: number, text, options; never the key.
-type PrintedQuestion struct {
-	N       int               `json:"n"`
-	ID      string            `json:"id"`
-	Kind    quiz.QuestionKind `json:"kind"`
-	Text    string            `json:"text"`
-	Options []PrintedOption   `json:"options"`
-}
-
 // PrintView is what the print page and the entry page show.
 type PrintView struct {
 	paper.Print
-	QuizTitle string            `json:"quizTitle"`
-	UnitName  string            `json:"unitName"`
-	Date      string            `json:"date"` // dd/mm/yyyy, Vietnam time
-	Link      string            `json:"link,omitempty"`
-	QRSVG     string            `json:"qrSvg,omitempty"`
-	Questions []PrintedQuestion `json:"questions"`
+	QuizTitle string                  `json:"quizTitle"`
+	UnitName  string                  `json:"unitName"`
+	Date      string                  `json:"date"` // dd/mm/yyyy, Vietnam time
+	Link      string                  `json:"link,omitempty"`
+	QRSVG     string                  `json:"qrSvg,omitempty"`
+	Questions []paper.PrintedQuestion `json:"questions"`
 }
 
 // SheetView answers GET /v1/paper/sheets/{code}: the sheet's print (its questions and
@@ -209,7 +193,7 @@ func (s *Service) Print(ctx context.Context, staff auth.Staff, in PrintRequest) 
 func (s *Service) view(tree *units.Tree, q quiz.Quiz, p paper.Print, siteURL string) (PrintView, error) {
 	u, _ := tree.Get(p.UnitID)
 	v := PrintView{Print: p, QuizTitle: q.Title, UnitName: u.Name,
-		Date: p.PrintedAt.In(quiz.VietnamTime).Format("02/01/2006"), Questions: []PrintedQuestion{}}
+		Date: p.PrintedAt.In(quiz.VietnamTime).Format("02/01/2006")}
 	if siteURL != "" {
 		base, err := url.Parse(siteURL)
 		if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
@@ -222,13 +206,7 @@ func (s *Service) view(tree *units.Tree, q quiz.Quiz, p paper.Print, siteURL str
 		}
 		v.QRSVG = svg
 	}
-	for i, qu := range paper.PrintedQuestions(q, p) {
-		pq := PrintedQuestion{N: i + 1, ID: qu.ID, Kind: qu.Kind, Text: qu.Text, Options: []PrintedOption{}}
-		for j, o := range qu.Options {
-			pq.Options = append(pq.Options, PrintedOption{ID: o.ID, Letter: paper.Letter(j), Text: o.Text})
-		}
-		v.Questions = append(v.Questions, pq)
-	}
+	v.Questions = paper.Printed(paper.PrintedQuestions(q, p))
 	return v, nil
 }
 

@@ -13,22 +13,6 @@ import (
 	"github.com/nq58/tracker/internal/sample"
 )
 
-// PrintedOption is an option with its box letter.
-type PrintedOption struct {
-	ID     string `json:"id"`
-	Letter string `json:"letter"`
-	Text   string `json:"text"`
-}
-
-// PrintedQuestion is a question as printed on a sample's sheets; never the key.
-type PrintedQuestion struct {
-	N       int               `json:"n"`
-	ID      string            `json:"id"`
-	Kind    quiz.QuestionKind `json:"kind"`
-	Text    string            `json:"text"`
-	Options []PrintedOption   `json:"options"`
-}
-
 // Sheet is one sheet to print: a drawn code, in its village's visit order.
 type Sheet struct {
 	Code     string `json:"code"`
@@ -40,12 +24,12 @@ type Sheet struct {
 // SheetsView answers GET /v1/admin/samples/{sampleId}/sheets: one sheet per drawn code,
 // each carrying it, with the sample's one fixed draw of questions.
 type SheetsView struct {
-	SampleID  string            `json:"sampleId"`
-	QuizTitle string            `json:"quizTitle"`
-	UnitName  string            `json:"unitName"`
-	Label     string            `json:"label"`
-	Questions []PrintedQuestion `json:"questions"`
-	Sheets    []Sheet           `json:"sheets"`
+	SampleID  string                  `json:"sampleId"`
+	QuizTitle string                  `json:"quizTitle"`
+	UnitName  string                  `json:"unitName"`
+	Label     string                  `json:"label"`
+	Questions []paper.PrintedQuestion `json:"questions"`
+	Sheets    []Sheet                 `json:"sheets"`
 }
 
 // sheetDraw is the sample's one fixed draw of questions: every sheet of a sample asks the
@@ -74,15 +58,9 @@ func (s *Service) Sheets(ctx context.Context, staff auth.Staff, id, unitID strin
 		return SheetsView{}, err
 	}
 	u, _ := tree.Get(sm.UnitID)
-	v := SheetsView{SampleID: sm.ID, QuizTitle: q.Title, UnitName: u.Name, Label: Label, Questions: []PrintedQuestion{}, Sheets: []Sheet{}}
+	v := SheetsView{SampleID: sm.ID, QuizTitle: q.Title, UnitName: u.Name, Label: Label, Sheets: []Sheet{}}
 	draw := sheetDraw(q, sm.ID)
-	for i, qu := range quiz.AttemptQuestions(q, draw) {
-		pq := PrintedQuestion{N: i + 1, ID: qu.ID, Kind: qu.Kind, Text: qu.Text, Options: []PrintedOption{}}
-		for j, o := range qu.Options {
-			pq.Options = append(pq.Options, PrintedOption{ID: o.ID, Letter: paper.Letter(j), Text: o.Text})
-		}
-		v.Questions = append(v.Questions, pq)
-	}
+	v.Questions = paper.Printed(quiz.AttemptQuestions(q, draw))
 	for _, vil := range villages(tree, sm, codes) {
 		if unitID != "" && vil.UnitID != unitID {
 			continue
