@@ -84,18 +84,7 @@ func indepAttempts(seed uint64) []quiz.Attempt {
 			if q.ID == "q07" {
 				p = 0.85 - 0.7*ability
 			}
-			ok := r.Float64() < p
-			a.QuestionIDs = append(a.QuestionIDs, q.ID)
-			a.Correct[q.ID] = ok
-			tt := a.Topics[q.Topic]
-			tt.Answered++
-			a.MaxScore += q.Points
-			if ok {
-				tt.Correct++
-				a.Score += q.Points
-				a.CorrectCount++
-			}
-			a.Topics[q.Topic] = tt
+			record(&a, q, r.Float64() < p)
 		}
 		return a
 	}
@@ -481,4 +470,20 @@ func checkIndependently(t *testing.T, seed uint64) {
 				PassRateCI95: p.PassRateCI95, Suppressed: p.Suppressed}, f, false)
 		}
 	})
+}
+
+// record adds one answered question to a hand-graded attempt: right or wrong, its points
+// and its topic's tally.
+func record(a *quiz.Attempt, q quiz.Question, ok bool) {
+	a.QuestionIDs = append(a.QuestionIDs, q.ID)
+	a.Correct[q.ID] = ok
+	tt := a.Topics[q.Topic]
+	tt.Answered++
+	a.MaxScore += q.Points
+	if ok {
+		tt.Correct++
+		a.Score += q.Points
+		a.CorrectCount++
+	}
+	a.Topics[q.Topic] = tt
 }

@@ -52,18 +52,7 @@ func weightedAttempts(seed uint64) []quiz.Attempt {
 				PassPercent: qz.PassPercent, Correct: map[string]bool{}, Topics: map[string]quiz.TopicTally{}}
 			for _, i := range r.Perm(indepBank)[:indepDraw] {
 				q := qz.Questions[i]
-				ok := r.Float64() < 0.1+0.85*ability
-				a.QuestionIDs = append(a.QuestionIDs, q.ID)
-				a.Correct[q.ID] = ok
-				tt := a.Topics[q.Topic]
-				tt.Answered++
-				a.MaxScore += q.Points
-				if ok {
-					tt.Correct++
-					a.Score += q.Points
-					a.CorrectCount++
-				}
-				a.Topics[q.Topic] = tt
+				record(&a, q, r.Float64() < 0.1+0.85*ability)
 			}
 			out = append(out, a)
 		}
